@@ -1,0 +1,264 @@
+// Injected file-system interface: real disk, an overlay of open editor buffers, or an in-memory tree for tests.
+import * as nodeFs from 'fs';
+import * as nodePath from 'path';
+
+export type EntryKind = 'file' | 'dir';
+
+export interface Stat {
+  kind: EntryKind;
+  size: number;
+}
+
+/** Why a file's text could not be read; carried into notices, never thrown. */
+export type ReadProblem = 'missing' | 'binary' | 'too-large' | 'not-utf8' | 'unreadable' | 'outside-workspace';
+
+export type ReadResult = { text: string } | { problem: ReadProblem };
+
+/**
+ * All engine file access goes through this interface. Paths are absolute POSIX paths.
+ * Implementations never throw for ordinary problems (missing, binary, too large).
+ */
+export interface FileSystem {
+  stat(path: string): Stat | undefined;
+  /** Names of the entries of a folder, sorted; undefined when it is not a readable folder. */
+  readDir(path: string): string[] | undefined;
+  read(path: string): ReadResult;
+}
+
+/** Largest text file the engine reads (bigger files are skipped with a reason). */
+export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
+
+export function readText(fs: FileSystem, path: string): string | undefined {
+  const r = fs.read(path);
+  return 'text' in r ? r.text : undefined;
+}
+
+export function isFile(fs: FileSystem, path: string): boolean {
+  return fs.stat(path)?.kind === 'file';
+}
+
+export function isDir(fs: FileSystem, path: string): boolean {
+  return fs.stat(path)?.kind === 'dir';
+}
+
+/** Decodes bytes as UTF-8 text, or says why they are not text. */
+export function decodeText(buf: Uint8Array): ReadResult {
+  if (buf.length > MAX_TEXT_BYTES) return { problem: 'too-large' };
+  const probe = Math.min(buf.length, 8192);
+  for (let i = 0; i < probe; i++) if (buf[i] === 0) return { problem: 'binary' };
+  try {
+    let text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  } catch {
+    return { problem: 'not-utf8' };
+  }
+}
+
+/**
+ * The real disk, confined to `roots`: a path (after resolving symlinks) outside every root
+ * reads as 'outside-workspace', so a symlink cannot lead the engine out of the workspace.
+ */
+export class DiskFileSystem implements FileSystem {
+  private readonly roots: string[];
+
+  constructor(roots: string[]) {
+    this.roots = roots.map((r) => toPosix(safeRealpath(r) ?? r));
+  }
+
+  private inside(real: string): boolean {
+    return this.roots.some((r) => real === r || real.startsWith(r.endsWith('/') ? r : r + '/'));
+  }
+
+  private real(path: string): string | undefined {
+    const r = safeRealpath(path);
+    return r === undefined ? undefined : toPosix(r);
+  }
+
+  stat(path: string): Stat | undefined {
+    const real = this.real(path);
+    if (real === undefined || !this.inside(real)) return undefined;
+    try {
+      const s = nodeFs.statSync(real);
+      if (s.isDirectory()) return { kind: 'dir', size: 0 };
+      if (s.isFile()) return { kind: 'file', size: s.size };
+    } catch {
+      /* vanished or unreadable */
+    }
+    return undefined;
+  }
+
+  readDir(path: string): string[] | undefined {
+    const real = this.real(path);
+    if (real === undefined || !this.inside(real)) return undefined;
+    try {
+      return nodeFs.readdirSync(real).sort();
+    } catch {
+      return undefined;
+    }
+  }
+
+  read(path: string): ReadResult {
+    const real = this.real(path);
+    if (real === undefined) return { problem: 'missing' };
+    if (!this.inside(real)) return { problem: 'outside-workspace' };
+    try {
+      const s = nodeFs.statSync(real);
+      if (!s.isFile()) return { problem: 'missing' };
+      if (s.size > MAX_TEXT_BYTES) return { problem: 'too-large' };
+      return decodeText(nodeFs.readFileSync(real));
+    } catch {
+      return { problem: 'unreadable' };
+    }
+  }
+}
+
+/** Open editor buffers layered over another file system: unsaved edits are what gets linted. */
+export class OverlayFileSystem implements FileSystem {
+  private readonly buffers = new Map<string, string>();
+
+  constructor(private readonly base: FileSystem) {}
+
+  set(path: string, text: string): void {
+    this.buffers.set(path, text);
+  }
+
+  delete(path: string): void {
+    this.buffers.delete(path);
+  }
+
+  stat(path: string): Stat | undefined {
+    const text = this.buffers.get(path);
+    if (text !== undefined) return { kind: 'file', size: text.length };
+    return this.base.stat(path);
+  }
+
+  readDir(path: string): string[] | undefined {
+    const names = this.base.readDir(path);
+    const prefix = path.endsWith('/') ? path : path + '/';
+    let extra: string[] | undefined;
+    for (const p of this.buffers.keys()) {
+      if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) {
+        const name = p.slice(prefix.length);
+        if (!names?.includes(name)) (extra ??= []).push(name);
+      }
+    }
+    if (!extra) return names;
+    return [...(names ?? []), ...extra].sort();
+  }
+
+  read(path: string): ReadResult {
+    const text = this.buffers.get(path);
+    if (text !== undefined) return { text };
+    return this.base.read(path);
+  }
+}
+
+/** An in-memory tree for tests: `{ '/repo/app.py': 'import os' }`. Folders are implied by file paths. */
+export class MemoryFileSystem implements FileSystem {
+  private readonly files = new Map<string, string | Uint8Array>();
+  private readonly dirs = new Map<string, Set<string>>();
+
+  constructor(files: Record<string, string | Uint8Array> = {}) {
+    this.dirs.set('/', new Set());
+    for (const [p, c] of Object.entries(files)) this.write(p, c);
+  }
+
+  write(path: string, content: string | Uint8Array): void {
+    this.files.set(path, content);
+    let child = path;
+    let parent = dirname(child);
+    while (true) {
+      let set = this.dirs.get(parent);
+      if (!set) this.dirs.set(parent, (set = new Set()));
+      set.add(basename(child));
+      if (parent === '/') break;
+      child = parent;
+      parent = dirname(parent);
+    }
+  }
+
+  /** Creates an empty folder. */
+  mkdir(path: string): void {
+    if (!this.dirs.has(path)) {
+      this.dirs.set(path, new Set());
+      if (path !== '/') this.dirs.get(dirname(path)) ?? this.mkdir(dirname(path));
+      this.dirs.get(dirname(path))!.add(basename(path));
+    }
+  }
+
+  remove(path: string): void {
+    this.files.delete(path);
+    this.dirs.get(dirname(path))?.delete(basename(path));
+  }
+
+  stat(path: string): Stat | undefined {
+    const f = this.files.get(path);
+    if (f !== undefined) return { kind: 'file', size: f.length };
+    if (this.dirs.has(path)) return { kind: 'dir', size: 0 };
+    return undefined;
+  }
+
+  readDir(path: string): string[] | undefined {
+    const set = this.dirs.get(path);
+    return set ? [...set].sort() : undefined;
+  }
+
+  read(path: string): ReadResult {
+    const f = this.files.get(path);
+    if (f === undefined) return { problem: 'missing' };
+    if (typeof f === 'string') return f.length > MAX_TEXT_BYTES ? { problem: 'too-large' } : { text: f };
+    return decodeText(f);
+  }
+}
+
+export function toPosix(p: string): string {
+  return p.split(nodePath.sep).join('/');
+}
+
+function safeRealpath(p: string): string | undefined {
+  try {
+    return nodeFs.realpathSync.native(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** POSIX dirname that keeps '/' for top-level entries. */
+export function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  if (i <= 0) return '/';
+  return p.slice(0, i);
+}
+
+export function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Joins and normalises POSIX path parts ('.', '..', duplicate slashes). Absolute if the first part is. */
+export function join(...parts: string[]): string {
+  return normalize(parts.filter((p) => p !== '').join('/'));
+}
+
+export function normalize(p: string): string {
+  const abs = p.startsWith('/');
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length && out[out.length - 1] !== '..') out.pop();
+      else if (!abs) out.push('..');
+      continue;
+    }
+    out.push(seg);
+  }
+  const s = out.join('/');
+  return abs ? '/' + s : s || '.';
+}
+
+/** `child` relative to `parent` when inside it ('' for equal), else undefined. */
+export function relativeInside(parent: string, child: string): string | undefined {
+  if (child === parent) return '';
+  const pre = parent.endsWith('/') ? parent : parent + '/';
+  return child.startsWith(pre) ? child.slice(pre.length) : undefined;
+}

@@ -1,0 +1,64 @@
+// Shared value types of the engine: positions, findings, fixes and the rule contract.
+
+/** Zero-based line and UTF-16 character offset, as in LSP. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** Half-open range [start, end). */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A place in a file. `file` is always an absolute POSIX path inside the workspace. */
+export interface Location {
+  file: string;
+  range: Range;
+  message?: string;
+}
+
+export interface TextEdit {
+  file: string;
+  range: Range;
+  newText: string;
+}
+
+/** A fix travels with its finding; the LSP and CLI apply its edits verbatim. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  isPreferred?: boolean;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  range: Range;
+  /** Other places involved (for missing-module: the import chain, entrypoint first). */
+  related: Location[];
+  fixes: Fix[];
+  /**
+   * Places where the editor should show the same problem as a second diagnostic
+   * (for example the import line in the Python file). CLI and SARIF ignore these.
+   */
+  mirrors?: Location[];
+}
+
+export function pos(line: number, character: number): Position {
+  return { line, character };
+}
+
+export function range(sl: number, sc: number, el: number, ec: number): Range {
+  return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
+}
+
+export function compareRanges(a: Range, b: Range): number {
+  return a.start.line - b.start.line || a.start.character - b.start.character
+    || a.end.line - b.end.line || a.end.character - b.end.character;
+}
