@@ -23,6 +23,8 @@ export interface FileSystem {
   /** Names of the entries of a folder, sorted; undefined when it is not a readable folder. */
   readDir(path: string): string[] | undefined;
   read(path: string): ReadResult;
+  /** Canonical path (symlinks resolved), to detect loops; the identity when not supported. */
+  realpath?(path: string): string | undefined;
 }
 
 /** Largest text file the engine reads (bigger files are skipped with a reason). */
@@ -73,6 +75,10 @@ export class DiskFileSystem implements FileSystem {
   private real(path: string): string | undefined {
     const r = safeRealpath(path);
     return r === undefined ? undefined : toPosix(r);
+  }
+
+  realpath(path: string): string | undefined {
+    return this.real(path);
   }
 
   stat(path: string): Stat | undefined {
@@ -151,6 +157,10 @@ export class OverlayFileSystem implements FileSystem {
     const text = this.buffers.get(path);
     if (text !== undefined) return { text };
     return this.base.read(path);
+  }
+
+  realpath(path: string): string | undefined {
+    return this.buffers.has(path) ? path : this.base.realpath ? this.base.realpath(path) : path;
   }
 }
 

@@ -1,0 +1,110 @@
+// The shared analysis every rule reads: discovered files, build contexts and the image model of each Dockerfile, computed once per lint.
+import { LintConfig, globMatcher } from './config';
+import { BuildContext } from './docker/context';
+import { buildImageModel, ImageModel } from './docker/image';
+import { ParsedDockerfile } from './docker/parse';
+import { FileSystem, join, normalize, readText, relativeInside } from './fs';
+import { findBuilds } from './builds';
+import { ContextChoice, discoverProject, KnownBuild, loadDockerfile, ProjectFiles, resolveContext } from './project';
+
+/** Something the user should know that is not a finding: a skipped file, a config problem. */
+export interface Notice {
+  file?: string;
+  line?: number;
+  message: string;
+}
+
+export interface DockerTarget {
+  dockerfile: string;
+  parsed: ParsedDockerfile;
+  context: ContextChoice;
+  model: ImageModel;
+}
+
+export interface Analysis {
+  fs: FileSystem;
+  root: string;
+  config: LintConfig;
+  files: ProjectFiles;
+  targets: DockerTarget[];
+  notices: Notice[];
+  /** Memoised per-lint computations shared by rules (import closures, parsed manifests...). */
+  memo: Map<string, unknown>;
+  /** Workspace-relative path for messages. */
+  rel(path: string): string;
+  /** Text of a file, through the overlay; undefined when unreadable (the reason goes to notices once). */
+  text(path: string): string | undefined;
+}
+
+/** Builds the analysis for a workspace. `only`: restrict Dockerfiles to these (the CLI's path arguments). */
+export function analyse(fs: FileSystem, root: string, config: LintConfig, only?: (path: string) => boolean): Analysis {
+  const excluded = globMatcher(config.exclude);
+  const files = discoverProject(fs, root, excluded);
+  const notices: Notice[] = files.skipped.map((s) => ({ file: s.path, message: `skipped: ${s.reason}` }));
+  const reported = new Set<string>();
+  const a: Analysis = {
+    fs,
+    root,
+    config,
+    files,
+    targets: [],
+    notices,
+    memo: new Map(),
+    rel: (p) => relativeInside(root, p) ?? p,
+    text(path) {
+      const r = fs.read(path);
+      if ('text' in r) return r.text;
+      if (r.problem !== 'missing' && !reported.has(path)) {
+        reported.add(path);
+        notices.push({ file: path, message: `skipped: ${describeProblem(r.problem)}` });
+      }
+      return undefined;
+    },
+  };
+  const known = knownBuilds(a);
+  for (const df of files.dockerfiles) {
+    if (only && !only(df)) continue;
+    const loaded = loadDockerfile(fs, df);
+    if ('problem' in loaded) {
+      if (loaded.problem !== 'missing') notices.push({ file: df, message: `skipped: ${describeProblem(loaded.problem)}` });
+      continue;
+    }
+    const { parsed } = loaded;
+    for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, message: p.message });
+    if (!parsed.instructions.some((i) => i.keyword === 'FROM')) continue;
+    const context = resolveContext(fs, root, df, parsed, known);
+    const ctx = BuildContext.load(fs, context.root, df);
+    const model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target });
+    a.targets.push({ dockerfile: df, parsed, context, model });
+  }
+  return a;
+}
+
+export function describeProblem(p: string): string {
+  switch (p) {
+    case 'binary':
+      return 'binary file';
+    case 'too-large':
+      return 'file larger than 2 MiB';
+    case 'not-utf8':
+      return 'not UTF-8 text';
+    case 'outside-workspace':
+      return 'resolves outside the workspace (symlink)';
+    case 'unreadable':
+      return 'unreadable';
+    default:
+      return p;
+  }
+}
+
+/** Builds named by the config file, compose files, workflows and scripts. */
+function knownBuilds(a: Analysis): KnownBuild[] {
+  const out: KnownBuild[] = [];
+  for (const [df, ctx] of Object.entries(a.config.contexts)) {
+    out.push({ dockerfile: normalize(join(a.root, df)), context: normalize(join(a.root, ctx)), how: 'config', evidence: join(a.root, '.deploylint.yaml') });
+  }
+  out.push(...findBuilds(a.files, (p) => a.text(p)));
+  return out;
+}
+
+export { readText };

@@ -1,0 +1,116 @@
+// The build context: a folder of the workspace seen through .dockerignore with Docker's own matching rules.
+import ignoreFactory from '@balena/dockerignore';
+import { FileSystem, join, readText, relativeInside } from '../fs';
+
+export interface IgnorePattern {
+  /** Zero-based line in the ignore file. */
+  line: number;
+  pattern: string;
+}
+
+/** A build context: the root folder and its ignore rules. Paths handed in are context-relative ('' is the root). */
+export class BuildContext {
+  private readonly matcher: ReturnType<typeof ignoreFactory> | undefined;
+  private readonly hasNegation: boolean;
+  private readonly cache = new Map<string, boolean>();
+
+  constructor(
+    readonly fs: FileSystem,
+    /** Absolute path of the context folder. */
+    readonly root: string,
+    /** The ignore file in force (`<Dockerfile>.dockerignore` beside the Dockerfile, else `<context>/.dockerignore`). */
+    readonly ignoreFile?: string,
+    readonly patterns: IgnorePattern[] = [],
+  ) {
+    if (patterns.length) {
+      this.matcher = ignoreFactory().add(patterns.map((p) => p.pattern));
+    }
+    this.hasNegation = patterns.some((p) => p.pattern.startsWith('!'));
+  }
+
+  /** Loads the ignore file for a Dockerfile built from `root`, following BuildKit's precedence. */
+  static load(fs: FileSystem, root: string, dockerfile?: string): BuildContext {
+    const candidates = [dockerfile ? dockerfile + '.dockerignore' : undefined, join(root, '.dockerignore')];
+    for (const f of candidates) {
+      if (!f) continue;
+      const text = readText(fs, f);
+      if (text === undefined) continue;
+      return new BuildContext(fs, root, f, parseIgnoreFile(text));
+    }
+    return new BuildContext(fs, root);
+  }
+
+  abs(rel: string): string {
+    return rel === '' ? this.root : join(this.root, rel);
+  }
+
+  rel(abs: string): string | undefined {
+    return relativeInside(this.root, abs);
+  }
+
+  /** True when `.dockerignore` keeps `rel` out of the context. */
+  isIgnored(rel: string): boolean {
+    if (!this.matcher || rel === '') return false;
+    let v = this.cache.get(rel);
+    if (v === undefined) {
+      v = this.matcher.ignores(rel);
+      this.cache.set(rel, v);
+    }
+    return v;
+  }
+
+  /**
+   * True when a folder is excluded and nothing under it can be re-included. With `!` patterns
+   * Docker still walks into excluded folders, so such a folder may contribute files.
+   */
+  isFolderPruned(rel: string): boolean {
+    return this.isIgnored(rel) && !this.hasNegation;
+  }
+
+  /** The ignore-file line that excludes `rel` (the last matching exclusion), for messages. */
+  excludedBy(rel: string): IgnorePattern | undefined {
+    if (!this.isIgnored(rel)) return undefined;
+    let found: IgnorePattern | undefined;
+    for (const p of this.patterns) {
+      if (p.pattern.startsWith('!')) continue;
+      try {
+        if (ignoreFactory().add(p.pattern).ignores(rel)) found = p;
+      } catch {
+        /* a malformed pattern matches nothing */
+      }
+    }
+    return found;
+  }
+
+  /** Kind of a context entry as the build sees it (ignored entries do not exist). */
+  stat(rel: string): 'file' | 'dir' | undefined {
+    const s = this.fs.stat(this.abs(rel));
+    if (!s) return undefined;
+    if (s.kind === 'file' ? this.isIgnored(rel) : this.isFolderPruned(rel)) return undefined;
+    return s.kind;
+  }
+
+  /** Names in a context folder that the build sees. */
+  readDir(rel: string): string[] | undefined {
+    if (this.stat(rel) !== 'dir') return undefined;
+    const names = this.fs.readDir(this.abs(rel));
+    if (!names) return undefined;
+    return names.filter((n) => this.stat(rel ? rel + '/' + n : n) !== undefined);
+  }
+
+  /** Kind of the entry on disk, ignoring .dockerignore (to tell "missing" from "excluded"). */
+  statOnDisk(rel: string): 'file' | 'dir' | undefined {
+    return this.fs.stat(this.abs(rel))?.kind;
+  }
+}
+
+/** Reads ignore-file lines: comments and blank lines dropped, leading/trailing whitespace trimmed. */
+export function parseIgnoreFile(text: string): IgnorePattern[] {
+  const out: IgnorePattern[] = [];
+  text.split(/\r?\n/).forEach((raw, line) => {
+    const t = raw.trim();
+    if (!t || t.startsWith('#')) return;
+    out.push({ line, pattern: t });
+  });
+  return out;
+}

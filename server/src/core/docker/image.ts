@@ -1,0 +1,544 @@
+// Dockerfile -> ImageModel per stage, evaluating FROM, ARG/ENV, WORKDIR, COPY/ADD and common RUN effects with Docker's semantics.
+import { basename, dirname, join, normalize, readText } from '../fs';
+import type { Range } from '../types';
+import { BuildContext, IgnorePattern } from './context';
+import { expandWord, Instruction, ParsedDockerfile, Vars, Word } from './parse';
+import { applyRun, RunEffects } from './run';
+import { ImageTree } from './tree';
+
+/** One source argument of a COPY/ADD and what it matched in the build context. */
+export interface CopySource {
+  word: Word;
+  /** The expanded, context-relative path or pattern ('' is the context root). */
+  path: string;
+  status: 'ok' | 'missing' | 'excluded' | 'uncertain' | 'remote' | 'stage';
+  /** Context-relative matches (one for a plain path, any number for a glob). */
+  matches: string[];
+  isGlob: boolean;
+  excludedBy?: IgnorePattern;
+  /** Why the status is uncertain (unexpanded variable, ...). */
+  note?: string;
+}
+
+export interface CopyOp {
+  instr: Instruction;
+  keyword: 'COPY' | 'ADD';
+  /** `--from`: a stage index, or an external image name. */
+  from?: { stage?: number; image?: string; raw: string };
+  sources: CopySource[];
+  /** Absolute image path of the destination (WORKDIR applied), without trailing slash. */
+  dest: string;
+  destWord: Word;
+  /** The destination is a folder (trailing slash, several sources, an existing folder, or folder sources). */
+  destIsDir: boolean;
+  /** WORKDIR in force at this instruction. */
+  workdir: string;
+  parents: boolean;
+}
+
+export interface StageModel {
+  index: number;
+  /** `AS name`, lower-cased as Docker compares it. */
+  name?: string;
+  from: Instruction;
+  /** The expanded base image reference ('scratch', 'python:3.11-slim', or another stage's name). */
+  base: string;
+  baseStage?: number;
+  /** True when the base is a stage of this file or an image known to hold no application files. */
+  baseKnown: boolean;
+  tree: ImageTree;
+  /** ARG and ENV values visible at the end of the stage. */
+  vars: Vars;
+  /** ENV values only (what the container sees at run time). */
+  env: Map<string, { value: string; instr: Instruction }>;
+  workdir: string;
+  /** WORKDIR as it was before each instruction line. */
+  workdirAt: Map<number, string>;
+  copies: CopyOp[];
+  runs: Instruction[];
+  cmd?: Instruction;
+  entrypoint?: Instruction;
+  healthcheck?: Instruction;
+  expose: { port: string; word: Word; instr: Instruction }[];
+  user?: string;
+  instructions: Instruction[];
+  /** Image folders whose Python projects were pip-installed (their packages are importable). */
+  installed: { dir: string; instr: Instruction }[];
+  /** Something was installed whose content the model cannot see (a wheel, an unknown local path). */
+  sitePackagesUncertain?: { reason: string; instr: Instruction };
+}
+
+export interface ImageModel {
+  dockerfile: string;
+  context: BuildContext;
+  parsed: ParsedDockerfile;
+  stages: StageModel[];
+  /** The stage that `docker build` produces (the last one, or the compose/CLI `target`). */
+  final: StageModel | undefined;
+  /** ARGs declared before the first FROM. */
+  globalArgs: Vars;
+}
+
+export interface BuildOptions {
+  /** `--build-arg` values (compose `build.args`, workflow flags). */
+  buildArgs?: Record<string, string>;
+  /** `--target` stage name. */
+  target?: string;
+}
+
+/** Base images (by repository name) known to ship no application code under the usual app folders. */
+const KNOWN_BASES = [
+  /^(docker\.io\/)?(library\/)?(python|pypy|debian|ubuntu|alpine|busybox|fedora|centos|rockylinux|almalinux|amazonlinux|archlinux|buildpack-deps|node|golang|rust|openjdk|eclipse-temurin|nginx|redis|postgres)(:|@|$)/,
+  /^(docker\.io\/)?(nvidia\/cuda|pytorch\/pytorch|tensorflow\/tensorflow|continuumio\/miniconda3|continuumio\/anaconda3|condaforge\/miniforge3|mambaorg\/micromamba|ghcr\.io\/astral-sh\/uv)(:|@|$)/,
+  /^(gcr\.io\/distroless\/|cgr\.dev\/chainguard\/(python|wolfi-base)|registry\.access\.redhat\.com\/ubi\d*\/|public\.ecr\.aws\/docker\/library\/|mcr\.microsoft\.com\/devcontainers\/python|nvcr\.io\/nvidia\/(pytorch|tensorflow|cuda))/,
+  /^public\.ecr\.aws\/lambda\/python(:|@|$)/,
+];
+
+/** True when an image reference names a base known to contain no application files. */
+export function isKnownBase(image: string): boolean {
+  const ref = image.toLowerCase();
+  if (ref === 'scratch') return true;
+  return KNOWN_BASES.some((r) => r.test(ref));
+}
+
+const GLOB = /[*?[]/;
+const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
+const REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
+
+/** Evaluates every stage of a parsed Dockerfile against a build context. */
+export function buildImageModel(
+  dockerfile: string,
+  parsed: ParsedDockerfile,
+  context: BuildContext,
+  options: BuildOptions = {},
+): ImageModel {
+  const stages: StageModel[] = [];
+  const globalArgs: Vars = new Map();
+  const buildArgs = options.buildArgs ?? {};
+  let stage: StageModel | undefined;
+  let workdir = '/';
+
+  const expand = (w: Word, vars: Vars) => expandWord(w, vars);
+
+  for (const ins of parsed.instructions) {
+    if (ins.keyword === 'FROM') {
+      const vars = globalArgs;
+      const imageWord = ins.args[0];
+      const base = imageWord ? expand(imageWord, vars).value : '';
+      const asIdx = ins.args.findIndex((a) => a.text.toLowerCase() === 'as');
+      const name = asIdx >= 0 && ins.args[asIdx + 1] ? ins.args[asIdx + 1].text.toLowerCase() : undefined;
+      const baseStage = stages.findIndex((s) => s.name !== undefined && s.name === base.toLowerCase());
+      const parent = baseStage >= 0 ? stages[baseStage] : undefined;
+      const tree = new ImageTree(parent?.tree);
+      const baseKnown = parent ? parent.baseKnown : isKnownBase(base);
+      if (!parent && !baseKnown) {
+        tree.add({ kind: 'uncertain', dest: '/', reason: `base image ${base || '(none)'} may contain files`, origin: { instr: ins, stage: stages.length } });
+      }
+      workdir = parent ? parent.workdir : '/';
+      stage = {
+        index: stages.length,
+        name,
+        from: ins,
+        base,
+        baseStage: parent ? baseStage : undefined,
+        baseKnown,
+        tree,
+        vars: new Map(parent ? [...parent.env].map(([k, v]) => [k, v.value] as [string, string]) : []),
+        env: new Map(parent ? parent.env : []),
+        workdir,
+        workdirAt: new Map(),
+        copies: [],
+        runs: [],
+        cmd: parent?.cmd,
+        entrypoint: parent?.entrypoint,
+        healthcheck: parent?.healthcheck,
+        expose: parent ? [...parent.expose] : [],
+        user: parent?.user,
+        instructions: [ins],
+        installed: parent ? [...parent.installed] : [],
+        sitePackagesUncertain: parent?.sitePackagesUncertain,
+      };
+      stage.workdirAt.set(ins.line, workdir);
+      stages.push(stage);
+      continue;
+    }
+    if (!stage) {
+      if (ins.keyword === 'ARG') declareArgs(ins, globalArgs, globalArgs, buildArgs, true);
+      continue;
+    }
+    const st = stage;
+    st.instructions.push(ins);
+    st.workdirAt.set(ins.line, st.workdir);
+    switch (ins.keyword) {
+      case 'ARG':
+        declareArgs(ins, st.vars, globalArgs, buildArgs, false);
+        break;
+      case 'ENV':
+        for (const [k, v] of envPairs(ins, st.vars)) {
+          st.vars.set(k, v);
+          st.env.set(k, { value: v, instr: ins });
+        }
+        break;
+      case 'WORKDIR': {
+        const w = ins.args[0];
+        if (!w) break;
+        const e = expand(w, st.vars);
+        st.workdir = normalize(e.value.startsWith('/') ? e.value : join(st.workdir, e.value));
+        st.tree.add({ kind: 'mkdir', dest: st.workdir, origin: { instr: ins, stage: st.index } });
+        break;
+      }
+      case 'COPY':
+      case 'ADD': {
+        const op = evalCopy(ins, st, stages, context, expand);
+        if (op) st.copies.push(op);
+        break;
+      }
+      case 'RUN': {
+        st.runs.push(ins);
+        const effects: RunEffects = { tree: st.tree, workdir: st.workdir, vars: st.vars, stage: st.index, context, installed: st.installed };
+        const r = applyRun(ins, effects);
+        if (r.sitePackagesUncertain && !st.sitePackagesUncertain) st.sitePackagesUncertain = { reason: r.sitePackagesUncertain, instr: ins };
+        break;
+      }
+      case 'CMD':
+        st.cmd = ins;
+        break;
+      case 'ENTRYPOINT':
+        st.entrypoint = ins;
+        // Docker: setting ENTRYPOINT resets a CMD inherited from the base image.
+        if (st.cmd && st.cmd.line < st.from.line) st.cmd = undefined;
+        break;
+      case 'HEALTHCHECK':
+        st.healthcheck = ins;
+        break;
+      case 'EXPOSE':
+        for (const w of ins.args) {
+          const v = expand(w, st.vars).value;
+          st.expose.push({ port: v.split('/')[0], word: w, instr: ins });
+        }
+        break;
+      case 'USER':
+        if (ins.args[0]) st.user = expand(ins.args[0], st.vars).value;
+        break;
+      default:
+        break;
+    }
+  }
+  let final = stages[stages.length - 1];
+  if (options.target) {
+    const t = stages.find((s) => s.name === options.target!.toLowerCase());
+    if (t) final = t;
+  }
+  return { dockerfile, context, parsed, stages, final, globalArgs };
+}
+
+function declareArgs(ins: Instruction, into: Vars, globals: Vars, buildArgs: Record<string, string>, isGlobal: boolean): void {
+  for (const w of ins.args) {
+    const eq = w.text.indexOf('=');
+    const name = eq < 0 ? w.text : w.text.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    let value: string | undefined;
+    if (name in buildArgs) value = buildArgs[name];
+    else if (eq >= 0) value = expandWord({ text: w.text.slice(eq + 1), quoting: shiftQuoting(w, eq + 1) }, into).value;
+    else if (!isGlobal && globals.has(name)) value = globals.get(name);
+    into.set(name, value);
+  }
+}
+
+function shiftQuoting(w: Word, by: number) {
+  return w.quoting.map((q) => ({ ...q, start: q.start - by, end: q.end - by })).filter((q) => q.end > 0);
+}
+
+/** ENV key=value pairs (and the legacy `ENV key value` form), expanded in order. */
+function envPairs(ins: Instruction, vars: Vars): [string, string][] {
+  const out: [string, string][] = [];
+  const words = ins.args;
+  if (words.length && !words[0].text.includes('=')) {
+    // Legacy form: ENV NAME the rest of the line
+    const name = words[0].text;
+    const rest = ins.commandText.slice(ins.commandText.indexOf(words[0].raw) + words[0].raw.length).trim();
+    out.push([name, expandWord({ text: rest.replace(/^["']|["']$/g, ''), quoting: [] }, vars).value]);
+    return out;
+  }
+  const local = new Map(vars);
+  for (const w of words) {
+    const eq = w.text.indexOf('=');
+    if (eq <= 0) continue;
+    const name = w.text.slice(0, eq);
+    // All pairs on one ENV line see the values from before the line (Docker's rule).
+    const value = expandWord({ text: w.text.slice(eq + 1), quoting: shiftQuoting(w, eq + 1) }, vars).value;
+    local.set(name, value);
+    out.push([name, value]);
+  }
+  return out;
+}
+
+function evalCopy(
+  ins: Instruction,
+  st: StageModel,
+  stages: StageModel[],
+  ctx: BuildContext,
+  expand: (w: Word, v: Vars) => { value: string; unresolved: string[] },
+): CopyOp | undefined {
+  const keyword = ins.keyword as 'COPY' | 'ADD';
+  const origin = { instr: ins, stage: st.index };
+  if (ins.heredocs.length && ins.args.some((a) => a.text.startsWith('<<'))) {
+    const destWord = ins.args[ins.args.length - 1];
+    const destRaw = expand(destWord, st.vars).value;
+    const dest = absDest(destRaw, st.workdir);
+    const docs = ins.heredocs;
+    for (const h of docs) {
+      const path = docs.length > 1 || destRaw.endsWith('/') ? join(dest, h.name) : dest;
+      st.tree.add({ kind: 'file', dest: path, origin, content: h.content });
+    }
+    return undefined;
+  }
+  if (ins.args.length < 2) return undefined;
+  const destWord = ins.args[ins.args.length - 1];
+  const destExp = expand(destWord, st.vars);
+  const srcWords = ins.args.slice(0, -1);
+  const fromFlag = ins.flags.find((f) => f.name === 'from');
+  const parents = ins.flags.some((f) => f.name === 'parents' && f.value !== 'false');
+  const excludes = ins.flags.filter((f) => f.name === 'exclude' && f.value).map((f) => f.value!);
+  const excludeFn = excludes.length ? makeExclude(excludes) : undefined;
+  const destRaw = destExp.value;
+  const dest = absDest(destRaw, st.workdir);
+  let from: CopyOp['from'];
+  if (fromFlag?.value) {
+    const v = expandWord({ text: fromFlag.value, quoting: [] }, st.vars).value;
+    const byName = stages.findIndex((s) => s.name === v.toLowerCase());
+    const byIndex = /^\d+$/.test(v) ? Number(v) : -1;
+    if (byName >= 0) from = { stage: byName, raw: v };
+    else if (byIndex >= 0 && byIndex < stages.length) from = { stage: byIndex, raw: v };
+    else from = { image: v, raw: v };
+  }
+  const op: CopyOp = { instr: ins, keyword, from, sources: [], dest, destWord, destIsDir: false, workdir: st.workdir, parents };
+  if (destExp.unresolved.length && !destRaw) {
+    st.tree.add({ kind: 'uncertain', dest: st.workdir, reason: `COPY destination uses unset ${destExp.unresolved.join(', ')}`, origin });
+    return op;
+  }
+
+  // Sources
+  for (const w of srcWords) {
+    const e = expand(w, st.vars);
+    const raw = e.value;
+    if (e.unresolved.length && raw.replace(/[/.]/g, '') === '') {
+      op.sources.push({ word: w, path: raw, status: 'uncertain', matches: [], isGlob: false, note: `uses unset ${e.unresolved.join(', ')}` });
+      continue;
+    }
+    if (from) {
+      op.sources.push({ word: w, path: raw, status: 'stage', matches: [], isGlob: GLOB.test(raw) });
+      continue;
+    }
+    if (keyword === 'ADD' && REMOTE.test(raw)) {
+      op.sources.push({ word: w, path: raw, status: 'remote', matches: [], isGlob: false });
+      continue;
+    }
+    const path = contextPath(raw);
+    const isGlob = GLOB.test(path);
+    if (isGlob) {
+      const matches = globContext(ctx, path);
+      op.sources.push({ word: w, path, status: 'ok', matches, isGlob: true });
+      continue;
+    }
+    const kind = ctx.stat(path);
+    if (kind) {
+      op.sources.push({ word: w, path, status: 'ok', matches: [path], isGlob: false });
+    } else if (ctx.statOnDisk(path)) {
+      op.sources.push({ word: w, path, status: 'excluded', matches: [], isGlob: false, excludedBy: ctx.excludedBy(path) ?? nearestExcludedParent(ctx, path) });
+    } else {
+      op.sources.push({ word: w, path, status: e.unresolved.length ? 'uncertain' : 'missing', matches: [], isGlob: false, note: e.unresolved.length ? `uses unset ${e.unresolved.join(', ')}` : undefined });
+    }
+  }
+
+  const matchCount = op.sources.reduce((n, s) => n + (s.status === 'stage' ? 1 : s.matches.length), 0);
+  const endsSlash = /\/$/.test(destRaw) || destRaw === '.' || destRaw === '..';
+  op.destIsDir = endsSlash || srcWords.length > 1 || matchCount > 1 || st.tree.stat(dest) === 'dir' || parents;
+
+  // Effects on the tree
+  if (from) {
+    if (from.image !== undefined) {
+      st.tree.add({ kind: 'uncertain', dest, reason: `COPY --from=${from.image} copies files from an external image`, origin });
+      return op;
+    }
+    const src = stages[from.stage!];
+    if (src.index === st.index) return op;
+    for (const s of op.sources) {
+      if (s.status !== 'stage') continue;
+      const p = absDest(s.path, src.workdir === '/' ? '/' : '/');
+      if (s.isGlob) {
+        st.tree.add({ kind: 'uncertain', dest: op.destIsDir ? dest : dirname(dest), reason: `COPY --from=${from.raw} with a pattern`, origin });
+        continue;
+      }
+      const kind = src.tree.stat(p);
+      if (kind === 'dir') st.tree.add({ kind: 'tree', dest, from: src.tree, fromPath: p, origin });
+      else if (kind === 'file') st.tree.add({ kind: 'tree', dest: op.destIsDir ? join(dest, basename(p)) : dest, from: src.tree, fromPath: p, origin });
+      else st.tree.add({ kind: 'uncertain', dest: op.destIsDir ? dest : dest, reason: `COPY --from=${from.raw} ${s.path}: the model does not know what the stage made there`, origin });
+      carryInstalls(st, src, p, ins);
+    }
+    return op;
+  }
+  for (const s of op.sources) {
+    if (s.status === 'remote' || s.status === 'uncertain') {
+      st.tree.add({ kind: 'uncertain', dest: op.destIsDir ? dest : dirname(dest), reason: `${keyword} ${s.word.raw} is not in the build context`, origin });
+      continue;
+    }
+    for (const m of s.matches) {
+      const kind = ctx.stat(m);
+      const o = { instr: ins, stage: st.index, source: ctx.abs(m) };
+      const target = parents ? join(dest, parentsPath(s.word.text, m)) : undefined;
+      if (keyword === 'ADD' && kind === 'file' && ARCHIVE.test(m)) {
+        st.tree.add({ kind: 'uncertain', dest: target ? dirname(target) : op.destIsDir ? dest : dirname(dest), reason: `ADD extracts the archive ${m}`, origin: o });
+        continue;
+      }
+      if (kind === 'dir') {
+        st.tree.add({ kind: 'ctxdir', dest: target ?? dest, ctx, ctxRel: m, origin: o, exclude: excludeFn });
+      } else if (kind === 'file') {
+        if (excludeFn?.(m)) continue;
+        const path = target ?? (op.destIsDir ? join(dest, basename(m)) : dest);
+        st.tree.add({ kind: 'ctxfile', dest: path, ctx, ctxRel: m, origin: o });
+      }
+    }
+  }
+  return op;
+}
+
+/** When a stage copies another stage's site-packages, virtualenv or wheels, its installs come along. */
+function carryInstalls(st: StageModel, src: StageModel, path: string, ins: Instruction): void {
+  if (!/(site-packages|dist-packages|venv|\/\.local|\/install|wheel|\/opt\/|\/usr\/local)/.test(path)) return;
+  for (const i of src.installed) if (!st.installed.some((x) => x.dir === i.dir)) st.installed.push(i);
+  if (src.sitePackagesUncertain && !st.sitePackagesUncertain) st.sitePackagesUncertain = { reason: src.sitePackagesUncertain.reason, instr: ins };
+}
+
+/** A destination made absolute against WORKDIR, without a trailing slash. */
+export function absDest(raw: string, workdir: string): string {
+  return normalize(raw.startsWith('/') ? raw : join(workdir, raw));
+}
+
+/** A COPY source as a context-relative path: leading '/' and './' dropped, '..' clamped at the root. */
+export function contextPath(raw: string): string {
+  const n = normalize('/' + raw);
+  return n === '/' ? '' : n.slice(1);
+}
+
+/** `--parents`: the part of the source path kept under the destination (after a `/./` pivot if any). */
+function parentsPath(pattern: string, match: string): string {
+  const pivot = pattern.indexOf('/./');
+  if (pivot < 0) return match;
+  const prefix = contextPath(pattern.slice(0, pivot));
+  return prefix && match.startsWith(prefix + '/') ? match.slice(prefix.length + 1) : match;
+}
+
+function nearestExcludedParent(ctx: BuildContext, rel: string): IgnorePattern | undefined {
+  let p = rel;
+  while (p.includes('/')) {
+    p = p.slice(0, p.lastIndexOf('/'));
+    const e = ctx.excludedBy(p);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** Go filepath.Match for one path segment: `*`, `?`, `[...]` classes, backslash escapes. */
+export function matchSegment(pattern: string, name: string): boolean {
+  return segmentRegex(pattern).test(name);
+}
+
+const segCache = new Map<string, RegExp>();
+function segmentRegex(pattern: string): RegExp {
+  let r = segCache.get(pattern);
+  if (r) return r;
+  let src = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') src += '[^/]*';
+    else if (c === '?') src += '[^/]';
+    else if (c === '\\' && i + 1 < pattern.length) src += escapeRe(pattern[++i]);
+    else if (c === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close < 0) {
+        src += '\\[';
+        continue;
+      }
+      let cls = pattern.slice(i + 1, close);
+      if (cls.startsWith('^')) cls = '^' + cls.slice(1).replace(/\\/g, '\\\\');
+      else cls = cls.replace(/\\/g, '\\\\');
+      src += '[' + cls + ']';
+      i = close;
+    } else src += escapeRe(c);
+  }
+  r = new RegExp(src + '$');
+  segCache.set(pattern, r);
+  return r;
+}
+
+function escapeRe(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Expands a COPY pattern against the context, segment by segment (`**` matches any number of folders). */
+export function globContext(ctx: BuildContext, pattern: string): string[] {
+  const segs = pattern.split('/').filter((s) => s !== '');
+  let current: string[] = [''];
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    const next: string[] = [];
+    if (seg === '**') {
+      // zero or more folders
+      const stack = [...current];
+      const seen = new Set<string>();
+      while (stack.length) {
+        const d = stack.pop()!;
+        if (seen.has(d)) continue;
+        seen.add(d);
+        next.push(d);
+        for (const n of ctx.readDir(d) ?? []) {
+          const p = d ? d + '/' + n : n;
+          if (ctx.stat(p) === 'dir') stack.push(p);
+        }
+        if (seen.size > 50000) break;
+      }
+      current = next;
+      continue;
+    }
+    for (const d of current) {
+      if (!GLOB.test(seg)) {
+        const p = d ? d + '/' + seg : seg;
+        if (ctx.stat(p)) next.push(p);
+        continue;
+      }
+      for (const n of ctx.readDir(d) ?? []) if (matchSegment(seg, n)) next.push(d ? d + '/' + n : n);
+    }
+    current = next;
+  }
+  return [...new Set(current)].filter((p) => p !== '' || segs.length === 0).sort();
+}
+
+function makeExclude(patterns: string[]): (rel: string) => boolean {
+  return (rel) => patterns.some((p) => {
+    const ps = contextPath(p).split('/');
+    const rs = rel.split('/');
+    // A pattern matches the path or one of its parent folders.
+    for (let n = 1; n <= rs.length; n++) {
+      if (matchPath(ps, rs.slice(0, n))) return true;
+    }
+    return false;
+  });
+}
+
+function matchPath(ps: string[], rs: string[]): boolean {
+  if (!ps.length) return !rs.length;
+  if (ps[0] === '**') {
+    for (let k = 0; k <= rs.length; k++) if (matchPath(ps.slice(1), rs.slice(k))) return true;
+    return false;
+  }
+  return rs.length > 0 && matchSegment(ps[0], rs[0]) && matchPath(ps.slice(1), rs.slice(1));
+}
+
+/** The range to underline for a whole instruction's first line (keyword to end of that line's text). */
+export function firstLineRange(ins: Instruction, lines: string[]): Range {
+  const text = lines[ins.line] ?? '';
+  return { start: ins.keywordRange.start, end: { line: ins.line, character: text.replace(/\s*\\?\s*$/, '').length } };
+}
+
+export { readText };

@@ -1,0 +1,205 @@
+// The virtual filesystem of one image stage: ordered layers (COPY, WORKDIR, RUN effects) answered lazily against the build context.
+import { basename, dirname, join, relativeInside } from '../fs';
+import type { BuildContext } from './context';
+import type { Instruction } from './parse';
+
+/** Where an image entry came from: the instruction that put it there and, for context files, the source. */
+export interface Origin {
+  instr?: Instruction;
+  /** Absolute path of the build-context file or folder it was copied from. */
+  source?: string;
+  /** Index of the stage whose instruction created it (differs from the current stage for COPY --from). */
+  stage?: number;
+}
+
+/** A layer adds, hides or blurs a part of the image's filesystem. */
+export type Layer =
+  | { kind: 'file'; dest: string; origin: Origin; content?: string }
+  | { kind: 'ctxdir'; dest: string; ctx: BuildContext; ctxRel: string; origin: Origin; exclude?: (ctxRel: string) => boolean }
+  | { kind: 'ctxfile'; dest: string; ctx: BuildContext; ctxRel: string; origin: Origin }
+  | { kind: 'mkdir'; dest: string; origin: Origin }
+  | { kind: 'tree'; dest: string; from: ImageTree; fromPath: string; origin: Origin }
+  | { kind: 'delete'; dest: string; origin: Origin }
+  | { kind: 'uncertain'; dest: string; reason: string; origin: Origin };
+
+export type Kind = 'file' | 'dir';
+
+export interface Lookup {
+  kind: Kind;
+  origin: Origin;
+  /** Absolute build-context path holding this file's content, when it came from the context. */
+  source?: string;
+  /** Inline content (heredoc). */
+  content?: string;
+}
+
+/**
+ * A stage's filesystem. Layers are kept in build order; a lookup walks them newest first, so
+ * a later COPY shadows an earlier one and an `rm` hides what came before it.
+ */
+export class ImageTree {
+  private readonly layers: Layer[];
+  private readonly cache = new Map<string, Lookup | null>();
+
+  constructor(base?: ImageTree) {
+    this.layers = base ? [...base.layers] : [];
+  }
+
+  add(layer: Layer): void {
+    this.layers.push(layer);
+    this.cache.clear();
+  }
+
+  /** All layers, oldest first (read-only view for diagnostics and tests). */
+  getLayers(): readonly Layer[] {
+    return this.layers;
+  }
+
+  stat(path: string): Kind | undefined {
+    return this.lookup(path)?.kind;
+  }
+
+  /** Kind, origin and source of an image path, or undefined when the model has nothing there. */
+  lookup(path: string): Lookup | undefined {
+    const hit = this.cache.get(path);
+    if (hit !== undefined) return hit ?? undefined;
+    const r = this.compute(path);
+    this.cache.set(path, r ?? null);
+    return r;
+  }
+
+  private compute(path: string): Lookup | undefined {
+    if (path === '/') return { kind: 'dir', origin: {} };
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i];
+      const r = answer(l, path);
+      if (r === 'deleted') return undefined;
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** Entry names of a folder, merged over all layers; undefined when it is not a folder. */
+  readDir(path: string): string[] | undefined {
+    if (this.stat(path) !== 'dir') return undefined;
+    const names = new Set<string>();
+    for (const l of this.layers) {
+      for (const n of layerNames(l, path)) names.add(n);
+    }
+    const prefix = path === '/' ? '/' : path + '/';
+    return [...names].filter((n) => this.stat(prefix + n) !== undefined).sort();
+  }
+
+  /** True when files may exist at or under `path` that the model does not know. */
+  isUncertain(path: string): boolean {
+    return this.uncertaintyAt(path) !== undefined;
+  }
+
+  /** The uncertain layer that covers `path`, if any (newest first; a later delete clears it). */
+  uncertaintyAt(path: string): Extract<Layer, { kind: 'uncertain' }> | undefined {
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i];
+      if (l.kind === 'uncertain' && within(l.dest, path)) return l;
+      if (l.kind === 'tree' && within(l.dest, path)) {
+        const rel = relativeInside(l.dest, path)!;
+        const u = l.from.uncertaintyAt(rel ? join(l.fromPath, rel) : l.fromPath);
+        if (u) return u;
+      }
+      if (l.kind === 'delete' && within(l.dest, path)) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Every file path in the image under `path` (for fixes that need sibling mappings); bounded by `limit`. */
+  walk(path: string, limit = 20000): string[] {
+    const out: string[] = [];
+    const stack = [path];
+    while (stack.length && out.length < limit) {
+      const p = stack.pop()!;
+      const kind = this.stat(p);
+      if (kind === 'file') out.push(p);
+      else if (kind === 'dir') {
+        const names = this.readDir(p) ?? [];
+        for (let k = names.length - 1; k >= 0; k--) stack.push(p === '/' ? '/' + names[k] : p + '/' + names[k]);
+      }
+    }
+    return out;
+  }
+}
+
+/** `path` equals `root` or lies below it. */
+export function within(root: string, path: string): boolean {
+  return root === '/' || path === root || path.startsWith(root + '/');
+}
+
+function answer(l: Layer, path: string): Lookup | 'deleted' | undefined {
+  switch (l.kind) {
+    case 'file':
+      if (path === l.dest) return { kind: 'file', origin: l.origin, content: l.content };
+      if (within(path, l.dest)) return { kind: 'dir', origin: l.origin };
+      return undefined;
+    case 'ctxfile':
+      if (path === l.dest) return { kind: 'file', origin: l.origin, source: l.ctx.abs(l.ctxRel) };
+      if (within(path, l.dest)) return { kind: 'dir', origin: l.origin };
+      return undefined;
+    case 'mkdir':
+      if (within(path, l.dest)) return { kind: 'dir', origin: l.origin };
+      return undefined;
+    case 'ctxdir': {
+      if (within(path, l.dest)) return { kind: 'dir', origin: l.origin };
+      const rel = relativeInside(l.dest, path);
+      if (rel === undefined) return undefined;
+      const ctxRel = l.ctxRel ? l.ctxRel + '/' + rel : rel;
+      if (l.exclude?.(ctxRel)) return undefined;
+      const kind = l.ctx.stat(ctxRel);
+      if (!kind) return undefined;
+      return { kind, origin: { ...l.origin, source: l.ctx.abs(ctxRel) }, source: kind === 'file' ? l.ctx.abs(ctxRel) : undefined };
+    }
+    case 'tree': {
+      if (within(path, l.dest) && path !== l.dest) return { kind: 'dir', origin: l.origin };
+      const rel = relativeInside(l.dest, path);
+      if (rel === undefined) return undefined;
+      const r = l.from.lookup(rel ? join(l.fromPath, rel) : l.fromPath);
+      return r ? { ...r, origin: { ...r.origin, instr: l.origin.instr, stage: l.origin.stage } } : undefined;
+    }
+    case 'delete':
+      return within(l.dest, path) ? 'deleted' : undefined;
+    case 'uncertain':
+      if (within(path, l.dest) && path !== l.dest) return { kind: 'dir', origin: l.origin };
+      return undefined;
+  }
+}
+
+function layerNames(l: Layer, dir: string): string[] {
+  const child = (dest: string) => {
+    const rel = relativeInside(dir, dest);
+    if (rel === undefined || rel === '') return [];
+    return [rel.split('/')[0]];
+  };
+  switch (l.kind) {
+    case 'file':
+    case 'ctxfile':
+    case 'mkdir':
+    case 'uncertain':
+      return child(l.dest);
+    case 'ctxdir': {
+      const c = child(l.dest);
+      if (c.length) return c;
+      const rel = relativeInside(l.dest, dir);
+      if (rel === undefined) return [];
+      const ctxRel = l.ctxRel ? (rel ? l.ctxRel + '/' + rel : l.ctxRel) : rel;
+      return (l.ctx.readDir(ctxRel) ?? []).filter((n) => !l.exclude?.(ctxRel ? ctxRel + '/' + n : n));
+    }
+    case 'tree': {
+      const c = child(l.dest);
+      if (c.length) return c;
+      const rel = relativeInside(l.dest, dir);
+      if (rel === undefined) return [];
+      return l.from.readDir(rel ? join(l.fromPath, rel) : l.fromPath) ?? [];
+    }
+    case 'delete':
+      return [];
+  }
+}
+
+export { basename, dirname };

@@ -1,0 +1,186 @@
+// Project discovery: Dockerfiles, ignore files, manifests and build scripts in a workspace, and each Dockerfile's build context.
+import { basename, dirname, FileSystem, join, normalize, readText, relativeInside } from './fs';
+import { parseDockerfile, ParsedDockerfile } from './docker/parse';
+import { contextPath, globContext } from './docker/image';
+import { BuildContext } from './docker/context';
+
+/** Folders never walked: version control, dependency caches, virtualenvs, build caches. */
+const SKIP_DIRS = new Set([
+  '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', '.virtualenv', '__pycache__', '.tox', '.nox', '.mypy_cache',
+  '.pytest_cache', '.ruff_cache', 'site-packages', '.idea', '.eggs', '.terraform', '.next', '.cache',
+]);
+
+const MAX_FILES = 200_000;
+const MAX_DEPTH = 64;
+
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+export interface ProjectFiles {
+  root: string;
+  dockerfiles: string[];
+  /** YAML files (compose, Kubernetes, Cloud Run, workflows, cloudbuild). */
+  yamlFiles: string[];
+  /** Shell scripts and Makefiles that may run `docker build`. */
+  scripts: string[];
+  envFiles: string[];
+  pythonFiles: string[];
+  /** Other files worth scanning for secrets (JSON service accounts, .npmrc, .pypirc). */
+  otherFiles: string[];
+  skipped: Skipped[];
+  /** Number of files seen. */
+  fileCount: number;
+}
+
+/** True for the names Docker and Podman users give Dockerfiles. */
+export function isDockerfileName(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === 'dockerfile' || n === 'containerfile' || n.endsWith('.dockerfile') || n.endsWith('.containerfile')
+    || (n.startsWith('dockerfile.') && !n.endsWith('.dockerignore') && !/\.(md|txt|orig|bak|swp)$/.test(n))
+    || (n.startsWith('containerfile.') && !n.endsWith('.dockerignore'));
+}
+
+/** Walks the workspace iteratively; symlink loops and files outside the workspace are skipped with a reason. */
+export function discoverProject(fs: FileSystem, root: string, exclude: (rel: string) => boolean = () => false): ProjectFiles {
+  const out: ProjectFiles = { root, dockerfiles: [], yamlFiles: [], scripts: [], envFiles: [], pythonFiles: [], otherFiles: [], skipped: [], fileCount: 0 };
+  const seen = new Set<string>();
+  const stack: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
+  while (stack.length) {
+    const { path, depth } = stack.pop()!;
+    const real = fs.realpath ? fs.realpath(path) : path;
+    if (real === undefined) continue;
+    if (seen.has(real)) {
+      out.skipped.push({ path, reason: 'symlink loop or duplicate folder (already walked)' });
+      continue;
+    }
+    seen.add(real);
+    if (depth > MAX_DEPTH) {
+      out.skipped.push({ path, reason: `deeper than ${MAX_DEPTH} folders` });
+      continue;
+    }
+    const names = fs.readDir(path);
+    if (!names) {
+      if (path !== root) out.skipped.push({ path, reason: 'unreadable folder or outside the workspace' });
+      continue;
+    }
+    for (let i = names.length - 1; i >= 0; i--) {
+      const name = names[i];
+      const p = path === '/' ? '/' + name : path + '/' + name;
+      const rel = relativeInside(root, p) ?? p;
+      if (exclude(rel)) continue;
+      const st = fs.stat(p);
+      if (!st) {
+        out.skipped.push({ path: p, reason: 'broken symlink, unreadable, or outside the workspace' });
+        continue;
+      }
+      if (st.kind === 'dir') {
+        if (SKIP_DIRS.has(name) || name.endsWith('.egg-info')) continue;
+        stack.push({ path: p, depth: depth + 1 });
+        continue;
+      }
+      if (++out.fileCount > MAX_FILES) {
+        out.skipped.push({ path, reason: `more than ${MAX_FILES} files: the rest of the workspace was not read` });
+        stack.length = 0;
+        break;
+      }
+      classify(out, p, name);
+    }
+  }
+  for (const k of ['dockerfiles', 'yamlFiles', 'scripts', 'envFiles', 'pythonFiles', 'otherFiles'] as const) out[k].sort();
+  return out;
+}
+
+function classify(out: ProjectFiles, p: string, name: string): void {
+  const lower = name.toLowerCase();
+  if (isDockerfileName(name)) out.dockerfiles.push(p);
+  else if (lower.endsWith('.yaml') || lower.endsWith('.yml')) out.yamlFiles.push(p);
+  else if (lower.endsWith('.py')) out.pythonFiles.push(p);
+  else if (lower.endsWith('.sh') || lower === 'makefile' || lower.endsWith('.bash') || lower === 'justfile') out.scripts.push(p);
+  else if (lower === '.env' || lower.startsWith('.env.') || lower.endsWith('.env')) out.envFiles.push(p);
+  else if (lower.endsWith('.json') || lower === '.npmrc' || lower === '.pypirc' || lower.endsWith('.pem') || lower.startsWith('id_rsa') || lower.startsWith('id_ed25519')) out.otherFiles.push(p);
+}
+
+/** How a Dockerfile's build context was decided, for messages ("context: compose.yaml"). */
+export interface ContextChoice {
+  root: string;
+  how: 'config' | 'compose' | 'script' | 'inferred' | 'dockerfile-folder';
+  /** The file that says so (compose file, workflow, script), when any. */
+  evidence?: string;
+  buildArgs?: Record<string, string>;
+  target?: string;
+}
+
+/** A `docker build` seen in compose, a workflow or a script, already resolved to absolute paths. */
+export interface KnownBuild {
+  dockerfile: string;
+  context: string;
+  how: 'compose' | 'script' | 'config';
+  evidence: string;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  /** Image tag or compose service, used to link manifests to this Dockerfile. */
+  tag?: string;
+}
+
+/**
+ * Picks the build context for a Dockerfile: an explicit build (config, compose, workflow or
+ * script) when one names it, else the nearest ancestor folder where the COPY sources exist.
+ */
+export function resolveContext(fs: FileSystem, workspaceRoot: string, dockerfile: string, parsed: ParsedDockerfile, known: KnownBuild[]): ContextChoice {
+  const order = { config: 0, compose: 1, script: 2 } as const;
+  const explicit = known.filter((k) => k.dockerfile === dockerfile).sort((a, b) => order[a.how] - order[b.how]);
+  if (explicit.length) {
+    const k = explicit[0];
+    return { root: k.context, how: k.how, evidence: k.evidence, buildArgs: k.buildArgs, target: k.target };
+  }
+  return inferContext(fs, workspaceRoot, dockerfile, parsed);
+}
+
+/** The nearest ancestor (Dockerfile's folder first, up to the workspace root) where the most COPY sources exist. */
+export function inferContext(fs: FileSystem, workspaceRoot: string, dockerfile: string, parsed: ParsedDockerfile): ContextChoice {
+  const sources: string[] = [];
+  for (const ins of parsed.instructions) {
+    if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.json === undefined) continue;
+    if (ins.flags.some((f) => f.name === 'from')) continue;
+    if (ins.heredocs.length) continue;
+    for (const w of ins.args.slice(0, -1)) {
+      if (w.text.includes('$') || /^(https?:|git@)/.test(w.text)) continue;
+      sources.push(contextPath(w.text));
+    }
+  }
+  const candidates: string[] = [];
+  let d = dirname(dockerfile);
+  for (;;) {
+    candidates.push(d);
+    if (d === workspaceRoot || relativeInside(workspaceRoot, d) === undefined || d === '/') break;
+    d = dirname(d);
+  }
+  if (!sources.length) return { root: dirname(dockerfile), how: 'dockerfile-folder' };
+  let best = candidates[0];
+  let bestScore = -1;
+  for (const c of candidates) {
+    const ctx = new BuildContext(fs, c);
+    let score = 0;
+    for (const s of sources) {
+      const found = /[*?[]/.test(s) ? globContext(ctx, s).length > 0 : ctx.statOnDisk(s) !== undefined;
+      if (found) score++;
+    }
+    if (score > bestScore) {
+      best = c;
+      bestScore = score;
+    }
+    if (score === sources.length) break;
+  }
+  return { root: best, how: 'inferred' };
+}
+
+/** Reads and parses a Dockerfile, or says why it could not. */
+export function loadDockerfile(fs: FileSystem, path: string): { parsed: ParsedDockerfile } | { problem: string } {
+  const r = fs.read(path);
+  if ('problem' in r) return { problem: r.problem };
+  return { parsed: parseDockerfile(r.text) };
+}
+
+export { basename, join, normalize, readText };

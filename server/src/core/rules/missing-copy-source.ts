@@ -1,0 +1,126 @@
+// missing-copy-source: a COPY/ADD source that is not in the build context, or that .dockerignore keeps out of it.
+import type { Analysis, DockerTarget } from '../analysis';
+import type { CopySource } from '../docker/image';
+import type { BuildContext } from '../docker/context';
+import type { Fix } from '../types';
+import type { Draft, Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'missing-copy-source',
+  meta: {
+    description: 'A COPY/ADD source does not exist in the build context, or .dockerignore excludes it.',
+    severity: 'error',
+    fixable: true,
+    docs: {
+      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build.',
+      bad: 'COPY predictions/worker/wroker.py /app/worker.py',
+      good: 'COPY predictions/worker/worker.py /app/worker.py',
+    },
+  },
+  check(a: Analysis): Draft[] {
+    const out: Draft[] = [];
+    for (const t of a.targets) {
+      for (const stage of t.model.stages) {
+        for (const op of stage.copies) {
+          for (const s of op.sources) {
+            if (s.status !== 'missing' && s.status !== 'excluded') continue;
+            out.push(draft(a, t, op.keyword, s));
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
+
+function contextLabel(a: Analysis, t: DockerTarget): string {
+  const rel = a.rel(t.context.root);
+  const where = rel ? `'${rel}'` : 'the workspace root';
+  const how = t.context.evidence ? `as ${a.rel(t.context.evidence)} builds it` : 'inferred';
+  return `${where} (${how})`;
+}
+
+function draft(a: Analysis, t: DockerTarget, keyword: string, s: CopySource): Draft {
+  const ctx = t.model.context;
+  if (s.status === 'excluded') {
+    const by = s.excludedBy;
+    const where = by && ctx.ignoreFile ? ` by ${a.rel(ctx.ignoreFile)} line ${by.line + 1} ('${by.pattern}')` : ' by .dockerignore';
+    return {
+      message: `${keyword} source '${s.path}' is excluded${where}, so the build cannot find it`,
+      file: t.dockerfile,
+      range: s.word.range,
+      related: by && ctx.ignoreFile ? [{ file: ctx.ignoreFile, range: lineRange(by.line, by.pattern.length), message: 'the pattern that excludes it' }] : [],
+      fixes: [],
+    };
+  }
+  const fixes: Fix[] = [];
+  const match = closestPath(ctx, s.path);
+  if (match !== undefined) {
+    const replacement = s.word.raw.startsWith('"') ? JSON.stringify(match) : /\s/.test(match) ? `"${match}"` : match;
+    fixes.push({ title: `Replace with '${match}'`, edits: [{ file: t.dockerfile, range: s.word.range, newText: replacement }], isPreferred: true });
+  }
+  const hint = match !== undefined ? `; did you mean '${match}'?` : '';
+  return {
+    message: `${keyword} source '${s.path}' is not in the build context, ${contextLabel(a, t)}${hint}`,
+    file: t.dockerfile,
+    range: s.word.range,
+    related: [],
+    fixes,
+  };
+}
+
+function lineRange(line: number, len: number) {
+  return { start: { line, character: 0 }, end: { line, character: len } };
+}
+
+/**
+ * The context path the user most likely meant: the same name in another folder, or a path
+ * within a small edit distance. Only a single clear winner is offered.
+ */
+export function closestPath(ctx: BuildContext, wanted: string, limit = 20000): string | undefined {
+  const want = wanted.replace(/\/$/, '');
+  const wantBase = want.slice(want.lastIndexOf('/') + 1);
+  const all: string[] = [];
+  const stack = [''];
+  while (stack.length && all.length < limit) {
+    const d = stack.pop()!;
+    for (const n of ctx.readDir(d) ?? []) {
+      if (n === '.git' || n === 'node_modules' || n === '__pycache__' || n === '.venv') continue;
+      const p = d ? d + '/' + n : n;
+      all.push(p);
+      if (ctx.stat(p) === 'dir') stack.push(p);
+    }
+  }
+  const sameName = all.filter((p) => p.slice(p.lastIndexOf('/') + 1) === wantBase);
+  if (sameName.length === 1) return sameName[0];
+  const budget = Math.max(2, Math.floor(want.length / 6));
+  let best: string | undefined;
+  let bestD = Infinity;
+  let tie = false;
+  for (const p of sameName.length > 1 ? sameName : all) {
+    if (Math.abs(p.length - want.length) > budget) continue;
+    const d = editDistance(p, want, budget);
+    if (d < bestD) {
+      best = p;
+      bestD = d;
+      tie = false;
+    } else if (d === bestD) tie = true;
+  }
+  return best !== undefined && bestD <= budget && !tie ? best : undefined;
+}
+
+/** Levenshtein distance, giving up (returning max+1) once it exceeds `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
