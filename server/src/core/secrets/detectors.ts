@@ -1,0 +1,562 @@
+// Finds credentials in a string: provider token formats anywhere in it, and high-entropy values assigned to credential names.
+import { githubChecksumValid } from './checksum';
+import { isDocumentationKey, isPlaceholder } from './placeholders';
+
+/** A credential found in a scanned string. */
+export interface SecretMatch {
+  /** Human name of what was found, e.g. 'OpenAI API key'. */
+  provider: string;
+  /** Stable detector id, e.g. 'openai'. */
+  detector: string;
+  /** Offset of the first character within the scanned string. */
+  start: number;
+  /** Offset after the last character within the scanned string. */
+  end: number;
+  /**
+   * 'high': the shape is specific to the provider (and any embedded checksum holds), so a match
+   * is almost surely a real credential. 'medium': likely a credential, but a test key, a shape
+   * other strings can share, or the generic name-and-entropy heuristic.
+   */
+  confidence: 'high' | 'medium';
+}
+
+/** What the caller knows about where the scanned string came from. */
+export interface ScanContext {
+  /** The variable or key the value is assigned to, e.g. `OPENAI_API_KEY`, `api_key`, `password`. */
+  name?: string;
+}
+
+type Push = (m: SecretMatch) => void;
+
+interface Detector {
+  id: string;
+  scan(value: string, ctx: ScanContext, push: Push): void;
+}
+
+/** Distance (in characters) within which an AWS secret key or Twilio auth token must sit near its key id / SID. */
+const PAIR_DISTANCE = 300;
+
+function match(provider: string, detector: string, start: number, end: number, confidence: 'high' | 'medium'): SecretMatch {
+  return { provider, detector, start, end, confidence };
+}
+
+/** Runs a global regex over `value`, calling `f` for each match. */
+function each(re: RegExp, value: string, f: (m: RegExpExecArray) => void): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    f(m);
+    if (m[0] === '') re.lastIndex++;
+  }
+}
+
+/** Shannon entropy of the character distribution of `s`, in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (s.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const n = [...s].length;
+  let h = 0;
+  for (const k of counts.values()) {
+    const p = k / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** A provider-shaped token whose random part is filler (placeholder words, one character repeated, too little variety). */
+function fakeBody(body: string, whole: string): boolean {
+  return isDocumentationKey(whole) || isPlaceholder(body) || (body.length >= 16 && shannonEntropy(body) < 2.5);
+}
+
+const openai: Detector = {
+  id: 'openai',
+  scan(value, _ctx, push) {
+    each(/(?<![A-Za-z0-9_-])sk-(?:proj|svcacct|admin|None)-([A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g, value, (m) => {
+      const body = m[1]!;
+      if (fakeBody(body, m[0])) return;
+      const marker = body.indexOf('T3BlbkFJ');
+      if (marker >= 20 && body.length - marker - 8 >= 20) push(match('OpenAI API key', 'openai', m.index, m.index + m[0].length, 'high'));
+      else if (body.length >= 40) push(match('OpenAI API key', 'openai', m.index, m.index + m[0].length, 'medium'));
+    });
+    each(/(?<![A-Za-z0-9_-])sk-([A-Za-z0-9]{48})(?![A-Za-z0-9_-])/g, value, (m) => {
+      const body = m[1]!;
+      if (fakeBody(body, m[0])) return;
+      const conf = body.slice(20, 28) === 'T3BlbkFJ' ? 'high' : 'medium';
+      push(match('OpenAI API key', 'openai', m.index, m.index + m[0].length, conf));
+    });
+  },
+};
+
+const anthropic: Detector = {
+  id: 'anthropic',
+  scan(value, _ctx, push) {
+    each(/(?<![A-Za-z0-9_-])sk-ant-([a-z]+)\d{2}-([A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g, value, (m) => {
+      const body = m[2]!;
+      if (fakeBody(body, m[0])) return;
+      const provider = m[1] === 'admin' ? 'Anthropic admin key' : 'Anthropic API key';
+      if (body.length === 95 && body.endsWith('AA')) push(match(provider, 'anthropic', m.index, m.index + m[0].length, 'high'));
+      else if (body.length >= 40) push(match(provider, 'anthropic', m.index, m.index + m[0].length, 'medium'));
+    });
+  },
+};
+
+const AWS_KEY_ID = /(?<![A-Za-z0-9_])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9_])/g;
+
+const awsAccessKeyId: Detector = {
+  id: 'aws-access-key-id',
+  scan(value, _ctx, push) {
+    each(AWS_KEY_ID, value, (m) => {
+      if (fakeBody(m[0].slice(4), m[0])) return;
+      push(match('AWS access key ID', 'aws-access-key-id', m.index, m.index + m[0].length, 'high'));
+    });
+  },
+};
+
+/** `aws_secret_access_key`, `AWS_SECRET_KEY`, `secretAccessKey`, `aws_secret`. */
+function isAwsSecretName(name: string | undefined): boolean {
+  if (!name) return false;
+  const w = nameWords(name);
+  return (w.includes('aws') && w.includes('secret')) || (w.includes('secret') && w.includes('access') && w.includes('key'));
+}
+
+function plausibleAwsSecret(s: string): boolean {
+  return /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9/+]/.test(s) && shannonEntropy(s) >= 3.5 && !isPlaceholder(s);
+}
+
+const awsSecretAccessKey: Detector = {
+  id: 'aws-secret-access-key',
+  scan(value, ctx, push) {
+    const provider = 'AWS secret access key';
+    if (isAwsSecretName(ctx.name)) {
+      const t = trimmedSpan(value);
+      const s = value.slice(t.start, t.end);
+      if (/^[A-Za-z0-9/+]{40}$/.test(s) && plausibleAwsSecret(s)) push(match(provider, 'aws-secret-access-key', t.start, t.end, 'high'));
+      return;
+    }
+    const ids: number[] = [];
+    each(AWS_KEY_ID, value, (m) => ids.push(m.index));
+    if (ids.length === 0) return;
+    each(/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, value, (m) => {
+      if (!plausibleAwsSecret(m[0])) return;
+      if (ids.some((i) => Math.abs(i - m.index) <= PAIR_DISTANCE)) push(match(provider, 'aws-secret-access-key', m.index, m.index + m[0].length, 'high'));
+    });
+  },
+};
+
+const googleApiKey: Detector = {
+  id: 'google-api-key',
+  scan(value, _ctx, push) {
+    each(/(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, value, (m) => {
+      if (fakeBody(m[0].slice(4), m[0])) return;
+      push(match('Google API key', 'google-api-key', m.index, m.index + m[0].length, 'high'));
+    });
+  },
+};
+
+const GITHUB_KINDS: Record<string, string> = {
+  ghp: 'GitHub personal access token',
+  gho: 'GitHub OAuth access token',
+  ghu: 'GitHub user-to-server token',
+  ghs: 'GitHub server-to-server token',
+  ghr: 'GitHub refresh token',
+};
+
+const github: Detector = {
+  id: 'github',
+  scan(value, _ctx, push) {
+    each(/(?<![A-Za-z0-9_])(gh[pousr])_([A-Za-z0-9]{36})(?![A-Za-z0-9_])/g, value, (m) => {
+      if (fakeBody(m[2]!, m[0])) return;
+      const conf = githubChecksumValid(m[0]) ? 'high' : 'medium';
+      push(match(GITHUB_KINDS[m[1]!]!, 'github', m.index, m.index + m[0].length, conf));
+    });
+    each(/(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9]{22})_([A-Za-z0-9]{59})(?![A-Za-z0-9_])/g, value, (m) => {
+      if (fakeBody(m[1]! + m[2]!, m[0])) return;
+      push(match('GitHub fine-grained personal access token', 'github-fine-grained-pat', m.index, m.index + m[0].length, 'high'));
+    });
+  },
+};
+
+const slack: Detector = {
+  id: 'slack',
+  scan(value, _ctx, push) {
+    each(/(?<![A-Za-z0-9_-])xox[bpars]-((?:\d+-){1,3}[A-Za-z0-9]{16,})(?![A-Za-z0-9_-])/g, value, (m) => {
+      if (fakeBody(m[1]!, m[0])) return;
+      push(match('Slack token', 'slack', m.index, m.index + m[0].length, 'high'));
+    });
+    each(/(?<![A-Za-z0-9_-])xapp-\d-([A-Z0-9]+-\d+-[a-z0-9]{32,})(?![A-Za-z0-9_-])/g, value, (m) => {
+      if (fakeBody(m[1]!, m[0])) return;
+      push(match('Slack app-level token', 'slack', m.index, m.index + m[0].length, 'high'));
+    });
+    const hook = 'https://hooks.slack.com/services/';
+    each(/https:\/\/hooks\.slack\.com\/services\/(T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/([A-Za-z0-9]{24}))(?![A-Za-z0-9])/g, value, (m) => {
+      if (fakeBody(m[2]!, m[0])) return;
+      const start = m.index + hook.length;
+      push(match('Slack webhook URL', 'slack-webhook', start, start + m[1]!.length, 'high'));
+    });
+  },
+};
+
+const stripe: Detector = {
+  id: 'stripe',
+  scan(value, _ctx, push) {
+    each(/(?<![A-Za-z0-9_])(sk|rk)_(live|test)_([0-9A-Za-z]{24,247})(?![A-Za-z0-9_])/g, value, (m) => {
+      if (fakeBody(m[3]!, m[0])) return;
+      const kind = m[1] === 'sk' ? 'secret' : 'restricted';
+      const live = m[2] === 'live';
+      push(match(`Stripe ${live ? '' : 'test '}${kind} key`, 'stripe', m.index, m.index + m[0].length, live ? 'high' : 'medium'));
+    });
+  },
+};
+
+const huggingface: Detector = {
+  id: 'huggingface',
+  scan(value, _ctx, push) {
+    each(/(?<![A-Za-z0-9_])(hf|api_org)_([A-Za-z]{34})(?![A-Za-z0-9_])/g, value, (m) => {
+      if (fakeBody(m[2]!, m[0])) return;
+      const provider = m[1] === 'hf' ? 'Hugging Face token' : 'Hugging Face organization token';
+      push(match(provider, 'huggingface', m.index, m.index + m[0].length, 'high'));
+    });
+  },
+};
+
+const sendgrid: Detector = {
+  id: 'sendgrid',
+  scan(value, _ctx, push) {
+    each(/(?<![A-Za-z0-9_.-])SG\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})(?![A-Za-z0-9_.-])/g, value, (m) => {
+      if (fakeBody(m[1]! + m[2]!, m[0])) return;
+      push(match('SendGrid API key', 'sendgrid', m.index, m.index + m[0].length, 'high'));
+    });
+  },
+};
+
+const twilio: Detector = {
+  id: 'twilio',
+  scan(value, ctx, push) {
+    each(/(?<![A-Za-z0-9_])SK[0-9a-f]{32}(?![A-Za-z0-9_])/g, value, (m) => {
+      if (fakeBody(m[0].slice(2), m[0])) return;
+      push(match('Twilio API key', 'twilio-api-key', m.index, m.index + m[0].length, 'high'));
+    });
+    const hex32 = /^[0-9a-f]{32}$/;
+    if (ctx.name && /twilio/i.test(ctx.name) && /auth|token|secret/i.test(ctx.name)) {
+      const t = trimmedSpan(value);
+      const s = value.slice(t.start, t.end);
+      if (hex32.test(s) && !fakeBody(s, s)) push(match('Twilio auth token', 'twilio-auth-token', t.start, t.end, 'high'));
+      return;
+    }
+    const sids: RegExpExecArray[] = [];
+    each(/(?<![A-Za-z0-9_])AC[0-9a-f]{32}(?![A-Za-z0-9_])/g, value, (m) => {
+      if (!fakeBody(m[0].slice(2), m[0])) sids.push(m);
+    });
+    if (sids.length === 0) return;
+    const tokens: RegExpExecArray[] = [];
+    each(/(?<![A-Za-z0-9_])[0-9a-f]{32}(?![A-Za-z0-9_])/g, value, (m) => {
+      if (!fakeBody(m[0], m[0])) tokens.push(m);
+    });
+    const near = (a: RegExpExecArray, b: RegExpExecArray) => Math.abs(a.index - b.index) <= PAIR_DISTANCE;
+    for (const sid of sids) {
+      if (tokens.some((t) => near(sid, t))) push(match('Twilio account SID', 'twilio-account-sid', sid.index, sid.index + sid[0].length, 'medium'));
+    }
+    for (const t of tokens) {
+      if (sids.some((sid) => near(sid, t))) push(match('Twilio auth token', 'twilio-auth-token', t.index, t.index + t[0].length, 'high'));
+    }
+  },
+};
+
+const PEM_HEADER = /-----BEGIN ((?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/g;
+
+const PEM_NAMES: Record<string, string> = {
+  RSA: 'RSA private key',
+  EC: 'EC private key',
+  DSA: 'DSA private key',
+  OPENSSH: 'OpenSSH private key',
+  ENCRYPTED: 'Encrypted private key',
+  PGP: 'PGP private key',
+};
+
+/** Largest PEM block looked at; a key body is a few kilobytes. */
+const MAX_PEM = 64 * 1024;
+
+/**
+ * Private-key PEM blocks with a real base64 body (at least 64 characters of varied base64; a
+ * lone header, as in `line.startswith("-----BEGIN PRIVATE KEY-----")`, is not a key). Line breaks
+ * may be real or JSON/shell-escaped (`\n`). Passphrase-encrypted keys are 'medium'.
+ */
+function scanPem(value: string, push: Push): void {
+  each(PEM_HEADER, value, (m) => {
+    const kind = m[1]?.trim();
+    const footer = `-----END ${kind ? kind + ' ' : ''}PRIVATE KEY${m[2] ?? ''}-----`;
+    const bodyStart = m.index + m[0].length;
+    const footerAt = value.indexOf(footer, bodyStart);
+    let body: string;
+    let end: number;
+    if (footerAt >= 0 && footerAt - bodyStart <= MAX_PEM) {
+      body = value.slice(bodyStart, footerAt);
+      end = footerAt + footer.length;
+    } else {
+      const run = /^(?:[A-Za-z0-9+/=\s]|\\[nr])*/.exec(value.slice(bodyStart, bodyStart + MAX_PEM))![0].replace(/(?:\s|\\[nr])+$/, '');
+      body = run;
+      end = bodyStart + run.length;
+    }
+    const lines = body.replace(/\\[nr]/g, '\n').split('\n');
+    const base64 = lines.filter((l) => !l.includes(':')).join('').replace(/\s+/g, '');
+    if (base64.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(base64)) return;
+    if (isPlaceholder(base64) || shannonEntropy(base64) < 4) return;
+    const encrypted = kind === 'ENCRYPTED' || /Proc-Type:\s*4,ENCRYPTED/.test(body);
+    push(match(kind ? PEM_NAMES[kind]! : 'Private key', 'private-key', m.index, end, encrypted ? 'medium' : 'high'));
+  });
+}
+
+const privateKey: Detector = {
+  id: 'private-key',
+  scan(value, _ctx, push) {
+    scanPem(value, push);
+  },
+};
+
+const gcpServiceAccount: Detector = {
+  id: 'gcp-service-account',
+  scan(value, _ctx, push) {
+    if (value.includes('service_account')) for (const m of scanServiceAccountJson(value)) push(m);
+  },
+};
+
+const DB_SCHEMES: Record<string, string> = {
+  postgres: 'PostgreSQL',
+  postgresql: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  mongodb: 'MongoDB',
+  redis: 'Redis',
+  rediss: 'Redis',
+  amqp: 'AMQP',
+  amqps: 'AMQP',
+};
+
+/** Passwords that ship as image or tutorial defaults; a URL using one is a local setup, not a leaked secret. */
+const DEFAULT_DB_PASSWORDS = new Set([
+  'postgres', 'postgresql', 'mysql', 'mariadb', 'root', 'admin', 'guest', 'mongo', 'mongodb', 'redis', 'rabbitmq',
+  'user', 'pass', 'pw', 'pwd', 'password', 'secret', 'test', 'example', 'changeme',
+]);
+
+const LOCAL_HOSTS = /^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])$/i;
+
+const databaseUrl: Detector = {
+  id: 'database-url',
+  scan(value, _ctx, push) {
+    const re = /(?<![A-Za-z0-9+.-])(postgres(?:ql)?|mysql|mariadb|mongodb|rediss?|amqps?)(?:\+[a-z0-9]+)*:\/\/([^\s:@/'"`]*):([^\s@/'"`]+)@([^\s/:?#'"`,;]+)/gi;
+    each(re, value, (m) => {
+      const user = m[2]!;
+      const password = m[3]!;
+      if (isPlaceholder(password) || password === user || DEFAULT_DB_PASSWORDS.has(password.toLowerCase())) return;
+      if (/^\$|%[sd]$/.test(password)) return;
+      const start = m.index + m[0].indexOf('://') + 3 + user.length + 1;
+      const provider = `${DB_SCHEMES[m[1]!.toLowerCase()]} URL password`;
+      push(match(provider, 'database-url', start, start + password.length, LOCAL_HOSTS.test(m[4]!) ? 'medium' : 'high'));
+    });
+  },
+};
+
+/** Provider detectors in priority order: when matches overlap, the earlier detector's match is kept. */
+const PROVIDER_DETECTORS: Detector[] = [
+  gcpServiceAccount,
+  privateKey,
+  slack,
+  databaseUrl,
+  anthropic,
+  openai,
+  github,
+  awsAccessKeyId,
+  awsSecretAccessKey,
+  googleApiKey,
+  stripe,
+  huggingface,
+  sendgrid,
+  twilio,
+];
+
+/** Ids of all detectors, provider detectors first and 'generic' last. */
+export const DETECTOR_IDS: readonly string[] = [
+  'gcp-service-account', 'private-key', 'slack', 'slack-webhook', 'database-url', 'anthropic', 'openai', 'github',
+  'github-fine-grained-pat', 'aws-access-key-id', 'aws-secret-access-key', 'google-api-key', 'stripe', 'huggingface',
+  'sendgrid', 'twilio-api-key', 'twilio-account-sid', 'twilio-auth-token', 'generic',
+];
+
+/**
+ * Finds credentials in `value`: every provider-format secret anywhere in the string, and, when
+ * none is found and `ctx.name` is a credential name, the whole value if it looks random enough
+ * (detector 'generic', confidence 'medium'). Matches are sorted by offset and never overlap.
+ */
+export function scanValue(value: string, ctx: ScanContext = {}): SecretMatch[] {
+  const found: SecretMatch[] = [];
+  const push: Push = (m) => {
+    if (!found.some((f) => f.start < m.end && m.start < f.end)) found.push(m);
+  };
+  for (const d of PROVIDER_DETECTORS) d.scan(value, ctx, push);
+  if (found.length === 0 && ctx.name !== undefined) {
+    const g = genericMatch(value, ctx.name);
+    if (g) found.push(g);
+  }
+  return found.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/**
+ * Private keys of Google Cloud service-account key files: in JSON text that declares
+ * `"type": "service_account"`, each `"private_key"` string holding a PEM private key. Offsets
+ * are into `text` and cover the JSON string's contents (without the quotes, escapes as written).
+ */
+export function scanServiceAccountJson(text: string): SecretMatch[] {
+  if (!/"type"\s*:\s*"service_account"/.test(text)) return [];
+  const out: SecretMatch[] = [];
+  each(/"private_key"\s*:\s*"/g, text, (m) => {
+    const start = m.index + m[0].length;
+    let i = start;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    if (i >= text.length) return;
+    const contents = text.slice(start, i);
+    let isKey = false;
+    scanPem(contents, () => (isKey = true));
+    if (isKey) out.push(match('GCP service-account private key', 'gcp-service-account', start, i, 'high'));
+  });
+  return out;
+}
+
+/** The words of an identifier, lower case: `OPENAI_API_KEY`, `apiKey`, `x-api-key` -> ['api', 'key'] etc. */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+}
+
+/** Last words that make a credential-looking name describe something about the credential instead (`SECRET_NAME`, `TOKEN_URL`). */
+const META_WORDS = new Set([
+  'name', 'names', 'id', 'ids', 'arn', 'ref', 'reference', 'field', 'label', 'prompt', 'hint', 'help', 'title', 'text',
+  'message', 'msg', 'placeholder', 'file', 'filename', 'path', 'dir', 'folder', 'location', 'env', 'var', 'variable',
+  'length', 'len', 'min', 'max', 'size', 'bytes', 'bits', 'limit', 'count', 'regex', 'pattern', 'policy', 'rule',
+  'rules', 'strength', 'complexity', 'url', 'uri', 'endpoint', 'host', 'algorithm', 'algo', 'type', 'kind', 'format',
+  'encoding', 'mode', 'header', 'param', 'column', 'attr', 'attribute', 'hash', 'hasher', 'hashers', 'validator',
+  'validators', 'timeout', 'ttl', 'expiry', 'expires', 'expiration', 'lifetime', 'duration', 'interval', 'age',
+  'retries', 'attempts', 'reset', 'input', 'form', 'widget', 'class', 'enabled', 'required', 'template', 'version',
+  'source', 'store', 'provider', 'backend', 'manager', 'prefix', 'suffix', 'separator', 'delimiter', 'char', 'chars',
+  'scope', 'scopes', 'audience', 'issuer', 'index', 'pos', 'position', 'list', 'map', 'dict', 'set', 'callback',
+]);
+
+/** Words before `KEY` that make it a lookup or configuration key, not a credential (`SORT_KEY`, `PUBLIC_KEY`). */
+const KEY_SETTING_WORDS = new Set([
+  'sort', 'cache', 'partition', 'primary', 'foreign', 'unique', 'composite', 'natural', 'surrogate', 'public', 'pub',
+  'publishable', 'site', 'lookup', 'index', 'hash', 'range', 'row', 'routing', 'group', 'order', 'idempotency',
+  'dedup', 'dedupe', 'map', 'dict', 'registry', 'object', 'bucket', 'lock', 'memcache',
+  'cursor', 'metadata', 'meta', 'config', 'setting', 'settings', 'translation', 'i18n', 'message', 'label', 'field',
+  'column', 'attr', 'attribute', 'json', 'yaml', 'header', 'form', 'query', 'param', 'env', 'state', 'session',
+  'table', 'model', 'event', 'topic', 'queue', 'stream', 'feature', 'flag', 'experiment', 'namespace', 'hot',
+  'shortcut', 'keyboard', 'prefix', 'item', 'entry', 'record', 'lang', 'locale', 'sequence', 'seq',
+]);
+
+/** Words before `TOKEN` that make it a tokenizer or pagination token, not a credential (`PAD_TOKEN`, `NEXT_TOKEN`). */
+const TOKEN_SETTING_WORDS = new Set([
+  'pad', 'eos', 'bos', 'unk', 'sep', 'cls', 'mask', 'start', 'end', 'stop', 'special', 'page', 'next', 'continuation',
+  'pagination', 'cancellation', 'sync', 'max', 'min', 'num',
+]);
+
+const KEY_COMPOUNDS = new Set(['apikey', 'secretkey', 'privatekey', 'accesskey', 'signingkey', 'masterkey', 'encryptionkey']);
+const TOKEN_COMPOUNDS = new Set(['token', 'authtoken', 'accesstoken', 'refreshtoken', 'apitoken', 'bearertoken', 'idtoken']);
+const SECRET_COMPOUNDS = new Set(['secret', 'clientsecret', 'appsecret', 'apisecret', 'credential', 'credentials', 'creds']);
+
+/**
+ * Whether a variable or key name holds a credential: 'password' for `*PASSWORD*`, `*PASSWD*`,
+ * `*_PASS`, `*_PWD`, `passphrase`; 'secret' for `*_KEY`, `*_TOKEN`, `*_SECRET`, `api_key`, `apikey`,
+ * `secret`, `token`, `auth_token`, `access_token`, `client_secret`, `private_key`, `credentials`,
+ * `Authorization` (case-insensitive, snake, kebab, dotted or camelCase). Names whose last word
+ * describes the credential (`SECRET_NAME`, `PASSWORD_FIELD`, `TOKEN_URL`) and keys that are
+ * settings (`SORT_KEY`, `PUBLIC_KEY`, `PAD_TOKEN`) are not credential names.
+ */
+export function classifyCredentialName(name: string): 'password' | 'secret' | undefined {
+  const w = nameWords(name);
+  const last = w[w.length - 1];
+  if (last === undefined || META_WORDS.has(last)) return undefined;
+  const before = w.length > 1 ? w[w.length - 2]! : undefined;
+  if (w.some((x) => x.includes('password') || x.includes('passwd')) || ['pass', 'pwd', 'passphrase'].includes(last)) {
+    return 'password';
+  }
+  if (last === 'key') return before !== undefined && !KEY_SETTING_WORDS.has(before) ? 'secret' : undefined;
+  if (KEY_COMPOUNDS.has(last)) return 'secret';
+  if (TOKEN_COMPOUNDS.has(last) || (last.endsWith('token') && last.length > 5)) {
+    return before !== undefined && TOKEN_SETTING_WORDS.has(before) ? undefined : 'secret';
+  }
+  if (SECRET_COMPOUNDS.has(last) || last.endsWith('secret')) return 'secret';
+  if (last === 'authorization' || (last === 'header' && before === 'auth')) return 'secret';
+  return undefined;
+}
+
+/**
+ * Minimum Shannon entropy (bits per character) for a generic value. For random strings the
+ * 0.1st percentile of the empirical entropy is about 3.16 for 16 base62 characters, 2.95 for 16
+ * of [a-z0-9], 2.48 for 16 hex digits and 2.16 for 8 base62 characters; filler such as
+ * `aaaabbbbcccc1111` (2.0) or `abab1212` (2.0) falls below. Entropy alone cannot tell `my_secret_name`
+ * (3.18) from a key: the shape checks in `genericMatch` do that.
+ */
+const MIN_ENTROPY = { key: 3.0, hexKey: 2.5, password: 2.0 };
+
+/** Bearer and Basic authorization schemes in front of a token. */
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token|token)\s+/;
+
+function trimmedSpan(value: string): { start: number; end: number } {
+  const start = value.length - value.trimStart().length;
+  return { start, end: Math.max(start, value.trimEnd().length) };
+}
+
+function genericMatch(value: string, name: string): SecretMatch | undefined {
+  const kind = classifyCredentialName(name);
+  if (!kind) return undefined;
+  let { start, end } = trimmedSpan(value);
+  const scheme = AUTH_SCHEME.exec(value.slice(start, end));
+  if (scheme) start += scheme[0].length;
+  const v = value.slice(start, end);
+  if (!looksLikeSecretValue(v, kind)) return undefined;
+  return match(kind === 'password' ? 'Password' : 'Secret', 'generic', start, end, 'medium');
+}
+
+function looksLikeSecretValue(v: string, kind: 'password' | 'secret'): boolean {
+  if (v.length < (kind === 'password' ? 8 : 16)) return false;
+  if (/\s/.test(v) || !/^[\x21-\x7e]+$/.test(v)) return false;
+  if (isPlaceholder(v)) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(v)).length;
+  if (classes < 2) return false;
+  const min = kind === 'password' ? MIN_ENTROPY.password : /^[0-9a-f]+$|^[0-9A-F]+$/.test(v) ? MIN_ENTROPY.hexKey : MIN_ENTROPY.key;
+  if (shannonEntropy(v) < min) return false;
+  if (isUrlOrPath(v) || isIdentifierLike(v)) return false;
+  return true;
+}
+
+/** A URL (credentials in URLs are the database-url detector's business), a file path, or a cloud resource reference. */
+function isUrlOrPath(v: string): boolean {
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v)) return true;
+  if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:[\\/])/.test(v)) return true;
+  if (/^arn:|^projects\/|^vault:|^secret:/.test(v)) return true;
+  if (/\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|ya?ml|txt|env|cfg|ini|conf|toml|py|sh)$/i.test(v)) return true;
+  const parts = v.split('/');
+  return parts.length > 1 && parts.every((p) => p === '' || isIdentifierLike(p) || /^[\w-]+\.\w{1,5}$/.test(p));
+}
+
+/**
+ * An identifier made of words rather than random characters: `my_secret_name`, `created_at`,
+ * `OPENAI_API_KEY`, `PostgresConnection`. Random letters split into many short camelCase
+ * "words", which this rejects.
+ */
+function isIdentifierLike(v: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*$/.test(v)) return false;
+  const words = v
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_.:-]+/)
+    .filter((w) => w !== '');
+  if (words.length > Math.max(1, v.length / 4)) return false;
+  return words.every((w) => {
+    const m = /^([A-Za-z]*)(\d*)$/.exec(w);
+    if (!m || m[2]!.length > 4) return false;
+    const letters = m[1]!;
+    return letters.length <= 3 || /[aeiouy]/i.test(letters);
+  });
+}
