@@ -62,6 +62,7 @@ export function startServer(connection: Connection): void {
   let supportsConfig = false;
   let supportsRelated = false;
   let supportsWatchRegistration = false;
+  let supportsFolderEvents = false;
   /** Files that currently have diagnostics published, so stale ones can be cleared. */
   let published = new Set<string>();
   let generation = 0;
@@ -75,6 +76,7 @@ export function startServer(connection: Connection): void {
     supportsConfig = !!params.capabilities.workspace?.configuration;
     supportsRelated = !!params.capabilities.textDocument?.publishDiagnostics?.relatedInformation;
     supportsWatchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    supportsFolderEvents = !!params.capabilities.workspace?.workspaceFolders;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -89,7 +91,7 @@ export function startServer(connection: Connection): void {
     if (supportsWatchRegistration) {
       await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
     }
-    if (supportsConfig) {
+    if (supportsFolderEvents) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
         for (const r of e.removed) roots = roots.filter((p) => p !== uris.toPath(r.uri));
         for (const a of e.added) {
@@ -175,8 +177,13 @@ export function startServer(connection: Connection): void {
       for (const n of result.notices) connection.console.info(`deploylint: ${n.file ? (relativeInside(root, n.file) ?? n.file) + ': ' : ''}${n.message}`);
       connection.console.log(`deploylint: linted ${root} in ${Date.now() - started} ms: ${result.findings.length} finding(s)`);
     }
-    const next = new Set(byFile.keys());
-    for (const file of published) if (!next.has(file)) connection.sendDiagnostics({ uri: uris.toUri(file), diagnostics: [] });
+    // Open documents always get a publication, so an editor sees "no problems" as an answer.
+    for (const d of documents.all()) {
+      const p = uris.toPath(d.uri);
+      if (p && !byFile.has(p)) byFile.set(p, []);
+    }
+    const next = new Set([...byFile].filter(([, d]) => d.length).map(([f]) => f));
+    for (const file of published) if (!byFile.has(file)) connection.sendDiagnostics({ uri: uris.toUri(file), diagnostics: [] });
     for (const [file, diags] of byFile) connection.sendDiagnostics({ uri: uris.toUri(file), diagnostics: diags });
     published = next;
   }

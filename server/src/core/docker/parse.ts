@@ -112,6 +112,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       }
       if (!json) words = tokenize(text, start, end, escape, toPos);
     }
+    if (heredocs.length) {
+      // The heredoc bodies follow the instruction line; they are content, not arguments.
+      words = words.filter((w) => w.range.start.line === keywordRange.start.line);
+    }
     const flags: Flag[] = [];
     if (FLAG_KEYWORDS.has(keyword) && !json) {
       while (words.length && words[0].text.startsWith('--')) {
@@ -136,7 +140,8 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     }
     let commandText = '';
     if (argsRange && words.length) {
-      commandText = joinContinuations(text.slice(toOffset(words[0].range.start), toOffset(argsRange.end)), escape).trim();
+      const endOffset = heredocs.length ? toOffset(words[words.length - 1].range.end) : toOffset(argsRange.end);
+      commandText = joinContinuations(text.slice(toOffset(words[0].range.start), endOffset), escape).trim();
     }
     instructions.push({
       keyword,

@@ -45,25 +45,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
   const uncertain = (dest: string, reason: string) => fx.tree.add({ kind: 'uncertain', dest, reason, origin });
 
   for (let argv of commands) {
-    // Redirections create files: `echo "" > pkg/__init__.py`
-    const redirect: string[] = [];
-    const words: string[] = [];
-    for (let k = 0; k < argv.length; k++) {
-      const w = argv[k];
-      const m = /^\d?(>>?|&>)(.*)$/.exec(w);
-      if (m) {
-        const target = m[2] || argv[++k];
-        if (target && !target.startsWith('&') && target !== '/dev/null') redirect.push(target);
-        continue;
-      }
-      if (/^\d?<<?$/.test(w)) {
-        k++;
-        continue;
-      }
-      words.push(w);
-    }
-    for (const r of redirect) fx.tree.add({ kind: 'file', dest: abs(r), origin });
-    argv = stripWrappers(words);
+    argv = stripWrappers(argv);
     if (!argv.length) continue;
     const [cmd0, ...rest] = argv;
     const cmd = basename(cmd0);
@@ -163,6 +145,13 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         }
         break;
       }
+    }
+  }
+  // Output redirections create files (applied last: the splitter drops them, so their order is unknown): `echo "" > pkg/__init__.py` (the splitter drops redirections).
+  if (!ins.json) {
+    for (const m of ins.commandText.matchAll(/(?:^|[\s;&|])\d?>>?\s*([A-Za-z0-9_./${}-]+)/g)) {
+      const target = expandShellWord(m[1], env);
+      if (!target.unknown && target.value !== '/dev/null') fx.tree.add({ kind: 'file', dest: abs(target.value), origin });
     }
   }
   return result;

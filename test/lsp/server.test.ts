@@ -1,0 +1,113 @@
+// The bundled language server over stdio: diagnostics for open and unopened files, quick fixes, on-disk changes, debouncing, bad input.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TestClient } from '../helpers/lsp-client';
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-lsp-')));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+const uri = (p: string) => pathToFileURL(p).href;
+const short = (ds: Diagnostic[] | undefined) => (ds ?? []).map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message}`);
+
+describe('language server over stdio (bundled dist/server.js)', function () {
+  let client: TestClient;
+  let dir: string;
+  afterEach(async () => {
+    await client?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes, fixes, clears, and follows changes on disk', async () => {
+    dir = workspace({
+      'app/main.py': 'print(1)\n',
+      'requirements.txt': 'flask\n',
+      'Dockerfile': 'FROM python:3.11\nWORKDIR /srv\nCOPY requirments.txt ./\nCOPY app/ ./app/\n',
+      'other/Dockerfile': 'FROM python:3.11\nCOPY missing.py /x/\n',
+    });
+    client = new TestClient();
+    const init = (await client.initialize(uri(dir))) as { capabilities: { codeActionProvider: unknown } };
+    assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    const df = path.join(dir, 'Dockerfile');
+    const text = fs.readFileSync(df, 'utf8');
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(df), languageId: 'dockerfile', version: 1, text } });
+
+    // Diagnostics for the open file and for a Dockerfile that is not open.
+    const otherUri = uri(path.join(dir, 'other/Dockerfile'));
+    await client.waitFor(() => (client.diagnostics.get(uri(df))?.length ?? 0) === 1 && (client.diagnostics.get(otherUri)?.length ?? 0) === 1, 'initial diagnostics');
+    assert.deepEqual(short(client.diagnostics.get(uri(df))), ["3:6 missing-copy-source COPY source 'requirments.txt' is not in the build context, the workspace root (inferred); did you mean 'requirements.txt'?"]);
+    assert.deepEqual(short(client.diagnostics.get(otherUri)), ["2:6 missing-copy-source COPY source 'missing.py' is not in the build context, 'other' (inferred)"]);
+    const diag = client.diagnostics.get(uri(df))![0];
+    assert.equal(diag.source, 'deploylint');
+    assert.equal(diag.severity, 1);
+
+    // Code action: the fix carried by the diagnostic.
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: uri(df) }, range: diag.range, context: { diagnostics: [diag] } })) as CodeAction[];
+    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [["Replace with 'requirements.txt'", 'quickfix', true]]);
+    const change = actions[0].edit!.documentChanges![0] as TextDocumentEdit;
+    assert.equal(change.textDocument.uri, uri(df));
+    const doc = TextDocument.create(uri(df), 'dockerfile', 1, text);
+    const fixed = TextDocument.applyEdits(doc, change.edits as never);
+    assert.equal(fixed, 'FROM python:3.11\nWORKDIR /srv\nCOPY requirements.txt ./\nCOPY app/ ./app/\n');
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(df), version: 2 }, contentChanges: [{ text: fixed }] });
+    await client.waitFor(() => client.diagnostics.get(uri(df))?.length === 0, 'cleared diagnostics');
+
+    // A file removed on disk changes the Dockerfile's diagnostics (watched-file notification).
+    fs.rmSync(path.join(dir, 'requirements.txt'));
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(path.join(dir, 'requirements.txt')), type: 3 }] });
+    await client.waitFor(() => client.diagnostics.get(uri(df))?.length === 1, 'diagnostic after delete');
+    assert.deepEqual(short(client.diagnostics.get(uri(df))), ["3:6 missing-copy-source COPY source 'requirements.txt' is not in the build context, the workspace root (inferred)"]);
+
+    // And adding it back clears it again.
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask\n');
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(path.join(dir, 'requirements.txt')), type: 1 }] });
+    await client.waitFor(() => client.diagnostics.get(uri(df))?.length === 0, 'diagnostic cleared after re-create');
+  });
+
+  it('debounces a burst of edits and publishes only the latest state', async () => {
+    dir = workspace({ 'a.py': '', Dockerfile: 'FROM python:3.11\nCOPY a.py /x/\n' });
+    client = new TestClient();
+    await client.initialize(uri(dir));
+    const df = path.join(dir, 'Dockerfile');
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(df), languageId: 'dockerfile', version: 1, text: 'FROM python:3.11\nCOPY a.py /x/\n' } });
+    await client.waitFor(() => client.diagnostics.has(uri(df)), 'first publication');
+    const before = client.log.length;
+    for (let v = 2; v <= 30; v++) {
+      await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(df), version: v }, contentChanges: [{ text: `FROM python:3.11\nCOPY b${v}.py /x/\n` }] });
+    }
+    await client.waitFor(() => short(client.diagnostics.get(uri(df)))[0]?.includes("'b30.py'") ?? false, 'latest state');
+    await new Promise((r) => setTimeout(r, 600));
+    const pubs = client.log.slice(before).filter((p) => p.uri === uri(df));
+    assert.ok(pubs.length <= 3, `expected the burst to be coalesced, got ${pubs.length} publications`);
+    assert.deepEqual(short(pubs[pubs.length - 1].diagnostics), ["2:6 missing-copy-source COPY source 'b30.py' is not in the build context, the workspace root (inferred)"]);
+  });
+
+  it('keeps answering on bad input: binary, non-UTF-8 and garbage Dockerfiles, symlink loops', async () => {
+    dir = workspace({ 'ok.py': '', Dockerfile: 'FROM python:3.11\nCOPY nope.py /x/\n' });
+    fs.writeFileSync(path.join(dir, 'bin.Dockerfile'), Buffer.from([0, 1, 2, 3, 0xff]));
+    fs.writeFileSync(path.join(dir, 'latin.Dockerfile'), Buffer.from('FROM python:3.11\nCOPY caf\xe9.py /x/\n', 'latin1'));
+    fs.mkdirSync(path.join(dir, 'loop'));
+    fs.symlinkSync(dir, path.join(dir, 'loop', 'again'));
+    client = new TestClient();
+    await client.initialize(uri(dir));
+    const df = path.join(dir, 'Dockerfile');
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(df), languageId: 'dockerfile', version: 1, text: '\u0000\u0001FROM\n\tCOPY [\n"' } });
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(df), version: 2 }, contentChanges: [{ text: 'FROM python:3.11\nCOPY nope.py /x/\n' }] });
+    await client.waitFor(() => client.diagnostics.get(uri(df))?.length === 1, 'diagnostics despite bad files');
+    assert.ok(client.logs.some((l) => l.includes('bin.Dockerfile: skipped: binary file')), client.logs.join('\n'));
+    assert.ok(client.logs.some((l) => l.includes('latin.Dockerfile: skipped: not UTF-8 text')), client.logs.join('\n'));
+    assert.ok(client.logs.some((l) => l.includes('loop/again: skipped: symlink loop')), client.logs.join('\n'));
+    const actions = await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: uri(df) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    assert.deepEqual(actions, []);
+  });
+});
