@@ -1,0 +1,192 @@
+// docker-compose files -> one workload per service: build, image, command/entrypoint, environment, ports, healthcheck.
+import { YAMLMap, isMap, isScalar, isSeq } from 'yaml';
+import { basename } from '../fs';
+import { parseDuration } from './duration';
+import type { YamlSource } from './nodes';
+import type { BuildSpec, CommandSpec, ContainerSpec, EnvVar, HealthcheckSpec, Located, PortSpec, Workload } from './types';
+
+/** Keys that make a `services:` entry recognisably a compose service when the file name does not say so. */
+const SERVICE_KEYS = ['image', 'build'];
+
+/** At most this many ports are listed for one `8000-8999` range. */
+const MAX_RANGE_PORTS = 1024;
+
+/** compose.yaml, docker-compose.yml, docker-compose.prod.yaml, compose.override.yml, ... */
+export function isComposeFileName(path: string): boolean {
+  return /^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/i.test(basename(path));
+}
+
+/**
+ * A compose file has a top-level `services:` map (and no `apiVersion`/`kind`). By name, that is
+ * enough; otherwise some service must have `image:` or `build:`.
+ */
+export function isComposeDocument(src: YamlSource, root: YAMLMap, file: string): boolean {
+  if (src.pair(root, 'kind') || src.pair(root, 'apiVersion')) return false;
+  const services = src.map(src.get(root, 'services'));
+  if (!services) return false;
+  if (isComposeFileName(file)) return true;
+  return src.entries(services).some((p) => SERVICE_KEYS.some((k) => src.pair(src.map(p.value), k)));
+}
+
+/** One workload per service; `kind` and `name` are the service name. */
+export function composeWorkloads(src: YamlSource, root: YAMLMap, file: string): Workload[] {
+  const out: Workload[] = [];
+  for (const p of src.entries(src.map(src.get(root, 'services')))) {
+    const name = String(p.key.value);
+    const m = src.map(p.value);
+    const valueRange = m ? src.nodeRange(m) : src.pairRange(p);
+    const keyRange = src.nodeRange(p.key);
+    const c: ContainerSpec = {
+      name: { value: name, range: keyRange },
+      env: composeEnv(src, m),
+      ports: composePorts(src, m),
+      probes: [],
+      range: valueRange,
+      indent: src.indentOf(m, keyRange.start.character + 2),
+    };
+    const image = src.str(m, 'image');
+    if (image) c.image = image;
+    const entrypoint = composeCommand(src, m, 'entrypoint');
+    if (entrypoint) c.command = entrypoint;
+    const command = composeCommand(src, m, 'command');
+    if (command) c.args = command;
+    const workingDir = src.str(m, 'working_dir');
+    if (workingDir) c.workingDir = workingDir;
+    const healthcheck = composeHealthcheck(src, m);
+    if (healthcheck) c.healthcheck = healthcheck;
+
+    const w: Workload = { platform: 'compose', kind: name, name, file, containers: [c], annotations: {}, range: src.pairRange(p) };
+    const build = composeBuild(src, m);
+    if (build) w.build = build;
+    out.push(w);
+  }
+  return out;
+}
+
+function composeBuild(src: YamlSource, service: YAMLMap | undefined): BuildSpec | undefined {
+  const p = src.pair(service, 'build');
+  if (!p) return undefined;
+  const asString = src.str(service, 'build');
+  if (asString) return { context: asString };
+  const m = src.map(p.value);
+  if (!m) return undefined;
+  // Compose's default context is the compose file's folder.
+  const build: BuildSpec = { context: src.str(m, 'context') ?? { value: '.', range: src.nodeRange(p.key), keyRange: src.nodeRange(p.key) } };
+  const dockerfile = src.str(m, 'dockerfile');
+  if (dockerfile) build.dockerfile = dockerfile;
+  const target = src.str(m, 'target')?.value;
+  if (target !== undefined) build.target = target;
+  return build;
+}
+
+function composeCommand(src: YamlSource, service: YAMLMap | undefined, key: string): CommandSpec | undefined {
+  const p = src.pair(service, key);
+  if (!p) return undefined;
+  const list = src.strList(service, key);
+  if (list) return list;
+  const s = src.str(service, key);
+  if (!s) return undefined; // null: the image's own
+  return s.value.trim() === '' ? { ...s, value: [] } : { ...s, value: [s.value], shell: true };
+}
+
+function composeEnv(src: YamlSource, service: YAMLMap | undefined): EnvVar[] {
+  const p = src.pair(service, 'environment');
+  const node = p ? src.deref(p.value) : undefined;
+  const out: EnvVar[] = [];
+  if (isMap(node)) {
+    for (const e of src.entries(node)) {
+      const env: EnvVar = { name: String(e.key.value), nameRange: src.nodeRange(e.key), itemRange: src.pairRange(e) };
+      const v = src.scalarText(e.value);
+      if (v !== undefined) env.value = src.located(v, e.value, e.key);
+      out.push(env);
+    }
+  } else if (isSeq(node)) {
+    for (const it of node.items) {
+      const text = src.scalarText(it);
+      if (text === undefined) continue;
+      const eq = text.indexOf('=');
+      const name = eq < 0 ? text : text.slice(0, eq);
+      const env: EnvVar = { name, nameRange: src.subRange(it, 0, name.length), itemRange: src.nodeRange(it) };
+      if (eq >= 0) env.value = { value: text.slice(eq + 1), range: src.subRange(it, eq + 1, text.length) };
+      out.push(env);
+    }
+  }
+  return out;
+}
+
+function composePorts(src: YamlSource, service: YAMLMap | undefined): PortSpec[] {
+  const out: PortSpec[] = [];
+  for (const key of ['ports', 'expose']) {
+    for (const it of src.seq(src.get(service, key))?.items ?? []) {
+      const node = src.deref(it);
+      if (isScalar(node)) {
+        const text = src.scalarText(node);
+        if (text !== undefined) out.push(...shortPort(src, node, text));
+      } else if (isMap(node)) {
+        const target = src.pair(node, 'target');
+        const t = target ? src.scalarText(target.value) : undefined;
+        if (!target || t === undefined || !/^\d+$/.test(t)) continue;
+        const port: PortSpec = { containerPort: src.located(Number(t), target.value, target.key) };
+        const name = src.str(node, 'name')?.value;
+        if (name !== undefined) port.name = name;
+        out.push(port);
+      }
+    }
+  }
+  return out;
+}
+
+/** `80`, `8080:80`, `127.0.0.1:8080:80/tcp`, `[::1]:8080:80`, `8000-8010:8000-8010`: the part after the last `:`. */
+function shortPort(src: YamlSource, node: unknown, text: string): PortSpec[] {
+  const slash = text.indexOf('/');
+  const spec = slash < 0 ? text : text.slice(0, slash);
+  const from = spec.lastIndexOf(':') + 1;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(spec.slice(from));
+  if (!m) return [];
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Math.min(Number(m[2]), lo + MAX_RANGE_PORTS - 1);
+  const range = src.subRange(node, from, spec.length);
+  const out: PortSpec[] = [];
+  for (let port = lo; port <= hi; port++) out.push({ containerPort: { value: port, range } });
+  return out;
+}
+
+function composeHealthcheck(src: YamlSource, service: YAMLMap | undefined): HealthcheckSpec | undefined {
+  const p = src.pair(service, 'healthcheck');
+  if (!p) return undefined;
+  const m = src.map(p.value);
+  const keyRange = src.nodeRange(p.key);
+  const h: HealthcheckSpec = {
+    disabled: false,
+    range: m ? src.nodeRange(m) : src.pairRange(p),
+    keyRange,
+    indent: src.indentOf(m, keyRange.start.character + 2),
+  };
+  const durations = [
+    ['interval', 'interval'],
+    ['timeout', 'timeout'],
+    ['start_period', 'startPeriod'],
+    ['start_interval', 'startInterval'],
+  ] as const;
+  for (const [key, field] of durations) {
+    const d = duration(src, m, key);
+    if (d) h[field] = d;
+  }
+  const retries = src.num(m, 'retries');
+  if (retries) h.retries = retries;
+  const test = src.strList(m, 'test') ?? shellTest(src.str(m, 'test'));
+  if (test) h.test = test;
+  const disable = src.get(m, 'disable');
+  if ((isScalar(disable) && disable.value === true) || test?.value[0] === 'NONE') h.disabled = true;
+  return h;
+}
+
+function shellTest(s: Located<string> | undefined): Located<string[]> | undefined {
+  return s && { ...s, value: ['CMD-SHELL', s.value] };
+}
+
+function duration(src: YamlSource, m: YAMLMap | undefined, key: string): Located<number> | undefined {
+  const s = src.str(m, key);
+  const seconds = s ? parseDuration(s.value) : undefined;
+  return s && seconds !== undefined ? { ...s, value: seconds } : undefined;
+}

@@ -1,0 +1,185 @@
+// Kubernetes and Cloud Run (Knative serving) objects -> workloads with containers, env, ports and probes.
+import { YAMLMap, isScalar } from 'yaml';
+import type { YamlSource } from './nodes';
+import type { ContainerSpec, EnvVar, Located, PortSpec, ProbeSpec, Workload } from './types';
+
+/** Kinds whose pod template is at `spec.template`. */
+const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+
+const PROBE_KEYS: [string, ProbeSpec['kind']][] = [
+  ['startupProbe', 'startup'],
+  ['livenessProbe', 'liveness'],
+  ['readinessProbe', 'readiness'],
+];
+
+const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
+
+/** True when a document root looks like a Kubernetes-style object (`apiVersion` + `kind`). */
+export function isKubeObject(src: YamlSource, root: YAMLMap): boolean {
+  return src.str(root, 'kind') !== undefined && src.str(root, 'apiVersion') !== undefined;
+}
+
+/** Workloads of one Kubernetes / Knative object (a `List` yields those of its items). */
+export function kubeWorkloads(src: YamlSource, obj: YAMLMap, file: string, depth = 0): Workload[] {
+  const kind = src.str(obj, 'kind')?.value;
+  const apiVersion = src.str(obj, 'apiVersion')?.value ?? '';
+  if (!kind) return [];
+  if (kind === 'List') {
+    if (depth > 2) return [];
+    const items = src.seq(src.get(obj, 'items'))?.items ?? [];
+    return items.flatMap((it) => {
+      const m = src.map(it);
+      return m ? kubeWorkloads(src, m, file, depth + 1) : [];
+    });
+  }
+
+  const spec = src.map(src.get(obj, 'spec'));
+  let template: YAMLMap | undefined;
+  let platform: Workload['platform'] = 'kubernetes';
+  if (kind === 'Service' && apiVersion.startsWith('serving.knative.dev/')) {
+    platform = 'cloudrun';
+    template = src.map(src.get(spec, 'template'));
+  } else if (TEMPLATE_KINDS.has(kind)) {
+    template = src.map(src.get(spec, 'template'));
+  } else if (kind === 'CronJob') {
+    const jobSpec = src.map(src.get(src.map(src.get(spec, 'jobTemplate')), 'spec'));
+    template = src.map(src.get(jobSpec, 'template'));
+  } else if (kind === 'Pod') {
+    template = obj;
+  } else {
+    return [];
+  }
+
+  const podSpec = src.map(src.get(template, 'spec'));
+  const annotations = {
+    ...readAnnotations(src, src.map(src.get(obj, 'metadata'))),
+    ...(template !== obj ? readAnnotations(src, src.map(src.get(template, 'metadata'))) : {}),
+  };
+  const workload: Workload = {
+    platform,
+    kind,
+    file,
+    containers: podContainers(src, podSpec),
+    annotations,
+    range: src.nodeRange(obj),
+  };
+  const name = src.str(src.map(src.get(obj, 'metadata')), 'name')?.value;
+  if (name !== undefined) workload.name = name;
+  return [workload];
+}
+
+function readAnnotations(src: YamlSource, metadata: YAMLMap | undefined): Record<string, Located<string>> {
+  const out: Record<string, Located<string>> = {};
+  for (const p of src.entries(src.map(src.get(metadata, 'annotations')))) {
+    const v = src.scalarText(p.value);
+    if (v !== undefined) out[String(p.key.value)] = src.located(v, p.value, p.key);
+  }
+  return out;
+}
+
+function podContainers(src: YamlSource, podSpec: YAMLMap | undefined): ContainerSpec[] {
+  const out: ContainerSpec[] = [];
+  for (const key of ['initContainers', 'containers']) {
+    for (const it of src.seq(src.get(podSpec, key))?.items ?? []) {
+      const m = src.map(it);
+      if (!m) continue;
+      const c = kubeContainer(src, m);
+      if (key === 'initContainers') c.initContainer = true;
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+function kubeContainer(src: YamlSource, m: YAMLMap): ContainerSpec {
+  const range = src.nodeRange(m);
+  const c: ContainerSpec = {
+    env: kubeEnv(src, m),
+    ports: kubePorts(src, m),
+    probes: [],
+    range,
+    indent: src.indentOf(m, range.start.character),
+  };
+  const name = src.str(m, 'name');
+  if (name) c.name = name;
+  const image = src.str(m, 'image');
+  if (image) c.image = image;
+  const command = src.strList(m, 'command');
+  if (command) c.command = command;
+  const args = src.strList(m, 'args');
+  if (args) c.args = args;
+  const workingDir = src.str(m, 'workingDir');
+  if (workingDir) c.workingDir = workingDir;
+  for (const [key, kind] of PROBE_KEYS) {
+    const probe = kubeProbe(src, m, key, kind);
+    if (probe) c.probes.push(probe);
+  }
+  return c;
+}
+
+function kubeEnv(src: YamlSource, m: YAMLMap): EnvVar[] {
+  const out: EnvVar[] = [];
+  for (const it of src.seq(src.get(m, 'env'))?.items ?? []) {
+    const item = src.map(it);
+    const namePair = src.pair(item, 'name');
+    const name = namePair ? src.scalarText(namePair.value) : undefined;
+    if (!item || !namePair || name === undefined) continue;
+    const e: EnvVar = { name, nameRange: src.nodeRange(namePair.value), itemRange: src.nodeRange(item) };
+    const value = src.str(item, 'value');
+    if (value) e.value = value;
+    if (src.pair(item, 'valueFrom')) e.valueFrom = true;
+    out.push(e);
+  }
+  return out;
+}
+
+function kubePorts(src: YamlSource, m: YAMLMap): PortSpec[] {
+  const out: PortSpec[] = [];
+  for (const it of src.seq(src.get(m, 'ports'))?.items ?? []) {
+    const item = src.map(it);
+    const containerPort = src.num(item, 'containerPort');
+    if (!containerPort) continue;
+    const p: PortSpec = { containerPort };
+    const name = src.str(item, 'name')?.value;
+    if (name !== undefined) p.name = name;
+    out.push(p);
+  }
+  return out;
+}
+
+function kubeProbe(src: YamlSource, container: YAMLMap, key: string, kind: ProbeSpec['kind']): ProbeSpec | undefined {
+  const pair = src.pair(container, key);
+  if (!pair) return undefined;
+  const keyRange = src.nodeRange(pair.key);
+  const m = src.map(pair.value);
+  const probe: ProbeSpec = {
+    kind,
+    handler: 'unknown',
+    range: m ? src.nodeRange(m) : src.pairRange(pair),
+    keyRange,
+    indent: src.indentOf(m, keyRange.start.character + 2),
+  };
+  if (m?.flow) probe.flow = true;
+  for (const h of HANDLERS) {
+    const hm = src.get(m, h);
+    if (hm === undefined) continue;
+    probe.handler = h;
+    if (h !== 'exec') {
+      const handlerMap = src.map(hm);
+      const portPair = src.pair(handlerMap, 'port');
+      const portNode = portPair ? src.deref(portPair.value) : undefined;
+      if (portPair && isScalar(portNode)) {
+        const v = typeof portNode.value === 'number' ? portNode.value : src.scalarText(portNode);
+        if (v !== undefined) probe.port = src.located<string | number>(v, portPair.value, portPair.key);
+      }
+      const path = h === 'httpGet' ? src.str(handlerMap, 'path') : undefined;
+      if (path) probe.path = path;
+    }
+    break;
+  }
+  for (const field of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) {
+    const v = src.num(m, field);
+    if (v) probe[field] = v;
+  }
+  return probe;
+}

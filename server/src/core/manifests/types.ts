@@ -1,0 +1,128 @@
+// Typed, range-carrying models of deploy manifests (Kubernetes, Cloud Run / Knative, docker-compose).
+import type { Range } from '../types';
+
+/** A value read from YAML together with where it was written (the value node; `keyRange` is its key). */
+export interface Located<T> {
+  value: T;
+  range: Range;
+  /** The key the value belongs to, for fixes that rewrite or insert next to it. */
+  keyRange?: Range;
+}
+
+/**
+ * An argv override. `shell: true` marks compose's string form (`command: gunicorn app:app`): `value`
+ * then holds the one raw string, which Compose splits into words (shell-style quoting, but no shell runs).
+ */
+export type CommandSpec = Located<string[]> & { shell?: boolean };
+
+/** A Kubernetes / Cloud Run probe as written; absent fields take the platform defaults (see budget.ts). */
+export interface ProbeSpec {
+  kind: 'startup' | 'liveness' | 'readiness';
+  handler: 'httpGet' | 'tcpSocket' | 'exec' | 'grpc' | 'unknown';
+  /** httpGet.port / tcpSocket.port / grpc.port: a number or a named port. */
+  port?: Located<string | number>;
+  path?: Located<string>;
+  initialDelaySeconds?: Located<number>;
+  periodSeconds?: Located<number>;
+  timeoutSeconds?: Located<number>;
+  failureThreshold?: Located<number>;
+  successThreshold?: Located<number>;
+  /** The whole probe mapping (the key alone when the value is empty). */
+  range: Range;
+  /** The `livenessProbe:` key. */
+  keyRange: Range;
+  /** Column of the probe's child keys, for fixes that insert lines (key column + 2 when it has none). */
+  indent: number;
+  /** The mapping is written in flow style (`{...}`): inserting block lines would break it. */
+  flow?: boolean;
+}
+
+/** A compose `healthcheck:` (durations already in seconds); absent fields take Docker's defaults. */
+export interface HealthcheckSpec {
+  interval?: Located<number>;
+  timeout?: Located<number>;
+  retries?: Located<number>;
+  startPeriod?: Located<number>;
+  startInterval?: Located<number>;
+  /** `test:` normalised to exec form: a string becomes `['CMD-SHELL', string]`. */
+  test?: Located<string[]>;
+  /** `disable: true` or `test: ["NONE"]`. */
+  disabled: boolean;
+  range: Range;
+  keyRange: Range;
+  indent: number;
+}
+
+export interface EnvVar {
+  name: string;
+  /** Undefined for `valueFrom`, and for compose entries without a value (taken from the shell). */
+  value?: Located<string>;
+  valueFrom?: boolean;
+  nameRange: Range;
+  /** The whole entry (list item or `KEY: value` pair). */
+  itemRange: Range;
+}
+
+export interface PortSpec {
+  /** The container side (compose: the target of `host:container`, or of the long form). */
+  containerPort: Located<number>;
+  name?: string;
+}
+
+export interface ContainerSpec {
+  name?: Located<string>;
+  image?: Located<string>;
+  /** Replaces the image's ENTRYPOINT (k8s `command`, compose `entrypoint`). */
+  command?: CommandSpec;
+  /** Replaces the image's CMD (k8s `args`, compose `command`). */
+  args?: CommandSpec;
+  /** Replaces the image's WORKDIR (k8s `workingDir`, compose `working_dir`). */
+  workingDir?: Located<string>;
+  env: EnvVar[];
+  /** k8s/Cloud Run `ports`; compose `ports` (container side) and `expose`. */
+  ports: PortSpec[];
+  probes: ProbeSpec[];
+  /** compose only. */
+  healthcheck?: HealthcheckSpec;
+  range: Range;
+  /** Column of the container's keys, for inserting keys such as startupProbe. */
+  indent: number;
+  initContainer?: boolean;
+}
+
+/** compose `build:`; paths as written (context relative to the compose file, dockerfile to the context). */
+export interface BuildSpec {
+  context: Located<string>;
+  dockerfile?: Located<string>;
+  target?: string;
+}
+
+export type Platform = 'kubernetes' | 'cloudrun' | 'compose';
+
+export interface Workload {
+  platform: Platform;
+  /** Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Pod, Service (Knative); compose: the service name. */
+  kind: string;
+  name?: string;
+  /** Absolute path of the manifest (as passed in). */
+  file: string;
+  containers: ContainerSpec[];
+  /** Object and pod-template annotations merged; the template's win on a clash. */
+  annotations: Record<string, Located<string>>;
+  /** compose only. */
+  build?: BuildSpec;
+  range: Range;
+}
+
+export interface ManifestProblem {
+  message: string;
+  range: Range;
+}
+
+export interface ParsedManifests {
+  workloads: Workload[];
+  /** YAML syntax errors; the documents that parsed still yield workloads. */
+  errors: ManifestProblem[];
+  /** Why (part of) a file was not modelled, e.g. TEMPLATE_SKIPPED. */
+  notices: string[];
+}
