@@ -24,7 +24,9 @@ export class TestClient {
       this.log.push(p);
       this.waiters.forEach((w) => w());
     });
-    this.conn.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.conn.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.listen();

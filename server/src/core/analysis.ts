@@ -103,7 +103,7 @@ function knownBuilds(a: Analysis): KnownBuild[] {
   for (const [df, ctx] of Object.entries(a.config.contexts)) {
     out.push({ dockerfile: normalize(join(a.root, df)), context: normalize(join(a.root, ctx)), how: 'config', evidence: join(a.root, '.deploylint.yaml') });
   }
-  out.push(...findBuilds(a.files, (p) => a.text(p)));
+  out.push(...findBuilds(a.fs, a.root, a.files, (p) => a.text(p)));
   return out;
 }
 

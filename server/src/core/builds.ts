@@ -1,49 +1,50 @@
-// Known builds: which Dockerfile is built with which context, from compose files (and, through the manifest layer, workflows and scripts).
-import { parseAllDocuments } from 'yaml';
-import { dirname, join, normalize } from './fs';
+// Known builds: which Dockerfile is built with which context, from compose files, CI workflows, cloudbuild.yaml and shell scripts.
+import { dirname, FileSystem, isFile, join, normalize, relativeInside } from './fs';
+import { findDockerBuilds, parseManifests } from './manifests';
 import type { KnownBuild, ProjectFiles } from './project';
 
-/** Compose `build:` entries resolved to absolute Dockerfile and context paths. */
-export function findBuilds(files: ProjectFiles, text: (p: string) => string | undefined): KnownBuild[] {
+/** Every `docker build` the repository describes, resolved to absolute Dockerfile and context paths. */
+export function findBuilds(fs: FileSystem, root: string, files: ProjectFiles, text: (p: string) => string | undefined): KnownBuild[] {
   const out: KnownBuild[] = [];
   for (const f of files.yamlFiles) {
     const t = text(f);
-    if (t === undefined || !/^\s*services\s*:/m.test(t) || !/\bbuild\s*:/.test(t)) continue;
-    let docs;
-    try {
-      docs = parseAllDocuments(t);
-    } catch {
-      continue;
-    }
-    for (const doc of Array.isArray(docs) ? docs : [docs]) {
-      if (doc.errors.length) continue;
-      const js = doc.toJS() as { services?: Record<string, { build?: unknown; image?: string }> } | null;
-      const services = js?.services;
-      if (!services || typeof services !== 'object') continue;
-      for (const [name, svc] of Object.entries(services)) {
-        const b = svc?.build;
-        if (b === undefined || b === null) continue;
-        const spec = typeof b === 'string' ? { context: b } : (b as { context?: string; dockerfile?: string; args?: unknown; target?: string });
-        const context = normalize(join(dirname(f), spec.context ?? '.'));
-        const dockerfile = normalize(spec.dockerfile ? (spec.dockerfile.startsWith('/') ? spec.dockerfile : join(context, spec.dockerfile)) : join(context, 'Dockerfile'));
-        out.push({ dockerfile, context, how: 'compose', evidence: f, buildArgs: composeArgs(spec.args), target: spec.target, tag: svc.image ?? name });
+    if (t === undefined) continue;
+    if (/^\s*services\s*:/m.test(t) && /\bbuild\s*:/.test(t)) {
+      for (const w of parseManifests(f, t).workloads) {
+        if (w.platform !== 'compose' || !w.build) continue;
+        const context = normalize(join(dirname(f), w.build.context.value));
+        const df = w.build.dockerfile?.value;
+        const dockerfile = normalize(df ? (df.startsWith('/') ? df : join(context, df)) : join(context, 'Dockerfile'));
+        const image = w.containers[0]?.image?.value;
+        out.push({ dockerfile, context, how: 'compose', evidence: f, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind });
       }
     }
+    if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, t));
+  }
+  for (const f of files.scripts) {
+    const t = text(f);
+    if (t !== undefined && /\bbuild\b/.test(t)) out.push(...fromCommands(fs, root, f, t));
   }
   return out;
 }
 
-function composeArgs(args: unknown): Record<string, string> | undefined {
-  if (!args) return undefined;
-  const out: Record<string, string> = {};
-  if (Array.isArray(args)) {
-    for (const a of args) {
-      const s = String(a);
-      const eq = s.indexOf('=');
-      if (eq > 0) out[s.slice(0, eq)] = s.slice(eq + 1);
+/**
+ * `docker build -f X CTX` in a workflow or script. Relative paths depend on where it runs:
+ * the repository root for workflows, the script's folder or the root for scripts; the first
+ * base under which the Dockerfile exists wins.
+ */
+function fromCommands(fs: FileSystem, root: string, file: string, text: string): KnownBuild[] {
+  const out: KnownBuild[] = [];
+  const bases = [root, dirname(file), dirname(dirname(file))].filter((b, i, all) => all.indexOf(b) === i && relativeInside(root, b) !== undefined);
+  for (const b of findDockerBuilds(text)) {
+    if (/\$|^-$|:\/\//.test(b.context) || (b.dockerfile && /\$/.test(b.dockerfile))) continue;
+    for (const base of bases) {
+      const context = normalize(join(base, b.context));
+      const dockerfile = normalize(b.dockerfile ? (b.dockerfile.startsWith('/') ? b.dockerfile : join(base, b.dockerfile)) : join(context, 'Dockerfile'));
+      if (!isFile(fs, dockerfile)) continue;
+      out.push({ dockerfile, context, how: 'script', evidence: file, target: b.target, tag: b.tag });
+      break;
     }
-  } else if (typeof args === 'object') {
-    for (const [k, v] of Object.entries(args as Record<string, unknown>)) if (v !== null && v !== undefined) out[k] = String(v);
   }
   return out;
 }

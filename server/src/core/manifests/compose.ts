@@ -76,6 +76,19 @@ function composeBuild(src: YamlSource, service: YAMLMap | undefined): BuildSpec 
   if (dockerfile) build.dockerfile = dockerfile;
   const target = src.str(m, 'target')?.value;
   if (target !== undefined) build.target = target;
+  const args = src.get(m, 'args');
+  const js = args && typeof (args as { toJSON?: unknown }).toJSON === 'function' ? (args as { toJSON(): unknown }).toJSON() : undefined;
+  if (js && typeof js === 'object') {
+    build.args = {};
+    if (Array.isArray(js)) {
+      for (const a of js) {
+        const eq = String(a).indexOf('=');
+        if (eq > 0) build.args[String(a).slice(0, eq)] = String(a).slice(eq + 1);
+      }
+    } else {
+      for (const [k, v] of Object.entries(js as Record<string, unknown>)) if (v !== null && v !== undefined) build.args[k] = String(v);
+    }
+  }
   return build;
 }
 

@@ -95,6 +95,8 @@ export interface BuildSpec {
   context: Located<string>;
   dockerfile?: Located<string>;
   target?: string;
+  /** `build.args` (list or map form), values as written. */
+  args?: Record<string, string>;
 }
 
 export type Platform = 'kubernetes' | 'cloudrun' | 'compose';

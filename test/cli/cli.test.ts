@@ -1,0 +1,79 @@
+// The bundled CLI on examples/: exact findings in text, JSON and SARIF, exit codes, usage errors.
+import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '../..');
+const CLI = path.join(root, 'dist/cli.js');
+const EXPECTED = path.join(__dirname, 'expected');
+
+function run(args: string[], cwd = root) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Compares with a stored snapshot; UPDATE_SNAPSHOTS=1 rewrites it (review the diff before committing). */
+function snapshot(name: string, actual: string): void {
+  const file = path.join(EXPECTED, name);
+  if (process.env.UPDATE_SNAPSHOTS === '1') fs.writeFileSync(file, actual);
+  assert.equal(actual, fs.readFileSync(file, 'utf8'), `snapshot ${name} differs (UPDATE_SNAPSHOTS=1 to rewrite, then review)`);
+}
+
+describe('CLI (bundled dist/cli.js) on examples/', function () {
+  this.timeout(60000);
+
+  it('text: exact findings, exit 1', () => {
+    const r = run(['examples']);
+    assert.equal(r.code, 1, r.err);
+    snapshot('examples.txt', r.out);
+  });
+
+  it('json: exact findings with fixes, exit 1', () => {
+    const r = run(['examples', '--format', 'json']);
+    assert.equal(r.code, 1, r.err);
+    snapshot('examples.json', r.out);
+    const parsed = JSON.parse(r.out) as { file: string }[];
+    assert.ok(parsed.every((f) => !path.isAbsolute(f.file)));
+  });
+
+  it('sarif: 2.1.0 with rule metadata and relative artifact URIs, exit 1', () => {
+    const r = run(['examples', '--format=sarif']);
+    assert.equal(r.code, 1, r.err);
+    const log = JSON.parse(r.out);
+    assert.equal(log.version, '2.1.0');
+    const run0 = log.runs[0];
+    assert.equal(run0.originalUriBaseIds['%SRCROOT%'].uri, 'file://' + path.join(root, 'examples') + '/');
+    run0.originalUriBaseIds['%SRCROOT%'].uri = 'file:///ROOT/';
+    for (const res of run0.results) {
+      assert.equal(res.locations[0].physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
+      assert.ok(!res.locations[0].physicalLocation.artifactLocation.uri.startsWith('/'));
+      assert.equal(run0.tool.driver.rules[res.ruleIndex].id, res.ruleId);
+    }
+    snapshot('examples.sarif', JSON.stringify(log, null, 2) + '\n');
+  });
+
+  it('exits 0 on a clean folder and 2 on usage errors or a missing path', () => {
+    const clean = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-cli-'));
+    fs.writeFileSync(path.join(clean, 'app.py'), 'print(1)\n');
+    fs.writeFileSync(path.join(clean, 'Dockerfile'), 'FROM python:3.11\nCOPY app.py /app/\nCMD ["python", "/app/app.py"]\n');
+    const ok = run([clean]);
+    assert.deepEqual([ok.code, ok.out], [0, 'no problems found\n']);
+    assert.deepEqual([run(['no/such/place']).code, run(['no/such/place']).err], [2, 'deploylint: no such file or folder: no/such/place\n']);
+    assert.deepEqual([run(['--format', 'xml']).code, run(['--format', 'xml']).err], [2, "deploylint: unknown format 'xml' (use text, json or sarif)\n"]);
+    assert.deepEqual([run(['--bogus']).code, run(['--bogus']).err], [2, "deploylint: unknown option '--bogus' (see --help)\n"]);
+    const help = run(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /^deploylint \S+: catch Python-in-Docker deploy failures/);
+  });
+
+  it('--fix applies the preferred fixes and leaves fewer findings', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-fix-'));
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask\n');
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM python:3.11\nCOPY requirments.txt /app/\n');
+    const r = run([dir, '--fix']);
+    assert.deepEqual([r.code, r.out], [0, 'no problems found\n']);
+    assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'FROM python:3.11\nCOPY requirements.txt /app/\n');
+  });
+});
