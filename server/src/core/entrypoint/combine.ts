@@ -1,0 +1,142 @@
+// Docker's ENTRYPOINT + CMD rule, compose/Kubernetes overrides, and the command an entrypoint script ends with.
+import { startsServer } from './parse';
+import { analyzeScript } from './script';
+import { ShellEnv, shlexSplit } from './shell';
+
+/** A CMD or ENTRYPOINT: exec form (JSON array) or shell form (`args` holds the command text). */
+export interface CommandInstruction {
+  form: 'exec' | 'shell';
+  args: string[];
+}
+
+export interface CombinedCommand {
+  /** The argv the container runs. */
+  argv: string[];
+  /** The program is the shell running a shell-form instruction (`/bin/sh -c TEXT`). */
+  shell: boolean;
+  /** The program comes from ENTRYPOINT. */
+  fromEntrypoint: boolean;
+  /** A CMD was given but has no effect (a shell-form ENTRYPOINT ignores it). */
+  cmdIgnored: boolean;
+}
+
+/** Docker's default shell for shell-form instructions (a SHELL instruction changes it). */
+export const DEFAULT_SHELL = ['/bin/sh', '-c'];
+
+function shellForm(i: CommandInstruction, shell: string[]): string[] {
+  return i.form === 'shell' ? [...shell, i.args.join(' ')] : [...i.args];
+}
+
+/**
+ * Combines ENTRYPOINT and CMD as Docker documents it: exec ENTRYPOINT + exec CMD appends CMD's args;
+ * exec ENTRYPOINT + shell CMD appends `/bin/sh -c CMD`; a shell ENTRYPOINT runs `/bin/sh -c ENTRYPOINT`
+ * and ignores CMD; without ENTRYPOINT the CMD runs (shell form through `/bin/sh -c`). An exec-form
+ * `ENTRYPOINT []` counts as none. (Setting ENTRYPOINT also resets a CMD inherited from the base image;
+ * the caller passes only the CMD that applies.)
+ */
+export function combineCommand(
+  entrypoint?: CommandInstruction | null, cmd?: CommandInstruction | null, shell: string[] = DEFAULT_SHELL,
+): CombinedCommand {
+  const ep = entrypoint && !(entrypoint.form === 'exec' && entrypoint.args.length === 0) ? entrypoint : undefined;
+  const c = cmd && !(cmd.form === 'exec' && cmd.args.length === 0) ? cmd : undefined;
+  if (ep?.form === 'shell') return { argv: shellForm(ep, shell), shell: true, fromEntrypoint: true, cmdIgnored: !!c };
+  if (ep) return { argv: [...ep.args, ...(c ? shellForm(c, shell) : [])], shell: false, fromEntrypoint: true, cmdIgnored: false };
+  if (c) return { argv: shellForm(c, shell), shell: c.form === 'shell', fromEntrypoint: false, cmdIgnored: false };
+  return { argv: [], shell: false, fromEntrypoint: false, cmdIgnored: false };
+}
+
+export interface CommandOverrides {
+  /** compose `entrypoint:` / Kubernetes `command:`. */
+  entrypoint?: string[] | string | null;
+  /** compose `command:` / Kubernetes `args:`. */
+  cmd?: string[] | string | null;
+  kind: 'compose' | 'k8s';
+  /** Kubernetes only: the container's env, to expand `$(NAME)` references in command and args. */
+  env?: ShellEnv;
+}
+
+export interface ImageCommand {
+  entrypoint?: CommandInstruction | null;
+  cmd?: CommandInstruction | null;
+}
+
+/**
+ * Applies a compose service's or a Kubernetes container's overrides to the image's ENTRYPOINT/CMD.
+ * compose: `entrypoint` replaces ENTRYPOINT and clears the image's CMD (`[]`/`''` means none);
+ * `command` replaces CMD; strings are split like a shell would, without a shell (exec form).
+ * Kubernetes: `command` replaces ENTRYPOINT and drops the image's CMD; `args` replaces CMD; an empty
+ * list counts as not given; `$(NAME)` is expanded from `env` (`$$` escapes).
+ */
+export function applyOverrides(image: ImageCommand, o: CommandOverrides): { entrypoint: CommandInstruction | null; cmd: CommandInstruction | null } {
+  let entrypoint = image.entrypoint ?? null;
+  let cmd = image.cmd ?? null;
+  const toExec = (v: string[] | string): CommandInstruction => {
+    let args = typeof v === 'string' ? (o.kind === 'compose' ? shlexSplit(v) : [v]) : [...v];
+    if (o.kind === 'k8s' && o.env) args = args.map((a) => expandK8sRefs(a, o.env!));
+    return { form: 'exec', args };
+  };
+  const given = (v: string[] | string | null | undefined): v is string[] | string =>
+    v !== undefined && v !== null && !(o.kind === 'k8s' && v.length === 0);
+  if (given(o.entrypoint)) {
+    entrypoint = o.entrypoint.length === 0 ? null : toExec(o.entrypoint);
+    cmd = null;
+  }
+  if (given(o.cmd)) cmd = o.cmd.length === 0 ? null : toExec(o.cmd);
+  return { entrypoint, cmd };
+}
+
+/** Kubernetes' `$(NAME)` expansion in command/args: known names are replaced, `$$` becomes `$`, others stay. */
+export function expandK8sRefs(arg: string, env: ShellEnv): string {
+  return arg.replace(/\$\$|\$\(([A-Za-z_][\w.-]*)\)/g, (m, name: string | undefined) => {
+    if (name === undefined) return '$';
+    const v = env[name];
+    return v === undefined ? m : v;
+  });
+}
+
+/** Marker element standing for the script's arguments (`"$@"`): the CMD when the script is the ENTRYPOINT. */
+export const SCRIPT_ARGS = '"$@"';
+
+export interface EntrypointScript {
+  /** The command the script ends with; may contain the {@link SCRIPT_ARGS} marker. */
+  argv?: string[];
+  /** It is `exec ...` (the server replaces the shell and receives signals). */
+  exec: boolean;
+  /** It runs the script's arguments (`exec "$@"`), so the effective command is CMD. */
+  runsArgs: boolean;
+  /** Variables the script exports before it. */
+  env: ShellEnv;
+  /** Working directory after `cd` in the script. */
+  cwd?: string;
+  uncertain?: string;
+}
+
+/**
+ * Analyses a shell script used as ENTRYPOINT (`docker-entrypoint.sh`): skips comments, `set -e`,
+ * conditionals and setup commands, collects `export X=Y`, and finds the command it ends with.
+ */
+export function analyzeEntrypointScript(text: string, env: ShellEnv = {}): EntrypointScript {
+  const an = analyzeScript(text, env, { isServer: startsServer });
+  const out: EntrypointScript = { exec: an.exec, runsArgs: false, env: an.env };
+  if (an.cwd !== undefined) out.cwd = an.cwd;
+  if (an.uncertain) out.uncertain = an.uncertain;
+  if (an.args) {
+    out.argv = an.args.map((a) => (a.scriptArgs ? SCRIPT_ARGS : a.value));
+    out.runsArgs = out.argv[0] === SCRIPT_ARGS;
+  }
+  return out;
+}
+
+/**
+ * The command an entrypoint script ends with (`exec gunicorn ...`), `['"$@"']` when it runs its
+ * arguments (`exec "$@"`), or undefined when there is none or it runs only under a condition.
+ */
+export function findExecInScript(text: string): string[] | undefined {
+  const r = analyzeEntrypointScript(text);
+  return r.uncertain ? undefined : r.argv;
+}
+
+/** Replaces the {@link SCRIPT_ARGS} marker in a script's command by the arguments the script receives. */
+export function spliceScriptArgs(argv: string[], args: string[]): string[] {
+  return argv.flatMap((a) => (a === SCRIPT_ARGS ? args : [a]));
+}

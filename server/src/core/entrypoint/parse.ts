@@ -1,0 +1,859 @@
+// From a container's final argv to a structured entrypoint: unwraps shells and wrappers, then reads the server's own options.
+import { basename, dirname, normalize } from '../fs';
+import type { Range } from '../types';
+import {
+  Arg, ArgRef, CELERY, DAPHNE, DJANGO_RUNSERVER, FASTAPI, FLASK, FLASK_RUN, GUNICORN, HYPERCORN, ParsedArgs, UVICORN,
+  WAITRESS, allValues, hasFlag, lastValue, parseArgs, rangeIn, subArg,
+} from './options';
+import { parseAddress, parseAppTarget, splitPythonPath } from './address';
+import { ScriptArg, analyzeScript } from './script';
+import { ShellEnv, shlexSplit } from './shell';
+
+export type { ArgRef } from './options';
+export { parseAddress, parseAppTarget, splitPythonPath } from './address';
+export { parseGunicornConfig, mergeGunicornConfig } from './gunicorn-config';
+export type { GunicornConfig } from './gunicorn-config';
+
+export type ServerKind =
+  | 'gunicorn' | 'uvicorn' | 'hypercorn' | 'daphne' | 'waitress' | 'celery' | 'python-module' | 'python-script'
+  | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'unknown';
+
+/** Where a setting's value came from. `env` is a server's own environment variable (`UVICORN_PORT`, `FLASK_RUN_HOST`). */
+export type SettingSource = 'argv' | 'GUNICORN_CMD_ARGS' | 'config' | 'env' | 'default';
+
+/** Where the server listens. */
+export interface Bind {
+  /** Host as given; `''` (gunicorn `:8080`) and `0.0.0.0` listen on all interfaces. */
+  host?: string;
+  port?: string;
+  /** The address as one string (`0.0.0.0:8080`, `unix:/tmp/s.sock`). */
+  raw: string;
+  /** The argument holding the whole address (gunicorn/hypercorn `--bind`, waitress `--listen`, runserver's addrport). */
+  arg?: ArgRef;
+  /** The arguments holding host and port when they are separate options (uvicorn, flask, daphne ...). */
+  hostArg?: ArgRef;
+  portArg?: ArgRef;
+  /** Nothing set it: the server's default. */
+  isDefault: boolean;
+  from?: SettingSource;
+  /** Every address, when several are bound (gunicorn/hypercorn `-b` repeated, waitress `--listen`). */
+  all?: string[];
+  /** Exec form passed `$VAR` literally: Docker does not expand exec-form arguments, so the server gets the text `$PORT`. */
+  literalVariable?: boolean;
+  /** A shell variable in it has no known value here; it is resolved at run time. */
+  unresolved?: boolean;
+  /** A UNIX socket path instead of TCP. */
+  unix?: string;
+  /** Why the address may be something else (a file descriptor, a config file we cannot see, an env var without a value). */
+  uncertain?: string;
+  /** Range of the value in the gunicorn config file when it came from there. */
+  configRange?: Range;
+}
+
+export interface Timeout {
+  seconds: number;
+  arg?: ArgRef;
+  isDefault: boolean;
+  from?: SettingSource;
+  /** The value is `os.environ.get(NAME, default)`'s default in the config file. */
+  fromEnvDefault?: boolean;
+  configRange?: Range;
+}
+
+export interface Entrypoint {
+  kind: ServerKind;
+  /** What was analysed: the server's argv after unwrapping `sh -c`, `exec`, `env`, init wrappers, `python -m gunicorn` ... */
+  argv: string[];
+  /** Dotted module to import (the target's module; celery `-A`; `python -m`; FLASK_APP; a fastapi/streamlit path's module). */
+  module?: string;
+  /** Script path (`python app.py`, `streamlit run x.py`, `fastapi run x.py`, `manage.py`, a FLASK_APP path). */
+  script?: string;
+  /** Attribute looked up in the module (`app`; gunicorn's default `application`; the factory's name). */
+  callable?: string;
+  /** The callable is a factory (`module:create_app()`, uvicorn `--factory`, waitress `--call`). */
+  factory?: boolean;
+  /** Text inside the factory call's parentheses. */
+  factoryArgs?: string;
+  /** The argument holding the target, for fixes that rewrite it. */
+  targetArg?: ArgRef;
+  /** Modules one of which the server imports when no target is given (flask: `wsgi`, `app`; fastapi's discovery). */
+  moduleCandidates?: string[];
+  bind?: Bind;
+  /** gunicorn worker timeout (default 30; 0 disables). Undefined for other servers or when it has no known value. */
+  timeout?: Timeout;
+  workerClass?: string;
+  workers?: number;
+  preload?: boolean;
+  reload?: boolean;
+  /** gunicorn `--chdir`, celery `--workdir`: the server changes directory before importing. */
+  chdir?: string;
+  /** Working directory change before the server starts (`cd /app && exec gunicorn ...`, `uv run --directory`). */
+  cwd?: string;
+  /** Folders the server puts on sys.path, in order: gunicorn `--pythonpath`, uvicorn `--app-dir` (first; default `.`), a FLASK_APP path's folder ... */
+  pythonPath: string[];
+  /** gunicorn `-c PATH` / `file:PATH`. */
+  configFile?: string;
+  /** gunicorn `-c python:MODULE`. */
+  configModule?: string;
+  /** gunicorn reads this file from the working directory when no `-c` is given, if it exists (the caller checks). */
+  defaultConfig?: 'gunicorn.conf.py';
+  /** Where each gunicorn setting came from (`bind`, `timeout`, `preload`, `workerClass`, `chdir`, `pythonpath`, `app`). */
+  sources?: Record<string, SettingSource>;
+  djangoSettings?: string;
+  /** Subcommand (`celery worker`, `flask run`, `fastapi run`, `manage.py runserver`). */
+  subcommand?: string;
+  /** `python -P` / PYTHONSAFEPATH: the working directory is not put on sys.path. */
+  safePath?: boolean;
+  /** The argv runs a shell script (`./docker-entrypoint.sh`); the caller may analyse it with `findExecInScript`. */
+  shellScript?: string;
+  /** Why the argv could not be fully understood; callers stay quiet when set. */
+  uncertain?: string;
+}
+
+export interface ParseOptions {
+  /**
+   * Source ranges of the argv elements. For a shell string (`sh -c TEXT`), give the range of the verbatim
+   * script text so word ranges can be computed inside it.
+   */
+  ranges?: (Range | undefined)[];
+}
+
+interface Ctx {
+  env: ShellEnv;
+  cwd?: string;
+  uncertain?: string;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
+const SERVER_MODULES = new Set(['gunicorn', 'uvicorn', 'hypercorn', 'daphne', 'celery', 'flask', 'streamlit', 'waitress', 'fastapi']);
+const ASSIGNMENT = /^[A-Za-z_]\w*=/;
+const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
+
+/**
+ * Analyses the argv a container runs. `env` is the environment known at run time (Dockerfile ENV plus
+ * platform variables; a name mapped to `undefined` is set to an unknown value). Exec-form elements are
+ * never expanded; words of an `sh -c` string are, with `env` plus the script's own exports.
+ */
+export function parseEntrypoint(argv: string[], env: ShellEnv, opts: ParseOptions = {}): Entrypoint {
+  const ctx: Ctx = { env: { ...env } };
+  const args: Arg[] = argv.map((value, index) => {
+    const ref: ArgRef = { value, index };
+    const range = opts.ranges?.[index];
+    if (range) ref.range = range;
+    return { value, ref, literal: true, unknown: false, verbatim: true, source: range ? { text: value, range } : undefined };
+  });
+  return classify(unwrap(args, ctx), ctx);
+}
+
+/** Whether an argv (after unwrapping) starts a server or Python program we know. */
+export function startsServer(argv: string[]): boolean {
+  const ep = parseEntrypoint(argv, {});
+  if (ep.kind === 'django-manage') return ep.subcommand === 'runserver';
+  if (ep.kind === 'flask') return ep.subcommand === 'run';
+  return ep.kind !== 'unknown';
+}
+
+function unwrap(input: Arg[], ctx: Ctx): Arg[] {
+  let args = input;
+  for (let guard = 0; guard < 32 && args.length; guard++) {
+    const a0 = args[0];
+    const prog = basename(a0.value);
+    const nextIs = (i: number, ...v: string[]): boolean => args[i] !== undefined && v.includes(args[i].value);
+    if (SHELLS.has(prog)) {
+      let i = 1;
+      if (prog === 'busybox' && nextIs(1, 'sh', 'ash')) i = 2;
+      let scriptAt = -1;
+      while (i < args.length && /^[-+]/.test(args[i].value) && args[i].value.length > 1) {
+        const v = args[i].value;
+        if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(v)) {
+          scriptAt = i + 1;
+          break;
+        }
+        i += v === '-o' || v === '+o' ? 2 : 1;
+      }
+      if (scriptAt < 0 || !args[scriptAt]) break;
+      const s = args[scriptAt];
+      const positional = args.slice(scriptAt + 2).map((x) => x.value);
+      const an = analyzeScript(s.value, ctx.env, { positional, isServer: startsServer });
+      ctx.env = an.env;
+      if (an.cwd !== undefined) ctx.cwd = an.cwd.startsWith('/') || !ctx.cwd ? an.cwd : normalize(`${ctx.cwd}/${an.cwd}`);
+      ctx.uncertain ??= an.uncertain;
+      if (!an.args) {
+        ctx.uncertain ??= 'no command found in the shell string';
+        return [];
+      }
+      args = an.args.map((sa) => fromScript(sa, s));
+      continue;
+    }
+    if (prog === 'exec') {
+      args = args.slice(1);
+      continue;
+    }
+    if (ASSIGNMENT.test(a0.value) && !a0.literal) {
+      const eq = a0.value.indexOf('=');
+      ctx.env[a0.value.slice(0, eq)] = a0.unknown ? undefined : a0.value.slice(eq + 1);
+      args = args.slice(1);
+      continue;
+    }
+    if (prog === 'env') {
+      let i = 1;
+      for (; i < args.length; i++) {
+        const v = args[i].value;
+        if (v === '-i' || v === '--ignore-environment' || v === '-') ctx.env = {};
+        else if (v === '-u' || v === '--unset') delete ctx.env[args[++i]?.value ?? ''];
+        else if (v.startsWith('--unset=')) delete ctx.env[v.slice(8)];
+        else if (v === '--') {
+          i++;
+          break;
+        } else if (v === '-C' || v === '--chdir') ctx.cwd = args[++i]?.value;
+        else if (v.startsWith('-')) ctx.uncertain ??= `unknown env option ${v}`;
+        else if (ASSIGNMENT.test(v)) {
+          const eq = v.indexOf('=');
+          ctx.env[v.slice(0, eq)] = args[i].unknown ? undefined : v.slice(eq + 1);
+        } else break;
+      }
+      for (; i < args.length && ASSIGNMENT.test(args[i].value); i++) {
+        const eq = args[i].value.indexOf('=');
+        ctx.env[args[i].value.slice(0, eq)] = args[i].value.slice(eq + 1);
+      }
+      args = args.slice(i);
+      continue;
+    }
+    if (/^tini(?:-static)?(?:-\w+)?$/.test(prog) || prog === 'catatonit') {
+      args = args.slice(skipOptions(args, 1, ['-p', '-e'], true));
+      continue;
+    }
+    if (prog === 'dumb-init') {
+      args = args.slice(skipOptions(args, 1, ['-r', '--rewrite'], true));
+      continue;
+    }
+    if (prog === 'gosu' || prog === 'su-exec' || prog === 's6-setuidgid' || prog === 'setuidgid') {
+      args = args.slice(2);
+      continue;
+    }
+    if ((prog === 'poetry' || prog === 'pipenv' || prog === 'pdm' || prog === 'hatch' || prog === 'rye') && nextIs(1, 'run')) {
+      args = args.slice(2);
+      continue;
+    }
+    if (prog === 'uv' && nextIs(1, 'run')) {
+      const r = unwrapUvRun(args, ctx);
+      if (!r) break;
+      args = r;
+      continue;
+    }
+    if (prog === 'opentelemetry-instrument') {
+      let i = 1;
+      while (i < args.length && args[i].value.startsWith('-')) {
+        const v = args[i].value;
+        if (v === '--') {
+          i++;
+          break;
+        }
+        i += v.includes('=') || v === '-h' || v === '--help' || v === '--version' ? 1 : 2;
+      }
+      args = args.slice(i);
+      continue;
+    }
+    if (prog === 'ddtrace-run') {
+      let i = 1;
+      while (i < args.length && args[i].value.startsWith('-')) i++;
+      args = args.slice(i);
+      continue;
+    }
+    if (prog === 'newrelic-admin' && nextIs(1, 'run-program')) {
+      args = args.slice(2);
+      continue;
+    }
+    if (prog === 'newrelic-admin' && nextIs(1, 'run-python')) {
+      args = [{ ...args[1], value: 'python' }, ...args.slice(2)];
+      continue;
+    }
+    if (prog === 'watchmedo' && nextIs(1, 'auto-restart')) {
+      const dd = args.findIndex((x) => x.value === '--');
+      if (dd < 0) break;
+      args = args.slice(dd + 1);
+      continue;
+    }
+    if (PYTHON.test(prog)) {
+      const py = pythonOptions(args);
+      if (py.module && SERVER_MODULES.has(py.module.value)) {
+        args = [py.module, ...args.slice(py.rest)];
+        continue;
+      }
+    }
+    break;
+  }
+  return args;
+}
+
+/** Index after a wrapper's options (`tini -g --`), given the options that take a value. */
+function skipOptions(args: Arg[], from: number, withValue: string[], dashDash: boolean): number {
+  let i = from;
+  while (i < args.length && args[i].value.startsWith('-') && args[i].value.length > 1) {
+    const v = args[i].value;
+    if (v === '--' && dashDash) return i + 1;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return i;
+}
+
+const UV_VALUES = new Set([
+  '--with', '--with-editable', '--with-requirements', '--extra', '--group', '--only-group', '--no-group', '--python',
+  '-p', '--env-file', '--directory', '--project', '--package', '--index', '--index-url', '--default-index',
+  '--extra-index-url', '-f', '--find-links', '--cache-dir', '--config-file', '--color', '--index-strategy',
+  '--keyring-provider', '--resolution', '--prerelease', '--link-mode', '--reinstall-package', '--upgrade-package',
+  '-P', '--refresh-package', '--exclude-newer', '--python-platform',
+]);
+
+function unwrapUvRun(args: Arg[], ctx: Ctx): Arg[] | undefined {
+  let i = 2;
+  while (i < args.length && args[i].value.startsWith('-')) {
+    const v = args[i].value;
+    if (v === '--') return args.slice(i + 1);
+    if (v === '-m' || v === '--module') return [{ ...args[i], value: 'python' }, ...args.slice(i)];
+    const eq = v.indexOf('=');
+    const name = eq >= 0 ? v.slice(0, eq) : v;
+    if (name === '--directory') {
+      const dir = eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value;
+      if (dir !== undefined) ctx.cwd = dir.startsWith('/') || !ctx.cwd ? dir : normalize(`${ctx.cwd}/${dir}`);
+    }
+    i += UV_VALUES.has(name) && eq < 0 ? 2 : 1;
+  }
+  return args.slice(i);
+}
+
+/** Reads the interpreter's options: `-m module`, `-c code`, or the script, and where the program's own args start. */
+function pythonOptions(args: Arg[]): { module?: Arg; code?: boolean; script?: Arg; stdin?: boolean; safePath: boolean; rest: number } {
+  let safePath = false;
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    const v = a.value;
+    if (v === '-') return { stdin: true, safePath, rest: i + 1 };
+    if (v === '--') return { script: args[i + 1], safePath, rest: i + 2 };
+    if (!v.startsWith('-')) return { script: a, safePath, rest: i + 1 };
+    if (v.startsWith('--')) {
+      if (v === '--check-hash-based-pycs') i++;
+      continue;
+    }
+    for (let j = 1; j < v.length; j++) {
+      const ch = v[j];
+      if (ch === 'P') safePath = true;
+      if (ch === 'm' || ch === 'c' || ch === 'W' || ch === 'X') {
+        let value: Arg | undefined;
+        let next = i + 1;
+        if (j + 1 < v.length) value = subArg(a, j + 1);
+        else {
+          value = args[i + 1];
+          next = i + 2;
+        }
+        if (ch === 'm') return { module: value, safePath, rest: next };
+        if (ch === 'c') return { code: true, safePath, rest: next };
+        i = next - 1;
+        break;
+      }
+    }
+  }
+  return { safePath, rest: args.length };
+}
+
+function fromScript(sa: ScriptArg, s: Arg): Arg {
+  const whole = s.ref.start === undefined;
+  const ref: ArgRef = { value: sa.value, index: s.ref.index };
+  if (whole) {
+    ref.start = sa.word.start;
+    ref.end = sa.word.end;
+  } else {
+    ref.start = s.ref.start;
+    ref.end = s.ref.end;
+  }
+  const source = whole && s.verbatim && s.ref.range ? { text: s.value, range: s.ref.range } : undefined;
+  if (source) ref.range = rangeIn(source.text, source.range, ref.start!, ref.end!);
+  else if (s.ref.range) ref.range = s.ref.range;
+  return { value: sa.value, ref, literal: false, unknown: sa.unknown, verbatim: sa.verbatim && whole, source };
+}
+
+function base(kind: ServerKind, args: Arg[], ctx: Ctx): Entrypoint {
+  const ep: Entrypoint = { kind, argv: args.map((a) => a.value), pythonPath: [] };
+  if (ctx.cwd !== undefined) ep.cwd = ctx.cwd;
+  const dsm = ctx.env.DJANGO_SETTINGS_MODULE;
+  if (dsm) ep.djangoSettings = dsm;
+  if (ctx.env.PYTHONSAFEPATH) ep.safePath = true;
+  if (ctx.uncertain) ep.uncertain = ctx.uncertain;
+  return ep;
+}
+
+function classify(args: Arg[], ctx: Ctx): Entrypoint {
+  if (!args.length) return base('unknown', args, { ...ctx, uncertain: ctx.uncertain ?? 'empty command' });
+  const prog = basename(args[0].value);
+  const rest = args.slice(1);
+  switch (prog) {
+    case 'gunicorn':
+      return gunicorn(args, rest, ctx);
+    case 'uvicorn':
+      return uvicorn(args, rest, ctx);
+    case 'hypercorn':
+      return hypercorn(args, rest, ctx);
+    case 'daphne':
+      return daphne(args, rest, ctx);
+    case 'waitress-serve':
+    case 'waitress':
+      return waitress(args, rest, ctx);
+    case 'celery':
+      return celery(args, rest, ctx);
+    case 'flask':
+      return flask(args, rest, ctx);
+    case 'fastapi':
+      return fastapi(args, rest, ctx);
+    case 'streamlit':
+      return streamlit(args, rest, ctx);
+    case 'manage.py':
+      return django(args, args[0], rest, ctx);
+  }
+  if (PYTHON.test(prog)) return python(args, ctx);
+  const ep = base('unknown', args, ctx);
+  if (prog.endsWith('.sh')) ep.shellScript = args[0].value;
+  else if (SHELLS.has(prog) && args[1] && !args[1].value.startsWith('-')) ep.shellScript = args[1].value;
+  return ep;
+}
+
+function note(ep: Entrypoint, reason: string): void {
+  ep.uncertain ??= reason;
+}
+
+/** Sets module/callable/factory from a `module:callable` target and flags targets we cannot read. */
+function setTarget(ep: Entrypoint, target: Arg, defaultCallable?: string): void {
+  if (target.ref.index >= 0) ep.targetArg = target.ref;
+  if (target.unknown) note(ep, `the target ${target.value} holds a variable without a known value`);
+  else if (target.literal && target.value.includes('$')) note(ep, `the target ${target.value} holds a literal $ (exec form does not expand variables)`);
+  const t = parseAppTarget(target.value, defaultCallable);
+  Object.assign(ep, t);
+}
+
+/** Marks variables in bind arguments: literal in exec form, unresolved in shell form. */
+function markVars(bind: Bind, ...args: (Arg | undefined)[]): Bind {
+  for (const a of args) {
+    if (!a) continue;
+    if (a.unknown) bind.unresolved = true;
+    else if (a.literal && /\$(?:\{|[A-Za-z_])/.test(a.value)) bind.literalVariable = true;
+  }
+  return bind;
+}
+
+function addressBind(raw: string, defaultPort: string, arg: Arg | undefined, from: SettingSource, all?: string[]): Bind {
+  const a = parseAddress(raw, defaultPort);
+  const bind: Bind = { raw, isDefault: from === 'default', from };
+  if (a.host !== undefined) bind.host = a.host;
+  if (a.port !== undefined) bind.port = a.port;
+  if (a.unix !== undefined) bind.unix = a.unix;
+  if (a.fd !== undefined) bind.uncertain = 'binds an inherited file descriptor';
+  if (arg && from === 'argv') bind.arg = arg.ref;
+  if (all && all.length > 1) bind.all = all;
+  return markVars(bind, arg);
+}
+
+/** Builds a bind from separate host and port values with their defaults. */
+function hostPortBind(
+  host: { arg?: Arg; from: SettingSource; value: string },
+  port: { arg?: Arg; from: SettingSource; value: string },
+): Bind {
+  const isDefault = host.from === 'default' && port.from === 'default';
+  const h = host.value.includes(':') && !host.value.startsWith('[') ? `[${host.value}]` : host.value;
+  const bind: Bind = { host: host.value, port: port.value, raw: `${h}:${port.value}`, isDefault };
+  bind.from = isDefault ? 'default' : port.from !== 'default' ? port.from : host.from;
+  if (host.arg && host.from === 'argv') bind.hostArg = host.arg.ref;
+  if (port.arg && port.from === 'argv') bind.portArg = port.arg.ref;
+  return markVars(bind, host.arg, port.arg);
+}
+
+/** An option's value from argv, else from an environment variable, else the default. */
+function pick(
+  p: ParsedArgs, names: string[], ctx: Ctx, envName: string | undefined, def: string,
+): { arg?: Arg; from: SettingSource; value: string } {
+  const a = lastValue(p, ...names);
+  if (a) return { arg: a, from: 'argv', value: a.value };
+  if (envName && Object.prototype.hasOwnProperty.call(ctx.env, envName)) {
+    const v = ctx.env[envName];
+    const arg = envArg(v ?? `$${envName}`, v === undefined);
+    return { arg, from: 'env', value: arg.value };
+  }
+  return { from: 'default', value: def };
+}
+
+/** An argument that came from an environment variable's value (no argv position). */
+function envArg(value: string, unknown = false): Arg {
+  return { value, ref: { value, index: -1 }, literal: false, unknown, verbatim: false };
+}
+
+function toInt(a: Arg | undefined): number | undefined {
+  return a && /^\d+$/.test(a.value.trim()) ? Number(a.value.trim()) : undefined;
+}
+
+function flagUnknownTarget(ep: Entrypoint, p: ParsedArgs, target: Arg | undefined): void {
+  if (target && p.ambiguous.has(target)) note(ep, `unknown option before the target (${p.unknown.join(', ')})`);
+}
+
+function gunicorn(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('gunicorn', args, ctx);
+  const p = parseArgs(rest, GUNICORN);
+  const envText = ctx.env.GUNICORN_CMD_ARGS;
+  const envKnown = !Object.prototype.hasOwnProperty.call(ctx.env, 'GUNICORN_CMD_ARGS') || envText !== undefined;
+  const e = typeof envText === 'string' ? parseArgs(shlexSplit(envText).map((v) => envArg(v)), GUNICORN) : undefined;
+  const sources: Record<string, SettingSource> = {};
+  ep.sources = sources;
+  /** Values of a setting: argv's when given there, else GUNICORN_CMD_ARGS'. */
+  const values = (...names: string[]): { args: Arg[]; from: SettingSource } => {
+    const a = allValues(p, ...names);
+    if (a.length) return { args: a, from: 'argv' };
+    const b = e ? allValues(e, ...names) : [];
+    if (b.length) return { args: b, from: 'GUNICORN_CMD_ARGS' };
+    return { args: [], from: 'default' };
+  };
+  const flag = (...names: string[]): SettingSource | undefined =>
+    hasFlag(p, ...names) ? 'argv' : e && hasFlag(e, ...names) ? 'GUNICORN_CMD_ARGS' : undefined;
+
+  const target = p.positionals[0];
+  if (target) {
+    setTarget(ep, target, 'application');
+    sources.app = 'argv';
+  }
+  flagUnknownTarget(ep, p, target);
+  if (flag('--paste', '--paster') || values('--paste', '--paster').args.length) note(ep, 'gunicorn --paste loads the app from a PasteDeploy file');
+
+  const binds = values('-b', '--bind');
+  sources.bind = binds.from;
+  if (binds.args.length) {
+    ep.bind = addressBind(binds.args[0].value, '8000', binds.args[0], binds.from, binds.args.map((a) => a.value));
+  } else if (Object.prototype.hasOwnProperty.call(ctx.env, 'PORT')) {
+    const port = ctx.env.PORT;
+    ep.bind = { host: '0.0.0.0', port: port ?? '$PORT', raw: `0.0.0.0:${port ?? '$PORT'}`, isDefault: true, from: 'default' };
+    if (port === undefined) ep.bind.unresolved = true;
+  } else {
+    ep.bind = { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' };
+  }
+  if (!envKnown && binds.from === 'default') ep.bind.uncertain = 'GUNICORN_CMD_ARGS has no known value';
+
+  const t = values('-t', '--timeout');
+  sources.timeout = t.from;
+  const tArg = t.args[t.args.length - 1];
+  if (!tArg) {
+    if (envKnown) ep.timeout = { seconds: 30, isDefault: true, from: 'default' };
+  } else {
+    const seconds = toInt(tArg);
+    if (seconds !== undefined) {
+      ep.timeout = { seconds, isDefault: false, from: t.from };
+      if (t.from === 'argv') ep.timeout.arg = tArg.ref;
+    }
+  }
+
+  const k = values('-k', '--worker-class');
+  if (k.args.length) {
+    ep.workerClass = k.args[k.args.length - 1].value;
+    sources.workerClass = k.from;
+  }
+  const w = values('-w', '--workers');
+  const workers = toInt(w.args[w.args.length - 1]);
+  if (workers !== undefined) ep.workers = workers;
+  const preload = flag('--preload');
+  ep.preload = preload !== undefined;
+  if (preload) sources.preload = preload;
+  if (flag('--reload')) ep.reload = true;
+  const chdir = values('--chdir');
+  if (chdir.args.length) {
+    ep.chdir = chdir.args[chdir.args.length - 1].value;
+    sources.chdir = chdir.from;
+  }
+  const pp = values('--pythonpath');
+  if (pp.args.length) {
+    ep.pythonPath = splitPythonPath(pp.args[pp.args.length - 1].value);
+    sources.pythonpath = pp.from;
+  }
+  const c = values('-c', '--config');
+  const cfg = c.args[c.args.length - 1];
+  if (cfg) {
+    sources.config = c.from;
+    if (cfg.value.startsWith('python:')) ep.configModule = cfg.value.slice(7);
+    else ep.configFile = cfg.value.replace(/^file:/, '');
+  } else {
+    ep.defaultConfig = 'gunicorn.conf.py';
+  }
+  return ep;
+}
+
+function uvicorn(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('uvicorn', args, ctx);
+  const p = parseArgs(rest, UVICORN);
+  let target = p.positionals[0];
+  if (!target && typeof ctx.env.UVICORN_APP === 'string') target = envArg(ctx.env.UVICORN_APP);
+  if (target) setTarget(ep, target);
+  flagUnknownTarget(ep, p, target);
+  if (hasFlag(p, '--factory') || truthy(ctx.env.UVICORN_FACTORY)) ep.factory = true;
+  ep.bind = hostPortBind(pick(p, ['--host'], ctx, 'UVICORN_HOST', '127.0.0.1'), pick(p, ['--port'], ctx, 'UVICORN_PORT', '8000'));
+  const uds = lastValue(p, '--uds');
+  if (uds) {
+    ep.bind = { raw: `unix:${uds.value}`, unix: uds.value, isDefault: false, from: 'argv', arg: uds.ref };
+  } else if (lastValue(p, '--fd')) {
+    ep.bind.uncertain = 'binds an inherited file descriptor';
+  }
+  const appDir = pick(p, ['--app-dir'], ctx, 'UVICORN_APP_DIR', '.');
+  ep.pythonPath = [appDir.value === '' ? '.' : appDir.value];
+  const workers = toInt(lastValue(p, '--workers'));
+  if (workers !== undefined) ep.workers = workers;
+  if (hasFlag(p, '--reload')) ep.reload = true;
+  return ep;
+}
+
+function hypercorn(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('hypercorn', args, ctx);
+  const p = parseArgs(rest, HYPERCORN);
+  const target = p.positionals[0];
+  if (target) setTarget(ep, target);
+  flagUnknownTarget(ep, p, target);
+  const binds = allValues(p, '-b', '--bind');
+  if (binds.length) ep.bind = addressBind(binds[0].value, '8000', binds[0], 'argv', binds.map((a) => a.value));
+  else ep.bind = { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' };
+  const config = lastValue(p, '-c', '--config');
+  if (config) {
+    ep.configFile = config.value;
+    if (!binds.length) ep.bind.uncertain = 'the config file may set the bind';
+  }
+  const k = lastValue(p, '-k', '--worker-class');
+  if (k) ep.workerClass = k.value;
+  const workers = toInt(lastValue(p, '-w', '--workers'));
+  if (workers !== undefined) ep.workers = workers;
+  if (hasFlag(p, '--reload')) ep.reload = true;
+  return ep;
+}
+
+function daphne(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('daphne', args, ctx);
+  const p = parseArgs(rest, DAPHNE);
+  const target = p.positionals[0];
+  if (target) setTarget(ep, target);
+  flagUnknownTarget(ep, p, target);
+  const host = pick(p, ['-b', '--bind'], ctx, undefined, '127.0.0.1');
+  const port = pick(p, ['-p', '--port'], ctx, undefined, '8000');
+  const unix = lastValue(p, '-u', '--unix-socket');
+  const other = lastValue(p, '--fd') ?? lastValue(p, '-e', '--endpoint');
+  // daphne fills in the default host/port only when no other kind of endpoint is given.
+  if (host.from === 'default' && port.from === 'default' && unix) {
+    ep.bind = { raw: `unix:${unix.value}`, unix: unix.value, isDefault: false, from: 'argv', arg: unix.ref };
+    if (other) ep.bind.uncertain = 'also binds endpoints or file descriptors';
+  } else if (host.from === 'default' && port.from === 'default' && other) {
+    ep.bind = { raw: other.value, isDefault: false, from: 'argv', arg: other.ref, uncertain: 'binds endpoints or file descriptors' };
+  } else {
+    ep.bind = hostPortBind(host, port);
+    if (unix || other) ep.bind.uncertain = 'also binds other endpoints';
+  }
+  return ep;
+}
+
+function waitress(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('waitress', args, ctx);
+  const p = parseArgs(rest, WAITRESS);
+  const target = p.positionals[0];
+  if (target) setTarget(ep, target);
+  if (p.positionals.length > 1) note(ep, 'waitress-serve takes exactly one application (options go before it)');
+  if (p.unknown.length) note(ep, `unknown waitress-serve option ${p.unknown[0]}`);
+  if (hasFlag(p, '--call')) ep.factory = true;
+  const listens = allValues(p, '--listen');
+  const unix = lastValue(p, '--unix-socket');
+  const host = pick(p, ['--host'], ctx, undefined, '0.0.0.0');
+  const port = pick(p, ['--port'], ctx, undefined, '8080');
+  if (listens.length) {
+    const first = listens[0].value.split(/\s+/)[0];
+    const colon = first.lastIndexOf(':');
+    const bind: Bind = {
+      host: colon >= 0 ? first.slice(0, colon).replace(/^\[|\]$/g, '') : first,
+      port: colon >= 0 ? first.slice(colon + 1) : port.value,
+      raw: first, isDefault: false, from: 'argv', arg: listens[0].ref,
+    };
+    const all = listens.flatMap((l) => l.value.split(/\s+/)).filter((x) => x);
+    if (all.length > 1) bind.all = all;
+    ep.bind = markVars(bind, listens[0]);
+    if (host.from !== 'default' || port.from !== 'default') note(ep, 'waitress refuses --listen together with --host/--port');
+  } else if (unix) {
+    ep.bind = { raw: `unix:${unix.value}`, unix: unix.value, isDefault: false, from: 'argv', arg: unix.ref };
+  } else {
+    ep.bind = hostPortBind(host, port);
+  }
+  return ep;
+}
+
+function celery(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('celery', args, ctx);
+  const p = parseArgs(rest, CELERY);
+  const app = lastValue(p, '-A', '--app');
+  if (p.positionals[0]) ep.subcommand = p.positionals[0].value;
+  if (app) setTarget(ep, app);
+  const workdir = lastValue(p, '--workdir');
+  if (workdir) ep.chdir = workdir.value;
+  return ep;
+}
+
+function flask(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('flask', args, ctx);
+  const p = parseArgs(rest, FLASK);
+  const sub = p.positionals[0];
+  const appArg = lastValue(p, '-A', '--app');
+  const flaskApp = ctx.env.FLASK_APP;
+  if (appArg) setFlaskApp(ep, appArg);
+  else if (typeof flaskApp === 'string' && flaskApp !== '') setFlaskApp(ep, envArg(flaskApp));
+  else if (Object.prototype.hasOwnProperty.call(ctx.env, 'FLASK_APP')) note(ep, 'FLASK_APP has no known value');
+  else ep.moduleCandidates = ['wsgi', 'app'];
+  if (!sub) return ep;
+  ep.subcommand = sub.value;
+  if (sub.value !== 'run') return ep;
+  const q = parseArgs(rest.slice(rest.indexOf(sub) + 1), FLASK_RUN);
+  ep.bind = hostPortBind(pick(q, ['-h', '--host'], ctx, 'FLASK_RUN_HOST', '127.0.0.1'), pick(q, ['-p', '--port'], ctx, 'FLASK_RUN_PORT', '5000'));
+  if (hasFlag(q, '--reload') || (truthy(ctx.env.FLASK_DEBUG) && !hasFlag(q, '--no-reload'))) ep.reload = true;
+  return ep;
+}
+
+/** FLASK_APP / `--app`: `module`, `module:app`, `module:create_app()`, `path/app.py[:name]`. */
+function setFlaskApp(ep: Entrypoint, a: Arg): void {
+  const m = /^(.*?)(?::(?![\\/])(.*))?$/s.exec(a.value)!;
+  const path = m[1];
+  setTarget(ep, a);
+  if (m[2] === undefined) delete ep.callable;
+  if (path.endsWith('.py') || path.includes('/')) {
+    ep.script = path;
+    setPathModule(ep, path);
+  } else {
+    ep.module = path;
+  }
+}
+
+/**
+ * The module a file path imports as when its folder is put on sys.path (flask, fastapi, streamlit). Folders
+ * with `__init__.py` above the file would make it a package module; the caller can refine with the file system.
+ */
+function setPathModule(ep: Entrypoint, path: string): void {
+  let p = path.replace(/\.py$/, '');
+  if (basename(p) === '__init__') p = dirname(p);
+  ep.module = basename(p);
+  const dir = p.includes('/') ? (p.startsWith('/') ? dirname(p) : normalize(p.slice(0, p.lastIndexOf('/')))) : '.';
+  if (dir !== '.') ep.pythonPath = [dir, ...ep.pythonPath];
+}
+
+function fastapi(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('fastapi', args, ctx);
+  const sub = rest[0];
+  if (!sub || (sub.value !== 'run' && sub.value !== 'dev')) {
+    note(ep, `unknown fastapi command ${sub?.value ?? ''}`.trim());
+    return ep;
+  }
+  ep.subcommand = sub.value;
+  const p = parseArgs(rest.slice(1), FASTAPI);
+  const path = p.positionals[0];
+  const entry = lastValue(p, '-e', '--entrypoint');
+  const app = lastValue(p, '--app');
+  if (entry) setTarget(ep, entry);
+  else if (path) {
+    ep.script = path.value;
+    ep.targetArg = path.ref;
+    setPathModule(ep, path.value);
+  } else {
+    ep.moduleCandidates = ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'];
+  }
+  if (app) ep.callable = app.value;
+  flagUnknownTarget(ep, p, path);
+  ep.bind = hostPortBind(pick(p, ['--host'], ctx, undefined, sub.value === 'run' ? '0.0.0.0' : '127.0.0.1'), pick(p, ['--port'], ctx, undefined, '8000'));
+  const workers = toInt(lastValue(p, '--workers'));
+  if (workers !== undefined) ep.workers = workers;
+  if (sub.value === 'dev' ? !hasFlag(p, '--no-reload') : hasFlag(p, '--reload')) ep.reload = true;
+  return ep;
+}
+
+function streamlit(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('streamlit', args, ctx);
+  const sub = rest[0];
+  if (!sub || sub.value !== 'run') {
+    if (sub) ep.subcommand = sub.value;
+    note(ep, `not a streamlit run command`);
+    return ep;
+  }
+  ep.subcommand = 'run';
+  // Every `--section.option` takes a value; the script is the first positional.
+  const opts: Record<string, Arg> = {};
+  let script: Arg | undefined;
+  for (let i = 1; i < rest.length; i++) {
+    const v = rest[i].value;
+    if (v === '--') break;
+    if (v.startsWith('--')) {
+      const eq = v.indexOf('=');
+      if (eq >= 0) opts[v.slice(2, eq)] = subArg(rest[i], eq + 1);
+      else if (rest[i + 1]) opts[v.slice(2)] = rest[++i];
+    } else if (!script) {
+      script = rest[i];
+    }
+  }
+  if (script) {
+    ep.script = script.value;
+    ep.targetArg = script.ref;
+    if (script.unknown) note(ep, `the script ${script.value} holds a variable without a known value`);
+    setPathModule(ep, script.value);
+  }
+  const fromOpt = (name: string, envName: string, def: string): { arg?: Arg; from: SettingSource; value: string } => {
+    const a = opts[name];
+    if (a) return { arg: a, from: 'argv', value: a.value };
+    return pick({ options: [], positionals: [], unknown: [], ambiguous: new Set() }, [], ctx, envName, def);
+  };
+  ep.bind = hostPortBind(fromOpt('server.address', 'STREAMLIT_SERVER_ADDRESS', '0.0.0.0'), fromOpt('server.port', 'STREAMLIT_SERVER_PORT', '8501'));
+  return ep;
+}
+
+function python(args: Arg[], ctx: Ctx): Entrypoint {
+  const py = pythonOptions(args);
+  if (py.module) {
+    const ep = base('python-module', args, ctx);
+    ep.module = py.module.value;
+    ep.targetArg = py.module.ref;
+    if (py.module.unknown || (py.module.literal && py.module.value.includes('$'))) note(ep, `the module ${py.module.value} holds a variable`);
+    if (py.safePath) ep.safePath = true;
+    return ep;
+  }
+  if (py.script && basename(py.script.value) === 'manage.py') return django(args, py.script, args.slice(py.rest), ctx);
+  if (py.script) {
+    const ep = base('python-script', args, ctx);
+    ep.script = py.script.value;
+    ep.targetArg = py.script.ref;
+    if (py.script.unknown || (py.script.literal && py.script.value.includes('$'))) note(ep, `the script ${py.script.value} holds a variable`);
+    return ep;
+  }
+  const ep = base('unknown', args, ctx);
+  note(ep, py.code ? 'python -c runs inline code' : py.stdin ? 'python reads the program from stdin' : 'python without a program');
+  return ep;
+}
+
+function django(args: Arg[], script: Arg, rest: Arg[], ctx: Ctx): Entrypoint {
+  const ep = base('django-manage', args, ctx);
+  ep.script = script.value;
+  ep.targetArg = script.ref;
+  const p = parseArgs(rest, DJANGO_RUNSERVER);
+  const sub = p.positionals[0];
+  const settings = lastValue(p, '--settings');
+  if (settings) ep.djangoSettings = settings.value;
+  const pp = lastValue(p, '--pythonpath');
+  if (pp) ep.pythonPath = [pp.value];
+  if (!sub) return ep;
+  ep.subcommand = sub.value;
+  if (sub.value !== 'runserver') return ep;
+  const addr = p.positionals[1];
+  const ipv6 = hasFlag(p, '--ipv6', '-6');
+  if (!addr) {
+    const host = ipv6 ? '::1' : '127.0.0.1';
+    ep.bind = { host, port: '8000', raw: ipv6 ? '[::1]:8000' : '127.0.0.1:8000', isDefault: true, from: 'default' };
+    return ep;
+  }
+  const m = /^(?:(\[[0-9a-fA-F:]+\]|[\w.-]+):)?(\S+)$/.exec(addr.value);
+  let host = m?.[1] ?? (ipv6 ? '::1' : '127.0.0.1');
+  if (host === '0') host = '0.0.0.0';
+  host = host.replace(/^\[|\]$/g, '');
+  ep.bind = markVars({ host, port: m?.[2] ?? addr.value, raw: addr.value, isDefault: false, from: 'argv', arg: addr.ref }, addr);
+  return ep;
+}
+
+function truthy(v: string | undefined): boolean {
+  return v !== undefined && /^(1|true|yes|on|t|y)$/i.test(v.trim());
+}
+

@@ -1,0 +1,382 @@
+// A small POSIX shell word splitter and parameter expander for Dockerfile shell-form commands and entrypoint scripts.
+
+/** One word of a simple command. */
+export interface ShellWord {
+  /** The word with quotes and escapes removed; expansions (`$X`, `$(...)`, backticks) are kept verbatim. */
+  text: string;
+  /** Offsets of the word in the command text, half-open. */
+  start: number;
+  end: number;
+  /** The word as written (`cmd.slice(start, end)`), needed by {@link expandWord} to know what was quoted. */
+  raw: string;
+  /** Some part of the word was quoted or escaped. */
+  quoted: boolean;
+  /** The word contains `$VAR`, `${...}`, `$(...)` or backticks. */
+  hasExpansion: boolean;
+}
+
+/** The result of expanding one word. */
+export interface Expansion {
+  /** The expanded word, fields joined back with single spaces; unknown references are kept verbatim (`$PORT`). */
+  value: string;
+  /** Some variable had no known value (or a command substitution ran), so `value` still holds a reference. */
+  unknown: boolean;
+  /**
+   * The fields after field splitting of unquoted expansions (`$OPTS` holding `-w 4` gives two fields);
+   * empty when the word expanded to nothing unquoted (`$EMPTY`).
+   */
+  fields: string[];
+}
+
+/**
+ * Environment for expansion. A name mapped to a string has that value; a name present with the value
+ * `undefined` is set to something unknown (a platform variable such as Cloud Run's `PORT`); an absent
+ * name is unset, so `${X:-default}` takes the default but a bare `$X` is reported unknown.
+ */
+export type ShellEnv = Record<string, string | undefined>;
+
+const OPERATOR_CHARS = new Set([';', '&', '|', '(', ')', '\n']);
+const WORD_END = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
+const REDIRECT = /^(?:\d*(?:>>|>&|<&|<>|>\||<<<|<<-|<<|>|<)|&>>|&>)/;
+
+/**
+ * Splits a shell command into simple commands (separated by `&&`, `||`, `;`, `|`, `&`, newlines and
+ * parentheses) of words. Comments and redirections (`> log 2>&1`) are dropped; line continuations
+ * (backslash-newline) are removed.
+ */
+export function splitShell(cmd: string): ShellWord[][] {
+  const commands: ShellWord[][] = [];
+  let cur: ShellWord[] = [];
+  const flush = (): void => {
+    if (cur.length) commands.push(cur);
+    cur = [];
+  };
+  let i = 0;
+  while (i < cmd.length) {
+    const c = cmd[i];
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+    } else if (c === '\\' && cmd[i + 1] === '\n') {
+      i += 2;
+    } else if (c === '\\' && cmd[i + 1] === '\r' && cmd[i + 2] === '\n') {
+      i += 3;
+    } else if (OPERATOR_CHARS.has(c)) {
+      if (c === '&' && cmd[i + 1] === '>') {
+        i = skipRedirect(cmd, i);
+        continue;
+      }
+      flush();
+      i++;
+    } else if (c === '#') {
+      while (i < cmd.length && cmd[i] !== '\n') i++;
+    } else if (c === '<' || c === '>' || /^\d+[<>]/.test(cmd.slice(i, i + 12))) {
+      i = skipRedirect(cmd, i);
+    } else {
+      const w = readWord(cmd, i);
+      cur.push(w);
+      i = w.end;
+    }
+  }
+  flush();
+  return commands;
+}
+
+/** Skips a redirection operator and its target word. */
+function skipRedirect(cmd: string, i: number): number {
+  const m = REDIRECT.exec(cmd.slice(i))!;
+  i += m[0].length;
+  while (cmd[i] === ' ' || cmd[i] === '\t') i++;
+  if (i < cmd.length && !OPERATOR_CHARS.has(cmd[i])) i = readWord(cmd, i).end;
+  return i;
+}
+
+function readWord(cmd: string, start: number): ShellWord {
+  let i = start;
+  let text = '';
+  let quoted = false;
+  let hasExpansion = false;
+  while (i < cmd.length && !WORD_END.has(cmd[i]) && cmd[i] !== '\r') {
+    const c = cmd[i];
+    if (c === '\\') {
+      if (cmd[i + 1] === '\n') {
+        i += 2;
+        continue;
+      }
+      if (i + 1 < cmd.length) {
+        text += cmd[i + 1];
+        quoted = true;
+      }
+      i += 2;
+    } else if (c === "'") {
+      const close = cmd.indexOf("'", i + 1);
+      const end = close < 0 ? cmd.length : close;
+      text += cmd.slice(i + 1, end);
+      quoted = true;
+      i = end + 1;
+    } else if (c === '"') {
+      quoted = true;
+      i++;
+      while (i < cmd.length && cmd[i] !== '"') {
+        const d = cmd[i];
+        if (d === '\\' && i + 1 < cmd.length) {
+          const n = cmd[i + 1];
+          if (n === '\n') {
+            i += 2;
+          } else if (n === '$' || n === '`' || n === '"' || n === '\\') {
+            text += n;
+            i += 2;
+          } else {
+            text += d;
+            i++;
+          }
+        } else if (d === '$' || d === '`') {
+          const e = expansionEnd(cmd, i);
+          if (e > i + 1 || d === '`') hasExpansion = true;
+          text += cmd.slice(i, e);
+          i = e;
+        } else {
+          text += d;
+          i++;
+        }
+      }
+      i++;
+    } else if (c === '$' || c === '`') {
+      const e = expansionEnd(cmd, i);
+      if (e > i + 1 || c === '`') hasExpansion = true;
+      text += cmd.slice(i, e);
+      i = e;
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  const end = Math.min(i, cmd.length);
+  return { text, start, end, raw: cmd.slice(start, end), quoted, hasExpansion };
+}
+
+/** End offset of the expansion starting at `i` (`$X`, `${..}`, `$(..)`, `$((..))`, backticks); i+1 for a lone `$`. */
+function expansionEnd(s: string, i: number): number {
+  if (s[i] === '`') {
+    let j = i + 1;
+    while (j < s.length && s[j] !== '`') j += s[j] === '\\' ? 2 : 1;
+    return Math.min(j + 1, s.length);
+  }
+  const n = s[i + 1];
+  if (n === '{') return matchClose(s, i + 1, '{', '}');
+  if (n === '(') return matchClose(s, i + 1, '(', ')');
+  if (n !== undefined && /[A-Za-z_]/.test(n)) {
+    let j = i + 1;
+    while (j < s.length && /\w/.test(s[j])) j++;
+    return j;
+  }
+  if (n !== undefined && /[0-9@*#?$!-]/.test(n)) return i + 2;
+  return i + 1;
+}
+
+/** Offset just past the bracket matching the one at `open`, skipping quoted text. */
+function matchClose(s: string, open: number, o: string, c: string): number {
+  let depth = 0;
+  let j = open;
+  while (j < s.length) {
+    const ch = s[j];
+    if (ch === '\\') {
+      j += 2;
+      continue;
+    }
+    if (ch === "'") {
+      const k = s.indexOf("'", j + 1);
+      j = k < 0 ? s.length : k + 1;
+      continue;
+    }
+    if (ch === o) depth++;
+    else if (ch === c && --depth === 0) return j + 1;
+    j++;
+  }
+  return s.length;
+}
+
+interface Piece {
+  text: string;
+  /** Result of an unquoted expansion: subject to field splitting. */
+  split: boolean;
+  /** Came from quoted text (so an empty piece still makes a field). */
+  quoted: boolean;
+}
+
+/**
+ * Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:=d}`, `${X:+a}`, `${X+a}` in a word (a {@link ShellWord}
+ * or raw shell text), honouring quotes. Command substitutions, special parameters (`$1`, `$@`) and other
+ * forms are kept verbatim and make the result unknown.
+ */
+export function expandWord(word: ShellWord | string, env: ShellEnv): Expansion {
+  const raw = typeof word === 'string' ? word : word.raw;
+  const state = { unknown: false };
+  const pieces = expandRaw(raw, env, state, false);
+  const fields = splitFields(pieces);
+  return { value: fields.join(' '), unknown: state.unknown, fields };
+}
+
+function splitFields(pieces: Piece[]): string[] {
+  const fields: string[] = [];
+  let cur = '';
+  let has = false;
+  for (const p of pieces) {
+    if (!p.split) {
+      cur += p.text;
+      if (p.quoted || p.text !== '') has = true;
+      continue;
+    }
+    const parts = p.text.split(/[ \t\n]+/);
+    parts.forEach((part, j) => {
+      if (j > 0) {
+        if (has) fields.push(cur);
+        cur = '';
+        has = false;
+      }
+      cur += part;
+      if (part !== '') has = true;
+    });
+  }
+  if (has) fields.push(cur);
+  return fields;
+}
+
+function expandRaw(raw: string, env: ShellEnv, state: { unknown: boolean }, inDouble: boolean): Piece[] {
+  const out: Piece[] = [];
+  const lit = (text: string, quoted: boolean): void => {
+    out.push({ text, split: false, quoted });
+  };
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i];
+    if (c === '\\') {
+      const n = raw[i + 1];
+      if (n === '\n') {
+        i += 2;
+      } else if (n === undefined) {
+        lit('\\', inDouble);
+        i++;
+      } else if (!inDouble || n === '$' || n === '`' || n === '"' || n === '\\') {
+        lit(n, true);
+        i += 2;
+      } else {
+        lit('\\', true);
+        i++;
+      }
+    } else if (c === "'" && !inDouble) {
+      const close = raw.indexOf("'", i + 1);
+      const end = close < 0 ? raw.length : close;
+      lit(raw.slice(i + 1, end), true);
+      i = end + 1;
+    } else if (c === '"' && !inDouble) {
+      let j = i + 1;
+      while (j < raw.length && raw[j] !== '"') {
+        if (raw[j] === '\\') j += 2;
+        else if (raw[j] === '$' || raw[j] === '`') j = Math.max(expansionEnd(raw, j), j + 1);
+        else j++;
+      }
+      const inner = expandRaw(raw.slice(i + 1, Math.min(j, raw.length)), env, state, true);
+      out.push({ text: inner.map((p) => p.text).join(''), split: false, quoted: true });
+      i = j + 1;
+    } else if (c === '$' || c === '`') {
+      const end = expansionEnd(raw, i);
+      if (end === i + 1 && c === '$') {
+        lit('$', inDouble);
+      } else {
+        const r = expandOne(raw.slice(i, end), env, state);
+        if (r === undefined) out.push({ text: raw.slice(i, end), split: false, quoted: inDouble });
+        else for (const p of r) out.push({ text: p.text, split: p.split && !inDouble, quoted: inDouble || p.quoted });
+      }
+      i = end;
+    } else {
+      lit(c, inDouble);
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Expands a single `$...` or backtick expression into pieces (a `${X:-"a b"}` default keeps its quoting);
+ * undefined, with `state.unknown` set, when it has no known value (the caller keeps it verbatim).
+ */
+function expandOne(expr: string, env: ShellEnv, state: { unknown: boolean }): Piece[] | undefined {
+  const unknown = (): undefined => {
+    state.unknown = true;
+    return undefined;
+  };
+  if (expr.startsWith('`') || expr.startsWith('$(')) return unknown();
+  let body: string;
+  if (expr.startsWith('${')) {
+    if (!expr.endsWith('}')) return unknown();
+    body = expr.slice(2, -1);
+  } else {
+    body = expr.slice(1);
+  }
+  const m = /^([A-Za-z_]\w*)(?:(:?[-=+?])([\s\S]*))?$/.exec(body);
+  if (!m) return unknown();
+  const [, name, op, arg] = m;
+  const isSet = Object.prototype.hasOwnProperty.call(env, name);
+  const value = isSet ? env[name] : undefined;
+  const val = (): Piece[] => [{ text: value!, split: true, quoted: false }];
+  const none: Piece[] = [];
+  const word = (): Piece[] | undefined => {
+    const inner = { unknown: false };
+    const pieces = expandRaw(arg ?? '', env, inner, false);
+    if (inner.unknown) return unknown();
+    return pieces.map((p) => ({ text: p.text, split: !p.quoted, quoted: p.quoted }));
+  };
+  if (isSet && value === undefined) return unknown();
+  switch (op) {
+    case undefined:
+      return isSet ? val() : unknown();
+    case ':-':
+    case ':=':
+      return isSet && value !== '' ? val() : word();
+    case '-':
+    case '=':
+      return isSet ? val() : word();
+    case ':+':
+      return isSet && value !== '' ? word() : none;
+    case '+':
+      return isSet ? word() : none;
+    default:
+      return isSet && (op === '?' || value !== '') ? val() : unknown();
+  }
+}
+
+/** Splits a string the way Python's `shlex.split` does: quotes and backslash escapes, no expansion. */
+export function shlexSplit(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+      i++;
+    } else if (c === '\\') {
+      if (i + 1 < s.length) cur += s[i + 1];
+      has = true;
+      i += 2;
+    } else if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < s.length && s[j] !== c) {
+        if (c === '"' && s[j] === '\\' && (s[j + 1] === '"' || s[j + 1] === '\\')) j++;
+        cur += s[j];
+        j++;
+      }
+      has = true;
+      i = j + 1;
+    } else {
+      cur += c;
+      has = true;
+      i++;
+    }
+  }
+  if (has) out.push(cur);
+  return out;
+}

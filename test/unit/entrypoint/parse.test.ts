@@ -1,0 +1,594 @@
+// parseEntrypoint: unwrapping shells and wrappers, and each server's options, targets, binds and defaults.
+import { strict as assert } from 'assert';
+import { Entrypoint, parseAddress, parseAppTarget, parseEntrypoint } from '../../../server/src/core/entrypoint/parse';
+import { ShellEnv } from '../../../server/src/core/entrypoint/shell';
+import { range } from '../../../server/src/core/types';
+
+/** The fields of `ep` named in `expected`, so each row states exactly what it checks. */
+function pick(ep: Entrypoint, expected: Partial<Entrypoint>): Partial<Entrypoint> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(expected)) out[k] = (ep as unknown as Record<string, unknown>)[k];
+  return out as Partial<Entrypoint>;
+}
+
+const sh = (cmd: string): string[] => ['/bin/sh', '-c', cmd];
+
+interface Row {
+  name: string;
+  argv: string[];
+  env?: ShellEnv;
+  expect: Partial<Entrypoint>;
+}
+
+function run(rows: Row[]): void {
+  for (const r of rows) {
+    it(r.name, () => assert.deepEqual(pick(parseEntrypoint(r.argv, r.env ?? {}), r.expect), r.expect));
+  }
+}
+
+const GUNICORN_DEFAULT_BIND = { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' as const };
+
+describe('entrypoint/parse', () => {
+  describe('the incident: CMD exec gunicorn --bind :$PORT --workers 1 --threads 8 --timeout 0 coordinator:app', () => {
+    const cmd = 'exec gunicorn --bind :$PORT --workers 1 --threads 8 --timeout 0 coordinator:app';
+
+    it('on Cloud Run (PORT set by the platform, value unknown here)', () => {
+      assert.deepEqual(parseEntrypoint(sh(cmd), { PORT: undefined }), {
+        kind: 'gunicorn',
+        argv: ['gunicorn', '--bind', ':$PORT', '--workers', '1', '--threads', '8', '--timeout', '0', 'coordinator:app'],
+        pythonPath: [],
+        sources: { app: 'argv', bind: 'argv', timeout: 'argv' },
+        module: 'coordinator',
+        callable: 'app',
+        targetArg: { value: 'coordinator:app', index: 2, start: 64, end: 79 },
+        bind: {
+          host: '', port: '$PORT', raw: ':$PORT', isDefault: false, from: 'argv', unresolved: true,
+          arg: { value: ':$PORT', index: 2, start: 21, end: 27 },
+        },
+        timeout: { seconds: 0, isDefault: false, from: 'argv', arg: { value: '0', index: 2, start: 62, end: 63 } },
+        workers: 1,
+        preload: false,
+        defaultConfig: 'gunicorn.conf.py',
+      });
+    });
+
+    it('with PORT known, and source ranges for the shell string', () => {
+      // CMD exec gunicorn ... : the script text starts at column 4 of line 7.
+      const ep = parseEntrypoint(sh(cmd), { PORT: '8080' }, { ranges: [undefined, undefined, range(7, 4, 7, 4 + cmd.length)] });
+      assert.deepEqual(ep.bind, {
+        host: '', port: '8080', raw: ':8080', isDefault: false, from: 'argv',
+        arg: { value: ':8080', index: 2, start: 21, end: 27, range: range(7, 25, 7, 31) },
+      });
+      assert.deepEqual(ep.targetArg, { value: 'coordinator:app', index: 2, start: 64, end: 79, range: range(7, 68, 7, 83) });
+    });
+  });
+
+  describe('exec form is not expanded', () => {
+    run([
+      {
+        name: '["gunicorn","--bind","0.0.0.0:$PORT","app:app"] passes $PORT literally',
+        argv: ['gunicorn', '--bind', '0.0.0.0:$PORT', 'app:app'],
+        env: { PORT: '8080' },
+        expect: {
+          bind: {
+            host: '0.0.0.0', port: '$PORT', raw: '0.0.0.0:$PORT', isDefault: false, from: 'argv', literalVariable: true,
+            arg: { value: '0.0.0.0:$PORT', index: 2 },
+          },
+        },
+      },
+      {
+        name: '--bind=:${PORT} attached, with an element range',
+        argv: ['gunicorn', '--bind=:${PORT}', 'app:app'],
+        expect: {
+          bind: {
+            host: '', port: '${PORT}', raw: ':${PORT}', isDefault: false, from: 'argv', literalVariable: true,
+            arg: { value: ':${PORT}', index: 1, start: 7, end: 15 },
+          },
+        },
+      },
+      {
+        name: 'uvicorn --port $PORT in exec form',
+        argv: ['uvicorn', 'main:app', '--host', '0.0.0.0', '--port', '$PORT'],
+        expect: {
+          bind: {
+            host: '0.0.0.0', port: '$PORT', raw: '0.0.0.0:$PORT', isDefault: false, from: 'argv', literalVariable: true,
+            hostArg: { value: '0.0.0.0', index: 3 }, portArg: { value: '$PORT', index: 5 },
+          },
+        },
+      },
+      {
+        name: 'a literal $ in the target makes the entrypoint uncertain',
+        argv: ['gunicorn', '$APP_MODULE'],
+        expect: { module: '$APP_MODULE', uncertain: 'the target $APP_MODULE holds a literal $ (exec form does not expand variables)' },
+      },
+      {
+        name: 'the same in shell form is expanded',
+        argv: sh('gunicorn --bind 0.0.0.0:$PORT $APP_MODULE'),
+        env: { PORT: '8080', APP_MODULE: 'svc.main:app' },
+        expect: {
+          module: 'svc.main', callable: 'app', uncertain: undefined,
+          bind: {
+            host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'argv',
+            arg: { value: '0.0.0.0:8080', index: 2, start: 16, end: 29 },
+          },
+        },
+      },
+      {
+        name: 'a shell-form target with an unknown variable is uncertain',
+        argv: sh('gunicorn $APP_MODULE'),
+        expect: { module: '$APP_MODULE', uncertain: 'the target $APP_MODULE holds a variable without a known value' },
+      },
+    ]);
+  });
+
+  describe('gunicorn', () => {
+    run([
+      { name: 'module:callable', argv: ['gunicorn', 'app:app'], expect: { kind: 'gunicorn', module: 'app', callable: 'app', bind: GUNICORN_DEFAULT_BIND } },
+      { name: 'module only -> application', argv: ['gunicorn', 'proj.wsgi'], expect: { module: 'proj.wsgi', callable: 'application', factory: undefined } },
+      { name: 'django wsgi:application', argv: ['gunicorn', 'proj.wsgi:application'], expect: { kind: 'gunicorn', module: 'proj.wsgi', callable: 'application' } },
+      { name: 'factory()', argv: ['gunicorn', 'app:create_app()'], expect: { module: 'app', callable: 'create_app', factory: true, factoryArgs: '' } },
+      {
+        name: "factory('x', debug=True)",
+        argv: ['gunicorn', "pkg.web:create_app('x', debug=True)"],
+        expect: { module: 'pkg.web', callable: 'create_app', factory: true, factoryArgs: "'x', debug=True" },
+      },
+      {
+        name: '-b X -w 4 -k uvicorn worker -t 120 --preload',
+        argv: ['gunicorn', '-b', '0.0.0.0:8080', '-w', '4', '-k', 'uvicorn.workers.UvicornWorker', '-t', '120', '--preload', 'main:app'],
+        expect: {
+          module: 'main', callable: 'app', workers: 4, workerClass: 'uvicorn.workers.UvicornWorker', preload: true,
+          timeout: { seconds: 120, isDefault: false, from: 'argv', arg: { value: '120', index: 8 } },
+          bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'argv', arg: { value: '0.0.0.0:8080', index: 2 } },
+        },
+      },
+      {
+        name: 'attached short values -b0.0.0.0:80 -w2 -t=60',
+        argv: ['gunicorn', '-b0.0.0.0:80', '-w2', '-t=60', 'app:app'],
+        expect: {
+          workers: 2,
+          timeout: { seconds: 60, isDefault: false, from: 'argv', arg: { value: '60', index: 3, start: 3, end: 5 } },
+          bind: { host: '0.0.0.0', port: '80', raw: '0.0.0.0:80', isDefault: false, from: 'argv', arg: { value: '0.0.0.0:80', index: 1, start: 2, end: 12 } },
+        },
+      },
+      {
+        name: '--timeout=90 --workers=3 --worker-class=gthread',
+        argv: ['gunicorn', '--timeout=90', '--workers=3', '--worker-class=gthread', 'app:app'],
+        expect: { workers: 3, workerClass: 'gthread', timeout: { seconds: 90, isDefault: false, from: 'argv', arg: { value: '90', index: 1, start: 10, end: 12 } } },
+      },
+      {
+        name: 'several binds: the first, and all listed',
+        argv: ['gunicorn', '-b', '127.0.0.1:8000', '--bind', '[::1]:8000', '--bind=unix:/tmp/g.sock', 'test:app'],
+        expect: {
+          bind: {
+            host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: false, from: 'argv',
+            arg: { value: '127.0.0.1:8000', index: 2 }, all: ['127.0.0.1:8000', '[::1]:8000', 'unix:/tmp/g.sock'],
+          },
+        },
+      },
+      {
+        name: 'host without port defaults to 8000',
+        argv: ['gunicorn', '--bind', '0.0.0.0', 'app:app'],
+        expect: { bind: { host: '0.0.0.0', port: '8000', raw: '0.0.0.0', isDefault: false, from: 'argv', arg: { value: '0.0.0.0', index: 2 } } },
+      },
+      {
+        name: 'unix socket bind',
+        argv: ['gunicorn', '--bind', 'unix:/run/app.sock', 'app:app'],
+        expect: { bind: { unix: '/run/app.sock', raw: 'unix:/run/app.sock', isDefault: false, from: 'argv', arg: { value: 'unix:/run/app.sock', index: 2 } } },
+      },
+      {
+        name: 'PORT in the environment changes the default bind',
+        argv: ['gunicorn', 'app:app'],
+        env: { PORT: '8080' },
+        expect: { bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: true, from: 'default' } },
+      },
+      {
+        name: 'PORT set by the platform with an unknown value',
+        argv: ['gunicorn', 'app:app'],
+        env: { PORT: undefined },
+        expect: { bind: { host: '0.0.0.0', port: '$PORT', raw: '0.0.0.0:$PORT', isDefault: true, from: 'default', unresolved: true } },
+      },
+      {
+        name: 'every value option consumes its value, flags do not',
+        argv: [
+          'gunicorn', '--threads', '8', '--worker-connections', '100', '--max-requests', '1000', '--max-requests-jitter', '50',
+          '--graceful-timeout', '30', '--keep-alive', '5', '--limit-request-line', '0', '--log-level', 'debug',
+          '--access-logfile', '-', '--error-logfile', '-', '--access-logformat', '%(h)s', '--log-config', 'log.ini',
+          '-n', 'api', '-p', '/tmp/pid', '-u', 'app', '-g', 'app', '-m', '007', '--worker-tmp-dir', '/dev/shm',
+          '-e', 'A=1', '--env', 'B=2', '--forwarded-allow-ips', '*', '--certfile', 'c.pem', '--keyfile', 'k.pem',
+          '--ca-certs', 'ca.pem', '--statsd-host', 'localhost:8125', '--reload', '--reload-engine', 'poll',
+          '--reload-extra-file', 'x.yaml', '-D', '--check-config', '--print-config', '--proxy-protocol', '--capture-output',
+          '--enable-stdio-inheritance', '-R', '--no-sendfile', '--reuse-port', '--limit-request-field_size', '0',
+          'wsgi:app',
+        ],
+        expect: { module: 'wsgi', callable: 'app', reload: true, uncertain: undefined },
+      },
+      {
+        name: 'argparse accepts unique prefixes (--time, --work=)',
+        argv: ['gunicorn', '--time', '0', '--workers=2', '--pre', 'app:app'],
+        expect: { module: 'app', workers: 2, preload: true, timeout: { seconds: 0, isDefault: false, from: 'argv', arg: { value: '0', index: 2 } } },
+      },
+      {
+        name: '--chdir and --pythonpath (comma-separated)',
+        argv: ['gunicorn', '--chdir', '/app/src', '--pythonpath', '/app/lib, /app/vendor', 'web:app'],
+        expect: { chdir: '/app/src', pythonPath: ['/app/lib', '/app/vendor'], sources: { app: 'argv', bind: 'default', timeout: 'default', chdir: 'argv', pythonpath: 'argv' } },
+      },
+      { name: '-c file', argv: ['gunicorn', '-c', 'conf/gunicorn.py', 'app:app'], expect: { configFile: 'conf/gunicorn.py', defaultConfig: undefined } },
+      { name: '--config=file:x.py', argv: ['gunicorn', '--config=file:x.py', 'app:app'], expect: { configFile: 'x.py' } },
+      { name: '-c python:module', argv: ['gunicorn', '-c', 'python:settings.gunicorn', 'app:app'], expect: { configModule: 'settings.gunicorn', configFile: undefined } },
+      { name: 'no target (wsgi_app may come from the config file)', argv: ['gunicorn', '-c', 'gunicorn.conf.py'], expect: { module: undefined, targetArg: undefined, uncertain: undefined } },
+      { name: '--paste', argv: ['gunicorn', '--paste', 'development.ini'], expect: { uncertain: 'gunicorn --paste loads the app from a PasteDeploy file' } },
+      {
+        name: 'an unknown option right before the target',
+        argv: ['gunicorn', '--brand-new-option', 'app:app'],
+        expect: { module: 'app', uncertain: 'unknown option before the target (--brand-new-option)' },
+      },
+      { name: 'a timeout without a known value', argv: sh('gunicorn --timeout $T app:app'), expect: { timeout: undefined } },
+    ]);
+  });
+
+  describe('GUNICORN_CMD_ARGS', () => {
+    run([
+      {
+        name: 'its options apply',
+        argv: ['gunicorn', 'app:app'],
+        env: { GUNICORN_CMD_ARGS: '--bind=0.0.0.0:9000 --workers 3 --timeout 120 --preload -k gevent' },
+        expect: {
+          bind: { host: '0.0.0.0', port: '9000', raw: '0.0.0.0:9000', isDefault: false, from: 'GUNICORN_CMD_ARGS' },
+          timeout: { seconds: 120, isDefault: false, from: 'GUNICORN_CMD_ARGS' },
+          workers: 3, preload: true, workerClass: 'gevent',
+          sources: { app: 'argv', bind: 'GUNICORN_CMD_ARGS', timeout: 'GUNICORN_CMD_ARGS', workerClass: 'GUNICORN_CMD_ARGS', preload: 'GUNICORN_CMD_ARGS' },
+        },
+      },
+      {
+        name: 'the command line wins',
+        argv: ['gunicorn', '-b', ':8080', '-t', '60', 'app:app'],
+        env: { GUNICORN_CMD_ARGS: '--bind 127.0.0.1:9000 --timeout 120' },
+        expect: {
+          bind: { host: '', port: '8080', raw: ':8080', isDefault: false, from: 'argv', arg: { value: ':8080', index: 2 } },
+          timeout: { seconds: 60, isDefault: false, from: 'argv', arg: { value: '60', index: 4 } },
+        },
+      },
+      {
+        name: 'a positional in it is ignored; quotes are honoured',
+        argv: ['gunicorn', 'app:app'],
+        env: { GUNICORN_CMD_ARGS: `other:app --access-logformat '%(h)s %(r)s' --chdir /srv` },
+        expect: { module: 'app', chdir: '/srv' },
+      },
+      {
+        name: 'set without a known value: the bind default is uncertain and the timeout unknown',
+        argv: ['gunicorn', 'app:app'],
+        env: { GUNICORN_CMD_ARGS: undefined },
+        expect: { bind: { ...GUNICORN_DEFAULT_BIND, uncertain: 'GUNICORN_CMD_ARGS has no known value' }, timeout: undefined },
+      },
+    ]);
+  });
+
+  describe('unwrapping', () => {
+    const G = { kind: 'gunicorn' as const, module: 'app', callable: 'app' };
+    run([
+      { name: 'exec', argv: ['exec', 'gunicorn', 'app:app'], expect: { ...G, argv: ['gunicorn', 'app:app'] } },
+      { name: 'sh -c', argv: ['sh', '-c', 'gunicorn app:app'], expect: G },
+      { name: 'bash -c', argv: ['bash', '-c', 'exec gunicorn app:app'], expect: G },
+      { name: '/bin/bash -ec', argv: ['/bin/bash', '-ec', 'gunicorn app:app'], expect: G },
+      { name: '/bin/sh -c with cd: working dir', argv: sh('cd /app && exec gunicorn app:app'), expect: { ...G, cwd: '/app' } },
+      { name: 'relative cd chains', argv: sh('cd /srv; cd api && gunicorn app:app'), expect: { ...G, cwd: '/srv/api' } },
+      {
+        name: 'migrations first, then the server',
+        argv: sh('python manage.py migrate && python manage.py collectstatic --noinput && gunicorn proj.wsgi -b :8000'),
+        expect: { kind: 'gunicorn', module: 'proj.wsgi', callable: 'application' },
+      },
+      { name: 'exported variables reach the server', argv: sh('export PORT=9000; exec gunicorn app:app'), expect: { ...G, bind: { host: '0.0.0.0', port: '9000', raw: '0.0.0.0:9000', isDefault: true, from: 'default' } } },
+      { name: 'prefix assignments', argv: sh('PORT=7000 gunicorn app:app'), expect: { ...G, bind: { host: '0.0.0.0', port: '7000', raw: '0.0.0.0:7000', isDefault: true, from: 'default' } } },
+      { name: 'env A=B', argv: ['env', 'PORT=5000', 'gunicorn', 'app:app'], expect: { ...G, bind: { host: '0.0.0.0', port: '5000', raw: '0.0.0.0:5000', isDefault: true, from: 'default' } } },
+      { name: '/usr/bin/env -u PORT', argv: ['/usr/bin/env', '-u', 'PORT', 'gunicorn', 'app:app'], env: { PORT: '1' }, expect: { ...G, bind: GUNICORN_DEFAULT_BIND } },
+      { name: 'tini --', argv: ['tini', '--', 'gunicorn', 'app:app'], expect: G },
+      { name: '/usr/bin/tini -g --', argv: ['/usr/bin/tini', '-g', '--', 'gunicorn', 'app:app'], expect: G },
+      { name: 'tini -s -p SIGTERM', argv: ['/sbin/tini', '-s', '-p', 'SIGTERM', 'gunicorn', 'app:app'], expect: G },
+      { name: 'dumb-init', argv: ['dumb-init', 'gunicorn', 'app:app'], expect: G },
+      { name: 'dumb-init -r 15:2 --', argv: ['/usr/bin/dumb-init', '-r', '15:2', '--', 'gunicorn', 'app:app'], expect: G },
+      { name: 'gosu user', argv: ['gosu', 'app', 'gunicorn', 'app:app'], expect: G },
+      { name: 'su-exec user:group', argv: ['su-exec', 'app:app', 'gunicorn', 'app:app'], expect: G },
+      { name: 'python -m gunicorn', argv: ['python', '-m', 'gunicorn', 'app:app'], expect: { ...G, argv: ['gunicorn', 'app:app'] } },
+      { name: 'python3 -u -m uvicorn', argv: ['python3', '-u', '-m', 'uvicorn', 'main:app'], expect: { kind: 'uvicorn', module: 'main', callable: 'app' } },
+      { name: 'python3.11 -mcelery', argv: ['python3.11', '-mcelery', '-A', 'proj', 'worker'], expect: { kind: 'celery', module: 'proj' } },
+      { name: '/usr/local/bin/python -m flask run', argv: ['/usr/local/bin/python', '-m', 'flask', 'run'], expect: { kind: 'flask', subcommand: 'run' } },
+      { name: 'python -m streamlit run', argv: ['python', '-m', 'streamlit', 'run', 'ui.py'], expect: { kind: 'streamlit', script: 'ui.py' } },
+      { name: 'poetry run', argv: ['poetry', 'run', 'gunicorn', 'app:app'], expect: G },
+      { name: 'pipenv run', argv: ['pipenv', 'run', 'gunicorn', 'app:app'], expect: G },
+      { name: 'uv run --no-sync --with x', argv: ['uv', 'run', '--no-sync', '--with', 'gevent', 'gunicorn', 'app:app'], expect: G },
+      { name: 'uv run --directory', argv: ['uv', 'run', '--directory', '/srv', 'gunicorn', 'app:app'], expect: { ...G, cwd: '/srv' } },
+      { name: 'uv run -m', argv: ['uv', 'run', '-m', 'gunicorn', 'app:app'], expect: G },
+      {
+        name: 'opentelemetry-instrument with exporter options',
+        argv: ['opentelemetry-instrument', '--traces_exporter', 'otlp', '--service_name=api', 'gunicorn', 'app:app'],
+        expect: G,
+      },
+      { name: 'ddtrace-run', argv: ['ddtrace-run', 'gunicorn', 'app:app'], expect: G },
+      { name: 'newrelic-admin run-program', argv: ['newrelic-admin', 'run-program', 'gunicorn', 'app:app'], expect: G },
+      {
+        name: 'a chain of wrappers',
+        argv: ['/usr/bin/tini', '--', '/bin/sh', '-c', 'cd /app && exec ddtrace-run python -m gunicorn -b 0.0.0.0:80 app:app'],
+        expect: { ...G, cwd: '/app', argv: ['gunicorn', '-b', '0.0.0.0:80', 'app:app'] },
+      },
+      {
+        name: 'sh -c with "$@" gets the following arguments',
+        argv: ['sh', '-c', 'exec gunicorn "$@"', 'sh', '-b', ':80', 'app:app'],
+        expect: { ...G, argv: ['gunicorn', '-b', ':80', 'app:app'] },
+      },
+      {
+        name: 'a one-off manage.py command before the dev server is skipped',
+        argv: sh('python manage.py runserver 0:8000 ; python manage.py flush --noinput'),
+        expect: { kind: 'django-manage', subcommand: 'runserver' },
+      },
+      { name: 'pipe to tee: the server is still found', argv: sh('gunicorn app:app 2>&1 | tee /var/log/app.log'), expect: G },
+      {
+        name: 'a server started only under a condition is uncertain',
+        argv: sh('if [ "$MODE" = web ]; then exec gunicorn app:app; fi'),
+        expect: { ...G, uncertain: 'the command runs only under a condition' },
+      },
+      { name: 'an entrypoint script', argv: ['./docker-entrypoint.sh', 'gunicorn', 'app:app'], expect: { kind: 'unknown', shellScript: './docker-entrypoint.sh' } },
+      { name: 'bash script.sh', argv: ['bash', '/start.sh'], expect: { kind: 'unknown', shellScript: '/start.sh' } },
+      { name: 'an empty command', argv: [], expect: { kind: 'unknown', uncertain: 'empty command' } },
+    ]);
+  });
+
+  describe('uvicorn', () => {
+    run([
+      {
+        name: 'defaults: 127.0.0.1:8000, app dir .',
+        argv: ['uvicorn', 'main:app'],
+        expect: {
+          kind: 'uvicorn', module: 'main', callable: 'app', pythonPath: ['.'], targetArg: { value: 'main:app', index: 1 },
+          bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' },
+        },
+      },
+      {
+        name: '--host --port --factory --app-dir --workers',
+        argv: ['uvicorn', '--factory', 'api.app:create_app', '--host=0.0.0.0', '--port', '8080', '--app-dir', 'src', '--workers', '2'],
+        expect: {
+          module: 'api.app', callable: 'create_app', factory: true, pythonPath: ['src'], workers: 2,
+          bind: {
+            host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'argv',
+            hostArg: { value: '0.0.0.0', index: 3, start: 7, end: 14 }, portArg: { value: '8080', index: 5 },
+          },
+        },
+      },
+      {
+        name: 'options with values before the target are consumed',
+        argv: ['uvicorn', '--log-level', 'info', '--proxy-headers', '--forwarded-allow-ips', '*', '--reload', 'app.main:app'],
+        expect: { module: 'app.main', callable: 'app', reload: true },
+      },
+      {
+        name: 'UVICORN_HOST / UVICORN_PORT environment variables',
+        argv: ['uvicorn', 'main:app'],
+        env: { UVICORN_HOST: '0.0.0.0', UVICORN_PORT: '9000' },
+        expect: { bind: { host: '0.0.0.0', port: '9000', raw: '0.0.0.0:9000', isDefault: false, from: 'env' } },
+      },
+      {
+        name: 'UVICORN_APP: a target without an argv position',
+        argv: ['uvicorn', '--port', '80'],
+        env: { UVICORN_APP: 'svc:app' },
+        expect: { module: 'svc', callable: 'app', targetArg: undefined },
+      },
+      {
+        name: 'only --port: host stays loopback',
+        argv: ['uvicorn', 'main:app', '--port', '80'],
+        expect: { bind: { host: '127.0.0.1', port: '80', raw: '127.0.0.1:80', isDefault: false, from: 'argv', portArg: { value: '80', index: 3 } } },
+      },
+      {
+        name: '--uds',
+        argv: ['uvicorn', 'main:app', '--uds', '/tmp/u.sock'],
+        expect: { bind: { raw: 'unix:/tmp/u.sock', unix: '/tmp/u.sock', isDefault: false, from: 'argv', arg: { value: '/tmp/u.sock', index: 3 } } },
+      },
+      {
+        name: '--fd',
+        argv: ['uvicorn', 'main:app', '--fd', '3'],
+        expect: { bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default', uncertain: 'binds an inherited file descriptor' } },
+      },
+    ]);
+  });
+
+  describe('hypercorn, daphne, waitress', () => {
+    run([
+      {
+        name: 'hypercorn -b',
+        argv: ['hypercorn', '-b', '0.0.0.0:8000', '--workers', '2', 'app:app'],
+        expect: { kind: 'hypercorn', module: 'app', callable: 'app', workers: 2, bind: { host: '0.0.0.0', port: '8000', raw: '0.0.0.0:8000', isDefault: false, from: 'argv', arg: { value: '0.0.0.0:8000', index: 2 } } },
+      },
+      { name: 'hypercorn default', argv: ['hypercorn', 'app:app'], expect: { bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' } } },
+      {
+        name: 'hypercorn --config without --bind',
+        argv: ['hypercorn', '--config', 'hypercorn.toml', 'app:app'],
+        expect: { configFile: 'hypercorn.toml', bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default', uncertain: 'the config file may set the bind' } },
+      },
+      {
+        name: 'daphne -b -p',
+        argv: ['daphne', '-b', '0.0.0.0', '-p', '8001', 'proj.asgi:application'],
+        expect: {
+          kind: 'daphne', module: 'proj.asgi', callable: 'application',
+          bind: { host: '0.0.0.0', port: '8001', raw: '0.0.0.0:8001', isDefault: false, from: 'argv', hostArg: { value: '0.0.0.0', index: 2 }, portArg: { value: '8001', index: 4 } },
+        },
+      },
+      { name: 'daphne defaults', argv: ['daphne', 'proj.asgi:application'], expect: { bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' } } },
+      {
+        name: 'daphne -u',
+        argv: ['daphne', '-u', '/tmp/d.sock', 'proj.asgi:application'],
+        expect: { module: 'proj.asgi', bind: { raw: 'unix:/tmp/d.sock', unix: '/tmp/d.sock', isDefault: false, from: 'argv', arg: { value: '/tmp/d.sock', index: 2 } } },
+      },
+      {
+        name: 'waitress-serve defaults to 0.0.0.0:8080',
+        argv: ['waitress-serve', 'app:app'],
+        expect: { kind: 'waitress', module: 'app', callable: 'app', bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: true, from: 'default' } },
+      },
+      {
+        name: 'waitress-serve --host --port=',
+        argv: ['waitress-serve', '--host', '127.0.0.1', '--port=5000', '--threads=8', 'app:app'],
+        expect: {
+          bind: { host: '127.0.0.1', port: '5000', raw: '127.0.0.1:5000', isDefault: false, from: 'argv', hostArg: { value: '127.0.0.1', index: 2 }, portArg: { value: '5000', index: 3, start: 7, end: 11 } },
+        },
+      },
+      {
+        name: 'waitress-serve --listen several, --call',
+        argv: ['waitress-serve', '--listen=*:8080', '--listen=[::]:8080', '--call', 'pkg:create_app'],
+        expect: {
+          module: 'pkg', callable: 'create_app', factory: true,
+          bind: { host: '*', port: '8080', raw: '*:8080', isDefault: false, from: 'argv', arg: { value: '*:8080', index: 1, start: 9, end: 15 }, all: ['*:8080', '[::]:8080'] },
+        },
+      },
+      {
+        name: 'python -m waitress',
+        argv: ['python', '-m', 'waitress', '--port=8000', 'app:app'],
+        expect: { kind: 'waitress', module: 'app', bind: { host: '0.0.0.0', port: '8000', raw: '0.0.0.0:8000', isDefault: false, from: 'argv', portArg: { value: '8000', index: 3, start: 7, end: 11 } } },
+      },
+      {
+        name: 'waitress-serve options after the application are not read',
+        argv: ['waitress-serve', 'app:app', '--port=8000'],
+        expect: { module: 'app', uncertain: 'waitress-serve takes exactly one application (options go before it)' },
+      },
+    ]);
+  });
+
+  describe('celery', () => {
+    run([
+      { name: '-A proj worker', argv: ['celery', '-A', 'proj', 'worker', '-l', 'info'], expect: { kind: 'celery', module: 'proj', callable: undefined, subcommand: 'worker', bind: undefined } },
+      { name: '--app=proj.celery:app beat', argv: ['celery', '--app=proj.celery:app', 'beat'], expect: { module: 'proj.celery', callable: 'app', subcommand: 'beat' } },
+      { name: 'celery 4 style: worker -A', argv: ['celery', 'worker', '-A', 'tasks', '-c', '4'], expect: { module: 'tasks', subcommand: 'worker' } },
+      { name: '--workdir', argv: ['celery', '--workdir', '/srv', '-A', 'proj', 'worker'], expect: { module: 'proj', chdir: '/srv' } },
+      { name: '-Aproj attached', argv: ['celery', '-Aproj', 'worker', '-B'], expect: { module: 'proj', subcommand: 'worker' } },
+    ]);
+  });
+
+  describe('python', () => {
+    run([
+      { name: 'python -m mod', argv: ['python', '-m', 'service.main', '--port', '80'], expect: { kind: 'python-module', module: 'service.main', targetArg: { value: 'service.main', index: 2 } } },
+      { name: 'python -P -m mod (safe path)', argv: ['python3', '-P', '-m', 'service'], expect: { kind: 'python-module', module: 'service', safePath: true } },
+      { name: 'python script.py', argv: ['python', '-u', 'app/main.py'], expect: { kind: 'python-script', script: 'app/main.py', targetArg: { value: 'app/main.py', index: 2 } } },
+      { name: 'python -W ignore script.py', argv: ['python', '-W', 'ignore', '-X', 'dev', 'worker.py'], expect: { kind: 'python-script', script: 'worker.py' } },
+      { name: 'python -c', argv: ['python', '-c', 'import app; app.run()'], expect: { kind: 'unknown', uncertain: 'python -c runs inline code' } },
+      { name: 'shell form python app.py', argv: sh('python /app/worker.py'), expect: { kind: 'python-script', script: '/app/worker.py' } },
+    ]);
+  });
+
+  describe('django manage.py', () => {
+    run([
+      {
+        name: 'runserver default',
+        argv: ['python', 'manage.py', 'runserver'],
+        expect: { kind: 'django-manage', script: 'manage.py', subcommand: 'runserver', bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' } },
+      },
+      {
+        name: 'runserver 0.0.0.0:8000',
+        argv: ['python', 'manage.py', 'runserver', '0.0.0.0:8000'],
+        expect: { bind: { host: '0.0.0.0', port: '8000', raw: '0.0.0.0:8000', isDefault: false, from: 'argv', arg: { value: '0.0.0.0:8000', index: 3 } } },
+      },
+      { name: 'runserver 0:80', argv: ['python', 'manage.py', 'runserver', '0:80'], expect: { bind: { host: '0.0.0.0', port: '80', raw: '0:80', isDefault: false, from: 'argv', arg: { value: '0:80', index: 3 } } } },
+      { name: 'runserver 8080 (port only)', argv: ['python', 'manage.py', 'runserver', '8080'], expect: { bind: { host: '127.0.0.1', port: '8080', raw: '8080', isDefault: false, from: 'argv', arg: { value: '8080', index: 3 } } } },
+      {
+        name: './manage.py runserver --settings',
+        argv: ['./manage.py', 'runserver', '--settings', 'proj.settings.prod', '[::]:8000'],
+        expect: { kind: 'django-manage', script: './manage.py', djangoSettings: 'proj.settings.prod', bind: { host: '::', port: '8000', raw: '[::]:8000', isDefault: false, from: 'argv', arg: { value: '[::]:8000', index: 4 } } },
+      },
+      { name: 'DJANGO_SETTINGS_MODULE', argv: ['gunicorn', 'proj.wsgi'], env: { DJANGO_SETTINGS_MODULE: 'proj.settings' }, expect: { kind: 'gunicorn', djangoSettings: 'proj.settings' } },
+      { name: 'other manage.py commands have no bind', argv: ['python', 'manage.py', 'qcluster'], expect: { kind: 'django-manage', subcommand: 'qcluster', bind: undefined } },
+    ]);
+  });
+
+  describe('flask', () => {
+    run([
+      {
+        name: 'flask run without FLASK_APP: wsgi or app, loopback 5000',
+        argv: ['flask', 'run'],
+        expect: { kind: 'flask', module: undefined, moduleCandidates: ['wsgi', 'app'], subcommand: 'run', bind: { host: '127.0.0.1', port: '5000', raw: '127.0.0.1:5000', isDefault: true, from: 'default' } },
+      },
+      { name: 'FLASK_APP=app.py', argv: ['flask', 'run'], env: { FLASK_APP: 'app.py' }, expect: { module: 'app', script: 'app.py', callable: undefined, pythonPath: [] } },
+      { name: 'FLASK_APP=src/hello.py', argv: ['flask', 'run'], env: { FLASK_APP: 'src/hello.py' }, expect: { module: 'hello', script: 'src/hello.py', pythonPath: ['src'] } },
+      { name: 'FLASK_APP=pkg.module:app', argv: ['flask', 'run'], env: { FLASK_APP: 'pkg.module:app' }, expect: { module: 'pkg.module', callable: 'app', script: undefined } },
+      {
+        name: "FLASK_APP=pkg:create_app('dev')",
+        argv: ['flask', 'run'],
+        env: { FLASK_APP: "pkg:create_app('dev')" },
+        expect: { module: 'pkg', callable: 'create_app', factory: true, factoryArgs: "'dev'" },
+      },
+      {
+        name: '--app option, --host/-p',
+        argv: ['flask', '--app', 'web', 'run', '--host=0.0.0.0', '-p', '8000'],
+        expect: {
+          module: 'web', targetArg: { value: 'web', index: 2 },
+          bind: { host: '0.0.0.0', port: '8000', raw: '0.0.0.0:8000', isDefault: false, from: 'argv', hostArg: { value: '0.0.0.0', index: 4, start: 7, end: 14 }, portArg: { value: '8000', index: 6 } },
+        },
+      },
+      {
+        name: 'FLASK_RUN_HOST / FLASK_RUN_PORT',
+        argv: ['flask', 'run'],
+        env: { FLASK_APP: 'app', FLASK_RUN_HOST: '0.0.0.0', FLASK_RUN_PORT: '8080' },
+        expect: { bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'env' } },
+      },
+      { name: 'flask db upgrade: no server', argv: ['flask', 'db', 'upgrade'], env: { FLASK_APP: 'app' }, expect: { kind: 'flask', subcommand: 'db', bind: undefined } },
+    ]);
+  });
+
+  describe('fastapi and streamlit', () => {
+    run([
+      {
+        name: 'fastapi run path: 0.0.0.0:8000',
+        argv: ['fastapi', 'run', 'app/main.py', '--port', '80'],
+        expect: {
+          kind: 'fastapi', subcommand: 'run', script: 'app/main.py', module: 'main', pythonPath: ['app'],
+          bind: { host: '0.0.0.0', port: '80', raw: '0.0.0.0:80', isDefault: false, from: 'argv', portArg: { value: '80', index: 4 } },
+        },
+      },
+      {
+        name: 'fastapi dev: loopback, reload',
+        argv: ['fastapi', 'dev', 'main.py'],
+        expect: { module: 'main', reload: true, bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' } },
+      },
+      { name: 'fastapi run --app api', argv: ['fastapi', 'run', 'server.py', '--app', 'api'], expect: { module: 'server', callable: 'api' } },
+      { name: 'fastapi run --entrypoint', argv: ['fastapi', 'run', '--entrypoint', 'svc.web:app'], expect: { module: 'svc.web', callable: 'app', script: undefined } },
+      { name: 'fastapi run without a path', argv: ['fastapi', 'run'], expect: { module: undefined, moduleCandidates: ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'] } },
+      {
+        name: 'streamlit run defaults to 8501 on all interfaces',
+        argv: ['streamlit', 'run', 'dashboard/app.py'],
+        expect: { kind: 'streamlit', script: 'dashboard/app.py', module: 'app', pythonPath: ['dashboard'], bind: { host: '0.0.0.0', port: '8501', raw: '0.0.0.0:8501', isDefault: true, from: 'default' } },
+      },
+      {
+        name: 'streamlit --server.port=, --server.address',
+        argv: ['streamlit', 'run', 'app.py', '--server.port=8080', '--server.address', '0.0.0.0', '--', '--flag'],
+        expect: {
+          bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'argv', hostArg: { value: '0.0.0.0', index: 5 }, portArg: { value: '8080', index: 3, start: 14, end: 18 } },
+        },
+      },
+      { name: 'STREAMLIT_SERVER_PORT', argv: ['streamlit', 'run', 'app.py'], env: { STREAMLIT_SERVER_PORT: '8080' }, expect: { bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'env' } } },
+      {
+        name: 'streamlit options before the script',
+        argv: ['streamlit', 'run', '--server.headless', 'true', 'ui.py'],
+        expect: { script: 'ui.py', targetArg: { value: 'ui.py', index: 4 } },
+      },
+    ]);
+  });
+
+  describe('parseAppTarget / parseAddress', () => {
+    const targets: Array<[string, string | undefined, ReturnType<typeof parseAppTarget>]> = [
+      ['a:b', undefined, { module: 'a', callable: 'b' }],
+      ['a.b.c', 'application', { module: 'a.b.c', callable: 'application' }],
+      ['a.b.c', undefined, { module: 'a.b.c' }],
+      ['a:', 'application', { module: 'a', callable: 'application' }],
+      ['a:f()', undefined, { module: 'a', callable: 'f', factory: true, factoryArgs: '' }],
+      ['a:f(1, "x")', undefined, { module: 'a', callable: 'f', factory: true, factoryArgs: '1, "x"' }],
+      ['a:obj.app', undefined, { module: 'a', callable: 'obj.app' }],
+    ];
+    for (const [t, def, expected] of targets) it(`target ${t}`, () => assert.deepEqual(parseAppTarget(t, def), expected));
+    const addrs: Array<[string, ReturnType<typeof parseAddress>]> = [
+      ['0.0.0.0:80', { host: '0.0.0.0', port: '80' }],
+      [':8080', { host: '', port: '8080' }],
+      ['localhost', { host: 'localhost', port: '8000' }],
+      ['[::]:9000', { host: '::', port: '9000' }],
+      ['[::1]', { host: '::1', port: '8000' }],
+      ['tcp://0.0.0.0:81', { host: '0.0.0.0', port: '81' }],
+      ['unix:/tmp/x.sock', { unix: '/tmp/x.sock' }],
+      ['unix:///tmp/x.sock', { unix: '/tmp/x.sock' }],
+      ['fd://3', { fd: '3' }],
+      ['', { host: '0.0.0.0', port: '8000' }],
+    ];
+    for (const [a, expected] of addrs) it(`address ${JSON.stringify(a)}`, () => assert.deepEqual(parseAddress(a, '8000'), expected));
+  });
+});
