@@ -4,6 +4,7 @@ import { LintConfig, loadConfig } from './config';
 import type { FileSystem } from './fs';
 import { rules as allRules, Rule } from './rules';
 import { applySuppressions } from './suppressions';
+import { initPython } from './python/parser';
 import { compareRanges, Finding } from './types';
 
 export interface Project {
@@ -30,7 +31,14 @@ export interface LintOptions {
 /** Runs every enabled rule over the project. Never throws for bad input: problems become notices. */
 export async function lint(project: Project, options: LintOptions = {}): Promise<LintResult> {
   const { config, problems } = loadConfig(project.fs, project.root, options.overrides);
+  let pythonProblem: string | undefined;
+  try {
+    await initPython();
+  } catch (e) {
+    pythonProblem = `Python analysis is off: ${(e as Error).message}`;
+  }
   const analysis = analyse(project.fs, project.root, config, project.only);
+  if (pythonProblem) analysis.notices.push({ message: pythonProblem });
   for (const p of problems) analysis.notices.push({ file: p.file, line: p.line, message: `configuration: ${p.message}` });
   const findings: Finding[] = [];
   for (const rule of options.rules ?? allRules) {

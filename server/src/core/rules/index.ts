@@ -1,8 +1,11 @@
 // The rule registry: every rule, in documentation order. Settings, docs and SARIF metadata derive from it.
 import type { Rule } from './rule';
+import { rule as missingModule } from './missing-module';
+import { rule as entrypointTarget } from './entrypoint-target';
 import { rule as missingCopySource } from './missing-copy-source';
+import { rule as pythonSyntaxError } from './python-syntax-error';
 
-export const rules: Rule[] = [missingCopySource];
+export const rules: Rule[] = [missingModule, entrypointTarget, missingCopySource, pythonSyntaxError];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((r) => r.id === id);

@@ -1,0 +1,109 @@
+// What the container runs: ENTRYPOINT + CMD of a stage (through an entrypoint script if there is one) -> a parsed Entrypoint with the working directory and sys.path.
+import { combineCommand, CommandInstruction, analyzeEntrypointScript, spliceScriptArgs, SCRIPT_ARGS } from './entrypoint/combine';
+import { Entrypoint, parseEntrypoint } from './entrypoint/parse';
+import type { ShellEnv } from './entrypoint/shell';
+import type { Instruction } from './docker/parse';
+import type { StageModel } from './docker/image';
+import { dirname, join, normalize, readText, FileSystem } from './fs';
+import type { Range } from './types';
+
+export interface ContainerEntry {
+  ep: Entrypoint;
+  /** The instruction holding the server command (CMD, or ENTRYPOINT when CMD only adds arguments). */
+  instr: Instruction;
+  /** Both instructions, for related locations. */
+  cmd?: Instruction;
+  entrypoint?: Instruction;
+  /** Folder the server imports from: gunicorn --chdir, a `cd` before it, else WORKDIR. */
+  cwd: string;
+  env: ShellEnv;
+  /** Image path of an entrypoint script the command went through, when any. */
+  script?: string;
+  /** Where Python looks for modules, in order (absolute image folders). */
+  sysPath: string[];
+}
+
+/** Docker's exec-form args or the shell-form text of a CMD/ENTRYPOINT, with the source range of each argv element. */
+function commandOf(ins: Instruction | undefined): { c: CommandInstruction; ranges: (Range | undefined)[] } | undefined {
+  if (!ins) return undefined;
+  if (ins.json) return { c: { form: 'exec', args: ins.args.map((a) => a.text) }, ranges: ins.args.map((a) => a.range) };
+  if (!ins.args.length) return undefined;
+  const single = ins.endLine === ins.line;
+  const first = ins.args[0].range.start;
+  const last = ins.args[ins.args.length - 1].range.end;
+  return { c: { form: 'shell', args: [ins.commandText] }, ranges: [undefined, undefined, single ? { start: first, end: last } : undefined] };
+}
+
+/** Runtime environment of a stage: its ENV values. */
+export function stageEnv(stage: StageModel): ShellEnv {
+  const env: ShellEnv = {};
+  for (const [k, v] of stage.env) env[k] = v.value;
+  return env;
+}
+
+/** The entrypoint of a stage, or undefined when it runs nothing we can analyse. */
+export function containerEntry(fs: FileSystem, stage: StageModel, overrides?: { env?: ShellEnv }): ContainerEntry | undefined {
+  const env: ShellEnv = { ...stageEnv(stage), ...overrides?.env };
+  const e = commandOf(stage.entrypoint);
+  const c = commandOf(stage.cmd);
+  if (!e && !c) return undefined;
+  const combined = combineCommand(e?.c, c?.c);
+  if (!combined.argv.length) return undefined;
+  const ranges = combined.fromEntrypoint
+    ? [...(e?.ranges ?? []), ...(combined.cmdIgnored || !c ? [] : c.c.form === 'shell' ? c.ranges : c.ranges)]
+    : c?.ranges ?? [];
+  let ep = parseEntrypoint(combined.argv, env, { ranges });
+  const instr = (combined.fromEntrypoint && (!c || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint)!;
+  let script: string | undefined;
+  let cwd = stage.workdir;
+
+  // An entrypoint script (`docker-entrypoint.sh`) that ends in `exec ...`: analyse what it runs.
+  if (ep.kind === 'unknown') {
+    const path = scriptPath(ep, combined.argv, stage.workdir);
+    const hit = path ? stage.tree.lookup(path) : undefined;
+    const text = hit?.content ?? (hit?.source ? readText(fs, hit.source) : undefined);
+    if (path && text !== undefined) {
+      const an = analyzeEntrypointScript(text, env);
+      if (an.argv && !an.uncertain) {
+        const args = combined.argv.slice(combined.argv.indexOf(path.split('/').pop()!) + 1);
+        const argv = an.runsArgs || an.argv.includes(SCRIPT_ARGS) ? spliceScriptArgs(an.argv, args) : an.argv;
+        ep = parseEntrypoint(argv, { ...env, ...an.env });
+        script = path;
+        if (an.cwd) cwd = normalize(an.cwd.startsWith('/') ? an.cwd : join(cwd, an.cwd));
+      }
+    }
+  }
+  if (ep.cwd) cwd = normalize(ep.cwd.startsWith('/') ? ep.cwd : join(cwd, ep.cwd));
+  if (ep.chdir) cwd = normalize(ep.chdir.startsWith('/') ? ep.chdir : join(cwd, ep.chdir));
+  return { ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, cwd, env, script, sysPath: sysPathOf(ep, cwd, env, stage) };
+}
+
+function scriptPath(ep: Entrypoint, argv: string[], workdir: string): string | undefined {
+  const candidate = ep.shellScript ?? argv.find((a, i) => i < 3 && /\.(sh|bash)$|entrypoint|^\.\//.test(a) && !a.startsWith('-'));
+  if (!candidate) return undefined;
+  return normalize(candidate.startsWith('/') ? candidate : join(workdir, candidate));
+}
+
+/**
+ * sys.path as the server sees it: the script's folder (`python x.py`) or the working folder
+ * (`-m`, gunicorn, uvicorn, celery), then gunicorn --pythonpath / uvicorn --app-dir, then
+ * PYTHONPATH, then the projects pip installed (their `src/` layout first).
+ */
+export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: StageModel): string[] {
+  const abs = (p: string) => normalize(p.startsWith('/') ? p : join(cwd, p));
+  const out: string[] = [];
+  const add = (p: string) => {
+    if (!out.includes(p)) out.push(p);
+  };
+  for (const p of ep.pythonPath) add(abs(p));
+  if (ep.kind === 'python-script' || (ep.script && ep.kind !== 'django-manage' && !ep.module)) {
+    if (ep.script) add(dirname(abs(ep.script)));
+  } else if (!ep.safePath) add(cwd);
+  if (ep.kind === 'django-manage' && ep.script) add(dirname(abs(ep.script)));
+  for (const p of (env.PYTHONPATH ?? '').split(':')) if (p && !p.includes('$')) add(abs(p));
+  for (const i of stage.installed) {
+    if (stage.tree.stat(join(i.dir, 'src')) === 'dir') add(join(i.dir, 'src'));
+    add(i.dir);
+  }
+  return out;
+}

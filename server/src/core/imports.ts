@@ -1,0 +1,200 @@
+// The import closure of each Dockerfile's entrypoint through its image model, and where a missing module's source lives in the build context.
+import type { Analysis, DockerTarget } from './analysis';
+import { ContainerEntry, containerEntry } from './container';
+import type { StageModel } from './docker/image';
+import type { BuildContext } from './docker/context';
+import { dirname, join, relativeInside } from './fs';
+import { ClosureResult, walkClosure } from './python/closure';
+import { isPythonReady, parsePython, PyFileInfo } from './python/parser';
+import { ImageView, Resolution, resolveModule } from './python/resolver';
+import { isStdlib } from './python/stdlib';
+
+/** One Dockerfile's entrypoint and what it imports. */
+export interface ImportAnalysis {
+  target: DockerTarget;
+  stage: StageModel;
+  entry: ContainerEntry;
+  view: ImageView;
+  /** The entry module's resolution (module-based servers). */
+  entryResolution?: Resolution;
+  /** The entry file in the image (script or resolved module file). */
+  entryFile?: string;
+  closure?: ClosureResult;
+  /** Top-level names the project declares as dependencies (requirements, pyproject): never local. */
+  thirdParty: Set<string>;
+}
+
+/** Parsed Python files by content, shared across lints (the language server re-lints on every edit). */
+const parseCache = new Map<string, { text: string; info: PyFileInfo }>();
+const PARSE_CACHE_MAX = 5000;
+
+/** Parses a context file (through the overlay), memoised by path and text. */
+export function parseFile(a: Analysis, path: string): PyFileInfo | undefined {
+  if (!isPythonReady()) return undefined;
+  const text = a.text(path);
+  if (text === undefined) return undefined;
+  const hit = parseCache.get(path);
+  if (hit && hit.text === text) return hit.info;
+  const info = parsePython(text);
+  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
+  parseCache.set(path, { text, info });
+  return info;
+}
+
+/** Image view over a stage's tree for the resolver. */
+export function viewOf(stage: StageModel): ImageView {
+  return {
+    stat: (p) => stage.tree.stat(p),
+    readDir: (p) => stage.tree.readDir(p),
+    isUncertain: (p) => stage.tree.isUncertain(p),
+  };
+}
+
+/** The import analysis of every Dockerfile whose final stage runs Python (memoised per lint). */
+export function importAnalyses(a: Analysis): ImportAnalysis[] {
+  const key = 'imports';
+  const memo = a.memo.get(key) as ImportAnalysis[] | undefined;
+  if (memo) return memo;
+  const out: ImportAnalysis[] = [];
+  for (const target of a.targets) {
+    const stage = target.model.final;
+    if (!stage) continue;
+    const entry = containerEntry(a.fs, stage);
+    if (!entry || entry.ep.uncertain) continue;
+    const view = viewOf(stage);
+    const ia: ImportAnalysis = { target, stage, entry, view, thirdParty: declaredDependencies(a, target) };
+    const ep = entry.ep;
+    const entries: { file: string; module?: string }[] = [];
+    if (ep.module && ep.kind !== 'flask' && ep.kind !== 'streamlit') {
+      const r = resolveModule(view, entry.sysPath, ep.module);
+      ia.entryResolution = r;
+      if (r.status === 'found') {
+        r.inits.forEach((f) => entries.push({ file: f }));
+        let file = r.file;
+        // python -m pkg runs pkg/__main__.py
+        if (ep.kind === 'python-module' && r.kind !== 'module') {
+          const dir = r.file ? dirname(r.file) : r.searchPath?.[0];
+          if (dir && stage.tree.stat(join(dir, '__main__.py')) === 'file') {
+            if (r.file) entries.push({ file: r.file, module: ep.module });
+            file = join(dir, '__main__.py');
+          }
+        }
+        if (file?.endsWith('.py')) {
+          entries.push({ file, module: ep.kind === 'python-module' && file.endsWith('__main__.py') ? ep.module + '.__main__' : ep.module });
+          ia.entryFile = file;
+        }
+      }
+    } else if (ep.script) {
+      const file = ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script);
+      if (stage.tree.stat(file) === 'file') {
+        entries.push({ file });
+        ia.entryFile = file;
+      }
+    }
+    if (entries.length) {
+      ia.closure = walkClosure({
+        view,
+        sysPath: entry.sysPath,
+        entries,
+        load: (p) => {
+          const hit = stage.tree.lookup(p);
+          if (hit?.content !== undefined) return isPythonReady() ? parsePython(hit.content) : undefined;
+          return hit?.source ? parseFile(a, hit.source) : undefined;
+        },
+        isThirdParty: (n) => ia.thirdParty.has(n),
+      });
+    }
+    out.push(ia);
+  }
+  a.memo.set(key, out);
+  return out;
+}
+
+/** Normalised top-level import names of the distributions a requirements file or pyproject declares. */
+function declaredDependencies(a: Analysis, t: DockerTarget): Set<string> {
+  const names = new Set<string>();
+  const ctx = t.model.context;
+  for (const stage of t.model.stages) {
+    for (const op of stage.copies) {
+      for (const s of op.sources) {
+        for (const m of s.matches) {
+          if (!/(^|\/)(requirements[^/]*\.txt|pyproject\.toml|Pipfile|setup\.cfg)$/.test(m)) continue;
+          const text = a.text(ctx.abs(m));
+          if (text) for (const n of dependencyNames(text)) names.add(n);
+        }
+      }
+    }
+  }
+  return names;
+}
+
+/** Distribution names from requirements/pyproject text, as import names (lower-case, '-' -> '_'). */
+export function dependencyNames(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/#.*$/, '').trim();
+    const m = /^["']?([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@]|["',]|$)/.exec(line);
+    if (!m || line.startsWith('-') || /^\[/.test(line) || /=\s*["{[]/.test(line) && !/^["']/.test(line)) continue;
+    out.push(m[1].toLowerCase().replace(/[-.]/g, '_'));
+  }
+  return out;
+}
+
+/** Where a module's source lives in the build context. */
+export interface SourceHit {
+  /** Context-relative path of the module file or package folder. */
+  path: string;
+  kind: 'module' | 'package';
+  /** The context folder that plays the sys.path root for it. */
+  base: string;
+}
+
+/**
+ * Finds the source of dotted module `dotted` in the build context, looking first where the
+ * importing file came from (its folder and the folders above it, which is how code laid out
+ * for `python -m`/gunicorn from the repository root is organised), then the context root.
+ */
+export function locateInContext(ctx: BuildContext, dotted: string, importerSource: string | undefined): SourceHit | undefined {
+  const parts = dotted.split('.');
+  const bases: string[] = [];
+  if (importerSource) {
+    let d = relativeInside(ctx.root, dirname(importerSource));
+    while (d !== undefined) {
+      bases.push(d);
+      if (d === '') break;
+      d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '';
+    }
+  }
+  if (!bases.includes('')) bases.push('');
+  for (const base of bases) {
+    for (const src of ['', 'src']) {
+      const root = [base, src].filter(Boolean).join('/');
+      const rel = (p: string) => (root ? root + '/' + p : p);
+      const path = parts.join('/');
+      if (ctx.stat(rel(path)) === 'dir' && hasPython(ctx, rel(path))) return { path: rel(path), kind: 'package', base: root };
+      if (ctx.stat(rel(path + '.py')) === 'file') return { path: rel(path + '.py'), kind: 'module', base: root };
+    }
+  }
+  return undefined;
+}
+
+function hasPython(ctx: BuildContext, dir: string): boolean {
+  const stack = [dir];
+  let seen = 0;
+  while (stack.length && seen < 2000) {
+    const d = stack.pop()!;
+    for (const n of ctx.readDir(d) ?? []) {
+      seen++;
+      const p = d + '/' + n;
+      if (n.endsWith('.py')) return true;
+      if (ctx.stat(p) === 'dir') stack.push(p);
+    }
+  }
+  return false;
+}
+
+/** True for names that are never local: the standard library and declared dependencies. */
+export function isNeverLocal(ia: ImportAnalysis, dotted: string): boolean {
+  const top = dotted.split('.')[0];
+  return isStdlib(top) || ia.thirdParty.has(top.toLowerCase());
+}

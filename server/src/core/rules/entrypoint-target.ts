@@ -1,0 +1,183 @@
+// entrypoint-target: the server's `module:callable`, `python -m mod` or `python script.py` does not resolve in the image, or the callable is not defined there.
+import type { Analysis } from '../analysis';
+import { join, relativeInside } from '../fs';
+import { ImportAnalysis, importAnalyses, locateInContext, parseFile } from '../imports';
+import type { PyFileInfo } from '../python/parser';
+import { parsePython, isPythonReady } from '../python/parser';
+import { resolveModule } from '../python/resolver';
+import type { Fix, Range } from '../types';
+import { chainLocations, entryLabel, sourceOf } from './python-common';
+import type { Draft, Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'entrypoint-target',
+  meta: {
+    description: 'The gunicorn/uvicorn/hypercorn/celery target, `python -m` module or `python` script does not resolve in the image, or the callable is not defined in that module.',
+    severity: 'error',
+    fixable: true,
+    docs: {
+      why: 'A target that names the wrong module path makes every worker fail to boot ("Failed to find attribute", "No module named"), and the platform reports only a failed health check. The module path must match where the file sits in the image relative to the working directory and sys.path.',
+      bad: 'COPY predictions/coordinator/ /app/coordinator/\nCMD exec gunicorn --bind :$PORT coordinator:app',
+      good: 'COPY predictions/coordinator/ /app/coordinator/\nCMD exec gunicorn --bind :$PORT coordinator.coordinator:app',
+    },
+  },
+  check(a: Analysis): Draft[] {
+    const out: Draft[] = [];
+    for (const ia of importAnalyses(a)) {
+      const d = checkTarget(a, ia);
+      if (d) out.push(d);
+    }
+    return out;
+  },
+};
+
+function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
+  const ep = ia.entry.ep;
+  const label = entryLabel(ia);
+  const target = ep.targetArg;
+  const rangeOf = (): Range => target?.range ?? ia.entry.instr.keywordRange;
+  const relatedEntry = chainLocations(a, ia, { chain: [] });
+
+  // python script.py: the file must be in the image.
+  if (!ep.module && ep.script && ep.kind !== 'flask') {
+    if (ia.entryFile) return undefined;
+    const file = ep.script.startsWith('/') ? ep.script : join(ia.entry.cwd, ep.script);
+    if (ia.stage.tree.isUncertain(file)) return undefined;
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const candidates = findInImage(ia, (p) => p.endsWith('/' + base));
+    const hasSource = locateInContext(ia.target.model.context, base.replace(/\.py$/, ''), undefined) !== undefined || candidates.length > 0;
+    if (!hasSource) return undefined;
+    const fixes: Fix[] = candidates.length === 1 && target?.range ? [rewrite(ia, target.range, candidates[0], `Run ${candidates[0]}`)] : [];
+    return {
+      message: `${label}: ${file} is not in the image${candidates.length === 1 ? `; the file is at ${candidates[0]}` : ''}`,
+      file: ia.target.dockerfile,
+      range: rangeOf(),
+      related: relatedEntry,
+      fixes,
+    };
+  }
+  if (!ep.module || !ia.entryResolution) return undefined;
+  const r = ia.entryResolution;
+  const moduleText = ep.module;
+  const callableSuffix = ep.callable ? `:${ep.callable}${ep.factory && ep.factoryArgs !== undefined ? `(${ep.factoryArgs})` : ''}` : '';
+  const withModule = (m: string) => (ep.kind === 'python-module' || ep.kind === 'celery' && !target?.value.includes(':') ? m : m + callableSuffix);
+
+  if (r.status === 'uncertain') return undefined;
+  if (r.status === 'missing') {
+    // Where is a file that could be this module? Same file name anywhere importable.
+    const leaf = moduleText.split('.').pop()!;
+    const candidates = importableNames(ia, leaf).filter((m) => m !== moduleText);
+    const inContext = locateInContext(ia.target.model.context, moduleText, undefined) ?? locateInContext(ia.target.model.context, leaf, undefined);
+    if (!candidates.length && !inContext) return undefined;
+    const fixes: Fix[] = candidates.length === 1 && target?.range ? [rewrite(ia, target.range, withModule(candidates[0]), `Change the target to ${withModule(candidates[0])}`)] : [];
+    return {
+      message: `${label}: module '${moduleText}' is not in the image (Python looks in ${ia.entry.sysPath.join(', ')})${candidates.length === 1 ? `; the file is importable as '${candidates[0]}'` : ''}`,
+      file: ia.target.dockerfile,
+      range: rangeOf(),
+      related: relatedEntry,
+      fixes,
+    };
+  }
+
+  // The module loads. Does its own code say it belongs to a package (imports its siblings as `pkg.x`)?
+  if (r.kind === 'module' && ia.entryFile && ia.closure) {
+    const own = ia.closure.unresolved.find((u) => u.importer === ia.entryFile && u.reason === 'not-a-package' && u.failedAt.split('.').slice(0, -1).join('.') === moduleText);
+    const src = sourceOf(ia.stage, ia.entryFile);
+    if (own && src) {
+      const hit = locateInContext(ia.target.model.context, own.failedAt, src);
+      const pkgFolder = hit ? ia.target.model.context.abs(hit.path.slice(0, hit.path.lastIndexOf('/'))) : undefined;
+      const rel = pkgFolder ? relativeInside(pkgFolder, src) : undefined;
+      if (rel !== undefined) {
+        const intended = moduleText + '.' + rel.replace(/\.py$/, '').split('/').join('.');
+        const fixes: Fix[] = target?.range ? [rewrite(ia, target.range, withModule(intended), `Change the target to ${withModule(intended)}`)] : [];
+        return {
+          message: `${label} loads ${ia.entryFile} as module '${moduleText}', but that file imports its siblings from the package '${moduleText}' (${own.failedAt}): its module path is '${intended}'`,
+          file: ia.target.dockerfile,
+          range: rangeOf(),
+          related: [...relatedEntry, { file: src, range: own.import.range, message: `${a.rel(src)} imports ${own.failedAt}` }],
+          fixes,
+        };
+      }
+    }
+  }
+
+  // The callable.
+  if (!ep.callable || ep.kind === 'python-module' || ep.kind === 'celery') return undefined;
+  const info = r.file?.endsWith('.py') ? loadImage(a, ia, r.file) : undefined;
+  if (r.file && !info) return undefined;
+  if (info && (info.hasStarImport || info.hasModuleGetattr || info.topLevelNames.includes(ep.callable))) return undefined;
+  if (info && submoduleExists(ia, moduleText, ep.callable)) return undefined;
+  // Suggest: a module below a namespace package that defines it, or an app object defined in this module.
+  const fixes: Fix[] = [];
+  let hint = '';
+  if (!info || r.kind === 'namespace') {
+    const defs = (r.searchPath ?? []).flatMap((dir) => (ia.stage.tree.readDir(dir) ?? []).filter((n) => n.endsWith('.py')).map((n) => join(dir, n)))
+      .filter((f) => loadImage(a, ia, f)?.topLevelNames.includes(ep.callable!));
+    if (defs.length === 1) {
+      const m = moduleText + '.' + defs[0].slice(defs[0].lastIndexOf('/') + 1, -3);
+      hint = `; '${ep.callable}' is defined in ${defs[0]} ('${m}${callableSuffix}')`;
+      if (target?.range) fixes.push(rewrite(ia, target.range, m + callableSuffix, `Change the target to ${m}${callableSuffix}`));
+    }
+  } else {
+    const apps = appObjects(info);
+    if (apps.length === 1) {
+      const t = `${moduleText}:${apps[0]}`;
+      hint = `; it defines '${apps[0]}'`;
+      if (target?.range) fixes.push(rewrite(ia, target.range, t, `Change the target to ${t}`));
+    }
+  }
+  const where = r.kind === 'namespace' ? `the folder ${r.searchPath?.[0] ?? moduleText} (a namespace package with no code)` : r.file;
+  return {
+    message: `${label}: '${ep.callable}' is not defined in ${where}${hint}`,
+    file: ia.target.dockerfile,
+    range: rangeOf(),
+    related: relatedEntry,
+    fixes,
+  };
+}
+
+function loadImage(a: Analysis, ia: ImportAnalysis, file: string): PyFileInfo | undefined {
+  const hit = ia.stage.tree.lookup(file);
+  if (hit?.content !== undefined) return isPythonReady() ? parsePython(hit.content) : undefined;
+  return hit?.source ? parseFile(a, hit.source) : undefined;
+}
+
+function submoduleExists(ia: ImportAnalysis, module: string, name: string): boolean {
+  return resolveModule(ia.view, ia.entry.sysPath, `${module}.${name}`).status === 'found';
+}
+
+/** Conventional application names the module defines at top level. */
+function appObjects(info: PyFileInfo): string[] {
+  return ['app', 'application', 'api', 'server'].filter((n) => info.topLevelNames.includes(n));
+}
+
+/** Dotted names under which an image file named `<leaf>.py` (or package `<leaf>/`) is importable from sys.path. */
+function importableNames(ia: ImportAnalysis, leaf: string): string[] {
+  const out: string[] = [];
+  for (const root of ia.entry.sysPath) {
+    for (const f of ia.stage.tree.walk(root, 5000)) {
+      const rel = relativeInside(root, f);
+      if (!rel || !/\.py$/.test(rel)) continue;
+      const parts = rel.replace(/\.py$/, '').split('/');
+      if (parts[parts.length - 1] === '__init__') parts.pop();
+      if (parts[parts.length - 1] !== leaf || parts.some((p) => !/^[A-Za-z_]\w*$/.test(p))) continue;
+      const dotted = parts.join('.');
+      if (resolveModule(ia.view, ia.entry.sysPath, dotted).status === 'found' && !out.includes(dotted)) out.push(dotted);
+    }
+  }
+  return out;
+}
+
+function findInImage(ia: ImportAnalysis, pred: (p: string) => boolean): string[] {
+  return ia.stage.tree.walk('/', 20000).filter(pred);
+}
+
+/** A fix replacing the target argument, keeping its quoting (exec form keeps the JSON string). */
+function rewrite(ia: ImportAnalysis, range: Range, value: string, title: string): Fix {
+  const line = ia.target.parsed.lines[range.start.line] ?? '';
+  const raw = line.slice(range.start.character, range.start.line === range.end.line ? range.end.character : undefined);
+  const q = raw.startsWith('"') ? '"' : raw.startsWith("'") ? "'" : '';
+  const text = q === '"' ? JSON.stringify(value) : q + value + q;
+  return { title, edits: [{ file: ia.target.dockerfile, range, newText: text }], isPreferred: true };
+}
+

@@ -1,0 +1,44 @@
+// Helpers shared by the Python rules: image-to-context mapping, the import chain as related locations, Dockerfile insertions.
+import type { Analysis } from '../analysis';
+import type { Instruction } from '../docker/parse';
+import type { StageModel } from '../docker/image';
+import { firstLineRange } from '../docker/image';
+import type { ImportAnalysis } from '../imports';
+import type { ClosureEdge } from '../python/closure';
+import type { Location, TextEdit } from '../types';
+
+/** The build-context file an image file was copied from, when it came from the context. */
+export function sourceOf(stage: StageModel, imagePath: string): string | undefined {
+  return stage.tree.lookup(imagePath)?.source;
+}
+
+/** How the container loads its code, for messages: `gunicorn worker:app`, `python /app/main.py`. */
+export function entryLabel(ia: ImportAnalysis): string {
+  const ep = ia.entry.ep;
+  const server = ep.kind === 'python-module' ? 'python -m' : ep.kind === 'python-script' ? 'python' : ep.kind;
+  if (ep.module && ep.kind !== 'python-module') return `${server} ${ep.module}${ep.callable ? ':' + ep.callable + (ep.factory ? '()' : '') : ''}`;
+  return `${server} ${ep.module ?? ep.script ?? ''}`.trim();
+}
+
+/** The import chain as related locations: the entrypoint instruction first, then each import statement. */
+export function chainLocations(a: Analysis, ia: ImportAnalysis, u: { chain: ClosureEdge[] }): Location[] {
+  const out: Location[] = [
+    { file: ia.target.dockerfile, range: firstLineRange(ia.entry.instr, ia.target.parsed.lines), message: `the container runs ${entryLabel(ia)}` },
+  ];
+  for (const e of u.chain) {
+    const src = sourceOf(ia.stage, e.from);
+    if (!src) continue;
+    const what = e.import.level ? '.'.repeat(e.import.level) + e.import.module : e.import.module;
+    out.push({ file: src, range: e.import.range, message: `${a.rel(src)} (${e.from} in the image) imports ${what}` });
+  }
+  return out;
+}
+
+/** An edit inserting `text` as new line(s) after an instruction (continuation lines included). */
+export function insertAfter(file: string, lines: string[], ins: Instruction, text: string): TextEdit {
+  const line = ins.endLine + 1;
+  if (line < lines.length) return { file, range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: text + '\n' };
+  // The instruction ends the file without a final newline.
+  const end = { line: ins.endLine, character: lines[ins.endLine]?.length ?? 0 };
+  return { file, range: { start: end, end }, newText: '\n' + text };
+}

@@ -1,0 +1,53 @@
+// python-syntax-error: a file the entrypoint loads does not parse, so the container dies at import.
+import type { Analysis } from '../analysis';
+import { importAnalyses } from '../imports';
+import type { Location } from '../types';
+import { chainLocations, entryLabel, sourceOf } from './python-common';
+import type { Draft, Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'python-syntax-error',
+  meta: {
+    description: 'A Python file the entrypoint loads does not parse: the container would die at import.',
+    severity: 'error',
+    fixable: false,
+    docs: {
+      why: 'A SyntaxError or IndentationError in any module the entrypoint imports stops the server before it listens; the platform only reports that the container failed to start. The error is shown where it is, with the Dockerfile that would ship it.',
+      bad: 'def handler(event):\n    if event:\n        process(event)\n      else:\n        skip(event)',
+      good: 'def handler(event):\n    if event:\n        process(event)\n    else:\n        skip(event)',
+    },
+  },
+  check(a: Analysis): Draft[] {
+    // One finding per error, even when several images load the file.
+    const byKey = new Map<string, Draft>();
+    for (const ia of importAnalyses(a)) {
+      for (const [file, entry] of ia.closure?.files ?? []) {
+        const err = entry.info.syntaxErrors[0];
+        const src = sourceOf(ia.stage, file);
+        if (!err || !src) continue;
+        const key = `${src}:${err.range.start.line}:${err.range.start.character}`;
+        const chain = chainLocations(a, ia, { chain: pathTo(ia, file) });
+        const existing = byKey.get(key);
+        if (existing) {
+          existing.related.push(chain[0]);
+          continue;
+        }
+        const related: Location[] = chain;
+        byKey.set(key, {
+          message: `${err.message}: the container fails when ${entryLabel(ia)} imports ${file}`,
+          file: src,
+          range: err.range,
+          related,
+          fixes: [],
+        });
+      }
+    }
+    return [...byKey.values()];
+  },
+};
+
+function pathTo(ia: import('../imports').ImportAnalysis, file: string) {
+  const edges = [];
+  for (let via = ia.closure?.files.get(file)?.via; via; via = ia.closure?.files.get(via.from)?.via) edges.push(via);
+  return edges.reverse();
+}
