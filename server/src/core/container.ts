@@ -59,7 +59,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, overrides?: { 
 
   // An entrypoint script (`docker-entrypoint.sh`) that ends in `exec ...`: analyse what it runs.
   if (ep.kind === 'unknown') {
-    const path = scriptPath(ep, combined.argv, stage.workdir);
+    const path = scriptPath(ep, combined.argv, stage, env);
     const hit = path ? stage.tree.lookup(path) : undefined;
     const text = hit?.content ?? (hit?.source ? readText(fs, hit.source) : undefined);
     if (path && text !== undefined) {
@@ -78,10 +78,18 @@ export function containerEntry(fs: FileSystem, stage: StageModel, overrides?: { 
   return { ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, cwd, env, script, sysPath: sysPathOf(ep, cwd, env, stage) };
 }
 
-function scriptPath(ep: Entrypoint, argv: string[], workdir: string): string | undefined {
+/** The image path of the script the command starts, found like the shell does (PATH for bare names). */
+function scriptPath(ep: Entrypoint, argv: string[], stage: StageModel, env: ShellEnv): string | undefined {
   const candidate = ep.shellScript ?? argv.find((a, i) => i < 3 && /\.(sh|bash)$|entrypoint|^\.\//.test(a) && !a.startsWith('-'));
   if (!candidate) return undefined;
-  return normalize(candidate.startsWith('/') ? candidate : join(workdir, candidate));
+  if (candidate.includes('/')) return normalize(candidate.startsWith('/') ? candidate : join(stage.workdir, candidate));
+  const path = env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  for (const dir of path.split(':')) {
+    if (!dir.startsWith('/')) continue;
+    const p = join(dir, candidate);
+    if (stage.tree.stat(p) === 'file') return p;
+  }
+  return undefined;
 }
 
 /**

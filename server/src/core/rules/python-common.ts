@@ -5,6 +5,7 @@ import type { StageModel } from '../docker/image';
 import { firstLineRange } from '../docker/image';
 import type { ImportAnalysis } from '../imports';
 import type { ClosureEdge } from '../python/closure';
+import type { PyImport } from '../python/parser';
 import type { Location, TextEdit } from '../types';
 
 /** The build-context file an image file was copied from, when it came from the context. */
@@ -28,10 +29,17 @@ export function chainLocations(a: Analysis, ia: ImportAnalysis, u: { chain: Clos
   for (const e of u.chain) {
     const src = sourceOf(ia.stage, e.from);
     if (!src) continue;
-    const what = e.import.level ? '.'.repeat(e.import.level) + e.import.module : e.import.module;
+    const what = importText(e.import);
     out.push({ file: src, range: e.import.range, message: `${a.rel(src)} (${e.from} in the image) imports ${what}` });
   }
   return out;
+}
+
+/** An import as a reader recognises it: `shared.utils`, `.models`, `from . import cache`. */
+export function importText(i: PyImport): string {
+  const dots = '.'.repeat(i.level);
+  if (i.kind === 'from' && !i.module) return `from ${dots} import ${i.names.join(', ')}`;
+  return dots + i.module;
 }
 
 /** An edit inserting `text` as new line(s) after an instruction (continuation lines included). */

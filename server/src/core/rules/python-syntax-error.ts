@@ -34,7 +34,7 @@ export const rule: Rule = {
         }
         const related: Location[] = chain;
         byKey.set(key, {
-          message: `${err.message}: the container fails when ${entryLabel(ia)} imports ${file}`,
+          message: `${/tabs and spaces/.test(err.message) ? 'TabError' : /indent/i.test(err.message) ? 'IndentationError' : 'SyntaxError'}: ${err.message}: the container fails when ${entryLabel(ia)} imports ${file}`,
           file: src,
           range: err.range,
           related,

@@ -1,0 +1,57 @@
+// Fixture repos under test/fixtures/<rule-id>/<case>/: exact findings (CLI text format) in expected.txt; every preferred fix applied gives expected-fixed/ and re-lints clean.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { relativeInside } from '../server/src/core/fs';
+import { applyAllFixes, asText, lintRepo, loadFixture, ROOT } from './helpers/repo';
+import { importCheck } from './helpers/import-check';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const update = process.env.UPDATE_SNAPSHOTS === '1';
+/** Images that cannot import by design (their base image is unknown, so deploylint stays quiet). */
+const NO_IMPORT_CHECK = new Set(['third-party-and-unknown-base']);
+
+function expectFile(file: string, actual: string, what: string): void {
+  if (update) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, actual);
+  }
+  assert.ok(fs.existsSync(file), `${what}: ${file} is missing (UPDATE_SNAPSHOTS=1 writes it; review before committing)`);
+  assert.equal(actual, fs.readFileSync(file, 'utf8'), what);
+}
+
+for (const group of fs.readdirSync(FIXTURES).sort()) {
+  describe(`fixtures: ${group}`, () => {
+    for (const name of fs.readdirSync(path.join(FIXTURES, group)).sort()) {
+      const dir = path.join(FIXTURES, group, name);
+      it(name, async () => {
+        const repo = loadFixture(dir);
+        const { findings, analysis } = await lintRepo(repo);
+        const text = asText(findings);
+        expectFile(path.join(dir, 'expected.txt'), text, 'findings');
+        if (group === 'no-findings') {
+          assert.equal(text, 'no problems found\n');
+          // Silence must be right: the modelled image really imports.
+          if (!NO_IMPORT_CHECK.has(name)) for (const line of importCheck(analysis, repo)) assert.match(line, /: IMPORTED$/);
+          return;
+        }
+        assert.ok(findings.some((f) => f.ruleId === group), `a fixture of ${group} must produce a ${group} finding`);
+        const changed = applyAllFixes(repo, findings);
+        for (const [file, after] of changed) {
+          expectFile(path.join(dir, 'expected-fixed', relativeInside(ROOT, file)!), after, `fix result of ${relativeInside(ROOT, file)}`);
+        }
+        if (changed.size) {
+          const again = await lintRepo(repo);
+          const afterPath = path.join(dir, 'expected-after.txt');
+          const remaining = asText(again.findings);
+          if (fs.existsSync(afterPath) || update && remaining !== 'no problems found\n') expectFile(afterPath, remaining, 'findings after the fixes');
+          else {
+            assert.equal(remaining, 'no problems found\n', 'the fixes must clear every finding');
+            // ... and the fixed image imports cleanly.
+            for (const line of importCheck(again.analysis, repo)) assert.match(line, /: IMPORTED$/);
+          }
+        }
+      });
+    }
+  });
+}

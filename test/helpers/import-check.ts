@@ -1,0 +1,79 @@
+// Proves an image model imports cleanly: writes the final stage's files to a temp folder and imports the entrypoint with python3 (third-party packages stubbed).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Analysis } from '../../server/src/core/analysis';
+import type { FileSystem } from '../../server/src/core/fs';
+import { importAnalyses } from '../../server/src/core/imports';
+
+const RUNNER = String.raw`
+import importlib, importlib.abc, importlib.machinery, json, runpy, sys, types
+cfg = json.loads(sys.argv[1])
+stubs = set(cfg["stubs"])
+class Dummy:
+    def __init__(self, *a, **k): pass
+    def __call__(self, *a, **k):
+        if len(a) == 1 and callable(a[0]) and not k: return a[0]
+        return Dummy()
+    def __getattr__(self, n): return Dummy()
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+    def __iter__(self): return iter(())
+    def __mro_entries__(self, bases): return (object,)
+class StubLoader(importlib.abc.Loader):
+    def create_module(self, spec):
+        m = types.ModuleType(spec.name); m.__path__ = []; m.__getattr__ = lambda n: Dummy(); return m
+    def exec_module(self, m): pass
+class StubFinder(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in stubs: return importlib.machinery.ModuleSpec(name, StubLoader(), is_package=True)
+        return None
+sys.meta_path.insert(0, StubFinder())
+sys.path[:0] = cfg["sysPath"]
+if cfg.get("module"):
+    m = importlib.import_module(cfg["module"])
+    if cfg.get("callable") and not hasattr(m, cfg["callable"]):
+        raise SystemExit("no attribute %s in %s" % (cfg["callable"], cfg["module"]))
+else:
+    runpy.run_path(cfg["script"], run_name="imported_by_deploylint_test")
+print("IMPORTED")
+`;
+
+const ALWAYS_STUB = ['flask', 'fastapi', 'django', 'celery', 'gunicorn', 'uvicorn', 'requests', 'numpy', 'starlette', 'pydantic'];
+
+/** Materialises each Dockerfile's final stage and imports its entrypoint; returns one line per image: `dockerfile: IMPORTED` or the error. */
+export function importCheck(a: Analysis, fsys: FileSystem): string[] {
+  const out: string[] = [];
+  for (const ia of importAnalyses(a)) {
+    if (!ia.entryFile) {
+      out.push(`${a.rel(ia.target.dockerfile)}: not analysed (${ia.entry.ep.kind} ${ia.entry.ep.argv.join(' ')})`);
+      continue;
+    }
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-image-'));
+    try {
+      for (const file of ia.stage.tree.walk('/')) {
+        const hit = ia.stage.tree.lookup(file)!;
+        const r = hit.source ? fsys.read(hit.source) : undefined;
+        const text = hit.content ?? (r && 'text' in r ? r.text : '');
+        const dest = path.join(tmp, file);
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        fs.writeFileSync(dest, text);
+      }
+      const ep = ia.entry.ep;
+      const cfg = {
+        stubs: [...ALWAYS_STUB, ...ia.thirdParty],
+        sysPath: ia.entry.sysPath.map((p) => path.join(tmp, p)),
+        module: ep.module && ep.kind !== 'python-script' ? ep.module : undefined,
+        callable: ep.kind === 'python-module' || ep.kind === 'celery' ? undefined : ep.callable?.replace(/\(.*$/, ''),
+        script: ep.script ? path.join(tmp, ep.script.startsWith('/') ? ep.script : path.join(ia.entry.cwd, ep.script)) : undefined,
+      };
+      const r = spawnSync('python3', ['-I', '-c', RUNNER, JSON.stringify(cfg)], { cwd: path.join(tmp, ia.entry.cwd), encoding: 'utf8', timeout: 30000 });
+      const last = (r.stdout.trim().split('\n').pop() ?? '') || r.stderr.trim().split('\n').pop() || `exit ${r.status}`;
+      out.push(`${a.rel(ia.target.dockerfile)}: ${last}`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return out;
+}
