@@ -111,3 +111,41 @@ describe('language server over stdio (bundled dist/server.js)', function () {
     assert.deepEqual(actions, []);
   });
 });
+
+describe('language server: missing-module mirrored on the Python import line', function () {
+  let client: TestClient;
+  let dir: string;
+  afterEach(async () => {
+    await client?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the finding in the Python file and fixes the Dockerfile from there', async () => {
+    dir = workspace({
+      'svc/app.py': 'from flask import Flask\nfrom helpers import greet\n\napp = Flask(__name__)\n',
+      'svc/helpers.py': 'def greet():\n    return "hi"\n',
+      'svc/requirements.txt': 'flask\n',
+      'Dockerfile': 'FROM python:3.11-slim\nWORKDIR /app\nCOPY svc/app.py /app/\nCMD ["gunicorn", "-b", "0.0.0.0:8080", "app:app"]\n',
+    });
+    client = new TestClient();
+    await client.initialize(uri(dir));
+    const py = path.join(dir, 'svc/app.py');
+    const df = path.join(dir, 'Dockerfile');
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(py), languageId: 'python', version: 1, text: fs.readFileSync(py, 'utf8') } });
+    await client.waitFor(() => (client.diagnostics.get(uri(py))?.length ?? 0) === 1 && (client.diagnostics.get(uri(df))?.length ?? 0) === 1, 'mirrored diagnostics');
+    const primary = "'helpers' is imported by /app/app.py but is not in the image: svc/helpers.py is never copied";
+    assert.deepEqual(short(client.diagnostics.get(uri(df))), [`3:1 missing-module ${primary}`]);
+    assert.deepEqual(short(client.diagnostics.get(uri(py))), [`2:6 missing-module ${primary} (Dockerfile, gunicorn app:app)`]);
+    const d = client.diagnostics.get(uri(py))![0];
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: uri(py) }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    assert.deepEqual(actions.map((a) => a.title), ["Add 'COPY svc/helpers.py /app/'"]);
+    const change = actions[0].edit!.documentChanges![0] as TextDocumentEdit;
+    assert.equal(change.textDocument.uri, uri(df));
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri(df), 'dockerfile', 1, fs.readFileSync(df, 'utf8')), change.edits as never);
+    assert.equal(fixed, 'FROM python:3.11-slim\nWORKDIR /app\nCOPY svc/app.py /app/\nCOPY svc/helpers.py /app/\nCMD ["gunicorn", "-b", "0.0.0.0:8080", "app:app"]\n');
+    // The editor applies the edit to the (unopened) Dockerfile and saves it: both diagnostics clear.
+    fs.writeFileSync(df, fixed);
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(df), type: 2 }] });
+    await client.waitFor(() => client.diagnostics.get(uri(py))?.length === 0 && (client.diagnostics.get(uri(df))?.length ?? 0) === 0, 'cleared');
+  });
+});
