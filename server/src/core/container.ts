@@ -1,6 +1,6 @@
 // What the container runs: ENTRYPOINT + CMD of a stage (through an entrypoint script if there is one) -> a parsed Entrypoint with the working directory and sys.path.
 import { combineCommand, CommandInstruction, analyzeEntrypointScript, spliceScriptArgs, SCRIPT_ARGS } from './entrypoint/combine';
-import { Entrypoint, parseEntrypoint } from './entrypoint/parse';
+import { Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
 import type { ShellEnv } from './entrypoint/shell';
 import type { Instruction } from './docker/parse';
 import type { StageModel } from './docker/image';
@@ -74,6 +74,16 @@ export function containerEntry(fs: FileSystem, stage: StageModel, overrides?: { 
     }
   }
   if (ep.cwd) cwd = normalize(ep.cwd.startsWith('/') ? ep.cwd : join(cwd, ep.cwd));
+  // gunicorn settings from its config file (-c, or ./gunicorn.conf.py in the working folder).
+  if (ep.kind === 'gunicorn') {
+    const cfgPath = ep.configFile ?? (ep.configModule ? undefined : ep.defaultConfig);
+    if (cfgPath) {
+      const hit = stage.tree.lookup(normalize(cfgPath.startsWith('/') ? cfgPath : join(cwd, cfgPath)));
+      const text = hit?.content ?? (hit?.source ? readText(fs, hit.source) : undefined);
+      if (text !== undefined) ep = mergeGunicornConfig(ep, parseGunicornConfig(text, env));
+      else if (ep.configFile && stage.tree.isUncertain(normalize(join(cwd, ep.configFile)))) ep = { ...ep, uncertain: 'the gunicorn config file is not visible' };
+    } else if (ep.configModule) ep = { ...ep, uncertain: 'gunicorn reads its config from a module' };
+  }
   if (ep.chdir) cwd = normalize(ep.chdir.startsWith('/') ? ep.chdir : join(cwd, ep.chdir));
   return { ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, cwd, env, script, sysPath: sysPathOf(ep, cwd, env, stage) };
 }

@@ -65,7 +65,8 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
     const ia: ImportAnalysis = { target, stage, entry, view, thirdParty: declaredDependencies(a, target) };
     const ep = entry.ep;
     const entries: { file: string; module?: string }[] = [];
-    if (ep.module && ep.kind !== 'flask' && ep.kind !== 'streamlit') {
+    const runsFile = ep.script && (ep.kind === 'python-script' || ep.kind === 'streamlit' || ep.kind === 'django-manage' || ep.kind === 'flask' || ep.kind === 'fastapi');
+    if (ep.module && !runsFile) {
       const r = resolveModule(view, entry.sysPath, ep.module);
       ia.entryResolution = r;
       if (r.status === 'found') {

@@ -39,7 +39,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   const relatedEntry = chainLocations(a, ia, { chain: [] });
 
   // python script.py: the file must be in the image.
-  if (!ep.module && ep.script && ep.kind !== 'flask') {
+  if (ep.script && !ia.entryResolution) {
     if (ia.entryFile) return undefined;
     const file = ep.script.startsWith('/') ? ep.script : join(ia.entry.cwd, ep.script);
     if (ia.stage.tree.isUncertain(file)) return undefined;

@@ -1,0 +1,62 @@
+// Build-context resolution: config, compose, workflows and scripts, else the nearest ancestor where the COPY sources exist.
+import { strict as assert } from 'assert';
+import { analyse } from '../../../server/src/core/analysis';
+import { defaultConfig } from '../../../server/src/core/config';
+import { memRepo, ROOT } from '../../helpers/repo';
+
+function contexts(files: Record<string, string>, config = defaultConfig()): string[] {
+  const a = analyse(memRepo(files), ROOT, config);
+  return a.targets.map((t) => `${a.rel(t.dockerfile)} -> ${a.rel(t.context.root) || '.'} (${t.context.how}${t.context.evidence ? ' ' + a.rel(t.context.evidence) : ''})`);
+}
+
+const SRC = { 'predictions/worker/worker.py': '', 'shared/__init__.py': '' };
+const DF = 'FROM python:3.11\nCOPY predictions/worker/worker.py /app/\nCOPY shared/ /app/shared/\n';
+
+describe('build contexts', () => {
+  it('infers the nearest ancestor where the COPY sources exist', () => {
+    assert.deepEqual(contexts({ ...SRC, 'docker/worker.Dockerfile': DF, 'svc/Dockerfile': 'FROM python:3.11\nCOPY main.py /app/\n', 'svc/main.py': '' }), [
+      'docker/worker.Dockerfile -> . (inferred)',
+      'svc/Dockerfile -> svc (inferred)',
+    ]);
+  });
+
+  it('uses the Dockerfile folder when nothing is copied', () => {
+    assert.deepEqual(contexts({ 'a/b/Dockerfile': 'FROM python:3.11\nRUN true\n' }), ['a/b/Dockerfile -> a/b (dockerfile-folder)']);
+  });
+
+  it('takes compose build.context and build.dockerfile (relative to the context), with args and target', () => {
+    const a = analyse(memRepo({
+      ...SRC,
+      'deploy/compose.yaml': 'services:\n  worker:\n    build:\n      context: ..\n      dockerfile: docker/worker.Dockerfile\n      args:\n        - SRC=predictions\n      target: final\n',
+      'docker/worker.Dockerfile': 'FROM python:3.11 AS final\nARG SRC\nCOPY $SRC/worker/worker.py /app/\n',
+    }), ROOT, defaultConfig());
+    const t = a.targets[0];
+    assert.deepEqual([a.rel(t.context.root), t.context.how, a.rel(t.context.evidence!), t.context.buildArgs, t.context.target], ['', 'compose', 'deploy/compose.yaml', { SRC: 'predictions' }, 'final']);
+    assert.deepEqual(t.model.final!.copies[0].sources.map((s) => [s.path, s.status]), [['predictions/worker/worker.py', 'ok']]);
+  });
+
+  it('takes `docker build -f X CTX` from workflows and scripts', () => {
+    assert.deepEqual(contexts({
+      ...SRC,
+      'docker/worker.Dockerfile': DF,
+      'ops/api/Dockerfile': 'FROM python:3.11\nCOPY app.py /app/\n',
+      'ops/api/app.py': '',
+      '.github/workflows/deploy.yml': 'jobs:\n  build:\n    steps:\n      - run: |\n          docker build \\\n            -f docker/worker.Dockerfile \\\n            -t worker .\n',
+      'ops/api/build.sh': '#!/bin/sh\ndocker build -t api .\n',
+    }), [
+      'docker/worker.Dockerfile -> . (script .github/workflows/deploy.yml)',
+      'ops/api/Dockerfile -> ops/api (script ops/api/build.sh)',
+    ]);
+  });
+
+  it('lets .deploylint.yaml contexts win over everything', () => {
+    const cfg = { ...defaultConfig(), contexts: { 'docker/worker.Dockerfile': 'predictions' } };
+    assert.deepEqual(contexts({ ...SRC, 'docker/worker.Dockerfile': DF }, cfg), ['docker/worker.Dockerfile -> predictions (config .deploylint.yaml)']);
+  });
+
+  it('discovers every Dockerfile naming convention and skips dependency folders', () => {
+    const files = Object.fromEntries(['Dockerfile', 'api.Dockerfile', 'Dockerfile.prod', 'Containerfile', 'x/app.dockerfile', 'node_modules/p/Dockerfile', '.venv/Dockerfile', 'Dockerfile.dockerignore', 'docs/Dockerfile.md'].map((f) => [f, 'FROM python:3.11\n']));
+    const a = analyse(memRepo(files), ROOT, defaultConfig());
+    assert.deepEqual(a.files.dockerfiles.map((f) => a.rel(f)), ['Containerfile', 'Dockerfile', 'Dockerfile.prod', 'api.Dockerfile', 'x/app.dockerfile']);
+  });
+});
