@@ -1,0 +1,206 @@
+// Walks the import closure of Python entry files through an image view: what gets loaded, what fails to import.
+import { basename, dirname, relativeInside } from '../fs';
+import type { PyFileInfo, PyImport } from './parser';
+import { resolveFromImport, resolveModule, resolveRelative, snapshotView, type Found, type ImageView } from './resolver';
+import { isStdlib } from './stdlib';
+
+export interface ClosureInput {
+  view: ImageView;
+  /** Absolute image folders, in order. */
+  sysPath: string[];
+  /**
+   * `module` is the dotted name when imported as a module; absent for a script run as __main__.
+   * `main`: the file runs as __main__ (a script, or `python -m module`); defaults to `module === undefined`.
+   * Imports under `if __name__ == "__main__":` are followed only in files that run as __main__.
+   */
+  entries: { file: string; module?: string; main?: boolean }[];
+  /** Parsed file; undefined when it cannot be read or parsed (binary, too large, ...). */
+  load(imagePath: string): PyFileInfo | undefined;
+  /** Names known to come from installed distributions: followed when found, never reported when missing. */
+  isThirdParty?(topLevel: string): boolean;
+}
+
+/** One import statement of one file. */
+export interface ClosureEdge {
+  /** The importing image file. */
+  from: string;
+  import: PyImport;
+}
+
+export type UnresolvedReason =
+  /** No module or package of that name where Python looks. */
+  | 'not-found'
+  /** A parent is a plain module (a.py), so `a.b` cannot exist ("'a' is not a package"). */
+  | 'not-a-package'
+  /** A relative import in a script run as __main__, or going above the top-level package. */
+  | 'no-parent-package';
+
+export interface UnresolvedImport {
+  /**
+   * The absolute dotted name that failed to import (for `import a.b.c` with `a` missing: 'a.b.c').
+   * For `from m import x` where `m` is a package and `x` is neither a submodule nor defined in
+   * m/__init__.py: 'm.x' with `nameIndex` set (a missing submodule if its source exists in the
+   * build context, otherwise a missing attribute). For 'no-parent-package': the name as written
+   * with its dots ('.x', '..').
+   */
+  dotted: string;
+  /** The first dotted prefix that did not resolve (equal to `dotted` for 'no-parent-package'). */
+  failedAt: string;
+  importer: string;
+  import: PyImport;
+  /** Entry first, ending with this import. */
+  chain: ClosureEdge[];
+  /** Index into `import.names` for a from-import's missing submodule/attribute. */
+  nameIndex?: number;
+  reason: UnresolvedReason;
+}
+
+export interface MissingAttribute {
+  importer: string;
+  import: PyImport;
+  /** The plain module (m.py) imported from. */
+  module: string;
+  name: string;
+  nameIndex: number;
+  chain: ClosureEdge[];
+}
+
+export interface ClosureResult {
+  /** Every file loaded, keyed by image path; `via` is the edge that first reached it (absent for entries). */
+  files: Map<string, { info: PyFileInfo; module?: string; via?: ClosureEdge }>;
+  /** Imports that fail, stdlib and uncertain ones excluded, guarded ones included (the import carries its guard). */
+  unresolved: UnresolvedImport[];
+  /**
+   * `from m import x` where m is a plain module file in the closure and x is neither a
+   * submodule nor a top-level name of m (skipped when m has a star import or `__getattr__`).
+   */
+  missingAttributes: MissingAttribute[];
+  /** Files reached whose `load` returned undefined. */
+  unreadable: string[];
+}
+
+interface Pending {
+  file: string;
+  module?: string;
+  via?: ClosureEdge;
+  main?: boolean;
+}
+
+/**
+ * Breadth-first walk from the entries (so each chain is a shortest one), iterative, with a
+ * visited set: import cycles and chains thousands deep are fine. Imports at any scope are
+ * followed. Importing `a.b.c` adds a/__init__.py and a/b/__init__.py. Stdlib names are
+ * skipped; uncertain resolutions are skipped silently; imports under a `__main__` guard are
+ * skipped in files that are imported rather than run.
+ */
+export function walkClosure(input: ClosureInput): ClosureResult {
+  const { sysPath } = input;
+  const view = snapshotView(input.view);
+  const files: ClosureResult['files'] = new Map();
+  const unresolved: UnresolvedImport[] = [];
+  const missingAttributes: MissingAttribute[] = [];
+  const unreadable: string[] = [];
+  const loaded = new Map<string, PyFileInfo | null>();
+  const seen = new Set<string>();
+  const queue: Pending[] = [];
+
+  const load = (file: string): PyFileInfo | undefined => {
+    let info = loaded.get(file);
+    if (info === undefined) {
+      info = input.load(file) ?? null;
+      loaded.set(file, info);
+    }
+    return info ?? undefined;
+  };
+  const enqueue = (p: Pending): void => {
+    if (seen.has(p.file)) return;
+    seen.add(p.file);
+    queue.push(p);
+  };
+  const chainTo = (file: string): ClosureEdge[] => {
+    const edges: ClosureEdge[] = [];
+    for (let via = files.get(file)?.via; via; via = files.get(via.from)?.via) edges.push(via);
+    return edges.reverse();
+  };
+  const follow = (r: Found, dotted: string, edge: ClosureEdge): void => {
+    for (const init of r.inits) enqueue({ file: init, module: packageName(sysPath, init, dotted), via: edge });
+    if (r.file && r.file.endsWith('.py')) enqueue({ file: r.file, module: dotted, via: edge });
+  };
+
+  for (const e of input.entries) enqueue({ file: e.file, module: e.module, main: e.main ?? e.module === undefined });
+
+  for (let head = 0; head < queue.length; head++) {
+    const { file, module, via, main } = queue[head];
+    const info = load(file);
+    if (!info) {
+      unreadable.push(file);
+      continue;
+    }
+    files.set(file, { info, ...(module !== undefined ? { module } : {}), ...(via ? { via } : {}) });
+    const isPackage = basename(file) === '__init__.py';
+
+    for (const imp of info.imports) {
+      if (imp.mainGuard && !main) continue;
+      const edge: ClosureEdge = { from: file, import: imp };
+      const report = (u: Omit<UnresolvedImport, 'importer' | 'import' | 'chain'>): void => {
+        unresolved.push({ ...u, importer: file, import: imp, chain: [...chainTo(file), edge] });
+      };
+
+      let dotted: string | undefined;
+      if (imp.level === 0) dotted = imp.module;
+      else if (imp.anchor !== undefined) dotted = resolveRelative(imp.anchor, true, imp.level, imp.module);
+      else if (module !== undefined) dotted = resolveRelative(module, isPackage, imp.level, imp.module);
+      if (dotted === undefined) {
+        const written = '.'.repeat(imp.level) + imp.module;
+        report({ dotted: written, failedAt: written, reason: 'no-parent-package' });
+        continue;
+      }
+      if (!dotted) continue;
+      const top = dotted.split('.')[0];
+      if (isStdlib(top)) continue;
+      const thirdParty = input.isThirdParty?.(top) ?? false;
+
+      const r = resolveModule(view, sysPath, dotted);
+      if (r.status === 'uncertain') continue;
+      if (r.status === 'missing') {
+        if (!thirdParty) report({ dotted, failedAt: r.failedAt, reason: r.notAPackage !== undefined ? 'not-a-package' : 'not-found' });
+        continue;
+      }
+      follow(r, dotted, edge);
+      if (imp.kind !== 'from' || imp.names[0] === '*') continue;
+
+      imp.names.forEach((name, nameIndex) => {
+        const { submodule } = resolveFromImport(view, sysPath, dotted!, name);
+        if (submodule?.status === 'found') {
+          follow(submodule, `${dotted}.${name}`, edge);
+          return;
+        }
+        if (submodule?.status === 'uncertain' || thirdParty) return;
+        if (r.kind === 'namespace') {
+          if (!r.incomplete) report({ dotted: `${dotted}.${name}`, failedAt: `${dotted}.${name}`, nameIndex, reason: 'not-found' });
+          return;
+        }
+        const target = r.file && r.file.endsWith('.py') ? load(r.file) : undefined;
+        if (!target || target.hasStarImport || target.hasModuleGetattr || target.topLevelNames.includes(name)) return;
+        if (r.kind === 'package') {
+          report({ dotted: `${dotted}.${name}`, failedAt: `${dotted}.${name}`, nameIndex, reason: 'not-found' });
+        } else {
+          missingAttributes.push({ importer: file, import: imp, module: dotted!, name, nameIndex, chain: [...chainTo(file), edge] });
+        }
+      });
+    }
+  }
+  return { files, unresolved, missingAttributes, unreadable };
+}
+
+/** The dotted name of the package whose __init__.py is `init`, a prefix of `dotted`. */
+function packageName(sysPath: string[], init: string, dotted: string): string | undefined {
+  const dir = dirname(init);
+  for (const entry of sysPath) {
+    const rel = relativeInside(entry, dir);
+    if (!rel) continue;
+    const name = rel.split('/').join('.');
+    if (dotted === name || dotted.startsWith(name + '.')) return name;
+  }
+  return undefined;
+}
