@@ -81,7 +81,9 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
           }
         }
         if (file?.endsWith('.py')) {
-          entries.push({ file, module: ep.kind === 'python-module' && file.endsWith('__main__.py') ? ep.module + '.__main__' : ep.module });
+          // `python -m` runs the module as __main__: its `if __name__ == "__main__":` imports run too.
+          const main = ep.kind === 'python-module';
+          entries.push({ file, module: main && file.endsWith('__main__.py') ? ep.module + '.__main__' : ep.module, main });
           ia.entryFile = file;
         }
       }

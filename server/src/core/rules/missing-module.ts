@@ -61,8 +61,7 @@ function groupMissing(ia: ImportAnalysis): Group[] {
   for (const u of ia.closure?.unresolved ?? []) {
     const imp = u.import;
     if (imp.guard !== 'none' || u.reason === 'no-parent-package') continue;
-    if (imp.mainGuard && u.importer !== ia.entryFile) continue;
-    if (imp.mainGuard && ia.entry.ep.module) continue;
+    if (imp.mainGuard && (u.importer !== ia.entryFile || (ia.entry.ep.module && ia.entry.ep.kind !== 'python-module'))) continue;
     if (isNeverLocal(ia, u.failedAt)) continue;
     const importerSource = sourceOf(stage, u.importer);
     const hit = locateInContext(ctx, u.failedAt, importerSource);
