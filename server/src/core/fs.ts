@@ -25,6 +25,11 @@ export interface FileSystem {
   read(path: string): ReadResult;
   /** Canonical path (symlinks resolved), to detect loops; the identity when not supported. */
   realpath?(path: string): string | undefined;
+  /**
+   * Starts a lint pass: implementations may cache metadata (stat, folder listings, real paths)
+   * until the next call, since files do not change while one lint runs.
+   */
+  beginPass?(): void;
 }
 
 /** Largest text file the engine reads (bigger files are skipped with a reason). */
@@ -72,9 +77,35 @@ export class DiskFileSystem implements FileSystem {
     return this.roots.some((r) => real === r || real.startsWith(r.endsWith('/') ? r : r + '/'));
   }
 
+  private realCache = new Map<string, string | null>();
+  private statCache = new Map<string, Stat | null>();
+  private dirCache = new Map<string, string[] | null>();
+
+  beginPass(): void {
+    this.realCache.clear();
+    this.statCache.clear();
+    this.dirCache.clear();
+  }
+
+  /** Real path: the folder's (cached for the pass) joined with the name, resolved again only for symlinks. */
   private real(path: string): string | undefined {
-    const r = safeRealpath(path);
-    return r === undefined ? undefined : toPosix(r);
+    const hit = this.realCache.get(path);
+    if (hit !== undefined) return hit ?? undefined;
+    let r: string | undefined;
+    const slash = path.lastIndexOf('/');
+    if (slash > 0) {
+      const parent = this.real(path.slice(0, slash));
+      if (parent !== undefined) {
+        const candidate = parent + path.slice(slash);
+        try {
+          r = nodeFs.lstatSync(candidate).isSymbolicLink() ? toPosixOrUndefined(safeRealpath(candidate)) : candidate;
+        } catch {
+          r = undefined;
+        }
+      }
+    } else r = toPosixOrUndefined(safeRealpath(path));
+    this.realCache.set(path, r ?? null);
+    return r;
   }
 
   realpath(path: string): string | undefined {
@@ -82,26 +113,48 @@ export class DiskFileSystem implements FileSystem {
   }
 
   stat(path: string): Stat | undefined {
+    const hit = this.statCache.get(path);
+    if (hit !== undefined) return hit ?? undefined;
+    let out: Stat | undefined;
     const real = this.real(path);
-    if (real === undefined || !this.inside(real)) return undefined;
-    try {
-      const s = nodeFs.statSync(real);
-      if (s.isDirectory()) return { kind: 'dir', size: 0 };
-      if (s.isFile()) return { kind: 'file', size: s.size };
-    } catch {
-      /* vanished or unreadable */
+    if (real !== undefined && this.inside(real)) {
+      try {
+        const s = nodeFs.statSync(real);
+        if (s.isDirectory()) out = { kind: 'dir', size: 0 };
+        else if (s.isFile()) out = { kind: 'file', size: s.size };
+      } catch {
+        /* vanished or unreadable */
+      }
     }
-    return undefined;
+    this.statCache.set(path, out ?? null);
+    return out;
   }
 
   readDir(path: string): string[] | undefined {
+    const hit = this.dirCache.get(path);
+    if (hit !== undefined) return hit ?? undefined;
+    let out: string[] | undefined;
     const real = this.real(path);
-    if (real === undefined || !this.inside(real)) return undefined;
-    try {
-      return nodeFs.readdirSync(real).sort();
-    } catch {
-      return undefined;
+    if (real !== undefined && this.inside(real)) {
+      try {
+        const entries = nodeFs.readdirSync(real, { withFileTypes: true });
+        out = entries.map((e) => e.name).sort();
+        // The listing tells each entry's kind: spare the stat and real-path calls that would follow.
+        for (const e of entries) {
+          if (e.isSymbolicLink()) continue;
+          const child = (path === '/' ? '' : path) + '/' + e.name;
+          const childReal = (real === '/' ? '' : real) + '/' + e.name;
+          if (!this.realCache.has(child)) this.realCache.set(child, childReal);
+          if (this.statCache.has(child)) continue;
+          if (e.isDirectory()) this.statCache.set(child, { kind: 'dir', size: 0 });
+          else if (e.isFile()) this.statCache.set(child, lazyFileStat(childReal));
+        }
+      } catch {
+        out = undefined;
+      }
     }
+    this.dirCache.set(path, out ?? null);
+    return out;
   }
 
   read(path: string): ReadResult {
@@ -161,6 +214,10 @@ export class OverlayFileSystem implements FileSystem {
 
   realpath(path: string): string | undefined {
     return this.buffers.has(path) ? path : this.base.realpath ? this.base.realpath(path) : path;
+  }
+
+  beginPass(): void {
+    this.base.beginPass?.();
   }
 }
 
@@ -224,6 +281,28 @@ export class MemoryFileSystem implements FileSystem {
 
 export function toPosix(p: string): string {
   return p.split(nodePath.sep).join('/');
+}
+
+/** A file's Stat whose size is read only when asked for. */
+function lazyFileStat(real: string): Stat {
+  let size: number | undefined;
+  return {
+    kind: 'file',
+    get size(): number {
+      if (size === undefined) {
+        try {
+          size = nodeFs.statSync(real).size;
+        } catch {
+          size = 0;
+        }
+      }
+      return size;
+    },
+  };
+}
+
+function toPosixOrUndefined(p: string | undefined): string | undefined {
+  return p === undefined ? undefined : toPosix(p);
 }
 
 function safeRealpath(p: string): string | undefined {

@@ -26,7 +26,7 @@ export interface ImportAnalysis {
 
 /** Parsed Python files by content, shared across lints (the language server re-lints on every edit). */
 const parseCache = new Map<string, { text: string; info: PyFileInfo }>();
-const PARSE_CACHE_MAX = 5000;
+const PARSE_CACHE_MAX = 50000;
 
 /** Parses a context file (through the overlay), memoised by path and text. */
 export function parseFile(a: Analysis, path: string): PyFileInfo | undefined {
@@ -34,7 +34,12 @@ export function parseFile(a: Analysis, path: string): PyFileInfo | undefined {
   const text = a.text(path);
   if (text === undefined) return undefined;
   const hit = parseCache.get(path);
-  if (hit && hit.text === text) return hit.info;
+  if (hit && hit.text === text) {
+    // Least-recently-used order: a hit moves to the end.
+    parseCache.delete(path);
+    parseCache.set(path, hit);
+    return hit.info;
+  }
   const info = parsePython(text);
   if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
   parseCache.set(path, { text, info });
@@ -64,7 +69,7 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
     const view = viewOf(stage);
     const ia: ImportAnalysis = { target, stage, entry, view, thirdParty: declaredDependencies(a, target) };
     const ep = entry.ep;
-    const entries: { file: string; module?: string }[] = [];
+    const entries: { file: string; module?: string; main?: boolean }[] = [];
     const runsFile = ep.script && (ep.kind === 'python-script' || ep.kind === 'streamlit' || ep.kind === 'django-manage' || ep.kind === 'flask' || ep.kind === 'fastapi');
     if (ep.module && !runsFile) {
       const r = resolveModule(view, entry.sysPath, ep.module);

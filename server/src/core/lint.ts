@@ -30,6 +30,7 @@ export interface LintOptions {
 
 /** Runs every enabled rule over the project. Never throws for bad input: problems become notices. */
 export async function lint(project: Project, options: LintOptions = {}): Promise<LintResult> {
+  project.fs.beginPass?.();
   const { config, problems } = loadConfig(project.fs, project.root, options.overrides);
   let pythonProblem: string | undefined;
   try {
