@@ -123,5 +123,10 @@ export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: Sta
     if (stage.tree.stat(join(i.dir, 'src')) === 'dir') add(join(i.dir, 'src'));
     add(i.dir);
   }
+  // Something was pip-installed that the model cannot see: site-packages may hold any module.
+  if (stage.sitePackagesUncertain) add(SITE_PACKAGES);
   return out;
 }
+
+/** Stands for site-packages on sys.path when its content is unknown (the image view calls it uncertain). */
+export const SITE_PACKAGES = '/usr/local/lib/python3/site-packages';

@@ -1,6 +1,6 @@
 // The import closure of each Dockerfile's entrypoint through its image model, and where a missing module's source lives in the build context.
 import type { Analysis, DockerTarget } from './analysis';
-import { ContainerEntry, containerEntry } from './container';
+import { ContainerEntry, containerEntry, SITE_PACKAGES } from './container';
 import type { StageModel } from './docker/image';
 import type { BuildContext } from './docker/context';
 import { dirname, join, relativeInside } from './fs';
@@ -22,7 +22,11 @@ export interface ImportAnalysis {
   closure?: ClosureResult;
   /** Top-level names the project declares as dependencies (requirements, pyproject): never local. */
   thirdParty: Set<string>;
+  /** A loaded file changes sys.path at run time (`sys.path.insert`, `site.addsitedir`): where modules come from is not known. */
+  sysPathChangedBy?: string;
 }
+
+const SYS_PATH_CHANGE = /(^|\.)path\.(insert|append|extend)$|(^|\.)addsitedir$/;
 
 /** Parsed Python files by content, shared across lints (the language server re-lints on every edit). */
 const parseCache = new Map<string, { text: string; info: PyFileInfo }>();
@@ -51,7 +55,7 @@ export function viewOf(stage: StageModel): ImageView {
   return {
     stat: (p) => stage.tree.stat(p),
     readDir: (p) => stage.tree.readDir(p),
-    isUncertain: (p) => stage.tree.isUncertain(p),
+    isUncertain: (p) => stage.tree.isUncertain(p) || (!!stage.sitePackagesUncertain && (p === SITE_PACKAGES || p.startsWith(SITE_PACKAGES + '/'))),
   };
 }
 
@@ -111,6 +115,12 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
         },
         isThirdParty: (n) => ia.thirdParty.has(n),
       });
+      for (const [file, f] of ia.closure.files) {
+        if (f.info.calls.some((c) => SYS_PATH_CHANGE.test(c.callee) && (c.callee.includes('sys.path') || c.callee.endsWith('addsitedir')))) {
+          ia.sysPathChangedBy = file;
+          break;
+        }
+      }
     }
     out.push(ia);
   }
@@ -174,16 +184,46 @@ export function locateInContext(ctx: BuildContext, dotted: string, importerSourc
     }
   }
   if (!bases.includes('')) bases.push('');
+  const at = (root: string): SourceHit | undefined => {
+    const rel = (p: string) => (root ? root + '/' + p : p);
+    const path = parts.join('/');
+    if (ctx.stat(rel(path)) === 'dir' && hasPython(ctx, rel(path))) return { path: rel(path), kind: 'package', base: root };
+    if (ctx.stat(rel(path + '.py')) === 'file') return { path: rel(path + '.py'), kind: 'module', base: root };
+    return undefined;
+  };
   for (const base of bases) {
     for (const src of ['', 'src']) {
-      const root = [base, src].filter(Boolean).join('/');
-      const rel = (p: string) => (root ? root + '/' + p : p);
-      const path = parts.join('/');
-      if (ctx.stat(rel(path)) === 'dir' && hasPython(ctx, rel(path))) return { path: rel(path), kind: 'package', base: root };
-      if (ctx.stat(rel(path + '.py')) === 'file') return { path: rel(path + '.py'), kind: 'module', base: root };
+      const hit = at([base, src].filter(Boolean).join('/'));
+      if (hit) return hit;
     }
   }
+  // Last resort: a source root elsewhere in the context (libs/common/, packages/core/...), if there is exactly one.
+  const roots = sourceRootsFor(ctx, parts[0]);
+  if (roots.length === 1) return at(roots[0]);
   return undefined;
+}
+
+const WALK_SKIP = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', 'site-packages', '.tox', 'dist', 'build']);
+
+/** Context folders that hold a top-level module or package named `top` (bounded walk). */
+function sourceRootsFor(ctx: BuildContext, top: string): string[] {
+  const out: string[] = [];
+  const stack = [''];
+  let seen = 0;
+  while (stack.length && seen < 20000 && out.length < 2) {
+    const d = stack.pop()!;
+    const names = ctx.readDir(d) ?? [];
+    seen += names.length;
+    for (const n of names) {
+      const p = d ? d + '/' + n : n;
+      if (n === top + '.py' || (n === top && ctx.stat(p) === 'dir' && hasPython(ctx, p))) {
+        if (!out.includes(d)) out.push(d);
+        continue;
+      }
+      if (!WALK_SKIP.has(n) && !n.startsWith('.') && ctx.stat(p) === 'dir') stack.push(p);
+    }
+  }
+  return out;
 }
 
 function hasPython(ctx: BuildContext, dir: string): boolean {

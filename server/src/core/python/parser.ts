@@ -108,6 +108,8 @@ export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'WSGIServer',
   // environment and configuration
   'getenv', 'get', 'environ', 'setdefault', 'config',
+  // import path changes at run time (sys.path.insert, site.addsitedir)
+  'insert', 'append', 'extend', 'addsitedir',
 ]);
 
 let parser: TSParser | undefined;

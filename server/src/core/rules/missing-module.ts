@@ -25,6 +25,8 @@ export const rule: Rule = {
   check(a: Analysis): Draft[] {
     const out: Draft[] = [];
     for (const ia of importAnalyses(a)) {
+      // Code that edits sys.path at run time can make any module importable: stay quiet.
+      if (ia.sysPathChangedBy) continue;
       const groups = groupMissing(ia);
       const drafts = groups.map((g) => draft(a, ia, g));
       // "Copy all missing modules": every group's COPY lines at once.

@@ -1,0 +1,73 @@
+// missing-module: table-driven cases over in-memory repos, exact findings and fix results.
+import { strict as assert } from 'assert';
+import { applyAllFixes, brief, lintRepo, memRepo } from '../helpers/repo';
+
+const DF = (copies: string, cmd = '["gunicorn", "-b", "0.0.0.0:8080", "app:app"]') => `FROM python:3.11-slim\nWORKDIR /app\n${copies}\nCMD ${cmd}\n`;
+const APP = (body: string) => `from flask import Flask\n${body}\napp = Flask(__name__)\n`;
+
+async function mm(files: Record<string, string>) {
+  const fs = memRepo(files);
+  const r = await lintRepo(fs);
+  return { fs, findings: r.findings.filter((f) => f.ruleId === 'missing-module') };
+}
+
+describe('rule missing-module', () => {
+  const quiet: [string, Record<string, string>][] = [
+    ['stdlib and declared third-party imports', { 'svc/app.py': APP('import os, json\nimport requests\nimport yaml'), 'svc/requirements.txt': 'requests\nPyYAML\n', Dockerfile: DF('COPY svc/ ./') }],
+    ['an import the code guards with try/except ImportError', { 'svc/app.py': APP('try:\n    import extras\nexcept ImportError:\n    extras = None'), 'svc/extras.py': '', Dockerfile: DF('COPY svc/app.py ./') }],
+    ['an import under if TYPE_CHECKING', { 'svc/app.py': APP('from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from models import M'), 'svc/models.py': '', Dockerfile: DF('COPY svc/app.py ./') }],
+    ['an import under if __name__ == "__main__" in a module gunicorn imports', { 'svc/app.py': APP('if __name__ == "__main__":\n    import devserver'), 'svc/devserver.py': '', Dockerfile: DF('COPY svc/app.py ./') }],
+    ['a module whose source is not in the build context (unknown: maybe installed)', { 'svc/app.py': APP('import company_internal_sdk'), Dockerfile: DF('COPY svc/app.py ./') }],
+    ['code that changes sys.path at run time', { 'svc/app.py': APP('import sys\nsys.path.append("/opt/plugins")\nimport plugin_a'), 'plugins/plugin_a.py': '', Dockerfile: DF('COPY svc/app.py ./') }],
+    ['two different source roots could provide it', { 'svc/app.py': APP('import common'), 'libs/a/common.py': '', 'libs/b/common.py': '', Dockerfile: DF('COPY svc/app.py ./') }],
+    ['RUN git clone may bring it', { 'svc/app.py': APP('import vendored'), 'svc/vendored.py': '', Dockerfile: DF('COPY svc/app.py ./\nRUN git clone https://example.invalid/v.git /app') }],
+    ['pip install of a wheel the model cannot see', { 'svc/app.py': APP('import mylib'), 'mylib/__init__.py': '', Dockerfile: DF('COPY svc/app.py ./\nCOPY --from=ghcr.io/o/wheels:1 /w /w\nRUN pip install /w/mylib-1.0-py3-none-any.whl') }],
+    ['a CMD the parser cannot be sure of (variable target)', { 'svc/app.py': APP('import helpers'), 'svc/helpers.py': '', Dockerfile: DF('COPY svc/app.py ./', 'gunicorn -b :8080 $APP_MODULE') }],
+  ];
+  for (const [name, files] of quiet) {
+    it(`quiet: ${name}`, async () => assert.deepEqual(brief((await mm(files)).findings), []));
+  }
+
+  it('finds a module in a sibling source root (libs/common) and copies it next to the app', async () => {
+    const { fs, findings } = await mm({ 'svc/app.py': APP('from common.db import session'), 'libs/common/__init__.py': '', 'libs/common/db.py': '', Dockerfile: DF('COPY svc/app.py ./') });
+    assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module package 'common' (common.db) is imported by /app/app.py but is not in the image: libs/common/ is never copied"]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/Dockerfile'), { text: DF('COPY svc/app.py ./\nCOPY libs/common/ /app/common/') });
+    assert.deepEqual(brief((await mm({})).findings), []);
+  });
+
+  it('reports a relative import of a file that was not copied, with the chain through two files', async () => {
+    const { findings } = await mm({
+      'pkg/__init__.py': '',
+      'pkg/app.py': APP('from .views import index'),
+      'pkg/views.py': 'from .templates import render\n\n\ndef index():\n    return render()\n',
+      'pkg/templates.py': '',
+      Dockerfile: DF('COPY pkg/__init__.py pkg/app.py pkg/views.py pkg/', '["gunicorn", "pkg.app:app"]'),
+    });
+    assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module 'pkg.templates' is imported by /app/pkg/views.py but is not in the image: pkg/templates.py is never copied"]);
+    assert.deepEqual(findings[0].related.map((r) => `${r.file.slice(6)}:${r.range.start.line + 1} ${r.message}`), [
+      'Dockerfile:4 the container runs gunicorn pkg.app:app',
+      'pkg/app.py:2 pkg/app.py (/app/pkg/app.py in the image) imports .views',
+      'pkg/views.py:1 pkg/views.py (/app/pkg/views.py in the image) imports .templates',
+    ]);
+    assert.deepEqual(findings[0].mirrors?.map((m) => `${m.file.slice(6)}:${m.range.start.line + 1}:${m.range.start.character + 1}`), ['pkg/views.py:1:6']);
+  });
+
+  it('reports one finding per missing package, whatever the number of imports into it', async () => {
+    const { findings } = await mm({
+      'svc/app.py': APP('from shared.a import x\nfrom shared.b import y\nimport shared.c'),
+      'svc/other.py': 'from shared.a import z\n',
+      'shared/__init__.py': '', 'shared/a.py': '', 'shared/b.py': '', 'shared/c.py': '',
+      Dockerfile: DF('COPY svc/ ./'),
+    });
+    assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module package 'shared' (shared.a, shared.b, shared.c) is imported by /app/app.py but is not in the image: shared/ is never copied"]);
+    assert.equal(findings[0].mirrors?.length, 3);
+  });
+
+  it('inserts after the COPY of the importing file, also at the end of a file without a final newline', async () => {
+    const { fs, findings } = await mm({ 'app.py': APP('import helpers'), 'helpers.py': '', Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCMD ["python", "app.py"]\nCOPY app.py .' });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:1 missing-module 'helpers' is imported by /app/app.py but is not in the image: helpers.py is never copied"]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/Dockerfile'), { text: 'FROM python:3.11-slim\nWORKDIR /app\nCMD ["python", "app.py"]\nCOPY app.py .\nCOPY helpers.py /app/' });
+  });
+});
