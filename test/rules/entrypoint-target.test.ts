@@ -1,0 +1,57 @@
+// entrypoint-target: server targets across gunicorn, uvicorn, hypercorn, celery, flask and python -m; exact findings and fixes.
+import { strict as assert } from 'assert';
+import { applyAllFixes, brief, lintRepo, memRepo } from '../helpers/repo';
+
+const DF = (cmd: string, copies = 'COPY app/ ./') => `FROM python:3.11-slim\nWORKDIR /srv\n${copies}\nCMD ${cmd}\n`;
+const FLASK = 'from flask import Flask\n\napp = Flask(__name__)\n';
+
+async function et(files: Record<string, string>) {
+  const fs = memRepo(files);
+  const r = await lintRepo(fs);
+  return { fs, findings: r.findings.filter((f) => f.ruleId === 'entrypoint-target') };
+}
+
+describe('rule entrypoint-target', () => {
+  const quiet: [string, Record<string, string>][] = [
+    ['gunicorn module:app', { 'app/web.py': FLASK, Dockerfile: DF('["gunicorn", "web:app"]') }],
+    ['gunicorn factory module:create_app()', { 'app/web.py': 'def create_app():\n    pass\n', Dockerfile: DF('["gunicorn", "web:create_app()"]') }],
+    ['gunicorn without callable finds application', { 'app/wsgi.py': 'application = object()\n', Dockerfile: DF('gunicorn -b 0.0.0.0:8000 wsgi') }],
+    ['a module with a star import may define anything', { 'app/web.py': 'from flask_app import *\n', 'app/flask_app.py': FLASK, Dockerfile: DF('["gunicorn", "web:app"]') }],
+    ['a module-level __getattr__', { 'app/web.py': 'def __getattr__(name):\n    return 1\n', Dockerfile: DF('["gunicorn", "web:app"]') }],
+    ['uvicorn --app-dir', { 'app/src/main.py': 'app = 1\n', Dockerfile: DF('["uvicorn", "--app-dir", "src", "main:app"]') }],
+    ['hypercorn', { 'app/asgi.py': 'app = 1\n', Dockerfile: DF('["hypercorn", "-b", "0.0.0.0:8000", "asgi:app"]') }],
+    ['celery -A package', { 'app/proj/__init__.py': '', 'app/proj/celery.py': 'app = 1\n', Dockerfile: DF('["celery", "-A", "proj", "worker"]') }],
+    ['python -m package with __main__', { 'app/tool/__init__.py': '', 'app/tool/__main__.py': 'print(1)\n', Dockerfile: DF('["python", "-m", "tool"]') }],
+    ['flask run with FLASK_APP', { 'app/web.py': FLASK, Dockerfile: 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./\nENV FLASK_APP=web.py\nCMD ["flask", "run", "--host=0.0.0.0"]\n' }],
+    ['a target the model cannot see (unknown base image)', { 'app/x.py': '', Dockerfile: 'FROM corp/base\nWORKDIR /srv\nCMD ["gunicorn", "web:app"]\n' }],
+    ['gunicorn wsgi_app from gunicorn.conf.py in the working folder', { 'app/web.py': FLASK, 'app/gunicorn.conf.py': 'bind = "0.0.0.0:8080"\nwsgi_app = "web:app"\n', Dockerfile: DF('["gunicorn"]') }],
+  ];
+  for (const [name, files] of quiet) {
+    it(`quiet: ${name}`, async () => assert.deepEqual(brief((await et(files)).findings), []));
+  }
+
+  it('a factory that is not defined', async () => {
+    const { findings } = await et({ 'app/web.py': 'def make_app():\n    pass\n', Dockerfile: DF('["gunicorn", "web:create_app()"]') });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:18 entrypoint-target gunicorn web:create_app(): 'create_app' is not defined in /srv/web.py"]);
+  });
+
+  it('a namespace package as target: points at the module that defines the callable', async () => {
+    const { fs, findings } = await et({ 'app/svc/server.py': FLASK, 'app/svc/util.py': '', Dockerfile: DF('["gunicorn", "svc:app"]') });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:18 entrypoint-target gunicorn svc:app: 'app' is not defined in the folder /srv/svc (a namespace package with no code); 'app' is defined in /srv/svc/server.py ('svc.server:app')"]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/Dockerfile'), { text: DF('["gunicorn", "svc.server:app"]') });
+  });
+
+  it('python -m of a module that is not in the image', async () => {
+    const { findings } = await et({ 'app/jobs/run.py': '', Dockerfile: DF('["python", "-m", "run"]') });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:22 entrypoint-target python -m run: module 'run' is not in the image (Python looks in /srv); the file is importable as 'jobs.run'"]);
+    assert.deepEqual(findings[0].fixes[0].edits.map((e) => e.newText), ['"jobs.run"']);
+  });
+
+  it('shell-form CMD: rewrites the word inside the command line', async () => {
+    const { fs, findings } = await et({ 'app/web.py': FLASK, Dockerfile: DF('exec gunicorn --bind :$PORT web:application') });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:33 entrypoint-target gunicorn web:application: 'application' is not defined in /srv/web.py; it defines 'app'"]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/Dockerfile'), { text: DF('exec gunicorn --bind :$PORT web:app') });
+  });
+});
