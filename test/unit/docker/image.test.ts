@@ -132,6 +132,21 @@ describe('image model: COPY semantics', () => {
       want: ['/app/app.py <- src/app.py', '/app/gen/__init__.py (made)', '/app/gen/app2.py <- src/app.py', '/app/lib/__init__.py <- src/pkg/__init__.py', '/app/lib/extra.py (made)', '/app/lib/mod.py <- src/pkg/mod.py'],
     },
     {
+      name: 'CRLF line endings and line continuations',
+      df: 'FROM python:3.11\r\nCOPY src/app.py \\\r\n     requirements.txt \\\r\n     /app/\r\n',
+      want: ['/app/app.py <- src/app.py', '/app/requirements.txt <- requirements.txt'],
+    },
+    {
+      name: 'the escape directive (backtick) and FROM --platform',
+      df: '# escape=`\nFROM --platform=$BUILDPLATFORM python:3.11 AS b\nCOPY src/app.py `\n     /app/\n',
+      want: ['/app/app.py <- src/app.py'],
+    },
+    {
+      name: 'RUN with a heredoc script',
+      df: 'FROM python:3.11\nWORKDIR /app\nRUN <<EOF\nmkdir -p pkg\ntouch pkg/__init__.py\nEOF\n',
+      want: ['/app/pkg/__init__.py (made)'],
+    },
+    {
       name: 'COPY heredoc creates a file',
       df: 'FROM python:3.11\nCOPY <<EOF /app/settings.py\nDEBUG = False\nEOF\n',
       want: ['/app/settings.py (made)'],

@@ -365,7 +365,8 @@ function evalCopy(
     if (src.index === st.index) return op;
     for (const s of op.sources) {
       if (s.status !== 'stage') continue;
-      const p = absDest(s.path, src.workdir === '/' ? '/' : '/');
+      // --from sources are paths in that stage's filesystem, relative to its root.
+      const p = absDest(s.path, '/');
       if (s.isGlob) {
         st.tree.add({ kind: 'uncertain', dest: op.destIsDir ? dest : dirname(dest), reason: `COPY --from=${from.raw} with a pattern`, origin });
         continue;
