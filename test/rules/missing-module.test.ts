@@ -71,3 +71,14 @@ describe('rule missing-module', () => {
     assert.deepEqual(fs.read('/repo/Dockerfile'), { text: 'FROM python:3.11-slim\nWORKDIR /app\nCMD ["python", "app.py"]\nCOPY app.py .\nCOPY helpers.py /app/' });
   });
 });
+
+describe('rule missing-module: copied, but not where Python looks', () => {
+  it('python src/main.py importing src.utils: adds the parent folder to PYTHONPATH', async () => {
+    const { fs, findings } = await mm({ 'src/__init__.py': '', 'src/main.py': 'from src.utils import helper\n', 'src/utils.py': 'def helper():\n    pass\n', Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY src/ ./src/\nCMD ["python", "src/main.py"]\n' });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:1 missing-module 'src.utils' is imported by /app/src/main.py, but 'src' is at /app/src and Python does not look in /app (sys.path: /app/src)"]);
+    assert.deepEqual(findings[0].fixes.map((f) => f.title), ['Add /app to PYTHONPATH']);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/Dockerfile'), { text: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY src/ ./src/\nENV PYTHONPATH=/app\nCMD ["python", "src/main.py"]\n' });
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+  });
+});

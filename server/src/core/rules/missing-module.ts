@@ -44,7 +44,9 @@ interface Group {
   key: string;
   /** The dotted unit to bring in: a top-level module/package, a submodule, or (not-a-package) the package. */
   unit: string;
-  kind: 'not-found' | 'not-a-package';
+  kind: 'not-found' | 'not-a-package' | 'not-on-path';
+  /** not-on-path: the folder that, on sys.path, makes the unit importable (it is already in the image below it). */
+  pathRoot?: string;
   hit: SourceHit;
   imports: UnresolvedImport[];
   /** Instruction the fix changes (the COPY that brought the importing file). */
@@ -72,22 +74,56 @@ function groupMissing(ia: ImportAnalysis): Group[] {
     let unit = u.failedAt;
     let kind: Group['kind'] = 'not-found';
     let shadow: string | undefined;
+    let pathRoot: string | undefined;
     if (u.reason === 'not-a-package') {
       kind = 'not-a-package';
       unit = u.failedAt.split('.').slice(0, -1).join('.');
       const r = resolveModule(ia.view, ia.entry.sysPath, unit);
       shadow = r.status === 'found' ? r.file : undefined;
+    } else {
+      // Copied, but where Python does not look (python src/main.py importing src.x)?
+      pathRoot = copiedRoot(ia, hit, unit);
+      if (pathRoot) kind = 'not-on-path';
     }
     const key = `${kind}:${unit}`;
     let g = groups.get(key);
     if (!g) {
-      g = { key, unit, kind, hit, imports: [], anchor, edits: [], fixTitle: '', shadow };
+      g = { key, unit, kind, hit, imports: [], anchor, edits: [], fixTitle: '', shadow, pathRoot };
       groups.set(key, g);
     }
     g.imports.push(u);
   }
   for (const g of groups.values()) planFix(ia, g);
   return [...groups.values()];
+}
+
+/**
+ * When the unit's source is already in the image at `<root>/<unit as path>` but `<root>` is not
+ * on sys.path, returns `<root>`.
+ */
+function copiedRoot(ia: ImportAnalysis, hit: SourceHit, unit: string): string | undefined {
+  const ctx = ia.target.model.context;
+  const src = ctx.abs(hit.path);
+  const unitPath = unit.split('.').join('/');
+  for (const [image, source] of sourceIndex(ia)) {
+    let loc: string | undefined;
+    if (hit.kind === 'module' && source === src) loc = image.slice(0, -3);
+    else if (hit.kind === 'package' && source.startsWith(src + '/')) loc = image.slice(0, image.length - (source.length - src.length));
+    if (!loc || !loc.endsWith('/' + unitPath)) continue;
+    const root = loc.slice(0, loc.length - unitPath.length - 1) || '/';
+    if (!ia.entry.sysPath.includes(root)) return root;
+  }
+  return undefined;
+}
+
+/** Image files and the context files they came from, for the final stage (bounded). */
+function sourceIndex(ia: ImportAnalysis): [string, string][] {
+  const out: [string, string][] = [];
+  for (const f of ia.stage.tree.walk('/', 50000)) {
+    const s = ia.stage.tree.lookup(f)?.source;
+    if (s) out.push([f, s]);
+  }
+  return out;
 }
 
 /** Where the unit belongs in the image: under the sys.path root that holds the importing file. */
@@ -104,6 +140,15 @@ function destinationRoot(ia: ImportAnalysis, g: Group): string {
 function planFix(ia: ImportAnalysis, g: Group): void {
   const df = ia.target.dockerfile;
   const lines = ia.target.parsed.lines;
+  if (g.kind === 'not-on-path') {
+    const existing = ia.stage.env.get('PYTHONPATH')?.value;
+    const value = existing ? `${existing}:${g.pathRoot}` : g.pathRoot!;
+    const entry = ia.entry.instr;
+    g.anchor = entry;
+    g.edits = [{ file: df, range: { start: { line: entry.line, character: 0 }, end: { line: entry.line, character: 0 } }, newText: `ENV PYTHONPATH=${value}\n` }];
+    g.fixTitle = `Add ${g.pathRoot} to PYTHONPATH`;
+    return;
+  }
   const root = destinationRoot(ia, g);
   const parts = g.unit.split('.');
   if (g.kind === 'not-a-package') {
@@ -143,7 +188,10 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
   const names = [...new Set(g.imports.map((u) => (u.nameIndex !== undefined ? u.dotted : u.import.level ? u.failedAt : u.dotted)))];
   const shown = names.length === 1 && names[0] === g.unit ? '' : ` (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
   let message: string;
-  if (g.kind === 'not-a-package') {
+  if (g.kind === 'not-on-path') {
+    const where = join(g.pathRoot!, ...g.unit.split('.'));
+    message = `'${names[0]}' is imported by ${by}, but '${g.unit}' is at ${where}${g.hit.kind === 'module' ? '.py' : ''} and Python does not look in ${g.pathRoot} (sys.path: ${ia.entry.sysPath.join(', ')})`;
+  } else if (g.kind === 'not-a-package') {
     const folder = packageFolder(g);
     message = `'${names[0]}' is imported by ${by} but cannot load: in the image '${g.unit}' is the module ${g.shadow ?? '?'}, not the package ${folder}/`;
   } else {
