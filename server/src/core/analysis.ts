@@ -73,6 +73,10 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, message: p.message });
     if (!parsed.instructions.some((i) => i.keyword === 'FROM')) continue;
     const context = resolveContext(fs, root, df, parsed, known);
+    if (relativeInside(root, context.root) === undefined) {
+      notices.push({ file: df, message: `skipped: its build context ${context.root} is outside the workspace` });
+      continue;
+    }
     const ctx = BuildContext.load(fs, context.root, df);
     const model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target });
     a.targets.push({ dockerfile: df, parsed, context, model });

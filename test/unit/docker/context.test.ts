@@ -60,3 +60,11 @@ describe('build contexts', () => {
     assert.deepEqual(a.files.dockerfiles.map((f) => a.rel(f)), ['Containerfile', 'Dockerfile', 'Dockerfile.prod', 'api.Dockerfile', 'x/app.dockerfile']);
   });
 });
+
+describe('build contexts outside the workspace', () => {
+  it('skips the Dockerfile with a notice instead of reporting every source as missing', () => {
+    const a = analyse(memRepo({ 'svc/Dockerfile': 'FROM python:3.11\nCOPY shared/ /app/\n', 'svc/compose.yaml': 'services:\n  s:\n    build:\n      context: ../..\n      dockerfile: repo/svc/Dockerfile\n' }), ROOT, defaultConfig());
+    assert.deepEqual(a.targets, []);
+    assert.deepEqual(a.notices.map((n) => `${a.rel(n.file!)}: ${n.message}`), ['svc/Dockerfile: skipped: its build context / is outside the workspace']);
+  });
+});
