@@ -1,0 +1,293 @@
+// Deployments: which manifest container (k8s, Cloud Run, compose) or `gcloud run deploy` runs the image of which Dockerfile, and what it runs there.
+import type { Analysis, DockerTarget } from './analysis';
+import { findBuilds } from './builds';
+import { ContainerEntry, containerEntry, stageEnv } from './container';
+import type { Instruction } from './docker/parse';
+import type { StageModel } from './docker/image';
+import { isKnownBase } from './docker/image';
+import {
+  applyOverrides, combineCommand, CommandInstruction, Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig, ShellEnv,
+} from './entrypoint';
+import { dirname, isFile, join, normalize, readText } from './fs';
+import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys, parseManifests } from './manifests';
+import type { ContainerSpec, GcloudRunDeploy, Platform, Workload } from './manifests';
+import type { KnownBuild } from './project';
+import type { ArgRef } from './entrypoint';
+import type { Range, TextEdit } from './types';
+
+/** How a deployment was tied to its Dockerfile, strongest first. */
+export type LinkHow = 'compose-build' | 'image' | 'gcloud-source' | 'single-dockerfile';
+
+export interface Deployment {
+  platform: Platform;
+  /** The manifest, workflow or script that deploys it. */
+  file: string;
+  /** Where it is declared: the container (or compose service) mapping, or the `gcloud run deploy` line. */
+  range: Range;
+  workload?: Workload;
+  container?: ContainerSpec;
+  /** A `gcloud run deploy` without a service YAML. */
+  gcloud?: GcloudRunDeploy;
+  target: DockerTarget;
+  how: LinkHow;
+  /** For messages: `compose.yaml builds it`, `its image 'worker' is built from it by deploy.sh`. */
+  evidence: string;
+  /** Variables the manifest and the platform set (k8s/compose `env`, Cloud Run's PORT); undefined values are set but unknown. */
+  env: ShellEnv;
+  /** The manifest replaces the image's command (k8s command/args, compose entrypoint/command, gcloud --command/--args). */
+  overridesCommand: boolean;
+  /** The port the platform sends requests (and its default probe) to: Cloud Run's PORT. */
+  platformPort?: { port: number; why: string; range?: Range };
+}
+
+/** The repository name of an image reference without registry, path, tag or digest: `us-docker.pkg.dev/p/r/worker:1` -> `worker`. */
+export function imageName(ref: string): string | undefined {
+  const noDigest = ref.trim().replace(/@.*$/, '');
+  const last = noDigest.slice(noDigest.lastIndexOf('/') + 1);
+  const name = last.replace(/:.*$/, '');
+  return /^[a-z0-9][a-z0-9._-]*$/i.test(name) ? name.toLowerCase() : undefined;
+}
+
+/** Images that are someone else's software (databases, proxies): never linked to the repository's only Dockerfile. */
+const THIRD_PARTY = /^(redis|postgres|postgis|mysql|mariadb|mongo|memcached|rabbitmq|nginx|envoy|traefik|haproxy|busybox|alpine|python|node|elasticsearch|kibana|grafana|prometheus|minio|localstack|cloud-sql-proxy|cloudsql-proxy|otel|opentelemetry-collector|jaeger|zookeeper|kafka|vault|consul)([-_].*)?$/;
+
+/** Every deployment of a Dockerfile the analysis models (memoised per lint). */
+export function deployments(a: Analysis): Deployment[] {
+  const memo = a.memo.get('deployments') as Deployment[] | undefined;
+  if (memo) return memo;
+  const out = computeDeployments(a);
+  a.memo.set('deployments', out);
+  return out;
+}
+
+/** Deployments of one Dockerfile. */
+export function deploymentsOf(a: Analysis, target: DockerTarget): Deployment[] {
+  return deployments(a).filter((d) => d.target === target);
+}
+
+/** Builds the repository describes (`docker build -t`, compose, cloudbuild), memoised per lint. */
+export function knownBuilds(a: Analysis): KnownBuild[] {
+  const memo = a.memo.get('knownBuilds') as KnownBuild[] | undefined;
+  if (memo) return memo;
+  const out = findBuilds(a.fs, a.root, a.files, (p) => a.text(p));
+  a.memo.set('knownBuilds', out);
+  return out;
+}
+
+function computeDeployments(a: Analysis): Deployment[] {
+  const out: Deployment[] = [];
+  const byDockerfile = new Map(a.targets.map((t) => [t.dockerfile, t]));
+  const builds = knownBuilds(a);
+  const only = a.targets.length === 1 && a.files.dockerfiles.length === 1 ? a.targets[0] : undefined;
+
+  /** The Dockerfile an image reference is built from: unambiguous name match with a known build, else the only Dockerfile. */
+  const byImage = (image: string | undefined, single: boolean): { target: DockerTarget; how: LinkHow; evidence: string } | undefined => {
+    const name = image ? imageName(image) : undefined;
+    if (!name) return undefined;
+    const matches = builds.filter((b) => b.tag !== undefined && imageName(b.tag) === name && byDockerfile.has(b.dockerfile));
+    const dockerfiles = [...new Set(matches.map((b) => b.dockerfile))];
+    if (dockerfiles.length === 1) {
+      return { target: byDockerfile.get(dockerfiles[0])!, how: 'image', evidence: `its image '${name}' is built from it in ${a.rel(matches[0].evidence)}` };
+    }
+    if (dockerfiles.length > 1 || !single || !only || THIRD_PARTY.test(name) || isKnownBase(image!)) return undefined;
+    return { target: only, how: 'single-dockerfile', evidence: `${a.rel(only.dockerfile)} is the repository's only Dockerfile` };
+  };
+
+  for (const f of a.files.yamlFiles) {
+    const text = a.text(f);
+    if (text === undefined || !/\b(kind|services)\s*:/.test(text)) continue;
+    for (const w of parseManifests(f, text).workloads) {
+      const app = w.containers.filter((c) => !c.initContainer);
+      for (const c of app) {
+        let link: { target: DockerTarget; how: LinkHow; evidence: string } | undefined;
+        if (w.platform === 'compose') {
+          if (w.build) {
+            const context = normalize(join(dirname(f), w.build.context.value));
+            const df = w.build.dockerfile?.value;
+            const dockerfile = normalize(df ? (df.startsWith('/') ? df : join(context, df)) : join(context, 'Dockerfile'));
+            const t = byDockerfile.get(dockerfile);
+            if (t) link = { target: t, how: 'compose-build', evidence: `${a.rel(f)} builds it` };
+          } else {
+            link = byImage(c.image?.value, false);
+          }
+        } else {
+          link = byImage(c.image?.value, app.length === 1);
+        }
+        if (!link) continue;
+        const d: Deployment = {
+          platform: w.platform, file: f, range: c.range, workload: w, container: c, ...link,
+          env: manifestEnv(c), overridesCommand: !!(c.command || c.args),
+        };
+        if (w.platform === 'cloudrun') {
+          const p = cloudRunPort(c);
+          d.platformPort = p.located
+            ? { port: p.port, why: `containerPort ${p.port}`, range: p.located.range }
+            : { port: p.port, why: `Cloud Run's default PORT ${CLOUD_RUN_DEFAULT_PORT}` };
+          d.env.PORT = String(p.port);
+        }
+        out.push(d);
+      }
+    }
+  }
+
+  for (const f of [...a.files.yamlFiles, ...a.files.scripts]) {
+    const text = a.text(f);
+    if (text === undefined || !/\brun\b[\s\S]*\bdeploy\b|deploy-cloudrun/.test(text)) continue;
+    const lines = text.split('\n');
+    for (const g of findGcloudRunDeploys(text)) {
+      let link: { target: DockerTarget; how: LinkHow; evidence: string } | undefined;
+      if (g.image) link = byImage(g.image, true);
+      else if (g.source !== undefined && !g.source.includes('$')) {
+        for (const base of [a.root, dirname(f)]) {
+          const df = normalize(join(base, g.source, 'Dockerfile'));
+          if (isFile(a.fs, df) && byDockerfile.has(df)) {
+            link = { target: byDockerfile.get(df)!, how: 'gcloud-source', evidence: `${a.rel(f)} deploys --source ${g.source}` };
+            break;
+          }
+        }
+      }
+      if (!link) continue;
+      const port = g.port ?? CLOUD_RUN_DEFAULT_PORT;
+      const env: ShellEnv = { ...gcloudEnv(g), PORT: String(port) };
+      const line = lines[g.line] ?? '';
+      out.push({
+        platform: 'cloudrun', file: f, range: { start: { line: g.line, character: line.length - line.trimStart().length }, end: { line: g.line, character: line.trimEnd().length } },
+        gcloud: g, ...link, env, overridesCommand: g.flags.command !== undefined || g.flags.args !== undefined,
+        platformPort: { port, why: g.port !== undefined ? `--port ${port}` : `Cloud Run's default PORT ${CLOUD_RUN_DEFAULT_PORT}` },
+      });
+    }
+  }
+  return out;
+}
+
+/** A container's env: literal values; valueFrom, interpolated or shell-supplied values are set but unknown. */
+function manifestEnv(c: ContainerSpec): ShellEnv {
+  const env: ShellEnv = {};
+  for (const e of c.env) env[e.name] = e.value && !e.valueFrom && !e.value.value.includes('$') ? e.value.value : undefined;
+  return env;
+}
+
+/** `--set-env-vars A=1,B=2` / `--update-env-vars`; `--env-vars-file` makes every variable uncertain, so nothing is assumed. */
+function gcloudEnv(g: GcloudRunDeploy): ShellEnv {
+  const env: ShellEnv = {};
+  for (const k of ['set-env-vars', 'update-env-vars']) {
+    const v = g.flags[k];
+    if (!v) continue;
+    const body = v.startsWith('^') ? v.replace(/^\^(.)\^/, '') : v;
+    const sep = v.startsWith('^') ? v[1] : ',';
+    for (const pair of body.split(sep)) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+  }
+  return env;
+}
+
+/** What a deployment runs: the image's entrypoint with the deployment's environment, or the manifest's command over it. */
+export interface DeployedEntry {
+  ep: Entrypoint;
+  /** Set when the image's own CMD/ENTRYPOINT runs (ranges in `ep` then point into the Dockerfile). */
+  entry?: ContainerEntry;
+}
+
+/** The entrypoint a deployment runs, or undefined when there is none we can read. */
+export function deployedEntry(a: Analysis, d: Deployment): DeployedEntry | undefined {
+  const stage = d.target.model.final;
+  if (!stage) return undefined;
+  if (!d.overridesCommand) {
+    const entry = containerEntry(a.fs, stage, { env: d.env });
+    return entry && !entry.ep.uncertain ? { ep: entry.ep, entry } : undefined;
+  }
+  const c = d.container;
+  if (!c) return undefined;
+  const env = { ...stageEnv(stage), ...d.env };
+  const o = applyOverrides(
+    { entrypoint: commandOf(stage.entrypoint), cmd: commandOf(stage.cmd) },
+    { entrypoint: c.command ? (c.command.shell ? c.command.value[0] : c.command.value) : undefined, cmd: c.args ? (c.args.shell ? c.args.value[0] : c.args.value) : undefined, kind: d.platform === 'compose' ? 'compose' : 'k8s', env },
+  );
+  const combined = combineCommand(o.entrypoint, o.cmd);
+  if (!combined.argv.length) return undefined;
+  let ep = parseEntrypoint(combined.argv, env);
+  if (ep.kind === 'gunicorn') ep = withGunicornConfig(a, stage, ep, c.workingDir?.value ?? stage.workdir, env);
+  return ep.uncertain ? undefined : { ep };
+}
+
+function commandOf(ins: Instruction | undefined): CommandInstruction | undefined {
+  if (!ins) return undefined;
+  if (ins.json) return { form: 'exec', args: ins.args.map((w) => w.text) };
+  return ins.args.length ? { form: 'shell', args: [ins.commandText] } : undefined;
+}
+
+function withGunicornConfig(a: Analysis, stage: StageModel, ep: Entrypoint, cwd: string, env: ShellEnv): Entrypoint {
+  const cfg = ep.configFile ?? (ep.configModule ? undefined : ep.defaultConfig);
+  if (!cfg) return { ...ep, uncertain: 'gunicorn reads its config from a module' };
+  const hit = stage.tree.lookup(normalize(cfg.startsWith('/') ? cfg : join(cwd, cfg)));
+  const text = hit?.content ?? (hit?.source ? readText(a.fs, hit.source) : undefined);
+  return text === undefined ? ep : mergeGunicornConfig(ep, parseGunicornConfig(text, env));
+}
+
+/** For messages: `k8s/worker.yaml: Deployment worker, container api`, `compose.yaml: service worker`, `deploy.sh line 12: gcloud run deploy worker`. */
+export function describeDeployment(a: Analysis, d: Deployment): string {
+  if (d.gcloud) return `${a.rel(d.file)} line ${d.gcloud.line + 1}: gcloud run deploy ${d.gcloud.service}`;
+  const w = d.workload!;
+  if (w.platform === 'compose') return `${a.rel(d.file)}: service ${w.name}`;
+  const kind = w.platform === 'cloudrun' ? 'Cloud Run service' : w.kind;
+  return `${a.rel(d.file)}: ${kind}${w.name ? ' ' + w.name : ''}${d.container?.name ? `, container ${d.container.name.value}` : ''}`;
+}
+
+// ---- Edits to the command a Dockerfile runs (fixes of the probe, timeout and port rules) ----
+
+/** Text at a range of `lines` (single-line ranges only). */
+function textAt(lines: string[], r: Range): string | undefined {
+  if (r.start.line !== r.end.line) return undefined;
+  return lines[r.start.line]?.slice(r.start.character, r.end.character);
+}
+
+/**
+ * An edit replacing an argument's value, in the form the instruction uses: a shell word, a JSON
+ * string (`"30"`), or the value part of a JSON element (`"--timeout=30"`). Undefined when the source
+ * text does not match what was parsed (the argument came through a variable or a script).
+ */
+export function replaceArgEdit(file: string, lines: string[], ref: ArgRef, value: string): TextEdit | undefined {
+  if (!ref.range) return undefined;
+  const raw = textAt(lines, ref.range);
+  if (raw === undefined) return undefined;
+  if (raw === ref.value) return { file, range: ref.range, newText: value };
+  if (ref.start !== undefined && /^[^"\\]*$/.test(value)) {
+    // An exec-form element's value part (`"--timeout=30"`): the parser narrows from the element's
+    // range, which starts at the opening quote, so the range can sit one character early.
+    const shifted: Range = { start: { ...ref.range.start, character: ref.range.start.character + 1 }, end: { ...ref.range.end, character: ref.range.end.character + 1 } };
+    const line = lines[ref.range.start.line] ?? '';
+    if (textAt(lines, shifted) === ref.value && line[ref.range.start.character - ref.start] === '"') return { file, range: shifted, newText: value };
+  }
+  if (raw.startsWith('"')) {
+    let el: unknown;
+    try {
+      el = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+    if (el === ref.value) return { file, range: ref.range, newText: JSON.stringify(value) };
+    if (typeof el === 'string' && ref.start !== undefined && ref.end !== undefined && el.slice(ref.start, ref.end) === ref.value) {
+      return { file, range: ref.range, newText: JSON.stringify(el.slice(0, ref.start) + value + el.slice(ref.end)) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An edit inserting options into a server's command line just before (`before`) or after an argument
+ * (the app target), as JSON elements in exec form or words in shell form.
+ */
+export function insertOptionsEdit(file: string, lines: string[], ref: ArgRef | undefined, words: string[], where: 'before' | 'after'): TextEdit | undefined {
+  if (!ref?.range) return undefined;
+  const raw = textAt(lines, ref.range);
+  if (raw === undefined) return undefined;
+  const json = raw.startsWith('"') && raw !== ref.value;
+  if (json && ref.start !== undefined) return undefined;
+  if (!json && raw !== ref.value) return undefined;
+  const text = json ? words.map((w) => JSON.stringify(w)).join(', ') : words.join(' ');
+  const at = where === 'before' ? ref.range.start : ref.range.end;
+  const newText = where === 'before' ? text + (json ? ', ' : ' ') : (json ? ', ' : ' ') + text;
+  return { file, range: { start: at, end: at }, newText };
+}

@@ -1,0 +1,310 @@
+// port-mismatch: the server listens on loopback, on a port other than the one the platform sends to or probes, or on a literal "$PORT".
+import type { Analysis } from '../analysis';
+import { deployedEntry, Deployment, deploymentsOf, describeDeployment, insertOptionsEdit, replaceArgEdit } from '../deployments';
+import { firstLineRange } from '../docker/image';
+import type { Entrypoint } from '../entrypoint';
+import { ImportAnalysis, importAnalyses } from '../imports';
+import type { ContainerSpec } from '../manifests';
+import type { PyCall, PyFileInfo } from '../python/parser';
+import type { Fix, Location, Range, Severity, TextEdit } from '../types';
+import { entryLabel } from './python-common';
+import type { Draft, Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'port-mismatch',
+  meta: {
+    description: 'The server binds 127.0.0.1/localhost, a port other than the one the platform sends requests to or probes (Cloud Run $PORT, containerPort, probe port, compose ports, EXPOSE), or a literal "$PORT" in exec form.',
+    severity: 'error',
+    fixable: true,
+    docs: {
+      why: 'A server that listens on loopback inside a container cannot be reached from outside it, and one that listens on another port than the platform expects fails its probes: on Cloud Run the revision never becomes ready ("Default STARTUP TCP probe failed"). Defaults bite: uvicorn, hypercorn, `flask run` and Flask\'s app.run() listen on 127.0.0.1; gunicorn on 127.0.0.1:8000 unless the PORT variable is set (then 0.0.0.0:$PORT, which is why it works on Cloud Run, which sets PORT, default 8080). Docker does not expand variables in exec-form CMD, so ["gunicorn", "--bind", "0.0.0.0:$PORT"] passes the text $PORT. A mismatch with EXPOSE alone is only a warning: EXPOSE does not publish anything.',
+      bad: 'CMD ["uvicorn", "main:app"]',
+      good: 'CMD exec uvicorn main:app --host 0.0.0.0 --port ${PORT:-8080}',
+    },
+  },
+  check(a: Analysis): Draft[] {
+    const found = new Map<string, Draft>();
+    const add = (d: Draft | undefined) => {
+      if (!d) return;
+      const key = `${d.file}:${d.range.start.line}:${d.range.start.character}`;
+      const prev = found.get(key);
+      if (!prev) found.set(key, d);
+      else prev.related.push(...d.related.filter((r) => !prev.related.some((p) => p.file === r.file && p.range.start.line === r.range.start.line)));
+    };
+    for (const ia of importAnalyses(a)) {
+      const deps = deploymentsOf(a, ia.target);
+      if (!deps.length) {
+        for (const d of checkContext(a, ia, ia.entry.ep, undefined)) add(d);
+        continue;
+      }
+      for (const dep of deps) {
+        const de = deployedEntry(a, dep);
+        if (!de) continue;
+        for (const d of checkContext(a, ia, de.ep, dep, !de.entry)) add(d);
+      }
+    }
+    return [...found.values()];
+  },
+};
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\]|ip6-localhost)$/i;
+
+/** Where and how the server listens, with the handles a fix needs. */
+interface Listen {
+  host?: string;
+  port?: string;
+  hostDefault: boolean;
+  portDefault: boolean;
+  /** For messages: `uvicorn`, `Flask's app.run()`. */
+  server: string;
+  /** Set when the address comes from a Python call (`app.run()`, `uvicorn.run()`). */
+  call?: { call: PyCall; source: string; hostIndex: number; portIndex: number };
+}
+
+/** An expected port and why. */
+interface Expect {
+  ports: number[];
+  why: string;
+  severity?: Severity;
+  at?: Location;
+}
+
+function listenOf(a: Analysis, ia: ImportAnalysis, ep: Entrypoint): Listen | undefined {
+  if (ep.bind) {
+    const b = ep.bind;
+    if (b.unix || b.uncertain) return undefined;
+    return { host: b.host, port: b.port, hostDefault: b.isDefault || (!!b.portArg && !b.hostArg && !b.arg), portDefault: b.isDefault, server: ep.kind };
+  }
+  if ((ep.kind !== 'python-script' && ep.kind !== 'python-module') || !ia.entryFile) return undefined;
+  const info = ia.closure?.files.get(ia.entryFile)?.info;
+  const source = ia.stage.tree.lookup(ia.entryFile)?.source;
+  if (!info || !source) return undefined;
+  const runs = info.calls.filter((c) => c.scope === 'module' && serverCall(c, info) !== undefined);
+  if (runs.length !== 1) return undefined;
+  const call = runs[0];
+  const kind = serverCall(call, info)!;
+  const [hostIndex, portIndex, defHost, defPort] = kind === 'flask' ? [0, 1, '127.0.0.1', '5000'] : [1, 2, '127.0.0.1', '8000'];
+  const host = argOf(call, 'host', hostIndex);
+  const port = argOf(call, 'port', portIndex);
+  if ((host && host.value === undefined) || (port && port.value === undefined)) return undefined;
+  return {
+    host: host?.value ?? defHost, port: port?.value ?? defPort, hostDefault: !host, portDefault: !port,
+    server: kind === 'flask' ? "Flask's app.run()" : 'uvicorn.run()',
+    call: { call, source, hostIndex, portIndex },
+  };
+}
+
+/** `app.run(...)` on a Flask app, or `uvicorn.run(...)`. */
+function serverCall(c: PyCall, info: PyFileInfo): 'flask' | 'uvicorn' | undefined {
+  if (c.callee === 'uvicorn.run') return 'uvicorn';
+  const parts = c.callee.split('.');
+  if (parts.length === 2 && parts[1] === 'run' && info.topLevelNames.includes(parts[0]) && info.imports.some((i) => i.module === 'flask')) return 'flask';
+  return undefined;
+}
+
+function argOf(call: PyCall, name: string, index: number): PyCall['args'][number] | undefined {
+  const kw = call.args.find((x) => x.name === name);
+  if (kw) return kw;
+  const positional = call.args.filter((x) => x.name === undefined);
+  return positional[index];
+}
+
+/** The ports a deployment sends to or probes. */
+function expectations(a: Analysis, d: Deployment): Expect[] {
+  const where = `${describeDeployment(a, d)}; ${d.evidence}`;
+  if (d.platform === 'cloudrun' && d.platformPort) {
+    const p = d.platformPort;
+    return [{ ports: [p.port], why: `Cloud Run sends requests and its startup probe to $PORT = ${p.port} (${p.why}; ${where})`, at: p.range ? { file: d.file, range: p.range, message: 'the port Cloud Run uses' } : undefined }];
+  }
+  const c = d.container;
+  if (!c) return [];
+  const ports = new Set<number>();
+  const why: string[] = [];
+  let at: Location | undefined;
+  for (const p of c.probes) {
+    const n = probePort(c, p.port?.value);
+    if (n === undefined) continue;
+    ports.add(n);
+    why.push(`the ${p.kind}Probe checks port ${n}`);
+    at ??= { file: d.file, range: p.port!.range, message: `the ${p.kind}Probe's port` };
+  }
+  for (const p of c.ports) {
+    ports.add(p.containerPort.value);
+    why.push(`${d.platform === 'compose' ? 'the service publishes container port' : 'containerPort'} ${p.containerPort.value}`);
+    at ??= { file: d.file, range: p.containerPort.range, message: 'the declared port' };
+  }
+  if (!ports.size) return [];
+  return [{ ports: [...ports], why: `${[...new Set(why)].join(', ')} (${where})`, at }];
+}
+
+function probePort(c: ContainerSpec, v: string | number | undefined): number | undefined {
+  if (typeof v === 'number') return v;
+  if (v === undefined) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  const named = c.ports.find((p) => p.name === v);
+  return named?.containerPort.value;
+}
+
+/** The manifest or the platform may set variables we cannot see (`env_file`, `envFrom`). */
+function hasHiddenEnv(a: Analysis, d: Deployment): boolean {
+  if (!d.container) return d.gcloud?.flags['env-vars-file'] !== undefined;
+  const lines = (a.text(d.file) ?? '').split('\n').slice(d.container.range.start.line, d.container.range.end.line + 1);
+  return lines.some((l) => /^\s*-?\s*(env_file|envFrom)\s*:/.test(l));
+}
+
+function checkContext(a: Analysis, ia: ImportAnalysis, ep: Entrypoint, d: Deployment | undefined, overridden = false): Draft[] {
+  const out: Draft[] = [];
+  const df = ia.target.dockerfile;
+  const lines = ia.target.parsed.lines;
+  const label = entryLabel(ia);
+  const instrRange = firstLineRange(ia.entry.instr, lines);
+  const where = d ? `${describeDeployment(a, d)}; ${d.evidence}` : undefined;
+  const manifestRange = d ? ((d.container?.args ?? d.container?.command)?.range ?? d.range) : undefined;
+  const rel: Location[] = d ? [{ file: d.file, range: d.range, message: `deployed by ${describeDeployment(a, d)}` }] : [];
+
+  // Exec form passes `$PORT` as text.
+  if (ep.bind?.literalVariable && !overridden) {
+    const expected = d ? expectations(a, d)[0]?.ports : undefined;
+    const port = expected?.length === 1 ? expected[0] : exposed(ia).length === 1 ? exposed(ia)[0] : 8080;
+    const fix = shellFormFix(ia, port);
+    const arg = ep.bind.arg ?? ep.bind.portArg ?? ep.bind.hostArg;
+    out.push({
+      message: `${label}: the exec-form ${ia.entry.instr.keyword} passes '${ep.bind.raw}' to ${ep.kind} literally (Docker expands variables only in shell form), so it cannot listen there`,
+      file: df, range: arg?.range ?? instrRange, related: rel, fixes: fix ? [fix] : [],
+    });
+    return out;
+  }
+  const listen = listenOf(a, ia, ep);
+  if (!listen) return out;
+  const fixFile = overridden ? undefined : df;
+  const hidden = d ? hasHiddenEnv(a, d) : false;
+  const exps = d ? expectations(a, d) : [];
+  const expectedPort = exps.length === 1 && exps[0].ports.length === 1 ? exps[0].ports[0] : undefined;
+  const cloudRun = d?.platform === 'cloudrun';
+
+  // Loopback.
+  const gunicornDefault = ep.kind === 'gunicorn' && listen.hostDefault;
+  const quietDefault = listen.hostDefault && (hidden || (gunicornDefault && !d));
+  if (listen.host !== undefined && LOOPBACK.test(listen.host) && !quietDefault) {
+    const why = listen.hostDefault ? ` (${ep.kind === 'gunicorn' ? "gunicorn's default when PORT is not set" : listen.call ? `the default of ${listen.server}` : `${listen.server}'s default`})` : '';
+    const after = d ? `; ${exps[0]?.why ?? where}` : '';
+    const port = expectedPort !== undefined && String(expectedPort) !== listen.port ? String(expectedPort) : undefined;
+    const fix = fixFile ? listenFix(ia, ep, listen, '0.0.0.0', port, cloudRun) : undefined;
+    out.push({
+      message: `${listen.server === ep.kind ? label : listen.server} listens on ${listen.host}:${listen.port ?? '?'}${why} inside the container, so nothing outside it can connect${after}`,
+      file: overridden && manifestRange ? d!.file : listen.call?.source ?? df,
+      range: overridden && manifestRange ? manifestRange : listen.call ? listen.call.call.range : (listen.hostDefault ? undefined : rangeOfBind(ep)) ?? instrRange,
+      related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exps[0]?.at ? [exps[0].at] : [])],
+      fixes: fix ? [fix] : [],
+    });
+    return out;
+  }
+
+  // Port.
+  if (listen.port === undefined || !/^\d+$/.test(listen.port)) return out;
+  const port = Number(listen.port);
+  let exp = exps.find((e) => !e.ports.includes(port));
+  if (!d || !exps.length) {
+    if (exps.length || (d && hidden)) return out;
+    const ex = exposed(ia);
+    if (!ex.length || ex.includes(port) || listen.portDefault && ep.kind === 'gunicorn') return out;
+    exp = { ports: ex, why: `the Dockerfile EXPOSEs ${ex.join(', ')}`, severity: 'warning', at: ia.stage.expose[0] ? { file: df, range: ia.stage.expose[0].word.range, message: 'EXPOSE' } : undefined };
+    if (d) exp.why += ` and ${where} says nothing else`;
+  }
+  if (!exp) return out;
+  if (listen.portDefault && ep.kind === 'gunicorn' && hidden) return out;
+  const target = exp.ports.length === 1 ? exp.ports[0] : undefined;
+  const fix = fixFile && target !== undefined ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
+  const dflt = listen.portDefault ? ` (${listen.call ? `the default of ${listen.server}` : `${listen.server}'s default`})` : '';
+  out.push({
+    severity: exp.severity,
+    message: `${listen.server === ep.kind ? label : listen.server} listens on port ${port}${dflt}, but ${exp.why}`,
+    file: overridden && manifestRange ? d!.file : listen.call?.source ?? df,
+    range: overridden && manifestRange ? manifestRange : listen.call ? listen.call.call.range : rangeOfBind(ep, true) ?? instrRange,
+    related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exp.at ? [exp.at] : [])],
+    fixes: fix ? [fix] : [],
+  });
+  return out;
+}
+
+function exposed(ia: ImportAnalysis): number[] {
+  return [...new Set(ia.stage.expose.map((e) => e.port).filter((p) => /^\d+$/.test(p)).map(Number))];
+}
+
+function rangeOfBind(ep: Entrypoint, port = false): Range | undefined {
+  const b = ep.bind;
+  if (!b) return undefined;
+  return (port ? b.portArg?.range : b.hostArg?.range) ?? b.arg?.range ?? b.portArg?.range ?? b.hostArg?.range;
+}
+
+/** A fix that makes the server listen on `host` (when given) and `port` (when given), in the instruction's own form. */
+function listenFix(ia: ImportAnalysis, ep: Entrypoint, l: Listen, host: string | undefined, port: string | undefined, cloudRun: boolean): Fix | undefined {
+  const df = ia.target.dockerfile;
+  const lines = ia.target.parsed.lines;
+  const shell = !ia.entry.instr.json && !ia.entry.script;
+  const portText = port === undefined ? undefined : cloudRun && shell ? '$PORT' : port;
+  const title = `Listen on ${host ?? l.host ?? ''}${host || l.host ? ':' : ''}${portText ?? l.port}`;
+  const edits: TextEdit[] = [];
+  if (l.call) {
+    const c = l.call.call;
+    const set = (name: string, value: string, index: number) => {
+      const existing = argOf(c, name, index);
+      if (existing) edits.push({ file: l.call!.source, range: existing.valueRange, newText: value });
+      else {
+        const end = { line: c.range.end.line, character: c.range.end.character - 1 };
+        const sep = c.args.length || edits.length ? ', ' : '';
+        edits.push({ file: l.call!.source, range: { start: end, end }, newText: `${sep}${name}=${value}` });
+      }
+    };
+    if (host) set('host', JSON.stringify(host), l.call.hostIndex);
+    if (port) set('port', port, l.call.portIndex);
+    return edits.length ? { title, edits, isPreferred: true } : undefined;
+  }
+  const b = ep.bind;
+  if (!b) return undefined;
+  if (b.arg) {
+    const h = host ?? b.host ?? '0.0.0.0';
+    const e = replaceArgEdit(df, lines, b.arg, `${h.includes(':') ? `[${h}]` : h}:${portText ?? b.port}`);
+    return e ? { title, edits: [e], isPreferred: true } : undefined;
+  }
+  if (ep.kind === 'gunicorn' && b.isDefault) {
+    const e = insertOptionsEdit(df, lines, ep.targetArg, ['--bind', `${host ?? '0.0.0.0'}:${portText ?? b.port}`], 'before');
+    return e ? { title, edits: [e], isPreferred: true } : undefined;
+  }
+  if (ep.kind !== 'uvicorn' && !(b.hostArg || b.portArg)) return undefined;
+  const add: string[] = [];
+  if (host) {
+    if (b.hostArg) {
+      const e = replaceArgEdit(df, lines, b.hostArg, host);
+      if (!e) return undefined;
+      edits.push(e);
+    } else add.push('--host', host);
+  }
+  if (portText) {
+    if (b.portArg) {
+      const e = replaceArgEdit(df, lines, b.portArg, portText);
+      if (!e) return undefined;
+      edits.push(e);
+    } else add.push('--port', portText);
+  }
+  if (add.length) {
+    const e = insertOptionsEdit(df, lines, ep.targetArg, add, 'after');
+    if (!e) return undefined;
+    edits.push(e);
+  }
+  return edits.length ? { title, edits, isPreferred: true } : undefined;
+}
+
+/** Rewrites an exec-form CMD as shell form (`CMD exec ...`) so `$PORT` expands, with `${PORT:-N}` for when it is not set. */
+function shellFormFix(ia: ImportAnalysis, port: number): Fix | undefined {
+  const ins = ia.entry.instr;
+  if (!ins.json || ia.entry.script || (ins.keyword === 'CMD' && ia.stage.entrypoint) || (ins.keyword === 'ENTRYPOINT' && ia.stage.cmd)) return undefined;
+  const words = ins.args.map((w) => w.text);
+  if (!words.length) return undefined;
+  const quoted = words.map((w) => {
+    if (/\$(\{PORT\}|PORT\b)/.test(w)) return `"${w.replace(/\$(\{PORT\}|PORT\b)/g, `\${PORT:-${port}}`).replace(/["\\`]/g, '\\$&')}"`.replace(/^"([\w@%+=:,./{}$-]*)"$/, '$1');
+    return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+  });
+  const text = `${ins.keyword} exec ${quoted.join(' ')}`;
+  return { title: `Use the shell form so $PORT expands (${text})`, edits: [{ file: ia.target.dockerfile, range: ins.range, newText: text }], isPreferred: true };
+}

@@ -1,0 +1,124 @@
+// worker-timeout-too-short: gunicorn kills its workers (--timeout, default 30 s) while they are still importing an app that loads models at import.
+import type { Analysis } from '../analysis';
+import { deployedEntry, deploymentsOf, describeDeployment, insertOptionsEdit, replaceArgEdit } from '../deployments';
+import { firstLineRange } from '../docker/image';
+import type { Entrypoint } from '../entrypoint';
+import { join, normalize } from '../fs';
+import { ImportAnalysis, importAnalyses } from '../imports';
+import { StartupEstimate, startupEstimate } from '../startup';
+import type { Fix, Location, Range } from '../types';
+import { entryLabel } from './python-common';
+import type { Draft, Rule } from './rule';
+
+/** The timeout fix aims for the estimate times this margin, rounded up to 10 s. */
+export const TIMEOUT_MARGIN = 1.5;
+
+export const rule: Rule = {
+  id: 'worker-timeout-too-short',
+  meta: {
+    description: 'gunicorn\'s worker --timeout (default 30 s) is shorter than the model loading the app does at import, and --preload is not set.',
+    severity: 'warning',
+    fixable: true,
+    docs: {
+      why: 'Without --preload every gunicorn worker imports the app itself after it is forked, and the arbiter kills a worker that has not checked in for --timeout seconds (default 30; 0 disables the check). A worker that loads a model at import for longer than that is killed ("[CRITICAL] WORKER TIMEOUT") and replaced by another that meets the same fate: the service never answers. deploylint compares the timeout with the start-up estimate (modelLoadSeconds per module-level model load, default 60). Fix it with a larger --timeout, or --preload so the app loads once in the master before the workers fork.',
+      bad: '# worker.py: model = xgboost.Booster(); model.load_model("model.json")\nCMD exec gunicorn --bind :$PORT --workers 2 worker:app',
+      good: 'CMD exec gunicorn --bind :$PORT --workers 2 --timeout 90 worker:app',
+    },
+  },
+  check(a: Analysis): Draft[] {
+    const out: Draft[] = [];
+    for (const ia of importAnalyses(a)) {
+      const ep = ia.entry.ep;
+      if (ep.kind !== 'gunicorn') continue;
+      const est = startupEstimate(a, ia);
+      if (est.seconds <= 0) continue;
+      const deps = deploymentsOf(a, ia.target);
+      // A deployment that changes the command or sets GUNICORN_CMD_ARGS is checked as it runs.
+      const changes = deps.filter((d) => d.overridesCommand || Object.prototype.hasOwnProperty.call(d.env, 'GUNICORN_CMD_ARGS'));
+      if (deps.length === 0 || changes.length < deps.length) {
+        const d = draftFor(a, ia, est, ep);
+        if (d) out.push(d);
+      }
+      for (const d of changes) {
+        const de = deployedEntry(a, d);
+        if (!de || de.ep.module !== ep.module || !tooShort(de.ep, est)) continue;
+        const c = d.container;
+        const env = c?.env.find((e) => e.name === 'GUNICORN_CMD_ARGS');
+        const range: Range = (d.overridesCommand ? (c?.args ?? c?.command)?.range : env?.itemRange) ?? d.range;
+        out.push({
+          message: `${describeDeployment(a, d)}: ${explain(de.ep, est, entryLabel(ia))}`,
+          file: d.file,
+          range,
+          related: related(a, ia, est),
+          fixes: [],
+        });
+      }
+    }
+    return out;
+  },
+};
+
+function tooShort(ep: Entrypoint, est: StartupEstimate): boolean {
+  return ep.kind === 'gunicorn' && !ep.preload && ep.timeout !== undefined && ep.timeout.seconds > 0 && ep.timeout.seconds < est.seconds;
+}
+
+function explain(ep: Entrypoint, est: StartupEstimate, label: string): string {
+  const t = ep.timeout!;
+  const where = t.isDefault ? ' (the default)' : t.from === 'config' ? ' (gunicorn config file)' : t.from === 'GUNICORN_CMD_ARGS' ? ' (GUNICORN_CMD_ARGS)' : '';
+  return `gunicorn kills a worker that is silent for --timeout ${t.seconds} s${where}, and without --preload each worker imports ${label.replace(/^gunicorn /, '')} itself; ${est.summary}: workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves`;
+}
+
+function related(a: Analysis, ia: ImportAnalysis, est: StartupEstimate): Location[] {
+  const out: Location[] = [];
+  for (const l of est.loads) {
+    if (l.source) out.push({ file: l.source, range: l.range, message: `${a.rel(l.source)} loads a model at import (${l.callee}, ~${l.seconds} s)` });
+  }
+  return out;
+}
+
+function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Entrypoint): Draft | undefined {
+  if (!tooShort(ep, est)) return undefined;
+  const t = ep.timeout!;
+  const seconds = Math.ceil((est.seconds * TIMEOUT_MARGIN) / 10) * 10;
+  const df = ia.target.dockerfile;
+  const lines = ia.target.parsed.lines;
+  const fixes: Fix[] = [];
+  let range: Range = firstLineRange(ia.entry.instr, lines);
+  let file = df;
+  if (t.from === 'argv' && t.arg) {
+    const edit = replaceArgEdit(df, lines, t.arg, String(seconds));
+    if (t.arg.range) range = t.arg.range;
+    if (edit) fixes.push({ title: `Set --timeout ${seconds}`, edits: [edit], isPreferred: true });
+  } else if (t.from === 'config' && t.configRange) {
+    const src = configSource(ia);
+    if (src) {
+      file = src;
+      range = t.configRange;
+      if (!t.fromEnvDefault) fixes.push({ title: `Set timeout = ${seconds}`, edits: [{ file: src, range: t.configRange, newText: String(seconds) }], isPreferred: true });
+    }
+  } else {
+    const edit = insertOptionsEdit(df, lines, ep.targetArg, ['--timeout', String(seconds)], 'before');
+    if (edit) fixes.push({ title: `Add --timeout ${seconds}`, edits: [edit], isPreferred: true });
+  }
+  const preload = insertOptionsEdit(df, lines, ep.targetArg, ['--preload'], 'before');
+  if (preload) fixes.push({ title: 'Add --preload (load the app once in the master, before forking workers)', edits: [preload], isPreferred: fixes.length === 0 });
+  return {
+    message: explain(ep, est, entryLabel(ia)),
+    file,
+    range,
+    related: file === df ? related(a, ia, est) : [{ file: df, range: firstLineRange(ia.entry.instr, lines), message: `the container runs ${entryLabel(ia)}` }, ...related(a, ia, est)],
+    fixes,
+  };
+}
+
+/** The build-context file of the gunicorn config the entry read. */
+function configSource(ia: ImportAnalysis): string | undefined {
+  const ep = ia.entry.ep;
+  const cfg = ep.configFile ?? ep.defaultConfig;
+  if (!cfg) return undefined;
+  for (const dir of [ia.entry.cwd, ia.stage.workdir, ep.cwd].filter((x): x is string => !!x)) {
+    const src = ia.stage.tree.lookup(normalize(cfg.startsWith('/') ? cfg : join(dir, cfg)))?.source;
+    if (src) return src;
+  }
+  return undefined;
+}

@@ -1,0 +1,87 @@
+// port-mismatch: loopback binds (explicit and server defaults), ports the platform does not send to, and exec-form "$PORT".
+import { strict as assert } from 'assert';
+import { applyAllFixes, brief, lintRepo, memRepo } from '../helpers/repo';
+
+const APP = 'from flask import Flask\napp = Flask(__name__)\n';
+const df = (cmd: string, extra = '') => `FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\n${extra}${cmd}\n`;
+const cloudRun = (port = '') => `apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: w\nspec:\n  template:\n    spec:\n      containers:\n        - image: gcr.io/p/worker\n${port}`;
+const pod = (body: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n    - name: w\n      image: gcr.io/p/worker\n${body}`;
+
+async function only(files: Record<string, string>) {
+  const fs = memRepo({ 'requirements.txt': 'flask\ngunicorn\nuvicorn\nfastapi\n', 'worker.py': APP, ...files });
+  const r = await lintRepo(fs);
+  return { fs, findings: r.findings.filter((f) => f.ruleId === 'port-mismatch') };
+}
+
+describe('rule port-mismatch', () => {
+  const valid: [string, Record<string, string>][] = [
+    ['gunicorn --bind :$PORT on Cloud Run', { Dockerfile: df('CMD exec gunicorn --bind :$PORT worker:app'), 'service.yaml': cloudRun() }],
+    ['gunicorn without --bind on Cloud Run (PORT is set: 0.0.0.0:$PORT)', { Dockerfile: df('CMD ["gunicorn", "worker:app"]'), 'service.yaml': cloudRun() }],
+    ['gunicorn without --bind and no deployment: PORT may be set at run time', { Dockerfile: df('CMD ["gunicorn", "worker:app"]') }],
+    ['uvicorn on ${PORT:-8080} on Cloud Run', { Dockerfile: df('CMD uvicorn worker:app --host 0.0.0.0 --port ${PORT:-8080}'), 'service.yaml': cloudRun() }],
+    ['a Cloud Run containerPort that matches', { Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:9000", "worker:app"]'), 'service.yaml': cloudRun('          ports:\n            - containerPort: 9000\n') }],
+    ['compose publishes the port the server uses', { Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:8000", "worker:app"]'), 'compose.yaml': 'services:\n  w:\n    build: .\n    ports: ["8000:8000"]\n' }],
+    ['a probe on a metrics port when containerPort matches', { Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:8080", "worker:app"]'), 'k8s.yaml': pod('      ports:\n        - containerPort: 8080\n      livenessProbe:\n        httpGet: {path: /metrics, port: 9100}\n') }],
+    ['flask run --host 0.0.0.0', { Dockerfile: df('CMD ["flask", "--app", "worker", "run", "--host", "0.0.0.0"]') }],
+    ['a UNIX socket', { Dockerfile: df('CMD ["gunicorn", "-b", "unix:/tmp/g.sock", "worker:app"]') }],
+    ['gunicorn default when the pod takes env from a ConfigMap', { Dockerfile: df('CMD ["gunicorn", "worker:app"]'), 'k8s.yaml': pod('      envFrom:\n        - configMapRef: {name: cfg}\n      ports:\n        - containerPort: 8080\n') }],
+    ['EXPOSE agrees', { Dockerfile: df('CMD ["uvicorn", "worker:app", "--host", "0.0.0.0", "--port", "8080"]', 'EXPOSE 8080\n') }],
+    ['app.run(host="0.0.0.0")', { Dockerfile: df('CMD ["python", "worker.py"]'), 'worker.py': APP + 'if __name__ == "__main__":\n    app.run(host="0.0.0.0", port=8080)\n' }],
+  ];
+  for (const [name, files] of valid) {
+    it(`valid: ${name}`, async () => assert.deepEqual(brief((await only(files)).findings), []));
+  }
+
+  it('an explicit 127.0.0.1 without any deployment', async () => {
+    const { fs, findings } = await only({ Dockerfile: df('CMD ["gunicorn", "--bind", "127.0.0.1:8000", "worker:app"]') });
+    assert.deepEqual(brief(findings), ['Dockerfile:4:28 port-mismatch gunicorn worker:app listens on 127.0.0.1:8000 inside the container, so nothing outside it can connect']);
+    assert.equal(applyAllFixes(fs, findings).get('/repo/Dockerfile'), df('CMD ["gunicorn", "--bind", "0.0.0.0:8000", "worker:app"]'));
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+  });
+
+  it('uvicorn\'s default host, fixed by adding --host', async () => {
+    const { fs, findings } = await only({ Dockerfile: df('CMD uvicorn worker:app') });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:1 port-mismatch uvicorn worker:app listens on 127.0.0.1:8000 (uvicorn's default) inside the container, so nothing outside it can connect"]);
+    assert.equal(applyAllFixes(fs, findings).get('/repo/Dockerfile'), df('CMD uvicorn worker:app --host 0.0.0.0'));
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+  });
+
+  it('a hard-coded port on Cloud Run: the shell-form fix uses $PORT', async () => {
+    const { fs, findings } = await only({ Dockerfile: df('CMD exec gunicorn --bind 0.0.0.0:8000 worker:app'), 'service.yaml': cloudRun() });
+    assert.deepEqual(brief(findings), [
+      "Dockerfile:4:26 port-mismatch gunicorn worker:app listens on port 8000, but Cloud Run sends requests and its startup probe to $PORT = 8080 (Cloud Run's default PORT 8080; service.yaml: Cloud Run service w; Dockerfile is the repository's only Dockerfile)",
+    ]);
+    assert.equal(applyAllFixes(fs, findings).get('/repo/Dockerfile'), df('CMD exec gunicorn --bind 0.0.0.0:$PORT worker:app'));
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+  });
+
+  it('gcloud run deploy --port against uvicorn\'s port', async () => {
+    const { findings } = await only({
+      Dockerfile: df('CMD ["uvicorn", "worker:app", "--host", "0.0.0.0", "--port", "8080"]'),
+      'deploy.sh': 'docker build -t gcr.io/p/worker .\ngcloud run deploy w --image gcr.io/p/worker --port 9000\n',
+    });
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /listens on port 8080, but Cloud Run sends requests and its startup probe to \$PORT = 9000 \(--port 9000; deploy\.sh line 2: gcloud run deploy w;/);
+    assert.equal(findings[0].fixes[0].edits[0].newText, '"9000"');
+  });
+
+  it('a named probe port resolves through the container\'s ports', async () => {
+    const { findings } = await only({
+      Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:8000", "worker:app"]'),
+      'k8s.yaml': pod('      ports:\n        - name: http\n          containerPort: 8080\n      startupProbe:\n        httpGet: {path: /, port: http}\n'),
+    });
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /the startupProbe checks port 8080, containerPort 8080/);
+  });
+
+  it('a manifest command that binds loopback is reported in the manifest, without a fix', async () => {
+    const { findings } = await only({ Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:8080", "worker:app"]'), 'k8s.yaml': pod('      args: ["gunicorn", "-b", "localhost:8080", "worker:app"]\n') });
+    assert.deepEqual(brief(findings).map((l) => l.replace(/ listens.*/, '')), ['k8s.yaml:9:13 port-mismatch gunicorn worker:app']);
+    assert.deepEqual(findings[0].fixes, []);
+  });
+
+  it('an EXPOSE mismatch alone is a warning', async () => {
+    const { findings } = await only({ Dockerfile: df('CMD ["uvicorn", "worker:app", "--host", "0.0.0.0", "--port", "8000"]', 'EXPOSE 8080\n') });
+    assert.deepEqual(findings.map((f) => f.severity), ['warning']);
+  });
+});

@@ -1,0 +1,84 @@
+// Linking manifest containers and `gcloud run deploy` to Dockerfiles, and what the deployment runs.
+import { strict as assert } from 'assert';
+import { analyse } from '../../server/src/core/analysis';
+import { defaultConfig } from '../../server/src/core/config';
+import { deployedEntry, deployments, imageName } from '../../server/src/core/deployments';
+import { memRepo, ROOT } from '../helpers/repo';
+
+const DF = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD exec gunicorn --bind :$PORT worker:app\n';
+const K8S = (image: string, extra = '') =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  template:\n    spec:\n${extra}      containers:\n        - name: w\n          image: ${image}\n`;
+
+function links(files: Record<string, string>): string[] {
+  const a = analyse(memRepo({ 'worker.py': 'app = 1\n', ...files }), ROOT, defaultConfig());
+  return deployments(a).map((d) => `${a.rel(d.file)} -> ${a.rel(d.target.dockerfile)} (${d.how})`);
+}
+
+describe('deployments: imageName', () => {
+  const cases: [string, string | undefined][] = [
+    ['us-west2-docker.pkg.dev/p/r/worker:latest', 'worker'],
+    ['$REPO/worker:latest', 'worker'],
+    ['"${REGION}-docker.pkg.dev/${PROJECT}/r/worker:${{ github.sha }}"'.slice(1, -1), 'worker'],
+    ['localhost:5000/worker', 'worker'],
+    ['worker', 'worker'],
+    ['gcr.io/p/worker@sha256:abc', 'worker'],
+    ['$IMAGE', undefined],
+    ['${{ env.IMAGE }}', undefined],
+  ];
+  for (const [ref, name] of cases) it(ref, () => assert.equal(imageName(ref), name));
+});
+
+describe('deployments: linking', () => {
+  const cases: [string, Record<string, string>, string[]][] = [
+    ['compose build', { Dockerfile: DF, 'compose.yaml': 'services:\n  worker:\n    build: .\n  cache:\n    image: redis:7\n' }, ['compose.yaml -> Dockerfile (compose-build)']],
+    ['compose build with a dockerfile in another folder', { 'docker/w.Dockerfile': DF, 'compose.yaml': 'services:\n  worker:\n    build:\n      context: .\n      dockerfile: docker/w.Dockerfile\n' }, ['compose.yaml -> docker/w.Dockerfile (compose-build)']],
+    [
+      'an image built by a script, registry and tag ignored',
+      { 'docker/worker.Dockerfile': DF, 'docker/api.Dockerfile': DF, 'build.sh': 'docker build -f docker/worker.Dockerfile -t "$REPO/worker:latest" .\ndocker build -f docker/api.Dockerfile -t "$REPO/api:latest" .\n', 'k8s/w.yaml': K8S('us-west2-docker.pkg.dev/p/r/worker:v3') },
+      ['k8s/w.yaml -> docker/worker.Dockerfile (image)'],
+    ],
+    [
+      'ambiguous: two Dockerfiles build the same name',
+      { 'a/Dockerfile': DF, 'b/Dockerfile': DF, 'build.sh': 'docker build -t x/worker a\ndocker build -t y/worker b\n', 'k8s/w.yaml': K8S('gcr.io/p/worker') },
+      [],
+    ],
+    ['the only Dockerfile', { Dockerfile: DF, 'k8s/w.yaml': K8S('gcr.io/p/worker:1') }, ['k8s/w.yaml -> Dockerfile (single-dockerfile)']],
+    ['not a third-party image, even with only one Dockerfile', { Dockerfile: DF, 'k8s/w.yaml': K8S('redis:7') }, []],
+    ['not when the pod has several containers and no name matches', { Dockerfile: DF, 'k8s/w.yaml': K8S('gcr.io/p/worker:1') + '        - name: proxy\n          image: gcr.io/p/proxy\n' }, []],
+    ['not with two Dockerfiles and no build naming the image', { 'a/Dockerfile': DF, 'b/Dockerfile': DF, 'k8s/w.yaml': K8S('gcr.io/p/worker') }, []],
+    ['init containers are not linked', { Dockerfile: DF, 'k8s/w.yaml': K8S('gcr.io/p/worker:1', '      initContainers:\n        - name: migrate\n          image: gcr.io/p/worker:1\n') }, ['k8s/w.yaml -> Dockerfile (single-dockerfile)']],
+    ['gcloud run deploy --image', { Dockerfile: DF, 'deploy.sh': 'docker build -t "$REPO/worker:latest" .\ngcloud run deploy worker --image "$REPO/worker:latest" --region us-west2\n' }, ['deploy.sh -> Dockerfile (image)']],
+    ['gcloud run deploy --source', { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, '.github/workflows/d.yml': 'jobs:\n  d:\n    steps:\n      - run: gcloud run deploy svc --source svc\n' }, ['.github/workflows/d.yml -> svc/Dockerfile (gcloud-source)']],
+  ];
+  for (const [name, files, expected] of cases) it(name, () => assert.deepEqual(links(files), expected));
+});
+
+describe('deployments: environment and command', () => {
+  it('Cloud Run sets PORT from containerPort, and the image command sees it', () => {
+    const svc = 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: w\nspec:\n  template:\n    spec:\n      containers:\n        - image: gcr.io/p/worker\n          ports:\n            - containerPort: 9000\n';
+    const a = analyse(memRepo({ 'worker.py': '', Dockerfile: DF, 'service.yaml': svc }), ROOT, defaultConfig());
+    const [d] = deployments(a);
+    assert.equal(d.platform, 'cloudrun');
+    assert.deepEqual(d.platformPort?.port, 9000);
+    assert.equal(d.env.PORT, '9000');
+    assert.equal(deployedEntry(a, d)?.ep.bind?.port, '9000');
+  });
+
+  it('gcloud --port and --set-env-vars', () => {
+    const a = analyse(memRepo({ 'worker.py': '', Dockerfile: DF, 'deploy.sh': 'gcloud run deploy w --image gcr.io/p/worker --port 7000 --set-env-vars A=1,B=2\n' }), ROOT, defaultConfig());
+    const [d] = deployments(a);
+    assert.deepEqual(d.env, { A: '1', B: '2', PORT: '7000' });
+    assert.equal(d.platformPort?.why, '--port 7000');
+  });
+
+  it('k8s env: literal values known, valueFrom unknown; args replace CMD', () => {
+    const extra = '          env:\n            - name: A\n              value: "1"\n            - name: S\n              valueFrom: {secretKeyRef: {name: s, key: k}}\n          args: ["gunicorn", "--timeout", "120", "worker:app"]\n';
+    const a = analyse(memRepo({ 'worker.py': '', Dockerfile: DF, 'k8s/w.yaml': K8S('gcr.io/p/worker') + extra }), ROOT, defaultConfig());
+    const [d] = deployments(a);
+    assert.deepEqual(d.env, { A: '1', S: undefined });
+    assert.equal(d.overridesCommand, true);
+    const ep = deployedEntry(a, d)!.ep;
+    assert.equal(ep.kind, 'gunicorn');
+    assert.equal(ep.timeout?.seconds, 120);
+  });
+});

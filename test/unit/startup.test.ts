@@ -1,0 +1,132 @@
+// The startup estimate: which calls are model loads, which run at import, and how file sizes add time.
+import { strict as assert } from 'assert';
+import { analyse } from '../../server/src/core/analysis';
+import { defaultConfig } from '../../server/src/core/config';
+import type { FileSystem } from '../../server/src/core/fs';
+import { importAnalyses } from '../../server/src/core/imports';
+import { initPython, parsePython } from '../../server/src/core/python/parser';
+import { isModelLoad, MODEL_READ_BYTES_PER_SECOND, startupEstimate } from '../../server/src/core/startup';
+import { memRepo, ROOT } from '../helpers/repo';
+
+before(() => initPython());
+
+const DOCKERFILE = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD ["gunicorn", "--bind", "0.0.0.0:8080", "worker:app"]\n';
+const REQ = 'flask\nxgboost\ntorch\njoblib\nsentence-transformers\ntransformers\n';
+
+function estimate(files: Record<string, string>, fsWrap?: (fs: FileSystem) => FileSystem, modelLoadSeconds = 60) {
+  const fs = memRepo({ Dockerfile: DOCKERFILE, 'requirements.txt': REQ, ...files });
+  const a = analyse(fsWrap ? fsWrap(fs) : fs, ROOT, { ...defaultConfig(), modelLoadSeconds });
+  const [ia] = importAnalyses(a);
+  return startupEstimate(a, ia);
+}
+
+describe('startup: isModelLoad', () => {
+  const cases: [string, string, boolean][] = [
+    ['xgboost Booster() then load_model: only the load counts', 'import xgboost\nm = xgboost.Booster()\nm.load_model("m.json")\n', true],
+    ['lightgbm Booster(model_file=...)', 'import lightgbm as lgb\nm = lgb.Booster(model_file="m.txt")\n', true],
+    ['SentenceTransformer', 'from sentence_transformers import SentenceTransformer\nm = SentenceTransformer("all-MiniLM-L6-v2")\n', true],
+    ['from_pretrained on a model', 'from transformers import AutoModel\nm = AutoModel.from_pretrained("bert-base-uncased")\n', true],
+    ['transformers pipeline', 'from transformers import pipeline\np = pipeline("sentiment-analysis")\n', true],
+    ['torch.load', 'import torch\nm = torch.load("m.pt")\n', true],
+    ['joblib.load', 'import joblib\nm = joblib.load("m.joblib")\n', true],
+    ['bare load imported from joblib', 'from joblib import load\nm = load("m.joblib")\n', true],
+    ['pickle.load', 'import pickle\nm = pickle.load(open("m.pkl", "rb"))\n', true],
+    ['spacy.load', 'import spacy\nnlp = spacy.load("en_core_web_sm")\n', true],
+    ['keras load_model', 'import tensorflow as tf\nm = tf.keras.models.load_model("m.h5")\n', true],
+    ['onnxruntime InferenceSession', 'import onnxruntime as ort\ns = ort.InferenceSession("m.onnx")\n', true],
+    ['whisper.load_model', 'import whisper\nm = whisper.load_model("base")\n', true],
+  ];
+  const quiet: [string, string][] = [
+    ['a tokenizer is not a model', 'from transformers import AutoTokenizer\nt = AutoTokenizer.from_pretrained("bert-base-uncased")\n'],
+    ['json.load', 'import json\nc = json.load(open("c.json"))\n'],
+    ['yaml.load', 'import yaml\nc = yaml.load(open("c.yaml"))\n'],
+    ['an empty xgboost Booster()', 'import xgboost\nm = xgboost.Booster()\n'],
+    ['a pipeline() of another library', 'from mylib import pipeline\np = pipeline("x")\n'],
+    ['a bare load() of unknown origin', 'from config import load\nc = load("settings")\n'],
+  ];
+  for (const [name, code, expected] of cases) {
+    it(name, () => {
+      const info = parsePython(code);
+      assert.equal(info.calls.filter((c) => isModelLoad(c, info)).length, expected ? 1 : 0);
+    });
+  }
+  for (const [name, code] of quiet) {
+    it(`not a load: ${name}`, () => {
+      const info = parsePython(code);
+      assert.deepEqual(info.calls.filter((c) => isModelLoad(c, info)).map((c) => c.callee), []);
+    });
+  }
+});
+
+describe('startup: startupEstimate', () => {
+  const XGB = 'import xgboost\nfrom flask import Flask\napp = Flask(__name__)\nmodel = xgboost.Booster()\nmodel.load_model("model.json")\n';
+  const cases: [string, Record<string, string>, number, number][] = [
+    // name, files, seconds, counted loads
+    ['one module-level load', { 'worker.py': XGB, 'model.json': '{}' }, 60, 1],
+    ['two loads in the entry module', { 'worker.py': XGB + 'from sentence_transformers import SentenceTransformer\nenc = SentenceTransformer("all-MiniLM-L6-v2")\n' }, 120, 2],
+    ['a load inside a function is lazy', { 'worker.py': 'import xgboost\nfrom flask import Flask\napp = Flask(__name__)\ndef get():\n    m = xgboost.Booster()\n    m.load_model("m.json")\n    return m\n' }, 0, 0],
+    ['a load under __main__ of a module gunicorn imports', { 'worker.py': 'import torch\nfrom flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    m = torch.load("m.pt")\n' }, 0, 0],
+    ['a load in a module the entry imports at module level', { 'worker.py': 'from flask import Flask\nfrom models import model\napp = Flask(__name__)\n', 'models.py': 'import joblib\nmodel = joblib.load("m.joblib")\n' }, 60, 1],
+    ['a load in a module imported inside a function', { 'worker.py': 'from flask import Flask\napp = Flask(__name__)\ndef model():\n    from models import model\n    return model\n', 'models.py': 'import joblib\nmodel = joblib.load("m.joblib")\n' }, 0, 0],
+  ];
+  for (const [name, files, seconds, n] of cases) {
+    it(name, () => {
+      const est = estimate(files);
+      assert.equal(est.seconds, seconds);
+      assert.equal(est.loads.length, n);
+    });
+  }
+
+  it('says what it counted', () => {
+    const est = estimate({ 'worker.py': XGB });
+    assert.equal(est.summary, 'the entrypoint loads 1 model at import: ~60 s (modelLoadSeconds 60 x 1)');
+    assert.deepEqual(est.loads.map((l) => [l.imagePath, l.source, l.callee, l.range.start.line]), [['/app/worker.py', '/repo/worker.py', 'model.load_model', 4]]);
+  });
+
+  it('runs the __main__ block of a script run with python', () => {
+    const fs = memRepo({ Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "worker.py"]\n', 'requirements.txt': REQ, 'worker.py': 'import torch\nif __name__ == "__main__":\n    m = torch.load("m.pt")\n' });
+    const a = analyse(fs, ROOT, defaultConfig());
+    assert.equal(startupEstimate(a, importAnalyses(a)[0]).seconds, 60);
+  });
+
+  it('uses modelLoadSeconds from the config', () => {
+    assert.equal(estimate({ 'worker.py': XGB }, undefined, 20).seconds, 20);
+  });
+
+  // File sizes: a memory file system that reports a large size for the model files.
+  const big = (bytes: number) => (fs: FileSystem): FileSystem => ({
+    stat: (p) => {
+      const s = fs.stat(p);
+      return s && /\.(pt|bin)$/.test(p) ? { ...s, size: bytes } : s;
+    },
+    readDir: (p) => fs.readDir(p),
+    read: (p) => fs.read(p),
+  });
+
+  it('a large model file the call names takes size / read rate when that is longer', () => {
+    const bytes = 150 * MODEL_READ_BYTES_PER_SECOND; // 150 s at the assumed rate
+    const est = estimate({ 'worker.py': 'import torch\nfrom flask import Flask\napp = Flask(__name__)\nm = torch.load("models/m.pt")\n', 'models/m.pt': 'x' }, big(bytes));
+    assert.equal(est.seconds, 150);
+    assert.deepEqual(est.loads[0].file, { path: '/app/models/m.pt', bytes });
+    assert.equal(est.summary, 'the entrypoint loads 1 model at import: ~150 s (150 s for /app/models/m.pt, 7.5 GB at an assumed 50 MB/s)');
+  });
+
+  it('a folder named by from_pretrained counts the model files in it', () => {
+    const bytes = 40 * MODEL_READ_BYTES_PER_SECOND;
+    const est = estimate({ 'worker.py': 'from transformers import AutoModel\nfrom flask import Flask\napp = Flask(__name__)\nm = AutoModel.from_pretrained("./bert")\n', 'bert/a.bin': 'x', 'bert/b.bin': 'x', 'bert/config.json': '{}' }, big(bytes));
+    assert.equal(est.seconds, 80);
+  });
+
+  it('model files no call names add read time beyond modelLoadSeconds', () => {
+    const bytes = 100 * MODEL_READ_BYTES_PER_SECOND;
+    const est = estimate({ 'worker.py': 'import torch\nimport os\nfrom flask import Flask\napp = Flask(__name__)\nm = torch.load(os.environ["MODEL"])\n', 'weights/m.pt': 'x' }, big(bytes));
+    assert.equal(est.otherModelBytes, bytes);
+    assert.equal(est.seconds, 100);
+    assert.equal(est.summary, 'the entrypoint loads 1 model at import: ~100 s (modelLoadSeconds 60 x 1 + 40 s to read 5 GB of model files in the image at an assumed 50 MB/s)');
+  });
+
+  it('small model files change nothing', () => {
+    const est = estimate({ 'worker.py': 'import torch\nfrom flask import Flask\napp = Flask(__name__)\nm = torch.load("m.pt")\n', 'm.pt': 'x' });
+    assert.equal(est.seconds, 60);
+  });
+});
