@@ -24,14 +24,21 @@ export interface ContainerEntry {
 }
 
 /** Docker's exec-form args or the shell-form text of a CMD/ENTRYPOINT, with the source range of each argv element. */
-function commandOf(ins: Instruction | undefined): { c: CommandInstruction; ranges: (Range | undefined)[] } | undefined {
+function commandOf(ins: Instruction | undefined): { c: CommandInstruction; ranges: (Range | undefined)[]; content: (Range | undefined)[] } | undefined {
   if (!ins) return undefined;
-  if (ins.json) return { c: { form: 'exec', args: ins.args.map((a) => a.text) }, ranges: ins.args.map((a) => a.range) };
+  if (ins.json) {
+    // Inside the quotes; only exact when the JSON string has no escapes.
+    const content = ins.args.map((a) => (a.raw.length === a.text.length + 2 && a.range.start.line === a.range.end.line
+      ? { start: { line: a.range.start.line, character: a.range.start.character + 1 }, end: { line: a.range.end.line, character: a.range.end.character - 1 } }
+      : undefined));
+    return { c: { form: 'exec', args: ins.args.map((a) => a.text) }, ranges: ins.args.map((a) => a.range), content };
+  }
   if (!ins.args.length) return undefined;
   const single = ins.endLine === ins.line;
   const first = ins.args[0].range.start;
   const last = ins.args[ins.args.length - 1].range.end;
-  return { c: { form: 'shell', args: [ins.commandText] }, ranges: [undefined, undefined, single ? { start: first, end: last } : undefined] };
+  const ranges = [undefined, undefined, single ? { start: first, end: last } : undefined];
+  return { c: { form: 'shell', args: [ins.commandText] }, ranges, content: ranges };
 }
 
 /** Runtime environment of a stage: its ENV values. */
@@ -49,10 +56,8 @@ export function containerEntry(fs: FileSystem, stage: StageModel, overrides?: { 
   if (!e && !c) return undefined;
   const combined = combineCommand(e?.c, c?.c);
   if (!combined.argv.length) return undefined;
-  const ranges = combined.fromEntrypoint
-    ? [...(e?.ranges ?? []), ...(combined.cmdIgnored || !c ? [] : c.c.form === 'shell' ? c.ranges : c.ranges)]
-    : c?.ranges ?? [];
-  let ep = parseEntrypoint(combined.argv, env, { ranges });
+  const pick = (k: 'ranges' | 'content') => (combined.fromEntrypoint ? [...(e?.[k] ?? []), ...(combined.cmdIgnored || !c ? [] : c[k])] : c?.[k] ?? []);
+  let ep = parseEntrypoint(combined.argv, env, { ranges: pick('ranges'), contentRanges: pick('content') });
   const instr = (combined.fromEntrypoint && (!c || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint)!;
   let script: string | undefined;
   let cwd = stage.workdir;

@@ -253,13 +253,6 @@ export function replaceArgEdit(file: string, lines: string[], ref: ArgRef, value
   const raw = textAt(lines, ref.range);
   if (raw === undefined) return undefined;
   if (raw === ref.value) return { file, range: ref.range, newText: value };
-  if (ref.start !== undefined && /^[^"\\]*$/.test(value)) {
-    // An exec-form element's value part (`"--timeout=30"`): the parser narrows from the element's
-    // range, which starts at the opening quote, so the range can sit one character early.
-    const shifted: Range = { start: { ...ref.range.start, character: ref.range.start.character + 1 }, end: { ...ref.range.end, character: ref.range.end.character + 1 } };
-    const line = lines[ref.range.start.line] ?? '';
-    if (textAt(lines, shifted) === ref.value && line[ref.range.start.character - ref.start] === '"') return { file, range: shifted, newText: value };
-  }
   if (raw.startsWith('"')) {
     let el: unknown;
     try {

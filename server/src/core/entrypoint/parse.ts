@@ -116,6 +116,11 @@ export interface ParseOptions {
    * script text so word ranges can be computed inside it.
    */
   ranges?: (Range | undefined)[];
+  /**
+   * For exec-form (JSON) elements: the range of the string's content inside its quotes, so parts of an
+   * element (`X` of `"--bind=X"`) get exact ranges. Defaults to `ranges`.
+   */
+  contentRanges?: (Range | undefined)[];
 }
 
 interface Ctx {
@@ -140,7 +145,8 @@ export function parseEntrypoint(argv: string[], env: ShellEnv, opts: ParseOption
     const ref: ArgRef = { value, index };
     const range = opts.ranges?.[index];
     if (range) ref.range = range;
-    return { value, ref, literal: true, unknown: false, verbatim: true, source: range ? { text: value, range } : undefined };
+    const content = opts.contentRanges?.[index] ?? range;
+    return { value, ref, literal: true, unknown: false, verbatim: true, source: content ? { text: value, range: content } : undefined };
   });
   return classify(unwrap(args, ctx), ctx);
 }
