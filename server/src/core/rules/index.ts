@@ -4,11 +4,13 @@ import { rule as missingModule } from './missing-module';
 import { rule as entrypointTarget } from './entrypoint-target';
 import { rule as missingCopySource } from './missing-copy-source';
 import { rule as pythonSyntaxError } from './python-syntax-error';
+import { rule as hardcodedSecret } from './hardcoded-secret';
+import { rule as secretInImage } from './secret-in-image';
 import { rule as probeTooShort } from './probe-too-short';
 import { rule as workerTimeoutTooShort } from './worker-timeout-too-short';
 import { rule as portMismatch } from './port-mismatch';
 
-export const rules: Rule[] = [missingModule, entrypointTarget, missingCopySource, pythonSyntaxError, probeTooShort, workerTimeoutTooShort, portMismatch];
+export const rules: Rule[] = [missingModule, entrypointTarget, missingCopySource, pythonSyntaxError, hardcodedSecret, secretInImage, probeTooShort, workerTimeoutTooShort, portMismatch];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((r) => r.id === id);

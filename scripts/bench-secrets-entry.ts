@@ -1,0 +1,83 @@
+// In-process entry for scripts/bench-secrets.mjs: the hardcoded-secret rule's per-file scanners over one file (bundled on the fly by the script).
+import { parseDockerfile } from '../server/src/core/docker/parse';
+import { initPython as init, parsePython } from '../server/src/core/python/parser';
+import { maskSecret } from '../server/src/core/secrets';
+import {
+  scanDockerfile,
+  scanDotenvText,
+  scanJson,
+  scanKeyFile,
+  scanKeyValueLines,
+  scanPython,
+  scanYaml,
+  pythonMayHoldSecret,
+  SecretHit,
+  TextIndex,
+} from '../server/src/core/secrets/files';
+import { isDockerfileName } from '../server/src/core/project';
+import { isTestPath } from '../server/src/core/secrets/names';
+
+export async function initPython(): Promise<void> {
+  await init();
+}
+
+/** The scanner the rule uses for a file name, or undefined when the rule does not scan such files. */
+export function kindOf(name: string): string | undefined {
+  const n = name.toLowerCase();
+  if (isDockerfileName(name)) return 'dockerfile';
+  if (n.endsWith('.yaml') || n.endsWith('.yml')) return 'yaml';
+  if (n.endsWith('.py')) return 'python';
+  if (n === '.env' || n.startsWith('.env.') || n.endsWith('.env')) return 'dotenv';
+  if (n.endsWith('.json')) return 'json';
+  if (n === '.npmrc' || n === '.pypirc') return 'keyvalue';
+  if (n.endsWith('.pem') || n.endsWith('.key') || n.startsWith('id_rsa') || n.startsWith('id_ed25519')) return 'keyfile';
+  return undefined;
+}
+
+export interface BenchHit {
+  detector: string;
+  provider: string;
+  confidence: string;
+  line: number;
+  /** Masked: provider prefix, a few characters, the length. */
+  masked: string;
+  test: boolean;
+}
+
+/** Runs the rule's scanner for `kind` over a file's text (`rel` decides the test-file convention). */
+export function scanText(kind: string, rel: string, text: string): BenchHit[] {
+  const ix = new TextIndex(text);
+  let hits: SecretHit[] = [];
+  switch (kind) {
+    case 'python':
+      if (pythonMayHoldSecret(text)) hits = scanPython(ix, parsePython(text));
+      break;
+    case 'dockerfile':
+      hits = scanDockerfile(ix, parseDockerfile(text));
+      break;
+    case 'yaml':
+      hits = scanYaml(ix);
+      break;
+    case 'dotenv':
+      hits = scanDotenvText(text);
+      break;
+    case 'json':
+      hits = scanJson(ix);
+      break;
+    case 'keyvalue':
+      hits = scanKeyValueLines(ix);
+      break;
+    case 'keyfile':
+      hits = scanKeyFile(ix);
+      break;
+  }
+  const test = isTestPath(rel);
+  return hits.map((h) => ({
+    detector: h.match.detector,
+    provider: h.match.provider,
+    confidence: h.match.confidence,
+    line: h.range.start.line + 1,
+    masked: maskSecret(h.value.slice(h.match.start, h.match.end)),
+    test,
+  }));
+}

@@ -1,0 +1,428 @@
+// hardcoded-secret: a literal credential in Python, a Dockerfile ENV/ARG/RUN, YAML/JSON values, a committed .env or key file.
+import type { Analysis } from '../analysis';
+import { parseDockerfile, ParsedDockerfile } from '../docker/parse';
+import { basename, join } from '../fs';
+import { parseFile } from '../imports';
+import { parseManifests, Workload, EnvVar } from '../manifests';
+import type { PyFileInfo } from '../python/parser';
+import { describeSecret } from '../secrets';
+import {
+  DockerHit,
+  PyHit,
+  scanDockerfile,
+  scanDotenvText,
+  scanJson,
+  scanKeyFile,
+  scanKeyValueLines,
+  scanPython,
+  scanYaml,
+  pythonMayHoldSecret,
+  SecretHit,
+  TextIndex,
+  YamlHit,
+} from '../secrets/files';
+import { GitIgnore } from '../secrets/gitignore';
+import { envNameFor, isTestPath, lowerKebab, upperSnake } from '../secrets/names';
+import type { Fix, Range, TextEdit } from '../types';
+import type { Draft, Rule } from './rule';
+
+/** Files larger than this are not scanned for secrets. */
+export const MAX_SCAN_BYTES = 1024 * 1024;
+
+export const rule: Rule = {
+  id: 'hardcoded-secret',
+  meta: {
+    description: 'A literal credential in Python code, a Dockerfile ENV/ARG/RUN, YAML or JSON values, or a .env or key file that git would commit.',
+    severity: 'error',
+    fixable: true,
+    docs: {
+      why: 'A key written into code, an image or a committed file leaks to everyone who can read the repository or pull the image (ENV and ARG values stay in `docker history`), and rotating it means a redeploy. Read it from the environment at run time instead. Placeholders (`your-api-key-here`, `changeme`, `<KEY>`, `${VAR}`, `{{ .Values.x }}`, `${{ secrets.X }}`), lookups and documentation keys are not reported; findings in test files (`test_*.py`, `*_test.py`, `conftest.py`, `tests/`) are warnings. A `.env` (or key file) that git ignores is the right place for a local secret and is not reported here; `secret-in-image` reports it when a COPY puts it into an image. Messages show the provider, a short prefix and the length, never the secret.',
+      bad: 'OPENAI_API_KEY = "sk-proj-…"',
+      good: 'import os\n\nOPENAI_API_KEY = os.environ["OPENAI_API_KEY"]',
+    },
+  },
+  check(a: Analysis): Draft[] {
+    const out: Draft[] = [];
+    const scan = new Scanner(a, out);
+    for (const f of a.files.pythonFiles) scan.python(f);
+    for (const f of a.files.dockerfiles) scan.dockerfile(f);
+    for (const f of a.files.yamlFiles) scan.yaml(f);
+    for (const f of a.files.envFiles) scan.dotenv(f);
+    for (const f of a.files.otherFiles) scan.other(f);
+    return out;
+  },
+};
+
+/** `.env.example`, `.env.sample`, `example.env`...: committed on purpose, so values should be blank. */
+const ENV_TEMPLATE = /(^|[.-])(example|sample|template|dist|defaults?|tpl)([.-]|$)/i;
+
+class Scanner {
+  private readonly git: GitIgnore;
+
+  constructor(
+    private readonly a: Analysis,
+    private readonly out: Draft[],
+  ) {
+    this.git = new GitIgnore(a.fs, a.root);
+  }
+
+  private read(file: string): TextIndex | undefined {
+    const text = this.a.text(file);
+    if (text === undefined) return undefined;
+    if (text.length > MAX_SCAN_BYTES) {
+      this.a.notices.push({ file, message: 'not scanned for secrets: larger than 1 MiB' });
+      return undefined;
+    }
+    return new TextIndex(text);
+  }
+
+  private push(file: string, hit: SecretHit, message: string, fixes: Fix[], related: Draft['related'] = []): void {
+    this.out.push({
+      message: `${describeSecret(hit.match, hit.value)} ${message}`,
+      file,
+      range: hit.range,
+      related,
+      fixes,
+      ...(isTestPath(this.a.rel(file)) ? { severity: 'warning' as const } : {}),
+    });
+  }
+
+  // -------------------------------------------------------------- Python
+
+  python(file: string): void {
+    const ix = this.read(file);
+    if (!ix || !pythonMayHoldSecret(ix.text)) return;
+    const info = parseFile(this.a, file);
+    if (!info) return;
+    const hits = scanPython(ix, info);
+    if (!hits.length) return;
+    const importOs = importOsEdit(file, ix, info, hits);
+    for (const h of hits) {
+      const fallback = envDefault(info, h);
+      if (fallback) {
+        const fix: Fix = { title: `Remove the fallback value of ${fallback.callee}()`, edits: [{ file, range: fallback.range, newText: '' }], isPreferred: true };
+        this.push(file, h, `is hardcoded as the fallback of ${fallback.callee}(): anyone with the code or the image has it; drop the fallback and set the variable`, [fix]);
+        continue;
+      }
+      const name = envNameFor(h.match, h.name);
+      const fix = pythonFix(file, ix, info, h, name, importOs);
+      const how = `os.environ["${name}"]`;
+      this.push(file, h, `is hardcoded in the source: anyone with the code or the image has it; read it from the environment (${how})`, fix ? [fix] : []);
+    }
+  }
+
+  // -------------------------------------------------------------- Dockerfile
+
+  dockerfile(file: string): void {
+    const ix = this.read(file);
+    if (!ix) return;
+    const parsed: ParsedDockerfile = this.a.targets.find((t) => t.dockerfile === file)?.parsed ?? parseDockerfile(ix.text);
+    const hits = scanDockerfile(ix, parsed);
+    for (const h of hits) {
+      const kw = h.instr.keyword;
+      const name = kw === 'RUN' ? envNameFor(h.match, h.name) : h.name ?? envNameFor(h.match);
+      if (kw === 'RUN') {
+        this.push(file, h, `is written into a RUN command, which stays in the image history; use RUN --mount=type=secret,id=${lowerKebab(name)} and read /run/secrets/${lowerKebab(name)}`, []);
+        continue;
+      }
+      const fix = dockerfileFix(file, parsed, h, hits);
+      const msg = kw === 'ENV'
+        ? `is baked into the image by ENV ${name} (docker inspect and docker history show it); pass it at run time instead (docker run -e ${name}, or the platform's secrets)`
+        : `is the value of ARG ${name}, which stays in the image history; pass build-time secrets with RUN --mount=type=secret,id=${lowerKebab(name)}, run-time ones with docker run -e ${name}`;
+      this.push(file, h, msg, [fix]);
+    }
+  }
+
+  // -------------------------------------------------------------- YAML
+
+  yaml(file: string): void {
+    const ix = this.read(file);
+    if (!ix || !mayHoldSecret(ix.text)) return;
+    const hits = scanYaml(ix);
+    if (!hits.length) return;
+    const envs = envVarsByValue(file, ix.text);
+    const rel = this.a.rel(file);
+    const workflow = /(^|\/)\.github\/workflows\//.test(rel);
+    for (const h of hits) {
+      const env = [...envs].find(([r]) => contains(r, h.range))?.[1];
+      if (env) {
+        const { wl, e } = env;
+        const where = wl.platform === 'compose' ? `the environment of compose service '${wl.name ?? '?'}'` : `env ${e.name} of ${wl.kind} '${wl.name ?? '?'}'`;
+        const advice = wl.platform === 'compose'
+          ? `use \${${e.name}} and set it in the shell or a git-ignored .env`
+          : wl.platform === 'cloudrun' ? 'reference a Secret Manager secret (valueFrom.secretKeyRef)' : 'reference a Secret (valueFrom.secretKeyRef)';
+        const fix = wl.platform === 'compose' ? composeFix(file, h, e) : kubeFix(file, h, wl, e);
+        this.push(file, h, `is hardcoded in ${where}; ${advice}`, fix ? [fix] : []);
+        continue;
+      }
+      if (workflow) {
+        const secret = h.name !== undefined && h.keyRange ? upperSnake(h.name) : undefined;
+        const fix: Fix[] = secret
+          ? [{ title: `Use \${{ secrets.${secret} }} (add the repository secret ${secret})`, edits: [{ file, range: h.scalarRange, newText: h.inFlow ? `"\${{ secrets.${secret} }}"` : `\${{ secrets.${secret} }}` }], isPreferred: true }]
+          : [];
+        this.push(file, h, `is hardcoded in the workflow; use \${{ secrets.${secret ?? 'NAME'} }}`, fix);
+        continue;
+      }
+      const key = h.path.length ? ` at ${h.path.join('.')}` : '';
+      this.push(file, h, `is hardcoded in ${basename(file)}${key}; read it from the environment or a secret store`, []);
+    }
+  }
+
+  // -------------------------------------------------------------- .env and other files
+
+  dotenv(file: string): void {
+    if (this.git.isIgnored(file)) return;
+    const ix = this.read(file);
+    if (!ix) return;
+    const hits = scanDotenvText(ix.text);
+    const rel = this.a.rel(file);
+    if (ENV_TEMPLATE.test(basename(file))) {
+      for (const h of hits) {
+        const fix: Fix = { title: `Leave ${h.entry.name} empty in the template`, edits: [{ file, range: h.entry.valueRange, newText: '' }], isPreferred: true };
+        this.push(file, h, `is the value of ${h.entry.name} in ${rel}, a template meant to be committed; leave it empty or write a placeholder`, [fix]);
+      }
+      return;
+    }
+    this.committedFile(file, hits, 'in');
+  }
+
+  other(file: string): void {
+    const name = basename(file).toLowerCase();
+    if (this.git.isIgnored(file)) return;
+    const ix = this.read(file);
+    if (!ix) return;
+    if (name.endsWith('.json')) {
+      const hits = scanJson(ix);
+      if (hits.some((h) => h.match.detector === 'gcp-service-account')) this.committedFile(file, hits, 'in the service-account key file');
+      else for (const h of hits) this.push(file, h, `is hardcoded in ${basename(file)}${'path' in h ? ` at ${(h as YamlHit).path.join('.')}` : ''}; read it from the environment or a secret store`, []);
+    } else if (name === '.npmrc') {
+      for (const h of scanKeyValueLines(ix)) {
+        const start = { line: h.range.start.line, character: h.range.start.character - h.match.start };
+        const end = { line: start.line, character: start.character + h.value.length };
+        const fix: Fix = { title: 'Use ${NPM_TOKEN} (npm reads it from the environment)', edits: [{ file, range: { start, end }, newText: '${NPM_TOKEN}' }], isPreferred: true };
+        this.push(file, h, `is hardcoded in ${this.a.rel(file)}; write \${NPM_TOKEN} and set the variable where npm runs`, [fix]);
+      }
+    } else if (name === '.pypirc') {
+      this.committedFile(file, scanKeyValueLines(ix), 'in');
+    } else {
+      this.committedFile(file, scanKeyFile(ix), 'in the key file');
+    }
+  }
+
+  /**
+   * A file that holds secrets by design and that git would commit: one finding at its first
+   * secret (the others as related locations), fixed by ignoring the file.
+   */
+  private committedFile(file: string, hits: SecretHit[], what: string): void {
+    if (!hits.length) return;
+    const rel = this.a.rel(file);
+    const [first, ...rest] = hits;
+    const more = rest.length ? `and ${rest.length} more secret${rest.length === 1 ? '' : 's'}` : '';
+    const related = rest.map((h) => ({ file, range: h.range, message: describeSecret(h.match, h.value) }));
+    const fix = appendLineFix(this.a, join(this.a.root, '.gitignore'), rel, `Add ${rel} to .gitignore`);
+    const them = rest.length ? 'them' : 'it';
+    const were = rest.length ? 'they were' : 'it was';
+    this.push(file, first, `${more ? more + ' ' : ''}${what} ${rel}, which git does not ignore: committing it leaks ${them}; add the file to .gitignore (and rotate ${them} if ${were} ever pushed)`, [fix], related);
+  }
+}
+
+/** Cheap pre-filter: a file without any character run that could be a secret is not parsed. */
+function mayHoldSecret(text: string): boolean {
+  return /[A-Za-z0-9+/_-]{8}/.test(text);
+}
+
+function contains(outer: Range, inner: Range): boolean {
+  const le = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  return le(outer.start, inner.start) && le(inner.end, outer.end);
+}
+
+/** An edit appending `line` to a file (creating it when missing: an edit at 0:0 of a file that does not exist; the LSP and --fix create it). */
+export function appendLineFix(a: Analysis, file: string, line: string, title: string): Fix {
+  const text = a.text(file) ?? '';
+  const lines = text.split('\n');
+  const last = lines.length - 1;
+  const end = { line: last, character: lines[last]!.length };
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // Without a final newline the file keeps none, so that several appends in one pass join up.
+  const newText = text === '' || text.endsWith('\n') ? line + eol : eol + line;
+  return { title, edits: [{ file, range: { start: end, end }, newText }], isPreferred: true };
+}
+
+// ---------------------------------------------------------------- Python fixes
+
+/**
+ * `import os` where a module's imports start: after leading comments, the module docstring and
+ * `from __future__` imports. The edit replaces the first character of that line by
+ * `import os` + newline + the character, so that identical edits from several findings overlap
+ * and apply once; undefined when `os` is already imported at module level.
+ */
+function importOsEdit(file: string, ix: TextIndex, info: PyFileInfo, hits: PyHit[]): TextEdit | undefined {
+  if (info.topLevelNames.includes('os') && info.imports.some((i) => i.kind === 'import' && i.scope === 'module' && (i.module === 'os' || i.module.startsWith('os.')))) return undefined;
+  const lines = ix.text.split('\n');
+  const eol = ix.text.includes('\r\n') ? '\r\n' : '\n';
+  let l = 0;
+  while (l < lines.length && /^\s*(#.*)?\r?$/.test(lines[l]!)) l++;
+  const doc = l < lines.length ? /^([rRuU]?)("""|'''|"|')/.exec(lines[l]!) : null;
+  if (doc) {
+    const q = doc[2]!;
+    const startCol = doc[0].length;
+    let ln = l;
+    let col = startCol;
+    for (;;) {
+      const s = lines[ln]!;
+      let found = -1;
+      for (let c = col; c < s.length; c++) {
+        if (s[c] === '\\') c++;
+        else if (s.startsWith(q, c)) {
+          found = c;
+          break;
+        }
+      }
+      if (found >= 0 || ln + 1 >= lines.length || q.length === 1) break;
+      ln++;
+      col = 0;
+    }
+    l = ln + 1;
+  }
+  for (const i of info.imports) if (i.module === '__future__') l = Math.max(l, i.stmtRange.end.line + 1);
+  if (l >= lines.length || (l === lines.length - 1 && lines[l] === '')) {
+    const last = lines.length - 1;
+    const end = { line: last, character: lines[last]!.length };
+    return { file, range: { start: end, end }, newText: (lines[last] === '' ? '' : eol) + 'import os' + eol };
+  }
+  const at = { line: l, character: 0 };
+  const s = lines[l]!;
+  const clash = hits.some((h) => h.str.range.start.line === l && h.str.range.start.character === 0);
+  if (clash || /^[\uD800-\uDBFF]/.test(s)) return { file, range: { start: at, end: at }, newText: 'import os' + eol };
+  if (s === '') return { file, range: { start: at, end: { line: l + 1, character: 0 } }, newText: 'import os' + eol + eol };
+  return { file, range: { start: at, end: { line: l, character: 1 } }, newText: 'import os' + eol + s[0] };
+}
+
+/** `os.getenv("X", "<secret>")`, `os.environ.get(...)`, `environ.setdefault(...)`: the literal is the fallback; the fix deletes it (and its comma). */
+function envDefault(info: PyFileInfo, h: PyHit): { callee: string; range: Range } | undefined {
+  const same = (x: Range, y: Range) => x.start.line === y.start.line && x.start.character === y.start.character && x.end.line === y.end.line && x.end.character === y.end.character;
+  for (const c of info.calls) {
+    if (!/(^|\.)(getenv|environ\.get|environ\.setdefault)$/.test(c.callee)) continue;
+    const i = c.args.findIndex((x) => same(x.valueRange, h.str.range));
+    if (i < 1 || (c.args[i]!.name !== undefined && c.args[i]!.name !== 'default')) continue;
+    return { callee: c.callee, range: { start: c.args[i - 1]!.range.end, end: c.args[i]!.range.end } };
+  }
+  return undefined;
+}
+
+/** Other literals implicitly concatenated with this one (`"a" "b"`): replacing one part alone would not work. */
+function isConcatenated(ix: TextIndex, info: PyFileInfo, h: PyHit): boolean {
+  const start = ix.offset(h.str.range.start);
+  const end = ix.offset(h.str.range.end);
+  return info.strings.some((s) => {
+    if (s === h.str) return false;
+    const s0 = ix.offset(s.range.start);
+    const s1 = ix.offset(s.range.end);
+    const between = s1 <= start ? ix.text.slice(s1, start) : s0 >= end ? ix.text.slice(end, s0) : 'x';
+    return /^[\s\\]*$/.test(between);
+  });
+}
+
+/**
+ * The literal replaced by `os.environ["NAME"]` when the secret is the whole value (or a
+ * database/webhook URL, which is configuration as a whole); when it is part of a one-line
+ * literal (`"Bearer <token>"`), an f-string reading just the secret. Bytes literals, f-strings
+ * and implicit concatenations get no fix.
+ */
+function pythonFix(file: string, ix: TextIndex, info: PyFileInfo, h: PyHit, name: string, importOs: TextEdit | undefined): Fix | undefined {
+  const s = h.str;
+  if (s.isFString) return undefined;
+  const src = ix.text.slice(ix.offset(s.range.start), ix.offset(s.range.end));
+  const prefix = /^[A-Za-z]*/.exec(src)![0];
+  if (/[bBfFtT]/.test(prefix) || isConcatenated(ix, info, h)) return undefined;
+  const secret = h.value.slice(h.match.start, h.match.end);
+  const whole = h.value.trim() === secret || h.match.detector === 'database-url' || h.match.detector === 'slack-webhook';
+  const extra = importOs ? [importOs] : [];
+  if (whole) {
+    const varName = h.match.detector === 'database-url' || h.match.detector === 'slack-webhook' ? envNameFor(h.match, h.name) : name;
+    return { title: `Read it from the environment: os.environ["${varName}"]`, edits: [{ file, range: s.range, newText: `os.environ["${varName}"]` }, ...extra], isPreferred: true };
+  }
+  const r = h.range;
+  if (r === s.contentRange || r.start.line !== r.end.line || s.range.start.line !== s.range.end.line) return undefined;
+  const quote = /["']+/.exec(src.slice(prefix.length))![0];
+  const inner = src.slice(prefix.length + quote.length, src.length - quote.length);
+  if (/[{}]/.test(inner)) return undefined;
+  const at = r.start.character - s.contentRange.start.character;
+  const len = r.end.character - r.start.character;
+  const other = quote[0] === '"' ? "'" : '"';
+  const newText = `f${prefix}${quote}${inner.slice(0, at)}{os.environ[${other}${name}${other}]}${inner.slice(at + len)}${quote}`;
+  return { title: `Read it from the environment: os.environ["${name}"]`, edits: [{ file, range: s.range, newText }, ...extra], isPreferred: true };
+}
+
+// ---------------------------------------------------------------- Dockerfile fixes
+
+/**
+ * Deletes the ENV/ARG pair (or the whole instruction when every pair in it holds a secret): the
+ * value must come at run time instead.
+ */
+function dockerfileFix(file: string, parsed: ParsedDockerfile, h: DockerHit, all: DockerHit[]): Fix {
+  const ins = h.instr;
+  const name = h.name ?? '';
+  const words = ins.args;
+  const secretWords = new Set(all.filter((x) => x.instr === ins && x.word).map((x) => x.word));
+  const title = ins.keyword === 'ENV'
+    ? `Remove ENV ${name} (pass it at run time: docker run -e ${name}, or the platform's secrets)`
+    : `Remove ARG ${name} (for a build-time secret use RUN --mount=type=secret,id=${lowerKebab(name)})`;
+  const lines = parsed.lines;
+  if (!h.word || words.every((w) => secretWords.has(w))) {
+    const start = { line: ins.line, character: 0 };
+    const end = ins.endLine + 1 < lines.length ? { line: ins.endLine + 1, character: 0 } : { line: ins.endLine, character: lines[ins.endLine]?.length ?? 0 };
+    return { title, edits: [{ file, range: { start, end }, newText: '' }], isPreferred: true };
+  }
+  const i = words.indexOf(h.word);
+  // With a secret pair on each side of the gap, deleting both gaps would overlap: keep the space.
+  const range = i > 0
+    ? { start: words[i - 1]!.range.end, end: h.word.range.end }
+    : secretWords.has(words[1]) ? h.word.range : { start: h.word.range.start, end: words[1]!.range.start };
+  return { title, edits: [{ file, range, newText: '' }], isPreferred: true };
+}
+
+// ---------------------------------------------------------------- YAML fixes
+
+/** The env vars of a manifest's workloads by the range of their value. */
+function envVarsByValue(file: string, text: string): Map<Range, { wl: Workload; e: EnvVar }> {
+  const out = new Map<Range, { wl: Workload; e: EnvVar }>();
+  for (const wl of parseManifests(file, text).workloads) {
+    for (const c of wl.containers) for (const e of c.env) if (e.value) out.set(e.value.range, { wl, e });
+  }
+  return out;
+}
+
+/** compose: the value becomes `${NAME}` (Compose interpolates it from the shell or .env). */
+function composeFix(file: string, h: YamlHit, e: EnvVar): Fix | undefined {
+  if (!e.value || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name)) return undefined;
+  const ref = `\${${e.name}}`;
+  if (h.keyRange) {
+    return { title: `Use ${ref} (set ${e.name} in the shell or a git-ignored .env)`, edits: [{ file, range: h.scalarRange, newText: h.inFlow ? `"${ref}"` : ref }], isPreferred: true };
+  }
+  const r = e.value.range;
+  if (r.start.line === h.scalarRange.start.line && r.start.character === h.scalarRange.start.character) return undefined;
+  if (h.inFlow && h.plain) return undefined;
+  return { title: `Use ${e.name}=${ref} (set ${e.name} in the shell or a git-ignored .env)`, edits: [{ file, range: r, newText: ref }], isPreferred: true };
+}
+
+/**
+ * Kubernetes: `value: <secret>` becomes `valueFrom.secretKeyRef` to a Secret named after the
+ * workload (`<workload>-secrets`), key = the env name in lower-kebab. Cloud Run: a Secret Manager
+ * secret named after the env var, version `latest`.
+ */
+function kubeFix(file: string, h: YamlHit, wl: Workload, e: EnvVar): Fix | undefined {
+  const v = e.value;
+  if (!v?.keyRange) return undefined;
+  const cloudRun = wl.platform === 'cloudrun';
+  const secretName = cloudRun ? lowerKebab(e.name) : `${lowerKebab(wl.name ?? 'app') || 'app'}-secrets`;
+  const key = cloudRun ? 'latest' : lowerKebab(e.name);
+  const ind = ' '.repeat(v.keyRange.start.character);
+  const newText = h.inFlow
+    ? `valueFrom: {secretKeyRef: {name: ${secretName}, key: ${key}}}`
+    : `valueFrom:\n${ind}  secretKeyRef:\n${ind}    name: ${secretName}\n${ind}    key: ${key}`;
+  const title = cloudRun
+    ? `Read ${e.name} from the Secret Manager secret '${secretName}' (create it: gcloud secrets create ${secretName} --data-file=-)`
+    : `Read ${e.name} from Secret '${secretName}' key '${key}' (create it: kubectl create secret generic ${secretName} --from-literal=${key}=...)`;
+  return { title, edits: [{ file, range: { start: v.keyRange.start, end: v.range.end }, newText }], isPreferred: true };
+}

@@ -1,0 +1,74 @@
+// Names for fixes (the environment variable a secret should come from, Kubernetes secret names) and the test-file convention.
+import { classifyCredentialName } from './detectors';
+import type { SecretMatch } from './detectors';
+
+/** The environment variable each detector's secret conventionally lives in. */
+const PROVIDER_ENV: Record<string, string> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  'aws-access-key-id': 'AWS_ACCESS_KEY_ID',
+  'aws-secret-access-key': 'AWS_SECRET_ACCESS_KEY',
+  'google-api-key': 'GOOGLE_API_KEY',
+  github: 'GITHUB_TOKEN',
+  'github-fine-grained-pat': 'GITHUB_TOKEN',
+  slack: 'SLACK_TOKEN',
+  'slack-webhook': 'SLACK_WEBHOOK_URL',
+  'database-url': 'DATABASE_URL',
+  stripe: 'STRIPE_SECRET_KEY',
+  huggingface: 'HF_TOKEN',
+  sendgrid: 'SENDGRID_API_KEY',
+  'twilio-api-key': 'TWILIO_API_KEY',
+  'twilio-account-sid': 'TWILIO_ACCOUNT_SID',
+  'twilio-auth-token': 'TWILIO_AUTH_TOKEN',
+  'private-key': 'PRIVATE_KEY',
+  'gcp-service-account': 'GCP_SERVICE_ACCOUNT_KEY',
+  generic: 'SECRET',
+};
+
+/** `apiKey`, `api-key`, `self.api_key` -> `API_KEY`; undefined when no identifier remains. */
+export function upperSnake(name: string): string | undefined {
+  const last = name.split('.').pop() ?? '';
+  const s = last
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+  return /^[A-Z][A-Z0-9_]*$/.test(s) ? s : undefined;
+}
+
+/** `OPENAI_API_KEY` -> `openai-api-key`; `Predictions Worker` -> `predictions-worker`. */
+export function lowerKebab(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * The environment variable a fix reads the secret from: the name it was assigned to, upper-cased,
+ * when that looks like an environment variable for it (`OPENAI_API_KEY`, `api_key` -> `API_KEY`,
+ * `password` for a password), else the provider's usual variable (`OPENAI_API_KEY`,
+ * `AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`...).
+ */
+export function envNameFor(m: Pick<SecretMatch, 'detector'>, assignedTo?: string): string {
+  const fallback = PROVIDER_ENV[m.detector] ?? 'SECRET';
+  if (assignedTo === undefined) return fallback;
+  const snake = upperSnake(assignedTo);
+  if (!snake) return fallback;
+  const multiWord = snake.includes('_');
+  if (m.detector === 'generic') return snake;
+  if (multiWord && (classifyCredentialName(snake) !== undefined || /URL|DSN|URI|WEBHOOK|SID|CONN/.test(snake))) return snake;
+  return fallback;
+}
+
+const TEST_DIRS = new Set(['test', 'tests', 'testing', '__tests__', 'spec', 'specs']);
+
+/** Test code by convention: `test_*.py`, `*_test.py`, `conftest.py`, or anything under a `test/`/`tests/` folder. */
+export function isTestPath(rel: string): boolean {
+  const parts = rel.split('/');
+  const base = parts[parts.length - 1] ?? '';
+  if (/^test_.*\.py$|_test\.py$|^conftest\.py$/.test(base)) return true;
+  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()));
+}

@@ -1,0 +1,329 @@
+// hardcoded-secret: every file type, every provider, placeholders, test files, exact messages and fix results (fake keys built by concatenation in fakes.ts).
+import { strict as assert } from 'assert';
+import * as nodeFs from 'fs';
+import * as nodePath from 'path';
+import { formatJson, formatNotices, formatSarif, formatText } from '../../server/src/cli/format';
+import { relativeInside } from '../../server/src/core/fs';
+import { scanValue } from '../../server/src/core/secrets';
+import { applyAllFixes, brief, lintRepo, loadFixture, memRepo, ROOT } from '../helpers/repo';
+import { K, serviceAccountJson } from '../unit/secrets/fakes';
+
+async function only(files: Record<string, string>, rule = 'hardcoded-secret') {
+  const fs = memRepo(files);
+  const r = await lintRepo(fs);
+  return { fs, findings: r.findings.filter((f) => f.ruleId === rule), notices: r.notices };
+}
+
+/** Lint, apply every preferred fix, re-lint: [brief lines with severity, changed files, brief lines after]. */
+async function lintAndFix(files: Record<string, string>) {
+  const { fs, findings } = await only(files);
+  const lines = brief(findings).map((l, i) => `${findings[i].severity} ${l}`);
+  const changed = Object.fromEntries([...applyAllFixes(fs, findings)].map(([f, t]) => [f.replace('/repo/', ''), t]));
+  const after = brief((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'hardcoded-secret'));
+  return { lines, changed, after, findings };
+}
+
+type Case = [name: string, files: Record<string, string>, lines: string[], changed: Record<string, string>, after?: string[]];
+
+const GEN = process.env.GEN === '1';
+const FIXTURES = nodePath.join(__dirname, '..', 'fixtures');
+
+function table(title: string, cases: Case[]) {
+  describe(title, () => {
+    for (const [name, files, lines, changed, after] of cases) {
+      it(name, async () => {
+        const r = await lintAndFix(files);
+        if (GEN) {
+          console.log(JSON.stringify({ name, lines: r.lines, changed: r.changed, after: r.after }, null, 2));
+          return;
+        }
+        assert.deepEqual(r.lines, lines);
+        assert.deepEqual(r.changed, changed);
+        assert.deepEqual(r.after, after ?? []);
+      });
+    }
+  });
+}
+
+const DF = 'FROM python:3.11-slim\n';
+
+describe('rule hardcoded-secret', () => {
+  const valid: [string, Record<string, string>][] = [
+    ['lookups and placeholders in Python', {
+      'app.py': 'import os\nOPENAI_API_KEY = os.environ["OPENAI_API_KEY"]\nTOKEN = os.getenv("GITHUB_TOKEN")\napi_key = "your-api-key-here"\npassword = "changeme"\nsecret = "<KEY>"\nSECRET_KEY = "${SECRET_KEY}"\nAWS_KEY = "' + 'AKIA' + 'IOSFODNN7' + 'EXAMPLE"\ntoken = ""\nauth_token = "xxxxxxxxxxxxxxxxxxxx"\n',
+    }],
+    ['a docstring or comment that shows a key shape is not a literal value', { 'app.py': '"""Set OPENAI_API_KEY=sk-... before running."""\n# api_key = "sk-..."\nx = 1\n' }],
+    ['Dockerfile variables and declarations without values', { Dockerfile: DF + 'ARG GITHUB_TOKEN\nENV OPENAI_API_KEY=${OPENAI_API_KEY} PORT=8080\nRUN --mount=type=secret,id=token pip install -r requirements.txt\n' }],
+    ['templated YAML values', {
+      'k8s/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: x\n          env:\n            - name: API_KEY\n              value: "{{ .Values.apiKey }}"\n            - name: TOKEN\n              valueFrom:\n                secretKeyRef: {name: api, key: token}\n',
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n    steps:\n      - run: pytest\n',
+      'compose.yaml': 'services:\n  api:\n    image: x\n    environment:\n      - OPENAI_API_KEY=${OPENAI_API_KEY}\n      - DEBUG=1\n',
+    }],
+    ['a git-ignored .env is where local secrets belong', { '.gitignore': '.env\n', '.env': 'OPENAI_API_KEY=' + K.openaiProj + '\n' }],
+    ['a .env ignored by a pattern in a sub-folder .gitignore', { 'svc/.gitignore': '*.env\n', 'svc/local.env': 'GITHUB_TOKEN=' + K.githubPat + '\n' }],
+    ['a .env of placeholders', { '.env': 'OPENAI_API_KEY=\nGITHUB_TOKEN=your-token-here\nDB_PASSWORD=changeme\n' }],
+    ['a key file git ignores', { '.gitignore': '*.pem\n', 'certs/server.pem': K.rsaKey + '\n' }],
+    ['an .npmrc that reads the token from the environment', { '.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n' }],
+    ['a public certificate is not a key', { 'certs/ca.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }],
+  ];
+  for (const [name, files] of valid) {
+    it(`valid: ${name}`, async () => {
+      assert.deepEqual(brief((await only(files)).findings), []);
+    });
+  }
+});
+
+table('rule hardcoded-secret: findings and fixes per file type', [
+  ['Python: assigned key, import os after the docstring and __future__ imports', {
+    'app/main.py': '#!/usr/bin/env python\n"""Service\nentry."""\nfrom __future__ import annotations\nimport sys\n\nOPENAI_API_KEY = "' + K.openaiProj + '"\n',
+  }, [
+    "error app/main.py:7:19 hardcoded-secret OpenAI API key sk-proj-p9hz… (164 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"OPENAI_API_KEY\"])"
+  ], {
+    "app/main.py": "#!/usr/bin/env python\n\"\"\"Service\nentry.\"\"\"\nfrom __future__ import annotations\nimport os\nimport sys\n\nOPENAI_API_KEY = os.environ[\"OPENAI_API_KEY\"]\n"
+  }],
+  ['Python: keyword argument, dict entry, os already imported', {
+    'app.py': 'import os\nclient = OpenAI(api_key="' + K.openaiLegacy + '")\nCONFIG = {"aws_secret_access_key": "' + K.awsSecret + '"}\n',
+  }, [
+    "error app.py:2:26 hardcoded-secret OpenAI API key sk-ibcv… (51 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"API_KEY\"])",
+    "error app.py:3:37 hardcoded-secret AWS secret access key hS1Y… (40 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"AWS_SECRET_ACCESS_KEY\"])"
+  ], {
+    "app.py": "import os\nclient = OpenAI(api_key=os.environ[\"API_KEY\"])\nCONFIG = {\"aws_secret_access_key\": os.environ[\"AWS_SECRET_ACCESS_KEY\"]}\n"
+  }],
+  ['Python: part of a literal becomes an f-string; a database URL is replaced whole', {
+    'app.py': 'HEADERS = {"Authorization": "Bearer ' + K.githubPat + '"}\nDATABASE_URL = "postgresql://app:' + K.dbPassword + '@db.internal:5432/app"\n',
+  }, [
+    "error app.py:1:37 hardcoded-secret GitHub personal access token ghp_Ae88… (40 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"GITHUB_TOKEN\"])",
+    "error app.py:2:34 hardcoded-secret PostgreSQL URL password nk1t… (20 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"DATABASE_URL\"])"
+  ], {
+    "app.py": "import os\nHEADERS = {\"Authorization\": f\"Bearer {os.environ['GITHUB_TOKEN']}\"}\nDATABASE_URL = os.environ[\"DATABASE_URL\"]\n"
+  }],
+  ['Python: the fallback of os.getenv is removed', {
+    'app.py': 'import os\nKEY = os.getenv("ANTHROPIC_API_KEY", "' + K.anthropic + '")\n',
+  }, [
+    "error app.py:2:39 hardcoded-secret Anthropic API key sk-ant-api03-rmlD… (108 chars) is hardcoded as the fallback of os.getenv(): anyone with the code or the image has it; drop the fallback and set the variable"
+  ], {
+    "app.py": "import os\nKEY = os.getenv(\"ANTHROPIC_API_KEY\")\n"
+  }],
+  ['Python: f-string constant parts are scanned (no fix)', {
+    'app.py': 'def url(q):\n    return f"https://maps.example.invalid/?q={q}&key=' + K.googleApiKey + '"\n',
+  }, [
+    "error app.py:2:54 hardcoded-secret Google API key AIzaUa7n… (39 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"GOOGLE_API_KEY\"])"
+  ], {}, [
+    "app.py:2:54 hardcoded-secret Google API key AIzaUa7n… (39 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"GOOGLE_API_KEY\"])"
+  ]],
+  ['Python: test files are warnings', {
+    'tests/test_api.py': 'STRIPE = "' + K.stripeLive + '"\n',
+    'svc/conftest.py': 'import os\nTOKEN = "' + K.slackBot + '"\n',
+    'svc/client_test.py': 'HF = "' + K.huggingface + '"\n',
+  }, [
+    "warning svc/client_test.py:1:7 hardcoded-secret Hugging Face token hf_qbHO… (37 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"HF_TOKEN\"])",
+    "warning svc/conftest.py:2:10 hardcoded-secret Slack token xoxb-6415… (56 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"SLACK_TOKEN\"])",
+    "warning tests/test_api.py:1:11 hardcoded-secret Stripe secret key sk_live_5dv7… (107 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"STRIPE_SECRET_KEY\"])"
+  ], {
+    "svc/client_test.py": "import os\nHF = os.environ[\"HF_TOKEN\"]\n",
+    "svc/conftest.py": "import os\nTOKEN = os.environ[\"SLACK_TOKEN\"]\n",
+    "tests/test_api.py": "import os\nSTRIPE = os.environ[\"STRIPE_SECRET_KEY\"]\n"
+  }],
+  ['Dockerfile: ENV pair, ARG default, RUN command', {
+    Dockerfile: DF + 'ENV OPENAI_API_KEY=' + K.openaiProj + ' PORT=8080\nARG GITHUB_TOKEN=' + K.githubPat + '\nRUN curl -H "Authorization: Bearer ' + K.sendgrid + '" https://api.example.invalid\nENV AWS_SECRET_ACCESS_KEY ' + K.awsSecret + '\nCMD ["python", "app.py"]\n',
+  }, [
+    "error Dockerfile:2:20 hardcoded-secret OpenAI API key sk-proj-p9hz… (164 chars) is baked into the image by ENV OPENAI_API_KEY (docker inspect and docker history show it); pass it at run time instead (docker run -e OPENAI_API_KEY, or the platform's secrets)",
+    "error Dockerfile:3:18 hardcoded-secret GitHub personal access token ghp_Ae88… (40 chars) is the value of ARG GITHUB_TOKEN, which stays in the image history; pass build-time secrets with RUN --mount=type=secret,id=github-token, run-time ones with docker run -e GITHUB_TOKEN",
+    "error Dockerfile:4:36 hardcoded-secret SendGrid API key SG.hHOd… (69 chars) is written into a RUN command, which stays in the image history; use RUN --mount=type=secret,id=sendgrid-api-key and read /run/secrets/sendgrid-api-key",
+    "error Dockerfile:5:27 hardcoded-secret AWS secret access key hS1Y… (40 chars) is baked into the image by ENV AWS_SECRET_ACCESS_KEY (docker inspect and docker history show it); pass it at run time instead (docker run -e AWS_SECRET_ACCESS_KEY, or the platform's secrets)"
+  ], {
+    "Dockerfile": "FROM python:3.11-slim\nENV PORT=8080\nRUN curl -H \"Authorization: Bearer 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\" https://api.example.invalid\nCMD [\"python\", \"app.py\"]\n"
+  }, [
+    "Dockerfile:3:36 hardcoded-secret SendGrid API key SG.hHOd… (69 chars) is written into a RUN command, which stays in the image history; use RUN --mount=type=secret,id=sendgrid-api-key and read /run/secrets/sendgrid-api-key"
+  ]],
+  ['Kubernetes: value becomes a secretKeyRef named after the workload', {
+    'k8s/worker.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: predictions-worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: x\n          env:\n            - name: OPENAI_API_KEY\n              value: "' + K.openaiProj + '"\n            - name: LOG_LEVEL\n              value: info\n',
+  }, [
+    "error k8s/worker.yaml:13:23 hardcoded-secret OpenAI API key sk-proj-p9hz… (164 chars) is hardcoded in env OPENAI_API_KEY of Deployment 'predictions-worker'; reference a Secret (valueFrom.secretKeyRef)"
+  ], {
+    "k8s/worker.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: predictions-worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: x\n          env:\n            - name: OPENAI_API_KEY\n              valueFrom:\n                secretKeyRef:\n                  name: predictions-worker-secrets\n                  key: openai-api-key\n            - name: LOG_LEVEL\n              value: info\n"
+  }],
+  ['Cloud Run: a Secret Manager secret, flow style kept', {
+    'service.yaml': 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - image: gcr.io/p/api\n          env:\n            - {name: STRIPE_SECRET_KEY, value: ' + K.stripeLive + '}\n',
+  }, [
+    "error service.yaml:11:48 hardcoded-secret Stripe secret key sk_live_5dv7… (107 chars) is hardcoded in env STRIPE_SECRET_KEY of Service 'api'; reference a Secret Manager secret (valueFrom.secretKeyRef)"
+  ], {
+    "service.yaml": "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - image: gcr.io/p/api\n          env:\n            - {name: STRIPE_SECRET_KEY, valueFrom: {secretKeyRef: {name: stripe-secret-key, key: latest}}}\n"
+  }],
+  ['compose: map and list environment become ${NAME}', {
+    'compose.yaml': 'services:\n  api:\n    image: x\n    environment:\n      SENDGRID_API_KEY: "' + K.sendgrid + '"\n  worker:\n    image: y\n    environment:\n      - AWS_ACCESS_KEY_ID=' + K.awsKeyId + '\n      - DEBUG=1\n',
+  }, [
+    "error compose.yaml:5:26 hardcoded-secret SendGrid API key SG.hHOd… (69 chars) is hardcoded in the environment of compose service 'api'; use ${SENDGRID_API_KEY} and set it in the shell or a git-ignored .env",
+    "error compose.yaml:9:27 hardcoded-secret AWS access key ID AKIA4… (20 chars) is hardcoded in the environment of compose service 'worker'; use ${AWS_ACCESS_KEY_ID} and set it in the shell or a git-ignored .env"
+  ], {
+    "compose.yaml": "services:\n  api:\n    image: x\n    environment:\n      SENDGRID_API_KEY: ${SENDGRID_API_KEY}\n  worker:\n    image: y\n    environment:\n      - AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\n      - DEBUG=1\n"
+  }],
+  ['GitHub workflow: env value becomes ${{ secrets.NAME }}', {
+    '.github/workflows/deploy.yml': 'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      HF_TOKEN: ' + K.huggingface + '\n    steps:\n      - run: ./deploy.sh\n',
+  }, [
+    "error .github/workflows/deploy.yml:6:17 hardcoded-secret Hugging Face token hf_qbHO… (37 chars) is hardcoded in the workflow; use ${{ secrets.HF_TOKEN }}"
+  ], {
+    ".github/workflows/deploy.yml": "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      HF_TOKEN: ${{ secrets.HF_TOKEN }}\n    steps:\n      - run: ./deploy.sh\n"
+  }],
+  ['other YAML: reported with its key path, no fix', {
+    'config/settings.yaml': 'slack:\n  webhook: https://hooks.slack.com/services/' + K.slackHookPath + '\n',
+  }, [
+    "error config/settings.yaml:2:45 hardcoded-secret Slack webhook URL TK5R… (48 chars) is hardcoded in settings.yaml at slack.webhook; read it from the environment or a secret store"
+  ], {}, [
+    "config/settings.yaml:2:45 hardcoded-secret Slack webhook URL TK5R… (48 chars) is hardcoded in settings.yaml at slack.webhook; read it from the environment or a secret store"
+  ]],
+  ['.env that git would commit: one finding per file, fixed by .gitignore', {
+    '.gitignore': 'node_modules/\n',
+    '.env': '# local\nOPENAI_API_KEY=' + K.openaiProj + '\nexport TWILIO_AUTH_TOKEN="' + K.twilioAuthToken + '"\nDEBUG=1\n',
+  }, [
+    "error .env:2:16 hardcoded-secret OpenAI API key sk-proj-p9hz… (164 chars) and 1 more secret in .env, which git does not ignore: committing it leaks them; add the file to .gitignore (and rotate them if they were ever pushed)"
+  ], {
+    ".gitignore": "node_modules/\n.env\n"
+  }],
+  ['.env template: the value is blanked', {
+    '.env.example': 'GITHUB_TOKEN=' + K.githubFineGrained + '\nPORT=8080\n',
+  }, [
+    "error .env.example:1:14 hardcoded-secret GitHub fine-grained personal access token github_pat_qDUr… (93 chars) is the value of GITHUB_TOKEN in .env.example, a template meant to be committed; leave it empty or write a placeholder"
+  ], {
+    ".env.example": "GITHUB_TOKEN=\nPORT=8080\n"
+  }],
+  ['service-account JSON, key file, .pypirc: ignored by .gitignore (created)', {
+    'deploy/sa.json': serviceAccountJson(),
+    'deploy/id_rsa': K.rsaKey + '\n',
+    '.pypirc': '[pypi]\nusername = __token__\npassword = pypi-' + K.huggingface + K.awsSecret + '\n',
+  }, [
+    "error .pypirc:3:12 hardcoded-secret Password pypi… (82 chars) in .pypirc, which git does not ignore: committing it leaks it; add the file to .gitignore (and rotate it if it was ever pushed)",
+    "error deploy/id_rsa:1:1 hardcoded-secret RSA private key -----BEGIN RSA PRIVATE KEY-----… (321 chars) in the key file deploy/id_rsa, which git does not ignore: committing it leaks it; add the file to .gitignore (and rotate it if it was ever pushed)",
+    "error deploy/sa.json:5:19 hardcoded-secret GCP service-account private key -----BEGIN PRIVATE KEY-----… (320 chars) in the service-account key file deploy/sa.json, which git does not ignore: committing it leaks it; add the file to .gitignore (and rotate it if it was ever pushed)"
+  ], {
+    ".gitignore": ".pypirc\ndeploy/id_rsa\ndeploy/sa.json\n"
+  }],
+  ['.npmrc: the token becomes ${NPM_TOKEN}', {
+    '.npmrc': 'registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=npm_' + K.huggingface.slice(3, 39) + '\n',
+  }, [
+    "error .npmrc:2:34 hardcoded-secret Secret npm_… (38 chars) is hardcoded in .npmrc; write ${NPM_TOKEN} and set the variable where npm runs"
+  ], {
+    ".npmrc": "registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"
+  }],
+  ['JSON config: named values', {
+    'config.json': '{\n  "service": "api",\n  "twilio": {"account_sid": "' + K.twilioSid + '", "auth_token": "' + K.twilioAuthToken + '"}\n}\n',
+  }, [
+    "error config.json:3:82 hardcoded-secret Secret 763d… (32 chars) is hardcoded in config.json at twilio.auth_token; read it from the environment or a secret store"
+  ], {}, [
+    "config.json:3:82 hardcoded-secret Secret 763d… (32 chars) is hardcoded in config.json at twilio.auth_token; read it from the environment or a secret store"
+  ]],
+]);
+
+describe('rule hardcoded-secret: providers', () => {
+  const all: [name: string, value: string, provider: string][] = [
+    ['a', K.openaiProj, 'OpenAI API key'],
+    ['b', K.openaiLegacy, 'OpenAI API key'],
+    ['c', K.openaiNoMarker, 'OpenAI API key'],
+    ['d', K.anthropic, 'Anthropic API key'],
+    ['e', K.anthropicAdmin, 'Anthropic admin key'],
+    ['f', K.awsKeyId, 'AWS access key ID'],
+    ['g', K.awsTempKeyId, 'AWS access key ID'],
+    ['aws_secret_access_key', K.awsSecret, 'AWS secret access key'],
+    ['h', K.googleApiKey, 'Google API key'],
+    ['i', K.githubPat, 'GitHub personal access token'],
+    ['j', K.githubOauth, 'GitHub OAuth access token'],
+    ['k', K.githubFineGrained, 'GitHub fine-grained personal access token'],
+    ['l', K.slackBot, 'Slack token'],
+    ['m', K.slackUser, 'Slack token'],
+    ['n', K.slackApp, 'Slack app-level token'],
+    ['o', 'https://hooks.slack.com/services/' + K.slackHookPath, 'Slack webhook URL'],
+    ['p', K.stripeLive, 'Stripe secret key'],
+    ['q', K.stripeRestricted, 'Stripe restricted key'],
+    ['r', K.stripeTest, 'Stripe test secret key'],
+    ['s', K.huggingface, 'Hugging Face token'],
+    ['t', K.sendgrid, 'SendGrid API key'],
+    ['u', K.twilioApiKey, 'Twilio API key'],
+    ['twilio_auth_token', K.twilioAuthToken, 'Twilio auth token'],
+    ['v', K.rsaKey.replace(/\n/g, '\\n'), 'RSA private key'],
+    ['w', K.pkcs8Key.replace(/\n/g, '\\n'), 'Private key'],
+    ['x', K.encryptedKey.replace(/\n/g, '\\n'), 'Encrypted private key'],
+    ['y', 'mysql://app:' + K.dbPassword + '@db.internal/app', 'MySQL URL password'],
+    ['db_password', K.dbPassword, 'Password'],
+  ];
+
+  it('catches every provider in Python and never prints a secret whole', async () => {
+    const src = all.map(([n, v]) => `${n} = "${v}"`).join('\n') + '\n';
+    const { findings } = await only({ 'app.py': src });
+    assert.deepEqual(findings.map((f) => f.message.slice(0, f.message.indexOf(' is hardcoded')).replace(/ (-----BEGIN [A-Z ]+-----)?\S*… \(\d+ chars\)$/, '')), all.map(([, , p]) => p));
+    for (const f of findings) {
+      for (const [, v] of all) {
+        assert.ok(!f.message.includes(v) && !f.fixes.some((x) => x.title.includes(v) || x.edits.some((e) => e.newText.includes(v))), `secret printed in ${f.message}`);
+      }
+    }
+  });
+
+  const main: [string, string, string][] = [
+    ['OPENAI_API_KEY', K.openaiProj, 'OpenAI API key'],
+    ['AWS_ACCESS_KEY_ID', K.awsKeyId, 'AWS access key ID'],
+    ['GITHUB_TOKEN', K.githubPat, 'GitHub personal access token'],
+    ['ANTHROPIC_API_KEY', K.anthropic, 'Anthropic API key'],
+    ['DATABASE_URL', 'postgres://app:' + K.dbPassword + '@db.internal/app', 'PostgreSQL URL password'],
+  ];
+  const k8s = (n: string, v: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x\n      env:\n        - name: ${n}\n          value: "${v}"\n`;
+  const kinds: [string, (n: string, v: string) => Record<string, string>][] = [
+    ['Python', (n, v) => ({ 'app.py': `${n} = "${v}"\n` })],
+    ['Dockerfile ENV', (n, v) => ({ Dockerfile: `${DF}ENV ${n}="${v}"\n` })],
+    ['Dockerfile ARG', (n, v) => ({ Dockerfile: `${DF}ARG ${n}=${v}\n` })],
+    ['Dockerfile RUN', (n, v) => ({ Dockerfile: `${DF}RUN ${n}=${v} ./setup.sh\n` })],
+    ['Kubernetes env', (n, v) => ({ 'pod.yaml': k8s(n, v) })],
+    ['compose environment', (n, v) => ({ 'compose.yaml': `services:\n  api:\n    image: x\n    environment:\n      ${n}: "${v}"\n` })],
+    ['workflow env', (n, v) => ({ '.github/workflows/ci.yml': `on: push\nenv:\n  ${n}: ${v}\njobs: {}\n` })],
+    ['.env', (n, v) => ({ '.env': `${n}=${v}\n` })],
+    ['JSON', (n, v) => ({ 'settings.json': `{"${n}": "${v}"}\n` })],
+  ];
+  for (const [kind, make] of kinds) {
+    it(`catches the main providers in ${kind}`, async () => {
+      for (const [n, v, provider] of main) {
+        const { findings } = await only(make(n, v));
+        assert.equal(findings.length, 1, `${kind} ${n}`);
+        assert.ok(findings[0].message.startsWith(provider + ' '), findings[0].message);
+        assert.ok(!findings[0].message.includes(v));
+      }
+    });
+  }
+
+  it('skips files over 1 MiB with a notice', async () => {
+    const { findings, notices } = await only({ 'big.py': 'x = 1\n'.repeat(200_000) + `KEY = "${K.openaiProj}"\n` });
+    assert.deepEqual(findings, []);
+    assert.ok(notices.some((n) => n.file === '/repo/big.py' && /larger than 1 MiB/.test(n.message)));
+  });
+
+  it('can be suppressed on the line', async () => {
+    const { findings } = await only({ 'app.py': `KEY = "${K.openaiProj}"  # deploylint: ignore[hardcoded-secret]\n` });
+    assert.deepEqual(findings, []);
+  });
+});
+
+describe('secrets never appear whole in CLI output', () => {
+  const fixtures = ['hardcoded-secret', 'secret-in-image'].flatMap((g) => nodeFs.readdirSync(nodePath.join(FIXTURES, g)).map((c) => nodePath.join(FIXTURES, g, c)));
+  for (const dir of fixtures) {
+    it(`text, JSON and SARIF of ${nodePath.relative(FIXTURES, dir)}`, async () => {
+      const repo = loadFixture(dir);
+      const { findings, notices } = await lintRepo(repo);
+      assert.ok(findings.length > 0);
+      // The fixture's secrets, found independently of the rules: provider formats in the raw text, and each line of a PEM body.
+      const secrets = new Set<string>();
+      const walk = (d: string) => {
+        for (const e of nodeFs.readdirSync(d, { withFileTypes: true })) {
+          const p = nodePath.join(d, e.name);
+          if (e.isDirectory()) walk(p);
+          else {
+            const text = nodeFs.readFileSync(p, 'utf8');
+            for (const m of scanValue(text)) secrets.add(text.slice(m.start, m.end));
+            for (const l of text.split('\n')) if (/^[A-Za-z0-9+/=]{40,}$/.test(l)) secrets.add(l);
+          }
+        }
+      };
+      walk(dir);
+      assert.ok(secrets.size > 0);
+      const o = { rel: (p: string) => relativeInside(ROOT, p) ?? p, root: ROOT, version: 'test' };
+      const outputs = [formatText(findings, o), formatJson(findings, o), formatSarif(findings, o), formatNotices(notices, o)];
+      for (const out of outputs) for (const s of secrets) assert.ok(!out.includes(s), `a secret of ${dir} appears whole in the output`);
+    });
+  }
+});
