@@ -1,7 +1,7 @@
 // Applying text edits (LSP semantics: ranges refer to the original text; overlapping edits are dropped).
 import type { Position, TextEdit } from './types';
 
-/** Applies edits to a text; ranges refer to the original text. An edit overlapping an earlier one is skipped. */
+/** Applies edits to a text; ranges refer to the original text. An edit overlapping an earlier one is skipped, an identical insertion applied once. */
 export function applyEdits(text: string, edits: Pick<TextEdit, 'range' | 'newText'>[]): string {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
@@ -15,8 +15,12 @@ export function applyEdits(text: string, edits: Pick<TextEdit, 'range' | 'newTex
     .sort((a, b) => a.s - b.s || a.e - b.e || a.i - b.i);
   let out = '';
   let pos = 0;
+  let last: (typeof spans)[number] | undefined;
   for (const sp of spans) {
+    // The same insertion twice (two findings adding one .dockerignore line) is applied once.
+    if (last && sp.s === sp.e && last.s === sp.s && last.e === sp.e && last.t === sp.t) continue;
     if (sp.s < pos) continue;
+    last = sp;
     out += text.slice(pos, sp.s) + sp.t;
     pos = sp.e;
   }
