@@ -8,13 +8,14 @@ from system_circuit_breaker import SystemCircuitBreaker
 from execution_logger import ExecutionLogger
 from shared.utils.player_registry import RegistryReader
 from prediction_systems.moving_average import MovingAverage
+from prediction_systems.xgboost_model import XGBoostModel
 
 app = Flask(__name__)
 log = logging.getLogger("worker")
 breaker = SystemCircuitBreaker(threshold=5)
 executions = ExecutionLogger(os.environ.get("EXECUTION_TABLE", "predictions.executions"))
 registry = RegistryReader()
-systems = [MovingAverage()]
+systems = [MovingAverage(), XGBoostModel()]
 
 
 @app.get("/health")
