@@ -62,6 +62,16 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     },
   };
   const known = knownBuilds(a);
+  // Dockerfiles built from one folder with one ignore file share a BuildContext (and its caches).
+  const contexts = new Map<string, BuildContext>();
+  const loadContext = (root: string, df: string): BuildContext => {
+    const own = BuildContext.load(fs, root, df);
+    const key = `${root}\0${own.ignoreFile ?? ''}`;
+    const hit = contexts.get(key);
+    if (hit) return hit;
+    contexts.set(key, own);
+    return own;
+  };
   for (const df of files.dockerfiles) {
     if (only && !only(df)) continue;
     const loaded = loadDockerfile(fs, df);
@@ -77,7 +87,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       notices.push({ file: df, message: `skipped: its build context ${context.root} is outside the workspace` });
       continue;
     }
-    const ctx = BuildContext.load(fs, context.root, df);
+    const ctx = loadContext(context.root, df);
     const model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target });
     a.targets.push({ dockerfile: df, parsed, context, model });
   }

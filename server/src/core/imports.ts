@@ -198,33 +198,51 @@ export function locateInContext(ctx: BuildContext, dotted: string, importerSourc
     }
   }
   // Last resort: a source root elsewhere in the context (libs/common/, packages/core/...), if there is exactly one.
-  const roots = sourceRootsFor(ctx, parts[0]);
+  const roots = sourceRoots(ctx).get(parts[0]) ?? [];
   if (roots.length === 1) return at(roots[0]);
   return undefined;
 }
 
-const WALK_SKIP = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', 'site-packages', '.tox', 'dist', 'build']);
+const rootIndex = new WeakMap<BuildContext, Map<string, string[]>>();
 
-/** Context folders that hold a top-level module or package named `top` (bounded walk). */
-function sourceRootsFor(ctx: BuildContext, top: string): string[] {
-  const out: string[] = [];
+/** Top-level Python names in the context and the folders that hold them (one bounded walk per context and lint). */
+function sourceRoots(ctx: BuildContext): Map<string, string[]> {
+  let index = rootIndex.get(ctx);
+  if (index) return index;
+  index = new Map();
+  const add = (name: string, dir: string) => {
+    const list = index!.get(name);
+    if (!list) index!.set(name, [dir]);
+    else if (!list.includes(dir)) list.push(dir);
+  };
   const stack = [''];
   let seen = 0;
-  while (stack.length && seen < 20000 && out.length < 2) {
+  while (stack.length && seen < 50000) {
     const d = stack.pop()!;
     const names = ctx.readDir(d) ?? [];
     seen += names.length;
+    let hasPy = false;
     for (const n of names) {
       const p = d ? d + '/' + n : n;
-      if (n === top + '.py' || (n === top && ctx.stat(p) === 'dir' && hasPython(ctx, p))) {
-        if (!out.includes(d)) out.push(d);
-        continue;
-      }
-      if (!WALK_SKIP.has(n) && !n.startsWith('.') && ctx.stat(p) === 'dir') stack.push(p);
+      if (n.endsWith('.py')) {
+        add(n.slice(0, -3), d);
+        hasPy = true;
+      } else if (!WALK_SKIP.has(n) && !n.startsWith('.') && ctx.stat(p) === 'dir') stack.push(p);
+    }
+    // A folder holding Python files (directly or below) is a package or namespace portion named after it.
+    for (let f = hasPy ? d : ''; f; ) {
+      const slash = f.lastIndexOf('/');
+      const parent = slash < 0 ? '' : f.slice(0, slash);
+      add(f.slice(slash + 1), parent);
+      f = parent;
     }
   }
-  return out;
+  rootIndex.set(ctx, index);
+  return index;
 }
+
+const WALK_SKIP = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', 'site-packages', '.tox', 'dist', 'build']);
+
 
 function hasPython(ctx: BuildContext, dir: string): boolean {
   const stack = [dir];

@@ -109,8 +109,9 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   const files = ia.closure?.files;
   const runsAsMain = ia.entry.ep.kind === 'python-script' || ia.entry.ep.kind === 'python-module';
   const attributed = new Set<string>();
+  const lazyFiles = lazilyImported(files);
   for (const [imagePath, f] of files ?? []) {
-    const eager = !lazilyImported(files!, imagePath);
+    const eager = !lazyFiles.has(imagePath);
     const main = runsAsMain && imagePath === ia.entryFile;
     for (const call of f.info.calls) {
       if (!isModelLoad(call, f.info)) continue;
@@ -143,13 +144,16 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
 }
 
 /** A file reached only through an import inside a function (the `via` chain): its module-level code runs on first call, not at startup. */
-function lazilyImported(files: NonNullable<ImportAnalysis['closure']>['files'], file: string): boolean {
-  const seen = new Set<string>();
-  for (let via = files.get(file)?.via; via && !seen.has(via.from); via = files.get(via.from)?.via) {
-    seen.add(via.from);
-    if (via.import.scope === 'function') return true;
+/**
+ * Files reached only through a function-level import somewhere on their chain. The closure lists
+ * files in the order it reached them, so each file's importer is decided before the file itself.
+ */
+function lazilyImported(files: NonNullable<ImportAnalysis['closure']>['files'] | undefined): Set<string> {
+  const lazy = new Set<string>();
+  for (const [file, f] of files ?? []) {
+    if (f.via && (f.via.import.scope === 'function' || lazy.has(f.via.from))) lazy.add(file);
   }
-  return false;
+  return lazy;
 }
 
 function modelFileOf(a: Analysis, ia: ImportAnalysis, call: PyCall): ModelLoad['file'] {

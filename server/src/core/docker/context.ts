@@ -40,8 +40,9 @@ export class BuildContext {
     return new BuildContext(fs, root);
   }
 
+  /** Absolute path of a context-relative path (already normalised: no '.', '..' or doubled slashes). */
   abs(rel: string): string {
-    return rel === '' ? this.root : join(this.root, rel);
+    return rel === '' ? this.root : this.root === '/' ? '/' + rel : this.root + '/' + rel;
   }
 
   rel(abs: string): string | undefined {

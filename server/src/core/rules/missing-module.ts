@@ -116,13 +116,18 @@ function copiedRoot(ia: ImportAnalysis, hit: SourceHit, unit: string): string | 
   return undefined;
 }
 
-/** Image files and the context files they came from, for the final stage (bounded). */
+const sourceIndexes = new WeakMap<ImportAnalysis, [string, string][]>();
+
+/** Image files and the context files they came from, for the final stage (bounded; once per analysis). */
 function sourceIndex(ia: ImportAnalysis): [string, string][] {
-  const out: [string, string][] = [];
+  let out = sourceIndexes.get(ia);
+  if (out) return out;
+  out = [];
   for (const f of ia.stage.tree.walk('/', 50000)) {
     const s = ia.stage.tree.lookup(f)?.source;
     if (s) out.push([f, s]);
   }
+  sourceIndexes.set(ia, out);
   return out;
 }
 
