@@ -268,8 +268,8 @@ describe('rule hardcoded-secret: providers', () => {
   const kinds: [string, (n: string, v: string) => Record<string, string>][] = [
     ['Python', (n, v) => ({ 'app.py': `${n} = "${v}"\n` })],
     ['Dockerfile ENV', (n, v) => ({ Dockerfile: `${DF}ENV ${n}="${v}"\n` })],
-    ['Dockerfile ARG', (n, v) => ({ Dockerfile: `${DF}ARG ${n}=${v}\n` })],
-    ['Dockerfile RUN', (n, v) => ({ Dockerfile: `${DF}RUN ${n}=${v} ./setup.sh\n` })],
+    ['Dockerfile ARG', (n, v) => ({ Dockerfile: `${DF}ARG ${n}="${v}"\n` })],
+    ['Dockerfile RUN', (n, v) => ({ Dockerfile: `${DF}RUN ${n}="${v}" ./setup.sh\n` })],
     ['Kubernetes env', (n, v) => ({ 'pod.yaml': k8s(n, v) })],
     ['compose environment', (n, v) => ({ 'compose.yaml': `services:\n  api:\n    image: x\n    environment:\n      ${n}: "${v}"\n` })],
     ['workflow env', (n, v) => ({ '.github/workflows/ci.yml': `on: push\nenv:\n  ${n}: ${v}\njobs: {}\n` })],
@@ -284,6 +284,19 @@ describe('rule hardcoded-secret: providers', () => {
         assert.ok(findings[0].message.startsWith(provider + ' '), findings[0].message);
         assert.ok(!findings[0].message.includes(v));
       }
+    });
+  }
+
+  // Every provider in every file type (names are upper-cased env names; the PEM keys travel \n-escaped).
+  for (const [kind, make] of kinds) {
+    it(`catches every provider in ${kind}`, async () => {
+      const missed: string[] = [];
+      for (const [n, v, provider] of all) {
+        const name = n.length === 1 ? `SETTING_${n.toUpperCase()}` : n.toUpperCase();
+        const { findings } = await only(make(name, v));
+        if (findings.length !== 1 || !findings[0].message.startsWith(provider + ' ') || findings[0].message.includes(v)) missed.push(`${provider} (${findings.map((f) => f.message.slice(0, 60)).join(' | ') || 'nothing'})`);
+      }
+      assert.deepEqual(missed, []);
     });
   }
 
