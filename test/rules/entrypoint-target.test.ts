@@ -55,3 +55,20 @@ describe('rule entrypoint-target', () => {
     assert.deepEqual(fs.read('/repo/Dockerfile'), { text: DF('exec gunicorn --bind :$PORT web:app') });
   });
 });
+
+describe('rule entrypoint-target: relative imports name the package path', () => {
+  it('gunicorn main:app for app/main.py with `from .routes import x` becomes app.main:app', async () => {
+    const { findings } = await et({ 'app/__init__.py': '', 'app/main.py': FLASK + 'from .routes import bp\n', 'app/routes.py': 'bp = 1\n', Dockerfile: 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./app/\nCMD ["gunicorn", "app.main:app"]\n' });
+    assert.deepEqual(brief(findings), []);
+    const r2 = await et({ 'app/__init__.py': '', 'app/main.py': FLASK + 'from .routes import bp\n', 'app/routes.py': 'bp = 1\n', Dockerfile: 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./app/\nCMD ["gunicorn", "--pythonpath", "/srv/app", "main:app"]\n' });
+    assert.deepEqual(brief(r2.findings), ["Dockerfile:4:46 entrypoint-target gunicorn main:app loads /srv/app/main.py as the top-level module 'main', so its relative import '.routes' fails: its module path is 'app.main'"]);
+    applyAllFixes(r2.fs, r2.findings);
+    assert.deepEqual(r2.fs.read('/repo/Dockerfile'), { text: 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./app/\nCMD ["gunicorn", "--pythonpath", "/srv/app", "app.main:app"]\n' });
+  });
+
+  it('fastapi run app/main.py imports it as app.main (relative imports work)', async () => {
+    const files = { 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\nfrom .routers import items\napp = FastAPI()\n', 'app/routers/__init__.py': '', 'app/routers/items.py': '', 'requirements.txt': 'fastapi\n', Dockerfile: 'FROM python:3.11\nWORKDIR /code\nCOPY ./app /code/app\nCMD ["fastapi", "run", "app/main.py", "--port", "80"]\n' };
+    const r = await lintRepo(memRepo(files));
+    assert.deepEqual(brief(r.findings), []);
+  });
+});

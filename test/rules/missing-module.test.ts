@@ -82,3 +82,11 @@ describe('rule missing-module: copied, but not where Python looks', () => {
     assert.deepEqual(brief((await lintRepo(fs)).findings), []);
   });
 });
+
+describe('rule missing-module: relative imports without a parent package', () => {
+  it('python app/main.py with `from .routers import items` fails at import', async () => {
+    const { findings } = await mm({ 'app/__init__.py': '', 'app/main.py': 'from .routers import items\n', 'app/routers.py': '', Dockerfile: 'FROM python:3.11\nWORKDIR /code\nCOPY app/ ./app/\nCMD ["python", "app/main.py"]\n' });
+    assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module the relative import '.routers' in /code/app/main.py cannot work: the file runs as the script __main__, with no parent package (ImportError: attempted relative import with no known parent package)"]);
+    assert.deepEqual(findings[0].fixes, []);
+  });
+});

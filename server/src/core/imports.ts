@@ -99,7 +99,12 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
     } else if (ep.script) {
       const file = ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script);
       if (stage.tree.stat(file) === 'file') {
-        entries.push({ file });
+        if (ep.kind === 'fastapi' || ep.kind === 'flask') {
+          // These CLIs import the file as a module: its name grows through every folder with __init__.py.
+          const { module, root } = packagePath(stage, file);
+          if (!entry.sysPath.includes(root)) entry.sysPath.unshift(root);
+          entries.push({ file, module });
+        } else entries.push({ file });
         ia.entryFile = file;
       }
     }
@@ -126,6 +131,18 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
   }
   a.memo.set(key, out);
   return out;
+}
+
+/** The dotted module name of an image file, walking up the folders that hold an __init__.py, and the folder it is relative to. */
+export function packagePath(stage: StageModel, file: string): { module: string; root: string } {
+  const parts = [file.slice(file.lastIndexOf('/') + 1).replace(/\.py$/, '')];
+  let dir = dirname(file);
+  while (dir !== '/' && stage.tree.stat(join(dir, '__init__.py')) === 'file') {
+    parts.unshift(dir.slice(dir.lastIndexOf('/') + 1));
+    dir = dirname(dir);
+  }
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  return { module: parts.join('.'), root: dir };
 }
 
 /** Normalised top-level import names of the distributions a requirements file or pyproject declares. */

@@ -1,7 +1,7 @@
 // entrypoint-target: the server's `module:callable`, `python -m mod` or `python script.py` does not resolve in the image, or the callable is not defined there.
 import type { Analysis } from '../analysis';
 import { join, relativeInside } from '../fs';
-import { ImportAnalysis, importAnalyses, locateInContext, parseFile } from '../imports';
+import { ImportAnalysis, importAnalyses, locateInContext, packagePath, parseFile } from '../imports';
 import type { PyFileInfo } from '../python/parser';
 import { parsePython, isPythonReady } from '../python/parser';
 import { resolveModule } from '../python/resolver';
@@ -95,6 +95,26 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
           file: ia.target.dockerfile,
           range: rangeOf(),
           related: [...relatedEntry, { file: src, range: own.import.range, message: `${a.rel(src)} imports ${own.failedAt}` }],
+          fixes,
+        };
+      }
+    }
+  }
+
+  // The module loads, but its relative imports say it lives in a package: name it by its package path.
+  if (r.kind === 'module' && ia.entryFile && ia.closure) {
+    const rel = ia.closure.unresolved.find((u) => u.importer === ia.entryFile && u.reason === 'no-parent-package' && u.import.guard === 'none');
+    const src = sourceOf(ia.stage, ia.entryFile);
+    if (rel && src) {
+      const { module: intended, root } = packagePath(ia.stage, ia.entryFile);
+      if (intended !== moduleText && intended.includes('.')) {
+        const onPath = ia.entry.sysPath.includes(root);
+        const fixes: Fix[] = onPath && target?.range ? [rewrite(ia, target.range, withModule(intended), `Change the target to ${withModule(intended)}`)] : [];
+        return {
+          message: `${label} loads ${ia.entryFile} as the top-level module '${moduleText}', so its relative import '${rel.dotted}' fails: its module path is '${intended}'${onPath ? '' : ` (with ${root} on sys.path)`}`,
+          file: ia.target.dockerfile,
+          range: rangeOf(),
+          related: [...relatedEntry, { file: src, range: rel.import.range, message: `${a.rel(src)} imports ${rel.dotted}` }],
           fixes,
         };
       }

@@ -2,7 +2,7 @@
 import type { Analysis } from '../analysis';
 import type { Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
-import { join } from '../fs';
+import { dirname, join } from '../fs';
 import { ImportAnalysis, importAnalyses, isNeverLocal, locateInContext, SourceHit } from '../imports';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
@@ -30,9 +30,10 @@ export const rule: Rule = {
       const groups = groupMissing(ia);
       const drafts = groups.map((g) => draft(a, ia, g));
       // "Copy all missing modules": every group's COPY lines at once.
-      if (groups.length > 1) {
-        const all: Fix = { title: `Copy all ${groups.length} missing modules into the image`, edits: groups.flatMap((g) => g.edits), isPreferred: false };
-        for (const d of drafts) d.fixes.push(all);
+      const copies = groups.map((g, i) => [g, drafts[i]] as const).filter(([g]) => g.kind === 'not-found');
+      if (copies.length > 1) {
+        const all: Fix = { title: `Copy all ${copies.length} missing modules into the image`, edits: copies.flatMap(([g]) => g.edits), isPreferred: false };
+        for (const [, d] of copies) d.fixes.push(all);
       }
       out.push(...drafts);
     }
@@ -44,7 +45,7 @@ interface Group {
   key: string;
   /** The dotted unit to bring in: a top-level module/package, a submodule, or (not-a-package) the package. */
   unit: string;
-  kind: 'not-found' | 'not-a-package' | 'not-on-path';
+  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package';
   /** not-on-path: the folder that, on sys.path, makes the unit importable (it is already in the image below it). */
   pathRoot?: string;
   hit: SourceHit;
@@ -64,7 +65,20 @@ function groupMissing(ia: ImportAnalysis): Group[] {
   const ctx = ia.target.model.context;
   for (const u of ia.closure?.unresolved ?? []) {
     const imp = u.import;
-    if (imp.guard !== 'none' || u.reason === 'no-parent-package') continue;
+    if (imp.guard !== 'none') continue;
+    if (u.reason === 'no-parent-package') {
+      // The entry module of a server inside a package: entrypoint-target names the right module path.
+      if (u.importer === ia.entryFile && ia.entryResolution && stage.tree.stat(join(dirname(u.importer), '__init__.py')) === 'file') continue;
+      const key = `no-parent-package:${u.importer}`;
+      let g = groups.get(key);
+      if (!g) {
+        const anchor = stage.tree.lookup(u.importer)?.origin.instr ?? ia.entry.instr;
+        g = { key, unit: u.dotted, kind: 'no-parent-package', hit: { path: '', kind: 'module', base: '' }, imports: [], anchor, edits: [], fixTitle: '' };
+        groups.set(key, g);
+      }
+      g.imports.push(u);
+      continue;
+    }
     if (imp.mainGuard && (u.importer !== ia.entryFile || (ia.entry.ep.module && ia.entry.ep.kind !== 'python-module'))) continue;
     if (isNeverLocal(ia, u.failedAt)) continue;
     const importerSource = sourceOf(stage, u.importer);
@@ -93,7 +107,7 @@ function groupMissing(ia: ImportAnalysis): Group[] {
     }
     g.imports.push(u);
   }
-  for (const g of groups.values()) planFix(ia, g);
+  for (const g of groups.values()) if (g.kind !== 'no-parent-package') planFix(ia, g);
   return [...groups.values()];
 }
 
@@ -193,7 +207,11 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
   const names = [...new Set(g.imports.map((u) => (u.nameIndex !== undefined ? u.dotted : u.import.level ? u.failedAt : u.dotted)))];
   const shown = names.length === 1 && names[0] === g.unit ? '' : ` (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
   let message: string;
-  if (g.kind === 'not-on-path') {
+  if (g.kind === 'no-parent-package') {
+    const file = first.importer;
+    const loadedAs = file === ia.entryFile && !ia.entry.ep.module ? 'the script __main__' : `the top-level module '${ia.closure?.files.get(file)?.module ?? file.slice(file.lastIndexOf('/') + 1, -3)}'`;
+    message = `the relative import '${names[0]}' in ${file} cannot work: the file runs as ${loadedAs}, with no parent package (ImportError: attempted relative import with no known parent package)`;
+  } else if (g.kind === 'not-on-path') {
     const where = join(g.pathRoot!, ...g.unit.split('.'));
     message = `'${names[0]}' is imported by ${by}, but '${g.unit}' is at ${where}${g.hit.kind === 'module' ? '.py' : ''} and Python does not look in ${g.pathRoot} (sys.path: ${ia.entry.sysPath.join(', ')})`;
   } else if (g.kind === 'not-a-package') {
@@ -220,6 +238,6 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     range: firstLineRange(g.anchor, ia.target.parsed.lines),
     related,
     mirrors,
-    fixes: [{ title: g.fixTitle, edits: g.edits, isPreferred: true }],
+    fixes: g.edits.length ? [{ title: g.fixTitle, edits: g.edits, isPreferred: true }] : [],
   };
 }
