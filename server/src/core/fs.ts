@@ -25,6 +25,8 @@ export interface FileSystem {
   read(path: string): ReadResult;
   /** Canonical path (symlinks resolved), to detect loops; the identity when not supported. */
   realpath?(path: string): string | undefined;
+  /** True when the path itself is a symbolic link (not followed). */
+  isSymlink?(path: string): boolean;
   /**
    * Starts a lint pass: implementations may cache metadata (stat, folder listings, real paths)
    * until the next call, since files do not change while one lint runs.
@@ -80,11 +82,28 @@ export class DiskFileSystem implements FileSystem {
   private realCache = new Map<string, string | null>();
   private statCache = new Map<string, Stat | null>();
   private dirCache = new Map<string, string[] | null>();
+  private linkCache = new Map<string, boolean>();
 
   beginPass(): void {
     this.realCache.clear();
     this.statCache.clear();
     this.dirCache.clear();
+    this.linkCache.clear();
+  }
+
+  isSymlink(path: string): boolean {
+    let v = this.linkCache.get(path);
+    if (v === undefined) {
+      const slash = path.lastIndexOf('/');
+      const parent = slash > 0 ? this.real(path.slice(0, slash)) : undefined;
+      try {
+        v = nodeFs.lstatSync(parent !== undefined ? parent + path.slice(slash) : path).isSymbolicLink();
+      } catch {
+        v = false;
+      }
+      this.linkCache.set(path, v);
+    }
+    return v;
   }
 
   /** Real path: the folder's (cached for the pass) joined with the name, resolved again only for symlinks. */
@@ -141,8 +160,9 @@ export class DiskFileSystem implements FileSystem {
         out = entries.map((e) => e.name).sort();
         // The listing tells each entry's kind: spare the stat and real-path calls that would follow.
         for (const e of entries) {
-          if (e.isSymbolicLink()) continue;
           const child = (path === '/' ? '' : path) + '/' + e.name;
+          this.linkCache.set(child, e.isSymbolicLink());
+          if (e.isSymbolicLink()) continue;
           const childReal = (real === '/' ? '' : real) + '/' + e.name;
           if (!this.realCache.has(child)) this.realCache.set(child, childReal);
           if (this.statCache.has(child)) continue;
@@ -218,6 +238,10 @@ export class OverlayFileSystem implements FileSystem {
 
   beginPass(): void {
     this.base.beginPass?.();
+  }
+
+  isSymlink(path: string): boolean {
+    return !this.buffers.has(path) && !!this.base.isSymlink?.(path);
   }
 }
 

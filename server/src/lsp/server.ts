@@ -68,6 +68,7 @@ export function startServer(connection: Connection): void {
   let generation = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const lastNotices = new Map<string, string>();
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -174,7 +175,10 @@ export function startServer(connection: Connection): void {
           add(byFile, m.file, toDiagnostic({ ...f, file: m.file, range: m.range }, m.message ?? f.message, [{ file: f.file, range: f.range, message: 'reported here' }]));
         }
       }
-      for (const n of result.notices) connection.console.info(`deploylint: ${n.file ? (relativeInside(root, n.file) ?? n.file) + ': ' : ''}${n.message}`);
+      // Notices (skipped files, config problems) are logged when they change, not on every keystroke.
+      const notices = result.notices.map((n) => `deploylint: ${n.file ? (relativeInside(root, n.file) ?? n.file) + ': ' : ''}${n.message}`).join('\n');
+      if (notices && notices !== lastNotices.get(root)) connection.console.info(notices);
+      lastNotices.set(root, notices);
       connection.console.log(`deploylint: linted ${root} in ${Date.now() - started} ms: ${result.findings.length} finding(s)`);
     }
     // Open documents always get a publication, so an editor sees "no problems" as an answer.

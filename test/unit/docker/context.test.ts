@@ -2,6 +2,13 @@
 import { strict as assert } from 'assert';
 import { analyse } from '../../../server/src/core/analysis';
 import { defaultConfig } from '../../../server/src/core/config';
+import * as nodeFs from 'fs';
+import * as os from 'os';
+import * as nodePath from 'path';
+import { BuildContext } from '../../../server/src/core/docker/context';
+import { buildImageModel } from '../../../server/src/core/docker/image';
+import { parseDockerfile } from '../../../server/src/core/docker/parse';
+import { DiskFileSystem, toPosix } from '../../../server/src/core/fs';
 import { memRepo, ROOT } from '../../helpers/repo';
 
 function contexts(files: Record<string, string>, config = defaultConfig()): string[] {
@@ -66,5 +73,21 @@ describe('build contexts outside the workspace', () => {
     const a = analyse(memRepo({ 'svc/Dockerfile': 'FROM python:3.11\nCOPY shared/ /app/\n', 'svc/compose.yaml': 'services:\n  s:\n    build:\n      context: ../..\n      dockerfile: repo/svc/Dockerfile\n' }), ROOT, defaultConfig());
     assert.deepEqual(a.targets, []);
     assert.deepEqual(a.notices.map((n) => `${a.rel(n.file!)}: ${n.message}`), ['svc/Dockerfile: skipped: its build context / is outside the workspace']);
+  });
+});
+
+describe('symlinks in the build context', () => {
+  it('are not followed inside copied folders (Docker sends links as links), so a loop ends the walk', () => {
+    const dir = toPosix(nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'deploylint-links-'))));
+    try {
+      nodeFs.mkdirSync(`${dir}/app/loop`, { recursive: true });
+      nodeFs.writeFileSync(`${dir}/app/main.py`, '');
+      nodeFs.symlinkSync(`${dir}/app`, `${dir}/app/loop/again`);
+      const fs = new DiskFileSystem([dir]);
+      const m = buildImageModel(`${dir}/Dockerfile`, parseDockerfile('FROM python:3.11\nCOPY app/ /srv/\n'), BuildContext.load(fs, dir));
+      assert.deepEqual(m.final!.tree.walk('/srv'), ['/srv/main.py']);
+    } finally {
+      nodeFs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -83,8 +83,17 @@ export class BuildContext {
     return found;
   }
 
-  /** Kind of a context entry as the build sees it (ignored entries do not exist). */
+  /**
+   * Kind of a context entry as the build sees it (ignored entries do not exist). Docker sends a
+   * symlink inside the context as a link, so nothing is seen through a linked folder (this also
+   * keeps symlink loops from being walked).
+   */
   stat(rel: string): 'file' | 'dir' | undefined {
+    if (this.fs.isSymlink && rel.includes('/')) {
+      for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
+        if (this.fs.isSymlink(this.abs(rel.slice(0, i)))) return undefined;
+      }
+    }
     const s = this.fs.stat(this.abs(rel));
     if (!s) return undefined;
     if (s.kind === 'file' ? this.isIgnored(rel) : this.isFolderPruned(rel)) return undefined;
