@@ -3,7 +3,8 @@ import { LintConfig, globMatcher } from './config';
 import { BuildContext } from './docker/context';
 import { buildImageModel, ImageModel } from './docker/image';
 import { ParsedDockerfile } from './docker/parse';
-import { FileSystem, join, normalize, readText, relativeInside } from './fs';
+import { FileSystem, join, normalize, relativeInside } from './fs';
+import { parseManifests, ParsedManifests } from './manifests';
 import { findBuilds } from './builds';
 import { ContextChoice, discoverProject, KnownBuild, loadDockerfile, ProjectFiles, resolveContext } from './project';
 
@@ -28,12 +29,16 @@ export interface Analysis {
   files: ProjectFiles;
   targets: DockerTarget[];
   notices: Notice[];
-  /** Memoised per-lint computations shared by rules (import closures, parsed manifests...). */
+  /** Every `docker build` the repository describes (config, compose, workflows, scripts). */
+  builds: KnownBuild[];
+  /** Memoised per-lint computations shared by rules (import closures, deployments...). */
   memo: Map<string, unknown>;
   /** Workspace-relative path for messages. */
   rel(path: string): string;
   /** Text of a file, through the overlay; undefined when unreadable (the reason goes to notices once). */
   text(path: string): string | undefined;
+  /** A YAML file parsed as manifests, once per lint; undefined when unreadable. */
+  manifests(path: string): ParsedManifests | undefined;
 }
 
 /** Builds the analysis for a workspace. `only`: restrict Dockerfiles to these (the CLI's path arguments). */
@@ -42,12 +47,14 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
   const files = discoverProject(fs, root, excluded);
   const notices: Notice[] = files.skipped.map((s) => ({ file: s.path, message: `skipped: ${s.reason}` }));
   const reported = new Set<string>();
+  const manifests = new Map<string, ParsedManifests | undefined>();
   const a: Analysis = {
     fs,
     root,
     config,
     files,
     targets: [],
+    builds: [],
     notices,
     memo: new Map(),
     rel: (p) => relativeInside(root, p) ?? p,
@@ -60,8 +67,15 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       }
       return undefined;
     },
+    manifests(path) {
+      if (!manifests.has(path)) {
+        const text = a.text(path);
+        manifests.set(path, text === undefined ? undefined : parseManifests(path, text));
+      }
+      return manifests.get(path);
+    },
   };
-  const known = knownBuilds(a);
+  a.builds = knownBuilds(a);
   // Dockerfiles built from one folder with one ignore file share a BuildContext (and its caches).
   const contexts = new Map<string, BuildContext>();
   const loadContext = (root: string, df: string): BuildContext => {
@@ -82,7 +96,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     const { parsed } = loaded;
     for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, message: p.message });
     if (!parsed.instructions.some((i) => i.keyword === 'FROM')) continue;
-    const context = resolveContext(fs, root, df, parsed, known);
+    const context = resolveContext(fs, root, df, parsed, a.builds);
     if (relativeInside(root, context.root) === undefined) {
       notices.push({ file: df, message: `skipped: its build context ${context.root} is outside the workspace` });
       continue;
@@ -117,8 +131,6 @@ function knownBuilds(a: Analysis): KnownBuild[] {
   for (const [df, ctx] of Object.entries(a.config.contexts)) {
     out.push({ dockerfile: normalize(join(a.root, df)), context: normalize(join(a.root, ctx)), how: 'config', evidence: join(a.root, '.deploylint.yaml') });
   }
-  out.push(...findBuilds(a.fs, a.root, a.files, (p) => a.text(p)));
+  out.push(...findBuilds(a));
   return out;
 }
-
-export { readText };

@@ -1,20 +1,27 @@
 // Known builds: which Dockerfile is built with which context, from compose files, CI workflows, cloudbuild.yaml and shell scripts.
+import type { Analysis } from './analysis';
 import { dirname, FileSystem, isFile, join, normalize, relativeInside } from './fs';
-import { findDockerBuilds, parseManifests } from './manifests';
-import type { KnownBuild, ProjectFiles } from './project';
+import { BuildSpec, findDockerBuilds } from './manifests';
+import type { KnownBuild } from './project';
+
+/** Absolute context and Dockerfile of a compose `build:` (the context is relative to the compose file, the Dockerfile to the context). */
+export function composeBuildPaths(composeFile: string, build: BuildSpec): { context: string; dockerfile: string } {
+  const context = normalize(join(dirname(composeFile), build.context.value));
+  const df = build.dockerfile?.value;
+  return { context, dockerfile: normalize(df ? (df.startsWith('/') ? df : join(context, df)) : join(context, 'Dockerfile')) };
+}
 
 /** Every `docker build` the repository describes, resolved to absolute Dockerfile and context paths. */
-export function findBuilds(fs: FileSystem, root: string, files: ProjectFiles, text: (p: string) => string | undefined): KnownBuild[] {
+export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 'manifests'>): KnownBuild[] {
+  const { fs, root, files } = a;
   const out: KnownBuild[] = [];
   for (const f of files.yamlFiles) {
-    const t = text(f);
+    const t = a.text(f);
     if (t === undefined) continue;
     if (/^\s*services\s*:/m.test(t) && /\bbuild\s*:/.test(t)) {
-      for (const w of parseManifests(f, t).workloads) {
+      for (const w of a.manifests(f)?.workloads ?? []) {
         if (w.platform !== 'compose' || !w.build) continue;
-        const context = normalize(join(dirname(f), w.build.context.value));
-        const df = w.build.dockerfile?.value;
-        const dockerfile = normalize(df ? (df.startsWith('/') ? df : join(context, df)) : join(context, 'Dockerfile'));
+        const { context, dockerfile } = composeBuildPaths(f, w.build);
         const image = w.containers[0]?.image?.value;
         out.push({ dockerfile, context, how: 'compose', evidence: f, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind });
       }
@@ -22,7 +29,7 @@ export function findBuilds(fs: FileSystem, root: string, files: ProjectFiles, te
     if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, t));
   }
   for (const f of files.scripts) {
-    const t = text(f);
+    const t = a.text(f);
     if (t !== undefined && /\bbuild\b/.test(t)) out.push(...fromCommands(fs, root, f, t));
   }
   return out;

@@ -1,6 +1,6 @@
 // Deployments: which manifest container (k8s, Cloud Run, compose) or `gcloud run deploy` runs the image of which Dockerfile, and what it runs there.
 import type { Analysis, DockerTarget } from './analysis';
-import { findBuilds } from './builds';
+import { composeBuildPaths } from './builds';
 import { ContainerEntry, containerEntry, stageEnv } from './container';
 import type { Instruction } from './docker/parse';
 import type { StageModel } from './docker/image';
@@ -9,7 +9,7 @@ import {
   applyOverrides, combineCommand, CommandInstruction, Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig, ShellEnv,
 } from './entrypoint';
 import { dirname, isFile, join, normalize, readText } from './fs';
-import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys, parseManifests } from './manifests';
+import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys } from './manifests';
 import type { ContainerSpec, GcloudRunDeploy, Platform, Workload } from './manifests';
 import type { KnownBuild } from './project';
 import type { ArgRef } from './entrypoint';
@@ -65,19 +65,10 @@ export function deploymentsOf(a: Analysis, target: DockerTarget): Deployment[] {
   return deployments(a).filter((d) => d.target === target);
 }
 
-/** Builds the repository describes (`docker build -t`, compose, cloudbuild), memoised per lint. */
-export function knownBuilds(a: Analysis): KnownBuild[] {
-  const memo = a.memo.get('knownBuilds') as KnownBuild[] | undefined;
-  if (memo) return memo;
-  const out = findBuilds(a.fs, a.root, a.files, (p) => a.text(p));
-  a.memo.set('knownBuilds', out);
-  return out;
-}
-
 function computeDeployments(a: Analysis): Deployment[] {
   const out: Deployment[] = [];
   const byDockerfile = new Map(a.targets.map((t) => [t.dockerfile, t]));
-  const builds = knownBuilds(a);
+  const builds = a.builds;
   const only = a.targets.length === 1 && a.files.dockerfiles.length === 1 ? a.targets[0] : undefined;
 
   /** The Dockerfile an image reference is built from: unambiguous name match with a known build, else the only Dockerfile. */
@@ -96,16 +87,13 @@ function computeDeployments(a: Analysis): Deployment[] {
   for (const f of a.files.yamlFiles) {
     const text = a.text(f);
     if (text === undefined || !/\b(kind|services)\s*:/.test(text)) continue;
-    for (const w of parseManifests(f, text).workloads) {
+    for (const w of a.manifests(f)?.workloads ?? []) {
       const app = w.containers.filter((c) => !c.initContainer);
       for (const c of app) {
         let link: { target: DockerTarget; how: LinkHow; evidence: string } | undefined;
         if (w.platform === 'compose') {
           if (w.build) {
-            const context = normalize(join(dirname(f), w.build.context.value));
-            const df = w.build.dockerfile?.value;
-            const dockerfile = normalize(df ? (df.startsWith('/') ? df : join(context, df)) : join(context, 'Dockerfile'));
-            const t = byDockerfile.get(dockerfile);
+            const t = byDockerfile.get(composeBuildPaths(f, w.build).dockerfile);
             if (t) link = { target: t, how: 'compose-build', evidence: `${a.rel(f)} builds it` };
           } else {
             link = byImage(c.image?.value, false);

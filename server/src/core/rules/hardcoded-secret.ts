@@ -3,7 +3,7 @@ import type { Analysis } from '../analysis';
 import { parseDockerfile, ParsedDockerfile } from '../docker/parse';
 import { basename, join } from '../fs';
 import { parseFile } from '../imports';
-import { parseManifests, Workload, EnvVar } from '../manifests';
+import type { Workload, EnvVar } from '../manifests';
 import type { PyFileInfo } from '../python/parser';
 import { describeSecret } from '../secrets';
 import {
@@ -140,7 +140,7 @@ class Scanner {
     if (!ix || !mayHoldSecret(ix.text)) return;
     const hits = scanYaml(ix);
     if (!hits.length) return;
-    const envs = envVarsByValue(file, ix.text);
+    const envs = envVarsByValue(this.a, file);
     const rel = this.a.rel(file);
     const workflow = /(^|\/)\.github\/workflows\//.test(rel);
     for (const h of hits) {
@@ -385,9 +385,9 @@ function dockerfileFix(file: string, parsed: ParsedDockerfile, h: DockerHit, all
 // ---------------------------------------------------------------- YAML fixes
 
 /** The env vars of a manifest's workloads by the range of their value. */
-function envVarsByValue(file: string, text: string): Map<Range, { wl: Workload; e: EnvVar }> {
+function envVarsByValue(a: Analysis, file: string): Map<Range, { wl: Workload; e: EnvVar }> {
   const out = new Map<Range, { wl: Workload; e: EnvVar }>();
-  for (const wl of parseManifests(file, text).workloads) {
+  for (const wl of a.manifests(file)?.workloads ?? []) {
     for (const c of wl.containers) for (const e of c.env) if (e.value) out.set(e.value.range, { wl, e });
   }
   return out;
