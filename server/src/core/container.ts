@@ -1,10 +1,10 @@
 // What the container runs: ENTRYPOINT + CMD of a stage (through an entrypoint script if there is one) -> a parsed Entrypoint with the working directory and sys.path.
-import { combineCommand, CommandInstruction, analyzeEntrypointScript, spliceScriptArgs, SCRIPT_ARGS } from './entrypoint/combine';
+import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides, analyzeEntrypointScript, spliceScriptArgs, SCRIPT_ARGS } from './entrypoint/combine';
 import { Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
 import type { ShellEnv } from './entrypoint/shell';
 import type { Instruction } from './docker/parse';
 import type { StageModel } from './docker/image';
-import { dirname, join, normalize, readText, FileSystem } from './fs';
+import { dirname, join, normalize, FileSystem } from './fs';
 import type { Range } from './types';
 
 export interface ContainerEntry {
@@ -48,25 +48,43 @@ export function stageEnv(stage: StageModel): ShellEnv {
   return env;
 }
 
-/** The entrypoint of a stage, or undefined when it runs nothing we can analyse. */
-export function containerEntry(fs: FileSystem, stage: StageModel, overrides?: { env?: ShellEnv }): ContainerEntry | undefined {
-  const env: ShellEnv = { ...stageEnv(stage), ...overrides?.env };
+/** What a deployment changes about how the image runs: compose/Kubernetes command and args, environment, working folder. */
+export interface EntryOverrides {
+  env?: ShellEnv;
+  /** compose `entrypoint`/`command`, Kubernetes `command`/`args` (see `applyOverrides`). */
+  command?: Pick<CommandOverrides, 'entrypoint' | 'cmd' | 'kind'>;
+  workingDir?: string;
+}
+
+/**
+ * The entrypoint of a stage, or undefined when it runs nothing we can analyse. With a command
+ * override the argv comes from the manifest, so its elements carry no Dockerfile ranges.
+ */
+export function containerEntry(fs: FileSystem, stage: StageModel, overrides: EntryOverrides = {}): ContainerEntry | undefined {
+  const env: ShellEnv = { ...stageEnv(stage), ...overrides.env };
   const e = commandOf(stage.entrypoint);
   const c = commandOf(stage.cmd);
-  if (!e && !c) return undefined;
-  const combined = combineCommand(e?.c, c?.c);
+  let combined;
+  let ranges: { ranges: (Range | undefined)[]; contentRanges: (Range | undefined)[] } = { ranges: [], contentRanges: [] };
+  if (overrides.command) {
+    const o = applyOverrides({ entrypoint: e?.c, cmd: c?.c }, { ...overrides.command, env });
+    combined = combineCommand(o.entrypoint, o.cmd);
+  } else {
+    if (!e && !c) return undefined;
+    combined = combineCommand(e?.c, c?.c);
+    const pick = (k: 'ranges' | 'content') => (combined!.fromEntrypoint ? [...(e?.[k] ?? []), ...(combined!.cmdIgnored || !c ? [] : c[k])] : c?.[k] ?? []);
+    ranges = { ranges: pick('ranges'), contentRanges: pick('content') };
+  }
   if (!combined.argv.length) return undefined;
-  const pick = (k: 'ranges' | 'content') => (combined.fromEntrypoint ? [...(e?.[k] ?? []), ...(combined.cmdIgnored || !c ? [] : c[k])] : c?.[k] ?? []);
-  let ep = parseEntrypoint(combined.argv, env, { ranges: pick('ranges'), contentRanges: pick('content') });
-  const instr = (combined.fromEntrypoint && (!c || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint)!;
+  let ep = parseEntrypoint(combined.argv, env, ranges);
+  const instr = (combined.fromEntrypoint && (!c || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
   let script: string | undefined;
-  let cwd = stage.workdir;
+  let cwd = overrides.workingDir ? normalize(overrides.workingDir.startsWith('/') ? overrides.workingDir : join(stage.workdir, overrides.workingDir)) : stage.workdir;
 
   // An entrypoint script (`docker-entrypoint.sh`) that ends in `exec ...`: analyse what it runs.
   if (ep.kind === 'unknown') {
     const path = scriptPath(ep, combined.argv, stage, env);
-    const hit = path ? stage.tree.lookup(path) : undefined;
-    const text = hit?.content ?? (hit?.source ? readText(fs, hit.source) : undefined);
+    const text = path ? stage.tree.text(path, fs) : undefined;
     if (path && text !== undefined) {
       const an = analyzeEntrypointScript(text, env);
       if (an.argv && !an.uncertain) {
@@ -83,8 +101,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, overrides?: { 
   if (ep.kind === 'gunicorn') {
     const cfgPath = ep.configFile ?? (ep.configModule ? undefined : ep.defaultConfig);
     if (cfgPath) {
-      const hit = stage.tree.lookup(normalize(cfgPath.startsWith('/') ? cfgPath : join(cwd, cfgPath)));
-      const text = hit?.content ?? (hit?.source ? readText(fs, hit.source) : undefined);
+      const text = stage.tree.text(normalize(cfgPath.startsWith('/') ? cfgPath : join(cwd, cfgPath)), fs);
       if (text !== undefined) ep = mergeGunicornConfig(ep, parseGunicornConfig(text, env));
       else if (ep.configFile && stage.tree.isUncertain(normalize(join(cwd, ep.configFile)))) ep = { ...ep, uncertain: 'the gunicorn config file is not visible' };
     } else if (ep.configModule) ep = { ...ep, uncertain: 'gunicorn reads its config from a module' };

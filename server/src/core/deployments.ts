@@ -1,14 +1,10 @@
 // Deployments: which manifest container (k8s, Cloud Run, compose) or `gcloud run deploy` runs the image of which Dockerfile, and what it runs there.
 import type { Analysis, DockerTarget } from './analysis';
 import { composeBuildPaths } from './builds';
-import { ContainerEntry, containerEntry, stageEnv } from './container';
-import type { Instruction } from './docker/parse';
-import type { StageModel } from './docker/image';
+import { ContainerEntry, containerEntry } from './container';
 import { isKnownBase } from './docker/image';
-import {
-  applyOverrides, combineCommand, CommandInstruction, Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig, ShellEnv,
-} from './entrypoint';
-import { dirname, isFile, join, normalize, readText } from './fs';
+import type { Entrypoint, ShellEnv } from './entrypoint';
+import { dirname, isFile, join, normalize } from './fs';
 import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys } from './manifests';
 import type { ContainerSpec, GcloudRunDeploy, Platform, Workload } from './manifests';
 import type { KnownBuild } from './project';
@@ -182,36 +178,18 @@ export interface DeployedEntry {
 export function deployedEntry(a: Analysis, d: Deployment): DeployedEntry | undefined {
   const stage = d.target.model.final;
   if (!stage) return undefined;
-  if (!d.overridesCommand) {
-    const entry = containerEntry(a.fs, stage, { env: d.env });
-    return entry && !entry.ep.uncertain ? { ep: entry.ep, entry } : undefined;
-  }
   const c = d.container;
-  if (!c) return undefined;
-  const env = { ...stageEnv(stage), ...d.env };
-  const o = applyOverrides(
-    { entrypoint: commandOf(stage.entrypoint), cmd: commandOf(stage.cmd) },
-    { entrypoint: c.command ? (c.command.shell ? c.command.value[0] : c.command.value) : undefined, cmd: c.args ? (c.args.shell ? c.args.value[0] : c.args.value) : undefined, kind: d.platform === 'compose' ? 'compose' : 'k8s', env },
-  );
-  const combined = combineCommand(o.entrypoint, o.cmd);
-  if (!combined.argv.length) return undefined;
-  let ep = parseEntrypoint(combined.argv, env);
-  if (ep.kind === 'gunicorn') ep = withGunicornConfig(a, stage, ep, c.workingDir?.value ?? stage.workdir, env);
-  return ep.uncertain ? undefined : { ep };
-}
-
-function commandOf(ins: Instruction | undefined): CommandInstruction | undefined {
-  if (!ins) return undefined;
-  if (ins.json) return { form: 'exec', args: ins.args.map((w) => w.text) };
-  return ins.args.length ? { form: 'shell', args: [ins.commandText] } : undefined;
-}
-
-function withGunicornConfig(a: Analysis, stage: StageModel, ep: Entrypoint, cwd: string, env: ShellEnv): Entrypoint {
-  const cfg = ep.configFile ?? (ep.configModule ? undefined : ep.defaultConfig);
-  if (!cfg) return { ...ep, uncertain: 'gunicorn reads its config from a module' };
-  const hit = stage.tree.lookup(normalize(cfg.startsWith('/') ? cfg : join(cwd, cfg)));
-  const text = hit?.content ?? (hit?.source ? readText(a.fs, hit.source) : undefined);
-  return text === undefined ? ep : mergeGunicornConfig(ep, parseGunicornConfig(text, env));
+  const command = d.overridesCommand && c
+    ? {
+        entrypoint: c.command ? (c.command.shell ? c.command.value[0] : c.command.value) : undefined,
+        cmd: c.args ? (c.args.shell ? c.args.value[0] : c.args.value) : undefined,
+        kind: d.platform === 'compose' ? ('compose' as const) : ('k8s' as const),
+      }
+    : undefined;
+  if (d.overridesCommand && !command) return undefined;
+  const entry = containerEntry(a.fs, stage, { env: d.env, command, workingDir: command ? c?.workingDir?.value : undefined });
+  if (!entry || entry.ep.uncertain) return undefined;
+  return command ? { ep: entry.ep } : { ep: entry.ep, entry };
 }
 
 /** For messages: `k8s/worker.yaml: Deployment worker, container api`, `compose.yaml: service worker`, `deploy.sh line 12: gcloud run deploy worker`. */

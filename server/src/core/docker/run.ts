@@ -1,5 +1,5 @@
 // RUN instructions -> their effects on the image model: mkdir/touch/cp/mv/rm/ln, pip installs of local projects, and what makes parts of the image uncertain.
-import { basename, dirname, join, normalize, readText } from '../fs';
+import { basename, dirname, join, normalize } from '../fs';
 import { expandWord as expandShellWord, splitShell } from '../entrypoint/shell';
 import type { BuildContext } from './context';
 import type { Instruction, Vars } from './parse';
@@ -261,8 +261,7 @@ function applyPip(args: string[], cwd: string, fx: RunEffects, ins: Instruction,
 
 /** Local-path requirements (`.`, `-e ./lib`, `./pkg`) listed in a requirements file inside the image. */
 function requirementPaths(fx: RunEffects, imagePath: string): string[] {
-  const hit = fx.tree.lookup(imagePath);
-  const text = hit?.content ?? (hit?.source ? readText(fx.context.fs, hit.source) : undefined);
+  const text = fx.tree.text(imagePath, fx.context.fs);
   if (!text) return [];
   const out: string[] = [];
   for (const raw of text.split(/\r?\n/)) {

@@ -1,5 +1,5 @@
 // The virtual filesystem of one image stage: ordered layers (COPY, WORKDIR, RUN effects) answered lazily against the build context.
-import { basename, dirname, join, relativeInside } from '../fs';
+import { basename, dirname, FileSystem, join, readText, relativeInside } from '../fs';
 import type { BuildContext } from './context';
 import type { Instruction } from './parse';
 
@@ -108,6 +108,12 @@ export class ImageTree {
       if (l.kind === 'delete' && within(l.dest, path)) return undefined;
     }
     return undefined;
+  }
+
+  /** Text of an image file: inline content (heredoc) or its build-context source read through `fs`. */
+  text(path: string, fs: FileSystem): string | undefined {
+    const hit = this.lookup(path);
+    return hit?.content ?? (hit?.source ? readText(fs, hit.source) : undefined);
   }
 
   /** Every file path in the image under `path` (for fixes that need sibling mappings); bounded by `limit`. */
