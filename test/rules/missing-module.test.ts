@@ -90,3 +90,10 @@ describe('rule missing-module: relative imports without a parent package', () =>
     assert.deepEqual(findings[0].fixes, []);
   });
 });
+
+describe('rule missing-module: parent packages of the entry module', () => {
+  it('run as their package (relative imports work, __main__ blocks do not run)', async () => {
+    const { findings } = await mm({ 'pkg/__init__.py': 'from .settings import X\nif __name__ == "__main__":\n    import devtool\n', 'pkg/settings.py': 'X = 1\n', 'pkg/app.py': 'app = 1\n', 'devtool.py': '', Dockerfile: 'FROM python:3.11\nWORKDIR /app\nCOPY pkg/ ./pkg/\nCMD ["gunicorn", "pkg.app:app"]\n' });
+    assert.deepEqual(brief(findings), []);
+  });
+});

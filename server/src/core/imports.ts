@@ -79,7 +79,8 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
       const r = resolveModule(view, entry.sysPath, ep.module);
       ia.entryResolution = r;
       if (r.status === 'found') {
-        r.inits.forEach((f) => entries.push({ file: f }));
+        // Parent packages run first, as modules named by their folders under the sys.path root.
+        for (const f of r.inits) entries.push({ file: f, module: relativeInside(r.root, dirname(f))!.split('/').join('.'), main: false });
         let file = r.file;
         // python -m pkg runs pkg/__main__.py
         if (ep.kind === 'python-module' && r.kind !== 'module') {

@@ -107,18 +107,16 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   const loads: ModelLoad[] = [];
   const lazy: ModelLoad[] = [];
   const files = ia.closure?.files;
-  const runsAsMain = ia.entry.ep.kind === 'python-script' || ia.entry.ep.kind === 'python-module';
   const attributed = new Set<string>();
   const lazyFiles = lazilyImported(files);
   for (const [imagePath, f] of files ?? []) {
     const eager = !lazyFiles.has(imagePath);
-    const main = runsAsMain && imagePath === ia.entryFile;
     for (const call of f.info.calls) {
       if (!isModelLoad(call, f.info)) continue;
       const load: ModelLoad = { imagePath, range: call.range, callee: call.callee, seconds: base };
       const source = ia.stage.tree.lookup(imagePath)?.source;
       if (source) load.source = source;
-      const counted = eager && call.scope === 'module' && (!call.mainGuard || main);
+      const counted = eager && call.scope === 'module' && (!call.mainGuard || f.main);
       const file = modelFileOf(a, ia, call);
       if (file) {
         load.file = file;

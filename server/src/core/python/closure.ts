@@ -65,9 +65,26 @@ export interface MissingAttribute {
   chain: ClosureEdge[];
 }
 
+export interface ClosureFile {
+  info: PyFileInfo;
+  module?: string;
+  via?: ClosureEdge;
+  main?: true;
+}
+
+/** The import edges that first reached `file`, entry first (empty for an entry). */
+export function chainTo(files: ReadonlyMap<string, ClosureFile>, file: string): ClosureEdge[] {
+  const edges: ClosureEdge[] = [];
+  for (let via = files.get(file)?.via; via; via = files.get(via.from)?.via) edges.push(via);
+  return edges.reverse();
+}
+
 export interface ClosureResult {
-  /** Every file loaded, keyed by image path; `via` is the edge that first reached it (absent for entries). */
-  files: Map<string, { info: PyFileInfo; module?: string; via?: ClosureEdge }>;
+  /**
+   * Every file loaded, keyed by image path, in the order reached; `via` is the edge that first
+   * reached it (absent for entries); `main` when it runs as __main__ (its `if __name__ == "__main__":` code runs).
+   */
+  files: Map<string, ClosureFile>;
   /** Imports that fail, stdlib and uncertain ones excluded, guarded ones included (the import carries its guard). */
   unresolved: UnresolvedImport[];
   /**
@@ -117,11 +134,6 @@ export function walkClosure(input: ClosureInput): ClosureResult {
     seen.add(p.file);
     queue.push(p);
   };
-  const chainTo = (file: string): ClosureEdge[] => {
-    const edges: ClosureEdge[] = [];
-    for (let via = files.get(file)?.via; via; via = files.get(via.from)?.via) edges.push(via);
-    return edges.reverse();
-  };
   const follow = (r: Found, dotted: string, edge: ClosureEdge): void => {
     for (const init of r.inits) enqueue({ file: init, module: packageName(sysPath, init, dotted), via: edge });
     if (r.file && r.file.endsWith('.py')) enqueue({ file: r.file, module: dotted, via: edge });
@@ -136,14 +148,14 @@ export function walkClosure(input: ClosureInput): ClosureResult {
       unreadable.push(file);
       continue;
     }
-    files.set(file, { info, ...(module !== undefined ? { module } : {}), ...(via ? { via } : {}) });
+    files.set(file, { info, ...(module !== undefined ? { module } : {}), ...(via ? { via } : {}), ...(main ? { main: true as const } : {}) });
     const isPackage = basename(file) === '__init__.py';
 
     for (const imp of info.imports) {
       if (imp.mainGuard && !main) continue;
       const edge: ClosureEdge = { from: file, import: imp };
       const report = (u: Omit<UnresolvedImport, 'importer' | 'import' | 'chain'>): void => {
-        unresolved.push({ ...u, importer: file, import: imp, chain: [...chainTo(file), edge] });
+        unresolved.push({ ...u, importer: file, import: imp, chain: [...chainTo(files, file), edge] });
       };
 
       let dotted: string | undefined;
@@ -185,7 +197,7 @@ export function walkClosure(input: ClosureInput): ClosureResult {
         if (r.kind === 'package') {
           report({ dotted: `${dotted}.${name}`, failedAt: `${dotted}.${name}`, nameIndex, reason: 'not-found' });
         } else {
-          missingAttributes.push({ importer: file, import: imp, module: dotted!, name, nameIndex, chain: [...chainTo(file), edge] });
+          missingAttributes.push({ importer: file, import: imp, module: dotted!, name, nameIndex, chain: [...chainTo(files, file), edge] });
         }
       });
     }

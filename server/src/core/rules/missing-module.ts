@@ -79,7 +79,6 @@ function groupMissing(ia: ImportAnalysis): Group[] {
       g.imports.push(u);
       continue;
     }
-    if (imp.mainGuard && (u.importer !== ia.entryFile || (ia.entry.ep.module && ia.entry.ep.kind !== 'python-module'))) continue;
     if (isNeverLocal(ia, u.failedAt)) continue;
     const importerSource = sourceOf(stage, u.importer);
     const hit = locateInContext(ctx, u.failedAt, importerSource);

@@ -1,6 +1,7 @@
 // python-syntax-error: a file the entrypoint loads does not parse, so the container dies at import.
 import type { Analysis } from '../analysis';
 import { importAnalyses } from '../imports';
+import { chainTo } from '../python/closure';
 import type { Location } from '../types';
 import { chainLocations, entryLabel, sourceOf } from './python-common';
 import type { Draft, Rule } from './rule';
@@ -26,7 +27,7 @@ export const rule: Rule = {
         const src = sourceOf(ia.stage, file);
         if (!err || !src) continue;
         const key = `${src}:${err.range.start.line}:${err.range.start.character}`;
-        const chain = chainLocations(a, ia, { chain: pathTo(ia, file) });
+        const chain = chainLocations(a, ia, { chain: chainTo(ia.closure!.files, file) });
         const existing = byKey.get(key);
         if (existing) {
           existing.related.push(chain[0]);
@@ -45,9 +46,3 @@ export const rule: Rule = {
     return [...byKey.values()];
   },
 };
-
-function pathTo(ia: import('../imports').ImportAnalysis, file: string) {
-  const edges = [];
-  for (let via = ia.closure?.files.get(file)?.via; via; via = ia.closure?.files.get(via.from)?.via) edges.push(via);
-  return edges.reverse();
-}
