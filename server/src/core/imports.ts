@@ -50,6 +50,13 @@ export function parseFile(a: Analysis, path: string): PyFileInfo | undefined {
   return info;
 }
 
+/** Parses an image file: a heredoc's inline content, or its build-context source (cached by `parseFile`). */
+export function parseImageFile(a: Analysis, stage: StageModel, imagePath: string): PyFileInfo | undefined {
+  const hit = stage.tree.lookup(imagePath);
+  if (hit?.content !== undefined) return isPythonReady() ? parsePython(hit.content) : undefined;
+  return hit?.source ? parseFile(a, hit.source) : undefined;
+}
+
 /** Image view over a stage's tree for the resolver. */
 export function viewOf(stage: StageModel): ImageView {
   return {
@@ -114,11 +121,7 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
         view,
         sysPath: entry.sysPath,
         entries,
-        load: (p) => {
-          const hit = stage.tree.lookup(p);
-          if (hit?.content !== undefined) return isPythonReady() ? parsePython(hit.content) : undefined;
-          return hit?.source ? parseFile(a, hit.source) : undefined;
-        },
+        load: (p) => parseImageFile(a, stage, p),
         isThirdParty: (n) => ia.thirdParty.has(n),
       });
       for (const [file, f] of ia.closure.files) {
@@ -223,7 +226,7 @@ export function locateInContext(ctx: BuildContext, dotted: string, importerSourc
 
 const rootIndex = new WeakMap<BuildContext, Map<string, string[]>>();
 
-/** Top-level Python names in the context and the folders that hold them (one bounded walk per context and lint). */
+/** Python module and package names in the context and the folders that hold them (from the context listing, once per context and lint). */
 function sourceRoots(ctx: BuildContext): Map<string, string[]> {
   let index = rootIndex.get(ctx);
   if (index) return index;
@@ -233,25 +236,18 @@ function sourceRoots(ctx: BuildContext): Map<string, string[]> {
     if (!list) index!.set(name, [dir]);
     else if (!list.includes(dir)) list.push(dir);
   };
-  const stack = [''];
-  let seen = 0;
-  while (stack.length && seen < 50000) {
-    const d = stack.pop()!;
-    const names = ctx.readDir(d) ?? [];
-    seen += names.length;
-    let hasPy = false;
-    for (const n of names) {
-      const p = d ? d + '/' + n : n;
-      if (n.endsWith('.py')) {
-        add(n.slice(0, -3), d);
-        hasPy = true;
-      } else if (!WALK_SKIP.has(n) && !n.startsWith('.') && ctx.stat(p) === 'dir') stack.push(p);
-    }
-    // A folder holding Python files (directly or below) is a package or namespace portion named after it.
-    for (let f = hasPy ? d : ''; f; ) {
-      const slash = f.lastIndexOf('/');
-      const parent = slash < 0 ? '' : f.slice(0, slash);
-      add(f.slice(slash + 1), parent);
+  // Python files, and every folder holding them (directly or below): a package or namespace portion named after it.
+  const folders = new Set<string>();
+  for (const e of ctx.entries()) {
+    if (e.dir || !e.path.endsWith('.py') || e.path.split('/').some((seg) => seg.startsWith('.') || SOURCE_SKIP.has(seg))) continue;
+    const slash = e.path.lastIndexOf('/');
+    let f = slash < 0 ? '' : e.path.slice(0, slash);
+    add(e.path.slice(slash + 1, -3), f);
+    while (f && !folders.has(f)) {
+      folders.add(f);
+      const s = f.lastIndexOf('/');
+      const parent = s < 0 ? '' : f.slice(0, s);
+      add(f.slice(s + 1), parent);
       f = parent;
     }
   }
@@ -259,22 +255,13 @@ function sourceRoots(ctx: BuildContext): Map<string, string[]> {
   return index;
 }
 
-const WALK_SKIP = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', 'site-packages', '.tox', 'dist', 'build']);
+/** Build output folders: copies of sources, not where they live. */
+const SOURCE_SKIP = new Set(['dist', 'build']);
 
-
+/** A context folder holding Python code (directly or below), per the source-root index. */
 function hasPython(ctx: BuildContext, dir: string): boolean {
-  const stack = [dir];
-  let seen = 0;
-  while (stack.length && seen < 2000) {
-    const d = stack.pop()!;
-    for (const n of ctx.readDir(d) ?? []) {
-      seen++;
-      const p = d + '/' + n;
-      if (n.endsWith('.py')) return true;
-      if (ctx.stat(p) === 'dir') stack.push(p);
-    }
-  }
-  return false;
+  const slash = dir.lastIndexOf('/');
+  return sourceRoots(ctx).get(dir.slice(slash + 1))?.includes(slash < 0 ? '' : dir.slice(0, slash)) ?? false;
 }
 
 /** True for names that are never local: the standard library and declared dependencies. */

@@ -2,13 +2,7 @@
 import { basename, dirname, FileSystem, join, normalize, readText, relativeInside } from './fs';
 import { parseDockerfile, ParsedDockerfile } from './docker/parse';
 import { contextPath, globContext } from './docker/image';
-import { BuildContext } from './docker/context';
-
-/** Folders never walked: version control, dependency caches, virtualenvs, build caches. */
-const SKIP_DIRS = new Set([
-  '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', '.virtualenv', '__pycache__', '.tox', '.nox', '.mypy_cache',
-  '.pytest_cache', '.ruff_cache', 'site-packages', '.idea', '.eggs', '.terraform', '.next', '.cache',
-]);
+import { BuildContext, SKIP_DIRS } from './docker/context';
 
 const MAX_FILES = 200_000;
 const MAX_DEPTH = 64;

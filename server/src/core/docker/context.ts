@@ -8,11 +8,25 @@ export interface IgnorePattern {
   pattern: string;
 }
 
+/** Folders never walked: version control, dependency caches, virtualenvs, build caches. */
+export const SKIP_DIRS = new Set([
+  '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', '.virtualenv', '__pycache__', '.tox', '.nox', '.mypy_cache',
+  '.pytest_cache', '.ruff_cache', 'site-packages', '.idea', '.eggs', '.terraform', '.next', '.cache',
+]);
+
+/** An entry of a context listing. */
+export interface ContextEntry {
+  /** Context-relative path. */
+  path: string;
+  dir: boolean;
+}
+
 /** A build context: the root folder and its ignore rules. Paths handed in are context-relative ('' is the root). */
 export class BuildContext {
   private readonly matcher: ReturnType<typeof ignoreFactory> | undefined;
   private readonly hasNegation: boolean;
   private readonly cache = new Map<string, boolean>();
+  private listing: ContextEntry[] | undefined;
 
   constructor(
     readonly fs: FileSystem,
@@ -108,11 +122,35 @@ export class BuildContext {
     return names.filter((n) => this.stat(rel ? rel + '/' + n : n) !== undefined);
   }
 
+  /**
+   * Every entry the build sees, a folder before its contents, dependency and cache folders left out,
+   * at most `LISTING_LIMIT` (computed once: a context does not change during a lint).
+   */
+  entries(): ContextEntry[] {
+    if (this.listing) return this.listing;
+    const out: ContextEntry[] = [];
+    const stack = [''];
+    while (stack.length && out.length < LISTING_LIMIT) {
+      const d = stack.pop()!;
+      for (const n of this.readDir(d) ?? []) {
+        if (SKIP_DIRS.has(n)) continue;
+        const p = d ? d + '/' + n : n;
+        const dir = this.stat(p) === 'dir';
+        out.push({ path: p, dir });
+        if (dir) stack.push(p);
+      }
+    }
+    return (this.listing = out);
+  }
+
   /** Kind of the entry on disk, ignoring .dockerignore (to tell "missing" from "excluded"). */
   statOnDisk(rel: string): 'file' | 'dir' | undefined {
     return this.fs.stat(this.abs(rel))?.kind;
   }
 }
+
+/** How many context entries a listing holds at most. */
+export const LISTING_LIMIT = 50_000;
 
 /** Reads ignore-file lines: comments and blank lines dropped, leading/trailing whitespace trimmed. */
 export function parseIgnoreFile(text: string): IgnorePattern[] {

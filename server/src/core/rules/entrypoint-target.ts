@@ -1,9 +1,8 @@
 // entrypoint-target: the server's `module:callable`, `python -m mod` or `python script.py` does not resolve in the image, or the callable is not defined there.
 import type { Analysis } from '../analysis';
 import { join, relativeInside } from '../fs';
-import { ImportAnalysis, importAnalyses, locateInContext, packagePath, parseFile } from '../imports';
+import { ImportAnalysis, importAnalyses, locateInContext, packagePath, parseImageFile } from '../imports';
 import type { PyFileInfo } from '../python/parser';
-import { parsePython, isPythonReady } from '../python/parser';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Range } from '../types';
 import { chainLocations, entryLabel, sourceOf } from './python-common';
@@ -123,7 +122,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
 
   // The callable.
   if (!ep.callable || ep.kind === 'python-module' || ep.kind === 'celery') return undefined;
-  const info = r.file?.endsWith('.py') ? loadImage(a, ia, r.file) : undefined;
+  const info = r.file?.endsWith('.py') ? parseImageFile(a, ia.stage, r.file) : undefined;
   if (r.file && !info) return undefined;
   if (info && (info.hasStarImport || info.hasModuleGetattr || info.topLevelNames.includes(ep.callable))) return undefined;
   if (info && submoduleExists(ia, moduleText, ep.callable)) return undefined;
@@ -132,7 +131,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   let hint = '';
   if (!info || r.kind === 'namespace') {
     const defs = (r.searchPath ?? []).flatMap((dir) => (ia.stage.tree.readDir(dir) ?? []).filter((n) => n.endsWith('.py')).map((n) => join(dir, n)))
-      .filter((f) => loadImage(a, ia, f)?.topLevelNames.includes(ep.callable!));
+      .filter((f) => parseImageFile(a, ia.stage, f)?.topLevelNames.includes(ep.callable!));
     if (defs.length === 1) {
       const m = moduleText + '.' + defs[0].slice(defs[0].lastIndexOf('/') + 1, -3);
       hint = `; '${ep.callable}' is defined in ${defs[0]} ('${m}${callableSuffix}')`;
@@ -154,12 +153,6 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     related: relatedEntry,
     fixes,
   };
-}
-
-function loadImage(a: Analysis, ia: ImportAnalysis, file: string): PyFileInfo | undefined {
-  const hit = ia.stage.tree.lookup(file);
-  if (hit?.content !== undefined) return isPythonReady() ? parsePython(hit.content) : undefined;
-  return hit?.source ? parseFile(a, hit.source) : undefined;
 }
 
 function submoduleExists(ia: ImportAnalysis, module: string, name: string): boolean {

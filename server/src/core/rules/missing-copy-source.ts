@@ -77,20 +77,10 @@ function lineRange(line: number, len: number) {
  * The context path the user most likely meant: the same name in another folder, or a path
  * within a small edit distance. Only a single clear winner is offered.
  */
-export function closestPath(ctx: BuildContext, wanted: string, limit = 20000): string | undefined {
+export function closestPath(ctx: BuildContext, wanted: string): string | undefined {
   const want = wanted.replace(/\/$/, '');
   const wantBase = want.slice(want.lastIndexOf('/') + 1);
-  const all: string[] = [];
-  const stack = [''];
-  while (stack.length && all.length < limit) {
-    const d = stack.pop()!;
-    for (const n of ctx.readDir(d) ?? []) {
-      if (n === '.git' || n === 'node_modules' || n === '__pycache__' || n === '.venv') continue;
-      const p = d ? d + '/' + n : n;
-      all.push(p);
-      if (ctx.stat(p) === 'dir') stack.push(p);
-    }
-  }
+  const all = ctx.entries().map((e) => e.path);
   const sameName = all.filter((p) => p.slice(p.lastIndexOf('/') + 1) === wantBase);
   if (sameName.length === 1) return sameName[0];
   const budget = Math.max(2, Math.floor(want.length / 6));
