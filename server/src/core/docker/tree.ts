@@ -40,6 +40,7 @@ export interface Lookup {
 export class ImageTree {
   private readonly layers: Layer[];
   private readonly cache = new Map<string, Lookup | null>();
+  private readonly walks = new Map<string, string[]>();
 
   constructor(base?: ImageTree) {
     this.layers = base ? [...base.layers] : [];
@@ -48,6 +49,7 @@ export class ImageTree {
   add(layer: Layer): void {
     this.layers.push(layer);
     this.cache.clear();
+    this.walks.clear();
   }
 
   /** All layers, oldest first (read-only view for diagnostics and tests). */
@@ -116,9 +118,13 @@ export class ImageTree {
     return hit?.content ?? (hit?.source ? readText(fs, hit.source) : undefined);
   }
 
-  /** Every file path in the image under `path` (for fixes that need sibling mappings); bounded by `limit`. */
-  walk(path: string, limit = 20000): string[] {
+  /** Every file path in the image under `path`, bounded by `limit` (memoised until the next layer). */
+  walk(path: string, limit = 20000): readonly string[] {
+    const key = `${path}\0${limit}`;
+    const hit = this.walks.get(key);
+    if (hit) return hit;
     const out: string[] = [];
+    this.walks.set(key, out);
     const stack = [path];
     while (stack.length && out.length < limit) {
       const p = stack.pop()!;

@@ -129,18 +129,13 @@ function copiedRoot(ia: ImportAnalysis, hit: SourceHit, unit: string): string | 
   return undefined;
 }
 
-const sourceIndexes = new WeakMap<ImportAnalysis, [string, string][]>();
-
-/** Image files and the context files they came from, for the final stage (bounded; once per analysis). */
+/** Image files and the context files they came from, for the final stage (bounded). */
 function sourceIndex(ia: ImportAnalysis): [string, string][] {
-  let out = sourceIndexes.get(ia);
-  if (out) return out;
-  out = [];
+  const out: [string, string][] = [];
   for (const f of ia.stage.tree.walk('/', 50000)) {
     const s = ia.stage.tree.lookup(f)?.source;
     if (s) out.push([f, s]);
   }
-  sourceIndexes.set(ia, out);
   return out;
 }
 
