@@ -14,24 +14,20 @@ import {
   SecretHit,
   TextIndex,
 } from '../server/src/core/secrets/files';
-import { isDockerfileName } from '../server/src/core/project';
+import { fileKind } from '../server/src/core/project';
 import { isTestPath } from '../server/src/core/secrets/names';
 
 export async function initPython(): Promise<void> {
   await init();
 }
 
-/** The scanner the rule uses for a file name, or undefined when the rule does not scan such files. */
+/** The scanner the rule uses for a file name (the project's own classification), or undefined when the rule does not scan such files. */
 export function kindOf(name: string): string | undefined {
+  const kind = fileKind(name);
+  if (kind === 'env') return 'dotenv';
+  if (kind !== 'other') return kind === 'script' ? undefined : kind;
   const n = name.toLowerCase();
-  if (isDockerfileName(name)) return 'dockerfile';
-  if (n.endsWith('.yaml') || n.endsWith('.yml')) return 'yaml';
-  if (n.endsWith('.py')) return 'python';
-  if (n === '.env' || n.startsWith('.env.') || n.endsWith('.env')) return 'dotenv';
-  if (n.endsWith('.json')) return 'json';
-  if (n === '.npmrc' || n === '.pypirc') return 'keyvalue';
-  if (n.endsWith('.pem') || n.endsWith('.key') || n.startsWith('id_rsa') || n.startsWith('id_ed25519')) return 'keyfile';
-  return undefined;
+  return n.endsWith('.json') ? 'json' : n === '.npmrc' || n === '.pypirc' ? 'keyvalue' : 'keyfile';
 }
 
 export interface BenchHit {

@@ -7,7 +7,6 @@ import type { Entrypoint, ShellEnv } from './entrypoint';
 import { dirname, isFile, join, normalize } from './fs';
 import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys } from './manifests';
 import type { ContainerSpec, GcloudRunDeploy, Platform, Workload } from './manifests';
-import type { KnownBuild } from './project';
 import type { ArgRef } from './entrypoint';
 import type { Range, TextEdit } from './types';
 

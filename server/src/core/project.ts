@@ -1,5 +1,5 @@
 // Project discovery: Dockerfiles, ignore files, manifests and build scripts in a workspace, and each Dockerfile's build context.
-import { basename, dirname, FileSystem, join, normalize, readText, relativeInside } from './fs';
+import { dirname, FileSystem, relativeInside } from './fs';
 import { parseDockerfile, ParsedDockerfile } from './docker/parse';
 import { contextPath, globContext } from './docker/image';
 import { BuildContext, SKIP_DIRS } from './docker/context';
@@ -86,14 +86,27 @@ export function discoverProject(fs: FileSystem, root: string, exclude: (rel: str
   return out;
 }
 
-function classify(out: ProjectFiles, p: string, name: string): void {
+export type FileKind = 'dockerfile' | 'yaml' | 'python' | 'script' | 'env' | 'other';
+
+/** What deploylint reads a file as, by its name; undefined for files it does not read. */
+export function fileKind(name: string): FileKind | undefined {
   const lower = name.toLowerCase();
-  if (isDockerfileName(name)) out.dockerfiles.push(p);
-  else if (lower.endsWith('.yaml') || lower.endsWith('.yml')) out.yamlFiles.push(p);
-  else if (lower.endsWith('.py')) out.pythonFiles.push(p);
-  else if (lower.endsWith('.sh') || lower === 'makefile' || lower.endsWith('.bash') || lower === 'justfile') out.scripts.push(p);
-  else if (lower === '.env' || lower.startsWith('.env.') || lower.endsWith('.env')) out.envFiles.push(p);
-  else if (lower.endsWith('.json') || lower === '.npmrc' || lower === '.pypirc' || lower.endsWith('.pem') || lower.startsWith('id_rsa') || lower.startsWith('id_ed25519')) out.otherFiles.push(p);
+  if (isDockerfileName(name)) return 'dockerfile';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  if (lower.endsWith('.py')) return 'python';
+  if (lower.endsWith('.sh') || lower === 'makefile' || lower.endsWith('.bash') || lower === 'justfile') return 'script';
+  if (lower === '.env' || lower.startsWith('.env.') || lower.endsWith('.env')) return 'env';
+  if (lower.endsWith('.json') || lower === '.npmrc' || lower === '.pypirc' || lower.endsWith('.pem') || lower.endsWith('.key') || lower.startsWith('id_rsa') || lower.startsWith('id_ed25519')) return 'other';
+  return undefined;
+}
+
+const LISTS: Record<FileKind, 'dockerfiles' | 'yamlFiles' | 'pythonFiles' | 'scripts' | 'envFiles' | 'otherFiles'> = {
+  dockerfile: 'dockerfiles', yaml: 'yamlFiles', python: 'pythonFiles', script: 'scripts', env: 'envFiles', other: 'otherFiles',
+};
+
+function classify(out: ProjectFiles, p: string, name: string): void {
+  const kind = fileKind(name);
+  if (kind) out[LISTS[kind]].push(p);
 }
 
 /** How a Dockerfile's build context was decided, for messages ("context: compose.yaml"). */
@@ -177,4 +190,3 @@ export function loadDockerfile(fs: FileSystem, path: string): { parsed: ParsedDo
   return { parsed: parseDockerfile(r.text) };
 }
 
-export { basename, join, normalize, readText };

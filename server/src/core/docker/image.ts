@@ -1,5 +1,5 @@
 // Dockerfile -> ImageModel per stage, evaluating FROM, ARG/ENV, WORKDIR, COPY/ADD and common RUN effects with Docker's semantics.
-import { basename, dirname, join, normalize, readText } from '../fs';
+import { basename, dirname, join, normalize } from '../fs';
 import type { Range } from '../types';
 import { BuildContext, IgnorePattern } from './context';
 import { expandWord, Instruction, ParsedDockerfile, Vars, Word } from './parse';
@@ -374,7 +374,7 @@ function evalCopy(
       const kind = src.tree.stat(p);
       if (kind === 'dir') st.tree.add({ kind: 'tree', dest, from: src.tree, fromPath: p, origin });
       else if (kind === 'file') st.tree.add({ kind: 'tree', dest: op.destIsDir ? join(dest, basename(p)) : dest, from: src.tree, fromPath: p, origin });
-      else st.tree.add({ kind: 'uncertain', dest: op.destIsDir ? dest : dest, reason: `COPY --from=${from.raw} ${s.path}: the model does not know what the stage made there`, origin });
+      else st.tree.add({ kind: 'uncertain', dest, reason: `COPY --from=${from.raw} ${s.path}: the model does not know what the stage made there`, origin });
       carryInstalls(st, src, p, ins);
     }
     return op;
@@ -542,4 +542,3 @@ export function firstLineRange(ins: Instruction, lines: string[]): Range {
   return { start: ins.keywordRange.start, end: { line: ins.line, character: text.replace(/\s*\\?\s*$/, '').length } };
 }
 
-export { readText };

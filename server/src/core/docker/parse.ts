@@ -239,19 +239,18 @@ function tokenize(
         }
         continue;
       }
-      if (escape === '\\' || true) {
-        cur ??= { text: '', from: i, to: i, quoting: [] };
-        if (i + 1 < end) {
-          cur.text += text[i + 1];
-          cur.quoting.push({ start: cur.text.length - 1, end: cur.text.length, single: true });
-          i += 2;
-        } else {
-          cur.text += c;
-          i++;
-        }
-        cur.to = i;
-        continue;
+      // An escaped character is taken literally.
+      cur ??= { text: '', from: i, to: i, quoting: [] };
+      if (i + 1 < end) {
+        cur.text += text[i + 1];
+        cur.quoting.push({ start: cur.text.length - 1, end: cur.text.length, single: true });
+        i += 2;
+      } else {
+        cur.text += c;
+        i++;
       }
+      cur.to = i;
+      continue;
     }
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       flush();

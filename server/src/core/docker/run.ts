@@ -164,9 +164,11 @@ function stripWrappers(argv: string[]): string[] {
     if (!a.length) return a;
     const h = a[0];
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(h)) a = a.slice(1);
-    else if (h === 'sudo' || h === 'exec' || h === 'time' || h === 'nohup' || h === 'command') a = a.slice(1).filter((x, i) => !(i === 0 && x.startsWith('-')));
-    else if (h === 'env') a = a.slice(1).filter((x, i, all) => !(all.slice(0, i + 1).every((y) => /=/.test(y) || y.startsWith('-'))));
-    else return a;
+    else if (h === 'sudo' || h === 'exec' || h === 'time' || h === 'nohup' || h === 'command' || h === 'env') {
+      // The wrapper and its options; `env`'s assignments go with the next round.
+      a = a.slice(1);
+      while (a.length && a[0].startsWith('-')) a = a.slice(1);
+    } else return a;
   }
 }
 

@@ -1,5 +1,5 @@
 // The virtual filesystem of one image stage: ordered layers (COPY, WORKDIR, RUN effects) answered lazily against the build context.
-import { basename, dirname, FileSystem, join, readText, relativeInside } from '../fs';
+import { FileSystem, join, readText, relativeInside } from '../fs';
 import type { BuildContext } from './context';
 import type { Instruction } from './parse';
 
@@ -214,4 +214,3 @@ function layerNames(l: Layer, dir: string): string[] {
   }
 }
 
-export { basename, dirname };

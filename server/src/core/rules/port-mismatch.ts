@@ -69,7 +69,7 @@ interface Expect {
   at?: Location;
 }
 
-function listenOf(a: Analysis, ia: ImportAnalysis, ep: Entrypoint): Listen | undefined {
+function listenOf(ia: ImportAnalysis, ep: Entrypoint): Listen | undefined {
   if (ep.bind) {
     const b = ep.bind;
     if (b.unix || b.uncertain) return undefined;
@@ -174,7 +174,7 @@ function checkContext(a: Analysis, ia: ImportAnalysis, ep: Entrypoint, d: Deploy
     });
     return out;
   }
-  const listen = listenOf(a, ia, ep);
+  const listen = listenOf(ia, ep);
   if (!listen) return out;
   const fixFile = overridden ? undefined : df;
   const hidden = d ? hasHiddenEnv(a, d) : false;

@@ -49,7 +49,7 @@ export const rule: Rule = {
           message: `${describeDeployment(a, d)}: ${explain(de.ep, est, entryLabel(ia))}`,
           file: d.file,
           range,
-          related: related(a, ia, est),
+          related: related(a, est),
           fixes: [],
         });
       }
@@ -68,7 +68,7 @@ function explain(ep: Entrypoint, est: StartupEstimate, label: string): string {
   return `gunicorn kills a worker that is silent for --timeout ${t.seconds} s${where}, and without --preload each worker imports ${label.replace(/^gunicorn /, '')} itself; ${est.summary}: workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves`;
 }
 
-function related(a: Analysis, ia: ImportAnalysis, est: StartupEstimate): Location[] {
+function related(a: Analysis, est: StartupEstimate): Location[] {
   const out: Location[] = [];
   for (const l of est.loads) {
     if (l.source) out.push({ file: l.source, range: l.range, message: `${a.rel(l.source)} loads a model at import (${l.callee}, ~${l.seconds} s)` });
@@ -106,7 +106,7 @@ function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Ent
     message: explain(ep, est, entryLabel(ia)),
     file,
     range,
-    related: file === df ? related(a, ia, est) : [{ file: df, range: firstLineRange(ia.entry.instr, lines), message: `the container runs ${entryLabel(ia)}` }, ...related(a, ia, est)],
+    related: file === df ? related(a, est) : [{ file: df, range: firstLineRange(ia.entry.instr, lines), message: `the container runs ${entryLabel(ia)}` }, ...related(a, est)],
     fixes,
   };
 }
