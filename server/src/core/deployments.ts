@@ -7,8 +7,7 @@ import type { Entrypoint, ShellEnv } from './entrypoint';
 import { dirname, isFile, join, normalize } from './fs';
 import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys } from './manifests';
 import type { ContainerSpec, GcloudRunDeploy, Platform, Workload } from './manifests';
-import type { ArgRef } from './entrypoint';
-import type { Range, TextEdit } from './types';
+import type { Range } from './types';
 
 /** How a deployment was tied to its Dockerfile, strongest first. */
 export type LinkHow = 'compose-build' | 'image' | 'gcloud-source' | 'single-dockerfile';
@@ -198,54 +197,4 @@ export function describeDeployment(a: Analysis, d: Deployment): string {
   if (w.platform === 'compose') return `${a.rel(d.file)}: service ${w.name}`;
   const kind = w.platform === 'cloudrun' ? 'Cloud Run service' : w.kind;
   return `${a.rel(d.file)}: ${kind}${w.name ? ' ' + w.name : ''}${d.container?.name ? `, container ${d.container.name.value}` : ''}`;
-}
-
-// ---- Edits to the command a Dockerfile runs (fixes of the probe, timeout and port rules) ----
-
-/** Text at a range of `lines` (single-line ranges only). */
-function textAt(lines: string[], r: Range): string | undefined {
-  if (r.start.line !== r.end.line) return undefined;
-  return lines[r.start.line]?.slice(r.start.character, r.end.character);
-}
-
-/**
- * An edit replacing an argument's value, in the form the instruction uses: a shell word, a JSON
- * string (`"30"`), or the value part of a JSON element (`"--timeout=30"`). Undefined when the source
- * text does not match what was parsed (the argument came through a variable or a script).
- */
-export function replaceArgEdit(file: string, lines: string[], ref: ArgRef, value: string): TextEdit | undefined {
-  if (!ref.range) return undefined;
-  const raw = textAt(lines, ref.range);
-  if (raw === undefined) return undefined;
-  if (raw === ref.value) return { file, range: ref.range, newText: value };
-  if (raw.startsWith('"')) {
-    let el: unknown;
-    try {
-      el = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-    if (el === ref.value) return { file, range: ref.range, newText: JSON.stringify(value) };
-    if (typeof el === 'string' && ref.start !== undefined && ref.end !== undefined && el.slice(ref.start, ref.end) === ref.value) {
-      return { file, range: ref.range, newText: JSON.stringify(el.slice(0, ref.start) + value + el.slice(ref.end)) };
-    }
-  }
-  return undefined;
-}
-
-/**
- * An edit inserting options into a server's command line just before (`before`) or after an argument
- * (the app target), as JSON elements in exec form or words in shell form.
- */
-export function insertOptionsEdit(file: string, lines: string[], ref: ArgRef | undefined, words: string[], where: 'before' | 'after'): TextEdit | undefined {
-  if (!ref?.range) return undefined;
-  const raw = textAt(lines, ref.range);
-  if (raw === undefined) return undefined;
-  const json = raw.startsWith('"') && raw !== ref.value;
-  if (json && ref.start !== undefined) return undefined;
-  if (!json && raw !== ref.value) return undefined;
-  const text = json ? words.map((w) => JSON.stringify(w)).join(', ') : words.join(' ');
-  const at = where === 'before' ? ref.range.start : ref.range.end;
-  const newText = where === 'before' ? text + (json ? ', ' : ' ') : (json ? ', ' : ' ') + text;
-  return { file, range: { start: at, end: at }, newText };
 }

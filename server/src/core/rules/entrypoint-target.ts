@@ -6,6 +6,8 @@ import type { PyFileInfo } from '../python/parser';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Range } from '../types';
 import { chainLocations, entryLabel, sourceOf } from './python-common';
+import { replaceArgEdit } from './command-edits';
+import type { ArgRef } from '../entrypoint';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {
@@ -46,7 +48,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     const candidates = findInImage(ia, (p) => p.endsWith('/' + base));
     const hasSource = locateInContext(ia.target.model.context, base.replace(/\.py$/, ''), undefined) !== undefined || candidates.length > 0;
     if (!hasSource) return undefined;
-    const fixes: Fix[] = candidates.length === 1 && target?.range ? [rewrite(ia, target.range, candidates[0], `Run ${candidates[0]}`)] : [];
+    const fixes: Fix[] = candidates.length === 1 && target ? rewrite(ia, target, candidates[0], `Run ${candidates[0]}`) : [];
     return {
       message: `${label}: ${file} is not in the image${candidates.length === 1 ? `; the file is at ${candidates[0]}` : ''}`,
       file: ia.target.dockerfile,
@@ -68,7 +70,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     const candidates = importableNames(ia, leaf).filter((m) => m !== moduleText);
     const inContext = locateInContext(ia.target.model.context, moduleText, undefined) ?? locateInContext(ia.target.model.context, leaf, undefined);
     if (!candidates.length && !inContext) return undefined;
-    const fixes: Fix[] = candidates.length === 1 && target?.range ? [rewrite(ia, target.range, withModule(candidates[0]), `Change the target to ${withModule(candidates[0])}`)] : [];
+    const fixes: Fix[] = candidates.length === 1 && target ? rewrite(ia, target, withModule(candidates[0]), `Change the target to ${withModule(candidates[0])}`) : [];
     return {
       message: `${label}: module '${moduleText}' is not in the image (Python looks in ${ia.entry.sysPath.join(', ')})${candidates.length === 1 ? `; the file is importable as '${candidates[0]}'` : ''}`,
       file: ia.target.dockerfile,
@@ -88,7 +90,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
       const rel = pkgFolder ? relativeInside(pkgFolder, src) : undefined;
       if (rel !== undefined) {
         const intended = moduleText + '.' + rel.replace(/\.py$/, '').split('/').join('.');
-        const fixes: Fix[] = target?.range ? [rewrite(ia, target.range, withModule(intended), `Change the target to ${withModule(intended)}`)] : [];
+        const fixes: Fix[] = target ? rewrite(ia, target, withModule(intended), `Change the target to ${withModule(intended)}`) : [];
         return {
           message: `${label} loads ${ia.entryFile} as module '${moduleText}', but that file imports its siblings from the package '${moduleText}' (${own.failedAt}): its module path is '${intended}'`,
           file: ia.target.dockerfile,
@@ -108,7 +110,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
       const { module: intended, root } = packagePath(ia.stage, ia.entryFile);
       if (intended !== moduleText && intended.includes('.')) {
         const onPath = ia.entry.sysPath.includes(root);
-        const fixes: Fix[] = onPath && target?.range ? [rewrite(ia, target.range, withModule(intended), `Change the target to ${withModule(intended)}`)] : [];
+        const fixes: Fix[] = onPath && target ? rewrite(ia, target, withModule(intended), `Change the target to ${withModule(intended)}`) : [];
         return {
           message: `${label} loads ${ia.entryFile} as the top-level module '${moduleText}', so its relative import '${rel.dotted}' fails: its module path is '${intended}'${onPath ? '' : ` (with ${root} on sys.path)`}`,
           file: ia.target.dockerfile,
@@ -135,14 +137,14 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     if (defs.length === 1) {
       const m = moduleText + '.' + defs[0].slice(defs[0].lastIndexOf('/') + 1, -3);
       hint = `; '${ep.callable}' is defined in ${defs[0]} ('${m}${callableSuffix}')`;
-      if (target?.range) fixes.push(rewrite(ia, target.range, m + callableSuffix, `Change the target to ${m}${callableSuffix}`));
+      if (target) fixes.push(...rewrite(ia, target, m + callableSuffix, `Change the target to ${m}${callableSuffix}`));
     }
   } else {
     const apps = appObjects(info);
     if (apps.length === 1) {
       const t = `${moduleText}:${apps[0]}`;
       hint = `; it defines '${apps[0]}'`;
-      if (target?.range) fixes.push(rewrite(ia, target.range, t, `Change the target to ${t}`));
+      if (target) fixes.push(...rewrite(ia, target, t, `Change the target to ${t}`));
     }
   }
   const where = r.kind === 'namespace' ? `the folder ${r.searchPath?.[0] ?? moduleText} (a namespace package with no code)` : r.file;
@@ -185,12 +187,9 @@ function findInImage(ia: ImportAnalysis, pred: (p: string) => boolean): string[]
   return ia.stage.tree.walk('/', 20000).filter(pred);
 }
 
-/** A fix replacing the target argument, keeping its quoting (exec form keeps the JSON string). */
-function rewrite(ia: ImportAnalysis, range: Range, value: string, title: string): Fix {
-  const line = ia.target.parsed.lines[range.start.line] ?? '';
-  const raw = line.slice(range.start.character, range.start.line === range.end.line ? range.end.character : undefined);
-  const q = raw.startsWith('"') ? '"' : raw.startsWith("'") ? "'" : '';
-  const text = q === '"' ? JSON.stringify(value) : q + value + q;
-  return { title, edits: [{ file: ia.target.dockerfile, range, newText: text }], isPreferred: true };
+/** The fix replacing the target argument, keeping its quoting; none when the source text is not the parsed argument. */
+function rewrite(ia: ImportAnalysis, target: ArgRef, value: string, title: string): Fix[] {
+  const edit = replaceArgEdit(ia.target.dockerfile, ia.target.parsed.lines, target, value);
+  return edit ? [{ title, edits: [edit], isPreferred: true }] : [];
 }
 

@@ -1,6 +1,7 @@
 // port-mismatch: the server listens on loopback, on a port other than the one the platform sends to or probes, or on a literal "$PORT".
 import type { Analysis } from '../analysis';
-import { deployedEntry, Deployment, deploymentsOf, describeDeployment, insertOptionsEdit, replaceArgEdit } from '../deployments';
+import { deployedEntry, Deployment, deploymentsOf, describeDeployment } from '../deployments';
+import { insertOptionsEdit, replaceArgEdit } from './command-edits';
 import { firstLineRange } from '../docker/image';
 import type { Entrypoint } from '../entrypoint';
 import { ImportAnalysis, importAnalyses } from '../imports';

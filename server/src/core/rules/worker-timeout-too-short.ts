@@ -1,6 +1,7 @@
 // worker-timeout-too-short: gunicorn kills its workers (--timeout, default 30 s) while they are still importing an app that loads models at import.
 import type { Analysis } from '../analysis';
-import { deployedEntry, deploymentsOf, describeDeployment, insertOptionsEdit, replaceArgEdit } from '../deployments';
+import { deployedEntry, deploymentsOf, describeDeployment } from '../deployments';
+import { insertOptionsEdit, replaceArgEdit } from './command-edits';
 import { firstLineRange } from '../docker/image';
 import type { Entrypoint } from '../entrypoint';
 import { join, normalize } from '../fs';
