@@ -18,7 +18,7 @@ export interface Project {
 export interface LintResult {
   findings: Finding[];
   notices: Notice[];
-  /** Every file the analysis looked at that may carry findings (for clearing stale diagnostics). */
+  /** The analysis the rules ran on (files, image models), for callers that need more than findings. */
   analysis: Analysis;
 }
 

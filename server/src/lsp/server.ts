@@ -192,11 +192,6 @@ export function startServer(connection: Connection): void {
     published = next;
   }
 
-  function add(m: Map<string, Diagnostic[]>, file: string, d: Diagnostic): void {
-    const list = m.get(file);
-    if (list) list.push(d);
-    else m.set(file, [d]);
-  }
 
   function toDiagnostic(f: Finding, message: string, related: Location[]): Diagnostic {
     const d: Diagnostic = {
@@ -228,7 +223,7 @@ export function startServer(connection: Connection): void {
 
   function toWorkspaceEdit(fix: Fix): WorkspaceEdit {
     const byFile = new Map<string, LspTextEdit[]>();
-    for (const e of fix.edits) add2(byFile, e.file, { range: e.range, newText: e.newText });
+    for (const e of fix.edits) add(byFile, e.file, { range: e.range, newText: e.newText });
     const changes: (TextDocumentEdit | CreateFile)[] = [];
     for (const [file, edits] of byFile) {
       const uri = uris.toUri(file);
@@ -239,13 +234,15 @@ export function startServer(connection: Connection): void {
     return { documentChanges: changes };
   }
 
-  function add2(m: Map<string, LspTextEdit[]>, k: string, v: LspTextEdit): void {
-    const l = m.get(k);
-    if (l) l.push(v);
-    else m.set(k, [v]);
-  }
 
   documents.listen(connection);
+}
+
+/** Appends to the list kept under `key`. */
+function add<T>(m: Map<string, T[]>, key: string, value: T): void {
+  const list = m.get(key);
+  if (list) list.push(value);
+  else m.set(key, [value]);
 }
 
 declare const __VERSION__: string;
