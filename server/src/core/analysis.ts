@@ -6,7 +6,8 @@ import { ParsedDockerfile } from './docker/parse';
 import { FileSystem, join, normalize, relativeInside } from './fs';
 import { parseManifests, ParsedManifests } from './manifests';
 import { findBuilds } from './builds';
-import { ContextChoice, discoverProject, KnownBuild, loadDockerfile, ProjectFiles, resolveContext } from './project';
+import { ContextChoice, discoverProject, KnownBuild, ProjectFiles, resolveContext } from './project';
+import { parseDockerfile } from './docker/parse';
 
 /** Something the user should know that is not a finding: a skipped file, a config problem. */
 export interface Notice {
@@ -35,7 +36,7 @@ export interface Analysis {
   memo: Map<string, unknown>;
   /** Workspace-relative path for messages. */
   rel(path: string): string;
-  /** Text of a file, through the overlay; undefined when unreadable (the reason goes to notices once). */
+  /** Text of a file, through the overlay, read once per lint; undefined when unreadable (the reason goes to notices once). */
   text(path: string): string | undefined;
   /** A YAML file parsed as manifests, once per lint; undefined when unreadable. */
   manifests(path: string): ParsedManifests | undefined;
@@ -47,6 +48,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
   const files = discoverProject(fs, root, excluded);
   const notices: Notice[] = files.skipped.map((s) => ({ file: s.path, message: `skipped: ${s.reason}` }));
   const reported = new Set<string>();
+  const texts = new Map<string, string | undefined>();
   const manifests = new Map<string, ParsedManifests | undefined>();
   const a: Analysis = {
     fs,
@@ -59,13 +61,16 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     memo: new Map(),
     rel: (p) => relativeInside(root, p) ?? p,
     text(path) {
+      // Several rules read the same files: each is read once per lint.
+      if (texts.has(path)) return texts.get(path);
       const r = fs.read(path);
-      if ('text' in r) return r.text;
-      if (r.problem !== 'missing' && !reported.has(path)) {
+      const text = 'text' in r ? r.text : undefined;
+      if ('problem' in r && r.problem !== 'missing' && !reported.has(path)) {
         reported.add(path);
         notices.push({ file: path, message: `skipped: ${describeProblem(r.problem)}` });
       }
-      return undefined;
+      texts.set(path, text);
+      return text;
     },
     manifests(path) {
       if (!manifests.has(path)) {
@@ -88,12 +93,9 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
   };
   for (const df of files.dockerfiles) {
     if (only && !only(df)) continue;
-    const loaded = loadDockerfile(fs, df);
-    if ('problem' in loaded) {
-      if (loaded.problem !== 'missing') notices.push({ file: df, message: `skipped: ${describeProblem(loaded.problem)}` });
-      continue;
-    }
-    const { parsed } = loaded;
+    const text = a.text(df);
+    if (text === undefined) continue;
+    const parsed = parseDockerfile(text);
     for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, message: p.message });
     if (!parsed.instructions.some((i) => i.keyword === 'FROM')) continue;
     const context = resolveContext(fs, root, df, parsed, a.builds);

@@ -1,6 +1,6 @@
 // Project discovery: Dockerfiles, ignore files, manifests and build scripts in a workspace, and each Dockerfile's build context.
 import { dirname, FileSystem, relativeInside } from './fs';
-import { parseDockerfile, ParsedDockerfile } from './docker/parse';
+import type { ParsedDockerfile } from './docker/parse';
 import { contextPath, globContext } from './docker/image';
 import { BuildContext, SKIP_DIRS } from './docker/context';
 
@@ -181,12 +181,5 @@ export function inferContext(fs: FileSystem, workspaceRoot: string, dockerfile: 
     if (score === sources.length) break;
   }
   return { root: best, how: 'inferred' };
-}
-
-/** Reads and parses a Dockerfile, or says why it could not. */
-export function loadDockerfile(fs: FileSystem, path: string): { parsed: ParsedDockerfile } | { problem: string } {
-  const r = fs.read(path);
-  if ('problem' in r) return { problem: r.problem };
-  return { parsed: parseDockerfile(r.text) };
 }
 
