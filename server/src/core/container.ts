@@ -3,7 +3,7 @@ import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides, a
 import { Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
 import type { ShellEnv } from './entrypoint/shell';
 import type { Instruction } from './docker/parse';
-import type { StageModel } from './docker/image';
+import { SITE_PACKAGES, StageModel } from './docker/image';
 import { dirname, join, normalize, FileSystem } from './fs';
 import type { Range } from './types';
 
@@ -145,10 +145,7 @@ export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: Sta
     if (stage.tree.stat(join(i.dir, 'src')) === 'dir') add(join(i.dir, 'src'));
     add(i.dir);
   }
-  // Something was pip-installed that the model cannot see: site-packages may hold any module.
+  // Something was pip-installed that the model cannot see: site-packages (uncertain in the tree) may hold any module.
   if (stage.sitePackagesUncertain) add(SITE_PACKAGES);
   return out;
 }
-
-/** Stands for site-packages on sys.path when its content is unknown (the image view calls it uncertain). */
-export const SITE_PACKAGES = '/usr/local/lib/python3/site-packages';

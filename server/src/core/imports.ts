@@ -1,6 +1,6 @@
 // The import closure of each Dockerfile's entrypoint through its image model, and where a missing module's source lives in the build context.
 import type { Analysis, DockerTarget } from './analysis';
-import { ContainerEntry, containerEntry, SITE_PACKAGES } from './container';
+import { ContainerEntry, containerEntry } from './container';
 import type { StageModel } from './docker/image';
 import type { BuildContext } from './docker/context';
 import { dirname, join, relativeInside } from './fs';
@@ -57,15 +57,6 @@ export function parseImageFile(a: Analysis, stage: StageModel, imagePath: string
   return hit?.source ? parseFile(a, hit.source) : undefined;
 }
 
-/** Image view over a stage's tree for the resolver. */
-export function viewOf(stage: StageModel): ImageView {
-  return {
-    stat: (p) => stage.tree.stat(p),
-    readDir: (p) => stage.tree.readDir(p),
-    isUncertain: (p) => stage.tree.isUncertain(p) || (!!stage.sitePackagesUncertain && (p === SITE_PACKAGES || p.startsWith(SITE_PACKAGES + '/'))),
-  };
-}
-
 /** The import analysis of every Dockerfile whose final stage runs Python (memoised per lint). */
 export function importAnalyses(a: Analysis): ImportAnalysis[] {
   const key = 'imports';
@@ -77,7 +68,8 @@ export function importAnalyses(a: Analysis): ImportAnalysis[] {
     if (!stage) continue;
     const entry = containerEntry(a.fs, stage);
     if (!entry || entry.ep.uncertain) continue;
-    const view = viewOf(stage);
+    // The stage's tree is the resolver's view of the image (its uncertain layers included).
+    const view: ImageView = stage.tree;
     const ia: ImportAnalysis = { target, stage, entry, view, thirdParty: declaredDependencies(a, target) };
     const ep = entry.ep;
     const entries: { file: string; module?: string; main?: boolean }[] = [];

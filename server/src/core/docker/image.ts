@@ -197,7 +197,7 @@ export function buildImageModel(
         st.runs.push(ins);
         const effects: RunEffects = { tree: st.tree, workdir: st.workdir, vars: st.vars, stage: st.index, context, installed: st.installed };
         const r = applyRun(ins, effects);
-        if (r.sitePackagesUncertain && !st.sitePackagesUncertain) st.sitePackagesUncertain = { reason: r.sitePackagesUncertain, instr: ins };
+        if (r.sitePackagesUncertain) markSitePackagesUncertain(st, r.sitePackagesUncertain, ins);
         break;
       }
       case 'CMD':
@@ -408,7 +408,17 @@ function evalCopy(
 function carryInstalls(st: StageModel, src: StageModel, path: string, ins: Instruction): void {
   if (!/(site-packages|dist-packages|venv|\/\.local|\/install|wheel|\/opt\/|\/usr\/local)/.test(path)) return;
   for (const i of src.installed) if (!st.installed.some((x) => x.dir === i.dir)) st.installed.push(i);
-  if (src.sitePackagesUncertain && !st.sitePackagesUncertain) st.sitePackagesUncertain = { reason: src.sitePackagesUncertain.reason, instr: ins };
+  if (src.sitePackagesUncertain) markSitePackagesUncertain(st, src.sitePackagesUncertain.reason, ins);
+}
+
+/** Stands for site-packages in the model: where installed distributions live (its real path depends on the Python version). */
+export const SITE_PACKAGES = '/usr/local/lib/python3/site-packages';
+
+/** Something was installed that the model cannot see: site-packages may hold any module. */
+function markSitePackagesUncertain(st: StageModel, reason: string, ins: Instruction): void {
+  if (st.sitePackagesUncertain) return;
+  st.sitePackagesUncertain = { reason, instr: ins };
+  st.tree.add({ kind: 'uncertain', dest: SITE_PACKAGES, reason, origin: { instr: ins, stage: st.index } });
 }
 
 /** A destination made absolute against WORKDIR, without a trailing slash. */
