@@ -81,3 +81,41 @@ describe('rule missing-copy-source', () => {
     assert.deepEqual(brief(findings).map((l) => l.split(' ')[0]), ['Dockerfile:7:6']);
   });
 });
+
+describe('rule missing-copy-source: COPY --from=<stage>', () => {
+  const B = (build: string, copy: string) => `FROM python:3.11 AS builder\nWORKDIR /app\nCOPY requirements.txt app/ ./\n${build}\nFROM python:3.11-slim\nWORKDIR /app\n${copy}\nCMD ["python", "main.py"]\n`;
+  const valid: [string, string][] = [
+    ['a path the stage made with mkdir', B('RUN mkdir -p /app/dist', 'COPY --from=builder /app/dist ./dist')],
+    ['a path a build tool may have written in its working folder', B('RUN make dist', 'COPY --from=builder /app/dist ./dist')],
+    ['a path a build tool names', B('RUN python setup.py bdist_wheel --dist-dir /wheels', 'COPY --from=builder /wheels /wheels')],
+    ['pip --prefix output (not modelled)', B('RUN pip install --prefix=/install -r requirements.txt', 'COPY --from=builder /install /usr/local')],
+    ['a base-image system folder', B('RUN pip install -r requirements.txt', 'COPY --from=builder /usr/local/lib/python3.11/site-packages /usr/local/lib/python3.11/site-packages')],
+    ['a stage on an unknown base', 'FROM example.invalid/base:1 AS builder\nFROM python:3.11-slim\nCOPY --from=builder /opt/app /app\n'],
+    ['an external image', B('RUN true', 'COPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/uv')],
+    ['a bare image name that is no stage name', B('RUN true', 'COPY --from=busybox:1.36 /bin/busybox /bin/')],
+  ];
+  for (const [name, df] of valid) {
+    it(`valid: ${name}`, async () => assert.deepEqual(brief((await only({ ...APP, Dockerfile: df })).findings), []));
+  }
+
+  it('reports a path the stage never produces, with the file of the same name as the fix', async () => {
+    const { fs, findings } = await only({ ...APP, Dockerfile: B('RUN pip install -r requirements.txt', 'COPY --from=builder /app/mian.py ./') });
+    assert.deepEqual(brief(findings), ["Dockerfile:7:21 missing-copy-source COPY --from=builder /app/mian.py: stage 'builder' never produces /app/mian.py; did you mean '/app/main.py'?"]);
+    applyAllFixes(fs, findings);
+    assert.match((fs.read('/repo/Dockerfile') as { text: string }).text, /COPY --from=builder \/app\/main\.py \.\//);
+    assert.deepEqual(brief((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'missing-copy-source')), []);
+  });
+
+  it('reports a folder the stage never produces, without a guess when nothing is close', async () => {
+    const { findings } = await only({ ...APP, Dockerfile: B('RUN pip install -r requirements.txt', 'COPY --from=builder /app/build/lib ./lib') });
+    assert.deepEqual(brief(findings), ["Dockerfile:7:21 missing-copy-source COPY --from=builder /app/build/lib: stage 'builder' never produces /app/build/lib"]);
+  });
+
+  it('reports a --from that misspells a stage name, with the stage as the fix', async () => {
+    const { fs, findings } = await only({ ...APP, Dockerfile: B('RUN mkdir /app/out', 'COPY --from=buidler /app/out ./out') });
+    assert.deepEqual(brief(findings), ["Dockerfile:7:6 missing-copy-source COPY --from=buidler: no stage is named 'buidler', so Docker pulls an image of that name; did you mean the stage 'builder'?"]);
+    applyAllFixes(fs, findings);
+    assert.match((fs.read('/repo/Dockerfile') as { text: string }).text, /COPY --from=builder \/app\/out/);
+    assert.deepEqual(brief((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'missing-copy-source')), []);
+  });
+});

@@ -66,6 +66,8 @@ export interface StageModel {
   installed: { dir: string; instr: Instruction }[];
   /** Something was installed whose content the model cannot see (a wheel, an unknown local path). */
   sitePackagesUncertain?: { reason: string; instr: Instruction };
+  /** RUN commands whose file effects the model does not know (build tools, scripts), base stages' included: they may write below `cwd` or anywhere. */
+  unmodelledRuns: { instr: Instruction; command: string; cwd: string }[];
 }
 
 export interface ImageModel {
@@ -157,6 +159,7 @@ export function buildImageModel(
         instructions: [ins],
         installed: parent ? [...parent.installed] : [],
         sitePackagesUncertain: parent?.sitePackagesUncertain,
+        unmodelledRuns: parent ? [...parent.unmodelledRuns] : [],
       };
       stage.workdirAt.set(ins.line, workdir);
       stages.push(stage);
@@ -198,6 +201,7 @@ export function buildImageModel(
         const effects: RunEffects = { tree: st.tree, workdir: st.workdir, vars: st.vars, stage: st.index, context, installed: st.installed };
         const r = applyRun(ins, effects);
         if (r.sitePackagesUncertain) markSitePackagesUncertain(st, r.sitePackagesUncertain, ins);
+        for (const u of r.unmodelled) st.unmodelledRuns.push({ instr: ins, ...u });
         break;
       }
       case 'CMD':

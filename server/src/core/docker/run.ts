@@ -18,7 +18,17 @@ export interface RunEffects {
 export interface RunResult {
   /** Set when the RUN installed something whose modules the model cannot see. */
   sitePackagesUncertain?: string;
+  /** Commands whose file effects the model does not know (a build tool, a script), with the folder each ran in. */
+  unmodelled: { command: string; cwd: string }[];
 }
+
+/** Commands that change nothing the application imports or copies: system packages, permissions, users, output. */
+const NO_APP_FILES = new Set([
+  'apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'zypper', 'dpkg', 'rpm', 'dpkg-reconfigure', 'update-ca-certificates',
+  'locale-gen', 'ldconfig', 'echo', 'printf', 'chmod', 'chown', 'chgrp', 'useradd', 'adduser', 'groupadd', 'addgroup',
+  'usermod', 'ls', 'cat', 'true', 'false', 'set', 'export', 'test', '[', 'which', 'sleep', 'id', 'whoami', 'sed',
+  'find', 'rm', 'mkdir', 'touch', 'cd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
+]);
 
 const PIP_VALUE_OPTS = new Set([
   '-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--prefix', '--root',
@@ -29,7 +39,7 @@ const PIP_VALUE_OPTS = new Set([
 
 /** Applies one RUN's understood effects to the tree. Unknown commands change nothing (precision first). */
 export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
-  const result: RunResult = {};
+  const result: RunResult = { unmodelled: [] };
   const env: Record<string, string | undefined> = Object.fromEntries(fx.vars);
   let commands: string[][];
   if (ins.json) {
@@ -122,6 +132,8 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
       default: {
         const pip = pipArgs(argv);
         if (pip) {
+          // pip wheel/download and installs into a prefix write files the model does not follow.
+          if (!pip.length || optionValue(pip, ['--prefix', '--root']) !== undefined || pip.includes('--user')) result.unmodelled.push({ command: argv.join(' '), cwd });
           const r = applyPip(pip, cwd, fx, ins, abs);
           if (r && !result.sitePackagesUncertain) result.sitePackagesUncertain = r;
           break;
@@ -143,6 +155,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         if (installsProject) {
           fx.installed.push({ dir: cwd, instr: ins });
         }
+        if (!NO_APP_FILES.has(cmd) && !(isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3)) result.unmodelled.push({ command: argv.join(' '), cwd });
         break;
       }
     }

@@ -1,18 +1,20 @@
 // missing-copy-source: a COPY/ADD source that is not in the build context, or that .dockerignore keeps out of it.
 import type { Analysis, DockerTarget } from '../analysis';
-import type { CopySource } from '../docker/image';
+import { absDest, CopyOp, CopySource, isKnownBase, StageModel } from '../docker/image';
 import type { BuildContext } from '../docker/context';
+import { isSystemPath, unmodelledWriter } from '../docker/writes';
+import { dirname } from '../fs';
 import type { Fix } from '../types';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {
   id: 'missing-copy-source',
   meta: {
-    description: 'A COPY/ADD source does not exist in the build context, or .dockerignore excludes it.',
+    description: 'A COPY/ADD source does not exist in the build context (or, with --from, in that stage), or .dockerignore excludes it.',
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build.',
+      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead.',
       bad: 'COPY predictions/worker/wroker.py /app/worker.py',
       good: 'COPY predictions/worker/worker.py /app/worker.py',
     },
@@ -22,6 +24,10 @@ export const rule: Rule = {
     for (const t of a.targets) {
       for (const stage of t.model.stages) {
         for (const op of stage.copies) {
+          if (op.from) {
+            out.push(...fromStage(t, stage, op));
+            continue;
+          }
           for (const s of op.sources) {
             if (s.status !== 'missing' && s.status !== 'excluded') continue;
             out.push(draft(a, t, op.keyword, s));
@@ -67,6 +73,61 @@ function draft(a: Analysis, t: DockerTarget, keyword: string, s: CopySource): Dr
     related: [],
     fixes,
   };
+}
+
+/** COPY --from: a misspelt stage name, or a path the stage never produced. */
+function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
+  const flag = op.instr.flags.find((f) => f.name === 'from')!;
+  const from = op.from!;
+  const earlier = t.model.stages.filter((s) => s.index < stage.index && s.name !== undefined);
+  if (from.image !== undefined) {
+    // A bare name one or two edits from an earlier stage's name (and not a known image) is a typo of it.
+    const v = from.image.toLowerCase();
+    if (/[/:@.]/.test(v) || v.includes('$') || isKnownBase(v) || v.length < 4) return [];
+    const close = earlier.filter((s) => editDistance(s.name!, v, 2) <= 2);
+    if (close.length !== 1) return [];
+    const name = close[0].name!;
+    const newText = flag.value === undefined ? name : `--from=${name}`;
+    return [{
+      message: `${op.keyword} --from=${from.raw}: no stage is named '${from.raw}', so Docker pulls an image of that name; did you mean the stage '${name}'?`,
+      file: t.dockerfile,
+      range: flag.range,
+      related: [{ file: t.dockerfile, range: close[0].from.keywordRange, message: `stage '${name}'` }],
+      fixes: [{ title: `Copy from the stage '${name}'`, edits: [{ file: t.dockerfile, range: flag.range, newText }], isPreferred: true }],
+    }];
+  }
+  const src = t.model.stages[from.stage!];
+  if (src.index >= stage.index) return [];
+  const out: Draft[] = [];
+  for (const s of op.sources) {
+    if (s.status !== 'stage' || s.isGlob) continue;
+    const p = absDest(s.path, '/');
+    if (src.tree.stat(p) || src.tree.isUncertain(p) || isSystemPath(p) || unmodelledWriter(src, p)) continue;
+    const label = src.name ? `stage '${src.name}'` : `stage ${src.index}`;
+    const match = closestInStage(src, p);
+    const fixes: Fix[] = match ? [{ title: `Replace with '${match}'`, edits: [{ file: t.dockerfile, range: s.word.range, newText: match }], isPreferred: true }] : [];
+    out.push({
+      message: `${op.keyword} --from=${from.raw} ${s.path}: ${label} never produces ${p}${match ? `; did you mean '${match}'?` : ''}`,
+      file: t.dockerfile,
+      range: s.word.range,
+      related: [{ file: t.dockerfile, range: src.from.keywordRange, message: `${label} starts here` }],
+      fixes,
+    });
+  }
+  return out;
+}
+
+/** The stage's file or folder most likely meant: the only one with the same name, else the only path within two edits. */
+function closestInStage(stage: StageModel, wanted: string): string | undefined {
+  const paths = new Set<string>();
+  for (const f of stage.tree.walk('/', 20000)) {
+    for (let p = f; p !== '/' && !paths.has(p); p = dirname(p)) paths.add(p);
+  }
+  const leaf = wanted.slice(wanted.lastIndexOf('/') + 1);
+  const same = [...paths].filter((p) => p.slice(p.lastIndexOf('/') + 1) === leaf);
+  if (same.length === 1) return same[0];
+  const near = [...paths].filter((p) => editDistance(p, wanted, 2) <= 2);
+  return near.length === 1 ? near[0] : undefined;
 }
 
 function lineRange(line: number, len: number) {

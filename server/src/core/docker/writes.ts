@@ -1,0 +1,32 @@
+// What may exist in a stage beyond its modelled tree: paths a RUN the model does not follow may have written, and a known base image's system folders.
+import { basename } from '../fs';
+import type { StageModel } from './image';
+import { within } from './tree';
+
+/** Folders a known base image (Debian/Alpine/conda-based Python) already holds, or that package managers and pip fill. */
+const SYSTEM_FOLDERS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/var', '/opt/conda', '/root', '/home', '/tmp', '/run', '/srv', '/proc', '/sys', '/dev'];
+
+/** True when `path` is (or lies in) a system folder of a known base image. */
+export function isSystemPath(path: string): boolean {
+  return SYSTEM_FOLDERS.some((f) => within(f, path));
+}
+
+/**
+ * The first RUN of `stage` (base stages included) whose effects the model does not follow and
+ * that may have written `path`: it ran in `path`, above it or below it, or its command names the
+ * path, a folder above or below it, or its last segment. Undefined when no such RUN exists.
+ */
+export function unmodelledWriter(stage: StageModel, path: string, after = -1): StageModel['unmodelledRuns'][number] | undefined {
+  const leaf = basename(path);
+  return stage.unmodelledRuns.find((r) => {
+    if (r.instr.line <= after) return false;
+    if (within(r.cwd, path) || within(path, r.cwd)) return true;
+    for (const word of r.command.split(/[\s=:]+/)) {
+      const w = word.replace(/^["']|["']$/g, '').replace(/\/+$/, '');
+      if (!w) continue;
+      if (w.startsWith('/') && (within(w, path) || within(path, w))) return true;
+      if (leaf.length > 2 && basename(w) === leaf) return true;
+    }
+    return false;
+  });
+}
