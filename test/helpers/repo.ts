@@ -50,7 +50,11 @@ export function applyAllFixes(fs: MemoryFileSystem, findings: Finding[]): Map<st
   return out;
 }
 
-/** Loads a fixture folder from disk into memory under /repo, leaving out the expectation files. */
+/**
+ * Loads a fixture folder from disk into memory under /repo, leaving out the expectation files.
+ * An entry named `dot-git` is loaded as `.git` (git cannot track a `.git` inside a repository),
+ * so a fixture can be a git repository.
+ */
 export function loadFixture(dir: string): MemoryFileSystem {
   const fs = new MemoryFileSystem();
   fs.mkdir(ROOT);
@@ -58,7 +62,8 @@ export function loadFixture(dir: string): MemoryFileSystem {
     for (const name of nodeFs.readdirSync(d).sort()) {
       if (rel === '' && (name === 'expected.txt' || name === 'expected-fixed' || name === 'expected-after.txt')) continue;
       const p = nodePath.join(d, name);
-      const r = rel ? rel + '/' + name : name;
+      const as = name === 'dot-git' ? '.git' : name;
+      const r = rel ? rel + '/' + as : as;
       if (nodeFs.statSync(p).isDirectory()) {
         fs.mkdir(`${ROOT}/${r}`);
         walk(p, r);

@@ -173,6 +173,7 @@ table('rule hardcoded-secret: findings and fixes per file type', [
     "config/settings.yaml:2:45 hardcoded-secret Slack webhook URL TK5R… (48 chars) is hardcoded in settings.yaml at slack.webhook; read it from the environment or a secret store"
   ]],
   ['.env that git would commit: one finding per file, fixed by .gitignore', {
+    '.git/HEAD': 'ref: refs/heads/main\n',
     '.gitignore': 'node_modules/\n',
     '.env': '# local\nOPENAI_API_KEY=' + K.openaiProj + '\nexport TWILIO_AUTH_TOKEN="' + K.twilioAuthToken + '"\nDEBUG=1\n',
   }, [
@@ -188,6 +189,7 @@ table('rule hardcoded-secret: findings and fixes per file type', [
     ".env.example": "GITHUB_TOKEN=\nPORT=8080\n"
   }],
   ['service-account JSON, key file, .pypirc: ignored by .gitignore (created)', {
+    '.git': 'gitdir: ../.git/worktrees/app\n',
     'deploy/sa.json': serviceAccountJson(),
     'deploy/id_rsa': K.rsaKey + '\n',
     '.pypirc': '[pypi]\nusername = __token__\npassword = pypi-' + K.huggingface + K.awsSecret + '\n',
@@ -271,9 +273,9 @@ describe('rule hardcoded-secret: providers', () => {
     ['Dockerfile ARG', (n, v) => ({ Dockerfile: `${DF}ARG ${n}="${v}"\n` })],
     ['Dockerfile RUN', (n, v) => ({ Dockerfile: `${DF}RUN ${n}="${v}" ./setup.sh\n` })],
     ['Kubernetes env', (n, v) => ({ 'pod.yaml': k8s(n, v) })],
-    ['compose environment', (n, v) => ({ 'compose.yaml': `services:\n  api:\n    image: x\n    environment:\n      ${n}: "${v}"\n` })],
+    ['compose environment', (n, v) => ({ 'compose.prod.yaml': `services:\n  api:\n    image: x\n    environment:\n      ${n}: "${v}"\n` })],
     ['workflow env', (n, v) => ({ '.github/workflows/ci.yml': `on: push\nenv:\n  ${n}: ${v}\njobs: {}\n` })],
-    ['.env', (n, v) => ({ '.env': `${n}=${v}\n` })],
+    ['.env', (n, v) => ({ '.git/HEAD': 'ref: refs/heads/main\n', '.env': `${n}=${v}\n` })],
     ['JSON', (n, v) => ({ 'settings.json': `{"${n}": "${v}"}\n` })],
   ];
   for (const [kind, make] of kinds) {

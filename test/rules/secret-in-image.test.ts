@@ -29,7 +29,7 @@ describe('rule secret-in-image', () => {
 
   const invalid: [string, Record<string, string>, string[], Record<string, string>][] = [
     ['COPY . . brings in .env: .dockerignore is created', { ...APP, '.env': 'OPENAI_API_KEY=' + K.openaiProj + '\n', Dockerfile: DF + 'COPY . .\nCMD ["python", "app/main.py"]\n' }, [
-      "Dockerfile:3:6 secret-in-image COPY . . puts .env (an env file) into the image (at /app/.env): anyone who can pull the image can read it; keep it out of the build context with .dockerignore"
+      "Dockerfile:3:6 secret-in-image COPY . . puts .env (an env file with a secret) into the image (at /app/.env): anyone who can pull the image can read it; keep it out of the build context with .dockerignore"
     ], {
       ".dockerignore": ".env\n"
     }],
@@ -48,7 +48,7 @@ describe('rule secret-in-image', () => {
       ".dockerignore": "__pycache__\n*.pyc\n.npmrc\ndeploy/id_rsa\ndeploy/sa.json"
     }],
     ['an explicit COPY of .env is removed', { ...APP, '.env': 'DB_PASSWORD=' + K.dbPassword + '\n', Dockerfile: DF + 'COPY app/ ./app/\nCOPY .env /app/.env\nCMD ["python", "app/main.py"]\n' }, [
-      "Dockerfile:4:6 secret-in-image COPY .env /app/.env puts .env (an env file) into the image (at /app/.env): anyone who can pull the image can read it; give the container its secrets at run time instead"
+      "Dockerfile:4:6 secret-in-image COPY .env /app/.env puts .env (an env file with a secret) into the image (at /app/.env): anyone who can pull the image can read it; give the container its secrets at run time instead"
     ], {
       "Dockerfile": "FROM python:3.11-slim\nWORKDIR /app\nCOPY app/ ./app/\nCMD [\"python\", \"app/main.py\"]\n"
     }],
@@ -57,7 +57,7 @@ describe('rule secret-in-image', () => {
       '.env': 'OPENAI_API_KEY=' + K.openaiProj + '\n',
       Dockerfile: 'FROM python:3.11 AS build\nWORKDIR /src\nCOPY . .\nFROM python:3.11-slim\nCOPY --from=build /src /app\n',
     }, [
-      "Dockerfile:3:6 secret-in-image COPY . . puts .env (an env file) into the image (at /app/.env): anyone who can pull the image can read it; keep it out of the build context with .dockerignore"
+      "Dockerfile:3:6 secret-in-image COPY . . puts .env (an env file with a secret) into the image (at /app/.env): anyone who can pull the image can read it; keep it out of the build context with .dockerignore"
     ], {
       ".dockerignore": ".env\n"
     }],
@@ -67,7 +67,7 @@ describe('rule secret-in-image', () => {
       'svc/Dockerfile': DF + 'COPY . .\n',
       'svc/Dockerfile.dockerignore': '.git\n',
     }, [
-      "svc/Dockerfile:3:6 secret-in-image COPY . . puts svc/.env (an env file) into the image (at /app/.env): anyone who can pull the image can read it; keep it out of the build context with .dockerignore"
+      "svc/Dockerfile:3:6 secret-in-image COPY . . puts svc/.env (an env file with a secret) into the image (at /app/.env): anyone who can pull the image can read it; keep it out of the build context with .dockerignore"
     ], {
       "svc/Dockerfile.dockerignore": ".git\n.env\n"
     }],
@@ -88,13 +88,35 @@ describe('rule secret-in-image', () => {
     });
   }
 
-  it('names the COPY --from that carries the file into the final image as a related location', async () => {
+  it('names the COPY --from that carries the file into the final image, and the secret in the file, as related locations', async () => {
     const { findings } = await only({ ...APP, '.env': 'A=' + K.githubPat + '\n', Dockerfile: 'FROM python:3.11 AS build\nWORKDIR /src\nCOPY . .\nFROM python:3.11-slim\nCOPY --from=build /src /app\n' });
-    assert.deepEqual(findings[0].related, [{ file: '/repo/Dockerfile', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 27 } }, message: 'a later stage copies it into the final image' }]);
+    assert.deepEqual(findings[0].related, [
+      { file: '/repo/Dockerfile', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 27 } }, message: 'a later stage copies it into the final image' },
+      { file: '/repo/.env', range: { start: { line: 0, character: 2 }, end: { line: 0, character: 42 } }, message: 'GitHub personal access token ghp_' + K.githubPat.slice(4, 8) + '… (40 chars) is in the file' },
+    ]);
   });
 
-  it('reports a committed .env once per rule: hardcoded-secret for git, secret-in-image for the image', async () => {
-    const { all } = await only({ 'app/main.py': '', '.env': 'OPENAI_API_KEY=' + K.openaiProj + '\n', Dockerfile: DF + 'COPY . .\n' });
-    assert.deepEqual(all.map((f) => `${f.ruleId} ${f.severity}`), ['hardcoded-secret error', 'secret-in-image warning']);
+  it('a committed .env that an image receives is one finding (secret-in-image), with the git advice on the related secret', async () => {
+    const { all } = await only({ '.git/HEAD': 'ref: refs/heads/main\n', 'app/main.py': '', '.env': 'OPENAI_API_KEY=' + K.openaiProj + '\n', Dockerfile: DF + 'COPY . .\n' });
+    assert.deepEqual(all.map((f) => `${f.ruleId} ${f.severity}`), ['secret-in-image warning']);
+    assert.deepEqual(all[0].related.map((r) => `${r.file}:${r.range.start.line + 1}:${r.range.start.character + 1} ${r.message}`), [
+      '/repo/.env:1:16 OpenAI API key sk-proj-' + K.openaiProj.slice(8, 12) + '… (164 chars) is in the file; git does not ignore .env either: add it to .gitignore (and rotate the secret if it was ever pushed)',
+    ]);
   });
+
+  it('without a git repository there is no git advice', async () => {
+    const { all } = await only({ 'app/main.py': '', '.env': 'OPENAI_API_KEY=' + K.openaiProj + '\n', Dockerfile: DF + 'COPY . .\n' });
+    assert.deepEqual(all.map((f) => `${f.ruleId} ${f.related.map((r) => r.message).join(' | ')}`), ['secret-in-image OpenAI API key sk-proj-' + K.openaiProj.slice(8, 12) + '… (164 chars) is in the file']);
+  });
+
+  const notSecretFiles: [string, Record<string, string>][] = [
+    ['a tracked env file of localhost URLs that a test image loads', { 'frontend/.env': 'VITE_API_URL=http://localhost:8000\nMAILPIT_HOST=http://localhost:8025\n', 'frontend/app.py': '', Dockerfile: DF + 'COPY ./frontend /app/frontend\n' }],
+    ['an env file of settings', { '.env': 'DJANGO_SETTINGS_MODULE=tests.settings\nDEBUG=1\n', 'app/main.py': '', Dockerfile: DF + 'COPY . .\n' }],
+    ['a dev env file with the local database password', { '.env.dev': 'POSTGRES_PASSWORD=' + K.dbPassword + '\nDATABASE_URL=postgresql://app:' + K.dbPassword + '@db:5432/app\n', 'app/main.py': '', Dockerfile: DF + 'COPY . .\n' }],
+  ];
+  for (const [name, files] of notSecretFiles) {
+    it(`valid: ${name}`, async () => {
+      assert.deepEqual(brief((await only(files)).all), []);
+    });
+  }
 });

@@ -3,6 +3,7 @@ import { dirname, FileSystem, relativeInside } from './fs';
 import type { ParsedDockerfile } from './docker/parse';
 import { contextPath, globContext } from './docker/image';
 import { BuildContext, SKIP_DIRS } from './docker/context';
+import { isLockfileName } from './secrets/origin';
 
 const MAX_FILES = 200_000;
 const MAX_DEPTH = 64;
@@ -88,9 +89,10 @@ export function discoverProject(fs: FileSystem, root: string, exclude: (rel: str
 
 export type FileKind = 'dockerfile' | 'yaml' | 'python' | 'script' | 'env' | 'other';
 
-/** What deploylint reads a file as, by its name; undefined for files it does not read. */
+/** What deploylint reads a file as, by its name; undefined for files it does not read (lockfiles among them: package managers write them, and they hold versions and digests). */
 export function fileKind(name: string): FileKind | undefined {
   const lower = name.toLowerCase();
+  if (isLockfileName(lower)) return undefined;
   if (isDockerfileName(name)) return 'dockerfile';
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
   if (lower.endsWith('.py')) return 'python';

@@ -5,7 +5,7 @@ import { basename, join } from '../fs';
 import { parseFile } from '../imports';
 import type { Workload, EnvVar } from '../manifests';
 import type { PyFileInfo } from '../python/parser';
-import { describeSecret } from '../secrets';
+import { describeSecret, scanValue } from '../secrets';
 import {
   DockerHit,
   PyHit,
@@ -22,12 +22,14 @@ import {
   YamlHit,
 } from '../secrets/files';
 import { GitIgnore } from '../secrets/gitignore';
+import { appendLineFix } from '../secrets/ignore-fix';
+import { credentialFilesInImages, MAX_SCAN_BYTES } from '../secrets/in-image';
 import { envNameFor, isTestPath, lowerKebab, upperSnake } from '../secrets/names';
+import { ENV_TEMPLATE, fileScanContext, generatedReason } from '../secrets/origin';
+import type { FileScanContext } from '../secrets/files';
 import type { Fix, Range, TextEdit } from '../types';
 import type { Draft, Rule } from './rule';
 
-/** Files larger than this are not scanned for secrets. */
-export const MAX_SCAN_BYTES = 1024 * 1024;
 
 export const rule: Rule = {
   id: 'hardcoded-secret',
@@ -36,7 +38,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'A key written into code, an image or a committed file leaks to everyone who can read the repository or pull the image (ENV and ARG values stay in `docker history`), and rotating it means a redeploy. Read it from the environment at run time instead. Placeholders (`your-api-key-here`, `changeme`, `<KEY>`, `${VAR}`, `{{ .Values.x }}`, `${{ secrets.X }}`), lookups and documentation keys are not reported; findings in test files (`test_*.py`, `*_test.py`, `conftest.py`, `tests/`) are warnings. A `.env` (or key file) that git ignores is the right place for a local secret and is not reported here; `secret-in-image` reports it when a COPY puts it into an image. Messages show the provider, a short prefix and the length, never the secret.',
+      why: 'A key written into code, an image or a committed file leaks to everyone who can read the repository or pull the image (ENV and ARG values stay in `docker history`), and rotating it means a redeploy. Read it from the environment at run time instead. Placeholders (`your-api-key-here`, `changeme`, `<KEY>`, `${VAR}`, `{{ .Values.x }}`, `${{ secrets.X }}`), lookups and documentation keys are not reported; in test code and test data (`test_*.py`, `*_test.py`, `conftest.py`, `tests/`, `fixtures/`, mocks) only provider-format keys are reported, as warnings. Values that are not credentials are not reported: versions and digests, password hashes, URLs without a password, document ids, and in example or dev env files and local compose files the passwords of local data services and database URLs whose host is local (`localhost`, a service name such as `db`). Lockfiles and generated or minified files are not scanned. A `.env` (or key file) is reported only when it is in a git repository that does not ignore it; one that a COPY puts into an image is reported once, by `secret-in-image`. Messages show the provider, a short prefix and the length, never the secret.',
       bad: 'OPENAI_API_KEY = "sk-proj-…"',
       good: 'import os\n\nOPENAI_API_KEY = os.environ["OPENAI_API_KEY"]',
     },
@@ -53,27 +55,37 @@ export const rule: Rule = {
   },
 };
 
-/** `.env.example`, `.env.sample`, `example.env`...: committed on purpose, so values should be blank. */
-const ENV_TEMPLATE = /(^|[.-])(example|sample|template|dist|defaults?|tpl)([.-]|$)/i;
-
 class Scanner {
   private readonly git: GitIgnore;
+  /** Credential files that reach an image: secret-in-image reports them (one finding per problem). */
+  private readonly inImages: ReadonlySet<string>;
 
   constructor(
     private readonly a: Analysis,
     private readonly out: Draft[],
   ) {
     this.git = new GitIgnore(a.fs, a.root);
+    this.inImages = new Set(credentialFilesInImages(a).keys());
   }
 
-  private read(file: string): TextIndex | undefined {
+  /** The file's text to scan; undefined (with a notice where it helps) when too large, or generated/minified code or data. */
+  private read(file: string, generatedToo = false): TextIndex | undefined {
     const text = this.a.text(file);
     if (text === undefined) return undefined;
     if (text.length > MAX_SCAN_BYTES) {
       this.a.notices.push({ file, message: 'not scanned for secrets: larger than 1 MiB' });
       return undefined;
     }
+    const generated = generatedToo ? undefined : generatedReason(basename(file), text);
+    if (generated) {
+      if (scanValue(text).length) this.a.notices.push({ file, message: `not scanned for secrets: ${generated}` });
+      return undefined;
+    }
     return new TextIndex(text);
+  }
+
+  private context(file: string, compose = false): FileScanContext {
+    return fileScanContext(this.a.rel(file), { compose });
   }
 
   private push(file: string, hit: SecretHit, message: string, fixes: Fix[], related: Draft['related'] = []): void {
@@ -94,7 +106,7 @@ class Scanner {
     if (!ix || !pythonMayHoldSecret(ix.text)) return;
     const info = parseFile(this.a, file);
     if (!info) return;
-    const hits = scanPython(ix, info);
+    const hits = scanPython(ix, info, this.context(file));
     if (!hits.length) return;
     const importOs = importOsEdit(file, ix, info, hits);
     for (const h of hits) {
@@ -114,10 +126,10 @@ class Scanner {
   // -------------------------------------------------------------- Dockerfile
 
   dockerfile(file: string): void {
-    const ix = this.read(file);
+    const ix = this.read(file, true);
     if (!ix) return;
     const parsed: ParsedDockerfile = this.a.targets.find((t) => t.dockerfile === file)?.parsed ?? parseDockerfile(ix.text);
-    const hits = scanDockerfile(ix, parsed);
+    const hits = scanDockerfile(ix, parsed, this.context(file));
     for (const h of hits) {
       const kw = h.instr.keyword;
       const name = kw === 'RUN' ? envNameFor(h.match, h.name) : h.name ?? envNameFor(h.match);
@@ -138,7 +150,8 @@ class Scanner {
   yaml(file: string): void {
     const ix = this.read(file);
     if (!ix || !mayHoldSecret(ix.text)) return;
-    const hits = scanYaml(ix);
+    const compose = (this.a.manifests(file)?.workloads ?? []).some((w) => w.platform === 'compose');
+    const hits = scanYaml(ix, this.context(file, compose));
     if (!hits.length) return;
     const envs = envVarsByValue(this.a, file);
     const rel = this.a.rel(file);
@@ -171,10 +184,10 @@ class Scanner {
   // -------------------------------------------------------------- .env and other files
 
   dotenv(file: string): void {
-    if (this.git.isIgnored(file)) return;
-    const ix = this.read(file);
+    if (this.git.isIgnored(file) || this.inImages.has(file)) return;
+    const ix = this.read(file, true);
     if (!ix) return;
-    const hits = scanDotenvText(ix.text);
+    const hits = scanDotenvText(ix.text, this.context(file));
     const rel = this.a.rel(file);
     if (ENV_TEMPLATE.test(basename(file))) {
       for (const h of hits) {
@@ -188,22 +201,23 @@ class Scanner {
 
   other(file: string): void {
     const name = basename(file).toLowerCase();
-    if (this.git.isIgnored(file)) return;
-    const ix = this.read(file);
+    if (this.git.isIgnored(file) || this.inImages.has(file)) return;
+    const ix = this.read(file, !name.endsWith('.json'));
     if (!ix) return;
+    const base = this.context(file);
     if (name.endsWith('.json')) {
-      const hits = scanJson(ix);
+      const hits = scanJson(ix, base);
       if (hits.some((h) => h.match.detector === 'gcp-service-account')) this.committedFile(file, hits, 'in the service-account key file');
       else for (const h of hits) this.push(file, h, `is hardcoded in ${basename(file)}${'path' in h ? ` at ${(h as YamlHit).path.join('.')}` : ''}; read it from the environment or a secret store`, []);
     } else if (name === '.npmrc') {
-      for (const h of scanKeyValueLines(ix)) {
+      for (const h of scanKeyValueLines(ix, base)) {
         const start = { line: h.range.start.line, character: h.range.start.character - h.match.start };
         const end = { line: start.line, character: start.character + h.value.length };
         const fix: Fix = { title: 'Use ${NPM_TOKEN} (npm reads it from the environment)', edits: [{ file, range: { start, end }, newText: '${NPM_TOKEN}' }], isPreferred: true };
         this.push(file, h, `is hardcoded in ${this.a.rel(file)}; write \${NPM_TOKEN} and set the variable where npm runs`, [fix]);
       }
     } else if (name === '.pypirc') {
-      this.committedFile(file, scanKeyValueLines(ix), 'in');
+      this.committedFile(file, scanKeyValueLines(ix, base), 'in');
     } else {
       this.committedFile(file, scanKeyFile(ix), 'in the key file');
     }
@@ -211,11 +225,16 @@ class Scanner {
 
   /**
    * A file that holds secrets by design and that git would commit: one finding at its first
-   * secret (the others as related locations), fixed by ignoring the file.
+   * secret (the others as related locations), fixed by ignoring the file. Outside a git
+   * repository nothing is committed: a notice says so instead.
    */
   private committedFile(file: string, hits: SecretHit[], what: string): void {
     if (!hits.length) return;
     const rel = this.a.rel(file);
+    if (!this.git.repository(file)) {
+      this.a.notices.push({ file, message: `${describeSecret(hits[0]!.match, hits[0]!.value)} ${what} ${rel} not reported: the file is in no git repository of the workspace, so it cannot be committed` });
+      return;
+    }
     const [first, ...rest] = hits;
     const more = rest.length ? `and ${rest.length} more secret${rest.length === 1 ? '' : 's'}` : '';
     const related = rest.map((h) => ({ file, range: h.range, message: describeSecret(h.match, h.value) }));
@@ -234,18 +253,6 @@ function mayHoldSecret(text: string): boolean {
 function contains(outer: Range, inner: Range): boolean {
   const le = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character <= q.character);
   return le(outer.start, inner.start) && le(inner.end, outer.end);
-}
-
-/** An edit appending `line` to a file (creating it when missing: an edit at 0:0 of a file that does not exist; the LSP and --fix create it). */
-export function appendLineFix(a: Analysis, file: string, line: string, title: string): Fix {
-  const text = a.text(file) ?? '';
-  const lines = text.split('\n');
-  const last = lines.length - 1;
-  const end = { line: last, character: lines[last]!.length };
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  // Without a final newline the file keeps none, so that several appends in one pass join up.
-  const newText = text === '' || text.endsWith('\n') ? line + eol : eol + line;
-  return { title, edits: [{ file, range: { start: end, end }, newText }], isPreferred: true };
 }
 
 // ---------------------------------------------------------------- Python fixes

@@ -2,11 +2,12 @@
 import type { Analysis, DockerTarget } from '../analysis';
 import type { CopyOp, StageModel } from '../docker/image';
 import { firstLineRange } from '../docker/image';
-import { basename, join } from '../fs';
-import { parseDotenv, isPlaceholder } from '../secrets';
-import { scanJson, scanKeyFile, scanKeyValueLines, scanDotenvText, TextIndex } from '../secrets/files';
+import { join } from '../fs';
+import { describeSecret } from '../secrets';
+import { GitIgnore } from '../secrets/gitignore';
+import { credentialFilesInImages, CredentialFile, ImageCopy } from '../secrets/in-image';
 import type { Fix, Location } from '../types';
-import { appendLineFix, MAX_SCAN_BYTES } from './hardcoded-secret';
+import { appendLineFix } from '../secrets/ignore-fix';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {
@@ -16,62 +17,23 @@ export const rule: Rule = {
     severity: 'warning',
     fixable: true,
     docs: {
-      why: 'Anyone who can pull an image can read every file in it, and deleting the file in a later layer does not remove it. `COPY . .` copies whatever is in the build context, including a local `.env` or a key that git ignores. Keep such files out with `.dockerignore`, and give the container its secrets at run time (environment, mounted secrets) or at build time with `RUN --mount=type=secret`. Reported on the COPY/ADD that brings the file in, using the modelled image (a file copied into a build stage is reported when a later stage copies it on).',
+      why: 'Anyone who can pull an image can read every file in it, and deleting the file in a later layer does not remove it. `COPY . .` copies whatever is in the build context, including a local `.env` or a key that git ignores. Keep such files out with `.dockerignore`, and give the container its secrets at run time (environment, mounted secrets) or at build time with `RUN --mount=type=secret`. Reported on the COPY/ADD that brings the file in, using the modelled image (a file copied into a build stage is reported when a later stage copies it on), with the secrets in the file as related locations; `hardcoded-secret` does not report that file again. An env file counts only when it holds a detected secret (a file of localhost URLs and settings that a test image loads is fine); private keys and service-account key files count by nature.',
       bad: '# .dockerignore does not list .env\nCOPY . .',
       good: '# .dockerignore\n.env\n\n# Dockerfile\nCOPY . .',
     },
   },
   check(a: Analysis): Draft[] {
     const out: Draft[] = [];
-    const kinds = new Map<string, string | undefined>();
-    for (const t of a.targets) {
-      const stage = t.model.final;
-      if (!stage) continue;
-      const seen = new Set<string>();
-      for (const p of stage.tree.walk('/', 50_000)) {
-        const hit = stage.tree.lookup(p);
-        const source = hit?.source;
-        if (!source || seen.has(source) || !candidateName(basename(source))) continue;
-        if (!kinds.has(source)) kinds.set(source, sensitiveKind(a, source));
-        const kind = kinds.get(source);
-        if (!kind) continue;
-        seen.add(source);
-        const d = draft(a, t, stage, p, source, kind, hit!.origin.instr);
+    const git = new GitIgnore(a.fs, a.root);
+    for (const f of credentialFilesInImages(a).values()) {
+      for (const c of f.copies) {
+        const d = draft(a, git, f, c);
         if (d) out.push(d);
       }
     }
     return out;
   },
 };
-
-const ENV_NAME = /^\.env($|\.)|\.env$/i;
-const ENV_TEMPLATE = /(^|[.-])(example|sample|template|dist|defaults?|tpl)([.-]|$)/i;
-const KEY_NAME = /\.(pem|key)$|^id_(rsa|dsa|ecdsa|ed25519)$/i;
-
-function candidateName(name: string): boolean {
-  const n = name.toLowerCase();
-  return ENV_NAME.test(n) || KEY_NAME.test(n) || n.endsWith('.json') || n === '.npmrc' || n === '.pypirc';
-}
-
-/**
- * What makes a context file sensitive, for messages; undefined when it is not: a `.env` with a
- * value that is not a placeholder (a template such as `.env.example` only with a detected
- * secret), a file holding a private key, a service-account key file, an .npmrc/.pypirc with a credential.
- */
-function sensitiveKind(a: Analysis, source: string): string | undefined {
-  const name = basename(source).toLowerCase();
-  const text = a.text(source);
-  if (text === undefined || text.length > MAX_SCAN_BYTES) return undefined;
-  if (ENV_NAME.test(name)) {
-    if (ENV_TEMPLATE.test(name)) return scanDotenvText(text).length ? 'an env file with a secret' : undefined;
-    return parseDotenv(text).some((e) => !isPlaceholder(e.value)) ? 'an env file' : undefined;
-  }
-  const ix = new TextIndex(text);
-  if (KEY_NAME.test(name)) return scanKeyFile(ix).length ? 'a private key' : undefined;
-  if (name.endsWith('.json')) return /"type"\s*:\s*"service_account"/.test(text) && scanJson(ix).some((h) => h.match.detector === 'gcp-service-account') ? 'a service-account key file' : undefined;
-  if (name === '.npmrc' || name === '.pypirc') return scanKeyValueLines(ix).length ? (name === '.npmrc' ? 'an npm config with a token' : 'a PyPI config with a password') : undefined;
-  return undefined;
-}
 
 /** The COPY/ADD that took `rel` from the build context (the stage's own first, then earlier stages), and the source word that matched. */
 function copyFromContext(t: DockerTarget, stage: StageModel, rel: string): { op: CopyOp; word: CopyOp['sources'][number] } | undefined {
@@ -88,7 +50,9 @@ function copyFromContext(t: DockerTarget, stage: StageModel, rel: string): { op:
   return undefined;
 }
 
-function draft(a: Analysis, t: DockerTarget, stage: StageModel, imagePath: string, source: string, kind: string, via: CopyOp['instr'] | undefined): Draft | undefined {
+function draft(a: Analysis, git: GitIgnore, f: CredentialFile, c: ImageCopy): Draft | undefined {
+  const { target: t, stage, imagePath, via } = c;
+  const { source, kind } = f;
   const ctx = t.model.context;
   const rel = ctx.rel(source);
   if (rel === undefined) return undefined;
@@ -99,6 +63,11 @@ function draft(a: Analysis, t: DockerTarget, stage: StageModel, imagePath: strin
   if (via && via !== op.instr) {
     related.push({ file: t.dockerfile, range: firstLineRange(via, t.parsed.lines), message: 'a later stage copies it into the final image' });
   }
+  const committable = git.isCommittable(source);
+  f.hits.forEach((h, i) => {
+    const note = i === 0 && committable ? `; git does not ignore ${a.rel(source)} either: add it to .gitignore (and rotate the secret if it was ever pushed)` : '';
+    related.push({ file: source, range: h.range, message: `${describeSecret(h.match, h.value)} is in the file${note}` });
+  });
   const label = op.instr.commandText.length > 40 ? `${op.keyword} ${word.word.raw}` : `${op.keyword} ${op.instr.commandText}`;
   const explicit = word.matches.length === 1 && word.matches[0] === rel && !word.isGlob;
   let fix: Fix;

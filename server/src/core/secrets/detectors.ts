@@ -24,6 +24,19 @@ export interface SecretMatch {
 export interface ScanContext {
   /** The variable or key the value is assigned to, e.g. `OPENAI_API_KEY`, `api_key`, `password`. */
   name?: string;
+  /**
+   * The value comes from a local-development file (an example or dev env file, a compose file
+   * that is not for production): database URLs whose host is local (localhost, a loopback
+   * address, a one-label service name such as `db`) and passwords of local data services
+   * (`POSTGRES_PASSWORD`, `REDIS_PASSWORD`...) are set-up values, not leaked secrets.
+   */
+  localDev?: boolean;
+  /**
+   * The value is test data (test code, fixtures, mocked responses): values under credential names
+   * (passwords, UUID tokens, hashes) are not scanned by name, and local database URLs are set-up
+   * values as in `localDev`. Provider formats are still found.
+   */
+  testData?: boolean;
 }
 
 type Push = (m: SecretMatch) => void;
@@ -340,15 +353,21 @@ const DEFAULT_DB_PASSWORDS = new Set([
 
 const LOCAL_HOSTS = /^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])$/i;
 
+/** A host only a local setup resolves: loopback, Docker's host alias, or a one-label name (a compose service such as `db`). */
+function isLocalSetupHost(host: string): boolean {
+  return LOCAL_HOSTS.test(host) || /^host\.docker\.internal$/i.test(host) || /^[A-Za-z][A-Za-z0-9_-]*$/.test(host);
+}
+
 const databaseUrl: Detector = {
   id: 'database-url',
-  scan(value, _ctx, push) {
+  scan(value, ctx, push) {
     const re = /(?<![A-Za-z0-9+.-])(postgres(?:ql)?|mysql|mariadb|mongodb|rediss?|amqps?)(?:\+[a-z0-9]+)*:\/\/([^\s:@/'"`]*):([^\s@/'"`]+)@([^\s/:?#'"`,;]+)/gi;
     each(re, value, (m) => {
       const user = m[2]!;
       const password = m[3]!;
       if (isPlaceholder(password) || password === user || DEFAULT_DB_PASSWORDS.has(password.toLowerCase())) return;
       if (/^\$|%[sd]$/.test(password)) return;
+      if ((ctx.localDev || ctx.testData) && isLocalSetupHost(m[4]!)) return;
       const start = m.index + m[0].indexOf('://') + 3 + user.length + 1;
       const provider = `${DB_SCHEMES[m[1]!.toLowerCase()]} URL password`;
       push(match(provider, 'database-url', start, start + password.length, LOCAL_HOSTS.test(m[4]!) ? 'medium' : 'high'));
@@ -392,8 +411,8 @@ export function scanValue(value: string, ctx: ScanContext = {}): SecretMatch[] {
     if (!found.some((f) => f.start < m.end && m.start < f.end)) found.push(m);
   };
   for (const d of PROVIDER_DETECTORS) d.scan(value, ctx, push);
-  if (found.length === 0 && ctx.name !== undefined) {
-    const g = genericMatch(value, ctx.name);
+  if (found.length === 0 && ctx.name !== undefined && !ctx.testData) {
+    const g = genericMatch(value, ctx.name, ctx.localDev === true);
     if (g) found.push(g);
   }
   return found.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -443,6 +462,9 @@ const META_WORDS = new Set([
   'scope', 'scopes', 'audience', 'issuer', 'index', 'pos', 'position', 'list', 'map', 'dict', 'set', 'callback',
 ]);
 
+/** Words before `KEY`/`TOKEN` that make it a document's id (a Google Sheets key, a Lark/Feishu doc token), not a credential. */
+const PUBLIC_DOCUMENT_WORDS = ['doc', 'docs', 'document', 'sheet', 'sheets', 'spreadsheet', 'wiki', 'drive', 'folder', 'obj', 'bitable', 'gist'];
+
 /** Words before `KEY` that make it a lookup or configuration key, not a credential (`SORT_KEY`, `PUBLIC_KEY`). */
 const KEY_SETTING_WORDS = new Set([
   'sort', 'cache', 'partition', 'primary', 'foreign', 'unique', 'composite', 'natural', 'surrogate', 'public', 'pub',
@@ -452,12 +474,13 @@ const KEY_SETTING_WORDS = new Set([
   'column', 'attr', 'attribute', 'json', 'yaml', 'header', 'form', 'query', 'param', 'env', 'state', 'session',
   'table', 'model', 'event', 'topic', 'queue', 'stream', 'feature', 'flag', 'experiment', 'namespace', 'hot',
   'shortcut', 'keyboard', 'prefix', 'item', 'entry', 'record', 'lang', 'locale', 'sequence', 'seq',
+  ...PUBLIC_DOCUMENT_WORDS,
 ]);
 
 /** Words before `TOKEN` that make it a tokenizer or pagination token, not a credential (`PAD_TOKEN`, `NEXT_TOKEN`). */
 const TOKEN_SETTING_WORDS = new Set([
   'pad', 'eos', 'bos', 'unk', 'sep', 'cls', 'mask', 'start', 'end', 'stop', 'special', 'page', 'next', 'continuation',
-  'pagination', 'cancellation', 'sync', 'max', 'min', 'num',
+  'pagination', 'cancellation', 'sync', 'max', 'min', 'num', ...PUBLIC_DOCUMENT_WORDS,
 ]);
 
 const KEY_COMPOUNDS = new Set(['apikey', 'secretkey', 'privatekey', 'accesskey', 'signingkey', 'masterkey', 'encryptionkey']);
@@ -507,9 +530,18 @@ function trimmedSpan(value: string): { start: number; end: number } {
   return { start, end: Math.max(start, value.trimEnd().length) };
 }
 
-function genericMatch(value: string, name: string): SecretMatch | undefined {
+/** Words naming a data service whose password a local setup chooses (`POSTGRES_PASSWORD`, `DB_PASS`, `REDIS_PASSWORD`). */
+const LOCAL_SERVICE_WORDS = new Set([
+  'postgres', 'postgresql', 'pg', 'psql', 'mysql', 'mariadb', 'mssql', 'sa', 'db', 'database', 'sql', 'mongo', 'mongodb',
+  'redis', 'rabbitmq', 'rabbit', 'amqp', 'minio', 'elastic', 'elasticsearch', 'opensearch', 'keycloak', 'pgadmin',
+  'grafana', 'influxdb', 'clickhouse', 'neo4j', 'cassandra', 'couchdb', 'memcached', 'kafka', 'nats', 'mailpit',
+  'admin', 'superuser', 'root',
+]);
+
+function genericMatch(value: string, name: string, localDev: boolean): SecretMatch | undefined {
   const kind = classifyCredentialName(name);
   if (!kind) return undefined;
+  if (localDev && kind === 'password' && nameWords(name).some((w) => LOCAL_SERVICE_WORDS.has(w))) return undefined;
   let { start, end } = trimmedSpan(value);
   const scheme = AUTH_SCHEME.exec(value.slice(start, end));
   if (scheme) start += scheme[0].length;
@@ -526,8 +558,27 @@ function looksLikeSecretValue(v: string, kind: 'password' | 'secret'): boolean {
   if (classes < 2) return false;
   const min = kind === 'password' ? MIN_ENTROPY.password : /^[0-9a-f]+$|^[0-9A-F]+$/.test(v) ? MIN_ENTROPY.hexKey : MIN_ENTROPY.key;
   if (shannonEntropy(v) < min) return false;
-  if (isUrlOrPath(v) || isIdentifierLike(v)) return false;
+  if (isUrlOrPath(v) || isIdentifierLike(v) || isVersionOrDigest(v) || isPasswordHash(v)) return false;
   return true;
+}
+
+/**
+ * A version or version range (`1.2.3`, `v2.0.1-rc.1+build.5`, `^4.0.0`, `>=1.0,<2`, pnpm's
+ * `9.0.2(@types/node@20.1.0)`), a package specifier (`npm:x@1.2.3`, `workspace:*`), or a content
+ * digest with its algorithm (`sha512-<base64>`, `sha256:<hex>`): what lockfiles and manifests hold
+ * under package names such as `jsonwebtoken`.
+ */
+function isVersionOrDigest(v: string): boolean {
+  if (/^(?:[\^~=<>!]=?|\|\|)*v?\d+(?:\.[\dx*]+)*(?:[-+][0-9A-Za-z.+-]*)?(?:\(.*\))?(?:\s*(?:,|\|\|)\s*.*)?$/.test(v) && /\d\.\d|^[\^~>=<]/.test(v)) return true;
+  if (/^(?:npm|workspace|file|link|portal|patch|git\+[a-z]+):/.test(v)) return true;
+  return /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh(?:32|64|3))[-:][A-Za-z0-9+/=_-]+$/i.test(v);
+}
+
+/** A stored password hash (Django's `pbkdf2_sha256$...`, bcrypt `$2b$12$...`, argon2, crypt's `$6$...`): what a password hashes to, not the password. */
+function isPasswordHash(v: string): boolean {
+  return /^(?:pbkdf2_sha(?:1|256)|bcrypt(?:_sha256)?|argon2|scrypt|sha1|md5|unsalted_md5|crypt)\$/.test(v)
+    || /^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|sha(?:256|512)crypt|scrypt|pbkdf2(?:-sha\d+)?)\$/.test(v)
+    || /^\{(?:SSHA|SHA|SMD5|MD5|CRYPT|PBKDF2)[^}]*\}/i.test(v);
 }
 
 /** A URL (credentials in URLs are the database-url detector's business), a file path, or a cloud resource reference. */

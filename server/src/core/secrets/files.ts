@@ -4,8 +4,16 @@ import type { Instruction, ParsedDockerfile, Word } from '../docker/parse';
 import { computeLineStarts, offsetToPosition } from '../docker/parse';
 import type { PyFileInfo, PyString } from '../python/parser';
 import type { Range } from '../types';
-import { scanServiceAccountJson, scanValue, SecretMatch } from './detectors';
+import { scanServiceAccountJson, scanValue, ScanContext, SecretMatch } from './detectors';
 import { dotenvValuePosition, parseDotenv, DotenvEntry } from './dotenv';
+
+/** What a file-type scanner knows about the whole file (where it came from), passed to every value it scans. */
+export type FileScanContext = Omit<ScanContext, 'name'>;
+
+/** `base` with the value's name, when known. */
+function named(base: FileScanContext, name: string | undefined): ScanContext {
+  return name === undefined ? base : { ...base, name };
+}
 
 /** One secret found in a file. `match` offsets are into `value`. */
 export interface SecretHit {
@@ -54,9 +62,9 @@ export interface PyHit extends SecretHit {
   str: PyString;
 }
 
-/** An identifier ending in a credential word, then `=` or `:` (an annotation may sit between), then a string literal. */
+/** An identifier ending in a credential word, then `=` or `:` (an annotation may sit between), then a string literal (line continuations and an opening parenthesis may come first). */
 const PY_CREDENTIAL_ASSIGNMENT =
-  /(?:key|token|secret|passw(?:or)?d|pass|pwd|passphrase|credentials?|creds|authorization)['"]?\]?\s*(?::\s*[A-Za-z_][\w[\]., |]*)?[:=]\s*\(?\s*[rRbBuU]{0,2}['"]/i;
+  /(?:key|token|secret|passw(?:or)?d|pass|pwd|passphrase|credentials?|creds|authorization)['"]?\]?\s*(?::\s*[A-Za-z_][\w[\]., |]*)?[:=][\s\\]*\(?[\s\\]*[rRbBuU]{0,2}['"]/i;
 
 /**
  * Cheap test before parsing: a Python file can only yield a finding when a provider format occurs
@@ -72,7 +80,7 @@ export function pythonMayHoldSecret(text: string): boolean {
  * they are assigned to. The parts of an implicit concatenation (`"a" "b"`) are scanned without
  * the name: a part is not the value.
  */
-export function scanPython(ix: TextIndex, info: PyFileInfo): PyHit[] {
+export function scanPython(ix: TextIndex, info: PyFileInfo, base: FileScanContext = {}): PyHit[] {
   const out: PyHit[] = [];
   const spans = info.strings.map((s) => ({ s, from: ix.offset(s.range.start), to: ix.offset(s.range.end) })).sort((a, b) => a.from - b.from);
   const glued = (a: { to: number } | undefined, b: { from: number } | undefined) => !!a && !!b && a.to <= b.from && /^[\s\\]*$/.test(ix.text.slice(a.to, b.from));
@@ -80,7 +88,7 @@ export function scanPython(ix: TextIndex, info: PyFileInfo): PyHit[] {
     if (s.value.length < 8) return;
     const partOfConcatenation = glued(spans[i - 1], spans[i]) || glued(spans[i], spans[i + 1]);
     const name = s.assignedTo === undefined || partOfConcatenation ? undefined : s.assignedTo.split('.').pop();
-    for (const match of scanValue(s.value, name === undefined ? {} : { name })) {
+    for (const match of scanValue(s.value, named(base, name))) {
       const from = ix.offset(s.contentRange.start);
       const to = ix.offset(s.contentRange.end);
       const range = ix.locate(s.value.slice(match.start, match.end), from, to) ?? s.contentRange;
@@ -103,10 +111,10 @@ export interface DockerHit extends SecretHit {
  * anywhere; `NAME=value`, `--name=value` and `Header: value` words by name). A shell-form
  * command's words are scanned as the shell would see them.
  */
-export function scanDockerfile(ix: TextIndex, parsed: ParsedDockerfile): DockerHit[] {
+export function scanDockerfile(ix: TextIndex, parsed: ParsedDockerfile, base: FileScanContext = {}): DockerHit[] {
   const out: DockerHit[] = [];
   const push = (instr: Instruction, value: string, name: string | undefined, where: Range, word?: Word) => {
-    for (const match of scanValue(value, name === undefined ? {} : { name })) {
+    for (const match of scanValue(value, named(base, name))) {
       const range = ix.locate(value.slice(match.start, match.end), ix.offset(where.start), ix.offset(where.end)) ?? where;
       out.push({ match, value, name, range, instr, word });
     }
@@ -157,7 +165,7 @@ export interface YamlHit extends SecretHit {
  * item `NAME=value` (compose environment lists, `--flag=value` args) by the part before `=`,
  * other items by the sequence's key. Documents with syntax errors are skipped.
  */
-export function scanYaml(ix: TextIndex): YamlHit[] {
+export function scanYaml(ix: TextIndex, base: FileScanContext = {}): YamlHit[] {
   const text = ix.text;
   const out: YamlHit[] = [];
   let docs;
@@ -208,7 +216,7 @@ export function scanYaml(ix: TextIndex): YamlHit[] {
         }
         if (value.length < 8) continue;
         const scalarRange = ix.range(r[0], r[1]);
-        for (const match of scanValue(value, itemName === undefined ? {} : { name: itemName })) {
+        for (const match of scanValue(value, named(base, itemName))) {
           const range = ix.locate(value.slice(match.start, match.end), r[0], r[1]) ?? scalarRange;
           out.push({ match, value, name: itemName, range, scalarRange, keyRange, path, inFlow, plain: node.type === Scalar.PLAIN });
         }
@@ -224,12 +232,12 @@ export function jsonMayHoldSecret(text: string): boolean {
 }
 
 /** A JSON file: a service-account key file's private key, else the secrets of its string values (as YAML reads them). */
-export function scanJson(ix: TextIndex): SecretHit[] {
+export function scanJson(ix: TextIndex, base: FileScanContext = {}): SecretHit[] {
   if (!jsonMayHoldSecret(ix.text)) return [];
   const sa = scanServiceAccountJson(ix.text);
   if (sa.length) return sa.map((match) => ({ match, value: ix.text, name: 'private_key', range: ix.range(match.start, match.start + Math.min(match.end - match.start, 40)) }));
   if (/"type"\s*:\s*"service_account"/.test(ix.text)) return [];
-  return scanYaml(ix);
+  return scanYaml(ix, base);
 }
 
 // ---------------------------------------------------------------- .env, .npmrc, .pypirc, key files
@@ -239,10 +247,10 @@ export interface DotenvHit extends SecretHit {
 }
 
 /** Secrets in `.env` values, named by their variable. */
-export function scanDotenvText(text: string): DotenvHit[] {
+export function scanDotenvText(text: string, base: FileScanContext = {}): DotenvHit[] {
   const out: DotenvHit[] = [];
   for (const entry of parseDotenv(text)) {
-    for (const match of scanValue(entry.value, { name: entry.name })) {
+    for (const match of scanValue(entry.value, named(base, entry.name))) {
       const range = { start: dotenvValuePosition(entry, match.start), end: dotenvValuePosition(entry, match.end) };
       out.push({ match, value: entry.value, name: entry.name, range, entry });
     }
@@ -257,7 +265,7 @@ const NPMRC_NAMES: Record<string, string> = { _auth: 'npm_auth_token', _authtoke
  * Secrets in `key = value` / `key: value` lines (`.npmrc`, `.pypirc`, `.netrc`-like INI files).
  * For npm's `//registry/:_authToken=...` the name is the part after the last `:`.
  */
-export function scanKeyValueLines(ix: TextIndex): SecretHit[] {
+export function scanKeyValueLines(ix: TextIndex, base: FileScanContext = {}): SecretHit[] {
   const out: SecretHit[] = [];
   ix.text.split('\n').forEach((raw, line) => {
     const l = raw.replace(/\r$/, '');
@@ -271,7 +279,7 @@ export function scanKeyValueLines(ix: TextIndex): SecretHit[] {
     while (l[valueStart] === ' ' || l[valueStart] === '\t') valueStart++;
     const value = l.slice(valueStart).trimEnd();
     const name = NPMRC_NAMES[key.toLowerCase()] ?? key;
-    for (const match of scanValue(value, { name })) {
+    for (const match of scanValue(value, named(base, name))) {
       const range = { start: { line, character: valueStart + match.start }, end: { line, character: valueStart + match.end } };
       out.push({ match, value, name, range });
     }

@@ -1,4 +1,4 @@
-// Whether git would ignore a workspace file, from the .gitignore files on its way down from the root and .git/info/exclude.
+// Whether a workspace file is in a git repository, and whether git would ignore it (the .gitignore files on its way down from the root and .git/info/exclude).
 import ignoreFactory from '@balena/dockerignore';
 import { dirname, FileSystem, join, readText, relativeInside } from '../fs';
 
@@ -22,9 +22,10 @@ export function toRootPattern(pattern: string, dir: string): string | undefined 
   return (negate ? '!' : '') + full;
 }
 
-/** Answers "does git ignore this path?" for files under `root`; caches the ignore files it reads. */
+/** Answers "is this path in a git repository, and does git ignore it?" for files under `root`; caches what it reads. */
 export class GitIgnore {
   private readonly perDir = new Map<string, string[]>();
+  private readonly repoOf = new Map<string, string | undefined>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -38,6 +39,35 @@ export class GitIgnore {
     p = (text ?? '').split(/\r?\n/).map((l) => toRootPattern(l, dirRel)).filter((x): x is string => x !== undefined);
     this.perDir.set(dirRel, p);
     return p;
+  }
+
+  /**
+   * The folder of the git repository holding `path`: the nearest folder at or above the file,
+   * inside the workspace, with a `.git` folder or file (a worktree or submodule writes a file).
+   * Undefined when there is none: then nothing can be committed, and no git advice applies.
+   */
+  repository(path: string): string | undefined {
+    const chain: string[] = [];
+    let found: string | undefined;
+    for (let d = dirname(path); relativeInside(this.root, d) !== undefined; d = dirname(d)) {
+      if (this.repoOf.has(d)) {
+        found = this.repoOf.get(d);
+        break;
+      }
+      chain.push(d);
+      if (this.fs.stat(join(d, '.git'))) {
+        found = d;
+        break;
+      }
+      if (d === this.root || d === '/') break;
+    }
+    for (const d of chain) this.repoOf.set(d, found);
+    return found;
+  }
+
+  /** True when the file is in a git repository (see `repository`) and git would not ignore it: committing it is possible. */
+  isCommittable(path: string): boolean {
+    return this.repository(path) !== undefined && !this.isIgnored(path);
   }
 
   /** True when a .gitignore between the root and the file (or .git/info/exclude) ignores it. */

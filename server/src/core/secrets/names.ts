@@ -63,12 +63,19 @@ export function envNameFor(m: Pick<SecretMatch, 'detector'>, assignedTo?: string
   return fallback;
 }
 
-const TEST_DIRS = new Set(['test', 'tests', 'testing', '__tests__', 'spec', 'specs']);
+const TEST_DIRS = new Set([
+  'test', 'tests', 'testing', '__tests__', 'spec', 'specs', 'fixtures', 'fixture', '__fixtures__', 'mocks', '__mocks__',
+  'testdata', 'test_data', 'test-data', 'cassettes',
+]);
 
-/** Test code by convention: `test_*.py`, `*_test.py`, `conftest.py`, or anything under a `test/`/`tests/` folder. */
+/**
+ * Test code and test data by convention: `test_*.py`, `*_test.py`, `conftest.py`, mocks
+ * (`mock_*.py`, `*_mocks.py`, `*.mock.json`), or anything under a `test/`, `tests/`,
+ * `fixtures/`, `mocks/`, `testdata/` or `cassettes/` folder.
+ */
 export function isTestPath(rel: string): boolean {
   const parts = rel.split('/');
   const base = parts[parts.length - 1] ?? '';
-  if (/^test_.*\.py$|_test\.py$|^conftest\.py$/.test(base)) return true;
+  if (/^test_.*\.py$|_test\.py$|^conftest\.py$|^mocks?_.*\.py$|_mocks?\.py$|[._-]mocks?\.json$/.test(base)) return true;
   return parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()));
 }

@@ -19,6 +19,7 @@ export function isDocumentationKey(value: string): boolean {
 /** Whole values that are a template or a reference rather than a literal. */
 const TEMPLATE_SHAPES: RegExp[] = [
   /^<[^<>]*>$/, // <KEY>, <your-token>
+  /^<<[^<>]*>>$/, // <<API_KEY>>
   /^\[[^\][]*\]$/, // [YOUR_KEY]
   /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $VAR
   /^\$\(.*\)$/s, // $(command)
@@ -30,12 +31,12 @@ const TEMPLATE_SHAPES: RegExp[] = [
 ];
 
 /** Template markers that make the whole value a template wherever they occur. */
-const TEMPLATE_MARKERS = /\$\{|\{\{|\{%|%\([A-Za-z_][A-Za-z0-9_]*\)[sd]/;
+const TEMPLATE_MARKERS = /\$\{|\{\{|\{%|<%[=-]|<%\s|%\([A-Za-z_][A-Za-z0-9_]*\)[sd]/;
 
 /** Words that mark a value as filler when they appear as a separate word in it. */
 const FILLER_WORDS = new Set([
   'your', 'changeme', 'replaceme', 'todo', 'tbd', 'fixme', 'dummy', 'sample', 'samples', 'test', 'testing',
-  'fake', 'placeholder', 'redacted', 'insert', 'xxx', 'notreal', 'bogus', 'mock',
+  'fake', 'placeholder', 'redacted', 'insert', 'xxx', 'notreal', 'bogus', 'mock', 'here',
 ]);
 
 /** Values (compared without separators, case and trailing digits) that are filler as a whole. */
