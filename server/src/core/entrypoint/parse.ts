@@ -121,12 +121,19 @@ export interface ParseOptions {
    * element (`X` of `"--bind=X"`) get exact ranges. Defaults to `ranges`.
    */
   contentRanges?: (Range | undefined)[];
+  /**
+   * The argv was produced by a shell (words of a script, already expanded): a `$` left in an element is a
+   * variable without a known value (`unknown[i]`), not literal text as in exec form.
+   */
+  expanded?: { unknown: boolean[] };
 }
 
 interface Ctx {
   env: ShellEnv;
   cwd?: string;
   uncertain?: string;
+  /** Stop unwrapping at a shell (the caller follows shells and scripts itself). */
+  stopAtShell?: boolean;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
@@ -146,9 +153,36 @@ export function parseEntrypoint(argv: string[], env: ShellEnv, opts: ParseOption
     const range = opts.ranges?.[index];
     if (range) ref.range = range;
     const content = opts.contentRanges?.[index] ?? range;
-    return { value, ref, literal: true, unknown: false, verbatim: true, source: content ? { text: value, range: content } : undefined };
+    const shell = opts.expanded !== undefined;
+    return { value, ref, literal: !shell, unknown: opts.expanded?.unknown[index] ?? false, verbatim: !shell, source: content ? { text: value, range: content } : undefined };
   });
   return classify(unwrap(args, ctx), ctx);
+}
+
+/** A command with its wrappers removed (`exec`, `env X=1`, `tini --`, `gosu user`, `uv run`, `python -m gunicorn` ...). */
+export interface Unwrapped {
+  argv: string[];
+  /** Per element: held a shell variable without a known value. */
+  unknown: boolean[];
+  env: ShellEnv;
+  cwd?: string;
+  uncertain?: string;
+}
+
+/**
+ * Removes the wrappers `parseEntrypoint` sees through, stopping at a shell (`sh -c`, `bash script`) so
+ * the caller can follow it. `unknown` flags elements that are expanded shell words without a known value.
+ */
+export function unwrapWrappers(argv: string[], env: ShellEnv, unknown?: boolean[]): Unwrapped {
+  const ctx: Ctx = { env: { ...env }, stopAtShell: true };
+  const args: Arg[] = argv.map((value, index) => ({
+    value, ref: { value, index }, literal: !unknown, unknown: unknown?.[index] ?? false, verbatim: !unknown,
+  }));
+  const out = unwrap(args, ctx);
+  const r: Unwrapped = { argv: out.map((a) => a.value), unknown: out.map((a) => a.unknown), env: ctx.env };
+  if (ctx.cwd !== undefined) r.cwd = ctx.cwd;
+  if (ctx.uncertain) r.uncertain = ctx.uncertain;
+  return r;
 }
 
 /** Whether an argv (after unwrapping) starts a server or Python program we know. */
@@ -166,6 +200,7 @@ function unwrap(input: Arg[], ctx: Ctx): Arg[] {
     const prog = basename(a0.value);
     const nextIs = (i: number, ...v: string[]): boolean => args[i] !== undefined && v.includes(args[i].value);
     if (SHELLS.has(prog)) {
+      if (ctx.stopAtShell) break;
       let i = 1;
       if (prog === 'busybox' && nextIs(1, 'sh', 'ash')) i = 2;
       let scriptAt = -1;

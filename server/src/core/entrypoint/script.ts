@@ -1,6 +1,6 @@
 // Finds the command a shell script (an `sh -c` string or an entrypoint script) ends up running, with the env and cwd it runs in.
 import { normalize } from '../fs';
-import { ShellEnv, ShellWord, expandWord, splitShell } from './shell';
+import { ExpandOptions, ShellEnv, ShellWord, expandWord, splitShell } from './shell';
 
 /** One argument of the chosen command after expansion, with the word it came from. */
 export interface ScriptArg {
@@ -35,7 +35,7 @@ export interface ScriptOptions {
 }
 
 /** Words that are no service: setup commands skipped when looking for what the script runs. */
-const SETUP = new Set([
+export const SETUP = new Set([
   'echo', 'printf', 'set', 'export', 'cd', 'true', 'false', ':', 'exit', 'wait', 'sleep', 'trap', 'umask', 'ulimit',
   'mkdir', 'chmod', 'chown', 'rm', 'cp', 'mv', 'ln', 'touch', 'test', '[', '[[', 'source', '.', 'unset', 'shift',
   'return', 'local', 'readonly', 'cat', 'tee', 'envsubst', 'sed', 'grep', 'read', 'wait-for-it',
@@ -142,7 +142,7 @@ export function analyzeScript(text: string, env: ShellEnv, opts: ScriptOptions =
 }
 
 /** Expands a command's words (field splitting included); `"$@"` splices the positional arguments. */
-export function expandCommand(words: ShellWord[], env: ShellEnv, positional?: string[]): ScriptArg[] {
+export function expandCommand(words: ShellWord[], env: ShellEnv, positional?: string[], opts: ExpandOptions = {}): ScriptArg[] {
   const out: ScriptArg[] = [];
   for (const w of words) {
     if (/^(?:"\$@"|\$@|"\$\{@\}"|\$\{@\}|"\$\*"|\$\*)$/.test(w.raw)) {
@@ -150,7 +150,7 @@ export function expandCommand(words: ShellWord[], env: ShellEnv, positional?: st
       else for (const p of positional) out.push({ value: p, word: w, unknown: false, verbatim: false });
       continue;
     }
-    const e = expandWord(w, env);
+    const e = expandWord(w, env, opts);
     if (ASSIGNMENT.test(w.raw) && e.fields.length !== 1) e.fields = [e.value];
     const verbatim = e.fields.length === 1 && e.fields[0] === w.raw;
     for (const f of e.fields) out.push({ value: f, word: w, unknown: e.unknown, verbatim });

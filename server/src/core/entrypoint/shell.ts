@@ -39,16 +39,36 @@ const OPERATOR_CHARS = new Set([';', '&', '|', '(', ')', '\n']);
 const WORD_END = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const REDIRECT = /^(?:\d*(?:>>|>&|<&|<>|>\||<<<|<<-|<<|>|<)|&>>|&>)/;
 
+/** The operator that ended a simple command in {@link splitShellOps}; `''` at the end of the text. */
+export type ShellOp = ';' | ';;' | '&' | '&&' | '|' | '||' | '(' | ')' | '\n' | '';
+
+/** A simple command with the operator after it (words may be empty before `(`/`)`, as in `f() {`). */
+export interface ShellCommand {
+  words: ShellWord[];
+  op: ShellOp;
+  /** Offset where the command starts (its first word, else its operator). */
+  start: number;
+}
+
 /**
  * Splits a shell command into simple commands (separated by `&&`, `||`, `;`, `|`, `&`, newlines and
  * parentheses) of words. Comments and redirections (`> log 2>&1`) are dropped; line continuations
  * (backslash-newline) are removed.
  */
 export function splitShell(cmd: string): ShellWord[][] {
-  const commands: ShellWord[][] = [];
+  return splitShellOps(cmd).filter((c) => c.words.length).map((c) => c.words);
+}
+
+/**
+ * {@link splitShell} keeping each command's terminating operator, for parsing control structures
+ * (`case` patterns end in `)`, arms in `;;`). Here-document bodies (`<<EOF` ... `EOF`) are skipped.
+ */
+export function splitShellOps(cmd: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
   let cur: ShellWord[] = [];
-  const flush = (): void => {
-    if (cur.length) commands.push(cur);
+  let heredocs: { word: string; strip: boolean }[] = [];
+  const flush = (op: ShellOp, at: number): void => {
+    if (cur.length || op === '(' || op === ')' || op === ';;') commands.push({ words: cur, op, start: cur[0]?.start ?? at });
     cur = [];
   };
   let i = 0;
@@ -65,11 +85,19 @@ export function splitShell(cmd: string): ShellWord[][] {
         i = skipRedirect(cmd, i);
         continue;
       }
-      flush();
-      i++;
+      const two = cmd.slice(i, i + 2);
+      const op: ShellOp = two === ';;' || two === '&&' || two === '||' ? two : (c as ShellOp);
+      flush(op, i);
+      i += op.length;
+      if (c === '\n' && heredocs.length) {
+        i = skipHeredocs(cmd, i, heredocs);
+        heredocs = [];
+      }
     } else if (c === '#') {
       while (i < cmd.length && cmd[i] !== '\n') i++;
     } else if (c === '<' || c === '>' || /^\d+[<>]/.test(cmd.slice(i, i + 12))) {
+      const m = /^\d*<<(-?)\s*(['"]?)([\w.-]+)\2/.exec(cmd.slice(i));
+      if (m) heredocs.push({ word: m[3], strip: m[1] === '-' });
       i = skipRedirect(cmd, i);
     } else {
       const w = readWord(cmd, i);
@@ -77,8 +105,21 @@ export function splitShell(cmd: string): ShellWord[][] {
       i = w.end;
     }
   }
-  flush();
+  flush('', cmd.length);
   return commands;
+}
+
+/** Offset after the bodies of pending here-documents, which start at `i` (just after a newline). */
+function skipHeredocs(cmd: string, i: number, docs: { word: string; strip: boolean }[]): number {
+  for (const d of docs) {
+    while (i < cmd.length) {
+      const nl = cmd.indexOf('\n', i);
+      const line = cmd.slice(i, nl < 0 ? cmd.length : nl).replace(/\r$/, '');
+      i = nl < 0 ? cmd.length : nl + 1;
+      if ((d.strip ? line.replace(/^\t+/, '') : line) === d.word) break;
+    }
+  }
+  return i;
 }
 
 /** Skips a redirection operator and its target word. */
@@ -203,14 +244,25 @@ interface Piece {
   quoted: boolean;
 }
 
+/** What a script knows besides its variables. */
+export interface ExpandOptions {
+  /** The script's arguments (`$1`, `${2:-x}`, `$#`); when absent they are unknown. */
+  positional?: string[];
+  /** `$0`. */
+  name?: string;
+  /** Something the model cannot see (an unreadable sourced file) may have set any variable: unset names are unknown. */
+  opaque?: boolean;
+}
+
 /**
- * Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:=d}`, `${X:+a}`, `${X+a}` in a word (a {@link ShellWord}
- * or raw shell text), honouring quotes. Command substitutions, special parameters (`$1`, `$@`) and other
- * forms are kept verbatim and make the result unknown.
+ * Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:=d}`, `${X:+a}`, `${X+a}`, `${X:off:len}` in a word (a
+ * {@link ShellWord} or raw shell text), honouring quotes. Positional parameters (`$1`, `$#`) expand when
+ * `opts.positional` is given. Command substitutions, `$@` and other forms are kept verbatim and make the
+ * result unknown.
  */
-export function expandWord(word: ShellWord | string, env: ShellEnv): Expansion {
+export function expandWord(word: ShellWord | string, env: ShellEnv, opts: ExpandOptions = {}): Expansion {
   const raw = typeof word === 'string' ? word : word.raw;
-  const state = { unknown: false };
+  const state: ExpandState = { unknown: false, opts };
   const pieces = expandRaw(raw, env, state, false);
   const fields = splitFields(pieces);
   return { value: fields.join(' '), unknown: state.unknown, fields };
@@ -241,7 +293,12 @@ function splitFields(pieces: Piece[]): string[] {
   return fields;
 }
 
-function expandRaw(raw: string, env: ShellEnv, state: { unknown: boolean }, inDouble: boolean): Piece[] {
+interface ExpandState {
+  unknown: boolean;
+  opts: ExpandOptions;
+}
+
+function expandRaw(raw: string, env: ShellEnv, state: ExpandState, inDouble: boolean): Piece[] {
   const out: Piece[] = [];
   const lit = (text: string, quoted: boolean): void => {
     out.push({ text, split: false, quoted });
@@ -300,7 +357,7 @@ function expandRaw(raw: string, env: ShellEnv, state: { unknown: boolean }, inDo
  * Expands a single `$...` or backtick expression into pieces (a `${X:-"a b"}` default keeps its quoting);
  * undefined, with `state.unknown` set, when it has no known value (the caller keeps it verbatim).
  */
-function expandOne(expr: string, env: ShellEnv, state: { unknown: boolean }): Piece[] | undefined {
+function expandOne(expr: string, env: ShellEnv, state: ExpandState): Piece[] | undefined {
   const unknown = (): undefined => {
     state.unknown = true;
     return undefined;
@@ -313,15 +370,35 @@ function expandOne(expr: string, env: ShellEnv, state: { unknown: boolean }): Pi
   } else {
     body = expr.slice(1);
   }
-  const m = /^([A-Za-z_]\w*)(?:(:?[-=+?])([\s\S]*))?$/.exec(body);
+  const sub = /^([A-Za-z_]\w*|\d+):\s*(\d+)(?::\s*(\d+))?$/.exec(body);
+  const m = sub ? [sub[0], sub[1]] : /^([A-Za-z_]\w*|\d+|#)(?:(:?[-=+?])([\s\S]*))?$/.exec(body);
   if (!m) return unknown();
   const [, name, op, arg] = m;
-  const isSet = Object.prototype.hasOwnProperty.call(env, name);
-  const value = isSet ? env[name] : undefined;
+  const special = /^(?:\d+|#)$/.test(name);
+  const pos = state.opts.positional;
+  if (special && name !== '0' && !pos) return unknown();
+  if (special && name === '0' && state.opts.name === undefined) return unknown();
+  let isSet: boolean;
+  let value: string | undefined;
+  if (name === '#') [isSet, value] = [true, String(pos!.length)];
+  else if (name === '0') [isSet, value] = [true, state.opts.name];
+  else if (special) [isSet, value] = [Number(name) <= pos!.length, pos![Number(name) - 1]];
+  else {
+    isSet = Object.prototype.hasOwnProperty.call(env, name);
+    value = isSet ? env[name] : undefined;
+    if (!isSet && state.opts.opaque) return unknown();
+  }
+  if (sub) {
+    if (!isSet) return [];
+    if (value === undefined) return unknown();
+    const off = Number(sub[2]);
+    const text = sub[3] === undefined ? value.slice(off) : value.slice(off, off + Number(sub[3]));
+    return [{ text, split: true, quoted: false }];
+  }
   const val = (): Piece[] => [{ text: value!, split: true, quoted: false }];
   const none: Piece[] = [];
   const word = (): Piece[] | undefined => {
-    const inner = { unknown: false };
+    const inner: ExpandState = { unknown: false, opts: state.opts };
     const pieces = expandRaw(arg ?? '', env, inner, false);
     if (inner.unknown) return unknown();
     return pieces.map((p) => ({ text: p.text, split: !p.quoted, quoted: p.quoted }));

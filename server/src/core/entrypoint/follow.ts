@@ -1,0 +1,796 @@
+// Follows a container's command through shells and scripts at any depth, the way the shell runs them: case dispatch, functions, exec "$@", exports, cd, sourced files.
+import { join, normalize } from '../fs';
+import { LineIndex } from '../python/lexical';
+import { startsServer, unwrapWrappers } from './parse';
+import { ScriptArg, SETUP, expandCommand } from './script';
+import { ExpandOptions, ShellCommand, ShellEnv, ShellWord, expandWord, splitShellOps } from './shell';
+
+/** What following needs to know about the image: file contents and kinds, by absolute path. */
+export interface ImageReader {
+  /** Content of a file, or undefined when absent or not visible to the model. */
+  text(path: string): string | undefined;
+  stat(path: string): 'file' | 'dir' | undefined;
+}
+
+export interface FollowOptions {
+  /** The container's environment (undefined value: set to something unknown). */
+  env: ShellEnv;
+  /** Working directory (absolute). */
+  cwd: string;
+  /** PATH when the environment does not set it (Docker's default otherwise). */
+  path?: string;
+  image: ImageReader;
+}
+
+/** One step of the chain: the script, and the line of the command that leads on. */
+export interface FollowStep {
+  file: string;
+  /** 0-based line of the command in `file`. */
+  line: number;
+  /** The command as written, shortened. */
+  what: string;
+}
+
+export interface FollowedCommand {
+  /** The command that finally runs (still wrapped as written when nothing was followed). */
+  argv: string[];
+  /** Per element: a shell variable in it had no known value (its reference is kept in the text). */
+  unknown: boolean[];
+  /** The argv came out of a shell (its elements are expanded words, not exec-form text). */
+  shell: boolean;
+  /** Environment of the final command (variables the scripts exported included). */
+  env: ShellEnv;
+  cwd: string;
+  /** Scripts followed, outermost first; empty when the argv did not go through a shell. */
+  chain: FollowStep[];
+  /** Why what runs is not known (a branch that cannot be chosen, a script that cannot be read). */
+  uncertain?: string;
+}
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
+const MAX_SCRIPTS = 16;
+
+/**
+ * Follows `argv` through `sh -c` strings and shell scripts (found via PATH or relative to `cwd`, with
+ * or without extension: a `#!` line for sh/bash/dash/ash, or a `.sh` name) until a command that is no
+ * shell. Each script is evaluated with its arguments: `exec "$@"` passes them on, `case "$1"` picks the
+ * arm they select, functions run, `export`/`cd`/`set --`/`shift`/`source` change what follows. When a
+ * branch cannot be chosen, `uncertain` says why instead of guessing.
+ */
+export function followCommand(argv: string[], opts: FollowOptions): FollowedCommand {
+  let out: FollowedCommand = { argv, unknown: argv.map(() => false), shell: false, env: { ...opts.env }, cwd: opts.cwd, chain: [] };
+  const visited = new Set<string>();
+  for (let guard = 0; guard < MAX_SCRIPTS; guard++) {
+    const u = unwrapWrappers(out.argv, out.env, out.shell ? out.unknown : undefined);
+    if (!u.argv.length) return out;
+    const cwd = u.cwd ? abs(out.cwd, u.cwd) : out.cwd;
+    const prog = u.argv[0].split('/').pop()!;
+    let script: { path?: string; text: string; positional: string[]; name: string } | undefined;
+    if (SHELLS.has(prog)) {
+      const s = shellInvocation(u.argv);
+      if (!s) return out;
+      if (s.code !== undefined) script = { text: s.code, positional: s.args.slice(1), name: s.args[0] ?? prog };
+      else {
+        const path = resolve(s.file!, cwd, u.env, opts, true);
+        if (!path) return out;
+        const text = opts.image.text(path);
+        if (text === undefined) return { ...out, uncertain: `the script ${path} is not visible in the image` };
+        script = { path, text, positional: s.args, name: s.file! };
+      }
+    } else {
+      const path = resolve(u.argv[0], cwd, u.env, opts, false);
+      const text = path ? opts.image.text(path) : undefined;
+      if (!path || text === undefined || !isShellScript(path, text)) return out;
+      script = { path, text, positional: u.argv.slice(1), name: u.argv[0] };
+    }
+    if (script.path) {
+      if (visited.has(script.path)) return { ...out, uncertain: `${script.path} runs itself again` };
+      visited.add(script.path);
+    }
+    const r = evaluateScript(script.text, {
+      env: u.env, cwd, positional: script.positional, name: script.name, file: script.path, image: opts.image, path: opts.path,
+    });
+    const file = script.path ?? '(sh -c)';
+    if (r.line !== undefined) out.chain = [...out.chain, { file, line: r.line, what: r.what ?? '' }];
+    if (r.uncertain || !r.args) return { ...out, uncertain: r.uncertain ?? `no command found in ${file}` };
+    out = { argv: r.args.map((a) => a.value), unknown: r.args.map((a) => a.unknown), shell: true, env: r.env, cwd: r.cwd, chain: out.chain };
+  }
+  return { ...out, uncertain: `more than ${MAX_SCRIPTS} scripts` };
+}
+
+function abs(cwd: string, p: string): string {
+  return normalize(p.startsWith('/') ? p : join(cwd, p));
+}
+
+/** `sh [opts] -c CODE [$0 args...]` or `sh [opts] FILE [args...]`. */
+function shellInvocation(argv: string[]): { code?: string; file?: string; args: string[] } | undefined {
+  let i = 1;
+  while (i < argv.length && /^[-+]./.test(argv[i])) {
+    const v = argv[i];
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(v)) return argv[i + 1] === undefined ? undefined : { code: argv[i + 1], args: argv.slice(i + 2) };
+    i += v === '-o' || v === '+o' ? 2 : 1;
+  }
+  return argv[i] === undefined ? undefined : { file: argv[i], args: argv.slice(i + 1) };
+}
+
+/** The image path a command name runs: relative to `cwd` when it has a slash, else found on PATH (a shell's script argument also relative to `cwd`). */
+function resolve(name: string, cwd: string, env: ShellEnv, opts: FollowOptions, scriptArg: boolean): string | undefined {
+  if (name.includes('$')) return undefined;
+  if (name.includes('/') || scriptArg) {
+    const p = abs(cwd, name);
+    if (opts.image.stat(p) === 'file' || name.includes('/')) return opts.image.stat(p) === 'file' ? p : undefined;
+  }
+  for (const dir of (env.PATH ?? opts.path ?? DEFAULT_PATH).split(':')) {
+    if (!dir.startsWith('/')) continue;
+    const p = join(dir, name);
+    if (opts.image.stat(p) === 'file') return p;
+  }
+  return undefined;
+}
+
+/** A file the shell would run: a `#!` line naming sh/bash/dash/ash (directly or through env), or a `.sh` name without another `#!`. */
+export function isShellScript(path: string, text: string): boolean {
+  const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+  if (!m) return /\.(?:sh|bash)$/.test(path);
+  const interp = m[1].split('/').pop()!;
+  const prog = interp === 'env' ? m[2]?.replace(/^-\S*$/, '') ?? '' : interp;
+  return SHELLS.has(prog);
+}
+
+// ---- parsing: simple commands from the lexer -> a small tree of control structures ----
+
+type Node =
+  | { t: 'cmd'; words: ShellWord[]; start: number; bg?: boolean; pipe?: boolean }
+  | { t: 'andor'; items: Node[]; ops: ('&&' | '||')[] }
+  | { t: 'if'; arms: { cond: Node[]; body: Node[] }[]; otherwise?: Node[]; start: number }
+  | { t: 'case'; word: ShellWord; arms: { patterns: ShellWord[]; body: Node[] }[]; start: number }
+  | { t: 'loop'; body: Node[]; start: number }
+  | { t: 'group'; body: Node[]; subshell: boolean }
+  | { t: 'func'; name: string; body: Node[] };
+
+const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'case', 'esac', 'for', 'while', 'until', 'select', 'do', 'done', '{', '}', '!', 'function', 'in']);
+
+class Parser {
+  private i = 0;
+  constructor(private readonly toks: ShellCommand[]) {}
+
+  /** First word of the current command when it is an unquoted reserved word. */
+  private kw(): string | undefined {
+    const t = this.toks[this.i];
+    const w = t?.words[0];
+    return w && !w.quoted && w.raw === w.text && RESERVED.has(w.text) ? w.text : undefined;
+  }
+
+  /** Drops the first word of the current command (a keyword already read). */
+  private eat(): void {
+    const t = this.toks[this.i];
+    const rest = t.words.slice(1);
+    if (rest.length || t.op === '(' || t.op === ')' || t.op === ';;') this.toks[this.i] = { ...t, words: rest, start: rest[0]?.start ?? t.start };
+    else this.i++;
+  }
+
+  private skipEmpty(): void {
+    while (this.i < this.toks.length && !this.toks[this.i].words.length && !['(', ')', ';;'].includes(this.toks[this.i].op)) this.i++;
+  }
+
+  parseList(ends: Set<string>, stopAfterArm = false): Node[] {
+    const out: Node[] = [];
+    for (;;) {
+      this.skipEmpty();
+      if (this.i >= this.toks.length) return out;
+      const k = this.kw();
+      if (k && ends.has(k)) return out;
+      const t = this.toks[this.i];
+      if (!t.words.length && t.op === ';;') {
+        this.i++;
+        if (stopAfterArm) return out;
+        continue;
+      }
+      const node = this.parseAndOr(ends);
+      if (node) out.push(node);
+      if (stopAfterArm && this.toks[this.i - 1]?.op === ';;') return out;
+    }
+  }
+
+  private parseAndOr(ends: Set<string>): Node | undefined {
+    const items: Node[] = [];
+    const ops: ('&&' | '||')[] = [];
+    for (;;) {
+      const before = this.i;
+      const n = this.parseCommand(ends);
+      if (n) items.push(n);
+      const last = this.toks[this.i - 1];
+      if (!n || this.i === before || !last || (last.op !== '&&' && last.op !== '||')) break;
+      ops.push(last.op);
+    }
+    if (!items.length) return undefined;
+    return items.length === 1 ? items[0] : { t: 'andor', items, ops: ops.slice(0, items.length - 1) };
+  }
+
+  private parseCommand(ends: Set<string>): Node | undefined {
+    this.skipEmpty();
+    const t = this.toks[this.i];
+    if (!t) return undefined;
+    const k = this.kw();
+    const start = t.start;
+    if (k === '!') {
+      this.eat();
+      return this.parseCommand(ends);
+    }
+    if (k === 'if') {
+      this.eat();
+      const arms: { cond: Node[]; body: Node[] }[] = [];
+      let otherwise: Node[] | undefined;
+      for (;;) {
+        const cond = this.parseList(new Set(['then']));
+        if (this.kw() !== 'then') break;
+        this.eat();
+        const body = this.parseList(new Set(['elif', 'else', 'fi']));
+        arms.push({ cond, body });
+        const next = this.kw();
+        if (next === 'elif') {
+          this.eat();
+          continue;
+        }
+        if (next === 'else') {
+          this.eat();
+          otherwise = this.parseList(new Set(['fi']));
+        }
+        break;
+      }
+      if (this.kw() === 'fi') this.eat();
+      return { t: 'if', arms, otherwise, start };
+    }
+    if (k === 'case') {
+      this.eat();
+      const word = this.toks[this.i]?.words[0];
+      if (!word) return undefined;
+      this.eat();
+      if (this.kw() === 'in') this.eat();
+      const arms: { patterns: ShellWord[]; body: Node[] }[] = [];
+      for (;;) {
+        this.skipEmpty();
+        if (this.i >= this.toks.length || this.kw() === 'esac') break;
+        const patterns: ShellWord[] = [];
+        for (;;) {
+          const p = this.toks[this.i];
+          if (!p) break;
+          patterns.push(...p.words);
+          this.i++;
+          if (p.op === ')') break;
+        }
+        arms.push({ patterns, body: this.parseList(new Set(['esac']), true) });
+      }
+      if (this.kw() === 'esac') this.eat();
+      return { t: 'case', word, arms, start };
+    }
+    if (k === 'for' || k === 'while' || k === 'until' || k === 'select') {
+      if (k === 'for' || k === 'select') this.i++;
+      else {
+        this.eat();
+        this.parseList(new Set(['do']));
+      }
+      this.skipEmpty();
+      if (this.kw() === 'do') this.eat();
+      const body = this.parseList(new Set(['done']));
+      if (this.kw() === 'done') this.eat();
+      return { t: 'loop', body, start };
+    }
+    if (k === '{') {
+      this.eat();
+      const body = this.parseList(new Set(['}']));
+      if (this.kw() === '}') this.eat();
+      return { t: 'group', body, subshell: false };
+    }
+    if (k === 'function') {
+      this.eat();
+      const name = this.toks[this.i]?.words[0]?.text;
+      if (!name) return undefined;
+      this.eat();
+      if (this.toks[this.i] && !this.toks[this.i].words.length && this.toks[this.i].op === ')') this.i++;
+      return { t: 'func', name, body: this.funcBody(ends) };
+    }
+    if (!t.words.length && t.op === '(') {
+      this.i++;
+      const body = this.parseUntilClose();
+      return { t: 'group', body, subshell: true };
+    }
+    if (k && ends.has(k)) return undefined;
+    // `name() { ... }`
+    const next = this.toks[this.i + 1];
+    if (t.words.length === 1 && t.op === '(' && next && !next.words.length && next.op === ')') {
+      this.i += 2;
+      return { t: 'func', name: t.words[0].text, body: this.funcBody(ends) };
+    }
+    this.i++;
+    if (!t.words.length) return undefined;
+    return { t: 'cmd', words: t.words, start: t.start, ...(t.op === '&' ? { bg: true } : {}), ...(t.op === '|' ? { pipe: true } : {}) };
+  }
+
+  private funcBody(ends: Set<string>): Node[] {
+    const n = this.parseCommand(ends);
+    if (!n) return [];
+    return n.t === 'group' ? n.body : [n];
+  }
+
+  private parseUntilClose(): Node[] {
+    const body: Node[] = [];
+    while (this.i < this.toks.length) {
+      const t = this.toks[this.i];
+      if (!t.words.length && t.op === ')') {
+        this.i++;
+        break;
+      }
+      const n = this.parseAndOr(new Set());
+      if (n) body.push(n);
+      else this.i++;
+      if (this.toks[this.i - 1]?.op === ')' && this.toks[this.i - 1].words.length) break;
+    }
+    return body;
+  }
+}
+
+/** Parses a script into control structures over the shell lexer's commands. */
+function parseScript(text: string): Node[] {
+  return new Parser(splitShellOps(text)).parseList(new Set());
+}
+
+// ---- evaluation ----
+
+export interface EvalOptions {
+  env: ShellEnv;
+  cwd: string;
+  /** The script's arguments. */
+  positional: string[];
+  /** `$0`. */
+  name: string;
+  /** The script's image path, when it is a file (to recognise it re-running itself). */
+  file?: string;
+  image: ImageReader;
+  path?: string;
+}
+
+export interface ScriptRun {
+  /** The command the script hands the process to (`exec X`), or the service it runs last. */
+  args?: ScriptArg[];
+  /** Exported environment of that command. */
+  env: ShellEnv;
+  cwd: string;
+  /** Line of that command in the script (0-based). */
+  line?: number;
+  what?: string;
+  uncertain?: string;
+}
+
+/** A command the script ran: expanded arguments, its environment and folder, and its words as written. */
+interface Ran {
+  args: ScriptArg[];
+  env: ShellEnv;
+  cwd: string;
+  words: ShellWord[];
+}
+
+interface State {
+  vars: ShellEnv;
+  exported: Set<string>;
+  positional: string[] | undefined;
+  cwd: string;
+  opaque: boolean;
+  funcs: Map<string, Node[]>;
+  uncertain?: string;
+  /** Foreground commands run, in order. */
+  ran: Ran[];
+  result?: Ran;
+  /** A service may have been started by a command that runs only under a condition. */
+  maybe?: string;
+  depth: number;
+}
+
+type Flow = 'next' | 'exec' | 'exit' | 'return';
+
+const ASSIGNMENT = /^[A-Za-z_]\w*=/;
+const MAX_DEPTH = 24;
+
+/**
+ * Runs a script in the model: the command it execs (or, without exec, the last service it starts in
+ * the foreground), with the environment and working directory it has then.
+ */
+export function evaluateScript(text: string, o: EvalOptions): ScriptRun {
+  const st: State = {
+    vars: { ...o.env }, exported: new Set(Object.keys(o.env)), positional: [...o.positional], cwd: o.cwd,
+    opaque: false, funcs: new Map(), ran: [], depth: 0,
+  };
+  const ev = new Evaluator(text, o);
+  ev.list(parseScript(text), st);
+  let chosen = st.result;
+  if (!chosen && st.maybe) st.uncertain ??= st.maybe;
+  if (!chosen && !st.uncertain) {
+    const argv = (r: State['ran'][number]): string[] => r.args.map((a) => a.value);
+    chosen = [...st.ran].reverse().find((r) => startsServer(argv(r)))
+      ?? [...st.ran].reverse().find((r) => !SETUP.has(argv(r)[0] ?? '') && !SETUP.has((argv(r)[0] ?? '').split('/').pop()!));
+  }
+  const out: ScriptRun = { env: chosen?.env ?? ev.exportedEnv(st), cwd: chosen?.cwd ?? st.cwd };
+  if (st.uncertain) out.uncertain = st.uncertain;
+  if (chosen) {
+    out.args = chosen.args;
+    out.line = ev.lineOf(chosen.words[0]?.start ?? 0);
+    out.what = ev.cmdText(chosen.words);
+  }
+  return out;
+}
+
+class Evaluator {
+  private readonly lines: LineIndex;
+  constructor(private readonly text: string, private readonly o: EvalOptions) {
+    this.lines = new LineIndex(text);
+  }
+
+  lineOf(offset: number): number {
+    return this.lines.lineOf(offset);
+  }
+
+  /** A command as written, shortened. */
+  cmdText(words: ShellWord[]): string {
+    const s = words.length ? this.text.slice(words[0].start, words[words.length - 1].end).replace(/\\\r?\n\s*/g, ' ') : '';
+    return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+  }
+
+  exportedEnv(st: State): ShellEnv {
+    const env: ShellEnv = {};
+    for (const k of st.exported) if (Object.prototype.hasOwnProperty.call(st.vars, k)) env[k] = st.vars[k];
+    return env;
+  }
+
+  private xopts(st: State): ExpandOptions {
+    return { ...(st.positional ? { positional: st.positional } : {}), name: this.o.name, opaque: st.opaque };
+  }
+
+  private expand(w: ShellWord | string, st: State): { value: string; unknown: boolean } {
+    const e = expandWord(w, st.vars, this.xopts(st));
+    return { value: e.value, unknown: e.unknown };
+  }
+
+  private uncertain(st: State, why: string): void {
+    st.uncertain ??= why;
+  }
+
+  list(nodes: Node[], st: State): Flow {
+    for (const n of nodes) {
+      const f = this.node(n, st);
+      if (f !== 'next' || st.uncertain) return f;
+    }
+    return 'next';
+  }
+
+  /** Runs one node; `status` of the last command is tracked by `cond`. */
+  private node(n: Node, st: State): Flow {
+    switch (n.t) {
+      case 'func':
+        st.funcs.set(n.name, n.body);
+        return 'next';
+      case 'group':
+        if (n.subshell) {
+          this.unknownEffects(n.body, st, 'a subshell');
+          return 'next';
+        }
+        return this.list(n.body, st);
+      case 'loop':
+        this.unknownEffects(n.body, st, 'a loop');
+        return 'next';
+      case 'if': {
+        for (const [i, arm] of n.arms.entries()) {
+          const c = this.cond(arm.cond, st);
+          if (c === undefined) {
+            const open = [...n.arms.slice(i).flatMap((a) => a.body), ...(n.otherwise ?? [])];
+            this.unknownEffects(open, st, `a condition the model cannot decide (line ${this.lineOf(arm.cond[0]?.t === 'cmd' ? arm.cond[0].start : n.start) + 1})`);
+            return 'next';
+          }
+          if (c) return this.list(arm.body, st);
+        }
+        return n.otherwise ? this.list(n.otherwise, st) : 'next';
+      }
+      case 'case': {
+        const w = this.expand(n.word, st);
+        if (w.unknown) {
+          this.unknownEffects(n.arms.flatMap((a) => a.body), st, `case on ${n.word.raw}, whose value is not known (line ${this.lineOf(n.start) + 1})`);
+          return 'next';
+        }
+        for (const arm of n.arms) {
+          const pats = arm.patterns.map((p) => this.expand(p, st));
+          if (pats.some((p) => p.unknown)) {
+            this.unknownEffects(n.arms.flatMap((a) => a.body), st, `a case pattern whose value is not known (line ${this.lineOf(n.start) + 1})`);
+            return 'next';
+          }
+          if (arm.patterns.some((p, i) => globMatch(p.quoted ? escapeGlob(pats[i].value) : pats[i].value, w.value))) return this.list(arm.body, st);
+        }
+        return 'next';
+      }
+      case 'andor': {
+        let ok: boolean | undefined = true;
+        for (let i = 0; i < n.items.length; i++) {
+          const item = n.items[i];
+          const runs = i === 0 ? true : n.ops[i - 1] === '&&' ? ok : ok === undefined ? undefined : !ok;
+          if (runs === undefined) {
+            this.unknownEffects([item], st, 'a command that runs only if another one fails or succeeds');
+            ok = undefined;
+            continue;
+          }
+          if (!runs) continue;
+          const c = item.t === 'cmd' ? this.testOf(item.words, st) : undefined;
+          if (c !== 'not-a-test') {
+            ok = c;
+            continue;
+          }
+          const f = this.node(item, st);
+          if (f !== 'next') return f;
+          ok = true;
+        }
+        return 'next';
+      }
+      case 'cmd':
+        return this.command(n, st);
+    }
+  }
+
+  /** A condition's value: `[ ... ]`/`test`/`[[ ... ]]`, `true`/`false`, negations; undefined when it cannot be decided. */
+  private cond(nodes: Node[], st: State): boolean | undefined {
+    if (nodes.length !== 1 || nodes[0].t !== 'cmd') return undefined;
+    const r = this.testOf(nodes[0].words, st);
+    return r === 'not-a-test' ? undefined : r;
+  }
+
+  private testOf(words: ShellWord[], st: State): boolean | undefined | 'not-a-test' {
+    let ws = words;
+    let neg = false;
+    while (ws[0] && ws[0].text === '!' && !ws[0].quoted) {
+      neg = !neg;
+      ws = ws.slice(1);
+    }
+    const w0 = ws[0]?.text;
+    let inner: ShellWord[];
+    if (w0 === 'true' || w0 === ':') return !neg;
+    if (w0 === 'false') return neg;
+    if (w0 === '[' && ws[ws.length - 1]?.text === ']') inner = ws.slice(1, -1);
+    else if (w0 === '[[' && ws[ws.length - 1]?.text === ']]') inner = ws.slice(1, -1);
+    else if (w0 === 'test') inner = ws.slice(1);
+    else return neg && ws.length ? undefined : 'not-a-test';
+    const r = this.testExpr(inner, st, w0 === '[[');
+    return r === undefined ? undefined : neg ? !r : r;
+  }
+
+  private testExpr(ws: ShellWord[], st: State, double: boolean): boolean | undefined {
+    if (ws[0]?.text === '!' && !ws[0].quoted) {
+      const r = this.testExpr(ws.slice(1), st, double);
+      return r === undefined ? undefined : !r;
+    }
+    const val = (w: ShellWord): string | undefined => {
+      const e = this.expand(w, st);
+      return e.unknown ? undefined : e.value;
+    };
+    if (ws.length === 1) {
+      const v = val(ws[0]);
+      return v === undefined ? undefined : v !== '';
+    }
+    if (ws.length === 2 && (ws[0].text === '-z' || ws[0].text === '-n')) {
+      const v = val(ws[1]);
+      return v === undefined ? undefined : ws[0].text === '-z' ? v === '' : v !== '';
+    }
+    if (ws.length === 3 && ['=', '==', '!='].includes(ws[1].text)) {
+      const a = val(ws[0]);
+      const b = val(ws[2]);
+      if (a === undefined || b === undefined) return undefined;
+      const eq = double && !ws[2].quoted ? globMatch(b, a) : a === b;
+      return ws[1].text === '!=' ? !eq : eq;
+    }
+    return undefined;
+  }
+
+  /**
+   * A structure whose branches may or may not run: variables they assign become unknown, and a
+   * service they could exec or start makes the result uncertain.
+   */
+  private unknownEffects(nodes: Node[], st: State, why: string): void {
+    const stack = [...nodes];
+    while (stack.length) {
+      const n = stack.pop()!;
+      switch (n.t) {
+        case 'cmd': {
+          const words = n.words;
+          const first = words[0].text;
+          for (const w of words) {
+            if (!ASSIGNMENT.test(w.raw) || !(first === 'export' || first === 'local' || first === 'readonly' || ASSIGNMENT.test(words[0].raw))) continue;
+            st.vars[w.text.slice(0, w.text.indexOf('='))] = undefined;
+          }
+          if (first === 'set' && words[1]?.text === '--') st.positional = undefined;
+          if (first === 'cd') this.uncertain(st, `the working directory changes under ${why}`);
+          if ((first === 'source' || first === '.') && !n.bg) st.opaque = true;
+          if (first === 'exec' && words.length > 1 && !this.isSelf(words.slice(1), st)) this.uncertain(st, `the script may exec ${this.cmdText(words.slice(1))} under ${why}`);
+          else if (!n.bg && !n.pipe && first !== 'exec') {
+            const args = expandCommand(words, st.vars, st.positional, this.xopts(st)).map((a) => a.value);
+            if (startsServer(args)) st.maybe ??= `the script may start ${this.cmdText(n.words)} under ${why}`;
+          }
+          const fn = st.funcs.get(first);
+          if (fn && st.depth < MAX_DEPTH) {
+            st.depth++;
+            this.unknownEffects(fn, st, why);
+            st.depth--;
+          }
+          break;
+        }
+        case 'andor':
+        case 'group':
+        case 'loop':
+        case 'func':
+          if (n.t === 'func') st.funcs.set(n.name, n.body);
+          else stack.push(...(n.t === 'andor' ? n.items : n.body));
+          break;
+        case 'if':
+          stack.push(...n.arms.flatMap((a) => [...a.cond, ...a.body]), ...(n.otherwise ?? []));
+          break;
+        case 'case':
+          stack.push(...n.arms.flatMap((a) => a.body));
+          break;
+      }
+    }
+  }
+
+  /** `exec gosu user "$0" "$@"`: the script re-runs itself (as another user); what follows is the same script. */
+  private isSelf(words: ShellWord[], st: State): boolean {
+    const u = unwrapWrappers(expandCommand(words, st.vars, st.positional, this.xopts(st)).map((a) => a.value), {});
+    const w = u.argv[0];
+    if (w === undefined) return false;
+    return w === this.o.name || (this.o.file !== undefined && w === this.o.file) || /BASH_SOURCE/.test(w) || words.some((x) => /^"?\$(?:0|\{0\})"?$/.test(x.raw) || /BASH_SOURCE/.test(x.raw));
+  }
+
+  private command(n: Extract<Node, { t: 'cmd' }>, st: State): Flow {
+    let words = n.words;
+    const first = words[0].text;
+    // Assignments alone: shell variables (exported when already exported).
+    if (words.every((w) => ASSIGNMENT.test(w.raw))) {
+      for (const w of words) this.assign(st, w, false);
+      return 'next';
+    }
+    if (n.bg || n.pipe) return 'next';
+    switch (first) {
+      case 'export':
+      case 'readonly':
+      case 'local':
+      case 'declare':
+      case 'typeset':
+        for (const w of words.slice(1)) {
+          if (ASSIGNMENT.test(w.raw)) this.assign(st, w, first === 'export');
+          else if (first === 'export' && /^[A-Za-z_]\w*$/.test(w.text)) st.exported.add(w.text);
+        }
+        return 'next';
+      case 'unset':
+        for (const w of words.slice(1)) if (!w.text.startsWith('-')) delete st.vars[w.text];
+        return 'next';
+      case 'cd': {
+        const t = words[1] ? this.expand(words[1], st) : { value: st.vars.HOME ?? '/root', unknown: st.vars.HOME === undefined && 'HOME' in st.vars };
+        if (t.unknown || t.value.includes('$')) this.uncertain(st, `cd to ${words[1]?.raw ?? '$HOME'}, whose value is not known`);
+        else if (t.value !== '-') st.cwd = abs(st.cwd, t.value);
+        return 'next';
+      }
+      case 'set':
+        if (words[1]?.text === '--' || (words[1] && !words[1].text.startsWith('-') && !words[1].text.startsWith('+'))) {
+          const args = expandCommand(words.slice(words[1].text === '--' ? 2 : 1), st.vars, st.positional, this.xopts(st));
+          st.positional = args.some((a) => a.unknown || a.scriptArgs) ? undefined : args.map((a) => a.value);
+        }
+        return 'next';
+      case 'shift': {
+        const k = words[1] ? Number(this.expand(words[1], st).value) : 1;
+        if (st.positional && Number.isInteger(k)) st.positional = st.positional.slice(k);
+        else st.positional = undefined;
+        return 'next';
+      }
+      case 'exit':
+        return 'exit';
+      case 'return':
+        return 'return';
+      case 'source':
+      case '.':
+        this.source(words[1], st);
+        return 'next';
+    }
+    const fn = st.funcs.get(first);
+    if (fn && !words[0].quoted) return this.callFunction(fn, words.slice(1), st);
+    let args = expandCommand(words, st.vars, st.positional, this.xopts(st));
+    // `VAR=x [exec] cmd`: the variables are exported to that command only.
+    let env = this.exportedEnv(st);
+    const prefix = (): void => {
+      while (args.length && ASSIGNMENT.test(args[0].word.raw)) {
+        const eq = args[0].value.indexOf('=');
+        env = { ...env, [args[0].value.slice(0, eq)]: args[0].unknown ? undefined : args[0].value.slice(eq + 1) };
+        args = args.slice(1);
+        words = words.slice(1);
+      }
+    };
+    prefix();
+    const exec = args[0]?.value === 'exec';
+    if (exec) {
+      args = args.slice(1);
+      words = words.slice(1);
+      while (args[0] && /^-[acl]+$/.test(args[0].value)) args = args.slice(1);
+      prefix();
+    }
+    if (exec && !args.length) return 'next';
+    if (args.some((a) => a.scriptArgs)) {
+      this.uncertain(st, 'the script\'s arguments are not known here');
+      return 'exec';
+    }
+    const rec: Ran = { args, env, cwd: st.cwd, words: exec ? n.words : words };
+    if (exec) {
+      if (this.isSelf(words, st)) return 'next';
+      st.result = rec;
+      return 'exec';
+    }
+    st.ran.push(rec);
+    return 'next';
+  }
+
+  private callFunction(body: Node[], argWords: ShellWord[], st: State): Flow {
+    if (st.depth >= MAX_DEPTH) {
+      this.uncertain(st, 'functions call each other too deeply');
+      return 'exec';
+    }
+    const args = expandCommand(argWords, st.vars, st.positional, this.xopts(st));
+    const saved = st.positional;
+    st.positional = args.some((a) => a.unknown || a.scriptArgs) ? undefined : args.map((a) => a.value);
+    st.depth++;
+    const f = this.list(body, st);
+    st.depth--;
+    st.positional = saved;
+    return f === 'return' ? 'next' : f;
+  }
+
+  private assign(st: State, w: ShellWord, exported: boolean): void {
+    const name = w.text.slice(0, w.text.indexOf('='));
+    const e = expandWord(w.raw.slice(w.raw.indexOf('=') + 1), st.vars, this.xopts(st));
+    st.vars[name] = e.unknown ? undefined : e.value;
+    if (exported) st.exported.add(name);
+  }
+
+  /** `. file`: a readable file runs in this shell; an unreadable one may set anything. */
+  private source(w: ShellWord | undefined, st: State): void {
+    if (!w) return;
+    const p = this.expand(w, st);
+    const path = p.unknown ? undefined : abs(st.cwd, p.value);
+    const text = path ? this.o.image.text(path) : undefined;
+    if (text === undefined || st.depth >= MAX_DEPTH) {
+      st.opaque = true;
+      return;
+    }
+    st.depth++;
+    const sub = new Evaluator(text, { ...this.o, file: path, name: this.o.name });
+    const f = sub.list(parseScript(text), st);
+    st.depth--;
+    if (f === 'exec' && st.result) this.uncertain(st, `the sourced file ${path} execs a command`);
+  }
+}
+
+/** Marks glob characters in quoted text as literal. */
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** Shell pattern matching (`*`, `?`, `[...]`, backslash escapes) of a whole string. */
+export function globMatch(pattern: string, s: string): boolean {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else if (c === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close < 0) re += '\\[';
+      else {
+        const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = close;
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`${re}$`).test(s);
+}

@@ -1,0 +1,184 @@
+// followCommand: scripts at any depth, exec "$@", case dispatch, functions, exports, cd, source, and honest uncertainty.
+import { strict as assert } from 'assert';
+import { FollowOptions, evaluateScript, followCommand, globMatch, isShellScript } from '../../../server/src/core/entrypoint/follow';
+import { parseEntrypoint } from '../../../server/src/core/entrypoint/parse';
+import { ShellEnv, expandWord, splitShellOps } from '../../../server/src/core/entrypoint/shell';
+
+function image(files: Record<string, string>): FollowOptions['image'] {
+  return {
+    text: (p) => files[p],
+    stat: (p) => (p in files ? 'file' : Object.keys(files).some((f) => f.startsWith(`${p}/`)) ? 'dir' : undefined),
+  };
+}
+const opts = (files: Record<string, string>, env: ShellEnv = {}, cwd = '/app'): FollowOptions => ({ env, cwd, image: image(files) });
+
+describe('entrypoint/follow', () => {
+  describe('splitShellOps', () => {
+    it('keeps the operator that ends each command', () => {
+      const ops = splitShellOps('a && b || c; d | e & f\ng;;').map((c) => [c.words.map((w) => w.text).join(' '), c.op]);
+      assert.deepEqual(ops, [['a', '&&'], ['b', '||'], ['c', ';'], ['d', '|'], ['e', '&'], ['f', '\n'], ['g', ';;'], ['', '']].slice(0, 7));
+    });
+    it('skips here-document bodies', () => {
+      const ops = splitShellOps('cat <<EOF > /x\nexec not-a-command\nEOF\nexec gunicorn app\n').filter((c) => c.words.length);
+      assert.deepEqual(ops.map((c) => c.words.map((w) => w.text)), [['cat'], ['exec', 'gunicorn', 'app']]);
+    });
+  });
+
+  describe('expandWord with positional parameters', () => {
+    it('expands $1, ${2:-d}, $#, $0 and substrings only when the arguments are known', () => {
+      const o = { positional: ['worker', ''], name: '/start' };
+      assert.equal(expandWord('$1', {}, o).value, 'worker');
+      assert.equal(expandWord('${2:-beat}', {}, o).value, 'beat');
+      assert.equal(expandWord('$#', {}, o).value, '2');
+      assert.equal(expandWord('$0', {}, o).value, '/start');
+      assert.equal(expandWord('${1:0:1}', {}, o).value, 'w');
+      assert.equal(expandWord('${1:-x}', {}).unknown, true);
+      assert.equal(expandWord('${PORT:-8000}', {}, { opaque: true }).unknown, true);
+      assert.equal(expandWord('${PORT:-8000}', {}).value, '8000');
+    });
+  });
+
+  describe('globMatch / isShellScript', () => {
+    it('matches case patterns', () => {
+      assert.ok(globMatch('gun*', 'gunicorn'));
+      assert.ok(globMatch('-?', '-w'));
+      assert.ok(globMatch('[0-9]*', '8000'));
+      assert.ok(!globMatch('server', 'server2'));
+      assert.ok(globMatch('\\*', '*'));
+    });
+    it('recognises shell scripts by #! line or .sh name', () => {
+      assert.ok(isShellScript('/start', '#!/bin/bash\n'));
+      assert.ok(isShellScript('/start', '#!/usr/bin/env sh\n'));
+      assert.ok(isShellScript('/x.sh', 'echo\n'));
+      assert.ok(!isShellScript('/x.sh', '#!/usr/bin/env python3\n'));
+      assert.ok(!isShellScript('/usr/local/bin/gunicorn', '#!/usr/local/bin/python\nimport re\n'));
+    });
+  });
+
+  describe('followCommand', () => {
+    it('follows /entrypoint -> exec "$@" -> /start (no extension) -> exec gunicorn (cookiecutter-django layout)', () => {
+      const files = {
+        '/entrypoint': '#!/bin/bash\nset -o errexit\nset -o pipefail\nset -o nounset\n\nexport DATABASE_URL="postgres://${POSTGRES_USER}@${POSTGRES_HOST}:5432/db"\npython << END\nimport sys\nEND\n>&2 echo "PostgreSQL is available"\n\nexec "$@"\n',
+        '/start': '#!/bin/bash\n\nset -o errexit\n\npython /app/manage.py collectstatic --noinput\nexec /usr/local/bin/gunicorn config.wsgi --bind 0.0.0.0:5000 --chdir=/app\n',
+      };
+      const r = followCommand(['/entrypoint', '/start'], opts(files, { POSTGRES_USER: 'u', POSTGRES_HOST: undefined }));
+      assert.equal(r.uncertain, undefined);
+      assert.deepEqual(r.argv, ['/usr/local/bin/gunicorn', 'config.wsgi', '--bind', '0.0.0.0:5000', '--chdir=/app']);
+      assert.deepEqual(r.chain.map((s) => [s.file, s.line, s.what]), [
+        ['/entrypoint', 11, 'exec "$@"'],
+        ['/start', 5, 'exec /usr/local/bin/gunicorn config.wsgi --bind 0.0.0.0:5000 --chdir=/app'],
+      ]);
+      assert.equal(r.env.DATABASE_URL, undefined);
+      assert.ok('DATABASE_URL' in r.env);
+      assert.equal(r.shell, true);
+    });
+
+    it('follows three levels, finding the scripts on PATH and relative to the working directory', () => {
+      const files = {
+        '/usr/local/bin/docker-entrypoint.sh': '#!/bin/sh\nset -e\nexport APP_ENV=prod\nexec "$@"\n',
+        '/app/scripts/run': '#!/bin/sh\ncd /srv\nexec ./serve.sh --workers 2\n',
+        '/srv/serve.sh': 'PORT=${PORT:-8000}\nexec uvicorn main:app --host 0.0.0.0 --port $PORT "$@"\n',
+      };
+      const r = followCommand(['docker-entrypoint.sh', 'scripts/run'], opts(files));
+      assert.equal(r.uncertain, undefined);
+      assert.deepEqual(r.argv, ['uvicorn', 'main:app', '--host', '0.0.0.0', '--port', '8000', '--workers', '2']);
+      assert.equal(r.cwd, '/srv');
+      assert.equal(r.env.APP_ENV, 'prod');
+      assert.deepEqual(r.chain.map((s) => s.file), ['/usr/local/bin/docker-entrypoint.sh', '/app/scripts/run', '/srv/serve.sh']);
+    });
+
+    it('picks the case arm the CMD selects, with | patterns and the *) default', () => {
+      const script = '#!/bin/bash\nset -e\ncase "$1" in\n  server|web)\n    exec gunicorn app.wsgi:application --bind 0.0.0.0:8000\n    ;;\n  worker)\n    exec celery -A app worker -l info\n    ;;\n  *)\n    exec "$@"\n    ;;\nesac\n';
+      const files = { '/docker-entrypoint.sh': script };
+      const f = (cmd: string[]) => followCommand(['/docker-entrypoint.sh', ...cmd], opts(files));
+      assert.deepEqual(f(['worker']).argv, ['celery', '-A', 'app', 'worker', '-l', 'info']);
+      assert.deepEqual(f(['web']).argv, ['gunicorn', 'app.wsgi:application', '--bind', '0.0.0.0:8000']);
+      assert.deepEqual(f(['python', 'manage.py', 'shell']).argv, ['python', 'manage.py', 'shell']);
+      assert.equal(f(['worker']).chain[0].line, 7);
+    });
+
+    it('runs shell functions called from the chosen arm, with their own arguments', () => {
+      const script = 'start_web() {\n  exec gunicorn "$1" --workers "${2:-3}"\n}\nstart_worker() { exec celery -A proj worker; }\ncase "$1" in\n  web) start_web proj.wsgi ;;\n  worker) start_worker ;;\nesac\n';
+      const r = followCommand(['/run.sh', 'web'], opts({ '/run.sh': script }));
+      assert.deepEqual(r.argv, ['gunicorn', 'proj.wsgi', '--workers', '3']);
+    });
+
+    it('expands $PORT at run time: unknown stays a reference (never literal) and a default applies when unset', () => {
+      const script = '#!/bin/sh\nexec gunicorn app:app --bind "0.0.0.0:$PORT"\n';
+      const set = followCommand(['/start.sh'], opts({ '/start.sh': script }, { PORT: undefined }));
+      assert.deepEqual(set.argv, ['gunicorn', 'app:app', '--bind', '0.0.0.0:$PORT']);
+      assert.deepEqual(set.unknown, [false, false, false, true]);
+      const ep = parseEntrypoint(set.argv, set.env, { expanded: { unknown: set.unknown } });
+      assert.equal(ep.bind?.literalVariable, undefined);
+      assert.equal(ep.bind?.unresolved, true);
+      const dflt = followCommand(['/start.sh'], opts({ '/start.sh': 'exec uvicorn m:app --port ${PORT:-8080}\n' }));
+      assert.deepEqual(dflt.argv, ['uvicorn', 'm:app', '--port', '8080']);
+    });
+
+    it('follows sh -c strings, bash SCRIPT and wrappers (tini, gosu)', () => {
+      const files = { '/entrypoint.sh': '#!/bin/bash\nexec "$@"\n', '/app/start.sh': 'exec hypercorn app:app -b 0.0.0.0:80\n' };
+      assert.deepEqual(followCommand(['tini', '--', '/entrypoint.sh', 'bash', 'start.sh'], opts(files)).argv, ['hypercorn', 'app:app', '-b', '0.0.0.0:80']);
+      assert.deepEqual(followCommand(['/bin/sh', '-c', 'python manage.py migrate && exec /entrypoint.sh gosu app gunicorn a:b'], opts(files)).argv, ['gosu', 'app', 'gunicorn', 'a:b']);
+    });
+
+    it('takes decidable if/test branches and && / || lists', () => {
+      const script = 'if [ "$1" = "dev" ]; then\n  exec flask run --host 0.0.0.0\nelif [ -z "${WORKERS:-}" ]; then\n  WORKERS=2\nfi\n[ -n "${HOST:-}" ] || HOST=0.0.0.0\nexec gunicorn app:app -w "$WORKERS" -b "$HOST:8000"\n';
+      assert.deepEqual(followCommand(['/s.sh', 'prod'], opts({ '/s.sh': script })).argv, ['gunicorn', 'app:app', '-w', '2', '-b', '0.0.0.0:8000']);
+      assert.deepEqual(followCommand(['/s.sh', 'prod'], opts({ '/s.sh': script }, { WORKERS: '5', HOST: '::' })).argv, ['gunicorn', 'app:app', '-w', '5', '-b', ':::8000']);
+      assert.deepEqual(followCommand(['/s.sh', 'dev'], opts({ '/s.sh': script })).argv, ['flask', 'run', '--host', '0.0.0.0']);
+      // A bare $X that the known environment does not set may still be set by the platform: undecidable.
+      const bare = 'if [ -z "$WORKERS" ]; then WORKERS=2; fi\nexec gunicorn app:app -w "$WORKERS"\n';
+      assert.deepEqual(followCommand(['/b.sh'], opts({ '/b.sh': bare })).unknown, [false, false, false, true]);
+    });
+
+    it('sources readable files; an unreadable one makes unset variables unknown', () => {
+      const files = { '/app/.env.sh': 'export PORT=9000\n', '/s.sh': '. /app/.env.sh\nexec uvicorn m:app --port ${PORT:-8000}\n', '/t.sh': '. /venv/bin/activate\nexec uvicorn m:app --port ${PORT:-8000}\n' };
+      assert.deepEqual(followCommand(['/s.sh'], opts(files)).argv, ['uvicorn', 'm:app', '--port', '9000']);
+      const t = followCommand(['/t.sh'], opts(files));
+      assert.deepEqual(t.argv, ['uvicorn', 'm:app', '--port', '${PORT:-8000}']);
+      assert.deepEqual(t.unknown, [false, false, false, true]);
+    });
+
+    it('uses set -- and shift to rewrite the arguments (official-image style)', () => {
+      const script = '#!/bin/sh\nset -e\nif [ "${1:0:1}" = \'-\' ]; then\n  set -- gunicorn "$@"\nfi\nif [ "$1" = "gunicorn" ]; then\n  shift\n  set -- gunicorn app:app "$@"\nfi\nexec "$@"\n';
+      assert.deepEqual(followCommand(['/e.sh', '-w', '4'], opts({ '/e.sh': script })).argv, ['gunicorn', 'app:app', '-w', '4']);
+    });
+
+    it('ignores the script re-executing itself as another user', () => {
+      const script = '#!/bin/bash\nif [ "$(id -u)" = "0" ]; then\n  exec gosu app "$0" "$@"\nfi\nexec "$@"\n';
+      const r = followCommand(['/e.sh', 'gunicorn', 'a:b'], opts({ '/e.sh': script }));
+      assert.equal(r.uncertain, undefined);
+      assert.deepEqual(r.argv, ['gunicorn', 'a:b']);
+    });
+
+    it('without exec, takes the service the script starts last', () => {
+      const script = 'python manage.py migrate\npython wait_for_db.py\ngunicorn app:app\necho done\n';
+      assert.deepEqual(followCommand(['/s.sh'], opts({ '/s.sh': script })).argv, ['gunicorn', 'app:app']);
+    });
+
+    it('says why when a branch cannot be chosen or a value is unknown (never guesses)', () => {
+      const dispatch = 'case "$ROLE" in\n web) exec gunicorn a:b;;\n worker) exec celery -A a worker;;\nesac\n';
+      assert.match(followCommand(['/d.sh'], opts({ '/d.sh': dispatch }, { ROLE: undefined })).uncertain!, /case on "\$ROLE", whose value is not known \(line 1\)/);
+      const cond = 'if [ -f /app/dev ]; then exec flask run; fi\nexec gunicorn a:b\n';
+      assert.match(followCommand(['/c.sh'], opts({ '/c.sh': cond })).uncertain!, /may exec flask run under a condition the model cannot decide/);
+      const loop = 'for f in /docker-entrypoint.d/*.sh; do . "$f"; done\nexec gunicorn a:b --bind ${BIND:-0.0.0.0:8000}\n';
+      assert.deepEqual(followCommand(['/l.sh'], opts({ '/l.sh': loop })).unknown, [false, false, false, true]);
+      assert.match(followCommand(['/x.sh'], opts({ '/x.sh': 'echo hi\n' }, {})).uncertain!, /no command found in \/x.sh/);
+      assert.match(followCommand(['/a.sh'], opts({ '/a.sh': 'exec /b.sh\n', '/b.sh': 'exec /a.sh\n' })).uncertain!, /\/a.sh runs itself again/);
+    });
+
+    it('a script that cannot be read, or a command that is no script, ends the chain unchanged', () => {
+      const r = followCommand(['gunicorn', 'a:b'], opts({ '/usr/local/bin/gunicorn': '#!/usr/local/bin/python3\n' }));
+      assert.deepEqual(r, { argv: ['gunicorn', 'a:b'], unknown: [false, false], shell: false, env: {}, cwd: '/app', chain: [] });
+      assert.match(followCommand(['bash', '/gone.sh'], { ...opts({}), image: { text: () => undefined, stat: () => 'file' } }).uncertain!, /not visible/);
+    });
+  });
+
+  describe('evaluateScript', () => {
+    it('exports only exported variables to the command; prefix assignments reach it', () => {
+      const r = evaluateScript('LOCAL=1\nexport A=2\nB=3 exec gunicorn a:b\n', { env: {}, cwd: '/', positional: [], name: 's', image: image({}) });
+      assert.deepEqual(r.env, { A: '2', B: '3' });
+      assert.deepEqual(r.args!.map((a) => a.value), ['gunicorn', 'a:b']);
+    });
+  });
+});
