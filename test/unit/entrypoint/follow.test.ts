@@ -19,7 +19,7 @@ describe('entrypoint/follow', () => {
       assert.deepEqual(ops, [['a', '&&'], ['b', '||'], ['c', ';'], ['d', '|'], ['e', '&'], ['f', '\n'], ['g', ';;'], ['', '']].slice(0, 7));
     });
     it('skips here-document bodies', () => {
-      const ops = splitShellOps('cat <<EOF > /x\nexec not-a-command\nEOF\nexec gunicorn app\n').filter((c) => c.words.length);
+      const ops = splitShellOps('cat <<EOF > /x\nexec not-a-command\nEOF\nexec gunicorn app\n', true).filter((c) => c.words.length);
       assert.deepEqual(ops.map((c) => c.words.map((w) => w.text)), [['cat'], ['exec', 'gunicorn', 'app']]);
     });
   });

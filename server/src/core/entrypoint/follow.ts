@@ -333,7 +333,7 @@ class Parser {
 
 /** Parses a script into control structures over the shell lexer's commands. */
 function parseScript(text: string): Node[] {
-  return new Parser(splitShellOps(text)).parseList(new Set());
+  return new Parser(splitShellOps(text, true)).parseList(new Set());
 }
 
 // ---- evaluation ----

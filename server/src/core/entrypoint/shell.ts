@@ -61,12 +61,13 @@ export function splitShell(cmd: string): ShellWord[][] {
 
 /**
  * {@link splitShell} keeping each command's terminating operator, for parsing control structures
- * (`case` patterns end in `)`, arms in `;;`). Here-document bodies (`<<EOF` ... `EOF`) are skipped.
+ * (`case` patterns end in `)`, arms in `;;`). With `heredocs`, here-document bodies (`<<EOF` ... `EOF`)
+ * are skipped (a script file holds them inline; a Dockerfile RUN heredoc is the script itself).
  */
-export function splitShellOps(cmd: string): ShellCommand[] {
+export function splitShellOps(cmd: string, heredocs = false): ShellCommand[] {
   const commands: ShellCommand[] = [];
   let cur: ShellWord[] = [];
-  let heredocs: { word: string; strip: boolean }[] = [];
+  let pending: { word: string; strip: boolean }[] = [];
   const flush = (op: ShellOp, at: number): void => {
     if (cur.length || op === '(' || op === ')' || op === ';;') commands.push({ words: cur, op, start: cur[0]?.start ?? at });
     cur = [];
@@ -89,15 +90,15 @@ export function splitShellOps(cmd: string): ShellCommand[] {
       const op: ShellOp = two === ';;' || two === '&&' || two === '||' ? two : (c as ShellOp);
       flush(op, i);
       i += op.length;
-      if (c === '\n' && heredocs.length) {
-        i = skipHeredocs(cmd, i, heredocs);
-        heredocs = [];
+      if (c === '\n' && pending.length) {
+        i = skipHeredocs(cmd, i, pending);
+        pending = [];
       }
     } else if (c === '#') {
       while (i < cmd.length && cmd[i] !== '\n') i++;
     } else if (c === '<' || c === '>' || /^\d+[<>]/.test(cmd.slice(i, i + 12))) {
       const m = /^\d*<<(-?)\s*(['"]?)([\w.-]+)\2/.exec(cmd.slice(i));
-      if (m) heredocs.push({ word: m[3], strip: m[1] === '-' });
+      if (m && heredocs) pending.push({ word: m[3], strip: m[1] === '-' });
       i = skipRedirect(cmd, i);
     } else {
       const w = readWord(cmd, i);
