@@ -1,6 +1,7 @@
 // Configuration: `.deploylint.yaml` at the workspace root, merged with editor settings; rule severities by id.
 import { parse as parseYaml } from 'yaml';
 import { FileSystem, join, readText } from './fs';
+import { compileWorkspaceGlob } from './text/glob';
 import type { Severity } from './types';
 
 export type RuleLevel = Severity | 'off';
@@ -103,23 +104,15 @@ export function loadConfig(fs: FileSystem, root: string, overrides: Partial<Lint
   };
 }
 
-/** A matcher for workspace-relative globs (`**`, `*`, `?`); a glob also matches everything below a matching folder. */
+/** A matcher for workspace-relative globs (`**`, `*`, `?`); a glob also matches everything below a matching folder. Linear time. */
 export function globMatcher(globs: string[]): (rel: string) => boolean {
   if (!globs.length) return () => false;
-  const res = globs.map((g) => {
-    let src = '';
-    const s = g.replace(/^\.\//, '').replace(/\/$/, '');
-    for (let i = 0; i < s.length; i++) {
-      const c = s[i];
-      if (c === '*' && s[i + 1] === '*') {
-        src += '.*';
-        i++;
-        if (s[i + 1] === '/') i++;
-      } else if (c === '*') src += '[^/]*';
-      else if (c === '?') src += '[^/]';
-      else src += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  const gs = globs.map(compileWorkspaceGlob);
+  return (rel) => {
+    for (let i = rel.length; i > 0; i = rel.lastIndexOf('/', i - 1)) {
+      const part = i === rel.length ? rel : rel.slice(0, i);
+      if (gs.some((g) => g.test(part))) return true;
     }
-    return new RegExp('^' + src + '(/.*)?$');
-  });
-  return (rel) => res.some((r) => r.test(rel));
+    return false;
+  };
 }

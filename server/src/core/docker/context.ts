@@ -1,6 +1,6 @@
 // The build context: a folder of the workspace seen through .dockerignore with Docker's own matching rules.
-import ignoreFactory from '@balena/dockerignore';
 import { FileSystem, join, readText, relativeInside } from '../fs';
+import { DockerIgnore } from '../text/glob';
 
 export interface IgnorePattern {
   /** Zero-based line in the ignore file. */
@@ -23,8 +23,10 @@ export interface ContextEntry {
 
 /** A build context: the root folder and its ignore rules. Paths handed in are context-relative ('' is the root). */
 export class BuildContext {
-  private readonly matcher: ReturnType<typeof ignoreFactory> | undefined;
+  private readonly matcher: DockerIgnore | undefined;
   private readonly hasNegation: boolean;
+  /** Ignore-file lines Docker rejects (the build fails on them); they exclude nothing here. */
+  readonly problems: { line: number; message: string }[] = [];
   private readonly cache = new Map<string, boolean>();
   private listing: ContextEntry[] | undefined;
 
@@ -37,9 +39,10 @@ export class BuildContext {
     readonly patterns: IgnorePattern[] = [],
   ) {
     if (patterns.length) {
-      this.matcher = ignoreFactory().add(patterns.map((p) => p.pattern));
+      this.matcher = new DockerIgnore(patterns.map((p) => p.pattern));
+      for (const p of this.matcher.problems) this.problems.push({ line: patterns[p.index].line, message: p.message });
     }
-    this.hasNegation = patterns.some((p) => p.pattern.startsWith('!'));
+    this.hasNegation = !!this.matcher?.hasExclusions;
   }
 
   /** Loads the ignore file for a Dockerfile built from `root`, following BuildKit's precedence. */
@@ -85,16 +88,8 @@ export class BuildContext {
   /** The ignore-file line that excludes `rel` (the last matching exclusion), for messages. */
   excludedBy(rel: string): IgnorePattern | undefined {
     if (!this.isIgnored(rel)) return undefined;
-    let found: IgnorePattern | undefined;
-    for (const p of this.patterns) {
-      if (p.pattern.startsWith('!')) continue;
-      try {
-        if (ignoreFactory().add(p.pattern).ignores(rel)) found = p;
-      } catch {
-        /* a malformed pattern matches nothing */
-      }
-    }
-    return found;
+    const p = this.matcher?.lastMatch(rel);
+    return p && this.patterns[p.index];
   }
 
   /**
@@ -152,12 +147,13 @@ export class BuildContext {
 /** How many context entries a listing holds at most. */
 export const LISTING_LIMIT = 50_000;
 
-/** Reads ignore-file lines: comments and blank lines dropped, leading/trailing whitespace trimmed. */
+/** Reads ignore-file lines as Docker does: a line starting with '#' is a comment (before trimming), blank lines dropped, whitespace trimmed. */
 export function parseIgnoreFile(text: string): IgnorePattern[] {
   const out: IgnorePattern[] = [];
   text.split(/\r?\n/).forEach((raw, line) => {
+    if (raw.startsWith('#')) return;
     const t = raw.trim();
-    if (!t || t.startsWith('#')) return;
+    if (!t) return;
     out.push({ line, pattern: t });
   });
   return out;

@@ -1,5 +1,6 @@
 // Dockerfile -> ImageModel per stage, evaluating FROM, ARG/ENV, WORKDIR, COPY/ADD and common RUN effects with Docker's semantics.
 import { basename, dirname, join, normalize } from '../fs';
+import { goMatch } from '../text/glob';
 import type { Range } from '../types';
 import { BuildContext, IgnorePattern } from './context';
 import { expandWord, Instruction, ParsedDockerfile, Vars, Word } from './parse';
@@ -454,41 +455,9 @@ function nearestExcludedParent(ctx: BuildContext, rel: string): IgnorePattern | 
   return undefined;
 }
 
-/** Go filepath.Match for one path segment: `*`, `?`, `[...]` classes, backslash escapes. */
+/** Go filepath.Match for one path segment: `*`, `?`, `[...]` classes, backslash escapes (linear time; a malformed pattern matches nothing). */
 export function matchSegment(pattern: string, name: string): boolean {
-  return segmentRegex(pattern).test(name);
-}
-
-const segCache = new Map<string, RegExp>();
-function segmentRegex(pattern: string): RegExp {
-  let r = segCache.get(pattern);
-  if (r) return r;
-  let src = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') src += '[^/]*';
-    else if (c === '?') src += '[^/]';
-    else if (c === '\\' && i + 1 < pattern.length) src += escapeRe(pattern[++i]);
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close < 0) {
-        src += '\\[';
-        continue;
-      }
-      let cls = pattern.slice(i + 1, close);
-      if (cls.startsWith('^')) cls = '^' + cls.slice(1).replace(/\\/g, '\\\\');
-      else cls = cls.replace(/\\/g, '\\\\');
-      src += '[' + cls + ']';
-      i = close;
-    } else src += escapeRe(c);
-  }
-  r = new RegExp(src + '$');
-  segCache.set(pattern, r);
-  return r;
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return goMatch(pattern, name);
 }
 
 /** Expands a COPY pattern against the context, segment by segment (`**` matches any number of folders). */
@@ -541,13 +510,20 @@ function makeExclude(patterns: string[]): (rel: string) => boolean {
   });
 }
 
+/** Segment patterns against path segments (`**` any number of them); dynamic programming, so linear in each. */
 function matchPath(ps: string[], rs: string[]): boolean {
-  if (!ps.length) return !rs.length;
-  if (ps[0] === '**') {
-    for (let k = 0; k <= rs.length; k++) if (matchPath(ps.slice(1), rs.slice(k))) return true;
-    return false;
+  // ok[j]: the first i pattern segments match the first j path segments.
+  let ok = rs.map(() => false).concat(false);
+  ok[0] = true;
+  for (const p of ps) {
+    const next = ok.map(() => false);
+    for (let j = 0; j <= rs.length; j++) {
+      if (p === '**') next[j] = ok[j] || (j > 0 && next[j - 1]);
+      else next[j] = j > 0 && ok[j - 1] && matchSegment(p, rs[j - 1]);
+    }
+    ok = next;
   }
-  return rs.length > 0 && matchSegment(ps[0], rs[0]) && matchPath(ps.slice(1), rs.slice(1));
+  return ok[rs.length];
 }
 
 /** The range to underline for a whole instruction's first line (keyword to end of that line's text). */

@@ -1,6 +1,6 @@
 // Whether a workspace file is in a git repository, and whether git would ignore it (the .gitignore files on its way down from the root and .git/info/exclude).
-import ignoreFactory from '@balena/dockerignore';
 import { dirname, FileSystem, join, readText, relativeInside } from '../fs';
+import { DockerIgnore } from '../text/glob';
 
 /**
  * A gitignore pattern rewritten for Docker's matcher (which matches whole paths from the
@@ -86,10 +86,6 @@ export class GitIgnore {
       .filter((x): x is string => x !== undefined);
     const patterns = [...exclude, ...dirs.flatMap((d) => this.patternsOf(d))];
     if (patterns.length === 0) return false;
-    try {
-      return ignoreFactory().add(patterns).ignores(rel);
-    } catch {
-      return false;
-    }
+    return new DockerIgnore(patterns).ignores(rel);
   }
 }
