@@ -97,3 +97,60 @@ describe('rule missing-module: parent packages of the entry module', () => {
     assert.deepEqual(brief(findings), []);
   });
 });
+
+describe('rule missing-module: locality from the workspace', () => {
+  const COMPOSE = (ctx: string) => `services:\n  svc:\n    build: ${ctx}\n`;
+  it('a service-folder context: the flat-copied module shadows the package its code imports (from the image alone)', async () => {
+    const { fs, findings } = await mm({
+      'compose.yaml': COMPOSE('./coordinator'),
+      'coordinator/Dockerfile': 'FROM python:3.11-slim\nWORKDIR /app\nCOPY coordinator.py /app/coordinator.py\nCMD ["gunicorn", "-b", ":8080", "coordinator:app"]\n',
+      'coordinator/coordinator.py': APP('from coordinator.player_loader import load\nfrom coordinator.progress import track'),
+      'coordinator/player_loader.py': 'def load():\n    pass\n',
+      'coordinator/progress.py': 'def track():\n    pass\n',
+    });
+    assert.deepEqual(brief(findings), ["coordinator/Dockerfile:3:1 missing-module 'coordinator.player_loader' and 'coordinator.progress' are imported by /app/coordinator.py but cannot load: in the image 'coordinator' is the module /app/coordinator.py, not the package coordinator/"]);
+    assert.deepEqual(findings[0].fixes.map((f) => f.title), ['Copy the context as the package /app/coordinator/ instead of the single file']);
+    applyAllFixes(fs, findings);
+    assert.match((fs.read('/repo/coordinator/Dockerfile') as { text: string }).text, /\nCOPY \. \/app\/coordinator\/\n/);
+  });
+
+  it('a local package that .dockerignore drops from COPY . . (a gitignore-template line): names the line, re-includes it', async () => {
+    const { fs, findings } = await mm({ 'app.py': APP('from lib.db import connect'), 'lib/__init__.py': '', 'lib/db.py': 'def connect():\n    pass\n', '.dockerignore': '# from a Python .gitignore\nbuild/\nlib/\n*.pyc\n', Dockerfile: DF('COPY . .') });
+    assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module package 'lib' (lib.db) is imported by /app/app.py but is not in the image: .dockerignore line 3 ('lib/') drops lib/ from the build context"]);
+    assert.deepEqual(findings[0].fixes.map((f) => f.title), ["Re-include lib/ after .dockerignore line 3 ('lib/')"]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/.dockerignore'), { text: '# from a Python .gitignore\nbuild/\nlib/\n!lib/\n*.pyc\n' });
+    assert.deepEqual(brief((await mm({})).findings), []);
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+  });
+
+  it('a whitelist .dockerignore (* then !app.py): re-includes the module and copies it when no COPY covers it', async () => {
+    const { fs, findings } = await mm({ 'app.py': APP('import helpers'), 'helpers.py': '', '.dockerignore': '*\n!app.py', Dockerfile: DF('COPY app.py .') });
+    assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module 'helpers' is imported by /app/app.py but is not in the image: .dockerignore line 1 ('*') drops helpers.py from the build context"]);
+    assert.deepEqual(findings[0].fixes.map((f) => f.title), ["Re-include helpers.py after .dockerignore line 1 ('*') and copy it"]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/.dockerignore'), { text: '*\n!helpers.py\n!app.py' });
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+  });
+
+  const quiet: [string, Record<string, string>][] = [
+    ['a dockerignored folder that a RUN after the COPY regenerates', { 'app.py': APP('from gen.api_pb2 import Req'), 'gen/api_pb2.py': '', '.dockerignore': 'gen/\n', Dockerfile: DF('COPY . .\nRUN make proto') }],
+    ['a dockerignored package that pip install . after the COPY may build', { 'app.py': APP('import native'), 'native/__init__.py': '', 'setup.py': '', '.dockerignore': 'native/\n', Dockerfile: DF('COPY . .\nRUN pip install .') }],
+    ['a sibling folder outside an inferred context (the real build may use a wider one)', { 'svc/app.py': APP('import shared'), 'shared/__init__.py': '', 'svc/Dockerfile': DF('COPY . .') }],
+  ];
+  for (const [name, files] of quiet) it(`quiet: ${name}`, async () => assert.deepEqual(brief((await mm(files)).findings), []));
+
+  it('a package in a sibling folder outside a service-folder context: reported, with no COPY to offer', async () => {
+    const { findings } = await mm({ 'compose.yaml': COMPOSE('./svc'), 'svc/app.py': APP('from shared.utils import f'), 'shared/__init__.py': '', 'shared/utils.py': '', 'svc/Dockerfile': DF('COPY . .') });
+    assert.deepEqual(brief(findings), ["svc/Dockerfile:3:1 missing-module package 'shared' (shared.utils) is imported by /app/app.py but is not in the image: shared/ is outside the build context 'svc' (as compose.yaml builds it), so no COPY can bring it in"]);
+    assert.deepEqual(findings[0].fixes, []);
+  });
+
+  it('two missing submodules of a package in the image: one finding each', async () => {
+    const { findings } = await mm({ 'pkg/__init__.py': '', 'pkg/app.py': APP('from pkg import models, views'), 'pkg/models.py': '', 'pkg/views.py': '', Dockerfile: DF('COPY pkg/__init__.py pkg/app.py pkg/', '["gunicorn", "pkg.app:app"]') });
+    assert.deepEqual(brief(findings), [
+      "Dockerfile:3:1 missing-module 'pkg.models' is imported by /app/pkg/app.py but is not in the image: pkg/models.py is never copied",
+      "Dockerfile:3:1 missing-module 'pkg.views' is imported by /app/pkg/app.py but is not in the image: pkg/views.py is never copied",
+    ]);
+  });
+});

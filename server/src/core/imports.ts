@@ -2,8 +2,8 @@
 import type { Analysis, DockerTarget } from './analysis';
 import { ContainerEntry, containerEntry } from './container';
 import type { StageModel } from './docker/image';
-import type { BuildContext } from './docker/context';
-import { dirname, join, relativeInside } from './fs';
+import { BuildContext, IgnorePattern, SKIP_DIRS } from './docker/context';
+import { dirname, FileSystem, join, relativeInside } from './fs';
 import { ClosureResult, walkClosure } from './python/closure';
 import { isPythonReady, parsePython, PyFileInfo } from './python/parser';
 import { ImageView, Resolution, resolveModule } from './python/resolver';
@@ -173,11 +173,75 @@ export function dependencyNames(text: string): string[] {
 
 /** Where a module's source lives in the build context. */
 export interface SourceHit {
-  /** Context-relative path of the module file or package folder. */
+  /** Context-relative path of the module file or package folder (workspace-relative when `visibility` is 'outside'). */
   path: string;
   kind: 'module' | 'package';
   /** The context folder that plays the sys.path root for it. */
   base: string;
+  /** How the build sees the source: in the context, dropped by `.dockerignore`, or outside the context. Absent: in the context. */
+  visibility?: 'ignored' | 'outside';
+  /** The ignore-file line that drops it ('ignored'). */
+  excludedBy?: IgnorePattern;
+}
+
+/**
+ * Finds the source of `dotted` in the workspace: a module is local when its source is in the
+ * repository, whether or not the build context or `.dockerignore` lets it in (that decides only
+ * what can be copied). Looks in the context first (`locateInContext`), then in the context as
+ * it is on disk, then in the folders above the importing file and above the context root up to
+ * the workspace root (sibling folders of a service-folder context). `outsideAllowed`: the
+ * context is known (compose, a script, the config), so a source outside it cannot be copied.
+ */
+export function locateSource(a: Pick<Analysis, 'fs' | 'root'>, ctx: BuildContext, dotted: string, importerSource: string | undefined, outsideAllowed: boolean): SourceHit | undefined {
+  const hit = locateInContext(ctx, dotted, importerSource);
+  if (hit) return hit;
+  const parts = dotted.split('.');
+  const bases: string[] = [];
+  const up = (from: string) => {
+    for (let d = from; relativeInside(a.root, d) !== undefined; d = dirname(d)) {
+      if (!bases.includes(d)) bases.push(d);
+      if (d === a.root || d === '/') break;
+    }
+  };
+  if (importerSource) up(dirname(importerSource));
+  up(ctx.root);
+  for (const base of bases) {
+    for (const root of [base, join(base, 'src')]) {
+      const path = join(root, ...parts);
+      let kind: SourceHit['kind'] | undefined;
+      if (a.fs.stat(path + '.py')?.kind === 'file') kind = 'module';
+      else if (a.fs.stat(path)?.kind === 'dir' && holdsPython(a.fs, path)) kind = 'package';
+      if (!kind) continue;
+      const abs = kind === 'module' ? path + '.py' : path;
+      const rel = ctx.rel(abs);
+      if (rel !== undefined && rel !== '') {
+        const by = excludedBy(ctx, rel);
+        // Visible, under a root above the context (a service-folder context that is itself the package).
+        if (!by) return { path: rel, kind, base: '' };
+        return { path: rel, kind, base: ctx.rel(root) ?? '', visibility: 'ignored', excludedBy: by };
+      }
+      if (rel === undefined && outsideAllowed) return { path: relativeInside(a.root, abs)!, kind, base: relativeInside(a.root, root)!, visibility: 'outside' };
+    }
+  }
+  return undefined;
+}
+
+/** The ignore-file line that drops a context path or one of its folders. */
+function excludedBy(ctx: BuildContext, rel: string): IgnorePattern | undefined {
+  if (!ctx.isIgnored(rel) && !rel.split('/').some((_, i, segs) => ctx.isFolderPruned(segs.slice(0, i + 1).join('/')))) return undefined;
+  for (let p = rel; ; p = p.slice(0, p.lastIndexOf('/'))) {
+    const by = ctx.excludedBy(p);
+    if (by) return by;
+    if (!p.includes('/')) return undefined;
+  }
+}
+
+/** A folder on disk that holds a .py file (directly or a few levels below). */
+function holdsPython(fs: FileSystem, dir: string, depth = 3): boolean {
+  const names = fs.readDir(dir) ?? [];
+  if (names.some((n) => n.endsWith('.py') && fs.stat(join(dir, n))?.kind === 'file')) return true;
+  if (depth === 0) return false;
+  return names.some((n) => !n.startsWith('.') && !SKIP_DIRS.has(n) && !SOURCE_SKIP.has(n) && fs.stat(join(dir, n))?.kind === 'dir' && holdsPython(fs, join(dir, n), depth - 1));
 }
 
 /**

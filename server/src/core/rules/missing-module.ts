@@ -2,8 +2,9 @@
 import type { Analysis } from '../analysis';
 import type { Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
-import { dirname, join } from '../fs';
-import { ImportAnalysis, importAnalyses, isNeverLocal, locateInContext, SourceHit } from '../imports';
+import { basename, dirname, join, relativeInside } from '../fs';
+import { ImportAnalysis, importAnalyses, isNeverLocal, locateSource, SourceHit } from '../imports';
+import { unmodelledWriter } from '../docker/writes';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Location, TextEdit } from '../types';
@@ -27,7 +28,7 @@ export const rule: Rule = {
     for (const ia of importAnalyses(a)) {
       // Code that edits sys.path at run time can make any module importable: stay quiet.
       if (ia.sysPathChangedBy) continue;
-      const groups = groupMissing(ia);
+      const groups = groupMissing(a, ia);
       const drafts = groups.map((g) => draft(a, ia, g));
       // "Copy all missing modules": every group's COPY lines at once.
       const copies = groups.map((g, i) => [g, drafts[i]] as const).filter(([g]) => g.kind === 'not-found');
@@ -48,7 +49,8 @@ interface Group {
   kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package';
   /** not-on-path: the folder that, on sys.path, makes the unit importable (it is already in the image below it). */
   pathRoot?: string;
-  hit: SourceHit;
+  /** Where the unit's source is; absent for a not-a-package group whose package source was not found (the image alone proves it). */
+  hit?: SourceHit;
   imports: UnresolvedImport[];
   /** Instruction the fix changes (the COPY that brought the importing file). */
   anchor: Instruction;
@@ -59,10 +61,12 @@ interface Group {
   shadow?: string;
 }
 
-function groupMissing(ia: ImportAnalysis): Group[] {
+function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
   const groups = new Map<string, Group>();
   const { stage } = ia;
   const ctx = ia.target.model.context;
+  // A source outside the context is reported only when the context is known, not inferred.
+  const explicitContext = ia.target.context.how === 'compose' || ia.target.context.how === 'config' || ia.target.context.how === 'script';
   for (const u of ia.closure?.unresolved ?? []) {
     const imp = u.import;
     if (imp.guard !== 'none') continue;
@@ -73,7 +77,7 @@ function groupMissing(ia: ImportAnalysis): Group[] {
       let g = groups.get(key);
       if (!g) {
         const anchor = stage.tree.lookup(u.importer)?.origin.instr ?? ia.entry.instr;
-        g = { key, unit: u.dotted, kind: 'no-parent-package', hit: { path: '', kind: 'module', base: '' }, imports: [], anchor, edits: [], fixTitle: '' };
+        g = { key, unit: u.dotted, kind: 'no-parent-package', imports: [], anchor, edits: [], fixTitle: '' };
         groups.set(key, g);
       }
       g.imports.push(u);
@@ -81,21 +85,27 @@ function groupMissing(ia: ImportAnalysis): Group[] {
     }
     if (isNeverLocal(ia, u.failedAt)) continue;
     const importerSource = sourceOf(stage, u.importer);
-    const hit = locateInContext(ctx, u.failedAt, importerSource);
-    if (!hit) continue; // not known to be local: third-party or an attribute
+    const hit = locateSource(a, ctx, u.failedAt, importerSource, explicitContext);
     const anchor = stage.tree.lookup(u.importer)?.origin.instr ?? ia.entry.instr;
     let unit = u.failedAt;
     let kind: Group['kind'] = 'not-found';
     let shadow: string | undefined;
     let pathRoot: string | undefined;
     if (u.reason === 'not-a-package') {
+      // Certain from the image alone: a plain module file the build copied stands where the package should be.
       kind = 'not-a-package';
       unit = u.failedAt.split('.').slice(0, -1).join('.');
       const r = resolveModule(ia.view, ia.entry.sysPath, unit);
       shadow = r.status === 'found' ? r.file : undefined;
+      const origin = shadow ? stage.tree.lookup(shadow) : undefined;
+      if (!origin || (origin.source === undefined && origin.content === undefined)) continue;
+    } else if (!hit) {
+      continue; // not known to be local: third-party or an attribute
+    } else if (hit.visibility === 'ignored' && regenerated(ia, hit, u, anchor)) {
+      continue;
     } else {
       // Copied, but where Python does not look (python src/main.py importing src.x)?
-      pathRoot = copiedRoot(ia, hit, unit);
+      pathRoot = hit.visibility ? undefined : copiedRoot(ia, hit, unit);
       if (pathRoot) kind = 'not-on-path';
     }
     const key = `${kind}:${unit}`;
@@ -106,7 +116,7 @@ function groupMissing(ia: ImportAnalysis): Group[] {
     }
     g.imports.push(u);
   }
-  for (const g of groups.values()) if (g.kind !== 'no-parent-package') planFix(ia, g);
+  for (const g of groups.values()) if (g.kind !== 'no-parent-package') planFix(a, ia, g);
   return [...groups.values()];
 }
 
@@ -141,8 +151,11 @@ function sourceIndex(ia: ImportAnalysis): [string, string][] {
 
 /** Where the unit belongs in the image: under the sys.path root that holds the importing file. */
 function destinationRoot(ia: ImportAnalysis, g: Group): string {
-  const importer = g.imports[0].importer;
-  const parent = g.unit.split('.').slice(0, -1).join('.');
+  return destinationRootFor(ia, g.imports[0].importer, g.unit);
+}
+
+function destinationRootFor(ia: ImportAnalysis, importer: string, unit: string): string {
+  const parent = unit.split('.').slice(0, -1).join('.');
   if (parent) {
     const r = resolveModule(ia.view, ia.entry.sysPath, parent);
     if (r.status === 'found') return r.root;
@@ -150,9 +163,46 @@ function destinationRoot(ia: ImportAnalysis, g: Group): string {
   return ia.entry.sysPath.find((p) => importer.startsWith(p === '/' ? '/' : p + '/')) ?? ia.entry.sysPath[0] ?? ia.stage.workdir;
 }
 
-function planFix(ia: ImportAnalysis, g: Group): void {
+/** A dockerignored source that a RUN after the importing file's COPY may generate in the image (`make proto`, a setup script, `pip install .`). */
+function regenerated(ia: ImportAnalysis, hit: SourceHit, u: UnresolvedImport, anchor: Instruction): boolean {
+  const loc = join(destinationRootFor(ia, u.importer, u.failedAt), ...u.failedAt.split('.').slice(0, -1), hit.path.slice(hit.path.lastIndexOf('/') + 1));
+  return unmodelledWriter(ia.stage, loc, anchor.line) !== undefined || ia.stage.installed.some((i) => i.instr.line > anchor.line);
+}
+
+/** The COPY (a folder copy) that brings the context path `rel` to `image`, once `.dockerignore` lets it in. */
+function copiesOnceIncluded(ia: ImportAnalysis, rel: string, image: string): boolean {
+  const ctx = ia.target.model.context;
+  return ia.stage.tree.getLayers().some((l) => {
+    if (l.kind !== 'ctxdir' || l.ctx !== ctx) return false;
+    const rest = relativeInside(ctx.abs(l.ctxRel), ctx.abs(rel));
+    return rest !== undefined && rest !== '' && join(l.dest, rest) === image;
+  });
+}
+
+function planFix(a: Analysis, ia: ImportAnalysis, g: Group): void {
   const df = ia.target.dockerfile;
   const lines = ia.target.parsed.lines;
+  if (g.hit?.visibility === 'outside') return; // no COPY can reach outside the context
+  if (g.hit?.visibility === 'ignored' && g.kind !== 'not-a-package') {
+    const ctx = ia.target.model.context;
+    const by = g.hit.excludedBy!;
+    const negate = `!${g.hit.path}${g.hit.kind === 'package' ? '/' : ''}`;
+    const ignoreEdit: TextEdit = { file: ctx.ignoreFile!, range: { start: { line: by.line + 1, character: 0 }, end: { line: by.line + 1, character: 0 } }, newText: negate + '\n' };
+    const ignoreLines = (a.text(ctx.ignoreFile!) ?? '').split('\n');
+    if (by.line + 1 >= ignoreLines.length || (by.line + 1 === ignoreLines.length - 1 && ignoreLines[by.line + 1] === '')) {
+      const end = { line: by.line, character: ignoreLines[by.line]?.length ?? 0 };
+      ignoreEdit.range = { start: end, end };
+      ignoreEdit.newText = '\n' + negate;
+    }
+    const image = join(destinationRoot(ia, g), ...g.unit.split('.')) + (g.hit.kind === 'module' ? '.py' : '');
+    g.edits = [ignoreEdit];
+    g.fixTitle = `Re-include ${g.hit.path}${g.hit.kind === 'package' ? '/' : ''} after ${ctx.ignoreFile ? basename(ctx.ignoreFile) : '.dockerignore'} line ${by.line + 1} ('${by.pattern}')`;
+    if (!copiesOnceIncluded(ia, g.hit.path, image)) {
+      g.edits.push(copyEdit(ia, g));
+      g.fixTitle += ' and copy it';
+    }
+    return;
+  }
   if (g.kind === 'not-on-path') {
     const existing = ia.stage.env.get('PYTHONPATH')?.value;
     const value = existing ? `${existing}:${g.pathRoot}` : g.pathRoot!;
@@ -167,30 +217,40 @@ function planFix(ia: ImportAnalysis, g: Group): void {
   if (g.kind === 'not-a-package') {
     // The package folder in the context: the hit is a module inside it.
     const pkgFolder = packageFolder(g);
+    if (pkgFolder === undefined || g.hit?.visibility) return;
     const dest = join(root, ...parts) + '/';
-    const copy = `COPY ${pkgFolder}/ ${dest}`;
+    const copy = `COPY ${pkgFolder ? pkgFolder + '/' : '.'} ${dest}`;
     const shadowOrigin = g.shadow ? ia.stage.tree.lookup(g.shadow)?.origin.instr : undefined;
     if (shadowOrigin && shadowOrigin.keyword === 'COPY' && shadowOrigin.args.length === 2 && !shadowOrigin.flags.some((f) => f.name === 'from')) {
       g.anchor = shadowOrigin;
       g.edits = [{ file: df, range: firstLineRange(shadowOrigin, lines), newText: copy }];
-      g.fixTitle = `Copy ${pkgFolder}/ as the package ${dest} instead of the single file`;
+      g.fixTitle = `Copy ${pkgFolder || 'the context'}${pkgFolder ? '/' : ''} as the package ${dest} instead of the single file`;
     } else {
       g.edits = [insertAfter(df, lines, g.anchor, `${copy}\nRUN touch ${dest}__init__.py`)];
-      g.fixTitle = `Copy ${pkgFolder}/ as the package ${dest}`;
+      g.fixTitle = `Copy ${pkgFolder || 'the context'}${pkgFolder ? '/' : ''} as the package ${dest}`;
     }
     return;
   }
-  const destParent = join(root, ...parts.slice(0, -1));
-  const copy = g.hit.kind === 'package' ? `COPY ${g.hit.path}/ ${join(destParent, parts[parts.length - 1])}/` : `COPY ${g.hit.path} ${destParent === '/' ? '/' : destParent + '/'}`;
-  g.edits = [insertAfter(df, lines, g.anchor, copy)];
-  g.fixTitle = `Add '${copy}'`;
+  const edit = copyEdit(ia, g);
+  g.edits = [edit];
+  g.fixTitle = `Add '${edit.newText.trim()}'`;
 }
 
-/** Context folder of the package `unit` for a not-a-package group (the hit is `unit/<module>`). */
-function packageFolder(g: Group): string {
+/** The COPY line that brings the unit's source to where Python looks, after the importing file's COPY. */
+function copyEdit(ia: ImportAnalysis, g: Group): TextEdit {
+  const parts = g.unit.split('.');
+  const hit = g.hit!;
+  const destParent = join(destinationRoot(ia, g), ...parts.slice(0, -1));
+  const copy = hit.kind === 'package' ? `COPY ${hit.path}/ ${join(destParent, parts[parts.length - 1])}/` : `COPY ${hit.path} ${destParent === '/' ? '/' : destParent + '/'}`;
+  return insertAfter(ia.target.dockerfile, ia.target.parsed.lines, g.anchor, copy);
+}
+
+/** Context folder of the package `unit` for a not-a-package group (the hit is `unit/<module>`); undefined without a hit. */
+function packageFolder(g: Group): string | undefined {
+  if (!g.hit) return undefined;
   const depth = g.imports[0].failedAt.split('.').length - g.unit.split('.').length;
   let p = g.hit.path;
-  for (let i = 0; i < depth; i++) p = p.slice(0, p.lastIndexOf('/'));
+  for (let i = 0; i < depth; i++) p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
   return p;
 }
 
@@ -207,14 +267,23 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     message = `the relative import '${names[0]}' in ${file} cannot work: the file runs as ${loadedAs}, with no parent package (ImportError: attempted relative import with no known parent package)`;
   } else if (g.kind === 'not-on-path') {
     const where = join(g.pathRoot!, ...g.unit.split('.'));
-    message = `'${names[0]}' is imported by ${by}, but '${g.unit}' is at ${where}${g.hit.kind === 'module' ? '.py' : ''} and Python does not look in ${g.pathRoot} (sys.path: ${ia.entry.sysPath.join(', ')})`;
+    message = `'${names[0]}' is imported by ${by}, but '${g.unit}' is at ${where}${g.hit?.kind === 'module' ? '.py' : ''} and Python does not look in ${g.pathRoot} (sys.path: ${ia.entry.sysPath.join(', ')})`;
   } else if (g.kind === 'not-a-package') {
     const folder = packageFolder(g);
-    message = `'${names[0]}' is imported by ${by} but cannot load: in the image '${g.unit}' is the module ${g.shadow ?? '?'}, not the package ${folder}/`;
+    const pkg = folder === undefined || g.hit?.visibility ? 'a package' : `the package ${folder ? folder + '/' : a.rel(ia.target.model.context.root) + '/'}`;
+    const missing = [...new Set(g.imports.map((u) => u.failedAt))];
+    const what = missing.length === 1 ? `'${missing[0]}'` : `${missing.slice(0, -1).map((m) => `'${m}'`).join(', ')} and '${missing[missing.length - 1]}'`;
+    message = `${what} ${missing.length === 1 ? 'is' : 'are'} imported by ${by} but cannot load: in the image '${g.unit}' is the module ${g.shadow ?? '?'}, not ${pkg}`;
   } else {
-    const what = g.hit.kind === 'package' ? `package '${g.unit}'${shown}` : `'${g.unit}'${shown}`;
-    const src = g.hit.kind === 'package' ? g.hit.path + '/' : g.hit.path;
-    message = `${what} is imported by ${by} but is not in the image: ${src} is never copied`;
+    const hit = g.hit!;
+    const what = hit.kind === 'package' ? `package '${g.unit}'${shown}` : `'${g.unit}'${shown}`;
+    const src = hit.kind === 'package' ? hit.path + '/' : hit.path;
+    if (hit.visibility === 'ignored') {
+      const ctx = ia.target.model.context;
+      message = `${what} is imported by ${by} but is not in the image: ${a.rel(ctx.ignoreFile!)} line ${hit.excludedBy!.line + 1} ('${hit.excludedBy!.pattern}') drops ${src} from the build context`;
+    } else if (hit.visibility === 'outside') {
+      message = `${what} is imported by ${by} but is not in the image: ${src} is outside the build context '${a.rel(ia.target.context.root) || '.'}'${ia.target.context.evidence ? ` (as ${a.rel(ia.target.context.evidence)} builds it)` : ''}, so no COPY can bring it in`;
+    } else message = `${what} is imported by ${by} but is not in the image: ${src} is never copied`;
   }
   const functionOnly = g.imports.every((u) => u.import.scope === 'function');
   const related: Location[] = chainLocations(a, ia, first);
