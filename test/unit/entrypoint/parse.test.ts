@@ -464,7 +464,10 @@ describe('entrypoint/parse', () => {
       { name: 'python -P -m mod (safe path)', argv: ['python3', '-P', '-m', 'service'], expect: { kind: 'python-module', module: 'service', safePath: true } },
       { name: 'python script.py', argv: ['python', '-u', 'app/main.py'], expect: { kind: 'python-script', script: 'app/main.py', targetArg: { value: 'app/main.py', index: 2 } } },
       { name: 'python -W ignore script.py', argv: ['python', '-W', 'ignore', '-X', 'dev', 'worker.py'], expect: { kind: 'python-script', script: 'worker.py' } },
-      { name: 'python -c', argv: ['python', '-c', 'import app; app.run()'], expect: { kind: 'unknown', uncertain: 'python -c runs inline code' } },
+      { name: 'python -c', argv: ['python', '-c', 'import app; app.run()'], expect: { kind: 'python-code', code: 'import app; app.run()', uncertain: undefined, targetArg: { value: 'import app; app.run()', index: 2 } } },
+      { name: 'python -c in shell form', argv: sh('python -c "from pkg import x; x.main()"'), expect: { kind: 'python-code', code: 'from pkg import x; x.main()' } },
+      { name: 'python -c with an unknown variable', argv: sh('python -c "$CODE"'), env: { CODE: undefined }, expect: { kind: 'python-code', uncertain: 'the python -c code holds a variable without a known value' } },
+      { name: 'python - (stdin)', argv: ['python', '-'], expect: { kind: 'unknown', uncertain: 'python reads the program from stdin' } },
       { name: 'shell form python app.py', argv: sh('python /app/worker.py'), expect: { kind: 'python-script', script: '/app/worker.py' } },
     ]);
   });
@@ -590,5 +593,23 @@ describe('entrypoint/parse', () => {
       ['', { host: '0.0.0.0', port: '8000' }],
     ];
     for (const [a, expected] of addrs) it(`address ${JSON.stringify(a)}`, () => assert.deepEqual(parseAddress(a, '8000'), expected));
+  });
+
+  describe('console scripts', () => {
+    const scripts = new Map([['myapp', { module: 'myapp.cli', func: 'main', file: '/app/pyproject.toml', line: 12 }]]);
+    const cs = (argv: string[]) => parseEntrypoint(argv, {}, { consoleScripts: scripts });
+    const want = { kind: 'console-script' as const, module: 'myapp.cli', callable: 'main', consoleScript: { name: 'myapp', file: '/app/pyproject.toml', line: 12 } };
+    for (const argv of [['myapp', 'serve'], ['/venv/bin/myapp'], ['/opt/venv/bin/myapp', '--port', '80'], ['uv', 'run', '--frozen', '--no-dev', 'myapp'], ['poetry', 'run', 'myapp'], ['pipenv', 'run', 'myapp'], sh('exec myapp serve')]) {
+      it(argv.join(' '), () => assert.deepEqual(pick(cs(argv), want), want));
+    }
+    it('known servers win over a declared name; undeclared names stay unknown', () => {
+      assert.equal(parseEntrypoint(['gunicorn', 'a:b'], {}, { consoleScripts: new Map([['gunicorn', { module: 'x', func: 'y', file: 'f', line: 0 }]]) }).kind, 'gunicorn');
+      assert.equal(cs(['other']).kind, 'unknown');
+      assert.equal(parseEntrypoint(['myapp'], {}).kind, 'unknown');
+    });
+    it('uv run / poetry run before python or a server unwrap to it', () => {
+      assert.deepEqual(pick(cs(['uv', 'run', 'python', '-m', 'svc']), { kind: 'python-module', module: 'svc' }), { kind: 'python-module', module: 'svc' });
+      assert.deepEqual(pick(cs(['poetry', 'run', 'gunicorn', 'a:b']), { kind: 'gunicorn', module: 'a' }), { kind: 'gunicorn', module: 'a' });
+    });
   });
 });

@@ -16,7 +16,7 @@ export type { GunicornConfig } from './gunicorn-config';
 
 export type ServerKind =
   | 'gunicorn' | 'uvicorn' | 'hypercorn' | 'daphne' | 'waitress' | 'celery' | 'python-module' | 'python-script'
-  | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'unknown';
+  | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'console-script' | 'python-code' | 'unknown';
 
 /** Where a setting's value came from. `env` is a server's own environment variable (`UVICORN_PORT`, `FLASK_RUN_HOST`). */
 export type SettingSource = 'argv' | 'GUNICORN_CMD_ARGS' | 'config' | 'env' | 'default';
@@ -104,6 +104,10 @@ export interface Entrypoint {
   subcommand?: string;
   /** `python -P` / PYTHONSAFEPATH: the working directory is not put on sys.path. */
   safePath?: boolean;
+  /** `python -c CODE`: the code, which runs as `__main__` with the working directory first on sys.path. */
+  code?: string;
+  /** A console script: its declared name and the metadata file/line that declares it (`module`/`callable` hold its target). */
+  consoleScript?: { name: string; file: string; line: number };
   /** The argv runs a shell script (`./docker-entrypoint.sh`); the caller may analyse it with `findExecInScript`. */
   shellScript?: string;
   /** Why the argv could not be fully understood; callers stay quiet when set. */
@@ -126,12 +130,15 @@ export interface ParseOptions {
    * variable without a known value (`unknown[i]`), not literal text as in exec form.
    */
   expanded?: { unknown: boolean[] };
+  /** Console scripts the image installed (command name -> `module:function`), so such a command runs that function. */
+  consoleScripts?: ReadonlyMap<string, { module: string; func: string; file: string; line: number }>;
 }
 
 interface Ctx {
   env: ShellEnv;
   cwd?: string;
   uncertain?: string;
+  consoleScripts?: ParseOptions['consoleScripts'];
   /** Stop unwrapping at a shell (the caller follows shells and scripts itself). */
   stopAtShell?: boolean;
 }
@@ -147,7 +154,7 @@ const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
  * never expanded; words of an `sh -c` string are, with `env` plus the script's own exports.
  */
 export function parseEntrypoint(argv: string[], env: ShellEnv, opts: ParseOptions = {}): Entrypoint {
-  const ctx: Ctx = { env: { ...env } };
+  const ctx: Ctx = { env: { ...env }, consoleScripts: opts.consoleScripts };
   const args: Arg[] = argv.map((value, index) => {
     const ref: ArgRef = { value, index };
     const range = opts.ranges?.[index];
@@ -364,7 +371,7 @@ function unwrapUvRun(args: Arg[], ctx: Ctx): Arg[] | undefined {
 }
 
 /** Reads the interpreter's options: `-m module`, `-c code`, or the script, and where the program's own args start. */
-function pythonOptions(args: Arg[]): { module?: Arg; code?: boolean; script?: Arg; stdin?: boolean; safePath: boolean; rest: number } {
+function pythonOptions(args: Arg[]): { module?: Arg; code?: Arg; script?: Arg; stdin?: boolean; safePath: boolean; rest: number } {
   let safePath = false;
   for (let i = 1; i < args.length; i++) {
     const a = args[i];
@@ -388,7 +395,7 @@ function pythonOptions(args: Arg[]): { module?: Arg; code?: boolean; script?: Ar
           next = i + 2;
         }
         if (ch === 'm') return { module: value, safePath, rest: next };
-        if (ch === 'c') return { code: true, safePath, rest: next };
+        if (ch === 'c') return value ? { code: value, safePath, rest: next } : { safePath, rest: next };
         i = next - 1;
         break;
       }
@@ -451,6 +458,14 @@ function classify(args: Arg[], ctx: Ctx): Entrypoint {
       return django(args, args[0], rest, ctx);
   }
   if (PYTHON.test(prog)) return python(args, ctx);
+  const cs = ctx.consoleScripts?.get(prog);
+  if (cs && !args[0].unknown) {
+    const ep = base('console-script', args, ctx);
+    ep.module = cs.module;
+    ep.callable = cs.func;
+    ep.consoleScript = { name: prog, file: cs.file, line: cs.line };
+    return ep;
+  }
   const ep = base('unknown', args, ctx);
   if (prog.endsWith('.sh')) ep.shellScript = args[0].value;
   else if (SHELLS.has(prog) && args[1] && !args[1].value.startsWith('-')) ep.shellScript = args[1].value;
@@ -861,8 +876,15 @@ function python(args: Arg[], ctx: Ctx): Entrypoint {
     if (py.script.unknown || (py.script.literal && py.script.value.includes('$'))) note(ep, `the script ${py.script.value} holds a variable`);
     return ep;
   }
+  if (py.code) {
+    const ep = base('python-code', args, ctx);
+    ep.code = py.code.value;
+    ep.targetArg = py.code.ref;
+    if (py.code.unknown) note(ep, 'the python -c code holds a variable without a known value');
+    return ep;
+  }
   const ep = base('unknown', args, ctx);
-  note(ep, py.code ? 'python -c runs inline code' : py.stdin ? 'python reads the program from stdin' : 'python without a program');
+  note(ep, py.stdin ? 'python reads the program from stdin' : 'python without a program');
   return ep;
 }
 
