@@ -141,6 +141,11 @@ export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: Sta
   } else if (!ep.safePath) add(cwd);
   if (ep.kind === 'django-manage' && ep.script) add(dirname(abs(ep.script)));
   for (const p of (env.PYTHONPATH ?? '').split(':')) if (p && !p.includes('$')) add(abs(p));
+  // site-packages of the stage's Python and of its virtual environments, when the model put something there (a project's packages, an unseen install).
+  for (const env of [stage.python, ...stage.venvs]) {
+    const sp = env?.sitePackages;
+    if (sp && (stage.tree.readDir(sp)?.length || stage.tree.isUncertain(join(sp, '_')))) add(sp);
+  }
   for (const i of stage.installed) {
     if (stage.tree.stat(join(i.dir, 'src')) === 'dir') add(join(i.dir, 'src'));
     add(i.dir);

@@ -200,7 +200,7 @@ describe('image model: installs and settings', () => {
 
   it('marks site-packages uncertain when wheels are installed', () => {
     const m = model({ ...SRC, Dockerfile: 'FROM python:3.11\nCOPY --from=ghcr.io/x/wheels:1 /wheels /wheels\nRUN pip install /wheels/*.whl\n' });
-    assert.equal(m.final!.sitePackagesUncertain?.reason, 'pip installs /wheels/*.whl');
+    assert.equal(m.final!.sitePackagesUncertain?.reason, 'pip install /wheels/*.whl: wheels the model cannot see');
   });
 
   it('tracks ENV, EXPOSE, CMD, ENTRYPOINT and the final WORKDIR', () => {

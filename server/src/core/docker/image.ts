@@ -4,8 +4,10 @@ import { goMatch } from '../text/glob';
 import type { Range } from '../types';
 import { BuildContext, IgnorePattern } from './context';
 import { expandWord, Instruction, ParsedDockerfile, Vars, Word } from './parse';
-import { applyRun, RunEffects } from './run';
-import { ImageTree } from './tree';
+import { baseImageFacts } from '../packages/base-images';
+import type { InstallRecord, PythonEnv } from './installs';
+import { applyRun, InstallState, RunEffects } from './run';
+import { ImageTree, within } from './tree';
 
 /** One source argument of a COPY/ADD and what it matched in the build context. */
 export interface CopySource {
@@ -37,7 +39,7 @@ export interface CopyOp {
   parents: boolean;
 }
 
-export interface StageModel {
+export interface StageModel extends InstallState {
   index: number;
   /** `AS name`, lower-cased as Docker compares it. */
   name?: string;
@@ -161,7 +163,14 @@ export function buildImageModel(
         installed: parent ? [...parent.installed] : [],
         sitePackagesUncertain: parent?.sitePackagesUncertain,
         unmodelledRuns: parent ? [...parent.unmodelledRuns] : [],
+        python: parent ? parent.python : baseFactsPython(base, ins),
+        venvs: parent ? [...parent.venvs] : [],
+        installs: parent ? [...parent.installs] : [],
+        installsUnknown: parent ? parent.installsUnknown : undefined,
+        poetryNoVenv: parent ? parent.poetryNoVenv : false,
+        aptPython: parent ? parent.aptPython : baseImageFacts(base)?.python === 'apt' ? baseImageFacts(base)?.pythonVersion : undefined,
       };
+      if (!parent && stage.python?.sitePackages) tree.add({ kind: 'mkdir', dest: stage.python.sitePackages, origin: { instr: ins, stage: stage.index } });
       stage.workdirAt.set(ins.line, workdir);
       stages.push(stage);
       continue;
@@ -199,7 +208,7 @@ export function buildImageModel(
       }
       case 'RUN': {
         st.runs.push(ins);
-        const effects: RunEffects = { tree: st.tree, workdir: st.workdir, vars: st.vars, stage: st.index, context, installed: st.installed };
+        const effects: RunEffects = { tree: st.tree, workdir: st.workdir, vars: st.vars, stage: st.index, context, installed: st.installed, state: st, home: homeOf(st) };
         const r = applyRun(ins, effects);
         if (r.sitePackagesUncertain) markSitePackagesUncertain(st, r.sitePackagesUncertain, ins);
         for (const u of r.unmodelled) st.unmodelledRuns.push({ instr: ins, ...u });
@@ -381,6 +390,7 @@ function evalCopy(
       else if (kind === 'file') st.tree.add({ kind: 'tree', dest: op.destIsDir ? join(dest, basename(p)) : dest, from: src.tree, fromPath: p, origin });
       else st.tree.add({ kind: 'uncertain', dest, reason: `COPY --from=${from.raw} ${s.path}: the model does not know what the stage made there`, origin });
       carryInstalls(st, src, p, ins);
+      carryRecords(st, src, p, kind === 'file' && op.destIsDir ? join(dest, basename(p)) : dest, ins);
     }
     return op;
   }
@@ -414,6 +424,49 @@ function carryInstalls(st: StageModel, src: StageModel, path: string, ins: Instr
   if (!/(site-packages|dist-packages|venv|\/\.local|\/install|wheel|\/opt\/|\/usr\/local)/.test(path)) return;
   for (const i of src.installed) if (!st.installed.some((x) => x.dir === i.dir)) st.installed.push(i);
   if (src.sitePackagesUncertain) markSitePackagesUncertain(st, src.sitePackagesUncertain.reason, ins);
+}
+
+/** The Python a base image runs, from the base-image table (undefined for images without Python or unknown ones). */
+function baseFactsPython(base: string, ins: Instruction): PythonEnv | undefined {
+  const f = baseImageFacts(base);
+  if (!f || f.python !== 'image') return undefined;
+  return { version: f.pythonVersion, interpreter: f.interpreter, sitePackages: f.sitePackages, how: `base image ${base}`, instr: ins };
+}
+
+/** The USER's home folder (root's unless USER names another; HOME from ENV wins). */
+function homeOf(st: StageModel): string {
+  const home = st.env.get('HOME')?.value;
+  if (home) return home;
+  const user = st.user?.split(':')[0];
+  return !user || user === 'root' || user === '0' ? '/root' : `/home/${user}`;
+}
+
+/** Moves a path that lies inside `from` to the same place inside `to`. */
+function rebase(path: string, from: string, to: string): string {
+  const rel = path === from ? '' : path.slice(from === '/' ? 1 : from.length + 1);
+  return rel ? join(to, rel) : to;
+}
+
+/** COPY --from of a folder that holds install results (site-packages, a --prefix/--target folder, a venv, wheels) carries their records and venvs. */
+function carryRecords(st: StageModel, src: StageModel, path: string, dest: string, ins: Instruction): void {
+  for (const r of src.installs) {
+    if (st.installs.some((x) => x.instr === r.instr && x.home === r.home)) continue;
+    let carried: InstallRecord | undefined;
+    if (within(path, r.home)) {
+      carried = { ...r, home: rebase(r.home, path, dest), sitePackages: r.sitePackages && within(path, r.sitePackages) ? rebase(r.sitePackages, path, dest) : undefined, carriedBy: ins };
+    } else if (within(r.home, path) && (!r.sitePackages || within(r.sitePackages, path) || within(path, r.sitePackages))) {
+      // A part of the install folder (site-packages of a venv): what it holds came along.
+      carried = { ...r, home: dest, sitePackages: r.sitePackages && within(path, r.sitePackages) ? rebase(r.sitePackages, path, dest) : dest, carriedBy: ins };
+    }
+    if (carried) st.installs.push(carried);
+  }
+  for (const v of src.venvs) {
+    if (v.venv && within(path, v.venv) && !st.venvs.some((x) => x.venv === rebase(v.venv!, path, dest))) {
+      const root = rebase(v.venv, path, dest);
+      st.venvs.push({ ...v, venv: root, interpreter: join(root, 'bin/python'), sitePackages: v.sitePackages ? rebase(v.sitePackages, path, dest) : undefined });
+    }
+  }
+  if (src.installsUnknown && st.installs.some((r) => r.carriedBy === ins)) st.installsUnknown ??= src.installsUnknown;
 }
 
 /** Stands for site-packages in the model: where installed distributions live (its real path depends on the Python version). */

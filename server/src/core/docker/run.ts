@@ -1,9 +1,26 @@
-// RUN instructions -> their effects on the image model: mkdir/touch/cp/mv/rm/ln, pip installs of local projects, and what makes parts of the image uncertain.
+// RUN instructions -> their effects on the image model: mkdir/touch/cp/mv/rm/ln, installs (read through the tool table in installs.ts), and what makes parts of the image uncertain.
 import { basename, dirname, join, normalize } from '../fs';
 import { expandWord as expandShellWord, splitShell } from '../entrypoint/shell';
 import type { BuildContext } from './context';
+import { InstallContext, InstallRecord, interpretInstall, interpretSystemPackages, PythonEnv } from './installs';
 import type { Instruction, Vars } from './parse';
 import { ImageTree } from './tree';
+
+/** What a stage knows about its Python and what was installed into it (part of the stage model). */
+export interface InstallState {
+  /** The stage's Python: from the base image (or parent stage), `uv python install`, apt `python3.X`. */
+  python?: PythonEnv;
+  /** Virtual environments made in (or copied into) the stage. */
+  venvs: PythonEnv[];
+  /** Every install step whose result the stage holds (its own, and those carried by COPY --from). */
+  installs: InstallRecord[];
+  /** A RUN that may install distributions the model cannot read (a script, an OS-packaged Python library). */
+  installsUnknown?: { reason: string; instr: Instruction };
+  /** `poetry config virtualenvs.create false` ran. */
+  poetryNoVenv: boolean;
+  /** Version of the python3 the OS package manager would install (Debian/Ubuntu bases). */
+  aptPython?: string;
+}
 
 export interface RunEffects {
   tree: ImageTree;
@@ -13,6 +30,10 @@ export interface RunEffects {
   context: BuildContext;
   /** Image folders whose Python project is installed into site-packages (appended to). */
   installed: { dir: string; instr: Instruction }[];
+  /** Python environments and install records of the stage (updated in place). */
+  state: InstallState;
+  /** USER's home folder. */
+  home: string;
 }
 
 export interface RunResult {
@@ -30,32 +51,34 @@ const NO_APP_FILES = new Set([
   'find', 'rm', 'mkdir', 'touch', 'cd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
 ]);
 
-const PIP_VALUE_OPTS = new Set([
-  '-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--prefix', '--root',
-  '--src', '--upgrade-strategy', '--platform', '--python-version', '--implementation', '--abi', '--only-binary',
-  '--no-binary', '--progress-bar', '--cache-dir', '--log', '--proxy', '--retries', '--timeout', '--trusted-host',
-  '--cert', '--client-cert', '--config-settings', '-C', '--global-option', '--install-option', '--report', '--python',
-]);
-
 /** Applies one RUN's understood effects to the tree. Unknown commands change nothing (precision first). */
 export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
   const result: RunResult = { unmodelled: [] };
   const env: Record<string, string | undefined> = Object.fromEntries(fx.vars);
   let commands: string[][];
+  /** Per word: it holds a variable the model could not expand. */
+  let unknownWords: boolean[][];
   if (ins.json) {
     commands = [ins.args.map((a) => a.text)];
+    unknownWords = [commands[0].map(() => false)];
   } else {
     let text = ins.commandText;
     for (const h of ins.heredocs) text += '\n' + h.content;
-    commands = splitShell(text).map((cmd) => cmd.map((w) => (w.hasExpansion ? expandShellWord(w, env).value : w.text)));
+    const split = splitShell(text);
+    const expanded = split.map((cmd) => cmd.map((w) => (w.hasExpansion ? expandShellWord(w, env) : undefined)));
+    commands = split.map((cmd, i) => cmd.map((w, j) => expanded[i][j]?.value ?? w.text));
+    unknownWords = split.map((cmd, i) => cmd.map((w, j) => !!expanded[i][j] && (expanded[i][j]!.unknown || unsetVariable(w.raw, env))));
   }
+  const reading = mountedTree(ins, fx);
   let cwd = fx.workdir;
   const origin = { instr: ins, stage: fx.stage };
   const abs = (p: string) => normalize(p.startsWith('/') ? p : join(cwd, p));
   const uncertain = (dest: string, reason: string) => fx.tree.add({ kind: 'uncertain', dest, reason, origin });
 
-  for (let argv of commands) {
-    argv = stripWrappers(argv);
+  for (let k = 0; k < commands.length; k++) {
+    const full = commands[k];
+    const argv = stripWrappers(full);
+    const unknownWord = unknownWords[k].slice(full.length - argv.length);
     if (!argv.length) continue;
     const [cmd0, ...rest] = argv;
     const cmd = basename(cmd0);
@@ -130,12 +153,12 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         }
         break;
       default: {
-        const pip = pipArgs(argv);
-        if (pip) {
-          // pip wheel/download and installs into a prefix write files the model does not follow.
-          if (!pip.length || optionValue(pip, ['--prefix', '--root']) !== undefined || pip.includes('--user')) result.unmodelled.push({ command: argv.join(' '), cwd });
-          const r = applyPip(pip, cwd, fx, ins, abs);
-          if (r && !result.sitePackagesUncertain) result.sitePackagesUncertain = r;
+        const ictx = installContext(fx, reading, cwd, env);
+        const step = interpretSystemPackages(argv, ictx, fx.state.aptPython, ins) ?? interpretInstall(argv, unknownWord, ins, fx.stage, ictx);
+        if (step) {
+          applyInstallStep(step, fx, ins, origin, result);
+          // pip wheel and installs into a prefix or the user folder write files beyond what the model follows.
+          if (step.record && (step.record.wheelhouse || argv.some((a) => /^--(prefix|root|user)\b/.test(a)))) result.unmodelled.push({ command: argv.join(' '), cwd });
           break;
         }
         const py = pythonModule(argv);
@@ -146,14 +169,12 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
           }
           break;
         }
-        const installsProject =
-          (cmd === 'poetry' && rest[0] === 'install' && !rest.includes('--no-root') && !rest.some((a) => a.startsWith('--only'))) ||
-          (cmd === 'uv' && rest[0] === 'sync' && !rest.includes('--no-install-project') && !rest.includes('--no-install-workspace')) ||
-          (cmd === 'pdm' && rest[0] === 'install' && !rest.includes('--no-self')) ||
-          (cmd === 'hatch' && rest[0] === 'env' && rest[1] === 'create') ||
-          (isPython(cmd) && rest[0] === 'setup.py' && /^(install|develop)$/.test(rest[1] ?? ''));
+        const installsProject = (cmd === 'hatch' && rest[0] === 'env' && rest[1] === 'create') || (isPython(cmd) && rest[0] === 'setup.py' && /^(install|develop)$/.test(rest[1] ?? ''));
         if (installsProject) {
           fx.installed.push({ dir: cwd, instr: ins });
+          fx.state.installsUnknown ??= { reason: `${cmd} ${rest.slice(0, 2).join(' ')} installs what setup.py declares`, instr: ins };
+        } else if (!INSTALL_NEUTRAL.test(cmd) && !(isPython(cmd) && !rest.some((a) => /^(ensurepip|setup\.py|get-pip\.py)$/.test(a))) && !(cmd === 'uv' || cmd === 'poetry' || cmd === 'pipenv' || cmd === 'pdm' || PIP_EXE.test(cmd))) {
+          fx.state.installsUnknown ??= { reason: `RUN ${argv.slice(0, 3).join(' ')} may install distributions`, instr: ins };
         }
         if (!NO_APP_FILES.has(cmd) && !(isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3)) result.unmodelled.push({ command: argv.join(' '), cwd });
         break;
@@ -211,80 +232,84 @@ function pythonModule(argv: string[]): { module: string; rest: string[] } | unde
   return { module: argv[i + 1], rest: argv.slice(i + 2) };
 }
 
-/** The arguments after `install` for pip, pip3, python -m pip, uv pip; undefined for other commands. */
-function pipArgs(argv: string[]): string[] | undefined {
-  const cmd = basename(argv[0]);
-  let rest: string[] | undefined;
-  if (/^pip(\d(\.\d+)?)?$/.test(cmd)) rest = argv.slice(1);
-  else if (cmd === 'uv' && argv[1] === 'pip') rest = argv.slice(2);
-  else {
-    const m = pythonModule(argv);
-    if (m?.module === 'pip') rest = m.rest;
-  }
-  if (!rest) return undefined;
-  while (rest.length && rest[0].startsWith('-')) rest = rest.slice(1);
-  if (rest[0] !== 'install') return [];
-  return rest.slice(1);
+
+/** Commands that install no Python distributions (system tools, file edits, other ecosystems). */
+const INSTALL_NEUTRAL = /^(apt-get|apt|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|uname|whoami|hostname|dpkg-reconfigure|truncate|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
+const PIP_EXE = /^pip(\d(\.\d+)?)?$/;
+
+/** `$X`/`${X}` in raw shell text naming a variable the environment does not set. */
+function unsetVariable(raw: string, env: Record<string, string | undefined>): boolean {
+  for (const m of raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)(:?[-=+?])?/g)) if (env[m[1]] === undefined && !m[2]) return true;
+  return false;
 }
 
-/** Records local projects that pip installs; returns a reason when it installs what the model cannot see. */
-function applyPip(args: string[], cwd: string, fx: RunEffects, ins: Instruction, abs: (p: string) => string): string | undefined {
-  let unseen: string | undefined;
-  const target = optionValue(args, ['-t', '--target']);
-  const consider = (spec: string, base: string) => {
-    const s = spec.replace(/\[.*\]$/, '');
-    if (/\.whl$/.test(s) || (/[*?]/.test(s) && /\.(whl|tar\.gz)/.test(s))) {
-      unseen ??= `pip installs ${spec}`;
-      return;
-    }
-    if (!(s.startsWith('.') || s.startsWith('/') || s.includes('/'))) return; // a distribution name
-    if (/^(git\+|https?:|file:)/.test(s)) return;
-    const dir = normalize(s.startsWith('/') ? s : join(base, s));
-    const kind = fx.tree.stat(dir);
-    if (kind === 'dir') fx.installed.push({ dir, instr: ins });
-    else unseen ??= `pip installs ${spec}, which the model cannot see`;
+/** The tree a RUN reads: the stage's, plus its `--mount=type=bind` sources from the build context. */
+function mountedTree(ins: Instruction, fx: RunEffects): ImageTree {
+  const binds = ins.flags.filter((f) => f.name === 'mount' && f.value && /(^|,)type=bind(,|$)/.test(f.value) && !/(^|,)(from)=/.test(f.value));
+  if (!binds.length) return fx.tree;
+  const t = new ImageTree(fx.tree);
+  for (const b of binds) {
+    const kv = Object.fromEntries(b.value!.split(',').map((p) => p.split('=') as [string, string]));
+    const target = kv.target ?? kv.dst ?? kv.destination;
+    if (!target) continue;
+    const src = (kv.source ?? kv.src ?? '').replace(/^\.?\/+/, '').replace(/\/$/, '');
+    const dest = normalize(target.startsWith('/') ? target : join(fx.workdir, target));
+    const kind = fx.context.stat(src);
+    const origin = { instr: ins, stage: fx.stage, source: fx.context.abs(src) };
+    if (kind === 'file') t.add({ kind: 'ctxfile', dest, ctx: fx.context, ctxRel: src, origin });
+    else if (kind === 'dir') t.add({ kind: 'ctxdir', dest, ctx: fx.context, ctxRel: src, origin });
+  }
+  return t;
+}
+
+function installContext(fx: RunEffects, reading: ImageTree, cwd: string, env: Record<string, string | undefined>): InstallContext {
+  return {
+    tree: reading,
+    text: (p) => reading.text(p, fx.context.fs),
+    contextSource: (p) => reading.lookup(p)?.source,
+    env,
+    cwd,
+    python: fx.state.python,
+    venvs: fx.state.venvs,
+    installs: fx.state.installs,
+    poetryNoVenv: fx.state.poetryNoVenv,
+    home: fx.home,
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '-e' || a === '--editable') {
-      consider(args[++i] ?? '', cwd);
-      continue;
-    }
-    if (a.startsWith('--editable=')) {
-      consider(a.slice(11), cwd);
-      continue;
-    }
-    if (a === '-r' || a === '--requirement' || a.startsWith('--requirement=') || (a.startsWith('-r') && a.length > 2)) {
-      const file = a === '-r' || a === '--requirement' ? args[++i] : a.startsWith('-r') && !a.startsWith('--') ? a.slice(2) : a.slice(14);
-      if (file) for (const spec of requirementPaths(fx, abs(file))) consider(spec, cwd);
-      continue;
-    }
-    if (a === '-t' || a === '--target') {
-      i++;
-      continue;
-    }
-    if (PIP_VALUE_OPTS.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith('-')) continue;
-    consider(a, cwd);
-  }
-  if (target) fx.tree.add({ kind: 'uncertain', dest: abs(target), reason: `pip install --target ${target}`, origin: { instr: ins, stage: fx.stage } });
-  return unseen;
 }
 
-/** Local-path requirements (`.`, `-e ./lib`, `./pkg`) listed in a requirements file inside the image. */
-function requirementPaths(fx: RunEffects, imagePath: string): string[] {
-  const text = fx.tree.text(imagePath, fx.context.fs);
-  if (!text) return [];
-  const out: string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '').trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:-e|--editable)[\s=]+(\S+)/.exec(line);
-    if (m) out.push(m[1]);
-    else if (/^(\.|\/|\.\.)/.test(line)) out.push(line.split(/\s/)[0]);
+/** Applies what an install command did: environments, records, the project's packages in site-packages, uncertainty. */
+function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx: RunEffects, ins: Instruction, origin: { instr: Instruction; stage: number }, result: RunResult): void {
+  const st = fx.state;
+  if (step.poetryNoVenv !== undefined) st.poetryNoVenv = step.poetryNoVenv;
+  if (step.unknown) st.installsUnknown ??= { reason: step.unknown, instr: ins };
+  for (const w of step.writes ?? []) fx.tree.add({ kind: 'file', dest: w.path, origin, content: w.content });
+  if (step.env) {
+    if (step.env.venv) {
+      st.venvs.push(step.env);
+      fx.tree.add({ kind: 'mkdir', dest: join(step.env.venv, 'bin'), origin });
+      if (step.env.sitePackages) fx.tree.add({ kind: 'mkdir', dest: step.env.sitePackages, origin });
+    } else st.python = { ...st.python, ...step.env, interpreter: step.env.interpreter ?? st.python?.interpreter, sitePackages: step.env.sitePackages };
   }
-  return out;
+  const rec = step.record;
+  if (!rec) return;
+  st.installs.push(rec);
+  fx.tree.add({ kind: 'mkdir', dest: rec.home, origin });
+  if (rec.sitePackages) fx.tree.add({ kind: 'mkdir', dest: rec.sitePackages, origin });
+  if (rec.unknown) {
+    result.sitePackagesUncertain ??= rec.unknown;
+    fx.tree.add({ kind: 'uncertain', dest: rec.sitePackages ?? rec.home, reason: rec.unknown, origin });
+  }
+  const p = rec.project;
+  if (!p) return;
+  fx.installed.push({ dir: p.dir, instr: ins });
+  if (p.editable || rec.wheelhouse) return;
+  // A regular install copies the project's packages into site-packages (what COPY --from of site-packages carries).
+  if (!rec.sitePackages) return;
+  const snapshot = new ImageTree(fx.tree);
+  const root = snapshot.stat(join(p.dir, 'src')) === 'dir' ? join(p.dir, 'src') : p.dir;
+  for (const name of p.packages) {
+    const isDir = snapshot.stat(join(root, name)) === 'dir';
+    const from = isDir ? join(root, name) : join(root, name + '.py');
+    fx.tree.add({ kind: 'tree', dest: join(rec.sitePackages, isDir ? name : name + '.py'), from: snapshot, fromPath: from, origin });
+  }
 }

@@ -1,25 +1,104 @@
-// Facts about known base images: which Python they run, where its interpreter and site-packages are, what they preinstall.
+// Facts about known base images: which Python they run, where its interpreter and site-packages are, what they preinstall (one table; sources in docs/assumptions.md).
 
 export interface BaseImageFacts {
-  /** `3.11`; undefined when the tag does not pin it (`python:3`, `latest`). */
+  /** `3.11`; undefined when the tag does not pin it (`python:3`, `latest`, ML images whose Python varies by tag). */
   pythonVersion?: string;
   /** Absolute path of the interpreter `python` runs. */
   interpreter?: string;
-  /** The interpreter's site-packages (where `pip install` puts distributions). */
+  /** The interpreter's site-packages (where `pip install` puts distributions); undefined when it depends on an unknown version. */
   sitePackages?: string;
   /** Normalised distribution names the image already has (pip, setuptools, torch in a pytorch image ...). */
   preinstalled: string[];
+  /**
+   * True when `preinstalled` is all the image has (official python images); false when the image
+   * ships more distributions than the table lists (ML and conda images), so an import may be satisfied by the image.
+   */
+  preinstalledComplete: boolean;
+  /** `apt`: the image has no Python until `apt-get install python3` (ubuntu, debian); `image`: Python is in the image. */
+  python: 'image' | 'apt';
+  /** The image has no pip (distroless): installs happen in a builder stage. */
+  noPip?: boolean;
+}
+
+/** One row: a pattern over the lower-cased reference (registry/repository:tag) and what it means. */
+interface Row {
+  match: RegExp;
+  /** Facts from the match groups. */
+  facts(m: RegExpExecArray): BaseImageFacts;
+}
+
+const LIBRARY = '(?:docker\\.io\\/)?(?:library\\/)?(?:public\\.ecr\\.aws\\/docker\\/library\\/)?';
+
+/** Debian/Ubuntu releases -> the version of their `python3` package. */
+const APT_PYTHON: Record<string, string> = {
+  // Debian
+  buster: '3.7', '10': '3.7', bullseye: '3.9', '11': '3.9', bookworm: '3.11', '12': '3.11', trixie: '3.13', '13': '3.13',
+  // Ubuntu
+  bionic: '3.6', '18.04': '3.6', focal: '3.8', '20.04': '3.8', jammy: '3.10', '22.04': '3.10', noble: '3.12', '24.04': '3.12',
+};
+
+const PYTHON_IMAGE = (version: string | undefined): BaseImageFacts => ({
+  pythonVersion: version,
+  interpreter: '/usr/local/bin/python',
+  sitePackages: version ? `/usr/local/lib/python${version}/site-packages` : undefined,
+  // Official images stopped installing setuptools and wheel from 3.12 (docker-library/python#954).
+  preinstalled: !version || minor(version) < 12 ? ['pip', 'setuptools', 'wheel'] : ['pip'],
+  preinstalledComplete: true,
+  python: 'image',
+});
+
+const ML = (interpreter: string, preinstalled: string[]): BaseImageFacts => ({
+  interpreter,
+  preinstalled,
+  preinstalledComplete: false,
+  python: 'image',
+});
+
+const CONDA = ML('/opt/conda/bin/python', ['pip', 'setuptools', 'wheel', 'conda']);
+
+const TABLE: Row[] = [
+  // Official python images: python:3.11, 3.11.4-slim, 3.11-alpine3.19, 3.12-bookworm, 3-slim, latest, slim.
+  { match: new RegExp(`^${LIBRARY}python:(\\d+)\\.(\\d+)(?:[.\\-@]|$)`), facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`) },
+  { match: new RegExp(`^${LIBRARY}python(?::(?:3|latest|slim|alpine|bookworm|bullseye|trixie)(?:-[a-z0-9.]+)?)?(?:@|$)`), facts: () => PYTHON_IMAGE(undefined) },
+  // uv's images derived from the official python ones: ghcr.io/astral-sh/uv:python3.12-bookworm-slim, uv:0.5-python3.12-alpine.
+  { match: /^ghcr\.io\/astral-sh\/uv:(?:[\d.]+-)?python(\d+)\.(\d+)-/, facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`) },
+  // Distroless: Debian's python3, no pip, no shell.
+  {
+    match: /^(?:gcr\.io|us-docker\.pkg\.dev)\/distroless\/python3(?:-debian(\d+))?(?::|@|$)/,
+    facts: (m) => {
+      const v = APT_PYTHON[m[1] ?? '12'];
+      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: '/usr/lib/python3/dist-packages', preinstalled: [], preinstalledComplete: true, python: 'image', noPip: true };
+    },
+  },
+  // Debian and Ubuntu: Python only after `apt-get install python3`; pip then installs into /usr/local/lib/python3.X/dist-packages.
+  {
+    match: new RegExp(`^${LIBRARY}(debian|ubuntu):([a-z]+|\\d+(?:\\.\\d+)?)(?:[-.@]|$)`),
+    facts: (m) => {
+      const v = APT_PYTHON[m[2]];
+      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: v ? `/usr/local/lib/python${v}/dist-packages` : undefined, preinstalled: [], preinstalledComplete: true, python: 'apt' };
+    },
+  },
+  // ML images: Python and many distributions preinstalled; the exact list and version depend on the tag.
+  { match: /^(?:docker\.io\/)?pytorch\/pytorch(?::|@|$)/, facts: () => ML('/opt/conda/bin/python', ['torch', 'torchvision', 'torchaudio', 'numpy', 'pip', 'setuptools', 'conda']) },
+  { match: /^nvcr\.io\/nvidia\/pytorch(?::|@|$)/, facts: () => ML('/usr/bin/python', ['torch', 'torchvision', 'numpy', 'pip', 'setuptools']) },
+  { match: /^nvcr\.io\/nvidia\/tensorflow(?::|@|$)/, facts: () => ML('/usr/bin/python', ['tensorflow', 'numpy', 'pip', 'setuptools']) },
+  { match: /^(?:docker\.io\/)?tensorflow\/tensorflow(?::|@|$)/, facts: () => ML('/usr/bin/python3', ['tensorflow', 'numpy', 'keras', 'pip', 'setuptools']) },
+  { match: /^(?:docker\.io\/)?huggingface\/transformers-(?:pytorch|all)[\w-]*(?::|@|$)/, facts: () => ML('/usr/bin/python3', ['transformers', 'torch', 'numpy', 'tokenizers', 'huggingface-hub', 'pip']) },
+  { match: /^(?:docker\.io\/)?huggingface\/transformers-tensorflow[\w-]*(?::|@|$)/, facts: () => ML('/usr/bin/python3', ['transformers', 'tensorflow', 'numpy', 'tokenizers', 'huggingface-hub', 'pip']) },
+  { match: /^(?:docker\.io\/)?(?:continuumio\/(?:miniconda3|anaconda3)|condaforge\/(?:miniforge3|mambaforge))(?::|@|$)/, facts: () => CONDA },
+  { match: /^(?:docker\.io\/)?mambaorg\/micromamba(?::|@|$)/, facts: () => ({ interpreter: '/opt/conda/bin/python', preinstalled: [], preinstalledComplete: false, python: 'image' }) },
+];
+
+function minor(version: string): number {
+  return Number(version.split('.')[1] ?? 0);
 }
 
 /** Facts for a base image reference, or undefined when the image is not one we know. */
 export function baseImageFacts(ref: string): BaseImageFacts | undefined {
-  const m = /^(?:docker\.io\/)?(?:library\/)?python:(\d+)(?:\.(\d+))?/i.exec(ref.trim());
-  if (!m) return undefined;
-  const version = m[2] !== undefined ? `${m[1]}.${m[2]}` : undefined;
-  return {
-    pythonVersion: version,
-    interpreter: '/usr/local/bin/python',
-    sitePackages: version ? `/usr/local/lib/python${version}/site-packages` : undefined,
-    preinstalled: ['pip', 'setuptools', 'wheel'],
-  };
+  const r = ref.trim().toLowerCase();
+  for (const row of TABLE) {
+    const m = row.match.exec(r);
+    if (m) return row.facts(m);
+  }
+  return undefined;
 }

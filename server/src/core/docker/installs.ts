@@ -1,0 +1,511 @@
+// What install commands in RUN put into an image, as data: a table of tools and their flags, read by one interpreter into install records on the stage.
+import { basename, dirname, join, normalize } from '../fs';
+import { lockedDistributions, LockKind, parsePyproject, parseRequirementsFile, Requirement } from '../packages/manifests';
+import { normalizeDist } from '../packages/names';
+import type { Instruction } from './parse';
+import { ImageTree, within } from './tree';
+
+/** A Python environment of a stage: the interpreter and where its distributions live. */
+export interface PythonEnv {
+  /** `3.11`; undefined when unknown. */
+  version?: string;
+  interpreter?: string;
+  sitePackages?: string;
+  /** How the model knows: `base image python:3.11-slim`, `python -m venv /opt/venv` ... */
+  how: string;
+  instr?: Instruction;
+  /** The virtual environment's root, for a venv. */
+  venv?: string;
+}
+
+/** Where the distributions of an install step came from. */
+export interface InstallSource {
+  kind: 'argv' | 'requirements' | 'pyproject' | 'lock' | 'wheelhouse' | 'conda' | 'pipfile';
+  /** Image path of the file read (requirements, pyproject, lock). */
+  file?: string;
+  /** Build-context path of that file when it came from the context (for fixes). */
+  contextFile?: string;
+  /** Requirements as read; `complete` says whether they are the whole installed set (a lock, pip-compile output, --no-deps). */
+  requirements: Requirement[];
+  complete: boolean;
+}
+
+/** One install step: what it installed, into which folder, from where. */
+export interface InstallRecord {
+  instr: Instruction;
+  /** Stage whose RUN made it (differs from the holder for a record carried by COPY --from). */
+  stage: number;
+  /** `pip install`, `uv sync`, `poetry install` ... */
+  tool: string;
+  /** Image folder holding what it installed (site-packages, a --target/--prefix folder, a venv root, a wheel folder): COPY --from of it carries the record. */
+  home: string;
+  sitePackages?: string;
+  sources: InstallSource[];
+  /** The local project it installed: editable leaves a .pth pointing at `dir`; otherwise its packages are copied into site-packages. */
+  project?: { dir: string; editable: boolean; packages: string[] };
+  /** Why what it installed cannot be read (the install set is then unknown). */
+  unknown?: string;
+  /** `pip wheel -w`: wheels on disk, not installed. */
+  wheelhouse?: boolean;
+  /** The COPY --from that brought the record into this stage. */
+  carriedBy?: Instruction;
+}
+
+/** What the interpreter needs from the stage while a RUN is evaluated. */
+export interface InstallContext {
+  tree: ImageTree;
+  /** Reads an image file (the tree through the build context, RUN --mount=type=bind included). */
+  text(imagePath: string): string | undefined;
+  /** Absolute build-context path of an image file, when it came from the build context. */
+  contextSource(imagePath: string): string | undefined;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  python?: PythonEnv;
+  venvs: PythonEnv[];
+  installs: InstallRecord[];
+  /** `poetry config virtualenvs.create false` ran earlier in the stage. */
+  poetryNoVenv: boolean;
+  /** Home of the USER (for --user, poetry's cache). */
+  home: string;
+}
+
+type Effect =
+  | 'requirement' | 'constraint' | 'editable' | 'target' | 'prefix' | 'user' | 'no-deps' | 'system' | 'no-editable'
+  | 'no-project' | 'dev' | 'env-name' | 'env-prefix' | 'file' | 'wheel-dir' | 'project-dir' | 'python' | 'ignored-value' | 'find-links';
+
+interface ToolSpec {
+  /** The words after the executable that select this tool (`['install']`, `['pip', 'install']`). */
+  sub: string[];
+  /** Executables (basename, version suffixes allowed) this row applies to. */
+  exe: RegExp;
+  tool: string;
+  /** What each flag does; a flag not listed takes no value and changes nothing. */
+  flags: Record<string, Effect>;
+  /** What positional arguments are: distributions/paths, a venv folder, a Python version, nothing. */
+  positionals: 'specs' | 'requirements' | 'none';
+  /** How the step installs: from its arguments (pip), or the project in the working folder with its lock (uv sync, poetry, pipenv), or conda packages. */
+  mode: 'pip' | 'pip-wheel' | 'uv-sync' | 'poetry' | 'pipenv' | 'conda';
+}
+
+const PIP_FLAGS: Record<string, Effect> = {
+  '-r': 'requirement', '--requirement': 'requirement', '-c': 'constraint', '--constraint': 'constraint', '-e': 'editable', '--editable': 'editable',
+  '-t': 'target', '--target': 'target', '--prefix': 'prefix', '--root': 'prefix', '--user': 'user', '--no-deps': 'no-deps', '--system': 'system',
+  '-f': 'find-links', '--find-links': 'find-links', '-i': 'ignored-value', '--index-url': 'ignored-value', '--extra-index-url': 'ignored-value',
+  '--src': 'ignored-value', '--upgrade-strategy': 'ignored-value', '--platform': 'ignored-value', '--python-version': 'ignored-value',
+  '--implementation': 'ignored-value', '--abi': 'ignored-value', '--only-binary': 'ignored-value', '--no-binary': 'ignored-value',
+  '--progress-bar': 'ignored-value', '--cache-dir': 'ignored-value', '--log': 'ignored-value', '--proxy': 'ignored-value', '--retries': 'ignored-value',
+  '--timeout': 'ignored-value', '--trusted-host': 'ignored-value', '--cert': 'ignored-value', '--client-cert': 'ignored-value',
+  '--config-settings': 'ignored-value', '-C': 'ignored-value', '--global-option': 'ignored-value', '--install-option': 'ignored-value',
+  '--report': 'ignored-value', '--python': 'python', '-p': 'python', '--index': 'ignored-value', '--default-index': 'ignored-value',
+  '--index-strategy': 'ignored-value', '--resolution': 'ignored-value', '--extra': 'ignored-value', '--group': 'ignored-value',
+  '-w': 'wheel-dir', '--wheel-dir': 'wheel-dir', '--exists-action': 'ignored-value', '--keyring-provider': 'ignored-value', '--link-mode': 'ignored-value',
+};
+
+const SYNC_FLAGS: Record<string, Effect> = {
+  '--no-editable': 'no-editable', '--no-install-project': 'no-project', '--no-install-workspace': 'no-project', '--only-dev': 'no-project',
+  '--project': 'project-dir', '--directory': 'project-dir', '--python': 'python', '-p': 'python', '--extra': 'ignored-value', '--group': 'ignored-value',
+  '--no-group': 'ignored-value', '--only-group': 'ignored-value', '--package': 'ignored-value', '--index': 'ignored-value', '--link-mode': 'ignored-value',
+  '--no-install-package': 'ignored-value', '--python-platform': 'ignored-value', '--index-url': 'ignored-value', '--extra-index-url': 'ignored-value',
+  '--only': 'ignored-value', '--with': 'ignored-value', '--without': 'ignored-value', '--extras': 'ignored-value', '-E': 'ignored-value',
+  '--no-root': 'no-project', '--only-root': 'ignored-value', '--dev': 'dev', '-d': 'dev', '--system': 'system', '--deploy': 'ignored-value',
+  '--categories': 'ignored-value', '--pypi-mirror': 'ignored-value', '--no-self': 'no-project', '-G': 'ignored-value',
+};
+
+const CONDA_FLAGS: Record<string, Effect> = {
+  '-n': 'env-name', '--name': 'env-name', '-p': 'env-prefix', '--prefix': 'env-prefix', '-c': 'ignored-value', '--channel': 'ignored-value',
+  '-f': 'file', '--file': 'file', '-r': 'ignored-value', '--root-prefix': 'ignored-value',
+};
+
+const PIP = /^pip(\d(\.\d+)?)?$/;
+const PY = /^python(\d(\.\d+)?)?$/;
+
+/** The install tools deploylint understands; a row per command form. */
+const TOOLS: ToolSpec[] = [
+  { exe: PIP, sub: ['install'], tool: 'pip install', flags: PIP_FLAGS, positionals: 'specs', mode: 'pip' },
+  { exe: /^uv$/, sub: ['pip', 'install'], tool: 'uv pip install', flags: PIP_FLAGS, positionals: 'specs', mode: 'pip' },
+  { exe: /^uv$/, sub: ['pip', 'sync'], tool: 'uv pip sync', flags: PIP_FLAGS, positionals: 'requirements', mode: 'pip' },
+  { exe: /^pip-sync$/, sub: [], tool: 'pip-sync', flags: PIP_FLAGS, positionals: 'requirements', mode: 'pip' },
+  { exe: PIP, sub: ['wheel'], tool: 'pip wheel', flags: PIP_FLAGS, positionals: 'specs', mode: 'pip-wheel' },
+  { exe: /^uv$/, sub: ['sync'], tool: 'uv sync', flags: SYNC_FLAGS, positionals: 'none', mode: 'uv-sync' },
+  { exe: /^poetry$/, sub: ['install'], tool: 'poetry install', flags: SYNC_FLAGS, positionals: 'none', mode: 'poetry' },
+  { exe: /^pipenv$/, sub: ['install'], tool: 'pipenv install', flags: SYNC_FLAGS, positionals: 'specs', mode: 'pipenv' },
+  { exe: /^pipenv$/, sub: ['sync'], tool: 'pipenv sync', flags: SYNC_FLAGS, positionals: 'none', mode: 'pipenv' },
+  { exe: /^pdm$/, sub: ['install'], tool: 'pdm install', flags: SYNC_FLAGS, positionals: 'none', mode: 'uv-sync' },
+  { exe: /^pdm$/, sub: ['sync'], tool: 'pdm sync', flags: SYNC_FLAGS, positionals: 'none', mode: 'uv-sync' },
+  { exe: /^(conda|mamba|micromamba)$/, sub: ['install'], tool: 'conda install', flags: CONDA_FLAGS, positionals: 'specs', mode: 'conda' },
+  { exe: /^(conda|mamba|micromamba)$/, sub: ['create'], tool: 'conda create', flags: CONDA_FLAGS, positionals: 'specs', mode: 'conda' },
+];
+
+/** Result of interpreting one command. */
+export interface InstallStep {
+  record?: InstallRecord;
+  /** A new Python environment the command made (a venv) or selected (`uv python install`, apt python3). */
+  env?: PythonEnv;
+  /** The command may install distributions the model cannot read. */
+  unknown?: string;
+  /** `poetry config virtualenvs.create false`. */
+  poetryNoVenv?: boolean;
+  /** Files the command writes (poetry/uv export). */
+  writes?: { path: string; content: string }[];
+}
+
+/** Drops `python -m` and an interpreter path: `python3 -m pip install` -> `pip install`, `/opt/venv/bin/pip` -> `pip` (with the venv it belongs to). */
+function normalizeArgv(argv: string[]): { argv: string[]; binDir?: string } {
+  const exe = argv[0];
+  const binDir = exe.includes('/') ? dirname(exe) : undefined;
+  if (PY.test(basename(exe))) {
+    const i = argv.indexOf('-m');
+    if (i > 0 && argv[i + 1]) return { argv: [argv[i + 1], ...argv.slice(i + 2)], binDir };
+  }
+  return { argv: [basename(exe), ...argv.slice(1)], binDir };
+}
+
+/** The venv root that a `.../bin` folder belongs to, when it is a known venv or looks like one. */
+function venvOf(binDir: string | undefined, c: InstallContext): PythonEnv | undefined {
+  if (!binDir || !binDir.endsWith('/bin')) return undefined;
+  const root = dirname(binDir);
+  const known = c.venvs.find((v) => v.venv === root);
+  if (known) return known;
+  if (root === '/usr' || root === '/usr/local' || root === '/') return undefined;
+  return makeVenv(root, c.python, 'an interpreter at ' + binDir);
+}
+
+function makeVenv(root: string, base: PythonEnv | undefined, how: string, instr?: Instruction): PythonEnv {
+  const v = base?.version;
+  return { version: v, interpreter: join(root, 'bin/python'), sitePackages: v ? join(root, `lib/python${v}/site-packages`) : undefined, how, instr, venv: root };
+}
+
+/** The environment `pip`/`python` resolves to: VIRTUAL_ENV, else the first venv whose bin is on PATH, else the stage's Python. */
+export function activeEnv(c: Pick<InstallContext, 'env' | 'venvs' | 'python'>): PythonEnv | undefined {
+  const ve = c.env.VIRTUAL_ENV;
+  if (ve) return c.venvs.find((v) => v.venv === normalize(ve)) ?? makeVenv(normalize(ve), c.python, 'VIRTUAL_ENV');
+  for (const dir of (c.env.PATH ?? '').split(':')) {
+    const v = c.venvs.find((x) => x.venv && normalize(dir) === join(x.venv, 'bin'));
+    if (v) return v;
+  }
+  return c.python;
+}
+
+/** Interprets one simple command (wrappers stripped). `unknownWord[i]` marks an argument whose variable the model could not expand. */
+export function interpretInstall(argv0: string[], unknownWord: boolean[], instr: Instruction, stage: number, c: InstallContext): InstallStep | undefined {
+  const { argv, binDir } = normalizeArgv(argv0);
+  const exe = argv[0];
+  // Environments first: venvs, uv python install, poetry config.
+  if ((exe === 'venv' || exe === 'virtualenv') && argv0.length > 1) {
+    const dir = argv.slice(1).find((a) => !a.startsWith('-'));
+    if (!dir) return undefined;
+    const base = PY.test(basename(argv0[0])) && /\d\.\d+$/.test(argv0[0]) ? { ...c.python, version: /(\d\.\d+)$/.exec(argv0[0])![1], how: argv0[0] } : c.python;
+    return { env: makeVenv(abs(dir, c.cwd), base, `${argv0.slice(0, argv0.indexOf(dir) + 1).join(' ')}`, instr) };
+  }
+  if (exe === 'uv' && argv[1] === 'venv') {
+    const rest = argv.slice(2);
+    const pyOpt = optionValue(rest, ['--python', '-p']);
+    const dir = positionals(rest, { '--python': 'python', '-p': 'python', '--prompt': 'ignored-value' })[0] ?? (c.env.UV_PROJECT_ENVIRONMENT ?? '.venv');
+    const base = pyOpt && /^\d\.\d+/.test(pyOpt) ? { ...c.python, version: /^(\d\.\d+)/.exec(pyOpt)![1], how: `uv venv --python ${pyOpt}` } : c.python;
+    return { env: makeVenv(abs(dir, c.cwd), base, `uv venv ${dir}`, instr) };
+  }
+  if (exe === 'uv' && argv[1] === 'python' && argv[2] === 'install') {
+    const v = argv.slice(3).map((a) => /^(?:cpython-)?(\d\.\d+)/.exec(a)?.[1]).find(Boolean);
+    return v ? { env: { version: v, how: `uv python install ${v}`, instr } } : undefined;
+  }
+  if (exe === 'poetry' && argv[1] === 'config' && argv.includes('virtualenvs.create')) {
+    return { poetryNoVenv: /^(false|0)$/i.test(argv[argv.indexOf('virtualenvs.create') + 1] ?? '') };
+  }
+  if (exe === 'poetry' && argv[1] === 'export' || exe === 'uv' && argv[1] === 'export' || exe === 'pdm' && argv[1] === 'export') {
+    return exportLock(argv, c);
+  }
+  if (exe === 'pip' && argv[1] === 'download') return undefined;
+  // Options before the subcommand (`pip --no-cache-dir install`).
+  let words = argv.slice(1);
+  const flagsBefore: string[] = [];
+  while (words.length && words[0].startsWith('-')) flagsBefore.push(words.shift()!);
+  const spec = TOOLS.find((t) => t.exe.test(exe) && t.sub.every((s, i) => words[i] === s));
+  if (!spec) return undefined;
+  const args = words.slice(spec.sub.length);
+  const unknownArgs = unknownWord.slice(argv0.length - args.length);
+  if (unknownArgs.some(Boolean)) return { unknown: `${spec.tool} uses a variable the model cannot expand` };
+  return interpretTool(spec, args, binDir, instr, stage, c);
+}
+
+/** Splits arguments into effects and positionals by the row's flag table. */
+function parseArgs(args: string[], flags: Record<string, Effect>): { opts: Map<Effect, string[]>; pos: string[] } {
+  const opts = new Map<Effect, string[]>();
+  const pos: string[] = [];
+  const put = (e: Effect, v: string) => {
+    const list = opts.get(e) ?? [];
+    list.push(v);
+    opts.set(e, list);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-') || a === '-') {
+      pos.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
+    let effect = flags[name];
+    let value: string | undefined = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
+    if (!effect && !a.startsWith('--') && a.length > 2 && flags[a.slice(0, 2)]) {
+      effect = flags[a.slice(0, 2)];
+      value = a.slice(2);
+    }
+    if (!effect) continue;
+    if (TAKES_VALUE.has(effect) && value === undefined) value = args[++i] ?? '';
+    put(effect, value ?? '');
+  }
+  return { opts, pos };
+}
+
+const TAKES_VALUE = new Set<Effect>(['requirement', 'constraint', 'editable', 'target', 'prefix', 'env-name', 'env-prefix', 'file', 'wheel-dir', 'project-dir', 'python', 'ignored-value', 'find-links']);
+
+function positionals(args: string[], flags: Record<string, Effect>): string[] {
+  return parseArgs(args, flags).pos;
+}
+
+function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefined, instr: Instruction, stage: number, c: InstallContext): InstallStep {
+  const { opts, pos } = parseArgs(args, spec.flags);
+  const rec: InstallRecord = { instr, stage, tool: spec.tool, home: '', sources: [] };
+  const v = (e: Effect) => opts.get(e);
+  const noDeps = opts.has('no-deps');
+  const unknown = (why: string) => (rec.unknown ??= why);
+
+  // Where it installs.
+  const env = venvOf(binDir, c) ?? (opts.has('system') ? c.python : activeEnv(c));
+  const version = env?.version ?? c.python?.version;
+  const lib = (root: string) => (version ? join(root, `lib/python${version}/site-packages`) : undefined);
+  if (spec.mode === 'pip' || spec.mode === 'pip-wheel') {
+    const target = v('target')?.[0];
+    const prefix = v('prefix')?.[0];
+    const wheelDir = v('wheel-dir')?.[0];
+    if (spec.mode === 'pip-wheel') {
+      rec.wheelhouse = true;
+      rec.home = abs(wheelDir ?? '.', c.cwd);
+    } else if (target) rec.home = rec.sitePackages = abs(target, c.cwd);
+    else if (prefix) {
+      rec.home = abs(prefix, c.cwd);
+      rec.sitePackages = lib(rec.home);
+    } else if (opts.has('user')) {
+      rec.home = join(c.home, '.local');
+      rec.sitePackages = lib(rec.home);
+    } else {
+      rec.home = env?.venv ?? env?.sitePackages ?? '/usr/local';
+      rec.sitePackages = env?.sitePackages;
+    }
+  } else if (spec.mode === 'uv-sync') {
+    const dir = abs(v('project-dir')?.[0] ?? '.', c.cwd);
+    const venv = c.env.UV_PROJECT_ENVIRONMENT ? abs(c.env.UV_PROJECT_ENVIRONMENT, dir) : join(dir, '.venv');
+    rec.home = venv;
+    rec.sitePackages = venv === '/usr/local' || venv === '/usr' ? c.python?.sitePackages : lib(venv);
+  } else if (spec.mode === 'poetry' || spec.mode === 'pipenv') {
+    const noVenv = spec.mode === 'poetry'
+      ? c.poetryNoVenv || /^(false|0)$/i.test(c.env.POETRY_VIRTUALENVS_CREATE ?? '') || !!c.env.VIRTUAL_ENV
+      : opts.has('system') || !!c.env.VIRTUAL_ENV;
+    const inProject = spec.mode === 'poetry' ? /^(true|1)$/i.test(c.env.POETRY_VIRTUALENVS_IN_PROJECT ?? '') : !!c.env.PIPENV_VENV_IN_PROJECT;
+    if (noVenv) {
+      rec.home = env?.venv ?? env?.sitePackages ?? '/usr/local';
+      rec.sitePackages = env?.sitePackages;
+    } else if (inProject) {
+      rec.home = join(c.cwd, '.venv');
+      rec.sitePackages = lib(rec.home);
+    } else {
+      rec.home = spec.mode === 'poetry' ? (c.env.POETRY_VIRTUALENVS_PATH ? abs(c.env.POETRY_VIRTUALENVS_PATH, c.cwd) : join(c.home, '.cache/pypoetry/virtualenvs')) : join(c.home, '.local/share/virtualenvs');
+    }
+  } else {
+    const name = v('env-name')?.[0];
+    const prefix = v('env-prefix')?.[0];
+    const root = c.env.MAMBA_ROOT_PREFIX ?? c.env.CONDA_DIR ?? '/opt/conda';
+    rec.home = prefix ? abs(prefix, c.cwd) : name && name !== 'base' ? join(root, 'envs', name) : root;
+    rec.sitePackages = lib(rec.home);
+  }
+
+  // What it installs.
+  const project = (dir: string, editable: boolean) => {
+    rec.project ??= { dir, editable, packages: [] };
+    const py = c.text(join(dir, 'pyproject.toml'));
+    if (py === undefined) {
+      if (c.tree.stat(join(dir, 'setup.py')) === 'file' || c.tree.stat(join(dir, 'setup.cfg')) === 'file') unknown(`${spec.tool} installs the project at ${dir}, whose dependencies are in setup.py/setup.cfg`);
+      else if (c.tree.stat(dir) !== 'dir') unknown(`${spec.tool} installs ${dir}, which the model cannot see`);
+      return undefined;
+    }
+    return parsePyproject(py);
+  };
+  if (spec.mode === 'pip' || spec.mode === 'pip-wheel') {
+    const argvReqs: Requirement[] = [];
+    const readRequirements = (file: string, kind: 'requirement' | 'constraint', seen = new Set<string>()) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = c.text(file);
+      if (text === undefined) {
+        if (kind === 'requirement') unknown(`${spec.tool} -r ${file}: the file is not in the image model`);
+        return;
+      }
+      if (kind === 'constraint') return;
+      const r = parseRequirementsFile(text);
+      if (r.unreadable) unknown(`${file}:${r.unreadable.line + 1} installs ${r.unreadable.text}, which the model cannot read`);
+      rec.sources.push({ kind: 'requirements', file, contextFile: c.contextSource(file), requirements: r.requirements, complete: r.complete || noDeps });
+      for (const inc of r.includes) readRequirements(abs(inc.path, dirname(file)), inc.kind, seen);
+      for (const l of r.localPaths) addSpec(l.path, l.editable, c.cwd);
+    };
+    const addSpec = (raw: string, editable: boolean, base: string) => {
+      const s = raw.replace(/\[([^\]]*)\]$/, '');
+      const extras = (/\[([^\]]*)\]$/.exec(raw)?.[1] ?? '').split(',').map((e) => normalizeDist(e)).filter(Boolean);
+      if (/\.whl$|\.tar\.gz$|\.zip$/.test(s) || /[*?]/.test(s)) {
+        const house = c.installs.find((r) => r.wheelhouse && within(r.home, abs(dirname(s), base)));
+        if (house) {
+          for (const src of house.sources) rec.sources.push({ ...src, kind: 'wheelhouse' });
+          if (house.unknown) unknown(house.unknown);
+          if (house.project) rec.project ??= { ...house.project, editable: false };
+        } else unknown(`${spec.tool} ${raw}: wheels the model cannot see`);
+        return;
+      }
+      if (/^(git\+|https?:|file:|[a-z]+:\/\/)/i.test(s) || / @ /.test(s)) return void unknown(`${spec.tool} ${raw} (a URL)`);
+      if (s.startsWith('.') || s.startsWith('/') || s.includes('/')) {
+        const dir = abs(s, base);
+        const py = project(dir, editable);
+        if (py) {
+          const reqs = [...py.dependencies, ...py.poetry, ...extras.flatMap((e) => py.optional.get(e) ?? [])];
+          rec.sources.push({ kind: 'pyproject', file: join(dir, 'pyproject.toml'), contextFile: c.contextSource(join(dir, 'pyproject.toml')), requirements: reqs, complete: noDeps });
+        }
+        return;
+      }
+      const req = parseRequirementLoose(raw);
+      if (req) argvReqs.push(req);
+      else unknown(`${spec.tool} ${raw}`);
+    };
+    for (const f of v('requirement') ?? []) readRequirements(abs(f, c.cwd), 'requirement');
+    for (const e of v('editable') ?? []) addSpec(e, true, c.cwd);
+    if (spec.positionals === 'requirements') for (const p of pos) readRequirements(abs(p, c.cwd), 'requirement');
+    else for (const p of pos) addSpec(p, false, c.cwd);
+    if (argvReqs.length) rec.sources.push({ kind: 'argv', requirements: argvReqs, complete: noDeps });
+    if (v('find-links')?.length && !rec.sources.length && !rec.unknown) unknown(`${spec.tool} installs from --find-links without a requirement`);
+  } else if (spec.mode === 'uv-sync' || spec.mode === 'poetry' || spec.mode === 'pipenv') {
+    const dir = abs(v('project-dir')?.[0] ?? '.', c.cwd);
+    if (spec.mode === 'pipenv') {
+      const lock = c.text(join(dir, 'Pipfile.lock'));
+      const names = lock !== undefined ? lockedDistributions('Pipfile.lock', lock, opts.has('dev')) : undefined;
+      if (names) rec.sources.push({ kind: 'lock', file: join(dir, 'Pipfile.lock'), requirements: names.map((n) => req(n)), complete: true });
+      else {
+        const pf = c.text(join(dir, 'Pipfile'));
+        if (pf === undefined) unknown(`${spec.tool}: no Pipfile in ${dir}`);
+        else rec.sources.push({ kind: 'pipfile', file: join(dir, 'Pipfile'), contextFile: c.contextSource(join(dir, 'Pipfile')), requirements: pipfilePackages(pf), complete: false });
+      }
+      const extra = pos.map((p) => parseRequirementLoose(p)).filter((r): r is Requirement => !!r);
+      if (extra.length) rec.sources.push({ kind: 'argv', requirements: extra, complete: false });
+    } else {
+      const lockKinds: LockKind[] = spec.mode === 'poetry' ? ['poetry.lock'] : spec.tool.startsWith('pdm') ? ['pdm.lock'] : ['uv.lock'];
+      let locked = false;
+      for (const k of lockKinds) {
+        const text = c.text(join(dir, k));
+        const names = text !== undefined ? lockedDistributions(k, text) : undefined;
+        if (names) {
+          rec.sources.push({ kind: 'lock', file: join(dir, k), requirements: names.map((n) => req(n)), complete: true });
+          locked = true;
+        }
+      }
+      const installsProject = !opts.has('no-project');
+      const py = installsProject || !locked ? project(dir, spec.mode === 'poetry' || !opts.has('no-editable') && !/^(1|true)$/i.test(c.env.UV_NO_EDITABLE ?? '')) : undefined;
+      if (!installsProject) rec.project = undefined;
+      if (!locked) {
+        if (py) rec.sources.push({ kind: 'pyproject', file: join(dir, 'pyproject.toml'), contextFile: c.contextSource(join(dir, 'pyproject.toml')), requirements: [...py.dependencies, ...py.poetry], complete: false });
+        else if (!rec.unknown) unknown(`${spec.tool}: no lock file or pyproject.toml in ${dir}`);
+      }
+    }
+  } else {
+    const files = v('file') ?? [];
+    if (files.length) unknown(`${spec.tool} --file ${files[0]}`);
+    const reqs = pos.map((p) => parseRequirementLoose(p.replace(/^[\w-]+::/, '').replace(/=.*$/, ''))).filter((r): r is Requirement => !!r);
+    rec.sources.push({ kind: 'conda', requirements: reqs, complete: false });
+  }
+  if (rec.project) rec.project.packages = projectPackages(c.tree, rec.project.dir);
+  if (rec.project && rec.project.packages.length === 0 && !rec.project.editable) unknown(`${spec.tool}: the model cannot tell which packages the project at ${rec.project.dir} installs`);
+  return { record: rec };
+}
+
+function req(name: string): Requirement {
+  return { name, extras: [], line: 0, text: name };
+}
+
+function parseRequirementLoose(raw: string): Requirement | undefined {
+  const m = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:\[([^\]]*)\])?(?:\s*[<>=!~;@].*)?$/.exec(raw.trim());
+  if (!m) return undefined;
+  return { name: normalizeDist(m[1]), extras: (m[2] ?? '').split(',').map((e) => normalizeDist(e)).filter(Boolean), line: 0, text: raw };
+}
+
+/** `[packages]` keys of a Pipfile. */
+function pipfilePackages(text: string): Requirement[] {
+  const out: Requirement[] = [];
+  let table = '';
+  text.split(/\r?\n/).forEach((raw, line) => {
+    const l = raw.replace(/#.*$/, '').trim();
+    const h = /^\[([^\]]+)\]$/.exec(l);
+    if (h) table = h[1];
+    else if (table === 'packages') {
+      const m = /^"?([A-Za-z0-9][A-Za-z0-9._-]*)"?\s*=/.exec(l);
+      if (m) out.push({ name: normalizeDist(m[1]), extras: [], line, text: l });
+    }
+  });
+  return out;
+}
+
+/** `poetry export -o requirements.txt` / `uv export -o ...`: a requirements file holding the lock's distributions, pinned. */
+function exportLock(argv: string[], c: InstallContext): InstallStep | undefined {
+  const out = optionValue(argv, ['-o', '--output', '--output-file']);
+  if (!out) return undefined;
+  const lockName: LockKind = argv[0] === 'poetry' ? 'poetry.lock' : argv[0] === 'pdm' ? 'pdm.lock' : 'uv.lock';
+  const text = c.text(join(c.cwd, lockName));
+  const names = text !== undefined ? lockedDistributions(lockName, text) : undefined;
+  const path = abs(out, c.cwd);
+  if (!names) return { unknown: `${argv[0]} export: no ${lockName} in ${c.cwd}` };
+  return { writes: [{ path, content: `# via ${argv[0]} export of ${lockName}\n${names.join('\n')}\n` }] };
+}
+
+/** Top-level packages and modules a local project installs: `src/` children, else the project folder's packages and modules. */
+export function projectPackages(tree: ImageTree, dir: string): string[] {
+  const root = tree.stat(join(dir, 'src')) === 'dir' ? join(dir, 'src') : dir;
+  const out: string[] = [];
+  for (const n of tree.readDir(root) ?? []) {
+    if (n.startsWith('.') || n.startsWith('_') && n !== '__init__.py') continue;
+    const p = join(root, n);
+    const kind = tree.stat(p);
+    if (kind === 'dir' && tree.stat(join(p, '__init__.py')) === 'file' && !/^(tests?|docs?|examples?|scripts?|build|dist)$/.test(n)) out.push(n);
+    else if (kind === 'file' && n.endsWith('.py') && !/^(setup|conftest|manage|noxfile|tasks|fabfile)\.py$/.test(n) && root !== dir) out.push(n.slice(0, -3));
+  }
+  return out;
+}
+
+/** The folder on sys.path that holds a project's packages for an editable install (`src/` when it has one). */
+export function editableRoot(tree: ImageTree, dir: string): string {
+  return tree.stat(join(dir, 'src')) === 'dir' ? join(dir, 'src') : dir;
+}
+
+function abs(p: string, cwd: string): string {
+  return normalize(p.startsWith('/') ? p : join(cwd, p));
+}
+
+function optionValue(args: string[], names: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    for (const n of names) {
+      if (args[i] === n) return args[i + 1];
+      if (n.startsWith('--') && args[i].startsWith(n + '=')) return args[i].slice(n.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/** Apt/apk packages that bring a Python interpreter (not distributions). */
+const PYTHON_PACKAGES = /^(python3?(\.\d+)?(-minimal|-dev|-venv|-pip|-full|-distutils|-setuptools|-wheel|-is-python3)?|python-is-python3|py3-pip|py3-setuptools|py3-wheel|pip)$/;
+
+/** apt-get/apk/yum installs: a Python interpreter selects the stage's Python; a Python distribution packaged by the OS is unknown to the model. */
+export function interpretSystemPackages(argv: string[], c: Pick<InstallContext, 'python'>, aptVersion: string | undefined, instr: Instruction): InstallStep | undefined {
+  const exe = basename(argv[0]);
+  const sub = argv[1];
+  if (!((/^(apt-get|apt)$/.test(exe) && sub === 'install') || (exe === 'apk' && sub === 'add') || (/^(yum|dnf|microdnf)$/.test(exe) && sub === 'install'))) return undefined;
+  const pkgs = argv.slice(2).filter((a) => !a.startsWith('-') && !a.includes('='));
+  const other = pkgs.find((p) => /^(python3?-|py3-)/.test(p) && !PYTHON_PACKAGES.test(p));
+  if (other) return { unknown: `${exe} installs ${other}` };
+  const py = pkgs.map((p) => /^python(3(?:\.(\d+))?)$/.exec(p)).find(Boolean);
+  if (!py || c.python?.how.startsWith('base image') && c.python.interpreter === '/usr/local/bin/python') return undefined;
+  const version = py[2] ? `3.${py[2]}` : aptVersion;
+  return { env: { version, interpreter: `/usr/bin/python${py[2] ? version : '3'}`, sitePackages: version ? `/usr/local/lib/python${version}/dist-packages` : undefined, how: `${exe} ${sub} ${py[0]}`, instr } };
+}
