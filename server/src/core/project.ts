@@ -83,6 +83,7 @@ export function discoverProject(fs: FileSystem, root: string, exclude: (rel: str
       classify(out, p, name);
     }
   }
+  skipTemplates(fs, root, out);
   for (const k of ['dockerfiles', 'yamlFiles', 'scripts', 'envFiles', 'pythonFiles', 'otherFiles'] as const) out[k].sort();
   return out;
 }
@@ -109,6 +110,102 @@ const LISTS: Record<FileKind, 'dockerfiles' | 'yamlFiles' | 'pythonFiles' | 'scr
 function classify(out: ProjectFiles, p: string, name: string): void {
   const kind = fileKind(name);
   if (kind) out[LISTS[kind]].push(p);
+}
+
+// ---------------------------------------------------------------- generator templates
+
+/** Extensions of template files (Jinja, Go templates, ERB, Handlebars...): a folder holding them beside a Dockerfile is a scaffold. */
+const TEMPLATE_EXT = /\.(?:tmpl|tpl|j2|jinja2?|mustache|hbs|handlebars|erb|ejs|njk|liquid)$/i;
+
+/** Folder names of generator scaffolds (cookiecutter/copier/Backstage/Yeoman layouts). */
+const SCAFFOLD_DIR = /^(?:_?templates?|skeletons?|scaffolds?|scaffolding|blueprints?|boilerplates?|generators?|project_template|app_template|starters?)$/i;
+
+/** A placeholder of a template language: Go/Jinja/Helm `{{ x }}`, Jinja `{% x %}`, Backstage `${{ values.x }}`, ERB/EJS `<%= x %>`. */
+const PLACEHOLDER = /\$?\{\{-?[^{}\n]*\}\}|\{%-?[^%\n]*%\}|<%[=-]?[^%\n]*%>/;
+
+/**
+ * YAML placeholders that only a generator fills in (a Helm chart's `.Values`/`.Release`/`.Chart`,
+ * a cookiecutter's, Backstage's `${{ values.x }}`), and template control lines (`{{- if ... }}`,
+ * `{% for %}`); not `{{ $labels.x }}` in an alert rule nor `${{ secrets.X }}` in a workflow, which
+ * are the file's own content.
+ */
+const YAML_PLACEHOLDER = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|include\b|template\b|toYaml\b|cookiecutter\.|copier\b)[^{}\n]*\}\}|\$\{\{\s*(?:values|parameters)\.[^{}\n]*\}\}|^\s*\{\{-?\s*(?:if|else|end|range|with|define)\b[^{}\n]*\}\}|^\s*\{%-?[^%\n]*%\}|<%[=-]?[^%\n]*%>/m;
+
+/** The first template placeholder in a Dockerfile outside comments and heredoc bodies (which are content). */
+export function dockerfilePlaceholder(text: string): string | undefined {
+  let heredoc: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (heredoc !== undefined) {
+      if (line.replace(/^\t+/, '') === heredoc) heredoc = undefined;
+      continue;
+    }
+    if (/^\s*#/.test(line)) continue;
+    const m = PLACEHOLDER.exec(line);
+    if (m) return m[0];
+    const h = /<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(line);
+    if (h && /^\s*(?:RUN|COPY|ADD)\b/i.test(line)) heredoc = h[2];
+  }
+  return undefined;
+}
+
+/** The first generator placeholder in a YAML file (see YAML_PLACEHOLDER). */
+export function yamlPlaceholder(text: string): string | undefined {
+  return YAML_PLACEHOLDER.exec(text)?.[0].trim();
+}
+
+/** `x` shortened for a message. */
+function shown(x: string): string {
+  return x.length > 40 ? x.slice(0, 37) + '...' : x;
+}
+
+/**
+ * Why a Dockerfile or YAML file is a generator's template rather than a build or a manifest, or
+ * undefined: a template extension in its name, a folder with a placeholder in its name above it
+ * (`{{cookiecutter.project_slug}}/`), a scaffold folder (`templates/`, `skeleton/`...) whose
+ * files include `*.tmpl`/`*.j2`/`*.jinja` siblings, or placeholders in the text.
+ */
+export function templateReason(fs: FileSystem, root: string, path: string, kind: 'dockerfile' | 'yaml'): string | undefined {
+  const rel = relativeInside(root, path) ?? path;
+  const parts = rel.split('/');
+  const name = parts[parts.length - 1]!;
+  if (TEMPLATE_EXT.test(name) || /\.template$/i.test(name)) return `a template (its name ends in ${/\.[^.]+$/.exec(name)![0]})`;
+  const folder = parts.slice(0, -1).find((p) => PLACEHOLDER.test(p) || /\{\{|\{%/.test(p));
+  if (folder !== undefined) return `a template (under the folder '${shown(folder)}')`;
+  if (parts.slice(0, -1).some((p) => SCAFFOLD_DIR.test(p))) {
+    const sibling = (fs.readDir(dirname(path)) ?? []).find((n) => TEMPLATE_EXT.test(n));
+    if (sibling !== undefined) return `a template (in a scaffold folder beside '${shown(sibling)}')`;
+  }
+  const r = fs.read(path);
+  if (!('text' in r)) return undefined;
+  const ph = kind === 'dockerfile' ? dockerfilePlaceholder(r.text) : yamlPlaceholder(r.text);
+  return ph === undefined ? undefined : `a template (has '${shown(ph)}' placeholders)`;
+}
+
+/**
+ * Takes generator templates out of the Dockerfiles and YAML files: each skipped Dockerfile gets
+ * its own notice; skipped YAML files get one notice per folder (a Helm chart's `templates/`
+ * holds dozens).
+ */
+function skipTemplates(fs: FileSystem, root: string, out: ProjectFiles): void {
+  out.dockerfiles = out.dockerfiles.filter((p) => {
+    const why = templateReason(fs, root, p, 'dockerfile');
+    if (why) out.skipped.push({ path: p, reason: why });
+    return !why;
+  });
+  const byFolder = new Map<string, { first: string; why: string; n: number }>();
+  out.yamlFiles = out.yamlFiles.filter((p) => {
+    if (/(^|\/)\.github\/workflows\//.test(relativeInside(root, p) ?? p)) return true;
+    const why = templateReason(fs, root, p, 'yaml');
+    if (!why) return true;
+    const d = dirname(p);
+    const g = byFolder.get(d);
+    if (g) g.n++;
+    else byFolder.set(d, { first: p, why, n: 1 });
+    return false;
+  });
+  for (const [d, g] of byFolder) {
+    out.skipped.push(g.n === 1 ? { path: g.first, reason: g.why } : { path: d, reason: `${g.n} YAML files, templates (such as ${g.first.slice(d.length + 1)}: ${g.why.replace(/^a template \(|\)$/g, '')})` });
+  }
 }
 
 /** How a Dockerfile's build context was decided, for messages ("context: compose.yaml"). */

@@ -569,10 +569,15 @@ function looksLikeSecretValue(v: string, kind: 'password' | 'secret'): boolean {
  * under package names such as `jsonwebtoken`.
  */
 function isVersionOrDigest(v: string): boolean {
-  if (/^(?:[\^~=<>!]=?|\|\|)*v?\d+(?:\.[\dx*]+)*(?:[-+][0-9A-Za-z.+-]*)?(?:\(.*\))?(?:\s*(?:,|\|\|)\s*.*)?$/.test(v) && /\d\.\d|^[\^~>=<]/.test(v)) return true;
+  const bare = v.replace(/\(.*\)$/, '');
+  const parts = bare.split(/,|\|\|/);
+  if (parts.every((p) => VERSION.test(p)) && /\d\.\d|^[\^~<>=]/.test(bare)) return true;
   if (/^(?:npm|workspace|file|link|portal|patch|git\+[a-z]+):/.test(v)) return true;
   return /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh(?:32|64|3))[-:][A-Za-z0-9+/=_-]+$/i.test(v);
 }
+
+/** One version or comparator: `1.2.3`, `v2`, `^4.0`, `>=1.0`, `1.x`, semver pre-release and build parts of short identifiers (`-rc.1`, `+build.5`). */
+const VERSION = /^(?:[\^~]|[<>]=?|==?|!=)?v?\d+(?:\.(?:\d+|[x*]))*(?:-[0-9A-Za-z-]{1,10}(?:\.[0-9A-Za-z-]{1,10})*)?(?:\+[0-9A-Za-z-]{1,12}(?:\.[0-9A-Za-z-]{1,12})*)?$/;
 
 /** A stored password hash (Django's `pbkdf2_sha256$...`, bcrypt `$2b$12$...`, argon2, crypt's `$6$...`): what a password hashes to, not the password. */
 function isPasswordHash(v: string): boolean {

@@ -1,0 +1,129 @@
+// Values under credential names that are not credentials (versions, digests, hashes, URLs, document ids, filler, local-dev and test values), each beside a near miss that still is one.
+import { strict as assert } from 'assert';
+import { scanValue } from '../../../server/src/core/secrets';
+import type { ScanContext } from '../../../server/src/core/secrets';
+import { fileScanContext, generatedReason, isLockfileName } from '../../../server/src/core/secrets/origin';
+import { isTestPath } from '../../../server/src/core/secrets/names';
+import { ALPHA, K, rnd } from './fakes';
+
+interface Case {
+  title: string;
+  name: string;
+  value: string;
+  ctx?: Omit<ScanContext, 'name'>;
+  /** Detector of the one expected match, or undefined for none. */
+  found?: string;
+}
+
+const key24 = rnd(ALPHA.base62, 24, 501);
+const pw = rnd(ALPHA.base62, 14, 502);
+const hash64 = rnd(ALPHA.base64, 64, 503);
+const LOCAL = { localDev: true };
+const TEST = { testData: true };
+
+const cases: Case[] = [
+  // versions and lockfile shapes
+  { title: 'semver under a package name', name: 'jsonwebtoken', value: '9.0.2-rc.1+build.2024', found: undefined },
+  { title: 'caret range', name: 'js-token', value: '^4.0.0-beta.12', found: undefined },
+  { title: 'comparator range', name: 'auth_token', value: '>=1.0.0,<2.0.0', found: undefined },
+  { title: 'v-prefixed version', name: 'API_TOKEN', value: 'v2.4.1-alpha.3', found: undefined },
+  { title: 'pnpm version with peers', name: 'jsonwebtoken', value: '9.0.2(@types/node@20.11.5)', found: undefined },
+  { title: 'package specifier', name: 'secret_token', value: 'npm:@scope/secret-token@1.2.3', found: undefined },
+  { title: 'integrity digest', name: 'token', value: 'sha512-' + hash64, found: undefined },
+  { title: 'sha256 digest', name: 'secret', value: 'sha256:' + rnd(ALPHA.hex, 64, 504), found: undefined },
+  { title: 'near miss: a version prefix on a random token', name: 'API_TOKEN', value: 'v2.4.1-' + rnd(ALPHA.base62, 20, 505), found: 'generic' },
+  { title: 'near miss: a bare hex key (no algorithm) stays', name: 'WEBHOOK_SECRET', value: rnd(ALPHA.hex, 64, 506), found: 'generic' },
+  // password hashes
+  { title: 'Django password hash', name: 'password', value: 'pbkdf2_sha256$870000$' + rnd(ALPHA.base62, 22, 507) + '$' + hash64.slice(0, 44), found: undefined },
+  { title: 'bcrypt hash', name: 'password_hash_value', value: '$2b$12$' + rnd(ALPHA.base62, 53, 508), found: undefined },
+  { title: 'argon2 hash', name: 'PASSWORD', value: '$argon2id$v=19$m=65536,t=3,p=4$' + rnd(ALPHA.base62, 22, 509), found: undefined },
+  { title: 'near miss: a password with dollar signs', name: 'PASSWORD', value: 'Xk$29pQ$7LmZ', found: 'generic' },
+  // URLs
+  { title: 'URL without credentials', name: 'ACCESS_TOKEN', value: 'https://api.partner.example.net/v2/token?grant=client', found: undefined },
+  { title: 'near miss: a DB URL with a real password', name: 'DATABASE_URL', value: 'postgresql://app:' + pw + '@db.prod.internal:5432/app', found: 'database-url' },
+  // public document ids
+  { title: 'spreadsheet key', name: 'SPREADSHEET_KEY', value: '1' + rnd(ALPHA.urlsafe, 43, 510), found: undefined },
+  { title: 'Lark doc token', name: 'WIKI_DOC_TOKEN', value: 'doxcn' + rnd(ALPHA.base62, 19, 511), found: undefined },
+  { title: 'near miss: an app token stays', name: 'APP_TOKEN', value: key24, found: 'generic' },
+  // filler placeholders
+  { title: '<your-key>', name: 'API_KEY', value: '<your-openai-key>', found: undefined },
+  { title: '<<API_KEY>>', name: 'API_KEY', value: '<<OPENAI_API_KEY_VALUE>>', found: undefined },
+  { title: '{{ secret }}', name: 'SECRET', value: '{{ vault_app_secret }}', found: undefined },
+  { title: 'ERB', name: 'SECRET_KEY', value: '<%= ENV.fetch("SECRET_KEY") %>', found: undefined },
+  { title: 'changeme', name: 'PASSWORD', value: 'changeme', found: undefined },
+  { title: 'xxx', name: 'API_KEY', value: 'xxx', found: undefined },
+  { title: 'your_api_key_here', name: 'API_KEY', value: 'your_api_key_here', found: undefined },
+  { title: 'insert-key-here', name: 'API_KEY', value: 'insert-key-here-please', found: undefined },
+  { title: 'ellipsis', name: 'API_KEY', value: '...', found: undefined },
+  { title: 'near miss: a key that contains "here" inside a word', name: 'API_KEY', value: 'whereX' + key24, found: 'generic' },
+  // local-dev files
+  { title: 'local postgres password in a dev file', name: 'POSTGRES_PASSWORD', value: pw, ctx: LOCAL, found: undefined },
+  { title: 'pgadmin password in a dev file', name: 'PGADMIN_DEFAULT_PASSWORD', value: pw, ctx: LOCAL, found: undefined },
+  { title: 'DB URL at localhost in a dev file', name: 'DATABASE_URL', value: 'postgresql://app:' + pw + '@localhost:5432/app', ctx: LOCAL, found: undefined },
+  { title: 'DB URL at a compose service in a dev file', name: 'REDIS_URL', value: 'redis://:' + pw + '@redis:6379/0', ctx: LOCAL, found: undefined },
+  { title: 'near miss: DB URL at a remote host in a dev file', name: 'DATABASE_URL', value: 'postgresql://app:' + pw + '@db.eu-west-1.rds.amazonaws.com/app', ctx: LOCAL, found: 'database-url' },
+  { title: 'near miss: an API secret in a dev file', name: 'JWT_SECRET', value: key24, ctx: LOCAL, found: 'generic' },
+  { title: 'near miss: a local postgres password outside dev files', name: 'POSTGRES_PASSWORD', value: pw, found: 'generic' },
+  { title: 'near miss: DB URL at localhost outside dev files', name: 'DATABASE_URL', value: 'postgresql://app:' + pw + '@localhost:5432/app', found: 'database-url' },
+  { title: 'near miss: a provider key in a dev file', name: 'OPENAI_API_KEY', value: K.openaiProj, ctx: LOCAL, found: 'openai' },
+  // test data
+  { title: 'UUID token in a mocked response', name: 'access_token', value: '3f2b8c1e-9a4d-4e7b-b1c2-5d6e7f8a9b0c', ctx: TEST, found: undefined },
+  { title: 'test password', name: 'password', value: 'something-r@nd0m!', ctx: TEST, found: undefined },
+  { title: 'near miss: a UUID token outside tests (Heroku keys are UUIDs)', name: 'HEROKU_API_KEY', value: '3f2b8c1e-9a4d-4e7b-b1c2-5d6e7f8a9b0c', found: 'generic' },
+  { title: 'near miss: a provider key in a test', name: 'token', value: K.githubPat, ctx: TEST, found: 'github' },
+];
+
+describe('secrets: values that are not credentials', () => {
+  for (const c of cases) {
+    it(c.title, () => {
+      const found = scanValue(c.value, { ...c.ctx, name: c.name });
+      assert.deepEqual(found.map((m) => m.detector), c.found === undefined ? [] : [c.found]);
+    });
+  }
+});
+
+describe('secrets/origin', () => {
+  const contexts: [string, ReturnType<typeof fileScanContext>][] = [
+    ['.env.example', { localDev: true }],
+    ['config/.env.sample', { localDev: true }],
+    ['.env.dev', { localDev: true }],
+    ['.env.development', { localDev: true }],
+    ['docker-compose.yml', { localDev: true }],
+    ['docker-compose.override.yml', { localDev: true }],
+    ['compose.dev.yaml', { localDev: true }],
+    ['.env', {}],
+    ['.env.local', {}],
+    ['.env.production', {}],
+    ['.env.prod.example', {}],
+    ['docker-compose.prod.yml', {}],
+    ['deploy/docker-compose.yml', {}],
+    ['app/settings.py', {}],
+    ['tests/test_api.py', { testData: true }],
+    ['app/fixtures/users.json', { testData: true }],
+    ['src/__mocks__/api.json', { testData: true }],
+    ['app/mock_responses.py', { testData: true }],
+    ['tests/.env.test', { testData: true, localDev: true }],
+  ];
+  for (const [rel, expected] of contexts) it(`context of ${rel}`, () => assert.deepEqual(fileScanContext(rel), expected));
+
+  it('compose files are known by their content too', () => assert.deepEqual(fileScanContext('stack.yml', { compose: true }), { localDev: true }));
+
+  for (const n of ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'Cargo.lock', 'go.sum', 'composer.lock']) {
+    it(`lockfile: ${n}`, () => assert.equal(isLockfileName(n), true));
+  }
+  for (const n of ['package.json', 'pyproject.toml', 'requirements.txt', 'lock.py']) it(`not a lockfile: ${n}`, () => assert.equal(isLockfileName(n), false));
+
+  const generated: [string, string, string | undefined][] = [
+    ['service_pb2.py', 'x = 1\n', 'generated (protobuf)'],
+    ['bundle.min.json', '{}', 'minified'],
+    ['schema.py', '# Code generated by tool. DO NOT EDIT.\nX = 1\n', 'generated (it says so in its first lines)'],
+    ['data.json', '{"a": "' + 'x'.repeat(5000) + '"}', 'minified (very long lines)'],
+    ['0001_initial.py', '# Generated by Django 5.0 on 2024-01-01\nfrom django.db import migrations\n', undefined],
+    ['settings.py', '# do not edit lightly\nSECRET_KEY = "x"\n', undefined],
+  ];
+  for (const [name, text, reason] of generated) it(`generated: ${name} -> ${reason}`, () => assert.equal(generatedReason(name, text), reason));
+
+  for (const [rel, t] of [['tests/x.py', true], ['testdata/a.json', true], ['cassettes/login.yaml', true], ['app/contest.py', false], ['app/latest/x.py', false]] as const) {
+    it(`isTestPath(${rel})`, () => assert.equal(isTestPath(rel), t));
+  }
+});
