@@ -1,11 +1,11 @@
-// Proves an image model imports cleanly: writes the final stage's files to a temp folder and imports the entrypoint with python3 (third-party packages stubbed).
+// Proves an image model imports cleanly: writes each running container's stage to a temp folder and imports its entry with python3 (third-party packages stubbed).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Analysis } from '../../server/src/core/analysis';
 import type { FileSystem } from '../../server/src/core/fs';
-import { importAnalyses } from '../../server/src/core/imports';
+import { running } from '../../server/src/core/runtime';
 
 const RUNNER = String.raw`
 import importlib, importlib.abc, importlib.machinery, json, runpy, sys, types
@@ -42,12 +42,16 @@ print("IMPORTED")
 
 const ALWAYS_STUB = ['flask', 'fastapi', 'django', 'celery', 'gunicorn', 'uvicorn', 'requests', 'numpy', 'starlette', 'pydantic'];
 
-/** Materialises each Dockerfile's final stage and imports its entrypoint; returns one line per image: `dockerfile: IMPORTED` or the error. */
+/** Materialises each container's stage and imports its entry (once per distinct entry); returns one line per container: `id: IMPORTED` or the error. */
 export function importCheck(a: Analysis, fsys: FileSystem): string[] {
   const out: string[] = [];
-  for (const ia of importAnalyses(a)) {
+  const seen = new Set<string>();
+  for (const ia of running(a)) {
+    const key = [ia.target.dockerfile, ia.stage.index, ia.entry.cwd, ia.entry.sysPath.join(':'), ia.ep.module, ia.ep.callable, ia.ep.script].join('|');
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (!ia.entryFile) {
-      out.push(`${a.rel(ia.target.dockerfile)}: not analysed (${ia.entry.ep.kind} ${ia.entry.ep.argv.join(' ')})`);
+      out.push(`${ia.id}: not analysed (${ia.entry.ep.kind} ${ia.entry.ep.argv.join(' ')})`);
       continue;
     }
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-image-'));
@@ -70,7 +74,7 @@ export function importCheck(a: Analysis, fsys: FileSystem): string[] {
       };
       const r = spawnSync('python3', ['-I', '-c', RUNNER, JSON.stringify(cfg)], { cwd: path.join(tmp, ia.entry.cwd), encoding: 'utf8', timeout: 30000 });
       const last = (r.stdout.trim().split('\n').pop() ?? '') || r.stderr.trim().split('\n').pop() || `exit ${r.status}`;
-      out.push(`${a.rel(ia.target.dockerfile)}: ${last}`);
+      out.push(`${ia.id}: ${last}`);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

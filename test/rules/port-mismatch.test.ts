@@ -74,10 +74,11 @@ describe('rule port-mismatch', () => {
     assert.match(findings[0].message, /the startupProbe checks port 8080, containerPort 8080/);
   });
 
-  it('a manifest command that binds loopback is reported in the manifest, without a fix', async () => {
-    const { findings } = await only({ Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:8080", "worker:app"]'), 'k8s.yaml': pod('      args: ["gunicorn", "-b", "localhost:8080", "worker:app"]\n') });
-    assert.deepEqual(brief(findings).map((l) => l.replace(/ listens.*/, '')), ['k8s.yaml:9:13 port-mismatch gunicorn worker:app']);
-    assert.deepEqual(findings[0].fixes, []);
+  it('a manifest command that binds loopback is reported at its bind argument, and fixed there', async () => {
+    const { fs, findings } = await only({ Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:8080", "worker:app"]'), 'k8s.yaml': pod('      args: ["gunicorn", "-b", "localhost:8080", "worker:app"]\n') });
+    assert.deepEqual(brief(findings).map((l) => l.replace(/ listens.*/, '')), ['k8s.yaml:9:32 port-mismatch gunicorn worker:app']);
+    assert.equal(applyAllFixes(fs, findings).get('/repo/k8s.yaml'), pod('      args: ["gunicorn", "-b", "0.0.0.0:8080", "worker:app"]\n'));
+    assert.deepEqual((await lintRepo(fs)).findings, []);
   });
 
   it('an EXPOSE mismatch alone is a warning', async () => {

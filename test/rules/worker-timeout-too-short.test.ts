@@ -63,7 +63,7 @@ describe('rule worker-timeout-too-short', () => {
       'k8s.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n    - name: w\n      image: gcr.io/p/worker\n      args: ["gunicorn", "worker:app"]\n      env:\n        - name: GUNICORN_CMD_ARGS\n          value: "--timeout 20"\n',
     });
     assert.deepEqual(brief(findings), [
-      'k8s.yaml:9:13 worker-timeout-too-short k8s.yaml: Pod w, container w: gunicorn kills a worker that is silent for --timeout 20 s (GUNICORN_CMD_ARGS), and without --preload each worker imports worker:app itself; the entrypoint loads 1 model at import: ~60 s (modelLoadSeconds 60 x 1): workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves',
+      'k8s.yaml:11:11 worker-timeout-too-short k8s.yaml: Pod w, container w: gunicorn kills a worker that is silent for --timeout 20 s (GUNICORN_CMD_ARGS), and without --preload each worker imports worker:app itself; the entrypoint loads 1 model at import: ~60 s (modelLoadSeconds 60 x 1): workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves',
     ]);
   });
 });

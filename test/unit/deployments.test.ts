@@ -2,7 +2,8 @@
 import { strict as assert } from 'assert';
 import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
-import { deployedEntry, deployments, imageName } from '../../server/src/core/deployments';
+import { deployments, imageName } from '../../server/src/core/deployments';
+import { containers } from '../../server/src/core/runtime';
 import { memRepo, ROOT } from '../helpers/repo';
 
 const DF = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD exec gunicorn --bind :$PORT worker:app\n';
@@ -61,7 +62,7 @@ describe('deployments: environment and command', () => {
     assert.equal(d.platform, 'cloudrun');
     assert.deepEqual(d.platformPort?.port, 9000);
     assert.equal(d.env.PORT, '9000');
-    assert.equal(deployedEntry(a, d)?.ep.bind?.port, '9000');
+    assert.equal(containers(a).find((c) => c.runner.deployment === d)?.ep?.bind?.port, '9000');
   });
 
   it('gcloud --port and --set-env-vars', () => {
@@ -77,7 +78,7 @@ describe('deployments: environment and command', () => {
     const [d] = deployments(a);
     assert.deepEqual(d.env, { A: '1', S: undefined });
     assert.equal(d.overridesCommand, true);
-    const ep = deployedEntry(a, d)!.ep;
+    const ep = containers(a).find((c) => c.runner.deployment === d)!.ep!;
     assert.equal(ep.kind, 'gunicorn');
     assert.equal(ep.timeout?.seconds, 120);
   });

@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
 import type { FileSystem } from '../../server/src/core/fs';
-import { importAnalyses } from '../../server/src/core/imports';
+import { running } from '../../server/src/core/runtime';
 import { initPython, parsePython } from '../../server/src/core/python/parser';
 import { isModelLoad, MODEL_READ_BYTES_PER_SECOND, startupEstimate } from '../../server/src/core/startup';
 import { memRepo, ROOT } from '../helpers/repo';
@@ -16,7 +16,7 @@ const REQ = 'flask\nxgboost\ntorch\njoblib\nsentence-transformers\ntransformers\
 function estimate(files: Record<string, string>, fsWrap?: (fs: FileSystem) => FileSystem, modelLoadSeconds = 60) {
   const fs = memRepo({ Dockerfile: DOCKERFILE, 'requirements.txt': REQ, ...files });
   const a = analyse(fsWrap ? fsWrap(fs) : fs, ROOT, { ...defaultConfig(), modelLoadSeconds });
-  const [ia] = importAnalyses(a);
+  const [ia] = running(a);
   return startupEstimate(a, ia);
 }
 
@@ -86,7 +86,7 @@ describe('startup: startupEstimate', () => {
   it('runs the __main__ block of a script run with python', () => {
     const fs = memRepo({ Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "worker.py"]\n', 'requirements.txt': REQ, 'worker.py': 'import torch\nif __name__ == "__main__":\n    m = torch.load("m.pt")\n' });
     const a = analyse(fs, ROOT, defaultConfig());
-    assert.equal(startupEstimate(a, importAnalyses(a)[0]).seconds, 60);
+    assert.equal(startupEstimate(a, running(a)[0]).seconds, 60);
   });
 
   it('uses modelLoadSeconds from the config', () => {

@@ -3,17 +3,42 @@ import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides, a
 import { Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
 import type { ShellEnv } from './entrypoint/shell';
 import type { Instruction } from './docker/parse';
-import { SITE_PACKAGES, StageModel } from './docker/image';
+import { firstLineRange, SITE_PACKAGES, StageModel } from './docker/image';
 import { dirname, join, normalize, FileSystem } from './fs';
 import type { Range } from './types';
 
+/** Where one part of the command (ENTRYPOINT or CMD) was written: a Dockerfile instruction or a manifest key. */
+export interface CommandSource {
+  /** `ENTRYPOINT`, `CMD`, or the manifest key or flag (`entrypoint`, `command`, `args`, `--command`, `--args`). */
+  key: string;
+  file: string;
+  /** The instruction's first line, or the YAML value / the command line. */
+  range: Range;
+  /** The file's lines, for edits. */
+  lines: string[];
+  /** Each argv element as written (exec form and lists: with quotes); undefined where unknown. */
+  argRanges: (Range | undefined)[];
+  /** Each element's text inside its quotes. */
+  contentRanges: (Range | undefined)[];
+  /** Set when the source is the Dockerfile's instruction. */
+  instr?: Instruction;
+}
+
 export interface ContainerEntry {
   ep: Entrypoint;
-  /** The instruction holding the server command (CMD, or ENTRYPOINT when CMD only adds arguments). */
+  /** The Dockerfile instruction holding the server command (CMD, or ENTRYPOINT when CMD only adds arguments; FROM when a manifest overrides both). */
   instr: Instruction;
   /** Both instructions, for related locations. */
   cmd?: Instruction;
   entrypoint?: Instruction;
+  /** Where the ENTRYPOINT and CMD that run came from; `cmdReset`: an ENTRYPOINT override dropped the image's CMD. */
+  sources: { entrypoint?: CommandSource; cmd?: CommandSource; cmdReset?: boolean };
+  /** Where the server command is written, for findings and fixes: the Dockerfile instruction or the manifest key that overrides it. */
+  at: CommandSource;
+  /** The command comes from the deployment, not the image. */
+  overridden: boolean;
+  /** The argv the container starts (before any script is followed). */
+  argv: string[];
   /** Folder the server imports from: gunicorn --chdir, a `cd` before it, else WORKDIR. */
   cwd: string;
   env: ShellEnv;
@@ -21,24 +46,27 @@ export interface ContainerEntry {
   script?: string;
   /** Where Python looks for modules, in order (absolute image folders). */
   sysPath: string[];
+  /** Why parts of the command could not be followed (an unreadable script, a script whose command is conditional). */
+  notes: string[];
 }
 
 /** Docker's exec-form args or the shell-form text of a CMD/ENTRYPOINT, with the source range of each argv element. */
-function commandOf(ins: Instruction | undefined): { c: CommandInstruction; ranges: (Range | undefined)[]; content: (Range | undefined)[] } | undefined {
+function commandOf(ins: Instruction | undefined, key: string, dockerfile: { file: string; lines: string[] }): { c: CommandInstruction; source: CommandSource } | undefined {
   if (!ins) return undefined;
+  const base = { key, file: dockerfile.file, lines: dockerfile.lines, range: firstLineRange(ins, dockerfile.lines), instr: ins };
   if (ins.json) {
     // Inside the quotes; only exact when the JSON string has no escapes.
     const content = ins.args.map((a) => (a.raw.length === a.text.length + 2 && a.range.start.line === a.range.end.line
       ? { start: { line: a.range.start.line, character: a.range.start.character + 1 }, end: { line: a.range.end.line, character: a.range.end.character - 1 } }
       : undefined));
-    return { c: { form: 'exec', args: ins.args.map((a) => a.text) }, ranges: ins.args.map((a) => a.range), content };
+    return { c: { form: 'exec', args: ins.args.map((a) => a.text) }, source: { ...base, argRanges: ins.args.map((a) => a.range), contentRanges: content } };
   }
   if (!ins.args.length) return undefined;
   const single = ins.endLine === ins.line;
   const first = ins.args[0].range.start;
   const last = ins.args[ins.args.length - 1].range.end;
   const ranges = [undefined, undefined, single ? { start: first, end: last } : undefined];
-  return { c: { form: 'shell', args: [ins.commandText] }, ranges, content: ranges };
+  return { c: { form: 'shell', args: [ins.commandText] }, source: { ...base, argRanges: ranges, contentRanges: ranges } };
 }
 
 /** Runtime environment of a stage: its ENV values. */
@@ -48,36 +76,55 @@ export function stageEnv(stage: StageModel): ShellEnv {
   return env;
 }
 
+/** A deployment's replacement for ENTRYPOINT or CMD: a list, or compose's string form, with where it is written. */
+export interface CommandOverride {
+  value: string[] | string;
+  source: CommandSource;
+}
+
 /** What a deployment changes about how the image runs: compose/Kubernetes command and args, environment, working folder. */
 export interface EntryOverrides {
   env?: ShellEnv;
-  /** compose `entrypoint`/`command`, Kubernetes `command`/`args` (see `applyOverrides`). */
-  command?: Pick<CommandOverrides, 'entrypoint' | 'cmd' | 'kind'>;
+  /** compose `entrypoint`/`command`, Kubernetes `command`/`args` (Docker's and Kubernetes' rules: see `applyOverrides`); null: cleared. */
+  command?: { entrypoint?: CommandOverride | null; cmd?: CommandOverride | null; kind: CommandOverrides['kind'] };
   workingDir?: string;
 }
 
 /**
- * The entrypoint of a stage, or undefined when it runs nothing we can analyse. With a command
- * override the argv comes from the manifest, so its elements carry no Dockerfile ranges.
+ * The entrypoint of a stage, or undefined when it runs nothing we can analyse. Every argv element
+ * keeps the range where it is written, in the Dockerfile or in the manifest that overrides it.
  */
-export function containerEntry(fs: FileSystem, stage: StageModel, overrides: EntryOverrides = {}): ContainerEntry | undefined {
+export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { file: string; lines: string[] }, overrides: EntryOverrides = {}): ContainerEntry | undefined {
   const env: ShellEnv = { ...stageEnv(stage), ...overrides.env };
-  const e = commandOf(stage.entrypoint);
-  const c = commandOf(stage.cmd);
-  let combined;
-  let ranges: { ranges: (Range | undefined)[]; contentRanges: (Range | undefined)[] } = { ranges: [], contentRanges: [] };
-  if (overrides.command) {
-    const o = applyOverrides({ entrypoint: e?.c, cmd: c?.c }, { ...overrides.command, env });
-    combined = combineCommand(o.entrypoint, o.cmd);
-  } else {
-    if (!e && !c) return undefined;
-    combined = combineCommand(e?.c, c?.c);
-    const pick = (k: 'ranges' | 'content') => (combined!.fromEntrypoint ? [...(e?.[k] ?? []), ...(combined!.cmdIgnored || !c ? [] : c[k])] : c?.[k] ?? []);
-    ranges = { ranges: pick('ranges'), contentRanges: pick('content') };
+  const image = { e: commandOf(stage.entrypoint, 'ENTRYPOINT', dockerfile), c: commandOf(stage.cmd, 'CMD', dockerfile) };
+  let e = image.e;
+  let c = image.c;
+  let cmdReset = false;
+  const o = overrides.command;
+  if (o) {
+    const r = applyOverrides({ entrypoint: e?.c, cmd: c?.c }, { entrypoint: o.entrypoint === null ? null : o.entrypoint?.value, cmd: o.cmd === null ? null : o.cmd?.value, kind: o.kind, env });
+    const pick = (res: CommandInstruction | null, img: typeof e, ov: CommandOverride | null | undefined) => {
+      if (res === null) return undefined;
+      if (res === img?.c || !ov) return img;
+      // compose's string form is split into words: their ranges are the words'.
+      const exact = res.args.length === ov.source.argRanges.length;
+      return { c: res, source: exact ? ov.source : { ...ov.source, argRanges: [], contentRanges: [] } };
+    };
+    const ne = pick(r.entrypoint, image.e, o.entrypoint);
+    const nc = pick(r.cmd, image.c, o.cmd);
+    cmdReset = !!image.c && !nc && ne !== image.e;
+    e = ne;
+    c = nc;
   }
+  if (!e && !c) return undefined;
+  const combined = combineCommand(e?.c, c?.c);
+  const pick = (k: 'argRanges' | 'contentRanges') => (combined.fromEntrypoint ? [...(e?.source[k] ?? []), ...(combined.cmdIgnored || !c ? [] : c.source[k])] : c?.source[k] ?? []);
+  const ranges = { ranges: pick('argRanges'), contentRanges: pick('contentRanges') };
   if (!combined.argv.length) return undefined;
   let ep = parseEntrypoint(combined.argv, env, ranges);
-  const instr = (combined.fromEntrypoint && (!c || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
+  const atPart = combined.fromEntrypoint && (!c || combined.cmdIgnored) ? e! : c ?? e!;
+  const instr = atPart.source.instr ?? (combined.fromEntrypoint && (!stage.cmd || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
+  const notes: string[] = [];
   let script: string | undefined;
   let cwd = overrides.workingDir ? normalize(overrides.workingDir.startsWith('/') ? overrides.workingDir : join(stage.workdir, overrides.workingDir)) : stage.workdir;
 
@@ -85,8 +132,11 @@ export function containerEntry(fs: FileSystem, stage: StageModel, overrides: Ent
   if (ep.kind === 'unknown') {
     const path = scriptPath(ep, combined.argv, stage, env);
     const text = path ? stage.tree.text(path, fs) : undefined;
+    if (path && text === undefined) notes.push(`the script ${path} is not readable in the image model`);
     if (path && text !== undefined) {
       const an = analyzeEntrypointScript(text, env);
+      if (an.uncertain) notes.push(`${path}: ${an.uncertain}`);
+      else if (!an.argv) notes.push(`${path} runs no command deploylint recognises`);
       if (an.argv && !an.uncertain) {
         const args = combined.argv.slice(combined.argv.indexOf(path.split('/').pop()!) + 1);
         const argv = an.runsArgs || an.argv.includes(SCRIPT_ARGS) ? spliceScriptArgs(an.argv, args) : an.argv;
@@ -107,7 +157,23 @@ export function containerEntry(fs: FileSystem, stage: StageModel, overrides: Ent
     } else if (ep.configModule) ep = { ...ep, uncertain: 'gunicorn reads its config from a module' };
   }
   if (ep.chdir) cwd = normalize(ep.chdir.startsWith('/') ? ep.chdir : join(cwd, ep.chdir));
-  return { ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, cwd, env, script, sysPath: sysPathOf(ep, cwd, env, stage) };
+  const sources: ContainerEntry['sources'] = {};
+  if (e) sources.entrypoint = e.source;
+  if (c && !combined.cmdIgnored) sources.cmd = c.source;
+  if (cmdReset) sources.cmdReset = true;
+  return {
+    ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: atPart.source, overridden: !atPart.source.instr,
+    argv: combined.argv, cwd, env, script, sysPath: sysPathOf(ep, cwd, env, stage), notes,
+  };
+}
+
+/** The command source an argument's range lies in (where an edit to it goes); undefined when it is not written anywhere. */
+export function sourceOfArg(entry: ContainerEntry, r: Range | undefined): CommandSource | undefined {
+  if (!r) return undefined;
+  const inside = (x: Range | undefined) => x !== undefined && x.start.line <= r.start.line && x.end.line >= r.end.line
+    && (x.start.line < r.start.line || x.start.character <= r.start.character) && (x.end.line > r.end.line || x.end.character >= r.end.character);
+  for (const s of [entry.sources.entrypoint, entry.sources.cmd]) if (s && s.argRanges.some(inside)) return s;
+  return undefined;
 }
 
 /** The image path of the script the command starts, found like the shell does (PATH for bare names). */

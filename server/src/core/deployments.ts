@@ -1,9 +1,8 @@
-// Deployments: which manifest container (k8s, Cloud Run, compose) or `gcloud run deploy` runs the image of which Dockerfile, and what it runs there.
+// Deployments: which manifest container (k8s, Cloud Run, compose) or `gcloud run deploy` runs the image of which Dockerfile (an input of the runtime layer).
 import type { Analysis, DockerTarget } from './analysis';
 import { composeBuildPaths } from './builds';
-import { ContainerEntry, containerEntry } from './container';
 import { isKnownBase } from './docker/image';
-import type { Entrypoint, ShellEnv } from './entrypoint';
+import type { ShellEnv } from './entrypoint';
 import { dirname, isFile, join, normalize } from './fs';
 import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys } from './manifests';
 import type { ContainerSpec, GcloudRunDeploy, Platform, Workload } from './manifests';
@@ -32,6 +31,8 @@ export interface Deployment {
   overridesCommand: boolean;
   /** The port the platform sends requests (and its default probe) to: Cloud Run's PORT. */
   platformPort?: { port: number; why: string; range?: Range };
+  /** A Kubernetes initContainer: it runs to completion before the pod's containers start. */
+  init?: boolean;
 }
 
 /** The repository name of an image reference without registry, path, tag or digest: `us-docker.pkg.dev/p/r/worker:1` -> `worker`. */
@@ -45,8 +46,8 @@ export function imageName(ref: string): string | undefined {
 /** Images that are someone else's software (databases, proxies): never linked to the repository's only Dockerfile. */
 const THIRD_PARTY = /^(redis|postgres|postgis|mysql|mariadb|mongo|memcached|rabbitmq|nginx|envoy|traefik|haproxy|busybox|alpine|python|node|elasticsearch|kibana|grafana|prometheus|minio|localstack|cloud-sql-proxy|cloudsql-proxy|otel|opentelemetry-collector|jaeger|zookeeper|kafka|vault|consul)([-_].*)?$/;
 
-/** Every deployment of a Dockerfile the analysis models (memoised per lint). */
-export function deployments(a: Analysis): Deployment[] {
+/** Every deployment of a Dockerfile the analysis models, initContainers included (memoised per lint). */
+export function allDeployments(a: Analysis): Deployment[] {
   const memo = a.memo.get('deployments') as Deployment[] | undefined;
   if (memo) return memo;
   const out = computeDeployments(a);
@@ -54,9 +55,9 @@ export function deployments(a: Analysis): Deployment[] {
   return out;
 }
 
-/** Deployments of one Dockerfile. */
-export function deploymentsOf(a: Analysis, target: DockerTarget): Deployment[] {
-  return deployments(a).filter((d) => d.target === target);
+/** The deployments whose containers serve (initContainers left out). */
+export function deployments(a: Analysis): Deployment[] {
+  return allDeployments(a).filter((d) => !d.init);
 }
 
 function computeDeployments(a: Analysis): Deployment[] {
@@ -83,7 +84,9 @@ function computeDeployments(a: Analysis): Deployment[] {
     if (text === undefined || !/\b(kind|services)\s*:/.test(text)) continue;
     for (const w of a.manifests(f)?.workloads ?? []) {
       const app = w.containers.filter((c) => !c.initContainer);
-      for (const c of app) {
+      const linked = new Map<string, { target: DockerTarget; how: LinkHow; evidence: string }>();
+      // App containers first: an initContainer running the same image is linked like them.
+      for (const c of [...app, ...w.containers.filter((x) => x.initContainer)]) {
         let link: { target: DockerTarget; how: LinkHow; evidence: string } | undefined;
         if (w.platform === 'compose') {
           if (w.build) {
@@ -92,15 +95,19 @@ function computeDeployments(a: Analysis): Deployment[] {
           } else {
             link = byImage(c.image?.value, false);
           }
+        } else if (c.initContainer) {
+          link = (c.image && linked.get(c.image.value)) ?? byImage(c.image?.value, false);
         } else {
           link = byImage(c.image?.value, app.length === 1);
         }
         if (!link) continue;
+        if (c.image && !c.initContainer) linked.set(c.image.value, link);
         const d: Deployment = {
           platform: w.platform, file: f, range: c.range, workload: w, container: c, ...link,
           env: manifestEnv(c), overridesCommand: !!(c.command || c.args),
         };
-        if (w.platform === 'cloudrun') {
+        if (c.initContainer) d.init = true;
+        if (w.platform === 'cloudrun' && w.kind !== 'Job') {
           const p = cloudRunPort(c);
           d.platformPort = p.located
             ? { port: p.port, why: `containerPort ${p.port}`, range: p.located.range }
@@ -165,36 +172,11 @@ function gcloudEnv(g: GcloudRunDeploy): ShellEnv {
   return env;
 }
 
-/** What a deployment runs: the image's entrypoint with the deployment's environment, or the manifest's command over it. */
-export interface DeployedEntry {
-  ep: Entrypoint;
-  /** Set when the image's own CMD/ENTRYPOINT runs (ranges in `ep` then point into the Dockerfile). */
-  entry?: ContainerEntry;
-}
-
-/** The entrypoint a deployment runs, or undefined when there is none we can read. */
-export function deployedEntry(a: Analysis, d: Deployment): DeployedEntry | undefined {
-  const stage = d.target.model.final;
-  if (!stage) return undefined;
-  const c = d.container;
-  const command = d.overridesCommand && c
-    ? {
-        entrypoint: c.command ? (c.command.shell ? c.command.value[0] : c.command.value) : undefined,
-        cmd: c.args ? (c.args.shell ? c.args.value[0] : c.args.value) : undefined,
-        kind: d.platform === 'compose' ? ('compose' as const) : ('k8s' as const),
-      }
-    : undefined;
-  if (d.overridesCommand && !command) return undefined;
-  const entry = containerEntry(a.fs, stage, { env: d.env, command, workingDir: command ? c?.workingDir?.value : undefined });
-  if (!entry || entry.ep.uncertain) return undefined;
-  return command ? { ep: entry.ep } : { ep: entry.ep, entry };
-}
-
 /** For messages: `k8s/worker.yaml: Deployment worker, container api`, `compose.yaml: service worker`, `deploy.sh line 12: gcloud run deploy worker`. */
 export function describeDeployment(a: Analysis, d: Deployment): string {
   if (d.gcloud) return `${a.rel(d.file)} line ${d.gcloud.line + 1}: gcloud run deploy ${d.gcloud.service}`;
   const w = d.workload!;
   if (w.platform === 'compose') return `${a.rel(d.file)}: service ${w.name}`;
-  const kind = w.platform === 'cloudrun' ? 'Cloud Run service' : w.kind;
-  return `${a.rel(d.file)}: ${kind}${w.name ? ' ' + w.name : ''}${d.container?.name ? `, container ${d.container.name.value}` : ''}`;
+  const kind = w.platform === 'cloudrun' ? (w.kind === 'Job' ? 'Cloud Run job' : 'Cloud Run service') : w.kind;
+  return `${a.rel(d.file)}: ${kind}${w.name ? ' ' + w.name : ''}${d.container?.name ? `, ${d.init ? 'initContainer' : 'container'} ${d.container.name.value}` : ''}`;
 }

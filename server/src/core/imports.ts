@@ -1,15 +1,15 @@
-// The import closure of each Dockerfile's entrypoint through its image model, and where a missing module's source lives in the build context.
+// Parsing image files, the project's declared dependencies, and where a missing module's source lives in the build context.
 import type { Analysis, DockerTarget } from './analysis';
-import { ContainerEntry, containerEntry } from './container';
+import type { ContainerEntry } from './container';
 import type { StageModel } from './docker/image';
 import { BuildContext, IgnorePattern, SKIP_DIRS } from './docker/context';
 import { dirname, FileSystem, join, relativeInside } from './fs';
-import { ClosureResult, walkClosure } from './python/closure';
+import type { ClosureResult } from './python/closure';
 import { isPythonReady, parsePython, PyFileInfo } from './python/parser';
-import { ImageView, Resolution, resolveModule } from './python/resolver';
+import type { ImageView, Resolution } from './python/resolver';
 import { isStdlib } from './python/stdlib';
 
-/** One Dockerfile's entrypoint and what it imports. */
+/** What a running container imports (a `RunningContainer` of the runtime layer satisfies it). */
 export interface ImportAnalysis {
   target: DockerTarget;
   stage: StageModel;
@@ -25,8 +25,6 @@ export interface ImportAnalysis {
   /** A loaded file changes sys.path at run time (`sys.path.insert`, `site.addsitedir`): where modules come from is not known. */
   sysPathChangedBy?: string;
 }
-
-const SYS_PATH_CHANGE = /(^|\.)path\.(insert|append|extend)$|(^|\.)addsitedir$/;
 
 /** Parsed Python files by content, shared across lints (the language server re-lints on every edit). */
 const parseCache = new Map<string, { text: string; info: PyFileInfo }>();
@@ -57,78 +55,6 @@ export function parseImageFile(a: Analysis, stage: StageModel, imagePath: string
   return hit?.source ? parseFile(a, hit.source) : undefined;
 }
 
-/** The import analysis of every Dockerfile whose final stage runs Python (memoised per lint). */
-export function importAnalyses(a: Analysis): ImportAnalysis[] {
-  const key = 'imports';
-  const memo = a.memo.get(key) as ImportAnalysis[] | undefined;
-  if (memo) return memo;
-  const out: ImportAnalysis[] = [];
-  for (const target of a.targets) {
-    const stage = target.model.final;
-    if (!stage) continue;
-    const entry = containerEntry(a.fs, stage);
-    if (!entry || entry.ep.uncertain) continue;
-    // The stage's tree is the resolver's view of the image (its uncertain layers included).
-    const view: ImageView = stage.tree;
-    const ia: ImportAnalysis = { target, stage, entry, view, thirdParty: declaredDependencies(a, target) };
-    const ep = entry.ep;
-    const entries: { file: string; module?: string; main?: boolean }[] = [];
-    const runsFile = ep.script && (ep.kind === 'python-script' || ep.kind === 'streamlit' || ep.kind === 'django-manage' || ep.kind === 'flask' || ep.kind === 'fastapi');
-    if (ep.module && !runsFile) {
-      const r = resolveModule(view, entry.sysPath, ep.module);
-      ia.entryResolution = r;
-      if (r.status === 'found') {
-        // Parent packages run first, as modules named by their folders under the sys.path root.
-        for (const f of r.inits) entries.push({ file: f, module: relativeInside(r.root, dirname(f))!.split('/').join('.'), main: false });
-        let file = r.file;
-        // python -m pkg runs pkg/__main__.py
-        if (ep.kind === 'python-module' && r.kind !== 'module') {
-          const dir = r.file ? dirname(r.file) : r.searchPath?.[0];
-          if (dir && stage.tree.stat(join(dir, '__main__.py')) === 'file') {
-            if (r.file) entries.push({ file: r.file, module: ep.module });
-            file = join(dir, '__main__.py');
-          }
-        }
-        if (file?.endsWith('.py')) {
-          // `python -m` runs the module as __main__: its `if __name__ == "__main__":` imports run too.
-          const main = ep.kind === 'python-module';
-          entries.push({ file, module: main && file.endsWith('__main__.py') ? ep.module + '.__main__' : ep.module, main });
-          ia.entryFile = file;
-        }
-      }
-    } else if (ep.script) {
-      const file = ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script);
-      if (stage.tree.stat(file) === 'file') {
-        if (ep.kind === 'fastapi' || ep.kind === 'flask') {
-          // These CLIs import the file as a module: its name grows through every folder with __init__.py.
-          const { module, root } = packagePath(stage, file);
-          if (!entry.sysPath.includes(root)) entry.sysPath.unshift(root);
-          entries.push({ file, module });
-        } else entries.push({ file });
-        ia.entryFile = file;
-      }
-    }
-    if (entries.length) {
-      ia.closure = walkClosure({
-        view,
-        sysPath: entry.sysPath,
-        entries,
-        load: (p) => parseImageFile(a, stage, p),
-        isThirdParty: (n) => ia.thirdParty.has(n),
-      });
-      for (const [file, f] of ia.closure.files) {
-        if (f.info.calls.some((c) => SYS_PATH_CHANGE.test(c.callee) && (c.callee.includes('sys.path') || c.callee.endsWith('addsitedir')))) {
-          ia.sysPathChangedBy = file;
-          break;
-        }
-      }
-    }
-    out.push(ia);
-  }
-  a.memo.set(key, out);
-  return out;
-}
-
 /** The dotted module name of an image file, walking up the folders that hold an __init__.py, and the folder it is relative to. */
 export function packagePath(stage: StageModel, file: string): { module: string; root: string } {
   const parts = [file.slice(file.lastIndexOf('/') + 1).replace(/\.py$/, '')];
@@ -142,7 +68,7 @@ export function packagePath(stage: StageModel, file: string): { module: string; 
 }
 
 /** Normalised top-level import names of the distributions a requirements file or pyproject declares. */
-function declaredDependencies(a: Analysis, t: DockerTarget): Set<string> {
+export function declaredDependencies(a: Analysis, t: DockerTarget): Set<string> {
   const names = new Set<string>();
   const ctx = t.model.context;
   for (const stage of t.model.stages) {

@@ -92,13 +92,18 @@ export function loadPathArgument(call: PyCall): string | undefined {
   return first?.value !== undefined && !/^(True|False|None|-?\d[\d.]*)$/.test(first.value) ? first.value : undefined;
 }
 
-/** The startup estimate of one Dockerfile's entrypoint (memoised per lint). */
+/** Estimates by closure (or stage, without one) and working folder: containers that run the same thing share one. */
+const estimates = new WeakMap<object, Map<string, StartupEstimate>>();
+
+/** The startup estimate of a container's entry (memoised per closure and folder; closures are per lint). */
 export function startupEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
-  const key = `startup:${ia.target.dockerfile}`;
-  const memo = a.memo.get(key) as StartupEstimate | undefined;
-  if (memo) return memo;
+  const owner: object = ia.closure ?? ia.stage;
+  let byCwd = estimates.get(owner);
+  if (!byCwd) estimates.set(owner, (byCwd = new Map()));
+  const hit = byCwd.get(ia.entry.cwd);
+  if (hit) return hit;
   const est = computeEstimate(a, ia);
-  a.memo.set(key, est);
+  byCwd.set(ia.entry.cwd, est);
   return est;
 }
 

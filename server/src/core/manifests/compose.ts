@@ -52,6 +52,16 @@ export function composeWorkloads(src: YamlSource, root: YAMLMap, file: string): 
     if (command) c.args = command;
     const workingDir = src.str(m, 'working_dir');
     if (workingDir) c.workingDir = workingDir;
+    const envFile = src.get(m, 'env_file');
+    const envFiles = src.seq(envFile)
+      ? src.seq(envFile)!.items.map((it) => {
+        const path = src.scalarText(it) ?? src.str(src.map(it), 'path')?.value;
+        return path === undefined ? undefined : src.located(path, it);
+      }).filter((x): x is NonNullable<typeof x> => !!x)
+      : src.scalarText(envFile) !== undefined ? [src.located(src.scalarText(envFile)!, envFile)] : [];
+    if (envFiles.length) c.envFiles = envFiles;
+    const user = src.str(m, 'user');
+    if (user) c.user = user;
     const healthcheck = composeHealthcheck(src, m);
     if (healthcheck) c.healthcheck = healthcheck;
 
@@ -95,11 +105,11 @@ function composeBuild(src: YamlSource, service: YAMLMap | undefined): BuildSpec 
 function composeCommand(src: YamlSource, service: YAMLMap | undefined, key: string): CommandSpec | undefined {
   const p = src.pair(service, key);
   if (!p) return undefined;
-  const list = src.strList(service, key);
+  const list = src.commandList(service, key);
   if (list) return list;
   const s = src.str(service, key);
   if (!s) return undefined; // null: the image's own
-  return s.value.trim() === '' ? { ...s, value: [] } : { ...s, value: [s.value], shell: true };
+  return s.value.trim() === '' ? { ...s, value: [] } : { ...s, value: [s.value], shell: true, items: src.wordRanges(p.value) };
 }
 
 function composeEnv(src: YamlSource, service: YAMLMap | undefined): EnvVar[] {

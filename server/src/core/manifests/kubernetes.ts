@@ -39,6 +39,10 @@ export function kubeWorkloads(src: YamlSource, obj: YAMLMap, file: string, depth
   if (kind === 'Service' && apiVersion.startsWith('serving.knative.dev/')) {
     platform = 'cloudrun';
     template = src.map(src.get(spec, 'template'));
+  } else if (kind === 'Job' && apiVersion.startsWith('run.googleapis.com/')) {
+    // A Cloud Run job: spec.template (an execution) .spec.template (a task).
+    platform = 'cloudrun';
+    template = src.map(src.get(src.map(src.get(src.map(src.get(spec, 'template')), 'spec')), 'template'));
   } else if (TEMPLATE_KINDS.has(kind)) {
     template = src.map(src.get(spec, 'template'));
   } else if (kind === 'CronJob') {
@@ -104,9 +108,9 @@ function kubeContainer(src: YamlSource, m: YAMLMap): ContainerSpec {
   if (name) c.name = name;
   const image = src.str(m, 'image');
   if (image) c.image = image;
-  const command = src.strList(m, 'command');
+  const command = src.commandList(m, 'command');
   if (command) c.command = command;
-  const args = src.strList(m, 'args');
+  const args = src.commandList(m, 'args');
   if (args) c.args = args;
   const workingDir = src.str(m, 'workingDir');
   if (workingDir) c.workingDir = workingDir;

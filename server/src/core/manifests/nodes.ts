@@ -1,7 +1,7 @@
 // Reading `yaml` AST nodes with source ranges: offsets to LSP positions, merge-key aware lookup, typed scalars.
 import { Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Position, Range } from '../types';
-import type { Located } from './types';
+import type { CommandSpec, Located } from './types';
 
 type AnyNode = unknown;
 
@@ -180,6 +180,64 @@ export class YamlSource {
       if (t !== undefined) value.push(t);
     }
     return this.located(value, p.value, p.key);
+  }
+
+  /** `key: [strings]` as a command: the list with each item's range (quotes included) and content range. */
+  commandList(map: YAMLMap | undefined, key: string): CommandSpec | undefined {
+    const list = this.strList(map, key);
+    const s = list ? this.seq(this.get(map, key)) : undefined;
+    if (!list || !s) return undefined;
+    const items = s.items.filter((it) => this.scalarText(it) !== undefined).map((it) => {
+      const text = this.scalarText(it)!;
+      return { range: this.nodeRange(it), content: this.subRange(it, 0, text.length) };
+    });
+    return { ...list, items };
+  }
+
+  /**
+   * Where each word of a string scalar sits when it is split like a shell splits it (quotes and
+   * backslashes); undefined for a word whose place cannot be mapped exactly.
+   */
+  wordRanges(node: AnyNode): ({ range: Range; content: Range } | undefined)[] {
+    const n = this.deref(node);
+    const text = this.scalarText(n) ?? '';
+    const out: ({ range: Range; content: Range } | undefined)[] = [];
+    let i = 0;
+    while (i < text.length) {
+      while (i < text.length && /\s/.test(text[i])) i++;
+      if (i >= text.length) break;
+      const start = i;
+      let quoted: [number, number] | undefined;
+      let plain = true;
+      while (i < text.length && !/\s/.test(text[i])) {
+        const c = text[i];
+        if (c === '"' || c === "'") {
+          const end = text.indexOf(c, i + 1);
+          if (start === i && (end < 0 || end + 1 >= text.length || /\s/.test(text[end + 1]))) quoted = [i + 1, end < 0 ? text.length : end];
+          else plain = false;
+          i = end < 0 ? text.length : end + 1;
+        } else if (c === '\\') {
+          plain = false;
+          i += 2;
+        } else i++;
+      }
+      const [cs, ce] = quoted ?? [start, i];
+      const range = this.exactRange(n, start, i);
+      const content = this.exactRange(n, cs, ce);
+      out.push((plain || quoted) && range && content ? { range, content } : undefined);
+    }
+    return out;
+  }
+
+  /** `subRange` when the scalar's source text is its value (plain, or quoted without escapes); else undefined. */
+  private exactRange(n: AnyNode, from: number, to: number): Range | undefined {
+    if (!isScalar(n) || !n.range) return undefined;
+    const value = this.scalarText(n) ?? '';
+    const src = this.text.slice(n.range[0], n.range[1]);
+    const quoted = (n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE) && src.slice(1, -1) === value;
+    if (src !== value && !quoted) return undefined;
+    const base = n.range[0] + (quoted ? 1 : 0);
+    return this.mapper.range(base + from, base + to);
   }
 
   located<T>(value: T, node: AnyNode, key?: AnyNode): Located<T> {

@@ -13,7 +13,14 @@ export interface Located<T> {
  * An argv override. `shell: true` marks compose's string form (`command: gunicorn app:app`): `value`
  * then holds the one raw string, which Compose splits into words (shell-style quoting, but no shell runs).
  */
-export type CommandSpec = Located<string[]> & { shell?: boolean };
+export type CommandSpec = Located<string[]> & {
+  shell?: boolean;
+  /**
+   * Where each element is written (list form: each item; string form: each word compose splits it into),
+   * `range` with its quotes and `content` inside them; absent when an element cannot be placed exactly.
+   */
+  items?: ({ range: Range; content: Range } | undefined)[];
+};
 
 /** A Kubernetes / Cloud Run probe as written; absent fields take the platform defaults (see budget.ts). */
 export interface ProbeSpec {
@@ -84,6 +91,10 @@ export interface ContainerSpec {
   probes: ProbeSpec[];
   /** compose only. */
   healthcheck?: HealthcheckSpec;
+  /** compose `env_file` paths as written (relative to the compose file). */
+  envFiles?: Located<string>[];
+  /** compose `user`. */
+  user?: Located<string>;
   range: Range;
   /** Column of the container's keys, for inserting keys such as startupProbe. */
   indent: number;

@@ -1,4 +1,5 @@
-// Edits to the command line a Dockerfile runs (fixes of entrypoint-target, port-mismatch, worker-timeout-too-short), in the instruction's own form.
+// Edits to the command line a container runs, in the Dockerfile or the manifest that writes it (fixes of entrypoint-target, port-mismatch, worker-timeout-too-short), in the source's own form.
+import { ContainerEntry, sourceOfArg } from '../container';
 import type { ArgRef } from '../entrypoint';
 import type { Range, TextEdit } from '../types';
 
@@ -49,4 +50,22 @@ export function insertOptionsEdit(file: string, lines: string[], ref: ArgRef | u
   const at = where === 'before' ? ref.range.start : ref.range.end;
   const newText = where === 'before' ? text + (json ? ', ' : ' ') : (json ? ', ' : ' ') + text;
   return { file, range: { start: at, end: at }, newText };
+}
+
+/** Where an argument of a container's command is written: the Dockerfile or the manifest that overrides the command. */
+export function argFile(entry: ContainerEntry, ref: ArgRef | undefined): { file: string; lines: string[] } | undefined {
+  const s = sourceOfArg(entry, ref?.range);
+  return s ? { file: s.file, lines: s.lines } : undefined;
+}
+
+/** `replaceArgEdit` in the file the argument is written in. */
+export function replaceCommandArg(entry: ContainerEntry, ref: ArgRef, value: string): TextEdit | undefined {
+  const f = argFile(entry, ref);
+  return f ? replaceArgEdit(f.file, f.lines, ref, value) : undefined;
+}
+
+/** `insertOptionsEdit` in the file the argument is written in. */
+export function insertCommandOptions(entry: ContainerEntry, ref: ArgRef | undefined, words: string[], where: 'before' | 'after'): TextEdit | undefined {
+  const f = argFile(entry, ref);
+  return f ? insertOptionsEdit(f.file, f.lines, ref, words, where) : undefined;
 }

@@ -1,12 +1,13 @@
 // entrypoint-target: the server's `module:callable`, `python -m mod` or `python script.py` does not resolve in the image, or the callable is not defined there.
 import type { Analysis } from '../analysis';
 import { join, relativeInside } from '../fs';
-import { ImportAnalysis, importAnalyses, locateInContext, packagePath, parseImageFile } from '../imports';
+import { ImportAnalysis, locateInContext, packagePath, parseImageFile } from '../imports';
+import { perContainer, running } from '../runtime';
 import type { PyFileInfo } from '../python/parser';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Range } from '../types';
 import { chainLocations, entryLabel, sourceOf } from './python-common';
-import { replaceArgEdit } from './command-edits';
+import { argFile, replaceCommandArg } from './command-edits';
 import type { ArgRef } from '../entrypoint';
 import type { Draft, Rule } from './rule';
 
@@ -23,12 +24,10 @@ export const rule: Rule = {
     },
   },
   check(a: Analysis): Draft[] {
-    const out: Draft[] = [];
-    for (const ia of importAnalyses(a)) {
+    return perContainer(running(a), (ia) => {
       const d = checkTarget(a, ia);
-      if (d) out.push(d);
-    }
-    return out;
+      return d ? [d] : [];
+    });
   },
 };
 
@@ -36,7 +35,9 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   const ep = ia.entry.ep;
   const label = entryLabel(ia);
   const target = ep.targetArg;
-  const rangeOf = (): Range => target?.range ?? ia.entry.instr.keywordRange;
+  const rangeOf = (): Range => target?.range ?? (ia.entry.overridden ? ia.entry.at.range : ia.entry.instr.keywordRange);
+  // The command is written in the Dockerfile or in the manifest that overrides it.
+  const commandFile = argFile(ia.entry, target)?.file ?? ia.entry.at.file;
   const relatedEntry = chainLocations(a, ia, { chain: [] });
 
   // python script.py: the file must be in the image.
@@ -51,7 +52,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     const fixes: Fix[] = candidates.length === 1 && target ? rewrite(ia, target, candidates[0], `Run ${candidates[0]}`) : [];
     return {
       message: `${label}: ${file} is not in the image${candidates.length === 1 ? `; the file is at ${candidates[0]}` : ''}`,
-      file: ia.target.dockerfile,
+      file: commandFile,
       range: rangeOf(),
       related: relatedEntry,
       fixes,
@@ -73,7 +74,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     const fixes: Fix[] = candidates.length === 1 && target ? rewrite(ia, target, withModule(candidates[0]), `Change the target to ${withModule(candidates[0])}`) : [];
     return {
       message: `${label}: module '${moduleText}' is not in the image (Python looks in ${ia.entry.sysPath.join(', ')})${candidates.length === 1 ? `; the file is importable as '${candidates[0]}'` : ''}`,
-      file: ia.target.dockerfile,
+      file: commandFile,
       range: rangeOf(),
       related: relatedEntry,
       fixes,
@@ -93,7 +94,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
         const fixes: Fix[] = target ? rewrite(ia, target, withModule(intended), `Change the target to ${withModule(intended)}`) : [];
         return {
           message: `${label} loads ${ia.entryFile} as module '${moduleText}', but that file imports its siblings from the package '${moduleText}' (${own.failedAt}): its module path is '${intended}'`,
-          file: ia.target.dockerfile,
+          file: commandFile,
           range: rangeOf(),
           related: [...relatedEntry, { file: src, range: own.import.range, message: `${a.rel(src)} imports ${own.failedAt}` }],
           fixes,
@@ -113,7 +114,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
         const fixes: Fix[] = onPath && target ? rewrite(ia, target, withModule(intended), `Change the target to ${withModule(intended)}`) : [];
         return {
           message: `${label} loads ${ia.entryFile} as the top-level module '${moduleText}', so its relative import '${rel.dotted}' fails: its module path is '${intended}'${onPath ? '' : ` (with ${root} on sys.path)`}`,
-          file: ia.target.dockerfile,
+          file: commandFile,
           range: rangeOf(),
           related: [...relatedEntry, { file: src, range: rel.import.range, message: `${a.rel(src)} imports ${rel.dotted}` }],
           fixes,
@@ -150,7 +151,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   const where = r.kind === 'namespace' ? `the folder ${r.searchPath?.[0] ?? moduleText} (a namespace package with no code)` : r.file;
   return {
     message: `${label}: '${ep.callable}' is not defined in ${where}${hint}`,
-    file: ia.target.dockerfile,
+    file: commandFile,
     range: rangeOf(),
     related: relatedEntry,
     fixes,
@@ -189,7 +190,7 @@ function findInImage(ia: ImportAnalysis, pred: (p: string) => boolean): string[]
 
 /** The fix replacing the target argument, keeping its quoting; none when the source text is not the parsed argument. */
 function rewrite(ia: ImportAnalysis, target: ArgRef, value: string, title: string): Fix[] {
-  const edit = replaceArgEdit(ia.target.dockerfile, ia.target.parsed.lines, target, value);
+  const edit = replaceCommandArg(ia.entry, target, value);
   return edit ? [{ title, edits: [edit], isPreferred: true }] : [];
 }
 

@@ -3,8 +3,9 @@ import type { Analysis } from '../analysis';
 import type { Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
 import { basename, dirname, join, relativeInside } from '../fs';
-import { ImportAnalysis, importAnalyses, isNeverLocal, locateSource, SourceHit } from '../imports';
+import { ImportAnalysis, isNeverLocal, locateSource, SourceHit } from '../imports';
 import { unmodelledWriter } from '../docker/writes';
+import { perContainer, running } from '../runtime';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Location, TextEdit } from '../types';
@@ -24,10 +25,9 @@ export const rule: Rule = {
     },
   },
   check(a: Analysis): Draft[] {
-    const out: Draft[] = [];
-    for (const ia of importAnalyses(a)) {
+    return perContainer(running(a), (ia) => {
       // Code that edits sys.path at run time can make any module importable: stay quiet.
-      if (ia.sysPathChangedBy) continue;
+      if (ia.sysPathChangedBy) return [];
       const groups = groupMissing(a, ia);
       const drafts = groups.map((g) => draft(a, ia, g));
       // "Copy all missing modules": every group's COPY lines at once.
@@ -36,9 +36,8 @@ export const rule: Rule = {
         const all: Fix = { title: `Copy all ${copies.length} missing modules into the image`, edits: copies.flatMap(([g]) => g.edits), isPreferred: false };
         for (const [, d] of copies) d.fixes.push(all);
       }
-      out.push(...drafts);
-    }
-    return out;
+      return drafts;
+    });
   },
 };
 
@@ -208,7 +207,11 @@ function planFix(a: Analysis, ia: ImportAnalysis, g: Group): void {
     const value = existing ? `${existing}:${g.pathRoot}` : g.pathRoot!;
     const entry = ia.entry.instr;
     g.anchor = entry;
-    g.edits = [{ file: df, range: { start: { line: entry.line, character: 0 }, end: { line: entry.line, character: 0 } }, newText: `ENV PYTHONPATH=${value}\n` }];
+    // Before the command instruction; after the stage's last instruction when a deployment gives the command.
+    const last = ia.stage.instructions[ia.stage.instructions.length - 1];
+    g.edits = entry.keyword === 'FROM' && last
+      ? [insertAfter(df, lines, last, `ENV PYTHONPATH=${value}`)]
+      : [{ file: df, range: { start: { line: entry.line, character: 0 }, end: { line: entry.line, character: 0 } }, newText: `ENV PYTHONPATH=${value}\n` }];
     g.fixTitle = `Add ${g.pathRoot} to PYTHONPATH`;
     return;
   }

@@ -1,10 +1,12 @@
 // port-mismatch: the server listens on loopback, on a port other than the one the platform sends to or probes, or on a literal "$PORT".
 import type { Analysis } from '../analysis';
-import { deployedEntry, Deployment, deploymentsOf, describeDeployment } from '../deployments';
-import { insertOptionsEdit, replaceArgEdit } from './command-edits';
+import { sourceOfArg } from '../container';
+import { Deployment, describeDeployment } from '../deployments';
+import { insertCommandOptions, replaceCommandArg } from './command-edits';
 import { firstLineRange } from '../docker/image';
 import type { Entrypoint } from '../entrypoint';
-import { ImportAnalysis, importAnalyses } from '../imports';
+import type { ImportAnalysis } from '../imports';
+import { containers, perContainer, running, RunningContainer } from '../runtime';
 import type { ContainerSpec } from '../manifests';
 import type { PyCall, PyFileInfo } from '../python/parser';
 import type { Fix, Location, Range, Severity, TextEdit } from '../types';
@@ -24,27 +26,10 @@ export const rule: Rule = {
     },
   },
   check(a: Analysis): Draft[] {
-    const found = new Map<string, Draft>();
-    const add = (d: Draft | undefined) => {
-      if (!d) return;
-      const key = `${d.file}:${d.range.start.line}:${d.range.start.character}`;
-      const prev = found.get(key);
-      if (!prev) found.set(key, d);
-      else prev.related.push(...d.related.filter((r) => !prev.related.some((p) => p.file === r.file && p.range.start.line === r.range.start.line)));
-    };
-    for (const ia of importAnalyses(a)) {
-      const deps = deploymentsOf(a, ia.target);
-      if (!deps.length) {
-        for (const d of checkContext(a, ia, ia.entry.ep, undefined)) add(d);
-        continue;
-      }
-      for (const dep of deps) {
-        const de = deployedEntry(a, dep);
-        if (!de) continue;
-        for (const d of checkContext(a, ia, de.ep, dep, !de.entry)) add(d);
-      }
-    }
-    return [...found.values()];
+    // Each deployment as it runs; the bare image only when nothing in the repository deploys it. initContainers serve nothing.
+    const deployed = new Set(containers(a).filter((c) => c.runner.deployment && !c.runner.deployment.init).map((c) => c.target));
+    const list = running(a).filter((c) => (c.runner.kind === 'image' ? !deployed.has(c.target) : c.runner.kind !== 'k8s-init'));
+    return perContainer(list, (c) => checkContext(a, c, c.runner.deployment));
   },
 };
 
@@ -146,22 +131,22 @@ function probePort(c: ContainerSpec, v: string | number | undefined): number | u
   return named?.containerPort.value;
 }
 
-/** The manifest or the platform may set variables we cannot see (`env_file`, `envFrom`). */
-function hasHiddenEnv(a: Analysis, d: Deployment): boolean {
-  if (!d.container) return d.gcloud?.flags['env-vars-file'] !== undefined;
-  const lines = (a.text(d.file) ?? '').split('\n').slice(d.container.range.start.line, d.container.range.end.line + 1);
-  return lines.some((l) => /^\s*-?\s*(env_file|envFrom)\s*:/.test(l));
-}
-
-function checkContext(a: Analysis, ia: ImportAnalysis, ep: Entrypoint, d: Deployment | undefined, overridden = false): Draft[] {
+function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefined): Draft[] {
   const out: Draft[] = [];
+  const ep = ia.ep;
+  const overridden = ia.entry.overridden;
   const df = ia.target.dockerfile;
   const lines = ia.target.parsed.lines;
   const label = entryLabel(ia);
   const instrRange = firstLineRange(ia.entry.instr, lines);
   const where = d ? `${describeDeployment(a, d)}; ${d.evidence}` : undefined;
-  const manifestRange = d ? ((d.container?.args ?? d.container?.command)?.range ?? d.range) : undefined;
   const rel: Location[] = d ? [{ file: d.file, range: d.range, message: `deployed by ${describeDeployment(a, d)}` }] : [];
+  /** Where the finding goes: the argument that sets the address (in the Dockerfile or the manifest), else the command. */
+  const place = (r: Range | undefined): { file: string; range: Range } => {
+    const s = sourceOfArg(ia.entry, r);
+    if (r && s) return { file: s.file, range: r };
+    return overridden ? { file: ia.entry.at.file, range: ia.entry.at.range } : { file: df, range: instrRange };
+  };
 
   // Exec form passes `$PORT` as text.
   if (ep.bind?.literalVariable && !overridden) {
@@ -177,8 +162,7 @@ function checkContext(a: Analysis, ia: ImportAnalysis, ep: Entrypoint, d: Deploy
   }
   const listen = listenOf(ia, ep);
   if (!listen) return out;
-  const fixFile = overridden ? undefined : df;
-  const hidden = d ? hasHiddenEnv(a, d) : false;
+  const hidden = !!ia.hiddenEnv;
   const exps = d ? expectations(a, d) : [];
   const expectedPort = exps.length === 1 && exps[0].ports.length === 1 ? exps[0].ports[0] : undefined;
   const cloudRun = d?.platform === 'cloudrun';
@@ -190,11 +174,10 @@ function checkContext(a: Analysis, ia: ImportAnalysis, ep: Entrypoint, d: Deploy
     const why = listen.hostDefault ? ` (${ep.kind === 'gunicorn' ? "gunicorn's default when PORT is not set" : listen.call ? `the default of ${listen.server}` : `${listen.server}'s default`})` : '';
     const after = d ? `; ${exps[0]?.why ?? where}` : '';
     const port = expectedPort !== undefined && String(expectedPort) !== listen.port ? String(expectedPort) : undefined;
-    const fix = fixFile ? listenFix(ia, ep, listen, '0.0.0.0', port, cloudRun) : undefined;
+    const fix = listenFix(ia, ep, listen, '0.0.0.0', port, cloudRun);
     out.push({
       message: `${listen.server === ep.kind ? label : listen.server} listens on ${listen.host}:${listen.port ?? '?'}${why} inside the container, so nothing outside it can connect${after}`,
-      file: overridden && manifestRange ? d!.file : listen.call?.source ?? df,
-      range: overridden && manifestRange ? manifestRange : listen.call ? listen.call.call.range : (listen.hostDefault ? undefined : rangeOfBind(ep)) ?? instrRange,
+      ...(listen.call ? { file: listen.call.source, range: listen.call.call.range } : place(listen.hostDefault ? undefined : rangeOfBind(ep))),
       related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exps[0]?.at ? [exps[0].at] : [])],
       fixes: fix ? [fix] : [],
     });
@@ -215,13 +198,12 @@ function checkContext(a: Analysis, ia: ImportAnalysis, ep: Entrypoint, d: Deploy
   if (!exp) return out;
   if (listen.portDefault && ep.kind === 'gunicorn' && hidden) return out;
   const target = exp.ports.length === 1 ? exp.ports[0] : undefined;
-  const fix = fixFile && target !== undefined ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
+  const fix = target !== undefined ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
   const dflt = listen.portDefault ? ` (${listen.call ? `the default of ${listen.server}` : `${listen.server}'s default`})` : '';
   out.push({
     severity: exp.severity,
     message: `${listen.server === ep.kind ? label : listen.server} listens on port ${port}${dflt}, but ${exp.why}`,
-    file: overridden && manifestRange ? d!.file : listen.call?.source ?? df,
-    range: overridden && manifestRange ? manifestRange : listen.call ? listen.call.call.range : rangeOfBind(ep, true) ?? instrRange,
+    ...(listen.call ? { file: listen.call.source, range: listen.call.call.range } : place(rangeOfBind(ep, true))),
     related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exp.at ? [exp.at] : [])],
     fixes: fix ? [fix] : [],
   });
@@ -240,9 +222,8 @@ function rangeOfBind(ep: Entrypoint, port = false): Range | undefined {
 
 /** A fix that makes the server listen on `host` (when given) and `port` (when given), in the instruction's own form. */
 function listenFix(ia: ImportAnalysis, ep: Entrypoint, l: Listen, host: string | undefined, port: string | undefined, cloudRun: boolean): Fix | undefined {
-  const df = ia.target.dockerfile;
-  const lines = ia.target.parsed.lines;
-  const shell = !ia.entry.instr.json && !ia.entry.script;
+  // Only a Dockerfile's shell form expands $PORT; manifests and scripts get the number.
+  const shell = !ia.entry.overridden && !ia.entry.instr.json && !ia.entry.script;
   const portText = port === undefined ? undefined : cloudRun && shell ? '$PORT' : port;
   const title = `Listen on ${host ?? l.host ?? ''}${host || l.host ? ':' : ''}${portText ?? l.port}`;
   const edits: TextEdit[] = [];
@@ -265,31 +246,31 @@ function listenFix(ia: ImportAnalysis, ep: Entrypoint, l: Listen, host: string |
   if (!b) return undefined;
   if (b.arg) {
     const h = host ?? b.host ?? '0.0.0.0';
-    const e = replaceArgEdit(df, lines, b.arg, `${h.includes(':') ? `[${h}]` : h}:${portText ?? b.port}`);
+    const e = replaceCommandArg(ia.entry, b.arg, `${h.includes(':') ? `[${h}]` : h}:${portText ?? b.port}`);
     return e ? { title, edits: [e], isPreferred: true } : undefined;
   }
   if (ep.kind === 'gunicorn' && b.isDefault) {
-    const e = insertOptionsEdit(df, lines, ep.targetArg, ['--bind', `${host ?? '0.0.0.0'}:${portText ?? b.port}`], 'before');
+    const e = insertCommandOptions(ia.entry, ep.targetArg, ['--bind', `${host ?? '0.0.0.0'}:${portText ?? b.port}`], 'before');
     return e ? { title, edits: [e], isPreferred: true } : undefined;
   }
   if (ep.kind !== 'uvicorn' && !(b.hostArg || b.portArg)) return undefined;
   const add: string[] = [];
   if (host) {
     if (b.hostArg) {
-      const e = replaceArgEdit(df, lines, b.hostArg, host);
+      const e = replaceCommandArg(ia.entry, b.hostArg, host);
       if (!e) return undefined;
       edits.push(e);
     } else add.push('--host', host);
   }
   if (portText) {
     if (b.portArg) {
-      const e = replaceArgEdit(df, lines, b.portArg, portText);
+      const e = replaceCommandArg(ia.entry, b.portArg, portText);
       if (!e) return undefined;
       edits.push(e);
     } else add.push('--port', portText);
   }
   if (add.length) {
-    const e = insertOptionsEdit(df, lines, ep.targetArg, add, 'after');
+    const e = insertCommandOptions(ia.entry, ep.targetArg, add, 'after');
     if (!e) return undefined;
     edits.push(e);
   }

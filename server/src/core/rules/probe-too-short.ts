@@ -1,15 +1,16 @@
 // probe-too-short: a startup/liveness probe or health check gives up before the entrypoint has finished loading its models.
 import type { Analysis } from '../analysis';
-import { deployedEntry, Deployment, deploymentsOf, describeDeployment } from '../deployments';
+import { Deployment, describeDeployment } from '../deployments';
 import type { Flag, Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
 import type { Entrypoint } from '../entrypoint';
-import { ImportAnalysis, importAnalyses } from '../imports';
+import type { ImportAnalysis } from '../imports';
+import { containers, perContainer, running, RunningContainer } from '../runtime';
 import {
   Budget, CLOUD_RUN_STARTUP_CAP_SECONDS, cloudRunDefaultStartupBudget, HealthcheckSpec, healthcheckBudget, HealthcheckTiming, K8S_PROBE_DEFAULTS,
   Located, parseDuration, probeBudget, ProbeSpec,
 } from '../manifests';
-import { StartupEstimate, startupEstimate } from '../startup';
+import type { StartupEstimate } from '../startup';
 import type { Fix, Location, Range, TextEdit } from '../types';
 import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
@@ -30,32 +31,25 @@ export const rule: Rule = {
     },
   },
   check(a: Analysis): Draft[] {
-    const out: Draft[] = [];
-    for (const ia of importAnalyses(a)) {
-      const est = startupEstimate(a, ia);
-      if (est.seconds <= 0) continue;
-      const deps = deploymentsOf(a, ia.target);
-      for (const d of deps) {
-        const de = deployedEntry(a, d);
-        if (!de || !sameApp(de.ep, ia.entry.ep)) continue;
-        const draft = checkDeployment(a, ia, est, d, de.ep);
-        if (draft) out.push(draft);
+    const deployedBy = (c: RunningContainer) => containers(a).filter((x) => x.target === c.target && x.runner.deployment && !x.runner.deployment.init);
+    return perContainer(running(a), (c) => {
+      const est = c.startup();
+      if (est.seconds <= 0) return [];
+      const d = c.runner.deployment;
+      if (d) {
+        if (d.init) return [];
+        const draft = checkDeployment(a, c, est, d, c.ep);
+        return draft ? [draft] : [];
       }
-      const hc = ia.stage.healthcheck;
-      const relevant = deps.length === 0 || deps.some((d) => d.platform === 'compose' && !d.container?.healthcheck);
-      if (hc && relevant) {
-        const draft = checkHealthcheckInstruction(a, ia, est, hc);
-        if (draft) out.push(draft);
-      }
-    }
-    return out;
+      // The image's HEALTHCHECK: for `docker run`, and for compose services that set no healthcheck of their own.
+      const hc = c.stage.healthcheck;
+      const deps = deployedBy(c);
+      const relevant = deps.length === 0 || deps.some((x) => x.runner.kind === 'compose' && !x.runner.deployment?.container?.healthcheck);
+      const draft = hc && relevant ? checkHealthcheckInstruction(a, c, est, hc) : undefined;
+      return draft ? [draft] : [];
+    });
   },
 };
-
-/** The deployment runs the app the estimate is about. */
-function sameApp(ep: Entrypoint, image: Entrypoint): boolean {
-  return ep.module === image.module && ep.script === image.script;
-}
 
 /** A TCP probe succeeds as soon as the listening socket exists, which these servers open before the app is imported. */
 function tcpPassesEarly(ep: Entrypoint): boolean {
@@ -65,7 +59,7 @@ function tcpPassesEarly(ep: Entrypoint): boolean {
 }
 
 function related(a: Analysis, ia: ImportAnalysis, est: StartupEstimate): Location[] {
-  const out: Location[] = [{ file: ia.target.dockerfile, range: firstLineRange(ia.entry.instr, ia.target.parsed.lines), message: `the container runs ${entryLabel(ia)}` }];
+  const out: Location[] = [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }];
   for (const l of est.loads) {
     if (l.source) out.push({ file: l.source, range: l.range, message: `${a.rel(l.source)} loads a model at import (${l.callee}, ~${l.seconds} s)` });
   }

@@ -2,7 +2,6 @@
 import type { Analysis } from '../analysis';
 import type { Instruction } from '../docker/parse';
 import type { StageModel } from '../docker/image';
-import { firstLineRange } from '../docker/image';
 import type { ImportAnalysis } from '../imports';
 import type { ClosureEdge } from '../python/closure';
 import type { PyImport } from '../python/parser';
@@ -23,9 +22,7 @@ export function entryLabel(ia: ImportAnalysis): string {
 
 /** The import chain as related locations: the entrypoint instruction first, then each import statement. */
 export function chainLocations(a: Analysis, ia: ImportAnalysis, u: { chain: ClosureEdge[] }): Location[] {
-  const out: Location[] = [
-    { file: ia.target.dockerfile, range: firstLineRange(ia.entry.instr, ia.target.parsed.lines), message: `the container runs ${entryLabel(ia)}` },
-  ];
+  const out: Location[] = [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }];
   for (const e of u.chain) {
     const src = sourceOf(ia.stage, e.from);
     if (!src) continue;

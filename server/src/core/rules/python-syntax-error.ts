@@ -1,6 +1,6 @@
 // python-syntax-error: a file the entrypoint loads does not parse, so the container dies at import.
 import type { Analysis } from '../analysis';
-import { importAnalyses } from '../imports';
+import { running } from '../runtime';
 import { chainTo } from '../python/closure';
 import type { Location } from '../types';
 import { chainLocations, entryLabel, sourceOf } from './python-common';
@@ -21,7 +21,7 @@ export const rule: Rule = {
   check(a: Analysis): Draft[] {
     // One finding per error, even when several images load the file.
     const byKey = new Map<string, Draft>();
-    for (const ia of importAnalyses(a)) {
+    for (const ia of running(a)) {
       for (const [file, entry] of ia.closure?.files ?? []) {
         const err = entry.info.syntaxErrors[0];
         const src = sourceOf(ia.stage, file);
@@ -30,7 +30,8 @@ export const rule: Rule = {
         const chain = chainLocations(a, ia, { chain: chainTo(ia.closure!.files, file) });
         const existing = byKey.get(key);
         if (existing) {
-          existing.related.push(chain[0]);
+          const also = chain[0];
+          if (!existing.related.some((r) => r.file === also.file && r.range.start.line === also.range.start.line && r.message === also.message)) existing.related.push(also);
           continue;
         }
         const related: Location[] = chain;

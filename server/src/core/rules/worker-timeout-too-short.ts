@@ -1,12 +1,12 @@
 // worker-timeout-too-short: gunicorn kills its workers (--timeout, default 30 s) while they are still importing an app that loads models at import.
 import type { Analysis } from '../analysis';
-import { deployedEntry, deploymentsOf, describeDeployment } from '../deployments';
-import { insertOptionsEdit, replaceArgEdit } from './command-edits';
-import { firstLineRange } from '../docker/image';
+import { describeDeployment } from '../deployments';
+import { argFile, insertCommandOptions, replaceCommandArg } from './command-edits';
 import type { Entrypoint } from '../entrypoint';
 import { join, normalize } from '../fs';
-import { ImportAnalysis, importAnalyses } from '../imports';
-import { StartupEstimate, startupEstimate } from '../startup';
+import type { ImportAnalysis } from '../imports';
+import { containers, hasOwnCommand, perContainer, running, RunningContainer } from '../runtime';
+import type { StartupEstimate } from '../startup';
 import type { Fix, Location, Range } from '../types';
 import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
@@ -27,35 +27,29 @@ export const rule: Rule = {
     },
   },
   check(a: Analysis): Draft[] {
-    const out: Draft[] = [];
-    for (const ia of importAnalyses(a)) {
-      const ep = ia.entry.ep;
-      if (ep.kind !== 'gunicorn') continue;
-      const est = startupEstimate(a, ia);
-      if (est.seconds <= 0) continue;
-      const deps = deploymentsOf(a, ia.target);
-      // A deployment that changes the command or sets GUNICORN_CMD_ARGS is checked as it runs.
-      const changes = deps.filter((d) => d.overridesCommand || Object.prototype.hasOwnProperty.call(d.env, 'GUNICORN_CMD_ARGS'));
-      if (deps.length === 0 || changes.length < deps.length) {
-        const d = draftFor(a, ia, est, ep);
-        if (d) out.push(d);
+    const sets = (c: RunningContainer) => Object.prototype.hasOwnProperty.call(c.runner.deployment?.env ?? {}, 'GUNICORN_CMD_ARGS');
+    /** Deployments that run the image's own gunicorn command as the image has it. */
+    const asImage = (c: RunningContainer) => containers(a).some((x) => x.target === c.target && x.runner.deployment && !x.runner.deployment.init && !hasOwnCommand(x) && !sets(x as RunningContainer));
+    const deployed = (c: RunningContainer) => containers(a).some((x) => x.target === c.target && x.runner.deployment && !x.runner.deployment.init);
+    return perContainer(running(a), (c) => {
+      const ep = c.ep;
+      if (ep.kind !== 'gunicorn' || c.runner.kind === 'k8s-init') return [];
+      const est = c.startup();
+      if (est.seconds <= 0) return [];
+      const d = c.runner.deployment;
+      if (!d) {
+        const draft = deployed(c) && !asImage(c) ? undefined : draftFor(a, c, est, ep);
+        return draft ? [draft] : [];
       }
-      for (const d of changes) {
-        const de = deployedEntry(a, d);
-        if (!de || de.ep.module !== ep.module || !tooShort(de.ep, est)) continue;
-        const c = d.container;
-        const env = c?.env.find((e) => e.name === 'GUNICORN_CMD_ARGS');
-        const range: Range = (d.overridesCommand ? (c?.args ?? c?.command)?.range : env?.itemRange) ?? d.range;
-        out.push({
-          message: `${describeDeployment(a, d)}: ${explain(de.ep, est, entryLabel(ia))}`,
-          file: d.file,
-          range,
-          related: related(a, est),
-          fixes: [],
-        });
+      const env = d.container?.env.find((e) => e.name === 'GUNICORN_CMD_ARGS');
+      if (c.entry.overridden && !(ep.timeout?.from === 'GUNICORN_CMD_ARGS' && env)) {
+        const draft = draftFor(a, c, est, ep);
+        return draft ? [{ ...draft, message: `${describeDeployment(a, d)}: ${draft.message}` }] : [];
       }
-    }
-    return out;
+      // GUNICORN_CMD_ARGS set by the deployment.
+      if (!sets(c) || !tooShort(ep, est)) return [];
+      return [{ message: `${describeDeployment(a, d)}: ${explain(ep, est, entryLabel(c))}`, file: d.file, range: env?.itemRange ?? d.range, related: related(a, est), fixes: [] }];
+    });
   },
 };
 
@@ -81,14 +75,17 @@ function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Ent
   if (!tooShort(ep, est)) return undefined;
   const t = ep.timeout!;
   const seconds = Math.ceil((est.seconds * TIMEOUT_MARGIN) / 10) * 10;
-  const df = ia.target.dockerfile;
-  const lines = ia.target.parsed.lines;
+  const df = ia.entry.at.file;
   const fixes: Fix[] = [];
-  let range: Range = firstLineRange(ia.entry.instr, lines);
+  let range: Range = ia.entry.at.range;
   let file = df;
   if (t.from === 'argv' && t.arg) {
-    const edit = replaceArgEdit(df, lines, t.arg, String(seconds));
-    if (t.arg.range) range = t.arg.range;
+    const edit = replaceCommandArg(ia.entry, t.arg, String(seconds));
+    const at = argFile(ia.entry, t.arg);
+    if (t.arg.range && at) {
+      range = t.arg.range;
+      file = at.file;
+    }
     if (edit) fixes.push({ title: `Set --timeout ${seconds}`, edits: [edit], isPreferred: true });
   } else if (t.from === 'config' && t.configRange) {
     const src = configSource(ia);
@@ -98,16 +95,16 @@ function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Ent
       if (!t.fromEnvDefault) fixes.push({ title: `Set timeout = ${seconds}`, edits: [{ file: src, range: t.configRange, newText: String(seconds) }], isPreferred: true });
     }
   } else {
-    const edit = insertOptionsEdit(df, lines, ep.targetArg, ['--timeout', String(seconds)], 'before');
+    const edit = insertCommandOptions(ia.entry, ep.targetArg, ['--timeout', String(seconds)], 'before');
     if (edit) fixes.push({ title: `Add --timeout ${seconds}`, edits: [edit], isPreferred: true });
   }
-  const preload = insertOptionsEdit(df, lines, ep.targetArg, ['--preload'], 'before');
+  const preload = insertCommandOptions(ia.entry, ep.targetArg, ['--preload'], 'before');
   if (preload) fixes.push({ title: 'Add --preload (load the app once in the master, before forking workers)', edits: [preload], isPreferred: fixes.length === 0 });
   return {
     message: explain(ep, est, entryLabel(ia)),
     file,
     range,
-    related: file === df ? related(a, est) : [{ file: df, range: firstLineRange(ia.entry.instr, lines), message: `the container runs ${entryLabel(ia)}` }, ...related(a, est)],
+    related: file === df ? related(a, est) : [{ file: df, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }, ...related(a, est)],
     fixes,
   };
 }

@@ -1,0 +1,96 @@
+// What a container imports: its entry module or script resolved through the image, and the import closure from there (one walk per stage, sys.path and entries).
+import type { Analysis, DockerTarget } from '../analysis';
+import type { ContainerEntry } from '../container';
+import type { StageModel } from '../docker/image';
+import { dirname, join, relativeInside } from '../fs';
+import { declaredDependencies, packagePath, parseImageFile } from '../imports';
+import { ClosureResult, walkClosure } from '../python/closure';
+import { ImageView, Resolution, resolveModule } from '../python/resolver';
+
+/** The Python side of a container: where its entry is and what it loads. */
+export interface ImportsOf {
+  view: ImageView;
+  /** The entry module's resolution (module-based servers). */
+  entryResolution?: Resolution;
+  /** The entry file in the image (script or resolved module file). */
+  entryFile?: string;
+  closure?: ClosureResult;
+  /** sys.path as the entry sees it (a fastapi/flask file's package root is put first). */
+  sysPath: string[];
+  /** Top-level names the project declares as dependencies (requirements, pyproject): never local. */
+  thirdParty: Set<string>;
+  /** A loaded file changes sys.path at run time (`sys.path.insert`, `site.addsitedir`): where modules come from is not known. */
+  sysPathChangedBy?: string;
+}
+
+const SYS_PATH_CHANGE = /(^|\.)path\.(insert|append|extend)$|(^|\.)addsitedir$/;
+
+/** Resolves a container's entry and walks its imports; walks are shared by containers that run the same thing. */
+export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, entry: ContainerEntry): ImportsOf {
+  // The stage's tree is the resolver's view of the image (its uncertain layers included).
+  const view: ImageView = stage.tree;
+  const thirdParty = thirdPartyOf(a, target);
+  const sysPath = [...entry.sysPath];
+  const out: ImportsOf = { view, sysPath, thirdParty };
+  const ep = entry.ep;
+  const entries: { file: string; module?: string; main?: boolean }[] = [];
+  const runsFile = ep.script && (ep.kind === 'python-script' || ep.kind === 'streamlit' || ep.kind === 'django-manage' || ep.kind === 'flask' || ep.kind === 'fastapi');
+  if (ep.module && !runsFile) {
+    const r = resolveModule(view, sysPath, ep.module);
+    out.entryResolution = r;
+    if (r.status === 'found') {
+      // Parent packages run first, as modules named by their folders under the sys.path root.
+      for (const f of r.inits) entries.push({ file: f, module: relativeInside(r.root, dirname(f))!.split('/').join('.'), main: false });
+      let file = r.file;
+      // python -m pkg runs pkg/__main__.py
+      if (ep.kind === 'python-module' && r.kind !== 'module') {
+        const dir = r.file ? dirname(r.file) : r.searchPath?.[0];
+        if (dir && stage.tree.stat(join(dir, '__main__.py')) === 'file') {
+          if (r.file) entries.push({ file: r.file, module: ep.module });
+          file = join(dir, '__main__.py');
+        }
+      }
+      if (file?.endsWith('.py')) {
+        // `python -m` runs the module as __main__: its `if __name__ == "__main__":` imports run too.
+        const main = ep.kind === 'python-module';
+        entries.push({ file, module: main && file.endsWith('__main__.py') ? ep.module + '.__main__' : ep.module, main });
+        out.entryFile = file;
+      }
+    }
+  } else if (ep.script) {
+    const file = ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script);
+    if (stage.tree.stat(file) === 'file') {
+      if (ep.kind === 'fastapi' || ep.kind === 'flask') {
+        // These CLIs import the file as a module: its name grows through every folder with __init__.py.
+        const { module, root } = packagePath(stage, file);
+        if (!sysPath.includes(root)) sysPath.unshift(root);
+        entries.push({ file, module });
+      } else entries.push({ file });
+      out.entryFile = file;
+    }
+  }
+  if (!entries.length) return out;
+  const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}`;
+  let walked = a.memo.get(key) as { closure: ClosureResult; sysPathChangedBy?: string } | undefined;
+  if (!walked) {
+    const closure = walkClosure({ view, sysPath, entries, load: (p) => parseImageFile(a, stage, p), isThirdParty: (n) => thirdParty.has(n) });
+    walked = { closure };
+    for (const [file, f] of closure.files) {
+      if (f.info.calls.some((c) => SYS_PATH_CHANGE.test(c.callee) && (c.callee.includes('sys.path') || c.callee.endsWith('addsitedir')))) {
+        walked.sysPathChangedBy = file;
+        break;
+      }
+    }
+    a.memo.set(key, walked);
+  }
+  out.closure = walked.closure;
+  if (walked.sysPathChangedBy) out.sysPathChangedBy = walked.sysPathChangedBy;
+  return out;
+}
+
+function thirdPartyOf(a: Analysis, target: DockerTarget): Set<string> {
+  const key = `third-party:${target.dockerfile}`;
+  let names = a.memo.get(key) as Set<string> | undefined;
+  if (!names) a.memo.set(key, (names = declaredDependencies(a, target)));
+  return names;
+}

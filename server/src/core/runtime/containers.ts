@@ -1,0 +1,170 @@
+// Builds the containers of a lint once: every Dockerfile target stage x each thing that runs it, with its command, environment and imports.
+import type { Analysis, DockerTarget } from '../analysis';
+import { CommandOverride, CommandSource, containerEntry, EntryOverrides } from '../container';
+import { allDeployments, Deployment, describeDeployment } from '../deployments';
+import { firstLineRange, StageModel } from '../docker/image';
+import type { ShellEnv } from '../entrypoint';
+import { dirname, join, normalize } from '../fs';
+import type { CommandSpec } from '../manifests';
+import { parseDotenv } from '../secrets/dotenv';
+import { startupEstimate } from '../startup';
+import { importsOf } from './closure';
+import type { Container, Runner, RunningContainer } from './types';
+
+/** Every container of the lint (memoised): for each Dockerfile, its bare image first, then each deployment. */
+export function containers(a: Analysis): Container[] {
+  const memo = a.memo.get('containers') as Container[] | undefined;
+  if (memo) return memo;
+  const out: Container[] = [];
+  const deps = allDeployments(a);
+  for (const target of a.targets) {
+    const image = imageContainer(a, target);
+    if (image) out.push(image);
+    for (const d of deps) {
+      const c = d.target === target ? deployedContainer(a, d) : undefined;
+      if (c) out.push(c);
+    }
+  }
+  a.memo.set('containers', out);
+  return out;
+}
+
+/** The containers whose command deploylint can follow (a Python server, script or module it models). */
+export function running(a: Analysis): RunningContainer[] {
+  return containers(a).filter((c): c is RunningContainer => c.entry !== undefined && c.ep !== undefined && !c.ep.uncertain);
+}
+
+/** The containers of one Dockerfile. */
+export function containersOf(a: Analysis, target: DockerTarget): Container[] {
+  return containers(a).filter((c) => c.target === target);
+}
+
+function linesOf(a: Analysis, file: string): string[] {
+  return (a.text(file) ?? '').split('\n').map((l) => l.replace(/\r$/, ''));
+}
+
+function imageContainer(a: Analysis, target: DockerTarget): Container | undefined {
+  const stage = target.model.final;
+  if (!stage) return undefined;
+  const ins = stage.cmd ?? stage.entrypoint ?? stage.from;
+  const runner: Runner = { kind: 'image', file: target.dockerfile, range: firstLineRange(ins, target.parsed.lines), describe: () => a.rel(target.dockerfile) };
+  return build(a, target, stage, runner, {}, stage.user);
+}
+
+function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
+  const c = d.container;
+  const kind: Runner['kind'] = d.gcloud ? 'gcloud' : d.platform === 'compose' ? 'compose' : d.platform === 'cloudrun' ? 'cloudrun' : d.init ? 'k8s-init' : 'k8s';
+  const runner: Runner = { kind, file: d.file, range: d.range, deployment: d, describe: () => describeDeployment(a, d) };
+  const quiet: string[] = [];
+  // compose `build.target` picks the stage that runs.
+  let stage = d.target.model.final;
+  if (!stage) return undefined;
+  const want = d.workload?.build?.target?.toLowerCase();
+  if (want) {
+    const named = d.target.model.stages.find((s) => s.name === want);
+    if (named) stage = named;
+    else quiet.push(`build.target '${want}' names no stage of ${a.rel(d.target.dockerfile)}`);
+  }
+  const env: ShellEnv = {};
+  let hiddenEnv: string | undefined;
+  for (const f of c?.envFiles ?? []) {
+    const path = normalize(f.value.startsWith('/') ? f.value : join(dirname(d.file), f.value));
+    const text = a.text(path);
+    if (text === undefined) {
+      hiddenEnv ??= `env_file ${f.value} is not readable: its variables are unknown`;
+      continue;
+    }
+    for (const e of parseDotenv(text)) env[e.name] = e.value.includes('$') ? undefined : e.value;
+  }
+  Object.assign(env, d.env);
+  if (c && a.text(d.file)?.split('\n').slice(c.range.start.line, c.range.end.line + 1).some((l) => /^\s*-?\s*envFrom\s*:/.test(l))) hiddenEnv ??= 'envFrom sets variables from a ConfigMap or Secret the model cannot see';
+  if (d.gcloud?.flags['env-vars-file'] !== undefined) hiddenEnv ??= '--env-vars-file sets variables the model cannot see';
+  const overrides: EntryOverrides = { env };
+  if (c?.workingDir) overrides.workingDir = c.workingDir.value;
+  if (c && (c.command || c.args)) {
+    const lines = linesOf(a, d.file);
+    const compose = d.platform === 'compose';
+    overrides.command = {
+      kind: compose ? 'compose' : 'k8s',
+      entrypoint: c.command ? manifestOverride(d.file, lines, compose ? 'entrypoint' : 'command', c.command) : undefined,
+      cmd: c.args ? manifestOverride(d.file, lines, compose ? 'command' : 'args', c.args) : undefined,
+    };
+  } else if (d.gcloud && (d.gcloud.flags.command !== undefined || d.gcloud.flags.args !== undefined)) {
+    // Cloud Run maps --command/--args to the container's command/args: Kubernetes' rules.
+    const lines = linesOf(a, d.file);
+    const flag = (k: 'command' | 'args'): CommandOverride | undefined => {
+      const v = d.gcloud!.flags[k];
+      if (v === undefined) return undefined;
+      return { value: gcloudList(v), source: { key: `--${k}`, file: d.file, range: d.range, lines, argRanges: [], contentRanges: [] } };
+    };
+    overrides.command = { kind: 'k8s', entrypoint: flag('command'), cmd: flag('args') };
+    if ([overrides.command.entrypoint, overrides.command.cmd].some((o) => o && (o.value as string[]).some((x) => x.includes('$')))) {
+      quiet.push('the gcloud --command/--args hold shell variables the model cannot expand');
+      overrides.command = undefined;
+    }
+  }
+  const built = build(a, d.target, stage, runner, overrides, c?.user?.value ?? stage.user, quiet);
+  if (hiddenEnv) {
+    built.hiddenEnv = hiddenEnv;
+    built.quiet.push(hiddenEnv);
+  }
+  return built;
+}
+
+/** A manifest's command or args as an override, with the range of each element. */
+function manifestOverride(file: string, lines: string[], key: string, spec: CommandSpec): CommandOverride {
+  const items = spec.items ?? [];
+  const source: CommandSource = {
+    key, file, lines, range: spec.range,
+    argRanges: items.map((i) => i?.range), contentRanges: items.map((i) => i?.content),
+  };
+  return { value: spec.shell ? spec.value[0] : spec.value, source };
+}
+
+/** gcloud list flags: `a,b,c`, or `^:^a:b` with another delimiter. */
+export function gcloudList(v: string): string[] {
+  const m = /^\^(.+?)\^/.exec(v);
+  const sep = m ? m[1] : ',';
+  const body = m ? v.slice(m[0].length) : v;
+  return body === '' ? [] : body.split(sep);
+}
+
+function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Runner, overrides: EntryOverrides, user: string | undefined, quiet: string[] = []): Container {
+  const entry = containerEntry(a.fs, stage, { file: target.dockerfile, lines: target.parsed.lines }, overrides);
+  const id = `${a.rel(target.dockerfile)}${stage.name ? '#' + stage.name : ''} @ ${runner.kind === 'image' ? 'docker run' : runner.describe()}`;
+  const env: ShellEnv = entry?.env ?? { ...overrides.env };
+  const c: Container = {
+    id, runner, target, stage, argv: entry?.argv ?? [], env, cwd: entry?.cwd ?? stage.workdir, sysPath: entry?.sysPath ?? [],
+    view: stage.tree, thirdParty: new Set(), quiet,
+    startup: () => startupEstimate(a, c as RunningContainer),
+  };
+  if (user !== undefined) c.user = user;
+  if (!stage.baseKnown) quiet.push(`the base image ${stage.base} is not known: files it brings are uncertain`);
+  if (stage.sitePackagesUncertain) quiet.push(`site-packages is uncertain: ${stage.sitePackagesUncertain.reason}`);
+  if (!entry) {
+    quiet.push(overrides.command ? 'the deployment clears the command: nothing to follow' : 'the image has no CMD or ENTRYPOINT');
+    return c;
+  }
+  c.entry = entry;
+  c.ep = entry.ep;
+  quiet.push(...entry.notes);
+  if (entry.ep.bind) c.bind = entry.ep.bind;
+  if (entry.ep.uncertain) {
+    quiet.push(`the command is not followed: ${entry.ep.uncertain}`);
+    return c;
+  }
+  if (entry.ep.kind === 'unknown') quiet.push(`'${entry.argv.join(' ')}' is not a Python server, module or script the model follows`);
+  const imp = importsOf(a, target, stage, entry);
+  entry.sysPath = imp.sysPath;
+  Object.assign(c, { sysPath: imp.sysPath, view: imp.view, thirdParty: imp.thirdParty });
+  if (imp.entryResolution) c.entryResolution = imp.entryResolution;
+  if (imp.entryFile) c.entryFile = imp.entryFile;
+  if (imp.closure) c.closure = imp.closure;
+  if (imp.entryResolution?.status === 'uncertain') quiet.push(`where '${entry.ep.module}' comes from is uncertain in the image model`);
+  if (imp.sysPathChangedBy) {
+    c.sysPathChangedBy = imp.sysPathChangedBy;
+    quiet.push(`${imp.sysPathChangedBy} changes sys.path at run time: missing modules are not reported`);
+  }
+  for (const f of imp.closure?.unreadable ?? []) quiet.push(`${f} could not be read or parsed: its imports are not followed`);
+  return c;
+}

@@ -1,0 +1,5 @@
+// The runtime layer: Container[] once per lint (a Dockerfile stage x what runs it), and reporting over containers.
+export type { Container, Runner, RunnerKind, RunningContainer } from './types';
+export { containers, containersOf, gcloudList, running } from './containers';
+export { hasOwnCommand, perContainer } from './report';
+export type { ImportsOf } from './closure';

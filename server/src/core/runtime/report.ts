@@ -1,0 +1,54 @@
+// Reporting over containers: a rule's check runs per container; a finding identical across containers is reported once, saying where else it applies, and one only an override causes is reported where the override is written.
+import { sourceOfArg } from '../container';
+import type { Draft } from '../rules/rule';
+import type { Location } from '../types';
+import type { Container } from './types';
+
+/** The container runs a command of its own: a deployment's override, or another stage than the image's. */
+export function hasOwnCommand(c: Container): boolean {
+  return !!c.entry?.overridden || c.stage !== c.target.model.final;
+}
+
+/**
+ * Runs `check` for each container; drafts with the same file, range and message are merged into the
+ * first, with their related locations, and a related location for each further container that runs
+ * a command of its own ("also in compose.yaml: service worker").
+ */
+export function perContainer<C extends Container>(list: readonly C[], check: (c: C) => Draft[]): Draft[] {
+  const byKey = new Map<string, { draft: Draft; from: C[] }>();
+  for (const c of list) {
+    for (const d of check(c)) {
+      const r = d.range;
+      const key = `${d.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${d.message}`;
+      const hit = byKey.get(key);
+      if (!hit) {
+        byKey.set(key, { draft: d, from: [c] });
+        continue;
+      }
+      if (hit.from.includes(c)) continue;
+      hit.from.push(c);
+      const seen = (l: Location) => hit.draft.related.some((p) => p.file === l.file && p.range.start.line === l.range.start.line && p.message === l.message);
+      for (const l of d.related) if (!seen(l)) hit.draft.related.push(l);
+      if (hasOwnCommand(c) && c.runner.kind !== 'image') {
+        const also: Location = { file: c.runner.file, range: c.runner.range, message: `also in ${c.runner.describe()}` };
+        if (!seen(also)) hit.draft.related.push(also);
+      }
+    }
+  }
+  return [...byKey.values()].map((v) => relocate(v.draft, v.from));
+}
+
+/**
+ * A Dockerfile finding that only commands written in deployments cause is reported where the
+ * command is written (the argument naming the server's target, else the key), with the Dockerfile
+ * place as related information; its fixes are unchanged.
+ */
+function relocate(d: Draft, from: Container[]): Draft {
+  const c = from[0];
+  const entry = c.entry;
+  if (!entry || d.file !== c.target.dockerfile || !from.every((x) => x.entry?.overridden)) return d;
+  const target = entry.ep.targetArg?.range;
+  const range = target && sourceOfArg(entry, target) === entry.at ? target : entry.at.range;
+  const here: Location = { file: d.file, range: d.range, message: `${c.runner.describe()} runs the image built here` };
+  return { ...d, file: entry.at.file, range, related: [here, ...d.related] };
+}

@@ -1,0 +1,119 @@
+// The runtime layer: one container per Dockerfile stage x what runs it, with Docker's and Kubernetes' command rules and where each part was written.
+import { strict as assert } from 'assert';
+import { analyse } from '../../server/src/core/analysis';
+import { defaultConfig } from '../../server/src/core/config';
+import type { CommandSource } from '../../server/src/core/container';
+import { initPython } from '../../server/src/core/python/parser';
+import { containers, gcloudList } from '../../server/src/core/runtime';
+import { memRepo, ROOT } from '../helpers/repo';
+
+before(() => initPython());
+
+const DF = 'FROM python:3.11-slim AS base\nWORKDIR /app\nCOPY . .\nENV APP_ENV=prod\nENTRYPOINT ["python", "-m"]\nCMD ["web"]\n';
+const DF_GUNICORN = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "--bind", "0.0.0.0:8080", "web:app"]\n';
+const PY = { 'web.py': 'app = object()\n', 'worker.py': 'import web\n', 'tasks.py': '' };
+const POD = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n${spec}`;
+
+function at(s: CommandSource | undefined): string {
+  return s ? `${s.key}@${s.file.slice(ROOT.length + 1)}:${s.range.start.line + 1}` : '-';
+}
+
+/** One line per container: runner, stage, argv, where ENTRYPOINT and CMD came from, cwd. */
+function summary(files: Record<string, string>): string[] {
+  const a = analyse(memRepo({ ...PY, ...files }), ROOT, defaultConfig());
+  return containers(a).map((c) => {
+    const s = c.entry?.sources;
+    return `${c.runner.kind}${c.stage.name ? '#' + c.stage.name : ''}: ${c.argv.join(' ')} | entrypoint ${at(s?.entrypoint)} cmd ${at(s?.cmd)}${s?.cmdReset ? ' (CMD reset)' : ''} | cwd ${c.cwd}`;
+  });
+}
+
+describe('runtime: command sources', () => {
+  const cases: [string, Record<string, string>, string[]][] = [
+    ['the bare image', { Dockerfile: DF }, ['image#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app']],
+    [
+      'compose command: replaces CMD, keeps ENTRYPOINT',
+      { Dockerfile: DF, 'compose.yaml': 'services:\n  worker:\n    build: .\n    command: ["worker"]\n' },
+      ['image#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app', 'compose#base: python -m worker | entrypoint ENTRYPOINT@Dockerfile:5 cmd command@compose.yaml:4 | cwd /app'],
+    ],
+    [
+      'compose entrypoint: resets CMD (string form split into words)',
+      { Dockerfile: DF, 'compose.yaml': 'services:\n  worker:\n    build: .\n    entrypoint: python tasks.py\n    working_dir: /app\n' },
+      ['image#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app', 'compose#base: python tasks.py | entrypoint entrypoint@compose.yaml:4 cmd - (CMD reset) | cwd /app'],
+    ],
+    [
+      'k8s command: replaces ENTRYPOINT and drops CMD',
+      { Dockerfile: DF, 'pod.yaml': POD('  containers:\n    - name: w\n      image: gcr.io/p/app\n      command: ["python", "worker.py"]\n') },
+      ['image#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app', 'k8s#base: python worker.py | entrypoint command@pod.yaml:9 cmd - (CMD reset) | cwd /app'],
+    ],
+    [
+      'k8s args: replaces CMD only; workingDir',
+      { Dockerfile: DF, 'pod.yaml': POD('  containers:\n    - name: w\n      image: gcr.io/p/app\n      workingDir: /app\n      args:\n        - worker\n') },
+      ['image#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app', 'k8s#base: python -m worker | entrypoint ENTRYPOINT@Dockerfile:5 cmd args@pod.yaml:11 | cwd /app'],
+    ],
+    [
+      'k8s initContainers on the same image',
+      { Dockerfile: DF, 'pod.yaml': POD('  initContainers:\n    - name: migrate\n      image: gcr.io/p/app\n      args: ["tasks"]\n  containers:\n    - name: w\n      image: gcr.io/p/app\n') },
+      [
+        'image#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app',
+        'k8s#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app',
+        'k8s-init#base: python -m tasks | entrypoint ENTRYPOINT@Dockerfile:5 cmd args@pod.yaml:9 | cwd /app',
+      ],
+    ],
+    [
+      'compose build.target picks the stage',
+      { Dockerfile: DF + 'FROM base AS worker\nCMD ["worker"]\n', 'compose.yaml': 'services:\n  web:\n    build: {context: ., target: base}\n  worker:\n    build: {context: ., target: worker}\n' },
+      [
+        'image#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app',
+        'compose#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app',
+        'compose#worker: python -m worker | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:8 | cwd /app',
+      ],
+    ],
+    [
+      'two compose services on one image run different commands',
+      { Dockerfile: DF_GUNICORN, 'compose.yaml': 'services:\n  web:\n    build: .\n  worker:\n    build: .\n    command: python worker.py\n' },
+      [
+        'image: gunicorn --bind 0.0.0.0:8080 web:app | entrypoint - cmd CMD@Dockerfile:4 | cwd /app',
+        'compose: gunicorn --bind 0.0.0.0:8080 web:app | entrypoint - cmd CMD@Dockerfile:4 | cwd /app',
+        'compose: python worker.py | entrypoint - cmd command@compose.yaml:6 | cwd /app',
+      ],
+    ],
+    [
+      'Cloud Run service args',
+      { Dockerfile: DF_GUNICORN, 'service.yaml': 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      containers:\n        - image: gcr.io/p/app\n          args: ["gunicorn", "-b", ":8080", "web:app"]\n' },
+      ['image: gunicorn --bind 0.0.0.0:8080 web:app | entrypoint - cmd CMD@Dockerfile:4 | cwd /app', 'cloudrun: gunicorn -b :8080 web:app | entrypoint - cmd args@service.yaml:10 | cwd /app'],
+    ],
+    [
+      'gcloud run deploy --command/--args',
+      { Dockerfile: DF_GUNICORN, 'deploy.sh': 'gcloud run deploy app --image gcr.io/p/app --command=python --args=worker.py,--verbose\n' },
+      ['image: gunicorn --bind 0.0.0.0:8080 web:app | entrypoint - cmd CMD@Dockerfile:4 | cwd /app', 'gcloud: python worker.py --verbose | entrypoint --command@deploy.sh:1 cmd --args@deploy.sh:1 | cwd /app'],
+    ],
+  ];
+  for (const [name, files, expected] of cases) it(name, () => assert.deepEqual(summary(files), expected));
+});
+
+describe('runtime: argument ranges in manifests', () => {
+  it('each list item and each word of a compose string keeps its range', () => {
+    const a = analyse(memRepo({ ...PY, Dockerfile: DF_GUNICORN, 'compose.yaml': 'services:\n  w:\n    build: .\n    command: gunicorn -b 0.0.0.0:8000 "worker:app"\n' }), ROOT, defaultConfig());
+    const c = containers(a).find((x) => x.runner.kind === 'compose')!;
+    assert.equal(c.ep?.module, 'worker');
+    const r = c.ep!.targetArg!.range!;
+    assert.deepEqual([r.start.line, r.start.character, r.end.character], [3, 38, 50]);
+    assert.equal(c.entry!.at.file, `${ROOT}/compose.yaml`);
+    assert.equal(c.entry!.overridden, true);
+  });
+});
+
+describe('runtime: environment', () => {
+  it('image ENV, then a readable env_file, then environment; an unreadable env_file is recorded', () => {
+    const a = analyse(memRepo({ ...PY, Dockerfile: DF, 'app.env': 'A=1\nB=2\n', 'compose.yaml': 'services:\n  w:\n    build: .\n    env_file: [app.env, missing.env]\n    environment:\n      B: "3"\n' }), ROOT, defaultConfig());
+    const c = containers(a).find((x) => x.runner.kind === 'compose')!;
+    assert.deepEqual([c.env.APP_ENV, c.env.A, c.env.B], ['prod', '1', '3']);
+    assert.equal(c.hiddenEnv, 'env_file missing.env is not readable: its variables are unknown');
+    assert.ok(c.quiet.includes(c.hiddenEnv));
+  });
+});
+
+describe('runtime: gcloudList', () => {
+  const cases: [string, string[]][] = [['a,b', ['a', 'b']], ['^:^a,b:c', ['a,b', 'c']], ['', []]];
+  for (const [v, want] of cases) it(v || '(empty)', () => assert.deepEqual(gcloudList(v), want));
+});
