@@ -110,8 +110,9 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     const project = { fs, root, only: isDir ? undefined : (f: string) => f === abs };
     let result = await lint(project);
     if (args.fix) {
-      const changed = applyFixes(result.findings);
-      if (changed.length) result = await lint(project);
+      const fixed = await applyFixes(project, result.findings);
+      if (fixed.changed.length) result = await lint(project);
+      result.notices.push(...fixed.notices);
     }
     let findings = result.findings;
     if (!isDir) findings = findings.filter((f) => f.file === abs || f.related.some((r) => r.file === abs) || project.only!(f.file));

@@ -4,6 +4,7 @@ import { LintConfig, loadConfig } from './config';
 import type { FileSystem } from './fs';
 import { rules as allRules, Rule } from './rules';
 import { applySuppressions } from './suppressions';
+import { keepSafeFixes } from './fix-check';
 import { initPython } from './python/parser';
 import { compareRanges, Finding } from './types';
 
@@ -56,6 +57,7 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
       findings.push({ ...d, ruleId: rule.id, severity: level ?? d.severity ?? rule.meta.severity });
     }
   }
+  keepSafeFixes(analysis, findings);
   const kept = applySuppressions(findings, (f) => analysis.text(f));
   kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : compareRanges(x.range, y.range) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0)));
   return { findings: kept, notices: analysis.notices, analysis };
