@@ -83,8 +83,8 @@ export function discoverProject(fs: FileSystem, root: string, exclude: (rel: str
       classify(out, p, name);
     }
   }
-  skipTemplates(fs, root, out);
   for (const k of ['dockerfiles', 'yamlFiles', 'scripts', 'envFiles', 'pythonFiles', 'otherFiles'] as const) out[k].sort();
+  skipTemplates(fs, root, out);
   return out;
 }
 
