@@ -72,3 +72,36 @@ describe('rule entrypoint-target: relative imports name the package path', () =>
     assert.deepEqual(brief(r.findings), []);
   });
 });
+
+describe('rule entrypoint-target: certainty from structure', () => {
+  const PKG = { 'app/pkg/__init__.py': '', 'app/pkg/main.py': 'app = 1\n', 'app/pkg/worker.py': '' };
+  it('python -m pkg.mod under a regular package in the image, with no file of that name anywhere', async () => {
+    const { findings } = await et({ ...PKG, Dockerfile: DF('["python", "-m", "pkg.jobs"]') });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:22 entrypoint-target python -m pkg.jobs: module 'pkg.jobs' is not in the image (the package 'pkg' (/srv/pkg) has no module 'jobs'; Python looks in /srv)"]);
+  });
+
+  it('uvicorn pkg.mian:app: did you mean pkg.main (from what exists), with the fix', async () => {
+    const { fs, findings } = await et({ ...PKG, Dockerfile: DF('["uvicorn", "pkg.mian:app", "--host", "0.0.0.0"]') });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:17 entrypoint-target uvicorn pkg.mian:app: module 'pkg.mian' is not in the image (the package 'pkg' (/srv/pkg) has no module 'mian'; Python looks in /srv); did you mean 'pkg.main'?"]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(brief((await et({})).findings), []);
+    assert.deepEqual(brief((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'entrypoint-target')), []);
+  });
+
+  it('celery -A proj where the module defines no app', async () => {
+    const { findings } = await et({ 'app/proj.py': 'import os\nBROKER = os.environ.get("BROKER")\n', Dockerfile: DF('["celery", "-A", "proj", "worker"]') });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:22 entrypoint-target celery proj: /srv/proj.py defines no Celery app (Celery looks for 'app', 'celery' or a Celery instance in the module)"]);
+  });
+
+  const quiet: [string, Record<string, string>][] = [
+    ['celery -A worker.app where worker is installed, beside an unrelated local app.py', { 'app/app.py': FLASK, 'app/requirements.txt': 'celery\n', Dockerfile: DF('["celery", "-A", "worker.app", "worker"]') }],
+    ['gunicorn mlflow.server:app beside an unrelated local server.py', { 'app/server.py': FLASK, Dockerfile: DF('["gunicorn", "mlflow.server:app"]') }],
+    ['celery -A proj.celery_app: an attribute that __init__.py binds by import', { 'app/proj/__init__.py': 'from .factory import celery_app\n', 'app/proj/factory.py': 'from celery import Celery\ncelery_app = Celery("proj")\n', Dockerfile: DF('["celery", "-A", "proj.celery_app", "worker"]') }],
+    ['celery -A proj: __init__.py binds the celery app under another name', { 'app/proj/__init__.py': 'from .celery import app as celery_app\n\n__all__ = ("celery_app",)\n', 'app/proj/celery.py': 'from celery import Celery\napp = Celery("proj")\n', Dockerfile: DF('["celery", "-A", "proj", "worker"]') }],
+    ['celery -A tasks: a module that creates the app under any name', { 'app/tasks.py': 'from celery import Celery\nqueue = Celery("tasks")\n', Dockerfile: DF('["celery", "-A", "tasks", "worker"]') }],
+    ['a compiled sibling module (.pyc) in the package', { ...PKG, 'app/pkg/jobs.pyc': '', Dockerfile: DF('["python", "-m", "pkg.jobs"]') }],
+    ['a Cython module built in place', { ...PKG, 'app/pkg/fast.pyx': 'def f():\n    pass\n', 'app/setup.py': '', Dockerfile: DF('["python", "-m", "pkg.fast"]', 'COPY app/ ./\nRUN python setup.py build_ext --inplace') }],
+    ['a package a RUN may write into (a code generator)', { ...PKG, Dockerfile: DF('["python", "-m", "pkg.schema_pb2"]', 'COPY app/ ./\nRUN ./scripts/gen.sh') }],
+  ];
+  for (const [name, files] of quiet) it(`quiet: ${name}`, async () => assert.deepEqual(brief((await et(files)).findings), []));
+});

@@ -1,10 +1,12 @@
 // entrypoint-target: the server's `module:callable`, `python -m mod` or `python script.py` does not resolve in the image, or the callable is not defined there.
 import type { Analysis } from '../analysis';
-import { join, relativeInside } from '../fs';
-import { ImportAnalysis, locateInContext, packagePath, parseImageFile } from '../imports';
+import { dirname, join, relativeInside } from '../fs';
+import { ImportAnalysis, isNeverLocal, locateInContext, locateSource, packagePath, parseImageFile } from '../imports';
 import { perContainer, running } from '../runtime';
 import type { PyFileInfo } from '../python/parser';
-import { resolveModule } from '../python/resolver';
+import { Resolution, resolveModule } from '../python/resolver';
+import { unmodelledWriter } from '../docker/writes';
+import { editDistance } from '../text/distance';
 import type { Fix, Range } from '../types';
 import { chainLocations, entryLabel, sourceOf } from './python-common';
 import { argFile, replaceCommandArg } from './command-edits';
@@ -66,19 +68,27 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
 
   if (r.status === 'uncertain') return undefined;
   if (r.status === 'missing') {
-    // Where is a file that could be this module? Same file name anywhere importable.
+    // celery -A pkg.name: `name` may be an attribute of pkg (Celery imports pkg, then looks the name up).
+    if (ep.kind === 'celery' && !target?.value.includes(':') && celeryAttribute(a, ia, moduleText)) return undefined;
+    const why = certainlyMissing(a, ia, moduleText, r);
+    if (why === undefined) return undefined;
+    // Suggestions come from what exists: the same file name anywhere importable, or a close name beside it.
     const leaf = moduleText.split('.').pop()!;
-    const candidates = importableNames(ia, leaf).filter((m) => m !== moduleText);
-    const inContext = locateInContext(ia.target.model.context, moduleText, undefined) ?? locateInContext(ia.target.model.context, leaf, undefined);
-    if (!candidates.length && !inContext) return undefined;
+    const sameName = importableNames(ia, leaf).filter((m) => m !== moduleText);
+    const candidates = sameName.length ? sameName : closeSiblings(ia, moduleText);
     const fixes: Fix[] = candidates.length === 1 && target ? rewrite(ia, target, withModule(candidates[0]), `Change the target to ${withModule(candidates[0])}`) : [];
+    const hint = candidates.length === 1 ? (sameName.length ? `; the file is importable as '${candidates[0]}'` : `; did you mean '${candidates[0]}'?`) : '';
     return {
-      message: `${label}: module '${moduleText}' is not in the image (Python looks in ${ia.entry.sysPath.join(', ')})${candidates.length === 1 ? `; the file is importable as '${candidates[0]}'` : ''}`,
+      message: `${label}: module '${moduleText}' is not in the image (${why ? why + '; ' : ''}Python looks in ${ia.entry.sysPath.join(', ')})${hint}`,
       file: commandFile,
       range: rangeOf(),
       related: relatedEntry,
       fixes,
     };
+  }
+  if (ep.kind === 'celery' && !target?.value.includes(':') && r.kind !== 'namespace') {
+    const d = celeryApp(a, ia, r, label, { file: commandFile, range: rangeOf() }, relatedEntry);
+    if (d) return d;
   }
 
   // The module loads. Does its own code say it belongs to a package (imports its siblings as `pkg.x`)?
@@ -155,6 +165,92 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     range: rangeOf(),
     related: relatedEntry,
     fixes,
+  };
+}
+
+/**
+ * Why a module that does not resolve certainly fails ('' when the name alone says it), or undefined when it might exist after all.
+ * Certain: its parent is a regular local package in the image (an `__init__.py` a COPY put there)
+ * with no compiled sibling of that name, nothing uncertain in its folder and no RUN the model
+ * does not follow that may write there; or its top-level name is local (its source is in the
+ * workspace) and not provided by an installed distribution.
+ */
+function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Extract<Resolution, { status: 'missing' }>): string | undefined {
+  const stage = ia.stage;
+  if (r.resolvedPrefix) {
+    const parent = resolveModule(ia.view, ia.entry.sysPath, r.resolvedPrefix);
+    if (parent.status !== 'found' || !parent.file || !copied(ia, parent.file)) return undefined;
+    if (r.notAPackage !== undefined) return parent.kind === 'module' ? `'${r.resolvedPrefix}' is the module ${parent.file}, not a package` : undefined;
+    if (parent.kind !== 'package') return undefined;
+    const dir = dirname(parent.file);
+    const name = r.failedAt.slice(r.resolvedPrefix.length + 1);
+    const compiled = (stage.tree.readDir(dir) ?? []).some((n) => n.startsWith(name + '.') && /\.(so|pyd|pyc)$/.test(n));
+    if (compiled || stage.tree.isUncertain(dir) || unmodelledWriter(stage, dir)) return undefined;
+    return `the package '${r.resolvedPrefix}' (${dir}) has no module '${name}'`;
+  }
+  if (isNeverLocal(ia, dotted)) return undefined;
+  const hit = locateSource(a, ia.target.model.context, r.failedAt, undefined, false);
+  return hit ? '' : undefined;
+}
+
+/** An image file that a COPY (or a heredoc) put there. */
+function copied(ia: ImportAnalysis, file: string): boolean {
+  const hit = ia.stage.tree.lookup(file);
+  return hit?.source !== undefined || hit?.content !== undefined;
+}
+
+/** Modules beside the missing one whose names are one or two edits away (`pkg.mian` -> `pkg.main`). */
+function closeSiblings(ia: ImportAnalysis, dotted: string): string[] {
+  const parts = dotted.split('.');
+  const leaf = parts.pop()!;
+  const parent = parts.join('.');
+  const dirs = parent ? (() => {
+    const p = resolveModule(ia.view, ia.entry.sysPath, parent);
+    return p.status === 'found' ? p.searchPath ?? [] : [];
+  })() : ia.entry.sysPath;
+  const out: string[] = [];
+  for (const dir of dirs) {
+    for (const n of ia.stage.tree.readDir(dir) ?? []) {
+      const name = n.endsWith('.py') ? n.slice(0, -3) : ia.stage.tree.stat(join(dir, n)) === 'dir' ? n : undefined;
+      if (!name || name === leaf || !/^[A-Za-z_]\w*$/.test(name) || editDistance(name, leaf, 2) > 2) continue;
+      const m = parent ? `${parent}.${name}` : name;
+      if (!out.includes(m) && resolveModule(ia.view, ia.entry.sysPath, m).status === 'found') out.push(m);
+    }
+  }
+  return out;
+}
+
+/** celery -A `pkg.name`: Celery imports `pkg` and takes its attribute `name` before trying the module `pkg.name`. */
+function celeryAttribute(a: Analysis, ia: ImportAnalysis, dotted: string): boolean {
+  const dot = dotted.lastIndexOf('.');
+  if (dot < 0) return false;
+  const parent = resolveModule(ia.view, ia.entry.sysPath, dotted.slice(0, dot));
+  if (parent.status !== 'found') return false;
+  const info = parent.file?.endsWith('.py') ? parseImageFile(a, ia.stage, parent.file) : undefined;
+  if (!info) return parent.kind !== 'namespace';
+  return info.hasStarImport || info.hasModuleGetattr || info.topLevelNames.includes(dotted.slice(dot + 1));
+}
+
+/**
+ * celery -A `proj` names a module: Celery then takes `proj.app`, `proj.celery`, the submodule
+ * `proj.celery`, or any Celery instance among the module's names. Reported only when none of
+ * these can be: no such name, no such submodule, no `Celery(...)` call, and no from-import or
+ * star import that could bind an instance under another name.
+ */
+function celeryApp(a: Analysis, ia: ImportAnalysis, r: Extract<Resolution, { status: 'found' }>, label: string, at: { file: string; range: Range }, related: Draft['related']): Draft | undefined {
+  const info = r.file?.endsWith('.py') ? parseImageFile(a, ia.stage, r.file) : undefined;
+  if (!info || info.hasStarImport || info.hasModuleGetattr) return undefined;
+  if (info.topLevelNames.includes('app') || info.topLevelNames.includes('celery')) return undefined;
+  if (info.calls.some((c) => /(^|\.)Celery$/.test(c.callee)) || info.imports.some((i) => i.kind === 'from' && i.scope === 'module')) return undefined;
+  const sub = resolveModule(ia.view, ia.entry.sysPath, `${ia.entry.ep.module}.celery`);
+  if (sub.status !== 'missing' || r.kind !== 'package' && r.kind !== 'module') return undefined;
+  if (r.kind === 'package' && (ia.stage.tree.isUncertain(dirname(r.file!)) || unmodelledWriter(ia.stage, dirname(r.file!)))) return undefined;
+  return {
+    message: `${label}: ${r.file} defines no Celery app (Celery looks for 'app', 'celery'${r.kind === 'package' ? `, the module '${ia.entry.ep.module}.celery'` : ''} or a Celery instance in the module)`,
+    file: at.file,
+    range: at.range,
+    related,
+    fixes: [],
   };
 }
 

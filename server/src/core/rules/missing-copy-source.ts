@@ -5,6 +5,7 @@ import type { BuildContext } from '../docker/context';
 import { isSystemPath, unmodelledWriter } from '../docker/writes';
 import { dirname } from '../fs';
 import type { Fix } from '../types';
+import { editDistance } from '../text/distance';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {
@@ -158,20 +159,4 @@ export function closestPath(ctx: BuildContext, wanted: string): string | undefin
     } else if (d === bestD) tie = true;
   }
   return best !== undefined && bestD <= budget && !tie ? best : undefined;
-}
-
-/** Levenshtein distance, giving up (returning max+1) once it exceeds `max`. */
-export function editDistance(a: string, b: string, max: number): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      rowMin = Math.min(rowMin, cur[j]);
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length];
 }
