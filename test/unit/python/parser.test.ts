@@ -275,7 +275,33 @@ describe('python/parser calls', () => {
   it('gives call, argument and value ranges', () => {
     const [c] = parsePython('x = 1\napp.run(port = 80)').calls;
     assert.deepEqual(c.range, range(1, 0, 1, 18));
-    assert.deepEqual(c.args, [{ name: 'port', value: '80', range: range(1, 8, 1, 17), valueRange: range(1, 15, 1, 17) }]);
+    assert.deepEqual(c.args, [{ name: 'port', value: '80', range: range(1, 8, 1, 17), valueRange: range(1, 15, 1, 17), text: '80' }]);
+  });
+
+  it('records functions, the calls each makes, the enclosing function of calls and simple assignments', () => {
+    const info = parsePython([
+      'import os, uvicorn',
+      'HOST = os.getenv("HOST", "127.0.0.1")',
+      'class Server:',
+      '    def start(self):',
+      '        uvicorn.run("app:app", host=HOST, port=int(os.environ.get("PORT", "8000")))',
+      'def main():',
+      '    def inner():',
+      '        pass',
+      '    cfg.bind = ["0.0.0.0:80"]',
+      '    Server().start()',
+      'if __name__ == "__main__":',
+      '    main()',
+    ].join('\n'));
+    assert.deepEqual(info.functions.map((f) => [f.name, f.range.start.line]), [['Server.start', 3], ['main', 5], ['main.<locals>.inner', 6]]);
+    assert.deepEqual(info.callGraph.filter((e) => !e.callee.startsWith('os.')), [
+      { callee: 'uvicorn.run', fn: 'Server.start' }, { callee: 'int', fn: 'Server.start' }, { callee: 'Server().start', fn: 'main' },
+      { callee: 'Server', fn: 'main' }, { callee: 'main', mainGuard: true },
+    ]);
+    const run = info.calls.find((c) => c.callee === 'uvicorn.run')!;
+    assert.equal(run.fn, 'Server.start');
+    assert.deepEqual(run.args.map((a) => [a.name, a.text]), [[undefined, '"app:app"'], ['host', 'HOST'], ['port', 'int(os.environ.get("PORT", "8000"))']]);
+    assert.deepEqual(info.assignments.map((a) => [a.target, a.fn, a.text]), [['HOST', undefined, 'os.getenv("HOST", "127.0.0.1")'], ['cfg.bind', 'main', '["0.0.0.0:80"]']]);
   });
 });
 

@@ -44,6 +44,8 @@ export interface PyCallArg {
   range: Range;
   /** The value expression. */
   valueRange: Range;
+  /** Source text of the value expression (at most 300 characters; absent when longer). */
+  text?: string;
 }
 
 /** A call to one of `INTERESTING_CALLS`. */
@@ -55,6 +57,34 @@ export interface PyCall {
   scope: PyScope;
   args: PyCallArg[];
   /** Inside the body of `if __name__ == "__main__":`. */
+  mainGuard?: true;
+  /** The enclosing function ({@link PyFunction.name}); absent at module level. */
+  fn?: string;
+}
+
+/** A function definition: `name` is `f`, `Class.method`, or `outer.<locals>.inner`. */
+export interface PyFunction {
+  name: string;
+  range: Range;
+}
+
+/** A call to a plain or dotted name (`main()`, `server.start()`), for following calls between functions. */
+export interface PyCallEdge {
+  callee: string;
+  /** The calling function; absent at module level. */
+  fn?: string;
+  mainGuard?: true;
+}
+
+/** `name = value` or `obj.attr = value` (a single target). */
+export interface PyAssignment {
+  /** Target text without whitespace (`HOST`, `config.bind`). */
+  target: string;
+  fn?: string;
+  /** Source text of the value (at most 300 characters). */
+  text: string;
+  range: Range;
+  valueRange: Range;
   mainGuard?: true;
 }
 
@@ -90,6 +120,12 @@ export interface PyFileInfo {
   hasModuleGetattr: boolean;
   calls: PyCall[];
   strings: PyString[];
+  /** Function and method definitions, in source order. */
+  functions: PyFunction[];
+  /** Every call of a (dotted) name, in source order, with the function making it. */
+  callGraph: PyCallEdge[];
+  /** Single-target assignments, in source order. */
+  assignments: PyAssignment[];
   /** Number of lines as an editor shows them (a trailing line break starts an empty last line). */
   lineCount: number;
 }
@@ -105,7 +141,7 @@ export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   'KeyedVectors', 'FastText', 'TFSMLayer', 'AutoModel', 'AutoTokenizer', 'jit_load',
   // apps and servers
   'run', 'create_app', 'Flask', 'FastAPI', 'Quart', 'Sanic', 'Starlette', 'Litestar', 'Celery', 'Bottle',
-  'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'WSGIServer',
+  'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'WSGIServer', 'launch',
   // environment and configuration
   'getenv', 'get', 'environ', 'setdefault', 'config',
   // import path changes at run time (sys.path.insert, site.addsitedir)
@@ -190,7 +226,7 @@ export function parsePython(text: string): PyFileInfo {
 function emptyInfo(lines: LineIndex, syntaxErrors: PySyntaxError[]): PyFileInfo {
   return {
     imports: [], syntaxErrors, topLevelNames: [], hasStarImport: false, hasModuleGetattr: false,
-    calls: [], strings: [], lineCount: lines.lineCount,
+    calls: [], strings: [], functions: [], callGraph: [], assignments: [], lineCount: lines.lineCount,
   };
 }
 
@@ -207,6 +243,10 @@ interface Ctx {
   /** Inside a comprehension or generator expression (where `await` may make it asynchronous). */
   comprehension?: boolean;
   stmt?: TSNode;
+  /** Enclosing function name (see PyFunction.name). */
+  fn?: string;
+  /** Enclosing class, for method names. */
+  cls?: string;
 }
 
 interface CallCandidate {
@@ -235,6 +275,8 @@ class Extractor {
   private hasModuleGetattr = false;
   private readonly candidates: CallCandidate[] = [];
   private readonly strings: PyString[] = [];
+  private readonly functions: PyFunction[] = [];
+  private readonly assignments: PyAssignment[] = [];
   private readonly importlibAliases = new Set(['importlib']);
   private readonly importModuleAliases = new Set<string>();
 
@@ -268,6 +310,9 @@ class Extractor {
       hasModuleGetattr: this.hasModuleGetattr,
       calls,
       strings: this.strings,
+      functions: this.functions,
+      callGraph: this.candidates.map((c) => ({ callee: c.callee, ...(c.ctx.fn ? { fn: c.ctx.fn } : {}), ...(c.ctx.main ? { mainGuard: true as const } : {}) })),
+      assignments: this.assignments,
       lineCount: this.lines.lineCount,
     };
   }
@@ -313,16 +358,19 @@ class Extractor {
         }
         const body = node.childForFieldName('body');
         const isAsync = kids.some((k) => k.type === 'async');
-        const inner: Ctx = { scope: 'function', guard: 'none', main: false, top: false, ...(isAsync ? { async: true } : {}) };
+        const fname = name ? (ctx.fn ? `${ctx.fn}.<locals>.${name.text}` : ctx.cls ? `${ctx.cls}.${name.text}` : name.text) : undefined;
+        if (fname) this.functions.push({ name: fname, range: this.range(node) });
+        const inner: Ctx = { scope: 'function', guard: 'none', main: false, top: false, ...(isAsync ? { async: true } : {}), ...(fname ? { fn: fname } : {}) };
         // Decorators, defaults and annotations run where the def is; only the body is the function's.
         return kids.map((k) => ({ node: k, ctx: body && same(k, body) ? { ...inner, stmt: ctx.stmt } : { ...ctx, top: false } }));
       }
       case 'lambda':
-        return all({ scope: 'function', guard: 'none', main: false, top: false, stmt: ctx.stmt });
+        return all({ scope: 'function', guard: 'none', main: false, top: false, stmt: ctx.stmt, ...(ctx.fn ? { fn: ctx.fn } : {}) });
       case 'class_definition': {
         const name = node.childForFieldName('name');
         if (name && ctx.top) this.bind(name.text);
-        return all({ ...ctx, top: false, loop: false });
+        const cls = name ? (ctx.cls ? `${ctx.cls}.${name.text}` : name.text) : ctx.cls;
+        return all({ ...ctx, top: false, loop: false, ...(cls && !ctx.fn ? { cls } : {}) });
       }
       case 'for_statement':
       case 'while_statement': {
@@ -382,8 +430,15 @@ class Extractor {
       case 'assignment':
       case 'augmented_assignment': {
         const left = node.childForFieldName('left');
-        const hasValue = node.childForFieldName('right') !== null;
+        const right = node.childForFieldName('right');
+        const hasValue = right !== null;
         if (left && ctx.top && hasValue) this.bindTarget(left);
+        if (node.type === 'assignment' && left && right && (left.type === 'identifier' || left.type === 'attribute') && right.endIndex - right.startIndex <= 300) {
+          this.assignments.push({
+            target: left.text.replace(/\s+/g, ''), text: right.text, range: this.range(node), valueRange: this.range(right),
+            ...(ctx.fn ? { fn: ctx.fn } : {}), ...(ctx.main ? { mainGuard: true as const } : {}),
+          });
+        }
         return all(ctx);
       }
       case 'named_expression': {
@@ -528,6 +583,7 @@ class Extractor {
         scope: ctx.scope,
         args: this.args(node),
         ...(ctx.main ? { mainGuard: true as const } : {}),
+        ...(ctx.fn ? { fn: ctx.fn } : {}),
       });
     }
     return calls;
@@ -549,10 +605,11 @@ class Extractor {
           ...(lit !== undefined ? { value: lit } : {}),
           range: this.range(a),
           valueRange: this.range(value),
+          ...(value.endIndex - value.startIndex <= 300 ? { text: value.text } : {}),
         });
       } else {
         const lit = this.literal(a);
-        out.push({ ...(lit !== undefined ? { value: lit } : {}), range: this.range(a), valueRange: this.range(a) });
+        out.push({ ...(lit !== undefined ? { value: lit } : {}), range: this.range(a), valueRange: this.range(a), ...(a.endIndex - a.startIndex <= 300 ? { text: a.text } : {}) });
       }
     }
     return out;

@@ -1,0 +1,379 @@
+// Servers started from code (uvicorn.run, Flask app.run, waitress.serve, aiohttp run_app, hypercorn serve, Gradio launch, socketio.run) reachable from the entry function, with their host/port resolved against the container's env.
+import { parseAddress } from '../entrypoint/address';
+import { rangeIn } from '../entrypoint/options';
+import type { Bind } from '../entrypoint/parse';
+import type { ShellEnv } from '../entrypoint/shell';
+import type { Range } from '../types';
+import type { PyCall, PyCallArg, PyFileInfo } from './parser';
+
+export type CodeServer = 'uvicorn' | 'flask' | 'socketio' | 'waitress' | 'aiohttp' | 'hypercorn' | 'gradio';
+
+/** One parsed file of the closure. */
+export interface ServerFile {
+  info: PyFileInfo;
+  /** Dotted module name; absent for a script run as __main__. */
+  module?: string;
+}
+
+export interface ServersInput {
+  /** The import closure's files by image path. */
+  files: ReadonlyMap<string, ServerFile>;
+  /**
+   * Where execution starts: a function of a module (a console script's `module:function`), else the
+   * module level of the file (with its `if __name__ == "__main__":` block when `main`).
+   */
+  entry: { file: string; func?: string; main?: boolean };
+  /** The container's environment: a value, `undefined` for set-but-unknown; absent names are unset. */
+  env: ShellEnv;
+  /** How many calls deep to follow from the entry (default 4). */
+  maxDepth?: number;
+}
+
+/** Where a host or port value is written, for messages and fixes. */
+export interface CodeValue {
+  file: string;
+  /**
+   * `literal`: the argument (or the assignment it names) is the literal at `range`; `env`: the container's
+   * environment variable `envName` sets it; `env-default`: the `os.getenv` default literal at `range`
+   * applies because `envName` is unset; `server-default`: no argument, `range` is the call (insert there).
+   */
+  kind: 'literal' | 'env' | 'env-default' | 'server-default';
+  range: Range;
+  envName?: string;
+  /** The argument expression, when there is one (to replace it whole). */
+  argRange?: Range;
+}
+
+export interface ServerStart {
+  server: CodeServer;
+  /** For messages: `uvicorn.run()`, `Flask's app.run()`. */
+  label: string;
+  file: string;
+  call: PyCall;
+  /** Host and port as in `entrypoint/parse` (`unresolved` when a value is not known here). */
+  bind: Bind;
+  host?: CodeValue;
+  port?: CodeValue;
+  /** The functions followed to reach the call, entry first. */
+  via: { file: string; fn?: string }[];
+}
+
+/** How a server call names its host and port: keyword, positional index, defaults, environment overrides of the defaults. */
+interface Descriptor {
+  server: CodeServer;
+  label: string;
+  host: { kw: string; pos?: number };
+  port: { kw: string; pos?: number };
+  defaults: [string, string];
+  /** Environment variables the library reads when the argument is absent. */
+  envDefaults?: [string, string];
+  /** Is this call one of this server's starts? */
+  matches(c: PyCall, f: ServerFile, ctx: MatchContext): boolean;
+}
+
+interface MatchContext {
+  importsFrom(f: ServerFile, module: string, name?: string): boolean;
+  /** The file a name bound in `f` was imported from. */
+  originOf(f: ServerFile, name: string): ServerFile | undefined;
+}
+
+const imports = (f: ServerFile, prefix: string): boolean => f.info.imports.some((i) => i.level === 0 && (i.module === prefix || i.module.startsWith(`${prefix}.`)));
+
+/** `X.run(...)` on a name (or `factory().run`). */
+const RUN_ON_NAME = /^([A-Za-z_]\w*)(?:\([^()]*\))?\.run$/;
+
+/** The server calls, as data (defaults from each library's documentation; see docs/assumptions.md). */
+const DESCRIPTORS: Descriptor[] = [
+  {
+    server: 'uvicorn', label: 'uvicorn.run()', host: { kw: 'host' }, port: { kw: 'port' }, defaults: ['127.0.0.1', '8000'],
+    matches: (c, f, m) => c.callee === 'uvicorn.run' || (c.callee === 'run' && m.importsFrom(f, 'uvicorn', 'run')),
+  },
+  {
+    server: 'socketio', label: 'socketio.run()', host: { kw: 'host', pos: 1 }, port: { kw: 'port', pos: 2 }, defaults: ['127.0.0.1', '5000'],
+    matches: (c, f) => RUN_ON_NAME.test(c.callee) && imports(f, 'flask_socketio') && /socketio|sio/i.test(c.callee),
+  },
+  {
+    server: 'flask', label: "Flask's app.run()", host: { kw: 'host', pos: 0 }, port: { kw: 'port', pos: 1 }, defaults: ['127.0.0.1', '5000'],
+    matches: (c, f, m) => {
+      const r = RUN_ON_NAME.exec(c.callee);
+      if (!r || ['uvicorn', 'asyncio', 'subprocess', 'trio', 'anyio'].includes(r[1]) || /socketio|sio/i.test(r[1])) return false;
+      const flaskLike = (x: ServerFile) => imports(x, 'flask') || imports(x, 'quart');
+      if (flaskLike(f) && (f.info.topLevelNames.includes(r[1]) || c.callee.includes('('))) return true;
+      const origin = m.originOf(f, r[1]);
+      return origin !== undefined && flaskLike(origin);
+    },
+  },
+  {
+    server: 'waitress', label: 'waitress.serve()', host: { kw: 'host' }, port: { kw: 'port' }, defaults: ['0.0.0.0', '8080'],
+    matches: (c, f, m) => c.callee === 'waitress.serve' || (c.callee === 'serve' && m.importsFrom(f, 'waitress', 'serve')),
+  },
+  {
+    server: 'aiohttp', label: 'aiohttp web.run_app()', host: { kw: 'host' }, port: { kw: 'port' }, defaults: ['0.0.0.0', '8080'],
+    matches: (c, f, m) => c.callee === 'aiohttp.web.run_app' || (c.callee === 'web.run_app' && m.importsFrom(f, 'aiohttp', 'web'))
+      || (c.callee === 'run_app' && m.importsFrom(f, 'aiohttp.web', 'run_app')),
+  },
+  {
+    server: 'gradio', label: 'Gradio launch()', host: { kw: 'server_name' }, port: { kw: 'server_port' }, defaults: ['127.0.0.1', '7860'],
+    envDefaults: ['GRADIO_SERVER_NAME', 'GRADIO_SERVER_PORT'],
+    matches: (c, f) => c.callee.endsWith('.launch') && imports(f, 'gradio'),
+  },
+];
+
+const HYPERCORN_LABEL = 'hypercorn serve()';
+
+/** Finds the servers started from code reachable from the entry, following calls through functions of the closure. */
+export function serverStarts(input: ServersInput): ServerStart[] {
+  const byModule = new Map<string, string>();
+  for (const [path, f] of input.files) if (f.module) byModule.set(f.module, path);
+  const resolver = new CallResolver(input.files, byModule);
+  const out: ServerStart[] = [];
+  const maxDepth = input.maxDepth ?? 4;
+  const seen = new Set<string>();
+  const queue: { file: string; fn?: string; depth: number; via: { file: string; fn?: string }[] }[] = [
+    { file: input.entry.file, fn: input.entry.func, depth: 0, via: [] },
+  ];
+  while (queue.length) {
+    const q = queue.shift()!;
+    const key = `${q.file}#${q.fn ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const f = input.files.get(q.file);
+    if (!f) continue;
+    const via = [...q.via, { file: q.file, ...(q.fn ? { fn: q.fn } : {}) }];
+    const inScope = (x: { fn?: string; mainGuard?: true }) => x.fn === q.fn && (q.fn !== undefined || !x.mainGuard || (input.entry.main && q.file === input.entry.file));
+    for (const c of f.info.calls) {
+      if (!inScope(c)) continue;
+      const s = resolver.server(c, q.file, f, input.env);
+      if (s) out.push({ ...s, via });
+    }
+    if (q.depth >= maxDepth) continue;
+    for (const e of f.info.callGraph) {
+      if (!inScope(e)) continue;
+      const t = resolver.target(q.file, f, e.callee, q.fn);
+      if (t) queue.push({ ...t, depth: q.depth + 1, via });
+    }
+  }
+  return out;
+}
+
+/** A resolved value: its text (undefined when not known here) and where it is written. */
+interface Val {
+  value?: string;
+  unknown: boolean;
+  kind: CodeValue['kind'];
+  /** Offsets of the deciding literal inside `text` of `at`. */
+  at?: { text: string; range: Range; start: number; end: number };
+  envName?: string;
+}
+
+class CallResolver implements MatchContext {
+  constructor(private readonly files: ReadonlyMap<string, ServerFile>, private readonly byModule: ReadonlyMap<string, string>) {}
+
+  importsFrom(f: ServerFile, module: string, name?: string): boolean {
+    return f.info.imports.some((i) => i.level === 0 && i.module === module && (name === undefined || i.names.includes(name)));
+  }
+
+  originOf(f: ServerFile, name: string): ServerFile | undefined {
+    const path = this.importedFile(f, name);
+    return path ? this.files.get(path) : undefined;
+  }
+
+  /** The absolute module a from-import of `f` names (relative imports resolved against f's package). */
+  private absolute(f: ServerFile, module: string, level: number, path: string): string | undefined {
+    if (level === 0) return module;
+    if (!f.module) return undefined;
+    const parts = f.module.split('.');
+    const pkg = path.endsWith('/__init__.py') ? parts : parts.slice(0, -1);
+    const base = pkg.slice(0, pkg.length - (level - 1));
+    if (base.length === 0 && level > pkg.length) return undefined;
+    return [...base, ...(module ? [module] : [])].join('.');
+  }
+
+  /** The closure file that `name` (bound by `from M import name` or `import name`) comes from. */
+  private importedFile(f: ServerFile, name: string, path?: string): string | undefined {
+    const filePath = path ?? [...this.files].find(([, x]) => x === f)?.[0] ?? '';
+    for (const i of f.info.imports) {
+      if (i.kind === 'from' && i.names.includes(name)) {
+        const m = this.absolute(f, i.module, i.level, filePath);
+        if (!m) continue;
+        return this.byModule.get(`${m}.${name}`) ?? this.byModule.get(m);
+      }
+      if (i.kind === 'import' && i.level === 0 && (i.module === name || i.module.startsWith(`${name}.`))) return this.byModule.get(i.module === name ? name : i.module);
+    }
+    return undefined;
+  }
+
+  /** The function a call goes to, when it is defined in the closure. */
+  target(path: string, f: ServerFile, callee: string, fn?: string): { file: string; fn: string } | undefined {
+    const has = (x: ServerFile | undefined, name: string) => x?.info.functions.some((d) => d.name === name) ?? false;
+    const parts = callee.replace(/\([^()]*\)/g, '').split('.');
+    if (parts.length === 1) {
+      if (has(f, callee)) return { file: path, fn: callee };
+      const from = this.importedFile(f, callee, path);
+      if (from && has(this.files.get(from), callee)) return { file: from, fn: callee };
+      return undefined;
+    }
+    if (parts.length !== 2) return undefined;
+    const [obj, name] = parts;
+    if (obj === 'self' && fn?.includes('.')) {
+      const cls = fn.split('.')[0];
+      return has(f, `${cls}.${name}`) ? { file: path, fn: `${cls}.${name}` } : undefined;
+    }
+    if (has(f, `${obj}.${name}`)) return { file: path, fn: `${obj}.${name}` };
+    const from = this.importedFile(f, obj, path);
+    const g = from ? this.files.get(from) : undefined;
+    if (from && g && has(g, name) && (g.module?.split('.').pop() === obj || g.module === obj)) return { file: from, fn: name };
+    if (from && g && has(g, `${obj}.${name}`)) return { file: from, fn: `${obj}.${name}` };
+    return undefined;
+  }
+
+  server(c: PyCall, path: string, f: ServerFile, env: ShellEnv): Omit<ServerStart, 'via'> | undefined {
+    if (this.isHypercorn(c, f)) return this.hypercorn(c, path, f, env);
+    const d = DESCRIPTORS.find((x) => x.matches(c, f, this));
+    if (!d) return undefined;
+    const host = this.setting(c, f, env, d.host, d.defaults[0], d.envDefaults?.[0]);
+    const port = this.setting(c, f, env, d.port, d.defaults[1], d.envDefaults?.[1]);
+    if (d.server === 'waitress') {
+      const listen = argOf(c, 'listen');
+      if (listen) return this.listenBind(d, c, path, f, env, listen);
+    }
+    return { server: d.server, label: d.label, file: path, call: c, ...this.bindOf(host, port, path, c) };
+  }
+
+  private bindOf(host: Val, port: Val, path: string, c: PyCall): Pick<ServerStart, 'bind' | 'host' | 'port'> {
+    const bind: Bind = {
+      host: host.unknown ? undefined : host.value, port: port.unknown ? undefined : port.value,
+      raw: `${host.unknown ? '?' : host.value}:${port.unknown ? '?' : port.value}`,
+      isDefault: host.kind === 'server-default' && port.kind === 'server-default',
+      from: host.kind === 'server-default' && port.kind === 'server-default' ? 'default' : host.kind === 'env' || port.kind === 'env' ? 'env' : 'argv',
+    };
+    if (host.unknown || port.unknown) bind.unresolved = true;
+    return { bind, host: this.codeValue(host, path, c), port: this.codeValue(port, path, c) };
+  }
+
+  private codeValue(v: Val, path: string, c: PyCall): CodeValue {
+    const out: CodeValue = { file: path, kind: v.kind, range: v.at ? rangeIn(v.at.text, v.at.range, v.at.start, v.at.end) : c.range };
+    if (v.envName) out.envName = v.envName;
+    return out;
+  }
+
+  private setting(c: PyCall, f: ServerFile, env: ShellEnv, spec: { kw: string; pos?: number }, def: string, envName?: string): Val {
+    const a = argOf(c, spec.kw, spec.pos);
+    if (!a) {
+      if (envName && Object.prototype.hasOwnProperty.call(env, envName)) {
+        const v = env[envName];
+        return { value: v, unknown: v === undefined, kind: 'env', envName };
+      }
+      return { value: def, unknown: false, kind: 'server-default' };
+    }
+    if (a.text === undefined) return { unknown: true, kind: 'literal' };
+    return this.evaluate(a.text, a.valueRange, f, c.fn, env, 0);
+  }
+
+  /**
+   * Evaluates an argument expression: literals, `os.getenv("X", "d")`, `os.environ.get(...)`,
+   * `os.environ["X"]`, `int(...)`/`str(...)`, `getenv(...) or "d"`, and names assigned once in the
+   * function or module.
+   */
+  private evaluate(text: string, range: Range, f: ServerFile, fn: string | undefined, env: ShellEnv, depth: number): Val {
+    const unknown: Val = { unknown: true, kind: 'literal' };
+    if (depth > 4) return unknown;
+    const lead = text.length - text.trimStart().length;
+    const t = text.trim();
+    const sub = (start: number, inner: string): Val => {
+      const r = this.evaluate(inner, range, f, fn, env, depth + 1);
+      if (r.at && r.at.range === range && r.at.text === inner) r.at = { ...r.at, text, start: r.at.start + start, end: r.at.end + start };
+      return r;
+    };
+    const str = /^[uU]?(['"])([^'"\\\n]*)\1$/.exec(t);
+    if (str) return { value: str[2], unknown: false, kind: 'literal', at: { text, range, start: lead, end: lead + t.length } };
+    if (/^\d+$/.test(t)) return { value: t, unknown: false, kind: 'literal', at: { text, range, start: lead, end: lead + t.length } };
+    const paren = /^\((.*)\)$/s.exec(t);
+    if (paren) return sub(lead + 1, paren[1]);
+    const conv = /^(?:int|str)\((.*)\)$/s.exec(t);
+    if (conv) return sub(lead + t.indexOf('(') + 1, conv[1]);
+    const get = /^(?:os\.)?(?:getenv|environ\.get)\(\s*(['"])(\w+)\1\s*(?:,\s*(.*?))?\s*\)(?:\s+or\s+(.*))?$/s.exec(t);
+    if (get) {
+      const name = get[2];
+      const orText = get[4];
+      if (Object.prototype.hasOwnProperty.call(env, name)) {
+        const v = env[name];
+        if (v === undefined) return { unknown: true, kind: 'env', envName: name };
+        if (v !== '' || orText === undefined) return { value: v, unknown: false, kind: 'env', envName: name };
+      }
+      const dflt = orText ?? get[3];
+      if (dflt === undefined) return unknown;
+      const at = lead + t.lastIndexOf(dflt);
+      const r = sub(at, dflt);
+      return r.unknown ? r : { ...r, kind: 'env-default', envName: name };
+    }
+    const item = /^os\.environ\[\s*(['"])(\w+)\1\s*\]$/.exec(t);
+    if (item) {
+      const v = env[item[2]];
+      return v === undefined ? { unknown: true, kind: 'env', envName: item[2] } : { value: v, unknown: false, kind: 'env', envName: item[2] };
+    }
+    if (/^[A-Za-z_]\w*$/.test(t)) {
+      const local = f.info.assignments.filter((a) => a.target === t && a.fn === fn);
+      const scope = local.length || fn === undefined ? local : f.info.assignments.filter((a) => a.target === t && a.fn === undefined);
+      if (scope.length !== 1) return unknown;
+      return this.evaluate(scope[0].text, scope[0].valueRange, f, scope[0].fn, env, depth + 1);
+    }
+    return unknown;
+  }
+
+  private listenBind(d: Descriptor, c: PyCall, path: string, f: ServerFile, env: ShellEnv, listen: PyCallArg): Omit<ServerStart, 'via'> {
+    const v = listen.text === undefined ? { unknown: true, kind: 'literal' as const } : this.evaluate(listen.text, listen.valueRange, f, c.fn, env, 0);
+    const first = v.value?.split(/\s+/)[0];
+    const a = first !== undefined ? parseAddress(first.replace(/^\*:/, '0.0.0.0:'), d.defaults[1]) : undefined;
+    const bind: Bind = { host: a?.host, port: a?.port, raw: first ?? '?', isDefault: false, from: v.kind === 'env' ? 'env' : 'argv' };
+    if (v.unknown || !a) bind.unresolved = true;
+    const at = this.codeValue(v, path, c);
+    return { server: d.server, label: d.label, file: path, call: c, bind, host: at, port: at };
+  }
+
+  private isHypercorn(c: PyCall, f: ServerFile): boolean {
+    return c.callee === 'hypercorn.asyncio.serve' || c.callee === 'hypercorn.trio.serve'
+      || (c.callee === 'serve' && (this.importsFrom(f, 'hypercorn.asyncio', 'serve') || this.importsFrom(f, 'hypercorn.trio', 'serve')));
+  }
+
+  /** `serve(app, config)` binds `config.bind` (default 127.0.0.1:8000). */
+  private hypercorn(c: PyCall, path: string, f: ServerFile, env: ShellEnv): Omit<ServerStart, 'via'> {
+    const cfg = c.args.filter((a) => a.name === undefined)[1] ?? argOf(c, 'config');
+    const name = cfg?.text?.trim();
+    const base = { server: 'hypercorn' as const, label: HYPERCORN_LABEL, file: path, call: c };
+    if (!name || !/^[A-Za-z_]\w*$/.test(name)) return { ...base, bind: { raw: '?', isDefault: false, unresolved: true } };
+    const pick = (target: string) => {
+      const local = f.info.assignments.filter((a) => a.target === target && a.fn === c.fn);
+      return local.length ? local : f.info.assignments.filter((a) => a.target === target && a.fn === undefined);
+    };
+    const made = pick(name);
+    const binds = pick(`${name}.bind`);
+    if (binds.length > 1 || made.length !== 1 || !/^(?:hypercorn\.config\.)?Config\(\s*\)$/.test(made[0].text.trim())) {
+      if (!binds.length) return { ...base, bind: { raw: '?', isDefault: false, unresolved: true, uncertain: 'the hypercorn Config may be loaded from a file' } };
+    }
+    if (!binds.length) {
+      const host: Val = { value: '127.0.0.1', unknown: false, kind: 'server-default' };
+      const port: Val = { value: '8000', unknown: false, kind: 'server-default' };
+      return { ...base, ...this.bindOf(host, port, path, c) };
+    }
+    const b = binds[0];
+    const list = /^\[\s*(.*?)\s*,?\s*\]$/s.exec(b.text.trim());
+    const firstText = list ? list[1].split(',')[0] : b.text;
+    const v = this.evaluate(firstText, b.valueRange, f, b.fn, env, 0);
+    if (v.at && v.at.text === firstText) v.at = { ...v.at, text: b.text, start: v.at.start + b.text.indexOf(firstText), end: v.at.end + b.text.indexOf(firstText) };
+    const a = v.value !== undefined ? parseAddress(v.value, '8000') : undefined;
+    const bind: Bind = { host: a?.host, port: a?.port, raw: v.value ?? '?', isDefault: false, from: v.kind === 'env' ? 'env' : 'argv' };
+    if (v.unknown || !a) bind.unresolved = true;
+    const at = this.codeValue(v, path, c);
+    return { ...base, bind, host: at, port: at };
+  }
+}
+
+/** A call's argument by keyword, else by position among the positional ones. */
+function argOf(c: PyCall, kw: string, pos?: number): PyCallArg | undefined {
+  const k = c.args.find((a) => a.name === kw);
+  if (k) return k;
+  if (pos === undefined) return undefined;
+  const positional = c.args.filter((a) => a.name === undefined && !a.text?.startsWith('*'));
+  return positional[pos];
+}
