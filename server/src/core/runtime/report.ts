@@ -1,5 +1,6 @@
 // Reporting over containers: a rule's check runs per container; a finding identical across containers is reported once, saying where else it applies, and one only an override causes is reported where the override is written.
 import { sourceOfArg } from '../container';
+import { firstLineRange } from '../docker/image';
 import type { Draft } from '../rules/rule';
 import type { Location } from '../types';
 import type { Container } from './types';
@@ -46,7 +47,13 @@ export function perContainer<C extends Container>(list: readonly C[], check: (c:
 function relocate(d: Draft, from: Container[]): Draft {
   const c = from[0];
   const entry = c.entry;
-  if (!entry || d.file !== c.target.dockerfile || !from.every((x) => x.entry?.overridden)) return d;
+  if (!entry || !from.every((x) => x.entry?.overridden)) return d;
+  if (d.file !== c.target.dockerfile) {
+    // In the manifest: the image it runs is related information.
+    if (d.file !== entry.at.file || d.related.some((l) => l.file === c.target.dockerfile)) return d;
+    const from: Location = { file: c.target.dockerfile, range: firstLineRange(c.stage.from, c.target.parsed.lines), message: `the image ${c.runner.describe()} runs is built here` };
+    return { ...d, related: [...d.related, from] };
+  }
   const target = entry.ep.targetArg?.range;
   const range = target && sourceOfArg(entry, target) === entry.at ? target : entry.at.range;
   const here: Location = { file: d.file, range: d.range, message: `${c.runner.describe()} runs the image built here` };
