@@ -77,3 +77,36 @@ describe('CLI (bundled dist/cli.js) on examples/', function () {
     assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'FROM python:3.11\nCOPY requirements.txt /app/\n');
   });
 });
+
+describe('CLI --explain', function () {
+  this.timeout(60000);
+
+  it('prints each container a compose file defines: command sources, chain, env (secrets masked), imports, quiet reasons', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-explain-'));
+    const files: Record<string, string> = {
+      '.deploylint.yaml': '',
+      Dockerfile: 'FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY docker-entrypoint.sh /entrypoint.sh\nCOPY shop/ ./shop/\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "shop.wsgi:app"]\n',
+      'docker-entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+      'requirements.txt': 'flask\ncelery\ngunicorn\n',
+      'shop/__init__.py': '',
+      'shop/wsgi.py': 'from flask import Flask\n\nfrom shop import jobs\n\napp = Flask(__name__)\n',
+      'shop/tasks.py': 'from celery import Celery\n\nfrom shop.jobs import pending\nfrom shop.mail import send\n\napp = Celery("shop")\n',
+      'shop/jobs.py': 'def pending():\n    return []\n',
+      'compose.yaml': 'services:\n  web:\n    build: .\n    ports: ["8000:8000"]\n    environment:\n      DATABASE_URL: postgres://shop:pw-for-local-only@db/shop\n      SESSION_SECRET: local-session-secret-value\n  worker:\n    build: .\n    env_file: worker.env\n    command: celery -A shop.tasks worker\n',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    try {
+      const r = run(['--explain', 'compose.yaml'], dir);
+      assert.equal(r.code, 0, r.err);
+      snapshot('explain-compose.txt', r.out);
+      assert.doesNotMatch(r.out, /pw-for-local-only|local-session-secret-value/);
+      const missing = run(['--explain', 'nope.yaml'], dir);
+      assert.equal(missing.code, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

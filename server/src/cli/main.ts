@@ -3,6 +3,8 @@ import * as nodeFs from 'fs';
 import * as nodePath from 'path';
 import { DiskFileSystem, relativeInside, toPosix } from '../core/fs';
 import { lint } from '../core/lint';
+import { explain } from '../core/runtime';
+import { formatExplanation } from './explain';
 import type { Finding } from '../core/types';
 import { formatJson, formatNotices, formatSarif, formatText, FormatOptions } from './format';
 import { applyFixes } from './fix';
@@ -20,6 +22,8 @@ Options:
   -f, --format FMT   text (default), json or sarif
   -o, --output FILE  write the report to FILE instead of standard output
       --fix          apply each finding's preferred fix to the files, then report what is left
+      --explain FILE for each container FILE (a Dockerfile or a manifest) defines: where its command
+                     came from, what it runs, env, cwd, sys.path, imports, and why rules stayed quiet
       --quiet        report errors only
       --no-color     plain text output (also when NO_COLOR is set or output is not a terminal)
   -v, --version      print the version
@@ -35,6 +39,7 @@ interface Args {
   fix: boolean;
   quiet: boolean;
   color: boolean;
+  explain?: string;
 }
 
 class UsageError extends Error {}
@@ -58,6 +63,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       a.format = v;
     } else if (x === '-o' || x === '--output' || x.startsWith('--output=')) a.output = val('--output');
     else if (x === '--fix') a.fix = true;
+    else if (x === '--explain' || x.startsWith('--explain=')) a.explain = val('--explain');
     else if (x === '--quiet') a.quiet = true;
     else if (x === '--no-color') a.color = false;
     else if (x === '--') a.paths.push(...argv.slice(i + 1)), (i = argv.length);
@@ -89,9 +95,10 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     process.stdout.write(VERSION + '\n');
     return 0;
   }
+  const posixCwd = toPosix(cwd);
+  if (args.explain !== undefined) return explainFile(args.explain, cwd, posixCwd, args.output);
   const all: Finding[] = [];
   const notices: string[] = [];
-  const posixCwd = toPosix(cwd);
   const relCwd = (p: string) => relativeInside(posixCwd, p) ?? p;
   let reportRoot = posixCwd;
   for (const p of args.paths) {
@@ -128,6 +135,21 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   if (args.output) nodeFs.writeFileSync(args.output, report);
   else process.stdout.write(report);
   return all.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** `--explain FILE`: the containers the file defines, printed; exit 0, or 2 when the file does not exist. */
+async function explainFile(file: string, cwd: string, posixCwd: string, output: string | undefined): Promise<number> {
+  const abs = toPosix(nodePath.resolve(cwd, file));
+  if (!nodeFs.existsSync(abs) || nodeFs.statSync(abs).isDirectory()) {
+    process.stderr.write(`deploylint: --explain needs a file (a Dockerfile or a manifest): ${file}\n`);
+    return 2;
+  }
+  const root = findRoot(abs, posixCwd);
+  const result = await lint({ fs: new DiskFileSystem([root]), root });
+  const text = formatExplanation(relativeInside(posixCwd, abs) ?? abs, explain(result.analysis, abs));
+  if (output) nodeFs.writeFileSync(output, text);
+  else process.stdout.write(text);
+  return 0;
 }
 
 /** The workspace root for a single file: the nearest ancestor with .git or .deploylint.yaml, else the working folder or the file's folder. */

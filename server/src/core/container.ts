@@ -138,7 +138,10 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
       if (an.uncertain) notes.push(`${path}: ${an.uncertain}`);
       else if (!an.argv) notes.push(`${path} runs no command deploylint recognises`);
       if (an.argv && !an.uncertain) {
-        const args = combined.argv.slice(combined.argv.indexOf(path.split('/').pop()!) + 1);
+        // The script's arguments follow it in the argv, however it was named (`/entrypoint.sh`, `./x.sh`, a bare name on PATH).
+        const base = path.split('/').pop()!;
+        const at = combined.argv.findIndex((w) => w === base || w === path || w.endsWith('/' + base));
+        const args = combined.argv.slice(at + 1);
         const argv = an.runsArgs || an.argv.includes(SCRIPT_ARGS) ? spliceScriptArgs(an.argv, args) : an.argv;
         ep = parseEntrypoint(argv, { ...env, ...an.env });
         script = path;

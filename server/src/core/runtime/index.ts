@@ -3,3 +3,5 @@ export type { Container, Runner, RunnerKind, RunningContainer } from './types';
 export { containers, containersOf, gcloudList, running } from './containers';
 export { hasOwnCommand, perContainer } from './report';
 export type { ImportsOf } from './closure';
+export type { ContainerExplanation, ExplainedFile, ExplainedPart } from './explain';
+export { explain } from './explain';

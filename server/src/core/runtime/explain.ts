@@ -1,0 +1,146 @@
+// What `--explain` shows about a container: where its command came from, what it runs, its environment, sys.path, imports and why rules stayed quiet (data only; the CLI prints it).
+import type { Analysis } from '../analysis';
+import type { CommandSource } from '../container';
+import { resolveModule } from '../python/resolver';
+import { isStdlib } from '../python/stdlib';
+import { entryLabel } from '../rules/python-common';
+import { classifyCredentialName } from '../secrets/detectors';
+import { maskSecret } from '../secrets/mask';
+import { containers } from './containers';
+import type { Container, RunningContainer } from './types';
+
+/** One part of the command and where it was written. */
+export interface ExplainedPart {
+  part: 'ENTRYPOINT' | 'CMD';
+  /** `CMD at Dockerfile:6`, `command at compose.yaml:8`; `none`; `reset by compose.yaml's entrypoint`. */
+  from: string;
+}
+
+/** A file the import walk loaded, under the file that first imported it. */
+export interface ExplainedFile {
+  imagePath: string;
+  module?: string;
+  /** The build-context file it came from (workspace-relative), or `inline` for a heredoc. */
+  source?: string;
+  /** The import statement that reached it: `app/web.py:3 imports app.jobs`. */
+  via?: string;
+  children: ExplainedFile[];
+}
+
+export interface ContainerExplanation {
+  id: string;
+  runner: string;
+  dockerfile: string;
+  /** `final stage` or `stage 'worker' (compose build.target)`. */
+  stage: string;
+  command: ExplainedPart[];
+  /** The argv, then each script it went through, then what the server runs. */
+  chain: string[];
+  argv: string[];
+  /** `gunicorn app.web:app`, or undefined when nothing is followed. */
+  runs?: string;
+  entry?: string;
+  listen?: string;
+  cwd: string;
+  user: string;
+  /** Sorted `NAME=value`; values of credential-like names are masked; `NAME=(set, value unknown)`. */
+  env: string[];
+  sysPath: string[];
+  imports: ExplainedFile[];
+  /** `'shared.utils' imported by /app/worker.py:3: not found`. */
+  missing: string[];
+  /** Imports not followed, and why (a declared dependency, an uncertain location, guarded ...). */
+  notFollowed: string[];
+  startup?: string;
+  quiet: string[];
+}
+
+/** The containers whose Dockerfile or runner file is `path` (absolute), explained. */
+export function explain(a: Analysis, path: string): ContainerExplanation[] {
+  return containers(a).filter((c) => c.target.dockerfile === path || c.runner.file === path).map((c) => explainContainer(a, c));
+}
+
+function where(a: Analysis, s: CommandSource): string {
+  return `${s.key} at ${a.rel(s.file)}:${s.range.start.line + 1}`;
+}
+
+/** Values of credential-like names, and passwords inside URLs, are masked. */
+export function shownEnvValue(name: string, value: string): string {
+  if (classifyCredentialName(name)) return maskSecret(value);
+  return value.replace(/(:\/\/[^/@\s:]+:)([^/@\s]+)(@)/g, (_m, pre: string, pw: string, at: string) => `${pre}${maskSecret(pw)}${at}`);
+}
+
+export function explainContainer(a: Analysis, c: Container): ContainerExplanation {
+  const entry = c.entry;
+  const s = entry?.sources;
+  const command: ExplainedPart[] = [
+    { part: 'ENTRYPOINT', from: s?.entrypoint ? where(a, s.entrypoint) : 'none' },
+    { part: 'CMD', from: s?.cmd ? where(a, s.cmd) : s?.cmdReset ? `reset: ${s.entrypoint ? where(a, s.entrypoint) : 'the ENTRYPOINT override'} replaces ENTRYPOINT` : c.stage.cmd && entry && !s?.cmd ? 'ignored (a shell-form ENTRYPOINT)' : 'none' },
+  ];
+  const chain: string[] = [];
+  if (entry) {
+    chain.push(entry.argv.join(' '));
+    if (entry.script) chain.push(`${entry.script} (script) runs ${entry.ep.argv.join(' ')}`);
+  }
+  const running = entry && c.ep && !c.ep.uncertain ? (c as RunningContainer) : undefined;
+  const env = Object.keys(c.env).sort().map((k) => (c.env[k] === undefined ? `${k}=(set, value unknown)` : `${k}=${shownEnvValue(k, c.env[k]!)}`));
+  const out: ContainerExplanation = {
+    id: c.id,
+    runner: c.runner.describe(),
+    dockerfile: a.rel(c.target.dockerfile),
+    stage: c.stage === c.target.model.final ? `final stage${c.stage.name ? ` '${c.stage.name}'` : ''} (FROM ${c.stage.base})` : `stage '${c.stage.name}' (build.target; FROM ${c.stage.base})`,
+    command, chain, argv: c.argv, cwd: c.cwd, user: c.user ?? 'root (no USER)', env, sysPath: c.sysPath,
+    imports: [], missing: [], notFollowed: [], quiet: [...c.quiet],
+  };
+  if (running && running.ep.kind !== 'unknown') {
+    out.runs = entryLabel(running);
+    if (running.entryFile) out.entry = running.entryFile;
+    else if (running.ep.module) out.entry = `module '${running.ep.module}': ${running.entryResolution?.status ?? 'not resolved'}`;
+    out.startup = c.startup().summary;
+  }
+  const b = c.bind;
+  if (b) out.listen = b.unix ? `unix:${b.unix}` : `${b.raw}${b.isDefault ? ` (${c.ep?.kind}'s default)` : ''}${b.uncertain ? ` (uncertain: ${b.uncertain})` : ''}`;
+  if (running?.closure) imports(a, running, out);
+  return out;
+}
+
+function imports(a: Analysis, c: RunningContainer, out: ContainerExplanation): void {
+  const closure = c.closure!;
+  const nodes = new Map<string, ExplainedFile>();
+  for (const [file, f] of closure.files) {
+    const hit = c.stage.tree.lookup(file);
+    const node: ExplainedFile = { imagePath: file, children: [] };
+    if (f.module) node.module = f.module;
+    if (hit?.source) node.source = a.rel(hit.source);
+    else if (hit?.content !== undefined) node.source = 'inline';
+    if (f.via) {
+      const src = c.stage.tree.lookup(f.via.from)?.source;
+      node.via = `${src ? a.rel(src) : f.via.from}:${f.via.import.range.start.line + 1}${f.via.import.scope === 'function' ? ' (inside a function)' : ''}`;
+    }
+    nodes.set(file, node);
+    const parent = f.via ? nodes.get(f.via.from) : undefined;
+    (parent ? parent.children : out.imports).push(node);
+  }
+  for (const u of closure.unresolved) {
+    const src = c.stage.tree.lookup(u.importer)?.source;
+    const at = `${src ? a.rel(src) : u.importer}:${u.import.range.start.line + 1}`;
+    const guard = u.import.guard !== 'none' ? ` (guarded by ${u.import.guard}: not reported)` : '';
+    const why = u.reason === 'not-found' ? `not found on sys.path` : u.reason === 'not-a-package' ? `'${u.failedAt.split('.').slice(0, -1).join('.')}' is a module, not a package` : 'a relative import with no parent package';
+    out.missing.push(`'${u.dotted}' imported at ${at}: ${why}${guard}`);
+  }
+  // Absolute imports the walk did not enter: declared dependencies and names whose location is uncertain.
+  const seen = new Set<string>();
+  for (const [file, f] of closure.files) {
+    for (const imp of f.info.imports) {
+      if (imp.level > 0 || !imp.module || (imp.mainGuard && !f.main)) continue;
+      const top = imp.module.split('.')[0];
+      if (isStdlib(top) || seen.has(top)) continue;
+      const r = resolveModule(c.view, c.sysPath, top);
+      if (r.status === 'found' && !c.thirdParty.has(top.toLowerCase())) continue;
+      if (r.status === 'missing' && !c.thirdParty.has(top.toLowerCase())) continue;
+      seen.add(top);
+      const why = c.thirdParty.has(top.toLowerCase()) ? 'a declared dependency (installed, not modelled)' : r.status === 'uncertain' ? 'where it comes from is uncertain (an unseen layer or site-packages)' : 'installed';
+      out.notFollowed.push(`${top} (first imported by ${file}): ${why}`);
+    }
+  }
+}
