@@ -337,7 +337,8 @@ describe('secrets never appear whole in CLI output', () => {
       walk(dir);
       assert.ok(secrets.size > 0);
       const o = { rel: (p: string) => relativeInside(ROOT, p) ?? p, root: ROOT, version: 'test' };
-      const outputs = [formatText(findings, o), formatJson(findings, o), formatSarif(findings, o), formatNotices(notices, o)];
+      const related = findings.flatMap((f) => f.related.map((r) => r.message)).join('\n');
+      const outputs = [formatText(findings, o), formatJson(findings, o), formatSarif(findings, o), formatNotices(notices, o), related];
       for (const out of outputs) for (const s of secrets) assert.ok(!out.includes(s), `a secret of ${dir} appears whole in the output`);
     });
   }
