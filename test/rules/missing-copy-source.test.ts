@@ -93,6 +93,8 @@ describe('rule missing-copy-source: COPY --from=<stage>', () => {
     ['a stage on an unknown base', 'FROM example.invalid/base:1 AS builder\nFROM python:3.11-slim\nCOPY --from=builder /opt/app /app\n'],
     ['an external image', B('RUN true', 'COPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/uv')],
     ['a bare image name that is no stage name', B('RUN true', 'COPY --from=busybox:1.36 /bin/busybox /bin/')],
+    ['a file at the root of a known tool image used as a stage (FROM ghcr.io/astral-sh/uv AS uv)', 'ARG UV_VERSION=0.11.16\nFROM ghcr.io/astral-sh/uv:${UV_VERSION} AS uv\nFROM python:3.12-slim\nCOPY --from=uv /uv /uvx /bin/\n'],
+    ['a path outside every folder the stage made (its base image\'s own files)', B('RUN true', 'COPY --from=builder /opt/tool/bin ./bin')],
   ];
   for (const [name, df] of valid) {
     it(`valid: ${name}`, async () => assert.deepEqual(brief((await only({ ...APP, Dockerfile: df })).findings), []));

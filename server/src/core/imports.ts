@@ -4,6 +4,7 @@ import type { ContainerEntry } from './container';
 import type { StageModel } from './docker/image';
 import { BuildContext, IgnorePattern, SKIP_DIRS } from './docker/context';
 import { dirname, FileSystem, join, relativeInside } from './fs';
+import { within } from './docker/tree';
 import type { ClosureResult } from './python/closure';
 import { isPythonReady, parsePython, PyFileInfo } from './python/parser';
 import type { ImageView, Resolution } from './python/resolver';
@@ -134,6 +135,8 @@ export function locateSource(a: Pick<Analysis, 'fs' | 'root'>, ctx: BuildContext
   for (const base of bases) {
     for (const root of [base, join(base, 'src')]) {
       const path = join(root, ...parts);
+      // The context root and the folders above it hold the build, they are not a package in it (`build: ./flask` and `import flask`).
+      if (within(path, ctx.root) || path + '.py' === importerSource) continue;
       let kind: SourceHit['kind'] | undefined;
       if (a.fs.stat(path + '.py')?.kind === 'file') kind = 'module';
       else if (a.fs.stat(path)?.kind === 'dir' && holdsPython(a.fs, path)) kind = 'package';
@@ -146,10 +149,18 @@ export function locateSource(a: Pick<Analysis, 'fs' | 'root'>, ctx: BuildContext
         if (!by) return { path: rel, kind, base: '' };
         return { path: rel, kind, base: ctx.rel(root) ?? '', visibility: 'ignored', excludedBy: by };
       }
+      // Outside the context only a regular package or a module counts: a folder of Python files there is as likely another project (`flask/` beside `nginx-wsgi-flask/`).
+      if (rel === undefined && kind === 'package' && !isProjectPackage(a.fs, path)) continue;
       if (rel === undefined && outsideAllowed) return { path: relativeInside(a.root, abs)!, kind, base: relativeInside(a.root, root)!, visibility: 'outside' };
     }
   }
   return undefined;
+}
+
+/** A regular package (has `__init__.py`) that is no project of its own (no Dockerfile or compose file in it). */
+function isProjectPackage(fs: FileSystem, dir: string): boolean {
+  if (fs.stat(join(dir, '__init__.py'))?.kind !== 'file') return false;
+  return !(fs.readDir(dir) ?? []).some((n) => /^(Dockerfile|Containerfile|(docker-)?compose\.ya?ml)$/i.test(n));
 }
 
 /** The ignore-file line that drops a context path or one of its folders. */
@@ -191,7 +202,8 @@ export function locateInContext(ctx: BuildContext, dotted: string, importerSourc
     const rel = (p: string) => (root ? root + '/' + p : p);
     const path = parts.join('/');
     if (ctx.stat(rel(path)) === 'dir' && hasPython(ctx, rel(path))) return { path: rel(path), kind: 'package', base: root };
-    if (ctx.stat(rel(path + '.py')) === 'file') return { path: rel(path + '.py'), kind: 'module', base: root };
+    // An absolute import never means the importing file itself (`import jwt` in services/jwt.py is PyJWT).
+    if (ctx.stat(rel(path + '.py')) === 'file' && ctx.abs(rel(path + '.py')) !== importerSource) return { path: rel(path + '.py'), kind: 'module', base: root };
     return undefined;
   };
   for (const base of bases) {

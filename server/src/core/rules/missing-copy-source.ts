@@ -103,7 +103,7 @@ function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
   for (const s of op.sources) {
     if (s.status !== 'stage' || s.isGlob) continue;
     const p = absDest(s.path, '/');
-    if (src.tree.stat(p) || src.tree.isUncertain(p) || isSystemPath(p) || unmodelledWriter(src, p)) continue;
+    if (src.tree.stat(p) || src.tree.isUncertain(p) || isSystemPath(p) || unmodelledWriter(src, p) || !inModelledFolder(src, p)) continue;
     const label = src.name ? `stage '${src.name}'` : `stage ${src.index}`;
     const match = closestInStage(src, p);
     const fixes: Fix[] = match ? [{ title: `Replace with '${match}'`, edits: [{ file: t.dockerfile, range: s.word.range, newText: match }], isPreferred: true }] : [];
@@ -116,6 +116,17 @@ function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
     });
   }
   return out;
+}
+
+/**
+ * True when a folder above `path` (other than `/`) is one the stage's own instructions made (WORKDIR,
+ * COPY destinations, mkdir), or the stage starts from scratch: only there does the model know every
+ * file. Elsewhere the base image may hold it (`/uv` in the uv image, `/go/bin` in golang).
+ */
+function inModelledFolder(stage: StageModel, path: string): boolean {
+  if (stage.base === 'scratch' && stage.baseStage === undefined) return true;
+  for (let d = dirname(path); d !== '/'; d = dirname(d)) if (stage.tree.stat(d) === 'dir') return true;
+  return false;
 }
 
 /** The stage's file or folder most likely meant: the only one with the same name, else the only path within two edits. */
