@@ -1,6 +1,7 @@
 // Output formats of the CLI: text (one line per finding, like compilers), JSON, and SARIF 2.1.0.
 import type { Notice } from '../core/analysis';
 import { rules } from '../core/rules';
+import { maskProviderSecrets as m } from '../core/redact';
 import type { Finding } from '../core/types';
 
 export interface FormatOptions {
@@ -19,11 +20,11 @@ export function formatText(findings: Finding[], o: FormatOptions): string {
   const lines: string[] = [];
   for (const f of findings) {
     const sev = f.severity === 'error' ? paint(C.red, 'error') : f.severity === 'warning' ? paint(C.yellow, 'warning') : paint(C.cyan, 'info');
-    lines.push(`${paint(C.bold, `${o.rel(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}`)}: ${sev} [${f.ruleId}] ${f.message}`);
+    lines.push(`${paint(C.bold, `${o.rel(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}`)}: ${sev} [${f.ruleId}] ${m(f.message)}`);
     for (const r of f.related) {
-      lines.push(paint(C.dim, `    ${o.rel(r.file)}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message ?? ''}`.trimEnd()));
+      lines.push(paint(C.dim, `    ${o.rel(r.file)}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${m(r.message ?? '')}`.trimEnd()));
     }
-    for (const x of f.fixes) lines.push(paint(C.dim, `    fix: ${x.title}`));
+    for (const x of f.fixes) lines.push(paint(C.dim, `    fix: ${m(x.title)}`));
   }
   const e = findings.filter((f) => f.severity === 'error').length;
   const w = findings.filter((f) => f.severity === 'warning').length;
@@ -34,7 +35,7 @@ export function formatText(findings: Finding[], o: FormatOptions): string {
 }
 
 export function formatNotices(notices: Notice[], o: FormatOptions): string {
-  return notices.map((n) => `deploylint: ${n.file ? o.rel(n.file) + (n.line !== undefined ? `:${n.line + 1}` : '') + ': ' : ''}${n.message}\n`).join('');
+  return notices.map((n) => `deploylint: ${n.file ? o.rel(n.file) + (n.line !== undefined ? `:${n.line + 1}` : '') + ': ' : ''}${m(n.message)}\n`).join('');
 }
 
 /** Findings as JSON with workspace-relative paths and one-based lines. */
@@ -49,13 +50,13 @@ export function formatJson(findings: Finding[], o: FormatOptions): string {
   const out = findings.map((f) => ({
     ruleId: f.ruleId,
     severity: f.severity,
-    message: f.message,
+    message: m(f.message),
     ...loc(f.file, f.range),
-    related: f.related.map((r) => ({ ...loc(r.file, r.range), message: r.message ?? '' })),
+    related: f.related.map((r) => ({ ...loc(r.file, r.range), message: m(r.message ?? '') })),
     fixes: f.fixes.map((x) => ({
-      title: x.title,
+      title: m(x.title),
       isPreferred: !!x.isPreferred,
-      edits: x.edits.map((e) => ({ ...loc(e.file, e.range), newText: e.newText })),
+      edits: x.edits.map((e) => ({ ...loc(e.file, e.range), newText: m(e.newText) })),
     })),
   }));
   return JSON.stringify(out, null, 2) + '\n';
@@ -99,18 +100,18 @@ export function formatSarif(findings: Finding[], o: FormatOptions): string {
           ruleId: f.ruleId,
           ruleIndex: ruleIndex.get(f.ruleId) ?? -1,
           level: level(f.severity),
-          message: { text: f.message },
+          message: { text: m(f.message) },
           locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file), uriBaseId: '%SRCROOT%' }, region: region(f.range) } }],
           relatedLocations: f.related.map((r, id) => ({
             id,
-            message: { text: r.message ?? '' },
+            message: { text: m(r.message ?? '') },
             physicalLocation: { artifactLocation: { uri: uri(r.file), uriBaseId: '%SRCROOT%' }, region: region(r.range) },
           })),
           fixes: f.fixes.map((x) => ({
-            description: { text: x.title },
+            description: { text: m(x.title) },
             artifactChanges: groupEdits(x.edits).map(([file, edits]) => ({
               artifactLocation: { uri: uri(file), uriBaseId: '%SRCROOT%' },
-              replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
+              replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: m(e.newText) } })),
             })),
           })),
         })),

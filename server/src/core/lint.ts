@@ -5,6 +5,7 @@ import type { FileSystem } from './fs';
 import { rules as allRules, Rule } from './rules';
 import { applySuppressions } from './suppressions';
 import { keepSafeFixes } from './fix-check';
+import { redactOutput } from './redact';
 import { initPython } from './python/parser';
 import { compareRanges, Finding } from './types';
 
@@ -60,5 +61,6 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
   keepSafeFixes(analysis, findings);
   const kept = applySuppressions(findings, (f) => analysis.text(f));
   kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : compareRanges(x.range, y.range) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0)));
+  redactOutput(analysis, kept, analysis.notices);
   return { findings: kept, notices: analysis.notices, analysis };
 }

@@ -22,6 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintConfig } from '../core/config';
 import { DiskFileSystem, OverlayFileSystem, relativeInside, toPosix } from '../core/fs';
 import { lint } from '../core/lint';
+import { maskProviderSecrets as mask } from '../core/redact';
 import type { Finding, Fix, Location } from '../core/types';
 
 /** What a diagnostic carries so that code actions need no per-rule code. */
@@ -177,7 +178,7 @@ export function startServer(connection: Connection): void {
       }
       // Notices (skipped files, config problems) are logged when they change, not on every keystroke.
       const notices = result.notices.map((n) => `deploylint: ${n.file ? (relativeInside(root, n.file) ?? n.file) + ': ' : ''}${n.message}`).join('\n');
-      if (notices && notices !== lastNotices.get(root)) connection.console.info(notices);
+      if (notices && notices !== lastNotices.get(root)) connection.console.info(mask(notices));
       lastNotices.set(root, notices);
       connection.console.log(`deploylint: linted ${root} in ${Date.now() - started} ms: ${result.findings.length} finding(s)`);
     }
@@ -200,11 +201,11 @@ export function startServer(connection: Connection): void {
       code: f.ruleId,
       codeDescription: { href: DOCS + f.ruleId + '.md' },
       source: 'deploylint',
-      message,
+      message: mask(message),
       data: { fixes: f.fixes } satisfies DiagnosticData,
     };
     if (supportsRelated && related.length) {
-      d.relatedInformation = related.map((r): DiagnosticRelatedInformation => ({ location: { uri: uris.toUri(r.file), range: r.range }, message: r.message ?? '' }));
+      d.relatedInformation = related.map((r): DiagnosticRelatedInformation => ({ location: { uri: uris.toUri(r.file), range: r.range }, message: mask(r.message ?? '') }));
     }
     return d;
   }
@@ -215,7 +216,7 @@ export function startServer(connection: Connection): void {
       if (d.source !== 'deploylint') continue;
       const data = d.data as DiagnosticData | undefined;
       for (const fix of data?.fixes ?? []) {
-        out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: !!fix.isPreferred, edit: toWorkspaceEdit(fix) });
+        out.push({ title: mask(fix.title), kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: !!fix.isPreferred, edit: toWorkspaceEdit(fix) });
       }
     }
     return out;

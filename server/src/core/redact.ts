@@ -1,0 +1,93 @@
+// The secrets boundary: every string that leaves the engine (messages, related messages, fix titles, notices) has secret values masked; a fix whose new text would carry a secret is not offered.
+import type { Analysis, Notice } from './analysis';
+import { scanValue } from './secrets/detectors';
+import { maskSecret } from './secrets/mask';
+import type { Finding, Range } from './types';
+
+/** Longest text under a range that is scanned for secret values. */
+const MAX_SCANNED = 16 * 1024;
+
+/** Masks secret values in outgoing text: the values it was taught, and any provider-format secret. */
+export class Redactor {
+  private readonly known = new Set<string>();
+
+  /** Remembers the secrets found in `text` (a value under a finding's range, a line of a file). */
+  learn(text: string): void {
+    if (text.length > MAX_SCANNED) text = text.slice(0, MAX_SCANNED);
+    for (const m of [...scanValue(text), ...scanValue(text, { name: 'secret' })]) {
+      const v = text.slice(m.start, m.end);
+      if (v.length >= 8) this.known.add(v);
+    }
+  }
+
+  /** True when `s` holds a known secret or a provider-format one. */
+  holdsSecret(s: string): boolean {
+    for (const v of this.known) if (s.includes(v)) return true;
+    return scanValue(s).length > 0;
+  }
+
+  /** `s` with every known secret and every provider-format secret masked (`sk-proj-Ab12… (164 chars)`). */
+  mask(s: string): string {
+    if (!s) return s;
+    let out = s;
+    for (const v of [...this.known].sort((a, b) => b.length - a.length)) if (out.includes(v)) out = out.split(v).join(maskSecret(v));
+    return maskProviderSecrets(out);
+  }
+}
+
+/** `s` with every provider-format secret in it masked; stateless, for output formats as a last guard. */
+export function maskProviderSecrets(s: string): string {
+  if (!s) return s;
+  const ms = scanValue(s);
+  let out = s;
+  for (let i = ms.length - 1; i >= 0; i--) out = out.slice(0, ms[i].start) + maskSecret(out.slice(ms[i].start, ms[i].end)) + out.slice(ms[i].end);
+  return out;
+}
+
+/** The text a range covers in a file's text (at most MAX_SCANNED characters). */
+function textAt(text: string, r: Range): string {
+  let line = 0;
+  let i = 0;
+  while (line < r.start.line && i >= 0) {
+    i = text.indexOf('\n', i);
+    if (i >= 0) (i++, line++);
+  }
+  if (i < 0) return '';
+  const start = i + r.start.character;
+  let end = start;
+  if (r.end.line === r.start.line) end = i + r.end.character;
+  else {
+    let j = i;
+    for (let l = r.start.line; l < r.end.line && j >= 0; l++) {
+      j = text.indexOf('\n', j);
+      if (j >= 0) j++;
+    }
+    end = j < 0 ? text.length : j + r.end.character;
+  }
+  return text.slice(start, Math.min(end, start + MAX_SCANNED));
+}
+
+/**
+ * Applies the boundary to a lint's output in place: learns the secret values under every finding's
+ * and related location's range, drops fixes whose new text would carry a secret (with a notice),
+ * and masks messages, fix titles and notices. Returns the redactor for callers' own output.
+ */
+export function redactOutput(a: Pick<Analysis, 'text'>, findings: Finding[], notices: Notice[]): Redactor {
+  const r = new Redactor();
+  for (const f of findings) {
+    for (const loc of [f, ...f.related, ...(f.mirrors ?? [])]) {
+      const text = a.text(loc.file);
+      if (text !== undefined) r.learn(textAt(text, loc.range));
+    }
+  }
+  for (const f of findings) {
+    const kept = f.fixes.filter((x) => !x.edits.some((e) => r.holdsSecret(e.newText)));
+    if (kept.length !== f.fixes.length) notices.push({ file: f.file, line: f.range.start.line, message: `fix not offered (${f.ruleId}): its new text would contain the secret` });
+    f.fixes = kept.map((x) => ({ ...x, title: r.mask(x.title) }));
+    f.message = r.mask(f.message);
+    f.related = f.related.map((l) => (l.message ? { ...l, message: r.mask(l.message) } : l));
+    if (f.mirrors) f.mirrors = f.mirrors.map((l) => (l.message ? { ...l, message: r.mask(l.message) } : l));
+  }
+  for (const n of notices) n.message = r.mask(n.message);
+  return r;
+}
