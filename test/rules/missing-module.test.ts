@@ -157,3 +157,31 @@ describe('rule missing-module: locality from the workspace', () => {
     ]);
   });
 });
+
+describe('rule missing-module: sys.path edits evaluated in the image', () => {
+  const RUN = (edit: string, imports: string) => `import os\nimport sys\nfrom pathlib import Path\n\n${edit}\n\n${imports}\n`;
+  const DFS = (copies: string) => `FROM python:3.11-slim\nWORKDIR /app\n${copies}\nCMD ["python", "/app/bin/run.py"]\n`;
+  it('os.path.join(os.path.dirname(__file__), "..", ".."): the added folder does not hold the module', async () => {
+    const { findings } = await mm({ 'bin/run.py': RUN('sys.path.append(os.path.join(os.path.dirname(__file__), "..", ".."))', 'from jobs import nightly'), 'lib/jobs.py': '', Dockerfile: DFS('COPY bin/run.py /app/bin/') });
+    assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module 'jobs' is imported by /app/bin/run.py but is not in the image: lib/jobs.py is never copied"]);
+  });
+
+  it('a __file__-relative folder that was never copied', async () => {
+    const { findings } = await mm({ 'bin/run.py': RUN('sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "lib"))', 'import jobs'), 'lib/jobs.py': '', Dockerfile: DFS('COPY bin/run.py /app/bin/') });
+    assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module 'jobs' is imported by /app/bin/run.py but is not in the image: lib/jobs.py is never copied"]);
+  });
+
+  it('the same edit with string concatenation is evaluated too', async () => {
+    const { findings } = await mm({ 'bin/run.py': RUN('sys.path.extend([os.path.dirname(os.path.dirname(__file__)) + "/lib"])', 'import jobs'), 'lib/jobs.py': '', Dockerfile: DFS('COPY bin/run.py /app/bin/') });
+    assert.equal(brief(findings).length, 1);
+  });
+
+  const quiet: [string, Record<string, string>][] = [
+    ['pathlib parents and a module-level name', { 'bin/run.py': RUN('ROOT = Path(__file__).resolve().parents[1]\nsys.path.insert(0, str(ROOT / "lib"))', 'import jobs'), 'lib/jobs.py': '', Dockerfile: DFS('COPY bin/run.py /app/bin/\nCOPY lib/ /app/lib/') }],
+    ['os.path.abspath of a join with ..', { 'bin/run.py': RUN('sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "lib")))', 'import jobs'), 'lib/jobs.py': '', Dockerfile: DFS('COPY bin/run.py /app/bin/\nCOPY lib/ /app/lib/') }],
+    ['site.addsitedir of a literal folder in the image', { 'bin/run.py': RUN('import site\nsite.addsitedir("/app/lib")', 'import jobs'), 'lib/jobs.py': '', Dockerfile: DFS('COPY bin/run.py /app/bin/\nCOPY lib/ /app/lib/') }],
+    ['sys.path.extend with a list and string concatenation', { 'bin/run.py': RUN('sys.path.extend([os.path.dirname(os.path.dirname(__file__)) + "/lib"])', 'import jobs'), 'lib/jobs.py': '', Dockerfile: DFS('COPY bin/run.py /app/bin/\nCOPY lib/ /app/lib/') }],
+    ['an edit that is not evaluable (an environment variable)', { 'bin/run.py': RUN('sys.path.insert(0, os.environ["PLUGIN_DIR"])', 'import jobs'), 'lib/jobs.py': '', Dockerfile: DFS('COPY bin/run.py /app/bin/') }],
+  ];
+  for (const [name, files] of quiet) it(`quiet: ${name}`, async () => assert.deepEqual(brief((await mm(files)).findings), []));
+});

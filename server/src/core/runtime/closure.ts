@@ -5,6 +5,7 @@ import type { StageModel } from '../docker/image';
 import { dirname, join, relativeInside } from '../fs';
 import { declaredDependencies, packagePath, parseImageFile } from '../imports';
 import { ClosureResult, walkClosure } from '../python/closure';
+import { evaluateSysPathEdits, isSysPathEdit } from '../python/syspath';
 import { ImageView, Resolution, resolveModule } from '../python/resolver';
 
 /** The Python side of a container: where its entry is and what it loads. */
@@ -19,11 +20,9 @@ export interface ImportsOf {
   sysPath: string[];
   /** Top-level names the project declares as dependencies (requirements, pyproject): never local. */
   thirdParty: Set<string>;
-  /** A loaded file changes sys.path at run time (`sys.path.insert`, `site.addsitedir`): where modules come from is not known. */
+  /** A loaded file changes sys.path at run time in a way the model cannot evaluate: where modules come from is not known (`file:line (why)`). */
   sysPathChangedBy?: string;
 }
-
-const SYS_PATH_CHANGE = /(^|\.)path\.(insert|append|extend)$|(^|\.)addsitedir$/;
 
 /** Resolves a container's entry and walks its imports; walks are shared by containers that run the same thing. */
 export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, entry: ContainerEntry): ImportsOf {
@@ -71,21 +70,47 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
   }
   if (!entries.length) return out;
   const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}`;
-  let walked = a.memo.get(key) as { closure: ClosureResult; sysPathChangedBy?: string } | undefined;
+  let walked = a.memo.get(key) as { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } | undefined;
   if (!walked) {
-    const closure = walkClosure({ view, sysPath, entries, load: (p) => parseImageFile(a, stage, p), isThirdParty: (n) => thirdParty.has(n) });
-    walked = { closure };
-    for (const [file, f] of closure.files) {
-      if (f.info.calls.some((c) => SYS_PATH_CHANGE.test(c.callee) && (c.callee.includes('sys.path') || c.callee.endsWith('addsitedir')))) {
-        walked.sysPathChangedBy = file;
-        break;
-      }
-    }
+    walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty);
     a.memo.set(key, walked);
   }
+  out.sysPath = walked.sysPath;
   out.closure = walked.closure;
   if (walked.sysPathChangedBy) out.sysPathChangedBy = walked.sysPathChangedBy;
   return out;
+}
+
+/**
+ * Walks the closure; when loaded files edit sys.path with arguments that can be evaluated in the
+ * image, walks again with those folders added (a few rounds: newly reached files may add more).
+ * An edit that cannot be evaluated, or that adds a folder the image does not have (a volume may
+ * provide it), makes where modules come from unknown: `sysPathChangedBy` says where and why.
+ */
+function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>): { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } {
+  let sysPath = start;
+  for (let round = 0; ; round++) {
+    const closure = walkClosure({ view, sysPath, entries, load: (p) => parseImageFile(a, stage, p), isThirdParty: (n) => thirdParty.has(n) });
+    const next = [...sysPath];
+    for (const [file, f] of closure.files) {
+      if (!f.info.calls.some(isSysPathEdit)) continue;
+      const hit = stage.tree.lookup(file);
+      const text = hit?.content ?? (hit?.source ? a.text(hit.source) : undefined);
+      const edits = text === undefined ? { unevaluable: { line: 0, why: 'its text is not readable' } } : evaluateSysPathEdits(f.info, file, text, cwd);
+      if ('unevaluable' in edits) return { closure, sysPath, sysPathChangedBy: `${file}:${edits.unevaluable.line + 1} (${edits.unevaluable.why})` };
+      for (const e of edits.added) {
+        // A literal folder the image lacks may be a mount; a folder next to the code is not.
+        if (!e.relative && stage.tree.stat(e.path) !== 'dir' && !stage.tree.isUncertain(e.path)) {
+          return { closure, sysPath, sysPathChangedBy: `${file} (it adds ${e.path}, which is not in the image: a volume may provide it)` };
+        }
+        if (next.includes(e.path)) continue;
+        if (e.first) next.unshift(e.path);
+        else next.push(e.path);
+      }
+    }
+    if (next.length === sysPath.length || round === 3) return { closure, sysPath };
+    sysPath = next;
+  }
 }
 
 function thirdPartyOf(a: Analysis, target: DockerTarget): Set<string> {

@@ -163,7 +163,7 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
   if (imp.entryResolution?.status === 'uncertain') quiet.push(`where '${entry.ep.module}' comes from is uncertain in the image model`);
   if (imp.sysPathChangedBy) {
     c.sysPathChangedBy = imp.sysPathChangedBy;
-    quiet.push(`${imp.sysPathChangedBy} changes sys.path at run time: missing modules are not reported`);
+    quiet.push(`sys.path is changed at run time by ${imp.sysPathChangedBy}: missing modules are not reported`);
   }
   for (const f of imp.closure?.unreadable ?? []) quiet.push(`${f} could not be read or parsed: its imports are not followed`);
   return c;
