@@ -67,6 +67,12 @@ export function configurationSchema(): unknown {
         minimum: 0,
         markdownDescription: 'Seconds one module-level model load is assumed to take when estimating start-up time.',
       },
+      'deploylint.modelMemoryMB': {
+        type: 'number',
+        default: 100,
+        minimum: 0,
+        markdownDescription: 'MiB one module-level model load is assumed to hold in memory when the model file is not in the image (memory-limit-too-low).',
+      },
       'deploylint.contexts': {
         type: 'object',
         default: {},

@@ -11,6 +11,8 @@ export interface LintConfig {
   rules: Record<string, RuleLevel>;
   /** Seconds one module-level model load is assumed to take. */
   modelLoadSeconds: number;
+  /** MiB one module-level model load is assumed to hold in memory when its file is not in the image. */
+  modelMemoryMB: number;
   /** Build contexts by Dockerfile, both relative to the workspace root. */
   contexts: Record<string, string>;
   /** Workspace-relative globs never read. */
@@ -20,7 +22,7 @@ export interface LintConfig {
 export const CONFIG_FILE = '.deploylint.yaml';
 
 export function defaultConfig(): LintConfig {
-  return { rules: {}, modelLoadSeconds: 60, contexts: {}, exclude: [] };
+  return { rules: {}, modelLoadSeconds: 60, modelMemoryMB: 100, contexts: {}, exclude: [] };
 }
 
 export interface ConfigProblem {
@@ -41,7 +43,7 @@ export function readConfigObject(raw: unknown, problems: string[]): Partial<Lint
   }
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!['rules', 'modelLoadSeconds', 'contexts', 'exclude'].includes(key)) problems.push(`unknown setting '${key}'`);
+    if (!['rules', 'modelLoadSeconds', 'modelMemoryMB', 'contexts', 'exclude'].includes(key)) problems.push(`unknown setting '${key}'`);
   }
   if (o.rules !== undefined) {
     if (typeof o.rules !== 'object' || o.rules === null || Array.isArray(o.rules)) problems.push("'rules' must map rule ids to error, warning, info or off");
@@ -56,6 +58,10 @@ export function readConfigObject(raw: unknown, problems: string[]): Partial<Lint
   if (o.modelLoadSeconds !== undefined) {
     if (typeof o.modelLoadSeconds === 'number' && o.modelLoadSeconds >= 0 && Number.isFinite(o.modelLoadSeconds)) out.modelLoadSeconds = o.modelLoadSeconds;
     else problems.push("'modelLoadSeconds' must be a non-negative number");
+  }
+  if (o.modelMemoryMB !== undefined) {
+    if (typeof o.modelMemoryMB === 'number' && o.modelMemoryMB >= 0 && Number.isFinite(o.modelMemoryMB)) out.modelMemoryMB = o.modelMemoryMB;
+    else problems.push("'modelMemoryMB' must be a non-negative number");
   }
   if (o.contexts !== undefined) {
     if (typeof o.contexts !== 'object' || o.contexts === null || Array.isArray(o.contexts)) problems.push("'contexts' must map Dockerfile paths to context folders");
@@ -97,6 +103,7 @@ export function loadConfig(fs: FileSystem, root: string, overrides: Partial<Lint
     config: {
       rules: { ...base.rules, ...fromFile.rules, ...overrides.rules },
       modelLoadSeconds: overrides.modelLoadSeconds ?? fromFile.modelLoadSeconds ?? base.modelLoadSeconds,
+      modelMemoryMB: overrides.modelMemoryMB ?? fromFile.modelMemoryMB ?? base.modelMemoryMB,
       contexts: { ...fromFile.contexts, ...overrides.contexts },
       exclude: [...(fromFile.exclude ?? []), ...(overrides.exclude ?? [])],
     },

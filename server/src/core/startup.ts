@@ -146,12 +146,12 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   return { seconds, loads, lazy, otherModelBytes, otherSeconds, summary: summarise(loads, base, otherModelBytes, otherSeconds, seconds) };
 }
 
-/** A file reached only through an import inside a function (the `via` chain): its module-level code runs on first call, not at startup. */
 /**
- * Files reached only through a function-level import somewhere on their chain. The closure lists
- * files in the order it reached them, so each file's importer is decided before the file itself.
+ * Files reached only through a function-level import somewhere on their chain: their module-level
+ * code runs on first call, not at startup. The closure lists files in the order it reached them, so
+ * each file's importer is decided before the file itself.
  */
-function lazilyImported(files: NonNullable<ImportAnalysis['closure']>['files'] | undefined): Set<string> {
+export function lazilyImported(files: NonNullable<ImportAnalysis['closure']>['files'] | undefined): Set<string> {
   const lazy = new Set<string>();
   for (const [file, f] of files ?? []) {
     if (f.via && (f.via.import.scope === 'function' || lazy.has(f.via.from))) lazy.add(file);

@@ -125,6 +125,7 @@ export function startServer(connection: Connection): void {
       if (s && typeof s === 'object') {
         if (s.rules && typeof s.rules === 'object') settings.rules = s.rules as LintConfig['rules'];
         if (typeof s.modelLoadSeconds === 'number') settings.modelLoadSeconds = s.modelLoadSeconds;
+        if (typeof s.modelMemoryMB === 'number') settings.modelMemoryMB = s.modelMemoryMB;
         if (s.contexts && typeof s.contexts === 'object') settings.contexts = s.contexts as Record<string, string>;
         if (Array.isArray(s.exclude)) settings.exclude = s.exclude.filter((x): x is string => typeof x === 'string');
       }

@@ -3,6 +3,7 @@ import { LineCounter, Scalar, YAMLMap, isMap, isScalar, isSeq, parseAllDocuments
 import { basename } from '../fs';
 import { parseDuration } from './duration';
 import { OffsetMapper, YamlSource } from './nodes';
+import type { Range } from '../types';
 
 /** A container build found in a script, workflow or cloudbuild.yaml; paths as written (relative to where it runs). */
 export interface DockerBuild {
@@ -425,4 +426,34 @@ function dedupe<T extends { line: number }>(items: T[], key: (t: T) => string): 
       return true;
     })
     .sort((a, b) => a.line - b.line);
+}
+
+/**
+ * Where the value of `--<flag>` is written for a command found at zero-based `line` (`--memory 2Gi`,
+ * `--memory=2Gi`, a continuation line, or the list item after a `'--memory'` item in cloudbuild args),
+ * provided it reads `value` literally; undefined otherwise.
+ */
+export function findFlagValue(text: string, line: number, flag: string, value: string): Range | undefined {
+  const lines = text.split('\n');
+  const name = new RegExp(`(?:^|[\\s'"\\[,=])--${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s='",\\]])`, 'g');
+  const token = (s: string, from: number): number => {
+    for (let at = s.indexOf(value, from); at >= 0; at = s.indexOf(value, at + 1)) {
+      const before = s[at - 1];
+      const after = s[at + value.length];
+      if ((before === undefined || /[\s'"=,[]/.test(before)) && (after === undefined || /[\s'",\]\\\r]/.test(after))) return at;
+    }
+    return -1;
+  };
+  for (let i = line; i < Math.min(lines.length, line + 40); i++) {
+    name.lastIndex = 0;
+    const m = name.exec(lines[i]);
+    if (!m) continue;
+    const end = m.index + m[0].length;
+    for (let j = i; j <= Math.min(lines.length - 1, i + 2); j++) {
+      const at = token(lines[j], j === i ? end : 0);
+      if (at >= 0) return { start: { line: j, character: at }, end: { line: j, character: at + value.length } };
+    }
+    return undefined;
+  }
+  return undefined;
 }

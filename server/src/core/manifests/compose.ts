@@ -3,7 +3,8 @@ import { YAMLMap, isMap, isScalar, isSeq } from 'yaml';
 import { basename } from '../fs';
 import { parseDuration } from './duration';
 import type { YamlSource } from './nodes';
-import type { BuildSpec, CommandSpec, ContainerSpec, EnvVar, HealthcheckSpec, Located, PortSpec, Workload } from './types';
+import { readMemorySetting } from './memory';
+import type { BuildSpec, CommandSpec, ContainerSpec, EnvVar, HealthcheckSpec, Located, PortSpec, ResourcesSpec, Workload } from './types';
 
 /** Keys that make a `services:` entry recognisably a compose service when the file name does not say so. */
 const SERVICE_KEYS = ['image', 'build'];
@@ -64,6 +65,8 @@ export function composeWorkloads(src: YamlSource, root: YAMLMap, file: string): 
     if (user) c.user = user;
     const healthcheck = composeHealthcheck(src, m);
     if (healthcheck) c.healthcheck = healthcheck;
+    const resources = composeResources(src, m);
+    if (resources) c.resources = resources;
 
     const w: Workload = { platform: 'compose', kind: name, name, file, containers: [c], annotations: {}, range: src.pairRange(p) };
     const build = composeBuild(src, m);
@@ -71,6 +74,20 @@ export function composeWorkloads(src: YamlSource, root: YAMLMap, file: string): 
     out.push(w);
   }
   return out;
+}
+
+/** `mem_limit` / `deploy.resources.limits.memory` and `mem_reservation` / `deploy.resources.reservations.memory`. */
+function composeResources(src: YamlSource, service: YAMLMap | undefined): ResourcesSpec | undefined {
+  const deploy = src.map(src.get(src.map(src.get(service, 'deploy')), 'resources'));
+  const limits = [
+    readMemorySetting(src, service, 'mem_limit', 'mem_limit', 'compose'),
+    readMemorySetting(src, src.map(src.get(deploy, 'limits')), 'memory', 'deploy.resources.limits.memory', 'compose'),
+  ].filter((x) => x !== undefined);
+  const requests = [
+    readMemorySetting(src, service, 'mem_reservation', 'mem_reservation', 'compose'),
+    readMemorySetting(src, src.map(src.get(deploy, 'reservations')), 'memory', 'deploy.resources.reservations.memory', 'compose'),
+  ].filter((x) => x !== undefined);
+  return limits.length || requests.length ? { memoryLimits: limits, memoryRequests: requests } : undefined;
 }
 
 function composeBuild(src: YamlSource, service: YAMLMap | undefined): BuildSpec | undefined {

@@ -15,5 +15,9 @@ export {
   CLOUD_RUN_DEFAULT_PORT,
 } from './budget';
 export type { Budget, HealthcheckTiming } from './budget';
-export { findDockerBuilds, findGcloudRunDeploys, scanDeployCommands, splitShellWords } from './commands';
+export { findDockerBuilds, findFlagValue, findGcloudRunDeploys, scanDeployCommands, splitShellWords } from './commands';
 export type { DockerBuild, GcloudRunDeploy } from './commands';
+export {
+  parseKubeQuantity, parseComposeBytes, parseMemory, roundUpMemory, formatMemoryLike, isDecimalStyle, formatMiB, KiB, MiB, GiB,
+} from './memory';
+export type { QuantitySyntax } from './memory';

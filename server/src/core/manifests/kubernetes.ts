@@ -1,7 +1,8 @@
 // Kubernetes and Cloud Run (Knative serving) objects -> workloads with containers, env, ports and probes.
 import { YAMLMap, isScalar } from 'yaml';
 import type { YamlSource } from './nodes';
-import type { ContainerSpec, EnvVar, Located, PortSpec, ProbeSpec, Workload } from './types';
+import { parseKubeQuantity, readMemorySetting } from './memory';
+import type { ContainerSpec, EnvVar, Located, PortSpec, ProbeSpec, ResourcesSpec, Workload } from './types';
 
 /** Kinds whose pod template is at `spec.template`. */
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
@@ -118,7 +119,31 @@ function kubeContainer(src: YamlSource, m: YAMLMap): ContainerSpec {
     const probe = kubeProbe(src, m, key, kind);
     if (probe) c.probes.push(probe);
   }
+  const resources = kubeResources(src, m);
+  if (resources) c.resources = resources;
   return c;
+}
+
+/** `resources.limits.memory`, `resources.requests.memory` and `resources.limits.cpu`, with where a fix can add a limit. */
+function kubeResources(src: YamlSource, m: YAMLMap): ResourcesSpec | undefined {
+  const pair = src.pair(m, 'resources');
+  if (!pair) return undefined;
+  const resources = src.map(pair.value);
+  const out: ResourcesSpec = { memoryLimits: [], memoryRequests: [], resourcesKey: src.nodeRange(pair.key) };
+  const limitsPair = src.pair(resources, 'limits');
+  const limits = src.map(limitsPair?.value);
+  if (limitsPair && (!limits || !limits.flow)) {
+    out.limitsKey = src.nodeRange(limitsPair.key);
+    out.limitsIndent = src.indentOf(limits, out.limitsKey.start.character + 2);
+  }
+  const limit = readMemorySetting(src, limits, 'memory', 'resources.limits.memory', 'kubernetes');
+  if (limit) out.memoryLimits.push(limit);
+  const request = readMemorySetting(src, src.map(src.get(resources, 'requests')), 'memory', 'resources.requests.memory', 'kubernetes');
+  if (request) out.memoryRequests.push(request);
+  const cpu = src.str(limits, 'cpu');
+  const cores = cpu ? parseKubeQuantity(cpu.value) : undefined;
+  if (cpu && cores !== undefined) out.cpuLimit = { ...cpu, value: cores };
+  return out;
 }
 
 function kubeEnv(src: YamlSource, m: YAMLMap): EnvVar[] {

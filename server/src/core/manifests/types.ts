@@ -1,5 +1,6 @@
 // Typed, range-carrying models of deploy manifests (Kubernetes, Cloud Run / Knative, docker-compose).
 import type { Range } from '../types';
+import type { QuantitySyntax } from './memory';
 
 /** A value read from YAML together with where it was written (the value node; `keyRange` is its key). */
 export interface Located<T> {
@@ -76,6 +77,28 @@ export interface PortSpec {
   name?: string;
 }
 
+/** One place that sets a memory size (k8s `resources.limits.memory`, compose `mem_limit`, ...), with its value in bytes. */
+export interface MemorySetting extends Located<string> {
+  bytes: number;
+  syntax: QuantitySyntax;
+  /** The key path as written, for messages: `resources.limits.memory`, `mem_limit`, `deploy.resources.limits.memory`. */
+  key: string;
+}
+
+/** Resource settings of a container: memory limits and requests (compose: reservations), CPU limit. */
+export interface ResourcesSpec {
+  /** Every place that sets the memory limit (compose may set it twice); the smallest applies. */
+  memoryLimits: MemorySetting[];
+  memoryRequests: MemorySetting[];
+  /** k8s / Cloud Run `resources.limits.cpu`, in cores. */
+  cpuLimit?: Located<number>;
+  /** The `resources:` key (k8s / Cloud Run), for fixes that add a limit. */
+  resourcesKey?: Range;
+  /** The `limits:` key under it and the column of its child keys (absent when written in flow style). */
+  limitsKey?: Range;
+  limitsIndent?: number;
+}
+
 export interface ContainerSpec {
   name?: Located<string>;
   image?: Located<string>;
@@ -95,6 +118,8 @@ export interface ContainerSpec {
   envFiles?: Located<string>[];
   /** compose `user`. */
   user?: Located<string>;
+  /** Memory and CPU settings; absent when the container sets none. */
+  resources?: ResourcesSpec;
   range: Range;
   /** Column of the container's keys, for inserting keys such as startupProbe. */
   indent: number;

@@ -9,8 +9,9 @@ import { rule as secretInImage } from './secret-in-image';
 import { rule as probeTooShort } from './probe-too-short';
 import { rule as workerTimeoutTooShort } from './worker-timeout-too-short';
 import { rule as portMismatch } from './port-mismatch';
+import { rule as memoryLimitTooLow } from './memory-limit-too-low';
 
-export const rules: Rule[] = [missingModule, entrypointTarget, missingCopySource, pythonSyntaxError, hardcodedSecret, secretInImage, probeTooShort, workerTimeoutTooShort, portMismatch];
+export const rules: Rule[] = [missingModule, entrypointTarget, missingCopySource, pythonSyntaxError, hardcodedSecret, secretInImage, probeTooShort, workerTimeoutTooShort, portMismatch, memoryLimitTooLow];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((r) => r.id === id);

@@ -14,6 +14,7 @@ import type { StartupEstimate } from '../startup';
 import type { Fix, Location, Range, TextEdit } from '../types';
 import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
+import { insertLinesAfter, linesOf } from './yaml-edits';
 
 /** Fixes aim for the estimate times this margin. */
 export const PROBE_MARGIN = 1.5;
@@ -132,18 +133,6 @@ function checkDeployment(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, 
 }
 
 // ---- YAML fixes ----
-
-function linesOf(a: Analysis, file: string): string[] {
-  return (a.text(file) ?? '').split('\n').map((l) => l.replace(/\r$/, ''));
-}
-
-/** Inserts whole lines after line `after` (at the end of the file when it is the last line). */
-function insertLinesAfter(file: string, lines: string[], after: number, text: string[]): TextEdit {
-  const body = text.join('\n');
-  if (after + 1 < lines.length) return { file, range: { start: { line: after + 1, character: 0 }, end: { line: after + 1, character: 0 } }, newText: body + '\n' };
-  const end = { line: after, character: lines[after]?.length ?? 0 };
-  return { file, range: { start: end, end }, newText: '\n' + body };
-}
 
 /** Sets `key: value` in a block mapping: replaces the value when present, else inserts the line under the mapping's key. */
 function setKey(file: string, lines: string[], current: Located<number> | undefined, mapKeyLine: number, indent: number, key: string, value: string): TextEdit {

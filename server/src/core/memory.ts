@@ -1,0 +1,176 @@
+// The memory estimate: what one container holds once its app is imported (interpreter + frameworks imported at module level + models loaded at import, times the server's worker processes).
+import type { Analysis } from './analysis';
+import type { Entrypoint } from './entrypoint';
+import type { ImportAnalysis } from './imports';
+import { formatMiB, MiB } from './manifests';
+import { lazilyImported, startupEstimate } from './startup';
+import type { Range } from './types';
+
+/** Resident size one import adds on top of what it pulls in, with where the figure comes from (docs/assumptions.md lists them). */
+export interface ImportFootprint {
+  /** MiB added by this module itself (its `pulls` counted separately). */
+  mib: number;
+  /** Modules it imports itself, counted once per process. */
+  pulls?: string[];
+  source: string;
+}
+
+const DEBIAN = 'measured: Debian 12 python3 package, peak RSS after import (scripts/measure-import-memory.py)';
+const PYPI = 'measured: PyPI wheel on CPython 3.11, peak RSS after import (scripts/measure-import-memory.py)';
+
+/** The Python interpreter itself (CPython 3.11 with site, no imports). */
+export const PYTHON_BASELINE_MIB = 8;
+
+/**
+ * Baseline resident sizes by module (dotted: `scipy.stats` is what `from scipy import stats` loads;
+ * plain `import scipy` loads almost nothing). Figures are lower bounds: the smallest of three runs,
+ * the smaller of two builds where both were measured, rounded down. Modules without a measured or
+ * cited figure (jax, spacy, onnxruntime, lightgbm, paddle, openai, langchain core) are not counted.
+ */
+export const IMPORT_FOOTPRINTS: Readonly<Record<string, ImportFootprint>> = {
+  numpy: { mib: 13, source: `${PYPI} (numpy 2.4.6; Debian's 1.24.2: 23 MiB)` },
+  'scipy.sparse': { mib: 10, pulls: ['numpy'], source: `${DEBIAN} (scipy 1.10.1)` },
+  'scipy.stats': { mib: 41, pulls: ['numpy'], source: `${DEBIAN} (scipy 1.10.1; PyPI 1.17.1: 71 MiB)` },
+  pandas: { mib: 31, pulls: ['numpy'], source: `${DEBIAN} (pandas 1.5.3)` },
+  sklearn: { mib: 18, pulls: ['scipy.stats'], source: `${DEBIAN} (scikit-learn 1.2.1, which imports scipy.stats)` },
+  xgboost: { mib: 56, pulls: ['scipy.sparse'], source: `${DEBIAN} (xgboost 1.7.4 over pandas and scipy.sparse; pandas is optional for it, so not counted)` },
+  cv2: { mib: 99, pulls: ['numpy'], source: `${DEBIAN} (opencv 4.6.0)` },
+  torch: { mib: 195, pulls: ['numpy'], source: `${DEBIAN} (torch 1.13.1, CPU)` },
+  transformers: { mib: 0, pulls: ['torch'], source: 'not measured on its own: counted as the torch it imports for PyTorch models' },
+  sentence_transformers: {
+    mib: 128,
+    pulls: ['transformers'],
+    source: 'cited: huggingface/huggingface-inference-toolkit#140 measured 374 MiB vs 38 MiB RSS with and without sentence_transformers + transformers + torch imported (336 MiB); less torch and numpy above',
+  },
+  tensorflow: {
+    mib: 283,
+    pulls: ['numpy'],
+    source: 'cited: Cornerstone-OnDemand/modelkit#199, ru_maxrss 455,536,640 vs 157,827,072 bytes with and without importing tensorflow',
+  },
+  keras: { mib: 0, pulls: ['tensorflow'], source: 'Keras imports its default backend, tensorflow; not measured on its own' },
+  langchain_openai: {
+    mib: 45,
+    pulls: ['pydantic'],
+    source: 'cited: langchain-ai/langchain-google#1213, memory_profiler increment of 52.3 MiB for `from langchain_openai import ChatOpenAI`; less pydantic',
+  },
+  pydantic: { mib: 6, source: `${DEBIAN} (pydantic 1.10.4; PyPI 2.13.4: 12 MiB)` },
+  fastapi: { mib: 13, pulls: ['pydantic'], source: `${DEBIAN} (fastapi 0.92.0 with starlette)` },
+  flask: { mib: 16, source: `${PYPI} (Flask 3.1.3; Debian's 2.2.2: 20 MiB)` },
+  django: { mib: 2, source: `${DEBIAN} (Django 3.2.25, \`import django\`)` },
+  'django.core.wsgi': { mib: 25, pulls: ['django'], source: `${DEBIAN} (Django 3.2.25, what a project's wsgi.py imports)` },
+};
+
+/** One term of the estimate. */
+export interface MemoryPart {
+  kind: 'python' | 'import' | 'model';
+  /** `python`, `torch`, `model /app/models/model.safetensors`, `SentenceTransformer model`. */
+  label: string;
+  bytes: number;
+  /** Where a model's figure comes from: `file size in the image`, `modelMemoryMB`. */
+  note?: string;
+  /** Where it comes from in the build context (the import or the load), when known. */
+  source?: string;
+  range?: Range;
+}
+
+/** What one process of the app holds once imported (memoised per Dockerfile). */
+export interface ImportMemory {
+  parts: MemoryPart[];
+  bytes: number;
+  /** Frameworks or models were counted (the interpreter alone is no evidence). */
+  informative: boolean;
+}
+
+/** The container's need: `processes` copies of the app (server workers without shared memory). */
+export interface MemoryNeed {
+  perProcess: ImportMemory;
+  processes: number;
+  /** `2 gunicorn workers without --preload, each imports the app`; undefined for one process. */
+  processesWhy?: string;
+  bytes: number;
+  /** `python 7 MiB + torch 195 MiB + ... = ~1.9 GiB`, with the worker factor when there is one. */
+  arithmetic: string;
+}
+
+/** Loads that fetch files rather than hold a model in memory. */
+const DOWNLOADS = /(^|\.)(hf_hub_download|snapshot_download)$/;
+
+/** The memory one process of a Dockerfile's app holds at import. */
+export function importMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
+  const key = `memory:${ia.target.dockerfile}`;
+  const memo = a.memo.get(key) as ImportMemory | undefined;
+  if (memo) return memo;
+  const out = computeImportMemory(a, ia);
+  a.memo.set(key, out);
+  return out;
+}
+
+function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
+  const parts: MemoryPart[] = [{ kind: 'python', label: 'python', bytes: PYTHON_BASELINE_MIB * MiB }];
+  const files = ia.closure?.files;
+  const lazy = lazilyImported(files);
+  const local = new Set<string>();
+  for (const f of files?.values() ?? []) if (f.module) local.add(f.module.split('.')[0]);
+  const counted = new Set<string>();
+  const add = (name: string, at?: { source?: string; range: Range }) => {
+    if (counted.has(name)) return;
+    counted.add(name);
+    const fp = IMPORT_FOOTPRINTS[name];
+    for (const p of fp.pulls ?? []) add(p);
+    if (fp.mib > 0) parts.push({ kind: 'import', label: name, bytes: fp.mib * MiB, ...(at?.source ? { source: at.source, range: at.range } : {}) });
+  };
+  for (const [imagePath, f] of files ?? []) {
+    if (lazy.has(imagePath)) continue;
+    const source = ia.stage.tree.lookup(imagePath)?.source;
+    for (const imp of f.info.imports) {
+      if (imp.scope !== 'module' || imp.guard !== 'none' || imp.level > 0 || imp.kind === 'dynamic' || (imp.mainGuard && !f.main)) continue;
+      if (local.has(imp.module.split('.')[0])) continue;
+      for (const name of footprintKeys(imp.module, imp.kind === 'from' ? imp.names : [])) add(name, { source, range: imp.range });
+    }
+  }
+  const est = startupEstimate(a, ia);
+  const modelBytes = a.config.modelMemoryMB * MiB;
+  for (const l of est.loads) {
+    if (DOWNLOADS.test(l.callee)) continue;
+    const known = l.file && l.file.bytes > 0;
+    parts.push({
+      kind: 'model',
+      label: known ? `model ${l.file!.path}` : `${l.callee} model`,
+      bytes: known ? l.file!.bytes : modelBytes,
+      note: known ? 'file size in the image' : 'modelMemoryMB',
+      ...(l.source ? { source: l.source, range: l.range } : {}),
+    });
+  }
+  const bytes = parts.reduce((s, p) => s + p.bytes, 0);
+  return { parts, bytes, informative: parts.some((p) => p.kind !== 'python' && p.bytes > 0) };
+}
+
+/** The table keys an import statement loads: the module, its dotted parents, and `from m import x` submodules. */
+function footprintKeys(module: string, names: string[]): string[] {
+  const segs = module.split('.');
+  const candidates: string[] = [];
+  for (let i = 1; i <= segs.length; i++) candidates.push(segs.slice(0, i).join('.'));
+  for (const n of names) candidates.push(`${module}.${n}`);
+  return candidates.filter((c) => Object.prototype.hasOwnProperty.call(IMPORT_FOOTPRINTS, c));
+}
+
+/**
+ * How many copies of the app the server keeps: gunicorn loads it in each of `--workers` (default 1)
+ * unless `--preload` (then once in the master; copy-on-write sharing is not relied on beyond that);
+ * uvicorn `--workers N` spawns N processes that each import it. The supervising process is not counted.
+ */
+export function memoryNeed(perProcess: ImportMemory, ep: Entrypoint): MemoryNeed {
+  let processes = 1;
+  let why: string | undefined;
+  if (ep.kind === 'gunicorn' && !ep.preload && (ep.workers ?? 1) > 1) {
+    processes = ep.workers!;
+    why = `${processes} gunicorn workers without --preload, each importing the app (copy-on-write sharing not counted)`;
+  } else if (ep.kind === 'uvicorn' && (ep.workers ?? 1) > 1) {
+    processes = ep.workers!;
+    why = `${processes} uvicorn worker processes, each importing the app`;
+  }
+  const terms = perProcess.parts.map((p) => `${p.label} ${formatMiB(p.bytes)}${p.note ? ` (${p.note})` : ''}`).join(' + ');
+  const bytes = perProcess.bytes * processes;
+  const arithmetic = processes > 1 ? `${why}: ${processes} x (${terms})` : terms;
+  return { perProcess, processes, ...(why ? { processesWhy: why } : {}), bytes, arithmetic };
+}
