@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
 import { parseEntrypoint } from '../../server/src/core/entrypoint';
-import { importAnalyses } from '../../server/src/core/imports';
+import { running } from '../../server/src/core/runtime';
 import { IMPORT_FOOTPRINTS, importMemory, memoryNeed } from '../../server/src/core/memory';
 import { initPython } from '../../server/src/core/python/parser';
 import { memRepo, ROOT } from '../helpers/repo';
@@ -15,7 +15,7 @@ const DOCKERFILE = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicor
 function memory(files: Record<string, string>, modelMemoryMB = 100) {
   const fs = memRepo({ Dockerfile: DOCKERFILE, 'requirements.txt': 'flask\ntorch\n', ...files });
   const a = analyse(fs, ROOT, { ...defaultConfig(), modelMemoryMB });
-  const [ia] = importAnalyses(a);
+  const [ia] = running(a);
   return importMemory(a, ia);
 }
 

@@ -73,7 +73,7 @@ export interface MemoryPart {
   range?: Range;
 }
 
-/** What one process of the app holds once imported (memoised per Dockerfile). */
+/** What one process of the app holds once imported. */
 export interface ImportMemory {
   parts: MemoryPart[];
   bytes: number;
@@ -95,13 +95,18 @@ export interface MemoryNeed {
 /** Loads that fetch files rather than hold a model in memory. */
 const DOWNLOADS = /(^|\.)(hf_hub_download|snapshot_download)$/;
 
-/** The memory one process of a Dockerfile's app holds at import. */
+/** Estimates by closure (or stage, without one) and working folder, like the startup estimate: containers that run the same thing share one. */
+const memos = new WeakMap<object, Map<string, ImportMemory>>();
+
+/** The memory one process of a container's app holds once imported. */
 export function importMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
-  const key = `memory:${ia.target.dockerfile}`;
-  const memo = a.memo.get(key) as ImportMemory | undefined;
-  if (memo) return memo;
+  const owner: object = ia.closure ?? ia.stage;
+  let byCwd = memos.get(owner);
+  if (!byCwd) memos.set(owner, (byCwd = new Map()));
+  const hit = byCwd.get(ia.entry.cwd);
+  if (hit) return hit;
   const out = computeImportMemory(a, ia);
-  a.memo.set(key, out);
+  byCwd.set(ia.entry.cwd, out);
   return out;
 }
 

@@ -1,13 +1,12 @@
 // memory-limit-too-low: a Kubernetes / Cloud Run / compose memory limit below what the container holds once its app is imported.
 import type { Analysis } from '../analysis';
-import { deployedEntry, Deployment, deploymentsOf, describeDeployment } from '../deployments';
-import { firstLineRange } from '../docker/image';
-import type { Entrypoint } from '../entrypoint';
-import { ImportAnalysis, importAnalyses } from '../imports';
+import { Deployment, describeDeployment } from '../deployments';
+import type { ImportAnalysis } from '../imports';
 import {
   findFlagValue, formatMemoryLike, formatMiB, GiB, isDecimalStyle, MemorySetting, MiB, parseKubeQuantity, QuantitySyntax, roundUpMemory,
 } from '../manifests';
 import { importMemory, MemoryNeed, memoryNeed } from '../memory';
+import { perContainer, running } from '../runtime';
 import type { Fix, Location, Range, TextEdit } from '../types';
 import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
@@ -36,27 +35,17 @@ export const rule: Rule = {
     },
   },
   check(a: Analysis): Draft[] {
-    const out: Draft[] = [];
-    for (const ia of importAnalyses(a)) {
-      // An unknown base image may bring its own server settings (workers, preload) and Python: stay quiet.
-      if (!ia.stage.baseKnown) continue;
-      const mem = importMemory(a, ia);
-      if (!mem.informative) continue;
-      for (const d of deploymentsOf(a, ia.target)) {
-        const de = deployedEntry(a, d);
-        if (!de || !sameApp(de.ep, ia.entry.ep)) continue;
-        const draft = checkDeployment(a, ia, d, memoryNeed(mem, de.ep));
-        if (draft) out.push(draft);
-      }
-    }
-    return out;
+    return perContainer(running(a), (c) => {
+      const d = c.runner.deployment;
+      // Only deployments set limits; an unknown base image may bring its own server settings (workers, preload) and Python.
+      if (!d || d.init || !c.stage.baseKnown) return [];
+      const mem = importMemory(a, c);
+      if (!mem.informative) return [];
+      const draft = checkDeployment(a, c, d, memoryNeed(mem, c.ep));
+      return draft ? [draft] : [];
+    });
   },
 };
-
-/** The deployment runs the app the estimate is about. */
-function sameApp(ep: Entrypoint, image: Entrypoint): boolean {
-  return ep.module === image.module && ep.script === image.script;
-}
 
 /** The limit that applies to a deployment and where it is written. */
 interface Limit {
@@ -101,7 +90,7 @@ function checkDeployment(a: Analysis, ia: ImportAnalysis, d: Deployment, need: M
 }
 
 function related(a: Analysis, ia: ImportAnalysis, need: MemoryNeed): Location[] {
-  const out: Location[] = [{ file: ia.target.dockerfile, range: firstLineRange(ia.entry.instr, ia.target.parsed.lines), message: `the container runs ${entryLabel(ia)}` }];
+  const out: Location[] = [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }];
   for (const p of need.perProcess.parts) {
     if (!p.source || !p.range) continue;
     const what = p.kind === 'model' ? `loads a model at import (${p.label.replace(/^model /, '').replace(/ model$/, '')}, ~${formatMiB(p.bytes)}, ${p.note})` : `imports ${p.label} at module level (~${formatMiB(p.bytes)})`;
