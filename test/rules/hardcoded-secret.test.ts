@@ -302,6 +302,17 @@ describe('rule hardcoded-secret: providers', () => {
     });
   }
 
+  it('an env file that a local compose file loads holds local-stack passwords; one a production compose file loads does not', async () => {
+    const env = 'POSTGRES_PASSWORD=' + K.dbPassword + '\n';
+    const compose = 'services:\n  db:\n    image: postgres:16\n    env_file: env/db.env\n';
+    const local = await only({ '.git/HEAD': 'ref: refs/heads/main\n', 'env/db.env': env, 'docker-compose.yml': compose });
+    assert.deepEqual(brief(local.findings), []);
+    const prod = await only({ '.git/HEAD': 'ref: refs/heads/main\n', 'env/db.env': env, 'docker-compose.prod.yml': compose });
+    assert.deepEqual(brief(prod.findings), [
+      'env/db.env:1:19 hardcoded-secret Password ' + K.dbPassword.slice(0, 4) + '… (20 chars) in env/db.env, which git does not ignore: committing it leaks it; add the file to .gitignore (and rotate it if it was ever pushed)',
+    ]);
+  });
+
   it('skips files over 1 MiB with a notice', async () => {
     const { findings, notices } = await only({ 'big.py': 'x = 1\n'.repeat(200_000) + `KEY = "${K.openaiProj}"\n` });
     assert.deepEqual(findings, []);

@@ -45,6 +45,10 @@ const cases: Case[] = [
   { title: 'spreadsheet key', name: 'SPREADSHEET_KEY', value: '1' + rnd(ALPHA.urlsafe, 43, 510), found: undefined },
   { title: 'Lark doc token', name: 'WIKI_DOC_TOKEN', value: 'doxcn' + rnd(ALPHA.base62, 19, 511), found: undefined },
   { title: 'near miss: an app token stays', name: 'APP_TOKEN', value: key24, found: 'generic' },
+  // identifiers and enum values
+  { title: 'error code echoing its name', name: 'JWT_INVALID_CSRF_TOKEN', value: 'invalid_csrf_token', found: undefined },
+  { title: 'snake_case words', name: 'RESET_TOKEN', value: 'password_reset_token_sent', found: undefined },
+  { title: 'near miss: snake_case with a random part', name: 'RESET_TOKEN', value: 'reset_' + rnd(ALPHA.base62, 16, 512), found: 'generic' },
   // filler placeholders
   { title: '<your-key>', name: 'API_KEY', value: '<your-openai-key>', found: undefined },
   { title: '<<API_KEY>>', name: 'API_KEY', value: '<<OPENAI_API_KEY_VALUE>>', found: undefined },

@@ -1,7 +1,7 @@
 // hardcoded-secret: a literal credential in Python, a Dockerfile ENV/ARG/RUN, YAML/JSON values, a committed .env or key file.
 import type { Analysis } from '../analysis';
 import { parseDockerfile, ParsedDockerfile } from '../docker/parse';
-import { basename, join } from '../fs';
+import { basename, dirname, join, normalize } from '../fs';
 import { parseFile } from '../imports';
 import type { Workload, EnvVar } from '../manifests';
 import type { PyFileInfo } from '../python/parser';
@@ -25,7 +25,7 @@ import { GitIgnore } from '../secrets/gitignore';
 import { appendLineFix } from '../secrets/ignore-fix';
 import { credentialFilesInImages, MAX_SCAN_BYTES } from '../secrets/in-image';
 import { envNameFor, isTestPath, lowerKebab, upperSnake } from '../secrets/names';
-import { ENV_TEMPLATE, fileScanContext, generatedReason } from '../secrets/origin';
+import { ENV_TEMPLATE, fileScanContext, generatedReason, isLocalDevComposeFile } from '../secrets/origin';
 import type { FileScanContext } from '../secrets/files';
 import type { Fix, Range, TextEdit } from '../types';
 import type { Draft, Rule } from './rule';
@@ -85,7 +85,24 @@ class Scanner {
   }
 
   private context(file: string, compose = false): FileScanContext {
-    return fileScanContext(this.a.rel(file), { compose });
+    const base = fileScanContext(this.a.rel(file), { compose });
+    return this.localComposeEnvFiles().has(file) ? { ...base, localDev: true } : base;
+  }
+
+  private composeEnvFiles: Set<string> | undefined;
+
+  /** Env files that a local-development compose file loads with `env_file`: the settings of that local stack. */
+  private localComposeEnvFiles(): Set<string> {
+    if (this.composeEnvFiles) return this.composeEnvFiles;
+    const out = new Set<string>();
+    for (const y of this.a.files.yamlFiles) {
+      if (!isLocalDevComposeFile(this.a.rel(y))) continue;
+      for (const wl of this.a.manifests(y)?.workloads ?? []) {
+        if (wl.platform !== 'compose') continue;
+        for (const c of wl.containers) for (const f of c.envFiles ?? []) out.add(normalize(join(dirname(y), f.value)));
+      }
+    }
+    return (this.composeEnvFiles = out);
   }
 
   private push(file: string, hit: SecretHit, message: string, fixes: Fix[], related: Draft['related'] = []): void {

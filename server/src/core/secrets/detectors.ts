@@ -546,7 +546,7 @@ function genericMatch(value: string, name: string, localDev: boolean): SecretMat
   const scheme = AUTH_SCHEME.exec(value.slice(start, end));
   if (scheme) start += scheme[0].length;
   const v = value.slice(start, end);
-  if (!looksLikeSecretValue(v, kind)) return undefined;
+  if (!looksLikeSecretValue(v, kind) || echoesName(v, name)) return undefined;
   return match(kind === 'password' ? 'Password' : 'Secret', 'generic', start, end, 'medium');
 }
 
@@ -560,6 +560,13 @@ function looksLikeSecretValue(v: string, kind: 'password' | 'secret'): boolean {
   if (shannonEntropy(v) < min) return false;
   if (isUrlOrPath(v) || isIdentifierLike(v) || isVersionOrDigest(v) || isPasswordHash(v)) return false;
   return true;
+}
+
+/** The value spells (part of) its own name, as enum members and error codes do: `JWT_INVALID_CSRF_TOKEN = "invalid_csrf_token"`. */
+function echoesName(v: string, name: string): boolean {
+  const flat = (x: string) => nameWords(x).join('');
+  const fv = flat(v);
+  return fv.length >= 8 && flat(name).includes(fv);
 }
 
 /**
@@ -598,10 +605,12 @@ function isUrlOrPath(v: string): boolean {
 
 /**
  * An identifier made of words rather than random characters: `my_secret_name`, `created_at`,
- * `OPENAI_API_KEY`, `PostgresConnection`. Random letters split into many short camelCase
+ * `OPENAI_API_KEY`, `PostgresConnection`, any lower-case `snake_case`/`kebab-case` run of letters
+ * (`invalid_csrf_token`). Random letters split into many short camelCase
  * "words", which this rejects.
  */
 function isIdentifierLike(v: string): boolean {
+  if (/^[a-z]+(?:[_.:-][a-z]+)+$/.test(v) || /^[A-Z]+(?:_[A-Z]+)+$/.test(v)) return true;
   if (!/^[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*$/.test(v)) return false;
   const words = v
     .replace(/([a-z])([A-Z])/g, '$1 $2')
