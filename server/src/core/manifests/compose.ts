@@ -63,6 +63,8 @@ export function composeWorkloads(src: YamlSource, root: YAMLMap, file: string): 
     if (envFiles.length) c.envFiles = envFiles;
     const user = src.str(m, 'user');
     if (user) c.user = user;
+    const mounts = composeBindMounts(src, m);
+    if (mounts.length) c.bindMounts = mounts;
     const healthcheck = composeHealthcheck(src, m);
     if (healthcheck) c.healthcheck = healthcheck;
     const resources = composeResources(src, m);
@@ -127,6 +129,23 @@ function composeCommand(src: YamlSource, service: YAMLMap | undefined, key: stri
   const s = src.str(service, key);
   if (!s) return undefined; // null: the image's own
   return s.value.trim() === '' ? { ...s, value: [] } : { ...s, value: [s.value], shell: true, items: src.wordRanges(p.value) };
+}
+
+/** Bind mounts of a service: short syntax with a host path (`./x:/app`, `/abs:/app:ro`, `~/x:/app`) and long syntax `type: bind`. */
+function composeBindMounts(src: YamlSource, service: YAMLMap | undefined): { source: string; target: string }[] {
+  const out: { source: string; target: string }[] = [];
+  for (const it of src.seq(src.get(service, 'volumes'))?.items ?? []) {
+    const text = src.scalarText(it);
+    if (text !== undefined) {
+      const [source, target] = text.split(':');
+      if (target && /^[./~$]/.test(source)) out.push({ source, target });
+      continue;
+    }
+    const m = src.map(it);
+    const target = src.str(m, 'target')?.value;
+    if (m && src.str(m, 'type')?.value === 'bind' && target) out.push({ source: src.str(m, 'source')?.value ?? '', target });
+  }
+  return out;
 }
 
 function composeEnv(src: YamlSource, service: YAMLMap | undefined): EnvVar[] {

@@ -120,6 +120,8 @@ export interface ContainerSpec {
   user?: Located<string>;
   /** Memory and CPU settings; absent when the container sets none. */
   resources?: ResourcesSpec;
+  /** compose bind mounts (`./app:/app`, `type: bind`): host folders that replace the image's files at `target`. */
+  bindMounts?: { source: string; target: string }[];
   range: Range;
   /** Column of the container's keys, for inserting keys such as startupProbe. */
   indent: number;

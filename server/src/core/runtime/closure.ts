@@ -35,7 +35,17 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
   const entries: { file: string; module?: string; main?: boolean }[] = [];
   const runsFile = ep.script && (ep.kind === 'python-script' || ep.kind === 'streamlit' || ep.kind === 'django-manage' || ep.kind === 'flask' || ep.kind === 'fastapi');
   if (ep.module && !runsFile) {
-    const r = resolveModule(view, sysPath, ep.module);
+    let module = ep.module;
+    let r = resolveModule(view, sysPath, module);
+    if (ep.kind === 'celery' && r.status === 'missing' && module.includes('.')) {
+      // `celery -A pkg.name`: when pkg.name is no module, celery imports pkg and takes its attribute `name` (symbol_by_name).
+      const parent = module.slice(0, module.lastIndexOf('.'));
+      const pr = resolveModule(view, sysPath, parent);
+      if (pr.status === 'found') {
+        r = pr;
+        module = parent;
+      }
+    }
     out.entryResolution = r;
     if (r.status === 'found') {
       // Parent packages run first, as modules named by their folders under the sys.path root.
@@ -45,14 +55,14 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
       if (ep.kind === 'python-module' && r.kind !== 'module') {
         const dir = r.file ? dirname(r.file) : r.searchPath?.[0];
         if (dir && stage.tree.stat(join(dir, '__main__.py')) === 'file') {
-          if (r.file) entries.push({ file: r.file, module: ep.module });
+          if (r.file) entries.push({ file: r.file, module });
           file = join(dir, '__main__.py');
         }
       }
       if (file?.endsWith('.py')) {
         // `python -m` runs the module as __main__: its `if __name__ == "__main__":` imports run too.
         const main = ep.kind === 'python-module';
-        entries.push({ file, module: main && file.endsWith('__main__.py') ? ep.module + '.__main__' : ep.module, main });
+        entries.push({ file, module: main && file.endsWith('__main__.py') ? module + '.__main__' : module, main });
         out.entryFile = file;
       }
     }

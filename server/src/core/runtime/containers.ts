@@ -31,7 +31,7 @@ export function containers(a: Analysis): Container[] {
 
 /** The containers whose command deploylint can follow (a Python server, script or module it models). */
 export function running(a: Analysis): RunningContainer[] {
-  return containers(a).filter((c): c is RunningContainer => c.entry !== undefined && c.ep !== undefined && !c.ep.uncertain);
+  return containers(a).filter((c): c is RunningContainer => c.entry !== undefined && c.ep !== undefined && !c.ep.uncertain && !c.codeFromHost);
 }
 
 /** The containers of one Dockerfile. */
@@ -108,6 +108,16 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
     built.hiddenEnv = hiddenEnv;
     built.quiet.push(hiddenEnv);
   }
+  // A bind mount over the working folder, sys.path or the entry file: the code that runs is the host's, not the image's.
+  const inside = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : dir + '/');
+  for (const m of c?.bindMounts ?? []) {
+    const target = normalize(m.target.startsWith('/') ? m.target : join(built.cwd, m.target));
+    const covered = [built.cwd, ...built.sysPath, ...(built.entryFile ? [built.entryFile] : [])].find((p) => inside(p, target));
+    if (!covered) continue;
+    built.codeFromHost = `${m.source} is mounted at ${target} (over ${covered}): the code it runs is the host's, not the image's; nothing about it is checked`;
+    built.quiet.push(built.codeFromHost);
+    break;
+  }
   return built;
 }
 
@@ -142,7 +152,7 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
   if (!stage.baseKnown) quiet.push(`the base image ${stage.base} is not known: files it brings are uncertain`);
   if (stage.sitePackagesUncertain) quiet.push(`site-packages is uncertain: ${stage.sitePackagesUncertain.reason}`);
   if (!entry) {
-    quiet.push(overrides.command ? 'the deployment clears the command: nothing to follow' : 'the image has no CMD or ENTRYPOINT');
+    quiet.push(overrides.command ? 'the deployment clears the command: nothing to follow' : "the Dockerfile sets no CMD or ENTRYPOINT: the base image's command runs (not modelled)");
     return c;
   }
   c.entry = entry;

@@ -57,6 +57,8 @@ export interface Container {
   bind?: Bind;
   /** Variables the deployment sets that the model cannot see (`envFrom`, an unreadable `env_file`, `--env-vars-file`). */
   hiddenEnv?: string;
+  /** A host folder is mounted over the code it runs (compose bind mount): what it imports is not the image's. */
+  codeFromHost?: string;
   /** Every reason the model stayed uncertain about this container, for `--explain`. */
   quiet: string[];
   /** How long the entry takes to import (computed on first use, shared by containers with one closure and folder). */
