@@ -36,17 +36,20 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
   const runsFile = ep.script && (ep.kind === 'python-script' || ep.kind === 'streamlit' || ep.kind === 'django-manage' || ep.kind === 'flask' || ep.kind === 'fastapi');
   if (ep.module && !runsFile) {
     let module = ep.module;
-    let r = resolveModule(view, sysPath, module);
+    const asModule = resolveModule(view, sysPath, module);
+    let r = asModule;
     if (ep.kind === 'celery' && r.status === 'missing' && module.includes('.')) {
-      // `celery -A pkg.name`: when pkg.name is no module, celery imports pkg and takes its attribute `name` (symbol_by_name).
+      // `celery -A pkg.name` where pkg defines `name`: celery imports pkg and takes the attribute (symbol_by_name), so pkg's imports run.
       const parent = module.slice(0, module.lastIndexOf('.'));
       const pr = resolveModule(view, sysPath, parent);
-      if (pr.status === 'found') {
+      const info = pr.status === 'found' && pr.file?.endsWith('.py') ? parseImageFile(a, stage, pr.file) : undefined;
+      if (pr.status === 'found' && info?.topLevelNames.includes(module.slice(parent.length + 1))) {
         r = pr;
         module = parent;
       }
     }
-    out.entryResolution = r;
+    // The rules judge the target as written; the walk follows what celery imports.
+    out.entryResolution = asModule;
     if (r.status === 'found') {
       // Parent packages run first, as modules named by their folders under the sys.path root.
       for (const f of r.inits) entries.push({ file: f, module: relativeInside(r.root, dirname(f))!.split('/').join('.'), main: false });
@@ -63,7 +66,7 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
         // `python -m` runs the module as __main__: its `if __name__ == "__main__":` imports run too.
         const main = ep.kind === 'python-module';
         entries.push({ file, module: main && file.endsWith('__main__.py') ? module + '.__main__' : module, main });
-        out.entryFile = file;
+        if (r === asModule) out.entryFile = file;
       }
     }
   } else if (ep.script) {

@@ -95,7 +95,10 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
   if (running && running.ep.kind !== 'unknown') {
     out.runs = entryLabel(running);
     if (running.entryFile) out.entry = running.entryFile;
-    else if (running.ep.module) out.entry = `module '${running.ep.module}': ${running.entryResolution?.status ?? 'not resolved'}`;
+    else if (running.ep.kind === 'celery' && running.closure?.files.size && running.ep.module?.includes('.')) {
+      const m = running.ep.module;
+      out.entry = `'${m}' is no module: celery imports '${m.slice(0, m.lastIndexOf('.'))}' and takes its attribute '${m.slice(m.lastIndexOf('.') + 1)}'`;
+    } else if (running.ep.module) out.entry = `module '${running.ep.module}': ${running.entryResolution?.status ?? 'not resolved'}`;
     out.startup = c.startup().summary;
   }
   const b = c.bind;
