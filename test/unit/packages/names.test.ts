@@ -3,20 +3,9 @@ import { strict as assert } from 'assert';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { NAMES_HEADER, NAMES_TABLE } from '../../../server/src/core/packages/names-data';
-import { dependenciesOf, distributionsFor, importNamesFor, importNamesOrGuess, normalizeDist } from '../../../server/src/core/packages/names';
+import { dependenciesOf, distributionsFor, importNamesFor, importNamesOrGuess, normalizeDist, withDependencies } from '../../../server/src/core/packages/names';
 
-/** Every distribution reachable from `dist` through the table's requirements. */
-function closure(dist: string): Set<string> {
-  const seen = new Set<string>();
-  const todo = [normalizeDist(dist)];
-  while (todo.length) {
-    const d = todo.pop()!;
-    if (seen.has(d)) continue;
-    seen.add(d);
-    todo.push(...(dependenciesOf(d) ?? []));
-  }
-  return seen;
-}
+const closure = (dist: string) => withDependencies([dist]);
 
 describe('packages/names (generated table)', () => {
   it('has its generated header with source, date and measured counts', () => {

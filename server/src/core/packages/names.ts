@@ -42,3 +42,16 @@ export function distributionsFor(importName: string): string[] {
 export function dependenciesOf(dist: string): string[] | undefined {
   return NAMES_TABLE[normalizeDist(dist)]?.[1] ?? undefined;
 }
+
+/** `dists` (normalised) and every distribution they require, transitively, as far as the table knows. */
+export function withDependencies(dists: Iterable<string>): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...dists].map(normalizeDist);
+  while (todo.length) {
+    const d = todo.pop()!;
+    if (seen.has(d)) continue;
+    seen.add(d);
+    todo.push(...(dependenciesOf(d) ?? []));
+  }
+  return seen;
+}

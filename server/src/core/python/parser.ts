@@ -3,6 +3,7 @@ import * as nodeFs from 'fs';
 import * as nodePath from 'path';
 import type { Node as TSNode, Parser as TSParser } from 'web-tree-sitter';
 import type { Range } from '../types';
+import { detectFeatures, type PyFeatures } from './features';
 import { LineIndex, scanLexical, type PySyntaxError } from './lexical';
 
 export type { PySyntaxError } from './lexical';
@@ -128,6 +129,8 @@ export interface PyFileInfo {
   assignments: PyAssignment[];
   /** Number of lines as an editor shows them (a trailing line break starts an empty last line). */
   lineCount: number;
+  /** Syntax that needs a minimum Python version, and the file's `sys.version_info` checks (python/features.ts). */
+  features: PyFeatures;
 }
 
 export const MAX_SYNTAX_ERRORS = 5;
@@ -214,7 +217,7 @@ export function parsePython(text: string): PyFileInfo {
   try {
     tree = parser.parse(text);
     if (!tree) return emptyInfo(lines, scanLexical(text, lines).errors);
-    return new Extractor(text, lines).run(tree.rootNode);
+    return { ...new Extractor(text, lines).run(tree.rootNode), features: detectFeatures(tree, lines) };
   } catch {
     parser.reset();
     return emptyInfo(lines, []);
@@ -226,7 +229,7 @@ export function parsePython(text: string): PyFileInfo {
 function emptyInfo(lines: LineIndex, syntaxErrors: PySyntaxError[]): PyFileInfo {
   return {
     imports: [], syntaxErrors, topLevelNames: [], hasStarImport: false, hasModuleGetattr: false,
-    calls: [], strings: [], functions: [], callGraph: [], assignments: [], lineCount: lines.lineCount,
+    calls: [], strings: [], functions: [], callGraph: [], assignments: [], lineCount: lines.lineCount, features: { uses: [], versionGuards: [] },
   };
 }
 
@@ -282,7 +285,7 @@ class Extractor {
 
   constructor(private readonly text: string, private readonly lines: LineIndex) {}
 
-  run(root: TSNode): PyFileInfo {
+  run(root: TSNode): Omit<PyFileInfo, 'features'> {
     const stack: { node: TSNode; ctx: Ctx }[] = [
       { node: root, ctx: { scope: 'module', guard: 'none', main: false, top: true } },
     ];

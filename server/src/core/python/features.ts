@@ -1,0 +1,159 @@
+// Syntax that needs a minimum Python version, found by walking the tree-sitter tree with a cursor; one table row per feature.
+import type { Node as TSNode, Tree } from 'web-tree-sitter';
+import type { Range } from '../types';
+import type { LineIndex } from './lexical';
+
+/** One row of the feature table. */
+export interface SyntaxFeature {
+  /** Stable id (`match-statement`). */
+  id: string;
+  /** The first Python 3.x whose parser accepts it. */
+  min: string;
+  /** The tree-sitter node type the detector looks at. */
+  node: string;
+  /** What the message calls it. */
+  description: string;
+  /** True when this node is a use (absent: every node of that type is). */
+  test?(n: TSNode): boolean;
+}
+
+/** A use of a feature in a file. */
+export interface FeatureUse {
+  id: string;
+  min: string;
+  description: string;
+  range: Range;
+}
+
+/** What a file needs of the interpreter's syntax, and where its code asks which Python runs it. */
+export interface PyFeatures {
+  /** In source order. */
+  uses: FeatureUse[];
+  /** `if` statements whose condition reads `sys.version_info` (or `sys.version`, `sys.hexversion`): all their branches. */
+  versionGuards: Range[];
+}
+
+const kids = (n: TSNode): TSNode[] => n.children.filter((c): c is TSNode => c !== null);
+const hasToken = (n: TSNode, type: string): boolean => kids(n).some((c) => c.type === type);
+
+/** The prefix letters of a string literal (`f`, `rb`, ...), lower-cased. */
+function prefixOf(s: TSNode): string {
+  const start = s.firstChild;
+  return start?.type === 'string_start' ? start.text.replace(/['"]+$/, '').toLowerCase() : '';
+}
+
+/** The quote of a string literal: `"`, `'`, `"""` or `'''`. */
+function quoteOf(s: TSNode): string {
+  return s.firstChild?.text.replace(/^[a-zA-Z]*/, '') ?? '';
+}
+
+/** The f-string around an interpolation. */
+function fstringOf(interp: TSNode): TSNode | undefined {
+  const p = interp.parent;
+  return p?.type === 'string' ? p : undefined;
+}
+
+/** The expression part of an interpolation (what is before `=`, `!r` and `:spec`). */
+function expressionText(interp: TSNode): string {
+  const spec = interp.childForFieldName('format_specifier') ?? interp.childForFieldName('type_conversion');
+  const end = spec ? spec.startIndex : interp.endIndex - 1;
+  return interp.text.slice(1, end - interp.startIndex);
+}
+
+/** PEP 701 (3.12): what the f-string tokenizer of earlier versions rejects inside a replacement field. */
+function pep701(interp: TSNode): boolean {
+  const outer = fstringOf(interp);
+  if (!outer) return false;
+  if (hasToken(interp, 'comment')) return true;
+  const expr = expressionText(interp);
+  if (expr.includes('\\')) return true;
+  const q = quoteOf(outer);
+  if (q.length === 1) {
+    if (/[\r\n]/.test(expr)) return true;
+    // A string inside the field that uses the outer quote.
+    const stack: TSNode[] = [interp];
+    while (stack.length) {
+      const n = stack.pop()!;
+      for (const c of kids(n)) {
+        if (c.type === 'string' && quoteOf(c).includes(q)) return true;
+        stack.push(c);
+      }
+    }
+  }
+  return false;
+}
+
+/** A dotted name, optionally called: all a decorator could be before PEP 614. */
+function dottedOrCall(n: TSNode): boolean {
+  const dotted = (x: TSNode | null): boolean =>
+    !!x && (x.type === 'identifier' || (x.type === 'attribute' && dotted(x.childForFieldName('object'))));
+  if (n.type === 'call') return dotted(n.childForFieldName('function'));
+  return dotted(n);
+}
+
+/** The feature table: which syntax needs which Python (after vermin's rules and the "What's New" pages). */
+export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
+  { id: 'async-def', min: '3.5', node: 'function_definition', description: '`async def` (PEP 492)', test: (n) => hasToken(n, 'async') },
+  { id: 'matmul-operator', min: '3.5', node: 'binary_operator', description: 'the `@` operator (PEP 465)', test: (n) => n.childForFieldName('operator')?.type === '@' },
+  { id: 'unpacking-in-displays', min: '3.5', node: 'list_splat', description: '`*` unpacking in a list, tuple or set display (PEP 448)', test: (n) => ['list', 'tuple', 'set'].includes(n.parent?.type ?? '') },
+  { id: 'dict-unpacking-in-displays', min: '3.5', node: 'dictionary_splat', description: '`**` unpacking in a dict display (PEP 448)', test: (n) => n.parent?.type === 'dictionary' },
+  { id: 'f-string', min: '3.6', node: 'string', description: 'f-strings (PEP 498)', test: (n) => prefixOf(n).includes('f') },
+  { id: 'numeric-underscores', min: '3.6', node: 'integer', description: 'underscores in numeric literals (PEP 515)', test: (n) => n.text.includes('_') },
+  { id: 'numeric-underscores-float', min: '3.6', node: 'float', description: 'underscores in numeric literals (PEP 515)', test: (n) => n.text.includes('_') },
+  { id: 'variable-annotation', min: '3.6', node: 'assignment', description: 'variable annotations (PEP 526)', test: (n) => n.childForFieldName('type') !== null },
+  { id: 'walrus', min: '3.8', node: 'named_expression', description: 'assignment expressions `:=` (PEP 572)' },
+  { id: 'positional-only-parameters', min: '3.8', node: 'positional_separator', description: 'positional-only parameters `/` (PEP 570)' },
+  { id: 'f-string-self-documenting', min: '3.8', node: 'interpolation', description: 'the f-string `=` specifier', test: (n) => hasToken(n, '=') },
+  { id: 'relaxed-decorators', min: '3.9', node: 'decorator', description: 'a decorator that is not a dotted name or call (PEP 614)', test: (n) => { const e = n.namedChildren.find((c) => c && c.type !== 'comment'); return !!e && !dottedOrCall(e); } },
+  // CPython 3.9's PEG parser already accepts these (documented in 3.10): 3.9 runs them.
+  { id: 'parenthesized-context-managers', min: '3.9', node: 'with_clause', description: 'parenthesised context managers', test: (n) => hasToken(n, '(') && (kids(n).filter((c) => c.type === 'with_item').length > 1 || kids(n).some((c) => c.type === 'with_item' && c.childForFieldName('value')?.type === 'as_pattern')) },
+  { id: 'match-statement', min: '3.10', node: 'match_statement', description: '`match` statements (PEP 634)' },
+  { id: 'except-star', min: '3.11', node: 'except_clause', description: '`except*` (PEP 654)', test: (n) => hasToken(n, '*') },
+  { id: 'type-alias-statement', min: '3.12', node: 'type_alias_statement', description: '`type` alias statements (PEP 695)' },
+  { id: 'type-parameters', min: '3.12', node: 'type_parameter', description: 'type parameter lists `[T]` (PEP 695)', test: (n) => n.parent?.type === 'function_definition' || n.parent?.type === 'class_definition' },
+  { id: 'f-string-pep701', min: '3.12', node: 'interpolation', description: 'f-string replacement fields with the enclosing quote, a backslash, a comment or a line break (PEP 701)', test: pep701 },
+];
+
+const BY_NODE = new Map<string, SyntaxFeature[]>();
+for (const f of SYNTAX_FEATURES) BY_NODE.set(f.node, [...(BY_NODE.get(f.node) ?? []), f]);
+
+const VERSION_CHECK = /\bsys\s*\.\s*(version_info|version|hexversion)\b|\bversion_info\s*[<>=!]|\bPY(THON)?_?3\d*\b/;
+
+/** Walks a parsed file once with a tree cursor and returns the features it uses and its version checks. */
+export function detectFeatures(tree: Tree, lines: LineIndex): PyFeatures {
+  const uses: FeatureUse[] = [];
+  const versionGuards: Range[] = [];
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      const n = cursor.currentNode;
+      const rows = BY_NODE.get(n.type);
+      if (rows) {
+        for (const f of rows) {
+          if (!f.test || f.test(n)) uses.push({ id: f.id, min: f.min, description: f.description, range: lines.range(n.startIndex, n.endIndex) });
+        }
+      }
+      if (n.type === 'if_statement') {
+        const cond = n.childForFieldName('condition');
+        if (cond && VERSION_CHECK.test(cond.text)) versionGuards.push(lines.range(n.startIndex, n.endIndex));
+      }
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return { uses, versionGuards };
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Compares `3.9` and `3.10` as versions: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}

@@ -1,0 +1,203 @@
+// python-version-mismatch: the closure uses syntax or standard-library modules that the container's Python does not have (or no longer has).
+import type { Analysis } from '../analysis';
+import type { Instruction } from '../docker/parse';
+import { withDependencies } from '../packages/names';
+import { compareVersions } from '../python/features';
+import type { PyFileInfo, PyImport } from '../python/parser';
+import { chainTo } from '../python/closure';
+import { resolveModule } from '../python/resolver';
+import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
+import { perContainer, running, type RunningContainer } from '../runtime';
+import type { Fix, Range } from '../types';
+import { chainLocations, entryLabel, sourceOf } from './python-common';
+import type { Draft, Rule } from './rule';
+
+/** What one file needs: Python >= `min` (a feature or a module added then) or < `below` (a module removed then). */
+interface Need {
+  key: string;
+  /** After `Python 3.9 `: `cannot run ...`, `has no module ...`. */
+  what: string;
+  min?: string;
+  below?: string;
+  range: Range;
+  more: number;
+}
+
+export const rule: Rule = {
+  id: 'python-version-mismatch',
+  meta: {
+    description: 'The code the container runs uses syntax or standard-library modules that the image\'s Python does not have (or no longer has).',
+    severity: 'error',
+    fixable: true,
+    docs: {
+      why: 'Python compiles each module when it is imported: a `match` statement on Python 3.9, `import tomllib` on 3.10 or `import distutils` on 3.12 stops the server at start, although the image builds. The version comes from the base image tag; the fix moves the tag to the lowest version that runs the code (keeping the variant, `-slim`). Syntax is checked even under `sys.version_info` checks (the whole file is compiled first); a module import under such a check, or in `try/except ImportError`, is not reported.',
+      bad: '# Dockerfile\nFROM python:3.9-slim\nCOPY app.py .\nCMD ["python", "app.py"]\n\n# app.py\nmatch command:\n    case "start":\n        start()',
+      good: '# Dockerfile\nFROM python:3.10-slim\nCOPY app.py .\nCMD ["python", "app.py"]',
+    },
+  },
+  check(a: Analysis): Draft[] {
+    return perContainer(running(a), (c) => checkContainer(a, c));
+  },
+};
+
+/** Versions below and above every table entry: with them the need functions list every requirement. */
+const ANY_OLD = '3.0';
+const ANY_NEW = '3.999';
+
+function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
+  const py = c.stage.python;
+  const version = py?.version;
+  if (!version || !/^3\.\d+$/.test(version)) {
+    c.quiet.push(`python-version-mismatch: the Python version the container runs is not known (${py?.how ?? `base image ${c.stage.base}`})`);
+    return [];
+  }
+  if (!c.closure) return [];
+  const backports = installedNames(c);
+  const perFile: { file: string; src: string; needs: Need[] }[] = [];
+  // Every requirement of the closure, met or not: the fix's tag must keep meeting those that are met.
+  const all: Need[] = [];
+  for (const [file, cf] of c.closure.files) {
+    const src = sourceOf(c.stage, file);
+    // A file that does not parse is python-syntax-error's: its tree says nothing reliable.
+    if (!src || cf.info.syntaxErrors.length) continue;
+    const needs = [...syntaxNeeds(cf.info, version), ...moduleNeeds(c, cf.info, version, backports)];
+    if (needs.length) perFile.push({ file, src, needs });
+    all.push(...syntaxNeeds(cf.info, ANY_OLD), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
+  }
+  if (!perFile.length) return [];
+  // One tag for the whole container: at least every minimum, below every removal.
+  const low = all.reduce<string | undefined>((m, n) => (n.min && (!m || compareVersions(n.min, m) > 0) ? n.min : m), undefined);
+  const high = all.reduce<string | undefined>((m, n) => (n.below && (!m || compareVersions(n.below, m) < 0) ? n.below : m), undefined);
+  const want = low ?? (high ? previous(high) : undefined);
+  const fixable = want && (!high || compareVersions(want, high) < 0) && (!low || compareVersions(want, low) >= 0);
+  const from = py?.instr;
+  const fromFile = from && dockerfileOf(a, from);
+  const fix = fixable && py?.how.startsWith('base image') && from && fromFile ? tagFix(fromFile, from, want) : undefined;
+  const out: Draft[] = [];
+  for (const { file, src, needs } of perFile) {
+    const chain = chainLocations(a, c, { chain: chainTo(c.closure.files, file) });
+    for (const n of needs) {
+      const more = n.more ? ` (${n.more} more use${n.more === 1 ? '' : 's'} in this file)` : '';
+      const related = from && fromFile ? [{ file: fromFile, range: from.range, message: `the container runs Python ${version} (${py.how})` }, ...chain] : chain;
+      out.push({
+        message: `Python ${version} ${n.what}: ${entryLabel(c)} fails when it loads ${file}${more}`,
+        file: src,
+        range: n.range,
+        related,
+        fixes: fix ? [fix] : [],
+      });
+    }
+  }
+  return out;
+}
+
+/** Syntax newer than `version`, one need per feature with its first use. */
+function syntaxNeeds(info: PyFileInfo, version: string): Need[] {
+  const byId = new Map<string, Need>();
+  for (const u of info.features.uses) {
+    if (compareVersions(u.min, version) <= 0) continue;
+    const hit = byId.get(u.id);
+    if (hit) hit.more++;
+    else byId.set(u.id, { key: u.id, what: `cannot run ${newIn(u.description, u.min)}`, min: u.min, range: u.range, more: 0 });
+  }
+  return [...byId.values()];
+}
+
+/** `f-strings (PEP 498)` -> `f-strings (PEP 498, new in Python 3.6)`. */
+function newIn(description: string, min: string): string {
+  return description.endsWith(')') ? `${description.slice(0, -1)}, new in Python ${min})` : `${description} (new in Python ${min})`;
+}
+
+/** Standard-library modules that `version` lacks, imported at module level outside version checks and ImportError guards. */
+function moduleNeeds(c: RunningContainer, info: PyFileInfo, version: string, installed: Set<string>): Need[] {
+  const byModule = new Map<string, Need>();
+  for (const imp of info.imports) {
+    if (imp.level > 0 || imp.kind === 'dynamic' || imp.scope !== 'module' || imp.guard !== 'none' || imp.mainGuard) continue;
+    if (info.features.versionGuards.some((g) => inside(imp.stmtRange, g))) continue;
+    for (const dotted of candidates(imp)) {
+      const added = prefixHit(STDLIB_ADDED, dotted);
+      const removed = prefixHit(STDLIB_REMOVED, dotted);
+      let need: Need | undefined;
+      if (added && compareVersions(added.version, version) > 0) {
+        need = { key: added.module, what: `has no module '${added.module}' (standard library since Python ${added.version})`, min: added.version, range: imp.range, more: 0 };
+      } else if (removed && compareVersions(removed.version, version) <= 0 && !providedElsewhere(c, removed.module, installed)) {
+        need = { key: removed.module, what: `has no module '${removed.module}' (removed from the standard library in Python ${removed.version})`, below: removed.version, range: imp.range, more: 0 };
+      }
+      if (!need) continue;
+      // A module of that name in the image (a local file, a backport in site-packages) is what Python imports.
+      if (resolveModule(c.view, c.sysPath, need.key.split('.')[0]).status === 'found') continue;
+      const hit = byModule.get(need.key);
+      if (hit) hit.more++;
+      else byModule.set(need.key, need);
+      break;
+    }
+  }
+  return [...byModule.values()];
+}
+
+/** Dotted names an import statement loads: `from importlib import metadata` may load `importlib.metadata`. */
+function candidates(imp: PyImport): string[] {
+  const out = imp.kind === 'from' ? imp.names.filter((n) => n !== '*').map((n) => `${imp.module}.${n}`) : [];
+  return [...out, imp.module];
+}
+
+function prefixHit(table: Record<string, string>, dotted: string): { module: string; version: string } | undefined {
+  const parts = dotted.split('.');
+  for (let i = parts.length; i > 0; i--) {
+    const m = parts.slice(0, i).join('.');
+    if (table[m]) return { module: m, version: table[m] };
+  }
+  return undefined;
+}
+
+/**
+ * A removed module some installed distribution may bring back: setuptools provides `distutils`
+ * (its `_distutils_hack`); backports carry the module's name (`standard-imghdr`, `audioop-lts`,
+ * `legacy-cgi`, `pyasyncore`). Any RUN the model cannot read may have installed one too.
+ */
+function providedElsewhere(c: RunningContainer, module: string, installed: Set<string>): boolean {
+  if (c.stage.installsUnknown) return true;
+  const key = module.replace(/_/g, '');
+  for (const d of installed) {
+    if (d.replace(/[-_.]/g, '').includes(key)) return true;
+    if (module === 'distutils' && d === 'setuptools') return true;
+  }
+  return false;
+}
+
+/** Normalised names of what the stage installs (install records and declared dependencies), closed over the table's requirements. */
+function installedNames(c: RunningContainer): Set<string> {
+  const names: string[] = [...c.thirdParty];
+  for (const r of c.stage.installs) for (const s of r.sources) for (const q of s.requirements) names.push(q.name);
+  for (const run of c.stage.runs) if (/\bsetuptools\b/.test(run.commandText)) names.push('setuptools');
+  return withDependencies(names);
+}
+
+function inside(r: Range, outer: Range): boolean {
+  const le = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character <= y.character);
+  return le(outer.start, r.start) && le(r.end, outer.end);
+}
+
+/** The Dockerfile a FROM instruction is in. */
+function dockerfileOf(a: Analysis, from: Instruction): string | undefined {
+  return a.targets.find((t) => t.model.stages.some((s) => s.from === from))?.dockerfile;
+}
+
+/** `3.12` -> `3.11`. */
+function previous(v: string): string {
+  const [maj, min] = v.split('.').map(Number);
+  return `${maj}.${min - 1}`;
+}
+
+/**
+ * Rewrites the version in the FROM image's tag (`python:3.9-slim` -> `python:3.10-slim`; a patch
+ * version goes, the variant stays). None for a tag built from ARGs or pinned by digest.
+ */
+function tagFix(file: string, from: Instruction, want: string): Fix | undefined {
+  const word = from.args.find((w) => !w.text.startsWith('--'));
+  if (!word || /[$@]/.test(word.raw)) return undefined;
+  const m = /^([^:]*:(?:[\w.-]*-)?(?:python)?)(\d+\.\d+)(?:\.\d+)?((?:[-.][A-Za-z][\w.-]*)?)$/.exec(word.raw);
+  if (!m) return undefined;
+  const newText = `${m[1]}${want}${m[3]}`;
+  return { title: `Use ${newText}`, edits: [{ file, range: word.range, newText }], isPreferred: true };
+}

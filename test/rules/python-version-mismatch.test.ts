@@ -1,0 +1,85 @@
+// python-version-mismatch: syntax and stdlib modules against the container's Python; guards, backports, one tag fix per container.
+import { strict as assert } from 'assert';
+import { applyAllFixes, brief, lintRepo, memRepo } from '../helpers/repo';
+
+const df = (from: string, cmd = '["python", "/app/app.py"]') => `FROM ${from}\nCOPY . /app\nCMD ${cmd}\n`;
+
+async function pvm(files: Record<string, string>) {
+  const r = await lintRepo(memRepo(files));
+  return r.findings.filter((f) => f.ruleId === 'python-version-mismatch');
+}
+
+describe('rule python-version-mismatch', () => {
+  it('reports the first use per feature in each file, counting the others', async () => {
+    const found = await pvm({ Dockerfile: df('python:3.7-slim'), 'app.py': 'if (n := 1):\n    pass\nif (m := 2):\n    pass\ndef f(a, /):\n    pass\n' });
+    assert.deepEqual(brief(found), [
+      'app.py:1:5 python-version-mismatch Python 3.7 cannot run assignment expressions `:=` (PEP 572, new in Python 3.8): python /app/app.py fails when it loads /app/app.py (1 more use in this file)',
+      'app.py:5:10 python-version-mismatch Python 3.7 cannot run positional-only parameters `/` (PEP 570, new in Python 3.8): python /app/app.py fails when it loads /app/app.py',
+    ]);
+    assert.equal(found[0].related[0].message, 'the container runs Python 3.7 (base image python:3.7-slim)');
+    assert.equal(found[0].fixes[0].title, 'Use python:3.8-slim');
+  });
+
+  it('fixes to the lowest version that runs every file of the closure', async () => {
+    const repo = memRepo({ Dockerfile: df('python:3.8-alpine3.18'), 'app.py': 'import lib\nx = f"{1=}"\n', 'lib.py': 'match 1:\n    case _:\n        pass\n' });
+    const r = await lintRepo(repo);
+    const found = r.findings.filter((f) => f.ruleId === 'python-version-mismatch');
+    assert.deepEqual(found.map((f) => f.file.slice(6)), ['lib.py']);
+    const changed = applyAllFixes(repo, found);
+    assert.deepEqual([...changed.values()], [df('python:3.10-alpine3.18')]);
+    assert.deepEqual((await lintRepo(repo)).findings.filter((f) => f.ruleId === 'python-version-mismatch'), []);
+  });
+
+  it('offers no fix when a removal and an addition cannot both hold', async () => {
+    const found = await pvm({ Dockerfile: df('python:3.12'), 'app.py': 'import imp\ntype X = int\n' });
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.fixes.length]), [[0, 0]]);
+    const older = await pvm({ Dockerfile: df('python:3.11'), 'app.py': 'import imp\ntype X = int\n' });
+    assert.deepEqual(older.map((f) => [f.range.start.line, f.fixes.length]), [[1, 0]]);
+  });
+
+  it('is quiet about modules under version checks, ImportError guards and in functions', async () => {
+    const files = {
+      Dockerfile: df('python:3.10'),
+      'app.py': [
+        'import sys',
+        'if sys.version_info >= (3, 11):\n    import tomllib\nelse:\n    import tomli as tomllib',
+        'try:\n    from zoneinfo import ZoneInfo\nexcept ImportError:\n    ZoneInfo = None',
+        'def later():\n    import tomllib\n    return tomllib',
+        '',
+      ].join('\n'),
+    };
+    assert.deepEqual(brief(await pvm(files)), []);
+  });
+
+  it('still reports syntax under a version check: the whole file is compiled first', async () => {
+    const found = await pvm({ Dockerfile: df('python:3.9'), 'app.py': 'import sys\nif sys.version_info >= (3, 10):\n    match sys.argv:\n        case _:\n            pass\n' });
+    assert.deepEqual(found.map((f) => f.range.start.line), [2]);
+  });
+
+  it('knows dotted modules: importlib.metadata is 3.8', async () => {
+    const found = await pvm({ Dockerfile: df('python:3.7'), 'app.py': 'from importlib import metadata\nimport importlib.resources\n' });
+    assert.deepEqual(found.map((f) => f.message.split(':')[0]), ["Python 3.7 has no module 'importlib.metadata' (standard library since Python 3.8)"]);
+  });
+
+  it('a removed module that an installed distribution brings back is not reported', async () => {
+    const removed = { 'app.py': 'import distutils.util\nimport imghdr\n' };
+    assert.deepEqual((await pvm({ ...removed, Dockerfile: df('python:3.13') })).map((f) => f.message.match(/'(\w+)'/)![1]), ['distutils', 'imghdr']);
+    const withBackports = { ...removed, 'requirements.txt': 'setuptools\nstandard-imghdr\n', Dockerfile: 'FROM python:3.13\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . /app\nCMD ["python", "/app/app.py"]\n' };
+    assert.deepEqual(brief(await pvm(withBackports)), []);
+  });
+
+  it('a local module of the same name wins', async () => {
+    assert.deepEqual(brief(await pvm({ Dockerfile: df('python:3.10'), 'app.py': 'import tomllib\n', 'tomllib.py': 'def load(f):\n    return {}\n' })), []);
+  });
+
+  it('is quiet when the Python version is not known, and says why', async () => {
+    const r = await lintRepo(memRepo({ Dockerfile: df('python:3-slim'), 'app.py': 'type X = int\n' }));
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'python-version-mismatch'), []);
+    assert.deepEqual(await pvm({ Dockerfile: df('myorg/base:1'), 'app.py': 'type X = int\n' }), []);
+  });
+
+  it('offers no fix for a tag built from an ARG or pinned by digest', async () => {
+    const arg = await pvm({ Dockerfile: 'ARG PY=3.9\nFROM python:${PY}-slim\nCOPY . /app\nCMD ["python", "/app/app.py"]\n', 'app.py': 'match 1:\n    case _:\n        pass\n' });
+    assert.deepEqual(arg.map((f) => f.fixes.length), [0]);
+  });
+});

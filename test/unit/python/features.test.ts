@@ -1,0 +1,86 @@
+// The syntax feature table: each row finds its feature (positive) and not the nearest older form (near miss); version guards.
+import { strict as assert } from 'assert';
+import { compareVersions, SYNTAX_FEATURES } from '../../../server/src/core/python/features';
+import { initPython, parsePython } from '../../../server/src/core/python/parser';
+
+before(() => initPython());
+
+const ids = (src: string) => parsePython(src).features.uses.map((u) => u.id);
+
+/** [feature id, a use, the nearest form that is not one]. */
+const CASES: [string, string, string][] = [
+  ['async-def', 'async def f():\n    await g()\n', 'def f():\n    return g()\n'],
+  ['matmul-operator', 'c = a @ b\n', 'c = a * b\n'],
+  ['unpacking-in-displays', 'x = [*a, *b]\n', 'f(*a)\n'],
+  ['dict-unpacking-in-displays', 'x = {**a, "k": 1}\n', 'f(**a)\n'],
+  ['f-string', 'x = f"{a}"\n', 'x = "{a}".format(a=a)\n'],
+  ['numeric-underscores', 'x = 1_000_000\n', 'x = 1000000\n'],
+  ['numeric-underscores-float', 'x = 1_000.5\n', 'x = 1000.5\n'],
+  ['variable-annotation', 'x: int = 1\n', 'def f(x: int) -> int:\n    return x\n'],
+  ['walrus', 'if (n := len(a)) > 10:\n    pass\n', 'if (n == len(a)) > 10:\n    pass\n'],
+  ['positional-only-parameters', 'def f(a, /, b):\n    pass\n', 'def f(a, *, b):\n    pass\n'],
+  ['f-string-self-documenting', 'print(f"{x=}")\n', 'print(f"{x == y}")\n'],
+  ['relaxed-decorators', '@buttons[0].clicked.connect\ndef f():\n    pass\n', '@app.route("/")\ndef f():\n    pass\n'],
+  ['parenthesized-context-managers', 'with (open(a) as f, open(b) as g):\n    pass\n', 'with open(a) as f, open(b) as g:\n    pass\n'],
+  ['match-statement', 'match x:\n    case 1:\n        pass\n', 'match = re.match(p, s)\nmatch.group(1)\n'],
+  ['except-star', 'try:\n    pass\nexcept* ValueError:\n    pass\n', 'try:\n    pass\nexcept ValueError:\n    pass\n'],
+  ['type-alias-statement', 'type Vector = list[float]\n', 'Vector = list[float]\ntype(x)\n'],
+  ['type-parameters', 'def first[T](xs: list[T]) -> T:\n    return xs[0]\n', 'def first(xs: list) -> object:\n    return xs[0]\n'],
+  ['f-string-pep701', 'x = f"{d["key"]}"\n', 'x = f"{d[\'key\']}"\n'],
+];
+
+describe('python/features: the feature table', () => {
+  it('has one test case per row', () => {
+    assert.deepEqual(CASES.map((c) => c[0]).sort(), SYNTAX_FEATURES.map((f) => f.id).sort());
+  });
+  for (const [id, positive, nearMiss] of CASES) {
+    it(`${id}: found`, () => assert.ok(ids(positive).includes(id), `${JSON.stringify(positive)}: ${ids(positive)}`));
+    it(`${id}: not in its near miss`, () => assert.ok(!ids(nearMiss).includes(id), `${JSON.stringify(nearMiss)}: ${ids(nearMiss)}`));
+  }
+
+  const pep701: [string, boolean][] = [
+    ['f"{x!r:>{width}}"', false],
+    ['f"{\'\\n\'.join(xs)}"', true],
+    ['f"{x # note\n}"', true],
+    ['f"""{d["key"]}"""', false],
+    ['f\'{a["b"]}\'', false],
+    ['f"{f"{x}"}"', true],
+    ['f"{x:{"<" if left else ">"}10}"', true],
+    ['f"{x:{\'<\' if left else \'>\'}10}"', false],
+  ];
+  for (const [src, expected] of pep701) {
+    it(`PEP 701: ${JSON.stringify(src)} ${expected ? 'needs' : 'does not need'} 3.12`, () => {
+      assert.equal(ids(`x = ${src}\n`).includes('f-string-pep701'), expected);
+    });
+  }
+
+  it('reports each use in source order with its range', () => {
+    const f = parsePython('a = 1\nif (b := 2):\n    match b:\n        case 2:\n            pass\n').features;
+    assert.deepEqual(f.uses.map((u) => [u.id, u.min, u.range.start.line, u.range.start.character]), [
+      ['walrus', '3.8', 1, 4],
+      ['match-statement', '3.10', 2, 4],
+    ]);
+  });
+
+  it('records sys.version_info checks (every branch) and not other ifs', () => {
+    const f = parsePython('import sys\nif sys.version_info >= (3, 11):\n    import tomllib\nelse:\n    import tomli as tomllib\nif DEBUG:\n    pass\n').features;
+    assert.deepEqual(f.versionGuards.map((r) => [r.start.line, r.end.line]), [[1, 4]]);
+  });
+
+  it('compares versions numerically', () => {
+    assert.ok(compareVersions('3.9', '3.10') < 0);
+    assert.ok(compareVersions('3.12', '3.8') > 0);
+    assert.equal(compareVersions('3.11', '3.11'), 0);
+  });
+});
+
+describe('python/stdlib-versions (measured)', () => {
+  it('has the additions and removals the rule relies on', () => {
+    const { STDLIB_ADDED, STDLIB_REMOVED, STDLIB_MEASURED } = require('../../../server/src/core/python/stdlib-versions') as typeof import('../../../server/src/core/python/stdlib-versions');
+    assert.deepEqual([STDLIB_ADDED.tomllib, STDLIB_ADDED.zoneinfo, STDLIB_ADDED.graphlib, STDLIB_ADDED.dataclasses, STDLIB_ADDED['importlib.metadata']], ['3.11', '3.9', '3.9', '3.7', '3.8']);
+    assert.deepEqual(['distutils', 'imp', 'asyncore', 'asynchat', 'smtpd'].map((m) => STDLIB_REMOVED[m]), ['3.12', '3.12', '3.12', '3.12', '3.12']);
+    assert.deepEqual(['cgi', 'cgitb', 'crypt', 'telnetlib', 'nntplib', 'pipes', 'audioop', 'imghdr', 'msilib', 'uu'].map((m) => STDLIB_REMOVED[m]), Array(10).fill('3.13'));
+    assert.equal(STDLIB_ADDED.json, undefined);
+    assert.deepEqual(STDLIB_MEASURED, { oldest: '3.6', newest: '3.13' });
+  });
+});
