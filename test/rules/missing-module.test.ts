@@ -185,3 +185,48 @@ describe('rule missing-module: sys.path edits evaluated in the image', () => {
   ];
   for (const [name, files] of quiet) it(`quiet: ${name}`, async () => assert.deepEqual(brief((await mm(files)).findings), []));
 });
+
+describe('rule missing-module: modules Django and Celery import by name', () => {
+  const WSGI = 'import os\n\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\napplication = get_wsgi_application()\n';
+  const BASE = 'DJANGO_APPS = [\n    "django.contrib.admin",\n    "django.contrib.auth",\n]\nTHIRD_PARTY_APPS = ["rest_framework", "corsheaders"]\nLOCAL_APPS = [\n    "shop.users.apps.UsersConfig",\n    "shop.orders",\n]\nINSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS\nMIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "shop.middleware.TimingMiddleware"]\nROOT_URLCONF = "config.urls"\nWSGI_APPLICATION = "config.wsgi.application"\n';
+  const PROJECT = {
+    'requirements.txt': 'django\ndjangorestframework\ndjango-cors-headers\ngunicorn\n',
+    'config/__init__.py': '', 'config/wsgi.py': WSGI, 'config/settings/__init__.py': '', 'config/settings/base.py': BASE,
+    'config/settings/production.py': 'from .base import *  # noqa\n\nINSTALLED_APPS += ["anymail"]\n',
+    'config/urls.py': 'from django.urls import include, path\n\nurlpatterns = [path("api/", include("shop.api.urls"))]\n',
+    'shop/__init__.py': '', 'shop/middleware.py': 'class TimingMiddleware:\n    pass\n',
+    'shop/users/__init__.py': '', 'shop/users/apps.py': 'class UsersConfig:\n    name = "shop.users"\n',
+    'shop/orders/__init__.py': '', 'shop/api/__init__.py': '', 'shop/api/urls.py': 'urlpatterns = []\n',
+  };
+  const DJ = (copies: string, env = '') => `FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n${copies}\n${env}CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]\n`;
+
+  it('a Django project whose INSTALLED_APPS, MIDDLEWARE and included URLconfs are all copied: quiet', async () => {
+    assert.deepEqual(brief((await mm({ ...PROJECT, Dockerfile: DJ('COPY config/ ./config/\nCOPY shop/ ./shop/') })).findings), []);
+  });
+
+  it('an app in INSTALLED_APPS that the image never received: reported at the COPY, mirrored at the string', async () => {
+    const { findings } = await mm({ ...PROJECT, Dockerfile: DJ('COPY config/ ./config/\nCOPY shop/__init__.py shop/middleware.py ./shop/\nCOPY shop/users/ ./shop/users/\nCOPY shop/api/ ./shop/api/') });
+    assert.deepEqual(brief(findings), ["Dockerfile:5:1 missing-module package 'shop.orders' is imported by /app/config/settings/base.py but is not in the image: shop/orders/ is never copied"]);
+    assert.deepEqual(findings[0].mirrors?.map((m) => `${m.file.slice(6)}:${m.range.start.line + 1}:${m.range.start.character + 1}`), ['config/settings/base.py:8:5']);
+  });
+
+  it('the settings module from the container environment wins over the setdefault default', async () => {
+    const files = { ...PROJECT, 'config/settings/local.py': 'from .base import *  # noqa\n\nINSTALLED_APPS += ["debug_tools"]\n', 'debug_tools/__init__.py': '' };
+    assert.deepEqual(brief((await mm({ ...files, Dockerfile: DJ('COPY config/ ./config/\nCOPY shop/ ./shop/') })).findings), []);
+    const { findings } = await mm({ ...files, Dockerfile: DJ('COPY config/ ./config/\nCOPY shop/ ./shop/', 'ENV DJANGO_SETTINGS_MODULE=config.settings.local\n') });
+    assert.deepEqual(brief(findings), ["Dockerfile:5:1 missing-module package 'debug_tools' is imported by /app/config/settings/local.py but is not in the image: debug_tools/ is never copied"]);
+  });
+
+  it('Celery include= and autodiscover_tasks() packages', async () => {
+    const { findings } = await mm({
+      'requirements.txt': 'celery\n',
+      'worker/__init__.py': '', 'worker/app.py': 'from celery import Celery\n\napp = Celery("worker", include=["worker.jobs.email"])\napp.autodiscover_tasks(["billing"])\n',
+      'worker/jobs/__init__.py': '', 'worker/jobs/email.py': '', 'billing/__init__.py': '', 'billing/tasks.py': '',
+      Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY worker/__init__.py worker/app.py ./worker/\nCMD ["celery", "-A", "worker.app", "worker"]\n',
+    });
+    assert.deepEqual(brief(findings), [
+      "Dockerfile:5:1 missing-module package 'worker.jobs' (worker.jobs.email) is imported by /app/worker/app.py but is not in the image: worker/jobs/ is never copied",
+      "Dockerfile:5:1 missing-module package 'billing' is imported by /app/worker/app.py but is not in the image: billing/ is never copied",
+    ]);
+  });
+});

@@ -18,6 +18,8 @@ export interface ClosureInput {
   load(imagePath: string): PyFileInfo | undefined;
   /** Names known to come from installed distributions: followed when found, never reported when missing. */
   isThirdParty?(topLevel: string): boolean;
+  /** Modules a loaded file names by string that a framework imports (Django settings, Celery includes), as dynamic imports. */
+  stringImports?(file: string, info: PyFileInfo, module: string | undefined): PyImport[];
 }
 
 /** One import statement of one file. */
@@ -151,7 +153,7 @@ export function walkClosure(input: ClosureInput): ClosureResult {
     files.set(file, { info, ...(module !== undefined ? { module } : {}), ...(via ? { via } : {}), ...(main ? { main: true as const } : {}) });
     const isPackage = basename(file) === '__init__.py';
 
-    for (const imp of info.imports) {
+    for (const imp of input.stringImports ? [...info.imports, ...input.stringImports(file, info, module)] : info.imports) {
       if (imp.mainGuard && !main) continue;
       const edge: ClosureEdge = { from: file, import: imp };
       const report = (u: Omit<UnresolvedImport, 'importer' | 'import' | 'chain'>): void => {

@@ -103,6 +103,12 @@ export interface PyString {
    * `{"API_KEY": "..."}` / `d["API_KEY"] = "..."` (the key), or a parameter default.
    */
   assignedTo?: string;
+  /**
+   * Set when the literal is an element of a list/tuple/set display that is directly the value of a
+   * module-level `NAME = [...]` / `NAME += [...]` (or one operand of a `+` there): NAME, e.g.
+   * 'INSTALLED_APPS' (Django settings and Celery configuration name modules this way).
+   */
+  listedIn?: string;
   isFString: boolean;
 }
 
@@ -147,6 +153,8 @@ export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'WSGIServer', 'launch',
   // environment and configuration
   'getenv', 'get', 'environ', 'setdefault', 'config',
+  // modules named by strings (Django URLconfs, Celery task modules)
+  'include', 'autodiscover_tasks',
   // import path changes at run time (sys.path.insert, site.addsitedir)
   'insert', 'append', 'extend', 'addsitedir',
 ]);
@@ -695,13 +703,27 @@ class Extractor {
     const s = this.decodeString(node);
     if (!s) return;
     const assignedTo = this.assignedTo(node);
+    const listedIn = this.listedIn(node);
     this.strings.push({
       value: s.value,
       range: this.range(node),
       contentRange: s.contentRange,
       ...(assignedTo !== undefined ? { assignedTo } : {}),
+      ...(listedIn !== undefined ? { listedIn } : {}),
       isFString: s.isF,
     });
+  }
+
+  private listedIn(node: TSNode): string | undefined {
+    const list = node.parent;
+    if (!list || (list.type !== 'list' && list.type !== 'tuple' && list.type !== 'set')) return undefined;
+    let v: TSNode = list;
+    while (v.parent && (v.parent.type === 'binary_operator' || v.parent.type === 'parenthesized_expression')) v = v.parent;
+    const p = v.parent;
+    if (!p || (p.type !== 'assignment' && p.type !== 'augmented_assignment') || p.parent?.type !== 'expression_statement' || p.parent.parent?.type !== 'module') return undefined;
+    const left = p.childForFieldName('left');
+    const right = p.childForFieldName('right');
+    return left?.type === 'identifier' && right && same(right, v) ? left.text : undefined;
   }
 
   private assignedTo(node: TSNode): string | undefined {

@@ -6,6 +6,8 @@ import { dirname, join, relativeInside } from '../fs';
 import { declaredDependencies, packagePath, parseImageFile } from '../imports';
 import { ClosureResult, walkClosure } from '../python/closure';
 import { evaluateSysPathEdits, isSysPathEdit } from '../python/syspath';
+import { stringNamedModules } from '../python/django';
+import type { ShellEnv } from '../entrypoint/shell';
 import { ImageView, Resolution, resolveModule } from '../python/resolver';
 
 /** The Python side of a container: where its entry is and what it loads. */
@@ -82,10 +84,10 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
     }
   }
   if (!entries.length) return out;
-  const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}`;
+  const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}`;
   let walked = a.memo.get(key) as { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } | undefined;
   if (!walked) {
-    walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty);
+    walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty, entry.env);
     a.memo.set(key, walked);
   }
   out.sysPath = walked.sysPath;
@@ -100,10 +102,10 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
  * An edit that cannot be evaluated, or that adds a folder the image does not have (a volume may
  * provide it), makes where modules come from unknown: `sysPathChangedBy` says where and why.
  */
-function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>): { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } {
+function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>, env: ShellEnv): { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } {
   let sysPath = start;
   for (let round = 0; ; round++) {
-    const closure = walkClosure({ view, sysPath, entries, load: (p) => parseImageFile(a, stage, p), isThirdParty: (n) => thirdParty.has(n) });
+    const closure = walkClosure({ view, sysPath, entries, load: (p) => parseImageFile(a, stage, p), isThirdParty: (n) => thirdParty.has(n), stringImports: stringNamedModules(env) });
     const next = [...sysPath];
     for (const [file, f] of closure.files) {
       if (!f.info.calls.some(isSysPathEdit)) continue;
