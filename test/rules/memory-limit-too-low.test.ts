@@ -53,11 +53,11 @@ describe('rule memory-limit-too-low', () => {
     ]);
     assert.deepEqual(findings[0].related.map((r) => r.message), [
       'the container runs gunicorn app:app',
-      'app.py imports torch at module level (~195 MiB)',
+      'app.py imports torch at module level (numpy 13 MiB + torch 195 MiB)',
       'app.py imports flask at module level (~16 MiB)',
       'app.py loads a model at import (torch.load, ~100 MiB, modelMemoryMB)',
     ]);
-    assert.deepEqual(findings[0].fixes.map((f) => f.title), ['Raise the memory limit to 2 GiB']);
+    assert.deepEqual(findings[0].fixes.map((f) => f.title), ['Raise the memory limit to 2Gi']);
     const after = (await clearsAfterFix(fs, findings)).get('/repo/k8s.yaml')!;
     assert.match(after, / {12}requests:\n {14}memory: 512Mi\n {12}limits:\n {14}memory: 2Gi\n/);
   });
@@ -90,7 +90,7 @@ describe('rule memory-limit-too-low', () => {
   it('Cloud Run: gcloud run deploy --memory 512Mi', async () => {
     const { fs, findings } = await only({ 'app.py': ST, Dockerfile: UVICORN, 'deploy.sh': 'gcloud run deploy w \\\n  --image gcr.io/p/w \\\n  --memory 512Mi\n' });
     assert.deepEqual(brief(findings), [
-      "deploy.sh:3:12 memory-limit-too-low memory limit 512Mi (--memory) < ~563 MiB needed at import: python 8 MiB + pydantic 6 MiB + fastapi 13 MiB + numpy 13 MiB + torch 195 MiB + sentence_transformers 128 MiB + SentenceTransformer model 100 MiB (modelMemoryMB) + CrossEncoder model 100 MiB (modelMemoryMB); Cloud Run terminates the instance (memory limit exceeded) before it serves (deploy.sh line 1: gcloud run deploy w; Dockerfile is the repository's only Dockerfile)",
+      "deploy.sh:3:12 memory-limit-too-low memory limit 512Mi (--memory) < ~563 MiB needed at import: python 8 MiB + pydantic 6 MiB + fastapi 13 MiB + numpy 13 MiB + torch 195 MiB (via transformers) + sentence_transformers 128 MiB + SentenceTransformer model 100 MiB (modelMemoryMB) + CrossEncoder model 100 MiB (modelMemoryMB); Cloud Run terminates the instance (memory limit exceeded) before it serves (deploy.sh line 1: gcloud run deploy w; Dockerfile is the repository's only Dockerfile)",
     ]);
     const after = (await clearsAfterFix(fs, findings)).get('/repo/deploy.sh')!;
     assert.equal(after, 'gcloud run deploy w \\\n  --image gcr.io/p/w \\\n  --memory 768Mi\n');
@@ -120,7 +120,7 @@ describe('rule memory-limit-too-low', () => {
     assert.match(one.findings[0].message, /< ~4\.3 GiB needed at import: .*SentenceTransformer model 2 GiB \(modelMemoryMB\).*; above 4 GiB Cloud Run needs at least 2 CPUs \(deploy\.sh/);
     assert.deepEqual(one.findings[0].fixes, []);
     const two = await only({ ...cfg, 'app.py': ST, Dockerfile: UVICORN, 'deploy.sh': 'gcloud run deploy w --image gcr.io/p/w --memory 2Gi --cpu 2\n' });
-    assert.deepEqual(two.findings[0].fixes.map((f) => f.title), ['Raise the memory limit to 6 GiB']);
+    assert.deepEqual(two.findings[0].fixes.map((f) => f.title), ['Raise the memory limit to 6Gi']);
     await clearsAfterFix(two.fs, two.findings);
   });
 });

@@ -66,8 +66,10 @@ export interface MemoryPart {
   /** `python`, `torch`, `model /app/models/model.safetensors`, `SentenceTransformer model`. */
   label: string;
   bytes: number;
-  /** Where a model's figure comes from: `file size in the image`, `modelMemoryMB`. */
+  /** Where a model's figure comes from (`file size in the image`, `modelMemoryMB`); for a module another imports, `via transformers`. */
   note?: string;
+  /** For imports: the module the statement at `range` imports (`transformers` for torch pulled in by it). */
+  statement?: string;
   /** Where it comes from in the build context (the import or the load), when known. */
   source?: string;
   range?: Range;
@@ -117,12 +119,13 @@ function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
   const local = new Set<string>();
   for (const f of files?.values() ?? []) if (f.module) local.add(f.module.split('.')[0]);
   const counted = new Set<string>();
-  const add = (name: string, at?: { source?: string; range: Range }) => {
+  /** Counts `name` and what it pulls in, all attributed to the import statement that brought them; `via` names a module that adds nothing itself. */
+  const add = (name: string, at: { source?: string; range: Range; module: string }, via?: string) => {
     if (counted.has(name)) return;
     counted.add(name);
     const fp = IMPORT_FOOTPRINTS[name];
-    for (const p of fp.pulls ?? []) add(p);
-    if (fp.mib > 0) parts.push({ kind: 'import', label: name, bytes: fp.mib * MiB, ...(at?.source ? { source: at.source, range: at.range } : {}) });
+    for (const p of fp.pulls ?? []) add(p, at, fp.mib > 0 ? undefined : (via ?? name));
+    if (fp.mib > 0) parts.push({ kind: 'import', label: name, bytes: fp.mib * MiB, ...(via ? { note: `via ${via}` } : {}), ...(at.source ? { source: at.source, range: at.range, statement: at.module } : {}) });
   };
   for (const [imagePath, f] of files ?? []) {
     if (lazy.has(imagePath)) continue;
@@ -130,7 +133,7 @@ function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
     for (const imp of f.info.imports) {
       if (imp.scope !== 'module' || imp.guard !== 'none' || imp.level > 0 || imp.kind === 'dynamic' || (imp.mainGuard && !f.main)) continue;
       if (local.has(imp.module.split('.')[0])) continue;
-      for (const name of footprintKeys(imp.module, imp.kind === 'from' ? imp.names : [])) add(name, { source, range: imp.range });
+      for (const name of footprintKeys(imp.module, imp.kind === 'from' ? imp.names : [])) add(name, { source, range: imp.range, module: imp.module });
     }
   }
   const est = startupEstimate(a, ia);

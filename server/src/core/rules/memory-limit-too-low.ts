@@ -74,7 +74,7 @@ function checkDeployment(a: Analysis, ia: ImportAnalysis, d: Deployment, need: M
     else if (cpu !== undefined && (limit.cpu ?? 1) < cpu) cloudRunNote = `; above ${formatMiB(CLOUD_RUN_MIN_CPU.find(([, c]) => c === cpu)![0])} Cloud Run needs at least ${cpu} CPUs`;
   }
   const edits = cloudRunNote ? undefined : limit.edits?.(target);
-  if (edits?.length) fixes.push({ title: `Raise the memory limit to ${formatMiB(target)}`, edits, isPreferred: true });
+  if (edits?.length) fixes.push({ title: `Raise the memory limit to ${edits[0].newText.trim().split(/\s+/).pop()}`, edits, isPreferred: true });
   const consequence = d.platform === 'kubernetes'
     ? 'the kernel OOM-kills the container (OOMKilled) before it serves'
     : d.platform === 'cloudrun'
@@ -89,12 +89,28 @@ function checkDeployment(a: Analysis, ia: ImportAnalysis, d: Deployment, need: M
   };
 }
 
+/** The entry, then each import statement (with what it brings in) and each model load that makes up the estimate. */
 function related(a: Analysis, ia: ImportAnalysis, need: MemoryNeed): Location[] {
   const out: Location[] = [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }];
+  const byStatement = new Map<string, { loc: Location; module: string; terms: string[] }>();
   for (const p of need.perProcess.parts) {
     if (!p.source || !p.range) continue;
-    const what = p.kind === 'model' ? `loads a model at import (${p.label.replace(/^model /, '').replace(/ model$/, '')}, ~${formatMiB(p.bytes)}, ${p.note})` : `imports ${p.label} at module level (~${formatMiB(p.bytes)})`;
-    out.push({ file: p.source, range: p.range, message: `${a.rel(p.source)} ${what}` });
+    if (p.kind === 'model') {
+      out.push({ file: p.source, range: p.range, message: `${a.rel(p.source)} loads a model at import (${p.label.replace(/^model /, '').replace(/ model$/, '')}, ~${formatMiB(p.bytes)}, ${p.note})` });
+      continue;
+    }
+    const key = `${p.source}\0${p.range.start.line}:${p.range.start.character}\0${p.statement}`;
+    let hit = byStatement.get(key);
+    if (!hit) {
+      hit = { loc: { file: p.source, range: p.range }, module: p.statement ?? p.label, terms: [] };
+      byStatement.set(key, hit);
+      out.push(hit.loc);
+    }
+    hit.terms.push(`${p.label} ${formatMiB(p.bytes)}`);
+  }
+  for (const s of byStatement.values()) {
+    const only = s.terms.length === 1 && s.terms[0].startsWith(`${s.module} `);
+    s.loc.message = `${a.rel(s.loc.file)} imports ${s.module} at module level (${only ? `~${s.terms[0].slice(s.module.length + 1)}` : s.terms.join(' + ')})`;
   }
   return out;
 }
