@@ -1,7 +1,10 @@
 // What the container runs: ENTRYPOINT + CMD of a stage (through an entrypoint script if there is one) -> a parsed Entrypoint with the working directory and sys.path.
-import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides, analyzeEntrypointScript, spliceScriptArgs, SCRIPT_ARGS } from './entrypoint/combine';
+import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides } from './entrypoint/combine';
+import { FollowStep, followCommand } from './entrypoint/follow';
 import { Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
-import type { ShellEnv } from './entrypoint/shell';
+import { consoleScripts } from './python/console-scripts';
+import type { ShellEnv, ShellWord } from './entrypoint/shell';
+import { LineIndex } from './python/lexical';
 import type { Instruction } from './docker/parse';
 import { firstLineRange, SITE_PACKAGES, StageModel } from './docker/image';
 import { dirname, join, normalize, FileSystem } from './fs';
@@ -31,8 +34,11 @@ export interface ContainerEntry {
   /** Both instructions, for related locations. */
   cmd?: Instruction;
   entrypoint?: Instruction;
-  /** Where the ENTRYPOINT and CMD that run came from; `cmdReset`: an ENTRYPOINT override dropped the image's CMD. */
-  sources: { entrypoint?: CommandSource; cmd?: CommandSource; cmdReset?: boolean };
+  /**
+   * Where the ENTRYPOINT and CMD that run came from; `cmdReset`: an ENTRYPOINT override dropped the image's CMD;
+   * `script`: the build-context file of the last script followed, which holds the command that runs.
+   */
+  sources: { entrypoint?: CommandSource; cmd?: CommandSource; cmdReset?: boolean; script?: CommandSource };
   /** Where the server command is written, for findings and fixes: the Dockerfile instruction or the manifest key that overrides it. */
   at: CommandSource;
   /** The command comes from the deployment, not the image. */
@@ -42,8 +48,10 @@ export interface ContainerEntry {
   /** Folder the server imports from: gunicorn --chdir, a `cd` before it, else WORKDIR. */
   cwd: string;
   env: ShellEnv;
-  /** Image path of an entrypoint script the command went through, when any. */
+  /** Image path of the first script the command went through, when any. */
   script?: string;
+  /** The scripts followed to the command that runs (script -> script -> server), outermost first. */
+  chain: FollowStep[];
   /** Where Python looks for modules, in order (absolute image folders). */
   sysPath: string[];
   /** Why parts of the command could not be followed (an unreadable script, a script whose command is conditional). */
@@ -121,32 +129,30 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   const pick = (k: 'argRanges' | 'contentRanges') => (combined.fromEntrypoint ? [...(e?.source[k] ?? []), ...(combined.cmdIgnored || !c ? [] : c.source[k])] : c?.source[k] ?? []);
   const ranges = { ranges: pick('argRanges'), contentRanges: pick('contentRanges') };
   if (!combined.argv.length) return undefined;
-  let ep = parseEntrypoint(combined.argv, env, ranges);
+  const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p) };
+  const scripts = consoleScripts(reader, stage.installed.map((i) => i.dir));
+  let ep = parseEntrypoint(combined.argv, env, { ...ranges, consoleScripts: scripts });
   const atPart = combined.fromEntrypoint && (!c || combined.cmdIgnored) ? e! : c ?? e!;
   const instr = atPart.source.instr ?? (combined.fromEntrypoint && (!stage.cmd || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
   const notes: string[] = [];
   let script: string | undefined;
+  let chain: FollowStep[] = [];
+  let scriptSource: CommandSource | undefined;
+  let runEnv = env;
   let cwd = overrides.workingDir ? normalize(overrides.workingDir.startsWith('/') ? overrides.workingDir : join(stage.workdir, overrides.workingDir)) : stage.workdir;
 
-  // An entrypoint script (`docker-entrypoint.sh`) that ends in `exec ...`: analyse what it runs.
+  // Shell scripts (`/entrypoint` -> `exec "$@"` -> `/start` -> `exec gunicorn ...`): follow them the way the shell runs them.
   if (ep.kind === 'unknown') {
-    const path = scriptPath(ep, combined.argv, stage, env);
-    const text = path ? stage.tree.text(path, fs) : undefined;
-    if (path && text === undefined) notes.push(`the script ${path} is not readable in the image model`);
-    if (path && text !== undefined) {
-      const an = analyzeEntrypointScript(text, env);
-      if (an.uncertain) notes.push(`${path}: ${an.uncertain}`);
-      else if (!an.argv) notes.push(`${path} runs no command deploylint recognises`);
-      if (an.argv && !an.uncertain) {
-        // The script's arguments follow it in the argv, however it was named (`/entrypoint.sh`, `./x.sh`, a bare name on PATH).
-        const base = path.split('/').pop()!;
-        const at = combined.argv.findIndex((w) => w === base || w === path || w.endsWith('/' + base));
-        const args = combined.argv.slice(at + 1);
-        const argv = an.runsArgs || an.argv.includes(SCRIPT_ARGS) ? spliceScriptArgs(an.argv, args) : an.argv;
-        ep = parseEntrypoint(argv, { ...env, ...an.env });
-        script = path;
-        if (an.cwd) cwd = normalize(an.cwd.startsWith('/') ? an.cwd : join(cwd, an.cwd));
-      }
+    const f = followCommand(combined.argv, { env, cwd, image: reader });
+    if (f.uncertain) notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
+    else if (f.chain.length) {
+      scriptSource = f.words ? scriptCommandSource(stage, fs, f.chain[f.chain.length - 1].file, f.words) : undefined;
+      const r = scriptSource ? { ranges: scriptSource.argRanges } : {};
+      ep = parseEntrypoint(f.argv, f.env, { ...r, expanded: { unknown: f.unknown }, consoleScripts: scripts });
+      chain = f.chain;
+      script = f.chain[0].file;
+      runEnv = f.env;
+      cwd = f.cwd;
     }
   }
   if (ep.cwd) cwd = normalize(ep.cwd.startsWith('/') ? ep.cwd : join(cwd, ep.cwd));
@@ -155,7 +161,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
     const cfgPath = ep.configFile ?? (ep.configModule ? undefined : ep.defaultConfig);
     if (cfgPath) {
       const text = stage.tree.text(normalize(cfgPath.startsWith('/') ? cfgPath : join(cwd, cfgPath)), fs);
-      if (text !== undefined) ep = mergeGunicornConfig(ep, parseGunicornConfig(text, env));
+      if (text !== undefined) ep = mergeGunicornConfig(ep, parseGunicornConfig(text, runEnv));
       else if (ep.configFile && stage.tree.isUncertain(normalize(join(cwd, ep.configFile)))) ep = { ...ep, uncertain: 'the gunicorn config file is not visible' };
     } else if (ep.configModule) ep = { ...ep, uncertain: 'gunicorn reads its config from a module' };
   }
@@ -164,9 +170,10 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   if (e) sources.entrypoint = e.source;
   if (c && !combined.cmdIgnored) sources.cmd = c.source;
   if (cmdReset) sources.cmdReset = true;
+  if (scriptSource) sources.script = scriptSource;
   return {
-    ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: atPart.source, overridden: !atPart.source.instr,
-    argv: combined.argv, cwd, env, script, sysPath: sysPathOf(ep, cwd, env, stage), notes,
+    ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: scriptSource ?? atPart.source, overridden: !atPart.source.instr,
+    argv: combined.argv, cwd, env: runEnv, script, chain, sysPath: sysPathOf(ep, cwd, runEnv, stage), notes,
   };
 }
 
@@ -175,22 +182,22 @@ export function sourceOfArg(entry: ContainerEntry, r: Range | undefined): Comman
   if (!r) return undefined;
   const inside = (x: Range | undefined) => x !== undefined && x.start.line <= r.start.line && x.end.line >= r.end.line
     && (x.start.line < r.start.line || x.start.character <= r.start.character) && (x.end.line > r.end.line || x.end.character >= r.end.character);
+  // A command followed into a script carries only that script's ranges.
+  if (entry.sources.script) return entry.sources.script.argRanges.some(inside) ? entry.sources.script : undefined;
   for (const s of [entry.sources.entrypoint, entry.sources.cmd]) if (s && s.argRanges.some(inside)) return s;
   return undefined;
 }
 
-/** The image path of the script the command starts, found like the shell does (PATH for bare names). */
-function scriptPath(ep: Entrypoint, argv: string[], stage: StageModel, env: ShellEnv): string | undefined {
-  const candidate = ep.shellScript ?? argv.find((a, i) => i < 3 && /\.(sh|bash)$|entrypoint|^\.\//.test(a) && !a.startsWith('-'));
-  if (!candidate) return undefined;
-  if (candidate.includes('/')) return normalize(candidate.startsWith('/') ? candidate : join(stage.workdir, candidate));
-  const path = env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-  for (const dir of path.split(':')) {
-    if (!dir.startsWith('/')) continue;
-    const p = join(dir, candidate);
-    if (stage.tree.stat(p) === 'file') return p;
-  }
-  return undefined;
+/** The build-context file a followed script was copied from, as the source of the command it runs (ranges of its words). */
+function scriptCommandSource(stage: StageModel, fs: FileSystem, imagePath: string, words: ShellWord[]): CommandSource | undefined {
+  const file = stage.tree.lookup(imagePath)?.source;
+  const text = file !== undefined ? stage.tree.text(imagePath, fs) : undefined;
+  if (file === undefined || text === undefined || !words.length) return undefined;
+  const index = new LineIndex(text);
+  // Arguments spliced in by "$@" are written elsewhere (the CMD, the calling script).
+  const argRanges = words.map((w) => (/^"?\$(?:[@*]|\{[@*]\})"?$/.test(w.raw) ? undefined : index.range(w.start, w.end)));
+  const range = index.range(words[0].start, words[words.length - 1].end);
+  return { key: 'script', file, range, lines: text.split('\n').map((l) => l.replace(/\r$/, '')), argRanges, contentRanges: argRanges };
 }
 
 /**
@@ -207,7 +214,7 @@ export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: Sta
   for (const p of ep.pythonPath) add(abs(p));
   if (ep.kind === 'python-script' || (ep.script && ep.kind !== 'django-manage' && !ep.module)) {
     if (ep.script) add(dirname(abs(ep.script)));
-  } else if (!ep.safePath) add(cwd);
+  } else if (!ep.safePath && ep.kind !== 'console-script') add(cwd);
   if (ep.kind === 'django-manage' && ep.script) add(dirname(abs(ep.script)));
   for (const p of (env.PYTHONPATH ?? '').split(':')) if (p && !p.includes('$')) add(abs(p));
   // site-packages of the stage's Python and of its virtual environments, when the model put something there (a project's packages, an unseen install).

@@ -68,6 +68,7 @@ describe('entrypoint/follow', () => {
         ['/entrypoint', 11, 'exec "$@"'],
         ['/start', 5, 'exec /usr/local/bin/gunicorn config.wsgi --bind 0.0.0.0:5000 --chdir=/app'],
       ]);
+      assert.deepEqual(r.words!.map((w) => files['/start'].slice(w.start, w.end)), r.argv);
       assert.equal(r.env.DATABASE_URL, undefined);
       assert.ok('DATABASE_URL' in r.env);
       assert.equal(r.shell, true);

@@ -43,6 +43,8 @@ export interface FollowedCommand {
   cwd: string;
   /** Scripts followed, outermost first; empty when the argv did not go through a shell. */
   chain: FollowStep[];
+  /** When the argv is a command of the last script file in `chain`: each element's word in that file (offsets into its text). */
+  words?: ShellWord[];
   /** Why what runs is not known (a branch that cannot be chosen, a script that cannot be read). */
   uncertain?: string;
 }
@@ -92,9 +94,10 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
       env: u.env, cwd, positional: script.positional, name: script.name, file: script.path, image: opts.image, path: opts.path,
     });
     const file = script.path ?? '(sh -c)';
-    if (r.line !== undefined) out.chain = [...out.chain, { file, line: r.line, what: r.what ?? '' }];
+    out.chain = [...out.chain, { file, line: r.line ?? 0, what: r.what ?? '' }];
     if (r.uncertain || !r.args) return { ...out, uncertain: r.uncertain ?? `no command found in ${file}` };
     out = { argv: r.args.map((a) => a.value), unknown: r.args.map((a) => a.unknown), shell: true, env: r.env, cwd: r.cwd, chain: out.chain };
+    if (script.path && r.inFile !== false) out.words = r.args.map((a) => a.word);
   }
   return { ...out, uncertain: `more than ${MAX_SCRIPTS} scripts` };
 }
@@ -360,6 +363,8 @@ export interface ScriptRun {
   /** Line of that command in the script (0-based). */
   line?: number;
   what?: string;
+  /** False when the command is written in another file (a sourced one), so `args[i].word` offsets are not this script's. */
+  inFile?: boolean;
   uncertain?: string;
 }
 
@@ -369,6 +374,8 @@ interface Ran {
   env: ShellEnv;
   cwd: string;
   words: ShellWord[];
+  /** Run from a sourced file, not the script itself. */
+  sourced?: boolean;
 }
 
 interface State {
@@ -414,15 +421,19 @@ export function evaluateScript(text: string, o: EvalOptions): ScriptRun {
   if (st.uncertain) out.uncertain = st.uncertain;
   if (chosen) {
     out.args = chosen.args;
-    out.line = ev.lineOf(chosen.words[0]?.start ?? 0);
-    out.what = ev.cmdText(chosen.words);
+    if (chosen.sourced) out.inFile = false;
+    else {
+      out.line = ev.lineOf(chosen.words[0]?.start ?? 0);
+      out.what = ev.cmdText(chosen.words);
+    }
   }
   return out;
 }
 
 class Evaluator {
   private readonly lines: LineIndex;
-  constructor(private readonly text: string, private readonly o: EvalOptions) {
+  /** The script being evaluated (a sourced file's evaluator has another `o.file`). */
+  constructor(private readonly text: string, private readonly o: EvalOptions, private readonly top = o.file) {
     this.lines = new LineIndex(text);
   }
 
@@ -719,7 +730,7 @@ class Evaluator {
       this.uncertain(st, 'the script\'s arguments are not known here');
       return 'exec';
     }
-    const rec: Ran = { args, env, cwd: st.cwd, words: exec ? n.words : words };
+    const rec: Ran = { args, env, cwd: st.cwd, words: exec ? n.words : words, ...(this.o.file !== this.top ? { sourced: true } : {}) };
     if (exec) {
       if (this.isSelf(words, st)) return 'next';
       st.result = rec;
@@ -762,7 +773,7 @@ class Evaluator {
       return;
     }
     st.depth++;
-    const sub = new Evaluator(text, { ...this.o, file: path, name: this.o.name });
+    const sub = new Evaluator(text, { ...this.o, file: path, name: this.o.name }, this.top);
     const f = sub.list(parseScript(text), st);
     st.depth--;
     if (f === 'exec' && st.result) this.uncertain(st, `the sourced file ${path} execs a command`);

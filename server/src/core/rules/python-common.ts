@@ -22,12 +22,29 @@ export function entryLabel(ia: ImportAnalysis): string {
 
 /** The import chain as related locations: the entrypoint instruction first, then each import statement. */
 export function chainLocations(a: Analysis, ia: ImportAnalysis, u: { chain: ClosureEdge[] }): Location[] {
-  const out: Location[] = [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }];
+  const out: Location[] = [...scriptLocations(a, ia), { file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }];
   for (const e of u.chain) {
     const src = sourceOf(ia.stage, e.from);
     if (!src) continue;
     const what = importText(e.import);
     out.push({ file: src, range: e.import.range, message: `${a.rel(src)} (${e.from} in the image) imports ${what}` });
+  }
+  return out;
+}
+
+/**
+ * The scripts the command went through before the one that runs the server, as related locations:
+ * the Dockerfile instruction, then each script's line that leads on (`exec "$@"`, `exec /start`).
+ */
+export function scriptLocations(a: Analysis, ia: ImportAnalysis): Location[] {
+  const chain = ia.entry.chain;
+  if (!chain.length || !ia.entry.sources.script) return [];
+  const started = ia.entry.sources.cmd ?? ia.entry.sources.entrypoint;
+  const out: Location[] = started ? [{ file: started.file, range: started.range, message: `the container starts ${ia.entry.argv.join(' ')}` }] : [];
+  for (const step of chain.slice(0, -1)) {
+    const src = sourceOf(ia.stage, step.file);
+    if (!src) continue;
+    out.push({ file: src, range: { start: { line: step.line, character: 0 }, end: { line: step.line, character: 0 } }, message: `${a.rel(src)} (${step.file} in the image) runs ${step.what}` });
   }
   return out;
 }
