@@ -80,7 +80,8 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
   const chain: string[] = [];
   if (entry) {
     chain.push(entry.argv.join(' '));
-    if (entry.script) chain.push(`${entry.script} (script) runs ${entry.ep.argv.join(' ')}`);
+    for (const step of entry.chain) chain.push(`${step.file}:${step.line + 1} (script) runs ${step.what}`);
+    if (entry.chain.length) chain.push(`then ${entry.ep.argv.join(' ')}`);
   }
   const running = entry && c.ep && !c.ep.uncertain ? (c as RunningContainer) : undefined;
   const env = Object.keys(c.env).sort().map((k) => (c.env[k] === undefined ? `${k}=(set, value unknown)` : `${k}=${shownEnvValue(k, c.env[k]!)}`));
