@@ -48,6 +48,11 @@ describe('deployments: linking', () => {
     ['not when the pod has several containers and no name matches', { Dockerfile: DF, 'k8s/w.yaml': K8S('gcr.io/p/worker:1') + '        - name: proxy\n          image: gcr.io/p/proxy\n' }, []],
     ['not with two Dockerfiles and no build naming the image', { 'a/Dockerfile': DF, 'b/Dockerfile': DF, 'k8s/w.yaml': K8S('gcr.io/p/worker') }, []],
     ['init containers are not linked', { Dockerfile: DF, 'k8s/w.yaml': K8S('gcr.io/p/worker:1', '      initContainers:\n        - name: migrate\n          image: gcr.io/p/worker:1\n') }, ['k8s/w.yaml -> Dockerfile (single-dockerfile)']],
+    [
+      'a skaffold artifact names the image a manifest runs',
+      { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, 'skaffold.yaml': 'apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n  - image: worker\n    context: svc\n', 'k8s/w.yaml': K8S('worker') },
+      ['k8s/w.yaml -> svc/Dockerfile (image)'],
+    ],
     ['gcloud run deploy --image', { Dockerfile: DF, 'deploy.sh': 'docker build -t "$REPO/worker:latest" .\ngcloud run deploy worker --image "$REPO/worker:latest" --region us-west2\n' }, ['deploy.sh -> Dockerfile (image)']],
     ['gcloud run deploy --source', { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, '.github/workflows/d.yml': 'jobs:\n  d:\n    steps:\n      - run: gcloud run deploy svc --source svc\n' }, ['.github/workflows/d.yml -> svc/Dockerfile (gcloud-source)']],
   ];

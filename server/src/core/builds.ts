@@ -1,6 +1,7 @@
-// Known builds: which Dockerfile is built with which context, from compose files, CI workflows, cloudbuild.yaml and shell scripts.
+// Known builds: which Dockerfile is built with which context, from compose files, skaffold.yaml, CI workflows, cloudbuild.yaml and shell scripts.
 import type { Analysis } from './analysis';
 import { dirname, FileSystem, isFile, join, normalize, relativeInside } from './fs';
+import { parseAllDocuments } from 'yaml';
 import { BuildSpec, findDockerBuilds } from './manifests';
 import type { KnownBuild } from './project';
 
@@ -27,10 +28,41 @@ export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 
       }
     }
     if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, t));
+    if (/^apiVersion:\s*skaffold\//m.test(t)) out.push(...fromSkaffold(fs, f, t));
   }
   for (const f of files.scripts) {
     const t = a.text(f);
     if (t !== undefined && /\bbuild\b/.test(t)) out.push(...fromCommands(fs, root, f, t));
+  }
+  return out;
+}
+
+/**
+ * Skaffold's `build.artifacts` (top level and in profiles): `image`, `context` (default `.`, relative to
+ * skaffold.yaml) and `docker.dockerfile` (default `Dockerfile`, relative to the context), `docker.target`.
+ */
+function fromSkaffold(fs: FileSystem, file: string, text: string): KnownBuild[] {
+  const out: KnownBuild[] = [];
+  let docs;
+  try {
+    docs = parseAllDocuments(text);
+  } catch {
+    return out;
+  }
+  if (!Array.isArray(docs)) return out;
+  const artifacts = (build: unknown): unknown[] => (build && typeof build === 'object' && Array.isArray((build as { artifacts?: unknown }).artifacts) ? (build as { artifacts: unknown[] }).artifacts : []);
+  for (const doc of docs) {
+    const js = doc.errors.length ? undefined : (doc.toJSON() as { build?: unknown; profiles?: { build?: unknown }[] } | null);
+    if (!js || typeof js !== 'object') continue;
+    const all = [...artifacts(js.build), ...(Array.isArray(js.profiles) ? js.profiles.flatMap((p) => artifacts(p?.build)) : [])];
+    for (const x of all as { image?: unknown; context?: unknown; docker?: { dockerfile?: unknown; target?: unknown } }[]) {
+      if (typeof x?.image !== 'string') continue;
+      const context = normalize(join(dirname(file), typeof x.context === 'string' ? x.context : '.'));
+      const df = typeof x.docker?.dockerfile === 'string' ? x.docker.dockerfile : 'Dockerfile';
+      const dockerfile = normalize(df.startsWith('/') ? df : join(context, df));
+      if (!isFile(fs, dockerfile) || out.some((b) => b.dockerfile === dockerfile && b.tag === x.image)) continue;
+      out.push({ dockerfile, context, how: 'script', evidence: file, target: typeof x.docker?.target === 'string' ? x.docker.target : undefined, tag: x.image });
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // What `--explain` shows about a container: where its command came from, what it runs, its environment, sys.path, imports and why rules stayed quiet (data only; the CLI prints it).
 import type { Analysis } from '../analysis';
 import type { CommandSource } from '../container';
+import { isNeverLocal, locateSource } from '../imports';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
 import { entryLabel } from '../rules/python-common';
@@ -128,7 +129,8 @@ function imports(a: Analysis, c: RunningContainer, out: ContainerExplanation): v
   for (const u of closure.unresolved) {
     const src = c.stage.tree.lookup(u.importer)?.source;
     const at = `${src ? a.rel(src) : u.importer}:${u.import.range.start.line + 1}`;
-    const guard = u.import.guard !== 'none' ? ` (guarded by ${u.import.guard}: not reported)` : '';
+    const guard = u.import.guard !== 'none' ? ` (guarded by ${u.import.guard}: not reported)`
+      : u.reason === 'not-found' && (isNeverLocal(c, u.failedAt) || !locateSource(a, c.target.model.context, u.failedAt, src, true)) ? ' (no source for it in the repository: not known to be local, so not reported)' : '';
     const why = u.reason === 'not-found' ? `not found on sys.path` : u.reason === 'not-a-package' ? `'${u.failedAt.split('.').slice(0, -1).join('.')}' is a module, not a package` : 'a relative import with no parent package';
     out.missing.push(`'${u.dotted}' imported at ${at}: ${why}${guard}`);
   }
