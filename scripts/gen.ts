@@ -85,6 +85,12 @@ export function configurationSchema(): unknown {
         items: { type: 'string' },
         markdownDescription: 'Workspace-relative globs deploylint never reads.',
       },
+      'deploylint.maxFileSize': {
+        type: 'number',
+        default: 2097152,
+        minimum: 1,
+        markdownDescription: 'Largest file deploylint reads, in bytes (default 2 MiB); bigger files are skipped with a notice in the output.',
+      },
     },
   };
 }

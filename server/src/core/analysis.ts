@@ -3,7 +3,7 @@ import { LintConfig, globMatcher } from './config';
 import { BuildContext } from './docker/context';
 import { buildImageModel, ImageModel } from './docker/image';
 import { ParsedDockerfile } from './docker/parse';
-import { FileSystem, join, normalize, relativeInside } from './fs';
+import { FileSystem, join, MAX_TEXT_BYTES, normalize, relativeInside } from './fs';
 import { parseManifests, ParsedManifests } from './manifests';
 import { findBuilds } from './builds';
 import { ContextChoice, discoverProject, KnownBuild, ProjectFiles, resolveContext } from './project';
@@ -67,7 +67,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       const text = 'text' in r ? r.text : undefined;
       if ('problem' in r && r.problem !== 'missing' && !reported.has(path)) {
         reported.add(path);
-        notices.push({ file: path, message: `skipped: ${describeProblem(r.problem)}` });
+        notices.push({ file: path, message: `skipped: ${describeProblem(r.problem, config.maxFileSize)}` });
       }
       texts.set(path, text);
       return text;
@@ -89,33 +89,43 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     const hit = contexts.get(key);
     if (hit) return hit;
     contexts.set(key, own);
+    for (const p of own.problems) notices.push({ file: own.ignoreFile, line: p.line, message: `docker build fails on this pattern (${p.message}); it excludes nothing here` });
     return own;
   };
   for (const df of files.dockerfiles) {
     if (only && !only(df)) continue;
+    try {
+      modelDockerfile(df);
+    } catch (e) {
+      // One Dockerfile the model cannot handle costs its own findings, not the lint.
+      notices.push({ file: df, message: `internal error while modelling this Dockerfile: ${(e as Error)?.message ?? String(e)}` });
+    }
+  }
+  return a;
+
+  function modelDockerfile(df: string): void {
     const text = a.text(df);
-    if (text === undefined) continue;
+    if (text === undefined) return;
     const parsed = parseDockerfile(text);
     for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, message: p.message });
-    if (!parsed.instructions.some((i) => i.keyword === 'FROM')) continue;
+    if (!parsed.instructions.some((i) => i.keyword === 'FROM')) return;
     const context = resolveContext(fs, root, df, parsed, a.builds);
     if (relativeInside(root, context.root) === undefined) {
       notices.push({ file: df, message: `skipped: its build context ${context.root} is outside the workspace` });
-      continue;
+      return;
     }
     const ctx = loadContext(context.root, df);
     const model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target });
     a.targets.push({ dockerfile: df, parsed, context, model });
   }
-  return a;
 }
 
-export function describeProblem(p: string): string {
+export function describeProblem(p: string, maxFileSize = MAX_TEXT_BYTES): string {
   switch (p) {
     case 'binary':
       return 'binary file';
     case 'too-large':
-      return 'file larger than 2 MiB';
+      return `file larger than ${maxFileSize % 1048576 === 0 ? `${maxFileSize / 1048576} MiB` : `${maxFileSize} bytes`} (maxFileSize)`;
     case 'not-utf8':
       return 'not UTF-8 text';
     case 'outside-workspace':

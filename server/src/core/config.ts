@@ -1,6 +1,6 @@
 // Configuration: `.deploylint.yaml` at the workspace root, merged with editor settings; rule severities by id.
 import { parse as parseYaml } from 'yaml';
-import { FileSystem, join, readText } from './fs';
+import { FileSystem, join, MAX_TEXT_BYTES, readText } from './fs';
 import { compileWorkspaceGlob } from './text/glob';
 import type { Severity } from './types';
 
@@ -17,12 +17,14 @@ export interface LintConfig {
   contexts: Record<string, string>;
   /** Workspace-relative globs never read. */
   exclude: string[];
+  /** Largest file read, in bytes; bigger files are skipped with a notice. */
+  maxFileSize: number;
 }
 
 export const CONFIG_FILE = '.deploylint.yaml';
 
 export function defaultConfig(): LintConfig {
-  return { rules: {}, modelLoadSeconds: 60, modelMemoryMB: 100, contexts: {}, exclude: [] };
+  return { rules: {}, modelLoadSeconds: 60, modelMemoryMB: 100, contexts: {}, exclude: [], maxFileSize: MAX_TEXT_BYTES };
 }
 
 export interface ConfigProblem {
@@ -43,7 +45,7 @@ export function readConfigObject(raw: unknown, problems: string[]): Partial<Lint
   }
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!['rules', 'modelLoadSeconds', 'modelMemoryMB', 'contexts', 'exclude'].includes(key)) problems.push(`unknown setting '${key}'`);
+    if (!['rules', 'modelLoadSeconds', 'modelMemoryMB', 'contexts', 'exclude', 'maxFileSize'].includes(key)) problems.push(`unknown setting '${key}'`);
   }
   if (o.rules !== undefined) {
     if (typeof o.rules !== 'object' || o.rules === null || Array.isArray(o.rules)) problems.push("'rules' must map rule ids to error, warning, info or off");
@@ -72,6 +74,10 @@ export function readConfigObject(raw: unknown, problems: string[]): Partial<Lint
         else problems.push(`contexts '${k}': the context must be a folder path`);
       }
     }
+  }
+  if (o.maxFileSize !== undefined) {
+    if (typeof o.maxFileSize === 'number' && o.maxFileSize > 0 && Number.isFinite(o.maxFileSize)) out.maxFileSize = Math.floor(o.maxFileSize);
+    else problems.push("'maxFileSize' must be a positive number of bytes");
   }
   if (o.exclude !== undefined) {
     if (Array.isArray(o.exclude) && o.exclude.every((x) => typeof x === 'string')) out.exclude = o.exclude as string[];
@@ -106,6 +112,7 @@ export function loadConfig(fs: FileSystem, root: string, overrides: Partial<Lint
       modelMemoryMB: overrides.modelMemoryMB ?? fromFile.modelMemoryMB ?? base.modelMemoryMB,
       contexts: { ...fromFile.contexts, ...overrides.contexts },
       exclude: [...(fromFile.exclude ?? []), ...(overrides.exclude ?? [])],
+      maxFileSize: overrides.maxFileSize ?? fromFile.maxFileSize ?? base.maxFileSize,
     },
     problems,
   };

@@ -32,9 +32,11 @@ export interface FileSystem {
    * until the next call, since files do not change while one lint runs.
    */
   beginPass?(): void;
+  /** Sets the largest file read as text (bigger files read as 'too-large'); MAX_TEXT_BYTES until set. */
+  setMaxFileSize?(bytes: number): void;
 }
 
-/** Largest text file the engine reads (bigger files are skipped with a reason). */
+/** Largest text file the engine reads by default (the `maxFileSize` setting; bigger files are skipped with a reason). */
 export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
 export function readText(fs: FileSystem, path: string): string | undefined {
@@ -51,8 +53,8 @@ export function isDir(fs: FileSystem, path: string): boolean {
 }
 
 /** Decodes bytes as UTF-8 text, or says why they are not text. */
-export function decodeText(buf: Uint8Array): ReadResult {
-  if (buf.length > MAX_TEXT_BYTES) return { problem: 'too-large' };
+export function decodeText(buf: Uint8Array, maxBytes = MAX_TEXT_BYTES): ReadResult {
+  if (buf.length > maxBytes) return { problem: 'too-large' };
   const probe = Math.min(buf.length, 8192);
   for (let i = 0; i < probe; i++) if (buf[i] === 0) return { problem: 'binary' };
   try {
@@ -70,6 +72,7 @@ export function decodeText(buf: Uint8Array): ReadResult {
  */
 export class DiskFileSystem implements FileSystem {
   private readonly roots: string[];
+  private maxBytes = MAX_TEXT_BYTES;
 
   constructor(roots: string[]) {
     this.roots = roots.map((r) => toPosix(safeRealpath(r) ?? r));
@@ -83,6 +86,10 @@ export class DiskFileSystem implements FileSystem {
   private statCache = new Map<string, Stat | null>();
   private dirCache = new Map<string, string[] | null>();
   private linkCache = new Map<string, boolean>();
+
+  setMaxFileSize(bytes: number): void {
+    this.maxBytes = bytes;
+  }
 
   beginPass(): void {
     this.realCache.clear();
@@ -184,8 +191,8 @@ export class DiskFileSystem implements FileSystem {
     try {
       const s = nodeFs.statSync(real);
       if (!s.isFile()) return { problem: 'missing' };
-      if (s.size > MAX_TEXT_BYTES) return { problem: 'too-large' };
-      return decodeText(nodeFs.readFileSync(real));
+      if (s.size > this.maxBytes) return { problem: 'too-large' };
+      return decodeText(nodeFs.readFileSync(real), this.maxBytes);
     } catch {
       return { problem: 'unreadable' };
     }
@@ -195,8 +202,14 @@ export class DiskFileSystem implements FileSystem {
 /** Open editor buffers layered over another file system: unsaved edits are what gets linted. */
 export class OverlayFileSystem implements FileSystem {
   private readonly buffers = new Map<string, string>();
+  private maxBytes = MAX_TEXT_BYTES;
 
   constructor(private readonly base: FileSystem) {}
+
+  setMaxFileSize(bytes: number): void {
+    this.maxBytes = bytes;
+    this.base.setMaxFileSize?.(bytes);
+  }
 
   set(path: string, text: string): void {
     this.buffers.set(path, text);
@@ -228,7 +241,7 @@ export class OverlayFileSystem implements FileSystem {
 
   read(path: string): ReadResult {
     const text = this.buffers.get(path);
-    if (text !== undefined) return { text };
+    if (text !== undefined) return tooLarge(text, this.maxBytes) ? { problem: 'too-large' } : { text };
     return this.base.read(path);
   }
 
@@ -249,6 +262,11 @@ export class OverlayFileSystem implements FileSystem {
 export class MemoryFileSystem implements FileSystem {
   private readonly files = new Map<string, string | Uint8Array>();
   private readonly dirs = new Map<string, Set<string>>();
+  private maxBytes = MAX_TEXT_BYTES;
+
+  setMaxFileSize(bytes: number): void {
+    this.maxBytes = bytes;
+  }
 
   constructor(files: Record<string, string | Uint8Array> = {}) {
     this.dirs.set('/', new Set());
@@ -298,9 +316,14 @@ export class MemoryFileSystem implements FileSystem {
   read(path: string): ReadResult {
     const f = this.files.get(path);
     if (f === undefined) return { problem: 'missing' };
-    if (typeof f === 'string') return f.length > MAX_TEXT_BYTES ? { problem: 'too-large' } : { text: f };
-    return decodeText(f);
+    if (typeof f === 'string') return tooLarge(f, this.maxBytes) ? { problem: 'too-large' } : { text: f };
+    return decodeText(f, this.maxBytes);
   }
+}
+
+/** True when a text's UTF-8 encoding is longer than `max` bytes. */
+function tooLarge(text: string, max: number): boolean {
+  return text.length > max || (text.length * 3 > max && Buffer.byteLength(text, 'utf8') > max);
 }
 
 export function toPosix(p: string): string {

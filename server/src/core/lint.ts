@@ -34,6 +34,7 @@ export interface LintOptions {
 export async function lint(project: Project, options: LintOptions = {}): Promise<LintResult> {
   project.fs.beginPass?.();
   const { config, problems } = loadConfig(project.fs, project.root, options.overrides);
+  project.fs.setMaxFileSize?.(config.maxFileSize);
   let pythonProblem: string | undefined;
   try {
     await initPython();

@@ -126,6 +126,7 @@ export function startServer(connection: Connection): void {
         if (s.rules && typeof s.rules === 'object') settings.rules = s.rules as LintConfig['rules'];
         if (typeof s.modelLoadSeconds === 'number') settings.modelLoadSeconds = s.modelLoadSeconds;
         if (typeof s.modelMemoryMB === 'number') settings.modelMemoryMB = s.modelMemoryMB;
+        if (typeof s.maxFileSize === 'number' && s.maxFileSize > 0) settings.maxFileSize = s.maxFileSize;
         if (s.contexts && typeof s.contexts === 'object') settings.contexts = s.contexts as Record<string, string>;
         if (Array.isArray(s.exclude)) settings.exclude = s.exclude.filter((x): x is string => typeof x === 'string');
       }

@@ -141,6 +141,9 @@ export interface PyFileInfo {
 
 export const MAX_SYNTAX_ERRORS = 5;
 
+/** Longest a tree-sitter parse of one file may take (about 0.4 s per MB in practice). */
+export const PARSE_BUDGET_MS = 10_000;
+
 /** Last dotted segments of calls worth keeping in `PyFileInfo.calls` (model loads, app factories, servers, env reads). */
 export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   // model loading
@@ -223,7 +226,9 @@ export function parsePython(text: string): PyFileInfo {
   const lines = new LineIndex(text);
   let tree: ReturnType<TSParser['parse']> = null;
   try {
-    tree = parser.parse(text);
+    // A time budget for pathological input: a cancelled parse reads as a file with no structure.
+    const deadline = Date.now() + PARSE_BUDGET_MS;
+    tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
     if (!tree) return emptyInfo(lines, scanLexical(text, lines).errors);
     return { ...new Extractor(text, lines).run(tree.rootNode), features: detectFeatures(tree, lines) };
   } catch {
