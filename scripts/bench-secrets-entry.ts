@@ -16,6 +16,7 @@ import {
 } from '../server/src/core/secrets/files';
 import { fileKind } from '../server/src/core/project';
 import { isTestPath } from '../server/src/core/secrets/names';
+import { fileScanContext, generatedReason } from '../server/src/core/secrets/origin';
 
 export async function initPython(): Promise<void> {
   await init();
@@ -40,28 +41,30 @@ export interface BenchHit {
   test: boolean;
 }
 
-/** Runs the rule's scanner for `kind` over a file's text (`rel` decides the test-file convention). */
+/** Runs the rule's scanner for `kind` over a file's text (`rel` decides the test-data and local-dev conventions; generated and minified files are skipped, as the rule does). */
 export function scanText(kind: string, rel: string, text: string): BenchHit[] {
   const ix = new TextIndex(text);
   let hits: SecretHit[] = [];
+  const base = fileScanContext(rel);
+  if ((kind === 'python' || kind === 'json' || kind === 'yaml') && generatedReason(rel.split('/').pop() ?? '', text)) return [];
   switch (kind) {
     case 'python':
-      if (pythonMayHoldSecret(text)) hits = scanPython(ix, parsePython(text));
+      if (pythonMayHoldSecret(text)) hits = scanPython(ix, parsePython(text), base);
       break;
     case 'dockerfile':
-      hits = scanDockerfile(ix, parseDockerfile(text));
+      hits = scanDockerfile(ix, parseDockerfile(text), base);
       break;
     case 'yaml':
-      hits = scanYaml(ix);
+      hits = scanYaml(ix, base);
       break;
     case 'dotenv':
-      hits = scanDotenvText(text);
+      hits = scanDotenvText(text, base);
       break;
     case 'json':
-      hits = scanJson(ix);
+      hits = scanJson(ix, base);
       break;
     case 'keyvalue':
-      hits = scanKeyValueLines(ix);
+      hits = scanKeyValueLines(ix, base);
       break;
     case 'keyfile':
       hits = scanKeyFile(ix);
