@@ -39,6 +39,7 @@ describe('memory: importMemory', () => {
 
   it('dotted entries: `from scipy import stats` and `import scipy.sparse` count their submodules, `import scipy` alone nothing', () => {
     assert.deepEqual(terms(memory({ 'app.py': 'from scipy import stats\nimport scipy.sparse\napp = 1\n' })), ['python 8', 'numpy 13', 'scipy.stats 41', 'scipy.sparse 10']);
+    assert.deepEqual(terms(memory({ 'app.py': 'from PIL import Image\nimport torchvision\napp = 1\n' })), ['python 8', 'PIL.Image 7', 'numpy 13', 'torch 195', 'torchvision 14']);
     const plain = memory({ 'app.py': 'import scipy\napp = 1\n' });
     assert.deepEqual(terms(plain), ['python 8']);
     assert.equal(plain.informative, false);

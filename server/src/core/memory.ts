@@ -36,6 +36,8 @@ export const IMPORT_FOOTPRINTS: Readonly<Record<string, ImportFootprint>> = {
   xgboost: { mib: 56, pulls: ['scipy.sparse'], source: `${DEBIAN} (xgboost 1.7.4 over pandas and scipy.sparse; pandas is optional for it, so not counted)` },
   cv2: { mib: 99, pulls: ['numpy'], source: `${DEBIAN} (opencv 4.6.0)` },
   torch: { mib: 195, pulls: ['numpy'], source: `${DEBIAN} (torch 1.13.1, CPU)` },
+  torchvision: { mib: 14, pulls: ['torch'], source: `${DEBIAN} (torchvision 0.14.1)` },
+  'PIL.Image': { mib: 7, source: `${DEBIAN} (Pillow 9.4.0; plain \`import PIL\` loads almost nothing)` },
   transformers: { mib: 0, pulls: ['torch'], source: 'not measured on its own: counted as the torch it imports for PyTorch models' },
   sentence_transformers: {
     mib: 128,
