@@ -40,8 +40,8 @@ export interface CodeValue {
   kind: 'literal' | 'env' | 'env-default' | 'server-default';
   range: Range;
   envName?: string;
-  /** The argument expression, when there is one (to replace it whole). */
-  argRange?: Range;
+  /** The literal at `range` is a quoted string (a port written `"8000"`). */
+  quoted?: boolean;
 }
 
 export interface ServerStart {
@@ -56,6 +56,8 @@ export interface ServerStart {
   port?: CodeValue;
   /** The functions followed to reach the call, entry first. */
   via: { file: string; fn?: string }[];
+  /** Keyword names of host and port, when the call takes them separately (absent for waitress `listen`, hypercorn `config.bind`). */
+  keywords?: { host: string; port: string };
 }
 
 /** How a server call names its host and port: keyword, positional index, defaults, environment overrides of the defaults. */
@@ -164,6 +166,7 @@ interface Val {
   /** Offsets of the deciding literal inside `text` of `at`. */
   at?: { text: string; range: Range; start: number; end: number };
   envName?: string;
+  quoted?: boolean;
 }
 
 class CallResolver implements MatchContext {
@@ -237,7 +240,7 @@ class CallResolver implements MatchContext {
       const listen = argOf(c, 'listen');
       if (listen) return this.listenBind(d, c, path, f, env, listen);
     }
-    return { server: d.server, label: d.label, file: path, call: c, ...this.bindOf(host, port, path, c) };
+    return { server: d.server, label: d.label, file: path, call: c, ...this.bindOf(host, port, path, c), keywords: { host: d.host.kw, port: d.port.kw } };
   }
 
   private bindOf(host: Val, port: Val, path: string, c: PyCall): Pick<ServerStart, 'bind' | 'host' | 'port'> {
@@ -254,6 +257,7 @@ class CallResolver implements MatchContext {
   private codeValue(v: Val, path: string, c: PyCall): CodeValue {
     const out: CodeValue = { file: path, kind: v.kind, range: v.at ? rangeIn(v.at.text, v.at.range, v.at.start, v.at.end) : c.range };
     if (v.envName) out.envName = v.envName;
+    if (v.quoted) out.quoted = true;
     return out;
   }
 
@@ -286,7 +290,7 @@ class CallResolver implements MatchContext {
       return r;
     };
     const str = /^[uU]?(['"])([^'"\\\n]*)\1$/.exec(t);
-    if (str) return { value: str[2], unknown: false, kind: 'literal', at: { text, range, start: lead, end: lead + t.length } };
+    if (str) return { value: str[2], unknown: false, kind: 'literal', quoted: true, at: { text, range, start: lead, end: lead + t.length } };
     if (/^\d+$/.test(t)) return { value: t, unknown: false, kind: 'literal', at: { text, range, start: lead, end: lead + t.length } };
     const paren = /^\((.*)\)$/s.exec(t);
     if (paren) return sub(lead + 1, paren[1]);
@@ -354,7 +358,8 @@ class CallResolver implements MatchContext {
     if (!binds.length) {
       const host: Val = { value: '127.0.0.1', unknown: false, kind: 'server-default' };
       const port: Val = { value: '8000', unknown: false, kind: 'server-default' };
-      return { ...base, ...this.bindOf(host, port, path, c) };
+      const at = this.bindOf(host, port, path, c);
+      return { ...base, bind: at.bind };
     }
     const b = binds[0];
     const list = /^\[\s*(.*?)\s*,?\s*\]$/s.exec(b.text.trim());

@@ -8,7 +8,7 @@ import type { Entrypoint } from '../entrypoint';
 import type { ImportAnalysis } from '../imports';
 import { containers, perContainer, running, RunningContainer } from '../runtime';
 import type { ContainerSpec } from '../manifests';
-import type { PyCall, PyFileInfo } from '../python/parser';
+import { CodeValue, ServerStart, serverStarts } from '../python/servers';
 import type { Fix, Location, Range, Severity, TextEdit } from '../types';
 import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
@@ -43,8 +43,8 @@ interface Listen {
   portDefault: boolean;
   /** For messages: `uvicorn`, `Flask's app.run()`. */
   server: string;
-  /** Set when the address comes from a Python call (`app.run()`, `uvicorn.run()`). */
-  call?: { call: PyCall; source: string; hostIndex: number; portIndex: number };
+  /** Set when the address comes from a Python call (`app.run()`, `uvicorn.run()`): the call and the context files holding it and its values. */
+  call?: { start: ServerStart; source: string; hostWhy?: string; portWhy?: string };
 }
 
 /** An expected port and why. */
@@ -55,44 +55,31 @@ interface Expect {
   at?: Location;
 }
 
-function listenOf(ia: ImportAnalysis, ep: Entrypoint): Listen | undefined {
+function listenOf(ia: RunningContainer, ep: Entrypoint): Listen | undefined {
   if (ep.bind) {
     const b = ep.bind;
     if (b.unix || b.uncertain) return undefined;
     return { host: b.host, port: b.port, hostDefault: b.isDefault || (!!b.portArg && !b.hostArg && !b.arg), portDefault: b.isDefault, server: ep.kind };
   }
-  if ((ep.kind !== 'python-script' && ep.kind !== 'python-module') || !ia.entryFile) return undefined;
-  const info = ia.closure?.files.get(ia.entryFile)?.info;
-  const source = ia.stage.tree.lookup(ia.entryFile)?.source;
-  if (!info || !source) return undefined;
-  const runs = info.calls.filter((c) => c.scope === 'module' && serverCall(c, info) !== undefined);
-  if (runs.length !== 1) return undefined;
-  const call = runs[0];
-  const kind = serverCall(call, info)!;
-  const [hostIndex, portIndex, defHost, defPort] = kind === 'flask' ? [0, 1, '127.0.0.1', '5000'] : [1, 2, '127.0.0.1', '8000'];
-  const host = argOf(call, 'host', hostIndex);
-  const port = argOf(call, 'port', portIndex);
-  if ((host && host.value === undefined) || (port && port.value === undefined)) return undefined;
-  return {
-    host: host?.value ?? defHost, port: port?.value ?? defPort, hostDefault: !host, portDefault: !port,
-    server: kind === 'flask' ? "Flask's app.run()" : 'uvicorn.run()',
-    call: { call, source, hostIndex, portIndex },
+  // A server started from code: reachable from the console script's function, or the script's / module's __main__ code.
+  if ((ep.kind !== 'python-script' && ep.kind !== 'python-module' && ep.kind !== 'console-script') || !ia.entryFile || !ia.closure) return undefined;
+  const entry = ep.kind === 'console-script' ? { file: ia.entryFile, func: ep.callable } : { file: ia.entryFile, main: true };
+  const starts = serverStarts({ files: ia.closure.files, entry, env: ia.env });
+  if (starts.length !== 1 || starts[0].bind.uncertain) return undefined;
+  const start = starts[0];
+  const source = ia.stage.tree.lookup(start.file)?.source;
+  if (!source) return undefined;
+  const why = (v: CodeValue | undefined): string | undefined => {
+    if (v?.kind === 'server-default') return `the default of ${start.label}`;
+    if (v?.kind === 'env-default') return `the default of os.getenv("${v.envName}"), which is not set in the container`;
+    if (v?.kind === 'env') return `${v.envName} set in the container`;
+    return undefined;
   };
-}
-
-/** `app.run(...)` on a Flask app, or `uvicorn.run(...)`. */
-function serverCall(c: PyCall, info: PyFileInfo): 'flask' | 'uvicorn' | undefined {
-  if (c.callee === 'uvicorn.run') return 'uvicorn';
-  const parts = c.callee.split('.');
-  if (parts.length === 2 && parts[1] === 'run' && info.topLevelNames.includes(parts[0]) && info.imports.some((i) => i.module === 'flask')) return 'flask';
-  return undefined;
-}
-
-function argOf(call: PyCall, name: string, index: number): PyCall['args'][number] | undefined {
-  const kw = call.args.find((x) => x.name === name);
-  if (kw) return kw;
-  const positional = call.args.filter((x) => x.name === undefined);
-  return positional[index];
+  const dflt = (v: CodeValue | undefined) => v?.kind === 'server-default' || v?.kind === 'env-default';
+  return {
+    host: start.bind.host, port: start.bind.port, hostDefault: dflt(start.host), portDefault: dflt(start.port), server: start.label,
+    call: { start, source, hostWhy: why(start.host), portWhy: why(start.port) },
+  };
 }
 
 /** The ports a deployment sends to or probes. */
@@ -171,13 +158,13 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   const gunicornDefault = ep.kind === 'gunicorn' && listen.hostDefault;
   const quietDefault = listen.hostDefault && (hidden || (gunicornDefault && !d));
   if (listen.host !== undefined && LOOPBACK.test(listen.host) && !quietDefault) {
-    const why = listen.hostDefault ? ` (${ep.kind === 'gunicorn' ? "gunicorn's default when PORT is not set" : listen.call ? `the default of ${listen.server}` : `${listen.server}'s default`})` : '';
+    const why = listen.call?.hostWhy ? ` (${listen.call.hostWhy})` : listen.hostDefault ? ` (${ep.kind === 'gunicorn' ? "gunicorn's default when PORT is not set" : `${listen.server}'s default`})` : '';
     const after = d ? `; ${exps[0]?.why ?? where}` : '';
     const port = expectedPort !== undefined && String(expectedPort) !== listen.port ? String(expectedPort) : undefined;
     const fix = listenFix(ia, ep, listen, '0.0.0.0', port, cloudRun);
     out.push({
       message: `${listen.server === ep.kind ? label : listen.server} listens on ${listen.host}:${listen.port ?? '?'}${why} inside the container, so nothing outside it can connect${after}`,
-      ...(listen.call ? { file: listen.call.source, range: listen.call.call.range } : place(listen.hostDefault ? undefined : rangeOfBind(ep))),
+      ...(listen.call ? { file: listen.call.source, range: listen.call.start.host?.range ?? listen.call.start.call.range } : place(listen.hostDefault ? undefined : rangeOfBind(ep))),
       related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exps[0]?.at ? [exps[0].at] : [])],
       fixes: fix ? [fix] : [],
     });
@@ -199,11 +186,11 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   if (listen.portDefault && ep.kind === 'gunicorn' && hidden) return out;
   const target = exp.ports.length === 1 ? exp.ports[0] : undefined;
   const fix = target !== undefined ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
-  const dflt = listen.portDefault ? ` (${listen.call ? `the default of ${listen.server}` : `${listen.server}'s default`})` : '';
+  const dflt = listen.call?.portWhy && listen.call.start.port?.kind !== 'env' ? ` (${listen.call.portWhy})` : listen.portDefault ? ` (${listen.server}'s default)` : '';
   out.push({
     severity: exp.severity,
     message: `${listen.server === ep.kind ? label : listen.server} listens on port ${port}${dflt}, but ${exp.why}`,
-    ...(listen.call ? { file: listen.call.source, range: listen.call.call.range } : place(rangeOfBind(ep, true))),
+    ...(listen.call ? { file: listen.call.source, range: listen.call.start.port?.range ?? listen.call.start.call.range } : place(rangeOfBind(ep, true))),
     related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exp.at ? [exp.at] : [])],
     fixes: fix ? [fix] : [],
   });
@@ -228,18 +215,23 @@ function listenFix(ia: ImportAnalysis, ep: Entrypoint, l: Listen, host: string |
   const title = `Listen on ${host ?? l.host ?? ''}${host || l.host ? ':' : ''}${portText ?? l.port}`;
   const edits: TextEdit[] = [];
   if (l.call) {
-    const c = l.call.call;
-    const set = (name: string, value: string, index: number) => {
-      const existing = argOf(c, name, index);
-      if (existing) edits.push({ file: l.call!.source, range: existing.valueRange, newText: value });
-      else {
-        const end = { line: c.range.end.line, character: c.range.end.character - 1 };
-        const sep = c.args.length || edits.length ? ', ' : '';
-        edits.push({ file: l.call!.source, range: { start: end, end }, newText: `${sep}${name}=${value}` });
+    const { start, source } = l.call;
+    const c = start.call;
+    // Host and port in one string (waitress listen, hypercorn bind), or a value the environment sets: no code edit.
+    if (!start.keywords || !start.host || !start.port || start.host.range === start.port.range) return undefined;
+    const set = (v: CodeValue, name: string, value: string, quoted: boolean): boolean => {
+      if (v.kind === 'env') return false;
+      if (v.kind !== 'server-default') {
+        edits.push({ file: source, range: v.range, newText: quoted ? JSON.stringify(value) : value });
+        return true;
       }
+      const end = { line: c.range.end.line, character: c.range.end.character - 1 };
+      const sep = c.args.length || edits.length ? ', ' : '';
+      edits.push({ file: source, range: { start: end, end }, newText: `${sep}${name}=${quoted ? JSON.stringify(value) : value}` });
+      return true;
     };
-    if (host) set('host', JSON.stringify(host), l.call.hostIndex);
-    if (port) set('port', port, l.call.portIndex);
+    if (host && !set(start.host, start.keywords.host, host, true)) return undefined;
+    if (port && !set(start.port, start.keywords.port, port, start.port.quoted === true)) return undefined;
     return edits.length ? { title, edits, isPreferred: true } : undefined;
   }
   const b = ep.bind;
