@@ -115,7 +115,7 @@ describe('rule missing-copy-source: COPY --from=<stage>', () => {
 
   it('reports a --from that misspells a stage name, with the stage as the fix', async () => {
     const { fs, findings } = await only({ ...APP, Dockerfile: B('RUN mkdir /app/out', 'COPY --from=buidler /app/out ./out') });
-    assert.deepEqual(brief(findings), ["Dockerfile:7:6 missing-copy-source COPY --from=buidler: no stage is named 'buidler', so Docker pulls an image of that name; did you mean the stage 'builder'?"]);
+    assert.deepEqual(brief(findings), ["Dockerfile:7:13 missing-copy-source COPY --from=buidler: no stage is named 'buidler', so Docker pulls an image of that name; did you mean the stage 'builder'?"]);
     applyAllFixes(fs, findings);
     assert.match((fs.read('/repo/Dockerfile') as { text: string }).text, /COPY --from=builder \/app\/out/);
     assert.deepEqual(brief((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'missing-copy-source')), []);

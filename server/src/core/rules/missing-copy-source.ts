@@ -88,13 +88,17 @@ function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
     const close = earlier.filter((s) => editDistance(s.name!, v, 2) <= 2);
     if (close.length !== 1) return [];
     const name = close[0].name!;
-    const newText = flag.value === undefined ? name : `--from=${name}`;
+    // The value after `--from=` (the flag as written, on one line), else the whole flag.
+    const written = t.parsed.lines[flag.range.start.line]?.slice(flag.range.start.character, flag.range.end.character) ?? '';
+    const eq = written.indexOf('=');
+    const exact = flag.range.start.line === flag.range.end.line && eq > 0 && written.slice(eq + 1) === from.raw;
+    const range = exact ? { start: { line: flag.range.start.line, character: flag.range.start.character + eq + 1 }, end: flag.range.end } : flag.range;
     return [{
       message: `${op.keyword} --from=${from.raw}: no stage is named '${from.raw}', so Docker pulls an image of that name; did you mean the stage '${name}'?`,
       file: t.dockerfile,
-      range: flag.range,
+      range,
       related: [{ file: t.dockerfile, range: close[0].from.keywordRange, message: `stage '${name}'` }],
-      fixes: [{ title: `Copy from the stage '${name}'`, edits: [{ file: t.dockerfile, range: flag.range, newText }], isPreferred: true }],
+      fixes: [{ title: `Copy from the stage '${name}'`, edits: [{ file: t.dockerfile, range, newText: exact ? name : `--from=${name}` }], isPreferred: true }],
     }];
   }
   const src = t.model.stages[from.stage!];
