@@ -40,6 +40,9 @@ else:
 print("IMPORTED")
 `;
 
+/** What the base images preinstall and this machine's python3 has too: stubbing setuptools would break its distutils shim. */
+const HOST_TOOLS = new Set(['pip', 'setuptools', 'pkg_resources', '_distutils_hack', 'wheel']);
+
 const ALWAYS_STUB = ['flask', 'fastapi', 'django', 'celery', 'gunicorn', 'uvicorn', 'requests', 'numpy', 'starlette', 'pydantic'];
 
 /** Materialises each container's stage and imports its entry (once per distinct entry); returns one line per container: `id: IMPORTED` or the error. */
@@ -66,7 +69,7 @@ export function importCheck(a: Analysis, fsys: FileSystem): string[] {
       }
       const ep = ia.entry.ep;
       const cfg = {
-        stubs: [...ALWAYS_STUB, ...ia.thirdParty],
+        stubs: [...ALWAYS_STUB, ...[...ia.thirdParty].filter((n) => !HOST_TOOLS.has(n))],
         sysPath: ia.entry.sysPath.map((p) => path.join(tmp, p)),
         module: ep.module && ep.kind !== 'python-script' ? ep.module : undefined,
         callable: ep.kind === 'python-module' || ep.kind === 'celery' ? undefined : ep.callable?.replace(/\(.*$/, ''),

@@ -9,6 +9,7 @@ import type { ClosureResult } from './python/closure';
 import { isPythonReady, parsePython, PyFileInfo } from './python/parser';
 import type { ImageView, Resolution } from './python/resolver';
 import { isStdlib } from './python/stdlib';
+import { installedImportNames } from './packages/installs';
 
 /** What a running container imports (a `RunningContainer` of the runtime layer satisfies it). */
 export interface ImportAnalysis {
@@ -21,7 +22,7 @@ export interface ImportAnalysis {
   /** The entry file in the image (script or resolved module file). */
   entryFile?: string;
   closure?: ClosureResult;
-  /** Top-level names the project declares as dependencies (requirements, pyproject): never local. */
+  /** Top-level names the project declares as dependencies (requirements, pyproject) or that installed distributions provide: never local. */
   thirdParty: Set<string>;
   /** A loaded file changes sys.path at run time (`sys.path.insert`, `site.addsitedir`): where modules come from is not known. */
   sysPathChangedBy?: string;
@@ -258,8 +259,8 @@ function hasPython(ctx: BuildContext, dir: string): boolean {
   return sourceRoots(ctx).get(dir.slice(slash + 1))?.includes(slash < 0 ? '' : dir.slice(0, slash)) ?? false;
 }
 
-/** True for names that are never local: the standard library and declared dependencies. */
+/** True for names that are never local: the standard library, declared dependencies and what an installed distribution provides. */
 export function isNeverLocal(ia: ImportAnalysis, dotted: string): boolean {
   const top = dotted.split('.')[0];
-  return isStdlib(top) || ia.thirdParty.has(top.toLowerCase());
+  return isStdlib(top) || ia.thirdParty.has(top.toLowerCase()) || installedImportNames(ia.stage).has(top);
 }

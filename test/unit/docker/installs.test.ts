@@ -94,20 +94,20 @@ describe('install effects: tools and flags', () => {
     {
       name: 'uv sync: the lock, an editable project in .venv by default',
       df: 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen --no-dev\n',
-      want: ['uv sync home=/app/.venv sp=/app/.venv/lib/python3.12/site-packages project=/app (editable):svc lock:/app/uv.lock[flask werkzeug svc]!'],
+      want: ['uv sync home=/app/.venv sp=/app/.venv/lib/python3.12/site-packages project=/app (editable):svc lock:/app/uv.lock[flask werkzeug]!'],
     },
     {
       name: 'uv sync --no-editable into UV_PROJECT_ENVIRONMENT; --no-install-project installs no project',
       df: 'FROM python:3.12\nENV UV_PROJECT_ENVIRONMENT=/opt/venv\nWORKDIR /app\nCOPY . .\nRUN uv sync --locked --no-install-project\nRUN uv sync --locked --no-editable\n',
       want: [
-        'uv sync home=/opt/venv sp=/opt/venv/lib/python3.12/site-packages lock:/app/uv.lock[flask werkzeug svc]!',
-        'uv sync home=/opt/venv sp=/opt/venv/lib/python3.12/site-packages project=/app:svc lock:/app/uv.lock[flask werkzeug svc]!',
+        'uv sync home=/opt/venv sp=/opt/venv/lib/python3.12/site-packages lock:/app/uv.lock[flask werkzeug]!',
+        'uv sync home=/opt/venv sp=/opt/venv/lib/python3.12/site-packages project=/app:svc lock:/app/uv.lock[flask werkzeug]!',
       ],
     },
     {
       name: 'uv sync with its files bind-mounted (uv docs pattern)',
       df: 'FROM python:3.12\nWORKDIR /app\nRUN --mount=type=bind,source=uv.lock,target=uv.lock --mount=type=bind,source=pyproject.toml,target=pyproject.toml uv sync --locked --no-install-project\n',
-      want: ['uv sync home=/app/.venv sp=/app/.venv/lib/python3.12/site-packages lock:/app/uv.lock[flask werkzeug svc]!'],
+      want: ['uv sync home=/app/.venv sp=/app/.venv/lib/python3.12/site-packages lock:/app/uv.lock[flask werkzeug]!'],
     },
     {
       name: 'poetry install with virtualenvs.create false (config or env), --no-root',
@@ -175,8 +175,8 @@ describe('install effects: stages and COPY --from', () => {
 
   it('a venv copied from a builder comes with its records; an editable project still points at the builder source', () => {
     const m = model({ ...PROJECT, Dockerfile: 'FROM python:3.12 AS build\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\nFROM python:3.12-slim\nCOPY --from=build /app/.venv /app/.venv\nENV PATH=/app/.venv/bin:$PATH\n' });
-    assert.deepEqual(records(m.final!), ['uv sync home=/app/.venv sp=/app/.venv/lib/python3.12/site-packages project=/app (editable):svc lock:/app/uv.lock[flask werkzeug svc]! carried']);
-    assert.deepEqual(m.final!.venvs.map((v) => v.venv), []);
+    assert.deepEqual(records(m.final!), ['uv sync home=/app/.venv sp=/app/.venv/lib/python3.12/site-packages project=/app (editable):svc lock:/app/uv.lock[flask werkzeug]! carried']);
+    assert.deepEqual(m.final!.venvs.map((v) => v.venv), ['/app/.venv']);
     assert.equal(m.final!.tree.stat('/app/src/svc'), undefined);
   });
 

@@ -168,6 +168,7 @@ export function buildImageModel(
         installs: parent ? [...parent.installs] : [],
         installsUnknown: parent ? parent.installsUnknown : undefined,
         poetryNoVenv: parent ? parent.poetryNoVenv : false,
+        rootBase: parent ? parent.rootBase : base,
         aptPython: parent ? parent.aptPython : baseImageFacts(base)?.python === 'apt' ? baseImageFacts(base)?.pythonVersion : undefined,
       };
       if (!parent && stage.python?.sitePackages) tree.add({ kind: 'mkdir', dest: stage.python.sitePackages, origin: { instr: ins, stage: stage.index } });

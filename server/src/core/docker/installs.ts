@@ -28,6 +28,8 @@ export interface InstallSource {
   /** Requirements as read; `complete` says whether they are the whole installed set (a lock, pip-compile output, --no-deps). */
   requirements: Requirement[];
   complete: boolean;
+  /** The file is generated (pip-compile, uv export): edit its input, not it. */
+  generated?: boolean;
 }
 
 /** One install step: what it installed, into which folder, from where. */
@@ -42,7 +44,8 @@ export interface InstallRecord {
   sitePackages?: string;
   sources: InstallSource[];
   /** The local project it installed: editable leaves a .pth pointing at `dir`; otherwise its packages are copied into site-packages. */
-  project?: { dir: string; editable: boolean; packages: string[] };
+  /** `root`: the folder holding its packages (`src/` in a src layout), which an editable install puts on sys.path. */
+  project?: { dir: string; editable: boolean; packages: string[]; root?: string };
   /** Why what it installed cannot be read (the install set is then unknown). */
   unknown?: string;
   /** `pip wheel -w`: wheels on disk, not installed. */
@@ -266,6 +269,7 @@ function positionals(args: string[], flags: Record<string, Effect>): string[] {
 function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefined, instr: Instruction, stage: number, c: InstallContext): InstallStep {
   const { opts, pos } = parseArgs(args, spec.flags);
   const rec: InstallRecord = { instr, stage, tool: spec.tool, home: '', sources: [] };
+  let made: PythonEnv | undefined;
   const v = (e: Effect) => opts.get(e);
   const noDeps = opts.has('no-deps');
   const unknown = (why: string) => (rec.unknown ??= why);
@@ -297,6 +301,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
     const venv = c.env.UV_PROJECT_ENVIRONMENT ? abs(c.env.UV_PROJECT_ENVIRONMENT, dir) : join(dir, '.venv');
     rec.home = venv;
     rec.sitePackages = venv === '/usr/local' || venv === '/usr' ? c.python?.sitePackages : lib(venv);
+    if (rec.sitePackages !== c.python?.sitePackages && !c.venvs.some((x) => x.venv === venv)) made = makeVenv(venv, c.python, spec.tool, instr);
   } else if (spec.mode === 'poetry' || spec.mode === 'pipenv') {
     const noVenv = spec.mode === 'poetry'
       ? c.poetryNoVenv || /^(false|0)$/i.test(c.env.POETRY_VIRTUALENVS_CREATE ?? '') || !!c.env.VIRTUAL_ENV
@@ -308,6 +313,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
     } else if (inProject) {
       rec.home = join(c.cwd, '.venv');
       rec.sitePackages = lib(rec.home);
+      if (!c.venvs.some((x) => x.venv === rec.home)) made = makeVenv(rec.home, c.python, spec.tool, instr);
     } else {
       rec.home = spec.mode === 'poetry' ? (c.env.POETRY_VIRTUALENVS_PATH ? abs(c.env.POETRY_VIRTUALENVS_PATH, c.cwd) : join(c.home, '.cache/pypoetry/virtualenvs')) : join(c.home, '.local/share/virtualenvs');
     }
@@ -343,7 +349,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
       if (kind === 'constraint') return;
       const r = parseRequirementsFile(text);
       if (r.unreadable) unknown(`${file}:${r.unreadable.line + 1} installs ${r.unreadable.text}, which the model cannot read`);
-      rec.sources.push({ kind: 'requirements', file, contextFile: c.contextSource(file), requirements: r.requirements, complete: r.complete || noDeps });
+      rec.sources.push({ kind: 'requirements', file, contextFile: c.contextSource(file), requirements: r.requirements, complete: r.complete || noDeps, generated: r.complete });
       for (const inc of r.includes) readRequirements(abs(inc.path, dirname(file)), inc.kind, seen);
       for (const l of r.localPaths) addSpec(l.path, l.editable, c.cwd);
     };
@@ -417,9 +423,12 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
     const reqs = pos.map((p) => parseRequirementLoose(p.replace(/^[\w-]+::/, '').replace(/=.*$/, ''))).filter((r): r is Requirement => !!r);
     rec.sources.push({ kind: 'conda', requirements: reqs, complete: false });
   }
-  if (rec.project) rec.project.packages = projectPackages(c.tree, rec.project.dir);
+  if (rec.project) {
+    rec.project.packages = projectPackages(c.tree, rec.project.dir);
+    rec.project.root = editableRoot(c.tree, rec.project.dir);
+  }
   if (rec.project && rec.project.packages.length === 0 && !rec.project.editable) unknown(`${spec.tool}: the model cannot tell which packages the project at ${rec.project.dir} installs`);
-  return { record: rec };
+  return { record: rec, env: made };
 }
 
 function req(name: string): Requirement {

@@ -20,6 +20,8 @@ export interface InstallState {
   poetryNoVenv: boolean;
   /** Version of the python3 the OS package manager would install (Debian/Ubuntu bases). */
   aptPython?: string;
+  /** The external image the stage's chain of FROMs starts at (`python:3.11-slim`). */
+  rootBase: string;
 }
 
 export interface RunEffects {

@@ -185,18 +185,34 @@ export function lockedDistributions(kind: LockKind, text: string, dev = false): 
       return undefined;
     }
   }
+  // [[package]] blocks: name, and whether the source is the project itself or a local folder (not a distribution from an index).
   const out: string[] = [];
+  let name: string | undefined;
+  let local = false;
+  const flush = () => {
+    if (name && !local) out.push(normalizeDist(name));
+    name = undefined;
+    local = false;
+  };
   let inPackage = false;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
-    if (line.startsWith('[')) inPackage = line === '[[package]]';
-    else if (inPackage) {
-      const m = /^name\s*=\s*"([^"]+)"/.exec(line);
-      if (m) {
-        out.push(normalizeDist(m[1]));
+    if (line.startsWith('[')) {
+      if (line === '[[package]]') {
+        flush();
+        inPackage = true;
+      } else if (line === '[package.source]') inPackage = true;
+      else {
+        if (!line.startsWith('[package.')) flush();
         inPackage = false;
       }
+      continue;
     }
+    if (!inPackage) continue;
+    const m = /^name\s*=\s*"([^"]+)"/.exec(line);
+    if (m && name === undefined) name = m[1];
+    if (/^source\s*=\s*\{[^}]*\b(editable|virtual|directory|path)\s*=/.test(line) || /^type\s*=\s*"(directory|file)"/.test(line)) local = true;
   }
+  flush();
   return out;
 }

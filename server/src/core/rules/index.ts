@@ -9,10 +9,11 @@ import { rule as secretInImage } from './secret-in-image';
 import { rule as probeTooShort } from './probe-too-short';
 import { rule as workerTimeoutTooShort } from './worker-timeout-too-short';
 import { rule as portMismatch } from './port-mismatch';
+import { rule as missingDependency } from './missing-dependency';
 import { rule as memoryLimitTooLow } from './memory-limit-too-low';
 import { rule as pythonVersionMismatch } from './python-version-mismatch';
 
-export const rules: Rule[] = [missingModule, entrypointTarget, missingCopySource, pythonSyntaxError, hardcodedSecret, secretInImage, probeTooShort, workerTimeoutTooShort, portMismatch, memoryLimitTooLow, pythonVersionMismatch];
+export const rules: Rule[] = [missingModule, entrypointTarget, missingCopySource, pythonSyntaxError, hardcodedSecret, secretInImage, probeTooShort, workerTimeoutTooShort, portMismatch, missingDependency, memoryLimitTooLow, pythonVersionMismatch];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((r) => r.id === id);

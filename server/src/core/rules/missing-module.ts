@@ -6,6 +6,8 @@ import { basename, dirname, join, relativeInside } from '../fs';
 import { ImportAnalysis, isNeverLocal, locateSource, SourceHit } from '../imports';
 import { unmodelledWriter } from '../docker/writes';
 import { perContainer, running } from '../runtime';
+import { installedImportNames } from '../packages/installs';
+import type { InstallRecord } from '../docker/installs';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Location, TextEdit } from '../types';
@@ -45,7 +47,9 @@ interface Group {
   key: string;
   /** The dotted unit to bring in: a top-level module/package, a submodule, or (not-a-package) the package. */
   unit: string;
-  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package';
+  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package' | 'editable-without-source';
+  /** editable-without-source: the install whose .pth points at a folder this stage does not have. */
+  editable?: InstallRecord;
   /** not-on-path: the folder that, on sys.path, makes the unit importable (it is already in the image below it). */
   pathRoot?: string;
   /** Where the unit's source is; absent for a not-a-package group whose package source was not found (the image alone proves it). */
@@ -82,6 +86,15 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
       g.imports.push(u);
       continue;
     }
+    const editable = u.reason === 'not-found' ? editableWithoutSource(ia, u.failedAt) : undefined;
+    if (editable) {
+      const unit = u.failedAt.split('.')[0];
+      const key = `editable-without-source:${unit}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { key, unit, kind: 'editable-without-source', editable, imports: [], anchor: editable.carriedBy!, edits: [], fixTitle: '' }));
+      g.imports.push(u);
+      continue;
+    }
     if (isNeverLocal(ia, u.failedAt)) continue;
     const importerSource = sourceOf(stage, u.importer);
     const hit = locateSource(a, ctx, u.failedAt, importerSource, explicitContext);
@@ -115,8 +128,38 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
     }
     g.imports.push(u);
   }
-  for (const g of groups.values()) if (g.kind !== 'no-parent-package') planFix(a, ia, g);
+  for (const g of groups.values()) if (g.kind !== 'no-parent-package' && g.kind !== 'editable-without-source') planFix(a, ia, g);
   return [...groups.values()];
+}
+
+/** An editable install carried from another stage (a venv copied alone) whose project provides `dotted`'s package, when this stage lacks the source. */
+function editableWithoutSource(ia: ImportAnalysis, dotted: string): InstallRecord | undefined {
+  const top = dotted.split('.')[0];
+  return ia.stage.installs.find((r) => r.carriedBy && r.project?.editable && r.project.packages.includes(top) && !ia.stage.tree.stat(join((r.project.root ?? r.project.dir), top)));
+}
+
+/** `--no-editable` on the install (uv sync; pip's `-e` dropped), and COPY of the source from the stage that has it. */
+function editableFixes(ia: ImportAnalysis, g: Group): Fix[] {
+  const r = g.editable!;
+  const df = ia.target.dockerfile;
+  const lines = ia.target.parsed.lines;
+  const out: Fix[] = [];
+  for (let l = r.instr.line; l <= r.instr.endLine && !out.length; l++) {
+    const text = lines[l];
+    const sync = /\buv\s+sync\b/.exec(text);
+    const pipE = /\s(-e|--editable)(?:\s+|=)(?=\S)/.exec(text);
+    if (r.tool === 'uv sync' && sync) {
+      const pos = { line: l, character: sync.index + sync[0].length };
+      out.push({ title: 'Install the project non-editable (uv sync --no-editable): its package goes into the venv', edits: [{ file: df, range: { start: pos, end: pos }, newText: ' --no-editable' }], isPreferred: true });
+    } else if (/pip install$/.test(r.tool) && pipE) {
+      const range = { start: { line: l, character: pipE.index }, end: { line: l, character: pipE.index + pipE[0].length } };
+      out.push({ title: `Install the project non-editable (drop ${pipE[1]}): its package goes into site-packages`, edits: [{ file: df, range, newText: ' ' }], isPreferred: true });
+    }
+  }
+  const from = ia.target.model.stages[r.stage];
+  const root = (r.project!.root ?? r.project!.dir);
+  out.push({ title: `Copy ${root} from the ${from.name ?? 'stage ' + from.index} stage`, edits: [insertAfter(df, lines, r.carriedBy!, `COPY --from=${from.name ?? from.index} ${root} ${root}`)], isPreferred: out.length === 0 });
+  return out;
 }
 
 /**
@@ -203,6 +246,9 @@ function planFix(a: Analysis, ia: ImportAnalysis, g: Group): void {
     return;
   }
   if (g.kind === 'not-on-path') {
+    // A folder on PYTHONPATH that holds a same-named copy of an installed package would shadow it: no such fix.
+    const installed = installedImportNames(ia.stage);
+    if ((ia.stage.tree.readDir(g.pathRoot!) ?? []).some((n) => installed.has(n.replace(/\.py$/, '')))) return;
     const existing = ia.stage.env.get('PYTHONPATH')?.value;
     const value = existing ? `${existing}:${g.pathRoot}` : g.pathRoot!;
     const entry = ia.entry.instr;
@@ -264,7 +310,10 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
   const names = [...new Set(g.imports.map((u) => (u.nameIndex !== undefined ? u.dotted : u.import.level ? u.failedAt : u.dotted)))];
   const shown = names.length === 1 && names[0] === g.unit ? '' : ` (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
   let message: string;
-  if (g.kind === 'no-parent-package') {
+  if (g.kind === 'editable-without-source') {
+    const r = g.editable!;
+    message = `package '${g.unit}'${shown} is imported by ${by} but cannot load: the editable install at ${a.rel(ia.target.dockerfile)}:${r.instr.line + 1} (${r.tool}) points at ${(r.project!.root ?? r.project!.dir)}, which this stage does not have (it copies only ${r.home})`;
+  } else if (g.kind === 'no-parent-package') {
     const file = first.importer;
     const loadedAs = file === ia.entryFile && !ia.entry.ep.module ? 'the script __main__' : `the top-level module '${ia.closure?.files.get(file)?.module ?? file.slice(file.lastIndexOf('/') + 1, -3)}'`;
     message = `the relative import '${names[0]}' in ${file} cannot work: the file runs as ${loadedAs}, with no parent package (ImportError: attempted relative import with no known parent package)`;
@@ -304,6 +353,6 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     range: firstLineRange(g.anchor, ia.target.parsed.lines),
     related,
     mirrors,
-    fixes: g.edits.length ? [{ title: g.fixTitle, edits: g.edits, isPreferred: true }] : [],
+    fixes: g.kind === 'editable-without-source' ? editableFixes(ia, g) : g.edits.length ? [{ title: g.fixTitle, edits: g.edits, isPreferred: true }] : [],
   };
 }

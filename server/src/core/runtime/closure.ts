@@ -4,6 +4,7 @@ import type { ContainerEntry } from '../container';
 import type { StageModel } from '../docker/image';
 import { dirname, join, relativeInside } from '../fs';
 import { declaredDependencies, packagePath, parseImageFile } from '../imports';
+import { installedImportNames } from '../packages/installs';
 import { ClosureResult, walkClosure } from '../python/closure';
 import { evaluateSysPathEdits, isSysPathEdit } from '../python/syspath';
 import { stringNamedModules } from '../python/django';
@@ -20,7 +21,7 @@ export interface ImportsOf {
   closure?: ClosureResult;
   /** sys.path as the entry sees it (a fastapi/flask file's package root is put first). */
   sysPath: string[];
-  /** Top-level names the project declares as dependencies (requirements, pyproject): never local. */
+  /** Top-level names the project declares as dependencies (requirements, pyproject) or installed distributions provide: never local. */
   thirdParty: Set<string>;
   /** A loaded file changes sys.path at run time in a way the model cannot evaluate: where modules come from is not known (`file:line (why)`). */
   sysPathChangedBy?: string;
@@ -30,7 +31,8 @@ export interface ImportsOf {
 export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, entry: ContainerEntry): ImportsOf {
   // The stage's tree is the resolver's view of the image (its uncertain layers included).
   const view: ImageView = stage.tree;
-  const thirdParty = thirdPartyOf(a, target);
+  // Declared dependencies and what the stage's installs provide (never local; stubbed by the import check).
+  const thirdParty = new Set([...thirdPartyOf(a, target), ...installedImportNames(stage)]);
   const sysPath = [...entry.sysPath];
   const out: ImportsOf = { view, sysPath, thirdParty };
   const ep = entry.ep;

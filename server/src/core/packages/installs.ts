@@ -1,0 +1,122 @@
+// The install set of a stage's Python: which distributions its site-packages hold (from install records, the lock/requirements files they read, the table's dependency data and the base image), and how sure that is.
+import type { StageModel } from '../docker/image';
+import type { InstallRecord, InstallSource } from '../docker/installs';
+import { baseImageFacts } from './base-images';
+import { dependenciesOf, importNamesFor, importNamesOrGuess, normalizeDist } from './names';
+
+/** Where one distribution came from. */
+export interface InstalledDist {
+  name: string;
+  record?: InstallRecord;
+  source?: InstallSource;
+  /** Came in as a dependency of another distribution (table data), not named by any file. */
+  via?: string;
+  /** Preinstalled by the base image. */
+  base?: true;
+}
+
+export interface InstallSet {
+  /**
+   * `complete`: every source is a lock, generated requirements or --no-deps list, and the base image's list is complete;
+   * `dependency-data`: declared distributions closed over the table's dependency data;
+   * `unknown`: some install step, source or the base image cannot be read (`reason` says which).
+   */
+  status: 'complete' | 'dependency-data' | 'unknown';
+  reason?: string;
+  /** Normalised distribution name -> where it came from. */
+  distributions: Map<string, InstalledDist>;
+  /** Top-level import names the installed distributions provide (table names, else the PEP 503 guess). */
+  importNames: Set<string>;
+  /** The install records the set was built from (wheel folders excluded). */
+  records: InstallRecord[];
+}
+
+const memo = new WeakMap<StageModel, InstallSet>();
+
+/** The install set of a stage (memoised per stage model). */
+export function installSet(stage: StageModel): InstallSet {
+  const hit = memo.get(stage);
+  if (hit) return hit;
+  const set = compute(stage);
+  memo.set(stage, set);
+  return set;
+}
+
+/** Top-level import names some installed distribution of the stage provides (whatever the set's status). */
+export function installedImportNames(stage: StageModel): Set<string> {
+  return installSet(stage).importNames;
+}
+
+function compute(stage: StageModel): InstallSet {
+  const distributions = new Map<string, InstalledDist>();
+  const records = stage.installs.filter((r) => !r.wheelhouse);
+  let status: InstallSet['status'] = 'complete';
+  let reason: string | undefined;
+  const degrade = (to: 'dependency-data' | 'unknown', why: string) => {
+    if (status === 'unknown') return;
+    if (to === 'unknown' || status === 'complete') {
+      status = to;
+      reason = why;
+    }
+  };
+
+  const facts = baseImageFacts(stage.rootBase);
+  if (!facts) degrade('unknown', `the base image ${stage.rootBase || '(none)'} is not one deploylint knows`);
+  else {
+    for (const d of facts.preinstalled) distributions.set(d, { name: d, base: true });
+    if (!facts.preinstalledComplete) degrade('unknown', `the base image ${stage.rootBase} preinstalls distributions the table does not list`);
+    if (facts.python === 'apt' && !stage.python) degrade('unknown', `the base image ${stage.rootBase} has no Python the model knows of`);
+  }
+  if (stage.installsUnknown) degrade('unknown', stage.installsUnknown.reason);
+
+  const open: string[] = [];
+  for (const r of records) {
+    if (r.unknown) degrade('unknown', r.unknown);
+    for (const s of r.sources) {
+      for (const q of s.requirements) {
+        if (!distributions.has(q.name) || distributions.get(q.name)!.base) distributions.set(q.name, { name: q.name, record: r, source: s });
+        if (!s.complete) {
+          open.push(q.name);
+          if (q.extras.length && s.kind !== 'pyproject') degrade('unknown', `${q.text} asks for extras whose dependencies the table does not know`);
+        }
+      }
+    }
+  }
+  // Declared, not locked: close over the table's dependency data.
+  if (open.length) degrade('dependency-data', 'the installed set rests on the dependency data of the distribution table');
+  const queue = [...open];
+  const seen = new Set<string>();
+  while (queue.length) {
+    const d = normalizeDist(queue.pop()!);
+    if (seen.has(d)) continue;
+    seen.add(d);
+    if (importNamesFor(d) === undefined) {
+      degrade('unknown', `the dependencies of ${d} are not in the distribution table`);
+      continue;
+    }
+    for (const dep of dependenciesOf(d) ?? []) {
+      if (!distributions.has(dep)) distributions.set(dep, { name: dep, via: d });
+      queue.push(dep);
+    }
+  }
+
+  const importNames = new Set<string>();
+  for (const d of distributions.keys()) for (const n of importNamesOrGuess(d)) importNames.add(n);
+  return { status, reason, distributions, importNames, records };
+}
+
+/**
+ * True when an installed distribution might provide `importName` although the table cannot say:
+ * a distribution the table does not know whose name contains the import name (python-jose -> jose,
+ * pyyaml -> yaml) or the other way round.
+ */
+export function mayProvide(set: InstallSet, importName: string): boolean {
+  const n = normalizeDist(importName).replace(/-/g, '');
+  if (n.length < 2) return true;
+  for (const d of set.distributions.keys()) {
+    if (importNamesFor(d) !== undefined) continue;
+    const flat = d.replace(/-/g, '');
+    if (flat.includes(n) || n.includes(flat.replace(/^py(thon)?/, '')) && flat.replace(/^py(thon)?/, '').length >= 3) return true;
+  }
+  return false;
+}
