@@ -1,5 +1,6 @@
 // memory-limit-too-low: limits per platform against the import-time memory estimate; silence when the limit suffices, the load is lazy or the image is uncertain; fixes that clear it.
 import { strict as assert } from 'assert';
+import { explain } from '../../server/src/core/runtime/explain';
 import { applyAllFixes, brief, lintRepo, memRepo } from '../helpers/repo';
 
 const TORCH = 'import torch\nfrom flask import Flask\napp = Flask(__name__)\nmodel = torch.load("weights.pt")\n';
@@ -122,5 +123,18 @@ describe('rule memory-limit-too-low', () => {
     const two = await only({ ...cfg, 'app.py': ST, Dockerfile: UVICORN, 'deploy.sh': 'gcloud run deploy w --image gcr.io/p/w --memory 2Gi --cpu 2\n' });
     assert.deepEqual(two.findings[0].fixes.map((f) => f.title), ['Raise the memory limit to 6Gi']);
     await clearsAfterFix(two.fs, two.findings);
+  });
+
+  it('--explain says what the estimate is judged against, or why it is not', async () => {
+    const memoryOf = async (files: Record<string, string>, file: string) => {
+      const fs = memRepo({ 'requirements.txt': REQ, ...files });
+      const r = await lintRepo(fs);
+      return explain(r.analysis, `/repo/${file}`).map((x) => x.memory);
+    };
+    assert.deepEqual(await memoryOf({ 'app.py': ST, Dockerfile: UVICORN, 'deploy.sh': 'gcloud run deploy w --image gcr.io/p/w\n' }, 'deploy.sh'), [
+      "~563 MiB at import: python 8 MiB + pydantic 6 MiB + fastapi 13 MiB + numpy 13 MiB + torch 195 MiB (via transformers) + sentence_transformers 128 MiB + SentenceTransformer model 100 MiB (modelMemoryMB) + CrossEncoder model 100 MiB (modelMemoryMB); not judged: without --memory, gcloud run deploy keeps the service's previous limit",
+    ]);
+    const unknown = await memoryOf({ 'app.py': TORCH, Dockerfile: GUNICORN().replace('python:3.11-slim', 'registry.example.com/ml/base:3'), 'k8s.yaml': k8s(limits('128Mi')) }, 'k8s.yaml');
+    assert.match(unknown[0]!, /; not judged: the base image is unknown \(it may set its own workers and Python\)$/);
   });
 });

@@ -46,6 +46,7 @@ export function formatExplanation(path: string, items: ContainerExplanation[]): 
     list('missing', x.missing, out);
     list('not followed', x.notFollowed, out);
     if (x.startup) out.push(`  startup: ${x.startup}`);
+    if (x.memory) out.push(`  memory: ${x.memory}`);
     list('quiet', x.quiet, out);
     out.push('');
   }

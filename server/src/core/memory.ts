@@ -1,5 +1,6 @@
 // The memory estimate: what one container holds once its app is imported (interpreter + frameworks imported at module level + models loaded at import, times the server's worker processes).
 import type { Analysis } from './analysis';
+import type { Deployment } from './deployments';
 import type { Entrypoint } from './entrypoint';
 import type { ImportAnalysis } from './imports';
 import { formatMiB, MiB } from './manifests';
@@ -183,4 +184,23 @@ export function memoryNeed(perProcess: ImportMemory, ep: Entrypoint): MemoryNeed
   const bytes = perProcess.bytes * processes;
   const arithmetic = processes > 1 ? `${why}: ${processes} x (${terms})` : terms;
   return { perProcess, processes, ...(why ? { processesWhy: why } : {}), bytes, arithmetic };
+}
+
+/**
+ * For `--explain`: the estimate with its arithmetic, and the limit it is judged against (or why it
+ * is not judged): `~670 MiB at import (2 gunicorn workers ...); limit 512Mi (resources.limits.memory)`.
+ */
+export function explainMemory(ia: ImportAnalysis, ep: Entrypoint, perProcess: ImportMemory, d: Deployment | undefined): string {
+  const need = memoryNeed(perProcess, ep);
+  const head = `~${formatMiB(need.bytes)} at import: ${need.arithmetic}`;
+  let limit: string;
+  const limits = d?.container?.resources?.memoryLimits ?? [];
+  if (!perProcess.informative) limit = 'not judged: nothing but the interpreter counted';
+  else if (!d) limit = 'no memory limit (the bare image)';
+  else if (!ia.stage.baseKnown) limit = 'not judged: the base image is unknown (it may set its own workers and Python)';
+  else if (d.gcloud) limit = d.gcloud.flags.memory !== undefined ? `limit ${d.gcloud.flags.memory} (--memory)` : "not judged: without --memory, gcloud run deploy keeps the service's previous limit";
+  else if (limits.length) limit = `limit ${limits.map((s) => `${s.value} (${s.key})`).join(', ')}`;
+  else if (d.platform === 'cloudrun') limit = "limit 512 MiB (Cloud Run's default: no resources.limits.memory)";
+  else limit = 'no memory limit set (not judged)';
+  return `${head}; ${limit}`;
 }

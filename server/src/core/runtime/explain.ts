@@ -1,5 +1,6 @@
 // What `--explain` shows about a container: where its command came from, what it runs, its environment, sys.path, imports and why rules stayed quiet (data only; the CLI prints it).
 import type { Analysis } from '../analysis';
+import { explainMemory, importMemory } from '../memory';
 import type { CommandSource } from '../container';
 import { isNeverLocal, locateSource } from '../imports';
 import { resolveModule } from '../python/resolver';
@@ -53,6 +54,8 @@ export interface ContainerExplanation {
   /** Imports not followed, and why (a declared dependency, an uncertain location, guarded ...). */
   notFollowed: string[];
   startup?: string;
+  /** The import-time memory estimate and the limit it is judged against (memory-limit-too-low). */
+  memory?: string;
   quiet: string[];
 }
 
@@ -102,6 +105,7 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
       out.entry = `'${m}' is no module: celery imports '${m.slice(0, m.lastIndexOf('.'))}' and takes its attribute '${m.slice(m.lastIndexOf('.') + 1)}'`;
     } else if (running.ep.module) out.entry = `module '${running.ep.module}': ${running.entryResolution?.status ?? 'not resolved'}`;
     out.startup = c.startup().summary;
+    out.memory = explainMemory(running, running.ep, importMemory(a, running), c.runner.deployment);
   }
   const b = c.bind;
   if (b) out.listen = b.unix ? `unix:${b.unix}` : `${b.raw}${b.isDefault ? ` (${c.ep?.kind}'s default)` : ''}${b.uncertain ? ` (uncertain: ${b.uncertain})` : ''}`;
