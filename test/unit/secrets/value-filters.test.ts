@@ -75,6 +75,9 @@ const cases: Case[] = [
   { title: 'test password', name: 'password', value: 'something-r@nd0m!', ctx: TEST, found: undefined },
   { title: 'near miss: a UUID token outside tests (Heroku keys are UUIDs)', name: 'HEROKU_API_KEY', value: '3f2b8c1e-9a4d-4e7b-b1c2-5d6e7f8a9b0c', found: 'generic' },
   { title: 'near miss: a provider key in a test', name: 'token', value: K.githubPat, ctx: TEST, found: 'github' },
+  { title: 'a GitHub-shaped token whose checksum fails, in a test', name: 'token', value: K.githubPatBadChecksum, ctx: TEST, found: undefined },
+  { title: 'a Stripe test key in a test', name: 'api_key', value: K.stripeTest, ctx: TEST, found: undefined },
+  { title: 'near miss: the same GitHub-shaped token outside tests', name: 'token', value: K.githubPatBadChecksum, found: 'github' },
 ];
 
 describe('secrets: values that are not credentials', () => {

@@ -33,8 +33,9 @@ export interface ScanContext {
   localDev?: boolean;
   /**
    * The value is test data (test code, fixtures, mocked responses): values under credential names
-   * (passwords, UUID tokens, hashes) are not scanned by name, and local database URLs are set-up
-   * values as in `localDev`. Provider formats are still found.
+   * (passwords, UUID tokens, hashes) are not scanned by name, local database URLs are set-up
+   * values as in `localDev`, and of the provider formats only 'high' matches count (a GitHub token
+   * whose checksum fails, a Stripe test key or an encrypted test key is a test's fake).
    */
   testData?: boolean;
 }
@@ -415,7 +416,8 @@ export function scanValue(value: string, ctx: ScanContext = {}): SecretMatch[] {
     const g = genericMatch(value, ctx.name, ctx.localDev === true);
     if (g) found.push(g);
   }
-  return found.sort((a, b) => a.start - b.start || a.end - b.end);
+  const kept = ctx.testData ? found.filter((m) => m.confidence === 'high') : found;
+  return kept.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /**
