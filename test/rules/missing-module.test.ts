@@ -230,3 +230,17 @@ describe('rule missing-module: modules Django and Celery import by name', () => 
     ]);
   });
 });
+
+describe('rule missing-module: a folder inside a package is not a top-level module', () => {
+  it('config/django/ (settings for Django) is config.django, not the installed django', async () => {
+    const { findings } = await mm({ 'config/__init__.py': '', 'config/wsgi.py': 'from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n', 'config/django/__init__.py': '', 'config/django/base.py': '', Dockerfile: DF('COPY . .', '["gunicorn", "config.wsgi:application"]') });
+    assert.deepEqual(brief(findings), []);
+  });
+});
+
+describe('rule missing-module: a namespace folder inside a package is not a source root', () => {
+  it('config/settings/debug_toolbar/ is config.settings.debug_toolbar, not the installed debug_toolbar', async () => {
+    const { findings } = await mm({ 'config/__init__.py': '', 'config/settings/debug_toolbar/setup.py': 'def show():\n    import debug_toolbar\n', 'app.py': APP('from config.settings.debug_toolbar.setup import show'), Dockerfile: DF('COPY . .') });
+    assert.deepEqual(brief(findings), []);
+  });
+});

@@ -127,7 +127,7 @@ export function locateSource(a: Pick<Analysis, 'fs' | 'root'>, ctx: BuildContext
   const bases: string[] = [];
   const up = (from: string) => {
     for (let d = from; relativeInside(a.root, d) !== undefined; d = dirname(d)) {
-      if (!bases.includes(d)) bases.push(d);
+      if (!bases.includes(d) && !inPackageOnDisk(a, d)) bases.push(d);
       if (d === a.root || d === '/') break;
     }
   };
@@ -162,6 +162,14 @@ export function locateSource(a: Pick<Analysis, 'fs' | 'root'>, ctx: BuildContext
 function isProjectPackage(fs: FileSystem, dir: string): boolean {
   if (fs.stat(join(dir, '__init__.py'))?.kind !== 'file') return false;
   return !(fs.readDir(dir) ?? []).some((n) => /^(Dockerfile|Containerfile|(docker-)?compose\.ya?ml)$/i.test(n));
+}
+
+/** A workspace folder that is, or lies inside, a regular package (an `__init__.py` in it or a folder above, below the workspace root). */
+function inPackageOnDisk(a: Pick<Analysis, 'fs' | 'root'>, dir: string): boolean {
+  for (let d = dir; d !== a.root && relativeInside(a.root, d) !== undefined; d = dirname(d)) {
+    if (a.fs.stat(join(d, '__init__.py'))?.kind === 'file') return true;
+  }
+  return false;
 }
 
 /** The ignore-file line that drops a context path or one of its folders. */
@@ -208,6 +216,8 @@ export function locateInContext(ctx: BuildContext, dotted: string, importerSourc
     return undefined;
   };
   for (const base of bases) {
+    // A folder of a regular package holds submodules (`pkg.django`), never a top-level `django`.
+    if (base && insidePackage(ctx, base)) continue;
     for (const src of ['', 'src']) {
       const hit = at([base, src].filter(Boolean).join('/'));
       if (hit) return hit;
@@ -215,8 +225,16 @@ export function locateInContext(ctx: BuildContext, dotted: string, importerSourc
   }
   // Last resort: a source root elsewhere in the context (libs/common/, packages/core/...), if there is exactly one.
   const roots = sourceRoots(ctx).get(parts[0]) ?? [];
-  if (roots.length === 1) return at(roots[0]);
+  if (roots.length === 1 && !insidePackage(ctx, roots[0])) return at(roots[0]);
   return undefined;
+}
+
+/** A context folder that is, or lies inside, a regular package: what it holds are submodules, not top-level modules. */
+function insidePackage(ctx: BuildContext, dir: string): boolean {
+  for (let d = dir; d; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') {
+    if (ctx.stat(d + '/__init__.py') === 'file') return true;
+  }
+  return false;
 }
 
 const rootIndex = new WeakMap<BuildContext, Map<string, string[]>>();

@@ -190,7 +190,8 @@ function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Ex
   }
   if (isNeverLocal(ia, dotted)) return undefined;
   const hit = locateSource(a, ia.target.model.context, r.failedAt, undefined, false);
-  return hit ? '' : undefined;
+  // A bare name that the image has inside a package (`api` for /app/app/api.py) is that module, mis-addressed.
+  return hit || (!dotted.includes('.') && importableNames(ia, dotted).length) ? '' : undefined;
 }
 
 /** An image file that a COPY (or a heredoc) put there. */
