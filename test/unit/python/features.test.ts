@@ -24,7 +24,7 @@ const CASES: [string, string, string][] = [
   ['parenthesized-context-managers', 'with (open(a) as f, open(b) as g):\n    pass\n', 'with open(a) as f, open(b) as g:\n    pass\n'],
   ['match-statement', 'match x:\n    case 1:\n        pass\n', 'match = re.match(p, s)\nmatch.group(1)\n'],
   ['except-star', 'try:\n    pass\nexcept* ValueError:\n    pass\n', 'try:\n    pass\nexcept ValueError:\n    pass\n'],
-  ['type-alias-statement', 'type Vector = list[float]\n', 'Vector = list[float]\ntype(x)\n'],
+  ['type-alias-statement', 'type Vector[T] = list[T]\n', 'type(self).cache = {}\n'],
   ['type-parameters', 'def first[T](xs: list[T]) -> T:\n    return xs[0]\n', 'def first(xs: list) -> object:\n    return xs[0]\n'],
   ['f-string-pep701', 'x = f"{d["key"]}"\n', 'x = f"{d[\'key\']}"\n'],
 ];

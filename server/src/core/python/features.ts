@@ -91,6 +91,13 @@ function dottedOrCall(n: TSNode): boolean {
   return dotted(n);
 }
 
+/** A type alias statement whose left side is a name, optionally with type parameters. */
+function aliasNamed(n: TSNode): boolean {
+  const left = n.childForFieldName('left')?.namedChildren[0];
+  if (!left) return false;
+  return left.type === 'identifier' || (left.type === 'generic_type' && left.namedChildren[0]?.type === 'identifier');
+}
+
 /** The feature table: which syntax needs which Python (after vermin's rules and the "What's New" pages). */
 export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
   { id: 'async-def', min: '3.5', node: 'function_definition', description: '`async def` (PEP 492)', test: (n) => hasToken(n, 'async') },
@@ -109,7 +116,8 @@ export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
   { id: 'parenthesized-context-managers', min: '3.9', node: 'with_clause', description: 'parenthesised context managers', test: (n) => hasToken(n, '(') && (kids(n).filter((c) => c.type === 'with_item').length > 1 || kids(n).some((c) => c.type === 'with_item' && c.childForFieldName('value')?.type === 'as_pattern')) },
   { id: 'match-statement', min: '3.10', node: 'match_statement', description: '`match` statements (PEP 634)' },
   { id: 'except-star', min: '3.11', node: 'except_clause', description: '`except*` (PEP 654)', test: (n) => hasToken(n, '*') },
-  { id: 'type-alias-statement', min: '3.12', node: 'type_alias_statement', description: '`type` alias statements (PEP 695)' },
+  // tree-sitter also reads `type(obj).attr = value` as one: only `type Name = ...` / `type Name[T] = ...` is.
+  { id: 'type-alias-statement', min: '3.12', node: 'type_alias_statement', description: '`type` alias statements (PEP 695)', test: aliasNamed },
   { id: 'type-parameters', min: '3.12', node: 'type_parameter', description: 'type parameter lists `[T]` (PEP 695)', test: (n) => n.parent?.type === 'function_definition' || n.parent?.type === 'class_definition' },
   { id: 'f-string-pep701', min: '3.12', node: 'interpolation', description: 'f-string replacement fields with the enclosing quote, a backslash, a comment or a line break (PEP 701)', test: pep701 },
 ];
