@@ -83,3 +83,28 @@ describe('rule python-version-mismatch', () => {
     assert.deepEqual(arg.map((f) => f.fixes.length), [0]);
   });
 });
+
+describe('python-version-mismatch: declared Python ranges', () => {
+  const { requiresPython } = require('../../server/src/core/rules/python-version-mismatch') as typeof import('../../server/src/core/rules/python-version-mismatch');
+  const cases: [string, { min?: string; below?: string } | undefined][] = [
+    ['requires-python = ">=3.11"', { min: '3.11' }],
+    ['requires-python = ">=3.9,<3.13"', { min: '3.9', below: '3.13' }],
+    ['requires-python = ">3.8"', { min: '3.8' }],
+    ['requires-python = "~=3.10"', { min: '3.10' }],
+    ['requires-python = "~=3.10.2"', { min: '3.10', below: '3.11' }],
+    ['requires-python = "==3.11.*"', { min: '3.11', below: '3.12' }],
+    ['requires-python = "<=3.11"', { below: '3.12' }],
+    ['python = "^3.12"', { min: '3.12' }],
+    ['python = "~3.10"', { min: '3.10', below: '3.11' }],
+    ['python_requires = >=3.8', { min: '3.8' }],
+    ['requires-python = "!=3.9.*"', undefined],
+    ['python = "*"', undefined],
+    ['python_version = "3.11"', undefined],
+  ];
+  for (const [line, expected] of cases) {
+    it(line, () => {
+      const hit = requiresPython(`[project]\n${line}\n`);
+      assert.deepEqual(hit && { ...(hit.min ? { min: hit.min } : {}), ...(hit.below ? { below: hit.below } : {}) }, expected);
+    });
+  }
+});

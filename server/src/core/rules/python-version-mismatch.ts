@@ -8,7 +8,7 @@ import { chainTo } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
 import { perContainer, running, type RunningContainer } from '../runtime';
-import type { Fix, Range } from '../types';
+import type { Fix, Location, Range } from '../types';
 import { chainLocations, entryLabel, sourceOf } from './python-common';
 import type { Draft, Rule } from './rule';
 
@@ -21,6 +21,8 @@ interface Need {
   below?: string;
   range: Range;
   more: number;
+  /** For a project's declared Python: the install step (`pip install`) that checks it. */
+  install?: string;
 }
 
 export const rule: Rule = {
@@ -53,7 +55,7 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   }
   if (!c.closure) return [];
   const backports = installedNames(c);
-  const perFile: { file: string; src: string; needs: Need[] }[] = [];
+  const perFile: { file: string; src: string; needs: Need[]; at?: Location[] }[] = [];
   // Every requirement of the closure, met or not: the fix's tag must keep meeting those that are met.
   const all: Need[] = [];
   for (const [file, cf] of c.closure.files) {
@@ -63,6 +65,13 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     const needs = [...syntaxNeeds(cf.info, version), ...moduleNeeds(c, cf.info, version, backports)];
     if (needs.length) perFile.push({ file, src, needs });
     all.push(...syntaxNeeds(cf.info, ANY_OLD), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
+  }
+  const declared = declaredPythons(a, c);
+  for (const d of declared) {
+    all.push(d.need);
+    if ((d.need.min && compareVersions(d.need.min, version) > 0) || (d.need.below && compareVersions(d.need.below, version) <= 0)) {
+      perFile.push({ file: d.file, src: d.src, needs: [d.need], at: [d.at] });
+    }
   }
   if (!perFile.length) return [];
   // One tag for the whole container: at least every minimum, below every removal.
@@ -74,13 +83,14 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   const fromFile = from && dockerfileOf(a, from);
   const fix = fixable && py?.how.startsWith('base image') && from && fromFile ? tagFix(fromFile, from, want) : undefined;
   const out: Draft[] = [];
-  for (const { file, src, needs } of perFile) {
-    const chain = chainLocations(a, c, { chain: chainTo(c.closure.files, file) });
+  for (const { file, src, needs, at } of perFile) {
+    const chain = at ?? chainLocations(a, c, { chain: chainTo(c.closure.files, file) });
     for (const n of needs) {
       const more = n.more ? ` (${n.more} more use${n.more === 1 ? '' : 's'} in this file)` : '';
       const related = from && fromFile ? [{ file: fromFile, range: from.range, message: `the container runs Python ${version} (${py.how})` }, ...chain] : chain;
+      const failure = n.install ? `${n.install} refuses to install the project` : `${entryLabel(c)} fails when it loads ${file}`;
       out.push({
-        message: `Python ${version} ${n.what}: ${entryLabel(c)} fails when it loads ${file}${more}`,
+        message: `Python ${version} ${n.what}: ${failure}${more}`,
         file: src,
         range: n.range,
         related,
@@ -101,6 +111,67 @@ function syntaxNeeds(info: PyFileInfo, version: string): Need[] {
     else byId.set(u.id, { key: u.id, what: `cannot run ${newIn(u.description, u.min)}`, min: u.min, range: u.range, more: 0 });
   }
   return [...byId.values()];
+}
+
+/**
+ * The Python range that projects the stage installs declare (pyproject `requires-python`,
+ * setup.cfg `python_requires`, poetry's `python` dependency): the installer refuses an interpreter outside it.
+ */
+function declaredPythons(a: Analysis, c: RunningContainer): { file: string; src: string; need: Need; at: Location }[] {
+  const out: { file: string; src: string; need: Need; at: Location }[] = [];
+  const seen = new Set<string>();
+  for (const r of c.stage.installs) {
+    if (!r.project) continue;
+    for (const name of ['pyproject.toml', 'setup.cfg']) {
+      const file = `${r.project.dir.replace(/\/$/, '')}/${name}`;
+      const src = sourceOf(c.stage, file);
+      const text = src && !seen.has(src) ? a.text(src) : undefined;
+      if (!src || text === undefined) continue;
+      seen.add(src);
+      const hit = requiresPython(text);
+      if (!hit) continue;
+      const line = text.slice(0, hit.offset).split('\n').length - 1;
+      const col = hit.offset - (text.lastIndexOf('\n', hit.offset - 1) + 1);
+      const range = { start: { line, character: col }, end: { line, character: col + hit.spec.length } };
+      const what = `is outside the project's declared Python '${hit.spec}' (${name})`;
+      const at: Location = { file: c.target.dockerfile, range: r.instr.range, message: `${r.tool} installs the project here` };
+      if (hit.min) out.push({ file, src, at, need: { key: `requires:${src}`, what, min: hit.min, range, more: 0, install: r.tool } });
+      if (hit.below) out.push({ file, src, at, need: { key: `requires-below:${src}`, what, below: hit.below, range, more: 0, install: r.tool } });
+    }
+  }
+  return out;
+}
+
+/** The declared Python specifier and its bounds as 3.X versions (`>=3.11,<3.13` -> min 3.11, below 3.13); undefined when absent or unreadable. */
+export function requiresPython(text: string): { spec: string; offset: number; min?: string; below?: string } | undefined {
+  const m = /^[ \t]*(?:requires-python|python_requires|python)[ \t]*=[ \t]*["']?([^"'\r\n#]+?)["']?[ \t]*(?:#.*)?$/m.exec(text);
+  if (!m) return undefined;
+  const spec = m[1].trim();
+  const offset = m.index + m[0].indexOf(m[1]);
+  let min: string | undefined;
+  let below: string | undefined;
+  for (const part of spec.split(/\s*,\s*|\s*\|\|\s*/)) {
+    const p = /^(>=|>|~=|\^|==|<=|<|~)?\s*(\d+)(?:\.(\d+))?(?:\.(\d+|\*))?$/.exec(part.trim());
+    if (!p) return undefined;
+    const v = `${p[2]}.${p[3] ?? '0'}`;
+    const op = p[1] ?? '==';
+    // `>3.8` admits 3.8.1, `<=3.11` admits only 3.11.0: both read leniently (the image's patch release is not known).
+    if (op === '>=' || op === '>' || op === '~=' || op === '^' || op === '~' || (op === '==' && p[3] !== undefined)) min = max(min, v);
+    else if (op === '<') below = lowest(below, v);
+    else if (op === '<=') below = lowest(below, `${p[2]}.${Number(p[3] ?? 0) + 1}`);
+    if ((op === '^' || op === '~=' && p[4] === undefined) && p[2] === '3') continue;
+    if (op === '~' || (op === '~=' && p[4] !== undefined) || (op === '==' && p[3] !== undefined)) below = lowest(below, `${p[2]}.${Number(p[3] ?? 0) + 1}`);
+  }
+  if (spec.includes('||')) return undefined;
+  return min || below ? { spec, offset, min, below } : undefined;
+}
+
+function max(a: string | undefined, b: string): string {
+  return a && compareVersions(a, b) >= 0 ? a : b;
+}
+
+function lowest(a: string | undefined, b: string): string {
+  return a && compareVersions(a, b) <= 0 ? a : b;
 }
 
 /** `f-strings (PEP 498)` -> `f-strings (PEP 498, new in Python 3.6)`. */
