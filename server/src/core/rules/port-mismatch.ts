@@ -9,6 +9,7 @@ import type { ImportAnalysis } from '../imports';
 import { containers, perContainer, running, RunningContainer } from '../runtime';
 import type { ContainerSpec } from '../manifests';
 import { CodeValue, ServerStart, serverStarts } from '../python/servers';
+import { healthcheckTarget } from '../entrypoint/healthcheck';
 import type { Fix, Location, Range, Severity, TextEdit } from '../types';
 import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
@@ -16,7 +17,7 @@ import type { Draft, Rule } from './rule';
 export const rule: Rule = {
   id: 'port-mismatch',
   meta: {
-    description: 'The server binds 127.0.0.1/localhost, a port other than the one the platform sends requests to or probes (Cloud Run $PORT, containerPort, probe port, compose ports, EXPOSE), or a literal "$PORT" in exec form.',
+    description: 'The server binds 127.0.0.1/localhost, a port other than the one the platform sends requests to or probes (Cloud Run $PORT, containerPort, probe port, compose ports, EXPOSE, the URL a HEALTHCHECK calls), or a literal "$PORT" in exec form.',
     severity: 'error',
     fixable: true,
     docs: {
@@ -171,6 +172,10 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
     return out;
   }
 
+  // The health check Docker runs inside the container calls another port.
+  const health = healthcheckDraft(ia, listen, d);
+  if (health) out.push(health);
+
   // Port.
   if (listen.port === undefined || !/^\d+$/.test(listen.port)) return out;
   const port = Number(listen.port);
@@ -195,6 +200,57 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
     fixes: fix ? [fix] : [],
   });
   return out;
+}
+
+const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?|ip6-localhost)$/i;
+
+/**
+ * Docker's HEALTHCHECK (for `docker run` and compose services without their own) or a compose
+ * `healthcheck.test` that requests a local URL on another port than the server's: the check never
+ * passes and the container stays unhealthy. The fix points the URL at the server's port.
+ */
+function healthcheckDraft(ia: RunningContainer, listen: Listen, d: Deployment | undefined): Draft | undefined {
+  if (ia.runner.kind !== 'image' && ia.runner.kind !== 'compose') return undefined;
+  if (listen.port === undefined || !/^\d+$/.test(listen.port)) return undefined;
+  const own = d?.container?.healthcheck;
+  let cmd: string[] | string | undefined;
+  let where: { file: string; range: Range; words?: { raw: string; text: string; range: Range }[] } | undefined;
+  if (own) {
+    if (own.disabled || !own.test) return undefined;
+    cmd = own.test.value;
+    where = { file: d!.file, range: own.test.range };
+  } else {
+    const hc = ia.stage.healthcheck;
+    if (!hc || hc.args[0]?.text.toUpperCase() !== 'CMD') return undefined;
+    const rest = hc.commandText.replace(/^\s*CMD\s+/i, '');
+    if (rest.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(rest);
+        if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) cmd = parsed as string[];
+      } catch {
+        return undefined;
+      }
+    } else cmd = rest;
+    where = { file: ia.target.dockerfile, range: hc.keywordRange, words: hc.args };
+  }
+  if (cmd === undefined) return undefined;
+  const t = healthcheckTarget(cmd, ia.env);
+  if (!t || !LOCAL.test(t.host) || t.port === listen.port) return undefined;
+  const word = where.words?.find((w) => w.text.includes(t.url));
+  const range = word?.range ?? where.range;
+  const label = listen.server === ia.ep.kind ? entryLabel(ia) : listen.server;
+  const fixes: Fix[] = [];
+  const hostPort = `${/:/.test(t.host) ? `[${t.host}]` : t.host}:${t.port}`;
+  if (word && word.raw.split(hostPort).length === 2 && /^\d+$/.test(t.port) && t.url.includes(hostPort)) {
+    const newText = word.raw.replace(hostPort, `${hostPort.slice(0, -t.port.length)}${listen.port}`);
+    fixes.push({ title: `Check port ${listen.port}`, edits: [{ file: where.file, range: word.range, newText }], isPreferred: true });
+  }
+  return {
+    message: `the health check calls ${t.url} (port ${t.port}), but ${label} listens on port ${listen.port}: the check never passes and the container stays unhealthy`,
+    file: where.file, range,
+    related: [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }],
+    fixes,
+  };
 }
 
 function exposed(ia: ImportAnalysis): number[] {
