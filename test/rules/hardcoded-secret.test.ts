@@ -313,6 +313,14 @@ describe('rule hardcoded-secret: providers', () => {
     ]);
   });
 
+  it('a .env outside any git repository is not reported, and a notice says why', async () => {
+    const { findings, notices } = await only({ '.env': 'OPENAI_API_KEY=' + K.openaiProj + '\n' });
+    assert.deepEqual(brief(findings), []);
+    assert.deepEqual(notices.filter((n) => n.file === '/repo/.env').map((n) => n.message), [
+      'not reported: .env holds OpenAI API key sk-proj-' + K.openaiProj.slice(8, 12) + '… (164 chars), but it is in no git repository of the workspace, so nothing commits it',
+    ]);
+  });
+
   it('skips files over 1 MiB with a notice', async () => {
     const { findings, notices } = await only({ 'big.py': 'x = 1\n'.repeat(200_000) + `KEY = "${K.openaiProj}"\n` });
     assert.deepEqual(findings, []);

@@ -130,7 +130,7 @@ describe('secrets/origin', () => {
   ];
   for (const [name, text, reason] of generated) it(`generated: ${name} -> ${reason}`, () => assert.equal(generatedReason(name, text), reason));
 
-  for (const [rel, t] of [['tests/x.py', true], ['testdata/a.json', true], ['cassettes/login.yaml', true], ['app/contest.py', false], ['app/latest/x.py', false]] as const) {
+  for (const [rel, t] of [['tests/x.py', true], ['testdata/a.json', true], ['cassettes/login.yaml', true], ['app/mocks.py', true], ['app/contest.py', false], ['app/latest/x.py', false]] as const) {
     it(`isTestPath(${rel})`, () => assert.equal(isTestPath(rel), t));
   }
 });

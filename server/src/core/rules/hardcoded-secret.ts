@@ -249,7 +249,7 @@ class Scanner {
     if (!hits.length) return;
     const rel = this.a.rel(file);
     if (!this.git.repository(file)) {
-      this.a.notices.push({ file, message: `${describeSecret(hits[0]!.match, hits[0]!.value)} ${what} ${rel} not reported: the file is in no git repository of the workspace, so it cannot be committed` });
+      this.a.notices.push({ file, message: `not reported: ${rel} holds ${describeSecret(hits[0]!.match, hits[0]!.value)}, but it is in no git repository of the workspace, so nothing commits it` });
       return;
     }
     const [first, ...rest] = hits;

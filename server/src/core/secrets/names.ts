@@ -70,12 +70,12 @@ const TEST_DIRS = new Set([
 
 /**
  * Test code and test data by convention: `test_*.py`, `*_test.py`, `conftest.py`, mocks
- * (`mock_*.py`, `*_mocks.py`, `*.mock.json`), or anything under a `test/`, `tests/`,
+ * (`mocks.py`, `mock_*.py`, `*_mocks.py`, `*.mock.json`), or anything under a `test/`, `tests/`,
  * `fixtures/`, `mocks/`, `testdata/` or `cassettes/` folder.
  */
 export function isTestPath(rel: string): boolean {
   const parts = rel.split('/');
   const base = parts[parts.length - 1] ?? '';
-  if (/^test_.*\.py$|_test\.py$|^conftest\.py$|^mocks?_.*\.py$|_mocks?\.py$|[._-]mocks?\.json$/.test(base)) return true;
+  if (/^test_.*\.py$|_test\.py$|^conftest\.py$|^mocks?(?:_.*)?\.py$|_mocks?\.py$|[._-]mocks?\.json$/.test(base)) return true;
   return parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()));
 }
