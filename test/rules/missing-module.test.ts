@@ -139,6 +139,7 @@ describe('rule missing-module: locality from the workspace', () => {
   const quiet: [string, Record<string, string>][] = [
     ['a dockerignored folder that a RUN after the COPY regenerates', { 'app.py': APP('from gen.api_pb2 import Req'), 'gen/api_pb2.py': '', '.dockerignore': 'gen/\n', Dockerfile: DF('COPY . .\nRUN make proto') }],
     ['a dockerignored package that pip install . after the COPY may build', { 'app.py': APP('import native'), 'native/__init__.py': '', 'setup.py': '', '.dockerignore': 'native/\n', Dockerfile: DF('COPY . .\nRUN pip install .') }],
+    ['a sibling folder that compose additional_contexts brings in (COPY --from=<context>)', { 'compose.yaml': 'services:\n  svc:\n    build:\n      context: ./svc\n      additional_contexts:\n        shared: ./shared\n', 'svc/app.py': APP('from shared.utils import f'), 'shared/__init__.py': '', 'shared/utils.py': '', 'svc/Dockerfile': DF('COPY . .\nCOPY --from=shared . /app/shared/') }],
     ['a sibling folder outside an inferred context (the real build may use a wider one)', { 'svc/app.py': APP('import shared'), 'shared/__init__.py': '', 'svc/Dockerfile': DF('COPY . .') }],
   ];
   for (const [name, files] of quiet) it(`quiet: ${name}`, async () => assert.deepEqual(brief((await mm(files)).findings), []));
