@@ -56,6 +56,14 @@ describe('rule python-version-mismatch', () => {
     assert.deepEqual(found.map((f) => f.range.start.line), [2]);
   });
 
+  it('a module imported only under a version check is not loaded on older Pythons', async () => {
+    const files = { Dockerfile: df('python:3.9'), 'app.py': 'import sys\nif sys.version_info >= (3, 10):\n    import fast\nelse:\n    import slow\n', 'fast.py': 'match 1:\n    case _:\n        pass\n', 'slow.py': 'x = 1\n' };
+    assert.deepEqual(brief(await pvm(files)), []);
+    // An ImportError guard does not stop a SyntaxError.
+    const tried = { ...files, 'app.py': 'try:\n    import fast\nexcept ImportError:\n    import slow\n' };
+    assert.deepEqual((await pvm(tried)).map((f) => f.file.slice(6)), ['fast.py']);
+  });
+
   it('knows dotted modules: importlib.metadata is 3.8', async () => {
     const found = await pvm({ Dockerfile: df('python:3.7'), 'app.py': 'from importlib import metadata\nimport importlib.resources\n' });
     assert.deepEqual(found.map((f) => f.message.split(':')[0]), ["Python 3.7 has no module 'importlib.metadata' (standard library since Python 3.8)"]);

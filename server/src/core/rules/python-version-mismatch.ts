@@ -62,6 +62,8 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     const src = sourceOf(c.stage, file);
     // A file that does not parse is python-syntax-error's: its tree says nothing reliable.
     if (!src || cf.info.syntaxErrors.length) continue;
+    // Loaded only under a version check (`if sys.version_info >= (3, 10): import fast_path`): not on this Python.
+    if (underVersionCheck(c, file)) continue;
     const needs = [...syntaxNeeds(cf.info, version), ...moduleNeeds(c, cf.info, version, backports)];
     if (needs.length) perFile.push({ file, src, needs });
     all.push(...syntaxNeeds(cf.info, ANY_OLD), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
@@ -99,6 +101,12 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     }
   }
   return out;
+}
+
+/** The import chain to `file` passes an import inside a `sys.version_info` check of its importer. */
+function underVersionCheck(c: RunningContainer, file: string): boolean {
+  const files = c.closure!.files;
+  return chainTo(files, file).some((e) => files.get(e.from)?.info.features.versionGuards.some((g) => inside(e.import.stmtRange, g)) ?? false);
 }
 
 /** Syntax newer than `version`, one need per feature with its first use. */
