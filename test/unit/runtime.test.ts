@@ -5,7 +5,7 @@ import { defaultConfig } from '../../server/src/core/config';
 import type { CommandSource } from '../../server/src/core/container';
 import { initPython } from '../../server/src/core/python/parser';
 import { containers, gcloudList } from '../../server/src/core/runtime';
-import { memRepo, ROOT } from '../helpers/repo';
+import { brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
 
 before(() => initPython());
 
@@ -69,6 +69,20 @@ describe('runtime: command sources', () => {
       ],
     ],
     [
+      'a k8s image built without --target runs the last stage, though compose builds another',
+      {
+        Dockerfile: DF + 'FROM base AS dev\nCMD ["tasks"]\nFROM base AS prod\nCMD ["worker"]\n',
+        'compose.yaml': 'services:\n  dev:\n    build: {context: ., target: dev}\n',
+        'build.sh': 'docker build -t gcr.io/p/api .\n',
+        'pod.yaml': POD('  containers:\n    - name: w\n      image: gcr.io/p/api:1\n'),
+      },
+      [
+        'image#dev: python -m tasks | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:8 | cwd /app',
+        'compose#dev: python -m tasks | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:8 | cwd /app',
+        'k8s#prod: python -m worker | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:10 | cwd /app',
+      ],
+    ],
+    [
       'two compose services on one image run different commands',
       { Dockerfile: DF_GUNICORN, 'compose.yaml': 'services:\n  web:\n    build: .\n  worker:\n    build: .\n    command: python worker.py\n' },
       [
@@ -100,6 +114,25 @@ describe('runtime: argument ranges in manifests', () => {
     assert.deepEqual([r.start.line, r.start.character, r.end.character], [3, 38, 50]);
     assert.equal(c.entry!.at.file, `${ROOT}/compose.yaml`);
     assert.equal(c.entry!.overridden, true);
+  });
+});
+
+describe('runtime: one finding for one problem', () => {
+  it('a missing module two overriding services import is reported once, at the first override, naming the other', async () => {
+    const fs = memRepo({
+      Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY app/ ./app/\nCMD ["python", "-m", "app.web"]\n',
+      'app/__init__.py': '', 'app/web.py': '', 'app/worker.py': 'import shared.jobs\n', 'shared/__init__.py': '', 'shared/jobs.py': '',
+      'compose.yaml': 'services:\n  a:\n    build: .\n    command: python -m app.worker\n  b:\n    build: .\n    command: ["python", "-m", "app.worker", "--fast"]\n',
+    });
+    const { findings } = await lintRepo(fs);
+    assert.deepEqual(brief(findings), ["compose.yaml:4:24 missing-module package 'shared' (shared.jobs) is imported by /app/app/worker.py but is not in the image: shared/ is never copied"]);
+    assert.deepEqual(findings[0].related.map((r) => `${r.file.slice(ROOT.length + 1)}:${r.range.start.line + 1} ${r.message}`), [
+      'Dockerfile:3 compose.yaml: service a runs the image built here',
+      'compose.yaml:4 the container runs python -m app.worker',
+      'app/worker.py:1 app/worker.py (/app/app/worker.py in the image) imports shared.jobs',
+      'compose.yaml:7 the container runs python -m app.worker',
+      'compose.yaml:6 also in compose.yaml: service b',
+    ]);
   });
 });
 

@@ -33,6 +33,8 @@ export interface Deployment {
   platformPort?: { port: number; why: string; range?: Range };
   /** A Kubernetes initContainer: it runs to completion before the pod's containers start. */
   init?: boolean;
+  /** The stage the linked build produces (`--target`, compose `build.target`); null: the Dockerfile's last stage; absent: unknown. */
+  buildTarget?: string | null;
 }
 
 /** The repository name of an image reference without registry, path, tag or digest: `us-docker.pkg.dev/p/r/worker:1` -> `worker`. */
@@ -42,6 +44,8 @@ export function imageName(ref: string): string | undefined {
   const name = last.replace(/:.*$/, '');
   return /^[a-z0-9][a-z0-9._-]*$/i.test(name) ? name.toLowerCase() : undefined;
 }
+
+type Link = { target: DockerTarget; how: LinkHow; evidence: string; buildTarget?: string | null };
 
 /** Images that are someone else's software (databases, proxies): never linked to the repository's only Dockerfile. */
 const THIRD_PARTY = /^(redis|postgres|postgis|mysql|mariadb|mongo|memcached|rabbitmq|nginx|envoy|traefik|haproxy|busybox|alpine|python|node|elasticsearch|kibana|grafana|prometheus|minio|localstack|cloud-sql-proxy|cloudsql-proxy|otel|opentelemetry-collector|jaeger|zookeeper|kafka|vault|consul)([-_].*)?$/;
@@ -67,13 +71,14 @@ function computeDeployments(a: Analysis): Deployment[] {
   const only = a.targets.length === 1 && a.files.dockerfiles.length === 1 ? a.targets[0] : undefined;
 
   /** The Dockerfile an image reference is built from: unambiguous name match with a known build, else the only Dockerfile. */
-  const byImage = (image: string | undefined, single: boolean): { target: DockerTarget; how: LinkHow; evidence: string } | undefined => {
+  const byImage = (image: string | undefined, single: boolean): Link | undefined => {
     const name = image ? imageName(image) : undefined;
     if (!name) return undefined;
     const matches = builds.filter((b) => b.tag !== undefined && imageName(b.tag) === name && byDockerfile.has(b.dockerfile));
     const dockerfiles = [...new Set(matches.map((b) => b.dockerfile))];
     if (dockerfiles.length === 1) {
-      return { target: byDockerfile.get(dockerfiles[0])!, how: 'image', evidence: `its image '${name}' is built from it in ${a.rel(matches[0].evidence)}` };
+      // The stage that build produces: its --target, else the last one.
+      return { target: byDockerfile.get(dockerfiles[0])!, how: 'image', evidence: `its image '${name}' is built from it in ${a.rel(matches[0].evidence)}`, buildTarget: matches[0].target ?? null };
     }
     if (dockerfiles.length > 1 || !single || !only || THIRD_PARTY.test(name) || isKnownBase(image!)) return undefined;
     return { target: only, how: 'single-dockerfile', evidence: `${a.rel(only.dockerfile)} is the repository's only Dockerfile` };
@@ -84,14 +89,14 @@ function computeDeployments(a: Analysis): Deployment[] {
     if (text === undefined || !/\b(kind|services)\s*:/.test(text)) continue;
     for (const w of a.manifests(f)?.workloads ?? []) {
       const app = w.containers.filter((c) => !c.initContainer);
-      const linked = new Map<string, { target: DockerTarget; how: LinkHow; evidence: string }>();
+      const linked = new Map<string, Link>();
       // App containers first: an initContainer running the same image is linked like them.
       for (const c of [...app, ...w.containers.filter((x) => x.initContainer)]) {
-        let link: { target: DockerTarget; how: LinkHow; evidence: string } | undefined;
+        let link: Link | undefined;
         if (w.platform === 'compose') {
           if (w.build) {
             const t = byDockerfile.get(composeBuildPaths(f, w.build).dockerfile);
-            if (t) link = { target: t, how: 'compose-build', evidence: `${a.rel(f)} builds it` };
+            if (t) link = { target: t, how: 'compose-build', evidence: `${a.rel(f)} builds it`, buildTarget: w.build.target ?? null };
           } else {
             link = byImage(c.image?.value, false);
           }
@@ -124,13 +129,13 @@ function computeDeployments(a: Analysis): Deployment[] {
     if (text === undefined || !/\brun\b[\s\S]*\bdeploy\b|deploy-cloudrun/.test(text)) continue;
     const lines = text.split('\n');
     for (const g of findGcloudRunDeploys(text)) {
-      let link: { target: DockerTarget; how: LinkHow; evidence: string } | undefined;
+      let link: Link | undefined;
       if (g.image) link = byImage(g.image, true);
       else if (g.source !== undefined && !g.source.includes('$')) {
         for (const base of [a.root, dirname(f)]) {
           const df = normalize(join(base, g.source, 'Dockerfile'));
           if (isFile(a.fs, df) && byDockerfile.has(df)) {
-            link = { target: byDockerfile.get(df)!, how: 'gcloud-source', evidence: `${a.rel(f)} deploys --source ${g.source}` };
+            link = { target: byDockerfile.get(df)!, how: 'gcloud-source', evidence: `${a.rel(f)} deploys --source ${g.source}`, buildTarget: null };
             break;
           }
         }

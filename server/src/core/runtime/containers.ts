@@ -56,15 +56,16 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
   const kind: Runner['kind'] = d.gcloud ? 'gcloud' : d.platform === 'compose' ? 'compose' : d.platform === 'cloudrun' ? 'cloudrun' : d.init ? 'k8s-init' : 'k8s';
   const runner: Runner = { kind, file: d.file, range: d.range, deployment: d, describe: () => describeDeployment(a, d) };
   const quiet: string[] = [];
-  // compose `build.target` picks the stage that runs.
+  // The build that produces the image picks the stage that runs: compose `build.target`, `--target`, else the last stage.
   let stage = d.target.model.final;
   if (!stage) return undefined;
-  const want = d.workload?.build?.target?.toLowerCase();
+  const stages = d.target.model.stages;
+  const want = d.buildTarget?.toLowerCase();
   if (want) {
-    const named = d.target.model.stages.find((s) => s.name === want);
+    const named = stages.find((s) => s.name === want);
     if (named) stage = named;
-    else quiet.push(`build.target '${want}' names no stage of ${a.rel(d.target.dockerfile)}`);
-  }
+    else quiet.push(`the build target '${want}' names no stage of ${a.rel(d.target.dockerfile)}`);
+  } else if (d.buildTarget === null && stages.length) stage = stages[stages.length - 1];
   const env: ShellEnv = {};
   let hiddenEnv: string | undefined;
   for (const f of c?.envFiles ?? []) {
