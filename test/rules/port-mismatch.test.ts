@@ -76,7 +76,7 @@ describe('rule port-mismatch', () => {
 
   it('a manifest command that binds loopback is reported at its bind argument, and fixed there', async () => {
     const { fs, findings } = await only({ Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:8080", "worker:app"]'), 'k8s.yaml': pod('      args: ["gunicorn", "-b", "localhost:8080", "worker:app"]\n') });
-    assert.deepEqual(brief(findings).map((l) => l.replace(/ listens.*/, '')), ['k8s.yaml:9:32 port-mismatch gunicorn worker:app']);
+    assert.deepEqual(brief(findings).map((l) => l.replace(/ listens.*/, '')), ['k8s.yaml:9:33 port-mismatch gunicorn worker:app']);
     assert.equal(applyAllFixes(fs, findings).get('/repo/k8s.yaml'), pod('      args: ["gunicorn", "-b", "0.0.0.0:8080", "worker:app"]\n'));
     assert.deepEqual((await lintRepo(fs)).findings, []);
   });

@@ -111,7 +111,7 @@ describe('runtime: argument ranges in manifests', () => {
     const c = containers(a).find((x) => x.runner.kind === 'compose')!;
     assert.equal(c.ep?.module, 'worker');
     const r = c.ep!.targetArg!.range!;
-    assert.deepEqual([r.start.line, r.start.character, r.end.character], [3, 38, 50]);
+    assert.deepEqual([r.start.line, r.start.character, r.end.character], [3, 39, 49]);
     assert.equal(c.entry!.at.file, `${ROOT}/compose.yaml`);
     assert.equal(c.entry!.overridden, true);
   });

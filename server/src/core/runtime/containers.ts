@@ -127,7 +127,8 @@ function manifestOverride(file: string, lines: string[], key: string, spec: Comm
   const items = spec.items ?? [];
   const source: CommandSource = {
     key, file, lines, range: spec.range,
-    argRanges: items.map((i) => i?.range), contentRanges: items.map((i) => i?.content),
+    // The text inside the quotes: a YAML scalar without escapes is its value there (so `sh -c` words and edits line up).
+    argRanges: items.map((i) => i?.content), contentRanges: items.map((i) => i?.content),
   };
   return { value: spec.shell ? spec.value[0] : spec.value, source };
 }
