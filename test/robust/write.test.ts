@@ -25,13 +25,15 @@ function tree(dir: string, files: Record<string, string | Buffer>): void {
   }
 }
 
-/** Lints `root` from disk and applies the fixes as `--fix` does. */
+/** Lints `root` from disk and applies the fixes as one pass of `--fix` does. */
 async function fix(root: string) {
   const project = { fs: new DiskFileSystem([root]), root };
   const before = await lint(project);
   const report = await applyFixes(project, before.findings);
   return { before, report, after: await lint(project) };
 }
+
+const CLI = nodePath.resolve(__dirname, '../../dist/cli.js');
 
 describe('robust: fixes on disk', () => {
   const dirs: string[] = [];
@@ -106,11 +108,10 @@ describe('robust: fixes on disk', () => {
     this.timeout(60000);
     const root = dir();
     nodeFs.cpSync(nodePath.resolve(__dirname, '../../examples'), root, { recursive: true });
-    const cli = nodePath.resolve(__dirname, '../../dist/cli.js');
     const snapshot = () => spawnSync('find', [root, '-type', 'f', '-exec', 'sha1sum', '{}', '+'], { encoding: 'utf8' }).stdout.split('\n').sort().join('\n');
-    const first = spawnSync(process.execPath, [cli, '--fix', root], { encoding: 'utf8' });
+    const first = spawnSync(process.execPath, [CLI, '--fix', root], { encoding: 'utf8' });
     const once = snapshot();
-    const second = spawnSync(process.execPath, [cli, '--fix', root], { encoding: 'utf8' });
+    const second = spawnSync(process.execPath, [CLI, '--fix', root], { encoding: 'utf8' });
     assert.equal(snapshot(), once);
     assert.equal(second.stdout, first.stdout);
   });
@@ -129,5 +130,31 @@ describe('robust: fixes are offered only when the result parses', () => {
 
   it('each kind of file is re-parsed by its own parser; line-based files always pass', () => {
     assert.deepEqual([parseProblemCount('/r/Dockerfile', 'FROM python:3.11\n'), parseProblemCount('/r/Dockerfile', 'RUN x\n'), parseProblemCount('/r/a.yaml', 'a: [\n'), parseProblemCount('/r/a.json', '{'), parseProblemCount('/r/.dockerignore', '\u0000(')], [0, 1, 1, 1, 0]);
+  });
+});
+
+describe('robust: --fix on every fixture with expected-fixed/, on disk', function () {
+  this.timeout(120000);
+  const base = nodePath.resolve(__dirname, '../fixtures');
+  const cases = nodeFs.readdirSync(base).flatMap((rule) => nodeFs.readdirSync(nodePath.join(base, rule)).map((c) => nodePath.join(base, rule, c)))
+    .filter((d) => nodeFs.existsSync(nodePath.join(d, 'expected-fixed')));
+
+  it(`a second --fix changes nothing (${cases.length} fixtures; a fix that reveals another finding is followed by another pass)`, () => {
+    const root = tmp();
+    try {
+      for (const c of cases) {
+        const to = nodePath.join(root, nodePath.relative(base, c));
+        nodeFs.cpSync(c, to, { recursive: true, filter: (src) => !/\/(expected\.txt|expected-fixed|expected-after\.txt)$/.test(src.slice(c.length)) });
+        if (nodeFs.existsSync(`${to}/dot-git`)) nodeFs.renameSync(`${to}/dot-git`, `${to}/.git`);
+      }
+      const workspaces = cases.map((c) => nodePath.join(root, nodePath.relative(base, c)));
+      spawnSync(process.execPath, [CLI, '--fix', ...workspaces], { encoding: 'utf8' });
+      const snapshot = () => spawnSync('find', [root, '-type', 'f', '-exec', 'sha1sum', '{}', '+'], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.split('\n').sort().join('\n');
+      const once = snapshot();
+      spawnSync(process.execPath, [CLI, '--fix', ...workspaces], { encoding: 'utf8' });
+      assert.equal(snapshot(), once);
+    } finally {
+      nodeFs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -75,6 +75,9 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   return a;
 }
 
+/** Most --fix passes over one workspace. */
+const FIX_PASSES = 5;
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
   let args: Args | 'help' | 'version';
@@ -117,9 +120,15 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     const project = { fs, root, only: isDir ? undefined : (f: string) => f === abs };
     let result = await lint(project);
     if (args.fix) {
-      const fixed = await applyFixes(project, result.findings);
-      if (fixed.changed.length) result = await lint(project);
-      result.notices.push(...fixed.notices);
+      // A fix can reveal a finding that has a fix of its own: passes repeat until nothing changes, so a second --fix is a no-op.
+      const notices = [];
+      for (let pass = 0; pass < FIX_PASSES; pass++) {
+        const fixed = await applyFixes(project, result.findings);
+        notices.push(...fixed.notices);
+        if (!fixed.changed.length) break;
+        result = await lint(project);
+      }
+      result.notices.push(...notices);
     }
     let findings = result.findings;
     if (!isDir) findings = findings.filter((f) => f.file === abs || f.related.some((r) => r.file === abs) || project.only!(f.file));
