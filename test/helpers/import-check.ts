@@ -35,6 +35,11 @@ if cfg.get("module"):
     m = importlib.import_module(cfg["module"])
     if cfg.get("callable") and not hasattr(m, cfg["callable"]):
         raise SystemExit("no attribute %s in %s" % (cfg["callable"], cfg["module"]))
+elif cfg.get("code") is not None:
+    import ast
+    tree = ast.parse(cfg["code"])
+    tree.body = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    exec(compile(tree, "<string>", "exec"), {"__name__": "imported_by_deploylint_test"})
 else:
     runpy.run_path(cfg["script"], run_name="imported_by_deploylint_test")
 print("IMPORTED")
@@ -50,7 +55,7 @@ export function importCheck(a: Analysis, fsys: FileSystem): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const ia of running(a)) {
-    const key = [ia.target.dockerfile, ia.stage.index, ia.entry.cwd, ia.entry.sysPath.join(':'), ia.ep.module, ia.ep.callable, ia.ep.script].join('|');
+    const key = [ia.target.dockerfile, ia.stage.index, ia.entry.cwd, ia.entry.sysPath.join(':'), ia.ep.module, ia.ep.callable, ia.ep.script, ia.ep.code].join('|');
     if (seen.has(key)) continue;
     seen.add(key);
     if (!ia.entryFile) {
@@ -74,6 +79,8 @@ export function importCheck(a: Analysis, fsys: FileSystem): string[] {
         module: ep.module && ep.kind !== 'python-script' ? ep.module : undefined,
         callable: ep.kind === 'python-module' || ep.kind === 'celery' ? undefined : ep.callable?.replace(/\(.*$/, ''),
         script: ep.script ? path.join(tmp, ep.script.startsWith('/') ? ep.script : path.join(ia.entry.cwd, ep.script)) : undefined,
+        // python -c: only its import statements run (the code itself may serve forever).
+        code: ep.kind === 'python-code' ? ep.code : undefined,
       };
       const r = spawnSync('python3', ['-I', '-c', RUNNER, JSON.stringify(cfg)], { cwd: path.join(tmp, ia.entry.cwd), encoding: 'utf8', timeout: 30000 });
       const last = (r.stdout.trim().split('\n').pop() ?? '') || r.stderr.trim().split('\n').pop() || `exit ${r.status}`;

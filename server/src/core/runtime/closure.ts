@@ -10,6 +10,16 @@ import { evaluateSysPathEdits, isSysPathEdit } from '../python/syspath';
 import { stringNamedModules } from '../python/django';
 import type { ShellEnv } from '../entrypoint/shell';
 import { ImageView, Resolution, resolveModule } from '../python/resolver';
+import { isPythonReady, parsePython } from '../python/parser';
+
+/** `python -c` code, walked as a file of this name in the working folder. */
+interface InlineCode {
+  file: string;
+  text: string;
+}
+
+/** The image path standing for `python -c` code (Python calls it `<string>`). */
+export const INLINE_NAME = '<python -c>';
 
 /** The Python side of a container: where its entry is and what it loads. */
 export interface ImportsOf {
@@ -85,11 +95,18 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
       out.entryFile = file;
     }
   }
+  // python -c CODE: the code runs as __main__, from the working folder (first on sys.path).
+  let inline: InlineCode | undefined;
+  if (!entries.length && ep.kind === 'python-code' && ep.code !== undefined && !ep.uncertain) {
+    inline = { file: join(entry.cwd, INLINE_NAME), text: ep.code };
+    entries.push({ file: inline.file, main: true });
+    out.entryFile = inline.file;
+  }
   if (!entries.length) return out;
-  const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}`;
+  const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}|${inline?.text ?? ''}`;
   let walked = a.memo.get(key) as { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } | undefined;
   if (!walked) {
-    walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty, entry.env);
+    walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty, entry.env, inline);
     a.memo.set(key, walked);
   }
   out.sysPath = walked.sysPath;
@@ -104,15 +121,16 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
  * An edit that cannot be evaluated, or that adds a folder the image does not have (a volume may
  * provide it), makes where modules come from unknown: `sysPathChangedBy` says where and why.
  */
-function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>, env: ShellEnv): { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } {
+function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>, env: ShellEnv, inline?: InlineCode): { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } {
   let sysPath = start;
+  const load = (p: string) => (p === inline?.file ? (isPythonReady() ? parsePython(inline.text) : undefined) : parseImageFile(a, stage, p));
   for (let round = 0; ; round++) {
-    const closure = walkClosure({ view, sysPath, entries, load: (p) => parseImageFile(a, stage, p), isThirdParty: (n) => thirdParty.has(n), stringImports: stringNamedModules(env) });
+    const closure = walkClosure({ view, sysPath, entries, load, isThirdParty: (n) => thirdParty.has(n), stringImports: stringNamedModules(env) });
     const next = [...sysPath];
     for (const [file, f] of closure.files) {
       if (!f.info.calls.some(isSysPathEdit)) continue;
       const hit = stage.tree.lookup(file);
-      const text = hit?.content ?? (hit?.source ? a.text(hit.source) : undefined);
+      const text = file === inline?.file ? inline.text : hit?.content ?? (hit?.source ? a.text(hit.source) : undefined);
       const edits = text === undefined ? { unevaluable: { line: 0, why: 'its text is not readable' } } : evaluateSysPathEdits(f.info, file, text, cwd);
       if ('unevaluable' in edits) return { closure, sysPath, sysPathChangedBy: `${file}:${edits.unevaluable.line + 1} (${edits.unevaluable.why})` };
       for (const e of edits.added) {
