@@ -138,6 +138,11 @@ describe('install effects: tools and flags', () => {
       ],
     },
     {
+      name: 'poetry export writes the lock as a requirements file that pip then installs',
+      df: 'FROM python:3.11\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN poetry export -f requirements.txt -o requirements.txt && pip install -r requirements.txt\n',
+      want: ['pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages requirements:/app/requirements.txt[django asgiref]!'],
+    },
+    {
       name: 'a variable the model cannot expand makes the step unknown',
       df: 'FROM python:3.11\nRUN pip install $EXTRA_PACKAGES\n',
       want: [],
