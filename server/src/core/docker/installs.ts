@@ -326,15 +326,18 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
   }
 
   // What it installs.
-  const project = (dir: string, editable: boolean) => {
+  const project = (dir: string, editable: boolean, needDeps = true) => {
     rec.project ??= { dir, editable, packages: [] };
     const py = c.text(join(dir, 'pyproject.toml'));
     if (py === undefined) {
+      if (!needDeps) return undefined;
       if (c.tree.stat(join(dir, 'setup.py')) === 'file' || c.tree.stat(join(dir, 'setup.cfg')) === 'file') unknown(`${spec.tool} installs the project at ${dir}, whose dependencies are in setup.py/setup.cfg`);
       else if (c.tree.stat(dir) !== 'dir') unknown(`${spec.tool} installs ${dir}, which the model cannot see`);
       return undefined;
     }
-    return parsePyproject(py);
+    const parsed = parsePyproject(py);
+    if (parsed.dependenciesElsewhere && needDeps) unknown(`${spec.tool} installs the project at ${dir}, whose dependencies are not written in pyproject.toml (dynamic, or setup.py)`);
+    return parsed;
   };
   if (spec.mode === 'pip' || spec.mode === 'pip-wheel') {
     const argvReqs: Requirement[] = [];
@@ -410,7 +413,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
         }
       }
       const installsProject = !opts.has('no-project');
-      const py = installsProject || !locked ? project(dir, spec.mode === 'poetry' || !opts.has('no-editable') && !/^(1|true)$/i.test(c.env.UV_NO_EDITABLE ?? '')) : undefined;
+      const py = installsProject || !locked ? project(dir, spec.mode === 'poetry' || !opts.has('no-editable') && !/^(1|true)$/i.test(c.env.UV_NO_EDITABLE ?? ''), !locked) : undefined;
       if (!installsProject) rec.project = undefined;
       if (!locked) {
         if (py) rec.sources.push({ kind: 'pyproject', file: join(dir, 'pyproject.toml'), contextFile: c.contextSource(join(dir, 'pyproject.toml')), requirements: [...py.dependencies, ...py.poetry], complete: false });

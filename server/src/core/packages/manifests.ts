@@ -90,6 +90,8 @@ export interface Pyproject {
   poetry: Requirement[];
   /** The project tells the build backend where its packages are (the model cannot be sure which folders are installed). */
   customPackages: boolean;
+  /** Dependencies are not written here: `dynamic = ["dependencies"]`, or no `[project]`/`[tool.poetry]` table (setup.py declares them). */
+  dependenciesElsewhere: boolean;
   /** Zero-based line of the `dependencies = [` key, and the table it is in, for fixes. */
   dependenciesLine?: number;
   poetryDependenciesLine?: number;
@@ -97,8 +99,9 @@ export interface Pyproject {
 
 /** The TOML subset pyproject dependency tables use: tables, string keys, strings and arrays of strings (multi-line). */
 export function parsePyproject(text: string): Pyproject {
-  const out: Pyproject = { dependencies: [], optional: new Map(), poetry: [], customPackages: false };
+  const out: Pyproject = { dependencies: [], optional: new Map(), poetry: [], customPackages: false, dependenciesElsewhere: false };
   let table = '';
+  let declares = false;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = stripComment(lines[i]).trim();
@@ -106,6 +109,7 @@ export function parsePyproject(text: string): Pyproject {
     const header = /^\[\[?\s*([^\]]+?)\s*\]\]?$/.exec(line);
     if (header) {
       table = header[1].replace(/["']/g, '');
+      if (table === 'project' || table === 'tool.poetry') declares = true;
       if (table === 'tool.poetry.dependencies') out.poetryDependenciesLine = i;
       continue;
     }
@@ -117,6 +121,7 @@ export function parsePyproject(text: string): Pyproject {
     if (value.startsWith('[') && !balanced(value)) {
       while (i + 1 < lines.length && !balanced(value)) value += '\n' + stripComment(lines[++i]);
     }
+    if (table === 'project' && key === 'dynamic' && /["']dependencies["']/.test(value)) out.dependenciesElsewhere = true;
     if (table === 'project' && key === 'name') out.name = stringValue(value);
     else if (table === 'project' && key === 'dependencies') {
       out.dependencies = strings(value, startLine);
@@ -127,6 +132,7 @@ export function parsePyproject(text: string): Pyproject {
     } else if (table === 'tool.poetry' && key === 'packages') out.customPackages = true;
     else if (/^tool\.(setuptools(\.packages.*)?|hatch\.build.*|pdm\.build|flit\.module)$/.test(table) && /^(packages|package-dir|py-modules|include|only-include|sources|name)$/.test(key)) out.customPackages = true;
   }
+  if (!declares) out.dependenciesElsewhere = true;
   return out;
 }
 
