@@ -38,7 +38,11 @@ export interface ContainerEntry {
    * Where the ENTRYPOINT and CMD that run came from; `cmdReset`: an ENTRYPOINT override dropped the image's CMD;
    * `script`: the build-context file of the last script followed, which holds the command that runs.
    */
-  sources: { entrypoint?: CommandSource; cmd?: CommandSource; cmdReset?: boolean; script?: CommandSource };
+  /**
+   * `passedThrough`: some arguments of the command a script runs were passed on by `exec "$@"` from the
+   * container's command, so their ranges point into the Dockerfile or manifest, not into the script.
+   */
+  sources: { entrypoint?: CommandSource; cmd?: CommandSource; cmdReset?: boolean; script?: CommandSource; passedThrough?: boolean };
   /** Where the server command is written, for findings and fixes: the Dockerfile instruction or the manifest key that overrides it. */
   at: CommandSource;
   /** The command comes from the deployment, not the image. */
@@ -138,6 +142,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   let script: string | undefined;
   let chain: FollowStep[] = [];
   let scriptSource: CommandSource | undefined;
+  let passedThrough = false;
   let runEnv = env;
   let cwd = overrides.workingDir ? normalize(overrides.workingDir.startsWith('/') ? overrides.workingDir : join(stage.workdir, overrides.workingDir)) : stage.workdir;
 
@@ -147,7 +152,9 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
     if (f.uncertain) notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
     else if (f.chain.length) {
       scriptSource = f.words ? scriptCommandSource(stage, fs, f.chain[f.chain.length - 1].file, f.words) : undefined;
-      const r = scriptSource ? { ranges: scriptSource.argRanges } : {};
+      const pt = scriptSource ? passThroughRanges(scriptSource, f.words!, f.argv, combined.argv, ranges, f.chain.length) : undefined;
+      if (pt?.passedThrough) passedThrough = true;
+      const r = pt ? { ranges: pt.ranges, ...(pt.contentRanges ? { contentRanges: pt.contentRanges } : {}) } : {};
       ep = parseEntrypoint(f.argv, f.env, { ...r, expanded: { unknown: f.unknown }, consoleScripts: scripts });
       chain = f.chain;
       script = f.chain[0].file;
@@ -171,6 +178,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   if (c && !combined.cmdIgnored) sources.cmd = c.source;
   if (cmdReset) sources.cmdReset = true;
   if (scriptSource) sources.script = scriptSource;
+  if (passedThrough) sources.passedThrough = true;
   return {
     ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: scriptSource ?? atPart.source, overridden: !atPart.source.instr,
     argv: combined.argv, cwd, env: runEnv, script, chain, sysPath: sysPathOf(ep, cwd, runEnv, stage), notes,
@@ -182,10 +190,32 @@ export function sourceOfArg(entry: ContainerEntry, r: Range | undefined): Comman
   if (!r) return undefined;
   const inside = (x: Range | undefined) => x !== undefined && x.start.line <= r.start.line && x.end.line >= r.end.line
     && (x.start.line < r.start.line || x.start.character <= r.start.character) && (x.end.line > r.end.line || x.end.character >= r.end.character);
-  // A command followed into a script carries only that script's ranges.
-  if (entry.sources.script) return entry.sources.script.argRanges.some(inside) ? entry.sources.script : undefined;
+  // A command followed into a script carries that script's ranges, and those of the arguments `exec "$@"` passed on.
+  if (entry.sources.script) {
+    if (entry.sources.script.argRanges.some(inside)) return entry.sources.script;
+    if (!entry.sources.passedThrough) return undefined;
+  }
   for (const s of [entry.sources.entrypoint, entry.sources.cmd]) if (s && s.argRanges.some(inside)) return s;
   return undefined;
+}
+
+/**
+ * Element ranges for the command a script runs: the script's own words where it wrote them, and for
+ * the arguments its `"$@"` passed on unchanged from the container's command (one script deep, where
+ * the passed values are that command's last arguments), the ranges they have there.
+ */
+function passThroughRanges(
+  script: CommandSource, words: ShellWord[], argv: string[], outer: string[],
+  outerRanges: { ranges: (Range | undefined)[]; contentRanges: (Range | undefined)[] }, depth: number,
+): { ranges: (Range | undefined)[]; contentRanges?: (Range | undefined)[]; passedThrough?: boolean } {
+  const at = words.map((w, i) => (/^"?\$(?:[@*]|\{[@*]\})"?$/.test(w.raw) ? i : -1)).filter((i) => i >= 0);
+  if (depth !== 1 || !at.length || at.some((i, k) => k > 0 && i !== at[k - 1] + 1)) return { ranges: script.argRanges };
+  const first = at[0];
+  const n = at.length;
+  const base = outer.length - n;
+  if (base < 1 || argv.slice(first, first + n).some((v, k) => v !== outer[base + k])) return { ranges: script.argRanges };
+  const pick = (own: (Range | undefined)[], theirs: (Range | undefined)[]) => own.map((r, i) => (i >= first && i < first + n ? theirs[base + i - first] : r));
+  return { ranges: pick(script.argRanges, outerRanges.ranges), contentRanges: pick(script.contentRanges, outerRanges.contentRanges), passedThrough: true };
 }
 
 /** The build-context file a followed script was copied from, as the source of the command it runs (ranges of its words). */

@@ -200,7 +200,7 @@ function copied(ia: ImportAnalysis, file: string): boolean {
   return hit?.source !== undefined || hit?.content !== undefined;
 }
 
-/** Modules beside the missing one whose names are one or two edits away (`pkg.mian` -> `pkg.main`). */
+/** Modules beside the missing one whose names are one or two edits away (`pkg.mian` -> `pkg.main`), the closest ones only (`wsgy`: `wsgi`, not also `asgi`). */
 function closeSiblings(ia: ImportAnalysis, dotted: string): string[] {
   const parts = dotted.split('.');
   const leaf = parts.pop()!;
@@ -209,16 +209,18 @@ function closeSiblings(ia: ImportAnalysis, dotted: string): string[] {
     const p = resolveModule(ia.view, ia.entry.sysPath, parent);
     return p.status === 'found' ? p.searchPath ?? [] : [];
   })() : ia.entry.sysPath;
-  const out: string[] = [];
+  const out: { m: string; d: number }[] = [];
   for (const dir of dirs) {
     for (const n of ia.stage.tree.readDir(dir) ?? []) {
       const name = n.endsWith('.py') ? n.slice(0, -3) : ia.stage.tree.stat(join(dir, n)) === 'dir' ? n : undefined;
-      if (!name || name === leaf || !/^[A-Za-z_]\w*$/.test(name) || editDistance(name, leaf, 2) > 2) continue;
+      const d = name === undefined ? 3 : editDistance(name, leaf, 2);
+      if (!name || name === leaf || !/^[A-Za-z_]\w*$/.test(name) || d > 2) continue;
       const m = parent ? `${parent}.${name}` : name;
-      if (!out.includes(m) && resolveModule(ia.view, ia.entry.sysPath, m).status === 'found') out.push(m);
+      if (!out.some((o) => o.m === m) && resolveModule(ia.view, ia.entry.sysPath, m).status === 'found') out.push({ m, d });
     }
   }
-  return out;
+  const best = Math.min(...out.map((o) => o.d));
+  return out.filter((o) => o.d === best).map((o) => o.m);
 }
 
 /** celery -A `pkg.name`: Celery imports `pkg` and takes its attribute `name` before trying the module `pkg.name`. */
