@@ -24,6 +24,7 @@ describe('rule entrypoint-target', () => {
     ['python -m package with __main__', { 'app/tool/__init__.py': '', 'app/tool/__main__.py': 'print(1)\n', Dockerfile: DF('["python", "-m", "tool"]') }],
     ['flask run with FLASK_APP', { 'app/web.py': FLASK, Dockerfile: 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./\nENV FLASK_APP=web.py\nCMD ["flask", "run", "--host=0.0.0.0"]\n' }],
     ['a target the model cannot see (unknown base image)', { 'app/x.py': '', Dockerfile: 'FROM corp/base\nWORKDIR /srv\nCMD ["gunicorn", "web:app"]\n' }],
+    ['fastapi run of a package folder imports its __init__.py (uv-docker-example layout)', { 'app/src/shop/__init__.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n', Dockerfile: DF('["fastapi", "run", "--host", "0.0.0.0", "src/shop"]') }],
     ['gunicorn wsgi_app from gunicorn.conf.py in the working folder', { 'app/web.py': FLASK, 'app/gunicorn.conf.py': 'bind = "0.0.0.0:8080"\nwsgi_app = "web:app"\n', Dockerfile: DF('["gunicorn"]') }],
   ];
   for (const [name, files] of quiet) {

@@ -31,6 +31,11 @@ describe('rule missing-module', () => {
     it(`quiet: ${name}`, async () => assert.deepEqual(brief((await mm(files)).findings), []));
   }
 
+  it('follows fastapi run without a path into fastapi-cli\'s default file (app/main.py)', async () => {
+    const { findings } = await mm({ 'svc/app/__init__.py': '', 'svc/app/main.py': 'from fastapi import FastAPI\nfrom app.routes import router\n\napp = FastAPI()\n', 'svc/app/routes.py': 'router = 1\n', 'svc/requirements.txt': 'fastapi\n', Dockerfile: 'FROM python:3.12-slim\nWORKDIR /code\nCOPY svc/requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY svc/app/__init__.py svc/app/main.py ./app/\nCMD ["fastapi", "run", "--workers", "4"]\n' });
+    assert.deepEqual(brief(findings), ["Dockerfile:5:1 missing-module 'app.routes' is imported by /code/app/main.py but is not in the image: svc/app/routes.py is never copied"]);
+  });
+
   it('finds a module in a sibling source root (libs/common) and copies it next to the app', async () => {
     const { fs, findings } = await mm({ 'svc/app.py': APP('from common.db import session'), 'libs/common/__init__.py': '', 'libs/common/db.py': '', Dockerfile: DF('COPY svc/app.py ./') });
     assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module package 'common' (common.db) is imported by /app/app.py but is not in the image: libs/common/ is never copied"]);

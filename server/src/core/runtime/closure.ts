@@ -37,6 +37,12 @@ export interface ImportsOf {
   sysPathChangedBy?: string;
 }
 
+/** The file `fastapi run` with no path imports: the first of fastapi-cli's default paths that exists in the working folder. */
+const FASTAPI_DEFAULTS = ['main.py', 'app.py', 'api.py', 'app/main.py', 'app/app.py', 'app/api.py'];
+function fastapiDefault(stage: StageModel, cwd: string): string | undefined {
+  return FASTAPI_DEFAULTS.map((p) => join(cwd, p)).find((p) => stage.tree.stat(p) === 'file');
+}
+
 /** Resolves a container's entry and walks its imports; walks are shared by containers that run the same thing. */
 export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, entry: ContainerEntry): ImportsOf {
   // The stage's tree is the resolver's view of the image (its uncertain layers included).
@@ -83,9 +89,11 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
         if (r === asModule) out.entryFile = file;
       }
     }
-  } else if (ep.script) {
-    const file = ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script);
-    if (stage.tree.stat(file) === 'file') {
+  } else if (ep.script || ep.kind === 'fastapi' && ep.moduleCandidates && !ep.module) {
+    let file = ep.script ? (ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script)) : fastapiDefault(stage, entry.cwd);
+    // `fastapi run pkg/` (or flask's FLASK_APP=pkg) imports the package: its __init__.py.
+    if ((ep.kind === 'fastapi' || ep.kind === 'flask') && file && stage.tree.stat(file) === 'dir' && stage.tree.stat(join(file, '__init__.py')) === 'file') file = join(file, '__init__.py');
+    if (file && stage.tree.stat(file) === 'file') {
       if (ep.kind === 'fastapi' || ep.kind === 'flask') {
         // These CLIs import the file as a module: its name grows through every folder with __init__.py.
         const { module, root } = packagePath(stage, file);
