@@ -89,6 +89,16 @@ describe('rule entrypoint-target: certainty from structure', () => {
     assert.deepEqual(brief((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'entrypoint-target')), []);
   });
 
+  it('an unmodelled RUN in the working folder before the COPY of the package (poetry config, a setup script) does not silence it', async () => {
+    const { findings } = await et({ ...PKG, Dockerfile: 'FROM python:3.11-slim\nWORKDIR /srv\nRUN pip install poetry && poetry config virtualenvs.in-project true && ./setup-system\nCOPY app/ ./\nCMD ["uvicorn", "pkg.mian:app", "--host", "0.0.0.0"]\n' });
+    assert.deepEqual(brief(findings), ["Dockerfile:5:17 entrypoint-target uvicorn pkg.mian:app: module 'pkg.mian' is not in the image (the package 'pkg' (/srv/pkg) has no module 'mian'; Python looks in /srv); did you mean 'pkg.main'?"]);
+  });
+
+  it('quiet: an unmodelled RUN in the working folder after the COPY may have written the module', async () => {
+    const { findings } = await et({ ...PKG, Dockerfile: 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./\nRUN ./generate-modules\nCMD ["uvicorn", "pkg.mian:app", "--host", "0.0.0.0"]\n' });
+    assert.deepEqual(brief(findings), []);
+  });
+
   it('celery -A proj where the module defines no app', async () => {
     const { findings } = await et({ 'app/proj.py': 'import os\nBROKER = os.environ.get("BROKER")\n', Dockerfile: DF('["celery", "-A", "proj", "worker"]') });
     assert.deepEqual(brief(findings), ["Dockerfile:4:22 entrypoint-target celery proj: /srv/proj.py defines no Celery app (Celery looks for 'app', 'celery' or a Celery instance in the module)"]);

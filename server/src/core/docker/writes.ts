@@ -15,12 +15,15 @@ export function isSystemPath(path: string): boolean {
  * The first RUN of `stage` (base stages included) whose effects the model does not follow and
  * that may have written `path`: it ran in `path`, above it or below it, or its command names the
  * path, a folder above or below it, or its last segment. Undefined when no such RUN exists.
+ * `copiedAt`: the line of the COPY that made `path`; a RUN before it counts only when it names the
+ * path (`apt-get install` run in WORKDIR before `COPY . .` does not write into the copied package).
  */
-export function unmodelledWriter(stage: StageModel, path: string, after = -1): StageModel['unmodelledRuns'][number] | undefined {
+export function unmodelledWriter(stage: StageModel, path: string, after = -1, copiedAt?: number): StageModel['unmodelledRuns'][number] | undefined {
   const leaf = basename(path);
   return stage.unmodelledRuns.find((r) => {
     if (r.instr.line <= after) return false;
-    if (within(r.cwd, path) || within(path, r.cwd)) return true;
+    const beforeCopy = copiedAt !== undefined && r.instr.line < copiedAt;
+    if (within(path, r.cwd) || (!beforeCopy && within(r.cwd, path))) return true;
     for (const word of r.command.split(/[\s=:]+/)) {
       const w = word.replace(/^["']|["']$/g, '').replace(/\/+$/, '');
       if (!w) continue;
