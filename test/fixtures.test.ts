@@ -11,6 +11,10 @@ const update = process.env.UPDATE_SNAPSHOTS === '1';
 /** Images that cannot import by design (an unknown base image; a folder a RUN generates at build time; code for a newer Python than the host's), so deploylint stays quiet. */
 const NO_IMPORT_CHECK = new Set(['third-party-and-unknown-base', 'dockerignored-regenerated', 'cython-built-in-place', 'unknown-base-modern-syntax']);
 
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
 function expectFile(file: string, actual: string, what: string): void {
   if (update) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -39,6 +43,15 @@ for (const group of fs.readdirSync(FIXTURES).sort()) {
         const changed = applyAllFixes(repo, findings);
         for (const [file, after] of changed) {
           expectFile(path.join(dir, 'expected-fixed', relativeInside(ROOT, file)!), after, `fix result of ${relativeInside(ROOT, file)}`);
+        }
+        // expected-fixed/ holds exactly the files the fixes change (a stale file would be a claim nothing checks).
+        const fixedDir = path.join(dir, 'expected-fixed');
+        const stored = fs.existsSync(fixedDir) ? listFiles(fixedDir).map((f) => path.relative(fixedDir, f).split(path.sep).join('/')).sort() : [];
+        const written = [...changed.keys()].map((f) => relativeInside(ROOT, f)!).sort();
+        if (update) {
+          for (const f of stored) if (!written.includes(f)) fs.rmSync(path.join(fixedDir, f));
+        } else {
+          assert.deepEqual(stored, written, 'expected-fixed/ lists exactly the files the fixes change (UPDATE_SNAPSHOTS=1 removes stale ones)');
         }
         if (changed.size) {
           const again = await lintRepo(repo);
