@@ -26,7 +26,7 @@ describe('secret fix names', () => {
   });
 
   it('recognises test files', () => {
-    for (const p of ['tests/a.py', 'svc/test/x.yaml', 'test_api.py', 'pkg/api_test.py', 'conftest.py', 'a/__tests__/b.json']) assert.ok(isTestPath(p), p);
+    for (const p of ['tests/a.py', 'svc/test/x.yaml', 'test_api.py', 'pkg/api_test.py', 'conftest.py', 'a/__tests__/b.json', 'docs/install/k8s/secrets.yaml']) assert.ok(isTestPath(p), p);
     for (const p of ['app/main.py', 'testing_utils.py', 'contest.py', 'latest/app.py']) assert.ok(!isTestPath(p), p);
   });
 });

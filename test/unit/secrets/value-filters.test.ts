@@ -33,6 +33,10 @@ const cases: Case[] = [
   { title: 'sha256 digest', name: 'secret', value: 'sha256:' + rnd(ALPHA.hex, 64, 504), found: undefined },
   { title: 'near miss: a version prefix on a random token', name: 'API_TOKEN', value: 'v2.4.1-' + rnd(ALPHA.base62, 20, 505), found: 'generic' },
   { title: 'near miss: a bare hex key (no algorithm) stays', name: 'WEBHOOK_SECRET', value: rnd(ALPHA.hex, 64, 506), found: 'generic' },
+  // rate limits under credential-like names (django-allauth ACCOUNT_RATE_LIMITS, DRF throttles)
+  { title: 'allauth rate limit', name: 'reset_password', value: '1/m/ip,1/m/key', found: undefined },
+  { title: 'throttle rate', name: 'password_reset', value: '100/day', found: undefined },
+  { title: 'near miss: a token with slashes stays', name: 'API_TOKEN', value: '1/' + rnd(ALPHA.base62, 20, 509), found: 'generic' },
   // password hashes
   { title: 'Django password hash', name: 'password', value: 'pbkdf2_sha256$870000$' + rnd(ALPHA.base62, 22, 507) + '$' + hash64.slice(0, 44), found: undefined },
   { title: 'bcrypt hash', name: 'password_hash_value', value: '$2b$12$' + rnd(ALPHA.base62, 53, 508), found: undefined },

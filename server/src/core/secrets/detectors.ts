@@ -560,8 +560,13 @@ function looksLikeSecretValue(v: string, kind: 'password' | 'secret'): boolean {
   if (classes < 2) return false;
   const min = kind === 'password' ? MIN_ENTROPY.password : /^[0-9a-f]+$|^[0-9A-F]+$/.test(v) ? MIN_ENTROPY.hexKey : MIN_ENTROPY.key;
   if (shannonEntropy(v) < min) return false;
-  if (isUrlOrPath(v) || isIdentifierLike(v) || isVersionOrDigest(v) || isPasswordHash(v)) return false;
+  if (isUrlOrPath(v) || isIdentifierLike(v) || isVersionOrDigest(v) || isPasswordHash(v) || isRateLimit(v)) return false;
   return true;
+}
+
+/** A rate limit (`100/day`, django-allauth's `1/m/ip,5/h/key`, DRF throttle rates) under a name like `reset_password`. */
+function isRateLimit(v: string): boolean {
+  return /^\d+\/[a-z]+(?:\/[a-z]+)*(?:,\d+\/[a-z]+(?:\/[a-z]+)*)*$/.test(v);
 }
 
 /** The value spells (part of) its own name, as enum members and error codes do: `JWT_INVALID_CSRF_TOKEN = "invalid_csrf_token"`. */

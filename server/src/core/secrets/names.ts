@@ -66,12 +66,14 @@ export function envNameFor(m: Pick<SecretMatch, 'detector'>, assignedTo?: string
 const TEST_DIRS = new Set([
   'test', 'tests', 'testing', '__tests__', 'spec', 'specs', 'fixtures', 'fixture', '__fixtures__', 'mocks', '__mocks__',
   'testdata', 'test_data', 'test-data', 'cassettes',
+  // Documentation examples (a k8s Secret in docs/install/ holding base64 of 'db-password') are judged like test data.
+  'docs', 'doc',
 ]);
 
 /**
  * Test code and test data by convention: `test_*.py`, `*_test.py`, `conftest.py`, mocks
  * (`mocks.py`, `mock_*.py`, `*_mocks.py`, `*.mock.json`), or anything under a `test/`, `tests/`,
- * `fixtures/`, `mocks/`, `testdata/` or `cassettes/` folder.
+ * `fixtures/`, `mocks/`, `testdata/`, `cassettes/` or `docs/` folder.
  */
 export function isTestPath(rel: string): boolean {
   const parts = rel.split('/');
