@@ -117,9 +117,12 @@ describe('rule missing-module: locality from the workspace', () => {
       'coordinator/progress.py': 'def track():\n    pass\n',
     });
     assert.deepEqual(brief(findings), ["coordinator/Dockerfile:3:1 missing-module 'coordinator.player_loader' and 'coordinator.progress' are imported by /app/coordinator.py but cannot load: in the image 'coordinator' is the module /app/coordinator.py, not the package coordinator/"]);
-    assert.deepEqual(findings[0].fixes.map((f) => f.title), ['Copy the context as the package /app/coordinator/ instead of the single file']);
+    // One problem, one finding (entrypoint-target stays quiet): the fix copies the package and rewrites the target in one go.
+    assert.deepEqual(findings[0].fixes.map((f) => f.title), ['Copy the context as the package /app/coordinator/ instead of the single file, and run coordinator.coordinator:app']);
+    assert.deepEqual((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'entrypoint-target'), []);
     applyAllFixes(fs, findings);
-    assert.match((fs.read('/repo/coordinator/Dockerfile') as { text: string }).text, /\nCOPY \. \/app\/coordinator\/\n/);
+    assert.equal((fs.read('/repo/coordinator/Dockerfile') as { text: string }).text, 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . /app/coordinator/\nCMD ["gunicorn", "-b", ":8080", "coordinator.coordinator:app"]\n');
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
   });
 
   it('a local package that .dockerignore drops from COPY . . (a gitignore-template line): names the line, re-includes it', async () => {

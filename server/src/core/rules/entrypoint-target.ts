@@ -8,7 +8,7 @@ import { Resolution, resolveModule } from '../python/resolver';
 import { unmodelledWriter } from '../docker/writes';
 import { editDistance } from '../text/distance';
 import type { Fix, Range } from '../types';
-import { chainLocations, entryLabel, sourceOf } from './python-common';
+import { chainLocations, entryLabel, sourceOf, targetWithModule } from './python-common';
 import { argFile, replaceCommandArg } from './command-edits';
 import type { ArgRef } from '../entrypoint';
 import type { Draft, Rule } from './rule';
@@ -63,8 +63,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   if (!ep.module || !ia.entryResolution) return undefined;
   const r = ia.entryResolution;
   const moduleText = ep.module;
-  const callableSuffix = ep.callable ? `:${ep.callable}${ep.factory && ep.factoryArgs !== undefined ? `(${ep.factoryArgs})` : ''}` : '';
-  const withModule = (m: string) => (ep.kind === 'python-module' || ep.kind === 'celery' && !target?.value.includes(':') ? m : m + callableSuffix);
+  const withModule = (m: string) => targetWithModule(ia, m);
 
   if (r.status === 'uncertain') return undefined;
   if (r.status === 'missing') {
@@ -91,27 +90,9 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     if (d) return d;
   }
 
-  // The module loads. Does its own code say it belongs to a package (imports its siblings as `pkg.x`)?
-  if (r.kind === 'module' && ia.entryFile && ia.closure) {
-    const own = ia.closure.unresolved.find((u) => u.importer === ia.entryFile && u.reason === 'not-a-package' && u.failedAt.split('.').slice(0, -1).join('.') === moduleText);
-    const src = sourceOf(ia.stage, ia.entryFile);
-    if (own && src) {
-      const hit = locateInContext(ia.target.model.context, own.failedAt, src);
-      const pkgFolder = hit ? ia.target.model.context.abs(hit.path.slice(0, hit.path.lastIndexOf('/'))) : undefined;
-      const rel = pkgFolder ? relativeInside(pkgFolder, src) : undefined;
-      if (rel !== undefined) {
-        const intended = moduleText + '.' + rel.replace(/\.py$/, '').split('/').join('.');
-        const fixes: Fix[] = target ? rewrite(ia, target, withModule(intended), `Change the target to ${withModule(intended)}`) : [];
-        return {
-          message: `${label} loads ${ia.entryFile} as module '${moduleText}', but that file imports its siblings from the package '${moduleText}' (${own.failedAt}): its module path is '${intended}'`,
-          file: commandFile,
-          range: rangeOf(),
-          related: [...relatedEntry, { file: src, range: own.import.range, message: `${a.rel(src)} imports ${own.failedAt}` }],
-          fixes,
-        };
-      }
-    }
-  }
+  // The module loads but its own code imports its siblings from the package of the same name (`coordinator:app` importing
+  // `coordinator.player_loader`): one problem, owned by missing-module, whose fix copies the package and rewrites this target.
+  if (r.kind === 'module' && ia.entryFile && ia.closure?.unresolved.some((u) => u.importer === ia.entryFile && u.reason === 'not-a-package' && u.failedAt.split('.').slice(0, -1).join('.') === moduleText)) return undefined;
 
   // The module loads, but its relative imports say it lives in a package: name it by its package path.
   if (r.kind === 'module' && ia.entryFile && ia.closure) {
@@ -147,8 +128,8 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
       .filter((f) => parseImageFile(a, ia.stage, f)?.topLevelNames.includes(ep.callable!));
     if (defs.length === 1) {
       const m = moduleText + '.' + defs[0].slice(defs[0].lastIndexOf('/') + 1, -3);
-      hint = `; '${ep.callable}' is defined in ${defs[0]} ('${m}${callableSuffix}')`;
-      if (target) fixes.push(...rewrite(ia, target, m + callableSuffix, `Change the target to ${m}${callableSuffix}`));
+      hint = `; '${ep.callable}' is defined in ${defs[0]} ('${withModule(m)}')`;
+      if (target) fixes.push(...rewrite(ia, target, withModule(m), `Change the target to ${withModule(m)}`));
     }
   } else {
     const apps = appObjects(info);

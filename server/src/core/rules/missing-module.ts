@@ -11,7 +11,8 @@ import type { InstallRecord } from '../docker/installs';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Location, TextEdit } from '../types';
-import { chainLocations, entryLabel, insertAfter, sourceOf } from './python-common';
+import { chainLocations, entryLabel, insertAfter, sourceOf, targetWithModule } from './python-common';
+import { replaceCommandArg } from './command-edits';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {
@@ -278,6 +279,12 @@ function planFix(a: Analysis, ia: ImportAnalysis, g: Group): void {
       g.edits = [insertAfter(df, lines, g.anchor, `${copy}\nRUN touch ${dest}__init__.py`)];
       g.fixTitle = `Copy ${pkgFolder || 'the context'}${pkgFolder ? '/' : ''} as the package ${dest}`;
     }
+    // The shadowing module is what the server loads (`gunicorn coordinator:app`): once it is a package, the target is its module path.
+    const retarget = targetRewrite(ia, g, pkgFolder);
+    if (retarget) {
+      g.edits.push(retarget.edit);
+      g.fixTitle += `, and run ${retarget.value}`;
+    }
     return;
   }
   const edit = copyEdit(ia, g);
@@ -292,6 +299,18 @@ function copyEdit(ia: ImportAnalysis, g: Group): TextEdit {
   const destParent = join(destinationRoot(ia, g), ...parts.slice(0, -1));
   const copy = hit.kind === 'package' ? `COPY ${hit.path}/ ${join(destParent, parts[parts.length - 1])}/` : `COPY ${hit.path} ${destParent === '/' ? '/' : destParent + '/'}`;
   return insertAfter(ia.target.dockerfile, ia.target.parsed.lines, g.anchor, copy);
+}
+
+/** For a shadowing module the server target names: the edit that rewrites the target to the module's path inside the package. */
+function targetRewrite(ia: ImportAnalysis, g: Group, pkgFolder: string): { edit: TextEdit; value: string } | undefined {
+  const ep = ia.entry.ep;
+  const src = g.shadow && g.shadow === ia.entryFile ? sourceOf(ia.stage, g.shadow) : undefined;
+  if (!src || !ep.targetArg || ep.module !== g.unit) return undefined;
+  const rel = relativeInside(ia.target.model.context.abs(pkgFolder), src);
+  if (rel === undefined) return undefined;
+  const value = targetWithModule(ia, g.unit + '.' + rel.replace(/\.py$/, '').split('/').join('.'));
+  const edit = replaceCommandArg(ia.entry, ep.targetArg, value);
+  return edit ? { edit, value } : undefined;
 }
 
 /** Context folder of the package `unit` for a not-a-package group (the hit is `unit/<module>`); undefined without a hit. */

@@ -66,3 +66,10 @@ export function insertAfter(file: string, lines: string[], ins: Instruction, tex
   const end = { line: ins.endLine, character: lines[ins.endLine]?.length ?? 0 };
   return { file, range: { start: end, end }, newText: '\n' + text };
 }
+
+/** The server target text with another module: `mod:callable(args)` keeps its callable; `python -m` and celery `-A mod` have none. */
+export function targetWithModule(ia: ImportAnalysis, module: string): string {
+  const ep = ia.entry.ep;
+  const callableSuffix = ep.callable ? `:${ep.callable}${ep.factory && ep.factoryArgs !== undefined ? `(${ep.factoryArgs})` : ''}` : '';
+  return ep.kind === 'python-module' || ep.kind === 'celery' && !ep.targetArg?.value.includes(':') ? module : module + callableSuffix;
+}
