@@ -809,6 +809,7 @@ function fastapi(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
     ep.targetArg = path.ref;
     setPathModule(ep, path.value);
   } else {
+    // fastapi-cli's default paths, in the order it tries them: main.py, app.py, api.py, app/main.py, app/app.py, app/api.py.
     ep.moduleCandidates = ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'];
   }
   if (app) ep.callable = app.value;

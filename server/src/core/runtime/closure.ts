@@ -37,10 +37,9 @@ export interface ImportsOf {
   sysPathChangedBy?: string;
 }
 
-/** The file `fastapi run` with no path imports: the first of fastapi-cli's default paths that exists in the working folder. */
-const FASTAPI_DEFAULTS = ['main.py', 'app.py', 'api.py', 'app/main.py', 'app/app.py', 'app/api.py'];
-function fastapiDefault(stage: StageModel, cwd: string): string | undefined {
-  return FASTAPI_DEFAULTS.map((p) => join(cwd, p)).find((p) => stage.tree.stat(p) === 'file');
+/** The file `fastapi run` with no path imports: the first of its candidate modules (fastapi-cli's default paths, in order) that exists in the working folder. */
+function fastapiDefault(stage: StageModel, cwd: string, candidates: string[]): string | undefined {
+  return candidates.map((m) => join(cwd, ...m.split('.')) + '.py').find((p) => stage.tree.stat(p) === 'file');
 }
 
 /** Resolves a container's entry and walks its imports; walks are shared by containers that run the same thing. */
@@ -90,7 +89,7 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
       }
     }
   } else if (ep.script || ep.kind === 'fastapi' && ep.moduleCandidates && !ep.module) {
-    let file = ep.script ? (ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script)) : fastapiDefault(stage, entry.cwd);
+    let file = ep.script ? (ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script)) : fastapiDefault(stage, entry.cwd, ep.moduleCandidates!);
     // `fastapi run pkg/` (or flask's FLASK_APP=pkg) imports the package: its __init__.py.
     if ((ep.kind === 'fastapi' || ep.kind === 'flask') && file && stage.tree.stat(file) === 'dir' && stage.tree.stat(join(file, '__init__.py')) === 'file') file = join(file, '__init__.py');
     if (file && stage.tree.stat(file) === 'file') {
