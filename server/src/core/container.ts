@@ -6,7 +6,7 @@ import { consoleScripts } from './python/console-scripts';
 import type { ShellEnv, ShellWord } from './entrypoint/shell';
 import { LineIndex } from './python/lexical';
 import type { Instruction } from './docker/parse';
-import { firstLineRange, SITE_PACKAGES, StageModel } from './docker/image';
+import { firstLineRange, StageModel, uncertainSitePackages } from './docker/image';
 import { dirname, join, normalize, FileSystem } from './fs';
 import type { Range } from './types';
 
@@ -257,6 +257,6 @@ export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: Sta
     add(i.dir);
   }
   // Something was pip-installed that the model cannot see: site-packages (uncertain in the tree) may hold any module.
-  if (stage.sitePackagesUncertain) add(SITE_PACKAGES);
+  if (stage.sitePackagesUncertain) add(uncertainSitePackages(stage));
   return out;
 }

@@ -470,14 +470,19 @@ function carryRecords(st: StageModel, src: StageModel, path: string, dest: strin
   if (src.installsUnknown && st.installs.some((r) => r.carriedBy === ins)) st.installsUnknown ??= src.installsUnknown;
 }
 
-/** Stands for site-packages in the model: where installed distributions live (its real path depends on the Python version). */
+/** Stands for site-packages when the stage's Python (and so the real folder) is not known. */
 export const SITE_PACKAGES = '/usr/local/lib/python3/site-packages';
+
+/** The folder an unseen install blurs: the stage's real site-packages when its Python is known, else the stand-in. */
+export function uncertainSitePackages(st: Pick<StageModel, 'python'>): string {
+  return st.python?.sitePackages ?? SITE_PACKAGES;
+}
 
 /** Something was installed that the model cannot see: site-packages may hold any module. */
 function markSitePackagesUncertain(st: StageModel, reason: string, ins: Instruction): void {
   if (st.sitePackagesUncertain) return;
   st.sitePackagesUncertain = { reason, instr: ins };
-  st.tree.add({ kind: 'uncertain', dest: SITE_PACKAGES, reason, origin: { instr: ins, stage: st.index } });
+  st.tree.add({ kind: 'uncertain', dest: uncertainSitePackages(st), reason, origin: { instr: ins, stage: st.index } });
 }
 
 /** A destination made absolute against WORKDIR, without a trailing slash. */
