@@ -152,9 +152,10 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
     if (f.uncertain) notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
     else if (f.chain.length) {
       scriptSource = f.words ? scriptCommandSource(stage, fs, f.chain[f.chain.length - 1].file, f.words) : undefined;
-      const pt = scriptSource ? passThroughRanges(scriptSource, f.words!, f.argv, combined.argv, ranges, f.chain.length) : undefined;
-      if (pt?.passedThrough) passedThrough = true;
-      const r = pt ? { ranges: pt.ranges, ...(pt.contentRanges ? { contentRanges: pt.contentRanges } : {}) } : {};
+      // Arguments the scripts' "$@" passed on are written in the container's command: they keep its ranges.
+      const from = (own: (Range | undefined)[], theirs: (Range | undefined)[]) => own.map((r, i) => (f.passedFrom?.[i] !== undefined ? theirs[f.passedFrom[i]!] : r));
+      if (scriptSource && f.passedFrom?.some((i) => i !== undefined)) passedThrough = true;
+      const r = scriptSource ? { ranges: from(scriptSource.argRanges, ranges.ranges), contentRanges: from(scriptSource.contentRanges, ranges.contentRanges) } : {};
       ep = parseEntrypoint(f.argv, f.env, { ...r, expanded: { unknown: f.unknown }, consoleScripts: scripts });
       chain = f.chain;
       script = f.chain[0].file;
@@ -197,25 +198,6 @@ export function sourceOfArg(entry: ContainerEntry, r: Range | undefined): Comman
   }
   for (const s of [entry.sources.entrypoint, entry.sources.cmd]) if (s && s.argRanges.some(inside)) return s;
   return undefined;
-}
-
-/**
- * Element ranges for the command a script runs: the script's own words where it wrote them, and for
- * the arguments its `"$@"` passed on unchanged from the container's command (one script deep, where
- * the passed values are that command's last arguments), the ranges they have there.
- */
-function passThroughRanges(
-  script: CommandSource, words: ShellWord[], argv: string[], outer: string[],
-  outerRanges: { ranges: (Range | undefined)[]; contentRanges: (Range | undefined)[] }, depth: number,
-): { ranges: (Range | undefined)[]; contentRanges?: (Range | undefined)[]; passedThrough?: boolean } {
-  const at = words.map((w, i) => (/^"?\$(?:[@*]|\{[@*]\})"?$/.test(w.raw) ? i : -1)).filter((i) => i >= 0);
-  if (depth !== 1 || !at.length || at.some((i, k) => k > 0 && i !== at[k - 1] + 1)) return { ranges: script.argRanges };
-  const first = at[0];
-  const n = at.length;
-  const base = outer.length - n;
-  if (base < 1 || argv.slice(first, first + n).some((v, k) => v !== outer[base + k])) return { ranges: script.argRanges };
-  const pick = (own: (Range | undefined)[], theirs: (Range | undefined)[]) => own.map((r, i) => (i >= first && i < first + n ? theirs[base + i - first] : r));
-  return { ranges: pick(script.argRanges, outerRanges.ranges), contentRanges: pick(script.contentRanges, outerRanges.contentRanges), passedThrough: true };
 }
 
 /** The build-context file a followed script was copied from, as the source of the command it runs (ranges of its words). */

@@ -56,6 +56,16 @@ describe('entrypoint/follow', () => {
   });
 
   describe('followCommand', () => {
+    it('says which arguments "$@" passed on from the followed argv, through two scripts (and none the scripts wrote)', () => {
+      const files = {
+        '/tini-wrap': '#!/bin/sh\nexec "$@"\n',
+        '/entrypoint.sh': '#!/bin/sh\nexec gosu app "$@" --log-level info\n',
+      };
+      const r = followCommand(['/tini-wrap', '/entrypoint.sh', 'gunicorn', 'shop.wsgi:application'], opts(files));
+      assert.deepEqual(r.argv, ['gosu', 'app', 'gunicorn', 'shop.wsgi:application', '--log-level', 'info']);
+      assert.deepEqual(r.passedFrom, [undefined, undefined, 2, 3, undefined, undefined]);
+    });
+
     it('follows /entrypoint -> exec "$@" -> /start (no extension) -> exec gunicorn (cookiecutter-django layout)', () => {
       const files = {
         '/entrypoint': '#!/bin/bash\nset -o errexit\nset -o pipefail\nset -o nounset\n\nexport DATABASE_URL="postgres://${POSTGRES_USER}@${POSTGRES_HOST}:5432/db"\npython << END\nimport sys\nEND\n>&2 echo "PostgreSQL is available"\n\nexec "$@"\n',

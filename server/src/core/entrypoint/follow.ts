@@ -45,6 +45,11 @@ export interface FollowedCommand {
   chain: FollowStep[];
   /** When the argv is a command of the last script file in `chain`: each element's word in that file (offsets into its text). */
   words?: ShellWord[];
+  /**
+   * Per element: its index in the argv that was followed, when a script's `"$@"` passed it on unchanged
+   * (so it is written where the container's command is, not in the script); undefined elsewhere.
+   */
+  passedFrom?: (number | undefined)[];
   /** Why what runs is not known (a branch that cannot be chosen, a script that cannot be read). */
   uncertain?: string;
 }
@@ -96,10 +101,29 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
     const file = script.path ?? '(sh -c)';
     out.chain = [...out.chain, { file, line: r.line ?? 0, what: r.what ?? '' }];
     if (r.uncertain || !r.args) return { ...out, uncertain: r.uncertain ?? `no command found in ${file}` };
-    out = { argv: r.args.map((a) => a.value), unknown: r.args.map((a) => a.unknown), shell: true, env: r.env, cwd: r.cwd, chain: out.chain };
+    const passedFrom = passedOn(out, u.argv, script.positional, r.args);
+    out = { argv: r.args.map((a) => a.value), unknown: r.args.map((a) => a.unknown), shell: true, env: r.env, cwd: r.cwd, chain: out.chain, passedFrom };
     if (script.path && r.inFile !== false) out.words = r.args.map((a) => a.word);
   }
   return { ...out, uncertain: `more than ${MAX_SCRIPTS} scripts` };
+}
+
+/**
+ * Where each argument of the command a script ran came from in the argv that was followed: `"$@"`
+ * splices the script's positional arguments in order, and those are the last elements of that argv
+ * (after any wrapper, `sh` or script name). Other arguments were written in the script.
+ */
+function passedOn(prev: FollowedCommand, unwrapped: string[], positional: string[], args: { value: string; word: ShellWord }[]): (number | undefined)[] {
+  const base = prev.argv.length - positional.length;
+  const suffix = unwrapped.length <= prev.argv.length && positional.every((v, k) => prev.argv[base + k] === v);
+  const out: (number | undefined)[] = [];
+  let k = 0;
+  for (let i = 0; i < args.length; i++) {
+    const splice = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(args[i].word.raw);
+    if (i > 0 && args[i].word !== args[i - 1].word) k = 0;
+    out.push(splice && suffix && k < positional.length && args[i].value === positional[k] ? (prev.passedFrom ? prev.passedFrom[base + k++] : base + k++) : undefined);
+  }
+  return out;
 }
 
 function abs(cwd: string, p: string): string {
