@@ -1,6 +1,4 @@
-// Docker's ENTRYPOINT + CMD rule, compose/Kubernetes overrides, and the command an entrypoint script ends with.
-import { startsServer } from './parse';
-import { analyzeScript } from './script';
+// Docker's ENTRYPOINT + CMD rule and compose/Kubernetes overrides.
 import { ShellEnv, shlexSplit } from './shell';
 
 /** A CMD or ENTRYPOINT: exec form (JSON array) or shell form (`args` holds the command text). */
@@ -92,51 +90,4 @@ export function expandK8sRefs(arg: string, env: ShellEnv): string {
     const v = env[name];
     return v === undefined ? m : v;
   });
-}
-
-/** Marker element standing for the script's arguments (`"$@"`): the CMD when the script is the ENTRYPOINT. */
-export const SCRIPT_ARGS = '"$@"';
-
-export interface EntrypointScript {
-  /** The command the script ends with; may contain the {@link SCRIPT_ARGS} marker. */
-  argv?: string[];
-  /** It is `exec ...` (the server replaces the shell and receives signals). */
-  exec: boolean;
-  /** It runs the script's arguments (`exec "$@"`), so the effective command is CMD. */
-  runsArgs: boolean;
-  /** Variables the script exports before it. */
-  env: ShellEnv;
-  /** Working directory after `cd` in the script. */
-  cwd?: string;
-  uncertain?: string;
-}
-
-/**
- * Analyses a shell script used as ENTRYPOINT (`docker-entrypoint.sh`): skips comments, `set -e`,
- * conditionals and setup commands, collects `export X=Y`, and finds the command it ends with.
- */
-export function analyzeEntrypointScript(text: string, env: ShellEnv = {}): EntrypointScript {
-  const an = analyzeScript(text, env, { isServer: startsServer });
-  const out: EntrypointScript = { exec: an.exec, runsArgs: false, env: an.env };
-  if (an.cwd !== undefined) out.cwd = an.cwd;
-  if (an.uncertain) out.uncertain = an.uncertain;
-  if (an.args) {
-    out.argv = an.args.map((a) => (a.scriptArgs ? SCRIPT_ARGS : a.value));
-    out.runsArgs = out.argv[0] === SCRIPT_ARGS;
-  }
-  return out;
-}
-
-/**
- * The command an entrypoint script ends with (`exec gunicorn ...`), `['"$@"']` when it runs its
- * arguments (`exec "$@"`), or undefined when there is none or it runs only under a condition.
- */
-export function findExecInScript(text: string): string[] | undefined {
-  const r = analyzeEntrypointScript(text);
-  return r.uncertain ? undefined : r.argv;
-}
-
-/** Replaces the {@link SCRIPT_ARGS} marker in a script's command by the arguments the script receives. */
-export function spliceScriptArgs(argv: string[], args: string[]): string[] {
-  return argv.flatMap((a) => (a === SCRIPT_ARGS ? args : [a]));
 }

@@ -108,7 +108,7 @@ export interface Entrypoint {
   code?: string;
   /** A console script: its declared name and the metadata file/line that declares it (`module`/`callable` hold its target). */
   consoleScript?: { name: string; file: string; line: number };
-  /** The argv runs a shell script (`./docker-entrypoint.sh`); the caller may analyse it with `findExecInScript`. */
+  /** The argv runs a shell script (`./docker-entrypoint.sh`); the caller may follow it with `followCommand`. */
   shellScript?: string;
   /** Why the argv could not be fully understood; callers stay quiet when set. */
   uncertain?: string;
