@@ -15,11 +15,13 @@ export function isSystemPath(path: string): boolean {
  * The first RUN of `stage` (base stages included) whose effects the model does not follow and
  * that may have written `path`: it ran in `path`, above it or below it, or its command names the
  * path, a folder above or below it, or its last segment. Undefined when no such RUN exists.
- * `copiedAt`: the line of the COPY that made `path`; a RUN before it counts only when it names the
- * path (`apt-get install` run in WORKDIR before `COPY . .` does not write into the copied package).
+ * A RUN before the instruction of this stage that made `path` counts only when it ran inside the path
+ * or names it (a setup RUN in WORKDIR before `COPY . .` does not write into the copied package).
  */
-export function unmodelledWriter(stage: StageModel, path: string, after = -1, copiedAt?: number): StageModel['unmodelledRuns'][number] | undefined {
+export function unmodelledWriter(stage: StageModel, path: string, after = -1): StageModel['unmodelledRuns'][number] | undefined {
   const leaf = basename(path);
+  const made = stage.tree.lookup(path)?.origin;
+  const copiedAt = made?.instr && (made.stage === undefined || made.stage === stage.index) ? made.instr.line : undefined;
   return stage.unmodelledRuns.find((r) => {
     if (r.instr.line <= after) return false;
     const beforeCopy = copiedAt !== undefined && r.instr.line < copiedAt;

@@ -166,19 +166,13 @@ function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Ex
     const dir = dirname(parent.file);
     const name = r.failedAt.slice(r.resolvedPrefix.length + 1);
     const compiled = (stage.tree.readDir(dir) ?? []).some((n) => n.startsWith(name + '.') && /\.(so|pyd|pyc)$/.test(n));
-    if (compiled || stage.tree.isUncertain(dir) || unmodelledWriter(stage, dir, -1, copiedLine(ia, parent.file))) return undefined;
+    if (compiled || stage.tree.isUncertain(dir) || unmodelledWriter(stage, dir)) return undefined;
     return `the package '${r.resolvedPrefix}' (${dir}) has no module '${name}'`;
   }
   if (isNeverLocal(ia, dotted)) return undefined;
   const hit = locateSource(a, ia.target.model.context, r.failedAt, undefined, false);
   // A bare name that the image has inside a package (`api` for /app/app/api.py) is that module, mis-addressed.
   return hit || (!dotted.includes('.') && importableNames(ia, dotted).length) ? '' : undefined;
-}
-
-/** The Dockerfile line of the instruction that put an image file there (this stage's COPY). */
-function copiedLine(ia: ImportAnalysis, file: string): number | undefined {
-  const o = ia.stage.tree.lookup(file)?.origin;
-  return o?.instr && (o.stage === undefined || o.stage === ia.stage.index) ? o.instr.line : undefined;
 }
 
 /** An image file that a COPY (or a heredoc) put there. */
@@ -234,7 +228,7 @@ function celeryApp(a: Analysis, ia: ImportAnalysis, r: Extract<Resolution, { sta
   if (info.calls.some((c) => /(^|\.)Celery$/.test(c.callee)) || info.imports.some((i) => i.kind === 'from' && i.scope === 'module')) return undefined;
   const sub = resolveModule(ia.view, ia.entry.sysPath, `${ia.entry.ep.module}.celery`);
   if (sub.status !== 'missing' || r.kind !== 'package' && r.kind !== 'module') return undefined;
-  if (r.kind === 'package' && (ia.stage.tree.isUncertain(dirname(r.file!)) || unmodelledWriter(ia.stage, dirname(r.file!), -1, copiedLine(ia, r.file!)))) return undefined;
+  if (r.kind === 'package' && (ia.stage.tree.isUncertain(dirname(r.file!)) || unmodelledWriter(ia.stage, dirname(r.file!)))) return undefined;
   return {
     message: `${label}: ${r.file} defines no Celery app (Celery looks for 'app', 'celery'${r.kind === 'package' ? `, the module '${ia.entry.ep.module}.celery'` : ''} or a Celery instance in the module)`,
     file: at.file,
