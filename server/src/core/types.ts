@@ -50,6 +50,9 @@ export interface Finding {
   mirrors?: Location[];
 }
 
+/** A finding before severity is applied; the engine sets `severity` from metadata and config. */
+export type Draft = Omit<Finding, 'ruleId' | 'severity'> & { severity?: Severity };
+
 export function pos(line: number, character: number): Position {
   return { line, character };
 }

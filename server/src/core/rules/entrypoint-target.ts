@@ -2,13 +2,13 @@
 import type { Analysis } from '../analysis';
 import { dirname, join, relativeInside } from '../fs';
 import { ImportAnalysis, isNeverLocal, locateInContext, locateSource, packagePath, parseImageFile } from '../imports';
-import { perContainer, running } from '../runtime';
+import { entryLabel, perContainer, running } from '../runtime';
 import type { PyFileInfo } from '../python/parser';
 import { Resolution, resolveModule } from '../python/resolver';
 import { unmodelledWriter } from '../docker/writes';
 import { editDistance } from '../text/distance';
 import type { Fix, Range } from '../types';
-import { chainLocations, entryLabel, sourceOf, targetWithModule } from './python-common';
+import { chainLocations, sourceOf, targetWithModule } from './python-common';
 import { argFile, replaceCommandArg } from './command-edits';
 import type { ArgRef } from '../entrypoint';
 import type { Draft, Rule } from './rule';

@@ -6,9 +6,8 @@ import {
   findFlagValue, formatMemoryLike, formatMiB, GiB, isDecimalStyle, MemorySetting, MiB, parseKubeQuantity, QuantitySyntax, roundUpMemory,
 } from '../manifests';
 import { importMemory, MemoryNeed, memoryNeed } from '../memory';
-import { perContainer, running } from '../runtime';
+import { entryLabel, perContainer, running } from '../runtime';
 import type { Fix, Location, Range, TextEdit } from '../types';
-import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
 import { insertLinesAfter, linesOf } from './yaml-edits';
 

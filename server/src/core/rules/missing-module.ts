@@ -5,13 +5,13 @@ import { firstLineRange } from '../docker/image';
 import { basename, dirname, join, relativeInside } from '../fs';
 import { ImportAnalysis, isNeverLocal, locateSource, SourceHit } from '../imports';
 import { unmodelledWriter } from '../docker/writes';
-import { perContainer, running } from '../runtime';
+import { entryLabel, perContainer, running } from '../runtime';
 import { installedImportNames } from '../packages/installs';
 import type { InstallRecord } from '../docker/installs';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Location, TextEdit } from '../types';
-import { chainLocations, entryLabel, insertAfter, sourceOf, targetWithModule } from './python-common';
+import { chainLocations, insertAfter, sourceOf, targetWithModule } from './python-common';
 import { replaceCommandArg } from './command-edits';
 import type { Draft, Rule } from './rule';
 

@@ -6,12 +6,11 @@ import { insertCommandOptions, replaceCommandArg } from './command-edits';
 import { firstLineRange } from '../docker/image';
 import type { Entrypoint } from '../entrypoint';
 import type { ImportAnalysis } from '../imports';
-import { containers, perContainer, running, RunningContainer } from '../runtime';
+import { containers, entryLabel, perContainer, running, RunningContainer } from '../runtime';
 import type { ContainerSpec } from '../manifests';
 import { CodeValue, ServerStart, serverStarts } from '../python/servers';
 import { healthcheckTarget } from '../entrypoint/healthcheck';
 import type { Fix, Location, Range, Severity, TextEdit } from '../types';
-import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {

@@ -5,14 +5,13 @@ import type { Flag, Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
 import type { Entrypoint } from '../entrypoint';
 import type { ImportAnalysis } from '../imports';
-import { containers, perContainer, running, RunningContainer } from '../runtime';
+import { containers, entryLabel, perContainer, running, RunningContainer } from '../runtime';
 import {
   Budget, CLOUD_RUN_STARTUP_CAP_SECONDS, cloudRunDefaultStartupBudget, HealthcheckSpec, healthcheckBudget, HealthcheckTiming, K8S_PROBE_DEFAULTS,
   Located, parseDuration, probeBudget, ProbeSpec,
 } from '../manifests';
 import type { StartupEstimate } from '../startup';
 import type { Fix, Location, Range, TextEdit } from '../types';
-import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
 import { insertLinesAfter, linesOf } from './yaml-edits';
 

@@ -5,21 +5,12 @@ import type { StageModel } from '../docker/image';
 import type { ImportAnalysis } from '../imports';
 import type { ClosureEdge } from '../python/closure';
 import type { PyImport } from '../python/parser';
+import { entryLabel } from '../runtime/label';
 import type { Location, TextEdit } from '../types';
 
 /** The build-context file an image file was copied from, when it came from the context. */
 export function sourceOf(stage: StageModel, imagePath: string): string | undefined {
   return stage.tree.lookup(imagePath)?.source;
-}
-
-/** How the container loads its code, for messages: `gunicorn worker:app`, `python /app/main.py`. */
-export function entryLabel(ia: ImportAnalysis): string {
-  const ep = ia.entry.ep;
-  if (ep.kind === 'python-code') return 'python -c';
-  if (ep.kind === 'console-script' && ep.consoleScript) return `${ep.consoleScript.name} (console script ${ep.module}:${ep.callable})`;
-  const server = ep.kind === 'python-module' ? 'python -m' : ep.kind === 'python-script' ? 'python' : ep.kind;
-  if (ep.module && ep.kind !== 'python-module') return `${server} ${ep.module}${ep.callable ? ':' + ep.callable + (ep.factory ? '()' : '') : ''}`;
-  return `${server} ${ep.module ?? ep.script ?? ''}`.trim();
 }
 
 /** The import chain as related locations: the entrypoint instruction first, then each import statement. */

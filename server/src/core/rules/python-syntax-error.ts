@@ -1,9 +1,9 @@
 // python-syntax-error: a file the entrypoint loads does not parse, so the container dies at import.
 import type { Analysis } from '../analysis';
-import { running } from '../runtime';
+import { entryLabel, running } from '../runtime';
 import { chainTo } from '../python/closure';
 import type { Location } from '../types';
-import { chainLocations, entryLabel, sourceOf } from './python-common';
+import { chainLocations, sourceOf } from './python-common';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {

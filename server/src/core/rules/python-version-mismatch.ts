@@ -7,9 +7,9 @@ import type { PyFileInfo, PyImport } from '../python/parser';
 import { chainTo } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
-import { perContainer, running, type RunningContainer } from '../runtime';
+import { entryLabel, perContainer, running, type RunningContainer } from '../runtime';
 import type { Fix, Location, Range } from '../types';
-import { chainLocations, entryLabel, sourceOf } from './python-common';
+import { chainLocations, sourceOf } from './python-common';
 import type { Draft, Rule } from './rule';
 
 /** What one file needs: Python >= `min` (a feature or a module added then) or < `below` (a module removed then). */

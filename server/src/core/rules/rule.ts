@@ -1,6 +1,8 @@
 // The rule contract: metadata (the source of docs, settings and SARIF) and a check over the shared analysis.
 import type { Analysis } from '../analysis';
-import type { Finding, Severity } from '../types';
+import type { Draft, Severity } from '../types';
+
+export type { Draft };
 
 export interface RuleMeta {
   /** One sentence: what the rule finds. */
@@ -16,9 +18,6 @@ export interface RuleMeta {
     good: string;
   };
 }
-
-/** A finding before severity is applied; the engine sets `severity` from metadata and config. */
-export type Draft = Omit<Finding, 'ruleId' | 'severity'> & { severity?: Severity };
 
 export interface Rule {
   id: string;

@@ -5,10 +5,9 @@ import { argFile, insertCommandOptions, replaceCommandArg } from './command-edit
 import type { Entrypoint } from '../entrypoint';
 import { join, normalize } from '../fs';
 import type { ImportAnalysis } from '../imports';
-import { containers, hasOwnCommand, perContainer, running, RunningContainer } from '../runtime';
+import { containers, entryLabel, hasOwnCommand, perContainer, running, RunningContainer } from '../runtime';
 import type { StartupEstimate } from '../startup';
 import type { Fix, Location, Range } from '../types';
-import { entryLabel } from './python-common';
 import type { Draft, Rule } from './rule';
 
 /** The timeout fix aims for the estimate times this margin, rounded up to 10 s. */

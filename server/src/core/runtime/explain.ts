@@ -5,7 +5,7 @@ import type { CommandSource } from '../container';
 import { isNeverLocal, locateSource } from '../imports';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
-import { entryLabel } from '../rules/python-common';
+import { entryLabel } from './label';
 import { classifyCredentialName } from '../secrets/detectors';
 import { maskSecret } from '../secrets/mask';
 import { containers } from './containers';

@@ -2,6 +2,7 @@
 export type { Container, Runner, RunnerKind, RunningContainer } from './types';
 export { containers, containersOf, gcloudList, running } from './containers';
 export { hasOwnCommand, perContainer } from './report';
+export { entryLabel } from './label';
 export type { ImportsOf } from './closure';
 export type { ContainerExplanation, ExplainedFile, ExplainedPart } from './explain';
 export { explain } from './explain';

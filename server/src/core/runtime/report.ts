@@ -1,8 +1,7 @@
 // Reporting over containers: a rule's check runs per container; a finding identical across containers is reported once, saying where else it applies, and one only an override causes is reported where the override is written.
 import { sourceOfArg } from '../container';
 import { firstLineRange } from '../docker/image';
-import type { Draft } from '../rules/rule';
-import type { Location } from '../types';
+import type { Draft, Location } from '../types';
 import type { Container } from './types';
 
 /** The container runs a command of its own: a deployment's override, or another stage than the image's. */
