@@ -90,6 +90,14 @@ describe('entrypoint/gunicorn-config', () => {
       assert.deepEqual([ep.bind?.uncertain, ep.timeout], ['the config file computes the bind', undefined]);
     });
 
+    it('a config file\'s workers wins over WEB_CONCURRENCY (only gunicorn\'s default), the command line over both', () => {
+      const env = { WEB_CONCURRENCY: '6' };
+      const fromCfg = mergeGunicornConfig(parseEntrypoint(['gunicorn', 'main:app'], env), parseGunicornConfig('workers = 2\n'));
+      const fromArgv = mergeGunicornConfig(parseEntrypoint(['gunicorn', '-w', '4', 'main:app'], env), parseGunicornConfig('workers = 2\n'));
+      const fromEnv = mergeGunicornConfig(parseEntrypoint(['gunicorn', 'main:app'], env), parseGunicornConfig('timeout = 60\n'));
+      assert.deepEqual([fromCfg.workers, fromCfg.sources?.workers, fromArgv.workers, fromEnv.workers, fromEnv.sources?.workers], [2, undefined, 4, 6, 'env']);
+    });
+
     it('leaves other servers alone', () => {
       const ep = parseEntrypoint(['uvicorn', 'main:app'], {});
       assert.equal(mergeGunicornConfig(ep, cfg), ep);

@@ -362,7 +362,7 @@ describe('entrypoint/parse', () => {
         name: 'UVICORN_HOST / UVICORN_PORT environment variables',
         argv: ['uvicorn', 'main:app'],
         env: { UVICORN_HOST: '0.0.0.0', UVICORN_PORT: '9000' },
-        expect: { bind: { host: '0.0.0.0', port: '9000', raw: '0.0.0.0:9000', isDefault: false, from: 'env' } },
+        expect: { bind: { host: '0.0.0.0', port: '9000', raw: '0.0.0.0:9000', isDefault: false, from: 'env', env: ['UVICORN_HOST', 'UVICORN_PORT'] } },
       },
       {
         name: 'UVICORN_APP: a target without an argv position',
@@ -524,7 +524,7 @@ describe('entrypoint/parse', () => {
         name: 'FLASK_RUN_HOST / FLASK_RUN_PORT',
         argv: ['flask', 'run'],
         env: { FLASK_APP: 'app', FLASK_RUN_HOST: '0.0.0.0', FLASK_RUN_PORT: '8080' },
-        expect: { bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'env' } },
+        expect: { bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'env', env: ['FLASK_RUN_HOST', 'FLASK_RUN_PORT'] } },
       },
       { name: 'flask db upgrade: no server', argv: ['flask', 'db', 'upgrade'], env: { FLASK_APP: 'app' }, expect: { kind: 'flask', subcommand: 'db', bind: undefined } },
     ]);
@@ -560,11 +560,76 @@ describe('entrypoint/parse', () => {
           bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'argv', hostArg: { value: '0.0.0.0', index: 5 }, portArg: { value: '8080', index: 3, start: 14, end: 18 } },
         },
       },
-      { name: 'STREAMLIT_SERVER_PORT', argv: ['streamlit', 'run', 'app.py'], env: { STREAMLIT_SERVER_PORT: '8080' }, expect: { bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'env' } } },
+      { name: 'STREAMLIT_SERVER_PORT', argv: ['streamlit', 'run', 'app.py'], env: { STREAMLIT_SERVER_PORT: '8080' }, expect: { bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'env', env: ['STREAMLIT_SERVER_PORT'] } } },
       {
         name: 'streamlit options before the script',
         argv: ['streamlit', 'run', '--server.headless', 'true', 'ui.py'],
         expect: { script: 'ui.py', targetArg: { value: 'ui.py', index: 4 } },
+      },
+    ]);
+  });
+
+  describe('environment variables each server reads (the server table)', () => {
+    run([
+      {
+        name: 'gunicorn: WEB_CONCURRENCY sets the default worker count',
+        argv: ['gunicorn', '-b', ':8000', 'app:app'],
+        env: { WEB_CONCURRENCY: '4' },
+        expect: { workers: 4, sources: { app: 'argv', bind: 'argv', timeout: 'default', workers: 'env' } },
+      },
+      {
+        name: 'gunicorn: --workers and GUNICORN_CMD_ARGS win over WEB_CONCURRENCY',
+        argv: sh('gunicorn -w 2 app:app'),
+        env: { WEB_CONCURRENCY: '4', GUNICORN_CMD_ARGS: '--workers 8' },
+        expect: { workers: 2 },
+      },
+      {
+        name: 'gunicorn: GUNICORN_CMD_ARGS --workers wins over WEB_CONCURRENCY',
+        argv: ['gunicorn', 'app:app'],
+        env: { WEB_CONCURRENCY: '4', GUNICORN_CMD_ARGS: '--workers 8' },
+        expect: { workers: 8 },
+      },
+      {
+        name: 'gunicorn: WEB_CONCURRENCY without a known value leaves the worker count unknown',
+        argv: ['gunicorn', 'app:app'],
+        env: { WEB_CONCURRENCY: undefined },
+        expect: { workers: undefined },
+      },
+      {
+        name: 'uvicorn: UVICORN_WORKERS, then WEB_CONCURRENCY, set --workers',
+        argv: ['uvicorn', 'main:app'],
+        env: { UVICORN_WORKERS: '3', WEB_CONCURRENCY: '5' },
+        expect: { workers: 3, sources: { workers: 'env' } },
+      },
+      {
+        name: 'uvicorn: WEB_CONCURRENCY alone',
+        argv: ['uvicorn', 'main:app', '--host', '0.0.0.0'],
+        env: { WEB_CONCURRENCY: '5' },
+        expect: { workers: 5 },
+      },
+      {
+        name: 'uvicorn: UVICORN_UDS binds a UNIX socket instead of TCP',
+        argv: ['uvicorn', 'main:app'],
+        env: { UVICORN_UDS: '/tmp/app.sock' },
+        expect: { bind: { raw: 'unix:/tmp/app.sock', unix: '/tmp/app.sock', isDefault: false, from: 'env', env: ['UVICORN_UDS'] } },
+      },
+      {
+        name: 'uvicorn: UVICORN_FD binds an inherited descriptor (address unknown)',
+        argv: ['uvicorn', 'main:app'],
+        env: { UVICORN_FD: '3' },
+        expect: { bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default', uncertain: 'binds an inherited file descriptor' } },
+      },
+      {
+        name: 'uvicorn: UVICORN_RELOAD',
+        argv: ['uvicorn', 'main:app'],
+        env: { UVICORN_RELOAD: 'true' },
+        expect: { reload: true },
+      },
+      {
+        name: 'hypercorn reads no WEB_CONCURRENCY',
+        argv: ['hypercorn', 'main:app'],
+        env: { WEB_CONCURRENCY: '4' },
+        expect: { workers: undefined },
       },
     ]);
   });

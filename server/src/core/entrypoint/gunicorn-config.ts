@@ -489,7 +489,11 @@ export function mergeGunicornConfig(ep: Entrypoint, cfg: GunicornConfig): Entryp
     out.workerClass = cfg.workerClass;
     src.workerClass = 'config';
   }
-  if (out.workers === undefined && cfg.workers !== undefined) out.workers = cfg.workers;
+  // WEB_CONCURRENCY is only gunicorn's default for workers: a config file's value wins over it.
+  if ((out.workers === undefined || src.workers === 'env') && cfg.workers !== undefined) {
+    out.workers = cfg.workers;
+    delete src.workers;
+  }
   if (src.chdir === undefined && cfg.chdir !== undefined) {
     out.chdir = cfg.chdir;
     src.chdir = 'config';

@@ -1,13 +1,10 @@
 // From a container's final argv to a structured entrypoint: unwraps shells and wrappers, then reads the server's own options.
-import { basename, dirname, normalize } from '../fs';
+import { basename, normalize } from '../fs';
 import type { Range } from '../types';
-import {
-  Arg, ArgRef, CELERY, DAPHNE, DJANGO_RUNSERVER, FASTAPI, FLASK, FLASK_RUN, GUNICORN, HYPERCORN, ParsedArgs, UVICORN,
-  WAITRESS, allValues, hasFlag, lastValue, parseArgs, rangeIn, subArg,
-} from './options';
-import { parseAddress, parseAppTarget, splitPythonPath } from './address';
+import { Arg, ArgRef, DJANGO_RUNSERVER, hasFlag, lastValue, parseArgs, rangeIn, subArg } from './options';
 import { ScriptArg, analyzeScript } from './script';
-import { ShellEnv, shlexSplit } from './shell';
+import { ShellEnv } from './shell';
+import { Ctx, SERVER_MODULES, base, interpretServer, markVars, note, serverFor } from './servers';
 
 export type { ArgRef } from './options';
 export { parseAddress, parseAppTarget, splitPythonPath } from './address';
@@ -36,6 +33,8 @@ export interface Bind {
   /** Nothing set it: the server's default. */
   isDefault: boolean;
   from?: SettingSource;
+  /** The server's own environment variables that set it (`UVICORN_PORT`, `FLASK_RUN_HOST`). */
+  env?: string[];
   /** Every address, when several are bound (gunicorn/hypercorn `-b` repeated, waitress `--listen`). */
   all?: string[];
   /** Exec form passed `$VAR` literally: Docker does not expand exec-form arguments, so the server gets the text `$PORT`. */
@@ -134,17 +133,7 @@ export interface ParseOptions {
   consoleScripts?: ReadonlyMap<string, { module: string; func: string; file: string; line: number }>;
 }
 
-interface Ctx {
-  env: ShellEnv;
-  cwd?: string;
-  uncertain?: string;
-  consoleScripts?: ParseOptions['consoleScripts'];
-  /** Stop unwrapping at a shell (the caller follows shells and scripts itself). */
-  stopAtShell?: boolean;
-}
-
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
-const SERVER_MODULES = new Set(['gunicorn', 'uvicorn', 'hypercorn', 'daphne', 'celery', 'flask', 'streamlit', 'waitress', 'fastapi']);
 const ASSIGNMENT = /^[A-Za-z_]\w*=/;
 const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
 
@@ -420,43 +409,13 @@ function fromScript(sa: ScriptArg, s: Arg): Arg {
   return { value: sa.value, ref, literal: false, unknown: sa.unknown, verbatim: sa.verbatim && whole, source };
 }
 
-function base(kind: ServerKind, args: Arg[], ctx: Ctx): Entrypoint {
-  const ep: Entrypoint = { kind, argv: args.map((a) => a.value), pythonPath: [] };
-  if (ctx.cwd !== undefined) ep.cwd = ctx.cwd;
-  const dsm = ctx.env.DJANGO_SETTINGS_MODULE;
-  if (dsm) ep.djangoSettings = dsm;
-  if (ctx.env.PYTHONSAFEPATH) ep.safePath = true;
-  if (ctx.uncertain) ep.uncertain = ctx.uncertain;
-  return ep;
-}
-
 function classify(args: Arg[], ctx: Ctx): Entrypoint {
   if (!args.length) return base('unknown', args, { ...ctx, uncertain: ctx.uncertain ?? 'empty command' });
   const prog = basename(args[0].value);
   const rest = args.slice(1);
-  switch (prog) {
-    case 'gunicorn':
-      return gunicorn(args, rest, ctx);
-    case 'uvicorn':
-      return uvicorn(args, rest, ctx);
-    case 'hypercorn':
-      return hypercorn(args, rest, ctx);
-    case 'daphne':
-      return daphne(args, rest, ctx);
-    case 'waitress-serve':
-    case 'waitress':
-      return waitress(args, rest, ctx);
-    case 'celery':
-      return celery(args, rest, ctx);
-    case 'flask':
-      return flask(args, rest, ctx);
-    case 'fastapi':
-      return fastapi(args, rest, ctx);
-    case 'streamlit':
-      return streamlit(args, rest, ctx);
-    case 'manage.py':
-      return django(args, args[0], rest, ctx);
-  }
+  const server = serverFor(prog);
+  if (server) return interpretServer(server, args, ctx);
+  if (prog === 'manage.py') return django(args, args[0], rest, ctx);
   if (PYTHON.test(prog)) return python(args, ctx);
   const cs = ctx.consoleScripts?.get(prog);
   if (cs && !args[0].unknown) {
@@ -469,393 +428,6 @@ function classify(args: Arg[], ctx: Ctx): Entrypoint {
   const ep = base('unknown', args, ctx);
   if (prog.endsWith('.sh')) ep.shellScript = args[0].value;
   else if (SHELLS.has(prog) && args[1] && !args[1].value.startsWith('-')) ep.shellScript = args[1].value;
-  return ep;
-}
-
-function note(ep: Entrypoint, reason: string): void {
-  ep.uncertain ??= reason;
-}
-
-/** Sets module/callable/factory from a `module:callable` target and flags targets we cannot read. */
-function setTarget(ep: Entrypoint, target: Arg, defaultCallable?: string): void {
-  if (target.ref.index >= 0) ep.targetArg = target.ref;
-  if (target.unknown) note(ep, `the target ${target.value} holds a variable without a known value`);
-  else if (target.literal && target.value.includes('$')) note(ep, `the target ${target.value} holds a literal $ (exec form does not expand variables)`);
-  const t = parseAppTarget(target.value, defaultCallable);
-  Object.assign(ep, t);
-}
-
-/** Marks variables in bind arguments: literal in exec form, unresolved in shell form. */
-function markVars(bind: Bind, ...args: (Arg | undefined)[]): Bind {
-  for (const a of args) {
-    if (!a) continue;
-    if (a.unknown) bind.unresolved = true;
-    else if (a.literal && /\$(?:\{|[A-Za-z_])/.test(a.value)) bind.literalVariable = true;
-  }
-  return bind;
-}
-
-function addressBind(raw: string, defaultPort: string, arg: Arg | undefined, from: SettingSource, all?: string[]): Bind {
-  const a = parseAddress(raw, defaultPort);
-  const bind: Bind = { raw, isDefault: from === 'default', from };
-  if (a.host !== undefined) bind.host = a.host;
-  if (a.port !== undefined) bind.port = a.port;
-  if (a.unix !== undefined) bind.unix = a.unix;
-  if (a.fd !== undefined) bind.uncertain = 'binds an inherited file descriptor';
-  if (arg && from === 'argv') bind.arg = arg.ref;
-  if (all && all.length > 1) bind.all = all;
-  return markVars(bind, arg);
-}
-
-/** Builds a bind from separate host and port values with their defaults. */
-function hostPortBind(
-  host: { arg?: Arg; from: SettingSource; value: string },
-  port: { arg?: Arg; from: SettingSource; value: string },
-): Bind {
-  const isDefault = host.from === 'default' && port.from === 'default';
-  const h = host.value.includes(':') && !host.value.startsWith('[') ? `[${host.value}]` : host.value;
-  const bind: Bind = { host: host.value, port: port.value, raw: `${h}:${port.value}`, isDefault };
-  bind.from = isDefault ? 'default' : port.from !== 'default' ? port.from : host.from;
-  if (host.arg && host.from === 'argv') bind.hostArg = host.arg.ref;
-  if (port.arg && port.from === 'argv') bind.portArg = port.arg.ref;
-  return markVars(bind, host.arg, port.arg);
-}
-
-/** An option's value from argv, else from an environment variable, else the default. */
-function pick(
-  p: ParsedArgs, names: string[], ctx: Ctx, envName: string | undefined, def: string,
-): { arg?: Arg; from: SettingSource; value: string } {
-  const a = lastValue(p, ...names);
-  if (a) return { arg: a, from: 'argv', value: a.value };
-  if (envName && Object.prototype.hasOwnProperty.call(ctx.env, envName)) {
-    const v = ctx.env[envName];
-    const arg = envArg(v ?? `$${envName}`, v === undefined);
-    return { arg, from: 'env', value: arg.value };
-  }
-  return { from: 'default', value: def };
-}
-
-/** An argument that came from an environment variable's value (no argv position). */
-function envArg(value: string, unknown = false): Arg {
-  return { value, ref: { value, index: -1 }, literal: false, unknown, verbatim: false };
-}
-
-function toInt(a: Arg | undefined): number | undefined {
-  return a && /^\d+$/.test(a.value.trim()) ? Number(a.value.trim()) : undefined;
-}
-
-function flagUnknownTarget(ep: Entrypoint, p: ParsedArgs, target: Arg | undefined): void {
-  if (target && p.ambiguous.has(target)) note(ep, `unknown option before the target (${p.unknown.join(', ')})`);
-}
-
-function gunicorn(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('gunicorn', args, ctx);
-  const p = parseArgs(rest, GUNICORN);
-  const envText = ctx.env.GUNICORN_CMD_ARGS;
-  const envKnown = !Object.prototype.hasOwnProperty.call(ctx.env, 'GUNICORN_CMD_ARGS') || envText !== undefined;
-  const e = typeof envText === 'string' ? parseArgs(shlexSplit(envText).map((v) => envArg(v)), GUNICORN) : undefined;
-  const sources: Record<string, SettingSource> = {};
-  ep.sources = sources;
-  /** Values of a setting: argv's when given there, else GUNICORN_CMD_ARGS'. */
-  const values = (...names: string[]): { args: Arg[]; from: SettingSource } => {
-    const a = allValues(p, ...names);
-    if (a.length) return { args: a, from: 'argv' };
-    const b = e ? allValues(e, ...names) : [];
-    if (b.length) return { args: b, from: 'GUNICORN_CMD_ARGS' };
-    return { args: [], from: 'default' };
-  };
-  const flag = (...names: string[]): SettingSource | undefined =>
-    hasFlag(p, ...names) ? 'argv' : e && hasFlag(e, ...names) ? 'GUNICORN_CMD_ARGS' : undefined;
-
-  const target = p.positionals[0];
-  if (target) {
-    setTarget(ep, target, 'application');
-    sources.app = 'argv';
-  }
-  flagUnknownTarget(ep, p, target);
-  if (flag('--paste', '--paster') || values('--paste', '--paster').args.length) note(ep, 'gunicorn --paste loads the app from a PasteDeploy file');
-
-  const binds = values('-b', '--bind');
-  sources.bind = binds.from;
-  if (binds.args.length) {
-    ep.bind = addressBind(binds.args[0].value, '8000', binds.args[0], binds.from, binds.args.map((a) => a.value));
-  } else if (Object.prototype.hasOwnProperty.call(ctx.env, 'PORT')) {
-    const port = ctx.env.PORT;
-    ep.bind = { host: '0.0.0.0', port: port ?? '$PORT', raw: `0.0.0.0:${port ?? '$PORT'}`, isDefault: true, from: 'default' };
-    if (port === undefined) ep.bind.unresolved = true;
-  } else {
-    ep.bind = { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' };
-  }
-  if (!envKnown && binds.from === 'default') ep.bind.uncertain = 'GUNICORN_CMD_ARGS has no known value';
-
-  const t = values('-t', '--timeout');
-  sources.timeout = t.from;
-  const tArg = t.args[t.args.length - 1];
-  if (!tArg) {
-    if (envKnown) ep.timeout = { seconds: 30, isDefault: true, from: 'default' };
-  } else {
-    const seconds = toInt(tArg);
-    if (seconds !== undefined) {
-      ep.timeout = { seconds, isDefault: false, from: t.from };
-      if (t.from === 'argv') ep.timeout.arg = tArg.ref;
-    }
-  }
-
-  const k = values('-k', '--worker-class');
-  if (k.args.length) {
-    ep.workerClass = k.args[k.args.length - 1].value;
-    sources.workerClass = k.from;
-  }
-  const w = values('-w', '--workers');
-  const workers = toInt(w.args[w.args.length - 1]);
-  if (workers !== undefined) ep.workers = workers;
-  const preload = flag('--preload');
-  ep.preload = preload !== undefined;
-  if (preload) sources.preload = preload;
-  if (flag('--reload')) ep.reload = true;
-  const chdir = values('--chdir');
-  if (chdir.args.length) {
-    ep.chdir = chdir.args[chdir.args.length - 1].value;
-    sources.chdir = chdir.from;
-  }
-  const pp = values('--pythonpath');
-  if (pp.args.length) {
-    ep.pythonPath = splitPythonPath(pp.args[pp.args.length - 1].value);
-    sources.pythonpath = pp.from;
-  }
-  const c = values('-c', '--config');
-  const cfg = c.args[c.args.length - 1];
-  if (cfg) {
-    sources.config = c.from;
-    if (cfg.value.startsWith('python:')) ep.configModule = cfg.value.slice(7);
-    else ep.configFile = cfg.value.replace(/^file:/, '');
-  } else {
-    ep.defaultConfig = 'gunicorn.conf.py';
-  }
-  return ep;
-}
-
-function uvicorn(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('uvicorn', args, ctx);
-  const p = parseArgs(rest, UVICORN);
-  let target = p.positionals[0];
-  if (!target && typeof ctx.env.UVICORN_APP === 'string') target = envArg(ctx.env.UVICORN_APP);
-  if (target) setTarget(ep, target);
-  flagUnknownTarget(ep, p, target);
-  if (hasFlag(p, '--factory') || truthy(ctx.env.UVICORN_FACTORY)) ep.factory = true;
-  ep.bind = hostPortBind(pick(p, ['--host'], ctx, 'UVICORN_HOST', '127.0.0.1'), pick(p, ['--port'], ctx, 'UVICORN_PORT', '8000'));
-  const uds = lastValue(p, '--uds');
-  if (uds) {
-    ep.bind = { raw: `unix:${uds.value}`, unix: uds.value, isDefault: false, from: 'argv', arg: uds.ref };
-  } else if (lastValue(p, '--fd')) {
-    ep.bind.uncertain = 'binds an inherited file descriptor';
-  }
-  const appDir = pick(p, ['--app-dir'], ctx, 'UVICORN_APP_DIR', '.');
-  ep.pythonPath = [appDir.value === '' ? '.' : appDir.value];
-  const workers = toInt(lastValue(p, '--workers'));
-  if (workers !== undefined) ep.workers = workers;
-  if (hasFlag(p, '--reload')) ep.reload = true;
-  return ep;
-}
-
-function hypercorn(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('hypercorn', args, ctx);
-  const p = parseArgs(rest, HYPERCORN);
-  const target = p.positionals[0];
-  if (target) setTarget(ep, target);
-  flagUnknownTarget(ep, p, target);
-  const binds = allValues(p, '-b', '--bind');
-  if (binds.length) ep.bind = addressBind(binds[0].value, '8000', binds[0], 'argv', binds.map((a) => a.value));
-  else ep.bind = { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' };
-  const config = lastValue(p, '-c', '--config');
-  if (config) {
-    ep.configFile = config.value;
-    if (!binds.length) ep.bind.uncertain = 'the config file may set the bind';
-  }
-  const k = lastValue(p, '-k', '--worker-class');
-  if (k) ep.workerClass = k.value;
-  const workers = toInt(lastValue(p, '-w', '--workers'));
-  if (workers !== undefined) ep.workers = workers;
-  if (hasFlag(p, '--reload')) ep.reload = true;
-  return ep;
-}
-
-function daphne(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('daphne', args, ctx);
-  const p = parseArgs(rest, DAPHNE);
-  const target = p.positionals[0];
-  if (target) setTarget(ep, target);
-  flagUnknownTarget(ep, p, target);
-  const host = pick(p, ['-b', '--bind'], ctx, undefined, '127.0.0.1');
-  const port = pick(p, ['-p', '--port'], ctx, undefined, '8000');
-  const unix = lastValue(p, '-u', '--unix-socket');
-  const other = lastValue(p, '--fd') ?? lastValue(p, '-e', '--endpoint');
-  // daphne fills in the default host/port only when no other kind of endpoint is given.
-  if (host.from === 'default' && port.from === 'default' && unix) {
-    ep.bind = { raw: `unix:${unix.value}`, unix: unix.value, isDefault: false, from: 'argv', arg: unix.ref };
-    if (other) ep.bind.uncertain = 'also binds endpoints or file descriptors';
-  } else if (host.from === 'default' && port.from === 'default' && other) {
-    ep.bind = { raw: other.value, isDefault: false, from: 'argv', arg: other.ref, uncertain: 'binds endpoints or file descriptors' };
-  } else {
-    ep.bind = hostPortBind(host, port);
-    if (unix || other) ep.bind.uncertain = 'also binds other endpoints';
-  }
-  return ep;
-}
-
-function waitress(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('waitress', args, ctx);
-  const p = parseArgs(rest, WAITRESS);
-  const target = p.positionals[0];
-  if (target) setTarget(ep, target);
-  if (p.positionals.length > 1) note(ep, 'waitress-serve takes exactly one application (options go before it)');
-  if (p.unknown.length) note(ep, `unknown waitress-serve option ${p.unknown[0]}`);
-  if (hasFlag(p, '--call')) ep.factory = true;
-  const listens = allValues(p, '--listen');
-  const unix = lastValue(p, '--unix-socket');
-  const host = pick(p, ['--host'], ctx, undefined, '0.0.0.0');
-  const port = pick(p, ['--port'], ctx, undefined, '8080');
-  if (listens.length) {
-    const first = listens[0].value.split(/\s+/)[0];
-    const colon = first.lastIndexOf(':');
-    const bind: Bind = {
-      host: colon >= 0 ? first.slice(0, colon).replace(/^\[|\]$/g, '') : first,
-      port: colon >= 0 ? first.slice(colon + 1) : port.value,
-      raw: first, isDefault: false, from: 'argv', arg: listens[0].ref,
-    };
-    const all = listens.flatMap((l) => l.value.split(/\s+/)).filter((x) => x);
-    if (all.length > 1) bind.all = all;
-    ep.bind = markVars(bind, listens[0]);
-    if (host.from !== 'default' || port.from !== 'default') note(ep, 'waitress refuses --listen together with --host/--port');
-  } else if (unix) {
-    ep.bind = { raw: `unix:${unix.value}`, unix: unix.value, isDefault: false, from: 'argv', arg: unix.ref };
-  } else {
-    ep.bind = hostPortBind(host, port);
-  }
-  return ep;
-}
-
-function celery(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('celery', args, ctx);
-  const p = parseArgs(rest, CELERY);
-  const app = lastValue(p, '-A', '--app');
-  if (p.positionals[0]) ep.subcommand = p.positionals[0].value;
-  if (app) setTarget(ep, app);
-  const workdir = lastValue(p, '--workdir');
-  if (workdir) ep.chdir = workdir.value;
-  return ep;
-}
-
-function flask(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('flask', args, ctx);
-  const p = parseArgs(rest, FLASK);
-  const sub = p.positionals[0];
-  const appArg = lastValue(p, '-A', '--app');
-  const flaskApp = ctx.env.FLASK_APP;
-  if (appArg) setFlaskApp(ep, appArg);
-  else if (typeof flaskApp === 'string' && flaskApp !== '') setFlaskApp(ep, envArg(flaskApp));
-  else if (Object.prototype.hasOwnProperty.call(ctx.env, 'FLASK_APP')) note(ep, 'FLASK_APP has no known value');
-  else ep.moduleCandidates = ['wsgi', 'app'];
-  if (!sub) return ep;
-  ep.subcommand = sub.value;
-  if (sub.value !== 'run') return ep;
-  const q = parseArgs(rest.slice(rest.indexOf(sub) + 1), FLASK_RUN);
-  ep.bind = hostPortBind(pick(q, ['-h', '--host'], ctx, 'FLASK_RUN_HOST', '127.0.0.1'), pick(q, ['-p', '--port'], ctx, 'FLASK_RUN_PORT', '5000'));
-  if (hasFlag(q, '--reload') || (truthy(ctx.env.FLASK_DEBUG) && !hasFlag(q, '--no-reload'))) ep.reload = true;
-  return ep;
-}
-
-/** FLASK_APP / `--app`: `module`, `module:app`, `module:create_app()`, `path/app.py[:name]`. */
-function setFlaskApp(ep: Entrypoint, a: Arg): void {
-  const m = /^(.*?)(?::(?![\\/])(.*))?$/s.exec(a.value)!;
-  const path = m[1];
-  setTarget(ep, a);
-  if (m[2] === undefined) delete ep.callable;
-  if (path.endsWith('.py') || path.includes('/')) {
-    ep.script = path;
-    setPathModule(ep, path);
-  } else {
-    ep.module = path;
-  }
-}
-
-/**
- * The module a file path imports as when its folder is put on sys.path (flask, fastapi, streamlit). Folders
- * with `__init__.py` above the file would make it a package module; the caller can refine with the file system.
- */
-function setPathModule(ep: Entrypoint, path: string): void {
-  let p = path.replace(/\.py$/, '');
-  if (basename(p) === '__init__') p = dirname(p);
-  ep.module = basename(p);
-  const dir = p.includes('/') ? (p.startsWith('/') ? dirname(p) : normalize(p.slice(0, p.lastIndexOf('/')))) : '.';
-  if (dir !== '.') ep.pythonPath = [dir, ...ep.pythonPath];
-}
-
-function fastapi(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('fastapi', args, ctx);
-  const sub = rest[0];
-  if (!sub || (sub.value !== 'run' && sub.value !== 'dev')) {
-    note(ep, `unknown fastapi command ${sub?.value ?? ''}`.trim());
-    return ep;
-  }
-  ep.subcommand = sub.value;
-  const p = parseArgs(rest.slice(1), FASTAPI);
-  const path = p.positionals[0];
-  const entry = lastValue(p, '-e', '--entrypoint');
-  const app = lastValue(p, '--app');
-  if (entry) setTarget(ep, entry);
-  else if (path) {
-    ep.script = path.value;
-    ep.targetArg = path.ref;
-    setPathModule(ep, path.value);
-  } else {
-    // fastapi-cli's default paths, in the order it tries them: main.py, app.py, api.py, app/main.py, app/app.py, app/api.py.
-    ep.moduleCandidates = ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'];
-  }
-  if (app) ep.callable = app.value;
-  flagUnknownTarget(ep, p, path);
-  ep.bind = hostPortBind(pick(p, ['--host'], ctx, undefined, sub.value === 'run' ? '0.0.0.0' : '127.0.0.1'), pick(p, ['--port'], ctx, undefined, '8000'));
-  const workers = toInt(lastValue(p, '--workers'));
-  if (workers !== undefined) ep.workers = workers;
-  if (sub.value === 'dev' ? !hasFlag(p, '--no-reload') : hasFlag(p, '--reload')) ep.reload = true;
-  return ep;
-}
-
-function streamlit(args: Arg[], rest: Arg[], ctx: Ctx): Entrypoint {
-  const ep = base('streamlit', args, ctx);
-  const sub = rest[0];
-  if (!sub || sub.value !== 'run') {
-    if (sub) ep.subcommand = sub.value;
-    note(ep, `not a streamlit run command`);
-    return ep;
-  }
-  ep.subcommand = 'run';
-  // Every `--section.option` takes a value; the script is the first positional.
-  const opts: Record<string, Arg> = {};
-  let script: Arg | undefined;
-  for (let i = 1; i < rest.length; i++) {
-    const v = rest[i].value;
-    if (v === '--') break;
-    if (v.startsWith('--')) {
-      const eq = v.indexOf('=');
-      if (eq >= 0) opts[v.slice(2, eq)] = subArg(rest[i], eq + 1);
-      else if (rest[i + 1]) opts[v.slice(2)] = rest[++i];
-    } else if (!script) {
-      script = rest[i];
-    }
-  }
-  if (script) {
-    ep.script = script.value;
-    ep.targetArg = script.ref;
-    if (script.unknown) note(ep, `the script ${script.value} holds a variable without a known value`);
-    setPathModule(ep, script.value);
-  }
-  const fromOpt = (name: string, envName: string, def: string): { arg?: Arg; from: SettingSource; value: string } => {
-    const a = opts[name];
-    if (a) return { arg: a, from: 'argv', value: a.value };
-    return pick({ options: [], positionals: [], unknown: [], ambiguous: new Set() }, [], ctx, envName, def);
-  };
-  ep.bind = hostPortBind(fromOpt('server.address', 'STREAMLIT_SERVER_ADDRESS', '0.0.0.0'), fromOpt('server.port', 'STREAMLIT_SERVER_PORT', '8501'));
   return ep;
 }
 
@@ -916,8 +488,3 @@ function django(args: Arg[], script: Arg, rest: Arg[], ctx: Ctx): Entrypoint {
   ep.bind = markVars({ host, port: m?.[2] ?? addr.value, raw: addr.value, isDefault: false, from: 'argv', arg: addr.ref }, addr);
   return ep;
 }
-
-function truthy(v: string | undefined): boolean {
-  return v !== undefined && /^(1|true|yes|on|t|y)$/i.test(v.trim());
-}
-

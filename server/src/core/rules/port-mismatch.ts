@@ -190,7 +190,7 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   if (listen.portDefault && ep.kind === 'gunicorn' && hidden) return out;
   const target = exp.ports.length === 1 ? exp.ports[0] : undefined;
   const fix = target !== undefined ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
-  const dflt = listen.call?.portWhy && listen.call.start.port?.kind !== 'env' ? ` (${listen.call.portWhy})` : listen.portDefault ? ` (${listen.server}'s default)` : '';
+  const dflt = listen.call?.portWhy && listen.call.start.port?.kind !== 'env' ? ` (${listen.call.portWhy})` : listen.portDefault ? ` (${listen.server}'s default)` : ep.bind?.env ? ` (set by ${ep.bind.env.join(' and ')})` : '';
   out.push({
     severity: exp.severity,
     message: `${listen.server === ep.kind ? label : listen.server} listens on port ${port}${dflt}, but ${exp.why}`,
