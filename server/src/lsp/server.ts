@@ -24,6 +24,8 @@ import { DiskFileSystem, OverlayFileSystem, relativeInside, toPosix } from '../c
 import { lint } from '../core/lint';
 import { maskProviderSecrets as mask } from '../core/redact';
 import type { Finding, Fix, Location } from '../core/types';
+import { registerSurfaces, SURFACE_CAPABILITIES } from './surfaces';
+import type { LintResult } from '../core/lint';
 
 /** What a diagnostic carries so that code actions need no per-rule code. */
 interface DiagnosticData {
@@ -70,6 +72,7 @@ export function startServer(connection: Connection): void {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const lastNotices = new Map<string, string>();
+  const surfaces = registerSurfaces(connection, { toPath: (u) => uris.toPath(u), toUri: (p) => uris.toUri(p), version: VERSION });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -84,8 +87,9 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...SURFACE_CAPABILITIES,
       },
-      serverInfo: { name: 'deploylint', version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev' },
+      serverInfo: { name: 'deploylint', version: VERSION },
     };
   });
 
@@ -161,17 +165,23 @@ export function startServer(connection: Connection): void {
     timer = setTimeout(() => {
       timer = undefined;
       const gen = generation;
-      running = running.then(() => runLint(gen)).catch((e: unknown) => connection.console.error(`deploylint: ${(e as Error)?.stack ?? String(e)}`));
+      running = running.then(() => runLint(gen)).catch((e: unknown) => {
+        surfaces.failed(e);
+        connection.console.error(`deploylint: ${(e as Error)?.stack ?? String(e)}`);
+      });
     }, delay);
   }
 
   async function runLint(gen: number): Promise<void> {
     if (gen !== generation || !overlay) return;
     const byFile = new Map<string, Diagnostic[]>();
+    const results = new Map<string, LintResult>();
+    surfaces.linting();
     for (const root of roots) {
       const started = Date.now();
       const result = await lint({ fs: overlay, root }, { overrides: settings });
       if (gen !== generation) return; // a newer edit arrived: its lint will publish
+      results.set(root, result);
       for (const f of result.findings) {
         add(byFile, f.file, toDiagnostic(f, f.message, f.related));
         for (const m of f.mirrors ?? []) {
@@ -193,6 +203,7 @@ export function startServer(connection: Connection): void {
     for (const file of published) if (!byFile.has(file)) connection.sendDiagnostics({ uri: uris.toUri(file), diagnostics: [] });
     for (const [file, diags] of byFile) connection.sendDiagnostics({ uri: uris.toUri(file), diagnostics: diags });
     published = next;
+    surfaces.linted(results);
   }
 
 
@@ -249,3 +260,4 @@ function add<T>(m: Map<string, T[]>, key: string, value: T): void {
 }
 
 declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
