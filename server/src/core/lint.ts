@@ -1,6 +1,6 @@
 // The engine entry: lint(project, config) -> findings, with severities and suppressions applied once, centrally.
 import { analyse, Analysis, Notice } from './analysis';
-import { LintConfig, loadConfig } from './config';
+import { ConfigProblem, LintConfig, loadConfig } from './config';
 import type { FileSystem } from './fs';
 import { rules as allRules, Rule } from './rules';
 import { applySuppressions } from './suppressions';
@@ -20,6 +20,8 @@ export interface Project {
 export interface LintResult {
   findings: Finding[];
   notices: Notice[];
+  /** Problems in `.deploylint.yaml`, at the offending key (also in notices). */
+  configProblems: ConfigProblem[];
   /** The analysis the rules ran on (files, image models), for callers that need more than findings. */
   analysis: Analysis;
 }
@@ -33,7 +35,7 @@ export interface LintOptions {
 /** Runs every enabled rule over the project. Never throws for bad input: problems become notices. */
 export async function lint(project: Project, options: LintOptions = {}): Promise<LintResult> {
   project.fs.beginPass?.();
-  const { config, problems } = loadConfig(project.fs, project.root, options.overrides);
+  const { config, problems } = loadConfig(project.fs, project.root, options.overrides, allRules.map((r) => r.id));
   project.fs.setMaxFileSize?.(config.maxFileSize);
   let pythonProblem: string | undefined;
   try {
@@ -63,5 +65,5 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
   const kept = applySuppressions(findings, (f) => analysis.text(f));
   kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : compareRanges(x.range, y.range) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0)));
   redactOutput(analysis, kept, analysis.notices);
-  return { findings: kept, notices: analysis.notices, analysis };
+  return { findings: kept, notices: analysis.notices, configProblems: problems, analysis };
 }

@@ -15,3 +15,14 @@ export function editDistance(a: string, b: string, max: number): number {
   }
   return prev[b.length];
 }
+
+/** "; did you mean 'x'?" for the closest candidate within two edits, else "; valid: a, b, c". */
+export function didYouMean(name: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = editDistance(name, c, 2);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best !== undefined ? `; did you mean '${best}'?` : `; valid: ${candidates.join(', ')}`;
+}
