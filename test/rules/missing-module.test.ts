@@ -215,7 +215,7 @@ describe('rule missing-module: modules Django and Celery import by name', () => 
 
   it('an app in INSTALLED_APPS that the image never received: reported at the COPY, mirrored at the string', async () => {
     const { findings } = await mm({ ...PROJECT, Dockerfile: DJ('COPY config/ ./config/\nCOPY shop/__init__.py shop/middleware.py ./shop/\nCOPY shop/users/ ./shop/users/\nCOPY shop/api/ ./shop/api/') });
-    assert.deepEqual(brief(findings), ["Dockerfile:5:1 missing-module package 'shop.orders' is imported by /app/config/settings/base.py but is not in the image: shop/orders/ is never copied"]);
+    assert.deepEqual(brief(findings), ["Dockerfile:5:1 missing-module package 'shop.orders' is listed in LOCAL_APPS in /app/config/settings/base.py but is not in the image: shop/orders/ is never copied"]);
     assert.deepEqual(findings[0].mirrors?.map((m) => `${m.file.slice(6)}:${m.range.start.line + 1}:${m.range.start.character + 1}`), ['config/settings/base.py:8:5']);
   });
 
@@ -223,7 +223,7 @@ describe('rule missing-module: modules Django and Celery import by name', () => 
     const files = { ...PROJECT, 'config/settings/local.py': 'from .base import *  # noqa\n\nINSTALLED_APPS += ["debug_tools"]\n', 'debug_tools/__init__.py': '' };
     assert.deepEqual(brief((await mm({ ...files, Dockerfile: DJ('COPY config/ ./config/\nCOPY shop/ ./shop/') })).findings), []);
     const { findings } = await mm({ ...files, Dockerfile: DJ('COPY config/ ./config/\nCOPY shop/ ./shop/', 'ENV DJANGO_SETTINGS_MODULE=config.settings.local\n') });
-    assert.deepEqual(brief(findings), ["Dockerfile:5:1 missing-module package 'debug_tools' is imported by /app/config/settings/local.py but is not in the image: debug_tools/ is never copied"]);
+    assert.deepEqual(brief(findings), ["Dockerfile:5:1 missing-module package 'debug_tools' is listed in INSTALLED_APPS in /app/config/settings/local.py but is not in the image: debug_tools/ is never copied"]);
   });
 
   it('Celery include= and autodiscover_tasks() packages', async () => {
@@ -234,8 +234,71 @@ describe('rule missing-module: modules Django and Celery import by name', () => 
       Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY worker/__init__.py worker/app.py ./worker/\nCMD ["celery", "-A", "worker.app", "worker"]\n',
     });
     assert.deepEqual(brief(findings), [
-      "Dockerfile:5:1 missing-module package 'worker.jobs' (worker.jobs.email) is imported by /app/worker/app.py but is not in the image: worker/jobs/ is never copied",
-      "Dockerfile:5:1 missing-module package 'billing' is imported by /app/worker/app.py but is not in the image: billing/ is never copied",
+      "Dockerfile:5:1 missing-module package 'worker.jobs' (worker.jobs.email) is listed in Celery(include=...) in /app/worker/app.py but is not in the image: worker/jobs/ is never copied",
+      "Dockerfile:5:1 missing-module package 'billing' is listed in autodiscover_tasks() in /app/worker/app.py but is not in the image: billing/ is never copied",
+    ]);
+  });
+
+  it('ROOT_URLCONF, MIDDLEWARE and include() say which setting names the module', async () => {
+    const { findings } = await mm({ ...PROJECT, Dockerfile: DJ('COPY config/settings/ ./config/settings/\nCOPY config/__init__.py config/wsgi.py ./config/\nCOPY shop/__init__.py ./shop/\nCOPY shop/orders/ ./shop/orders/\nCOPY shop/users/ ./shop/users/') });
+    assert.deepEqual(brief(findings), [
+      "Dockerfile:5:1 missing-module 'shop.middleware' is listed in MIDDLEWARE in /app/config/settings/base.py but is not in the image: shop/middleware.py is never copied",
+      "Dockerfile:5:1 missing-module 'config.urls' is named by ROOT_URLCONF in /app/config/settings/base.py but is not in the image: config/urls.py is never copied",
+    ]);
+    assert.deepEqual(findings[1].related.map((r) => r.message).slice(-1), ['config/settings/base.py (/app/config/settings/base.py in the image) sets ROOT_URLCONF to config.urls']);
+    const included = await mm({ ...PROJECT, Dockerfile: DJ('COPY config/ ./config/\nCOPY shop/__init__.py shop/middleware.py ./shop/\nCOPY shop/orders/ ./shop/orders/\nCOPY shop/users/ ./shop/users/') });
+    assert.deepEqual(brief(included.findings), ["Dockerfile:5:1 missing-module package 'shop.api' (shop.api.urls) is named by include() in /app/config/urls.py but is not in the image: shop/api/ is never copied"]);
+    assert.equal(included.findings[0].related.at(-1)?.message, 'config/urls.py (/app/config/urls.py in the image) calls include("shop.api.urls")');
+  });
+
+  const WORKER = {
+    'requirements.txt': 'celery\nflask\ngunicorn\n',
+    'proj/__init__.py': 'from .celery_app import app as celery_app\n\n__all__ = ("celery_app",)\n',
+    'proj/celery_app.py': 'from celery import Celery\n\napp = Celery("proj")\napp.conf.imports = ["proj.reports", "exports.jobs"]\n',
+    'proj/reports.py': '', 'proj/web.py': 'from flask import Flask\n\nfrom . import celery_app\n\napp = Flask(__name__)\n',
+    'exports/__init__.py': '', 'exports/jobs.py': '',
+  };
+  const CELERY_DF = (copies: string, cmd: string) => `FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n${copies}\nCMD ${cmd}\n`;
+
+  it('app.conf.imports: a worker imports each module at start-up, the web server that shares the app does not', async () => {
+    const copies = 'COPY proj/ ./proj/';
+    assert.deepEqual(brief((await mm({ ...WORKER, Dockerfile: CELERY_DF(copies, '["celery", "-A", "proj", "worker"]') })).findings), [
+      "Dockerfile:5:1 missing-module package 'exports' (exports.jobs) is listed in app.conf.imports in /app/proj/celery_app.py but is not in the image: exports/ is never copied",
+    ]);
+    assert.deepEqual(brief((await mm({ ...WORKER, Dockerfile: CELERY_DF(copies, '["celery", "-A", "proj", "beat"]') })).findings).length, 1);
+    assert.deepEqual(brief((await mm({ ...WORKER, Dockerfile: CELERY_DF(copies, '["gunicorn", "-b", "0.0.0.0:8000", "proj.web:app"]') })).findings), []);
+    assert.deepEqual(brief((await mm({ ...WORKER, Dockerfile: CELERY_DF('COPY proj/ ./proj/\nCOPY exports/ ./exports/', '["celery", "-A", "proj", "worker"]') })).findings), []);
+  });
+
+  it('CELERY_IMPORTS in the Django settings the worker loads', async () => {
+    const files = {
+      ...PROJECT,
+      'config/celery.py': 'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\napp = Celery("config")\napp.config_from_object("django.conf:settings", namespace="CELERY")\n',
+      'config/settings/production.py': 'from .base import *  # noqa\n\nCELERY_IMPORTS = ("shop.jobs",)\n',
+      'shop/jobs.py': '',
+    };
+    const worker = (copies: string) => `FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n${copies}\nCMD ["celery", "-A", "config.celery", "worker"]\n`;
+    assert.deepEqual(brief((await mm({ ...files, Dockerfile: worker('COPY config/ ./config/\nCOPY shop/__init__.py shop/middleware.py ./shop/\nCOPY shop/users/ ./shop/users/\nCOPY shop/orders/ ./shop/orders/\nCOPY shop/api/ ./shop/api/') })).findings), [
+      "Dockerfile:5:1 missing-module 'shop.jobs' is listed in CELERY_IMPORTS in /app/config/settings/production.py but is not in the image: shop/jobs.py is never copied",
+    ]);
+    assert.deepEqual(brief((await mm({ ...files, Dockerfile: worker('COPY config/ ./config/\nCOPY shop/ ./shop/') })).findings), []);
+  });
+
+  it('autodiscover_tasks(["pkg.sub"]): celery falls back to pkg.tasks when pkg.sub is missing, so only a missing pkg fails', async () => {
+    const files = (copies: string) => ({
+      'requirements.txt': 'celery\n',
+      'worker.py': 'from celery import Celery\n\napp = Celery("w")\napp.autodiscover_tasks(["apps.mail"])\n',
+      'apps/__init__.py': '', 'apps/mail/__init__.py': '', 'apps/mail/tasks.py': 'import helper\n', 'helper.py': '',
+      Dockerfile: `FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY worker.py .\n${copies}\nCMD ["celery", "-A", "worker", "worker"]\n`,
+    });
+    // apps.mail missing, apps present: celery imports apps.tasks, which may be absent.
+    assert.deepEqual(brief((await mm(files('COPY apps/__init__.py ./apps/'))).findings), []);
+    assert.deepEqual(brief((await mm(files('COPY helper.py .'))).findings), [
+      "Dockerfile:5:1 missing-module package 'apps' is listed in autodiscover_tasks() in /app/worker.py but is not in the image: apps/ is never copied",
+    ]);
+    // The tasks modules it finds are followed.
+    assert.deepEqual(brief((await mm(files('COPY apps/ ./apps/'))).findings), [
+      "Dockerfile:6:1 missing-module 'helper' is imported by /app/apps/mail/tasks.py but is not in the image: helper.py is never copied",
     ]);
   });
 });

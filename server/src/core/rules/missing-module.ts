@@ -11,7 +11,7 @@ import type { InstallRecord } from '../docker/installs';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import type { Fix, Location, TextEdit } from '../types';
-import { chainLocations, insertAfter, sourceOf, targetWithModule } from './python-common';
+import { chainLocations, importedBy, insertAfter, sourceOf, targetWithModule } from './python-common';
 import { replaceCommandArg } from './command-edits';
 import type { Draft, Rule } from './rule';
 
@@ -324,37 +324,36 @@ function packageFolder(g: Group): string | undefined {
 
 function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
   const first = g.imports[0];
-  const importers = [...new Set(g.imports.map((u) => u.importer))];
-  const by = importers.length === 1 ? importers[0] : `${importers[0]} and ${importers.length - 1} more`;
+  const by = importedBy(g.imports);
   const names = [...new Set(g.imports.map((u) => (u.nameIndex !== undefined ? u.dotted : u.import.level ? u.failedAt : u.dotted)))];
   const shown = names.length === 1 && names[0] === g.unit ? '' : ` (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
   let message: string;
   if (g.kind === 'editable-without-source') {
     const r = g.editable!;
-    message = `package '${g.unit}'${shown} is imported by ${by} but cannot load: the editable install at ${a.rel(ia.target.dockerfile)}:${r.instr.line + 1} (${r.tool}) points at ${(r.project!.root ?? r.project!.dir)}, which this stage does not have (it copies only ${r.home})`;
+    message = `package '${g.unit}'${shown} is ${by} but cannot load: the editable install at ${a.rel(ia.target.dockerfile)}:${r.instr.line + 1} (${r.tool}) points at ${(r.project!.root ?? r.project!.dir)}, which this stage does not have (it copies only ${r.home})`;
   } else if (g.kind === 'no-parent-package') {
     const file = first.importer;
     const loadedAs = file === ia.entryFile && !ia.entry.ep.module ? 'the script __main__' : `the top-level module '${ia.closure?.files.get(file)?.module ?? file.slice(file.lastIndexOf('/') + 1, -3)}'`;
     message = `the relative import '${names[0]}' in ${file} cannot work: the file runs as ${loadedAs}, with no parent package (ImportError: attempted relative import with no known parent package)`;
   } else if (g.kind === 'not-on-path') {
     const where = join(g.pathRoot!, ...g.unit.split('.'));
-    message = `'${names[0]}' is imported by ${by}, but '${g.unit}' is at ${where}${g.hit?.kind === 'module' ? '.py' : ''} and Python does not look in ${g.pathRoot} (sys.path: ${ia.entry.sysPath.join(', ')})`;
+    message = `'${names[0]}' is ${by}, but '${g.unit}' is at ${where}${g.hit?.kind === 'module' ? '.py' : ''} and Python does not look in ${g.pathRoot} (sys.path: ${ia.entry.sysPath.join(', ')})`;
   } else if (g.kind === 'not-a-package') {
     const folder = packageFolder(g);
     const pkg = folder === undefined || g.hit?.visibility ? 'a package' : `the package ${folder ? folder + '/' : a.rel(ia.target.model.context.root) + '/'}`;
     const missing = [...new Set(g.imports.map((u) => u.failedAt))];
     const what = missing.length === 1 ? `'${missing[0]}'` : `${missing.slice(0, -1).map((m) => `'${m}'`).join(', ')} and '${missing[missing.length - 1]}'`;
-    message = `${what} ${missing.length === 1 ? 'is' : 'are'} imported by ${by} but cannot load: in the image '${g.unit}' is the module ${g.shadow ?? '?'}, not ${pkg}`;
+    message = `${what} ${missing.length === 1 ? 'is' : 'are'} ${by} but cannot load: in the image '${g.unit}' is the module ${g.shadow ?? '?'}, not ${pkg}`;
   } else {
     const hit = g.hit!;
     const what = hit.kind === 'package' ? `package '${g.unit}'${shown}` : `'${g.unit}'${shown}`;
     const src = hit.kind === 'package' ? hit.path + '/' : hit.path;
     if (hit.visibility === 'ignored') {
       const ctx = ia.target.model.context;
-      message = `${what} is imported by ${by} but is not in the image: ${a.rel(ctx.ignoreFile!)} line ${hit.excludedBy!.line + 1} ('${hit.excludedBy!.pattern}') drops ${src} from the build context`;
+      message = `${what} is ${by} but is not in the image: ${a.rel(ctx.ignoreFile!)} line ${hit.excludedBy!.line + 1} ('${hit.excludedBy!.pattern}') drops ${src} from the build context`;
     } else if (hit.visibility === 'outside') {
-      message = `${what} is imported by ${by} but is not in the image: ${src} is outside the build context '${a.rel(ia.target.context.root) || '.'}'${ia.target.context.evidence ? ` (as ${a.rel(ia.target.context.evidence)} builds it)` : ''}, so no COPY can bring it in`;
-    } else message = `${what} is imported by ${by} but is not in the image: ${src} is never copied`;
+      message = `${what} is ${by} but is not in the image: ${src} is outside the build context '${a.rel(ia.target.context.root) || '.'}'${ia.target.context.evidence ? ` (as ${a.rel(ia.target.context.evidence)} builds it)` : ''}, so no COPY can bring it in`;
+    } else message = `${what} is ${by} but is not in the image: ${src} is never copied`;
   }
   const functionOnly = g.imports.every((u) => u.import.scope === 'function');
   const related: Location[] = chainLocations(a, ia, first);

@@ -5,6 +5,7 @@ import type { StageModel } from '../docker/image';
 import type { ImportAnalysis } from '../imports';
 import type { ClosureEdge } from '../python/closure';
 import type { PyImport } from '../python/parser';
+import { namedBy, namedByPhrase, namingPhrase } from '../python/django';
 import { entryLabel } from '../runtime/label';
 import type { Location, TextEdit } from '../types';
 
@@ -20,7 +21,8 @@ export function chainLocations(a: Analysis, ia: ImportAnalysis, u: { chain: Clos
     const src = sourceOf(ia.stage, e.from);
     if (!src) continue;
     const what = importText(e.import);
-    out.push({ file: src, range: e.import.range, message: `${a.rel(src)} (${e.from} in the image) imports ${what}` });
+    const named = namedBy(e.import);
+    out.push({ file: src, range: e.import.range, message: `${a.rel(src)} (${e.from} in the image) ${named ? namingPhrase(named, what) : `imports ${what}`}` });
   }
   return out;
 }
@@ -40,6 +42,18 @@ export function scriptLocations(a: Analysis, ia: ImportAnalysis): Location[] {
     out.push({ file: src, range: { start: { line: step.line, character: 0 }, end: { line: step.line, character: 0 } }, message: `${a.rel(src)} (${step.file} in the image) runs ${step.what}` });
   }
   return out;
+}
+
+/**
+ * How the imports reach the module, to complete "'x' is ...": "imported by /app/a.py", or, when
+ * every one is a string a framework imports in the same way, "listed in INSTALLED_APPS in /app/settings.py".
+ */
+export function importedBy(imports: { importer: string; import: PyImport }[]): string {
+  const importers = [...new Set(imports.map((u) => u.importer))];
+  const by = importers.length === 1 ? importers[0] : `${importers[0]} and ${importers.length - 1} more`;
+  const phrases = new Set(imports.map((u) => { const n = namedBy(u.import); return n ? namedByPhrase(n) : undefined; }));
+  const [only] = phrases;
+  return phrases.size === 1 && only !== undefined ? `${only} in ${by}` : `imported by ${by}`;
 }
 
 /** An import as a reader recognises it: `shared.utils`, `.models`, `from . import cache`. */

@@ -7,7 +7,7 @@ import { declaredDependencies, packagePath, parseImageFile } from '../imports';
 import { installedImportNames } from '../packages/installs';
 import { ClosureResult, walkClosure } from '../python/closure';
 import { evaluateSysPathEdits, isSysPathEdit } from '../python/syspath';
-import { stringNamedModules } from '../python/django';
+import { stringImportContext, stringNamedModules, type StringImportContext } from '../python/django';
 import type { ShellEnv } from '../entrypoint/shell';
 import { ImageView, Resolution, resolveModule } from '../python/resolver';
 import { isPythonReady, parsePython } from '../python/parser';
@@ -110,10 +110,12 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
     out.entryFile = inline.file;
   }
   if (!entries.length) return out;
-  const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}|${inline?.text ?? ''}`;
+  // Which string-named modules the command imports (a celery worker's task modules, Django's request side).
+  const runs = stringImportContext(ep);
+  const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}|${JSON.stringify(runs)}|${inline?.text ?? ''}`;
   let walked = a.memo.get(key) as { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } | undefined;
   if (!walked) {
-    walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty, entry.env, inline);
+    walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty, entry.env, runs, inline);
     a.memo.set(key, walked);
   }
   out.sysPath = walked.sysPath;
@@ -128,11 +130,11 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
  * An edit that cannot be evaluated, or that adds a folder the image does not have (a volume may
  * provide it), makes where modules come from unknown: `sysPathChangedBy` says where and why.
  */
-function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>, env: ShellEnv, inline?: InlineCode): { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } {
+function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>, env: ShellEnv, runs: StringImportContext, inline?: InlineCode): { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } {
   let sysPath = start;
   const load = (p: string) => (p === inline?.file ? (isPythonReady() ? parsePython(inline.text) : undefined) : parseImageFile(a, stage, p));
   for (let round = 0; ; round++) {
-    const closure = walkClosure({ view, sysPath, entries, load, isThirdParty: (n) => thirdParty.has(n), stringImports: stringNamedModules(env) });
+    const closure = walkClosure({ view, sysPath, entries, load, isThirdParty: (n) => thirdParty.has(n), stringImports: stringNamedModules(env, runs) });
     const next = [...sysPath];
     for (const [file, f] of closure.files) {
       if (!f.info.calls.some(isSysPathEdit)) continue;
