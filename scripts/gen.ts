@@ -91,6 +91,13 @@ export function configurationSchema(): unknown {
         minimum: 1,
         markdownDescription: 'Largest file deploylint reads, in bytes (default 2 MiB); bigger files are skipped with a notice in the output.',
       },
+      'deploylint.diagnosticMode': {
+        type: 'string',
+        enum: ['workspace', 'openFiles'],
+        default: 'workspace',
+        enumDescriptions: ['Problems in every file of the workspace, open or not.', 'Problems only in the files open in the editor (the analysis still reads the workspace: an image is built from files you have not opened).'],
+        markdownDescription: 'Where problems are shown: every file of the workspace, or only open files (like Pylance\'s `python.analysis.diagnosticMode`).',
+      },
     },
   };
 }

@@ -19,6 +19,9 @@ function workspace(files: Record<string, string>): string {
 
 const uri = (p: string) => pathToFileURL(p).href;
 const short = (ds: Diagnostic[] | undefined) => (ds ?? []).map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const FILES = { 'a.py': '', Dockerfile: 'FROM python:3.11\nCOPY a.py /x/\n', 'other/Dockerfile': 'FROM python:3.11\nCOPY missing.py /x/\n' };
+const MISSING_OTHER = "2:6 missing-copy-source COPY source 'missing.py' is not in the build context, 'other' (inferred)";
 
 describe('language server over stdio (bundled dist/server.js)', function () {
   let client: TestClient;
@@ -109,6 +112,55 @@ describe('language server over stdio (bundled dist/server.js)', function () {
     assert.ok(client.logs.some((l) => l.includes('loop/again: skipped: symlink loop')), client.logs.join('\n'));
     const actions = await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: uri(df) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
     assert.deepEqual(actions, []);
+  });
+  it('publishes a file only when its diagnostics changed, with the open document version, and clears stale ones', async () => {
+    dir = workspace(FILES);
+    client = new TestClient();
+    await client.initialize(uri(dir));
+    const df = uri(path.join(dir, 'Dockerfile'));
+    const other = path.join(dir, 'other/Dockerfile');
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: df, languageId: 'dockerfile', version: 1, text: FILES.Dockerfile } });
+    await client.waitFor(() => client.diagnostics.has(df) && client.diagnostics.has(uri(other)), 'initial diagnostics');
+    assert.deepEqual(short(client.diagnostics.get(uri(other))), [MISSING_OTHER]);
+    await sleep(200);
+    let mark = client.log.length;
+    // A change that leaves every file's problems as they were publishes nothing.
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: df, version: 2 }, contentChanges: [{ text: FILES.Dockerfile + '# a comment\n' }] });
+    const lints = client.logs.filter((l) => l.includes('deploylint: linted')).length;
+    await sleep(500);
+    assert.equal(client.logs.filter((l) => l.includes('deploylint: linted')).length, lints + 1);
+    assert.deepEqual(client.log.slice(mark), []);
+    // A change to one file publishes that file alone.
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: df, version: 3 }, contentChanges: [{ text: 'FROM python:3.11\nCOPY b.py /x/\n' }] });
+    await client.waitFor(() => client.diagnostics.get(df)?.length === 1, 'new diagnostic');
+    await sleep(300);
+    assert.deepEqual(client.log.slice(mark).map((p) => [p.uri, p.version, short(p.diagnostics)]), [[df, 3, ["2:6 missing-copy-source COPY source 'b.py' is not in the build context, the workspace root (inferred); did you mean 'a.py'?"]]]);
+    // A fix on disk to the unopened file clears its diagnostic; the open file is not published again.
+    mark = client.log.length;
+    fs.writeFileSync(other, 'FROM python:3.11\n');
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(other), type: 2 }] });
+    await client.waitFor(() => client.diagnostics.get(uri(other))?.length === 0, 'stale diagnostic cleared');
+    await sleep(300);
+    assert.deepEqual(client.log.slice(mark).map((p) => [p.uri, p.diagnostics.length]), [[uri(other), 0]]);
+  });
+
+  it("diagnosticMode 'openFiles' publishes only for open files and clears a file when it closes", async () => {
+    dir = workspace(FILES);
+    client = new TestClient({ diagnosticMode: 'openFiles' });
+    await client.initialize(uri(dir));
+    const df = uri(path.join(dir, 'Dockerfile'));
+    const other = uri(path.join(dir, 'other/Dockerfile'));
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: df, languageId: 'dockerfile', version: 1, text: FILES.Dockerfile } });
+    await client.waitFor(() => client.diagnostics.has(df), 'the open file');
+    await sleep(300);
+    assert.deepEqual(client.log.map((p) => [p.uri, p.diagnostics.length]), [[df, 0]]);
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: other, languageId: 'dockerfile', version: 1, text: FILES['other/Dockerfile'] } });
+    await client.waitFor(() => client.diagnostics.get(other)?.length === 1, 'the second open file');
+    assert.deepEqual(short(client.diagnostics.get(other)), [MISSING_OTHER]);
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+    await client.waitFor(() => client.diagnostics.get(other)?.length === 0, 'cleared on close');
+    await sleep(300);
+    assert.deepEqual(client.log.map((p) => [p.uri, p.diagnostics.length]), [[df, 0], [other, 1], [other, 0]]);
   });
 });
 

@@ -2,12 +2,13 @@
 import { analyse, Analysis, Notice } from './analysis';
 import { ConfigProblem, LintConfig, loadConfig } from './config';
 import type { FileSystem } from './fs';
-import { rules as allRules, Rule } from './rules';
+import { rules as allRules, Draft, Rule } from './rules';
 import { applySuppressions } from './suppressions';
 import { keepSafeFixes } from './fix-check';
 import { redactOutput } from './redact';
 import { initPython } from './python/parser';
 import { compareRanges, Finding } from './types';
+import type { LintSession } from './session';
 
 export interface Project {
   fs: FileSystem;
@@ -30,40 +31,86 @@ export interface LintOptions {
   rules?: Rule[];
   /** Settings from the editor, merged over `.deploylint.yaml`. */
   overrides?: Partial<LintConfig>;
+  /** Keeps derived facts between lints in one process (the language server): only what an edit touched is recomputed. */
+  session?: LintSession;
+  /**
+   * Asked between rules (the lint yields to the event loop there when given): true stops the
+   * lint with a {@link LintCancelled} error, because a newer edit makes its result stale.
+   */
+  cancelled?: () => boolean;
 }
+
+/** Thrown by `lint()` when `cancelled()` said so. */
+export class LintCancelled extends Error {
+  constructor() {
+    super('lint cancelled');
+  }
+}
+
+/** Rules that read every file of the workspace run last, so that the others do not depend on what only they read (see LintSession). */
+const READS_EVERY_FILE = new Set(['hardcoded-secret']);
 
 /** Runs every enabled rule over the project. Never throws for bad input: problems become notices. */
 export async function lint(project: Project, options: LintOptions = {}): Promise<LintResult> {
-  project.fs.beginPass?.();
-  const { config, problems } = loadConfig(project.fs, project.root, options.overrides, allRules.map((r) => r.id));
-  project.fs.setMaxFileSize?.(config.maxFileSize);
+  const { session, cancelled } = options;
+  const fs = session ? session.begin(project.fs) : project.fs;
+  fs.beginPass?.();
   let pythonProblem: string | undefined;
   try {
     await initPython();
   } catch (e) {
     pythonProblem = `Python analysis is off: ${(e as Error).message}`;
   }
-  const analysis = analyse(project.fs, project.root, config, project.only);
+  const order = runOrder(options.rules ?? allRules);
+  session?.prepare(JSON.stringify([options.overrides ?? {}, order.map((r) => r.id), !!project.only, pythonProblem ?? '']));
+  session?.enter(0);
+  const { config, problems } = loadConfig(fs, project.root, options.overrides, allRules.map((r) => r.id));
+  fs.setMaxFileSize?.(config.maxFileSize);
+  const analysis = analyse(fs, project.root, config, project.only);
   if (pythonProblem) analysis.notices.push({ message: pythonProblem });
   for (const p of problems) analysis.notices.push({ file: p.file, line: p.line, message: `configuration: ${p.message}` });
   const findings: Finding[] = [];
-  for (const rule of options.rules ?? allRules) {
-    const level = config.rules[rule.id];
-    if (level === 'off') continue;
-    let drafts;
-    try {
-      drafts = rule.check(analysis);
-    } catch (e) {
-      analysis.notices.push({ message: `internal error in rule ${rule.id}: ${(e as Error).stack ?? String(e)}` });
-      continue;
+  for (const [i, rule] of order.entries()) {
+    if (cancelled) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (cancelled()) {
+        session?.truncate(i);
+        session?.leave();
+        throw new LintCancelled();
+      }
     }
+    const level = config.rules[rule.id];
+    let drafts: Draft[] = [];
+    const reused = session?.reusable(i, rule.id);
+    if (reused) {
+      drafts = reused.drafts;
+      analysis.notices.push(...reused.notices.map((n) => ({ ...n })));
+    } else {
+      session?.enter(i + 1);
+      const before = analysis.notices.length;
+      if (level !== 'off') {
+        try {
+          drafts = rule.check(analysis);
+        } catch (e) {
+          analysis.notices.push({ message: `internal error in rule ${rule.id}: ${(e as Error).stack ?? String(e)}` });
+        }
+      }
+      session?.store(i, rule.id, drafts, analysis.notices.slice(before).map((n) => ({ ...n })));
+    }
+    const severity = level === 'off' ? undefined : level;
     for (const d of drafts) {
-      findings.push({ ...d, ruleId: rule.id, severity: level ?? d.severity ?? rule.meta.severity });
+      findings.push({ ...d, ruleId: rule.id, severity: severity ?? d.severity ?? rule.meta.severity });
     }
   }
+  session?.leave();
   keepSafeFixes(analysis, findings);
   const kept = applySuppressions(findings, (f) => analysis.text(f));
   kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : compareRanges(x.range, y.range) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0)));
   redactOutput(analysis, kept, analysis.notices);
   return { findings: kept, notices: analysis.notices, configProblems: problems, analysis };
+}
+
+/** The rules in the order they run: the ones that read every file last (findings are sorted afterwards, so the order shows nowhere else). */
+function runOrder(rules: Rule[]): Rule[] {
+  return [...rules.filter((r) => !READS_EVERY_FILE.has(r.id)), ...rules.filter((r) => READS_EVERY_FILE.has(r.id))];
 }

@@ -1,4 +1,4 @@
-// LSP adapter: open buffers -> overlay file system -> lint -> diagnostics for every affected file; code actions from the fixes the findings carry.
+// LSP adapter: open buffers -> overlay file system -> lint loop (lint-loop.ts) -> diagnostics for every affected file; code actions from the fixes the findings carry.
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CodeAction,
@@ -20,19 +20,18 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintConfig } from '../core/config';
-import { DiskFileSystem, OverlayFileSystem, relativeInside, toPosix } from '../core/fs';
-import { lint } from '../core/lint';
+import { DiskFileSystem, FileSystem, OverlayFileSystem, toPosix } from '../core/fs';
+import { RetainedFileSystem } from '../core/retained-fs';
 import { maskProviderSecrets as mask } from '../core/redact';
 import type { Finding, Fix, Location } from '../core/types';
 import { registerSurfaces, SURFACE_CAPABILITIES } from './surfaces';
-import type { LintResult } from '../core/lint';
+import { DiagnosticMode, LintLoop } from './lint-loop';
 
 /** What a diagnostic carries so that code actions need no per-rule code. */
 interface DiagnosticData {
   fixes: Fix[];
 }
 
-const DEBOUNCE_MS = 250;
 const DOCS = 'https://github.com/deploylint/deploylint/blob/main/docs/rules/';
 
 /** Converts between file URIs and absolute POSIX paths, remembering the client's spelling of open documents. */
@@ -61,27 +60,45 @@ export function startServer(connection: Connection): void {
   const uris = new Uris();
   let roots: string[] = [];
   let overlay: OverlayFileSystem | undefined;
+  /** Disk answers kept across lints while the client reports changes on disk (watched files); undefined otherwise. */
+  let retained: RetainedFileSystem | undefined;
   let settings: Partial<LintConfig> = {};
+  let mode: DiagnosticMode = 'workspace';
   let supportsConfig = false;
   let supportsRelated = false;
   let supportsWatchRegistration = false;
   let supportsFolderEvents = false;
-  /** Files that currently have diagnostics published, so stale ones can be cleared. */
-  let published = new Set<string>();
-  let generation = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const lastNotices = new Map<string, string>();
   const surfaces = registerSurfaces(connection, { toPath: (u) => uris.toPath(u), toUri: (p) => uris.toUri(p), version: VERSION });
+  const loop = new LintLoop({
+    connection,
+    roots: () => roots,
+    fs: () => overlay,
+    settings: () => settings,
+    mode: () => mode,
+    openFiles: () => {
+      const open = new Map<string, number>();
+      for (const d of documents.all()) {
+        const p = uris.toPath(d.uri);
+        if (p) open.set(p, d.version);
+      }
+      return open;
+    },
+    toUri: (p) => uris.toUri(p),
+    toDiagnostics,
+    linting: () => surfaces.linting(),
+    linted: (results) => surfaces.linted(results),
+    failed: (e) => surfaces.failed(e),
+  });
+  const schedule = (delay?: number) => loop.schedule(delay);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     roots = folders.map((u) => uris.toPath(u)).filter((p): p is string => !!p);
-    overlay = new OverlayFileSystem(new DiskFileSystem(roots));
     supportsConfig = !!params.capabilities.workspace?.configuration;
     supportsRelated = !!params.capabilities.textDocument?.publishDiagnostics?.relatedInformation;
     supportsWatchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     supportsFolderEvents = !!params.capabilities.workspace?.workspaceFolders;
+    overlay = rebuildOverlay();
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -105,6 +122,7 @@ export function startServer(connection: Connection): void {
           if (p) roots.push(p);
         }
         overlay = rebuildOverlay();
+        loop.reset();
         schedule(0);
       });
     }
@@ -113,7 +131,10 @@ export function startServer(connection: Connection): void {
   });
 
   function rebuildOverlay(): OverlayFileSystem {
-    const o = new OverlayFileSystem(new DiskFileSystem(roots));
+    const disk = new DiskFileSystem(roots);
+    // Without change notifications from the client, disk is read afresh on every lint.
+    retained = supportsWatchRegistration ? new RetainedFileSystem(disk) : undefined;
+    const o = new OverlayFileSystem(retained ?? (disk as FileSystem));
     for (const d of documents.all()) {
       const p = uris.toPath(d.uri);
       if (p) o.set(p, d.getText());
@@ -133,6 +154,7 @@ export function startServer(connection: Connection): void {
         if (typeof s.maxFileSize === 'number' && s.maxFileSize > 0) settings.maxFileSize = s.maxFileSize;
         if (s.contexts && typeof s.contexts === 'object') settings.contexts = s.contexts as Record<string, string>;
         if (Array.isArray(s.exclude)) settings.exclude = s.exclude.filter((x): x is string => typeof x === 'string');
+        mode = s.diagnosticMode === 'openFiles' ? 'openFiles' : 'workspace';
       }
     } catch (e) {
       connection.console.warn(`deploylint: cannot read settings: ${String(e)}`);
@@ -147,65 +169,33 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => {
     const p = uris.toPath(e.document.uri);
     if (p && overlay) overlay.set(p, e.document.getText());
-    schedule(DEBOUNCE_MS);
+    schedule();
   });
 
   documents.onDidClose((e) => {
     const p = uris.toPath(e.document.uri);
     if (p && overlay) overlay.delete(p);
-    schedule(DEBOUNCE_MS);
+    // The buffer may have been saved meanwhile: its disk text is read again.
+    if (p) retained?.invalidate(p);
+    schedule();
   });
 
-  connection.onDidChangeWatchedFiles(() => schedule(DEBOUNCE_MS));
-
-  /** Debounces a burst of edits into one lint; only the newest lint's results are published. */
-  function schedule(delay: number): void {
-    generation++;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      const gen = generation;
-      running = running.then(() => runLint(gen)).catch((e: unknown) => {
-        surfaces.failed(e);
-        connection.console.error(`deploylint: ${(e as Error)?.stack ?? String(e)}`);
-      });
-    }, delay);
-  }
-
-  async function runLint(gen: number): Promise<void> {
-    if (gen !== generation || !overlay) return;
-    const byFile = new Map<string, Diagnostic[]>();
-    const results = new Map<string, LintResult>();
-    surfaces.linting();
-    for (const root of roots) {
-      const started = Date.now();
-      const result = await lint({ fs: overlay, root }, { overrides: settings });
-      if (gen !== generation) return; // a newer edit arrived: its lint will publish
-      results.set(root, result);
-      for (const f of result.findings) {
-        add(byFile, f.file, toDiagnostic(f, f.message, f.related));
-        for (const m of f.mirrors ?? []) {
-          add(byFile, m.file, toDiagnostic({ ...f, file: m.file, range: m.range }, m.message ?? f.message, [{ file: f.file, range: f.range, message: 'reported here' }]));
-        }
-      }
-      // Notices (skipped files, config problems) are logged when they change, not on every keystroke.
-      const notices = result.notices.map((n) => `deploylint: ${n.file ? (relativeInside(root, n.file) ?? n.file) + ': ' : ''}${n.message}`).join('\n');
-      if (notices && notices !== lastNotices.get(root)) connection.console.info(mask(notices));
-      lastNotices.set(root, notices);
-      connection.console.log(`deploylint: linted ${root} in ${Date.now() - started} ms: ${result.findings.length} finding(s)`);
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const c of params.changes) {
+      const p = uris.toPath(c.uri);
+      if (p) retained?.invalidate(p);
     }
-    // Open documents always get a publication, so an editor sees "no problems" as an answer.
-    for (const d of documents.all()) {
-      const p = uris.toPath(d.uri);
-      if (p && !byFile.has(p)) byFile.set(p, []);
-    }
-    const next = new Set([...byFile].filter(([, d]) => d.length).map(([f]) => f));
-    for (const file of published) if (!byFile.has(file)) connection.sendDiagnostics({ uri: uris.toUri(file), diagnostics: [] });
-    for (const [file, diags] of byFile) connection.sendDiagnostics({ uri: uris.toUri(file), diagnostics: diags });
-    published = next;
-    surfaces.linted(results);
-  }
+    schedule();
+  });
 
+  /** A finding as diagnostics: in its own file, and mirrored (the import line in Python) where the engine says so. */
+  function toDiagnostics(f: Finding): { file: string; diagnostic: Diagnostic }[] {
+    const out = [{ file: f.file, diagnostic: toDiagnostic(f, f.message, f.related) }];
+    for (const m of f.mirrors ?? []) {
+      out.push({ file: m.file, diagnostic: toDiagnostic({ ...f, file: m.file, range: m.range }, m.message ?? f.message, [{ file: f.file, range: f.range, message: 'reported here' }]) });
+    }
+    return out;
+  }
 
   function toDiagnostic(f: Finding, message: string, related: Location[]): Diagnostic {
     const d: Diagnostic = {
