@@ -127,27 +127,33 @@ for (const f of SYNTAX_FEATURES) BY_NODE.set(f.node, [...(BY_NODE.get(f.node) ??
 
 const VERSION_CHECK = /\bsys\s*\.\s*(version_info|version|hexversion)\b|\bversion_info\s*[<>=!]|\bPY(THON)?_?3\d*\b/;
 
+/** Node types the feature table (and the version-guard check) looks at: a walker hands only these to `collectFeatures`. */
+export const FEATURE_NODE_TYPES: ReadonlySet<string> = new Set([...BY_NODE.keys(), 'if_statement']);
+
+/** Adds what one node contributes (its feature uses, a version guard) to `out`; called in source order by the parser's walk. */
+export function collectFeatures(n: TSNode, lines: LineIndex, out: PyFeatures): void {
+  const rows = BY_NODE.get(n.type);
+  if (rows) {
+    for (const f of rows) {
+      if (!f.test || f.test(n)) out.uses.push({ id: f.id, min: f.min, description: f.description, range: lines.range(n.startIndex, n.endIndex) });
+    }
+  }
+  if (n.type === 'if_statement') {
+    const cond = n.childForFieldName('condition');
+    if (cond && VERSION_CHECK.test(cond.text)) out.versionGuards.push(lines.range(n.startIndex, n.endIndex));
+  }
+}
+
 /** Walks a parsed file once with a tree cursor and returns the features it uses and its version checks. */
 export function detectFeatures(tree: Tree, lines: LineIndex): PyFeatures {
-  const uses: FeatureUse[] = [];
-  const versionGuards: Range[] = [];
+  const out: PyFeatures = { uses: [], versionGuards: [] };
   const cursor = tree.walk();
   try {
     for (;;) {
-      const n = cursor.currentNode;
-      const rows = BY_NODE.get(n.type);
-      if (rows) {
-        for (const f of rows) {
-          if (!f.test || f.test(n)) uses.push({ id: f.id, min: f.min, description: f.description, range: lines.range(n.startIndex, n.endIndex) });
-        }
-      }
-      if (n.type === 'if_statement') {
-        const cond = n.childForFieldName('condition');
-        if (cond && VERSION_CHECK.test(cond.text)) versionGuards.push(lines.range(n.startIndex, n.endIndex));
-      }
+      if (FEATURE_NODE_TYPES.has(cursor.nodeType)) collectFeatures(cursor.currentNode, lines, out);
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return { uses, versionGuards };
+        if (!cursor.gotoParent()) return out;
       }
     }
   } finally {

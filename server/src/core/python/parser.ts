@@ -1,9 +1,9 @@
 // Parses Python source with tree-sitter into what the rules need: imports, syntax errors, top-level names, calls, strings.
 import * as nodeFs from 'fs';
 import * as nodePath from 'path';
-import type { Node as TSNode, Parser as TSParser } from 'web-tree-sitter';
+import type { Language, Node as TSNode, Parser as TSParser, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Range } from '../types';
-import { detectFeatures, type PyFeatures } from './features';
+import { collectFeatures, FEATURE_NODE_TYPES, type PyFeatures } from './features';
 import { LineIndex, scanLexical, type PySyntaxError } from './lexical';
 
 export type { PySyntaxError } from './lexical';
@@ -230,7 +230,7 @@ export function parsePython(text: string): PyFileInfo {
     const deadline = Date.now() + PARSE_BUDGET_MS;
     tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
     if (!tree) return emptyInfo(lines, scanLexical(text, lines).errors);
-    return { ...new Extractor(text, lines).run(tree.rootNode), features: detectFeatures(tree, lines) };
+    return new Extractor(text, lines).run(tree);
   } catch {
     parser.reset();
     return emptyInfo(lines, []);
@@ -258,11 +258,100 @@ interface Ctx {
   async?: boolean;
   /** Inside a comprehension or generator expression (where `await` may make it asynchronous). */
   comprehension?: boolean;
-  stmt?: TSNode;
   /** Enclosing function name (see PyFunction.name). */
   fn?: string;
   /** Enclosing class, for method names. */
   cls?: string;
+}
+
+/** How the walk visits a node's children. */
+interface Frame {
+  ctx: Ctx;
+  /** Children in this field (a body, a consequence) get `fieldCtx`; -1: none. */
+  fieldId: number;
+  fieldCtx: Ctx | undefined;
+  /** 0: every child; 1: only interpolations (a string); 2: none (an import statement); erroneous children always. */
+  filter: 0 | 1 | 2;
+}
+
+/** A frame that visits every child in `ctx`: the parent's own when it is one (the common case), else a new one. */
+function plain(ctx: Ctx, parent?: Frame): Frame {
+  return parent && parent.ctx === ctx && parent.fieldId === -1 && parent.filter === 0 ? parent : { ctx, fieldId: -1, fieldCtx: undefined, filter: 0 };
+}
+
+/** Node types the extractor handles (by name), per type id of one grammar. */
+interface TypeTable {
+  /** Type name for the named types `visit` handles, and ERROR. */
+  handled: (string | undefined)[];
+  /** 1 for types that never have children worth visiting (anonymous tokens, names, numbers, comments). */
+  leaf: Uint8Array;
+  /** 1 for the feature table's node types. */
+  feature: Uint8Array;
+  /** 1 for integer and float. */
+  numeric: Uint8Array;
+  interpolation: number;
+  /** 1 for the parents through which a string can be a docstring, assigned or listed (see PyString). */
+  attributable: Uint8Array;
+  fields: { body: number; consequence: number };
+}
+
+const HANDLED = new Set([
+  'import_statement', 'import_from_statement', 'future_import_statement', 'function_definition', 'lambda', 'class_definition',
+  'for_statement', 'while_statement', 'break_statement', 'continue_statement', 'generator_expression', 'list_comprehension',
+  'set_comprehension', 'dictionary_comprehension', 'await', 'try_statement', 'if_statement', 'print_statement', 'exec_statement',
+  'return_statement', 'yield', 'assignment', 'augmented_assignment', 'named_expression', 'as_pattern', 'type_alias_statement',
+  'call', 'string',
+]);
+const ATTRIBUTABLE = new Set([
+  'expression_statement', 'concatenated_string', 'parenthesized_expression', 'assignment', 'augmented_assignment', 'keyword_argument',
+  'default_parameter', 'typed_default_parameter', 'pair', 'list', 'tuple', 'set',
+]);
+const LEAF_NAMED = new Set(['identifier', 'integer', 'float', 'comment', 'true', 'false', 'none', 'string_start', 'string_end', 'string_content', 'escape_sequence']);
+/** tree-sitter's type id for ERROR nodes. */
+const ERROR_TYPE_ID = 65535;
+const NO_LEAVES = new Uint8Array(ERROR_TYPE_ID + 1);
+
+const typeTables = new WeakMap<Language, TypeTable>();
+
+function typeTable(language: Language): TypeTable {
+  let t = typeTables.get(language);
+  if (t) return t;
+  const n = language.types.length;
+  t = {
+    handled: new Array(ERROR_TYPE_ID + 1),
+    leaf: new Uint8Array(ERROR_TYPE_ID + 1),
+    feature: new Uint8Array(ERROR_TYPE_ID + 1),
+    numeric: new Uint8Array(ERROR_TYPE_ID + 1),
+    interpolation: -1,
+    attributable: new Uint8Array(ERROR_TYPE_ID + 1),
+    fields: { body: language.fieldIdForName('body') ?? -2, consequence: language.fieldIdForName('consequence') ?? -2 },
+  };
+  for (let id = 0; id < n; id++) {
+    const name = language.types[id];
+    if (name === undefined) continue;
+    const named = language.nodeTypeIsNamed(id);
+    if (!named) {
+      t.leaf[id] = 1;
+      continue;
+    }
+    if (HANDLED.has(name)) t.handled[id] = name;
+    if (LEAF_NAMED.has(name)) t.leaf[id] = 1;
+    if (FEATURE_NODE_TYPES.has(name)) t.feature[id] = 1;
+    if (name === 'integer' || name === 'float') t.numeric[id] = 1;
+    if (name === 'interpolation') t.interpolation = id;
+    if (ATTRIBUTABLE.has(name)) t.attributable[id] = 1;
+  }
+  t.handled[ERROR_TYPE_ID] = 'ERROR';
+  typeTables.set(language, t);
+  return t;
+}
+
+/** The statement that holds a node: the ancestor (or the node) that is a direct child of the module or a block. */
+function statementOf(node: TSNode): TSNode {
+  for (let n = node, p = n.parent; p; n = p, p = n.parent) {
+    if (p.type === 'module' || p.type === 'block') return n;
+  }
+  return node;
 }
 
 interface CallCandidate {
@@ -295,19 +384,15 @@ class Extractor {
   private readonly assignments: PyAssignment[] = [];
   private readonly importlibAliases = new Set(['importlib']);
   private readonly importModuleAliases = new Set<string>();
+  private readonly features: PyFeatures = { uses: [], versionGuards: [] };
+  private types: TypeTable | undefined;
+  /** The tree has an ERROR or MISSING node somewhere (else no node is checked for one). */
+  private hasErrors = false;
 
   constructor(private readonly text: string, private readonly lines: LineIndex) {}
 
-  run(root: TSNode): Omit<PyFileInfo, 'features'> {
-    const stack: { node: TSNode; ctx: Ctx }[] = [
-      { node: root, ctx: { scope: 'module', guard: 'none', main: false, top: true } },
-    ];
-    while (stack.length) {
-      const { node, ctx } = stack.pop()!;
-      const children = this.visit(node, ctx);
-      if (!children) continue;
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-    }
+  run(tree: Tree): PyFileInfo {
+    this.walk(tree);
     const lexical = scanLexical(this.text, this.lines);
     this.dropUnreliableTreeErrors(lexical.dedentedBrackets);
     for (const e of lexical.errors) {
@@ -330,6 +415,7 @@ class Extractor {
       callGraph: this.candidates.map((c) => ({ callee: c.callee, ...(c.ctx.fn ? { fn: c.ctx.fn } : {}), ...(c.ctx.main ? { mainGuard: true as const } : {}) })),
       assignments: this.assignments,
       lineCount: this.lines.lineCount,
+      features: this.features,
     };
   }
 
@@ -337,68 +423,129 @@ class Extractor {
     return this.lines.starts[p.line] + p.character;
   }
 
+  /** A node's source text (as `node.text`, without asking tree-sitter for its start position). */
+  private src(n: TSNode): string {
+    return this.text.slice(n.startIndex, n.endIndex);
+  }
+
+  private srcOf(n: TSNode | null | undefined): string | undefined {
+    return n ? this.text.slice(n.startIndex, n.endIndex) : undefined;
+  }
+
   private range(n: TSNode): Range {
     return this.lines.range(n.startIndex, n.endIndex);
   }
 
-  /** Handles one node; returns the children to visit with their contexts. */
-  private visit(node: TSNode, ctx: Ctx): { node: TSNode; ctx: Ctx }[] | undefined {
-    if (node.isMissing) {
-      this.missing(node);
+  /**
+   * One pre-order pass with a tree cursor. Most nodes cost a type id read and a cursor move; a
+   * node object is made only for the types something looks at (imports, calls, strings, defs,
+   * the statements that change the context, the feature table's node types, and errors).
+   */
+  private walk(tree: Tree): void {
+    const t = typeTable(tree.language);
+    this.types = t;
+    this.hasErrors = tree.rootNode.hasError;
+    // Error recovery can give even a token children (a MISSING 'in' under 'not in'): then every node is entered.
+    const leaf = this.hasErrors ? NO_LEAVES : t.leaf;
+    const cursor = tree.walk();
+    const frames: Frame[] = [];
+    /** Type ids of the cursor's ancestors, parent last. */
+    const parents: number[] = [-1];
+    let frame: Frame = { ctx: { scope: 'module', guard: 'none', main: false, top: true }, fieldId: -1, fieldCtx: undefined, filter: 0 };
+    try {
+      for (;;) {
+        const id = cursor.nodeTypeId;
+        let child: Frame | undefined;
+        if (frame.filter === 0 || this.admits(cursor, id, frame.filter)) {
+          const ctx = frame.fieldId >= 0 && cursor.currentFieldId === frame.fieldId ? frame.fieldCtx! : frame.ctx;
+          child = this.visit(cursor, id, ctx, frame, parents[parents.length - 1]);
+        }
+        if (child && !leaf[id] && cursor.gotoFirstChild()) {
+          frames.push(frame);
+          parents.push(id);
+          frame = child;
+          continue;
+        }
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) return;
+          frame = frames.pop()!;
+          parents.pop();
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+
+  /** Whether a child of a string (filter 1: interpolations) or an import statement (filter 2) is visited: also when it holds an error. */
+  private admits(cursor: TreeCursor, id: number, filter: number): boolean {
+    if (filter === 1 && id === this.types!.interpolation) return true;
+    if (!this.hasErrors) return false;
+    const n = cursor.currentNode;
+    return n.hasError || n.isMissing;
+  }
+
+  /** Handles the cursor's node; returns how to visit its children, or undefined to skip them. */
+  private visit(cursor: TreeCursor, id: number, ctx: Ctx, frame: Frame, parent: number): Frame | undefined {
+    const t = this.types!;
+    if (this.hasErrors && cursor.nodeIsMissing) {
+      this.missing(cursor.currentNode);
       return undefined;
     }
+    if (t.feature[id]) {
+      // Numbers are the common case: look at their text before making a node.
+      if (!t.numeric[id] || this.text.slice(cursor.startIndex, cursor.endIndex).includes('_')) collectFeatures(cursor.currentNode, this.lines, this.features);
+    }
+    const type = t.handled[id];
+    if (type === undefined) return plain(ctx, frame);
+    const node = cursor.currentNode;
     if (node.childCount === 0) {
-      if (node.type === 'ERROR') this.error(node, 'invalid syntax', TREE_ERROR_PRIORITY.error);
+      if (type === 'ERROR') this.error(node, 'invalid syntax', TREE_ERROR_PRIORITY.error);
       return undefined;
     }
-    const kids = node.children.filter((c): c is TSNode => c !== null);
-    const all = (c: Ctx): { node: TSNode; ctx: Ctx }[] => kids.map((k) => ({ node: k, ctx: c }));
-    switch (node.type) {
-      case 'ERROR':
+    switch (type) {
+      case 'ERROR': {
+        const kids = node.children.filter((c): c is TSNode => c !== null);
         // Nested errors pinpoint better than the recovery region around them.
         if (!kids.some((k) => k.hasError || k.isError)) this.errorNode(node, kids);
-        return all(ctx);
-      case 'module':
-      case 'block':
-        return kids.map((k) => ({ node: k, ctx: { ...ctx, stmt: k } }));
+        return plain(ctx);
+      }
       case 'import_statement':
       case 'import_from_statement':
       case 'future_import_statement':
         this.importStatement(node, ctx);
-        return kids.filter((k) => k.hasError || k.isMissing).map((k) => ({ node: k, ctx }));
+        return { ctx, fieldId: -1, fieldCtx: undefined, filter: 2 };
       case 'function_definition': {
         const name = node.childForFieldName('name');
         if (name && ctx.top) {
-          this.bind(name.text);
-          if (name.text === '__getattr__') this.hasModuleGetattr = true;
+          this.bind(this.src(name));
+          if (this.src(name) === '__getattr__') this.hasModuleGetattr = true;
         }
-        const body = node.childForFieldName('body');
-        const isAsync = kids.some((k) => k.type === 'async');
-        const fname = name ? (ctx.fn ? `${ctx.fn}.<locals>.${name.text}` : ctx.cls ? `${ctx.cls}.${name.text}` : name.text) : undefined;
+        const isAsync = node.firstChild?.type === 'async';
+        const fname = name ? (ctx.fn ? `${ctx.fn}.<locals>.${this.src(name)}` : ctx.cls ? `${ctx.cls}.${this.src(name)}` : this.src(name)) : undefined;
         if (fname) this.functions.push({ name: fname, range: this.range(node) });
         const inner: Ctx = { scope: 'function', guard: 'none', main: false, top: false, ...(isAsync ? { async: true } : {}), ...(fname ? { fn: fname } : {}) };
         // Decorators, defaults and annotations run where the def is; only the body is the function's.
-        return kids.map((k) => ({ node: k, ctx: body && same(k, body) ? { ...inner, stmt: ctx.stmt } : { ...ctx, top: false } }));
+        return { ctx: { ...ctx, top: false }, fieldId: t.fields.body, fieldCtx: inner, filter: 0 };
       }
       case 'lambda':
-        return all({ scope: 'function', guard: 'none', main: false, top: false, stmt: ctx.stmt, ...(ctx.fn ? { fn: ctx.fn } : {}) });
+        return plain({ scope: 'function', guard: 'none', main: false, top: false, ...(ctx.fn ? { fn: ctx.fn } : {}) });
       case 'class_definition': {
         const name = node.childForFieldName('name');
-        if (name && ctx.top) this.bind(name.text);
-        const cls = name ? (ctx.cls ? `${ctx.cls}.${name.text}` : name.text) : ctx.cls;
-        return all({ ...ctx, top: false, loop: false, ...(cls && !ctx.fn ? { cls } : {}) });
+        if (name && ctx.top) this.bind(this.src(name));
+        const cls = name ? (ctx.cls ? `${ctx.cls}.${this.src(name)}` : this.src(name)) : ctx.cls;
+        return plain({ ...ctx, top: false, loop: false, ...(cls && !ctx.fn ? { cls } : {}) });
       }
       case 'for_statement':
       case 'while_statement': {
-        const left = node.type === 'for_statement' ? node.childForFieldName('left') : null;
+        const left = type === 'for_statement' ? node.childForFieldName('left') : null;
         if (left && ctx.top) this.bindTarget(left);
-        const body = node.childForFieldName('body');
-        return kids.map((k) => ({ node: k, ctx: body && same(k, body) ? { ...ctx, loop: true } : ctx }));
+        return { ctx, fieldId: t.fields.body, fieldCtx: { ...ctx, loop: true }, filter: 0 };
       }
       case 'break_statement':
       case 'continue_statement':
         if (!ctx.loop) {
-          const message = node.type === 'break_statement' ? "'break' outside loop" : "'continue' not properly in loop";
+          const message = type === 'break_statement' ? "'break' outside loop" : "'continue' not properly in loop";
           this.error(node, message, TREE_ERROR_PRIORITY.specific);
         }
         return undefined;
@@ -406,80 +553,79 @@ class Extractor {
       case 'list_comprehension':
       case 'set_comprehension':
       case 'dictionary_comprehension':
-        return all({ ...ctx, comprehension: true });
+        return plain({ ...ctx, comprehension: true });
       case 'await':
         if (!ctx.async && !ctx.comprehension) {
           const message = ctx.scope === 'module' ? "'await' outside function" : "'await' outside async function";
           this.error(node, message, TREE_ERROR_PRIORITY.specific);
         }
-        return all(ctx);
+        return plain(ctx);
       case 'try_statement': {
-        const body = node.childForFieldName('body');
+        const kids = node.children.filter((c): c is TSNode => c !== null);
         const handlers = kids.filter((k) => k.type === 'except_clause' || k.type === 'except_group_clause');
         if (!handlers.length && !kids.some((k) => k.type === 'finally_clause')) this.tryWithoutHandler(node);
         const catches = handlers.some((h) => catchesImportError(h));
         const bodyCtx: Ctx = catches && ctx.guard === 'none' ? { ...ctx, guard: 'import-error' } : ctx;
-        return kids.map((k) => ({ node: k, ctx: body && same(k, body) ? bodyCtx : ctx }));
+        return { ctx, fieldId: t.fields.body, fieldCtx: bodyCtx, filter: 0 };
       }
       case 'if_statement': {
         const cond = node.childForFieldName('condition');
-        const cons = node.childForFieldName('consequence');
         let consCtx = ctx;
         if (cond && isTypeChecking(cond)) consCtx = { ...ctx, guard: 'type-checking' };
         else if (cond && isMainCheck(cond)) consCtx = { ...ctx, main: true };
-        return kids.map((k) => ({ node: k, ctx: cons && same(k, cons) ? consCtx : ctx }));
+        return { ctx, fieldId: t.fields.consequence, fieldCtx: consCtx, filter: 0 };
       }
       case 'print_statement':
       case 'exec_statement': {
-        if (kids.some((k) => k.type === 'chevron')) return all(ctx);
-        const word = node.type === 'print_statement' ? 'print' : 'exec';
+        if (node.children.some((k) => k?.type === 'chevron')) return plain(ctx);
+        const word = type === 'print_statement' ? 'print' : 'exec';
         this.error(node, `Missing parentheses in call to '${word}'. Did you mean ${word}(...)?`, TREE_ERROR_PRIORITY.specific);
-        return all(ctx);
+        return plain(ctx);
       }
       case 'return_statement':
       case 'yield':
         if (ctx.scope === 'module') {
-          const word = node.type === 'yield' ? 'yield' : 'return';
+          const word = type === 'yield' ? 'yield' : 'return';
           this.error(node, `'${word}' outside function`, TREE_ERROR_PRIORITY.specific);
         }
-        return all(ctx);
+        return plain(ctx);
       case 'assignment':
       case 'augmented_assignment': {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
         const hasValue = right !== null;
         if (left && ctx.top && hasValue) this.bindTarget(left);
-        if (node.type === 'assignment' && left && right && (left.type === 'identifier' || left.type === 'attribute') && right.endIndex - right.startIndex <= 300) {
+        if (type === 'assignment' && left && right && (left.type === 'identifier' || left.type === 'attribute') && right.endIndex - right.startIndex <= 300) {
           this.assignments.push({
-            target: left.text.replace(/\s+/g, ''), text: right.text, range: this.range(node), valueRange: this.range(right),
+            target: this.src(left).replace(/\s+/g, ''), text: this.src(right), range: this.range(node), valueRange: this.range(right),
             ...(ctx.fn ? { fn: ctx.fn } : {}), ...(ctx.main ? { mainGuard: true as const } : {}),
           });
         }
-        return all(ctx);
+        return plain(ctx);
       }
       case 'named_expression': {
         const name = node.childForFieldName('name');
-        if (name && ctx.top) this.bind(name.text);
-        return all(ctx);
+        if (name && ctx.top) this.bind(this.src(name));
+        return plain(ctx);
       }
       case 'as_pattern': {
         const alias = node.childForFieldName('alias');
         if (alias && ctx.top && node.parent?.type === 'with_item') this.bindTarget(alias);
-        return all(ctx);
+        return plain(ctx);
       }
       case 'type_alias_statement': {
         const left = node.childForFieldName('left');
         if (left && ctx.top) this.bindTarget(left);
-        return all(ctx);
+        return plain(ctx);
       }
       case 'call':
         this.call(node, ctx);
-        return all(ctx);
+        return plain(ctx);
       case 'string':
-        this.string(node);
-        return kids.filter((k) => k.type === 'interpolation' || k.hasError || k.isMissing).map((k) => ({ node: k, ctx }));
+        this.string(node, t.attributable[parent] === 1);
+        return { ctx, fieldId: -1, fieldCtx: undefined, filter: 1 };
       default:
-        return all(ctx);
+        return plain(ctx);
     }
   }
 
@@ -494,7 +640,7 @@ class Extractor {
       const t = stack.shift()!;
       switch (t.type) {
         case 'identifier':
-          this.bind(t.text);
+          this.bind(this.src(t));
           break;
         case 'pattern_list':
         case 'tuple_pattern':
@@ -515,7 +661,7 @@ class Extractor {
 
   private importStatement(node: TSNode, ctx: Ctx): void {
     const base = {
-      stmtRange: this.range(ctx.stmt ?? node),
+      stmtRange: this.range(statementOf(node)),
       scope: ctx.scope,
       guard: ctx.guard,
       ...(ctx.main ? { mainGuard: true as const } : {}),
@@ -529,7 +675,7 @@ class Extractor {
         this.imports.push({ module, level: 0, names: [], kind: 'import', range: this.range(dotted), ...base });
         if (ctx.top) {
           const alias = n.type === 'aliased_import' ? n.childForFieldName('alias') : null;
-          this.bind(alias ? alias.text : module.split('.')[0]);
+          this.bind(alias ? this.src(alias) : module.split('.')[0]);
         }
         if (module === 'importlib') this.importlibAliases.add(aliasOf(n) ?? 'importlib');
       }
@@ -546,7 +692,7 @@ class Extractor {
       if (!moduleNode) return;
       if (moduleNode.type === 'relative_import') {
         const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
-        level = prefix ? prefix.text.replace(/\s/g, '').length : 0;
+        level = prefix ? this.src(prefix).replace(/\s/g, '').length : 0;
         const dn = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name');
         module = dn ? dottedText(dn) : '';
       } else module = dottedText(moduleNode);
@@ -579,10 +725,10 @@ class Extractor {
     const fn = node.childForFieldName('function');
     if (!fn) return;
     let last: string | undefined;
-    if (fn.type === 'identifier') last = fn.text;
-    else if (fn.type === 'attribute') last = fn.childForFieldName('attribute')?.text;
+    if (fn.type === 'identifier') last = this.src(fn);
+    else if (fn.type === 'attribute') last = this.srcOf(fn.childForFieldName('attribute'));
     if (!last) return;
-    const callee = fn.text.replace(/\s+/g, '');
+    const callee = this.src(fn).replace(/\s+/g, '');
     if (callee.length > 200) return;
     this.candidates.push({ node, callee, last, ctx });
   }
@@ -617,15 +763,15 @@ class Extractor {
         if (!value) continue;
         const lit = this.literal(value);
         out.push({
-          ...(name ? { name: name.text } : {}),
+          ...(name ? { name: this.src(name) } : {}),
           ...(lit !== undefined ? { value: lit } : {}),
           range: this.range(a),
           valueRange: this.range(value),
-          ...(value.endIndex - value.startIndex <= 300 ? { text: value.text } : {}),
+          ...(value.endIndex - value.startIndex <= 300 ? { text: this.src(value) } : {}),
         });
       } else {
         const lit = this.literal(a);
-        out.push({ ...(lit !== undefined ? { value: lit } : {}), range: this.range(a), valueRange: this.range(a), ...(a.endIndex - a.startIndex <= 300 ? { text: a.text } : {}) });
+        out.push({ ...(lit !== undefined ? { value: lit } : {}), range: this.range(a), valueRange: this.range(a), ...(a.endIndex - a.startIndex <= 300 ? { text: this.src(a) } : {}) });
       }
     }
     return out;
@@ -653,11 +799,11 @@ class Extractor {
       case 'true':
       case 'false':
       case 'none':
-        return n.text;
+        return this.src(n);
       case 'unary_operator': {
         const arg = n.childForFieldName('argument');
-        const op = n.childForFieldName('operator')?.text;
-        if (arg && (op === '-' || op === '+') && (arg.type === 'integer' || arg.type === 'float')) return op + arg.text;
+        const op = this.srcOf(n.childForFieldName('operator'));
+        if (arg && (op === '-' || op === '+') && (arg.type === 'integer' || arg.type === 'float')) return op + this.src(arg);
         return undefined;
       }
       default:
@@ -683,7 +829,7 @@ class Extractor {
     let anchor: string | undefined;
     if (level > 0) {
       const pkgArg = list[1]?.type === 'keyword_argument' ? undefined : list[1];
-      const kw = list.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'package');
+      const kw = list.find((a) => a.type === 'keyword_argument' && this.srcOf(a.childForFieldName('name')) === 'package');
       const pkgNode = kw ? kw.childForFieldName('value') : pkgArg;
       const pkg = pkgNode?.type === 'string' ? this.decodeString(pkgNode) : undefined;
       if (!pkg || pkg.isF || !pkg.value) return undefined;
@@ -695,7 +841,7 @@ class Extractor {
       names: [],
       kind: 'dynamic',
       range: s.contentRange,
-      stmtRange: this.range(ctx.stmt ?? node),
+      stmtRange: this.range(statementOf(node)),
       scope: ctx.scope,
       guard: ctx.guard,
       ...(anchor !== undefined ? { anchor } : {}),
@@ -703,12 +849,13 @@ class Extractor {
     };
   }
 
-  private string(node: TSNode): void {
-    if (isDocstring(node)) return;
+  /** `attributable`: the parent is a node a docstring, `assignedTo` or `listedIn` can go through (else they need not be asked). */
+  private string(node: TSNode, attributable: boolean): void {
+    if (attributable && isDocstring(node)) return;
     const s = this.decodeString(node);
     if (!s) return;
-    const assignedTo = this.assignedTo(node);
-    const listedIn = this.listedIn(node);
+    const assignedTo = attributable ? this.assignedTo(node) : undefined;
+    const listedIn = attributable ? this.listedIn(node) : undefined;
     this.strings.push({
       value: s.value,
       range: this.range(node),
@@ -728,7 +875,7 @@ class Extractor {
     if (!p || (p.type !== 'assignment' && p.type !== 'augmented_assignment') || p.parent?.type !== 'expression_statement' || p.parent.parent?.type !== 'module') return undefined;
     const left = p.childForFieldName('left');
     const right = p.childForFieldName('right');
-    return left?.type === 'identifier' && right && same(right, v) ? left.text : undefined;
+    return left?.type === 'identifier' && right && same(right, v) ? this.src(left) : undefined;
   }
 
   private assignedTo(node: TSNode): string | undefined {
@@ -741,7 +888,7 @@ class Extractor {
         const right = p.childForFieldName('right');
         const left = p.childForFieldName('left');
         if (!right || !left || !same(right, v)) return undefined;
-        if (left.type === 'identifier' || left.type === 'attribute') return left.text.replace(/\s+/g, '');
+        if (left.type === 'identifier' || left.type === 'attribute') return this.src(left).replace(/\s+/g, '');
         if (left.type === 'subscript') {
           const subs = left.childrenForFieldName('subscript').filter((x): x is TSNode => x !== null);
           if (subs.length === 1 && subs[0].type === 'string') return this.decodeString(subs[0])?.value;
@@ -752,14 +899,14 @@ class Extractor {
       case 'default_parameter':
       case 'typed_default_parameter': {
         const value = p.childForFieldName('value');
-        return value && same(value, v) ? p.childForFieldName('name')?.text : undefined;
+        return value && same(value, v) ? this.srcOf(p.childForFieldName('name')) : undefined;
       }
       case 'pair': {
         const value = p.childForFieldName('value');
         const key = p.childForFieldName('key');
         if (!value || !key || !same(value, v)) return undefined;
         if (key.type === 'string') return this.decodeString(key)?.value;
-        if (key.type === 'identifier' || key.type === 'attribute') return key.text;
+        if (key.type === 'identifier' || key.type === 'attribute') return this.src(key);
         return undefined;
       }
       default:
@@ -772,9 +919,9 @@ class Extractor {
     const start = node.firstChild;
     const end = node.lastChild;
     if (!start || !end || start.type !== 'string_start' || end.type !== 'string_end' || end.isMissing) return undefined;
-    const quote = /["']+$/.exec(start.text);
+    const quote = /["']+$/.exec(this.src(start));
     if (!quote) return undefined;
-    const prefix = start.text.slice(0, start.text.length - quote[0].length).toLowerCase();
+    const prefix = this.src(start).slice(0, this.src(start).length - quote[0].length).toLowerCase();
     const raw = prefix.includes('r');
     const bytes = prefix.includes('b');
     const isF = prefix.includes('f') || prefix.includes('t');
@@ -783,7 +930,8 @@ class Extractor {
     if (to < from) return undefined;
     const parts: string[] = [];
     let at = from;
-    for (const c of node.children) {
+    // Only f- and t-strings have interpolations (or, after error recovery, anything might).
+    for (const c of isF || this.hasErrors ? node.children : []) {
       if (c?.type !== 'interpolation') continue;
       parts.push(this.text.slice(at, c.startIndex));
       at = c.endIndex;
