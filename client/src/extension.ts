@@ -1,11 +1,21 @@
-// Thin VS Code client: starts the bundled language server over IPC and offers a restart command.
+// Thin VS Code client: starts the bundled language server over IPC; the status items, the "Image contents" view and the commands around them.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { ImageContentsProvider, ImageNode } from './imageView';
+import { LintStatus, StatusItems } from './status';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What the extension returns from `activate`, for the extension-host tests. */
+export interface DeploylintApi {
+  imageContents: ImageContentsProvider;
+  status(): { text: string; state: LintStatus['state']; problems?: number };
+  /** The last `--explain` text a lens opened. */
+  lastExplanation(): string | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<DeploylintApi> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -26,13 +36,45 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannelName: 'deploylint',
   };
   client = new LanguageClient('deploylint', 'deploylint', serverOptions, clientOptions);
+  const version = String((context.extension.packageJSON as { version?: string }).version ?? '');
+  const status = new StatusItems(version);
+  const images = new ImageContentsProvider(() => client);
+  const view = vscode.window.createTreeView<ImageNode>('deploylint.imageContents', { treeDataProvider: images, showCollapseAll: true });
+  let explanation: string | undefined;
   context.subscriptions.push(
+    status,
+    view,
     vscode.commands.registerCommand('deploylint.restartServer', async () => {
       await client?.restart();
     }),
     vscode.commands.registerCommand('deploylint.showOutput', () => client?.outputChannel.show()),
+    vscode.commands.registerCommand('deploylint.explainContainer', async (uri: string, id: string) => {
+      const text = (await client?.sendRequest('deploylint/explain', { uri, id })) as string | null | undefined;
+      explanation = text ?? `${id}: this container is no longer in the lint (the files changed); run the lens again.`;
+      const doc = await vscode.workspace.openTextDocument({ content: explanation, language: 'plaintext' });
+      await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    }),
+    vscode.commands.registerCommand('deploylint.showImageContents', async (uri?: vscode.Uri) => {
+      const target = (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString();
+      images.refresh();
+      await vscode.commands.executeCommand('deploylint.imageContents.focus');
+      const node = target ? await images.nodeFor(target) : undefined;
+      if (node) await view.reveal(node, { select: true, focus: true, expand: 2 });
+    }),
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) status.update({ state: 'error', message: 'the language server stopped; restart it from this item' });
+    }),
   );
+  client.onNotification('deploylint/status', (s: LintStatus) => {
+    status.update(s);
+    if (s.state === 'done') images.refresh();
+  });
   await client.start();
+  return {
+    imageContents: images,
+    status: () => ({ text: status.text, state: status.current.state, problems: status.current.problems }),
+    lastExplanation: () => explanation,
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,55 +4,27 @@
 // Needs code-server (npm, 4.100.3 on Node 20), Debian's chromium and playwright-core; not part of `npm test`.
 // Env: CS_BIN, PLAYWRIGHT (path to playwright-core), CHROMIUM (/usr/bin/chromium), VSIX (deploylint.vsix), SHOTS, PORT.
 'use strict';
-const { spawn, execFileSync } = require('child_process');
-const fs = require('fs');
-const os = require('os');
+const { execFileSync } = require('child_process');
 const path = require('path');
-const http = require('http');
-const { chromium } = require(process.env.PLAYWRIGHT || 'playwright-core');
+const { ROOT, CS_BIN, SHOTS, sandbox, startCodeServer, launchBrowser, stop } = require('./common');
+const fs = require('fs');
 
-const ROOT = path.resolve(__dirname, '../..');
-const CS_BIN = process.env.CS_BIN || 'code-server';
 const VSIX = process.env.VSIX || path.join(ROOT, 'deploylint.vsix');
-const SHOTS = process.env.SHOTS || path.join(ROOT, '.e2e-shots');
 const PORT = Number(process.env.PORT || 18090);
 const T = 60000;
 const log = (...a) => console.log('[e2e]', ...a);
-
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-e2e-'));
-const data = path.join(TMP, 'data');
-const exts = path.join(TMP, 'exts');
-const ws = path.join(TMP, 'examples');
-fs.mkdirSync(path.join(data, 'User'), { recursive: true });
-fs.cpSync(path.join(ROOT, 'examples'), ws, { recursive: true });
-fs.writeFileSync(path.join(data, 'User/settings.json'), JSON.stringify({
-  'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.ignoreRecommendations': true,
-  'chat.commandCenter.enabled': false, 'window.commandCenter': false, 'workbench.colorTheme': 'Default Light Modern',
-}));
+const box = sandbox('deploylint-e2e-');
+const ws = box.ws;
 fs.mkdirSync(SHOTS, { recursive: true });
 
-const get = (url) => new Promise((r) => http.get(url, (res) => { res.resume(); r(res.statusCode); }).on('error', () => r(0)));
-async function waitHttp(url) {
-  const end = Date.now() + T;
-  while (Date.now() < end) { if (await get(url) === 200) return; await new Promise((r) => setTimeout(r, 200)); }
-  throw new Error('timeout ' + url);
-}
 const lines = (page) => page.$$eval('.editor-instance .view-lines .view-line', (els) => els
   .map((e) => ({ top: parseFloat(e.style.top), text: e.textContent.replace(/\u00a0/g, ' ') })).sort((a, b) => a.top - b.top).map((x) => x.text));
 
 let cs, ctx;
 async function main() {
-  const cfg = ['--config', path.join(TMP, 'cfg.yaml'), '--user-data-dir', data, '--extensions-dir', exts];
-  log(execFileSync(CS_BIN, [...cfg, '--install-extension', VSIX, '--force'], { encoding: 'utf8' }).trim().split('\n').pop());
-  cs = spawn(CS_BIN, ['--bind-addr', `127.0.0.1:${PORT}`, '--auth', 'none', ...cfg, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', ws], { detached: true, stdio: 'ignore' });
-  await waitHttp(`http://127.0.0.1:${PORT}/healthz`);
-  ctx = await chromium.launchPersistentContext(path.join(TMP, 'chrome'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, viewport: { width: 1500, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  log(execFileSync(CS_BIN, [...box.cfg, '--install-extension', VSIX, '--force'], { encoding: 'utf8' }).trim().split('\n').pop());
+  cs = await startCodeServer(box, PORT, [ws]);
+  ctx = await launchBrowser(box);
   const page = ctx.pages()[0] || await ctx.newPage();
   await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(ws)}`);
   await page.waitForSelector('.monaco-workbench', { timeout: T });
@@ -100,9 +72,11 @@ async function main() {
   log('PASS');
 }
 
-main().then(() => 0, (e) => { console.error('FAIL', e); return 1; }).then(async (code) => {
-  try { await ctx?.close(); } catch {}
-  try { process.kill(-cs.pid, 'SIGTERM'); } catch {}
-  fs.rmSync(TMP, { recursive: true, force: true });
+main().then(() => 0, async (e) => {
+  console.error('FAIL', e);
+  try { await ctx?.pages()[0]?.screenshot({ path: path.join(SHOTS, '99-failure.png') }); } catch { /* no page */ }
+  return 1;
+}).then(async (code) => {
+  await stop(box, cs, ctx);
   process.exit(code);
 });
