@@ -150,3 +150,67 @@ describe('runtime: gcloudList', () => {
   const cases: [string, string[]][] = [['a,b', ['a', 'b']], ['^:^a,b:c', ['a,b', 'c']], ['', []]];
   for (const [v, want] of cases) it(v || '(empty)', () => assert.deepEqual(gcloudList(v), want));
 });
+
+describe('runtime: mounts over the image', () => {
+  const DF_SRC = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY src/ /app/\nCMD ["gunicorn", "web:app"]\n';
+  const SRC = { 'src/web.py': 'import image_only\napp = 1\n', 'src/image_only.py': '', 'dev/web.py': 'import host_only\napp = 1\n', 'dev/host_only.py': '' };
+  const compose = (volumes: string) => `services:\n  web:\n    build: .\n    volumes:\n${volumes}`;
+  function container(files: Record<string, string>) {
+    const a = analyse(memRepo({ Dockerfile: DF_SRC, ...SRC, ...files }), ROOT, defaultConfig());
+    return { a, image: containers(a).find((c) => c.runner.kind === 'image')!, c: containers(a).find((c) => c.runner.kind !== 'image')! };
+  }
+  const imported = (c: ReturnType<typeof container>['c']) => [...(c.closure?.files.keys() ?? [])];
+
+  it('a bind mount of a workspace folder shows the host files at its target and hides the image\'s; the bare image is unchanged', () => {
+    const { image, c } = container({ 'compose.yaml': compose('      - ./dev:/app\n') });
+    assert.deepEqual([imported(image), imported(c)], [['/app/web.py', '/app/image_only.py'], ['/app/web.py', '/app/host_only.py']]);
+    assert.equal(c.stage.tree.lookup('/app/web.py')?.source, `${ROOT}/dev/web.py`);
+    assert.equal(c.stage.tree.stat('/app/image_only.py'), undefined);
+    assert.deepEqual(c.mounts?.map((m) => [m.target, m.describe, m.host, m.uncertain]), [['/app', './dev', 'dev', undefined]]);
+    assert.deepEqual(c.quiet, []);
+  });
+
+  it('a bind mount of one file replaces that file only', () => {
+    const { c } = container({ 'compose.yaml': compose('      - ./dev/web.py:/app/web.py:ro\n') });
+    assert.deepEqual(imported(c), ['/app/web.py']);
+    assert.deepEqual(c.closure?.unresolved.map((u) => u.dotted), ['host_only']);
+    assert.equal(c.stage.tree.stat('/app/image_only.py'), 'file');
+  });
+
+  it('a named volume over the working folder makes it uncertain, and says why', () => {
+    const { c } = container({ 'compose.yaml': compose('      - code:/app\n') });
+    assert.equal(c.stage.tree.isUncertain('/app/missing.py'), true);
+    assert.deepEqual(c.quiet, ['volume code is mounted at /app (over the working folder /app): a volume holds what earlier containers left in it (Docker seeds a new named volume from the image, later runs keep the old files), so what is imported from there is not judged']);
+  });
+
+  it('a host path that is not in the workspace, or holds a variable, is uncertain', () => {
+    const missing = container({ 'compose.yaml': compose('      - ./nothing-here:/app\n') }).c;
+    const variable = container({ 'compose.yaml': compose('      - ${SRC_DIR}:/app\n') }).c;
+    assert.deepEqual([missing.mounts?.[0].uncertain, variable.mounts?.[0].uncertain], [
+      'the host path ./nothing-here is not in the workspace (Docker creates it empty)',
+      'the host path ${SRC_DIR} is outside the workspace or holds a variable: its files are not known here',
+    ]);
+    assert.equal(missing.stage.tree.isUncertain('/app/x.py'), true);
+  });
+
+  it('a mount away from the code leaves no quiet reason', () => {
+    const { c } = container({ 'compose.yaml': compose('      - uploads:/var/uploads\n      - ./dev:/srv/dev\n') });
+    assert.deepEqual([c.quiet, imported(c)], [[], ['/app/web.py', '/app/image_only.py']]);
+  });
+
+  it('k8s: an emptyDir inside a sys.path folder is reported as part of it', () => {
+    const pod = POD('  containers:\n    - name: w\n      image: gcr.io/p/app\n      volumeMounts:\n        - {name: scratch, mountPath: /app/cache}\n  volumes:\n    - name: scratch\n      emptyDir: {}\n');
+    const { c } = container({ 'pod.yaml': pod, 'src/cache/__init__.py': '' });
+    assert.deepEqual(c.quiet, ["emptyDir volume scratch is mounted at /app/cache (over part of /app on sys.path): an emptyDir volume starts empty (or holds what an init container wrote) and hides the image's files there, so what is imported from there is not judged"]);
+  });
+
+  it('the entrypoint script is followed in the host copy the mount shows', () => {
+    const a = analyse(memRepo({
+      Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY src/ /app/\nENTRYPOINT ["/app/start.sh"]\n',
+      'src/start.sh': '#!/bin/sh\nexec gunicorn web:app\n', 'src/web.py': 'app = 1\n',
+      'dev/start.sh': '#!/bin/sh\nexec gunicorn devweb:app --reload\n', 'dev/devweb.py': 'app = 1\n',
+      'compose.yaml': compose('      - ./dev:/app\n'),
+    }), ROOT, defaultConfig());
+    assert.deepEqual(containers(a).map((c) => `${c.runner.kind}: ${c.ep?.module} ${c.entryFile}`), ['image: web /app/web.py', 'compose: devweb /app/devweb.py']);
+  });
+});

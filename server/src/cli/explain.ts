@@ -36,6 +36,7 @@ export function formatExplanation(path: string, items: ContainerExplanation[]): 
     out.push(`  cwd: ${x.cwd}`);
     out.push(`  user: ${x.user}`);
     list('env', x.env, out);
+    if (x.mounts.length) list('mounts', x.mounts, out);
     list('sys.path', x.sysPath, out);
     if (x.imports.length) {
       out.push('  imports:');

@@ -189,7 +189,7 @@ export function summarise(a: Analysis, c: Container): CommandSummary {
   const out: CommandSummary = { container: c, sysPath: c.sysPath, localModules: 0, missing: [] };
   const b = c.bind;
   if (b) out.listen = b.unix ? `unix:${b.unix}` : `${b.raw}${b.isDefault ? ` (${c.ep?.kind}'s default)` : ''}`;
-  if (!isRunning(c) || c.ep.kind === 'unknown' || c.codeFromHost) {
+  if (!isRunning(c) || c.ep.kind === 'unknown') {
     out.notFollowed = c.quiet[0] ?? 'nothing runs that deploylint follows';
     return out;
   }

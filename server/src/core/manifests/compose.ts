@@ -4,7 +4,7 @@ import { basename } from '../fs';
 import { parseDuration } from './duration';
 import type { YamlSource } from './nodes';
 import { readMemorySetting } from './memory';
-import type { BuildSpec, CommandSpec, ContainerSpec, EnvVar, HealthcheckSpec, Located, PortSpec, ResourcesSpec, Workload } from './types';
+import type { BuildSpec, CommandSpec, ContainerSpec, EnvVar, HealthcheckSpec, Located, MountSpec, PortSpec, ResourcesSpec, Workload } from './types';
 
 /** Keys that make a `services:` entry recognisably a compose service when the file name does not say so. */
 const SERVICE_KEYS = ['image', 'build'];
@@ -63,8 +63,8 @@ export function composeWorkloads(src: YamlSource, root: YAMLMap, file: string): 
     if (envFiles.length) c.envFiles = envFiles;
     const user = src.str(m, 'user');
     if (user) c.user = user;
-    const mounts = composeBindMounts(src, m);
-    if (mounts.length) c.bindMounts = mounts;
+    const mounts = composeMounts(src, m);
+    if (mounts.length) c.mounts = mounts;
     const healthcheck = composeHealthcheck(src, m);
     if (healthcheck) c.healthcheck = healthcheck;
     const resources = composeResources(src, m);
@@ -131,19 +131,36 @@ function composeCommand(src: YamlSource, service: YAMLMap | undefined, key: stri
   return s.value.trim() === '' ? { ...s, value: [] } : { ...s, value: [s.value], shell: true, items: src.wordRanges(p.value) };
 }
 
-/** Bind mounts of a service: short syntax with a host path (`./x:/app`, `/abs:/app:ro`, `~/x:/app`) and long syntax `type: bind`. */
-function composeBindMounts(src: YamlSource, service: YAMLMap | undefined): { source: string; target: string }[] {
-  const out: { source: string; target: string }[] = [];
+/**
+ * A service's `volumes:`. Short syntax `SOURCE:TARGET[:MODE]`: a SOURCE that is a path (`./x`, `/abs`, `~/x`,
+ * `${VAR}`) is a bind mount, a name a named volume; a lone `TARGET` is an anonymous volume. Long syntax:
+ * `type: bind|volume|tmpfs` with `source` and `target`.
+ */
+function composeMounts(src: YamlSource, service: YAMLMap | undefined): MountSpec[] {
+  const out: MountSpec[] = [];
   for (const it of src.seq(src.get(service, 'volumes'))?.items ?? []) {
+    const range = src.nodeRange(it);
     const text = src.scalarText(it);
     if (text !== undefined) {
-      const [source, target] = text.split(':');
-      if (target && /^[./~$]/.test(source)) out.push({ source, target });
+      // Fields are separated by colons; a Windows drive (`C:\src`) belongs to the source.
+      const drive = /^[A-Za-z]:[\\/]/.test(text) ? text.slice(0, 2) : '';
+      const parts = text.slice(drive.length).split(':');
+      parts[0] = drive + parts[0];
+      const [source, target] = parts.length === 1 ? [undefined, parts[0]] : parts;
+      if (!target?.startsWith('/')) continue;
+      if (source === undefined) out.push({ kind: 'volume', target, range });
+      else out.push({ kind: drive || /^[./~$]/.test(source) ? 'bind' : 'volume', source, target, range });
       continue;
     }
     const m = src.map(it);
     const target = src.str(m, 'target')?.value;
-    if (m && src.str(m, 'type')?.value === 'bind' && target) out.push({ source: src.str(m, 'source')?.value ?? '', target });
+    if (!m || !target) continue;
+    const type = src.str(m, 'type')?.value;
+    const kind: MountSpec['kind'] = type === 'bind' ? 'bind' : type === 'tmpfs' ? 'tmpfs' : type === 'volume' || type === undefined ? 'volume' : 'other';
+    const mount: MountSpec = { kind, target, range };
+    const source = src.str(m, 'source')?.value;
+    if (source !== undefined) mount.source = source;
+    out.push(mount);
   }
   return out;
 }

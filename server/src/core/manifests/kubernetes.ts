@@ -2,7 +2,7 @@
 import { YAMLMap, isScalar } from 'yaml';
 import type { YamlSource } from './nodes';
 import { parseKubeQuantity, readMemorySetting } from './memory';
-import type { ContainerSpec, EnvVar, Located, PortSpec, ProbeSpec, ResourcesSpec, Workload } from './types';
+import type { ContainerSpec, EnvVar, Located, MountSpec, PortSpec, ProbeSpec, ResourcesSpec, Workload } from './types';
 
 /** Kinds whose pod template is at `spec.template`. */
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
@@ -84,14 +84,50 @@ function readAnnotations(src: YamlSource, metadata: YAMLMap | undefined): Record
 
 function podContainers(src: YamlSource, podSpec: YAMLMap | undefined): ContainerSpec[] {
   const out: ContainerSpec[] = [];
+  const volumes = podVolumes(src, podSpec);
   for (const key of ['initContainers', 'containers']) {
     for (const it of src.seq(src.get(podSpec, key))?.items ?? []) {
       const m = src.map(it);
       if (!m) continue;
       const c = kubeContainer(src, m);
+      const mounts = volumeMounts(src, m, volumes);
+      if (mounts.length) c.mounts = mounts;
       if (key === 'initContainers') c.initContainer = true;
       out.push(c);
     }
+  }
+  return out;
+}
+
+const VOLUME_KINDS: [string, MountSpec['kind']][] = [
+  ['emptyDir', 'emptyDir'], ['configMap', 'configMap'], ['secret', 'secret'], ['projected', 'projected'],
+  ['downwardAPI', 'downwardAPI'], ['hostPath', 'hostPath'], ['persistentVolumeClaim', 'volume'], ['ephemeral', 'volume'],
+];
+
+/** The pod's `volumes:` by name, each with its kind (the key that defines it). */
+function podVolumes(src: YamlSource, podSpec: YAMLMap | undefined): Map<string, MountSpec['kind']> {
+  const out = new Map<string, MountSpec['kind']>();
+  for (const it of src.seq(src.get(podSpec, 'volumes'))?.items ?? []) {
+    const v = src.map(it);
+    const name = src.str(v, 'name')?.value;
+    if (!v || name === undefined) continue;
+    out.set(name, VOLUME_KINDS.find(([key]) => src.pair(v, key))?.[1] ?? 'other');
+  }
+  return out;
+}
+
+/** A container's `volumeMounts`, each with the kind of the pod volume it names. */
+function volumeMounts(src: YamlSource, m: YAMLMap, volumes: Map<string, MountSpec['kind']>): MountSpec[] {
+  const out: MountSpec[] = [];
+  for (const it of src.seq(src.get(m, 'volumeMounts'))?.items ?? []) {
+    const vm = src.map(it);
+    const target = src.str(vm, 'mountPath')?.value;
+    const name = src.str(vm, 'name')?.value;
+    if (!vm || !target?.startsWith('/') || name === undefined) continue;
+    const mount: MountSpec = { kind: volumes.get(name) ?? 'other', source: name, target, range: src.nodeRange(it) };
+    const subPath = src.str(vm, 'subPath')?.value;
+    if (subPath) mount.subPath = subPath;
+    out.push(mount);
   }
   return out;
 }

@@ -120,12 +120,30 @@ export interface ContainerSpec {
   user?: Located<string>;
   /** Memory and CPU settings; absent when the container sets none. */
   resources?: ResourcesSpec;
-  /** compose bind mounts (`./app:/app`, `type: bind`): host folders that replace the image's files at `target`. */
-  bindMounts?: { source: string; target: string }[];
+  /** compose `volumes:` / k8s `volumeMounts`: what is mounted over the image's files. */
+  mounts?: MountSpec[];
   range: Range;
   /** Column of the container's keys, for inserting keys such as startupProbe. */
   indent: number;
   initContainer?: boolean;
+}
+
+/**
+ * A mount over part of the container's filesystem: its files replace the image's at `target`.
+ * `bind`: a host path (compose; `source` as written, relative to the compose file); `volume`: a named or
+ * anonymous volume (compose) or a persistent volume claim / other persistent volume (k8s); `tmpfs`;
+ * `emptyDir`; `configMap`/`secret`/`projected`/`downwardAPI`: files from the API server; `hostPath`: a node path.
+ */
+export interface MountSpec {
+  kind: 'bind' | 'volume' | 'tmpfs' | 'emptyDir' | 'configMap' | 'secret' | 'projected' | 'downwardAPI' | 'hostPath' | 'other';
+  /** The host path (bind), the volume's name (compose named volume, k8s volume), absent for an anonymous volume. */
+  source?: string;
+  /** Absolute path in the container (compose target, k8s mountPath). */
+  target: string;
+  /** k8s `subPath`: only that entry of the volume is mounted at `target`. */
+  subPath?: string;
+  /** The volume entry / volumeMount item. */
+  range: Range;
 }
 
 /** compose `build:`; paths as written (context relative to the compose file, dockerfile to the context). */

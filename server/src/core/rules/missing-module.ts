@@ -5,7 +5,7 @@ import { firstLineRange } from '../docker/image';
 import { basename, dirname, join, relativeInside } from '../fs';
 import { ImportAnalysis, isNeverLocal, locateSource, SourceHit } from '../imports';
 import { unmodelledWriter } from '../docker/writes';
-import { entryLabel, perContainer, running } from '../runtime';
+import { entryLabel, hiddenByMount, HiddenByMount, mountHiddenEdit, perContainer, running } from '../runtime';
 import { installedImportNames } from '../packages/installs';
 import type { InstallRecord } from '../docker/installs';
 import type { UnresolvedImport } from '../python/closure';
@@ -48,7 +48,9 @@ interface Group {
   key: string;
   /** The dotted unit to bring in: a top-level module/package, a submodule, or (not-a-package) the package. */
   unit: string;
-  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package' | 'editable-without-source';
+  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package' | 'editable-without-source' | 'hidden-by-mount';
+  /** hidden-by-mount: the image has the unit, but a deployment's bind mount hides it. */
+  hidden?: HiddenByMount;
   /** editable-without-source: the install whose .pth points at a folder this stage does not have. */
   editable?: InstallRecord;
   /** not-on-path: the folder that, on sys.path, makes the unit importable (it is already in the image below it). */
@@ -121,10 +123,14 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
       pathRoot = hit.visibility ? undefined : copiedRoot(ia, hit, unit);
       if (pathRoot) kind = 'not-on-path';
     }
+    // The image has it, but a compose bind mount puts the host's folder (without it) over it.
+    const hidden = kind === 'not-found' ? hiddenByMount(ia, unit) : undefined;
+    if (hidden) kind = 'hidden-by-mount';
     const key = `${kind}:${unit}`;
     let g = groups.get(key);
     if (!g) {
       g = { key, unit, kind, hit, imports: [], anchor, edits: [], fixTitle: '', shadow, pathRoot };
+      if (hidden) g.hidden = hidden;
       groups.set(key, g);
     }
     g.imports.push(u);
@@ -223,6 +229,14 @@ function copiesOnceIncluded(ia: ImportAnalysis, rel: string, image: string): boo
 }
 
 function planFix(a: Analysis, ia: ImportAnalysis, g: Group): void {
+  if (g.hidden) {
+    const m = mountHiddenEdit(a, g.hidden);
+    if (m) {
+      g.edits.push(m.edit);
+      g.fixTitle = `Also mount ${m.entry}`;
+    }
+    return;
+  }
   const df = ia.target.dockerfile;
   const lines = ia.target.parsed.lines;
   if (g.hit?.visibility === 'outside') return; // no COPY can reach outside the context
@@ -344,6 +358,10 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     const missing = [...new Set(g.imports.map((u) => u.failedAt))];
     const what = missing.length === 1 ? `'${missing[0]}'` : `${missing.slice(0, -1).map((m) => `'${m}'`).join(', ')} and '${missing[missing.length - 1]}'`;
     message = `${what} ${missing.length === 1 ? 'is' : 'are'} ${by} but cannot load: in the image '${g.unit}' is the module ${g.shadow ?? '?'}, not ${pkg}`;
+  } else if (g.hidden) {
+    const h = g.hidden;
+    const what = `${g.hit?.kind === 'package' ? 'package ' : ''}'${g.unit}'${shown}`;
+    message = `${what} is ${by} but is not in the container: the image has ${h.path}${h.source ? ` (copied from ${a.rel(h.source)}${g.hit?.kind === 'package' ? '/' : ''})` : ''}, but ${h.mount.describe} is mounted over ${h.mount.target}, and the host's ${h.mount.host || '.'} has no ${g.unit.split('.').pop()}`;
   } else {
     const hit = g.hit!;
     const what = hit.kind === 'package' ? `package '${g.unit}'${shown}` : `'${g.unit}'${shown}`;
@@ -364,11 +382,14 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     const range = u.nameIndex !== undefined && u.import.nameRanges?.[u.nameIndex] ? u.import.nameRanges[u.nameIndex] : u.import.range;
     mirrors.push({ file: src, range, message: `${message} (${a.rel(ia.target.dockerfile)}, ${entryLabel(ia)})` });
   }
+  const at = g.hidden
+    ? { file: g.hidden.mount.file, range: g.hidden.mount.range }
+    : { file: ia.target.dockerfile, range: firstLineRange(g.anchor, ia.target.parsed.lines) };
+  if (g.hidden) related.unshift({ file: ia.target.dockerfile, range: firstLineRange(g.hidden.instr ?? g.anchor, ia.target.parsed.lines), message: `the image gets ${g.hidden.path} here` });
   return {
     severity: functionOnly ? 'warning' : undefined,
     message: functionOnly ? `${message} (imported inside a function: fails when it is called)` : message,
-    file: ia.target.dockerfile,
-    range: firstLineRange(g.anchor, ia.target.parsed.lines),
+    ...at,
     related,
     mirrors,
     fixes: g.kind === 'editable-without-source' ? editableFixes(ia, g) : g.edits.length ? [{ title: g.fixTitle, edits: g.edits, isPreferred: true }] : [],

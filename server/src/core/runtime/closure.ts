@@ -112,7 +112,7 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
   if (!entries.length) return out;
   // Which string-named modules the command imports (a celery worker's task modules, Django's request side).
   const runs = stringImportContext(ep);
-  const key = `closure:${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}|${JSON.stringify(runs)}|${inline?.text ?? ''}`;
+  const key = `closure:${target.dockerfile}#${stage.index}.${treeId(stage.tree)}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}|${JSON.stringify(runs)}|${inline?.text ?? ''}`;
   let walked = a.memo.get(key) as { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } | undefined;
   if (!walked) {
     walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty, entry.env, runs, inline);
@@ -155,6 +155,15 @@ function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, s
     if (next.length === sysPath.length || round === 3) return { closure, sysPath };
     sysPath = next;
   }
+}
+
+/** A number per image tree, so a stage seen through a deployment's mounts gets walks of its own. */
+const treeIds = new WeakMap<object, number>();
+let nextTreeId = 0;
+function treeId(tree: object): number {
+  let id = treeIds.get(tree);
+  if (id === undefined) treeIds.set(tree, (id = nextTreeId++));
+  return id;
 }
 
 function thirdPartyOf(a: Analysis, target: DockerTarget): Set<string> {

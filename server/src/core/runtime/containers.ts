@@ -9,6 +9,7 @@ import type { CommandSpec } from '../manifests';
 import { parseDotenv } from '../secrets/dotenv';
 import { startupEstimate } from '../startup';
 import { importsOf } from './closure';
+import { applyMounts, coveredCode } from './mounts';
 import type { Container, Runner, RunningContainer } from './types';
 
 /** Every container of the lint (memoised): for each Dockerfile, its bare image first, then each deployment. */
@@ -31,7 +32,7 @@ export function containers(a: Analysis): Container[] {
 
 /** The containers whose command deploylint can follow (a Python server, script or module it models). */
 export function running(a: Analysis): RunningContainer[] {
-  return containers(a).filter((c): c is RunningContainer => c.entry !== undefined && c.ep !== undefined && !c.ep.uncertain && !c.codeFromHost);
+  return containers(a).filter((c): c is RunningContainer => c.entry !== undefined && c.ep !== undefined && !c.ep.uncertain);
 }
 
 /** The containers of one Dockerfile. */
@@ -104,20 +105,18 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
       overrides.command = undefined;
     }
   }
-  const built = build(a, d.target, stage, runner, overrides, c?.user?.value ?? stage.user, quiet);
+  const mounted = applyMounts(a, d.file, stage, c?.mounts ?? []);
+  const built = build(a, d.target, mounted.stage, runner, overrides, c?.user?.value ?? stage.user, quiet);
   if (hiddenEnv) {
     built.hiddenEnv = hiddenEnv;
     built.quiet.push(hiddenEnv);
   }
-  // A bind mount over the working folder, sys.path or the entry file: the code that runs is the host's, not the image's.
-  const inside = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : dir + '/');
-  for (const m of c?.bindMounts ?? []) {
-    const target = normalize(m.target.startsWith('/') ? m.target : join(built.cwd, m.target));
-    const covered = [built.cwd, ...built.sysPath, ...(built.entryFile ? [built.entryFile] : [])].find((p) => inside(p, target));
-    if (!covered) continue;
-    built.codeFromHost = `${m.source} is mounted at ${target} (over ${covered}): the code it runs is the host's, not the image's; nothing about it is checked`;
-    built.quiet.push(built.codeFromHost);
-    break;
+  if (mounted.mounts.length) {
+    built.mounts = mounted.mounts;
+    for (const m of mounted.mounts) {
+      const over = coveredCode(built, m.target);
+      if (over && m.uncertain) built.quiet.push(`${m.describe} is mounted at ${m.target} (over ${over}): ${m.uncertain}, so what is imported from there is not judged`);
+    }
   }
   return built;
 }

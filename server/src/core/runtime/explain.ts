@@ -47,6 +47,8 @@ export interface ContainerExplanation {
   user: string;
   /** Sorted `NAME=value`; values of credential-like names are masked; `NAME=(set, value unknown)`. */
   env: string[];
+  /** What the deployment mounts over the image: `/usr/src/app <- ./project (host folder project/; docker-compose.yml:9)`. */
+  mounts: string[];
   sysPath: string[];
   imports: ExplainedFile[];
   /** `'shared.utils' imported by /app/worker.py:3: not found`. */
@@ -95,6 +97,7 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
     dockerfile: a.rel(c.target.dockerfile),
     stage: c.stage === c.target.model.final ? `final stage${c.stage.name ? ` '${c.stage.name}'` : ''} (FROM ${c.stage.base})` : `stage '${c.stage.name}' (build.target; FROM ${c.stage.base})`,
     command, chain, argv: c.argv, cwd: c.cwd, user: c.user ?? 'root (no USER)', env, sysPath: c.sysPath,
+    mounts: (c.mounts ?? []).map((m) => `${m.target} <- ${m.describe} (${m.host !== undefined ? `the host's ${m.host || '.'} replaces the image's files there` : `uncertain: ${m.uncertain}`}; ${a.rel(m.file)}:${m.range.start.line + 1})`),
     imports: [], missing: [], notFollowed: [], quiet: [...c.quiet],
   };
   if (running && running.ep.kind !== 'unknown') {

@@ -1,5 +1,7 @@
 // The runtime layer: Container[] once per lint (a Dockerfile stage x what runs it), and reporting over containers.
-export type { Container, Runner, RunnerKind, RunningContainer } from './types';
+export type { AppliedMount, Container, Runner, RunnerKind, RunningContainer } from './types';
+export { hiddenByMount, mountHiddenEdit } from './mounts';
+export type { HiddenByMount } from './mounts';
 export { containers, containersOf, gcloudList, running } from './containers';
 export { hasOwnCommand, perContainer } from './report';
 export { entryLabel } from './label';

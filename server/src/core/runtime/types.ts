@@ -8,6 +8,7 @@ import type { ImportAnalysis } from '../imports';
 import type { ClosureResult } from '../python/closure';
 import type { ImageView, Resolution } from '../python/resolver';
 import type { StartupEstimate } from '../startup';
+import type { MountSpec } from '../manifests';
 import type { Range } from '../types';
 
 /** What starts the container: `docker run` of the image, or a deployment of it. */
@@ -57,12 +58,28 @@ export interface Container {
   bind?: Bind;
   /** Variables the deployment sets that the model cannot see (`envFrom`, an unreadable `env_file`, `--env-vars-file`). */
   hiddenEnv?: string;
-  /** A host folder is mounted over the code it runs (compose bind mount): what it imports is not the image's. */
-  codeFromHost?: string;
+  /** What the deployment mounts over the image's files (compose volumes, k8s volumeMounts), as applied to `stage.tree`. */
+  mounts?: AppliedMount[];
   /** Every reason the model stayed uncertain about this container, for `--explain`. */
   quiet: string[];
   /** How long the entry takes to import (computed on first use, shared by containers with one closure and folder). */
   startup(): StartupEstimate;
+}
+
+/** A mount as the runtime model applied it: the host's files at `target`, or `uncertain` contents. */
+export interface AppliedMount {
+  /** The manifest and the volumes entry / volumeMount that mounts it. */
+  file: string;
+  range: Range;
+  /** Absolute path in the container. */
+  target: string;
+  kind: MountSpec['kind'];
+  /** `./project`, `volume app-code`, `configMap volume settings (subPath app.py)`. */
+  describe: string;
+  /** Workspace-relative host folder or file whose contents the container sees at `target`. */
+  host?: string;
+  /** Why the contents at `target` are not known (absent when `host` is set). */
+  uncertain?: string;
 }
 
 /** A container whose command deploylint can follow: what the Python rules check. */
