@@ -8,6 +8,8 @@ import { formatExplanation } from './explain';
 import type { Finding } from '../core/types';
 import { formatJson, formatNotices, formatSarif, formatText, FormatOptions } from './format';
 import { applyFixes } from './fix';
+import { openParseStore } from './cache';
+import { setParseStore } from '../core/python/parser';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -26,6 +28,7 @@ Options:
                      came from, what it runs, env, cwd, sys.path, imports, and why rules stayed quiet
       --quiet        report errors only
       --no-color     plain text output (also when NO_COLOR is set or output is not a terminal)
+      --no-cache     neither read nor write the parse cache ($XDG_CACHE_HOME/deploylint, else ~/.cache/deploylint)
   -v, --version      print the version
   -h, --help         print this help
 
@@ -40,12 +43,13 @@ interface Args {
   quiet: boolean;
   color: boolean;
   explain?: string;
+  cache: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { paths: [], format: 'text', fix: false, quiet: false, color: !process.env.NO_COLOR && !!process.stdout.isTTY };
+  const a: Args = { paths: [], format: 'text', fix: false, quiet: false, cache: true, color: !process.env.NO_COLOR && !!process.stdout.isTTY };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     const val = (name: string) => {
@@ -66,6 +70,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (x === '--explain' || x.startsWith('--explain=')) a.explain = val('--explain');
     else if (x === '--quiet') a.quiet = true;
     else if (x === '--no-color') a.color = false;
+    else if (x === '--no-cache') a.cache = false;
     else if (x === '--') a.paths.push(...argv.slice(i + 1)), (i = argv.length);
     else if (x.startsWith('-') && x !== '-') throw new UsageError(`unknown option '${x}' (see --help)`);
     else a.paths.push(x);
@@ -99,6 +104,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     return 0;
   }
   const posixCwd = toPosix(cwd);
+  setParseStore(args.cache ? openParseStore(VERSION) : undefined);
   if (args.explain !== undefined) return explainFile(args.explain, cwd, posixCwd, args.output);
   const all: Finding[] = [];
   const notices: string[] = [];

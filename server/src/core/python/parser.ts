@@ -220,9 +220,31 @@ export function isPythonReady(): boolean {
   return parser !== undefined;
 }
 
+/**
+ * A store of finished parses that outlives the process (the CLI's cache folder), keyed by the
+ * file's text. Only complete parses are put: never a parse cut short by the time budget or an
+ * internal error.
+ */
+export interface ParseStore {
+  get(text: string): PyFileInfo | undefined;
+  put(text: string, info: PyFileInfo): void;
+}
+
+let store: ParseStore | undefined;
+
+/** Sets (or, with undefined, removes) the store `parsePython` reads before parsing and writes after. */
+export function setParseStore(s: ParseStore | undefined): void {
+  store = s;
+}
+
+/** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
+export const PARSE_FORMAT = 1;
+
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {
   if (!parser) throw new Error('parsePython() called before initPython() finished');
+  const stored = store?.get(text);
+  if (stored) return stored;
   const lines = new LineIndex(text);
   let tree: ReturnType<TSParser['parse']> = null;
   try {
@@ -230,7 +252,9 @@ export function parsePython(text: string): PyFileInfo {
     const deadline = Date.now() + PARSE_BUDGET_MS;
     tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
     if (!tree) return emptyInfo(lines, scanLexical(text, lines).errors);
-    return new Extractor(text, lines).run(tree);
+    const info = new Extractor(text, lines).run(tree);
+    store?.put(text, info);
+    return info;
   } catch {
     parser.reset();
     return emptyInfo(lines, []);
