@@ -53,6 +53,13 @@ const cases: Case[] = [
   { title: 'error code echoing its name', name: 'JWT_INVALID_CSRF_TOKEN', value: 'invalid_csrf_token', found: undefined },
   { title: 'snake_case words', name: 'RESET_TOKEN', value: 'password_reset_token_sent', found: undefined },
   { title: 'near miss: snake_case with a random part', name: 'RESET_TOKEN', value: 'reset_' + rnd(ALPHA.base62, 16, 512), found: 'generic' },
+  // dictionary keys, lazy-import tables and documented Basic defaults (private-gpt, BentoML layouts)
+  { title: 'a private snake_case dict key', name: 'SESSION_RETRY_KEY', value: '_svc_last_retry_token', found: undefined },
+  { title: 'a relative module:attr reference', name: 'AuthToken', value: '._private.auth.tokens:AuthToken', found: undefined },
+  { title: 'near miss: a random value after an underscore', name: 'SIGNING_KEY', value: '_' + rnd(ALPHA.base62, 20, 520), found: 'generic' },
+  { title: 'Basic auth of filler words', name: 'secret', value: 'Basic ' + Buffer.from('admin:key').toString('base64'), found: undefined },
+  { title: 'near miss: Basic auth of a real password', name: 'secret', value: 'Basic ' + Buffer.from('svc:' + pw).toString('base64'), found: 'generic' },
+  { title: 'change-this-... filler', name: 'STORAGE_SECRET', value: 'change-this-to-something-privat', found: undefined },
   // filler placeholders
   { title: '<your-key>', name: 'API_KEY', value: '<your-openai-key>', found: undefined },
   { title: '<<API_KEY>>', name: 'API_KEY', value: '<<OPENAI_API_KEY_VALUE>>', found: undefined },
@@ -134,7 +141,7 @@ describe('secrets/origin', () => {
   ];
   for (const [name, text, reason] of generated) it(`generated: ${name} -> ${reason}`, () => assert.equal(generatedReason(name, text), reason));
 
-  for (const [rel, t] of [['tests/x.py', true], ['testdata/a.json', true], ['cassettes/login.yaml', true], ['app/mocks.py', true], ['app/contest.py', false], ['app/latest/x.py', false]] as const) {
+  for (const [rel, t] of [['tests/x.py', true], ['testdata/a.json', true], ['cassettes/login.yaml', true], ['app/mocks.py', true], ['app/contest.py', false], ['app/latest/x.py', false], ['scripts/test-environments/idp/config.yml', true], ['integration_tests/a.py', true], ['e2e/x.yml', true], ['attest/x.py', false], ['protest-app/x.py', false]] as const) {
     it(`isTestPath(${rel})`, () => assert.equal(isTestPath(rel), t));
   }
 });

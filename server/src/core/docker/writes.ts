@@ -1,5 +1,5 @@
 // What may exist in a stage beyond its modelled tree: paths a RUN the model does not follow may have written, and a known base image's system folders.
-import { basename } from '../fs';
+import { basename, dirname } from '../fs';
 import type { StageModel } from './image';
 import { within } from './tree';
 
@@ -17,8 +17,9 @@ export function isSystemPath(path: string): boolean {
  * path, a folder above or below it, or its last segment. Undefined when no such RUN exists.
  * A RUN before the instruction of this stage that made `path` counts only when it ran inside the path
  * or names it (a setup RUN in WORKDIR before `COPY . .` does not write into the copied package).
+ * With `beside`, a RUN whose working folder is a sibling of the path counts too (what a build tool may output).
  */
-export function unmodelledWriter(stage: StageModel, path: string, after = -1): StageModel['unmodelledRuns'][number] | undefined {
+export function unmodelledWriter(stage: StageModel, path: string, after = -1, opts: { beside?: boolean } = {}): StageModel['unmodelledRuns'][number] | undefined {
   const leaf = basename(path);
   const made = stage.tree.lookup(path)?.origin;
   const copiedAt = made?.instr && (made.stage === undefined || made.stage === stage.index) ? made.instr.line : undefined;
@@ -26,6 +27,8 @@ export function unmodelledWriter(stage: StageModel, path: string, after = -1): S
     if (r.instr.line <= after) return false;
     const beforeCopy = copiedAt !== undefined && r.instr.line < copiedAt;
     if (within(path, r.cwd) || (!beforeCopy && within(r.cwd, path))) return true;
+    // A build tool's output folder comes from its config (angular.json's `outputPath: ../src/static`), often beside its project.
+    if (opts.beside && !beforeCopy && dirname(r.cwd) !== '/' && within(dirname(r.cwd), path)) return true;
     for (const word of r.command.split(/[\s=:]+/)) {
       const w = word.replace(/^["']|["']$/g, '').replace(/\/+$/, '');
       if (!w) continue;

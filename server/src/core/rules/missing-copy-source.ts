@@ -3,7 +3,8 @@ import type { Analysis, DockerTarget } from '../analysis';
 import { absDest, CopyOp, CopySource, isKnownBase, StageModel } from '../docker/image';
 import type { BuildContext } from '../docker/context';
 import { isSystemPath, unmodelledWriter } from '../docker/writes';
-import { dirname } from '../fs';
+import { dirname, join, readText } from '../fs';
+import { GitIgnore } from '../secrets/gitignore';
 import type { Fix } from '../types';
 import { editDistance } from '../text/distance';
 import type { Draft, Rule } from './rule';
@@ -15,13 +16,14 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead.',
+      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead. A source absent from the checkout that git ignores (a generated `version.py`, a `dist/`), or that a build script beside the context copies in (`cp -r ../../protos .`), is made before the build and is not reported; nor is a `--from` path beside the folder where the stage ran a build tool (its output folder comes from the tool\'s config).',
       bad: 'COPY predictions/worker/wroker.py /app/worker.py',
       good: 'COPY predictions/worker/worker.py /app/worker.py',
     },
   },
   check(a: Analysis): Draft[] {
     const out: Draft[] = [];
+    const git = new GitIgnore(a.fs, a.root);
     for (const t of a.targets) {
       for (const stage of t.model.stages) {
         for (const op of stage.copies) {
@@ -31,6 +33,7 @@ export const rule: Rule = {
           }
           for (const s of op.sources) {
             if (s.status !== 'missing' && s.status !== 'excluded') continue;
+            if (s.status === 'missing' && preparedBeforeBuild(a, t, s.path, git)) continue;
             out.push(draft(a, t, op.keyword, s));
           }
         }
@@ -39,6 +42,35 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** Commands a build script uses to put a file into the context before `docker build`. */
+const PREPARE_COMMAND = /(?:^|[\s;&|(])(?:cp|mv|ln|rsync|curl|wget|tar|unzip)\s/;
+
+/**
+ * True when a source absent from the checkout is made before the build: git ignores it (a generated
+ * file such as `version_frozen.py` or a `dist/` the developer's build writes), or a build script or
+ * Makefile in the context's folder or the Dockerfile's copies it in (`cp -r ../../third_party .`).
+ */
+function preparedBeforeBuild(a: Analysis, t: DockerTarget, source: string, git: GitIgnore): boolean {
+  const rel = source.replace(/^\.\//, '').replace(/\/+$/, '');
+  if (rel === '' || rel.startsWith('../')) return false;
+  if (git.isIgnored(join(t.context.root, rel))) return true;
+  const first = rel.split('/')[0]!;
+  const leaf = rel.slice(rel.lastIndexOf('/') + 1);
+  for (const dir of new Set([t.context.root, dirname(t.dockerfile)])) {
+    for (const name of a.fs.readDir(dir) ?? []) {
+      if (!/\.(?:sh|bash|mk)$|^(?:GNU)?[Mm]akefile$/.test(name)) continue;
+      const text = readText(a.fs, join(dir, name));
+      if (!text) continue;
+      for (const line of text.split('\n')) {
+        if (!PREPARE_COMMAND.test(line)) continue;
+        const words = line.split(/[\s;&|()]+/).map((w) => w.replace(/^["']|["']$/g, '').replace(/\/+$/, ''));
+        if (words.some((w) => w === first || w === leaf || w.endsWith(`/${first}`) || w.endsWith(`/${leaf}`))) return true;
+      }
+    }
+  }
+  return false;
+}
 
 function contextLabel(a: Analysis, t: DockerTarget): string {
   const rel = a.rel(t.context.root);
@@ -107,7 +139,7 @@ function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
   for (const s of op.sources) {
     if (s.status !== 'stage' || s.isGlob) continue;
     const p = absDest(s.path, '/');
-    if (src.tree.stat(p) || src.tree.isUncertain(p) || isSystemPath(p) || unmodelledWriter(src, p) || !inModelledFolder(src, p)) continue;
+    if (src.tree.stat(p) || src.tree.isUncertain(p) || isSystemPath(p) || unmodelledWriter(src, p, -1, { beside: true }) || !inModelledFolder(src, p)) continue;
     const label = src.name ? `stage '${src.name}'` : `stage ${src.index}`;
     const match = closestInStage(src, p);
     const fixes: Fix[] = match ? [{ title: `Replace with '${match}'`, edits: [{ file: t.dockerfile, range: s.word.range, newText: match }], isPreferred: true }] : [];

@@ -549,6 +549,7 @@ function genericMatch(value: string, name: string, localDev: boolean): SecretMat
   if (scheme) start += scheme[0].length;
   const v = value.slice(start, end);
   if (!looksLikeSecretValue(v, kind) || echoesName(v, name)) return undefined;
+  if (scheme?.[0].startsWith('Basic') && !basicCredentialIsSecret(v)) return undefined;
   return match(kind === 'password' ? 'Password' : 'Secret', 'generic', start, end, 'medium');
 }
 
@@ -562,6 +563,19 @@ function looksLikeSecretValue(v: string, kind: 'password' | 'secret'): boolean {
   if (shannonEntropy(v) < min) return false;
   if (isUrlOrPath(v) || isIdentifierLike(v) || isVersionOrDigest(v) || isPasswordHash(v) || isRateLimit(v)) return false;
   return true;
+}
+
+/**
+ * A Basic authorization value is base64 of `user:password`; the server sees the decoded password, so
+ * that is what is judged (`Basic c2VjcmV0OmtleQ==` is `secret:key`, a documented default). A value
+ * that does not decode to printable `user:password` is judged as it is.
+ */
+function basicCredentialIsSecret(v: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 !== 0) return true;
+  const decoded = Buffer.from(v, 'base64').toString('latin1');
+  const colon = decoded.indexOf(':');
+  if (colon < 0 || !/^[\x20-\x7e]+$/.test(decoded)) return true;
+  return looksLikeSecretValue(decoded.slice(colon + 1), 'password');
 }
 
 /** A rate limit (`100/day`, django-allauth's `1/m/ip,5/h/key`, DRF throttle rates) under a name like `reset_password`. */
@@ -616,7 +630,10 @@ function isUrlOrPath(v: string): boolean {
  * (`invalid_csrf_token`). Random letters split into many short camelCase
  * "words", which this rejects.
  */
-function isIdentifierLike(v: string): boolean {
+function isIdentifierLike(value: string): boolean {
+  // Leading dots and underscores are Python's: a private name (`_app_last_token`) or a relative import (`._impl.auth:Token`).
+  const v = value.replace(/^[._]+/, '').replace(/_+$/, '');
+  if (v === '') return false;
   if (/^[a-z]+(?:[_.:-][a-z]+)+$/.test(v) || /^[A-Z]+(?:_[A-Z]+)+$/.test(v)) return true;
   if (!/^[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*$/.test(v)) return false;
   const words = v

@@ -70,14 +70,17 @@ const TEST_DIRS = new Set([
   'docs', 'doc',
 ]);
 
+/** A folder named for tests with another word: `test-environments`, `integration_tests`, `e2e-setup`, `e2e`. */
+const TEST_DIR_WORD = /^(?:tests?|testing|e2e)[-_]|[-_](?:tests?|testing|e2e)$|^e2e$/i;
+
 /**
  * Test code and test data by convention: `test_*.py`, `*_test.py`, `conftest.py`, mocks
  * (`mocks.py`, `mock_*.py`, `*_mocks.py`, `*.mock.json`), or anything under a `test/`, `tests/`,
- * `fixtures/`, `mocks/`, `testdata/`, `cassettes/` or `docs/` folder.
+ * `fixtures/`, `mocks/`, `testdata/`, `cassettes/`, `e2e/` or `docs/` folder, or one named `test-*`/`*_tests`.
  */
 export function isTestPath(rel: string): boolean {
   const parts = rel.split('/');
   const base = parts[parts.length - 1] ?? '';
   if (/^test_.*\.py$|_test\.py$|^conftest\.py$|^mocks?(?:_.*)?\.py$|_mocks?\.py$|[._-]mocks?\.json$/.test(base)) return true;
-  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()));
+  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()) || TEST_DIR_WORD.test(p));
 }

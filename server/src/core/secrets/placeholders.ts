@@ -70,7 +70,7 @@ export function isPlaceholder(value: string): boolean {
   if (words.length > 1 && words.some((w) => FILLER_WORDS.has(w))) return true;
   const joined = deLeet(v.toLowerCase().replace(/[\d\W_]+$/, '')).replace(/[^a-z0-9]+/g, '');
   if (FILLER_VALUES.has(joined) || FILLER_WORDS.has(joined)) return true;
-  if (joined.startsWith('your') || /^(?:changeme|replaceme)/.test(joined)) return true;
+  if (joined.startsWith('your') || /^(?:changeme|changethis|changeit|replaceme|replacethis)/.test(joined)) return true;
   return hasAscendingRun(v, 6);
 }
 
