@@ -4,7 +4,7 @@ import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
 import type { CommandSource } from '../../server/src/core/container';
 import { initPython } from '../../server/src/core/python/parser';
-import { containers, gcloudList } from '../../server/src/core/runtime';
+import { containers, explain, gcloudList } from '../../server/src/core/runtime';
 import { brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
 
 before(() => initPython());
@@ -212,5 +212,34 @@ describe('runtime: mounts over the image', () => {
       'compose.yaml': compose('      - ./dev:/app\n'),
     }), ROOT, defaultConfig());
     assert.deepEqual(containers(a).map((c) => `${c.runner.kind}: ${c.ep?.module} ${c.entryFile}`), ['image: web /app/web.py', 'compose: devweb /app/devweb.py']);
+  });
+});
+
+describe('runtime: --explain says why a missing module is not reported', () => {
+  const missing = (files: Record<string, string>, file = 'Dockerfile') => {
+    const a = analyse(memRepo(files), ROOT, defaultConfig());
+    return explain(a, `${ROOT}/${file}`).map((x) => x.missing);
+  };
+
+  it('a dockerignored folder that a later RUN may generate', () => {
+    assert.deepEqual(missing({
+      Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN python tools/gen.py\nCMD ["python", "main.py"]\n',
+      '.dockerignore': 'generated/\n', 'main.py': 'import generated.api\n', 'generated/__init__.py': '', 'generated/api.py': '', 'tools/gen.py': '',
+    }), [["'generated.api' imported at main.py:1: not found on sys.path (.dockerignore line 1 ('generated/') drops generated from the context, but Dockerfile:4 (RUN python tools/gen.py) may generate it in the image: not reported)"]]);
+  });
+
+  it('a source outside a build context that was inferred, not given', () => {
+    assert.deepEqual(missing({
+      'svc/Dockerfile': 'FROM python:3.11-slim\nWORKDIR /app\nCOPY app.py .\nCMD ["python", "app.py"]\n',
+      'svc/app.py': 'from shared import util\n', 'shared/__init__.py': '', 'shared/util.py': '',
+    }, 'svc/Dockerfile'), [["'shared' imported at svc/app.py:1: not found on sys.path (its source shared is outside the build context 'svc', which deploylint inferred (no compose file, build script or config names it): not reported)"]]);
+  });
+
+  it('lists what a deployment mounts', () => {
+    const a = analyse(memRepo({ Dockerfile: DF_GUNICORN, ...PY, 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes:\n      - ./:/app\n      - cache:/root/.cache\n' }), ROOT, defaultConfig());
+    assert.deepEqual(explain(a, `${ROOT}/compose.yaml`).map((x) => x.mounts), [[
+      "/app <- ./ (the host's . replaces the image's files there; compose.yaml:5)",
+      "/root/.cache <- volume cache (uncertain: a volume holds what earlier containers left in it (Docker seeds a new named volume from the image, later runs keep the old files); compose.yaml:6)",
+    ]]);
   });
 });
