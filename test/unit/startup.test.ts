@@ -130,3 +130,29 @@ describe('startup: startupEstimate', () => {
     assert.equal(est.seconds, 60);
   });
 });
+
+describe('startup: hooks the server runs before it serves', () => {
+  /** `callee during seconds` of each counted load, then the lazy ones. */
+  const brief = (files: Record<string, string>) => {
+    const est = estimate(files);
+    return { loads: est.loads.map((l) => `${l.callee} ${l.during ?? 'import'}`), lazy: est.lazy.map((l) => l.callee), seconds: est.seconds, hookSeconds: est.hookSeconds };
+  };
+  const ST = 'from sentence_transformers import SentenceTransformer\n';
+
+  it('lifespan=, on_startup=[...], @app.on_event("startup") and add_event_handler("startup", f), with the helpers they call', () => {
+    assert.deepEqual(brief({
+      'worker.py': `${ST}from fastapi import FastAPI\nfrom loaders import warm\n\n\ndef helper():\n    return SentenceTransformer("a")\n\n\nasync def lifespan(app):\n    helper()\n    yield\n\n\napp = FastAPI(lifespan=lifespan, on_startup=[warm])\n\n\n@app.on_event("startup")\ndef boot():\n    SentenceTransformer("c")\n\n\ndef late():\n    SentenceTransformer("d")\n\n\napp.add_event_handler("startup", late)\n`,
+      'loaders.py': `${ST}\n\ndef warm():\n    SentenceTransformer("b")\n`,
+    }), {
+      loads: ['SentenceTransformer the lifespan handler lifespan()', 'SentenceTransformer the startup handler boot()', 'SentenceTransformer the startup handler late()', 'SentenceTransformer the startup handler warm()'],
+      lazy: [], seconds: 240, hookSeconds: 240,
+    });
+  });
+
+  it('shutdown handlers, request handlers and a startup hook of an app the entry never builds stay lazy', () => {
+    assert.deepEqual(brief({
+      'worker.py': `${ST}from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.on_event("shutdown")\ndef bye():\n    SentenceTransformer("a")\n\n\n@app.get("/")\ndef index():\n    SentenceTransformer("b")\n\n\ndef factory():\n    from other import build\n    return build()\n`,
+      'other.py': `${ST}from fastapi import FastAPI\n\n\nasync def boot():\n    SentenceTransformer("c")\n\n\ndef build():\n    return FastAPI(on_startup=[boot])\n`,
+    }), { loads: [], lazy: ['SentenceTransformer', 'SentenceTransformer', 'SentenceTransformer'], seconds: 0, hookSeconds: 0 });
+  });
+});

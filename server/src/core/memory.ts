@@ -76,6 +76,8 @@ export interface MemoryPart {
   /** Where it comes from in the build context (the import or the load), when known. */
   source?: string;
   range?: Range;
+  /** A model loaded in a startup hook (`the lifespan handler lifespan()`), not at import. */
+  during?: string;
 }
 
 /** What one process of the app holds once imported. */
@@ -150,6 +152,7 @@ function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
       bytes: known ? l.file!.bytes : modelBytes,
       note: known ? 'file size in the image' : 'modelMemoryMB',
       ...(l.source ? { source: l.source, range: l.range } : {}),
+      ...(l.during ? { during: l.during } : {}),
     });
   }
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);

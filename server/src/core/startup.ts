@@ -2,7 +2,9 @@
 import type { Analysis } from './analysis';
 import { join, normalize } from './fs';
 import type { ImportAnalysis } from './imports';
+import type { ClosureFile } from './python/closure';
 import type { PyCall, PyFileInfo } from './python/parser';
+import { resolveRelative } from './python/resolver';
 import type { Range } from './types';
 
 /**
@@ -28,13 +30,26 @@ export interface ModelLoad {
   seconds: number;
   /** The image file or folder the call reads (a literal path argument found in the image), with its model bytes. */
   file?: { path: string; bytes: number };
+  /** Set when the load runs in a startup hook, not at import: `the lifespan handler lifespan()`, `the startup handler load_model()`. */
+  during?: string;
+}
+
+/** "at import", "in the lifespan handler lifespan()": when a counted load runs, for messages. */
+export function loadWhen(l: ModelLoad): string {
+  return l.during ? `in ${l.during}` : 'at import';
 }
 
 export interface StartupEstimate {
   /** Estimated seconds from process start until the app is imported. */
   seconds: number;
-  /** Loads that run at import (module level, or the `__main__` block of a file run as a script). */
+  /**
+   * Loads that run before the server accepts traffic: at import (module level, or the `__main__` block
+   * of a file run as a script), or in a startup hook the server runs before it serves (FastAPI/Starlette
+   * `lifespan=`, `on_startup=[...]`, `@app.on_event("startup")`, `add_event_handler("startup", f)`; `during` set).
+   */
   loads: ModelLoad[];
+  /** Seconds of the loads in startup hooks (part of `seconds`): they run in every server process, `--preload` or not. */
+  hookSeconds: number;
   /** Loads that do not delay startup: inside functions, under `if __name__ == "__main__":` of an imported file, or in files only imported lazily. */
   lazy: ModelLoad[];
   /** Model files in the image that no counted load names, in bytes (added as read time when some loads have no known file). */
@@ -114,6 +129,7 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   const files = ia.closure?.files;
   const attributed = new Set<string>();
   const lazyFiles = lazilyImported(files);
+  const hooks = files ? startupHooks(a, ia, files, lazyFiles) : new Map<string, string>();
   for (const [imagePath, f] of files ?? []) {
     const eager = !lazyFiles.has(imagePath);
     for (const call of f.info.calls) {
@@ -121,7 +137,9 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
       const load: ModelLoad = { imagePath, range: call.range, callee: call.callee, seconds: base };
       const source = ia.stage.tree.lookup(imagePath)?.source;
       if (source) load.source = source;
-      const counted = eager && call.scope === 'module' && (!call.mainGuard || f.main);
+      const during = call.fn !== undefined && !call.mainGuard ? hookOf(hooks, imagePath, call.fn) : undefined;
+      if (during) load.during = during;
+      const counted = eager && (during !== undefined || call.scope === 'module' && (!call.mainGuard || f.main));
       const file = modelFileOf(a, ia, call);
       if (file) {
         load.file = file;
@@ -143,7 +161,94 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
     if (unnamed) otherSeconds = Math.max(0, Math.ceil(otherModelBytes / MODEL_READ_BYTES_PER_SECOND) - unnamed * base);
   }
   const seconds = loads.reduce((s, l) => s + l.seconds, 0) + otherSeconds;
-  return { seconds, loads, lazy, otherModelBytes, otherSeconds, summary: summarise(loads, base, otherModelBytes, otherSeconds, seconds) };
+  const hookSeconds = loads.reduce((s, l) => s + (l.during ? l.seconds : 0), 0);
+  return { seconds, loads, hookSeconds, lazy, otherModelBytes, otherSeconds, summary: summarise(loads, base, otherModelBytes, otherSeconds, seconds) };
+}
+
+const IDENT = /^[A-Za-z_]\w*$/;
+/** ASGI app constructors whose `lifespan=` / `on_startup=[...]` run before the server serves. */
+const APP_CONSTRUCTOR = /(^|\.)(FastAPI|Starlette|Litestar)$/;
+/** How deep calls are followed from a hook (hook -> helper -> loader). */
+const HOOK_CALL_DEPTH = 3;
+
+/** The hook a function of a file belongs to (itself, or a function it defines inside). */
+function hookOf(hooks: Map<string, string>, file: string, fn: string): string | undefined {
+  for (let f: string | undefined = fn; f; f = f.includes('.<locals>.') ? f.slice(0, f.lastIndexOf('.<locals>.')) : undefined) {
+    const h = hooks.get(`${file}#${f}`);
+    if (h) return h;
+  }
+  return undefined;
+}
+
+/**
+ * Functions the server runs before it accepts traffic, keyed `imagePath#function`, with what makes
+ * them run: the functions named by `lifespan=` / `on_startup=[...]` of FastAPI/Starlette/Litestar,
+ * decorated `@<app>.on_event("startup")`, or registered with `add_event_handler("startup", f)`; and
+ * the functions they call (same file, or imported by name from a file in the closure), a few levels deep.
+ * uvicorn runs the lifespan startup before it binds its socket (uvicorn/server.py `startup`).
+ */
+export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap<string, ClosureFile>, lazy: ReadonlySet<string>): Map<string, string> {
+  const byModule = new Map<string, string>();
+  for (const [p, f] of files) if (f.module !== undefined) byModule.set(f.module, p);
+  const out = new Map<string, string>();
+  const queue: { file: string; fn: string; what: string; depth: number }[] = [];
+  /** The function `name` refers to in `file`: defined there, or imported from a closure file by `from m import name`. */
+  const resolve = (file: string, name: string): { file: string; fn: string } | undefined => {
+    const f = files.get(file);
+    if (!f) return undefined;
+    if (f.info.functions.some((d) => d.name === name)) return { file, fn: name };
+    for (const imp of f.info.imports) {
+      if (imp.kind !== 'from' || !imp.names.includes(name)) continue;
+      const dotted = imp.level === 0 ? imp.module : f.module !== undefined ? resolveRelative(f.module, file.endsWith('/__init__.py'), imp.level, imp.module) : undefined;
+      const target = dotted !== undefined ? byModule.get(dotted) : undefined;
+      if (target && files.get(target)!.info.functions.some((d) => d.name === name)) return { file: target, fn: name };
+    }
+    return undefined;
+  };
+  const root = (file: string, name: string, what: (fn: string) => string) => {
+    const r = resolve(file, name);
+    if (r) queue.push({ ...r, what: what(r.fn), depth: 0 });
+  };
+  for (const [file, f] of files) {
+    if (lazy.has(file)) continue;
+    for (const c of f.info.calls) {
+      if (!APP_CONSTRUCTOR.test(c.callee) || c.mainGuard) continue;
+      for (const arg of c.args) {
+        if (arg.name === 'lifespan' && arg.text && IDENT.test(arg.text)) root(file, arg.text, (fn) => `the lifespan handler ${fn}()`);
+        if (arg.name === 'on_startup' && arg.text) {
+          for (const n of arg.text.replace(/^[[(]|[\])]$/g, '').split(',').map((x) => x.trim())) if (IDENT.test(n)) root(file, n, (fn) => `the startup handler ${fn}()`);
+        }
+      }
+    }
+    const text = fileText(a, ia, file);
+    if (text === undefined || !/on_event|add_event_handler/.test(text)) continue;
+    const lines = text.split(/\r?\n/);
+    for (const d of f.info.functions) {
+      // Decorator lines directly above the def.
+      for (let l = d.range.start.line - 1; l >= 0 && /^\s*@/.test(lines[l]); l--) {
+        if (/\.on_event\(\s*["']startup["']\s*\)/.test(lines[l])) queue.push({ file, fn: d.name, what: `the startup handler ${d.name}()`, depth: 0 });
+      }
+    }
+    for (const m of text.matchAll(/\.add_event_handler\(\s*["']startup["']\s*,\s*([A-Za-z_]\w*)\s*\)/g)) root(file, m[1], (fn) => `the startup handler ${fn}()`);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const { file, fn, what, depth } = queue[head];
+    const key = `${file}#${fn}`;
+    if (out.has(key)) continue;
+    out.set(key, what);
+    if (depth >= HOOK_CALL_DEPTH) continue;
+    for (const e of files.get(file)!.info.callGraph) {
+      if (e.fn === undefined || !(e.fn === fn || e.fn.startsWith(fn + '.<locals>.')) || !IDENT.test(e.callee)) continue;
+      const r = resolve(file, e.callee);
+      if (r) queue.push({ ...r, what, depth: depth + 1 });
+    }
+  }
+  return out;
+}
+
+function fileText(a: Analysis, ia: ImportAnalysis, imagePath: string): string | undefined {
+  const hit = ia.stage.tree.lookup(imagePath);
+  return hit?.content ?? (hit?.source ? a.text(hit.source) : undefined);
 }
 
 /**
@@ -194,7 +299,12 @@ export function formatBytes(n: number): string {
 function summarise(loads: ModelLoad[], base: number, otherBytes: number, otherSeconds: number, total: number): string {
   if (!loads.length) return 'the entrypoint loads no model at import';
   const n = loads.length;
-  const head = `the entrypoint loads ${n} model${n === 1 ? '' : 's'} at import: ~${total} s`;
+  const hooked = loads.filter((l) => l.during);
+  const models = (k: number) => `${k} model${k === 1 ? '' : 's'}`;
+  const when = !hooked.length ? 'at import'
+    : hooked.length === n ? `before it serves (in ${[...new Set(hooked.map((l) => l.during))].join(', ')})`
+    : `before it serves (${n - hooked.length} at import, ${hooked.length} in ${[...new Set(hooked.map((l) => l.during))].join(', ')})`;
+  const head = `the entrypoint loads ${models(n)} ${when}: ~${total} s`;
   const rate = `${MODEL_READ_BYTES_PER_SECOND / 1e6} MB/s`;
   const parts: string[] = [];
   if (loads.every((l) => l.seconds === base)) parts.push(`modelLoadSeconds ${base} x ${n}`);

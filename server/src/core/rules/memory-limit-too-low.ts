@@ -80,7 +80,7 @@ function checkDeployment(a: Analysis, ia: ImportAnalysis, d: Deployment, need: M
       ? 'Cloud Run terminates the instance (memory limit exceeded) before it serves'
       : 'the container is OOM-killed (exit 137) before it serves';
   return {
-    message: `memory limit ${limit.label} < ~${formatMiB(need.bytes)} needed at import: ${need.arithmetic}; ${consequence}${limit.note ?? ''}${cloudRunNote} (${describeDeployment(a, d)}; ${d.evidence})`,
+    message: `memory limit ${limit.label} < ~${formatMiB(need.bytes)} needed ${need.perProcess.parts.some((p) => p.during) ? 'by the time it serves (imports and startup handlers)' : 'at import'}: ${need.arithmetic}; ${consequence}${limit.note ?? ''}${cloudRunNote} (${describeDeployment(a, d)}; ${d.evidence})`,
     file: d.file,
     range: limit.range,
     related: related(a, ia, need),
@@ -95,7 +95,7 @@ function related(a: Analysis, ia: ImportAnalysis, need: MemoryNeed): Location[] 
   for (const p of need.perProcess.parts) {
     if (!p.source || !p.range) continue;
     if (p.kind === 'model') {
-      out.push({ file: p.source, range: p.range, message: `${a.rel(p.source)} loads a model at import (${p.label.replace(/^model /, '').replace(/ model$/, '')}, ~${formatMiB(p.bytes)}, ${p.note})` });
+      out.push({ file: p.source, range: p.range, message: `${a.rel(p.source)} loads a model ${p.during ? `in ${p.during}` : 'at import'} (${p.label.replace(/^model /, '').replace(/ model$/, '')}, ~${formatMiB(p.bytes)}, ${p.note})` });
       continue;
     }
     const key = `${p.source}\0${p.range.start.line}:${p.range.start.character}\0${p.statement}`;

@@ -10,7 +10,7 @@ import {
   Budget, CLOUD_RUN_STARTUP_CAP_SECONDS, cloudRunDefaultStartupBudget, HealthcheckSpec, healthcheckBudget, HealthcheckTiming, K8S_PROBE_DEFAULTS,
   Located, parseDuration, probeBudget, ProbeSpec,
 } from '../manifests';
-import type { StartupEstimate } from '../startup';
+import { loadWhen, type StartupEstimate } from '../startup';
 import type { Fix, Location, Range, TextEdit } from '../types';
 import type { Draft, Rule } from './rule';
 import { insertLinesAfter, linesOf } from './yaml-edits';
@@ -25,7 +25,7 @@ export const rule: Rule = {
     severity: 'warning',
     fixable: true,
     docs: {
-      why: 'A service that loads a model at import time needs a minute or more before it answers. A probe that fails for longer than initialDelaySeconds + periodSeconds x failureThreshold (Kubernetes defaults 0 + 10 x 3 = 30 s) gets the container killed and restarted before it ever starts: a crash loop that looks like a hang. deploylint estimates the start-up time from the module-level model loads the entrypoint imports (modelLoadSeconds each, default 60; more for large model files copied into the image) and compares it with each platform\'s budget: a Kubernetes startupProbe (or the livenessProbe when there is none), a Cloud Run startup probe (its default TCP probe allows 240 s; a configured one is capped at 240 s + 240 s), Docker\'s HEALTHCHECK and compose\'s healthcheck (start_period + interval x retries, defaults 0 + 30 s x 3). Readiness probes never kill and are not checked. A TCP probe is not checked against gunicorn without --preload: its master listens before the workers import the app.',
+      why: 'A service that loads a model at import time needs a minute or more before it answers. A probe that fails for longer than initialDelaySeconds + periodSeconds x failureThreshold (Kubernetes defaults 0 + 10 x 3 = 30 s) gets the container killed and restarted before it ever starts: a crash loop that looks like a hang. deploylint estimates the start-up time from the model loads that run before the server serves: at module level in what the entrypoint imports, and in the startup hooks an ASGI server runs before it opens its port (FastAPI/Starlette lifespan=, on_startup=[...], @app.on_event("startup")) (modelLoadSeconds each, default 60; more for large model files copied into the image) and compares it with each platform\'s budget: a Kubernetes startupProbe (or the livenessProbe when there is none), a Cloud Run startup probe (its default TCP probe allows 240 s; a configured one is capped at 240 s + 240 s), Docker\'s HEALTHCHECK and compose\'s healthcheck (start_period + interval x retries, defaults 0 + 30 s x 3). Readiness probes never kill and are not checked. A TCP probe is not checked against gunicorn without --preload: its master listens before the workers import the app.',
       bad: '# worker.py: model = SentenceTransformer("all-MiniLM-L6-v2")\nlivenessProbe:\n  httpGet: {path: /health, port: 8080}\n  periodSeconds: 10',
       good: 'startupProbe:\n  httpGet: {path: /health, port: 8080}\n  periodSeconds: 10\n  failureThreshold: 9\nlivenessProbe:\n  httpGet: {path: /health, port: 8080}\n  periodSeconds: 10',
     },
@@ -61,7 +61,7 @@ function tcpPassesEarly(ep: Entrypoint): boolean {
 function related(a: Analysis, ia: ImportAnalysis, est: StartupEstimate): Location[] {
   const out: Location[] = [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }];
   for (const l of est.loads) {
-    if (l.source) out.push({ file: l.source, range: l.range, message: `${a.rel(l.source)} loads a model at import (${l.callee}, ~${l.seconds} s)` });
+    if (l.source) out.push({ file: l.source, range: l.range, message: `${a.rel(l.source)} loads a model ${loadWhen(l)} (${l.callee}, ~${l.seconds} s)` });
   }
   return out;
 }

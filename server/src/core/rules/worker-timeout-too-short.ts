@@ -6,7 +6,7 @@ import type { Entrypoint } from '../entrypoint';
 import { join, normalize } from '../fs';
 import type { ImportAnalysis } from '../imports';
 import { containers, entryLabel, hasOwnCommand, perContainer, running, RunningContainer } from '../runtime';
-import type { StartupEstimate } from '../startup';
+import { loadWhen, type StartupEstimate } from '../startup';
 import type { Fix, Location, Range } from '../types';
 import type { Draft, Rule } from './rule';
 
@@ -20,7 +20,7 @@ export const rule: Rule = {
     severity: 'warning',
     fixable: true,
     docs: {
-      why: 'Without --preload every gunicorn worker imports the app itself after it is forked, and the arbiter kills a worker that has not checked in for --timeout seconds (default 30; 0 disables the check). A worker that loads a model at import for longer than that is killed ("[CRITICAL] WORKER TIMEOUT") and replaced by another that meets the same fate: the service never answers. deploylint compares the timeout with the start-up estimate (modelLoadSeconds per module-level model load, default 60). Fix it with a larger --timeout, or --preload so the app loads once in the master before the workers fork.',
+      why: 'Without --preload every gunicorn worker imports the app itself after it is forked, and the arbiter kills a worker that has not checked in for --timeout seconds (default 30; 0 disables the check). A worker that loads a model at import for longer than that is killed ("[CRITICAL] WORKER TIMEOUT") and replaced by another that meets the same fate: the service never answers. deploylint compares the timeout with the start-up estimate (modelLoadSeconds per module-level model load, default 60). An ASGI app\'s lifespan startup (FastAPI lifespan=, on_startup, @app.on_event("startup")) runs in each UvicornWorker before it first checks in, with or without --preload. Fix it with a larger --timeout, or --preload so the app loads once in the master before the workers fork.',
       bad: '# worker.py: model = xgboost.Booster(); model.load_model("model.json")\nCMD exec gunicorn --bind :$PORT --workers 2 worker:app',
       good: 'CMD exec gunicorn --bind :$PORT --workers 2 --timeout 90 worker:app',
     },
@@ -52,20 +52,31 @@ export const rule: Rule = {
   },
 };
 
+/**
+ * Seconds a worker spends before it first checks in with the arbiter: importing the app (unless
+ * --preload imports it in the master) and the ASGI lifespan startup, which UvicornWorker runs in
+ * each worker before its first notify, --preload or not.
+ */
+function bootSeconds(ep: Entrypoint, est: StartupEstimate): number {
+  return ep.preload ? est.hookSeconds : est.seconds;
+}
+
 function tooShort(ep: Entrypoint, est: StartupEstimate): boolean {
-  return ep.kind === 'gunicorn' && !ep.preload && ep.timeout !== undefined && ep.timeout.seconds > 0 && ep.timeout.seconds < est.seconds;
+  return ep.kind === 'gunicorn' && ep.timeout !== undefined && ep.timeout.seconds > 0 && ep.timeout.seconds < bootSeconds(ep, est);
 }
 
 function explain(ep: Entrypoint, est: StartupEstimate, label: string): string {
   const t = ep.timeout!;
   const where = t.isDefault ? ' (the default)' : t.from === 'config' ? ' (gunicorn config file)' : t.from === 'GUNICORN_CMD_ARGS' ? ' (GUNICORN_CMD_ARGS)' : '';
-  return `gunicorn kills a worker that is silent for --timeout ${t.seconds} s${where}, and without --preload each worker imports ${label.replace(/^gunicorn /, '')} itself; ${est.summary}: workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves`;
+  const app = label.replace(/^gunicorn /, '');
+  const each = ep.preload ? `each worker runs the lifespan startup of ${app} itself (--preload imports the app in the master, but the ASGI worker starts it after forking)` : `without --preload each worker imports ${app} itself`;
+  return `gunicorn kills a worker that is silent for --timeout ${t.seconds} s${where}, and ${each}; ${est.summary}: workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves`;
 }
 
 function related(a: Analysis, est: StartupEstimate): Location[] {
   const out: Location[] = [];
   for (const l of est.loads) {
-    if (l.source) out.push({ file: l.source, range: l.range, message: `${a.rel(l.source)} loads a model at import (${l.callee}, ~${l.seconds} s)` });
+    if (l.source) out.push({ file: l.source, range: l.range, message: `${a.rel(l.source)} loads a model ${loadWhen(l)} (${l.callee}, ~${l.seconds} s)` });
   }
   return out;
 }
@@ -73,7 +84,7 @@ function related(a: Analysis, est: StartupEstimate): Location[] {
 function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Entrypoint): Draft | undefined {
   if (!tooShort(ep, est)) return undefined;
   const t = ep.timeout!;
-  const seconds = Math.ceil((est.seconds * TIMEOUT_MARGIN) / 10) * 10;
+  const seconds = Math.ceil((bootSeconds(ep, est) * TIMEOUT_MARGIN) / 10) * 10;
   const df = ia.entry.at.file;
   const fixes: Fix[] = [];
   let range: Range = ia.entry.at.range;
@@ -97,7 +108,8 @@ function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Ent
     const edit = insertCommandOptions(ia.entry, ep.targetArg, ['--timeout', String(seconds)], 'before');
     if (edit) fixes.push({ title: `Add --timeout ${seconds}`, edits: [edit], isPreferred: true });
   }
-  const preload = insertCommandOptions(ia.entry, ep.targetArg, ['--preload'], 'before');
+  // --preload helps only when the import is what takes long: the lifespan startup still runs in each worker.
+  const preload = !ep.preload && est.hookSeconds < t.seconds ? insertCommandOptions(ia.entry, ep.targetArg, ['--preload'], 'before') : undefined;
   if (preload) fixes.push({ title: 'Add --preload (load the app once in the master, before forking workers)', edits: [preload], isPreferred: fixes.length === 0 });
   return {
     message: explain(ep, est, entryLabel(ia)),
