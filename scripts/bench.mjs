@@ -1,5 +1,5 @@
 // Speed and memory figures for the engine on generated repositories: cold CLI runs (wall time, peak RSS) and warm in-process re-lints (what the language server does on each edit).
-// Usage: npm run bench [-- --services N --modules M --chain D --files F]
+// Usage: npm run bench [-- --services N --modules M --chain D --files F --no-lsp]
 import { build } from 'esbuild';
 import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'fs';
@@ -101,3 +101,13 @@ console.log(`| cold CLI run, peak RSS | ${(peak / 1024).toFixed(0)} MiB |`);
 console.log(`| warm re-lint (in process, parse cache warm), median | ${median(warm).toFixed(0)} ms |`);
 console.log(`| findings | ${findings} (expected ${Math.ceil(SERVICES / 5)} missing-module) |`);
 if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); else console.log(repo);
+
+// The language server through a real LSP client over stdio (scripts/bench-lsp.mjs; --no-lsp skips it).
+if (!process.argv.includes('--no-lsp')) {
+  const { benchLsp, lspRows } = await import('./bench-lsp.mjs');
+  const lsp = await benchLsp();
+  console.log('');
+  console.log('| language server (stdio) | value | target |');
+  console.log('|---|---|---|');
+  for (const row of lspRows(lsp)) console.log(row);
+}

@@ -94,6 +94,24 @@ describe('LintSession: incremental re-lint equals a fresh lint', () => {
     assert.deepEqual(brief(r.findings), [MISSING_HELPERS]);
   });
 
+  it('the secret scan rescans only the edited file; the others replay what they found', async () => {
+    const fs = memRepo({ ...REPO, 'tools/a.py': 'GITHUB_TOKEN = "ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"\n', 'deploy/k8s.yaml': 'kind: ConfigMap\ndata:\n  token: x\n' });
+    const session = new LintSession();
+    await lint({ fs, root: ROOT }, { session });
+    const kept = (kind: string, rel: string) => session.remembered.get(`hardcoded-secret/${kind}\0${ROOT}/${rel}`);
+    const [a, yaml, seed] = [kept('python', 'tools/a.py'), kept('yaml', 'deploy/k8s.yaml'), kept('python', 'tools/seed.py')];
+    assert.ok(a && yaml && seed);
+    fs.write(`${ROOT}/tools/seed.py`, 'print("seed 2")\n');
+    const r = await lint({ fs, root: ROOT }, { session });
+    assert.equal(kept('python', 'tools/a.py'), a);
+    assert.equal(kept('yaml', 'deploy/k8s.yaml'), yaml);
+    assert.notEqual(kept('python', 'tools/seed.py'), seed);
+    assert.deepEqual(brief(r.findings), [
+      MISSING_HELPERS,
+      'tools/a.py:1:17 hardcoded-secret GitHub personal access token ghp_A1b2… (40 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ["GITHUB_TOKEN"])',
+    ]);
+  });
+
   it('settings passed as overrides are part of the key', async () => {
     const fs = memRepo(REPO);
     const session = new LintSession();

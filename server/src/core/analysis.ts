@@ -38,12 +38,25 @@ export interface Analysis {
   rel(path: string): string;
   /** Text of a file, through the overlay, read once per lint; undefined when unreadable (the reason goes to notices once). */
   text(path: string): string | undefined;
-  /** A YAML file parsed as manifests, once per lint; undefined when unreadable. */
+  /** A YAML file parsed as manifests, once per lint (across lints with a session, while its text is the same); undefined when unreadable. */
   manifests(path: string): ParsedManifests | undefined;
+  /**
+   * A fact kept across lints in one process (with a LintSession; without one, for this lint):
+   * `compute()` runs again when `inputs` (everything the fact is a function of, e.g. a file's text
+   * and the settings that judge it) differ from the last time `kind`/`key` was asked. The value
+   * is shared: callers must not change it.
+   */
+  remember<T>(kind: string, key: string, inputs: string, compute: () => T): T;
 }
 
+/** What `Analysis.remember` keeps: by kind and key, the inputs and the value computed from them. */
+export type Remembered = Map<string, { inputs: string; value: unknown }>;
+
+/** Facts kept at most; past it the store starts afresh. */
+const REMEMBERED_MAX = 200_000;
+
 /** Builds the analysis for a workspace. `only`: restrict Dockerfiles to these (the CLI's path arguments). */
-export function analyse(fs: FileSystem, root: string, config: LintConfig, only?: (path: string) => boolean): Analysis {
+export function analyse(fs: FileSystem, root: string, config: LintConfig, only?: (path: string) => boolean, remembered: Remembered = new Map()): Analysis {
   const excluded = globMatcher(config.exclude);
   const files = discoverProject(fs, root, excluded);
   const notices: Notice[] = files.skipped.map((s) => ({ file: s.path, message: `skipped: ${s.reason}` }));
@@ -75,9 +88,18 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     manifests(path) {
       if (!manifests.has(path)) {
         const text = a.text(path);
-        manifests.set(path, text === undefined ? undefined : parseManifests(path, text));
+        manifests.set(path, text === undefined ? undefined : a.remember('manifests', path, text, () => parseManifests(path, text)));
       }
       return manifests.get(path);
+    },
+    remember<T>(kind: string, key: string, inputs: string, compute: () => T): T {
+      const k = kind + '\0' + key;
+      const hit = remembered.get(k);
+      if (hit && hit.inputs === inputs) return hit.value as T;
+      const value = compute();
+      if (remembered.size >= REMEMBERED_MAX) remembered.clear();
+      remembered.set(k, { inputs, value });
+      return value;
     },
   };
   a.builds = knownBuilds(a);

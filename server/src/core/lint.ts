@@ -66,7 +66,7 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
   session?.enter(0);
   const { config, problems } = loadConfig(fs, project.root, options.overrides, allRules.map((r) => r.id));
   fs.setMaxFileSize?.(config.maxFileSize);
-  const analysis = analyse(fs, project.root, config, project.only);
+  const analysis = analyse(fs, project.root, config, project.only, session?.remembered);
   if (pythonProblem) analysis.notices.push({ message: pythonProblem });
   for (const p of problems) analysis.notices.push({ file: p.file, line: p.line, message: `configuration: ${p.message}` });
   const findings: Finding[] = [];

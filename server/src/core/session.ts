@@ -1,6 +1,6 @@
 // What one lint derived, kept for the next lint in the same process: each step's results with the file-system answers they were computed from, reused while those answers hold.
 import type { FileSystem, ReadResult, Stat } from './fs';
-import type { Notice } from './analysis';
+import type { Notice, Remembered } from './analysis';
 import type { Draft } from './rules';
 
 /**
@@ -141,6 +141,8 @@ export class LintSession {
   /** Index of the first recorded frame whose answers changed (computed by `prepare`). */
   private firstChanged = 0;
   stats: SessionStats = { reused: 0, ran: 0, checked: 0 };
+  /** Facts computed per file and kept across lints (Analysis.remember). */
+  readonly remembered: Remembered = new Map();
 
   /** Starts a lint over `fs`: returns the file system the lint must use. */
   begin(fs: FileSystem): FileSystem {

@@ -46,9 +46,10 @@ export const rule: Rule = {
   check(a: Analysis): Draft[] {
     const out: Draft[] = [];
     const scan = new Scanner(a, out);
-    for (const f of a.files.pythonFiles) scan.python(f);
-    for (const f of a.files.dockerfiles) scan.dockerfile(f);
-    for (const f of a.files.yamlFiles) scan.yaml(f);
+    // What these scans report is a function of the file's text and its scan context: kept across lints (Analysis.remember).
+    for (const f of a.files.pythonFiles) scan.remembered('python', f, () => scan.python(f));
+    for (const f of a.files.dockerfiles) scan.remembered('dockerfile', f, () => scan.dockerfile(f));
+    for (const f of a.files.yamlFiles) scan.remembered('yaml', f, () => scan.yaml(f));
     for (const f of a.files.envFiles) scan.dotenv(f);
     for (const f of a.files.otherFiles) scan.other(f);
     return out;
@@ -66,6 +67,21 @@ class Scanner {
   ) {
     this.git = new GitIgnore(a.fs, a.root);
     this.inImages = new Set(credentialFilesInImages(a).keys());
+  }
+
+  /** Runs `scan` for a file, or replays what it reported for the same text and scan context in an earlier lint. */
+  remembered(kind: string, file: string, scan: () => void): void {
+    const text = this.a.text(file);
+    if (text === undefined) return scan();
+    const inputs = JSON.stringify(this.context(file)) + '\0' + text;
+    const got = this.a.remember(`hardcoded-secret/${kind}`, file, inputs, () => {
+      const drafts = this.out.length;
+      const notices = this.a.notices.length;
+      scan();
+      return { drafts: this.out.splice(drafts), notices: this.a.notices.splice(notices) };
+    });
+    this.out.push(...got.drafts);
+    this.a.notices.push(...got.notices.map((n) => ({ ...n })));
   }
 
   /** The file's text to scan; undefined (with a notice where it helps) when too large, or generated/minified code or data. */

@@ -220,7 +220,21 @@ function candidates(imp: PyImport): string[] {
   return [...out, imp.module];
 }
 
+/** Answers of `prefixHit` by table and dotted name (pure: the tables are constants), so that a closure's thousands of imports cost a lookup each. */
+const prefixHits = new Map<Record<string, string>, Map<string, { module: string; version: string } | null>>();
+
 function prefixHit(table: Record<string, string>, dotted: string): { module: string; version: string } | undefined {
+  let byName = prefixHits.get(table);
+  if (!byName) prefixHits.set(table, (byName = new Map()));
+  let hit = byName.get(dotted);
+  if (hit === undefined) {
+    if (byName.size > 100_000) byName.clear();
+    byName.set(dotted, (hit = findPrefix(table, dotted) ?? null));
+  }
+  return hit ?? undefined;
+}
+
+function findPrefix(table: Record<string, string>, dotted: string): { module: string; version: string } | undefined {
   const parts = dotted.split('.');
   for (let i = parts.length; i > 0; i--) {
     const m = parts.slice(0, i).join('.');
