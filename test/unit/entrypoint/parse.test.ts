@@ -634,6 +634,32 @@ describe('entrypoint/parse', () => {
     ]);
   });
 
+  describe('granian (from the table)', () => {
+    run([
+      {
+        name: 'defaults: 127.0.0.1:8000, working folder on sys.path',
+        argv: ['granian', '--interface', 'asgi', 'main:app'],
+        expect: { kind: 'granian', module: 'main', callable: 'app', pythonPath: ['.'], bind: { host: '127.0.0.1', port: '8000', raw: '127.0.0.1:8000', isDefault: true, from: 'default' } },
+      },
+      {
+        name: 'options with values before the target, --working-dir, --factory, --workers',
+        argv: ['granian', '--interface', 'wsgi', '--host', '0.0.0.0', '--port', '9000', '--working-dir', '/srv/api', '--factory', '--workers', '2', 'api.app:create'],
+        expect: {
+          module: 'api.app', callable: 'create', factory: true, pythonPath: ['/srv/api'], workers: 2, targetArg: { value: 'api.app:create', index: 12 },
+          bind: { host: '0.0.0.0', port: '9000', raw: '0.0.0.0:9000', isDefault: false, from: 'argv', hostArg: { value: '0.0.0.0', index: 4 }, portArg: { value: '9000', index: 6 } },
+        },
+      },
+      {
+        name: 'GRANIAN_HOST / GRANIAN_PORT / GRANIAN_WORKERS',
+        argv: ['granian', 'main:app'],
+        env: { GRANIAN_HOST: '0.0.0.0', GRANIAN_PORT: '8080', GRANIAN_WORKERS: '3' },
+        expect: { workers: 3, bind: { host: '0.0.0.0', port: '8080', raw: '0.0.0.0:8080', isDefault: false, from: 'env', env: ['GRANIAN_HOST', 'GRANIAN_PORT'] } },
+      },
+      { name: 'python -m granian', argv: ['python', '-m', 'granian', '--interface', 'asgi', 'main:app'], expect: { kind: 'granian', module: 'main' } },
+      { name: '--no-reload wins over GRANIAN_RELOAD', argv: ['granian', '--no-reload', 'main:app'], env: { GRANIAN_RELOAD: 'true' }, expect: { reload: undefined } },
+    ]);
+  });
+
   describe('parseAppTarget / parseAddress', () => {
     const targets: Array<[string, string | undefined, ReturnType<typeof parseAppTarget>]> = [
       ['a:b', undefined, { module: 'a', callable: 'b' }],

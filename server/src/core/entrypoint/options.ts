@@ -316,3 +316,25 @@ export const DJANGO_RUNSERVER: OptionTable = {
     '--force-color', '--skip-checks', '--help', '-h', '--version',
   ],
 };
+
+const GRANIAN_BOOLS = [
+  'ws', 'http1-keep-alive', 'http1-pipeline-flush', 'http2-adaptive-window', 'log', 'access-log', 'ssl-client-verify',
+  'respawn-failed-workers', 'factory', 'metrics', 'reload', 'reload-ignore-worker-failure',
+];
+
+/** granian's command line (click, `--x/--no-x` booleans; its README's `granian --help`). */
+export const GRANIAN: OptionTable = {
+  values: [
+    'host', 'port', 'uds', 'uds-permissions', 'interface', 'http', 'workers', 'blocking-threads', 'blocking-threads-idle-timeout',
+    'runtime-threads', 'runtime-blocking-threads', 'runtime-mode', 'loop', 'task-impl', 'backlog', 'backpressure',
+    'http1-buffer-size', 'http1-header-read-timeout', 'http2-initial-connection-window-size', 'http2-initial-stream-window-size',
+    'http2-keep-alive-interval', 'http2-keep-alive-timeout', 'http2-max-concurrent-streams', 'http2-max-frame-size',
+    'http2-max-headers-size', 'http2-max-send-buffer-size', 'log-level', 'log-config', 'access-log-fmt', 'ssl-certificate',
+    'ssl-keyfile', 'ssl-keyfile-password', 'ssl-protocol-min', 'ssl-ca', 'ssl-crl', 'url-path-prefix', 'respawn-interval',
+    'rss-sample-interval', 'rss-samples', 'workers-lifetime', 'workers-max-rss', 'workers-kill-timeout', 'working-dir',
+    'env-files', 'static-path-route', 'static-path-mount', 'static-path-dir-to-file', 'static-path-expires',
+    'metrics-scrape-interval', 'metrics-address', 'metrics-port', 'reload-paths', 'reload-ignore-dirs',
+    'reload-ignore-patterns', 'reload-ignore-paths', 'reload-tick', 'process-name', 'pid-file',
+  ].map((o) => `--${o}`),
+  flags: ['--version', '--help', ...GRANIAN_BOOLS.flatMap((o) => [`--${o}`, `--no-${o}`])],
+};

@@ -12,7 +12,7 @@ export { parseGunicornConfig, mergeGunicornConfig } from './gunicorn-config';
 export type { GunicornConfig } from './gunicorn-config';
 
 export type ServerKind =
-  | 'gunicorn' | 'uvicorn' | 'hypercorn' | 'daphne' | 'waitress' | 'celery' | 'python-module' | 'python-script'
+  | 'gunicorn' | 'uvicorn' | 'hypercorn' | 'granian' | 'daphne' | 'waitress' | 'celery' | 'python-module' | 'python-script'
   | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'console-script' | 'python-code' | 'unknown';
 
 /** Where a setting's value came from. `env` is a server's own environment variable (`UVICORN_PORT`, `FLASK_RUN_HOST`). */

@@ -1,7 +1,7 @@
 // Server kinds as data: each server's options, app target, bind, timeout, workers, the environment variables it reads and how it loads code; one interpreter reads the table.
 import { basename, dirname, normalize } from '../fs';
 import {
-  Arg, ArgRef, CELERY, DAPHNE, FASTAPI, FLASK, FLASK_RUN, GUNICORN, HYPERCORN, OptionTable, ParsedArgs, UVICORN, WAITRESS,
+  Arg, ArgRef, CELERY, DAPHNE, FASTAPI, FLASK, FLASK_RUN, GRANIAN, GUNICORN, HYPERCORN, OptionTable, ParsedArgs, UVICORN, WAITRESS,
   allValues, hasFlag, lastValue, parseArgs, subArg,
 } from './options';
 import { parseAddress, parseAppTarget, splitPythonPath } from './address';
@@ -141,6 +141,21 @@ export const SERVERS: readonly ServerSpec[] = [
     workerClass: ['-k', '--worker-class'],
     workers: { flags: ['-w', '--workers'] },
     reload: { flags: ['--reload'] },
+  },
+  {
+    // granian reads every option from GRANIAN_<OPTION> too; --working-dir goes first on sys.path (default: the working folder).
+    kind: 'granian', programs: ['granian'], pythonModule: 'granian', options: GRANIAN,
+    target: { sources: [{ from: 'positional', form: 'module:callable' }], ambiguous: true },
+    factory: { flags: ['--factory'], env: 'GRANIAN_FACTORY' },
+    bind: {
+      form: 'host-port',
+      host: { flags: ['--host'], env: ['GRANIAN_HOST'], default: '127.0.0.1' },
+      port: { flags: ['--port'], env: ['GRANIAN_PORT'], default: '8000' },
+      unix: { flags: ['--uds'], env: ['GRANIAN_UDS'] },
+    },
+    pythonPath: { flags: ['--working-dir'], env: ['GRANIAN_WORKING_DIR'], default: '.' },
+    workers: { flags: ['--workers'], env: ['GRANIAN_WORKERS'] },
+    reload: { flags: ['--reload'], off: ['--no-reload'], env: 'GRANIAN_RELOAD' },
   },
   {
     kind: 'daphne', programs: ['daphne'], pythonModule: 'daphne', options: DAPHNE,
