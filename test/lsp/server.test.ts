@@ -40,7 +40,7 @@ describe('language server over stdio (bundled dist/server.js)', function () {
     });
     client = new TestClient();
     const init = (await client.initialize(uri(dir))) as { capabilities: { codeActionProvider: unknown } };
-    assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.deploylint'] });
     const df = path.join(dir, 'Dockerfile');
     const text = fs.readFileSync(df, 'utf8');
     await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(df), languageId: 'dockerfile', version: 1, text } });
@@ -56,7 +56,11 @@ describe('language server over stdio (bundled dist/server.js)', function () {
 
     // Code action: the fix carried by the diagnostic.
     const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: uri(df) }, range: diag.range, context: { diagnostics: [diag] } })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [["Replace with 'requirements.txt'", 'quickfix', true]]);
+    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [
+      ["Replace with 'requirements.txt'", 'quickfix', true],
+      ['Ignore missing-copy-source on this line', 'quickfix', false],
+      ['Ignore missing-copy-source in this file', 'quickfix', false],
+    ]);
     const change = actions[0].edit!.documentChanges![0] as TextDocumentEdit;
     assert.equal(change.textDocument.uri, uri(df));
     const doc = TextDocument.create(uri(df), 'dockerfile', 1, text);
@@ -190,7 +194,7 @@ describe('language server: missing-module mirrored on the Python import line', f
     assert.deepEqual(short(client.diagnostics.get(uri(py))), [`2:6 missing-module ${primary} (Dockerfile, gunicorn app:app)`]);
     const d = client.diagnostics.get(uri(py))![0];
     const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: uri(py) }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ["Add 'COPY svc/helpers.py /app/'"]);
+    assert.deepEqual(actions.map((a) => a.title), ["Add 'COPY svc/helpers.py /app/'", 'Ignore missing-module on this line', 'Ignore missing-module in this file']);
     const change = actions[0].edit!.documentChanges![0] as TextDocumentEdit;
     assert.equal(change.textDocument.uri, uri(df));
     const fixed = TextDocument.applyEdits(TextDocument.create(uri(df), 'dockerfile', 1, fs.readFileSync(df, 'utf8')), change.edits as never);

@@ -7,7 +7,7 @@ import { explain } from '../core/runtime';
 import { formatExplanation } from './explain';
 import type { Finding } from '../core/types';
 import { formatJson, formatNotices, formatSarif, formatText, FormatOptions } from './format';
-import { applyFixes } from './fix';
+import { fixOnDisk } from './fix';
 import { openParseStore } from './cache';
 import { setParseStore } from '../core/python/parser';
 
@@ -80,9 +80,6 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   return a;
 }
 
-/** Most --fix passes over one workspace. */
-const FIX_PASSES = 5;
-
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
   let args: Args | 'help' | 'version';
@@ -125,17 +122,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     const fs = new DiskFileSystem([root]);
     const project = { fs, root, only: isDir ? undefined : (f: string) => f === abs };
     let result = await lint(project);
-    if (args.fix) {
-      // A fix can reveal a finding that has a fix of its own: passes repeat until nothing changes, so a second --fix is a no-op.
-      const notices = [];
-      for (let pass = 0; pass < FIX_PASSES; pass++) {
-        const fixed = await applyFixes(project, result.findings);
-        notices.push(...fixed.notices);
-        if (!fixed.changed.length) break;
-        result = await lint(project);
-      }
-      result.notices.push(...notices);
-    }
+    if (args.fix) result = await fixOnDisk(project, result);
     let findings = result.findings;
     if (!isDir) findings = findings.filter((f) => f.file === abs || f.related.some((r) => r.file === abs) || project.only!(f.file));
     all.push(...findings);

@@ -3,7 +3,7 @@ import { analyse, Analysis, Notice } from './analysis';
 import { ConfigProblem, LintConfig, loadConfig } from './config';
 import type { FileSystem } from './fs';
 import { rules as allRules, Draft, Rule } from './rules';
-import { applySuppressions } from './suppressions';
+import { applySuppressions, SuppressionProblem } from './suppressions';
 import { keepSafeFixes } from './fix-check';
 import { redactOutput } from './redact';
 import { initPython } from './python/parser';
@@ -23,6 +23,8 @@ export interface LintResult {
   notices: Notice[];
   /** Problems in `.deploylint.yaml`, at the offending key (also in notices). */
   configProblems: ConfigProblem[];
+  /** Suppression comments naming unknown rules or suppressing nothing (also in notices). */
+  suppressionProblems: SuppressionProblem[];
   /** The analysis the rules ran on (files, image models), for callers that need more than findings. */
   analysis: Analysis;
 }
@@ -70,6 +72,8 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
   if (pythonProblem) analysis.notices.push({ message: pythonProblem });
   for (const p of problems) analysis.notices.push({ file: p.file, line: p.line, message: `configuration: ${p.message}` });
   const findings: Finding[] = [];
+  /** Rules that ran to the end (not off, no internal error): their unused suppressions are reported. */
+  const ran: string[] = [];
   for (const [i, rule] of order.entries()) {
     if (cancelled) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -82,9 +86,11 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
     const level = config.rules[rule.id];
     let drafts: Draft[] = [];
     const reused = session?.reusable(i, rule.id);
+    let failed = false;
     if (reused) {
       drafts = reused.drafts;
       analysis.notices.push(...reused.notices.map((n) => ({ ...n })));
+      failed = reused.notices.some((n) => n.message.startsWith(`internal error in rule ${rule.id}:`));
     } else {
       session?.enter(i + 1);
       const before = analysis.notices.length;
@@ -92,11 +98,13 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
         try {
           drafts = rule.check(analysis);
         } catch (e) {
+          failed = true;
           analysis.notices.push({ message: `internal error in rule ${rule.id}: ${(e as Error).stack ?? String(e)}` });
         }
       }
       session?.store(i, rule.id, drafts, analysis.notices.slice(before).map((n) => ({ ...n })));
     }
+    if (level !== 'off' && !failed) ran.push(rule.id);
     const severity = level === 'off' ? undefined : level;
     for (const d of drafts) {
       findings.push({ ...d, ruleId: rule.id, severity: severity ?? d.severity ?? rule.meta.severity });
@@ -104,10 +112,23 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
   }
   session?.leave();
   keepSafeFixes(analysis, findings);
-  const kept = applySuppressions(findings, (f) => analysis.text(f));
+  // A directive is unused only when its rule ran over the whole workspace (not for a path argument or a subset of rules).
+  // Directives are checked in every file discovery lists, so a re-lint that reuses rules reports the same ones.
+  const whole = !project.only && !options.rules;
+  const listed = analysis.files;
+  const { kept, problems: suppressionProblems } = applySuppressions(findings, (f) => analysis.text(f), {
+    knownRules: allRules.map((r) => r.id),
+    ranRules: whole ? ran : [],
+    files: [...listed.dockerfiles, ...listed.yamlFiles, ...listed.scripts, ...listed.envFiles, ...listed.pythonFiles],
+    read: (f) => {
+      const r = fs.read(f);
+      return 'text' in r ? r.text : undefined;
+    },
+  });
+  for (const p of suppressionProblems) analysis.notices.push({ file: p.file, line: p.range.start.line, message: p.message });
   kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : compareRanges(x.range, y.range) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0)));
   redactOutput(analysis, kept, analysis.notices);
-  return { findings: kept, notices: analysis.notices, configProblems: problems, analysis };
+  return { findings: kept, notices: analysis.notices, configProblems: problems, suppressionProblems, analysis };
 }
 
 /** The rules in the order they run: the ones that read every file last (findings are sorted afterwards, so the order shows nowhere else). */

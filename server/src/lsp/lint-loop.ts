@@ -26,6 +26,8 @@ export interface LintHost {
   toUri(path: string): string;
   /** A finding as the diagnostics it shows as: in its own file, and mirrored where the editor should show it too. */
   toDiagnostics(f: Finding): { file: string; diagnostic: Diagnostic }[];
+  /** Diagnostics that are no rule's finding (configuration, suppression comments). */
+  problemDiagnostics?(result: LintResult): { file: string; diagnostic: Diagnostic }[];
   /** A lint starts (it may be cancelled before `linted`). */
   linting?(): void;
   /** A lint ran to its end: the results are the newest complete state. */
@@ -120,12 +122,10 @@ export class LintLoop {
   private publish(results: Map<string, LintResult>): void {
     const byFile = new Map<string, Diagnostic[]>();
     for (const result of results.values()) {
-      for (const f of result.findings) {
-        for (const { file, diagnostic } of this.host.toDiagnostics(f)) {
-          const list = byFile.get(file);
-          if (list) list.push(diagnostic);
-          else byFile.set(file, [diagnostic]);
-        }
+      for (const { file, diagnostic } of [...result.findings.flatMap((f) => this.host.toDiagnostics(f)), ...(this.host.problemDiagnostics?.(result) ?? [])]) {
+        const list = byFile.get(file);
+        if (list) list.push(diagnostic);
+        else byFile.set(file, [diagnostic]);
       }
     }
     this.latest = { results, diagnostics: byFile };

@@ -1,36 +1,28 @@
 // LSP adapter: open buffers -> overlay file system -> lint loop (lint-loop.ts) -> diagnostics for every affected file; code actions from the fixes the findings carry.
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
-  CodeAction,
-  CodeActionKind,
-  CodeActionParams,
   Connection,
   Diagnostic,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
   InitializeParams,
   InitializeResult,
-  TextDocumentEdit,
   TextDocuments,
   TextDocumentSyncKind,
-  TextEdit as LspTextEdit,
-  WorkspaceEdit,
-  CreateFile,
   DiagnosticRelatedInformation,
+  MessageType,
+  ShowMessageNotification,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintConfig } from '../core/config';
 import { DiskFileSystem, FileSystem, OverlayFileSystem, toPosix } from '../core/fs';
 import { RetainedFileSystem } from '../core/retained-fs';
 import { maskProviderSecrets as mask } from '../core/redact';
-import type { Finding, Fix, Location } from '../core/types';
+import type { Finding, Location } from '../core/types';
+import { ACTION_CAPABILITIES, DiagnosticData, problemDiagnostics, registerActions } from './actions';
+import { readSettings } from './settings';
 import { registerSurfaces, SURFACE_CAPABILITIES } from './surfaces';
 import { DiagnosticMode, LintLoop } from './lint-loop';
-
-/** What a diagnostic carries so that code actions need no per-rule code. */
-interface DiagnosticData {
-  fixes: Fix[];
-}
 
 const DOCS = 'https://github.com/deploylint/deploylint/blob/main/docs/rules/';
 
@@ -68,6 +60,15 @@ export function startServer(connection: Connection): void {
   let supportsRelated = false;
   let supportsWatchRegistration = false;
   let supportsFolderEvents = false;
+  let lastSettingsProblems = '';
+  registerActions(connection, {
+    toPath: (u) => uris.toPath(u),
+    toUri: (p) => uris.toUri(p),
+    versionOf: (u) => documents.get(u)?.version ?? null,
+    fs: () => overlay,
+    roots: () => roots,
+    settings: () => settings,
+  });
   const surfaces = registerSurfaces(connection, { toPath: (u) => uris.toPath(u), toUri: (p) => uris.toUri(p), version: VERSION });
   const loop = new LintLoop({
     connection,
@@ -85,6 +86,7 @@ export function startServer(connection: Connection): void {
     },
     toUri: (p) => uris.toUri(p),
     toDiagnostics,
+    problemDiagnostics,
     linting: () => surfaces.linting(),
     linted: (results) => surfaces.linted(results),
     failed: (e) => surfaces.failed(e),
@@ -102,7 +104,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...ACTION_CAPABILITIES,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         ...SURFACE_CAPABILITIES,
       },
@@ -146,16 +148,16 @@ export function startServer(connection: Connection): void {
     if (!supportsConfig) return;
     try {
       const s = (await connection.workspace.getConfiguration('deploylint')) as Record<string, unknown> | null;
-      settings = {};
-      if (s && typeof s === 'object') {
-        if (s.rules && typeof s.rules === 'object') settings.rules = s.rules as LintConfig['rules'];
-        if (typeof s.modelLoadSeconds === 'number') settings.modelLoadSeconds = s.modelLoadSeconds;
-        if (typeof s.modelMemoryMB === 'number') settings.modelMemoryMB = s.modelMemoryMB;
-        if (typeof s.maxFileSize === 'number' && s.maxFileSize > 0) settings.maxFileSize = s.maxFileSize;
-        if (s.contexts && typeof s.contexts === 'object') settings.contexts = s.contexts as Record<string, string>;
-        if (Array.isArray(s.exclude)) settings.exclude = s.exclude.filter((x): x is string => typeof x === 'string');
-        mode = s.diagnosticMode === 'openFiles' ? 'openFiles' : 'workspace';
+      const read = readSettings(s);
+      settings = read.settings;
+      mode = s?.diagnosticMode === 'openFiles' ? 'openFiles' : 'workspace';
+      // Invalid settings are ignored, and said so: a warning once per change, and an error line in the output.
+      const said = read.problems.join('\n');
+      if (said && said !== lastSettingsProblems) {
+        for (const m of read.problems) connection.console.error(`deploylint: settings: ${m}`);
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `deploylint: ignored invalid settings: ${read.problems.join('; ')}` });
       }
+      lastSettingsProblems = said;
     } catch (e) {
       connection.console.warn(`deploylint: cannot read settings: ${String(e)}`);
     }
@@ -213,40 +215,7 @@ export function startServer(connection: Connection): void {
     return d;
   }
 
-  connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
-    const out: CodeAction[] = [];
-    for (const d of params.context.diagnostics) {
-      if (d.source !== 'deploylint') continue;
-      const data = d.data as DiagnosticData | undefined;
-      for (const fix of data?.fixes ?? []) {
-        out.push({ title: mask(fix.title), kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: !!fix.isPreferred, edit: toWorkspaceEdit(fix) });
-      }
-    }
-    return out;
-  });
-
-  function toWorkspaceEdit(fix: Fix): WorkspaceEdit {
-    const byFile = new Map<string, LspTextEdit[]>();
-    for (const e of fix.edits) add(byFile, e.file, { range: e.range, newText: e.newText });
-    const changes: (TextDocumentEdit | CreateFile)[] = [];
-    for (const [file, edits] of byFile) {
-      const uri = uris.toUri(file);
-      const open = documents.get(uri);
-      if (!open && !overlay?.stat(file)) changes.push(CreateFile.create(uri, { ignoreIfExists: true }));
-      changes.push(TextDocumentEdit.create({ uri, version: open ? open.version : null }, edits));
-    }
-    return { documentChanges: changes };
-  }
-
-
   documents.listen(connection);
-}
-
-/** Appends to the list kept under `key`. */
-function add<T>(m: Map<string, T[]>, key: string, value: T): void {
-  const list = m.get(key);
-  if (list) list.push(value);
-  else m.set(key, [value]);
 }
 
 declare const __VERSION__: string;
