@@ -1,113 +1,289 @@
-// Speed and memory figures for the engine on generated repositories: cold CLI runs (wall time, peak RSS) and warm in-process re-lints (what the language server does on each edit).
-// Usage: npm run bench [-- --services N --modules M --chain D --files F --no-lsp]
+// `npm run bench`: generated monorepos of 100, 1,000 and 10,000 Python files; deploylint's CLI (cold, warm cache), the floor (read; tree-sitter parse) and the peers (pyright, secretlint) on the same files; writes bench/results.json and bench/README.md.
+// Usage: npm run bench [-- --sizes 100,1000,10000 --runs 3 --peer-runs 1 --no-peers --no-lsp --keep]
 import { build } from 'esbuild';
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createRequire } from 'module';
-import { tmpdir } from 'os';
+import { cpus, tmpdir, totalmem } from 'os';
 import { dirname, join } from 'path';
 import { fileURLToPath } from 'url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, def) => {
+const opt = (name, def) => {
   const i = process.argv.indexOf('--' + name);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
+  return i > 0 ? process.argv[i + 1] : def;
 };
-const SERVICES = arg('services', 20);
-const MODULES = arg('modules', 150);
-const CHAIN = arg('chain', 3000);
-const FILES = arg('files', 20000);
-const RUNS = arg('runs', 5);
+const flag = (name) => process.argv.includes('--' + name);
+const SIZES = opt('sizes', '100,1000,10000').split(',').map(Number);
+const RUNS = Number(opt('runs', 3));
+const PEER_RUNS = Number(opt('peer-runs', 1));
+const PEERS = !flag('no-peers');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
 
-if (!existsSync(join(root, 'dist/cli.js'))) spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 const work = mkdtempSync(join(tmpdir(), 'deploylint-bench-'));
 
-/** A monorepo: N services (Dockerfiles in docker/), each importing a fan of M modules and a shared package; one deep chain; many unrelated files. */
-function generate(dir) {
+// ---------------------------------------------------------------------------------------------
+// The generator: deterministic (no randomness but a fixed-seed LCG), so every run sees the same bytes.
+
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
+/** A fake credential of the given shape, built at run time (no literal secret in this file). */
+function fakeSecret(rand, prefix, length, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789') {
+  let s = prefix;
+  while (s.length < length) s += alphabet[Math.floor(rand() * alphabet.length)];
+  return s;
+}
+
+/**
+ * A monorepo with `pyFiles` Python files: services (Dockerfiles in docker/, k8s manifests in
+ * deploy/, one compose file), each a package `app` whose modules import each other as a binary
+ * tree from app/main.py (so the entrypoint's closure is the whole service), and a shared package
+ * every module imports from. One service in five forgets to copy shared/ (real missing-module
+ * findings); one module in 500 holds a hardcoded credential (real hardcoded-secret findings).
+ */
+function generate(dir, pyFiles) {
+  const rand = lcg(pyFiles);
   const w = (rel, text) => {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
   };
+  const sharedCount = Math.max(5, Math.round(pyFiles * 0.1));
+  const services = Math.max(2, Math.round(pyFiles / 250));
+  const perService = Math.floor((pyFiles - sharedCount - 1) / services) - 2;
+  let written = 0;
   w('shared/__init__.py', '');
-  for (let m = 0; m < 30; m++) w(`shared/util_${m}.py`, `import os\nimport json\nVALUE_${m} = ${m}\n`);
-  for (let s = 0; s < SERVICES; s++) {
-    const svc = `services/svc${s}`;
-    const imports = [];
-    for (let m = 0; m < MODULES; m++) {
-      w(`${svc}/mod_${m}.py`, `import logging\nfrom shared.util_${m % 30} import VALUE_${m % 30}\n${m + 1 < MODULES ? `from mod_${m + 1} import f${m + 1}\n` : ''}\n\ndef f${m}():\n    return VALUE_${m % 30}\n`);
-      if (m < 10) imports.push(`from mod_${m} import f${m}`);
-    }
-    // One service in five forgets a module: the findings are real work.
-    const missing = s % 5 === 0 ? 'from helpers_missing import thing\n' : '';
-    w(`services/svc${s}/helpers_missing.py`, 'thing = 1\n');
-    w(`${svc}/app.py`, `from flask import Flask\n${imports.join('\n')}\n${missing}\napp = Flask(__name__)\n`);
-    const copyAll = s % 5 === 0 ? `COPY ${svc}/app.py ${svc}/mod_*.py ./` : `COPY ${svc}/ ./`;
-    w(`docker/svc${s}.Dockerfile`, `FROM python:3.11-slim\nWORKDIR /app\n${copyAll}\nCOPY shared/ ./shared/\nCMD ["gunicorn", "-b", "0.0.0.0:8080", "app:app"]\n`);
+  written++;
+  for (let k = 0; k < sharedCount - 1; k++) {
+    w(`shared/util_${k}.py`, `"""Shared helpers ${k}."""\nimport json\nimport os\n\nDEFAULTS_${k} = {"timeout": ${k % 30 + 1}, "name": "util-${k}"}\n\n\ndef helper_${k}(value, *, scale=1.0):\n    """Scales a value."""\n    if value is None:\n        return json.dumps(DEFAULTS_${k})\n    return value * scale + ${k}\n\n\nclass Config${k}:\n    def __init__(self, env=os.environ):\n        self.level = env.get("LEVEL_${k}", "info")\n\n    def as_dict(self):\n        return {"level": self.level, "index": ${k}}\n`);
+    written++;
   }
-  // A deep chain: chain_0 imports chain_1 ... imports chain_{D-1}.
-  for (let i = 0; i < CHAIN; i++) w(`deep/chain_${i}.py`, i + 1 < CHAIN ? `import chain_${i + 1}\n` : 'X = 1\n');
-  w('docker/deep.Dockerfile', 'FROM python:3.11-slim\nWORKDIR /app\nCOPY deep/ ./\nCMD ["python", "chain_0.py"]\n');
-  // Unrelated files that discovery walks past.
-  for (let i = 0; i < FILES; i++) w(`assets/d${i % 100}/f${i}.txt`, 'x\n');
+  let secretAt = 0;
+  const compose = ['services:'];
+  for (let s = 0; s < services; s++) {
+    const svc = `services/svc${s}`;
+    const count = s === services - 1 ? pyFiles - written - 2 : perService;
+    w(`${svc}/app/__init__.py`, '');
+    for (let i = 0; i < count; i++) {
+      const kids = [2 * i + 1, 2 * i + 2].filter((c) => c < count);
+      const k = Math.floor(rand() * (sharedCount - 1));
+      const secret = ++secretAt % 500 === 0
+        ? `\nOPENAI_API_KEY = "${fakeSecret(rand, 'sk-proj-', 56)}"\nGITHUB_TOKEN = "${fakeSecret(rand, 'ghp_', 40)}"\n`
+        : '';
+      w(`${svc}/app/m_${i}.py`, `"""Service ${s}, module ${i}."""
+import logging
+import os
+from typing import Any, Optional
+
+from shared.util_${k} import helper_${k}, Config${k}
+${kids.map((c) => `from app.m_${c} import handle_${c}`).join('\n')}
+try:
+    import ujson as json
+except ImportError:
+    import json
+
+log = logging.getLogger(__name__)
+ROUTES_${i} = ["/v1/items/${i}", "/v1/items/${i}/detail", "/healthz"]
+${secret}
+
+class Handler${i}:
+    """Handles requests for route ${i}."""
+
+    retries = ${i % 5}
+
+    def __init__(self, config: Optional[Config${k}] = None) -> None:
+        self.config = config or Config${k}()
+        self.cache: dict[str, Any] = {}
+
+    def handle(self, payload: dict) -> dict:
+        key = f"{payload.get('id', 0)}-${i}"
+        if key in self.cache:
+            return self.cache[key]
+        result = {"value": helper_${k}(payload.get("value"), scale=${(i % 7) + 1}.5), "route": ROUTES_${i}[0]}
+        for attempt in range(self.retries):
+            log.debug("attempt %d for %s", attempt, key)
+        self.cache[key] = result
+        return json.loads(json.dumps(result))
+
+
+def handle_${i}(payload: dict) -> dict:
+    ${kids.length ? `out = {${kids.map((c) => `"${c}": handle_${c}(payload)`).join(', ')}}` : 'out = {}'}
+    out.update(Handler${i}().handle(payload))
+    return out
+`);
+    }
+    w(`${svc}/app/main.py`, `import os\n\nfrom flask import Flask, jsonify, request\n\nfrom app.m_0 import handle_0\n\napp = Flask(__name__)\n\n\n@app.route("/", methods=["POST"])\ndef index():\n    return jsonify(handle_0(request.get_json() or {}))\n`);
+    w(`${svc}/requirements.txt`, 'flask==3.0.3\ngunicorn==22.0.0\nujson==5.10.0\n');
+    written += count + 2;
+    const copyShared = s % 5 === 0 ? '' : 'COPY shared/ /app/shared/\n';
+    w(`docker/svc${s}.Dockerfile`, `FROM python:3.12-slim\nWORKDIR /app\nCOPY ${svc}/requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY ${svc}/app/ /app/app/\n${copyShared}CMD ["gunicorn", "-b", "0.0.0.0:8080", "--timeout", "60", "app.main:app"]\n`);
+    w(`deploy/svc${s}.yaml`, `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc${s}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: svc${s}}\n  template:\n    metadata:\n      labels: {app: svc${s}}\n    spec:\n      containers:\n        - name: web\n          image: registry.example.com/svc${s}:latest\n          ports:\n            - containerPort: 8080\n          env:\n            - name: LEVEL_0\n              value: debug\n          resources:\n            limits: {memory: 512Mi}\n          readinessProbe:\n            httpGet: {path: /healthz, port: 8080}\n`);
+    compose.push(`  svc${s}:`, '    build:', '      context: .', `      dockerfile: docker/svc${s}.Dockerfile`, '    ports:', `      - "${8000 + s}:8080"`);
+  }
+  w('compose.yaml', compose.join('\n') + '\n');
+  w('.secretlintrc.json', JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }) + '\n');
+  return { services, pyFiles: written };
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+// ---------------------------------------------------------------------------------------------
+// Measuring: wall time of a fresh process and its peak RSS (GNU time's %M, else the child's own report).
 
-const repo = join(work, 'repo');
-const t0 = Date.now();
-generate(repo);
-const genMs = Date.now() - t0;
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-// Cold CLI runs: a fresh process each time (parse, wasm init, discovery, models, closures, rules).
-const rss = join(work, 'rss.cjs');
-writeFileSync(rss, "process.on('exit', () => require('fs').writeSync(2, '\\nMAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'));\n");
-const cold = [];
-let peak = 0;
-let findings = 0;
-for (let i = 0; i < RUNS; i++) {
+/** Runs a command once: {ms, rssMiB, status, stdout, stderr}. */
+function measure(cmd, args, options = {}) {
+  const argv = TIME ? [TIME, ['-f', 'BENCH_MAXRSS_KB=%M', cmd, ...args]] : [cmd, args];
   const s = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', rss, join(root, 'dist/cli.js'), repo, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  cold.push(Number(process.hrtime.bigint() - s) / 1e6);
-  const m = /MAXRSS_KB=(\d+)/.exec(r.stderr);
-  if (m) peak = Math.max(peak, Number(m[1]));
-  findings = JSON.parse(r.stdout).length;
+  const r = spawnSync(argv[0], argv[1], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const ms = Number(process.hrtime.bigint() - s) / 1e6;
+  const m = /BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr ?? '');
+  return { ms, rssMiB: m ? Number(m[1]) / 1024 : undefined, status: r.status, stdout: r.stdout, stderr: (r.stderr ?? '').replace(/BENCH_MAXRSS_KB=\d+\n?/, '') };
 }
 
-// Warm in-process re-lints, as the language server does after an edit (parse cache warm, everything else recomputed).
-// Bundled into dist/ so the engine finds the wasm files beside it, as the shipped bundles do.
+/** `runs` runs, each after `before()`: the median time and the largest RSS. */
+function repeat(runs, before, cmd, args, options) {
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    before?.();
+    results.push(measure(cmd, args, options));
+  }
+  const times = results.map((r) => r.ms).sort((a, b) => a - b);
+  const rss = results.map((r) => r.rssMiB).filter((x) => x !== undefined);
+  return { ms: times[Math.floor(times.length / 2)], rssMiB: rss.length ? Math.max(...rss) : undefined, runs, last: results[results.length - 1] };
+}
+
+const CLI = join(root, 'dist/cli.js');
+
+function ours(repo, cacheHome, runs, fresh) {
+  const env = { ...process.env, XDG_CACHE_HOME: cacheHome, NO_COLOR: '1' };
+  const r = repeat(runs, fresh ? () => rmSync(cacheHome, { recursive: true, force: true }) : undefined, process.execPath, [CLI, repo, '--format', 'json'], { env });
+  return { ...r, findings: r.last.stdout ? countBy(JSON.parse(r.last.stdout)) : { error: r.last.stderr.slice(0, 500) } };
+}
+
+function countBy(findings) {
+  const out = {};
+  for (const f of findings) out[f.ruleId] = (out[f.ruleId] ?? 0) + 1;
+  return out;
+}
+
+function floor(repo, mode, runs) {
+  const r = repeat(runs, undefined, process.execPath, [join(root, 'scripts/bench-floor.mjs'), mode, repo]);
+  return { ...r, ...JSON.parse(r.last.stdout) };
+}
+
+function pyright(repo, runs) {
+  if (!existsSync(bin('pyright'))) return { missing: 'pyright is not installed (npm ci)' };
+  const r = repeat(runs, undefined, bin('pyright'), ['--outputjson', repo], { cwd: repo });
+  let diagnostics;
+  try {
+    diagnostics = JSON.parse(r.last.stdout).summary;
+  } catch {
+    diagnostics = { error: (r.last.stderr || r.last.stdout).slice(0, 500) };
+  }
+  return { ms: r.ms, rssMiB: r.rssMiB, runs, summary: diagnostics };
+}
+
+function secretlint(repo, runs) {
+  if (!existsSync(bin('secretlint'))) return { missing: 'secretlint is not installed (npm ci)' };
+  const r = repeat(runs, undefined, bin('secretlint'), ['--format', 'json', '--secretlintrc', join(repo, '.secretlintrc.json'), '**/*'], { cwd: repo });
+  let findings;
+  try {
+    findings = JSON.parse(r.last.stdout).reduce((n, f) => n + f.messages.length, 0);
+  } catch {
+    findings = { error: (r.last.stderr || r.last.stdout).slice(0, 500) };
+  }
+  return { ms: r.ms, rssMiB: r.rssMiB, runs, findings };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warm in-process re-lints (what the language server does after an edit: parse cache warm, the rest recomputed).
+
 const engine = join(root, 'dist', 'bench-engine.cjs');
 await build({ entryPoints: [join(root, 'scripts/bench-entry.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: engine, logLevel: 'warning' });
 const require = createRequire(import.meta.url);
 const { runLint, initPython } = require(engine);
 await initPython();
-const warm = [];
-for (let i = 0; i < RUNS + 1; i++) {
-  const s = process.hrtime.bigint();
-  await runLint(repo);
-  if (i > 0) warm.push(Number(process.hrtime.bigint() - s) / 1e6);
+
+async function inProcess(repo, runs) {
+  const times = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const s = process.hrtime.bigint();
+    await runLint(repo);
+    if (i > 0) times.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], runs };
 }
 
-const pyFiles = SERVICES * (MODULES + 2) + 30 + CHAIN;
-console.log(`deploylint benchmark (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${RUNS} runs each)`);
-console.log(`repository: ${SERVICES + 1} Dockerfiles, ${pyFiles} Python files (one ${CHAIN}-deep import chain), ${FILES} other files; generated in ${genMs} ms`);
-console.log('');
-console.log('| measure | value |');
-console.log('|---|---|');
-console.log(`| cold CLI run, median wall time | ${median(cold).toFixed(0)} ms |`);
-console.log(`| cold CLI run, peak RSS | ${(peak / 1024).toFixed(0)} MiB |`);
-console.log(`| warm re-lint (in process, parse cache warm), median | ${median(warm).toFixed(0)} ms |`);
-console.log(`| findings | ${findings} (expected ${Math.ceil(SERVICES / 5)} missing-module) |`);
-if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); else console.log(repo);
+// ---------------------------------------------------------------------------------------------
+
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), runs: RUNS, peerRuns: PEER_RUNS, sizes: [] };
+for (const size of SIZES) {
+  const repo = join(work, `repo-${size}`);
+  const shape = generate(repo, size);
+  const cache = join(work, `cache-${size}`);
+  console.error(`bench: ${size} Python files (${shape.services} services) ...`);
+  const row = { size, ...shape };
+  row.read = floor(repo, 'read', RUNS);
+  row.parse = floor(repo, 'parse', RUNS);
+  row.cold = ours(repo, cache, RUNS, true);
+  row.warm = ours(repo, cache, RUNS, false);
+  row.noCache = ours(repo, join(work, 'never'), RUNS, false);
+  row.noCache.wroteNothing = !existsSync(join(work, 'never'));
+  row.inProcess = await inProcess(repo, RUNS);
+  if (PEERS) {
+    row.pyright = pyright(repo, PEER_RUNS);
+    row.secretlint = secretlint(repo, PEER_RUNS);
+  }
+  for (const k of ['read', 'parse', 'cold', 'warm', 'noCache']) delete row[k].last;
+  results.sizes.push(row);
+  if (!flag('keep')) rmSync(repo, { recursive: true, force: true });
+}
+if (!flag('keep')) rmSync(work, { recursive: true, force: true });
+else console.error(`bench: kept ${work}`);
 
 // The language server through a real LSP client over stdio (scripts/bench-lsp.mjs; --no-lsp skips it).
-if (!process.argv.includes('--no-lsp')) {
+let lspTable = '';
+if (!flag('no-lsp')) {
+  console.error('bench: language server ...');
   const { benchLsp, lspRows } = await import('./bench-lsp.mjs');
-  const lsp = await benchLsp();
-  console.log('');
-  console.log('| language server (stdio) | value | target |');
-  console.log('|---|---|---|');
-  for (const row of lspRows(lsp)) console.log(row);
+  results.lsp = await benchLsp();
+  lspTable = `\n## Language server (stdio, a real LSP client)\n\n| measure | value | target |\n|---|---|---|\n${lspRows(results.lsp).join('\n')}\n`;
+}
+
+mkdirSync(join(root, 'bench'), { recursive: true });
+writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+const table = renderTable(results) + lspTable;
+writeFileSync(join(root, 'bench/README.md'), `# Benchmark\n\nWritten by \`npm run bench\` (scripts/bench.mjs); the figures in \`results.json\`. Do not edit by hand.\n\n${table}`);
+console.log(table);
+process.exit(0);
+
+function renderTable(r) {
+  const ms = (x) => (x?.ms === undefined ? 'n/a' : x.ms >= 10000 ? `${(x.ms / 1000).toFixed(1)} s` : `${Math.round(x.ms)} ms`);
+  const mib = (x) => (x?.rssMiB === undefined ? '' : ` / ${Math.round(x.rssMiB)} MiB`);
+  const ratio = (a, b) => (a?.ms && b?.ms ? `${(a.ms / b.ms).toFixed(2)}×` : 'n/a');
+  const cols = r.sizes;
+  const line = (label, f) => `| ${label} | ${cols.map(f).join(' | ')} |`;
+  const rows = [
+    `| measure (wall time / peak RSS) | ${cols.map((c) => `${c.pyFiles.toLocaleString('en')} Python files`).join(' | ')} |`,
+    `|---|${cols.map(() => '---:').join('|')}|`,
+    line('floor: read every file', (c) => ms(c.read) + mib(c.read)),
+    line('floor: read + tree-sitter parse every .py', (c) => ms(c.parse) + mib(c.parse)),
+    line('**deploylint CLI, cold** (empty cache)', (c) => ms(c.cold) + mib(c.cold)),
+    line('cold ÷ parse floor (target ≤ 1.3× at 10,000)', (c) => ratio(c.cold, c.parse)),
+    line('**deploylint CLI, warm** (cache filled)', (c) => ms(c.warm) + mib(c.warm)),
+    line('warm ÷ cold (target ≤ 25 %)', (c) => (c.warm.ms && c.cold.ms ? `${Math.round((100 * c.warm.ms) / c.cold.ms)} %` : 'n/a')),
+    line('deploylint CLI, `--no-cache`', (c) => ms(c.noCache) + mib(c.noCache)),
+    line('deploylint re-lint in process (parse cache warm)', (c) => ms(c.inProcess)),
+    line('pyright --outputjson', (c) => (c.pyright?.missing ? 'not installed' : ms(c.pyright) + mib(c.pyright))),
+    line('pyright ÷ deploylint cold (target ≥ 10×)', (c) => ratio(c.pyright, c.cold)),
+    line('secretlint (recommended preset)', (c) => (c.secretlint?.missing ? 'not installed' : ms(c.secretlint) + mib(c.secretlint))),
+    line('secretlint ÷ deploylint cold (target ≥ 10×)', (c) => ratio(c.secretlint, c.cold)),
+    line('deploylint findings', (c) => Object.entries(c.cold.findings).map(([k, v]) => `${k} ${v}`).join(', ')),
+    line('peer findings', (c) => `pyright ${c.pyright?.summary?.errorCount ?? '?'} errors; secretlint ${typeof c.secretlint?.findings === 'number' ? c.secretlint.findings : '?'}`),
+  ];
+  return `${r.date.slice(0, 10)}, node ${r.node}, ${r.cpus} CPUs (${r.cpuModel}), ${r.memGiB} GiB; median of ${r.runs} runs (peers: ${r.peerRuns}). Each figure is a fresh process's wall time, spawn included; the parse floor loads tree-sitter once and parses each .py file, keeping nothing.\n\n${rows.join('\n')}\n`;
 }
