@@ -58,8 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Deploy
       const target = (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString();
       images.refresh();
       await vscode.commands.executeCommand('deploylint.imageContents.focus');
-      const node = target ? await images.nodeFor(target) : undefined;
-      if (node) await view.reveal(node, { select: true, focus: true, expand: 2 });
+      if (target) await images.reveal(view, target);
     }),
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped) status.update({ state: 'error', message: 'the language server stopped; restart it from this item' });

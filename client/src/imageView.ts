@@ -15,7 +15,8 @@ export type ImageNode =
 export class ImageContentsProvider implements vscode.TreeDataProvider<ImageNode> {
   private readonly changed = new vscode.EventEmitter<ImageNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private roots: ImageNode[] | undefined;
+  /** One request per refresh, shared by the view and by `nodeFor`, so both see the same node objects. */
+  private roots: Promise<ImageNode[]> | undefined;
 
   constructor(private readonly client: () => LanguageClient | undefined) {}
 
@@ -27,11 +28,11 @@ export class ImageContentsProvider implements vscode.TreeDataProvider<ImageNode>
 
   async getChildren(node?: ImageNode): Promise<ImageNode[]> {
     if (!node) {
-      if (!this.roots) {
+      this.roots ??= (async () => {
         const c = this.client();
         const items = c ? ((await c.sendRequest('deploylint/imageContents', {})) as ImageContentsItem[] | null) ?? [] : [];
-        this.roots = items.map((item) => ({ kind: 'dockerfile', item }));
-      }
+        return items.map((item): ImageNode => ({ kind: 'dockerfile', item }));
+      })();
       return this.roots;
     }
     switch (node.kind) {
@@ -58,7 +59,50 @@ export class ImageContentsProvider implements vscode.TreeDataProvider<ImageNode>
     return (await this.getChildren()).find((n) => n.kind === 'dockerfile' && n.item.uri === uri);
   }
 
+  /**
+   * Reveals a Dockerfile's node expanded. A view that was just shown may not have loaded its nodes yet
+   * ("Data tree node not found"), and a lint may refresh it meanwhile: retry a few times, briefly.
+   */
+  async reveal(view: vscode.TreeView<ImageNode>, uri: string): Promise<void> {
+    let last: unknown;
+    for (let i = 0; i < 10; i++) {
+      const before = this.roots;
+      const node = await this.nodeFor(uri);
+      if (!node) return;
+      try {
+        await view.reveal(node, { select: true, focus: true, expand: 2 });
+        if (this.roots === before) return;
+      } catch (e) {
+        last = e;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (last) throw last;
+  }
+
+  /** A stable id per node, so expansion survives a refresh. */
+  private id(node: ImageNode): string {
+    switch (node.kind) {
+      case 'dockerfile':
+        return node.item.uri;
+      case 'stage':
+        return `${node.dockerfile.uri}#${node.stage.line}`;
+      case 'container':
+        return `${this.id(node.parent)}|${node.container.id}`;
+      case 'missing':
+        return `${this.id(node.parent)}|missing ${node.module}`;
+      case 'file':
+        return `${this.id(node.parent)}|${node.file.image}`;
+    }
+  }
+
   getTreeItem(node: ImageNode): vscode.TreeItem {
+    const t = this.item(node);
+    t.id = this.id(node);
+    return t;
+  }
+
+  private item(node: ImageNode): vscode.TreeItem {
     const open = (uri: string, line: number): vscode.Command => ({
       title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(uri), { selection: new vscode.Range(line, 0, line, 0) }],
     });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Manual end-to-end check in real VS Code (code-server) driven by headless Chromium: install the .vsix, open examples/,
-// see the diagnostics in the editor and the Problems panel, apply a quick fix with Ctrl+., take screenshots.
-// Needs code-server (npm, 4.100.3 on Node 20), Debian's chromium and playwright-core; not part of `npm test`.
+// UI test in real VS Code (code-server) driven by headless Chromium: install the .vsix, open examples/, then the Problems
+// panel, a lightbulb fix, the Python mirror, hovers on a COPY and on the target, the CodeLens and its explain text, a
+// document link, the image view and the status item, with a screenshot of each step in .e2e-shots/ (run by npm run test:e2e).
 // Env: CS_BIN, PLAYWRIGHT (path to playwright-core), CHROMIUM (/usr/bin/chromium), VSIX (deploylint.vsix), SHOTS, PORT.
 'use strict';
 const { execFileSync } = require('child_process');
@@ -19,6 +19,34 @@ fs.mkdirSync(SHOTS, { recursive: true });
 
 const lines = (page) => page.$$eval('.editor-instance .view-lines .view-line', (els) => els
   .map((e) => ({ top: parseFloat(e.style.top), text: e.textContent.replace(/\u00a0/g, ' ') })).sort((a, b) => a.top - b.top).map((x) => x.text));
+
+/** Quick Open a file by name. */
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: T });
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor({ timeout: T });
+}
+
+/** Keyboard focus into the active editor's text. */
+async function focusEditor(page) {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+}
+
+/** Moves the cursor to `line:col` and shows the hover there (Ctrl+K Ctrl+I); resolves with its text once it contains `want`. */
+async function showHover(page, where, want) {
+  await focusEditor(page);
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(where);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const hover = page.locator('.monaco-hover-content', { hasText: want }).first();
+  await hover.waitFor({ timeout: T });
+  return (await hover.textContent()).replace(/\u00a0/g, ' ');
+}
 
 let cs, ctx;
 async function main() {
@@ -62,13 +90,57 @@ async function main() {
   log('LINES AFTER FIX:\n  ' + (await lines(page)).join('\n  '));
   await page.screenshot({ path: path.join(SHOTS, '03-after-fix.png') });
   // The Python side: the worker's import lines carry the mirrored missing-module diagnostics.
-  await page.keyboard.press('Control+P');
-  await page.keyboard.type('worker.py');
-  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: T });
-  await page.keyboard.press('Enter');
+  await openFile(page, 'worker.py');
+  await page.waitForFunction(() => [...document.querySelectorAll('.editor-instance .view-lines .view-line')]
+    .some((e) => e.textContent.replace(/\u00a0/g, ' ').startsWith('from system_circuit_breaker import')), null, { timeout: T });
+  await page.locator('.editor-group-container.active .tab.active', { hasText: 'worker.py' }).waitFor({ timeout: T });
+  await page.waitForSelector('.editor-instance .squiggly-error', { timeout: T });
   await page.locator('.markers-panel .monaco-list-row', { hasText: 'system_circuit_breaker' }).first().waitFor({ timeout: T });
-  await page.waitForTimeout(800);
+  await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(SHOTS, '04-python-mirror.png') });
+
+  // Hovers: a COPY line, then the server target.
+  await openFile(page, 'predictions-worker.Dockerfile');
+  await focusEditor(page);
+  if (await page.locator('.part.panel').isVisible()) await page.keyboard.press('Control+J'); // room for hovers and the view
+  await showHover(page, '10:3', 'brings 3 files into the final stage');
+  await page.screenshot({ path: path.join(SHOTS, '05-hover-copy.png') });
+  await page.keyboard.press('Escape');
+  const target = await showHover(page, '13:72', 'module file: /app/worker.py ← predictions/worker/worker.py');
+  if (!target.includes('callable: app (defined at predictions/worker/worker.py:13)')) throw new Error('target hover: ' + target);
+  await page.screenshot({ path: path.join(SHOTS, '06-hover-target.png') });
+  await page.keyboard.press('Escape');
+
+  // CodeLens above the CMD; clicking it opens the --explain text of the container.
+  const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'imports 4 local modules · 3 missing · startup ≈ 60 s' }).first();
+  await lens.waitFor({ timeout: T });
+  await page.screenshot({ path: path.join(SHOTS, '07-codelens.png') });
+  await lens.locator('a').first().click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.editor-instance .view-lines .view-line')]
+    .some((e) => e.textContent.replace(/\u00a0/g, ' ').trim() === 'runs: gunicorn worker:app'), null, { timeout: T });
+  await page.screenshot({ path: path.join(SHOTS, '08-codelens-explain.png') });
+
+  // Document link: Ctrl+click the COPY source opens the build-context file.
+  await openFile(page, 'predictions-worker.Dockerfile');
+  await page.locator('.view-lines .detected-link', { hasText: 'predictions/worker/requirements.txt' }).first().click({ modifiers: ['Control'] });
+  await page.locator('.editor-group-container.active .tab.active', { hasText: 'requirements.txt' }).waitFor({ timeout: T });
+  await page.screenshot({ path: path.join(SHOTS, '09-document-link.png') });
+
+  // The image view, from the Dockerfile's editor-title button (panel closed, file tree folded: room for the view).
+  await openFile(page, 'predictions-worker.Dockerfile');
+  await page.locator('.pane-header', { hasText: 'examples' }).first().click();
+  await page.locator('.editor-actions .action-label[aria-label*="Show image contents"]').first().click();
+  const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Image contents' }) });
+  for (const row of ['predictions-worker.Dockerfile', 'the final stage: FROM python:3.11-slim', 'missing: system_circuit_breaker', '/app/worker.py']) {
+    await tree.locator('.monaco-list-row', { hasText: row }).first().waitFor({ timeout: T });
+  }
+  await page.screenshot({ path: path.join(SHOTS, '10-image-view.png') });
+
+  // The language status item: the {} next to the language mode.
+  await page.locator('.statusbar-item#status\\.languageStatus').click();
+  const status = page.locator('.hover-language-status', { hasText: 'deploylint: 15 problems' }).first();
+  await status.waitFor({ timeout: T });
+  await page.screenshot({ path: path.join(SHOTS, '11-status-item.png') });
   log('PASS');
 }
 

@@ -44,7 +44,7 @@ step('activates and lints the examples (Problems: exact findings per file)', asy
 
 step('status item: N problems', async () => {
   await waitFor(() => api.status().state === 'done', 'status done');
-  assert.equal(api.status().text, 'deploylint: 11 problems');
+  assert.equal(api.status().text, 'deploylint: 16 problems');
 });
 
 step('hover on a COPY: what it brings into the image', async () => {
@@ -138,7 +138,7 @@ step('lightbulb fix: the typo in the coordinator COPY is replaced and the proble
   assert.ok(await vscode.workspace.applyEdit(fix.edit));
   assert.equal(doc.lineAt(5).text, 'COPY predictions/coordinator/requirements.txt /app/requirements.txt');
   await waitFor(() => ours(coordinator).length === 1, 'missing-copy-source cleared');
-  await waitFor(() => api.status().text === 'deploylint: 10 problems', 'status: 10 problems');
+  await waitFor(() => api.status().text === 'deploylint: 15 problems', 'status: 15 problems');
 });
 
 exports.run = async function run() {

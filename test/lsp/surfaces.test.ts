@@ -88,7 +88,7 @@ describe('language server: the image model in hovers, links, lenses and views', 
   });
 
   it('reports the lint through deploylint/status and logs the version and the contexts chosen', () => {
-    assert.deepEqual(statuses.slice(0, 2), [{ state: 'linting' }, { state: 'done', problems: 1 }]);
+    assert.deepEqual(statuses.slice(0, 2), [{ state: 'linting' }, { state: 'done', problems: 2 }]);
     const log = client.logs.find((l) => l.startsWith('deploylint 0.'));
     assert.ok(log, client.logs.join('\n'));
     assert.deepEqual(log!.split('\n').slice(1), ['  context of Dockerfile: . (compose, from compose.yaml)', '  context of worker.Dockerfile: . (inferred)']);

@@ -19,7 +19,7 @@ export const SURFACE_CAPABILITIES: ServerCapabilities = {
 /** `deploylint/status`: sent when a lint starts, ends or fails. */
 export interface StatusParams {
   state: 'linting' | 'done' | 'error';
-  /** Findings in the last lint (done). */
+  /** Diagnostics the last lint published (findings and their mirrors), when done. */
   problems?: number;
   message?: string;
 }
@@ -93,7 +93,8 @@ export function registerSurfaces(connection: Connection, host: SurfaceHost): Sur
     linted(next) {
       results = next;
       let problems = 0;
-      for (const r of next.values()) problems += r.findings.length;
+      // As the Problems panel counts them: each finding, and its mirror on the importing file.
+      for (const r of next.values()) for (const f of r.findings) problems += 1 + (f.mirrors?.length ?? 0);
       // The version and the build context chosen for each Dockerfile, logged when they change.
       const lines = [`deploylint ${host.version}`];
       for (const [root, r] of next) {
