@@ -4,11 +4,19 @@ import type { Notice, Remembered } from './analysis';
 import type { Draft } from './rules';
 
 /**
- * One file-system question and the answer a step got: `r` read, `s` stat kind, `z` size,
- * `d` folder listing, `p` real path, `l` symlink test. The answer is kept as a string (a text's
- * own string, so keeping it costs no copy) to compare with the answer the file system gives now.
+ * The file-system questions a step asked and the answers it got, by kind of question: texts (or
+ * why not), kinds, sizes, folder listings, real paths, symlink tests. Answers are the values the
+ * file system gave (a text's own string, a listing's own array), so keeping them costs no copy
+ * and comparing them with today's answers is usually an identity check.
  */
-type Dependencies = Map<string, string>;
+interface Dependencies {
+  read: Map<string, ReadResult>;
+  kind: Map<string, string>;
+  size: Map<string, number>;
+  dir: Map<string, string[] | null>;
+  real: Map<string, string | null>;
+  link: Map<string, boolean>;
+}
 
 /** A step of the lint (the analysis, then each rule in order) and what it read. */
 interface Frame {
@@ -34,86 +42,113 @@ export interface SessionStats {
 
 const MISSING = '\u0000missing';
 
-/** The answer a file system gives to a recorded question, in the form it was recorded. */
-function answer(fs: FileSystem, key: string): string {
-  const path = key.slice(1);
-  switch (key[0]) {
-    case 'r':
-      return readKey(fs.read(path));
-    case 's':
-      return fs.stat(path)?.kind ?? MISSING;
-    case 'z':
-      return String(fs.stat(path)?.size ?? -1);
-    case 'd':
-      return fs.readDir(path)?.join('/') ?? MISSING;
-    case 'p':
-      return (fs.realpath ? fs.realpath(path) : path) ?? MISSING;
-    case 'l':
-      return fs.isSymlink?.(path) ? '1' : '0';
-    default:
-      return MISSING;
-  }
+function newDependencies(): Dependencies {
+  return { read: new Map(), kind: new Map(), size: new Map(), dir: new Map(), real: new Map(), link: new Map() };
 }
 
-function readKey(r: ReadResult): string {
-  return 'text' in r ? r.text : '\u0000' + r.problem;
+function sameRead(x: ReadResult, y: ReadResult): boolean {
+  if (x === y) return true;
+  return 'text' in x ? 'text' in y && x.text === y.text : 'problem' in y && x.problem === y.problem;
+}
+
+function sameList(x: string[] | null, y: string[] | null): boolean {
+  if (x === y) return true;
+  if (!x || !y || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** True when every recorded answer is still what the file system answers; counts the checks. */
+function holds(fs: FileSystem, d: Dependencies, count: () => void): boolean {
+  for (const [p, v] of d.read) {
+    count();
+    if (!sameRead(fs.read(p), v)) return false;
+  }
+  for (const [p, v] of d.kind) {
+    count();
+    if ((fs.stat(p)?.kind ?? MISSING) !== v) return false;
+  }
+  for (const [p, v] of d.size) {
+    count();
+    if ((fs.stat(p)?.size ?? -1) !== v) return false;
+  }
+  for (const [p, v] of d.dir) {
+    count();
+    if (!sameList(fs.readDir(p) ?? null, v)) return false;
+  }
+  for (const [p, v] of d.real) {
+    count();
+    if (((fs.realpath ? fs.realpath(p) : p) ?? null) !== v) return false;
+  }
+  for (const [p, v] of d.link) {
+    count();
+    if (!!fs.isSymlink?.(p) !== v) return false;
+  }
+  return true;
 }
 
 /**
  * A file system that records every question asked through it into the current frame.
- * Objects that outlive one lint (a cached model's build context) may keep asking through it:
- * what they read is recorded in whichever step is running, so that step depends on it.
+ * Objects that outlive one lint may keep asking through it: what they read is recorded in
+ * whichever step is running, so that step depends on it.
  */
 class RecordingFileSystem implements FileSystem {
   base!: FileSystem;
   frame: Dependencies | undefined;
+  /** Stat answers of this lint, wrapped so that reading `size` is recorded too. */
+  private stats = new Map<string, Stat | null>();
 
-  private note(key: string, value: string): void {
-    if (this.frame && !this.frame.has(key)) this.frame.set(key, value);
+  /** Starts a lint over `fs`. */
+  reset(fs: FileSystem): void {
+    this.base = fs;
+    this.frame = undefined;
+    this.stats.clear();
   }
 
   stat(path: string): Stat | undefined {
-    const s = this.base.stat(path);
-    this.note('s' + path, s?.kind ?? MISSING);
-    if (!s) return undefined;
-    // The size is read lazily by some file systems: record it only when a step uses it.
-    const note = (v: number) => this.note('z' + path, String(v));
-    return {
-      kind: s.kind,
-      get size(): number {
-        const v = s.size;
-        note(v);
+    let s = this.stats.get(path);
+    if (s === undefined) {
+      const b = this.base.stat(path);
+      const recorder = this;
+      // The size is read lazily by some file systems: it is recorded only when a step uses it.
+      s = b ? { kind: b.kind, get size(): number {
+        const v = b.size;
+        recorder.frame?.size.set(path, v);
         return v;
-      },
-    };
+      } } : null;
+      this.stats.set(path, s);
+    }
+    this.frame?.kind.set(path, s?.kind ?? MISSING);
+    return s ?? undefined;
   }
 
   readDir(path: string): string[] | undefined {
     const names = this.base.readDir(path);
-    this.note('d' + path, names?.join('/') ?? MISSING);
+    this.frame?.dir.set(path, names ?? null);
     return names;
   }
 
   read(path: string): ReadResult {
     const r = this.base.read(path);
-    this.note('r' + path, readKey(r));
+    this.frame?.read.set(path, r);
     return r;
   }
 
   realpath(path: string): string | undefined {
     const r = this.base.realpath ? this.base.realpath(path) : path;
-    this.note('p' + path, r ?? MISSING);
+    this.frame?.real.set(path, r ?? null);
     return r;
   }
 
   isSymlink(path: string): boolean {
     const v = !!this.base.isSymlink?.(path);
-    this.note('l' + path, v ? '1' : '0');
+    this.frame?.link.set(path, v);
     return v;
   }
 
   beginPass(): void {
     this.base.beginPass?.();
+    this.stats.clear();
   }
 
   setMaxFileSize(bytes: number): void {
@@ -146,15 +181,14 @@ export class LintSession {
 
   /** Starts a lint over `fs`: returns the file system the lint must use. */
   begin(fs: FileSystem): FileSystem {
-    this.recorder.base = fs;
-    this.recorder.frame = undefined;
+    this.recorder.reset(fs);
     this.stats = { reused: 0, ran: 0, checked: 0 };
     return this.recorder;
   }
 
   /** Records the reads of step `index` (0: the analysis; rule i: i + 1) from now on. */
   enter(index: number): void {
-    const deps: Dependencies = new Map();
+    const deps = newDependencies();
     this.frames[index] = { deps };
     this.recorder.frame = deps;
   }
@@ -185,11 +219,7 @@ export class LintSession {
   }
 
   private holds(fs: FileSystem, deps: Dependencies): boolean {
-    for (const [key, value] of deps) {
-      this.stats.checked++;
-      if (answer(fs, key) !== value) return false;
-    }
-    return true;
+    return holds(fs, deps, () => this.stats.checked++);
   }
 
   /** The recorded result of rule `i` (in run order) when nothing it depends on changed. */
