@@ -316,3 +316,33 @@ describe('rule missing-module: a namespace folder inside a package is not a sour
     assert.deepEqual(brief(findings), []);
   });
 });
+
+describe('rule missing-module: an unreadable install blurs site-packages for third-party names only', () => {
+  const files = (run: string, extra: Record<string, string> = {}) => ({
+    'requirements.txt': 'flask\nhttps://files.example.com/wheels/units-0.3-py3-none-any.whl\n',
+    'app.py': 'from flask import Flask\n\nfrom larder.shelves import stock\n\napp = Flask(__name__)\n',
+    'larder/__init__.py': '', 'larder/shelves.py': 'stock = []\n', 'pyproject.toml': '[project]\nname = "larder"\nversion = "1"\n',
+    Dockerfile: DF(`COPY requirements.txt pyproject.toml ./\n${run}\nCOPY app.py .`),
+    ...extra,
+  });
+  const MISSING = ["Dockerfile:5:1 missing-module package 'larder' (larder.shelves) is imported by /app/app.py but is not in the image: larder/ is never copied"];
+  const cases: [string, string, string[]][] = [
+    ['a wheel URL cannot provide the project package', 'RUN pip install -r requirements.txt', MISSING],
+    ['poetry install --no-root installs no project', 'RUN pip install -r requirements.txt && poetry install --no-root', MISSING],
+    ['uv sync --no-install-project installs no project', 'RUN pip install -r requirements.txt && uv sync --no-install-project', MISSING],
+    ['pip install . may install it', 'RUN pip install -r requirements.txt .', []],
+    ['pip install -e . may install it', 'RUN pip install -r requirements.txt -e .', []],
+    ['poetry install may install it', 'RUN pip install -r requirements.txt && poetry install', []],
+    ['uv sync may install it', 'RUN pip install -r requirements.txt && uv sync --frozen', []],
+  ];
+  for (const [what, run, expected] of cases) {
+    it(what, async () => assert.deepEqual(brief((await mm(files(run))).findings), expected));
+  }
+
+  it('a name the unreadable requirement mentions, or that a known distribution provides, stays uncertain', async () => {
+    const named = files('RUN pip install -r requirements.txt', { 'requirements.txt': 'flask\ngit+https://github.com/acme/larder.git#egg=larder\n' });
+    assert.deepEqual(brief((await mm(named)).findings), []);
+    const known = files('RUN pip install -r requirements.txt', { 'app.py': 'from flask import Flask\n\nimport yaml\n\napp = Flask(__name__)\n', 'yaml/__init__.py': '' });
+    assert.deepEqual(brief((await mm(known)).findings), []);
+  });
+});

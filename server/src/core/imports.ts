@@ -10,6 +10,7 @@ import { isPythonReady, parsePython, PyFileInfo } from './python/parser';
 import type { ImageView, Resolution } from './python/resolver';
 import { isStdlib } from './python/stdlib';
 import { installedImportNames } from './packages/installs';
+import { distributionsFor } from './packages/names';
 
 /** What a running container imports (a `RunningContainer` of the runtime layer satisfies it). */
 export interface ImportAnalysis {
@@ -281,4 +282,66 @@ function hasPython(ctx: BuildContext, dir: string): boolean {
 export function isNeverLocal(ia: ImportAnalysis, dotted: string): boolean {
   const top = dotted.split('.')[0];
   return isStdlib(top) || ia.thirdParty.has(top.toLowerCase()) || installedImportNames(ia.stage).has(top);
+}
+
+/**
+ * The image view a closure walks, with the blur of an install the model cannot read narrowed: an
+ * unknown install may put any third-party distribution into site-packages, but not the project's own
+ * packages, unless the install installs the project itself (`pip install .`/`-e`, `poetry install`
+ * without --no-root, `uv sync` without --no-install-project, `setup.py`, `pipenv install`). So under
+ * that blur a top-level name stays uncertain only when some distribution could provide it: a declared
+ * dependency, a name an installed or known distribution provides, or one the unreadable requirement
+ * names; otherwise, when its source is a regular package or module in the build context, it is not there.
+ * Other uncertain layers (an unknown base image, a RUN that writes there) are left as they are.
+ */
+export function narrowSitePackagesBlur(target: DockerTarget, stage: StageModel, thirdParty: ReadonlySet<string>): ImageView {
+  const blur = stage.sitePackagesUncertain;
+  if (!blur || blurInstallsProject(target, stage)) return stage.tree;
+  const ctx = target.model.context;
+  const reason = blur.reason.toLowerCase().replace(/[-_.]/g, '');
+  const memo = new Map<string, boolean>();
+  const projectOwn = (top: string): boolean => {
+    let own = memo.get(top);
+    if (own === undefined) {
+      const flat = top.toLowerCase().replace(/_/g, '');
+      own = !isStdlib(top) && !thirdParty.has(top) && !thirdParty.has(top.toLowerCase()) && distributionsFor(top).length === 0 && !reason.includes(flat) && isRegularSource(ctx, locateInContext(ctx, top, undefined));
+      memo.set(top, own);
+    }
+    return own;
+  };
+  const tree = stage.tree;
+  return {
+    stat: (p) => tree.stat(p),
+    readDir: (p) => tree.readDir(p),
+    isUncertain: (p) => {
+      const u = tree.uncertaintyAt(p);
+      if (!u) return false;
+      if (u.reason !== blur.reason) return true;
+      const rel = relativeInside(u.dest, p);
+      if (!rel) return true;
+      const top = rel.split('/')[0].replace(/\.py$/, '');
+      return !/^[A-Za-z_]\w*$/.test(top) || !projectOwn(top);
+    },
+  };
+}
+
+/** A module file, or a package folder with `__init__.py`, in the build context. */
+function isRegularSource(ctx: BuildContext, hit: SourceHit | undefined): boolean {
+  if (!hit || hit.visibility) return false;
+  return hit.kind === 'module' || ctx.stat(hit.path + '/__init__.py') === 'file';
+}
+
+/** Installs the project itself, as shell text: what an unreadable install may be doing. */
+const PROJECT_INSTALL = /\b(?:pip3?|uv\s+pip)\s+install\b[^;&|]*?(?:\s|=)(?:-e|--editable|\.{1,2}(?:\/\S*)?|\/\S+|\S+\.(?:whl|tar\.gz|zip))(?=\s|$|\[)|\bpoetry\s+install\b(?![^;&|]*--no-root)|\buv\s+sync\b(?![^;&|]*--no-install-project)|\bsetup\.py\b|\bpipenv\s+install\b|\bpdm\s+(?:install|sync)\b|\bhatch\b|\bflit\s+install\b/;
+
+/** The install that blurs site-packages (in this stage, or the stage it was copied from) may install the project's own packages. */
+function blurInstallsProject(target: DockerTarget, stage: StageModel): boolean {
+  const reason = stage.sitePackagesUncertain!.reason;
+  for (const st of target.model.stages) {
+    const b = st.sitePackagesUncertain;
+    if (!b || b.reason !== reason) continue;
+    if (st.installs.some((r) => r.instr === b.instr && r.project)) return true;
+    if (b.instr.keyword === 'RUN' && PROJECT_INSTALL.test(b.instr.commandText)) return true;
+  }
+  return false;
 }

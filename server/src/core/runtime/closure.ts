@@ -3,7 +3,7 @@ import type { Analysis, DockerTarget } from '../analysis';
 import type { ContainerEntry } from '../container';
 import type { StageModel } from '../docker/image';
 import { dirname, join, relativeInside } from '../fs';
-import { declaredDependencies, packagePath, parseImageFile } from '../imports';
+import { declaredDependencies, narrowSitePackagesBlur, packagePath, parseImageFile } from '../imports';
 import { installedImportNames } from '../packages/installs';
 import { ClosureResult, walkClosure } from '../python/closure';
 import { evaluateSysPathEdits, isSysPathEdit } from '../python/syspath';
@@ -45,9 +45,10 @@ function fastapiDefault(stage: StageModel, cwd: string, candidates: string[]): s
 /** Resolves a container's entry and walks its imports; walks are shared by containers that run the same thing. */
 export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, entry: ContainerEntry): ImportsOf {
   // The stage's tree is the resolver's view of the image (its uncertain layers included).
-  const view: ImageView = stage.tree;
   // Declared dependencies and what the stage's installs provide (never local; stubbed by the import check).
   const thirdParty = new Set([...thirdPartyOf(a, target), ...installedImportNames(stage)]);
+  // An unreadable install blurs site-packages for third-party names only, not for the project's own packages.
+  const view: ImageView = narrowSitePackagesBlur(target, stage, thirdParty);
   const sysPath = [...entry.sysPath];
   const out: ImportsOf = { view, sysPath, thirdParty };
   const ep = entry.ep;
