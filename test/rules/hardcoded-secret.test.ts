@@ -23,6 +23,9 @@ async function lintAndFix(files: Record<string, string>) {
   return { lines, changed, after, findings };
 }
 
+/** A Django-style random key (letters, digits, punctuation), written for this test. */
+const DJANGO_KEY = 'q7#v' + 'k2!m9x@pl4$w8z^r1' + 'b6&n3t*y5(c0)h=j' + 'f-u7s+e2d9g4a8k1w';
+
 type Case = [name: string, files: Record<string, string>, lines: string[], changed: Record<string, string>, after?: string[]];
 
 const GEN = process.env.GEN === '1';
@@ -103,6 +106,13 @@ table('rule hardcoded-secret: findings and fixes per file type', [
     "error app.py:2:39 hardcoded-secret Anthropic API key sk-ant-api03-rmlD… (108 chars) is hardcoded as the fallback of os.getenv(): anyone with the code or the image has it; drop the fallback and set the variable"
   ], {
     "app.py": "import os\nKEY = os.getenv(\"ANTHROPIC_API_KEY\")\n"
+  }],
+  ['Python: a generic fallback is named by the variable it stands in for (apprise-api layout)', {
+    'settings.py': 'import os\n\nSECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "' + DJANGO_KEY + '")\nDEBUG = os.environ.get("DEBUG_TOKEN_LOG", "0")\n',
+  }, [
+    "error settings.py:3:51 hardcoded-secret Secret q7#v… (54 chars) is hardcoded as the fallback of os.environ.get(): anyone with the code or the image has it; drop the fallback and set the variable"
+  ], {
+    "settings.py": "import os\n\nSECRET_KEY = os.environ.get(\"DJANGO_SECRET_KEY\")\nDEBUG = os.environ.get(\"DEBUG_TOKEN_LOG\", \"0\")\n"
   }],
   ['Python: f-string constant parts are scanned (no fix)', {
     'app.py': 'def url(q):\n    return f"https://maps.example.invalid/?q={q}&key=' + K.googleApiKey + '"\n',

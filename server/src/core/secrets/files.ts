@@ -71,8 +71,12 @@ const PY_CREDENTIAL_ASSIGNMENT =
  * anywhere in its text or a credential-named variable, key or argument is given a string literal.
  * Parsing is what costs (about 10 ms per file), and most files pass neither test.
  */
+/** `os.environ.get("SECRET_KEY", "<literal>")`, `os.getenv("API_TOKEN", '...')`: a literal fallback of a credential-named variable. */
+const PY_CREDENTIAL_FALLBACK =
+  /(?:getenv|environ\.get|setdefault)\(\s*['"][\w.-]*(?:key|token|secret|passw(?:or)?d|pass|pwd|passphrase|credentials?|creds)['"]\s*,\s*(?:default\s*=\s*)?[rRbBuU]{0,2}['"]/i;
+
 export function pythonMayHoldSecret(text: string): boolean {
-  return PY_CREDENTIAL_ASSIGNMENT.test(text) || scanValue(text).length > 0;
+  return PY_CREDENTIAL_ASSIGNMENT.test(text) || PY_CREDENTIAL_FALLBACK.test(text) || scanValue(text).length > 0;
 }
 
 /**
@@ -84,10 +88,12 @@ export function scanPython(ix: TextIndex, info: PyFileInfo, base: FileScanContex
   const out: PyHit[] = [];
   const spans = info.strings.map((s) => ({ s, from: ix.offset(s.range.start), to: ix.offset(s.range.end) })).sort((a, b) => a.from - b.from);
   const glued = (a: { to: number } | undefined, b: { from: number } | undefined) => !!a && !!b && a.to <= b.from && /^[\s\\]*$/.test(ix.text.slice(a.to, b.from));
+  const fallbacks = envFallbackNames(info);
   spans.forEach(({ s }, i) => {
     if (s.value.length < 8) return;
     const partOfConcatenation = glued(spans[i - 1], spans[i]) || glued(spans[i], spans[i + 1]);
-    const name = s.assignedTo === undefined || partOfConcatenation ? undefined : s.assignedTo.split('.').pop();
+    const assigned = s.assignedTo ?? fallbacks.get(`${s.range.start.line}:${s.range.start.character}`);
+    const name = assigned === undefined || partOfConcatenation ? undefined : assigned.split('.').pop();
     for (const match of scanValue(s.value, named(base, name))) {
       const from = ix.offset(s.contentRange.start);
       const to = ix.offset(s.contentRange.end);
@@ -95,6 +101,22 @@ export function scanPython(ix: TextIndex, info: PyFileInfo, base: FileScanContex
       out.push({ match, value: s.value, name, range, str: s });
     }
   });
+  return out;
+}
+
+/**
+ * The fallback of `os.environ.get("SECRET_KEY", "<literal>")` / `os.getenv(...)` / `environ.setdefault(...)`
+ * is named by the variable it stands in for, keyed by the literal's start (`line:character`).
+ */
+function envFallbackNames(info: PyFileInfo): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of info.calls) {
+    if (!/(^|\.)(getenv|environ\.get|environ\.setdefault)$/.test(c.callee)) continue;
+    const key = c.args[0];
+    const fallback = c.args.find((x, i) => (i === 1 && x.name === undefined) || x.name === 'default');
+    if (key?.name !== undefined || key?.value === undefined || !fallback || fallback === key) continue;
+    out.set(`${fallback.valueRange.start.line}:${fallback.valueRange.start.character}`, key.value);
+  }
   return out;
 }
 
