@@ -4,7 +4,7 @@ import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
 import type { CommandSource } from '../../server/src/core/container';
 import { initPython } from '../../server/src/core/python/parser';
-import { containers, explain, gcloudList } from '../../server/src/core/runtime';
+import { containers, explain, gcloudList, hasOwnCommand } from '../../server/src/core/runtime';
 import { brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
 
 before(() => initPython());
@@ -237,6 +237,9 @@ describe('runtime: --explain says why a missing module is not reported', () => {
 
   it('lists what a deployment mounts', () => {
     const a = analyse(memRepo({ Dockerfile: DF_GUNICORN, ...PY, 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes:\n      - ./:/app\n      - cache:/root/.cache\n' }), ROOT, defaultConfig());
+    // The mounted view is still the final stage, and the same command as the image's (not one of its own).
+    const c = containers(a).find((x) => x.runner.kind === 'compose')!;
+    assert.deepEqual([explain(a, `${ROOT}/compose.yaml`)[0].stage, hasOwnCommand(c)], ['final stage (FROM python:3.11-slim)', false]);
     assert.deepEqual(explain(a, `${ROOT}/compose.yaml`).map((x) => x.mounts), [[
       "/app <- ./ (the host's . replaces the image's files there; compose.yaml:5)",
       "/root/.cache <- volume cache (uncertain: a volume holds what earlier containers left in it (Docker seeds a new named volume from the image, later runs keep the old files); compose.yaml:6)",

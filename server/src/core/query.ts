@@ -409,7 +409,7 @@ export function imageContents(a: Analysis, dockerfile?: string): ImageContents[]
         if (hit.source) f.source = hit.source;
         files.push(f);
       }
-      const runs = containers(a).filter((c) => c.target === t && c.stage === s);
+      const runs = containers(a).filter((c) => c.target === t && c.stage.index === s.index);
       item.stages.push({
         label: `${stageLabel(t, s)}: FROM ${s.base}`,
         line: s.from.line,

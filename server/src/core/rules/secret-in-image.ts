@@ -37,7 +37,7 @@ export const rule: Rule = {
 
 /** The COPY/ADD that took `rel` from the build context (the stage's own first, then earlier stages), and the source word that matched. */
 function copyFromContext(t: DockerTarget, stage: StageModel, rel: string): { op: CopyOp; word: CopyOp['sources'][number] } | undefined {
-  const stages = [stage, ...t.model.stages.filter((s) => s !== stage).reverse()];
+  const stages = [stage, ...t.model.stages.filter((s) => s.index !== stage.index).reverse()];
   for (const st of stages) {
     for (let i = st.copies.length - 1; i >= 0; i--) {
       const op = st.copies[i]!;

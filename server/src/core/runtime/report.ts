@@ -6,7 +6,8 @@ import type { Container } from './types';
 
 /** The container runs a command of its own: a deployment's override, or another stage than the image's. */
 export function hasOwnCommand(c: Container): boolean {
-  return !!c.entry?.overridden || c.stage !== c.target.model.final;
+  // By index: a deployment's mounts give the container its own view of the stage.
+  return !!c.entry?.overridden || c.stage.index !== c.target.model.final?.index;
 }
 
 /**
