@@ -60,6 +60,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Deploy
       await vscode.commands.executeCommand('deploylint.imageContents.focus');
       if (target) await images.reveal(view, target);
     }),
+    // A rule's doc (shipped in the extension) opened from a diagnostic's code link shows as a markdown preview.
+    vscode.workspace.onDidOpenTextDocument(async (doc) => {
+      const docs = path.join(context.extensionPath, 'docs', 'rules') + path.sep;
+      if (doc.uri.scheme === 'file' && doc.uri.fsPath.startsWith(docs) && doc.uri.fsPath.endsWith('.md')) {
+        await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+      }
+    }),
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped) status.update({ state: 'error', message: 'the language server stopped; restart it from this item' });
     }),

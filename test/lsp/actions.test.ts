@@ -89,6 +89,8 @@ describe('language server: code actions', function () {
     const df = path.join(dir, 'docker/predictions-worker.Dockerfile');
     const diags = (await open(df, 'dockerfile')).filter((d) => d.code === 'missing-module');
     assert.equal(diags.length, 3);
+    // The code link opens the rule's doc shipped beside the server, offline.
+    assert.equal(diags[0].codeDescription?.href, uri(path.resolve(__dirname, '../../docs/rules/missing-module.md')));
     const actions = await actionsFor(df, diags);
     assert.deepEqual(summary(actions), [
       ["Add 'COPY predictions/worker/system_circuit_breaker.py /app/'", 'quickfix', true, 1],

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { listZip } from '../helpers/zip';
+import { rules } from '../../server/src/core/rules';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -24,6 +25,8 @@ describe('packaging (.vsix)', function () {
       'extension/dist/server.js',
       'extension/dist/tree-sitter-python.wasm',
       'extension/dist/tree-sitter.wasm',
+      // Rule docs, opened offline from a diagnostic's code link.
+      ...rules.map((r) => `extension/docs/rules/${r.id}.md`).sort(),
       'extension/package.json',
       'extension/readme.md',
       'extension/syntaxes/deploylint-suppression.injection.json',

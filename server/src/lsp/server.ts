@@ -21,10 +21,10 @@ import { maskProviderSecrets as mask } from '../core/redact';
 import type { Finding, Location } from '../core/types';
 import { ACTION_CAPABILITIES, DiagnosticData, problemDiagnostics, registerActions } from './actions';
 import { readSettings } from './settings';
+import { ruleDocUri } from './docs';
 import { registerSurfaces, SURFACE_CAPABILITIES } from './surfaces';
 import { DiagnosticMode, LintLoop } from './lint-loop';
 
-const DOCS = 'https://github.com/deploylint/deploylint/blob/main/docs/rules/';
 
 /** Converts between file URIs and absolute POSIX paths, remembering the client's spelling of open documents. */
 class Uris {
@@ -204,7 +204,7 @@ export function startServer(connection: Connection): void {
       range: f.range,
       severity: f.severity === 'error' ? DiagnosticSeverity.Error : f.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
       code: f.ruleId,
-      codeDescription: { href: DOCS + f.ruleId + '.md' },
+      codeDescription: { href: ruleDocUri(f.ruleId) },
       source: 'deploylint',
       message: mask(message),
       data: { fixes: f.fixes } satisfies DiagnosticData,
