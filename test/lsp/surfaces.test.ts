@@ -1,4 +1,4 @@
-// The image model in the editor, over stdio: hovers (COPY, command, compose command, Python import), document links, definition, CodeLens, explain, image contents, status.
+// The image model in the editor, over stdio: hovers (COPY, command, compose and k8s commands, Python import), document links, definition, CodeLens, explain, image contents, status.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -35,6 +35,23 @@ const FILES: Record<string, string> = {
     '    build: .',
     '    env_file: .env.api',
     '    command: ["gunicorn", "-c", "gunicorn.conf.py", "--bind", "0.0.0.0:9000", "app.web:application"]',
+    '',
+  ].join('\n'),
+  // The worker image is pushed by a script and run by a Kubernetes Deployment that sets command and args.
+  'deploy.sh': '#!/bin/sh\ndocker build -f worker.Dockerfile -t registry.example.com/worker .\nkubectl apply -f k8s/worker.yaml\n',
+  'k8s/worker.yaml': [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: worker',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: worker',
+    '          image: registry.example.com/worker:1.0',
+    '          command: ["gunicorn"]',
+    '          args: ["--bind", "0.0.0.0:8080", "--chdir", "/srv", "app.web:application"]',
     '',
   ].join('\n'),
   '.env.api': 'LOG_LEVEL=info\n',
@@ -91,7 +108,7 @@ describe('language server: the image model in hovers, links, lenses and views', 
     assert.deepEqual(statuses.slice(0, 2), [{ state: 'linting' }, { state: 'done', problems: 2 }]);
     const log = client.logs.find((l) => l.startsWith('deploylint 0.'));
     assert.ok(log, client.logs.join('\n'));
-    assert.deepEqual(log!.split('\n').slice(1), ['  context of Dockerfile: . (compose, from compose.yaml)', '  context of worker.Dockerfile: . (inferred)']);
+    assert.deepEqual(log!.split('\n').slice(1), ['  context of Dockerfile: . (compose, from compose.yaml)', '  context of worker.Dockerfile: . (script, from deploy.sh)']);
   });
 
   it('hovers a COPY with the files it brings and where they land', async () => {
@@ -118,6 +135,11 @@ describe('language server: the image model in hovers, links, lenses and views', 
     assert.equal(await hover('Dockerfile', 7, 1), image);
     assert.equal(await hover('Dockerfile', 6, 1), `${image}\n\n---\n\n${compose}`);
     assert.equal(await hover('compose.yaml', 4, 20), compose);
+    // A Kubernetes command and args: both lines answer for the container they define.
+    const k8s = '**gunicorn app.web:application** in worker.Dockerfile @ k8s/worker.yaml: Deployment worker, container worker\n- module file: `/srv/app/web.py` ← `app/web.py`\n- callable: `application` (defined at app/web.py:10)\n- sys.path: `/srv`\n- listens on: 0.0.0.0:8080\n- imports 3 local modules · 1 missing: `app.jobs`\n- startup ≈ 0 s';
+    assert.equal(await hover('k8s/worker.yaml', 10, 22), k8s);
+    assert.equal(await hover('k8s/worker.yaml', 11, 40), k8s);
+    assert.equal(await hover('k8s/worker.yaml', 9, 22), null, 'the image line is no command');
     assert.equal(
       await hover('worker.Dockerfile', 5, 10),
       '**gunicorn app.web:application** in worker.Dockerfile @ docker run\n- module file: `/srv/app/web.py` ← `app/web.py`\n- callable: `application` (defined at app/web.py:10)\n- sys.path: `/srv`\n- listens on: 0.0.0.0:8080\n- imports 3 local modules · 1 missing: `app.jobs`\n- startup ≈ 0 s',
@@ -127,15 +149,15 @@ describe('language server: the image model in hovers, links, lenses and views', 
   it('hovers a Python import with where it resolves in each image that loads the file', async () => {
     assert.equal(
       await hover('app/web.py', 1, 16),
-      '**import `app.jobs`** in the images that load this file:\n- Dockerfile @ docker run: `/srv/app/jobs.py` ← `app/jobs.py`\n- Dockerfile @ compose.yaml: service api: `/srv/app/jobs.py` ← `app/jobs.py`\n- worker.Dockerfile @ docker run: missing in this image: \'app.jobs\' is not found on sys.path (/srv)',
+      '**import `app.jobs`** in the images that load this file:\n- Dockerfile @ docker run: `/srv/app/jobs.py` ← `app/jobs.py`\n- Dockerfile @ compose.yaml: service api: `/srv/app/jobs.py` ← `app/jobs.py`\n- worker.Dockerfile @ docker run: missing in this image: \'app.jobs\' is not found on sys.path (/srv)\n- worker.Dockerfile @ k8s/worker.yaml: Deployment worker, container worker: missing in this image: \'app.jobs\' is not found on sys.path (/srv)',
     );
     assert.equal(
       await hover('app/web.py', 2, 8),
-      '**import `.helpers`** in the images that load this file:\n- Dockerfile @ docker run: `/srv/app/helpers.py` ← `app/helpers.py`\n- Dockerfile @ compose.yaml: service api: `/srv/app/helpers.py` ← `app/helpers.py`\n- worker.Dockerfile @ docker run: `/srv/app/helpers.py` ← `app/helpers.py`',
+      '**import `.helpers`** in the images that load this file:\n- Dockerfile @ docker run: `/srv/app/helpers.py` ← `app/helpers.py`\n- Dockerfile @ compose.yaml: service api: `/srv/app/helpers.py` ← `app/helpers.py`\n- worker.Dockerfile @ docker run: `/srv/app/helpers.py` ← `app/helpers.py`\n- worker.Dockerfile @ k8s/worker.yaml: Deployment worker, container worker: `/srv/app/helpers.py` ← `app/helpers.py`',
     );
     assert.equal(
       await hover('app/web.py', 0, 8),
-      '**import `flask`** in the images that load this file:\n- Dockerfile @ docker run: a declared or installed dependency (site-packages, not modelled)\n- Dockerfile @ compose.yaml: service api: a declared or installed dependency (site-packages, not modelled)\n- worker.Dockerfile @ docker run: a declared or installed dependency (site-packages, not modelled)',
+      '**import `flask`** in the images that load this file:\n- Dockerfile @ docker run: a declared or installed dependency (site-packages, not modelled)\n- Dockerfile @ compose.yaml: service api: a declared or installed dependency (site-packages, not modelled)\n- worker.Dockerfile @ docker run: a declared or installed dependency (site-packages, not modelled)\n- worker.Dockerfile @ k8s/worker.yaml: Deployment worker, container worker: a declared or installed dependency (site-packages, not modelled)',
     );
     assert.equal(await hover('app/web.py', 6, 8), null, 'not an import');
     assert.equal(await hover('gunicorn.conf.py', 0, 1), null, 'a file no image imports');
@@ -156,6 +178,7 @@ describe('language server: the image model in hovers, links, lenses and views', 
       [range(4, 33, 4, 49), 'gunicorn.conf.py', 'gunicorn.conf.py (gunicorn config, /srv/gunicorn.conf.py in the image)'],
       [range(4, 79, 4, 98), 'app/web.py#L10', 'app/web.py (/srv/app/web.py in the image)'],
     ]);
+    assert.deepEqual(await links('k8s/worker.yaml'), [[range(11, 63, 11, 82), 'app/web.py#L10', 'app/web.py (/srv/app/web.py in the image)']]);
   });
 
   it('jumps from the target to the callable', async () => {
@@ -170,6 +193,7 @@ describe('language server: the image model in hovers, links, lenses and views', 
     const lenses = async (rel: string) => ((await client.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: at(rel) } })) as CodeLens[]).map((l) => [l.range.start, l.command!.title, l.command!.command, l.command!.arguments]);
     assert.deepEqual(await lenses('Dockerfile'), [[pos(7, 0), 'imports 4 local modules · 0 missing · startup ≈ 0 s', 'deploylint.explainContainer', [at('Dockerfile'), 'Dockerfile @ docker run']]]);
     assert.deepEqual(await lenses('worker.Dockerfile'), [[pos(5, 0), 'imports 3 local modules · 1 missing · startup ≈ 0 s', 'deploylint.explainContainer', [at('worker.Dockerfile'), 'worker.Dockerfile @ docker run']]]);
+    assert.deepEqual(await lenses('k8s/worker.yaml'), [[pos(10, 19), 'imports 3 local modules · 1 missing · startup ≈ 0 s', 'deploylint.explainContainer', [at('k8s/worker.yaml'), 'worker.Dockerfile @ k8s/worker.yaml: Deployment worker, container worker']]]);
     assert.deepEqual(await lenses('compose.yaml'), [[pos(4, 13), 'imports 4 local modules · 0 missing · startup ≈ 0 s', 'deploylint.explainContainer', [at('compose.yaml'), 'Dockerfile @ compose.yaml: service api']]]);
     const text = (await client.conn.sendRequest('deploylint/explain', { uri: at('worker.Dockerfile'), id: 'worker.Dockerfile @ docker run' })) as string;
     const lines = text.split('\n');
@@ -194,7 +218,10 @@ describe('language server: the image model in hovers, links, lenses and views', 
       ['/srv/requirements.txt', 'requirements.txt', 'COPY requirements.txt .', 2],
     ]);
     assert.equal(stage.files[0].sourceUri, at('app/__init__.py'));
-    assert.deepEqual(stage.containers, [{ id: 'worker.Dockerfile @ docker run', runs: 'gunicorn app.web:application', missing: ['app.jobs'] }]);
+    assert.deepEqual(stage.containers, [
+      { id: 'worker.Dockerfile @ docker run', runs: 'gunicorn app.web:application', missing: ['app.jobs'] },
+      { id: 'worker.Dockerfile @ k8s/worker.yaml: Deployment worker, container worker', runs: 'gunicorn app.web:application', missing: ['app.jobs'] },
+    ]);
     const all = (await client.conn.sendRequest('deploylint/imageContents', {})) as { label: string }[];
     assert.deepEqual(all.map((x) => x.label), ['Dockerfile', 'worker.Dockerfile']);
   });
