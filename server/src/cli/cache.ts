@@ -33,6 +33,9 @@ export class DiskParseStore implements ParseStore {
   private readonly dir: string;
   /** Writing failed once (read-only or full disk): stop trying, keep linting. */
   private broken = false;
+  /** Shard folders made (or found) in this run. */
+  private readonly made = new Set<string>();
+  private writes = 0;
 
   constructor(folder: string, private readonly namespace: string) {
     this.dir = nodePath.join(folder, namespace.split('/')[0].replace(/[^A-Za-z0-9._-]/g, '_'), 'parse');
@@ -66,10 +69,14 @@ export class DiskParseStore implements ParseStore {
     if (this.broken) return;
     const key = this.key(text);
     const file = this.file(key);
-    const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    const tmp = `${file}.${process.pid}.${this.writes++}.tmp`;
     try {
       // String literals are in a parse: the cache is readable by its owner only.
-      nodeFs.mkdirSync(nodePath.dirname(file), { recursive: true, mode: 0o700 });
+      const dir = nodePath.dirname(file);
+      if (!this.made.has(dir)) {
+        nodeFs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        this.made.add(dir);
+      }
       nodeFs.writeFileSync(tmp, JSON.stringify({ key, info }), { mode: 0o600 });
       nodeFs.renameSync(tmp, file);
     } catch {

@@ -324,6 +324,8 @@ describe('python/parser strings', () => {
     ['f-string', 'u = f"https://{host}:{port}/x{{y}}"', [['https://\u0000:\u0000/x{y}', 'u', true]]],
     ['string inside an f-string', 'u = f"{d["k"]}!"', [['\u0000!', 'u', true], ['k', undefined, false]]],
     ['triple quoted', 'q = """line1\nline2"""', [['line1\nline2', 'q', false]]],
+    // tree-sitter's string_end lands inside `r'\\'`: the content is read from the text.
+    ['raw string of backslashes', 'sep = r"\\\\"\nq = rb"\\\\\\\\"', [['\\\\', 'sep', false], ['\\\\\\\\', 'q', false]]],
   ];
   for (const [name, src, expected] of table) {
     it(name, () => assert.deepEqual(strings(src), expected));

@@ -335,6 +335,9 @@ const LEAF_NAMED = new Set(['identifier', 'integer', 'float', 'comment', 'true',
 const ERROR_TYPE_ID = 65535;
 const NO_LEAVES = new Uint8Array(ERROR_TYPE_ID + 1);
 
+/** What the pass over a tree without errors asks tree-sitter for. */
+const CLEAN_PASS_TYPES = [...new Set([...HANDLED, ...FEATURE_NODE_TYPES])];
+
 const typeTables = new WeakMap<Language, TypeTable>();
 
 function typeTable(language: Language): TypeTable {
@@ -469,6 +472,7 @@ class Extractor {
     const t = typeTable(tree.language);
     this.types = t;
     this.hasErrors = tree.rootNode.hasError;
+    if (!this.hasErrors) return this.walkClean(tree);
     // Error recovery can give even a token children (a MISSING 'in' under 'not in'): then every node is entered.
     const leaf = this.hasErrors ? NO_LEAVES : t.leaf;
     const cursor = tree.walk();
@@ -527,6 +531,45 @@ class Extractor {
       if (type === 'ERROR') this.error(node, 'invalid syntax', TREE_ERROR_PRIORITY.error);
       return undefined;
     }
+    return this.handle(node, type, ctx, parent);
+  }
+
+  /**
+   * The pass for a tree without errors: tree-sitter collects the nodes of the types the
+   * extractor and the feature table look at (in pre-order, in one call), and the context of each
+   * is the innermost enclosing range a context-changing node opened (a def, its body, a loop
+   * body, a guarded try body, an `if` consequence, a class, a lambda, a comprehension).
+   */
+  private walkClean(tree: Tree): void {
+    const t = this.types!;
+    const nodes = tree.rootNode.descendantsOfType(CLEAN_PASS_TYPES);
+    const regions: { start: number; end: number; ctx: Ctx }[] = [{ start: -1, end: Infinity, ctx: { scope: 'module', guard: 'none', main: false, top: true } }];
+    for (const node of nodes) {
+      if (!node) continue;
+      const id = node.typeId;
+      // A keyword spelled like a node type (`await`, `lambda`, `yield`) is no such node.
+      if (t.leaf[id] && !t.feature[id]) continue;
+      const start = node.startIndex;
+      while (regions.length > 1 && regions[regions.length - 1].end <= start) regions.pop();
+      let i = regions.length - 1;
+      while (regions[i].start > start) i--;
+      const ctx = regions[i].ctx;
+      if (t.feature[id] && (!t.numeric[id] || this.src(node).includes('_'))) collectFeatures(node, this.lines, this.features);
+      const type = t.handled[id];
+      if (type === undefined) continue;
+      const frame = this.handle(node, type, ctx, -2);
+      if (!frame) continue;
+      if (frame.ctx !== ctx) regions.push({ start, end: node.endIndex, ctx: frame.ctx });
+      if (frame.fieldId >= 0 && frame.fieldCtx !== frame.ctx) {
+        const f = node.childForFieldId(frame.fieldId);
+        if (f) regions.push({ start: f.startIndex, end: f.endIndex, ctx: frame.fieldCtx! });
+      }
+    }
+  }
+
+  /** Handles a node of a type `visit` handles; `parent` is its parent's type id (-2: not known, ask). Returns how to visit its children. */
+  private handle(node: TSNode, type: string, ctx: Ctx, parent: number): Frame | undefined {
+    const t = this.types!;
     switch (type) {
       case 'ERROR': {
         const kids = node.children.filter((c): c is TSNode => c !== null);
@@ -646,7 +689,7 @@ class Extractor {
         this.call(node, ctx);
         return plain(ctx);
       case 'string':
-        this.string(node, t.attributable[parent] === 1);
+        this.string(node, t.attributable[parent === -2 ? (node.parent?.typeId ?? -1) : parent] === 1);
         return { ctx, fieldId: -1, fieldCtx: undefined, filter: 1 };
       default:
         return plain(ctx);
@@ -940,17 +983,31 @@ class Extractor {
 
   /** Decodes a terminated string literal; undefined for unterminated or malformed ones. */
   private decodeString(node: TSNode): { value: string; contentRange: Range; isF: boolean } | undefined {
-    const start = node.firstChild;
-    const end = node.lastChild;
-    if (!start || !end || start.type !== 'string_start' || end.type !== 'string_end' || end.isMissing) return undefined;
-    const quote = /["']+$/.exec(this.src(start));
+    let startText: string;
+    let from: number;
+    let to: number;
+    if (this.hasErrors) {
+      const start = node.firstChild;
+      const end = node.lastChild;
+      if (!start || !end || start.type !== 'string_start' || end.type !== 'string_end' || end.isMissing) return undefined;
+      startText = this.src(start);
+      from = start.endIndex;
+      to = end.startIndex;
+    } else {
+      // Without errors every string is terminated: its prefix and quotes are read from the text.
+      const begin = node.startIndex;
+      const head = /^[A-Za-z]*("""|'''|"|')/.exec(this.text.slice(begin, begin + 12));
+      if (!head) return undefined;
+      startText = head[0];
+      from = begin + head[0].length;
+      to = node.endIndex - head[1].length;
+    }
+    const quote = /["']+$/.exec(startText);
     if (!quote) return undefined;
-    const prefix = this.src(start).slice(0, this.src(start).length - quote[0].length).toLowerCase();
+    const prefix = startText.slice(0, startText.length - quote[0].length).toLowerCase();
     const raw = prefix.includes('r');
     const bytes = prefix.includes('b');
     const isF = prefix.includes('f') || prefix.includes('t');
-    const from = start.endIndex;
-    const to = end.startIndex;
     if (to < from) return undefined;
     const parts: string[] = [];
     let at = from;
