@@ -116,3 +116,22 @@ describe('python-version-mismatch: declared Python ranges', () => {
     });
   }
 });
+
+describe('rule python-version-mismatch: Python 3.14 standard library', () => {
+  const APP = 'from compression import zstd\nimport annotationlib\nfrom string.templatelib import Template\n';
+  const files = (from: string) => ({ Dockerfile: `FROM ${from}\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . /app\nCMD ["python", "/app/app.py"]\n`, 'requirements.txt': 'requests==2.32.3\n', 'app.py': APP });
+
+  it('compression.zstd, annotationlib and string.templatelib need 3.14; nothing reports them as a distribution to install', async () => {
+    const r = await lintRepo(memRepo(files('python:3.13-slim')));
+    assert.deepEqual(brief(r.findings), [
+      "app.py:1:6 python-version-mismatch Python 3.13 has no module 'compression.zstd' (standard library since Python 3.14): python /app/app.py fails when it loads /app/app.py",
+      "app.py:2:8 python-version-mismatch Python 3.13 has no module 'annotationlib' (standard library since Python 3.14): python /app/app.py fails when it loads /app/app.py",
+      "app.py:3:6 python-version-mismatch Python 3.13 has no module 'string.templatelib' (standard library since Python 3.14): python /app/app.py fails when it loads /app/app.py",
+    ]);
+    assert.equal(r.findings[0].fixes[0].title, 'Use python:3.14-slim');
+  });
+
+  it('python:3.14 runs them', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('python:3.14-slim')))).findings), []);
+  });
+});

@@ -10,6 +10,7 @@ import { chainTo } from '../python/closure';
 import type { PyImport } from '../python/parser';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
+import { STDLIB_ADDED } from '../python/stdlib-versions';
 import type { Fix, Location, TextEdit } from '../types';
 import { chainLocations, sourceOf } from './python-common';
 import { firstLineRange } from '../docker/image';
@@ -53,7 +54,8 @@ function checkImage(a: Analysis, ia: RunningContainer): Draft[] {
     for (const imp of f.info.imports) {
       if (imp.level > 0 || imp.kind === 'dynamic' || imp.guard !== 'none' || (imp.mainGuard && !f.main) || !imp.module) continue;
       const top = imp.module.split('.')[0];
-      if (isStdlib(top) || set.importNames.has(top) || present.has(top)) continue;
+      // A standard-library module of some Python (annotationlib, 3.14) is python-version-mismatch's to judge, never a distribution to install.
+      if (isStdlib(top) || STDLIB_ADDED[top] !== undefined || set.importNames.has(top) || present.has(top)) continue;
       const known = missing.get(top);
       if (known) {
         if (!known.imports.some((i) => i.file === file)) known.imports.push({ file, imp });
