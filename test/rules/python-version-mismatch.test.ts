@@ -64,6 +64,13 @@ describe('rule python-version-mismatch', () => {
     assert.deepEqual((await pvm(tried)).map((f) => f.file.slice(6)), ['fast.py']);
   });
 
+  it('a module reached through a chain that passes a version check is not loaded either, however deep', async () => {
+    const chain: Record<string, string> = {};
+    for (let i = 0; i < 50; i++) chain[`m${i}.py`] = `import m${i + 1}\n`;
+    const files = { Dockerfile: df('python:3.9'), 'app.py': 'import sys\nimport plain\nif sys.version_info >= (3, 10):\n    import m0\n', 'plain.py': 'import deep\n', 'deep.py': 'match 1:\n    case _:\n        pass\n', ...chain, 'm50.py': 'match 2:\n    case _:\n        pass\n' };
+    assert.deepEqual((await pvm(files)).map((f) => `${f.file.slice(6)}:${f.range.start.line + 1}`), ['deep.py:1']);
+  });
+
   it('knows dotted modules: importlib.metadata is 3.8', async () => {
     const found = await pvm({ Dockerfile: df('python:3.7'), 'app.py': 'from importlib import metadata\nimport importlib.resources\n' });
     assert.deepEqual(found.map((f) => f.message.split(':')[0]), ["Python 3.7 has no module 'importlib.metadata' (standard library since Python 3.8)"]);

@@ -36,7 +36,17 @@ export class RetainedFileSystem implements FileSystem {
   invalidate(path: string): void {
     const below = path.endsWith('/') ? path : path + '/';
     const parent = path.slice(0, Math.max(path.lastIndexOf('/'), 1));
-    for (const m of [this.stats, this.dirs, this.reads, this.reals, this.links] as Map<string, unknown>[]) {
+    const maps = [this.stats, this.dirs, this.reads, this.reals, this.links] as Map<string, unknown>[];
+    // A path known to be a file has nothing below it: only its own answers go (the common case, an edit saved).
+    if (this.stats.get(path)?.kind === 'file' && !this.dirs.has(path)) {
+      this.forgetText(path);
+      for (const m of maps) m.delete(path);
+      this.dirs.delete(parent);
+      this.stats.delete(parent);
+      this.base.beginPass?.();
+      return;
+    }
+    for (const m of maps) {
       for (const k of m.keys()) {
         if (k === path || k.startsWith(below)) {
           if (m === this.reads) this.forgetText(k);

@@ -4,7 +4,7 @@ import type { Instruction } from '../docker/parse';
 import { withDependencies } from '../packages/names';
 import { compareVersions } from '../python/features';
 import type { PyFileInfo, PyImport } from '../python/parser';
-import { chainTo } from '../python/closure';
+import { chainTo, type ClosureFile } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
 import { entryLabel, perContainer, running, type RunningContainer } from '../runtime';
@@ -58,12 +58,13 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   const perFile: { file: string; src: string; needs: Need[]; at?: Location[] }[] = [];
   // Every requirement of the closure, met or not: the fix's tag must keep meeting those that are met.
   const all: Need[] = [];
+  const underVersionCheck = versionCheckedChains(c.closure.files);
   for (const [file, cf] of c.closure.files) {
     const src = sourceOf(c.stage, file);
     // A file that does not parse is python-syntax-error's: its tree says nothing reliable.
     if (!src || cf.info.syntaxErrors.length) continue;
     // Loaded only under a version check (`if sys.version_info >= (3, 10): import fast_path`): not on this Python.
-    if (underVersionCheck(c, file)) continue;
+    if (underVersionCheck(file)) continue;
     const needs = [...syntaxNeeds(cf.info, version), ...moduleNeeds(c, cf.info, version, backports)];
     if (needs.length) perFile.push({ file, src, needs });
     all.push(...syntaxNeeds(cf.info, ANY_OLD), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
@@ -103,10 +104,34 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   return out;
 }
 
-/** The import chain to `file` passes an import inside a `sys.version_info` check of its importer. */
-function underVersionCheck(c: RunningContainer, file: string): boolean {
-  const files = c.closure!.files;
-  return chainTo(files, file).some((e) => files.get(e.from)?.info.features.versionGuards.some((g) => inside(e.import.stmtRange, g)) ?? false);
+/**
+ * Whether the import chain to a file passes an import inside a `sys.version_info` check of its
+ * importer. Each file's answer is kept, so a closure costs one walk up per file to the first
+ * answered ancestor, not one whole chain per file (chains can be thousands deep).
+ */
+function versionCheckedChains(files: ReadonlyMap<string, ClosureFile>): (file: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (file) => {
+    const walked: string[] = [];
+    let result = false;
+    for (let cur = file; walked.length <= files.size; ) {
+      const hit = known.get(cur);
+      if (hit !== undefined) {
+        result = hit;
+        break;
+      }
+      const via = files.get(cur)?.via;
+      if (!via) break;
+      walked.push(cur);
+      if (files.get(via.from)?.info.features.versionGuards.some((g) => inside(via.import.stmtRange, g))) {
+        result = true;
+        break;
+      }
+      cur = via.from;
+    }
+    for (const f of walked) known.set(f, result);
+    return result;
+  };
 }
 
 /** Syntax newer than `version`, one need per feature with its first use. */
