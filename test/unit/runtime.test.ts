@@ -198,10 +198,12 @@ describe('runtime: mounts over the image', () => {
     assert.deepEqual([c.quiet, imported(c)], [[], ['/app/web.py', '/app/image_only.py']]);
   });
 
-  it('k8s: an emptyDir inside a sys.path folder is reported as part of it', () => {
+  it('k8s: an emptyDir inside a sys.path folder matters when something is imported from it', () => {
     const pod = POD('  containers:\n    - name: w\n      image: gcr.io/p/app\n      volumeMounts:\n        - {name: scratch, mountPath: /app/cache}\n  volumes:\n    - name: scratch\n      emptyDir: {}\n');
-    const { c } = container({ 'pod.yaml': pod, 'src/cache/__init__.py': '' });
-    assert.deepEqual(c.quiet, ["emptyDir volume scratch is mounted at /app/cache (over part of /app on sys.path): an emptyDir volume starts empty (or holds what an init container wrote) and hides the image's files there, so what is imported from there is not judged"]);
+    const { c } = container({ 'pod.yaml': pod, 'src/cache/__init__.py': '', 'src/web.py': 'import cache.store\napp = 1\n' });
+    assert.deepEqual(c.quiet, ["emptyDir volume scratch is mounted at /app/cache (over /app/cache/store, where 'cache.store' would be imported from): an emptyDir volume starts empty (or holds what an init container wrote) and hides the image's files there, so what is imported from there is not judged"]);
+    // Nothing imported from there (static files, uploads): no reason to give.
+    assert.deepEqual(container({ 'pod.yaml': pod, 'src/cache/__init__.py': '' }).c.quiet, []);
   });
 
   it('the entrypoint script is followed in the host copy the mount shows', () => {

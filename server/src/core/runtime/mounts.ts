@@ -74,16 +74,26 @@ function hostPath(a: Analysis, manifest: string, source: string): string | undef
   return relativeInside(a.root, abs) === undefined ? undefined : abs;
 }
 
-/** The code path a mount target is on or holds (working folder, a sys.path entry, the entry file, a loaded file), for messages. */
+/**
+ * The code a mount target covers, for messages: the working folder, a sys.path entry, the entry file, a
+ * loaded file, or where an import would be found. A mount inside a code folder that nothing is imported
+ * from (static files, uploads) covers no code.
+ */
 export function coveredCode(c: Container, target: string): string | undefined {
   const inside = (p: string, dir: string) => dir === '/' || p === dir || p.startsWith(dir + '/');
   if (inside(c.cwd, target)) return `the working folder ${c.cwd}`;
   const over = c.sysPath.find((p) => inside(p, target));
   if (over) return `${over} on sys.path`;
-  const within = c.sysPath.find((p) => inside(target, p));
-  if (within) return `part of ${within} on sys.path`;
   if (c.entryFile && inside(c.entryFile, target)) return `the entry file ${c.entryFile}`;
-  for (const f of c.closure?.files.keys() ?? []) if (inside(f, target)) return `${f}, which the entry imports`;
+  const files = c.closure?.files ?? new Map();
+  for (const f of files.keys()) if (inside(f, target)) return `${f}, which the entry imports`;
+  for (const f of files.values()) {
+    for (const imp of f.info.imports) {
+      if (imp.level || !imp.module) continue;
+      const at = c.sysPath.map((root) => join(root, ...imp.module!.split('.'))).find((p) => inside(p, target));
+      if (at) return `${at}, where '${imp.module}' would be imported from`;
+    }
+  }
   return undefined;
 }
 
