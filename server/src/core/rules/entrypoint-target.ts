@@ -6,6 +6,7 @@ import { entryLabel, perContainer, running } from '../runtime';
 import type { PyFileInfo } from '../python/parser';
 import { Resolution, resolveModule } from '../python/resolver';
 import { unmodelledWriter } from '../docker/writes';
+import { InstallSet, installSet, mayProvide } from '../packages/installs';
 import { editDistance } from '../text/distance';
 import type { Fix, Range } from '../types';
 import { chainLocations, sourceOf, targetWithModule } from './python-common';
@@ -69,7 +70,9 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   if (r.status === 'missing') {
     // celery -A pkg.name: `name` may be an attribute of pkg (Celery imports pkg, then looks the name up).
     if (ep.kind === 'celery' && !target?.value.includes(':') && celeryAttribute(a, ia, moduleText)) return undefined;
-    const why = certainlyMissing(a, ia, moduleText, r);
+    let why = certainlyMissing(a, ia, moduleText, r);
+    const installed = why === undefined ? notInstalled(ia, moduleText) : undefined;
+    if (installed) why = installed === 'complete' ? 'no file of that name and nothing the image installs provides it' : 'no file of that name, and going by the dependency data of the distribution table nothing the image installs provides it';
     if (why === undefined) return undefined;
     // Suggestions come from what exists: the same file name anywhere importable, or a close name beside it.
     const leaf = moduleText.split('.').pop()!;
@@ -83,6 +86,7 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
       range: rangeOf(),
       related: relatedEntry,
       fixes,
+      ...(installed === 'dependency-data' ? { severity: 'warning' as const } : {}),
     };
   }
   if (ep.kind === 'celery' && !target?.value.includes(':') && r.kind !== 'namespace') {
@@ -173,6 +177,22 @@ function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Ex
   const hit = locateSource(a, ia.target.model.context, r.failedAt, undefined, false);
   // A bare name that the image has inside a package (`api` for /app/app/api.py) is that module, mis-addressed.
   return hit || (!dotted.includes('.') && importableNames(ia, dotted).length) ? '' : undefined;
+}
+
+/**
+ * A top-level target module (`gunicorn mian:app`) with no source anywhere is still certainly missing
+ * when the image's installs are known and provide no such name, and nothing uncertain or unmodelled
+ * may have put it on sys.path: how sure ('complete' for a locked set), or undefined.
+ */
+function notInstalled(ia: ImportAnalysis, dotted: string): InstallSet['status'] | undefined {
+  if (dotted.includes('.') || !/^[A-Za-z_]\w*$/.test(dotted)) return undefined;
+  const set = installSet(ia.stage);
+  if (set.status === 'unknown' || set.importNames.has(dotted) || mayProvide(set, dotted)) return undefined;
+  for (const dir of ia.entry.sysPath) {
+    if (ia.stage.tree.isUncertain(dir) || ia.stage.tree.isUncertain(join(dir, dotted)) || ia.stage.tree.isUncertain(join(dir, `${dotted}.py`))) return undefined;
+    if (unmodelledWriter(ia.stage, join(dir, `${dotted}.py`)) || unmodelledWriter(ia.stage, join(dir, dotted))) return undefined;
+  }
+  return set.status;
 }
 
 /** An image file that a COPY (or a heredoc) put there. */
