@@ -298,6 +298,7 @@ describe('entrypoint/parse', () => {
       { name: 'uv run --no-sync --with x', argv: ['uv', 'run', '--no-sync', '--with', 'gevent', 'gunicorn', 'app:app'], expect: G },
       { name: 'uv run --directory', argv: ['uv', 'run', '--directory', '/srv', 'gunicorn', 'app:app'], expect: { ...G, cwd: '/srv' } },
       { name: 'uv run -m', argv: ['uv', 'run', '-m', 'gunicorn', 'app:app'], expect: G },
+      { name: 'uv run script.py runs it with python', argv: ['uv', 'run', '--no-sync', 'server.py', '--port', '8080'], expect: { kind: 'python-script', script: 'server.py' } },
       {
         name: 'opentelemetry-instrument with exporter options',
         argv: ['opentelemetry-instrument', '--traces_exporter', 'otlp', '--service_name=api', 'gunicorn', 'app:app'],

@@ -356,6 +356,8 @@ function unwrapUvRun(args: Arg[], ctx: Ctx): Arg[] | undefined {
     }
     i += UV_VALUES.has(name) && eq < 0 ? 2 : 1;
   }
+  // `uv run app.py` runs the file with the project's Python (uv docs, "Running scripts").
+  if (args[i] && /\.pyw?$/.test(args[i].value)) return [{ ...args[i], value: 'python' }, ...args.slice(i)];
   return args.slice(i);
 }
 
