@@ -160,7 +160,7 @@ const CLI = join(root, 'dist/cli.js');
 function ours(repo, cacheHome, runs, fresh) {
   const env = { ...process.env, XDG_CACHE_HOME: cacheHome, NO_COLOR: '1' };
   const r = repeat(runs, fresh ? () => rmSync(cacheHome, { recursive: true, force: true }) : undefined, process.execPath, [CLI, repo, '--format', 'json'], { env });
-  return { ...r, findings: r.last.stdout ? countBy(JSON.parse(r.last.stdout)) : { error: r.last.stderr.slice(0, 500) } };
+  return { ...r, findings: r.last.stdout ? countBy(JSON.parse(r.last.stdout).findings) : { error: r.last.stderr.slice(0, 500) } };
 }
 
 function countBy(findings) {

@@ -57,8 +57,8 @@ describe('CLI parse cache', function () {
     const stored = JSON.parse(fs.readFileSync(entry, 'utf8')) as { key: string; info: { imports: unknown[] } };
     stored.info.imports = [];
     fs.writeFileSync(entry, JSON.stringify(stored));
-    const doctored = JSON.parse(run(['examples', '--format', 'json'], home).out) as { ruleId: string; message: string }[];
-    const before = JSON.parse(cold.out) as { ruleId: string; message: string }[];
+    const doctored = (JSON.parse(run(['examples', '--format', 'json'], home).out) as { findings: { ruleId: string; message: string }[] }).findings;
+    const before = (JSON.parse(cold.out) as { findings: { ruleId: string; message: string }[] }).findings;
     const workerMissing = (fs: { ruleId: string; message: string }[]) => fs.filter((f) => f.ruleId === 'missing-module' && f.message.includes('/app/worker.py')).length;
     assert.deepEqual([workerMissing(before), workerMissing(doctored)], [3, 0]);
   });

@@ -1,25 +1,12 @@
 // The bundled CLI on examples/: exact findings in text, JSON and SARIF, exit codes, usage errors.
 import { strict as assert } from 'assert';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { REPO_ROOT, runCli, snapshot } from '../helpers/cli';
 
-const root = path.resolve(__dirname, '../..');
-const CLI = path.join(root, 'dist/cli.js');
-const EXPECTED = path.join(__dirname, 'expected');
-
-function run(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** Compares with a stored snapshot; UPDATE_SNAPSHOTS=1 rewrites it (review the diff before committing). */
-function snapshot(name: string, actual: string): void {
-  const file = path.join(EXPECTED, name);
-  if (process.env.UPDATE_SNAPSHOTS === '1') fs.writeFileSync(file, actual);
-  assert.equal(actual, fs.readFileSync(file, 'utf8'), `snapshot ${name} differs (UPDATE_SNAPSHOTS=1 to rewrite, then review)`);
-}
+const root = REPO_ROOT;
+const run = runCli;
 
 describe('CLI (bundled dist/cli.js) on examples/', function () {
   this.timeout(60000);
@@ -34,8 +21,9 @@ describe('CLI (bundled dist/cli.js) on examples/', function () {
     const r = run(['examples', '--format', 'json']);
     assert.equal(r.code, 1, r.err);
     snapshot('examples.json', r.out);
-    const parsed = JSON.parse(r.out) as { file: string }[];
-    assert.ok(parsed.every((f) => !path.isAbsolute(f.file)));
+    const parsed = JSON.parse(r.out) as { findings: { file: string }[]; notices: unknown[]; baselined: number };
+    assert.ok(parsed.findings.length > 0 && parsed.findings.every((f) => !path.isAbsolute(f.file)));
+    assert.deepEqual([parsed.notices, parsed.baselined], [[], 0]);
   });
 
   it('sarif: 2.1.0 with rule metadata and relative artifact URIs, exit 1', () => {
@@ -61,7 +49,7 @@ describe('CLI (bundled dist/cli.js) on examples/', function () {
     const ok = run([clean]);
     assert.deepEqual([ok.code, ok.out], [0, 'no problems found\n']);
     assert.deepEqual([run(['no/such/place']).code, run(['no/such/place']).err], [2, 'deploylint: no such file or folder: no/such/place\n']);
-    assert.deepEqual([run(['--format', 'xml']).code, run(['--format', 'xml']).err], [2, "deploylint: unknown format 'xml' (use text, json or sarif)\n"]);
+    assert.deepEqual([run(['--format', 'xml']).code, run(['--format', 'xml']).err], [2, "deploylint: unknown format 'xml' (use text, json, sarif, github or gitlab)\n"]);
     assert.deepEqual([run(['--bogus']).code, run(['--bogus']).err], [2, "deploylint: unknown option '--bogus' (see --help)\n"]);
     const help = run(['--help']);
     assert.equal(help.code, 0);

@@ -29,6 +29,7 @@ describe('packaging (.vsix)', function () {
       ...rules.map((r) => `extension/docs/rules/${r.id}.md`).sort(),
       'extension/package.json',
       'extension/readme.md',
+      'extension/schemas/deploylint.schema.json',
       'extension/syntaxes/deploylint-suppression.injection.json',
       'extension/syntaxes/dockerignore.tmLanguage.json',
     ]);

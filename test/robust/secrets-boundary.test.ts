@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as nodePath from 'path';
 import { pathToFileURL } from 'url';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import type { Notice } from '../../server/src/core/analysis';
 import { redactOutput } from '../../server/src/core/redact';
 import type { Finding } from '../../server/src/core/types';
 import { TestClient } from '../helpers/lsp-client';
@@ -98,7 +99,7 @@ describe('robust: secrets never leave the engine', function () {
     for (const format of ['text', 'json', 'sarif']) {
       const r = spawnSync(process.execPath, [CLI, dir, '--format', format], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
       outputs.push(r.stdout, r.stderr);
-      if (format === 'json') findings = (JSON.parse(r.stdout) as unknown[]).length;
+      if (format === 'json') findings = (JSON.parse(r.stdout) as { findings: unknown[] }).findings.length;
     }
     const copy = nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'deploylint-secrets-fix-'));
     try {
@@ -136,7 +137,7 @@ describe('robust: secrets never leave the engine', function () {
       message: `token ${K.githubPat} at path tokens.${K.githubPat}`, related: [{ file: '/r/a.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: `see ${K.githubPat}` }],
       fixes: [{ title: `Move ${K.githubPat} to .env`, edits: [{ file: '/r/.env', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `T=${K.githubPat}\n` }] }, { title: 'Harmless', edits: [] }],
     };
-    const notices = [{ message: `read ${K.githubPat}` }];
+    const notices: Notice[] = [{ cause: 'file-skipped', message: `read ${K.githubPat}` }];
     redactOutput({ text: () => `TOKEN=${K.githubPat}\n` }, [f], notices);
     assert.deepEqual(f.fixes.map((x) => x.title), ['Harmless']);
     assert.equal(f.message, `token ghp_${K.githubPat.slice(4, 8)}… (40 chars) at path tokens.ghp_${K.githubPat.slice(4, 8)}… (40 chars)`);

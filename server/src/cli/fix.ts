@@ -1,7 +1,7 @@
 // The CLI's --fix: the engine's fix selection (core/fix-all.ts) written to disk through the one write path.
 import type { Notice } from '../core/analysis';
 import { fixProject, FixSink, parsesWorse } from '../core/fix-all';
-import type { LintResult, Project } from '../core/lint';
+import type { LintOptions, LintResult, Project } from '../core/lint';
 import type { Finding } from '../core/types';
 import { writeEdits } from '../core/write';
 
@@ -21,9 +21,9 @@ export async function applyFixes(project: Project, findings: Finding[]): Promise
   return { changed, notices };
 }
 
-/** --fix over a project: passes until nothing changes; the result is the last lint, with the notices of every pass. */
-export async function fixOnDisk(project: Project, first: LintResult): Promise<LintResult> {
-  const { result, notices } = await fixProject(project, first, diskSink(project));
+/** --fix over a project: passes until nothing changes; the result is the last lint (with `lint`'s options: rule selection, baseline), with the notices of every pass. */
+export async function fixOnDisk(project: Project, first: LintResult, lint: LintOptions = {}): Promise<LintResult> {
+  const { result, notices } = await fixProject(project, first, diskSink(project), { lint });
   result.notices.push(...notices);
   return result;
 }

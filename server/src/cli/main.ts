@@ -1,12 +1,16 @@
-// The deploylint CLI: `deploylint [paths] --format text|json|sarif`; exit 0 clean, 1 error findings, 2 usage or internal error.
+// The deploylint CLI: `deploylint [paths] --format text|json|sarif|github|gitlab`; exit 0 clean, 1 findings at the --fail-on level, 2 usage or internal error.
 import * as nodeFs from 'fs';
 import * as nodePath from 'path';
 import { DiskFileSystem, relativeInside, toPosix } from '../core/fs';
-import { lint } from '../core/lint';
+import { lint, Project } from '../core/lint';
+import { BaselineEntry, baselineEntries, formatBaseline, parseBaseline } from '../core/baseline';
+import { loadConfig, unknownRuleMessage } from '../core/config';
+import { rules as allRules, Rule } from '../core/rules';
 import { explain } from '../core/runtime';
 import { formatExplanation } from './explain';
-import type { Finding } from '../core/types';
-import { formatJson, formatNotices, formatSarif, formatText, FormatOptions } from './format';
+import type { Notice } from '../core/analysis';
+import type { Finding, Severity } from '../core/types';
+import { FORMATS, FormatName, formatNotices, formatReport, FormatOptions } from './format';
 import { fixOnDisk } from './fix';
 import { openParseStore } from './cache';
 import { setParseStore } from '../core/python/parser';
@@ -21,8 +25,14 @@ Usage: deploylint [paths...] [options]
   paths              folders (workspaces) or files to lint; default: the current folder
 
 Options:
-  -f, --format FMT   text (default), json or sarif
+  -f, --format FMT   text (default), json, sarif, github (workflow annotations) or gitlab (Code Quality)
   -o, --output FILE  write the report to FILE instead of standard output
+      --select IDS   run only these rules (comma-separated rule ids; repeatable)
+      --ignore IDS   do not run these rules
+      --fail-on LVL  exit 1 when a finding is at least LVL: error (default), warning, info or never
+      --config FILE  read FILE instead of .deploylint.yaml at the workspace root
+      --baseline FILE        report only findings FILE does not record (and say how many it does)
+      --write-baseline FILE  record today's findings in FILE (a baseline), report nothing, exit 0
       --fix          apply each finding's preferred fix to the files, then report what is left
       --explain FILE for each container FILE (a Dockerfile or a manifest) defines: where its command
                      came from, what it runs, env, cwd, sys.path, imports, and why rules stayed quiet
@@ -32,13 +42,23 @@ Options:
   -v, --version      print the version
   -h, --help         print this help
 
-Exit status: 0 no error-level findings, 1 error-level findings, 2 usage or internal error.
+Rule ids: ${allRules.map((r) => r.id).join(', ')}
+
+Exit status: 0 no findings at the --fail-on level, 1 such findings, 2 usage, configuration or internal error.
 `;
+
+type FailOn = Severity | 'never';
 
 interface Args {
   paths: string[];
-  format: 'text' | 'json' | 'sarif';
+  format: FormatName;
   output?: string;
+  select: string[];
+  ignore: string[];
+  failOn: FailOn;
+  config?: string;
+  baseline?: string;
+  writeBaseline?: string;
   fix: boolean;
   quiet: boolean;
   color: boolean;
@@ -49,7 +69,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { paths: [], format: 'text', fix: false, quiet: false, cache: true, color: !process.env.NO_COLOR && !!process.stdout.isTTY };
+  const a: Args = { paths: [], format: 'text', select: [], ignore: [], failOn: 'error', fix: false, quiet: false, cache: true, color: !process.env.NO_COLOR && !!process.stdout.isTTY };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     const val = (name: string) => {
@@ -63,9 +83,18 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     if (x === '-v' || x === '--version') return 'version';
     if (x === '-f' || x === '--format' || x.startsWith('--format=')) {
       const v = val('--format');
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format '${v}' (use text, json or sarif)`);
-      a.format = v;
+      if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`unknown format '${v}' (use ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS[FORMATS.length - 1]})`);
+      a.format = v as FormatName;
     } else if (x === '-o' || x === '--output' || x.startsWith('--output=')) a.output = val('--output');
+    else if (x === '--select' || x.startsWith('--select=')) a.select.push(...ruleIds(val('--select'), '--select'));
+    else if (x === '--ignore' || x.startsWith('--ignore=')) a.ignore.push(...ruleIds(val('--ignore'), '--ignore'));
+    else if (x === '--fail-on' || x.startsWith('--fail-on=')) {
+      const v = val('--fail-on');
+      if (!FAIL_ON.includes(v as FailOn)) throw new UsageError(`unknown --fail-on level '${v}' (use ${FAIL_ON.join(', ')})`);
+      a.failOn = v as FailOn;
+    } else if (x === '--config' || x.startsWith('--config=')) a.config = val('--config');
+    else if (x === '--baseline' || x.startsWith('--baseline=')) a.baseline = val('--baseline');
+    else if (x === '--write-baseline' || x.startsWith('--write-baseline=')) a.writeBaseline = val('--write-baseline');
     else if (x === '--fix') a.fix = true;
     else if (x === '--explain' || x.startsWith('--explain=')) a.explain = val('--explain');
     else if (x === '--quiet') a.quiet = true;
@@ -80,16 +109,39 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   return a;
 }
 
+const FAIL_ON: FailOn[] = ['error', 'warning', 'info', 'never'];
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** Comma-separated rule ids of --select/--ignore; an unknown id is a usage error naming the valid ones. */
+function ruleIds(value: string, flag: string): string[] {
+  const ids = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const known = allRules.map((r) => r.id);
+  for (const id of ids) if (!known.includes(id)) throw new UsageError(`${flag}: ${withValidIds(unknownRuleMessage(id, known))}`);
+  return ids;
+}
+
+/** A message about an unknown rule id, with the valid ids named (the engine's message names them only when none is close). */
+function withValidIds(message: string): string {
+  return message.startsWith('unknown rule ') && !message.includes('; valid: ') ? `${message} (valid: ${allRules.map((r) => r.id).join(', ')})` : message;
+}
+
+/** The rules --select and --ignore leave. */
+function selectedRules(a: Args): Rule[] {
+  return allRules.filter((r) => (!a.select.length || a.select.includes(r.id)) && !a.ignore.includes(r.id));
+}
+
+/** Whether findings make the exit status 1 under --fail-on. */
+function fails(findings: Finding[], failOn: FailOn): boolean {
+  return failOn !== 'never' && findings.some((f) => RANK[f.severity] >= RANK[failOn]);
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
   let args: Args | 'help' | 'version';
   try {
     args = parseArgs(argv);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`deploylint: ${e.message}\n`);
-      return 2;
-    }
+    if (e instanceof UsageError) return usage(e.message);
     throw e;
   }
   if (args === 'help') {
@@ -103,40 +155,80 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   const posixCwd = toPosix(cwd);
   setParseStore(args.cache ? openParseStore(VERSION) : undefined);
   if (args.explain !== undefined) return explainFile(args.explain, cwd, posixCwd, args.output);
+  const abs = (p: string) => toPosix(nodePath.resolve(cwd, p));
+  const configFile = args.config !== undefined ? abs(args.config) : undefined;
+  if (configFile !== undefined && !isFile(configFile)) return usage(`--config: no such file: ${args.config}`);
+  const baselineFile = args.writeBaseline === undefined && args.baseline !== undefined ? abs(args.baseline) : undefined;
+  if (baselineFile !== undefined) {
+    if (!isFile(baselineFile)) return usage(`--baseline: no such file: ${args.baseline}`);
+    const parsed = parseBaseline(nodeFs.readFileSync(baselineFile, 'utf8'));
+    if (typeof parsed === 'string') return usage(`--baseline ${args.baseline}: ${parsed}`);
+  }
+  const rules = selectedRules(args);
   const all: Finding[] = [];
-  const notices: string[] = [];
+  const notices: Notice[] = [];
+  const noticeText: string[] = [];
+  const recorded: BaselineEntry[] = [];
+  let baselined = 0;
   const relCwd = (p: string) => relativeInside(posixCwd, p) ?? p;
   let reportRoot = posixCwd;
   for (const p of args.paths) {
-    const abs = toPosix(nodePath.resolve(cwd, p));
+    const target = abs(p);
     let st: nodeFs.Stats;
     try {
-      st = nodeFs.statSync(abs);
+      st = nodeFs.statSync(target);
     } catch {
-      process.stderr.write(`deploylint: no such file or folder: ${p}\n`);
-      return 2;
+      return usage(`no such file or folder: ${p}`);
     }
     const isDir = st.isDirectory();
-    const root = isDir ? abs : findRoot(abs, posixCwd);
+    const root = isDir ? target : findRoot(target, posixCwd);
     if (args.paths.length === 1) reportRoot = root;
-    const fs = new DiskFileSystem([root]);
-    const project = { fs, root, only: isDir ? undefined : (f: string) => f === abs };
-    let result = await lint(project);
-    if (args.fix) result = await fixOnDisk(project, result);
+    // The roots the engine may read: the workspace, and exactly the config and baseline files named on the command line.
+    const fs = new DiskFileSystem([root, ...[configFile, baselineFile].filter((x): x is string => x !== undefined)]);
+    const project: Project = { fs, root, only: isDir ? undefined : (f: string) => f === target, configFile };
+    const problems = loadConfig(fs, root, {}, { file: configFile, knownRules: allRules.map((r) => r.id) }).problems;
+    if (problems.length) return usage(problems.map((x) => `${relCwd(x.file)}${x.range ? `:${x.line + 1}` : ''}: ${withValidIds(x.message)}`).join('\ndeploylint: '));
+    const overrides = args.writeBaseline !== undefined ? { baseline: '' } : baselineFile !== undefined ? { baseline: baselineFile } : {};
+    let result = await lint(project, { rules, overrides });
+    if (args.fix) result = await fixOnDisk(project, result, { rules, overrides });
     let findings = result.findings;
-    if (!isDir) findings = findings.filter((f) => f.file === abs || f.related.some((r) => r.file === abs) || project.only!(f.file));
+    if (!isDir) findings = findings.filter((f) => f.file === target || f.related.some((r) => r.file === target) || project.only!(f.file));
     all.push(...findings);
+    notices.push(...result.notices);
+    baselined += result.baselined;
     const o: FormatOptions = { rel: relCwd, root, version: VERSION };
-    notices.push(formatNotices(result.notices, o));
+    noticeText.push(formatNotices(result.notices, o));
+    if (args.writeBaseline !== undefined) recorded.push(...baselineEntries(findings, (f) => relativeInside(root, f) ?? f));
+  }
+  if (args.writeBaseline !== undefined) {
+    nodeFs.writeFileSync(abs(args.writeBaseline), formatBaseline(recorded));
+    const n = recorded.length;
+    process.stderr.write(noticeText.join('') + `deploylint: wrote a baseline of ${n} finding${n === 1 ? '' : 's'} to ${args.writeBaseline}\n`);
+    return 0;
   }
   const shown = args.quiet ? all.filter((f) => f.severity === 'error') : all;
   const relRoot = (p: string) => relativeInside(reportRoot, p) ?? p;
-  const o: FormatOptions = { rel: args.format === 'sarif' || args.format === 'json' ? relRoot : relCwd, root: reportRoot, version: VERSION, color: args.color };
-  const report = args.format === 'json' ? formatJson(shown, o) : args.format === 'sarif' ? formatSarif(shown, o) : formatText(shown, o);
-  process.stderr.write(notices.join(''));
+  // SARIF and JSON paths are relative to the linted root (SARIF's %SRCROOT%); text, GitHub and GitLab paths to the working folder (the checkout in CI).
+  const o: FormatOptions = { rel: args.format === 'sarif' || args.format === 'json' ? relRoot : relCwd, root: reportRoot, version: VERSION, color: args.color, notices, baselined };
+  const report = formatReport(args.format, shown, o);
+  if (baselined) noticeText.push(`deploylint: ${baselined} finding${baselined === 1 ? '' : 's'} in the baseline not reported\n`);
+  process.stderr.write(noticeText.join(''));
   if (args.output) nodeFs.writeFileSync(args.output, report);
   else process.stdout.write(report);
-  return all.some((f) => f.severity === 'error') ? 1 : 0;
+  return fails(all, args.failOn) ? 1 : 0;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`deploylint: ${message}\n`);
+  return 2;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return nodeFs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** `--explain FILE`: the containers the file defines, printed; exit 0, or 2 when the file does not exist. */

@@ -10,10 +10,27 @@ import { ContextChoice, discoverProject, KnownBuild, ProjectFiles, resolveContex
 import { parseDockerfile } from './docker/parse';
 
 /** Something the user should know that is not a finding: a skipped file, a config problem. */
+/** Why a notice was given (machine formats carry it, so CI can tell a skipped file from an uncertain model). */
+export type NoticeCause =
+  | 'file-skipped'
+  | 'context-outside-workspace'
+  | 'dockerignore-invalid'
+  | 'dockerfile-invalid'
+  | 'configuration'
+  | 'baseline'
+  | 'internal-error'
+  | 'python-unavailable'
+  | 'not-scanned'
+  | 'not-reported'
+  | 'fix-not-offered'
+  | 'fix-not-applied'
+  | 'suppression';
+
 export interface Notice {
   file?: string;
   line?: number;
   message: string;
+  cause: NoticeCause;
 }
 
 export interface DockerTarget {
@@ -59,7 +76,7 @@ const REMEMBERED_MAX = 200_000;
 export function analyse(fs: FileSystem, root: string, config: LintConfig, only?: (path: string) => boolean, remembered: Remembered = new Map()): Analysis {
   const excluded = globMatcher(config.exclude);
   const files = discoverProject(fs, root, excluded);
-  const notices: Notice[] = files.skipped.map((s) => ({ file: s.path, message: `skipped: ${s.reason}` }));
+  const notices: Notice[] = files.skipped.map((s): Notice => ({ file: s.path, cause: 'file-skipped', message: `skipped: ${s.reason}` }));
   const reported = new Set<string>();
   const texts = new Map<string, string | undefined>();
   const manifests = new Map<string, ParsedManifests | undefined>();
@@ -80,7 +97,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       const text = 'text' in r ? r.text : undefined;
       if ('problem' in r && r.problem !== 'missing' && !reported.has(path)) {
         reported.add(path);
-        notices.push({ file: path, message: `skipped: ${describeProblem(r.problem, config.maxFileSize)}` });
+        notices.push({ file: path, cause: 'file-skipped', message: `skipped: ${describeProblem(r.problem, config.maxFileSize)}` });
       }
       texts.set(path, text);
       return text;
@@ -111,7 +128,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     const hit = contexts.get(key);
     if (hit) return hit;
     contexts.set(key, own);
-    for (const p of own.problems) notices.push({ file: own.ignoreFile, line: p.line, message: `docker build fails on this pattern (${p.message}); it excludes nothing here` });
+    for (const p of own.problems) notices.push({ file: own.ignoreFile, line: p.line, cause: 'dockerignore-invalid', message: `docker build fails on this pattern (${p.message}); it excludes nothing here` });
     return own;
   };
   for (const df of files.dockerfiles) {
@@ -120,7 +137,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       modelDockerfile(df);
     } catch (e) {
       // One Dockerfile the model cannot handle costs its own findings, not the lint.
-      notices.push({ file: df, message: `internal error while modelling this Dockerfile: ${(e as Error)?.message ?? String(e)}` });
+      notices.push({ file: df, cause: 'internal-error', message: `internal error while modelling this Dockerfile: ${(e as Error)?.message ?? String(e)}` });
     }
   }
   return a;
@@ -129,11 +146,11 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     const text = a.text(df);
     if (text === undefined) return;
     const parsed = parseDockerfile(text);
-    for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, message: p.message });
+    for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, cause: 'dockerfile-invalid', message: p.message });
     if (!parsed.instructions.some((i) => i.keyword === 'FROM')) return;
     const context = resolveContext(fs, root, df, parsed, a.builds);
     if (relativeInside(root, context.root) === undefined) {
-      notices.push({ file: df, message: `skipped: its build context ${context.root} is outside the workspace` });
+      notices.push({ file: df, cause: 'context-outside-workspace', message: `skipped: its build context ${context.root} is outside the workspace` });
       return;
     }
     const ctx = loadContext(context.root, df);

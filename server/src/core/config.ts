@@ -21,12 +21,73 @@ export interface LintConfig {
   exclude: string[];
   /** Largest file read, in bytes; bigger files are skipped with a notice. */
   maxFileSize: number;
+  /** Baseline file (workspace-relative or absolute); '' for none. Findings it records are not reported. */
+  baseline: string;
 }
 
 export const CONFIG_FILE = '.deploylint.yaml';
 
+export const LEVELS: readonly RuleLevel[] = ['error', 'warning', 'info', 'off'];
+
+/** How one setting's value is read, validated, merged and described as JSON Schema. */
+type SettingKind =
+  | { kind: 'rules' }
+  | { kind: 'number'; min: number; exclusiveMin?: boolean; /** Fractions are rounded down. */ integer?: boolean; problem: string }
+  | { kind: 'map'; problem: string; valueProblem: (key: string) => string; example: string }
+  | { kind: 'globs'; problem: string }
+  | { kind: 'path'; problem: string };
+
+/** One setting of `.deploylint.yaml` (and of the editor's `deploylint.*`). */
+export type Setting = { key: keyof LintConfig; description: string } & SettingKind;
+
+/**
+ * The one definition of the configuration: the reader below, the VS Code settings in package.json,
+ * the JSON Schema of `.deploylint.yaml` (schemas/) and the README's list derive from it (`npm run gen`).
+ */
+export const SETTINGS: readonly Setting[] = [
+  { key: 'rules', kind: 'rules', description: 'Severity by rule id (`error`, `warning`, `info` or `off`).' },
+  {
+    key: 'modelLoadSeconds',
+    kind: 'number',
+    min: 0,
+    problem: "'modelLoadSeconds' must be a non-negative number",
+    description: 'Seconds one module-level model load is assumed to take when estimating start-up time.',
+  },
+  {
+    key: 'modelMemoryMB',
+    kind: 'number',
+    min: 0,
+    problem: "'modelMemoryMB' must be a non-negative number",
+    description: 'MiB one module-level model load is assumed to hold in memory when the model file is not in the image (memory-limit-too-low).',
+  },
+  {
+    key: 'contexts',
+    kind: 'map',
+    problem: "'contexts' must map Dockerfile paths to context folders",
+    valueProblem: (k) => `contexts '${k}': the context must be a folder path`,
+    example: '{"docker/api.Dockerfile": "."}',
+    description: 'Build context by Dockerfile, both relative to the workspace root.',
+  },
+  { key: 'exclude', kind: 'globs', problem: "'exclude' must be a list of globs", description: 'Workspace-relative globs deploylint never reads.' },
+  {
+    key: 'maxFileSize',
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    integer: true,
+    problem: "'maxFileSize' must be a positive number of bytes",
+    description: 'Largest file deploylint reads, in bytes (default 2 MiB); bigger files are skipped with a notice in the output.',
+  },
+  {
+    key: 'baseline',
+    kind: 'path',
+    problem: "'baseline' must be a file path",
+    description: 'Baseline file written by `deploylint --write-baseline FILE` (relative to the workspace root): the findings it records are not reported, only new ones.',
+  },
+];
+
 export function defaultConfig(): LintConfig {
-  return { rules: {}, modelLoadSeconds: 60, modelMemoryMB: 100, contexts: {}, exclude: [], maxFileSize: MAX_TEXT_BYTES };
+  return { rules: {}, modelLoadSeconds: 60, modelMemoryMB: 100, contexts: {}, exclude: [], maxFileSize: MAX_TEXT_BYTES, baseline: '' };
 }
 
 export interface ConfigProblem {
@@ -37,7 +98,10 @@ export interface ConfigProblem {
   range?: Range;
 }
 
-const LEVELS = new Set(['error', 'warning', 'info', 'off']);
+/** "unknown rule 'x'; did you mean 'y'?" when one is close, else "unknown rule 'x'; valid: a, b, c". */
+export function unknownRuleMessage(id: string, known: readonly string[]): string {
+  return `unknown rule '${id}'${didYouMean(id, known)}`;
+}
 
 /** What `readConfigObject` checks beyond the shape: the rule ids that exist. */
 export interface ConfigCheck {
@@ -46,68 +110,101 @@ export interface ConfigCheck {
   paths?: string[][];
 }
 
-/** Validates a raw object (from YAML or editor settings) into a partial config, collecting problems. Invalid values are never applied. */
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Validates a raw object (from YAML or editor settings) into a partial config, collecting problems.
+ * Invalid values are never applied; with `check.knownRules`, an unknown rule id is a problem too.
+ */
 export function readConfigObject(raw: unknown, problems: string[], check: ConfigCheck = {}): Partial<LintConfig> {
-  const out: Partial<LintConfig> = {};
+  const out: Record<string, unknown> = {};
   const bad = (message: string, ...path: string[]) => {
     problems.push(message);
     check.paths?.push(path);
   };
   if (raw === null || raw === undefined) return out;
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
+  if (!isMapping(raw)) {
     bad('the configuration must be a mapping');
     return out;
   }
-  const o = raw as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!['rules', 'modelLoadSeconds', 'modelMemoryMB', 'contexts', 'exclude', 'maxFileSize'].includes(key)) bad(`unknown setting '${key}'`, key);
-  }
-  if (o.rules !== undefined) {
-    if (typeof o.rules !== 'object' || o.rules === null || Array.isArray(o.rules)) bad("'rules' must map rule ids to error, warning, info or off", 'rules');
-    else {
-      out.rules = {};
-      for (const [id, v] of Object.entries(o.rules as Record<string, unknown>)) {
-        if (check.knownRules && !check.knownRules.includes(id)) bad(`unknown rule '${id}'${didYouMean(id, check.knownRules)}`, 'rules', id);
-        else if (typeof v === 'string' && LEVELS.has(v)) out.rules[id] = v as RuleLevel;
-        else bad(`rule '${id}': level ${JSON.stringify(v)} is not error, warning, info or off; the rule keeps its default`, 'rules', id);
+  const keys = SETTINGS.map((s) => s.key as string);
+  for (const key of Object.keys(raw)) if (!keys.includes(key)) bad(`unknown setting '${key}'${didYouMean(key, keys)}`, key);
+  for (const s of SETTINGS) {
+    const v = raw[s.key];
+    if (v === undefined) continue;
+    if (s.kind === 'rules') {
+      if (!isMapping(v)) {
+        bad("'rules' must map rule ids to error, warning, info or off", s.key);
+        continue;
       }
-    }
-  }
-  if (o.modelLoadSeconds !== undefined) {
-    if (typeof o.modelLoadSeconds === 'number' && o.modelLoadSeconds >= 0 && Number.isFinite(o.modelLoadSeconds)) out.modelLoadSeconds = o.modelLoadSeconds;
-    else bad("'modelLoadSeconds' must be a non-negative number", 'modelLoadSeconds');
-  }
-  if (o.modelMemoryMB !== undefined) {
-    if (typeof o.modelMemoryMB === 'number' && o.modelMemoryMB >= 0 && Number.isFinite(o.modelMemoryMB)) out.modelMemoryMB = o.modelMemoryMB;
-    else bad("'modelMemoryMB' must be a non-negative number", 'modelMemoryMB');
-  }
-  if (o.contexts !== undefined) {
-    if (typeof o.contexts !== 'object' || o.contexts === null || Array.isArray(o.contexts)) bad("'contexts' must map Dockerfile paths to context folders", 'contexts');
-    else {
-      out.contexts = {};
-      for (const [k, v] of Object.entries(o.contexts as Record<string, unknown>)) {
-        if (typeof v === 'string') out.contexts[k] = v;
-        else bad(`contexts '${k}': the context must be a folder path`, 'contexts', k);
+      const rules: Record<string, RuleLevel> = {};
+      for (const [id, level] of Object.entries(v)) {
+        if (check.knownRules && !check.knownRules.includes(id)) bad(unknownRuleMessage(id, check.knownRules), s.key, id);
+        else if (typeof level === 'string' && (LEVELS as string[]).includes(level)) rules[id] = level as RuleLevel;
+        else bad(`rule '${id}': level ${JSON.stringify(level)} is not error, warning, info or off; the rule keeps its default`, s.key, id);
       }
-    }
+      out.rules = rules;
+    } else if (s.kind === 'number') {
+      const ok = typeof v === 'number' && Number.isFinite(v) && (s.exclusiveMin ? v > s.min : v >= s.min);
+      if (ok) out[s.key] = s.integer ? Math.floor(v) : v;
+      else bad(s.problem, s.key);
+    } else if (s.kind === 'map') {
+      if (!isMapping(v)) {
+        bad(s.problem, s.key);
+        continue;
+      }
+      const m: Record<string, string> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (typeof x === 'string') m[k] = x;
+        else bad(s.valueProblem(k), s.key, k);
+      }
+      out[s.key] = m;
+    } else if (s.kind === 'globs') {
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[s.key] = v;
+      else bad(s.problem, s.key);
+    } else if (typeof v === 'string') out[s.key] = v;
+    else bad(s.problem, s.key);
   }
-  if (o.maxFileSize !== undefined) {
-    if (typeof o.maxFileSize === 'number' && o.maxFileSize > 0 && Number.isFinite(o.maxFileSize)) out.maxFileSize = Math.floor(o.maxFileSize);
-    else bad("'maxFileSize' must be a positive number of bytes", 'maxFileSize');
-  }
-  if (o.exclude !== undefined) {
-    if (Array.isArray(o.exclude) && o.exclude.every((x) => typeof x === 'string')) out.exclude = o.exclude as string[];
-    else bad("'exclude' must be a list of globs", 'exclude');
-  }
-  return out;
+  return out as Partial<LintConfig>;
 }
 
-/** Loads `.deploylint.yaml` from the workspace root (absent file: defaults). `knownRules` turns unknown rule ids into problems. */
-export function loadConfig(fs: FileSystem, root: string, overrides: Partial<LintConfig> = {}, knownRules?: readonly string[]): { config: LintConfig; problems: ConfigProblem[] } {
-  const file = join(root, CONFIG_FILE);
+/** Merges editor settings over the file over the defaults: maps merge by key, glob lists add up, scalars override. */
+function mergeConfig(...layers: Partial<LintConfig>[]): LintConfig {
+  const out = defaultConfig() as unknown as Record<string, unknown>;
+  for (const layer of layers) {
+    for (const s of SETTINGS) {
+      const v = layer[s.key];
+      // An empty path is "not set" (the editor sends its default, ''), so it does not hide the file's value.
+      if (v === undefined || (s.kind === 'path' && v === '')) continue;
+      if (s.kind === 'rules' || s.kind === 'map') out[s.key] = { ...(out[s.key] as object), ...(v as object) };
+      else if (s.kind === 'globs') out[s.key] = [...(out[s.key] as string[]), ...(v as string[])];
+      else out[s.key] = v;
+    }
+  }
+  return out as unknown as LintConfig;
+}
+
+export interface LoadConfigOptions {
+  /** Absolute path of the config file to read instead of `<root>/.deploylint.yaml` (it must exist). */
+  file?: string;
+  /** Known rule ids: other ids in `rules` are problems. */
+  knownRules?: readonly string[];
+}
+
+/** Loads `.deploylint.yaml` from the workspace root (absent file: defaults), or `options.file`; problems carry the offending key's range. */
+export function loadConfig(
+  fs: FileSystem,
+  root: string,
+  overrides: Partial<LintConfig> = {},
+  options: LoadConfigOptions = {},
+): { config: LintConfig; problems: ConfigProblem[] } {
+  const file = options.file ?? join(root, CONFIG_FILE);
   const text = readText(fs, file);
   const problems: ConfigProblem[] = [];
   let fromFile: Partial<LintConfig> = {};
+  if (text === undefined && options.file) problems.push({ file, message: 'cannot read the configuration file', line: 0 });
   if (text !== undefined) {
     const doc = parseDocument(text, { prettyErrors: false });
     const lines = new LineIndex(text);
@@ -124,30 +221,19 @@ export function loadConfig(fs: FileSystem, root: string, overrides: Partial<Lint
     } else if (!problems.length) {
       const msgs: string[] = [];
       const paths: string[][] = [];
-      fromFile = readConfigObject(raw, msgs, { knownRules, paths });
+      fromFile = readConfigObject(raw, msgs, { knownRules: options.knownRules, paths });
       msgs.forEach((message, i) => {
         const range = keyRange(doc, paths[i] ?? [], lines);
         problems.push({ file, message, line: range?.start.line ?? 0, range });
       });
     }
   }
-  const base = defaultConfig();
-  return {
-    config: {
-      rules: { ...base.rules, ...fromFile.rules, ...validLevels(overrides.rules) },
-      modelLoadSeconds: overrides.modelLoadSeconds ?? fromFile.modelLoadSeconds ?? base.modelLoadSeconds,
-      modelMemoryMB: overrides.modelMemoryMB ?? fromFile.modelMemoryMB ?? base.modelMemoryMB,
-      contexts: { ...fromFile.contexts, ...overrides.contexts },
-      exclude: [...(fromFile.exclude ?? []), ...(overrides.exclude ?? [])],
-      maxFileSize: overrides.maxFileSize ?? fromFile.maxFileSize ?? base.maxFileSize,
-    },
-    problems,
-  };
+  return { config: mergeConfig(fromFile, { ...overrides, rules: validLevels(overrides.rules) }), problems };
 }
 
 /** Only the levels that exist: a value like "loud" from unchecked editor settings is never applied. */
 function validLevels(rules: Record<string, unknown> | undefined): Record<string, RuleLevel> {
-  return Object.fromEntries(Object.entries(rules ?? {}).filter(([, v]) => typeof v === 'string' && LEVELS.has(v))) as Record<string, RuleLevel>;
+  return Object.fromEntries(Object.entries(rules ?? {}).filter(([, v]) => typeof v === 'string' && (LEVELS as string[]).includes(v))) as Record<string, RuleLevel>;
 }
 
 /** The range of the key at `path` in a YAML document (the deepest key that exists along it). */
@@ -162,6 +248,34 @@ function keyRange(doc: ReturnType<typeof parseDocument>, path: string[], lines: 
     node = pair.value;
   }
   return found ?? (isMap(doc.contents) || !doc.contents?.range ? undefined : { start: lines.position(doc.contents.range[0]), end: lines.position(doc.contents.range[1]) });
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * JSON Schema of each setting's value, keyed by setting, from SETTINGS and the rule registry's
+ * metadata (passed in: the registry imports this module). Descriptions are Markdown.
+ */
+export function settingSchemas(rules: readonly { id: string; meta: { severity: string; description: string } }[]): Record<string, JsonSchema> {
+  const dflt = defaultConfig() as unknown as Record<string, unknown>;
+  const out: Record<string, JsonSchema> = {};
+  for (const s of SETTINGS) {
+    const base = { default: dflt[s.key], markdownDescription: s.description };
+    if (s.kind === 'rules') {
+      out[s.key] = {
+        type: 'object',
+        ...base,
+        properties: Object.fromEntries(rules.map((r) => [r.id, { type: 'string', enum: [...LEVELS], default: r.meta.severity, description: r.meta.description }])),
+        additionalProperties: false,
+      };
+    } else if (s.kind === 'number') {
+      out[s.key] = { type: 'number', ...base, ...(s.exclusiveMin ? { exclusiveMinimum: s.min } : { minimum: s.min }) };
+    } else if (s.kind === 'map') {
+      out[s.key] = { type: 'object', ...base, additionalProperties: { type: 'string' }, markdownDescription: `${s.description} For example \`${s.example}\`.` };
+    } else if (s.kind === 'globs') out[s.key] = { type: 'array', ...base, items: { type: 'string' } };
+    else out[s.key] = { type: 'string', ...base };
+  }
+  return out;
 }
 
 /** A matcher for workspace-relative globs (`**`, `*`, `?`); a glob also matches everything below a matching folder. Linear time. */

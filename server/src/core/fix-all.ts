@@ -55,7 +55,7 @@ export async function chooseFixes(project: Project, findings: Finding[], options
     const left = new Set(after.findings.map(key));
     const survivors = chosen.filter(([f]) => left.has(key(f)));
     if (!survivors.length) break;
-    for (const [f, fix] of survivors) notices.push({ file: f.file, line: f.range.start.line, message: `fix not applied (${f.ruleId}): "${fix.title}" does not remove the finding` });
+    for (const [f, fix] of survivors) notices.push({ file: f.file, line: f.range.start.line, cause: 'fix-not-applied', message: `fix not applied (${f.ruleId}): "${fix.title}" does not remove the finding` });
     chosen = chosen.filter((c) => !survivors.includes(c));
   }
   return { chosen, notices };
@@ -98,7 +98,7 @@ export async function fixProject(project: Project, first: LintResult, sink: FixS
       if (out.written) {
         wrote = true;
         changed.add(file);
-      } else if (out.refused) notices.push({ file, message: `fix not applied: ${out.refused}` });
+      } else if (out.refused) notices.push({ file, cause: 'fix-not-applied', message: `fix not applied: ${out.refused}` });
     }
     if (!wrote) break;
     result = await lint(project, options.lint);

@@ -77,7 +77,7 @@ export function keepSafeFixes(a: Analysis, findings: Finding[]): void {
     if (!f.fixes.length) continue;
     f.fixes = f.fixes.filter((fix) => {
       const why = fixRefusal(a, fix);
-      if (why) a.notices.push({ file: f.file, line: f.range.start.line, message: `fix not offered (${f.ruleId}): "${fix.title}": ${why}` });
+      if (why) a.notices.push({ file: f.file, line: f.range.start.line, cause: 'fix-not-offered', message: `fix not offered (${f.ruleId}): "${fix.title}": ${why}` });
       return !why;
     });
   }

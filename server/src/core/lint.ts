@@ -1,7 +1,8 @@
 // The engine entry: lint(project, config) -> findings, with severities and suppressions applied once, centrally.
 import { analyse, Analysis, Notice } from './analysis';
+import { applyBaseline, assignFingerprints, parseBaseline } from './baseline';
 import { ConfigProblem, LintConfig, loadConfig } from './config';
-import type { FileSystem } from './fs';
+import { FileSystem, join, readText } from './fs';
 import { rules as allRules, Draft, Rule } from './rules';
 import { applySuppressions, SuppressionProblem } from './suppressions';
 import { keepSafeFixes } from './fix-check';
@@ -16,6 +17,8 @@ export interface Project {
   root: string;
   /** Limit Dockerfile-rooted analysis to these files (CLI path arguments). */
   only?: (path: string) => boolean;
+  /** Absolute path of the configuration file to use instead of `<root>/.deploylint.yaml`. */
+  configFile?: string;
 }
 
 export interface LintResult {
@@ -27,9 +30,12 @@ export interface LintResult {
   suppressionProblems: SuppressionProblem[];
   /** The analysis the rules ran on (files, image models), for callers that need more than findings. */
   analysis: Analysis;
+  /** Findings left out because the baseline (`baseline` setting) records them. */
+  baselined: number;
 }
 
 export interface LintOptions {
+  /** The rules to run (default: all); a subset selects (CLI --select/--ignore). */
   rules?: Rule[];
   /** Settings from the editor, merged over `.deploylint.yaml`. */
   overrides?: Partial<LintConfig>;
@@ -66,11 +72,11 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
   const order = runOrder(options.rules ?? allRules);
   session?.prepare(JSON.stringify([options.overrides ?? {}, order.map((r) => r.id), !!project.only, pythonProblem ?? '']));
   session?.enter(0);
-  const { config, problems } = loadConfig(fs, project.root, options.overrides, allRules.map((r) => r.id));
+  const { config, problems } = loadConfig(fs, project.root, options.overrides, { file: project.configFile, knownRules: allRules.map((r) => r.id) });
   fs.setMaxFileSize?.(config.maxFileSize);
   const analysis = analyse(fs, project.root, config, project.only, session?.remembered);
-  if (pythonProblem) analysis.notices.push({ message: pythonProblem });
-  for (const p of problems) analysis.notices.push({ file: p.file, line: p.line, message: `configuration: ${p.message}` });
+  if (pythonProblem) analysis.notices.push({ cause: 'python-unavailable', message: pythonProblem });
+  for (const p of problems) analysis.notices.push({ file: p.file, line: p.line, cause: 'configuration', message: `configuration: ${p.message}` });
   const findings: Finding[] = [];
   /** Rules that ran to the end (not off, no internal error): their unused suppressions are reported. */
   const ran: string[] = [];
@@ -99,7 +105,7 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
           drafts = rule.check(analysis);
         } catch (e) {
           failed = true;
-          analysis.notices.push({ message: `internal error in rule ${rule.id}: ${(e as Error).stack ?? String(e)}` });
+          analysis.notices.push({ cause: 'internal-error', message: `internal error in rule ${rule.id}: ${(e as Error).stack ?? String(e)}` });
         }
       }
       session?.store(i, rule.id, drafts, analysis.notices.slice(before).map((n) => ({ ...n })));
@@ -125,10 +131,26 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
       return 'text' in r ? r.text : undefined;
     },
   });
-  for (const p of suppressionProblems) analysis.notices.push({ file: p.file, line: p.range.start.line, message: p.message });
+  for (const p of suppressionProblems) analysis.notices.push({ file: p.file, line: p.range.start.line, cause: 'suppression', message: p.message });
   kept.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : compareRanges(x.range, y.range) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0)));
   redactOutput(analysis, kept, analysis.notices);
-  return { findings: kept, notices: analysis.notices, configProblems: problems, suppressionProblems, analysis };
+  assignFingerprints(kept, (p) => analysis.rel(p), (p) => analysis.text(p));
+  const { findings: reported, baselined } = filterByBaseline(project, config, kept, analysis);
+  return { findings: reported, notices: analysis.notices, configProblems: problems, suppressionProblems, analysis, baselined };
+}
+
+/** Drops the findings the `baseline` file records; an unreadable baseline is a notice and filters nothing. */
+function filterByBaseline(project: Project, config: LintConfig, findings: Finding[], analysis: Analysis): { findings: Finding[]; baselined: number } {
+  if (!config.baseline) return { findings, baselined: 0 };
+  const file = /^([A-Za-z]:)?\//.test(config.baseline) ? config.baseline : join(project.root, config.baseline);
+  const text = readText(project.fs, file);
+  const parsed = text === undefined ? 'cannot read it' : parseBaseline(text);
+  if (typeof parsed === 'string') {
+    analysis.notices.push({ file, cause: 'baseline', message: `baseline not applied: ${parsed}` });
+    return { findings, baselined: 0 };
+  }
+  const { kept, baselined } = applyBaseline(findings, parsed);
+  return { findings: kept, baselined };
 }
 
 /** The rules in the order they run: the ones that read every file last (findings are sorted afterwards, so the order shows nowhere else). */

@@ -82,7 +82,7 @@ export function redactOutput(a: Pick<Analysis, 'text'>, findings: Finding[], not
   }
   for (const f of findings) {
     const kept = f.fixes.filter((x) => !x.edits.some((e) => r.holdsSecret(e.newText)));
-    if (kept.length !== f.fixes.length) notices.push({ file: f.file, line: f.range.start.line, message: `fix not offered (${f.ruleId}): its new text would contain the secret` });
+    if (kept.length !== f.fixes.length) notices.push({ file: f.file, line: f.range.start.line, cause: 'fix-not-offered', message: `fix not offered (${f.ruleId}): its new text would contain the secret` });
     f.fixes = kept.map((x) => ({ ...x, title: r.mask(x.title) }));
     f.message = r.mask(f.message);
     f.related = f.related.map((l) => (l.message ? { ...l, message: r.mask(l.message) } : l));

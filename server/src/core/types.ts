@@ -48,6 +48,8 @@ export interface Finding {
    * (for example the import line in the Python file). CLI and SARIF ignore these.
    */
   mirrors?: Location[];
+  /** Stable identity across unrelated edits (rule + file + normalised subject), set by lint(); baselines and GitLab reports use it. */
+  fingerprint?: string;
 }
 
 /** A finding before severity is applied; the engine sets `severity` from metadata and config. */

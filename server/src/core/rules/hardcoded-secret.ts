@@ -89,12 +89,12 @@ class Scanner {
     const text = this.a.text(file);
     if (text === undefined) return undefined;
     if (text.length > MAX_SCAN_BYTES) {
-      this.a.notices.push({ file, message: 'not scanned for secrets: larger than 1 MiB' });
+      this.a.notices.push({ file, cause: 'not-scanned', message: 'not scanned for secrets: larger than 1 MiB' });
       return undefined;
     }
     const generated = generatedToo ? undefined : generatedReason(basename(file), text);
     if (generated) {
-      if (scanValue(text).length) this.a.notices.push({ file, message: `not scanned for secrets: ${generated}` });
+      if (scanValue(text).length) this.a.notices.push({ file, cause: 'not-scanned', message: `not scanned for secrets: ${generated}` });
       return undefined;
     }
     return new TextIndex(text);
@@ -265,7 +265,7 @@ class Scanner {
     if (!hits.length) return;
     const rel = this.a.rel(file);
     if (!this.git.repository(file)) {
-      this.a.notices.push({ file, message: `not reported: ${rel} holds ${describeSecret(hits[0]!.match, hits[0]!.value)}, but it is in no git repository of the workspace, so nothing commits it` });
+      this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${rel} holds ${describeSecret(hits[0]!.match, hits[0]!.value)}, but it is in no git repository of the workspace, so nothing commits it` });
       return;
     }
     const [first, ...rest] = hits;
