@@ -7,6 +7,8 @@ import { runCli } from '../helpers/cli';
 import { lint } from '../../server/src/core/lint';
 import { normaliseMessage } from '../../server/src/core/baseline';
 import { memRepo, ROOT } from '../helpers/repo';
+import { TestClient } from '../helpers/lsp-client';
+import { pathToFileURL } from 'url';
 
 const run = (args: string[], cwd: string) => runCli(args, cwd);
 
@@ -76,6 +78,22 @@ describe('baselines', function () {
     assert.deepEqual([viaFile.findings.length, viaFile.baselined], [0, 1]);
     const missing = await lint({ fs: fsys, root: ROOT }, { overrides: { baseline: 'nope.json' } });
     assert.deepEqual([missing.findings.length, missing.notices.map((n) => [n.cause, n.message])], [1, [['baseline', 'baseline not applied: cannot read it']]]);
+  });
+
+  it('the language server honours the deploylint.baseline setting', async () => {
+    run(['.', '--write-baseline', 'b.json'], dir);
+    fs.appendFileSync(path.join(dir, 'Dockerfile'), 'COPY settings.toml ./\n');
+    const uri = pathToFileURL(path.join(dir, 'Dockerfile')).href;
+    const client = new TestClient({ baseline: 'b.json' });
+    try {
+      await client.initialize(pathToFileURL(dir).href);
+      await client.waitFor(() => (client.diagnostics.get(uri) ?? []).length > 0, 'Dockerfile diagnostics');
+      assert.deepEqual(client.diagnostics.get(uri)!.map((d) => [d.range.start.line + 1, d.code, d.message]), [
+        [6, 'missing-copy-source', "COPY source 'settings.toml' is not in the build context, the workspace root (inferred)"],
+      ]);
+    } finally {
+      await client.stop();
+    }
   });
 
   it('normalises line numbers out of messages', () => {
