@@ -52,6 +52,17 @@ export function directivesOf(text: string): Directive[] {
   return out;
 }
 
+/** The last text scanned per file and its directives: a re-lint that reads the same text (the server keeps disk answers) does not scan it again. */
+const scanned = new Map<string, { text: string; directives: Directive[] }>();
+
+function scannedDirectives(file: string, text: string): Directive[] {
+  const last = scanned.get(file);
+  if (last && last.text === text) return last.directives;
+  const directives = directivesOf(text);
+  scanned.set(file, { text, directives });
+  return directives;
+}
+
 /** Rule ids suppressed on each zero-based line of a file ('*' for a bare `ignore`); line -1 holds the file-wide ones. */
 export function suppressionsOf(text: string): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
@@ -85,7 +96,7 @@ export function applySuppressions(findings: Finding[], textOf: (file: string) =>
     let d = cache.get(file);
     if (!d) {
       const t = read(file);
-      d = t === undefined ? [] : directivesOf(t);
+      d = t === undefined ? [] : scannedDirectives(file, t);
       cache.set(file, d);
     }
     return d;
