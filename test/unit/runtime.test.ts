@@ -4,7 +4,7 @@ import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
 import type { CommandSource } from '../../server/src/core/container';
 import { initPython } from '../../server/src/core/python/parser';
-import { containers, explain, gcloudList, hasOwnCommand } from '../../server/src/core/runtime';
+import { containers, explain, gcloudList, hasOwnCommand, running } from '../../server/src/core/runtime';
 import { brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
 
 before(() => initPython());
@@ -246,5 +246,27 @@ describe('runtime: --explain says why a missing module is not reported', () => {
       "/app <- ./ (the host's . replaces the image's files there; compose.yaml:5)",
       "/root/.cache <- volume cache (uncertain: a volume holds what earlier containers left in it (Docker seeds a new named volume from the image, later runs keep the old files); compose.yaml:6)",
     ]]);
+  });
+});
+
+describe('runtime: an image only ever run with host code over it', () => {
+  const DF_NO_CODE = 'FROM python:3.12-slim\nWORKDIR /app\nCMD ["gunicorn", "web:app"]\n';
+  const ids = (files: Record<string, string>) => {
+    const a = analyse(memRepo({ Dockerfile: DF_NO_CODE, 'web.py': 'app = 1\n', ...files }), ROOT, defaultConfig());
+    return { running: running(a).map((c) => c.runner.kind), image: containers(a)[0] };
+  };
+
+  it('every deployment bind-mounts the workspace over the working folder: the bare image is not judged, and says why', () => {
+    const r = ids({ 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes: [".:/app"]\n  worker:\n    build: .\n    volumes: ["./:/app/"]\n' });
+    assert.deepEqual(r.running, ['compose', 'compose']);
+    assert.equal(r.image.onlyWithHostCode, 'every deployment of this image runs it with host code over /app (compose.yaml: service web mounts . at /app; compose.yaml: service worker mounts ./ at /app): the image\'s own files are not what runs, so they are not judged');
+  });
+
+  it('one deployment without the mount (k8s runs the image as built): the bare image is judged', () => {
+    const r = ids({
+      'compose.yaml': 'services:\n  web:\n    build: .\n    volumes: [".:/app"]\n',
+      'pod.yaml': POD('  containers:\n    - name: w\n      image: gcr.io/p/app\n'),
+    });
+    assert.deepEqual([r.running, r.image.onlyWithHostCode], [['image', 'compose', 'k8s'], undefined]);
   });
 });

@@ -9,7 +9,7 @@ import type { CommandSpec } from '../manifests';
 import { parseDotenv } from '../secrets/dotenv';
 import { startupEstimate } from '../startup';
 import { importsOf } from './closure';
-import { applyMounts, coveredCode } from './mounts';
+import { applyMounts, coveredCode, onlyRunWithHostCode } from './mounts';
 import type { Container, Runner, RunningContainer } from './types';
 
 /** Every container of the lint (memoised): for each Dockerfile, its bare image first, then each deployment. */
@@ -20,11 +20,20 @@ export function containers(a: Analysis): Container[] {
   const deps = allDeployments(a);
   for (const target of a.targets) {
     const image = imageContainer(a, target);
-    if (image) out.push(image);
+    const deployed: Container[] = [];
     for (const d of deps) {
       const c = d.target === target ? deployedContainer(a, d) : undefined;
-      if (c) out.push(c);
+      if (c) deployed.push(c);
     }
+    if (image) {
+      const why = onlyRunWithHostCode(image, deployed);
+      if (why) {
+        image.onlyWithHostCode = why;
+        image.quiet.push(why);
+      }
+      out.push(image);
+    }
+    out.push(...deployed);
   }
   a.memo.set('containers', out);
   return out;
@@ -32,7 +41,7 @@ export function containers(a: Analysis): Container[] {
 
 /** The containers whose command deploylint can follow (a Python server, script or module it models). */
 export function running(a: Analysis): RunningContainer[] {
-  return containers(a).filter((c): c is RunningContainer => c.entry !== undefined && c.ep !== undefined && !c.ep.uncertain);
+  return containers(a).filter((c): c is RunningContainer => c.entry !== undefined && c.ep !== undefined && !c.ep.uncertain && !c.onlyWithHostCode);
 }
 
 /** The containers of one Dockerfile. */

@@ -97,6 +97,19 @@ export function coveredCode(c: Container, target: string): string | undefined {
   return undefined;
 }
 
+/**
+ * For the bare image: every deployment of it bind-mounts a workspace folder over its working folder (a
+ * development compose whose Dockerfile copies little or no code), so `docker run` of the image alone is
+ * not how it runs and its own files are not judged. The reason, or undefined.
+ */
+export function onlyRunWithHostCode(image: Container, deployed: Container[]): string | undefined {
+  if (image.runner.kind !== 'image' || !deployed.length) return undefined;
+  const over = deployed.map((c) => c.mounts?.find((m) => m.host !== undefined && within(m.target, image.cwd)));
+  if (over.some((m) => !m)) return undefined;
+  const each = deployed.map((c, i) => `${c.runner.describe()} mounts ${over[i]!.describe} at ${over[i]!.target}`).join('; ');
+  return `every deployment of this image runs it with host code over ${image.cwd} (${each}): the image's own files are not what runs, so they are not judged`;
+}
+
 /** Where the image has a module that a bind mount hides (the host folder lacks it), so the container cannot import it. */
 export interface HiddenByMount {
   mount: AppliedMount;

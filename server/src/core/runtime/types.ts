@@ -60,6 +60,8 @@ export interface Container {
   hiddenEnv?: string;
   /** What the deployment mounts over the image's files (compose volumes, k8s volumeMounts), as applied to `stage.tree`. */
   mounts?: AppliedMount[];
+  /** The bare image, when every deployment of it mounts the host's code over its working folder: why its own files are not judged. */
+  onlyWithHostCode?: string;
   /** Every reason the model stayed uncertain about this container, for `--explain`. */
   quiet: string[];
   /** How long the entry takes to import (computed on first use, shared by containers with one closure and folder). */
