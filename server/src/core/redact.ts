@@ -7,16 +7,38 @@ import type { Finding, Range } from './types';
 /** Longest text under a range that is scanned for secret values. */
 const MAX_SCANNED = 16 * 1024;
 
+/** `name = value`, `name: value`, `"name": "value"`, `--name=value`: the name, then the value (quoted or bare). */
+const KEY_VALUE = /(?:^|[\s,{(;[-])["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s,;'"}\])]+))/g;
+
+/** One literal and nothing else: a quoted string (with an optional prefix) or a bare token. */
+const LITERAL = /^(?:[rRbBuUfF]{0,2}"([^"\n]*)"|[rRbBuUfF]{0,2}'([^'\n]*)'|([^\s"'=,;()[\]{}]+))$/;
+
 /** Masks secret values in outgoing text: the values it was taught, and any provider-format secret. */
 export class Redactor {
   private readonly known = new Set<string>();
 
-  /** Remembers the secrets found in `text` (a value under a finding's range, a line of a file). */
+  /**
+   * Remembers the secrets found in `text` (the text under a finding's or related location's range):
+   * provider-format secrets anywhere in it; the value of each `name = value` / `name: value` pair,
+   * judged under its own name (`password=...` teaches the password, not `password=...`); and, when
+   * the text is one literal (a hardcoded-secret finding's range is the value itself), that literal
+   * without its quotes, judged as a value named like a secret. Nothing else: an import line or a
+   * dotted module name is not a credential because some finding points at it.
+   */
   learn(text: string): void {
     if (text.length > MAX_SCANNED) text = text.slice(0, MAX_SCANNED);
-    for (const m of [...scanValue(text), ...scanValue(text, { name: 'secret' })]) {
-      const v = text.slice(m.start, m.end);
+    const add = (v: string) => {
       if (v.length >= 8) this.known.add(v);
+    };
+    for (const m of scanValue(text)) add(text.slice(m.start, m.end));
+    for (const kv of text.matchAll(KEY_VALUE)) {
+      const value = kv[2] ?? kv[3] ?? kv[4];
+      for (const m of scanValue(value, { name: kv[1] })) add(value.slice(m.start, m.end));
+    }
+    const literal = LITERAL.exec(text.trim());
+    if (literal) {
+      const value = literal[1] ?? literal[2] ?? literal[3];
+      for (const m of scanValue(value, { name: 'secret' })) add(value.slice(m.start, m.end));
     }
   }
 
