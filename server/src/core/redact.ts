@@ -10,6 +10,9 @@ const MAX_SCANNED = 16 * 1024;
 /** `name = value`, `name: value`, `"name": "value"`, `--name=value`: the name, then the value (quoted or bare). */
 const KEY_VALUE = /(?:^|[\s,{(;[-])["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s,;'"}\])]+))/g;
 
+/** `module:callable` or `module:factory(args)`, as gunicorn/uvicorn targets are written. */
+const TARGET = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(.*\))?$/;
+
 /** One literal and nothing else: a quoted string (with an optional prefix) or a bare token. */
 const LITERAL = /^(?:[rRbBuUfF]{0,2}"([^"\n]*)"|[rRbBuUfF]{0,2}'([^'\n]*)'|([^\s"'=,;()[\]{}]+))$/;
 
@@ -38,6 +41,8 @@ export class Redactor {
     const literal = LITERAL.exec(text.trim());
     if (literal) {
       const value = literal[1] ?? literal[2] ?? literal[3];
+      // A server target (`web:create_app()`, `pkg.mod:app`) is code, not a credential.
+      if (TARGET.test(value)) return;
       for (const m of scanValue(value, { name: 'secret' })) add(value.slice(m.start, m.end));
     }
   }

@@ -30,6 +30,8 @@ describe('redact: what the redactor learns', () => {
     'CMD exec gunicorn --bind :$PORT --workers 2 worker:app',
     'include=["newsroom.digest", "feeds.poll"],',
     'image: registry.example.com/embedder:1.4.0',
+    '"web:create_app()"',
+    '"config.asgi:application"',
   ];
   for (const text of quiet) it(`learns nothing from ${text}`, () => assert.equal(masked(text), text));
 });
