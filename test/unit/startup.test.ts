@@ -149,6 +149,12 @@ describe('startup: hooks the server runs before it serves', () => {
     });
   });
 
+  it('an app factory whose lifespan is a nested function (infinity_emb\'s create_server shape)', () => {
+    assert.deepEqual(brief({
+      'worker.py': `${ST}from fastapi import FastAPI\n\n\ndef create_app():\n    async def lifespan(app):\n        app.state.model = SentenceTransformer("a")\n        yield\n\n    return FastAPI(lifespan=lifespan)\n\n\napp = create_app()\n`,
+    }), { loads: ['SentenceTransformer the lifespan handler lifespan()'], lazy: [], seconds: 60, hookSeconds: 60 });
+  });
+
   it('shutdown handlers, request handlers and a startup hook of an app the entry never builds stay lazy', () => {
     assert.deepEqual(brief({
       'worker.py': `${ST}from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.on_event("shutdown")\ndef bye():\n    SentenceTransformer("a")\n\n\n@app.get("/")\ndef index():\n    SentenceTransformer("b")\n\n\ndef factory():\n    from other import build\n    return build()\n`,

@@ -192,10 +192,18 @@ export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap
   for (const [p, f] of files) if (f.module !== undefined) byModule.set(f.module, p);
   const out = new Map<string, string>();
   const queue: { file: string; fn: string; what: string; depth: number }[] = [];
-  /** The function `name` refers to in `file`: defined there, or imported from a closure file by `from m import name`. */
-  const resolve = (file: string, name: string): { file: string; fn: string } | undefined => {
+  /**
+   * The function `name` refers to in `file`, from code in function `scope` (absent: module level): a
+   * function defined in that scope or an enclosing one (an app factory's nested `lifespan`), at module
+   * level, or imported from a closure file by `from m import name`.
+   */
+  const resolve = (file: string, name: string, scope?: string): { file: string; fn: string } | undefined => {
     const f = files.get(file);
     if (!f) return undefined;
+    for (let sc = scope; sc; sc = sc.includes('.<locals>.') ? sc.slice(0, sc.lastIndexOf('.<locals>.')) : undefined) {
+      const nested = `${sc}.<locals>.${name}`;
+      if (f.info.functions.some((d) => d.name === nested)) return { file, fn: nested };
+    }
     if (f.info.functions.some((d) => d.name === name)) return { file, fn: name };
     for (const imp of f.info.imports) {
       if (imp.kind !== 'from' || !imp.names.includes(name)) continue;
@@ -205,18 +213,18 @@ export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap
     }
     return undefined;
   };
-  const root = (file: string, name: string, what: (fn: string) => string) => {
-    const r = resolve(file, name);
-    if (r) queue.push({ ...r, what: what(r.fn), depth: 0 });
+  const root = (file: string, name: string, what: (fn: string) => string, scope?: string) => {
+    const r = resolve(file, name, scope);
+    if (r) queue.push({ ...r, what: what(r.fn.slice(r.fn.lastIndexOf('.') + 1)), depth: 0 });
   };
   for (const [file, f] of files) {
     if (lazy.has(file)) continue;
     for (const c of f.info.calls) {
       if (!APP_CONSTRUCTOR.test(c.callee) || c.mainGuard) continue;
       for (const arg of c.args) {
-        if (arg.name === 'lifespan' && arg.text && IDENT.test(arg.text)) root(file, arg.text, (fn) => `the lifespan handler ${fn}()`);
+        if (arg.name === 'lifespan' && arg.text && IDENT.test(arg.text)) root(file, arg.text, (fn) => `the lifespan handler ${fn}()`, c.fn);
         if (arg.name === 'on_startup' && arg.text) {
-          for (const n of arg.text.replace(/^[[(]|[\])]$/g, '').split(',').map((x) => x.trim())) if (IDENT.test(n)) root(file, n, (fn) => `the startup handler ${fn}()`);
+          for (const n of arg.text.replace(/^[[(]|[\])]$/g, '').split(',').map((x) => x.trim())) if (IDENT.test(n)) root(file, n, (fn) => `the startup handler ${fn}()`, c.fn);
         }
       }
     }
@@ -226,7 +234,7 @@ export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap
     for (const d of f.info.functions) {
       // Decorator lines directly above the def.
       for (let l = d.range.start.line - 1; l >= 0 && /^\s*@/.test(lines[l]); l--) {
-        if (/\.on_event\(\s*["']startup["']\s*\)/.test(lines[l])) queue.push({ file, fn: d.name, what: `the startup handler ${d.name}()`, depth: 0 });
+        if (/\.on_event\(\s*["']startup["']\s*\)/.test(lines[l])) queue.push({ file, fn: d.name, what: `the startup handler ${d.name.slice(d.name.lastIndexOf('.') + 1)}()`, depth: 0 });
       }
     }
     for (const m of text.matchAll(/\.add_event_handler\(\s*["']startup["']\s*,\s*([A-Za-z_]\w*)\s*\)/g)) root(file, m[1], (fn) => `the startup handler ${fn}()`);
@@ -239,7 +247,7 @@ export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap
     if (depth >= HOOK_CALL_DEPTH) continue;
     for (const e of files.get(file)!.info.callGraph) {
       if (e.fn === undefined || !(e.fn === fn || e.fn.startsWith(fn + '.<locals>.')) || !IDENT.test(e.callee)) continue;
-      const r = resolve(file, e.callee);
+      const r = resolve(file, e.callee, e.fn);
       if (r) queue.push({ ...r, what, depth: depth + 1 });
     }
   }
