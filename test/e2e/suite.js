@@ -36,7 +36,7 @@ step('activates and lints the examples (Problems: exact findings per file)', asy
   const ext = vscode.extensions.getExtension('deploylint.deploylint');
   assert.ok(ext, 'extension deploylint.deploylint is loaded');
   api = await ext.activate();
-  await waitFor(() => ours(worker).length === 3 && ours(coordinator).length === 2, 'diagnostics on both Dockerfiles');
+  await waitFor(() => ours(worker).length === 3 && ours(coordinator).length === 2 && ours(workerPy).length === 3, 'diagnostics on both Dockerfiles and worker.py');
   assert.deepEqual(short(ours(worker)), ['9:1 missing-module', '9:1 missing-module', '9:1 missing-module']);
   assert.deepEqual(short(ours(coordinator)), ['6:6 missing-copy-source', '9:1 missing-module']);
   assert.deepEqual(short(ours(workerPy)), ['7:6 missing-module', '8:6 missing-module', '9:6 missing-module']);
