@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // UI test in real VS Code (code-server) driven by headless Chromium: install the .vsix, open examples/, then the Problems
 // panel, a lightbulb fix, the Python mirror, hovers on a COPY and on the target, the CodeLens and its explain text, a
-// document link, the image view and the status item, with a screenshot of each step in .e2e-shots/ (run by npm run test:e2e).
+// document link, the image view, the status item, a suppression from the lightbulb and fix-all on save, with a screenshot of each step in .e2e-shots/ (run by npm run test:e2e).
 // Env: CS_BIN, PLAYWRIGHT (path to playwright-core), CHROMIUM (/usr/bin/chromium), VSIX (deploylint.vsix), SHOTS, PORT.
 'use strict';
 const { execFileSync } = require('child_process');
@@ -20,14 +20,67 @@ fs.mkdirSync(SHOTS, { recursive: true });
 const lines = (page) => page.$$eval('.editor-instance .view-lines .view-line', (els) => els
   .map((e) => ({ top: parseFloat(e.style.top), text: e.textContent.replace(/\u00a0/g, ' ') })).sort((a, b) => a.top - b.top).map((x) => x.text));
 
-/** Quick Open a file by name. */
-async function openFile(page, name) {
+/** Quick Open a file by name or `folder/name` (the list shows the folder beside the name). */
+async function openFile(page, query) {
+  const name = path.basename(query);
+  const folder = path.dirname(query);
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: T });
+  await page.keyboard.type(query);
+  let row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name });
+  if (folder !== '.') row = row.filter({ hasText: folder });
+  await row.first().waitFor({ timeout: T });
   await page.keyboard.press('Enter');
   await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor({ timeout: T });
+}
+
+/** Ctrl+. at the cursor, then the action titled `want` chosen with the keyboard (a click is intercepted by the menu's pointer block). */
+async function pickAction(page, want, shot) {
+  // Asked while the file's re-lint after opening is in flight, the menu can come up empty ("No code actions available"): ask again.
+  const row = page.locator('.action-widget .monaco-list-row', { hasText: want }).first();
+  for (let i = 0; ; i++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await row.waitFor({ timeout: i < 4 ? 5000 : T });
+      break;
+    } catch (e) {
+      if (i >= 4) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.screenshot({ path: path.join(SHOTS, shot) });
+  for (let i = 0; i < 15; i++) {
+    const focused = await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label').catch(() => null);
+    if (focused && focused.includes(want)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** True once some rendered line of the active editors is exactly `text`. */
+function lineShown(page, text) {
+  return page.waitForFunction((t) => [...document.querySelectorAll('.editor-instance .view-lines .view-line')]
+    .some((e) => e.textContent.replace(/\u00a0/g, ' ') === t), text, { timeout: T });
+}
+
+/** Ctrl+G to `line:col`, checked in the status bar (asked again when the keys went elsewhere while the editor was opening). */
+async function gotoLine(page, where) {
+  const [line, col] = where.split(':');
+  const shown = page.locator('#status\\.editor\\.selection', { hasText: `Ln ${line}, Col ${col}` });
+  for (let i = 0; ; i++) {
+    await page.keyboard.press('Control+G');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+    await page.keyboard.type(where);
+    await page.keyboard.press('Enter');
+    try {
+      await shown.waitFor({ timeout: 3000 });
+      return;
+    } catch (e) {
+      if (i >= 4) throw e;
+      await page.keyboard.press('Escape');
+      await focusEditor(page);
+    }
+  }
 }
 
 /** Keyboard focus into the active editor's text. */
@@ -38,9 +91,7 @@ async function focusEditor(page) {
 /** Moves the cursor to `line:col` and shows the hover there (Ctrl+K Ctrl+I); resolves with its text once it contains `want`. */
 async function showHover(page, where, want) {
   await focusEditor(page);
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(where);
-  await page.keyboard.press('Enter');
+  await gotoLine(page, where);
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+I');
   const hover = page.locator('.monaco-hover-content', { hasText: want }).first();
@@ -74,16 +125,7 @@ async function main() {
   await page.keyboard.press('Control+G');
   await page.keyboard.type('6:10');
   await page.keyboard.press('Enter');
-  await page.keyboard.press('Control+.');
-  const want = "Replace with 'predictions/coordinator/requirements.txt'";
-  await page.locator('.action-widget .monaco-list-row', { hasText: want }).first().waitFor({ timeout: T });
-  await page.screenshot({ path: path.join(SHOTS, '02-quick-fix.png') });
-  for (let i = 0; i < 10; i++) {
-    const focused = await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label').catch(() => null);
-    if (focused && focused.includes(want)) break;
-    await page.keyboard.press('ArrowDown');
-  }
-  await page.keyboard.press('Enter');
+  await pickAction(page, "Replace with 'predictions/coordinator/requirements.txt'", '02-quick-fix.png');
   await page.waitForFunction(() => [...document.querySelectorAll('.editor-instance .view-lines .view-line')]
     .some((e) => e.textContent.replace(/\u00a0/g, ' ').includes('predictions/coordinator/requirements.txt')), null, { timeout: T });
   await page.locator('.markers-panel .monaco-list-row', { hasText: 'missing-copy-source' }).first().waitFor({ state: 'detached', timeout: T });
@@ -141,6 +183,27 @@ async function main() {
   const status = page.locator('.hover-language-status', { hasText: 'deploylint: 15 problems' }).first();
   await status.waitFor({ timeout: T });
   await page.screenshot({ path: path.join(SHOTS, '11-status-item.png') });
+  await page.keyboard.press('Escape');
+
+  // A suppression from the lightbulb: the directive goes on the line above the CMD.
+  await openFile(page, 'embeddings/Dockerfile');
+  await gotoLine(page, '7:5');
+  await pickAction(page, 'Ignore worker-timeout-too-short on this line', '12-ignore-menu.png');
+  await lineShown(page, '# deploylint: ignore[worker-timeout-too-short]');
+  await page.screenshot({ path: path.join(SHOTS, '13-ignored.png') });
+
+  // Fix-all on save (the workspace sets editor.codeActionsOnSave): Ctrl+S applies the port-mismatch fix.
+  await openFile(page, 'mcp-service/Dockerfile');
+  await gotoLine(page, '11:1'); // the empty last line
+  await page.keyboard.type('# saved by the UI test');
+  await page.keyboard.press('Control+S');
+  await lineShown(page, 'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--app-dir", "src", "--port", "8080"]');
+  const onDisk = () => fs.readFileSync(path.join(ws, 'mcp-service/Dockerfile'), 'utf8');
+  for (const end = Date.now() + T; !/"--host", "0\.0\.0\.0"[^\n]*\n# saved by the UI test/.test(onDisk());) {
+    if (Date.now() > end) throw new Error('fix-all on save did not reach the disk:\n' + onDisk());
+    await page.waitForTimeout(200);
+  }
+  await page.screenshot({ path: path.join(SHOTS, '14-fix-all-on-save.png') });
   log('PASS');
 }
 

@@ -16,7 +16,7 @@ function playwright() {
   return require(process.env.PLAYWRIGHT || path.join(TOOLS, 'node_modules/playwright-core'));
 }
 
-/** A temp folder with code-server's user data (quiet settings) and a copy of examples/ as the workspace. */
+/** A temp folder with code-server's user data (quiet settings) and a copy of examples/ as the workspace (fix-all on save on). */
 function sandbox(prefix) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const data = path.join(tmp, 'data');
@@ -29,6 +29,9 @@ function sandbox(prefix) {
     'chat.commandCenter.enabled': false, 'window.commandCenter': false, 'workbench.colorTheme': 'Default Light Modern',
     'editor.hover.delay': 100, 'workbench.tips.enabled': false,
   }));
+  // Fix-all on save, as the README suggests; set before code-server starts so that the first save already sees it.
+  fs.mkdirSync(path.join(ws, '.vscode'));
+  fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'editor.codeActionsOnSave': { 'source.fixAll.deploylint': 'explicit' } }));
   return { tmp, data, ws, exts: path.join(tmp, 'exts'), cfg: ['--config', path.join(tmp, 'cfg.yaml'), '--user-data-dir', data, '--extensions-dir', path.join(tmp, 'exts')] };
 }
 

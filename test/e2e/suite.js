@@ -1,6 +1,7 @@
 // Extension-host suite on a copy of examples/: runs inside code-server's node extension host (loaded by exthost.js
 // through extensionTestsPath) and checks the extension through the vscode API: diagnostics, quick fix, hovers,
-// links, definition, CodeLens and the explain document, the image-contents tree, the status item.
+// links, definition, CodeLens and the explain document, the image-contents tree, the status item, an ignore
+// quick fix and fix-all on save.
 'use strict';
 const assert = require('assert');
 const vscode = require('vscode');
@@ -139,6 +140,40 @@ step('lightbulb fix: the typo in the coordinator COPY is replaced and the proble
   assert.equal(doc.lineAt(5).text, 'COPY predictions/coordinator/requirements.txt /app/requirements.txt');
   await waitFor(() => ours(coordinator).length === 1, 'missing-copy-source cleared');
   await waitFor(() => api.status().text === 'deploylint: 15 problems', 'status: 15 problems');
+});
+
+step('suppression from the lightbulb: "Ignore <rule> on this line" writes the directive above and the problem clears', async () => {
+  const df = vscode.Uri.joinPath(root, 'embeddings/Dockerfile');
+  const doc = await vscode.workspace.openTextDocument(df);
+  await vscode.window.showTextDocument(doc);
+  await waitFor(() => ours(df).length === 1, 'worker-timeout-too-short on embeddings/Dockerfile');
+  const [d] = ours(df);
+  assert.equal(d.code.value ?? d.code, 'worker-timeout-too-short');
+  const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', df, d.range, vscode.CodeActionKind.QuickFix.value);
+  const ignore = actions.find((a) => a.title === 'Ignore worker-timeout-too-short on this line');
+  assert.ok(ignore, actions.map((a) => a.title).join(', '));
+  const line = d.range.start.line;
+  const cmd = doc.lineAt(line).text;
+  assert.ok(await vscode.workspace.applyEdit(ignore.edit));
+  assert.equal(doc.lineAt(line).text, '# deploylint: ignore[worker-timeout-too-short]');
+  assert.equal(doc.lineAt(line + 1).text, cmd);
+  await waitFor(() => ours(df).length === 0, 'suppressed');
+});
+
+step('fix-all on save (editor.codeActionsOnSave: source.fixAll.deploylint, in the workspace settings) applies what --fix applies', async () => {
+  assert.deepEqual(vscode.workspace.getConfiguration('editor').get('codeActionsOnSave'), { 'source.fixAll.deploylint': 'explicit' });
+  const df = vscode.Uri.joinPath(root, 'mcp-service/Dockerfile');
+  const doc = await vscode.workspace.openTextDocument(df);
+  const editor = await vscode.window.showTextDocument(doc);
+  await waitFor(() => ours(df).some((x) => (x.code.value ?? x.code) === 'port-mismatch'), 'port-mismatch on mcp-service/Dockerfile');
+  // A change to save: a comment line at the end.
+  await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), '# saved by the e2e suite\n'));
+  await vscode.commands.executeCommand('workbench.action.files.save');
+  const want = 'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--app-dir", "src", "--port", "8080"]';
+  await waitFor(() => !doc.isDirty && doc.getText().includes(want), 'the fix applied on save', 30000);
+  const disk = Buffer.from(await vscode.workspace.fs.readFile(df)).toString('utf8');
+  assert.ok(disk.includes(want + '\n# saved by the e2e suite\n'), disk);
+  await waitFor(() => !ours(df).some((x) => (x.code.value ?? x.code) === 'port-mismatch'), 'port-mismatch cleared');
 });
 
 exports.run = async function run() {
