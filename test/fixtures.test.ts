@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { relativeInside } from '../server/src/core/fs';
 import { applyAllFixes, asText, lintRepo, loadFixture, ROOT } from './helpers/repo';
-import { importCheck } from './helpers/import-check';
+import { importCheck, stopImportChecks } from './helpers/import-check';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const update = process.env.UPDATE_SNAPSHOTS === '1';
@@ -24,6 +24,8 @@ function expectFile(file: string, actual: string, what: string): void {
   assert.equal(actual, fs.readFileSync(file, 'utf8'), what);
 }
 
+after(stopImportChecks);
+
 for (const group of fs.readdirSync(FIXTURES).sort()) {
   describe(`fixtures: ${group}`, () => {
     for (const name of fs.readdirSync(path.join(FIXTURES, group)).sort()) {
@@ -36,7 +38,7 @@ for (const group of fs.readdirSync(FIXTURES).sort()) {
         if (group === 'no-findings') {
           assert.equal(text, 'no problems found\n');
           // Silence must be right: the modelled image really imports.
-          if (!NO_IMPORT_CHECK.has(name)) for (const line of importCheck(analysis, repo)) assert.match(line, /: IMPORTED$/);
+          if (!NO_IMPORT_CHECK.has(name)) for (const line of await importCheck(analysis, repo)) assert.match(line, /: IMPORTED$/);
           return;
         }
         assert.ok(findings.some((f) => f.ruleId === group), `a fixture of ${group} must produce a ${group} finding`);
@@ -61,7 +63,7 @@ for (const group of fs.readdirSync(FIXTURES).sort()) {
           else {
             assert.equal(remaining, 'no problems found\n', 'the fixes must clear every finding');
             // ... and the fixed image imports cleanly.
-            for (const line of importCheck(again.analysis, repo)) assert.match(line, /: IMPORTED$/);
+            for (const line of await importCheck(again.analysis, repo)) assert.match(line, /: IMPORTED$/);
           }
         }
       });

@@ -1,5 +1,5 @@
-// Proves an image model imports cleanly: writes each running container's stage to a temp folder and imports its entry with python3 (third-party packages stubbed).
-import { spawnSync } from 'child_process';
+// Proves an image model imports cleanly: writes each running container's stage to a temp folder and imports its entry with python3 (third-party packages stubbed), in one python3 that forks a child per check.
+import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -45,13 +45,96 @@ else:
 print("IMPORTED")
 `;
 
+/**
+ * One python3 for every check: reads `{"cfg": ..., "cwd": ..., "out": ..., "err": ...}` lines,
+ * forks a child per line (a fresh copy of this small process: nothing a check imports survives
+ * it) that runs RUNNER from `cwd` with its stdout and stderr in the two files, and answers each
+ * line with the child's exit status (or -signal) on a line of its own.
+ */
+const SERVER = String.raw`
+import json, os, sys
+RUNNER = sys.argv[1]
+for line in sys.stdin:
+    req = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            import signal
+            signal.alarm(30)
+            out = os.open(req["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            err = os.open(req["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, 1)
+            os.dup2(err, 2)
+            sys.stdout = open(1, "w", closefd=False)
+            sys.stderr = open(2, "w", closefd=False)
+            os.chdir(req["cwd"])
+            sys.argv = ["-c", json.dumps(req["cfg"])]
+            exec(compile(RUNNER, "<string>", "exec"), {"__name__": "__main__"})
+        except SystemExit as e:
+            if isinstance(e.code, int) or e.code is None:
+                code = e.code or 0
+            else:
+                print(e.code, file=sys.stderr)
+                code = 1
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status), flush=True)
+`;
+
+let server: { proc: ChildProcessWithoutNullStreams; pending: ((line: string) => void)[]; buffer: string } | undefined;
+
+/** Runs one check in the shared python3: its stdout, stderr and exit status. */
+function runCheck(cfg: object, cwd: string, scratch: string): Promise<{ stdout: string; stderr: string; status: number }> {
+  if (!server) {
+    const proc = spawn('python3', ['-I', '-u', '-c', SERVER, RUNNER]);
+    const s = { proc, pending: [] as ((line: string) => void)[], buffer: '' };
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => {
+      s.buffer += chunk;
+      for (let nl = s.buffer.indexOf('\n'); nl >= 0; nl = s.buffer.indexOf('\n')) {
+        const line = s.buffer.slice(0, nl);
+        s.buffer = s.buffer.slice(nl + 1);
+        s.pending.shift()?.(line);
+      }
+    });
+    proc.on('exit', () => {
+      for (const p of s.pending.splice(0)) p('exit');
+      if (server === s) server = undefined;
+    });
+    server = s;
+  }
+  const out = path.join(scratch, 'stdout.txt');
+  const err = path.join(scratch, 'stderr.txt');
+  const s = server;
+  return new Promise((resolve) => {
+    s.pending.push((line) => {
+      const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
+      resolve({ stdout: read(out), stderr: read(err), status: Number(line) });
+    });
+    s.proc.stdin.write(JSON.stringify({ cfg, cwd, out, err }) + '\n');
+  });
+}
+
+/** Ends the shared python3 (after the last check). */
+export function stopImportChecks(): void {
+  server?.proc.stdin.end();
+  server = undefined;
+}
+
 /** What the base images preinstall and this machine's python3 has too: stubbing setuptools would break its distutils shim. */
 const HOST_TOOLS = new Set(['pip', 'setuptools', 'pkg_resources', '_distutils_hack', 'wheel']);
 
 const ALWAYS_STUB = ['flask', 'fastapi', 'django', 'celery', 'gunicorn', 'uvicorn', 'requests', 'numpy', 'starlette', 'pydantic'];
 
 /** Materialises each container's stage and imports its entry (once per distinct entry); returns one line per container: `id: IMPORTED` or the error. */
-export function importCheck(a: Analysis, fsys: FileSystem): string[] {
+export async function importCheck(a: Analysis, fsys: FileSystem): Promise<string[]> {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const ia of running(a)) {
@@ -82,7 +165,13 @@ export function importCheck(a: Analysis, fsys: FileSystem): string[] {
         // python -c: only its import statements run (the code itself may serve forever).
         code: ep.kind === 'python-code' ? ep.code : undefined,
       };
-      const r = spawnSync('python3', ['-I', '-c', RUNNER, JSON.stringify(cfg)], { cwd: path.join(tmp, ia.entry.cwd), encoding: 'utf8', timeout: 30000 });
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-import-out-'));
+      let r;
+      try {
+        r = await runCheck(cfg, path.join(tmp, ia.entry.cwd), scratch);
+      } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+      }
       const last = (r.stdout.trim().split('\n').pop() ?? '') || r.stderr.trim().split('\n').pop() || `exit ${r.status}`;
       out.push(`${ia.id}: ${last}`);
     } finally {
