@@ -135,7 +135,15 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   if (!combined.argv.length) return undefined;
   const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p) };
   const scripts = consoleScripts(reader, stage.installed.map((i) => i.dir));
-  let ep = parseEntrypoint(combined.argv, env, { ...ranges, consoleScripts: scripts });
+  const workdir = overrides.workingDir ? normalize(overrides.workingDir.startsWith('/') ? overrides.workingDir : join(stage.workdir, overrides.workingDir)) : stage.workdir;
+  // Files the server itself loads (a uwsgi ini), relative to the working folder after a `cd`.
+  const readFile = (from: string) => (path: string, sub?: string) => {
+    const dir = sub === undefined ? from : normalize(sub.startsWith('/') ? sub : join(from, sub));
+    const abs = normalize(path.startsWith('/') ? path : join(dir, path));
+    const text = stage.tree.text(abs, fs);
+    return text === undefined ? undefined : { path: abs, text };
+  };
+  let ep = parseEntrypoint(combined.argv, env, { ...ranges, consoleScripts: scripts, readFile: readFile(workdir) });
   const atPart = combined.fromEntrypoint && (!c || combined.cmdIgnored) ? e! : c ?? e!;
   const instr = atPart.source.instr ?? (combined.fromEntrypoint && (!stage.cmd || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
   const notes: string[] = [];
@@ -144,7 +152,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   let scriptSource: CommandSource | undefined;
   let passedThrough = false;
   let runEnv = env;
-  let cwd = overrides.workingDir ? normalize(overrides.workingDir.startsWith('/') ? overrides.workingDir : join(stage.workdir, overrides.workingDir)) : stage.workdir;
+  let cwd = workdir;
 
   // Shell scripts (`/entrypoint` -> `exec "$@"` -> `/start` -> `exec gunicorn ...`): follow them the way the shell runs them.
   if (ep.kind === 'unknown') {
@@ -156,7 +164,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
       const from = (own: (Range | undefined)[], theirs: (Range | undefined)[]) => own.map((r, i) => (f.passedFrom?.[i] !== undefined ? theirs[f.passedFrom[i]!] : r));
       if (scriptSource && f.passedFrom?.some((i) => i !== undefined)) passedThrough = true;
       const r = scriptSource ? { ranges: from(scriptSource.argRanges, ranges.ranges), contentRanges: from(scriptSource.contentRanges, ranges.contentRanges) } : {};
-      ep = parseEntrypoint(f.argv, f.env, { ...r, expanded: { unknown: f.unknown }, consoleScripts: scripts });
+      ep = parseEntrypoint(f.argv, f.env, { ...r, expanded: { unknown: f.unknown }, consoleScripts: scripts, readFile: readFile(f.cwd) });
       chain = f.chain;
       script = f.chain[0].file;
       runEnv = f.env;

@@ -661,6 +661,57 @@ describe('entrypoint/parse', () => {
     ]);
   });
 
+  describe('uwsgi (from the table)', () => {
+    run([
+      {
+        name: '--module pkg.wsgi: callable application; --http :8000 listens on all interfaces; --harakiri is not a boot timeout',
+        argv: ['uwsgi', '--master', '--http', ':8000', '--module', 'shop.wsgi', '--processes', '4', '--harakiri', '30'],
+        expect: {
+          kind: 'uwsgi', module: 'shop.wsgi', callable: 'application', workers: 4, timeout: undefined, targetArg: { value: 'shop.wsgi', index: 5 },
+          bind: { host: '', port: '8000', raw: ':8000', isDefault: false, from: 'argv', arg: { value: ':8000', index: 3 } },
+        },
+      },
+      {
+        name: '-w module:callable, --chdir, --pythonpath',
+        argv: ['uwsgi', '-w', 'api.main:app', '--chdir', '/srv', '--pythonpath', 'src', '--http-socket', '0.0.0.0:9000'],
+        expect: { module: 'api.main', callable: 'app', chdir: '/srv', pythonPath: ['src'], bind: { host: '0.0.0.0', port: '9000', raw: '0.0.0.0:9000', isDefault: false, from: 'argv', arg: { value: '0.0.0.0:9000', index: 8 } } },
+      },
+      {
+        name: '--wsgi-file with --callable; only --socket: the uwsgi protocol, not HTTP',
+        argv: ['uwsgi', '--wsgi-file', 'site/wsgi.py', '--callable', 'app', '--socket', ':3031'],
+        expect: {
+          module: 'wsgi', script: 'site/wsgi.py', callable: 'app', pythonPath: ['site'],
+          bind: { host: '', port: '3031', raw: ':3031', isDefault: false, from: 'argv', arg: { value: ':3031', index: 6 }, uncertain: 'uwsgi --socket speaks the uwsgi protocol, not HTTP' },
+        },
+      },
+      { name: 'no socket option: no bind', argv: ['uwsgi', '--module', 'app'], expect: { bind: undefined, callable: 'application' } },
+      {
+        name: 'UWSGI_<OPTION> variables are options',
+        argv: ['uwsgi', '--master'],
+        env: { UWSGI_MODULE: 'web.wsgi:application', UWSGI_HTTP_SOCKET: ':8080', UWSGI_PROCESSES: '3' },
+        expect: { module: 'web.wsgi', callable: 'application', workers: 3, bind: { host: '', port: '8080', raw: ':8080', isDefault: false, from: 'config' } },
+      },
+      { name: 'an ini file the caller cannot read: uncertain', argv: ['uwsgi', '--ini', 'uwsgi.ini'], expect: { module: undefined, uncertain: 'the uwsgi ini file uwsgi.ini is not visible' } },
+    ]);
+
+    it('reads the [uwsgi] section of the ini file (argv wins; %d is the file\'s folder; flags without value)', () => {
+      const files: Record<string, string> = {
+        '/etc/uwsgi/app.ini': '[other]\nmodule = nope\n[uwsgi]\n; comment\nchdir = %dapp\nmodule = shop.wsgi:application\nhttp = :8000\nprocesses = 2\nmaster = true\nvacuum\n',
+      };
+      const readFile = (p: string) => (files[p] !== undefined ? { path: p, text: files[p] } : undefined);
+      const ep = parseEntrypoint(['uwsgi', '--ini', '/etc/uwsgi/app.ini', '--processes', '5'], {}, { readFile });
+      assert.deepEqual(pick(ep, { kind: 'uwsgi', module: 'shop.wsgi', callable: 'application', chdir: '/etc/uwsgi/app', workers: 5, uncertain: undefined }),
+        { kind: 'uwsgi', module: 'shop.wsgi', callable: 'application', chdir: '/etc/uwsgi/app', workers: 5, uncertain: undefined });
+      assert.deepEqual(ep.bind, { host: '', port: '8000', raw: ':8000', isDefault: false, from: 'config' });
+      const positional = parseEntrypoint(['uwsgi', '/etc/uwsgi/app.ini'], {}, { readFile });
+      assert.equal(positional.module, 'shop.wsgi');
+      const noSection = parseEntrypoint(['uwsgi', '--ini', '/x.ini'], {}, { readFile: () => ({ path: '/x.ini', text: '[app]\nmodule = a\n' }) });
+      assert.deepEqual(pick(noSection, { module: undefined, uncertain: '' }), { module: undefined, uncertain: '/x.ini has no [uwsgi] section' });
+      const placeholder = parseEntrypoint(['uwsgi', '--ini', '/x.ini'], {}, { readFile: () => ({ path: '/x.ini', text: '[uwsgi]\nmodule = %(project).wsgi\n' }) });
+      assert.equal(placeholder.uncertain, 'the target %(project).wsgi holds a variable without a known value');
+    });
+  });
+
   describe('parseAppTarget / parseAddress', () => {
     const targets: Array<[string, string | undefined, ReturnType<typeof parseAppTarget>]> = [
       ['a:b', undefined, { module: 'a', callable: 'b' }],

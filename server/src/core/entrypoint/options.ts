@@ -338,3 +338,17 @@ export const GRANIAN: OptionTable = {
   ].map((o) => `--${o}`),
   flags: ['--version', '--help', ...GRANIAN_BOOLS.flatMap((o) => [`--${o}`, `--no-${o}`])],
 };
+
+/**
+ * uwsgi: of its hundreds of options, those the model reads plus common ones. uwsgi takes no positional app, so the
+ * value of an option not listed here landing among positionals does no harm.
+ */
+export const UWSGI: OptionTable = {
+  values: [
+    '-w', '--module', '--wsgi', '--wsgi-file', '--file', '--callable', '--chdir', '--pythonpath', '--pp', '--http', '--http-socket',
+    '--socket', '-s', '--uwsgi-socket', '-p', '--processes', '--workers', '--harakiri', '--ini', '--threads', '--env', '--uid',
+    '--gid', '-H', '--home', '--virtualenv', '--venv', '--plugin', '--plugins', '--static-map', '--buffer-size', '--max-requests',
+    '--logto', '--pidfile', '--chmod-socket',
+  ],
+  flags: ['-M', '--master', '--enable-threads', '--vacuum', '--die-on-term', '--lazy-apps', '--need-app', '--strict', '--single-interpreter', '--thunder-lock'],
+};

@@ -12,7 +12,7 @@ export { parseGunicornConfig, mergeGunicornConfig } from './gunicorn-config';
 export type { GunicornConfig } from './gunicorn-config';
 
 export type ServerKind =
-  | 'gunicorn' | 'uvicorn' | 'hypercorn' | 'granian' | 'daphne' | 'waitress' | 'celery' | 'python-module' | 'python-script'
+  | 'gunicorn' | 'uvicorn' | 'hypercorn' | 'granian' | 'daphne' | 'waitress' | 'uwsgi' | 'celery' | 'python-module' | 'python-script'
   | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'console-script' | 'python-code' | 'unknown';
 
 /** Where a setting's value came from. `env` is a server's own environment variable (`UVICORN_PORT`, `FLASK_RUN_HOST`). */
@@ -131,6 +131,8 @@ export interface ParseOptions {
   expanded?: { unknown: boolean[] };
   /** Console scripts the image installed (command name -> `module:function`), so such a command runs that function. */
   consoleScripts?: ReadonlyMap<string, { module: string; func: string; file: string; line: number }>;
+  /** Reads a file the server loads (a uwsgi ini) from the image; without it such files are not visible. */
+  readFile?: Ctx['readFile'];
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
@@ -143,7 +145,7 @@ const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
  * never expanded; words of an `sh -c` string are, with `env` plus the script's own exports.
  */
 export function parseEntrypoint(argv: string[], env: ShellEnv, opts: ParseOptions = {}): Entrypoint {
-  const ctx: Ctx = { env: { ...env }, consoleScripts: opts.consoleScripts };
+  const ctx: Ctx = { env: { ...env }, consoleScripts: opts.consoleScripts, readFile: opts.readFile };
   const args: Arg[] = argv.map((value, index) => {
     const ref: ArgRef = { value, index };
     const range = opts.ranges?.[index];

@@ -1,10 +1,11 @@
 // Server kinds as data: each server's options, app target, bind, timeout, workers, the environment variables it reads and how it loads code; one interpreter reads the table.
 import { basename, dirname, normalize } from '../fs';
 import {
-  Arg, ArgRef, CELERY, DAPHNE, FASTAPI, FLASK, FLASK_RUN, GRANIAN, GUNICORN, HYPERCORN, OptionTable, ParsedArgs, UVICORN, WAITRESS,
+  Arg, ArgRef, CELERY, DAPHNE, FASTAPI, FLASK, FLASK_RUN, GRANIAN, GUNICORN, HYPERCORN, OptionTable, ParsedArgs, UVICORN, UWSGI, WAITRESS,
   allValues, hasFlag, lastValue, parseArgs, subArg,
 } from './options';
 import { parseAddress, parseAppTarget, splitPythonPath } from './address';
+import { iniSection } from './ini';
 import { ShellEnv, shlexSplit } from './shell';
 import type { Bind, Entrypoint, ServerKind, SettingSource } from './parse';
 
@@ -94,10 +95,15 @@ export interface ServerSpec {
   reload?: { flags: readonly string[]; off?: readonly string[]; env?: string; onFor?: readonly string[] };
   /** The server changes directory before importing (gunicorn --chdir, celery --workdir). */
   chdir?: readonly string[];
-  /** Folders the server puts on sys.path: `split`: a comma-separated list (gunicorn --pythonpath). */
-  pythonPath?: SettingSpec & { split?: boolean };
+  /** Folders the server puts on sys.path: `split`: a comma-separated list (gunicorn --pythonpath); `repeat`: each use adds one (uwsgi). */
+  pythonPath?: SettingSpec & { split?: boolean; repeat?: boolean };
   /** A config file; `prefixes`: `python:MODULE` / `file:PATH` forms; `defaultFile`: read from the working folder when none is given; `mayBind`: it may set the bind. */
   config?: { flags: readonly string[]; prefixes?: boolean; defaultFile?: 'gunicorn.conf.py'; mayBind?: string };
+  /**
+   * The server also reads every option from `PREFIX<OPTION>` variables and from `[section]` of ini files (uwsgi):
+   * options from the environment come first, then the ini file's (named by `flags` or a positional `*.ini`), then argv's.
+   */
+  iniOptions?: { envPrefix: string; flags: readonly string[]; section: string };
   /** Options that load the app some way the model does not follow. */
   unsupported?: { flags: readonly string[]; note: string }[];
 }
@@ -174,6 +180,19 @@ export const SERVERS: readonly ServerSpec[] = [
     bindRule: waitressListen,
   },
   {
+    // uwsgi: `--module pkg.wsgi[:callable]` or `--wsgi-file path` (callable `application`, or --callable); no default bind.
+    kind: 'uwsgi', programs: ['uwsgi'], options: UWSGI,
+    iniOptions: { envPrefix: 'UWSGI_', flags: ['--ini'], section: 'uwsgi' },
+    target: {
+      sources: [{ from: 'option', flags: ['-w', '--module', '--wsgi'], form: 'module:callable' }, { from: 'option', flags: ['--wsgi-file', '--file'], form: 'path' }],
+      defaultCallable: 'application', callableOption: ['--callable'],
+    },
+    bindRule: uwsgiBind,
+    workers: { flags: ['-p', '--processes', '--workers'] },
+    chdir: ['--chdir'],
+    pythonPath: { flags: ['--pythonpath', '--pp'], repeat: true },
+  },
+  {
     kind: 'celery', programs: ['celery'], pythonModule: 'celery', options: CELERY,
     subcommand: { at: 'positional' },
     target: { sources: [{ from: 'option', flags: ['-A', '--app'], form: 'module:callable' }] },
@@ -237,6 +256,8 @@ export interface Ctx {
   consoleScripts?: ReadonlyMap<string, { module: string; func: string; file: string; line: number }>;
   /** Stop unwrapping at a shell (the caller follows shells and scripts itself). */
   stopAtShell?: boolean;
+  /** Reads a file the server loads (a uwsgi ini) from the image: `path` relative to the working folder after `cwd`. */
+  readFile?: (path: string, cwd?: string) => { path: string; text: string } | undefined;
 }
 
 /** A setting's value and where it came from. */
@@ -264,6 +285,7 @@ export interface Reader {
 /** Interprets a server's command line (`args[0]` is the program) with its table entry. */
 export function interpretServer(spec: ServerSpec, args: Arg[], ctx: Ctx): Entrypoint {
   const ep = base(spec.kind, args, ctx);
+  if (spec.iniOptions) args = withIniOptions(ep, spec.iniOptions, args, ctx);
   let rest = args.slice(1);
   let sub: Arg | undefined;
   const sc = spec.subcommand;
@@ -375,7 +397,9 @@ export function interpretServer(spec: ServerSpec, args: Arg[], ctx: Ctx): Entryp
   }
   if (spec.pythonPath) {
     const pp = spec.pythonPath;
-    if (pp.split) {
+    if (pp.repeat) {
+      ep.pythonPath = [...ep.pythonPath, ...r.values(pp.flags).args.map((a) => a.value)];
+    } else if (pp.split) {
       const v = r.values(pp.flags);
       if (v.args.length) {
         ep.pythonPath = splitPythonPath(v.args[v.args.length - 1].value);
@@ -422,6 +446,7 @@ function readTarget(ep: Entrypoint, spec: ServerSpec, p: ParsedArgs, r: Reader, 
     }
     if (target) {
       setTargetAs(ep, target, s.form, t.defaultCallable);
+      if (s.form === 'path' && t.defaultCallable) ep.callable ??= t.defaultCallable;
       if (sources) sources.app = 'argv';
       break;
     }
@@ -470,6 +495,58 @@ function readBind(b: AddressBind | HostPortBind, r: Reader, sources: Record<stri
     bind.uncertain = 'binds an inherited file descriptor';
   }
   return bind;
+}
+
+/**
+ * The options uwsgi reads besides argv: `UWSGI_<OPTION>` variables (`UWSGI_HTTP_SOCKET` is `--http-socket`), then the
+ * `[uwsgi]` section of the ini file, then argv (the last value of a setting wins). Values come without argv positions.
+ */
+function withIniOptions(ep: Entrypoint, o: NonNullable<ServerSpec['iniOptions']>, args: Arg[], ctx: Ctx): Arg[] {
+  const fromEnv: Arg[] = [];
+  for (const [name, val] of Object.entries(ctx.env)) {
+    if (!name.startsWith(o.envPrefix) || name.length === o.envPrefix.length) continue;
+    fromEnv.push(envArg(`--${name.slice(o.envPrefix.length).toLowerCase().replace(/_/g, '-')}=${val ?? `$${name}`}`, val === undefined));
+  }
+  const p = parseArgs([...fromEnv, ...args.slice(1)], UWSGI);
+  const ini = lastValue(p, ...o.flags) ?? p.positionals.find((a) => a.value.endsWith('.ini'));
+  const fromIni: Arg[] = [];
+  if (ini) {
+    const file = ini.unknown ? undefined : ctx.readFile?.(ini.value, ctx.cwd);
+    const entries = file ? iniSection(file.text, o.section) : undefined;
+    if (!file) note(ep, `the uwsgi ini file ${ini.value} is not visible`);
+    else if (!entries) note(ep, `${ini.value} has no [${o.section}] section`);
+    for (const e of entries ?? []) {
+      const opt = `--${e.key}`;
+      if (UWSGI.flags.includes(opt) || e.value === undefined) {
+        if (e.value === undefined || /^(1|true|yes|on)$/i.test(e.value)) fromIni.push(envArg(opt));
+        continue;
+      }
+      // `%d` is the ini file's folder; `$(VAR)` an environment variable; other placeholders are not modelled.
+      let unknown = false;
+      const value = e.value.replace(/%d/g, `${dirname(file!.path)}/`).replace(/\$\(([A-Za-z_]\w*)\)/g, (m, n: string) => {
+        const v = ctx.env[n];
+        if (v === undefined) unknown = true;
+        return v ?? m;
+      });
+      if (/%[\w(]/.test(value)) unknown = true;
+      fromIni.push(envArg(`${opt}=${value}`, unknown));
+    }
+  }
+  return [args[0], ...fromEnv, ...fromIni, ...args.slice(1)];
+}
+
+/** uwsgi listens only where told: `--http`/`--http-socket` (HTTP), else `--socket` (the uwsgi protocol, for a proxy in front). */
+function uwsgiBind(ep: Entrypoint, r: Reader): void {
+  const http = allValues(r.p, '--http', '--http-socket');
+  const sock = allValues(r.p, '-s', '--socket', '--uwsgi-socket');
+  const a = http[0] ?? sock[0];
+  if (!a) return;
+  const from: SettingSource = a.ref.index >= 0 ? 'argv' : 'config';
+  const all = [...http, ...sock].map((x) => x.value);
+  ep.bind = a.value.includes('/') && !a.value.includes(':')
+    ? { raw: a.value, unix: a.value, isDefault: false, from }
+    : addressBind(a.value, '', a, from, all);
+  if (!http.length) ep.bind.uncertain = 'uwsgi --socket speaks the uwsgi protocol, not HTTP';
 }
 
 /** daphne fills in the default host/port only when no other kind of endpoint is given. */

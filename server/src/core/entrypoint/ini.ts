@@ -1,0 +1,31 @@
+// INI files as uwsgi and supervisord read them: `[section]` headers, `key = value` lines, `;`/`#` comments, repeated keys kept in order.
+
+export interface IniEntry {
+  key: string;
+  /** Undefined for a bare `key` line (a flag). */
+  value?: string;
+  /** 0-based line of the entry. */
+  line: number;
+}
+
+/** The entries of one section (case-sensitive name), in file order; undefined when the section is absent. */
+export function iniSection(text: string, section: string): IniEntry[] | undefined {
+  let current: string | undefined;
+  let out: IniEntry[] | undefined;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '').trim();
+    if (!line || line.startsWith(';') || line.startsWith('#')) continue;
+    const h = /^\[([^\]]*)\]/.exec(line);
+    if (h) {
+      current = h[1].trim();
+      if (current === section) out ??= [];
+      continue;
+    }
+    if (current !== section || !out) continue;
+    const eq = line.search(/[=:]/);
+    if (eq < 0) out.push({ key: line, line: i });
+    else out.push({ key: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim(), line: i });
+  }
+  return out;
+}
