@@ -1,6 +1,6 @@
 // What install commands in RUN put into an image, as data: a table of tools and their flags, read by one interpreter into install records on the stage.
 import { basename, dirname, join, normalize } from '../fs';
-import { lockedDistributions, LockKind, parsePyproject, parseRequirementsFile, Requirement } from '../packages/manifests';
+import { lockedDistributions, lockedPins, LockKind, parsePyproject, parseRequirementsFile, Requirement } from '../packages/manifests';
 import { normalizeDist } from '../packages/names';
 import type { Instruction } from './parse';
 import { ImageTree, within } from './tree';
@@ -392,8 +392,8 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
     const dir = abs(v('project-dir')?.[0] ?? '.', c.cwd);
     if (spec.mode === 'pipenv') {
       const lock = c.text(join(dir, 'Pipfile.lock'));
-      const names = lock !== undefined ? lockedDistributions('Pipfile.lock', lock, opts.has('dev')) : undefined;
-      if (names) rec.sources.push({ kind: 'lock', file: join(dir, 'Pipfile.lock'), requirements: names.map((n) => req(n)), complete: true });
+      const pins = lock !== undefined ? lockedPins('Pipfile.lock', lock, opts.has('dev')) : undefined;
+      if (pins) rec.sources.push({ kind: 'lock', file: join(dir, 'Pipfile.lock'), requirements: pins.map((p) => req(p.name, p.version)), complete: true });
       else {
         const pf = c.text(join(dir, 'Pipfile'));
         if (pf === undefined) unknown(`${spec.tool}: no Pipfile in ${dir}`);
@@ -406,9 +406,9 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
       let locked = false;
       for (const k of lockKinds) {
         const text = c.text(join(dir, k));
-        const names = text !== undefined ? lockedDistributions(k, text) : undefined;
-        if (names) {
-          rec.sources.push({ kind: 'lock', file: join(dir, k), requirements: names.map((n) => req(n)), complete: true });
+        const pins = text !== undefined ? lockedPins(k, text) : undefined;
+        if (pins) {
+          rec.sources.push({ kind: 'lock', file: join(dir, k), requirements: pins.map((p) => req(p.name, p.version)), complete: true });
           locked = true;
         }
       }
@@ -434,8 +434,9 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
   return { record: rec, env: made };
 }
 
-function req(name: string): Requirement {
-  return { name, extras: [], line: 0, text: name };
+/** A locked distribution; `text` carries the pin (`name==version`) when the lock records the version. */
+function req(name: string, version?: string): Requirement {
+  return { name, extras: [], line: 0, text: version ? `${name}==${version}` : name };
 }
 
 function parseRequirementLoose(raw: string): Requirement | undefined {

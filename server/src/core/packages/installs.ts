@@ -120,3 +120,72 @@ export function mayProvide(set: InstallSet, importName: string): boolean {
   }
   return false;
 }
+
+/** What the install set says about one distribution's version: the requirement that named it and its specifier. */
+export interface InstalledVersion {
+  /** The specifier as written after the name (`==21.2.0`, `<22,>=20`, `^21.2`); '' when unpinned. */
+  spec: string;
+  /** The exact version a `==` pin or a lock names. */
+  exact?: string;
+  /** Where it came from: the source and record that named it, or the base image / another distribution's dependencies. */
+  dist: InstalledDist;
+  /** Zero-based line of the requirement in its file. */
+  line: number;
+}
+
+/** The version evidence for distribution `name` in a stage; undefined when nothing in the stage installs it. */
+export function installedVersion(stage: StageModel, name: string): InstalledVersion | undefined {
+  const dist = installSet(stage).distributions.get(normalizeDist(name));
+  if (!dist) return undefined;
+  const q = dist.source?.requirements.find((r) => r.name === dist.name);
+  if (!q) return { spec: '', dist, line: 0 };
+  const spec = q.text.replace(/^\s*[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*/, '').replace(/\s*[;@].*$/, '').trim().replace(/^=(?!=)\s*"?([^"]*)"?$/, '$1');
+  const exact = /^===?\s*([0-9][0-9A-Za-z.+!-]*)$/.exec(spec)?.[1];
+  return { spec, exact, dist, line: q.line };
+}
+
+/** Release segments of a version (`21.2.0rc1` -> [21, 2, 0]); undefined when it does not start with a number. */
+function release(v: string): number[] | undefined {
+  const m = /^v?(\d+(?:\.\d+)*)/.exec(v.trim());
+  return m ? m[1].split('.').map(Number) : undefined;
+}
+
+function compare(x: number[], y: number[]): number {
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** `prefix` with its last segment incremented: the first version past every `prefix.*`. */
+function bump(prefix: number[]): number[] {
+  return [...prefix.slice(0, -1), prefix[prefix.length - 1] + 1];
+}
+
+/**
+ * True when every version a specifier allows is below `bound` (PEP 440 `==`, `===`, `==X.*`, `<`, `<=`, `~=`,
+ * and Poetry's `^` / `~`, comma-separated clauses intersect); false when it sets no such bound or cannot be read.
+ */
+export function specifierBelow(spec: string, bound: string): boolean {
+  const b = release(bound);
+  if (!b) return false;
+  return spec.split(',').some((clause) => {
+    const m = /^\s*(===|==|~=|<=|<|\^|~(?!=))?\s*([0-9][0-9A-Za-z.*+!-]*)\s*$/.exec(clause);
+    if (!m || m[1] === undefined) return false;
+    const [, op, raw] = m;
+    const wild = raw.endsWith('.*');
+    const v = release(wild ? raw.slice(0, -2) : raw);
+    if (!v) return false;
+    if (op === '==' && wild) return compare(bump(v), b) <= 0;
+    if (op === '==' || op === '===' || op === '<=') return !wild && compare(v, b) < 0;
+    if (op === '<') return compare(v, b) <= 0;
+    if (op === '~=') return v.length >= 2 && compare(bump(v.slice(0, -1)), b) <= 0;
+    // Poetry: ^1.2.3 -> <2.0.0 (^0.2.3 -> <0.3.0); ~1.2.3 -> <1.3.0 (~1 -> <2).
+    if (op === '^') {
+      const i = v.findIndex((x) => x !== 0);
+      return compare(bump(v.slice(0, (i < 0 ? v.length - 1 : i) + 1)), b) <= 0;
+    }
+    return compare(bump(v.slice(0, Math.min(2, v.length))), b) <= 0;
+  });
+}

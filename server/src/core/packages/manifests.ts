@@ -183,21 +183,32 @@ export type LockKind = 'uv.lock' | 'poetry.lock' | 'pdm.lock' | 'Pipfile.lock';
 
 /** Normalised names of the distributions a lock file pins (Pipfile.lock: `default`, plus `develop` when asked). */
 export function lockedDistributions(kind: LockKind, text: string, dev = false): string[] | undefined {
+  return lockedPins(kind, text, dev)?.map((p) => p.name);
+}
+
+/** The distributions a lock file pins with their versions, when it records one. */
+export function lockedPins(kind: LockKind, text: string, dev = false): { name: string; version?: string }[] | undefined {
   if (kind === 'Pipfile.lock') {
     try {
-      const j = JSON.parse(text) as Record<string, Record<string, unknown> | undefined>;
-      return [...Object.keys(j.default ?? {}), ...(dev ? Object.keys(j.develop ?? {}) : [])].map(normalizeDist);
+      const j = JSON.parse(text) as Record<string, Record<string, { version?: unknown } | undefined> | undefined>;
+      const entries = [...Object.entries(j.default ?? {}), ...(dev ? Object.entries(j.develop ?? {}) : [])];
+      return entries.map(([n, v]) => {
+        const version = typeof v?.version === 'string' ? v.version.replace(/^==/, '') : undefined;
+        return { name: normalizeDist(n), version };
+      });
     } catch {
       return undefined;
     }
   }
-  // [[package]] blocks: name, and whether the source is the project itself or a local folder (not a distribution from an index).
-  const out: string[] = [];
+  // [[package]] blocks: name, version, and whether the source is the project itself or a local folder (not a distribution from an index).
+  const out: { name: string; version?: string }[] = [];
   let name: string | undefined;
+  let version: string | undefined;
   let local = false;
   const flush = () => {
-    if (name && !local) out.push(normalizeDist(name));
+    if (name && !local) out.push({ name: normalizeDist(name), version });
     name = undefined;
+    version = undefined;
     local = false;
   };
   let inPackage = false;
@@ -217,6 +228,8 @@ export function lockedDistributions(kind: LockKind, text: string, dev = false): 
     if (!inPackage) continue;
     const m = /^name\s*=\s*"([^"]+)"/.exec(line);
     if (m && name === undefined) name = m[1];
+    const v = /^version\s*=\s*"([^"]+)"/.exec(line);
+    if (v && version === undefined) version = v[1];
     if (/^source\s*=\s*\{[^}]*\b(editable|virtual|directory|path)\s*=/.test(line) || /^type\s*=\s*"(directory|file)"/.test(line)) local = true;
   }
   flush();

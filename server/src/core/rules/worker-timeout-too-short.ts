@@ -3,8 +3,9 @@ import type { Analysis } from '../analysis';
 import { describeDeployment } from '../deployments';
 import { argFile, insertCommandOptions, replaceCommandArg } from './command-edits';
 import type { Entrypoint } from '../entrypoint';
-import { join, normalize } from '../fs';
+import { basename, join, normalize } from '../fs';
 import type { ImportAnalysis } from '../imports';
+import { installedVersion, specifierBelow } from '../packages/installs';
 import { containers, entryLabel, hasOwnCommand, perContainer, running, RunningContainer } from '../runtime';
 import { loadWhen, type StartupEstimate } from '../startup';
 import type { Fix, Location, Range } from '../types';
@@ -16,12 +17,12 @@ export const TIMEOUT_MARGIN = 1.5;
 export const rule: Rule = {
   id: 'worker-timeout-too-short',
   meta: {
-    description: 'gunicorn\'s worker --timeout (default 30 s) is shorter than the model loading the app does at import, and --preload is not set.',
+    description: 'gunicorn before 22.0 (pinned so by the image) kills workers after --timeout (default 30 s), shorter than the model loading the app does at import, and --preload is not set.',
     severity: 'warning',
     fixable: true,
     docs: {
-      why: 'Without --preload every gunicorn worker imports the app itself after it is forked, and the arbiter kills a worker that has not checked in for --timeout seconds (default 30; 0 disables the check). A worker that loads a model at import for longer than that is killed ("[CRITICAL] WORKER TIMEOUT") and replaced by another that meets the same fate: the service never answers. deploylint compares the timeout with the start-up estimate (modelLoadSeconds per module-level model load, default 60). An ASGI app\'s lifespan startup (FastAPI lifespan=, on_startup, @app.on_event("startup")) runs in each UvicornWorker before it first checks in, with or without --preload. Fix it with a larger --timeout, or --preload so the app loads once in the master before the workers fork.',
-      bad: '# worker.py: model = xgboost.Booster(); model.load_model("model.json")\nCMD exec gunicorn --bind :$PORT --workers 2 worker:app',
+      why: 'Without --preload every gunicorn worker imports the app itself after it is forked, and up to gunicorn 21.2 the arbiter kills a worker that has not checked in for --timeout seconds (default 30; 0 disables the check). A worker that loads a model at import for longer than that is killed ("[CRITICAL] WORKER TIMEOUT") and replaced by another that meets the same fate: the service never answers. deploylint compares the timeout with the start-up estimate (modelLoadSeconds per module-level model load, default 60). An ASGI app\'s lifespan startup (FastAPI lifespan=, on_startup, @app.on_event("startup")) runs in each UvicornWorker before it first checks in, with or without --preload. Fix it with a larger --timeout, or --preload so the app loads once in the master before the workers fork. Since gunicorn 22.0 (the fix for benoitc/gunicorn#1965) the arbiter compares a monotonic clock with the worker\'s wall-clock heartbeat file until the worker first checks in, so a booting worker is never timed out: the rule reports only when the image pins gunicorn below 22 (a requirement specifier, a lock file or a Dockerfile pip argument); unpinned, 22 or later, or unknown, it stays quiet and --explain says why.',
+      bad: '# requirements.txt: gunicorn==21.2.0\n# worker.py: model = xgboost.Booster(); model.load_model("model.json")\nCMD exec gunicorn --bind :$PORT --workers 2 worker:app',
       good: 'CMD exec gunicorn --bind :$PORT --workers 2 --timeout 90 worker:app',
     },
   },
@@ -34,20 +35,25 @@ export const rule: Rule = {
       const ep = c.ep;
       if (ep.kind !== 'gunicorn' || c.runner.kind === 'k8s-init') return [];
       const est = c.startup();
-      if (est.seconds <= 0) return [];
+      if (est.seconds <= 0 || !tooShort(ep, est)) return [];
+      const old = oldGunicorn(a, c);
+      if (typeof old !== 'string') {
+        c.quiet.push(`worker-timeout-too-short: ${old.quiet}`);
+        return [];
+      }
       const d = c.runner.deployment;
       if (!d) {
-        const draft = deployed(c) && !asImage(c) ? undefined : draftFor(a, c, est, ep);
+        const draft = deployed(c) && !asImage(c) ? undefined : draftFor(a, c, est, ep, old);
         return draft ? [draft] : [];
       }
       const env = d.container?.env.find((e) => e.name === 'GUNICORN_CMD_ARGS');
       if (c.entry.overridden && !(ep.timeout?.from === 'GUNICORN_CMD_ARGS' && env)) {
-        const draft = draftFor(a, c, est, ep);
+        const draft = draftFor(a, c, est, ep, old);
         return draft ? [{ ...draft, message: `${describeDeployment(a, d)}: ${draft.message}` }] : [];
       }
       // GUNICORN_CMD_ARGS set by the deployment.
       if (!sets(c) || !tooShort(ep, est)) return [];
-      return [{ message: `${describeDeployment(a, d)}: ${explain(ep, est, entryLabel(c))}`, file: d.file, range: env?.itemRange ?? d.range, related: related(a, est), fixes: [] }];
+      return [{ message: `${describeDeployment(a, d)}: ${explain(ep, est, entryLabel(c), old)}`, file: d.file, range: env?.itemRange ?? d.range, related: related(a, est), fixes: [] }];
     });
   },
 };
@@ -65,12 +71,35 @@ function tooShort(ep: Entrypoint, est: StartupEstimate): boolean {
   return ep.kind === 'gunicorn' && ep.timeout !== undefined && ep.timeout.seconds > 0 && ep.timeout.seconds < bootSeconds(ep, est);
 }
 
-function explain(ep: Entrypoint, est: StartupEstimate, label: string): string {
+/** First gunicorn release whose arbiter does not time out a booting worker (benoitc/gunicorn 54d35d73, "Fix #1965"). */
+const FIXED_IN = '22';
+
+/**
+ * The evidence that the stage's gunicorn is older than 22.0 ("gunicorn 21.2.0 (requirements.txt:3)"),
+ * or why the rule stays quiet: unpinned (pip installs the latest), 22 or later, or not known.
+ */
+function oldGunicorn(a: Analysis, c: RunningContainer): string | { quiet: string } {
+  const v = installedVersion(c.stage, 'gunicorn');
+  const fixed = `gunicorn >= ${FIXED_IN} does not time out a booting worker`;
+  if (!v) return { quiet: `${fixed}, and where the image's gunicorn comes from is not known` };
+  const { dist } = v;
+  if (dist.base) return { quiet: `${fixed}, and the base image ${c.stage.rootBase} brings gunicorn in a version deploylint does not know` };
+  if (dist.via) return { quiet: `${fixed}, and gunicorn comes unpinned as a dependency of ${dist.via} (the installer picks the latest)` };
+  if (!v.spec) return { quiet: `${fixed} (gunicorn is unpinned: the installer picks the latest)` };
+  if (!specifierBelow(v.spec, FIXED_IN)) return { quiet: `${fixed} (${v.exact ? `the image pins gunicorn ${v.exact}` : `gunicorn${v.spec} allows 22 or later`})` };
+  const s = dist.source;
+  const where = s?.kind === 'argv' || !s?.file ? `${a.rel(c.target.dockerfile)}:${(dist.record?.instr.line ?? 0) + 1}`
+    : s.contextFile ? `${a.rel(s.contextFile)}${s.kind === 'lock' ? '' : `:${v.line + 1}`}`
+    : s.kind === 'lock' ? basename(s.file) : `${s.file}:${v.line + 1}`;
+  return `gunicorn ${v.exact ?? v.spec} (${where})`;
+}
+
+function explain(ep: Entrypoint, est: StartupEstimate, label: string, version: string): string {
   const t = ep.timeout!;
   const where = t.isDefault ? ' (the default)' : t.from === 'config' ? ' (gunicorn config file)' : t.from === 'GUNICORN_CMD_ARGS' ? ' (GUNICORN_CMD_ARGS)' : '';
   const app = label.replace(/^gunicorn /, '');
   const each = ep.preload ? `each worker runs the lifespan startup of ${app} itself (--preload imports the app in the master, but the ASGI worker starts it after forking)` : `without --preload each worker imports ${app} itself`;
-  return `gunicorn kills a worker that is silent for --timeout ${t.seconds} s${where}, and ${each}; ${est.summary}: workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves`;
+  return `${version} kills a worker that is silent for --timeout ${t.seconds} s${where}, and ${each}; ${est.summary}: workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves`;
 }
 
 function related(a: Analysis, est: StartupEstimate): Location[] {
@@ -81,7 +110,7 @@ function related(a: Analysis, est: StartupEstimate): Location[] {
   return out;
 }
 
-function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Entrypoint): Draft | undefined {
+function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Entrypoint, version: string): Draft | undefined {
   if (!tooShort(ep, est)) return undefined;
   const t = ep.timeout!;
   const seconds = Math.ceil((bootSeconds(ep, est) * TIMEOUT_MARGIN) / 10) * 10;
@@ -112,7 +141,7 @@ function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Ent
   const preload = !ep.preload && est.hookSeconds < t.seconds ? insertCommandOptions(ia.entry, ep.targetArg, ['--preload'], 'before') : undefined;
   if (preload) fixes.push({ title: 'Add --preload (load the app once in the master, before forking workers)', edits: [preload], isPreferred: fixes.length === 0 });
   return {
-    message: explain(ep, est, entryLabel(ia)),
+    message: explain(ep, est, entryLabel(ia), version),
     file,
     range,
     related: file === df ? related(a, est) : [{ file: df, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }, ...related(a, est)],
