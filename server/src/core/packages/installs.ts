@@ -29,6 +29,12 @@ export interface InstallSet {
   importNames: Set<string>;
   /** The install records the set was built from (wheel folders excluded). */
   records: InstallRecord[];
+  /**
+   * Installed distributions the table does not know (normalised, in install order): each is taken to provide its
+   * PEP 503 guess (`firebase-admin` -> `firebase_admin`) and maybe names sharing a token with it (mayProvide);
+   * their own dependencies are not known, so an import nothing else provides may still come from them.
+   */
+  unknownDists: string[];
 }
 
 const memo = new WeakMap<StageModel, InstallSet>();
@@ -90,10 +96,8 @@ function compute(stage: StageModel): InstallSet {
     const d = normalizeDist(queue.pop()!);
     if (seen.has(d)) continue;
     seen.add(d);
-    if (importNamesFor(d) === undefined) {
-      degrade('unknown', `the dependencies of ${d} are not in the distribution table`);
-      continue;
-    }
+    // Not in the table: its import names are guessed and its dependencies unknown (unknownDists; the rules hedge).
+    if (importNamesFor(d) === undefined) continue;
     for (const dep of dependenciesOf(d) ?? []) {
       if (!distributions.has(dep)) distributions.set(dep, { name: dep, via: d });
       queue.push(dep);
@@ -102,23 +106,46 @@ function compute(stage: StageModel): InstallSet {
 
   const importNames = new Set<string>();
   for (const d of distributions.keys()) for (const n of importNamesOrGuess(d)) importNames.add(n);
-  return { status, reason, distributions, importNames, records };
+  const unknownDists = [...distributions.keys()].filter((d) => importNamesFor(d) === undefined);
+  return { status, reason, distributions, importNames, records, unknownDists };
 }
 
+/** `py`/`python` prefixes dropped: `pyjwt` -> `jwt`, `python-jose` -> `jose`. */
+const unprefixed = (t: string) => t.replace(/^py(thon)?(?=.)/, '');
+
+/** The 4+ character tokens of a name, prefixes dropped: `python-dateutil` -> [`dateutil`]. */
+const tokensOf = (name: string) => normalizeDist(name).split('-').filter((t) => t !== 'py' && t !== 'python').map(unprefixed).filter((t) => t.length >= 4);
+
 /**
- * True when an installed distribution might provide `importName` although the table cannot say:
- * a distribution the table does not know whose name contains the import name (python-jose -> jose,
- * pyyaml -> yaml) or the other way round.
+ * The distribution the table does not know that might provide `importName` although its PEP 503 guess is another name,
+ * or undefined: one whose flat name contains the import name or the other way round (pyyaml -> yaml, pyjwt -> jwt,
+ * google-cloud-storage -> google), or that shares a token of 4+ characters with it (python-dateutil -> dateutil,
+ * django-redis-cache -> django_redis). A one-character name may come from anything (`*`).
  */
-export function mayProvide(set: InstallSet, importName: string): boolean {
+export function possibleProvider(set: InstallSet, importName: string): string | undefined {
   const n = normalizeDist(importName).replace(/-/g, '');
-  if (n.length < 2) return true;
-  for (const d of set.distributions.keys()) {
-    if (importNamesFor(d) !== undefined) continue;
+  if (n.length < 2) return '*';
+  const tokens = tokensOf(importName);
+  for (const d of set.unknownDists) {
     const flat = d.replace(/-/g, '');
-    if (flat.includes(n) || n.includes(flat.replace(/^py(thon)?/, '')) && flat.replace(/^py(thon)?/, '').length >= 3) return true;
+    const bare = unprefixed(flat);
+    if (flat.includes(n) || (bare.length >= 3 && n.includes(bare))) return d;
+    if (tokensOf(d).some((t) => tokens.includes(t))) return d;
   }
-  return false;
+  return undefined;
+}
+
+/** True when an installed distribution the table does not know might provide `importName` (possibleProvider). */
+export function mayProvide(set: InstallSet, importName: string): boolean {
+  return possibleProvider(set, importName) !== undefined;
+}
+
+/** Why missing-dependency cannot judge a stage's imports at all, or undefined when it can (for --explain). */
+export function installSetQuiet(stage: StageModel): string | undefined {
+  const set = installSet(stage);
+  if (set.status === 'unknown') return `missing-dependency: the installed set is unknown (${set.reason}), so third-party imports are not judged`;
+  if (!set.records.some((r) => r.sources.length)) return 'missing-dependency: the image installs no distributions from a file or argument deploylint reads, so third-party imports are not judged';
+  return undefined;
 }
 
 /** What the install set says about one distribution's version: the requirement that named it and its specifier. */

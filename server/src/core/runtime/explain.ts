@@ -8,6 +8,7 @@ import { join } from '../fs';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
+import { installSet, installSetQuiet, possibleProvider } from '../packages/installs';
 import { entryLabel } from './label';
 import { classifyCredentialName } from '../secrets/detectors';
 import { maskSecret } from '../secrets/mask';
@@ -115,7 +116,10 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
   }
   const b = c.bind;
   if (b) out.listen = b.unix ? `unix:${b.unix}` : `${b.raw}${b.isDefault ? ` (${c.ep?.kind}'s default)` : ''}${b.uncertain ? ` (uncertain: ${b.uncertain})` : ''}`;
-  if (running?.closure) imports(a, running, out);
+  if (running?.closure) {
+    imports(a, running, out);
+    dependencyQuiet(running, out);
+  }
   return out;
 }
 
@@ -157,6 +161,28 @@ function imports(a: Analysis, c: RunningContainer, out: ContainerExplanation): v
       seen.add(top);
       const why = c.thirdParty.has(top.toLowerCase()) ? 'a declared dependency (installed, not modelled)' : r.status === 'uncertain' ? 'where it comes from is uncertain (an unseen layer or site-packages)' : 'installed';
       out.notFollowed.push(`${top} (first imported by ${file}): ${why}`);
+    }
+  }
+}
+
+/** Why missing-dependency stays quiet: an installed set it cannot read, or imports a distribution the table does not know may provide. */
+function dependencyQuiet(c: RunningContainer, out: ContainerExplanation): void {
+  const whole = installSetQuiet(c.stage);
+  if (whole) {
+    out.quiet.push(whole);
+    return;
+  }
+  const set = installSet(c.stage);
+  const seen = new Set<string>();
+  for (const f of c.closure!.files.values()) {
+    for (const imp of f.info.imports) {
+      if (imp.level > 0 || !imp.module || imp.guard !== 'none') continue;
+      const top = imp.module.split('.')[0];
+      if (seen.has(top) || isStdlib(top) || set.importNames.has(top)) continue;
+      seen.add(top);
+      if (resolveModule(c.view, c.sysPath, top).status !== 'missing') continue;
+      const d = possibleProvider(set, top);
+      if (d && d !== '*') out.quiet.push(`missing-dependency: '${top}' is not reported: ${d}, whose import names the distribution table does not know, may provide it`);
     }
   }
 }
