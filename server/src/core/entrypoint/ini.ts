@@ -29,3 +29,13 @@ export function iniSection(text: string, section: string): IniEntry[] | undefine
   }
   return out;
 }
+
+/** The section names of an INI file, in file order. */
+export function iniSectionNames(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const h = /^\s*\[([^\]]*)\]/.exec(raw);
+    if (h && !out.includes(h[1].trim())) out.push(h[1].trim());
+  }
+  return out;
+}
