@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { ImageContentsProvider, ImageNode } from './imageView';
 import { LintStatus, StatusItems } from './status';
+import { contributedKeys, explicitSettings } from './settings';
 
 let client: LanguageClient | undefined;
 
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Deploy
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const keys = contributedKeys((context.extension.packageJSON as { contributes?: unknown }).contributes, 'deploylint');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'dockerfile' },
@@ -34,6 +36,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Deploy
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),
     },
     outputChannelName: 'deploylint',
+    middleware: {
+      workspace: {
+        // Only settings the user set reach the server; defaults would override .deploylint.yaml (see settings.ts).
+        configuration: async (params, token, next) => {
+          const answered = await next(params, token);
+          if (!Array.isArray(answered)) return answered;
+          return params.items.map((item, i) => {
+            if (item.section !== 'deploylint') return answered[i];
+            const config = vscode.workspace.getConfiguration('deploylint', item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined);
+            return explicitSettings(keys, (k) => config.inspect(k));
+          });
+        },
+      },
+    },
   };
   client = new LanguageClient('deploylint', 'deploylint', serverOptions, clientOptions);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '');
