@@ -96,8 +96,13 @@ function compute(stage: StageModel): InstallSet {
     const d = normalizeDist(queue.pop()!);
     if (seen.has(d)) continue;
     seen.add(d);
-    // Not in the table: its import names are guessed and its dependencies unknown (unknownDists; the rules hedge).
-    if (importNamesFor(d) === undefined) continue;
+    // Declared (not locked) and not in the table: what it pulls in is unknown, and a module imported without being
+    // declared often arrives that way (newspaper3k -> nltk), so the set cannot be judged. In a lock every
+    // dependency is listed: there only the import names are guessed (unknownDists; the rules hedge).
+    if (importNamesFor(d) === undefined) {
+      degrade('unknown', `the dependencies of ${d} are not in the distribution table, and it may install the module`);
+      continue;
+    }
     for (const dep of dependenciesOf(d) ?? []) {
       if (!distributions.has(dep)) distributions.set(dep, { name: dep, via: d });
       queue.push(dep);
