@@ -91,6 +91,7 @@ function compute(stage: StageModel): InstallSet {
   // Declared, not locked: close over the table's dependency data.
   if (open.length) degrade('dependency-data', 'the installed set rests on the dependency data of the distribution table');
   const queue = [...open];
+  const declared = new Set(open.map(normalizeDist));
   const seen = new Set<string>();
   while (queue.length) {
     const d = normalizeDist(queue.pop()!);
@@ -100,7 +101,8 @@ function compute(stage: StageModel): InstallSet {
     // declared often arrives that way (newspaper3k -> nltk), so the set cannot be judged. In a lock every
     // dependency is listed: there only the import names are guessed (unknownDists; the rules hedge).
     if (importNamesFor(d) === undefined) {
-      degrade('unknown', `the dependencies of ${d} are not in the distribution table, and it may install the module`);
+      // Declared by the project (not a dependency the table lists for a distribution it knows, such as celery's tzdata).
+      if (declared.has(d)) degrade('unknown', `the dependencies of ${d} are not in the distribution table, and it may install the module`);
       continue;
     }
     for (const dep of dependenciesOf(d) ?? []) {
