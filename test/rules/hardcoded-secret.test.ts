@@ -134,6 +134,14 @@ table('rule hardcoded-secret: findings and fixes per file type', [
     "svc/conftest.py": "import os\nTOKEN = os.environ[\"SLACK_TOKEN\"]\n",
     "tests/test_api.py": "import os\nSTRIPE = os.environ[\"STRIPE_SECRET_KEY\"]\n"
   }],
+  ['Python: a database URL password in test code is test data (no checksum makes it certain); in app code it is reported', {
+    'tests/test_cache.py': 'BROKER = "redis://:Vx9qLr2mZt@cache.example.invalid:6379/0"\n',
+    'svc/cache.py': 'BROKER = "redis://:Vx9qLr2mZt@cache.example.invalid:6379/0"\n',
+  }, [
+    "error svc/cache.py:1:20 hardcoded-secret Redis URL password Vx… (10 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"DATABASE_URL\"])"
+  ], {
+    "svc/cache.py": "import os\nBROKER = os.environ[\"DATABASE_URL\"]\n"
+  }],
   ['Dockerfile: ENV pair, ARG default, RUN command', {
     Dockerfile: DF + 'ENV OPENAI_API_KEY=' + K.openaiProj + ' PORT=8080\nARG GITHUB_TOKEN=' + K.githubPat + '\nRUN curl -H "Authorization: Bearer ' + K.sendgrid + '" https://api.example.invalid\nENV AWS_SECRET_ACCESS_KEY ' + K.awsSecret + '\nCMD ["python", "app.py"]\n',
   }, [
