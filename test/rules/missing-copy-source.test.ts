@@ -1,6 +1,7 @@
 // missing-copy-source: valid and invalid cases with exact messages, ranges and fix results.
 import { strict as assert } from 'assert';
 import { applyAllFixes, brief, lintRepo, memRepo } from '../helpers/repo';
+import { preparedPaths } from '../../server/src/core/rules/missing-copy-source';
 
 const APP = { 'app/main.py': 'print(1)\n', 'app/util.py': '', 'requirements.txt': 'flask\n' };
 
@@ -120,4 +121,32 @@ describe('rule missing-copy-source: COPY --from=<stage>', () => {
     assert.match((fs.read('/repo/Dockerfile') as { text: string }).text, /COPY --from=builder \/app\/out/);
     assert.deepEqual(brief((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'missing-copy-source')), []);
   });
+});
+
+describe('missing-copy-source: sources a build script makes before the build', () => {
+  const DF = 'FROM python:3.11\nWORKDIR /srv\nCOPY third_party/ ./third_party/\nCOPY app/ ./app/\n';
+  it('is quiet when a script beside the context copies the folder in, reported when a script only mentions the name', async () => {
+    const made = await only({ ...APP, Dockerfile: DF, 'build_image.sh': '#!/bin/sh\nset -e\ncp -r ../../third_party .\n' });
+    assert.deepEqual(brief(made.findings), []);
+    const mentioned = await only({ ...APP, Dockerfile: DF, 'release.sh': '#!/bin/sh\ntar czf /tmp/backup.tgz third_party app\ncp third_party.lock /tmp/\n' });
+    assert.deepEqual(brief(mentioned.findings), [
+      "Dockerfile:3:6 missing-copy-source COPY source 'third_party' is not in the build context, the workspace root (inferred)",
+    ]);
+  });
+});
+
+describe('preparedPaths: what a build-script line writes', () => {
+  const cases: [string, { exact: string[]; under: string[] } | undefined][] = [
+    ['cp -r ../specs ./shared_specs', { exact: ['/r/svc/shared_specs', '/r/svc/shared_specs/specs'], under: [] }],
+    ['cp -r ../../third_party .', { exact: ['/r/svc', '/r/svc/third_party'], under: [] }],
+    ['  mv build/out.whl dist/ && echo ok', { exact: ['/r/svc/dist', '/r/svc/dist/out.whl'], under: [] }],
+    ['curl -fsSL https://example.invalid/m.bin -o models/m.bin', { exact: ['/r/svc/models/m.bin'], under: [] }],
+    ['wget -q -O /r/svc/vendor.tgz https://example.invalid/v.tgz', { exact: ['/r/svc/vendor.tgz'], under: [] }],
+    ['tar -xzf assets.tgz -C static', { exact: [], under: ['/r/svc/static'] }],
+    ['cp README.md', { exact: [], under: [] }],
+    ['echo copy third_party', undefined],
+  ];
+  for (const [line, expected] of cases) {
+    it(line, () => assert.deepEqual(preparedPaths(line, '/r/svc'), expected));
+  }
 });

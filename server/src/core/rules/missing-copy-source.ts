@@ -3,7 +3,7 @@ import type { Analysis, DockerTarget } from '../analysis';
 import { absDest, CopyOp, CopySource, isKnownBase, StageModel } from '../docker/image';
 import type { BuildContext } from '../docker/context';
 import { isSystemPath, unmodelledWriter } from '../docker/writes';
-import { dirname, join, readText } from '../fs';
+import { dirname, join, normalize, readText } from '../fs';
 import { GitIgnore } from '../secrets/gitignore';
 import type { Fix } from '../types';
 import { editDistance } from '../text/distance';
@@ -43,29 +43,65 @@ export const rule: Rule = {
   },
 };
 
-/** Commands a build script uses to put a file into the context before `docker build`. */
-const PREPARE_COMMAND = /(?:^|[\s;&|(])(?:cp|mv|ln|rsync|curl|wget|tar|unzip)\s/;
+/** Commands a build script uses to put a file into the context before `docker build`, and how each names what it writes. */
+const PREPARE: Record<string, 'last' | 'output' | 'extract'> = { cp: 'last', mv: 'last', ln: 'last', rsync: 'last', curl: 'output', wget: 'output', tar: 'extract', unzip: 'extract' };
+const OUTPUT_FLAGS = new Set(['-o', '--output', '-O', '--output-document']);
+const EXTRACT_FLAGS = new Set(['-C', '--directory', '-d']);
+
+/**
+ * The paths a build-script command line writes, resolved from the script's folder: the destination of
+ * `cp`/`mv`/`ln`/`rsync` (a folder destination also receives each source's basename), the output file of
+ * `curl -o`/`wget -O`, the folder `tar -x -C`/`unzip -d` extracts into (its contents are unknown: the
+ * folder itself is returned and anything below it counts). Undefined for lines that run none of them.
+ */
+export function preparedPaths(line: string, dir: string): { exact: string[]; under: string[] } | undefined {
+  const words = line.trim().split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ''));
+  const at = words.findIndex((w) => w in PREPARE);
+  if (at < 0) return undefined;
+  const kind = PREPARE[words[at]!]!;
+  const rest: string[] = [];
+  for (const w of words.slice(at + 1)) {
+    if (/^[;&|)]/.test(w) || w === '&&' || w === '||') break;
+    rest.push(w);
+  }
+  const resolve = (w: string) => normalize(w.startsWith('/') ? w : join(dir, w)).replace(/\/+$/, '');
+  if (kind === 'output') {
+    const i = rest.findIndex((w) => OUTPUT_FLAGS.has(w));
+    return { exact: i >= 0 && rest[i + 1] ? [resolve(rest[i + 1]!)] : [], under: [] };
+  }
+  if (kind === 'extract') {
+    const i = rest.findIndex((w) => EXTRACT_FLAGS.has(w));
+    return { exact: [], under: [i >= 0 && rest[i + 1] ? resolve(rest[i + 1]!) : dir] };
+  }
+  const args = rest.filter((w) => !w.startsWith('-'));
+  if (args.length < 2) return { exact: [], under: [] };
+  const dest = resolve(args[args.length - 1]!);
+  const exact = [dest, ...args.slice(0, -1).map((src) => join(dest, src.replace(/\/+$/, '').split('/').pop()!))];
+  return { exact, under: [] };
+}
 
 /**
  * True when a source absent from the checkout is made before the build: git ignores it (a generated
  * file such as `version_frozen.py` or a `dist/` the developer's build writes), or a build script or
- * Makefile in the context's folder or the Dockerfile's copies it in (`cp -r ../../third_party .`).
+ * Makefile in the context's folder or the Dockerfile's writes it there (`cp -r ../../third_party .`,
+ * `curl -o model.bin ...`, `tar -xzf assets.tgz`): the path the command writes, not a word it mentions.
  */
 function preparedBeforeBuild(a: Analysis, t: DockerTarget, source: string, git: GitIgnore): boolean {
   const rel = source.replace(/^\.\//, '').replace(/\/+$/, '');
   if (rel === '' || rel.startsWith('../')) return false;
-  if (git.isIgnored(join(t.context.root, rel))) return true;
-  const first = rel.split('/')[0]!;
-  const leaf = rel.slice(rel.lastIndexOf('/') + 1);
+  const target = join(t.context.root, rel);
+  if (git.isIgnored(target)) return true;
+  const root = t.context.root;
+  // A command's folder destination that is the context (or above it) says nothing by itself: only what it puts there.
+  const writes = (p: string) => !(p === root || root.startsWith(p + '/')) && (p === target || target.startsWith(p + '/'));
   for (const dir of new Set([t.context.root, dirname(t.dockerfile)])) {
     for (const name of a.fs.readDir(dir) ?? []) {
       if (!/\.(?:sh|bash|mk)$|^(?:GNU)?[Mm]akefile$/.test(name)) continue;
       const text = readText(a.fs, join(dir, name));
       if (!text) continue;
       for (const line of text.split('\n')) {
-        if (!PREPARE_COMMAND.test(line)) continue;
-        const words = line.split(/[\s;&|()]+/).map((w) => w.replace(/^["']|["']$/g, '').replace(/\/+$/, ''));
-        if (words.some((w) => w === first || w === leaf || w.endsWith(`/${first}`) || w.endsWith(`/${leaf}`))) return true;
+        const made = preparedPaths(line, dir);
+        if (made && (made.exact.some(writes) || made.under.some(writes))) return true;
       }
     }
   }
