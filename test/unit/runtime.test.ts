@@ -146,6 +146,16 @@ describe('runtime: environment', () => {
   });
 });
 
+describe('runtime: a script found on the PATH the base image sets', () => {
+  it('ENV PATH=/opt/venv/bin:$PATH still finds /usr/local/bin/start and follows it to the server', () => {
+    const df = 'FROM python:3.12-slim\nRUN python -m venv /opt/venv\nENV PATH=/opt/venv/bin:$PATH\nWORKDIR /app\nCOPY . .\nCOPY start /usr/local/bin/start\nCMD ["start"]\n';
+    const a = analyse(memRepo({ ...PY, Dockerfile: df, start: '#!/bin/sh\nexec gunicorn web:app\n' }), ROOT, defaultConfig());
+    const [c] = containers(a);
+    assert.deepEqual(c.argv, ['start']);
+    assert.deepEqual([c.ep?.kind, c.ep?.module, c.ep?.callable], ['gunicorn', 'web', 'app']);
+  });
+});
+
 describe('runtime: gcloudList', () => {
   const cases: [string, string[]][] = [['a,b', ['a', 'b']], ['^:^a,b:c', ['a,b', 'c']], ['', []]];
   for (const [v, want] of cases) it(v || '(empty)', () => assert.deepEqual(gcloudList(v), want));

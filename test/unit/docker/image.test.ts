@@ -206,10 +206,21 @@ describe('image model: installs and settings', () => {
   it('tracks ENV, EXPOSE, CMD, ENTRYPOINT and the final WORKDIR', () => {
     const m = model({ ...SRC, Dockerfile: 'FROM python:3.11\nENV PORT=8080 PYTHONPATH=/app/src\nWORKDIR /app\nEXPOSE ${PORT}/tcp 9090\nENTRYPOINT ["python"]\nCMD ["-m", "app"]\n' });
     const s = m.final!;
-    assert.deepEqual([...s.env].map(([k, v]) => [k, v.value]), [['PORT', '8080'], ['PYTHONPATH', '/app/src']]);
+    assert.deepEqual([...s.env].map(([k, v]) => [k, v.value]), [['PATH', '/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['PORT', '8080'], ['PYTHONPATH', '/app/src']]);
     assert.deepEqual(s.expose.map((e) => e.port), ['8080', '9090']);
     assert.equal(s.workdir, '/app');
     assert.deepEqual([s.entrypoint?.line, s.cmd?.line], [4, 5]);
+  });
+
+  it("expands $PATH to the base image's PATH, inherited through stages", () => {
+    const cases: [string, string][] = [
+      ['FROM python:3.12-slim\nENV PATH=/opt/venv/bin:$PATH\n', '/opt/venv/bin:/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      ['FROM debian:bookworm-slim AS b\nENV PATH="/root/.local/bin:${PATH}"\nFROM b\nENV PATH=/x:$PATH\n', '/x:/root/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      // An image the table does not know: Docker's default PATH, which nearly every image config sets.
+      ['FROM registry.example.com/team/base:7\nENV PATH=/command:$PATH\n', '/command:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      ['FROM scratch\nENV PATH=/bin:$PATH\n', '/bin:'],
+    ];
+    for (const [df, want] of cases) assert.equal(model({ ...SRC, Dockerfile: df }).final!.env.get('PATH')?.value, want, df);
   });
 
   it('honours --target and build args', () => {

@@ -4,7 +4,7 @@ import { goMatch } from '../text/glob';
 import type { Range } from '../types';
 import { BuildContext, IgnorePattern } from './context';
 import { expandWord, Instruction, ParsedDockerfile, Vars, Word } from './parse';
-import { baseImageFacts } from '../packages/base-images';
+import { baseImageEnv, baseImageFacts } from '../packages/base-images';
 import type { InstallRecord, PythonEnv } from './installs';
 import { applyRun, InstallState, RunEffects } from './run';
 import { ImageTree, within } from './tree';
@@ -140,6 +140,8 @@ export function buildImageModel(
         tree.add({ kind: 'uncertain', dest: '/', reason: `base image ${base || '(none)'} may contain files`, origin: { instr: ins, stage: stages.length } });
       }
       workdir = parent ? parent.workdir : '/';
+      // The base image's config ENV (PATH) is what `$PATH` expands to and what the container inherits.
+      const rootEnv = parent || base.toLowerCase() === 'scratch' ? {} : baseImageEnv(base);
       stage = {
         index: stages.length,
         name,
@@ -148,8 +150,8 @@ export function buildImageModel(
         baseStage: parent ? baseStage : undefined,
         baseKnown,
         tree,
-        vars: new Map(parent ? [...parent.env].map(([k, v]) => [k, v.value] as [string, string]) : []),
-        env: new Map(parent ? parent.env : []),
+        vars: new Map(parent ? [...parent.env].map(([k, v]) => [k, v.value] as [string, string]) : Object.entries(rootEnv)),
+        env: new Map(parent ? parent.env : Object.entries(rootEnv).map(([k, value]) => [k, { value, instr: ins }] as const)),
         workdir,
         workdirAt: new Map(),
         copies: [],

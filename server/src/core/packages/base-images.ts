@@ -18,6 +18,8 @@ export interface BaseImageFacts {
   python: 'image' | 'apt';
   /** The image has no pip (distroless): installs happen in a builder stage. */
   noPip?: boolean;
+  /** ENV the image's config sets that a Dockerfile's `$VAR` and the container see (PATH). */
+  env?: Record<string, string>;
 }
 
 /** One row: a pattern over the lower-cased reference (registry/repository:tag) and what it means. */
@@ -28,6 +30,11 @@ interface Row {
 }
 
 const LIBRARY = '(?:docker\\.io\\/)?(?:library\\/)?(?:public\\.ecr\\.aws\\/docker\\/library\\/)?';
+
+/** PATH in Debian's, Ubuntu's and Alpine's image configs, and Docker's default for a container whose image sets none. */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The official python images prepend /usr/local/bin ("ensure local python is preferred over distribution python"). */
+const PYTHON_IMAGE_PATH = `/usr/local/bin:${DEFAULT_PATH}`;
 
 /** Debian/Ubuntu releases -> the version of their `python3` package. */
 const APT_PYTHON: Record<string, string> = {
@@ -45,6 +52,7 @@ const PYTHON_IMAGE = (version: string | undefined): BaseImageFacts => ({
   preinstalled: !version || minor(version) < 12 ? ['pip', 'setuptools', 'wheel'] : ['pip'],
   preinstalledComplete: true,
   python: 'image',
+  env: { PATH: PYTHON_IMAGE_PATH },
 });
 
 const ML = (interpreter: string, preinstalled: string[]): BaseImageFacts => ({
@@ -67,7 +75,7 @@ const TABLE: Row[] = [
     match: /^(?:gcr\.io|us-docker\.pkg\.dev)\/distroless\/python3(?:-debian(\d+))?(?::|@|$)/,
     facts: (m) => {
       const v = APT_PYTHON[m[1] ?? '12'];
-      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: '/usr/lib/python3/dist-packages', preinstalled: [], preinstalledComplete: true, python: 'image', noPip: true };
+      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: '/usr/lib/python3/dist-packages', preinstalled: [], preinstalledComplete: true, python: 'image', noPip: true, env: { PATH: DEFAULT_PATH } };
     },
   },
   // Debian and Ubuntu: Python only after `apt-get install python3`; pip then installs into /usr/local/lib/python3.X/dist-packages.
@@ -75,7 +83,7 @@ const TABLE: Row[] = [
     match: new RegExp(`^${LIBRARY}(debian|ubuntu):([a-z]+|\\d+(?:\\.\\d+)?)(?:[-.@]|$)`),
     facts: (m) => {
       const v = APT_PYTHON[m[2]];
-      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: v ? `/usr/local/lib/python${v}/dist-packages` : undefined, preinstalled: [], preinstalledComplete: true, python: 'apt' };
+      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: v ? `/usr/local/lib/python${v}/dist-packages` : undefined, preinstalled: [], preinstalledComplete: true, python: 'apt', env: { PATH: DEFAULT_PATH } };
     },
   },
   // ML images: Python and many distributions preinstalled; the exact list and version depend on the tag.
@@ -91,6 +99,14 @@ const TABLE: Row[] = [
 
 function minor(version: string): number {
   return Number(version.split('.')[1] ?? 0);
+}
+
+/**
+ * The ENV a base image's config brings: the table's, else Docker's default PATH, which nearly every
+ * image config sets (or extends); it only widens where a command name is looked up.
+ */
+export function baseImageEnv(ref: string): Record<string, string> {
+  return baseImageFacts(ref)?.env ?? { PATH: DEFAULT_PATH };
 }
 
 /** Facts for a base image reference, or undefined when the image is not one we know. */
