@@ -41,7 +41,7 @@ export function generateLspRepo(dir, closure, total) {
   }
 }
 
-const DOCKERFILE = 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY main.py ./\nCOPY app/ ./app/\nCMD ["gunicorn", "-b", "0.0.0.0:8080", "main:app"]\n';
+export const DOCKERFILE = 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY main.py ./\nCOPY app/ ./app/\nCMD ["gunicorn", "-b", "0.0.0.0:8080", "main:app"]\n';
 
 /** A client over stdio that records every publication with the time it arrived. */
 class Client {

@@ -8,6 +8,7 @@ import { parseManifests, ParsedManifests } from './manifests';
 import { findBuilds } from './builds';
 import { ContextChoice, discoverProject, KnownBuild, ProjectFiles, resolveContext } from './project';
 import { parseDockerfile } from './docker/parse';
+import { AnswerLog } from './session';
 
 /** Something the user should know that is not a finding: a skipped file, a config problem. */
 /** Why a notice was given (machine formats carry it, so CI can tell a skipped file from an uncertain model). */
@@ -64,16 +65,43 @@ export interface Analysis {
    * is shared: callers must not change it.
    */
   remember<T>(kind: string, key: string, inputs: string, compute: () => T): T;
+  /** Facts kept across lints in one process (a LintSession's; a fresh map without one), each validated by its user before reuse. */
+  kept: Map<string, unknown>;
+  /** Counts an event of the incremental machinery (`LintSession.stats.events`: tests assert what was recomputed). */
+  trace(event: string): void;
+}
+
+/** What a LintSession lends the analysis: its cross-lint store and its event counter. */
+export interface Across {
+  remembered: Remembered;
+  kept: Map<string, unknown>;
+  trace(event: string): void;
 }
 
 /** What `Analysis.remember` keeps: by kind and key, the inputs and the value computed from them. */
 export type Remembered = Map<string, { inputs: string; value: unknown }>;
 
+/** A build context kept across lints, with every answer the file system gave it. */
+interface KeptContext {
+  ctx: BuildContext;
+  log: AnswerLog;
+}
+
+/** A Dockerfile's image model kept across lints: valid while its text, its (kept) context and its build options are the same. */
+interface KeptModel {
+  text: string;
+  parsed: ParsedDockerfile;
+  ctx: BuildContext;
+  options: string;
+  model: ImageModel;
+}
+
 /** Facts kept at most; past it the store starts afresh. */
 const REMEMBERED_MAX = 200_000;
 
 /** Builds the analysis for a workspace. `only`: restrict Dockerfiles to these (the CLI's path arguments). */
-export function analyse(fs: FileSystem, root: string, config: LintConfig, only?: (path: string) => boolean, remembered: Remembered = new Map()): Analysis {
+export function analyse(fs: FileSystem, root: string, config: LintConfig, only?: (path: string) => boolean, across: Across = { remembered: new Map(), kept: new Map(), trace: () => {} }): Analysis {
+  const { remembered } = across;
   const excluded = globMatcher(config.exclude);
   const files = discoverProject(fs, root, excluded);
   const notices: Notice[] = files.skipped.map((s): Notice => ({ file: s.path, cause: 'file-skipped', message: `skipped: ${s.reason}` }));
@@ -89,6 +117,8 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     builds: [],
     notices,
     memo: new Map(),
+    kept: across.kept,
+    trace: across.trace,
     rel: (p) => relativeInside(root, p) ?? p,
     text(path) {
       // Several rules read the same files: each is read once per lint.
@@ -121,13 +151,32 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
   };
   a.builds = knownBuilds(a);
   // Dockerfiles built from one folder with one ignore file share a BuildContext (and its caches).
-  const contexts = new Map<string, BuildContext>();
+  // Across lints (a session's store) a context is kept with every answer it was given, and reused
+  // while they hold: the image models built on it are reused with it while their Dockerfile's text
+  // and build options are the same, so an edit elsewhere (a Python file's body) rebuilds none.
+  const contexts = new Map<string, KeptContext>();
+  const validated = new Set<KeptContext>();
   const loadContext = (root: string, df: string): BuildContext => {
-    const own = BuildContext.load(fs, root, df);
-    const key = `${root}\0${own.ignoreFile ?? ''}`;
+    const keptKey = `context:${root}\0${df}`;
+    let kept = across.kept.get(keptKey) as KeptContext | undefined;
+    if (kept && !validated.has(kept)) {
+      if (kept.log.holds(fs)) validated.add(kept);
+      else kept = undefined;
+    }
+    if (!kept) {
+      const log = new AnswerLog(fs);
+      kept = { ctx: BuildContext.load(log, root, df), log };
+      validated.add(kept);
+    }
+    const key = `${root}\0${kept.ctx.ignoreFile ?? ''}`;
     const hit = contexts.get(key);
-    if (hit) return hit;
-    contexts.set(key, own);
+    if (hit) {
+      across.kept.set(keptKey, hit);
+      return hit.ctx;
+    }
+    contexts.set(key, kept);
+    across.kept.set(keptKey, kept);
+    const own = kept.ctx;
     for (const p of own.problems) notices.push({ file: own.ignoreFile, line: p.line, cause: 'dockerignore-invalid', message: `docker build fails on this pattern (${p.message}); it excludes nothing here` });
     return own;
   };
@@ -145,7 +194,8 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
   function modelDockerfile(df: string): void {
     const text = a.text(df);
     if (text === undefined) return;
-    const parsed = parseDockerfile(text);
+    const keptModel = across.kept.get(`model:${df}`) as KeptModel | undefined;
+    const parsed = keptModel?.text === text ? keptModel.parsed : parseDockerfile(text);
     for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, cause: 'dockerfile-invalid', message: p.message });
     if (!parsed.instructions.some((i) => i.keyword === 'FROM')) return;
     const context = resolveContext(fs, root, df, parsed, a.builds);
@@ -154,7 +204,16 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       return;
     }
     const ctx = loadContext(context.root, df);
-    const model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target });
+    const options = JSON.stringify([context.buildArgs ?? {}, context.target ?? '']);
+    let model: ImageModel;
+    if (keptModel && keptModel.text === text && keptModel.ctx === ctx && keptModel.options === options) {
+      model = keptModel.model;
+      across.trace('model-reused');
+    } else {
+      model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target });
+      across.kept.set(`model:${df}`, { text, parsed, ctx, options, model } satisfies KeptModel);
+      across.trace('model-built');
+    }
     a.targets.push({ dockerfile: df, parsed, context, model });
   }
 }

@@ -74,7 +74,7 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
   session?.enter(0);
   const { config, problems } = loadConfig(fs, project.root, options.overrides, { file: project.configFile, knownRules: allRules.map((r) => r.id) });
   fs.setMaxFileSize?.(config.maxFileSize);
-  const analysis = analyse(fs, project.root, config, project.only, session?.remembered);
+  const analysis = analyse(fs, project.root, config, project.only, session);
   if (pythonProblem) analysis.notices.push({ cause: 'python-unavailable', message: pythonProblem });
   for (const p of problems) analysis.notices.push({ file: p.file, line: p.line, cause: 'configuration', message: `configuration: ${p.message}` });
   const findings: Finding[] = [];

@@ -103,13 +103,19 @@ export interface MemoryNeed {
 const DOWNLOADS = /(^|\.)(hf_hub_download|snapshot_download)$/;
 
 /** Estimates by closure (or stage, without one) and working folder, like the startup estimate: containers that run the same thing share one. */
-const memos = new WeakMap<object, Map<string, ImportMemory>>();
+function memosOf(a: Analysis): WeakMap<object, Map<string, ImportMemory>> {
+  // Per lint: a closure may be reused by the next lint, whose settings and files may differ.
+  let m = a.memo.get('memos') as WeakMap<object, Map<string, ImportMemory>> | undefined;
+  if (!m) a.memo.set('memos', (m = new WeakMap()));
+  return m;
+}
 
 /** The memory one process of a container's app holds once imported. */
 export function importMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
   const owner: object = ia.closure ?? ia.stage;
-  let byCwd = memos.get(owner);
-  if (!byCwd) memos.set(owner, (byCwd = new Map()));
+  const per = memosOf(a);
+  let byCwd = per.get(owner);
+  if (!byCwd) per.set(owner, (byCwd = new Map()));
   const hit = byCwd.get(ia.entry.cwd);
   if (hit) return hit;
   const out = computeImportMemory(a, ia);

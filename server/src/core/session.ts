@@ -38,6 +38,8 @@ export interface SessionStats {
   ran: number;
   /** Dependencies checked to decide it. */
   checked: number;
+  /** What the cross-lint caches did, by event ('closure-walked', 'closure-reused', 'closure-patched', ...). */
+  events: Record<string, number>;
 }
 
 const MISSING = '\u0000missing';
@@ -157,6 +159,59 @@ class RecordingFileSystem implements FileSystem {
 }
 
 /**
+ * A file system that keeps every answer it ever gave (over the whole life of the objects using
+ * it, across lints), for a derived fact that is reused while those answers hold: a build
+ * context and the image models built on it. Questions go on to `base` (in a session, its
+ * recording file system, so the step running records them too).
+ */
+export class AnswerLog implements FileSystem {
+  private readonly deps = newDependencies();
+
+  constructor(private readonly base: FileSystem) {}
+
+  stat(path: string): Stat | undefined {
+    const b = this.base.stat(path);
+    this.deps.kind.set(path, b?.kind ?? MISSING);
+    if (!b) return undefined;
+    const deps = this.deps;
+    return { kind: b.kind, get size(): number {
+      const v = b.size;
+      deps.size.set(path, v);
+      return v;
+    } };
+  }
+
+  readDir(path: string): string[] | undefined {
+    const names = this.base.readDir(path);
+    this.deps.dir.set(path, names ?? null);
+    return names;
+  }
+
+  read(path: string): ReadResult {
+    const r = this.base.read(path);
+    this.deps.read.set(path, r);
+    return r;
+  }
+
+  realpath(path: string): string | undefined {
+    const r = this.base.realpath ? this.base.realpath(path) : path;
+    this.deps.real.set(path, r ?? null);
+    return r;
+  }
+
+  isSymlink(path: string): boolean {
+    const v = !!this.base.isSymlink?.(path);
+    this.deps.link.set(path, v);
+    return v;
+  }
+
+  /** True when `fs` still gives every answer this log gave (asked through `fs`, so a session's step records them). */
+  holds(fs: FileSystem = this.base): boolean {
+    return holds(fs, this.deps, () => {});
+  }
+}
+
+/**
  * Carries derived facts from one lint to the next (the language server keeps one per workspace
  * folder). Pass it as `lint(project, { session })`.
  *
@@ -175,14 +230,21 @@ export class LintSession {
   private key = '';
   /** Index of the first recorded frame whose answers changed (computed by `prepare`). */
   private firstChanged = 0;
-  stats: SessionStats = { reused: 0, ran: 0, checked: 0 };
+  stats: SessionStats = { reused: 0, ran: 0, checked: 0, events: {} };
   /** Facts computed per file and kept across lints (Analysis.remember). */
   readonly remembered: Remembered = new Map();
+  /** Facts kept across lints that their users validate themselves (import closures, image models). */
+  readonly kept = new Map<string, unknown>();
+
+  /** Counts an event of the cross-lint caches in this lint's stats. */
+  readonly trace = (event: string): void => {
+    this.stats.events[event] = (this.stats.events[event] ?? 0) + 1;
+  };
 
   /** Starts a lint over `fs`: returns the file system the lint must use. */
   begin(fs: FileSystem): FileSystem {
     this.recorder.reset(fs);
-    this.stats = { reused: 0, ran: 0, checked: 0 };
+    this.stats = { reused: 0, ran: 0, checked: 0, events: {} };
     return this.recorder;
   }
 

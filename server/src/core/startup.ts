@@ -108,13 +108,19 @@ export function loadPathArgument(call: PyCall): string | undefined {
 }
 
 /** Estimates by closure (or stage, without one) and working folder: containers that run the same thing share one. */
-const estimates = new WeakMap<object, Map<string, StartupEstimate>>();
+function estimatesOf(a: Analysis): WeakMap<object, Map<string, StartupEstimate>> {
+  // Per lint: a closure may be reused by the next lint, whose settings and files may differ.
+  let m = a.memo.get('estimates') as WeakMap<object, Map<string, StartupEstimate>> | undefined;
+  if (!m) a.memo.set('estimates', (m = new WeakMap()));
+  return m;
+}
 
-/** The startup estimate of a container's entry (memoised per closure and folder; closures are per lint). */
+/** The startup estimate of a container's entry (memoised per closure and folder, for one lint). */
 export function startupEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   const owner: object = ia.closure ?? ia.stage;
-  let byCwd = estimates.get(owner);
-  if (!byCwd) estimates.set(owner, (byCwd = new Map()));
+  const per = estimatesOf(a);
+  let byCwd = per.get(owner);
+  if (!byCwd) per.set(owner, (byCwd = new Map()));
   const hit = byCwd.get(ia.entry.cwd);
   if (hit) return hit;
   const est = computeEstimate(a, ia);

@@ -215,12 +215,8 @@ function newIn(description: string, min: string): string {
 /** Standard-library modules that `version` lacks, imported at module level outside version checks and ImportError guards. */
 function moduleNeeds(c: RunningContainer, info: PyFileInfo, version: string, installed: Set<string>): Need[] {
   const byModule = new Map<string, Need>();
-  for (const imp of info.imports) {
-    if (imp.level > 0 || imp.kind === 'dynamic' || imp.scope !== 'module' || imp.guard !== 'none' || imp.mainGuard) continue;
-    if (info.features.versionGuards.some((g) => inside(imp.stmtRange, g))) continue;
-    for (const dotted of candidates(imp)) {
-      const added = prefixHit(STDLIB_ADDED, dotted);
-      const removed = prefixHit(STDLIB_REMOVED, dotted);
+  for (const { imp, names } of tabledImports(info)) {
+    for (const { added, removed } of names) {
       let need: Need | undefined;
       if (added && compareVersions(added.version, version) > 0) {
         need = { key: added.module, what: `has no module '${added.module}' (standard library since Python ${added.version})`, min: added.version, range: imp.range, more: 0 };
@@ -237,6 +233,35 @@ function moduleNeeds(c: RunningContainer, info: PyFileInfo, version: string, ins
     }
   }
   return [...byModule.values()];
+}
+
+/** A module-level import outside version checks and ImportError guards, with the dotted names it may load that a table lists (in candidate order). */
+interface TabledImport {
+  imp: PyImport;
+  names: { added?: { module: string; version: string }; removed?: { module: string; version: string } }[];
+}
+
+/** Per parsed file (pure: the tables are constants), so that a closure's unchanged files cost a lookup each lint. */
+const tabled = new WeakMap<PyFileInfo, TabledImport[]>();
+
+function tabledImports(info: PyFileInfo): TabledImport[] {
+  let out = tabled.get(info);
+  if (out) return out;
+  out = [];
+  for (const imp of info.imports) {
+    if (imp.level > 0 || imp.kind === 'dynamic' || imp.scope !== 'module' || imp.guard !== 'none' || imp.mainGuard) continue;
+    if (info.features.versionGuards.some((g) => inside(imp.stmtRange, g))) continue;
+    const names: TabledImport['names'] = [];
+    for (const dotted of candidates(imp)) {
+      const added = prefixHit(STDLIB_ADDED, dotted);
+      const removed = prefixHit(STDLIB_REMOVED, dotted);
+      // A name neither table lists never needs a version.
+      if (added || removed) names.push({ added, removed });
+    }
+    if (names.length) out.push({ imp, names });
+  }
+  tabled.set(info, out);
+  return out;
 }
 
 /** Dotted names an import statement loads: `from importlib import metadata` may load `importlib.metadata`. */

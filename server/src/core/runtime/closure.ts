@@ -6,6 +6,7 @@ import { dirname, join, relativeInside } from '../fs';
 import { declaredDependencies, narrowSitePackagesBlur, packagePath, parseImageFile } from '../imports';
 import { installedImportNames } from '../packages/installs';
 import { ClosureResult, walkClosure } from '../python/closure';
+import { cachedWalk, Walked, WrapInput } from './closure-cache';
 import { evaluateSysPathEdits, isSysPathEdit } from '../python/syspath';
 import { stringImportContext, stringNamedModules, type StringImportContext } from '../python/django';
 import type { ShellEnv } from '../entrypoint/shell';
@@ -113,10 +114,21 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
   if (!entries.length) return out;
   // Which string-named modules the command imports (a celery worker's task modules, Django's request side).
   const runs = stringImportContext(ep);
-  const key = `closure:${target.dockerfile}#${stage.index}.${treeId(stage.tree)}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}|${JSON.stringify(runs)}|${inline?.text ?? ''}`;
-  let walked = a.memo.get(key) as { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } | undefined;
+  const what = `${target.dockerfile}#${stage.index}|${sysPath.join(':')}|${entries.map((e) => `${e.file}>${e.module ?? ''}>${e.main ?? ''}`).join(',')}|${entry.env.DJANGO_SETTINGS_MODULE ?? ''}|${JSON.stringify(runs)}|${inline?.text ?? ''}`;
+  const key = `closure:${treeId(stage.tree)}|${what}`;
+  let walked = a.memo.get(key) as Walked | undefined;
   if (!walked) {
-    walked = walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty, entry.env, runs, inline);
+    // Across lints (a session's store): reused while the tree's answers and the loaded files hold.
+    walked = cachedWalk({
+      store: a.kept,
+      key: `closure:${what}|${[...thirdParty].sort().join(',')}`,
+      view,
+      viewOf: stage.tree,
+      load: (p) => loadFor(a, stage, inline)(p),
+      hook: () => stringNamedModules(entry.env, runs),
+      walk: (wrap) => walkWithSysPathEdits(a, stage, view, sysPath, entries, entry.cwd, thirdParty, entry.env, runs, inline, wrap),
+      trace: a.trace,
+    });
     a.memo.set(key, walked);
   }
   out.sysPath = walked.sysPath;
@@ -131,11 +143,11 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
  * An edit that cannot be evaluated, or that adds a folder the image does not have (a volume may
  * provide it), makes where modules come from unknown: `sysPathChangedBy` says where and why.
  */
-function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>, env: ShellEnv, runs: StringImportContext, inline?: InlineCode): { closure: ClosureResult; sysPath: string[]; sysPathChangedBy?: string } {
+function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, start: string[], entries: { file: string; module?: string; main?: boolean }[], cwd: string, thirdParty: Set<string>, env: ShellEnv, runs: StringImportContext, inline?: InlineCode, wrap: WrapInput = (i) => i): Walked {
   let sysPath = start;
-  const load = (p: string) => (p === inline?.file ? (isPythonReady() ? parsePython(inline.text) : undefined) : parseImageFile(a, stage, p));
+  const load = loadFor(a, stage, inline);
   for (let round = 0; ; round++) {
-    const closure = walkClosure({ view, sysPath, entries, load, isThirdParty: (n) => thirdParty.has(n), stringImports: stringNamedModules(env, runs) });
+    const closure = walkClosure(wrap({ view, sysPath, entries, load, isThirdParty: (n) => thirdParty.has(n), stringImports: stringNamedModules(env, runs) }));
     const next = [...sysPath];
     for (const [file, f] of closure.files) {
       if (!f.info.calls.some(isSysPathEdit)) continue;
@@ -156,6 +168,11 @@ function walkWithSysPathEdits(a: Analysis, stage: StageModel, view: ImageView, s
     if (next.length === sysPath.length || round === 3) return { closure, sysPath };
     sysPath = next;
   }
+}
+
+/** How a walk loads an image file: `python -c` code, a heredoc's content, or its build-context source. */
+function loadFor(a: Analysis, stage: StageModel, inline?: InlineCode): (p: string) => ReturnType<typeof parseImageFile> {
+  return (p) => (p === inline?.file ? (isPythonReady() ? parsePython(inline.text) : undefined) : parseImageFile(a, stage, p));
 }
 
 /** A number per image tree, so a stage seen through a deployment's mounts gets walks of its own. */

@@ -1,0 +1,121 @@
+// Import closures and image models kept across lints (runtime/closure-cache.ts, analysis.ts): what an edit recomputes (the session's event counts), and that the findings are a fresh lint's.
+import { strict as assert } from 'assert';
+import { lint, LintResult } from '../../server/src/core/lint';
+import { LintSession } from '../../server/src/core/session';
+import type { MemoryFileSystem } from '../../server/src/core/fs';
+import { brief, memRepo, ROOT } from '../helpers/repo';
+
+/** Everything a caller sees of a lint except the analysis object. */
+const outcome = (r: LintResult) => JSON.stringify({ findings: r.findings, notices: r.notices });
+
+const read = (fs: MemoryFileSystem, rel: string) => {
+  const r = fs.read(`${ROOT}/${rel}`);
+  return 'text' in r ? r.text : '';
+};
+
+const APP = 'from flask import Flask\nfrom helpers import greet\n\napp = Flask(__name__)\n';
+
+/** A service whose image holds svc/ (app.py -> helpers.py), a module the image lacks (extra.py beside the Dockerfile), and files no image holds. */
+const REPO = {
+  'svc/app.py': APP,
+  'svc/helpers.py': 'def greet():\n    return "hi"\n',
+  'extra.py': 'X = 1\n',
+  'requirements.txt': 'flask\ngunicorn\n',
+  Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY svc/ /app/\nCMD ["gunicorn", "-b", "0.0.0.0:8080", "app:app"]\n',
+  'tools/seed.py': 'print("seed")\n',
+};
+
+const MISSING_EXTRA = (line: number) => [
+  "Dockerfile:5:1 missing-module 'extra' is imported by /app/app.py but is not in the image: extra.py is never copied",
+  `svc/app.py:${line}:8 missing-module 'extra' is imported by /app/app.py but is not in the image: extra.py is never copied (Dockerfile, gunicorn app:app)`,
+];
+
+/** Lints with the session, checks the result against a fresh lint, and returns it with the cache events of the lint. */
+async function relint(fs: MemoryFileSystem, session: LintSession): Promise<{ r: LintResult; events: Record<string, number> }> {
+  const r = await lint({ fs, root: ROOT }, { session });
+  assert.equal(outcome(r), outcome(await lint({ fs, root: ROOT })));
+  return { r, events: { ...session.stats.events } };
+}
+
+/** The findings as brief lines, mirrors included (the editor shows the import line in the Python file too). */
+const shown = (r: LintResult) =>
+  brief(r.findings.flatMap((f) => [f, ...(f.mirrors ?? []).map((m) => ({ ...f, file: m.file, range: m.range, message: m.message ?? f.message }))])).sort();
+
+describe('closure cache: an edit re-walks only the closures it can change', () => {
+  it('a new import of a module the image lacks is found, and goes when the import goes', async () => {
+    const fs = memRepo(REPO);
+    const session = new LintSession();
+    assert.deepEqual((await relint(fs, session)).events, { 'model-built': 1, 'closure-walked': 1 });
+
+    fs.write(`${ROOT}/svc/app.py`, APP.replace('from helpers', 'import extra\nfrom helpers'));
+    let { r, events } = await relint(fs, session);
+    assert.deepEqual(events, { 'model-reused': 1, 'closure-walked': 1 });
+    assert.deepEqual(shown(r), MISSING_EXTRA(2));
+
+    fs.write(`${ROOT}/svc/app.py`, APP);
+    ({ r, events } = await relint(fs, session));
+    // The walk from before the import is still recorded, and holds again: no walk.
+    assert.deepEqual(events, { 'model-reused': 1, 'closure-patched': 1 });
+    assert.deepEqual(shown(r), []);
+  });
+
+  it('an edit that keeps the imports patches the closure without a walk; findings move with their lines', async () => {
+    const fs = memRepo({ ...REPO, 'svc/app.py': APP.replace('from helpers', 'import extra\nfrom helpers') });
+    const session = new LintSession();
+    assert.deepEqual(shown((await relint(fs, session)).r), MISSING_EXTRA(2));
+    fs.write(`${ROOT}/svc/app.py`, '"""The app."""\n\n' + read(fs, 'svc/app.py') + '\nVALUE = 2\n');
+    const { r, events } = await relint(fs, session);
+    assert.deepEqual(events, { 'model-reused': 1, 'closure-patched': 1 });
+    assert.deepEqual(shown(r), MISSING_EXTRA(4));
+  });
+
+  it('an edit in a file outside every closure neither walks nor patches, nor rebuilds the image model', async () => {
+    const fs = memRepo(REPO);
+    const session = new LintSession();
+    await relint(fs, session);
+    fs.write(`${ROOT}/tools/seed.py`, 'import extra\nprint("seed 2")\n');
+    // The rules that use the closure are replayed (only the secret scan read the file): no closure is even asked for.
+    assert.deepEqual((await relint(fs, session)).events, { 'model-reused': 1 });
+    // An edit in the closure makes those rules run again: the closure is checked, not walked.
+    fs.write(`${ROOT}/svc/helpers.py`, 'def greet():\n    return "hello"\n');
+    assert.deepEqual((await relint(fs, session)).events, { 'model-reused': 1, 'closure-patched': 1 });
+  });
+
+  it('a new name asked for by a from-import is a changed walk; a new name nobody imports is not', async () => {
+    const fs = memRepo({ ...REPO, 'svc/app.py': APP.replace('import greet', 'import greet, wave') });
+    const session = new LintSession();
+    assert.deepEqual((await relint(fs, session)).events, { 'model-built': 1, 'closure-walked': 1 });
+    fs.write(`${ROOT}/svc/helpers.py`, read(fs, 'svc/helpers.py') + '\nUNUSED = 1\n');
+    assert.deepEqual((await relint(fs, session)).events, { 'model-reused': 1, 'closure-patched': 1 });
+    fs.write(`${ROOT}/svc/helpers.py`, read(fs, 'svc/helpers.py') + '\ndef wave():\n    pass\n');
+    assert.deepEqual((await relint(fs, session)).events, { 'model-reused': 1, 'closure-walked': 1 });
+  });
+
+  it('a Dockerfile edit rebuilds its model; the walk is kept while the image answers the same, and walks again when they change', async () => {
+    const fs = memRepo(REPO);
+    const session = new LintSession();
+    await relint(fs, session);
+    fs.write(`${ROOT}/Dockerfile`, read(fs, 'Dockerfile').replace('WORKDIR /app\n', 'WORKDIR /app\nLABEL team=web\n'));
+    assert.deepEqual((await relint(fs, session)).events, { 'model-built': 1, 'closure-reused': 1 });
+    fs.write(`${ROOT}/Dockerfile`, read(fs, 'Dockerfile').replace('COPY svc/ /app/\n', 'COPY svc/app.py /app/\n'));
+    const { r, events } = await relint(fs, session);
+    assert.deepEqual(events, { 'model-built': 1, 'closure-walked': 1 });
+    assert.deepEqual(brief(r.findings)[0], "Dockerfile:6:1 missing-module 'helpers' is imported by /app/app.py but is not in the image: svc/helpers.py is never copied");
+  });
+
+  it('a file created where a closure probed (a module it lacked) rebuilds the model and walks again', async () => {
+    const fs = memRepo({ ...REPO, 'svc/app.py': APP.replace('from helpers', 'import later\nfrom helpers') });
+    const session = new LintSession();
+    await relint(fs, session);
+    fs.write(`${ROOT}/svc/later.py`, 'Y = 1\n');
+    const { r, events } = await relint(fs, session);
+    assert.deepEqual(events, { 'model-built': 1, 'closure-walked': 1 });
+    assert.deepEqual(shown(r), []);
+    // An ignore file that drops it: the context's answers change, so the model is rebuilt; the image
+    // answers again what it answered before the file existed, so the first walk's record holds.
+    fs.write(`${ROOT}/.dockerignore`, 'svc/later.py\n');
+    const again = await relint(fs, session);
+    assert.deepEqual(again.events, { 'model-built': 1, 'closure-reused': 1 });
+    assert.deepEqual(shown(again.r), ["Dockerfile:5:1 missing-module 'later' is imported by /app/app.py but is not in the image: .dockerignore line 1 ('svc/later.py') drops svc/later.py from the build context", "svc/app.py:2:8 missing-module 'later' is imported by /app/app.py but is not in the image: .dockerignore line 1 ('svc/later.py') drops svc/later.py from the build context (Dockerfile, gunicorn app:app)"]);
+  });
+});
