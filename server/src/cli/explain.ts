@@ -25,6 +25,7 @@ export function formatExplanation(path: string, items: ContainerExplanation[]): 
   for (const x of items) {
     out.push(`${x.id}`);
     out.push(`  runner: ${x.runner}`);
+    if (x.definedBy) list('defined by', x.definedBy, out);
     out.push(`  image: ${x.dockerfile}, ${x.stage}`);
     out.push(`  command:`);
     for (const p of x.command) out.push(`    ${p.part.padEnd(10)} ${p.from}`);

@@ -2,31 +2,48 @@
 import type { Analysis } from './analysis';
 import { dirname, FileSystem, isFile, join, normalize, relativeInside } from './fs';
 import { parseAllDocuments } from 'yaml';
-import { BuildSpec, findDockerBuilds } from './manifests';
+import { BuildSpec, composeProjects, findDockerBuilds } from './manifests';
+import type { ComposeProjects, Workload } from './manifests';
 import type { KnownBuild } from './project';
 
 /** Absolute context and Dockerfile of a compose `build:` (the context is relative to the compose file, the Dockerfile to the context). */
 export function composeBuildPaths(composeFile: string, build: BuildSpec): { context: string; dockerfile: string } {
-  const context = normalize(join(dirname(composeFile), build.context.value));
+  // A context merged from another file (`extends` from another folder, an `include`d file) is relative to that file.
+  const context = normalize(join(dirname(build.context.file ?? composeFile), build.context.value));
   const df = build.dockerfile?.value;
   return { context, dockerfile: normalize(df ? (df.startsWith('/') ? df : join(context, df)) : join(context, 'Dockerfile')) };
 }
 
+type ComposeInputs = Pick<Analysis, 'files' | 'text' | 'manifests' | 'memo'>;
+
+/** The repository's compose services, each merged over the files of its project as `docker compose` would (memoised per lint). */
+export function composeServices(a: ComposeInputs): Workload[] {
+  return composeAssembly(a).workloads;
+}
+
+/** The compose projects (files in merge order) and their merged services (memoised per lint). */
+export function composeAssembly(a: ComposeInputs): ComposeProjects {
+  const memo = a.memo.get('compose-projects') as ComposeProjects | undefined;
+  if (memo) return memo;
+  const files = a.files.yamlFiles.filter((f) => /^\s*(services|include)\s*:/m.test(a.text(f) ?? ''));
+  const out = composeProjects(files, (f) => a.manifests(f));
+  a.memo.set('compose-projects', out);
+  return out;
+}
+
 /** Every `docker build` the repository describes, resolved to absolute Dockerfile and context paths. */
-export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 'manifests'>): KnownBuild[] {
+export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 'manifests' | 'memo'>): KnownBuild[] {
   const { fs, root, files } = a;
   const out: KnownBuild[] = [];
+  for (const w of composeServices(a)) {
+    if (!w.build) continue;
+    const { context, dockerfile } = composeBuildPaths(w.file, w.build);
+    const image = w.containers[0]?.image?.value;
+    out.push({ dockerfile, context, how: 'compose', evidence: w.build.context.file ?? w.file, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind });
+  }
   for (const f of files.yamlFiles) {
     const t = a.text(f);
     if (t === undefined) continue;
-    if (/^\s*services\s*:/m.test(t) && /\bbuild\s*:/.test(t)) {
-      for (const w of a.manifests(f)?.workloads ?? []) {
-        if (w.platform !== 'compose' || !w.build) continue;
-        const { context, dockerfile } = composeBuildPaths(f, w.build);
-        const image = w.containers[0]?.image?.value;
-        out.push({ dockerfile, context, how: 'compose', evidence: f, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind });
-      }
-    }
     if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, t));
     if (/^apiVersion:\s*skaffold\//m.test(t)) out.push(...fromSkaffold(fs, f, t));
   }

@@ -1,6 +1,6 @@
 // Deployments: which manifest container (k8s, Cloud Run, compose) or `gcloud run deploy` runs the image of which Dockerfile (an input of the runtime layer).
 import type { Analysis, DockerTarget } from './analysis';
-import { composeBuildPaths } from './builds';
+import { composeBuildPaths, composeServices } from './builds';
 import { isKnownBase } from './docker/image';
 import type { ShellEnv } from './entrypoint';
 import { dirname, isFile, join, normalize } from './fs';
@@ -84,43 +84,48 @@ function computeDeployments(a: Analysis): Deployment[] {
     return { target: only, how: 'single-dockerfile', evidence: `${a.rel(only.dockerfile)} is the repository's only Dockerfile` };
   };
 
+  // Compose services as their project merges them (override files, extends, include), in file order with the manifests.
+  const compose = composeServices(a);
+  const manifestWorkloads: Workload[] = [];
   for (const f of a.files.yamlFiles) {
     const text = a.text(f);
-    if (text === undefined || !/\b(kind|services)\s*:/.test(text)) continue;
-    for (const w of a.manifests(f)?.workloads ?? []) {
-      const app = w.containers.filter((c) => !c.initContainer);
-      const linked = new Map<string, Link>();
-      // App containers first: an initContainer running the same image is linked like them.
-      for (const c of [...app, ...w.containers.filter((x) => x.initContainer)]) {
-        let link: Link | undefined;
-        if (w.platform === 'compose') {
-          if (w.build) {
-            const t = byDockerfile.get(composeBuildPaths(f, w.build).dockerfile);
-            if (t) link = { target: t, how: 'compose-build', evidence: `${a.rel(f)} builds it`, buildTarget: w.build.target ?? null };
-          } else {
-            link = byImage(c.image?.value, false);
-          }
-        } else if (c.initContainer) {
-          link = (c.image && linked.get(c.image.value)) ?? byImage(c.image?.value, false);
+    if (text !== undefined && /\bkind\s*:/.test(text)) manifestWorkloads.push(...(a.manifests(f)?.workloads ?? []).filter((w) => w.platform !== 'compose'));
+    manifestWorkloads.push(...compose.filter((w) => w.file === f));
+  }
+  for (const w of manifestWorkloads) {
+    const f = w.file;
+    const app = w.containers.filter((c) => !c.initContainer);
+    const linked = new Map<string, Link>();
+    // App containers first: an initContainer running the same image is linked like them.
+    for (const c of [...app, ...w.containers.filter((x) => x.initContainer)]) {
+      let link: Link | undefined;
+      if (w.platform === 'compose') {
+        if (w.build) {
+          const t = byDockerfile.get(composeBuildPaths(f, w.build).dockerfile);
+          if (t) link = { target: t, how: 'compose-build', evidence: `${a.rel(w.build.context.file ?? f)} builds it`, buildTarget: w.build.target ?? null };
         } else {
-          link = byImage(c.image?.value, app.length === 1);
+          link = byImage(c.image?.value, false);
         }
-        if (!link) continue;
-        if (c.image && !c.initContainer) linked.set(c.image.value, link);
-        const d: Deployment = {
-          platform: w.platform, file: f, range: c.range, workload: w, container: c, ...link,
-          env: manifestEnv(c), overridesCommand: !!(c.command || c.args),
-        };
-        if (c.initContainer) d.init = true;
-        if (w.platform === 'cloudrun' && w.kind !== 'Job') {
-          const p = cloudRunPort(c);
-          d.platformPort = p.located
-            ? { port: p.port, why: `containerPort ${p.port}`, range: p.located.range }
-            : { port: p.port, why: `Cloud Run's default PORT ${CLOUD_RUN_DEFAULT_PORT}` };
-          d.env.PORT = String(p.port);
-        }
-        out.push(d);
+      } else if (c.initContainer) {
+        link = (c.image && linked.get(c.image.value)) ?? byImage(c.image?.value, false);
+      } else {
+        link = byImage(c.image?.value, app.length === 1);
       }
+      if (!link) continue;
+      if (c.image && !c.initContainer) linked.set(c.image.value, link);
+      const d: Deployment = {
+        platform: w.platform, file: f, range: c.range, workload: w, container: c, ...link,
+        env: manifestEnv(c), overridesCommand: !!(c.command || c.args),
+      };
+      if (c.initContainer) d.init = true;
+      if (w.platform === 'cloudrun' && w.kind !== 'Job') {
+        const p = cloudRunPort(c);
+        d.platformPort = p.located
+          ? { port: p.port, why: `containerPort ${p.port}`, range: p.located.range }
+          : { port: p.port, why: `Cloud Run's default PORT ${CLOUD_RUN_DEFAULT_PORT}` };
+        d.env.PORT = String(p.port);
+      }
+      out.push(d);
     }
   }
 
@@ -181,7 +186,10 @@ function gcloudEnv(g: GcloudRunDeploy): ShellEnv {
 export function describeDeployment(a: Analysis, d: Deployment): string {
   if (d.gcloud) return `${a.rel(d.file)} line ${d.gcloud.line + 1}: gcloud run deploy ${d.gcloud.service}`;
   const w = d.workload!;
-  if (w.platform === 'compose') return `${a.rel(d.file)}: service ${w.name}`;
+  if (w.platform === 'compose') {
+    const more = [...new Set((w.compose?.layers ?? []).map((l) => l.file).filter((f) => f !== d.file))];
+    return `${[d.file, ...more].map((f) => a.rel(f)).join(' + ')}: service ${w.name}`;
+  }
   const kind = w.platform === 'cloudrun' ? (w.kind === 'Job' ? 'Cloud Run job' : 'Cloud Run service') : w.kind;
   return `${a.rel(d.file)}: ${kind}${w.name ? ' ' + w.name : ''}${d.container?.name ? `, ${d.init ? 'initContainer' : 'container'} ${d.container.name.value}` : ''}`;
 }

@@ -4,7 +4,7 @@ import { basename } from '../fs';
 import { parseDuration } from './duration';
 import type { YamlSource } from './nodes';
 import { readMemorySetting } from './memory';
-import type { BuildSpec, CommandSpec, ContainerSpec, EnvVar, HealthcheckSpec, Located, MountSpec, PortSpec, ResourcesSpec, Workload } from './types';
+import type { BuildSpec, CommandSpec, ComposeServiceInfo, ContainerSpec, EnvVar, HealthcheckSpec, Located, MountSpec, PortSpec, ResourcesSpec, Workload } from './types';
 
 /** Keys that make a `services:` entry recognisably a compose service when the file name does not say so. */
 const SERVICE_KEYS = ['image', 'build'];
@@ -73,7 +73,71 @@ export function composeWorkloads(src: YamlSource, root: YAMLMap, file: string): 
     const w: Workload = { platform: 'compose', kind: name, name, file, containers: [c], annotations: {}, range: src.pairRange(p) };
     const build = composeBuild(src, m);
     if (build) w.build = build;
+    w.compose = composeInfo(src, m, !!(image || src.pair(m, 'build')));
+    for (const key of w.compose.reset ?? []) resetComposeKey(w, c, key);
     out.push(w);
+  }
+  return out;
+}
+
+/** `extends`, `profiles`, and the keys tagged `!reset` / `!override` (compose 2.24+). */
+function composeInfo(src: YamlSource, m: YAMLMap | undefined, complete: boolean): ComposeServiceInfo {
+  const info: ComposeServiceInfo = { complete };
+  const ext = src.pair(m, 'extends');
+  if (ext) {
+    const asString = src.scalarText(ext.value);
+    const em = src.map(ext.value);
+    const service = asString ?? src.str(em, 'service')?.value;
+    if (service !== undefined) {
+      info.extends = { service, range: src.pairRange(ext) };
+      const f = src.str(em, 'file')?.value;
+      if (f !== undefined) info.extends.file = f;
+    }
+  }
+  const profiles = src.strList(m, 'profiles')?.value;
+  if (profiles?.length) info.profiles = profiles;
+  for (const p of src.entries(m)) {
+    const tag = (p.value as { tag?: string } | null)?.tag;
+    if (tag === '!reset') (info.reset ??= []).push(String(p.key.value));
+    if (tag === '!override') (info.override ??= []).push(String(p.key.value));
+  }
+  return info;
+}
+
+/** `KEY: !reset ...` removes what the key sets (its value, whatever it is, is not read). */
+export function resetComposeKey(w: Workload, c: ContainerSpec, key: string): void {
+  switch (key) {
+    case 'image': delete c.image; break;
+    case 'command': delete c.args; break;
+    case 'entrypoint': delete c.command; break;
+    case 'working_dir': delete c.workingDir; break;
+    case 'user': delete c.user; break;
+    case 'environment': c.env = []; break;
+    case 'ports': case 'expose': c.ports = []; break;
+    case 'volumes': delete c.mounts; break;
+    case 'healthcheck': delete c.healthcheck; break;
+    case 'env_file': delete c.envFiles; break;
+    case 'build': delete w.build; break;
+    case 'mem_limit': case 'deploy': delete c.resources; break;
+  }
+}
+
+/** Top-level `include:` entries: `- path`, `- path: x` or `- path: [x, y]` (paths relative to the file). */
+export function composeIncludes(src: YamlSource, root: YAMLMap): Located<string>[] {
+  const out: Located<string>[] = [];
+  for (const it of src.seq(src.get(root, 'include'))?.items ?? []) {
+    const text = src.scalarText(it);
+    if (text !== undefined) {
+      out.push(src.located(text, it));
+      continue;
+    }
+    const m = src.map(it);
+    const p = src.pair(m, 'path');
+    const list = src.seq(p?.value);
+    for (const x of list ? list.items : p ? [p.value] : []) {
+      const t = src.scalarText(x);
+      if (t !== undefined) out.push(src.located(t, x));
+    }
   }
   return out;
 }

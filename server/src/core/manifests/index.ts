@@ -2,6 +2,8 @@
 export * from './types';
 export { parseManifests, TEMPLATE_SKIPPED } from './parse';
 export { isComposeFileName } from './compose';
+export { composeProjects, mergeComposeService, COMPOSE_DEFAULT_NAMES, COMPOSE_OVERRIDE_NAMES } from './compose-project';
+export type { ComposeProjects } from './compose-project';
 export { parseDuration } from './duration';
 export {
   probeBudget,

@@ -1,7 +1,7 @@
 // Entry point: a YAML file's text -> workloads (Kubernetes, Cloud Run, compose), syntax errors and notices; never throws.
 import { LineCounter, YAMLMap, parseAllDocuments } from 'yaml';
 import type { Range } from '../types';
-import { composeWorkloads, isComposeDocument } from './compose';
+import { composeIncludes, composeWorkloads, isComposeDocument } from './compose';
 import { isKubeObject, kubeWorkloads } from './kubernetes';
 import { OffsetMapper, YamlSource } from './nodes';
 import type { ManifestProblem, ParsedManifests, Workload } from './types';
@@ -53,6 +53,10 @@ export function parseManifests(file: string, text: string): ParsedManifests {
     if (!root) continue;
     try {
       result.workloads.push(...documentWorkloads(src, root, file));
+      if (!isKubeObject(src, root) && src.pair(root, 'include')) {
+        const includes = composeIncludes(src, root);
+        if (includes.length) (result.includes ??= []).push(...includes);
+      }
     } catch (e) {
       result.errors.push({ message: `could not read manifest: ${String(e)}`, range: src.nodeRange(root) });
     }

@@ -8,6 +8,8 @@ export interface Located<T> {
   range: Range;
   /** The key the value belongs to, for fixes that rewrite or insert next to it. */
   keyRange?: Range;
+  /** The file it is written in when that is not its workload's `file` (a compose override, `extends` or `include` merged in). */
+  file?: string;
 }
 
 /**
@@ -59,6 +61,8 @@ export interface HealthcheckSpec {
   range: Range;
   keyRange: Range;
   indent: number;
+  /** The file of the `healthcheck:` key (a compose override's), when not the workload's. */
+  file?: string;
 }
 
 export interface EnvVar {
@@ -69,6 +73,8 @@ export interface EnvVar {
   nameRange: Range;
   /** The whole entry (list item or `KEY: value` pair). */
   itemRange: Range;
+  /** The file it is written in, when not the workload's (a compose override). */
+  file?: string;
 }
 
 export interface PortSpec {
@@ -144,6 +150,8 @@ export interface MountSpec {
   subPath?: string;
   /** The volume entry / volumeMount item. */
   range: Range;
+  /** The file it is written in, when not the workload's (a compose override). */
+  file?: string;
 }
 
 /** compose `build:`; paths as written (context relative to the compose file, dockerfile to the context). */
@@ -169,7 +177,27 @@ export interface Workload {
   annotations: Record<string, Located<string>>;
   /** compose only. */
   build?: BuildSpec;
+  /** compose only: what the service says about how it is assembled, and (once merged) the files it was assembled from. */
+  compose?: ComposeServiceInfo;
   range: Range;
+}
+
+/**
+ * A compose service beyond its container: `extends`, `profiles`, keys tagged `!reset` / `!override`, and,
+ * once the project's files are merged (compose-project.ts), every other definition merged into it.
+ */
+export interface ComposeServiceInfo {
+  extends?: { service: string; file?: string; range: Range };
+  profiles?: string[];
+  /** Keys tagged `!reset` (removed from what is merged so far) and `!override` (replace instead of merge). */
+  reset?: string[];
+  override?: string[];
+  /** The service names `image:` or `build:` (else it only makes sense merged on another definition, or via `extends`). */
+  complete: boolean;
+  /** The other definitions merged into this one, in merge order (set by the project merge). */
+  layers?: { file: string; range: Range; how: 'override' | 'extends' | 'include' }[];
+  /** How the project's files were chosen, when not by `docker compose`'s own default (for --explain). */
+  note?: string;
 }
 
 export interface ManifestProblem {
@@ -183,4 +211,6 @@ export interface ParsedManifests {
   errors: ManifestProblem[];
   /** Why (part of) a file was not modelled, e.g. TEMPLATE_SKIPPED. */
   notices: string[];
+  /** compose top-level `include:` paths as written (relative to the file). */
+  includes?: Located<string>[];
 }

@@ -51,8 +51,9 @@ interface Limit {
   bytes: number;
   /** For messages: `512Mi (resources.limits.memory)`, `Cloud Run's default 512 MiB`. */
   label: string;
-  /** Where the finding goes. */
+  /** Where the finding goes (`file`: when not the deployment's own, e.g. a compose override's `mem_limit`). */
   range: Range;
+  file?: string;
   /** Edits that set the limit (and any request above it) to a new size; undefined when no safe edit exists. */
   edits?: (bytes: number) => TextEdit[] | undefined;
   /** Written in decimal units (`500M`, `2G`): the fix rounds in those. */
@@ -81,7 +82,7 @@ function checkDeployment(a: Analysis, ia: ImportAnalysis, d: Deployment, need: M
       : 'the container is OOM-killed (exit 137) before it serves';
   return {
     message: `memory limit ${limit.label} < ~${formatMiB(need.bytes)} needed ${need.perProcess.parts.some((p) => p.during) ? 'by the time it serves (imports and startup handlers)' : 'at import'}: ${need.arithmetic}; ${consequence}${limit.note ?? ''}${cloudRunNote} (${describeDeployment(a, d)}; ${d.evidence})`,
-    file: d.file,
+    file: limit.file ?? d.file,
     range: limit.range,
     related: related(a, ia, need),
     fixes,
@@ -127,12 +128,13 @@ function limitOf(a: Analysis, d: Deployment): Limit | undefined {
       bytes: min.bytes,
       label: `${min.value} (${min.key})`,
       range: min.range,
+      file: min.file,
       decimal: isDecimalStyle(min.value, min.syntax),
       cpu: res?.cpuLimit?.value,
       note: milli ? `; note that \`m\` is milli: ${min.value} is ${formatMiB(min.bytes)}, not mebibytes (Mi)` : undefined,
       edits: (bytes) => [
-        ...limits.map((s) => replaceSetting(d.file, s, bytes)),
-        ...(res?.memoryRequests ?? []).filter((r) => r.bytes > bytes).map((r) => replaceSetting(d.file, r, bytes)),
+        ...limits.map((s) => replaceSetting(s.file ?? d.file, s, bytes)),
+        ...(res?.memoryRequests ?? []).filter((r) => r.bytes > bytes).map((r) => replaceSetting(r.file ?? d.file, r, bytes)),
       ],
     };
   }

@@ -104,7 +104,7 @@ function expectations(a: Analysis, d: Deployment): Expect[] {
   for (const p of c.ports) {
     ports.add(p.containerPort.value);
     why.push(`${d.platform === 'compose' ? 'the service publishes container port' : 'containerPort'} ${p.containerPort.value}`);
-    at ??= { file: d.file, range: p.containerPort.range, message: 'the declared port' };
+    at ??= { file: p.containerPort.file ?? d.file, range: p.containerPort.range, message: 'the declared port' };
   }
   if (!ports.size) return [];
   return [{ ports: [...ports], why: `${[...new Set(why)].join(', ')} (${where})`, at }];
@@ -217,7 +217,7 @@ function healthcheckDraft(ia: RunningContainer, listen: Listen, d: Deployment | 
   if (own) {
     if (own.disabled || !own.test) return undefined;
     cmd = own.test.value;
-    where = { file: d!.file, range: own.test.range };
+    where = { file: own.test.file ?? d!.file, range: own.test.range };
   } else {
     const hc = ia.stage.healthcheck;
     if (!hc || hc.args[0]?.text.toUpperCase() !== 'CMD') return undefined;

@@ -81,10 +81,11 @@ function checkDeployment(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, 
     const timing = composeTiming(h, image);
     const budget = healthcheckBudget(timing, 'compose');
     if (budget.seconds >= est.seconds) return undefined;
-    const fix = composeStartPeriodFix(a, d.file, h, need);
+    // A healthcheck an override file sets (or changes) is fixed there.
+    const fix = composeStartPeriodFix(a, h.file ?? d.file, h, need);
     return {
       message: message('healthcheck', budget, est, 'Docker marks the container unhealthy before it has started', where),
-      file: d.file, range: h.keyRange, related: rel, fixes: fix ? [fix] : [],
+      file: h.file ?? d.file, range: h.keyRange, related: rel, fixes: fix ? [fix] : [],
     };
   }
   const c = d.container;

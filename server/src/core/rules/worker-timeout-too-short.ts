@@ -53,7 +53,7 @@ export const rule: Rule = {
       }
       // GUNICORN_CMD_ARGS set by the deployment.
       if (!sets(c) || !tooShort(ep, est)) return [];
-      return [{ message: `${describeDeployment(a, d)}: ${explain(ep, est, entryLabel(c), old)}`, file: d.file, range: env?.itemRange ?? d.range, related: related(a, est), fixes: [] }];
+      return [{ message: `${describeDeployment(a, d)}: ${explain(ep, est, entryLabel(c), old)}`, file: env?.file ?? d.file, range: env?.itemRange ?? d.range, related: related(a, est), fixes: [] }];
     });
   },
 };

@@ -79,7 +79,7 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
   const env: ShellEnv = {};
   let hiddenEnv: string | undefined;
   for (const f of c?.envFiles ?? []) {
-    const path = normalize(f.value.startsWith('/') ? f.value : join(dirname(d.file), f.value));
+    const path = normalize(f.value.startsWith('/') ? f.value : join(dirname(f.file ?? d.file), f.value));
     const text = a.text(path);
     if (text === undefined) {
       hiddenEnv ??= `env_file ${f.value} is not readable: its variables are unknown`;
@@ -93,12 +93,13 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
   const overrides: EntryOverrides = { env };
   if (c?.workingDir) overrides.workingDir = c.workingDir.value;
   if (c && (c.command || c.args)) {
-    const lines = linesOf(a, d.file);
     const compose = d.platform === 'compose';
+    // An override (compose override file, `extends`) is reported where it is written.
+    const at = (spec: CommandSpec, key: string) => manifestOverride(spec.file ?? d.file, linesOf(a, spec.file ?? d.file), key, spec);
     overrides.command = {
       kind: compose ? 'compose' : 'k8s',
-      entrypoint: c.command ? manifestOverride(d.file, lines, compose ? 'entrypoint' : 'command', c.command) : undefined,
-      cmd: c.args ? manifestOverride(d.file, lines, compose ? 'command' : 'args', c.args) : undefined,
+      entrypoint: c.command ? at(c.command, compose ? 'entrypoint' : 'command') : undefined,
+      cmd: c.args ? at(c.args, compose ? 'command' : 'args') : undefined,
     };
   } else if (d.gcloud && (d.gcloud.flags.command !== undefined || d.gcloud.flags.args !== undefined)) {
     // Cloud Run maps --command/--args to the container's command/args: Kubernetes' rules.

@@ -63,11 +63,16 @@ export interface ContainerExplanation {
   /** The import-time memory estimate and the limit it is judged against (memory-limit-too-low). */
   memory?: string;
   quiet: string[];
+  /** A compose service merged from several definitions: each file and line, base first, and how the files were chosen. */
+  definedBy?: string[];
 }
+
+const HOW = { override: 'merged over it by Compose\'s merge rules', extends: 'extended by it', include: 'included' } as const;
 
 /** The containers whose Dockerfile or runner file is `path` (absolute), explained. */
 export function explain(a: Analysis, path: string): ContainerExplanation[] {
-  return containers(a).filter((c) => c.target.dockerfile === path || c.runner.file === path).map((c) => explainContainer(a, c));
+  const merged = (c: Container) => !!c.runner.deployment?.workload?.compose?.layers?.some((l) => l.file === path);
+  return containers(a).filter((c) => c.target.dockerfile === path || c.runner.file === path || merged(c)).map((c) => explainContainer(a, c));
 }
 
 function where(a: Analysis, s: CommandSource): string {
@@ -104,6 +109,12 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
     mounts: (c.mounts ?? []).map((m) => `${m.target} <- ${m.describe} (${m.host !== undefined ? `the host's ${m.host || '.'} replaces the image's files there` : `uncertain: ${m.uncertain}`}; ${a.rel(m.file)}:${m.range.start.line + 1})`),
     imports: [], missing: [], notFollowed: [], quiet: [...c.quiet],
   };
+  const w = c.runner.deployment?.workload;
+  if (w?.compose?.layers?.length) {
+    const layer = (file: string, line: number, how: string) => `${a.rel(file)}:${line + 1} (${how})`;
+    out.definedBy = [layer(w.file, w.range.start.line, 'the service'), ...w.compose.layers.map((l) => layer(l.file, l.range.start.line, HOW[l.how]))];
+    if (w.compose.note) out.definedBy.push(w.compose.note);
+  }
   if (running && running.ep.kind !== 'unknown') {
     out.runs = entryLabel(running);
     if (running.entryFile) out.entry = running.entryFile;

@@ -20,12 +20,13 @@ export function applyMounts(a: Analysis, manifest: string, stage: StageModel, sp
   if (!specs.length) return { stage, mounts: [] };
   const tree = new ImageTree(stage.tree);
   const mounts: AppliedMount[] = [];
-  const at = (m: MountSpec) => ({ file: manifest, range: m.range });
+  const at = (m: MountSpec) => ({ file: m.file ?? manifest, range: m.range });
   for (const m of specs) {
     const target = normalize(m.target);
+    const written = m.file ?? manifest;
     const origin = { source: undefined as string | undefined };
     if (m.kind === 'bind' && m.source !== undefined) {
-      const host = hostPath(a, manifest, m.source);
+      const host = hostPath(a, written, m.source);
       const kind = host ? a.fs.stat(host)?.kind : undefined;
       if (host && (kind === 'dir' || kind === 'file')) {
         origin.source = host;

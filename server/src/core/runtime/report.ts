@@ -36,7 +36,19 @@ export function perContainer<C extends Container>(list: readonly C[], check: (c:
       }
     }
   }
-  return [...byKey.values()].map((v) => relocate(v.draft, v.from));
+  return [...byKey.values()].map((v) => withBase(relocate(v.draft, v.from), v.from[0]));
+}
+
+/**
+ * A finding written in a file merged into a compose service (an override file, a file it `extends`) names
+ * the service's base definition as related information.
+ */
+function withBase(d: Draft, c: Container): Draft {
+  const w = c.runner.deployment?.workload;
+  if (!w?.compose?.layers?.some((l) => l.file === d.file) || d.file === c.runner.file) return d;
+  if (d.related.some((l) => l.file === c.runner.file && l.range.start.line === c.runner.range.start.line)) return d;
+  const base: Location = { file: c.runner.file, range: c.runner.range, message: `service ${w.name} is defined here; the file of this finding is merged over it` };
+  return { ...d, related: [...d.related, base] };
 }
 
 /**
