@@ -1,6 +1,7 @@
 // What the container runs: ENTRYPOINT + CMD of a stage (through an entrypoint script if there is one) -> a parsed Entrypoint with the working directory and sys.path.
 import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides } from './entrypoint/combine';
 import { FollowStep, followCommand } from './entrypoint/follow';
+import { processStarter, StartedProcess, Starter, StarterWord } from './entrypoint/starters';
 import { Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
 import { consoleScripts } from './python/console-scripts';
 import type { ShellEnv, ShellWord } from './entrypoint/shell';
@@ -60,6 +61,10 @@ export interface ContainerEntry {
   sysPath: string[];
   /** Why parts of the command could not be followed (an unreadable script, a script whose command is conditional). */
   notes: string[];
+  /** The command is a process starter (s6-overlay `/init`, supervisord): one entry per process it runs. */
+  processes?: ContainerEntry[];
+  /** This entry is one process of a starter: which, and the file and line that say what it runs. */
+  process?: { starter: StartedProcess['starter']; name: string; describe: string; file?: string; line?: number };
 }
 
 /** Docker's exec-form args or the shell-form text of a CMD/ENTRYPOINT, with the source range of each argv element. */
@@ -143,34 +148,70 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
     const text = stage.tree.text(abs, fs);
     return text === undefined ? undefined : { path: abs, text };
   };
-  let ep = parseEntrypoint(combined.argv, env, { ...ranges, consoleScripts: scripts, readFile: readFile(workdir) });
   const atPart = combined.fromEntrypoint && (!c || combined.cmdIgnored) ? e! : c ?? e!;
   const instr = atPart.source.instr ?? (combined.fromEntrypoint && (!stage.cmd || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
-  const notes: string[] = [];
-  let script: string | undefined;
-  let chain: FollowStep[] = [];
-  let scriptSource: CommandSource | undefined;
-  let passedThrough = false;
-  let runEnv = env;
-  let cwd = workdir;
+  const runner: CommandRunner = { stage, fs, scripts, readFile };
+  const r = runCommand(runner, combined.argv, ranges, env, workdir);
+  const sources: ContainerEntry['sources'] = {};
+  if (e) sources.entrypoint = e.source;
+  if (c && !combined.cmdIgnored) sources.cmd = c.source;
+  if (cmdReset) sources.cmdReset = true;
+  if (r.scriptSource) sources.script = r.scriptSource;
+  if (r.passedThrough) sources.passedThrough = true;
+  const entry: ContainerEntry = {
+    ep: r.ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: r.scriptSource ?? atPart.source, overridden: !atPart.source.instr,
+    argv: combined.argv, cwd: r.cwd, env: r.env, script: r.script, chain: r.chain, sysPath: sysPathOf(r.ep, r.cwd, r.env, stage), notes: r.notes,
+  };
+  const started = r.ep.kind === 'unknown' && !r.ep.uncertain ? processStarter(r.ep.argv, r.env, r.cwd, { ...reader, readDir: (p) => stage.tree.readDir(p), isUncertain: (p) => stage.tree.isUncertain(p) }) : undefined;
+  if (started) entry.processes = startedEntries(runner, entry, started, ranges);
+  return entry;
+}
 
+/** What running a command needs: the stage, its console scripts and the files its servers read. */
+interface CommandRunner {
+  stage: StageModel;
+  fs: FileSystem;
+  scripts: ReturnType<typeof consoleScripts>;
+  readFile: (from: string) => (path: string, sub?: string) => { path: string; text: string } | undefined;
+}
+
+interface RunResult {
+  ep: Entrypoint;
+  chain: FollowStep[];
+  script?: string;
+  scriptSource?: CommandSource;
+  passedThrough: boolean;
+  env: ShellEnv;
+  cwd: string;
+  notes: string[];
+}
+
+/** Parses an argv, follows it through shell scripts to the command that runs, and reads the gunicorn config it uses. */
+function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Range | undefined)[]; contentRanges?: (Range | undefined)[] }, env: ShellEnv, workdir: string): RunResult {
+  const { stage, fs, scripts, readFile } = run;
+  const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p) };
+  let ep = parseEntrypoint(argv, env, { ...ranges, consoleScripts: scripts, readFile: readFile(workdir) });
+  const out: RunResult = { ep, chain: [], passedThrough: false, env, cwd: workdir, notes: [] };
   // Shell scripts (`/entrypoint` -> `exec "$@"` -> `/start` -> `exec gunicorn ...`): follow them the way the shell runs them.
   if (ep.kind === 'unknown') {
-    const f = followCommand(combined.argv, { env, cwd, image: reader });
-    if (f.uncertain) notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
+    const f = followCommand(argv, { env, cwd: workdir, image: reader });
+    if (f.uncertain) out.notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
     else if (f.chain.length) {
-      scriptSource = f.words ? scriptCommandSource(stage, fs, f.chain[f.chain.length - 1].file, f.words) : undefined;
+      const scriptSource = f.words ? scriptCommandSource(stage, fs, f.chain[f.chain.length - 1].file, f.words) : undefined;
       // Arguments the scripts' "$@" passed on are written in the container's command: they keep its ranges.
-      const from = (own: (Range | undefined)[], theirs: (Range | undefined)[]) => own.map((r, i) => (f.passedFrom?.[i] !== undefined ? theirs[f.passedFrom[i]!] : r));
-      if (scriptSource && f.passedFrom?.some((i) => i !== undefined)) passedThrough = true;
+      const from = (own: (Range | undefined)[], theirs: (Range | undefined)[] = []) => own.map((r, i) => (f.passedFrom?.[i] !== undefined ? theirs[f.passedFrom[i]!] : r));
+      if (scriptSource && f.passedFrom?.some((i) => i !== undefined)) out.passedThrough = true;
       const r = scriptSource ? { ranges: from(scriptSource.argRanges, ranges.ranges), contentRanges: from(scriptSource.contentRanges, ranges.contentRanges) } : {};
       ep = parseEntrypoint(f.argv, f.env, { ...r, expanded: { unknown: f.unknown }, consoleScripts: scripts, readFile: readFile(f.cwd) });
-      chain = f.chain;
-      script = f.chain[0].file;
-      runEnv = f.env;
-      cwd = f.cwd;
+      if (scriptSource) out.scriptSource = scriptSource;
+      out.chain = f.chain;
+      out.script = f.chain[0].file;
+      out.env = f.env;
+      out.cwd = f.cwd;
     }
   }
+  const runEnv = out.env;
+  let cwd = out.cwd;
   if (ep.cwd) cwd = normalize(ep.cwd.startsWith('/') ? ep.cwd : join(cwd, ep.cwd));
   // gunicorn settings from its config file (-c, or ./gunicorn.conf.py in the working folder).
   if (ep.kind === 'gunicorn') {
@@ -182,16 +223,67 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
     } else if (ep.configModule) ep = { ...ep, uncertain: 'gunicorn reads its config from a module' };
   }
   if (ep.chdir) cwd = normalize(ep.chdir.startsWith('/') ? ep.chdir : join(cwd, ep.chdir));
-  const sources: ContainerEntry['sources'] = {};
-  if (e) sources.entrypoint = e.source;
-  if (c && !combined.cmdIgnored) sources.cmd = c.source;
-  if (cmdReset) sources.cmdReset = true;
-  if (scriptSource) sources.script = scriptSource;
-  if (passedThrough) sources.passedThrough = true;
-  return {
-    ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: scriptSource ?? atPart.source, overridden: !atPart.source.instr,
-    argv: combined.argv, cwd, env: runEnv, script, chain, sysPath: sysPathOf(ep, cwd, runEnv, stage), notes,
+  out.ep = ep;
+  out.cwd = cwd;
+  return out;
+}
+
+/**
+ * One entry per process a starter runs (s6-overlay services and its CMD, supervisord programs): each is
+ * followed like a container's command, and what it runs is reported where its command is written
+ * (the run script, the config's `command=` line).
+ */
+function startedEntries(run: CommandRunner, outer: ContainerEntry, started: Starter, ranges: { ranges?: (Range | undefined)[]; contentRanges?: (Range | undefined)[] }): ContainerEntry[] {
+  const { stage, fs } = run;
+  const out: ContainerEntry[] = [];
+  const notes = [...outer.notes, ...started.notes];
+  const entryOf = (process: NonNullable<ContainerEntry['process']>, r: RunResult, own: CommandSource | undefined, step?: FollowStep): ContainerEntry => {
+    const sources: ContainerEntry['sources'] = { ...outer.sources, passedThrough: r.passedThrough || undefined };
+    delete sources.script;
+    if (!r.passedThrough) delete sources.passedThrough;
+    const at = r.scriptSource ?? own;
+    if (at) sources.script = at;
+    return {
+      ...outer, ep: r.ep, sources, at: at ?? outer.at, cwd: r.cwd, env: r.env, script: outer.script ?? r.script, process,
+      chain: [...outer.chain, ...(step ? [step] : []), ...r.chain], sysPath: sysPathOf(r.ep, r.cwd, r.env, stage), notes: [...notes, ...r.notes], processes: undefined,
+    };
   };
+  if (started.mainFrom !== undefined && outer.chain.length === 0) {
+    // s6-overlay runs the CMD as the container's main program, once the services are up.
+    const from = started.mainFrom;
+    const r = runCommand(run, outer.argv.slice(from), { ranges: ranges.ranges?.slice(from), contentRanges: ranges.contentRanges?.slice(from) }, outer.env, outer.cwd);
+    out.push(entryOf({ starter: started.starter, name: 'CMD', describe: `${started.starter} main program (CMD)` }, r, undefined));
+  } else if (started.mainFrom !== undefined) notes.push(`the program ${started.starter} runs after its services (${outer.ep.argv.slice(started.mainFrom).join(' ')}) is not followed`);
+  for (const p of started.processes) {
+    const process = { starter: p.starter, name: p.name, describe: p.describe, file: p.file, line: p.line };
+    const step: FollowStep = { file: p.file, line: p.line, what: p.describe };
+    if (p.uncertain) {
+      const ep: Entrypoint = { kind: 'unknown', argv: p.words?.map((w) => w.text) ?? [], pythonPath: [], uncertain: p.uncertain };
+      out.push(entryOf(process, { ep, chain: [], passedThrough: false, env: p.env, cwd: p.cwd, notes: [] }, undefined, step));
+      continue;
+    }
+    if (p.script) {
+      const r = runCommand(run, [p.script], {}, p.env, p.cwd);
+      out.push(entryOf(process, r, undefined, r.chain.length ? undefined : step));
+      continue;
+    }
+    const words = p.words ?? [];
+    const own = starterSource(stage, fs, p, words);
+    const r = runCommand(run, words.map((w) => w.text), own ? { ranges: own.argRanges, contentRanges: own.contentRanges } : {}, p.env, p.cwd);
+    out.push(entryOf(process, r, own, step));
+  }
+  return out;
+}
+
+/** The build-context file a starter's config was copied from, as the source of a command written in it. */
+function starterSource(stage: StageModel, fs: FileSystem, p: StartedProcess, words: StarterWord[]): CommandSource | undefined {
+  const file = stage.tree.lookup(p.file)?.source;
+  const text = file !== undefined ? stage.tree.text(p.file, fs) : undefined;
+  if (file === undefined || text === undefined || !words.length) return undefined;
+  const index = new LineIndex(text);
+  const argRanges = words.map((w) => (w.expanded ? undefined : index.range(w.start, w.end)));
+  const range = index.range(words[0].start, words[words.length - 1].end);
+  return { key: p.describe, file, range, lines: text.split('\n').map((l) => l.replace(/\r$/, '')), argRanges, contentRanges: argRanges };
 }
 
 /** The command source an argument's range lies in (where an edit to it goes); undefined when it is not written anywhere. */

@@ -713,23 +713,9 @@ describe('entrypoint/parse', () => {
   });
 
   describe('supervisord', () => {
-    const conf = (text: string, at = '/etc/supervisor/conf.d/app.conf') => (p: string) => (p === at ? { path: at, text } : undefined);
-    it('follows the first [program:x] command= that runs a server, with directory= and environment=', () => {
-      const text = '[supervisord]\nnodaemon=true\n[program:cron]\ncommand=cron -f\n[program:web]\ncommand=gunicorn --bind 0.0.0.0:%(ENV_PORT)s app:app\n'
-        + '[program:api]\ncommand=uwsgi --http :8000 --module api.wsgi\ndirectory=/srv/api\nenvironment=DJANGO_SETTINGS_MODULE="api.settings",A=\'b\'\n';
-      const ep = parseEntrypoint(['supervisord', '-n', '-c', '/etc/supervisor/conf.d/app.conf'], {}, { readFile: conf(text) });
-      assert.deepEqual(pick(ep, { kind: 'uwsgi', module: 'api.wsgi', callable: 'application', cwd: '/srv/api', djangoSettings: 'api.settings', uncertain: undefined }),
-        { kind: 'uwsgi', module: 'api.wsgi', callable: 'application', cwd: '/srv/api', djangoSettings: 'api.settings', uncertain: undefined });
-    });
-    it('reads /etc/supervisor/supervisord.conf when no -c is given', () => {
-      const ep = parseEntrypoint(['supervisord'], {}, { readFile: conf('[program:w]\ncommand=python -m worker\n', '/etc/supervisor/supervisord.conf') });
-      assert.deepEqual(pick(ep, { kind: 'python-module', module: 'worker' }), { kind: 'python-module', module: 'worker' });
-    });
-    it('is uncertain when the config is not visible or runs nothing it follows', () => {
-      assert.equal(parseEntrypoint(['supervisord', '-c', '/x.conf'], {}).uncertain, 'the supervisord config /x.conf is not visible');
-      assert.equal(parseEntrypoint(['supervisord'], {}).uncertain, 'no supervisord config is visible');
-      const inc = parseEntrypoint(['supervisord', '-c', '/etc/supervisor/conf.d/app.conf'], {}, { readFile: conf('[include]\nfiles = /etc/supervisor/conf.d/*.conf\n') });
-      assert.deepEqual(pick(inc, { kind: 'unknown', uncertain: '' }), { kind: 'unknown', uncertain: '/etc/supervisor/conf.d/app.conf runs no program the model follows (its [include] files are not read)' });
+    it('is a process starter, not a server: each program is followed by the starters layer (test/unit/entrypoint/starters.test.ts)', () => {
+      const ep = parseEntrypoint(['supervisord', '-n'], {}, { readFile: (p) => ({ path: p, text: '[program:w]\ncommand=python -m worker\n' }) });
+      assert.deepEqual(pick(ep, { kind: 'unknown', uncertain: undefined }), { kind: 'unknown', uncertain: undefined });
     });
   });
 

@@ -399,7 +399,8 @@ function evalCopy(
   }
   for (const s of op.sources) {
     if (s.status === 'remote' || s.status === 'uncertain') {
-      st.tree.add({ kind: 'uncertain', dest: op.destIsDir ? dest : dirname(dest), reason: `${keyword} ${s.word.raw} is not in the build context`, origin });
+      // A URL lands at dest, or inside it when dest is a folder (`ADD https://.../x.tar.xz /tmp`): only dest is uncertain, not its parent.
+      st.tree.add({ kind: 'uncertain', dest: op.destIsDir || s.status === 'remote' ? dest : dirname(dest), reason: `${keyword} ${s.word.raw} is not in the build context`, origin });
       continue;
     }
     for (const m of s.matches) {

@@ -46,6 +46,12 @@ export interface RunResult {
 }
 
 /** Commands that change nothing the application imports or copies: system packages, permissions, users, output. */
+
+/** Release archives whose layout is known: where extracting them puts files (s6-overlay's Makefile builds its tarballs from layout/rootfs-overlay, symlinks into usr/bin). */
+const KNOWN_ARCHIVES: { name: RegExp; what: string; paths: string[] }[] = [
+  { name: /^s6-overlay-symlinks-(?:noarch|arch)\.tar\.xz$/, what: "s6-overlay's symlinks", paths: ['usr/bin'] },
+  { name: /^(?:s6|syslogd)-overlay-[\w.-]+\.tar\.xz$/, what: 's6-overlay', paths: ['command', 'init', 'etc/s6-overlay', 'package'] },
+];
 const NO_APP_FILES = new Set([
   'apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'zypper', 'dpkg', 'rpm', 'dpkg-reconfigure', 'update-ca-certificates',
   'locale-gen', 'ldconfig', 'echo', 'printf', 'chmod', 'chown', 'chgrp', 'useradd', 'adduser', 'groupadd', 'addgroup',
@@ -145,7 +151,10 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
       case 'unzip': {
         const d = optionValue(rest, cmd === 'tar' ? ['-C', '--directory'] : ['-d']);
         if (cmd === 'tar' && !rest.some((a) => /^-?[a-zA-Z]*x/.test(a) || a === '--extract')) break;
-        uncertain(abs(d ?? '.'), `${cmd} extracts an archive`);
+        // An archive whose contents are known by its name (s6-overlay's release tarballs) only makes those folders uncertain.
+        const known = rest.map((a) => KNOWN_ARCHIVES.find((k) => k.name.test(basename(a)))).find((k) => k);
+        if (known) for (const p of known.paths) uncertain(join(abs(d ?? '.'), p), `${cmd} extracts ${known.what}`);
+        else uncertain(abs(d ?? '.'), `${cmd} extracts an archive`);
         break;
       }
       case 'protoc':

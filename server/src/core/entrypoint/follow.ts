@@ -156,12 +156,13 @@ function resolve(name: string, cwd: string, env: ShellEnv, opts: FollowOptions, 
   return undefined;
 }
 
-/** A file the shell would run: a `#!` line naming sh/bash/dash/ash (directly or through env), or a `.sh` name without another `#!`. */
+/** A file the shell would run: a `#!` line naming sh/bash/dash/ash (directly or through env or with-contenv), or a `.sh` name without another `#!`. */
 export function isShellScript(path: string, text: string): boolean {
   const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
   if (!m) return /\.(?:sh|bash)$/.test(path);
   const interp = m[1].split('/').pop()!;
-  const prog = interp === 'env' ? m[2]?.replace(/^-\S*$/, '') ?? '' : interp;
+  // `#!/usr/bin/env bash`, and s6-overlay's `#!/command/with-contenv bash` (it runs the shell with the container's environment).
+  const prog = interp === 'env' || interp === 'with-contenv' ? m[2]?.replace(/^-\S*$/, '').split('/').pop() ?? '' : interp;
   return SHELLS.has(prog);
 }
 

@@ -3,9 +3,8 @@ import { basename, normalize } from '../fs';
 import type { Range } from '../types';
 import { Arg, ArgRef, DJANGO_RUNSERVER, hasFlag, lastValue, parseArgs, rangeIn, subArg } from './options';
 import { ScriptArg, analyzeScript } from './script';
-import { ShellEnv, shlexSplit } from './shell';
-import { Ctx, SERVER_MODULES, base, envArg, interpretServer, markVars, note, serverFor } from './servers';
-import { iniSection, iniSectionNames } from './ini';
+import { ShellEnv } from './shell';
+import { Ctx, SERVER_MODULES, base, interpretServer, markVars, note, serverFor } from './servers';
 
 export type { ArgRef } from './options';
 export { parseAddress, parseAppTarget, splitPythonPath } from './address';
@@ -421,7 +420,6 @@ function classify(args: Arg[], ctx: Ctx): Entrypoint {
   const server = serverFor(prog);
   if (server) return interpretServer(server, args, ctx);
   if (prog === 'manage.py') return django(args, args[0], rest, ctx);
-  if (prog === 'supervisord') return supervisord(args, ctx);
   if (PYTHON.test(prog)) return python(args, ctx);
   const cs = ctx.consoleScripts?.get(prog);
   if (cs && !args[0].unknown) {
@@ -435,49 +433,6 @@ function classify(args: Arg[], ctx: Ctx): Entrypoint {
   if (prog.endsWith('.sh')) ep.shellScript = args[0].value;
   else if (SHELLS.has(prog) && args[1] && !args[1].value.startsWith('-')) ep.shellScript = args[1].value;
   return ep;
-}
-
-/** supervisord's own config search when no `-c` is given (after the paths relative to its executable). */
-const SUPERVISORD_CONFIGS = ['supervisord.conf', 'etc/supervisord.conf', '/etc/supervisord.conf', '/etc/supervisor/supervisord.conf'];
-
-/**
- * supervisord runs each `[program:x]` `command=` of its config (with `directory=` and `environment=`): the first
- * program that runs a server the model knows is followed like the container's command; its words have no argv position.
- */
-function supervisord(args: Arg[], ctx: Ctx): Entrypoint {
-  const p = parseArgs(args.slice(1), { values: ['-c', '--configuration', '-u', '--user', '-d', '--directory', '-l', '--logfile', '-y', '-z', '-e', '--loglevel', '-j', '--pidfile', '-q', '--childlogdir', '-i', '--identifier', '-a', '--minfds', '--minprocs'], flags: ['-n', '--nodaemon', '-s', '--silent', '-k', '--nocleanup', '-t', '--strip_ansi', '-h', '--help', '-v', '--version'] });
-  const given = lastValue(p, '-c', '--configuration');
-  const ep = base('unknown', args, ctx);
-  const quiet = (why: string) => {
-    note(ep, why);
-    return ep;
-  };
-  if (given?.unknown) return quiet(`the supervisord config ${given.value} holds a variable without a known value`);
-  const file = given ? ctx.readFile?.(given.value, ctx.cwd) : SUPERVISORD_CONFIGS.map((c) => ctx.readFile?.(c, ctx.cwd)).find((f) => f);
-  if (!file) return quiet(given ? `the supervisord config ${given.value} is not visible` : 'no supervisord config is visible');
-  for (const name of iniSectionNames(file.text).filter((n) => n.startsWith('program:'))) {
-    const entries = iniSection(file.text, name) ?? [];
-    const get = (k: string) => entries.filter((e) => e.key === k).pop()?.value;
-    const command = get('command');
-    if (!command || command.includes('%(')) continue;
-    const env: ShellEnv = { ...ctx.env, ...supervisorEnvironment(get('environment') ?? '') };
-    const dir = get('directory');
-    const sub: Ctx = { ...ctx, env, cwd: dir && !dir.includes('%(') ? dir : ctx.cwd };
-    const words = shlexSplit(command).map((w) => envArg(w));
-    const run = classify(unwrap(words, sub), sub);
-    if (run.kind !== 'unknown') return run;
-  }
-  return quiet(`${file.path} runs no program the model follows${/^\s*\[include\]/m.test(file.text) ? ' (its [include] files are not read)' : ''}`);
-}
-
-/** supervisord `environment=KEY="val",KEY2=val2`. */
-function supervisorEnvironment(text: string): ShellEnv {
-  const out: ShellEnv = {};
-  for (const m of text.matchAll(/([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^,]*)/g)) {
-    const v = m[2].replace(/^(["'])(.*)\1$/s, '$2');
-    out[m[1]] = v.includes('%(') ? undefined : v;
-  }
-  return out;
 }
 
 function python(args: Arg[], ctx: Ctx): Entrypoint {

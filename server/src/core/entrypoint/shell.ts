@@ -425,36 +425,46 @@ function expandOne(expr: string, env: ShellEnv, state: ExpandState): Piece[] | u
 
 /** Splits a string the way Python's `shlex.split` does: quotes and backslash escapes, no expansion. */
 export function shlexSplit(s: string): string[] {
-  const out: string[] = [];
+  return shlexWords(s).map((w) => w.text);
+}
+
+/** `shlexSplit` with each word's offsets in `s` (half-open). */
+export function shlexWords(s: string): { text: string; start: number; end: number }[] {
+  const out: { text: string; start: number; end: number }[] = [];
   let cur = '';
   let has = false;
+  let from = 0;
   let i = 0;
+  const begin = () => {
+    if (!has) from = i;
+    has = true;
+  };
   while (i < s.length) {
     const c = s[i];
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      if (has) out.push(cur);
+      if (has) out.push({ text: cur, start: from, end: i });
       cur = '';
       has = false;
       i++;
     } else if (c === '\\') {
+      begin();
       if (i + 1 < s.length) cur += s[i + 1];
-      has = true;
       i += 2;
     } else if (c === "'" || c === '"') {
+      begin();
       let j = i + 1;
       while (j < s.length && s[j] !== c) {
         if (c === '"' && s[j] === '\\' && (s[j + 1] === '"' || s[j + 1] === '\\')) j++;
         cur += s[j];
         j++;
       }
-      has = true;
       i = j + 1;
     } else {
+      begin();
       cur += c;
-      has = true;
       i++;
     }
   }
-  if (has) out.push(cur);
+  if (has) out.push({ text: cur, start: from, end: Math.min(i, s.length) });
   return out;
 }

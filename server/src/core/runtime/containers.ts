@@ -1,6 +1,6 @@
 // Builds the containers of a lint once: every Dockerfile target stage x each thing that runs it, with its command, environment and imports.
 import type { Analysis, DockerTarget } from '../analysis';
-import { CommandOverride, CommandSource, containerEntry, EntryOverrides } from '../container';
+import { CommandOverride, CommandSource, ContainerEntry, containerEntry, EntryOverrides } from '../container';
 import { allDeployments, Deployment, describeDeployment } from '../deployments';
 import { firstLineRange, StageModel } from '../docker/image';
 import type { ShellEnv } from '../entrypoint';
@@ -28,12 +28,14 @@ export function containers(a: Analysis): Container[] {
     if (image) {
       const why = onlyRunWithHostCode(image, deployed);
       if (why) {
-        image.onlyWithHostCode = why;
-        image.quiet.push(why);
+        for (const c of [image, ...(image.processes ?? [])]) {
+          c.onlyWithHostCode = why;
+          c.quiet.push(why);
+        }
       }
-      out.push(image);
+      out.push(...(image.processes ?? [image]));
     }
-    out.push(...deployed);
+    for (const d of deployed) out.push(...(d.processes ?? [d]));
   }
   a.memo.set('containers', out);
   return out;
@@ -128,6 +130,11 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
       if (over && m.uncertain) built.quiet.push(`${m.describe} is mounted at ${m.target} (over ${over}): ${m.uncertain}, so what is imported from there is not judged`);
     }
   }
+  for (const p of built.processes ?? []) {
+    if (built.hiddenEnv) p.hiddenEnv = built.hiddenEnv;
+    if (built.mounts) p.mounts = built.mounts;
+    for (const q of built.quiet) if (!p.quiet.includes(q)) p.quiet.push(q);
+  }
   return built;
 }
 
@@ -166,15 +173,34 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
     quiet.push(overrides.command ? 'the deployment clears the command: nothing to follow' : "the Dockerfile sets no CMD or ENTRYPOINT: the base image's command runs (not modelled)");
     return c;
   }
+  if (entry.processes) {
+    // A process starter (s6-overlay, supervisord): each process it runs is a container of its own to the rules.
+    c.entry = entry;
+    c.processes = entry.processes.map((pe) => {
+      const p: Container = { ...c, id: `${id} · ${pe.process!.describe}`, quiet: [...quiet], argv: entry.argv, env: pe.env, cwd: pe.cwd, processes: undefined };
+      p.startup = () => startupEstimate(a, p as RunningContainer);
+      return attach(a, target, stage, p, pe);
+    });
+    if (!entry.processes.length) quiet.push(...entry.notes, `${entry.ep.argv[0]} starts no process the model can follow`);
+    return c;
+  }
+  return attach(a, target, stage, c, entry);
+}
+
+/** Sets what a container runs (its entry) and the imports it loads from there. */
+function attach(a: Analysis, target: DockerTarget, stage: StageModel, c: Container, entry: ContainerEntry): Container {
+  const quiet = c.quiet;
   c.entry = entry;
   c.ep = entry.ep;
+  c.cwd = entry.cwd;
+  c.env = entry.env;
   quiet.push(...entry.notes);
   if (entry.ep.bind) c.bind = entry.ep.bind;
   if (entry.ep.uncertain) {
     quiet.push(`the command is not followed: ${entry.ep.uncertain}`);
     return c;
   }
-  if (entry.ep.kind === 'unknown') quiet.push(`'${entry.argv.join(' ')}' is not a Python server, module or script the model follows`);
+  if (entry.ep.kind === 'unknown') quiet.push(`'${(entry.process ? entry.ep.argv : entry.argv).join(' ')}' is not a Python server, module or script the model follows`);
   const imp = importsOf(a, target, stage, entry);
   entry.sysPath = imp.sysPath;
   Object.assign(c, { sysPath: imp.sysPath, view: imp.view, thirdParty: imp.thirdParty });

@@ -62,6 +62,8 @@ export interface Container {
   mounts?: AppliedMount[];
   /** The bare image, when every deployment of it mounts the host's code over its working folder: why its own files are not judged. */
   onlyWithHostCode?: string;
+  /** The command is a process starter (s6-overlay, supervisord): a container per process it runs, which the lint lists instead of this one. */
+  processes?: Container[];
   /** Every reason the model stayed uncertain about this container, for `--explain`. */
   quiet: string[];
   /** How long the entry takes to import (computed on first use, shared by containers with one closure and folder). */

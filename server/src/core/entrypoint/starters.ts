@@ -1,0 +1,285 @@
+// Process starters that run several programs in one container (s6-overlay's /init, supervisord): the processes they start, read from the image's files.
+import { goMatch } from '../text/glob';
+import { dirname, join, normalize } from '../fs';
+import { iniSection, iniSectionNames } from './ini';
+import { ShellEnv, shlexWords } from './shell';
+
+/** What the starters need to know about the image. */
+export interface StarterReader {
+  text(path: string): string | undefined;
+  stat(path: string): 'file' | 'dir' | undefined;
+  readDir(path: string): string[] | undefined;
+  /** Files may exist there that the model does not know (an unknown base image, an unmodelled RUN). */
+  isUncertain(path: string): boolean;
+}
+
+/** One word of a command written in a starter's file, with its offsets in that file's text. */
+export interface StarterWord {
+  text: string;
+  start: number;
+  end: number;
+  /** The word was changed by `%(name)s` expansion: its offsets hold the text before expansion. */
+  expanded?: boolean;
+}
+
+/** A process a starter runs: a service's `run` script, or a command written in a config file. */
+export interface StartedProcess {
+  starter: 's6-overlay' | 'supervisord';
+  name: string;
+  /** For --explain: `s6-rc longrun svc-web`, `supervisord [program:web]`. */
+  describe: string;
+  /** Image path of the file that says what runs (the run script, the config holding `command=`). */
+  file: string;
+  /** 0-based line of the command in `file`. */
+  line: number;
+  /** s6: the run script, executed with the service directory as working folder. */
+  script?: string;
+  /** supervisord: the command's words (no shell: `$X` reaches the program as written). */
+  words?: StarterWord[];
+  env: ShellEnv;
+  cwd: string;
+  /** Why what this process runs is not known. */
+  uncertain?: string;
+}
+
+export interface Starter {
+  starter: StartedProcess['starter'];
+  processes: StartedProcess[];
+  /** Why processes may be missing from the list, or were left out (oneshots, autostart=false). */
+  notes: string[];
+  /** s6-overlay `/init CMD...`: the CMD runs as a process too, from this index of the argv. */
+  mainFrom?: number;
+}
+
+/**
+ * The processes `argv` starts when its program is a process starter (`/init` of s6-overlay, `supervisord`);
+ * undefined for any other program. `env` is the starter's environment, `cwd` its working folder.
+ */
+export function processStarter(argv: string[], env: ShellEnv, cwd: string, image: StarterReader): Starter | undefined {
+  const prog = argv[0];
+  if (prog === '/init' || prog === '/package/admin/s6-overlay/command/init') return s6Overlay(argv, env, image);
+  if (prog?.split('/').pop() === 'supervisord') return supervisord(argv, env, cwd, image);
+  return undefined;
+}
+
+// ---- s6-overlay ----
+
+const S6_RC = '/etc/s6-overlay/s6-rc.d';
+const S6_BUNDLES = '/etc/s6-overlay/user-bundles.d';
+const S6_LEGACY = '/etc/services.d';
+const S6_CONT_INIT = '/etc/cont-init.d';
+
+function s6Overlay(argv: string[], env: ShellEnv, image: StarterReader): Starter {
+  const out: Starter = { starter: 's6-overlay', processes: [], notes: [] };
+  if (argv.length > 1) out.mainFrom = 1;
+  // Oneshots and cont-init scripts may write variables into the container environment that with-contenv hands on.
+  const written = new Set<string>();
+  const scan = (p: string) => {
+    for (const m of (image.text(p) ?? '').matchAll(/container_environment\/([A-Za-z_]\w*)/g)) written.add(m[1]);
+  };
+  for (const n of image.readDir(S6_CONT_INIT) ?? []) scan(join(S6_CONT_INIT, n));
+  for (const n of image.readDir(S6_RC) ?? []) for (const f of ['run', 'up']) scan(join(S6_RC, n, f));
+  const serviceEnv = (run: string): { env: ShellEnv; note?: string } => {
+    const text = image.text(run) ?? '';
+    const contenv = /^#!\s*\S*with-contenv\b/.test(text) || /^#!\s*\S*execlineb\b[^\n]*\n(?:\s*#[^\n]*\n|\s*\n)*\s*(?:\S*\/)?with-contenv\b/.test(text);
+    const e: ShellEnv = { ...env };
+    if (!contenv && env.S6_KEEP_ENV !== '1') {
+      // S6_KEEP_ENV unset: the supervision tree runs with a reset environment; only with-contenv restores the container's.
+      for (const k of Object.keys(e)) if (k !== 'PATH') e[k] = undefined;
+      return { env: e, note: 'it does not use with-contenv, so the image ENV may not reach it (values taken as unknown)' };
+    }
+    for (const k of written) e[k] = undefined;
+    return { env: e };
+  };
+  const add = (name: string, dir: string, describe: string) => {
+    const run = join(dir, 'run');
+    const live = `/run/service/${name}`;
+    if (image.stat(run) !== 'file') {
+      out.processes.push({ starter: 's6-overlay', name, describe, file: run, line: 0, env, cwd: live, uncertain: `${run} is not visible in the image` });
+      return;
+    }
+    const { env: e, note } = serviceEnv(run);
+    const p: StartedProcess = { starter: 's6-overlay', name, describe, file: run, line: 0, script: run, env: e, cwd: live };
+    if (note) out.notes.push(`${describe}: ${note}`);
+    out.processes.push(p);
+  };
+  // s6-rc (v3): the services of the user bundles, with their dependencies; longruns are processes, oneshots run once at boot.
+  const wanted: string[] = [];
+  for (const b of ['user', 'user2']) {
+    for (const root of [S6_BUNDLES, S6_RC]) wanted.push(...(image.readDir(join(root, b, 'contents.d')) ?? []).filter((n) => !n.startsWith('.')));
+  }
+  const seen = new Set<string>(['user', 'user2', 'base']);
+  const oneshots: string[] = [];
+  for (let i = 0; i < wanted.length; i++) {
+    const name = wanted[i];
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const dir = join(S6_RC, name);
+    const type = image.text(join(dir, 'type'))?.trim();
+    const more = (sub: string) => wanted.push(...(image.readDir(join(dir, sub)) ?? []).filter((n) => !n.startsWith('.')));
+    more('dependencies.d');
+    if (type === 'bundle') more('contents.d');
+    else if (type === 'longrun') add(name, dir, `s6-rc longrun ${name}`);
+    else if (type === 'oneshot') oneshots.push(name);
+    else if (type === undefined && image.isUncertain(dir)) out.notes.push(`the s6-rc service ${name} is not visible in the image (${dir}): what it runs is not known`);
+  }
+  if (oneshots.length) out.notes.push(`s6-rc oneshots run once at boot and are not followed: ${oneshots.join(', ')}`);
+  // Legacy (v2-style) service directories.
+  for (const name of image.readDir(S6_LEGACY) ?? []) {
+    if (!name.startsWith('.') && image.stat(join(S6_LEGACY, name)) === 'dir') add(name, join(S6_LEGACY, name), `s6 service ${name} (${S6_LEGACY})`);
+  }
+  if (!out.processes.length && out.mainFrom === undefined) {
+    const unseen = [S6_RC, S6_LEGACY].some((p) => image.isUncertain(p));
+    out.notes.push(unseen ? 's6-overlay services may come from files the model cannot see (the base image or an unmodelled RUN)' : 's6-overlay runs no longrun service the model can see');
+  }
+  return out;
+}
+
+// ---- supervisord ----
+
+/** supervisord's own config search when no `-c` is given (after the paths relative to its executable). */
+const SUPERVISORD_CONFIGS = ['supervisord.conf', 'etc/supervisord.conf', '/etc/supervisord.conf', '/etc/supervisor/supervisord.conf'];
+const SUPERVISORD_VALUES = new Set(['-c', '--configuration', '-u', '--user', '-d', '--directory', '-l', '--logfile', '-y', '--logfile_maxbytes', '-z', '--logfile_backups', '-e', '--loglevel', '-j', '--pidfile', '-q', '--childlogdir', '-i', '--identifier', '-a', '--minfds', '--minprocs']);
+
+interface ConfFile {
+  path: string;
+  text: string;
+}
+
+function supervisord(argv: string[], env: ShellEnv, cwd: string, image: StarterReader): Starter {
+  const out: Starter = { starter: 'supervisord', processes: [], notes: [] };
+  let given: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const v = argv[i];
+    const eq = v.indexOf('=');
+    const name = v.startsWith('--') && eq > 0 ? v.slice(0, eq) : v;
+    if (name === '-c' || name === '--configuration') given = eq > 0 && v.startsWith('--') ? v.slice(eq + 1) : argv[++i];
+    else if (/^-c./.test(v)) given = v.slice(2);
+    else if (SUPERVISORD_VALUES.has(name) && eq < 0) i++;
+  }
+  const read = (p: string, from: string): ConfFile | undefined => {
+    const abs = normalize(p.startsWith('/') ? p : join(from, p));
+    const text = image.text(abs);
+    return text === undefined ? undefined : { path: abs, text };
+  };
+  if (given?.includes('$')) {
+    out.notes.push(`the supervisord config ${given} holds a variable without a known value`);
+    return out;
+  }
+  const main = given ? read(given, cwd) : SUPERVISORD_CONFIGS.map((c) => read(c, cwd)).find((f) => f);
+  if (!main) {
+    out.notes.push(given ? `the supervisord config ${given} is not visible` : 'no supervisord config is visible');
+    return out;
+  }
+  // [supervisord] environment= is added to what every child gets, and to the ENV_ names of expansions.
+  const supEnv: ShellEnv = { ...env, ...keyValues(iniSection(main.text, 'supervisord')?.filter((e) => e.key === 'environment').pop()?.value ?? '', env, { here: dirname(main.path) }) };
+  const files = [main, ...includes(main, image, out.notes)];
+  for (const f of files) {
+    for (const section of iniSectionNames(f.text).filter((n) => n.startsWith('program:'))) {
+      const name = section.slice('program:'.length);
+      const entries = iniSection(f.text, section) ?? [];
+      // An inline comment starts with ` ;` or ` #` (supervisord's parser sets inline_comment_prefixes).
+      const get = (k: string) => {
+        const e = entries.filter((x) => x.key === k).pop();
+        return e?.value === undefined ? e : { ...e, value: e.value.replace(/\s+[;#].*$/, '') };
+      };
+      const describe = `supervisord [${section}]`;
+      const command = get('command');
+      if (!command?.value) continue;
+      const autostart = get('autostart')?.value?.toLowerCase();
+      if (autostart === 'false' || autostart === 'no' || autostart === 'off' || autostart === '0') {
+        out.notes.push(`${describe} has autostart=false: not started with the container`);
+        continue;
+      }
+      const vars: Expansions = { here: dirname(f.path), program_name: name, group_name: name, process_num: '0', numprocs: get('numprocs')?.value ?? '1' };
+      const childEnv: ShellEnv = { ...supEnv, ...keyValues(get('environment')?.value ?? '', supEnv, vars) };
+      const dir = get('directory')?.value;
+      const p: StartedProcess = { starter: 'supervisord', name, describe, file: f.path, line: command.line, env: childEnv, cwd };
+      const dirX = dir === undefined ? undefined : expandPercent(dir, supEnv, vars);
+      if (dirX && dirX.value === undefined) p.uncertain = `its directory=${dir} holds ${dirX.unknown}, which has no known value`;
+      else if (dirX?.value) p.cwd = normalize(dirX.value.startsWith('/') ? dirX.value : join(cwd, dirX.value));
+      const words = commandWords(f.text, command.line, command.value, supEnv, vars);
+      if (typeof words === 'string') p.uncertain ??= `its command= holds ${words}, which has no known value`;
+      else p.words = words;
+      out.processes.push(p);
+    }
+  }
+  if (!out.processes.length) out.notes.push(`${files.map((f) => f.path).join(', ')} start no program`);
+  return out;
+}
+
+/** The files `[include] files=` names (space-separated globs relative to the including file's folder), one level deep. */
+function includes(main: ConfFile, image: StarterReader, notes: string[]): ConfFile[] {
+  const out: ConfFile[] = [];
+  const spec = iniSection(main.text, 'include')?.filter((e) => e.key === 'files').pop()?.value;
+  if (!spec) return out;
+  for (const pattern of spec.split(/\s+/).filter(Boolean)) {
+    const x = expandPercent(pattern, {}, { here: dirname(main.path) });
+    if (x.value === undefined) {
+      notes.push(`[include] ${pattern} holds ${x.unknown}, which has no known value: the files it names are not read`);
+      continue;
+    }
+    const abs = normalize(x.value.startsWith('/') ? x.value : join(dirname(main.path), x.value));
+    const dir = dirname(abs);
+    const base = abs.slice(dir.length + 1);
+    if (/[*?[]/.test(dir)) {
+      notes.push(`[include] ${pattern} has a glob in a folder name: the files it names are not read`);
+      continue;
+    }
+    const names = /[*?[]/.test(base) ? (image.readDir(dir) ?? []).filter((n) => goMatch(base, n)).sort() : [base];
+    if (image.isUncertain(dir)) notes.push(`[include] ${pattern}: ${dir} may hold files the model cannot see`);
+    for (const n of names) {
+      const path = join(dir, n);
+      const text = image.stat(path) === 'file' ? image.text(path) : undefined;
+      if (text !== undefined) out.push({ path, text });
+    }
+  }
+  return out;
+}
+
+/** Values `%(name)s` expands to besides `ENV_X`: `here`, `program_name`, `process_num` ... */
+type Expansions = Record<string, string>;
+
+/**
+ * supervisord's `%(name)s` expansion (Python %-formatting): `ENV_X` from the environment supervisord
+ * started with, `here` (the config file's folder), `program_name`, `group_name`, `process_num`, `numprocs`.
+ * `value` is undefined when a name has no known value (`unknown` names it); `%%` is a literal `%`.
+ */
+export function expandPercent(text: string, env: ShellEnv, vars: Expansions): { value?: string; unknown?: string } {
+  let unknown: string | undefined;
+  const value = text.replace(/%%|%\(([^)]*)\)(0?)(\d*)([sd])/g, (m, name: string | undefined, zero: string, width: string, conv: string) => {
+    if (name === undefined) return '%';
+    const v = name.startsWith('ENV_') ? env[name.slice(4)] : vars[name];
+    if (v === undefined) unknown ??= m;
+    // `%(process_num)02d`: Python's width and zero padding.
+    return (v ?? '').padStart(Number(width || 0), zero && conv === 'd' ? '0' : ' ');
+  });
+  return unknown ? { unknown } : { value };
+}
+
+/** `KEY="val",KEY2=val2` (supervisord `environment=`), each value `%(...)s`-expanded; a value it cannot expand is unknown. */
+function keyValues(text: string, env: ShellEnv, vars: Expansions): ShellEnv {
+  const out: ShellEnv = {};
+  for (const m of text.matchAll(/([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^,]*)/g)) {
+    const v = m[2].trim().replace(/^(["'])(.*)\1$/s, '$2');
+    out[m[1]] = expandPercent(v, env, vars).value;
+  }
+  return out;
+}
+
+/** The words of `command=` (Python's shlex, after expansion) with offsets in the file; a string names an expansion without a value. */
+function commandWords(text: string, line: number, value: string, env: ShellEnv, vars: Expansions): StarterWord[] | string {
+  const lineStart = text.split('\n').slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+  const lineText = text.split('\n')[line] ?? '';
+  const at = lineStart + Math.max(0, lineText.indexOf(value));
+  if (!value.includes('%')) return shlexWords(value).map((w) => ({ text: w.text, start: at + w.start, end: at + w.end }));
+  const x = expandPercent(value, env, vars);
+  if (x.value === undefined) return x.unknown!;
+  // Expansion happens before splitting: words keep offsets only when each written word expands to one word.
+  const raw = shlexWords(value);
+  const done = shlexWords(x.value);
+  if (raw.length === done.length) {
+    return done.map((w, i) => ({ text: w.text, start: at + raw[i].start, end: at + raw[i].end, ...(w.text !== raw[i].text ? { expanded: true } : {}) }));
+  }
+  return done.map((w) => ({ text: w.text, start: at, end: at + value.length, expanded: true }));
+}

@@ -1,0 +1,171 @@
+// processStarter: the processes s6-overlay and supervisord start, read from an in-memory image.
+import { strict as assert } from 'assert';
+import { StarterReader, expandPercent, processStarter } from '../../../server/src/core/entrypoint/starters';
+import { ShellEnv } from '../../../server/src/core/entrypoint/shell';
+
+function image(files: Record<string, string>, uncertain: string[] = []): StarterReader {
+  const isDir = (p: string) => Object.keys(files).some((f) => f.startsWith(p === '/' ? '/' : `${p}/`));
+  return {
+    text: (p) => files[p],
+    stat: (p) => (p in files ? 'file' : isDir(p) ? 'dir' : undefined),
+    readDir: (p) => {
+      if (!isDir(p)) return undefined;
+      const names = new Set(Object.keys(files).filter((f) => f.startsWith(`${p}/`)).map((f) => f.slice(p.length + 1).split('/')[0]));
+      return [...names].sort();
+    },
+    isUncertain: (p) => uncertain.some((u) => p === u || p.startsWith(`${u}/`)),
+  };
+}
+
+/** Each process as `name: file:line (cwd) script|words`, and the notes. */
+function summary(argv: string[], files: Record<string, string>, env: ShellEnv = {}, uncertain: string[] = []): { processes: string[]; notes: string[]; mainFrom?: number } | undefined {
+  const s = processStarter(argv, env, '/app', image(files, uncertain));
+  if (!s) return undefined;
+  const out: { processes: string[]; notes: string[]; mainFrom?: number } = {
+    processes: s.processes.map((p) => `${p.name}: ${p.file}:${p.line + 1} (${p.cwd}) ${p.uncertain ? `uncertain: ${p.uncertain}` : p.script ? `script ${p.script}` : (p.words ?? []).map((w) => w.text).join(' ')}`),
+    notes: s.notes,
+  };
+  if (s.mainFrom !== undefined) out.mainFrom = s.mainFrom;
+  return out;
+}
+
+const RC = '/etc/s6-overlay/s6-rc.d';
+const contenv = '#!/command/with-contenv bash\nexec gunicorn app:app\n';
+
+describe('entrypoint/starters', () => {
+  it('is undefined for programs that start one process', () => {
+    assert.equal(summary(['gunicorn', 'app:app'], {}), undefined);
+    assert.equal(summary(['/init-db.sh'], {}), undefined);
+  });
+
+  describe('s6-overlay', () => {
+    const cases: { name: string; files: Record<string, string>; argv?: string[]; env?: ShellEnv; uncertain?: string[]; want: ReturnType<typeof summary> }[] = [
+      {
+        name: 'v3: longruns of the user bundle (s6-rc.d/user and user-bundles.d/user), with dependencies; oneshots listed in a note',
+        files: {
+          [`${RC}/user/contents.d/svc-web`]: '', [`${RC}/user/type`]: 'bundle\n',
+          [`${RC}/svc-web/type`]: 'longrun\n', [`${RC}/svc-web/run`]: contenv, [`${RC}/svc-web/dependencies.d/init-db`]: '', [`${RC}/svc-web/dependencies.d/svc-redis`]: '',
+          [`${RC}/init-db/type`]: 'oneshot\n', [`${RC}/init-db/up`]: '/etc/s6-overlay/s6-rc.d/init-db/run\n',
+          [`${RC}/svc-redis/type`]: 'longrun\n', [`${RC}/svc-redis/run`]: '#!/command/with-contenv sh\nexec redis-server\n',
+          '/etc/s6-overlay/user-bundles.d/user/contents.d/svc-worker': '',
+          [`${RC}/svc-worker/type`]: 'longrun', [`${RC}/svc-worker/run`]: contenv,
+          [`${RC}/svc-unused/type`]: 'longrun', [`${RC}/svc-unused/run`]: contenv,
+        },
+        want: {
+          processes: [
+            `svc-worker: ${RC}/svc-worker/run:1 (/run/service/svc-worker) script ${RC}/svc-worker/run`,
+            `svc-web: ${RC}/svc-web/run:1 (/run/service/svc-web) script ${RC}/svc-web/run`,
+            `svc-redis: ${RC}/svc-redis/run:1 (/run/service/svc-redis) script ${RC}/svc-redis/run`,
+          ],
+          notes: ['s6-rc oneshots run once at boot and are not followed: init-db'],
+        },
+      },
+      {
+        name: 'v2 service folders in /etc/services.d, and the CMD after /init',
+        argv: ['/init', 'python', 'manage.py', 'runserver'],
+        files: { '/etc/services.d/nginx/run': '#!/command/execlineb -P\nnginx -g "daemon off;"\n', '/etc/services.d/.s6-svscan/finish': '' },
+        want: { processes: ['nginx: /etc/services.d/nginx/run:1 (/run/service/nginx) script /etc/services.d/nginx/run'], notes: ['s6 service nginx (/etc/services.d): it does not use with-contenv, so the image ENV may not reach it (values taken as unknown)'], mainFrom: 1 },
+      },
+      {
+        name: 'a longrun without a visible run script is listed, uncertain',
+        files: { [`${RC}/user/contents.d/svc-api`]: '', [`${RC}/svc-api/type`]: 'longrun' },
+        want: { processes: [`svc-api: ${RC}/svc-api/run:1 (/run/service/svc-api) uncertain: ${RC}/svc-api/run is not visible in the image`], notes: [] },
+      },
+      {
+        name: 'no service and s6-rc.d uncertain (a base image brings them)',
+        files: {},
+        uncertain: ['/etc/s6-overlay'],
+        want: { processes: [], notes: ['s6-overlay services may come from files the model cannot see (the base image or an unmodelled RUN)'] },
+      },
+      {
+        name: 'a user bundle entry whose folder the model cannot see',
+        files: { [`${RC}/user/contents.d/svc-base`]: '' },
+        uncertain: [`${RC}/svc-base`],
+        want: { processes: [], notes: [`the s6-rc service svc-base is not visible in the image (${RC}/svc-base): what it runs is not known`, 's6-overlay runs no longrun service the model can see'] },
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, () => assert.deepEqual(summary(c.argv ?? ['/init'], c.files, c.env, c.uncertain), c.want));
+    }
+
+    it('hands with-contenv services the image ENV, less the names oneshots write into container_environment; others get unknown values', () => {
+      const files = {
+        [`${RC}/user/contents.d/a`]: '', [`${RC}/a/type`]: 'longrun', [`${RC}/a/run`]: contenv,
+        [`${RC}/user/contents.d/b`]: '', [`${RC}/b/type`]: 'longrun', [`${RC}/b/run`]: '#!/bin/sh\nexec gunicorn app:app\n',
+        [`${RC}/user/contents.d/c`]: '', [`${RC}/c/type`]: 'longrun', [`${RC}/c/run`]: '#!/command/execlineb -P\nwith-contenv\ngunicorn app:app\n',
+        [`${RC}/user/contents.d/init`]: '', [`${RC}/init/type`]: 'oneshot', [`${RC}/init/up`]: 'printf /srv > /var/run/s6/container_environment/SRC_DIR\n',
+      };
+      const s = processStarter(['/init'], { PORT: '8000', SRC_DIR: '/app', PATH: '/command:/usr/bin' }, '/', image(files))!;
+      const env = Object.fromEntries(s.processes.map((p) => [p.name, p.env]));
+      assert.deepEqual(env.a, { PORT: '8000', SRC_DIR: undefined, PATH: '/command:/usr/bin' });
+      assert.deepEqual(env.b, { PORT: undefined, SRC_DIR: undefined, PATH: '/command:/usr/bin' });
+      assert.deepEqual(env.c, env.a);
+      const kept = processStarter(['/init'], { PORT: '8000', S6_KEEP_ENV: '1' }, '/', image(files))!;
+      assert.equal(kept.processes.find((p) => p.name === 'b')!.env.PORT, '8000');
+    });
+  });
+
+  describe('supervisord', () => {
+    const main = '/etc/supervisor/supervisord.conf';
+    const cases: { name: string; argv?: string[]; files: Record<string, string>; env?: ShellEnv; want: ReturnType<typeof summary> }[] = [
+      {
+        name: 'every program, in file order, with directory= and an inline comment dropped',
+        files: { [main]: '[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=gunicorn -b :8000 app:app ; the site\ndirectory=/srv\n\n[program:worker]\ncommand = celery -A app worker # queue\n' },
+        want: { processes: ['web: /etc/supervisor/supervisord.conf:5 (/srv) gunicorn -b :8000 app:app', 'worker: /etc/supervisor/supervisord.conf:9 (/app) celery -A app worker'], notes: [] },
+      },
+      {
+        name: '[include] files= globs relative to the config, one process per included program',
+        argv: ['supervisord', '-n', '-c', '/etc/supervisor/supervisord.conf'],
+        files: {
+          [main]: '[supervisord]\n[include]\nfiles = conf.d/*.conf extra.ini\n',
+          '/etc/supervisor/conf.d/b.conf': '[program:b]\ncommand=python -m b\n',
+          '/etc/supervisor/conf.d/a.conf': '[program:a]\ncommand=python -m a\n',
+          '/etc/supervisor/conf.d/readme.txt': '[program:no]\ncommand=python -m no\n',
+          '/etc/supervisor/extra.ini': '[program:x]\ncommand=python /opt/x.py\n',
+        },
+        want: {
+          processes: ['a: /etc/supervisor/conf.d/a.conf:2 (/app) python -m a', 'b: /etc/supervisor/conf.d/b.conf:2 (/app) python -m b', 'x: /etc/supervisor/extra.ini:2 (/app) python /opt/x.py'],
+          notes: [],
+        },
+      },
+      {
+        name: '%(ENV_X)s, %(here)s and %(program_name)s expand; one without a value leaves the process uncertain',
+        argv: ['supervisord', '--configuration=/etc/sup.conf'],
+        env: { APP_DIR: '/srv/app', WORKERS: undefined },
+        files: { '/etc/sup.conf': '[program:api]\ncommand=uvicorn %(program_name)s.main:app --app-dir %(here)s\ndirectory=%(ENV_APP_DIR)s\n[program:jobs]\ncommand=celery -A jobs worker -c %(ENV_WORKERS)s\n[program:off]\ncommand=python -m off\nautostart=false\n' },
+        want: {
+          processes: ['api: /etc/sup.conf:2 (/srv/app) uvicorn api.main:app --app-dir /etc', 'jobs: /etc/sup.conf:5 (/app) uncertain: its command= holds %(ENV_WORKERS)s, which has no known value'],
+          notes: ['supervisord [program:off] has autostart=false: not started with the container'],
+        },
+      },
+      {
+        name: 'no config visible',
+        files: {},
+        want: { processes: [], notes: ['no supervisord config is visible'] },
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, () => assert.deepEqual(summary(c.argv ?? ['supervisord', '-n'], c.files, c.env), c.want));
+    }
+
+    it('gives each program the environment, [supervisord] environment= and its own environment= (quotes removed, expanded)', () => {
+      const text = '[supervisord]\nenvironment=TIER="prod"\n[program:api]\ncommand=python -m api\nenvironment=DJANGO_SETTINGS_MODULE="api.settings",HOME_DIR=%(ENV_HOME)s,NAME=\'%(program_name)s\',BAD=%(ENV_NOPE)s\n';
+      const s = processStarter(['supervisord', '-c', '/s.conf'], { HOME: '/root' }, '/', image({ '/s.conf': text }))!;
+      assert.deepEqual(s.processes[0].env, { HOME: '/root', TIER: 'prod', DJANGO_SETTINGS_MODULE: 'api.settings', HOME_DIR: '/root', NAME: 'api', BAD: undefined });
+    });
+
+    it('keeps the offsets of words that expansion did not change', () => {
+      const text = '[program:w]\ncommand=gunicorn %(ENV_APP)s --bind :80\n';
+      const s = processStarter(['supervisord', '-c', '/s.conf'], { APP: 'web:app' }, '/', image({ '/s.conf': text }))!;
+      const words = s.processes[0].words!;
+      assert.deepEqual(words.map((w) => [w.text, text.slice(w.start, w.end), !!w.expanded]), [['gunicorn', 'gunicorn', false], ['web:app', '%(ENV_APP)s', true], ['--bind', '--bind', false], [':80', ':80', false]]);
+    });
+
+    it('expandPercent: %% is a literal percent sign; unknown names are reported', () => {
+      assert.deepEqual(expandPercent('100%% %(here)s', {}, { here: '/etc' }), { value: '100% /etc' });
+      assert.deepEqual(expandPercent('%(host_node_name)s', {}, {}), { unknown: '%(host_node_name)s' });
+      assert.deepEqual(expandPercent('%(ENV_HOME)s', {}, {}), { unknown: '%(ENV_HOME)s' });
+      assert.deepEqual(expandPercent('--port=80%(process_num)02d', {}, { process_num: '0' }), { value: '--port=8000' });
+    });
+  });
+});
