@@ -17,11 +17,15 @@ const CASES: [string, string, string][] = [
   ['numeric-underscores', 'x = 1_000_000\n', 'x = 1000000\n'],
   ['numeric-underscores-float', 'x = 1_000.5\n', 'x = 1000.5\n'],
   ['variable-annotation', 'x: int = 1\n', 'def f(x: int) -> int:\n    return x\n'],
+  ['future-annotations', 'from __future__ import annotations\n', 'from __future__ import division\n'],
   ['walrus', 'if (n := len(a)) > 10:\n    pass\n', 'if (n == len(a)) > 10:\n    pass\n'],
   ['positional-only-parameters', 'def f(a, /, b):\n    pass\n', 'def f(a, *, b):\n    pass\n'],
   ['f-string-self-documenting', 'print(f"{x=}")\n', 'print(f"{x == y}")\n'],
   ['relaxed-decorators', '@buttons[0].clicked.connect\ndef f():\n    pass\n', '@app.route("/")\ndef f():\n    pass\n'],
   ['parenthesized-context-managers', 'with (open(a) as f, open(b) as g):\n    pass\n', 'with open(a) as f, open(b) as g:\n    pass\n'],
+  ['builtin-generic-annotation', 'def f(xs: list[int]) -> None:\n    pass\n', 'def f(xs: List[int]) -> None:\n    pass\n'],
+  ['union-annotation', 'def f(x: str | None = None):\n    pass\n', 'def f(x: Optional[str] = None):\n    pass\n'],
+  ['union-expression', 'MaybeStr = str | None\n', 'flags = READ | WRITE\n'],
   ['match-statement', 'match x:\n    case 1:\n        pass\n', 'match = re.match(p, s)\nmatch.group(1)\n'],
   ['except-star', 'try:\n    pass\nexcept* ValueError:\n    pass\n', 'try:\n    pass\nexcept ValueError:\n    pass\n'],
   ['type-alias-statement', 'type Vector[T] = list[T]\n', 'type(self).cache = {}\n'],
@@ -52,6 +56,30 @@ describe('python/features: the feature table', () => {
     it(`PEP 701: ${JSON.stringify(src)} ${expected ? 'needs' : 'does not need'} 3.12`, () => {
       assert.equal(ids(`x = ${src}\n`).includes('f-string-pep701'), expected);
     });
+  }
+
+  /** Annotations Python evaluates at import (PEP 526, 563, 3107) and those it does not: [source, the ids found]. */
+  const annotations: [string, string[]][] = [
+    ['x: int | None = None\n', ['variable-annotation', 'union-annotation']],
+    ['class A:\n    a: list[int] | None = None\n', ['variable-annotation', 'builtin-generic-annotation', 'union-annotation']],
+    ['class M(BaseModel):\n    name: str | None\n', ['variable-annotation', 'union-annotation']],
+    ['@app.get("/")\nasync def read(q: str | None = None) -> dict[str, int]:\n    return {}\n', ['async-def', 'union-annotation', 'builtin-generic-annotation']],
+    ['class A:\n    def m(self, x: int | str): pass\n', ['union-annotation']],
+    // A local variable annotation is never evaluated; a nested def's annotations only when the outer one runs.
+    ['def f():\n    y: int | None = None\n    def g(x: list[int] | None): pass\n', ['variable-annotation']],
+    ['g = lambda: 0\ndef f():\n    class B:\n        b: int | None = None\n', ['variable-annotation']],
+    // PEP 563: every annotation of the module stays a string; an alias outside annotations is still evaluated.
+    ['from __future__ import annotations\ndef f(x: str | None) -> list[int]: pass\nx: int | None = None\n', ['future-annotations', 'variable-annotation']],
+    ['from __future__ import annotations\nMaybeStr = str | None\n', ['future-annotations', 'union-expression']],
+    ['x: "int | None" = None\ndef f(x: "list[int]"): pass\n', ['variable-annotation']],
+    ['x: Literal[1 | 2] = 1\n', ['variable-annotation']],
+    ['from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    def f(x: int | None): pass\n', []],
+    ['import sys\nif sys.version_info >= (3, 10):\n    Alias = int | None\n    def f(x: int | None): pass\n', []],
+    ['def f():\n    return isinstance(x, int | None)\n', []],
+    ['mask = a | b\nmode = flags | None\n', []],
+  ];
+  for (const [src, expected] of annotations) {
+    it(`annotations: ${JSON.stringify(src)} -> ${expected.join(', ') || 'nothing'}`, () => assert.deepEqual(ids(src), expected));
   }
 
   it('reports each use in source order with its range', () => {

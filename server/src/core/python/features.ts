@@ -98,6 +98,108 @@ function aliasNamed(n: TSNode): boolean {
   return left.type === 'identifier' || (left.type === 'generic_type' && left.namedChildren[0]?.type === 'identifier');
 }
 
+/** Builtin types whose subscripting (`list[int]`) needs Python 3.9 (PEP 585). */
+const BUILTIN_GENERICS = new Set(['list', 'dict', 'tuple', 'set', 'frozenset', 'type']);
+/** Builtin names that are types: operands of a `|` that can only be a union of types (PEP 604). */
+const BUILTIN_TYPES = new Set([...BUILTIN_GENERICS, 'str', 'int', 'float', 'bool', 'bytes', 'bytearray', 'complex', 'object']);
+
+/** Whether the module has `from __future__ import annotations` (PEP 563: annotations stay strings); kept per tree. */
+const futureAnnotations = new WeakMap<Tree, boolean>();
+function hasFutureAnnotations(n: TSNode): boolean {
+  const tree = n.tree;
+  let hit = futureAnnotations.get(tree);
+  if (hit === undefined) {
+    hit = kids(tree.rootNode).some((c) => c.type === 'future_import_statement' && /\bannotations\b/.test(c.text));
+    futureAnnotations.set(tree, hit);
+  }
+  return hit;
+}
+
+/**
+ * Whether a statement runs when its module is imported: no enclosing def or lambda (a class body
+ * runs at import), and no enclosing `if TYPE_CHECKING:` or `sys.version_info` check (the first never
+ * runs, the second is the code choosing its own Python).
+ */
+function runsAtImport(stmt: TSNode): boolean {
+  for (let p = stmt.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return false;
+    if (p.type === 'if_statement') {
+      const cond = p.childForFieldName('condition')?.text ?? '';
+      if (/\bTYPE_CHECKING\b/.test(cond) || VERSION_CHECK.test(cond)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * An annotation Python evaluates when the module is imported: a module-level or class-level
+ * variable annotation, or a parameter or return annotation of a def that runs at import
+ * (PEP 526: local variable annotations are never evaluated; PEP 3107: a def evaluates its
+ * annotations when it runs), in a module without `from __future__ import annotations` (PEP 563).
+ */
+function evaluatedAnnotation(t: TSNode): boolean {
+  const p = t.parent;
+  if (!p) return false;
+  let stmt: TSNode | null = null;
+  if (p.type === 'assignment') stmt = p;
+  else if (p.type === 'function_definition' && p.childForFieldName('return_type')?.id === t.id) stmt = p;
+  else if ((p.type === 'typed_parameter' || p.type === 'typed_default_parameter') && p.parent?.type === 'parameters') stmt = p.parent.parent;
+  if (!stmt || stmt.type === 'lambda') return false;
+  return !hasFutureAnnotations(t) && runsAtImport(stmt);
+}
+
+/** The nodes of an annotation (strings are not looked into: `"int | None"` is never evaluated by Python). */
+function annotationNodes(t: TSNode): TSNode[] {
+  const out: TSNode[] = [];
+  const stack = [t];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    if (n.type !== 'string') stack.push(...kids(n));
+  }
+  return out;
+}
+
+const isUnion = (n: TSNode): boolean => n.type === 'union_type' || (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '|');
+const isBuiltinGeneric = (n: TSNode): boolean =>
+  (n.type === 'generic_type' || n.type === 'subscript') && BUILTIN_GENERICS.has((n.childForFieldName('value') ?? n.namedChildren[0])?.text ?? '');
+/** Two operands that are only numbers or strings: `1 | 2` in `Literal[...]` is an int. */
+const literalOperands = (n: TSNode): boolean => n.namedChildren.every((c) => !!c && ['integer', 'string', 'concatenated_string'].includes(c.type));
+
+/** An outermost annotation evaluated at import that uses `X | Y` between types. */
+function unionAnnotation(t: TSNode): boolean {
+  if (t.parent?.type === 'type' || !evaluatedAnnotation(t)) return false;
+  return annotationNodes(t).some((n) => isUnion(n) && !literalOperands(n));
+}
+
+/** An outermost annotation evaluated at import that subscripts a builtin type (`list[int]`). */
+function builtinGenericAnnotation(t: TSNode): boolean {
+  if (t.parent?.type === 'type' || !evaluatedAnnotation(t)) return false;
+  return annotationNodes(t).some(isBuiltinGeneric);
+}
+
+/** An operand that can only be a type: `None`, a builtin type, a subscripted builtin or typing generic, or a union of those. */
+function typeOperand(n: TSNode | null): boolean {
+  if (!n) return false;
+  if (n.type === 'none') return true;
+  if (n.type === 'identifier') return BUILTIN_TYPES.has(n.text);
+  if (n.type === 'subscript') return isBuiltinGeneric(n);
+  if (n.type === 'parenthesized_expression') return typeOperand(n.namedChildren[0]);
+  if (n.type === 'binary_operator') return n.childForFieldName('operator')?.type === '|' && typeOperand(n.childForFieldName('left')) && typeOperand(n.childForFieldName('right'));
+  return false;
+}
+
+/** `X | Y` between types outside annotations, run at import (`Optional = str | None`): evaluated whatever the future imports. */
+function unionExpression(n: TSNode): boolean {
+  if (n.childForFieldName('operator')?.type !== '|' || n.parent?.type === 'binary_operator') return false;
+  if (!typeOperand(n)) return false;
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'type' || p.type === 'string') return false;
+    if (p.parent?.type === 'module' || p.parent?.type === 'block') return runsAtImport(p);
+  }
+  return false;
+}
+
 /** The feature table: which syntax needs which Python (after vermin's rules and the "What's New" pages). */
 export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
   { id: 'async-def', min: '3.5', node: 'function_definition', description: '`async def` (PEP 492)', test: (n) => hasToken(n, 'async') },
@@ -108,12 +210,16 @@ export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
   { id: 'numeric-underscores', min: '3.6', node: 'integer', description: 'underscores in numeric literals (PEP 515)', test: (n) => n.text.includes('_') },
   { id: 'numeric-underscores-float', min: '3.6', node: 'float', description: 'underscores in numeric literals (PEP 515)', test: (n) => n.text.includes('_') },
   { id: 'variable-annotation', min: '3.6', node: 'assignment', description: 'variable annotations (PEP 526)', test: (n) => n.childForFieldName('type') !== null },
+  { id: 'future-annotations', min: '3.7', node: 'future_import_statement', description: '`from __future__ import annotations` (PEP 563)', test: (n) => /\bannotations\b/.test(n.text) },
   { id: 'walrus', min: '3.8', node: 'named_expression', description: 'assignment expressions `:=` (PEP 572)' },
   { id: 'positional-only-parameters', min: '3.8', node: 'positional_separator', description: 'positional-only parameters `/` (PEP 570)' },
   { id: 'f-string-self-documenting', min: '3.8', node: 'interpolation', description: 'the f-string `=` specifier', test: (n) => hasToken(n, '=') },
   { id: 'relaxed-decorators', min: '3.9', node: 'decorator', description: 'a decorator that is not a dotted name or call (PEP 614)', test: (n) => { const e = n.namedChildren.find((c) => c && c.type !== 'comment'); return !!e && !dottedOrCall(e); } },
   // CPython 3.9's PEG parser already accepts these (documented in 3.10): 3.9 runs them.
   { id: 'parenthesized-context-managers', min: '3.9', node: 'with_clause', description: 'parenthesised context managers', test: (n) => hasToken(n, '(') && (kids(n).filter((c) => c.type === 'with_item').length > 1 || kids(n).some((c) => c.type === 'with_item' && c.childForFieldName('value')?.type === 'as_pattern')) },
+  { id: 'builtin-generic-annotation', min: '3.9', node: 'type', description: 'subscripted builtin types such as `list[int]` in annotations evaluated at import (PEP 585)', test: builtinGenericAnnotation },
+  { id: 'union-annotation', min: '3.10', node: 'type', description: '`X | Y` type unions in annotations evaluated at import (PEP 604)', test: unionAnnotation },
+  { id: 'union-expression', min: '3.10', node: 'binary_operator', description: '`X | Y` type unions (PEP 604)', test: unionExpression },
   { id: 'match-statement', min: '3.10', node: 'match_statement', description: '`match` statements (PEP 634)' },
   { id: 'except-star', min: '3.11', node: 'except_clause', description: '`except*` (PEP 654)', test: (n) => hasToken(n, '*') },
   // tree-sitter also reads `type(obj).attr = value` as one: only `type Name = ...` / `type Name[T] = ...` is.
