@@ -118,4 +118,16 @@ describe('closure cache: an edit re-walks only the closures it can change', () =
     assert.deepEqual(again.events, { 'model-built': 1, 'closure-reused': 1 });
     assert.deepEqual(shown(again.r), ["Dockerfile:5:1 missing-module 'later' is imported by /app/app.py but is not in the image: .dockerignore line 1 ('svc/later.py') drops svc/later.py from the build context", "svc/app.py:2:8 missing-module 'later' is imported by /app/app.py but is not in the image: .dockerignore line 1 ('svc/later.py') drops svc/later.py from the build context (Dockerfile, gunicorn app:app)"]);
   });
+
+  it('a newer edit stops the lint between containers; the next lint keeps the walks done and is exact', async () => {
+    const fs = memRepo({ ...REPO, 'worker/Dockerfile': 'FROM python:3.11-slim\nWORKDIR /w\nCOPY svc/ /w/\nCMD ["python", "app.py"]\n', 'worker/compose.yaml': 'services:\n  w:\n    build:\n      context: ..\n      dockerfile: worker/Dockerfile\n' });
+    const session = new LintSession();
+    let asked = 0;
+    // The first question comes before the first container, the second after it: the lint stops there.
+    await assert.rejects(lint({ fs, root: ROOT }, { session, cancelled: () => asked++ >= 1 }), /lint cancelled/);
+    assert.deepEqual(session.stats.events, { 'model-built': 2, 'closure-walked': 1 });
+    assert.equal(asked, 2);
+    const { events } = await relint(fs, session);
+    assert.deepEqual(events, { 'model-reused': 2, 'closure-reused': 1, 'closure-walked': 1 });
+  });
 });

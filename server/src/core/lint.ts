@@ -9,6 +9,7 @@ import { keepSafeFixes } from './fix-check';
 import { redactOutput } from './redact';
 import { initPython } from './python/parser';
 import { compareRanges, Finding } from './types';
+import { prepareContainers } from './runtime';
 import type { LintSession } from './session';
 
 export interface Project {
@@ -42,7 +43,7 @@ export interface LintOptions {
   /** Keeps derived facts between lints in one process (the language server): only what an edit touched is recomputed. */
   session?: LintSession;
   /**
-   * Asked between rules (the lint yields to the event loop there when given): true stops the
+   * Asked between containers and between rules (the lint yields to the event loop there when given): true stops the
    * lint with a {@link LintCancelled} error, because a newer edit makes its result stale.
    */
   cancelled?: () => boolean;
@@ -77,18 +78,25 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
   const analysis = analyse(fs, project.root, config, project.only, session);
   if (pythonProblem) analysis.notices.push({ cause: 'python-unavailable', message: pythonProblem });
   for (const p of problems) analysis.notices.push({ file: p.file, line: p.line, cause: 'configuration', message: `configuration: ${p.message}` });
+  const stop = async (i: number): Promise<void> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (cancelled!()) {
+      session?.truncate(i);
+      session?.leave();
+      throw new LintCancelled();
+    }
+  };
+  // The containers and their import closures (most of a lint's work) are built before the rules,
+  // one container at a time, so that a newer edit stops the lint between them; not when every rule
+  // but the secret scan is replayed (nothing asks for them then).
+  if (cancelled && order.some((r, i) => !READS_EVERY_FILE.has(r.id) && !session?.replays(i, r.id))) {
+    await prepareContainers(analysis, () => stop(0));
+  }
   const findings: Finding[] = [];
   /** Rules that ran to the end (not off, no internal error): their unused suppressions are reported. */
   const ran: string[] = [];
   for (const [i, rule] of order.entries()) {
-    if (cancelled) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (cancelled()) {
-        session?.truncate(i);
-        session?.leave();
-        throw new LintCancelled();
-      }
-    }
+    if (cancelled) await stop(i);
     const level = config.rules[rule.id];
     let drafts: Draft[] = [];
     const reused = session?.reusable(i, rule.id);

@@ -284,6 +284,11 @@ export class LintSession {
     return holds(fs, deps, () => this.stats.checked++);
   }
 
+  /** True when rule `i` (in run order) will be replayed (`reusable` gives its result), without counting it. */
+  replays(i: number, ruleId: string): boolean {
+    return this.results[i]?.ruleId === ruleId && i + 1 < this.firstChanged;
+  }
+
   /** The recorded result of rule `i` (in run order) when nothing it depends on changed. */
   reusable(i: number, ruleId: string): RuleResult | undefined {
     const r = this.results[i];

@@ -17,13 +17,38 @@ export function containers(a: Analysis): Container[] {
   const memo = a.memo.get('containers') as Container[] | undefined;
   if (memo) return memo;
   const out: Container[] = [];
+  const steps = containerSteps(a, out);
+  while (!steps.next().done);
+  a.memo.set('containers', out);
+  return out;
+}
+
+/**
+ * Builds the containers of the lint (what `containers` gives) one at a time, awaiting `between()`
+ * before each, so that a caller can stop there (a newer edit cancels the lint: `between` throws).
+ */
+export async function prepareContainers(a: Analysis, between: () => Promise<void>): Promise<void> {
+  if (a.memo.has('containers')) return;
+  const out: Container[] = [];
+  for (const steps = containerSteps(a, out); ; ) {
+    await between();
+    if (steps.next().done) break;
+  }
+  a.memo.set('containers', out);
+}
+
+/** Builds the containers into `out`, yielding after each (its closure walked). */
+function* containerSteps(a: Analysis, out: Container[]): Generator<void> {
   const deps = allDeployments(a);
   for (const target of a.targets) {
     const image = imageContainer(a, target);
+    yield;
     const deployed: Container[] = [];
     for (const d of deps) {
       const c = d.target === target ? deployedContainer(a, d) : undefined;
-      if (c) deployed.push(c);
+      if (!c) continue;
+      deployed.push(c);
+      yield;
     }
     if (image) {
       const why = onlyRunWithHostCode(image, deployed);
@@ -37,8 +62,6 @@ export function containers(a: Analysis): Container[] {
     }
     for (const d of deployed) out.push(...(d.processes ?? [d]));
   }
-  a.memo.set('containers', out);
-  return out;
 }
 
 /** The containers whose command deploylint can follow (a Python server, script or module it models). */

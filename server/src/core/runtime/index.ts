@@ -2,7 +2,7 @@
 export type { AppliedMount, Container, Runner, RunnerKind, RunningContainer } from './types';
 export { hiddenByMount, mountHiddenEdit } from './mounts';
 export type { HiddenByMount } from './mounts';
-export { containers, containersOf, gcloudList, running } from './containers';
+export { containers, containersOf, gcloudList, prepareContainers, running } from './containers';
 export { hasOwnCommand, perContainer } from './report';
 export { entryLabel } from './label';
 export type { ImportsOf } from './closure';
