@@ -8,7 +8,7 @@ import { lint } from '../server/src/core/lint';
 import { RetainedFileSystem } from '../server/src/core/retained-fs';
 import { LintSession } from '../server/src/core/session';
 
-export async function profileEdits(generate: (dir: string, closure: number, total: number) => void, dockerfile: string, closure: number, edits: number): Promise<Record<string, unknown>> {
+export async function profileEdits(generate: (dir: string, closure: number, total: number) => void, dockerfile: string, closure: number, edits: number, only = ''): Promise<Record<string, unknown>> {
   const dir = toPosix(mkdtempSync(join(tmpdir(), 'deploylint-profile-')));
   try {
     generate(dir, closure, closure + 6);
@@ -26,7 +26,8 @@ export async function profileEdits(generate: (dir: string, closure: number, tota
       return { ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, events: JSON.stringify(session.stats.events), findings: r.findings.map((f) => f.ruleId).join(','), ran: session.stats.ran, reused: session.stats.reused };
     };
     const first = await once();
-    const series = async (n: number, edit: (i: number) => void) => {
+    const series = async (n: number, edit: (i: number) => void, name: string) => {
+      if (only && only !== name) return undefined;
       const times: number[] = [];
       const cpus: number[] = [];
       let last;
@@ -43,10 +44,10 @@ export async function profileEdits(generate: (dir: string, closure: number, tota
       return { wall: q(times), cpu: q(cpus), last };
     };
     const token = (i: number) => 'ghp_' + String(i).padStart(6, '0') + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5';
-    const pySecret = await series(edits, (i) => overlay.set(py, pyText + '\n'.repeat(1 + (i % 2)) + `API_TOKEN_${i} = "${token(i)}"\n`));
-    const pyImport = await series(edits, (i) => overlay.set(py, pyText + (i % 2 ? 'import notcopied\n' : '')));
+    const pySecret = await series(edits, (i) => overlay.set(py, pyText + '\n'.repeat(1 + (i % 2)) + `API_TOKEN_${i} = "${token(i)}"\n`), 'python');
+    const pyImport = await series(edits, (i) => overlay.set(py, pyText + (i % 2 ? 'import notcopied\n' : '')), 'import');
     overlay.set(py, pyText);
-    const docker = await series(edits, (i) => overlay.set(df, dockerfile + `COPY missing_${i}.py ./\n`));
+    const docker = await series(edits, (i) => overlay.set(df, dockerfile + `COPY missing_${i}.py ./\n`), 'docker');
     return { first, pySecret, pyImport, docker };
   } finally {
     rmSync(dir, { recursive: true, force: true });

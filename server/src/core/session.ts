@@ -166,42 +166,50 @@ class RecordingFileSystem implements FileSystem {
  */
 export class AnswerLog implements FileSystem {
   private readonly deps = newDependencies();
+  /** Stat answers as given out (their size read once, then kept). */
+  private readonly stats = new Map<string, Stat | null>();
 
   constructor(private readonly base: FileSystem) {}
 
+  // A question asked before is answered from the log: `holds` checked every answer at the start of
+  // this lint, through the step's recording file system.
   stat(path: string): Stat | undefined {
-    const b = this.base.stat(path);
-    this.deps.kind.set(path, b?.kind ?? MISSING);
-    if (!b) return undefined;
-    const deps = this.deps;
-    return { kind: b.kind, get size(): number {
-      const v = b.size;
-      deps.size.set(path, v);
-      return v;
-    } };
+    let s = this.stats.get(path);
+    if (s === undefined) {
+      const b = this.base.stat(path);
+      this.deps.kind.set(path, b?.kind ?? MISSING);
+      const { deps, base } = this;
+      s = b ? { kind: b.kind, get size(): number {
+        let v = deps.size.get(path);
+        if (v === undefined) deps.size.set(path, (v = base.stat(path)?.size ?? -1));
+        return v;
+      } } : null;
+      this.stats.set(path, s);
+    }
+    return s ?? undefined;
   }
 
   readDir(path: string): string[] | undefined {
-    const names = this.base.readDir(path);
-    this.deps.dir.set(path, names ?? null);
-    return names;
+    let names = this.deps.dir.get(path);
+    if (names === undefined) this.deps.dir.set(path, (names = this.base.readDir(path) ?? null));
+    return names ?? undefined;
   }
 
   read(path: string): ReadResult {
-    const r = this.base.read(path);
-    this.deps.read.set(path, r);
+    let r = this.deps.read.get(path);
+    if (!r) this.deps.read.set(path, (r = this.base.read(path)));
     return r;
   }
 
   realpath(path: string): string | undefined {
-    const r = this.base.realpath ? this.base.realpath(path) : path;
-    this.deps.real.set(path, r ?? null);
-    return r;
+    let r = this.deps.real.get(path);
+    if (r === undefined) this.deps.real.set(path, (r = (this.base.realpath ? this.base.realpath(path) : path) ?? null));
+    return r ?? undefined;
   }
 
   isSymlink(path: string): boolean {
-    const v = !!this.base.isSymlink?.(path);
-    this.deps.link.set(path, v);
+    let v = this.deps.link.get(path);
+    if (v === undefined) this.deps.link.set(path, (v = !!this.base.isSymlink?.(path)));
     return v;
   }
 

@@ -12,7 +12,7 @@ import type { Finding } from '../core/types';
 export type DiagnosticMode = 'workspace' | 'openFiles';
 
 /** Pause after an edit before linting: short, because a newer edit cancels the lint anyway. */
-export const DEBOUNCE_MS = 15;
+export const DEBOUNCE_MS = 5;
 
 /** What the loop needs from the server around it. */
 export interface LintHost {

@@ -7,7 +7,7 @@ import { InstallSet, installSet, mayProvide } from '../packages/installs';
 import { parsePyproject, parseRequirementsFile } from '../packages/manifests';
 import { distributionsFor, normalizeDist } from '../packages/names';
 import { chainTo } from '../python/closure';
-import type { PyImport } from '../python/parser';
+import type { PyFileInfo, PyImport } from '../python/parser';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
 import { STDLIB_ADDED } from '../python/stdlib-versions';
@@ -51,11 +51,8 @@ function checkImage(a: Analysis, ia: RunningContainer): Draft[] {
   const missing = new Map<string, Missing>();
   const present = new Set<string>();
   for (const [file, f] of ia.closure.files) {
-    for (const imp of f.info.imports) {
-      if (imp.level > 0 || imp.kind === 'dynamic' || imp.guard !== 'none' || (imp.mainGuard && !f.main) || !imp.module) continue;
-      const top = imp.module.split('.')[0];
-      // A standard-library module of some Python (annotationlib, 3.14) is python-version-mismatch's to judge, never a distribution to install.
-      if (isStdlib(top) || STDLIB_ADDED[top] !== undefined || set.importNames.has(top) || present.has(top)) continue;
+    for (const { imp, top } of candidateImports(f.info)) {
+      if ((imp.mainGuard && !f.main) || set.importNames.has(top) || present.has(top)) continue;
       const known = missing.get(top);
       if (known) {
         if (!known.imports.some((i) => i.file === file)) known.imports.push({ file, imp });
@@ -70,6 +67,24 @@ function checkImage(a: Analysis, ia: RunningContainer): Draft[] {
     }
   }
   return [...missing.values()].map((m) => draft(a, ia, set, m));
+}
+
+/** Per parsed file: its unguarded absolute static imports of names no Python's standard library has, with their top-level names (pure, so kept with the file's parse). */
+const candidatesOf = new WeakMap<PyFileInfo, { imp: PyImport; top: string }[]>();
+
+function candidateImports(info: PyFileInfo): { imp: PyImport; top: string }[] {
+  let out = candidatesOf.get(info);
+  if (out) return out;
+  out = [];
+  for (const imp of info.imports) {
+    if (imp.level > 0 || imp.kind === 'dynamic' || imp.guard !== 'none' || !imp.module) continue;
+    const top = imp.module.split('.')[0];
+    // A standard-library module of some Python (annotationlib, 3.14) is python-version-mismatch's to judge, never a distribution to install.
+    if (isStdlib(top) || STDLIB_ADDED[top] !== undefined) continue;
+    out.push({ imp, top });
+  }
+  candidatesOf.set(info, out);
+  return out;
 }
 
 /** `requirements.txt (Dockerfile:5)`, `pip install (Dockerfile:7)`: where the installed set came from. */
