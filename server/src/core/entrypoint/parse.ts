@@ -4,6 +4,7 @@ import type { Range } from '../types';
 import { Arg, ArgRef, DJANGO_RUNSERVER, hasFlag, lastValue, parseArgs, rangeIn, subArg } from './options';
 import { ScriptArg, analyzeScript } from './script';
 import { ShellEnv } from './shell';
+import { skipWrapper, wrapperFor } from './wrappers';
 import { Ctx, SERVER_MODULES, base, interpretServer, markVars, note, serverFor } from './servers';
 
 export type { ArgRef } from './options';
@@ -258,16 +259,15 @@ function unwrap(input: Arg[], ctx: Ctx): Arg[] {
       args = args.slice(i);
       continue;
     }
-    if (/^tini(?:-static)?(?:-\w+)?$/.test(prog) || prog === 'catatonit') {
-      args = args.slice(skipOptions(args, 1, ['-p', '-e'], true));
-      continue;
-    }
-    if (prog === 'dumb-init') {
-      args = args.slice(skipOptions(args, 1, ['-r', '--rewrite'], true));
-      continue;
-    }
-    if (prog === 'gosu' || prog === 'su-exec' || prog === 's6-setuidgid' || prog === 'setuidgid') {
-      args = args.slice(2);
+    const wrapper = wrapperFor(prog);
+    if (wrapper) {
+      const w = skipWrapper(wrapper, args.map((x) => x.value));
+      if (!w) {
+        ctx.uncertain ??= `${prog} without a command it runs (a login shell)`;
+        return [];
+      }
+      // `su -c CMD` / `runuser -c CMD` run CMD with the shell.
+      args = 'shell' in w ? [{ ...args[0], value: 'sh' }, { ...args[w.shell - 1], value: '-c' }, args[w.shell]] : args.slice(w.at);
       continue;
     }
     if ((prog === 'poetry' || prog === 'pipenv' || prog === 'pdm' || prog === 'hatch' || prog === 'rye') && nextIs(1, 'run')) {
@@ -323,17 +323,6 @@ function unwrap(input: Arg[], ctx: Ctx): Arg[] {
     break;
   }
   return args;
-}
-
-/** Index after a wrapper's options (`tini -g --`), given the options that take a value. */
-function skipOptions(args: Arg[], from: number, withValue: string[], dashDash: boolean): number {
-  let i = from;
-  while (i < args.length && args[i].value.startsWith('-') && args[i].value.length > 1) {
-    const v = args[i].value;
-    if (v === '--' && dashDash) return i + 1;
-    i += withValue.includes(v) ? 2 : 1;
-  }
-  return i;
 }
 
 const UV_VALUES = new Set([
