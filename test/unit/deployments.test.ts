@@ -53,6 +53,26 @@ describe('deployments: linking', () => {
       { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, 'skaffold.yaml': 'apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n  - image: worker\n    context: svc\n', 'k8s/w.yaml': K8S('worker') },
       ['k8s/w.yaml -> svc/Dockerfile (image)'],
     ],
+    [
+      'a kustomize images rename (overlay over a base folder) names the built image',
+      { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, 'build.sh': 'docker build -t gcr.io/p/orders-api svc\ndocker build -t gcr.io/p/billing other\n', 'k8s/base/w.yaml': K8S('orders'), 'k8s/base/kustomization.yaml': 'resources:\n  - w.yaml\n', 'k8s/prod/kustomization.yaml': 'resources:\n  - ../base\nimages:\n  - name: orders\n    newName: gcr.io/p/orders-api\n    newTag: "2"\n' },
+      ['k8s/base/w.yaml -> svc/Dockerfile (image)'],
+    ],
+    [
+      'a kustomize component\'s rename applies to the kustomization that uses it',
+      { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, 'build.sh': 'docker build -t gcr.io/p/orders-api svc\ndocker build -t gcr.io/p/billing other\n', 'k8s/w.yaml': K8S('orders:1'), 'k8s/kustomization.yaml': 'resources:\n  - w.yaml\ncomponents:\n  - ../registry\n', 'registry/kustomization.yaml': 'kind: Component\nimages:\n  - name: orders\n    newName: gcr.io/p/orders-api\n' },
+      ['k8s/w.yaml -> svc/Dockerfile (image)'],
+    ],
+    [
+      'a rename in a kustomization that does not deploy the manifest does not link it',
+      { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, 'build.sh': 'docker build -t gcr.io/p/orders-api svc\ndocker build -t gcr.io/p/billing other\n', 'k8s/w.yaml': K8S('orders'), 'elsewhere/kustomization.yaml': 'resources:\n  - x.yaml\nimages:\n  - name: orders\n    newName: gcr.io/p/orders-api\n' },
+      [],
+    ],
+    [
+      'two kustomizations renaming it to different built images: ambiguous, not linked',
+      { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, 'build.sh': 'docker build -t gcr.io/p/orders-api svc\ndocker build -t gcr.io/p/billing other\n', 'k8s/base/w.yaml': K8S('orders'), 'k8s/a/kustomization.yaml': 'resources: [../base/w.yaml]\nimages:\n  - name: orders\n    newName: gcr.io/p/orders-api\n', 'k8s/b/kustomization.yaml': 'resources: [../base/w.yaml]\nimages:\n  - name: orders\n    newName: gcr.io/p/billing\n' },
+      [],
+    ],
     ['gcloud run deploy --image', { Dockerfile: DF, 'deploy.sh': 'docker build -t "$REPO/worker:latest" .\ngcloud run deploy worker --image "$REPO/worker:latest" --region us-west2\n' }, ['deploy.sh -> Dockerfile (image)']],
     ['gcloud run deploy --source', { 'svc/Dockerfile': DF, 'other/Dockerfile': DF, '.github/workflows/d.yml': 'jobs:\n  d:\n    steps:\n      - run: gcloud run deploy svc --source svc\n' }, ['.github/workflows/d.yml -> svc/Dockerfile (gcloud-source)']],
   ];
@@ -86,5 +106,15 @@ describe('deployments: environment and command', () => {
     const ep = containers(a).find((c) => c.runner.deployment === d)!.ep!;
     assert.equal(ep.kind, 'gunicorn');
     assert.equal(ep.timeout?.seconds, 120);
+  });
+});
+
+describe('deployments: kustomize rename evidence', () => {
+  it('names the rename and the kustomization in the evidence', () => {
+    const a = analyse(memRepo({
+      'worker.py': 'app = 1\n', 'svc/Dockerfile': DF, 'other/Dockerfile': DF, 'build.sh': 'docker build -t gcr.io/p/orders-api svc\ndocker build -t gcr.io/p/billing other\n',
+      'k8s/base/w.yaml': K8S('orders'), 'k8s/base/kustomization.yaml': 'resources:\n  - w.yaml\n', 'k8s/prod/kustomization.yaml': 'resources:\n  - ../base\nimages:\n  - name: orders\n    newName: gcr.io/p/orders-api\n',
+    }), ROOT, defaultConfig());
+    assert.deepEqual(deployments(a).map((d) => d.evidence), ["its image 'orders' (renamed 'orders-api' by k8s/prod/kustomization.yaml) is built from it in build.sh"]);
   });
 });

@@ -25,6 +25,7 @@ export function formatExplanation(path: string, items: ContainerExplanation[]): 
   for (const x of items) {
     out.push(`${x.id}`);
     out.push(`  runner: ${x.runner}`);
+    if (x.linked) out.push(`  linked: ${x.linked}`);
     if (x.definedBy) list('defined by', x.definedBy, out);
     out.push(`  image: ${x.dockerfile}, ${x.stage}`);
     out.push(`  command:`);

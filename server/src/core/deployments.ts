@@ -4,7 +4,7 @@ import { composeBuildPaths, composeServices } from './builds';
 import { isKnownBase } from './docker/image';
 import type { ShellEnv } from './entrypoint';
 import { dirname, isFile, join, normalize } from './fs';
-import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys } from './manifests';
+import { cloudRunPort, CLOUD_RUN_DEFAULT_PORT, findGcloudRunDeploys, isKustomizationFile, KUSTOMIZATION_NAMES, parseKustomization } from './manifests';
 import type { ContainerSpec, GcloudRunDeploy, Platform, Workload } from './manifests';
 import type { Range } from './types';
 
@@ -70,15 +70,31 @@ function computeDeployments(a: Analysis): Deployment[] {
   const builds = a.builds;
   const only = a.targets.length === 1 && a.files.dockerfiles.length === 1 ? a.targets[0] : undefined;
 
-  /** The Dockerfile an image reference is built from: unambiguous name match with a known build, else the only Dockerfile. */
-  const byImage = (image: string | undefined, single: boolean): Link | undefined => {
+  const renames = kustomizeRenames(a);
+
+  /**
+   * The Dockerfile an image reference is built from: unambiguous name match with a known build (the name
+   * itself, else what a kustomization that deploys `manifest` renames it to), else the only Dockerfile.
+   */
+  const byImage = (image: string | undefined, single: boolean, manifest?: string): Link | undefined => {
     const name = image ? imageName(image) : undefined;
     if (!name) return undefined;
-    const matches = builds.filter((b) => b.tag !== undefined && imageName(b.tag) === name && byDockerfile.has(b.dockerfile));
+    const built = (n: string) => builds.filter((b) => b.tag !== undefined && imageName(b.tag) === n && byDockerfile.has(b.dockerfile));
+    let matches = built(name);
+    let via = '';
+    if (!matches.length && manifest) {
+      // kustomize `images:` (name -> newName) changes what the container runs; only an unambiguous rename links.
+      const to = (renames.get(manifest) ?? []).filter((r) => r.from === imageRef(image!) && r.to !== undefined);
+      const names = [...new Set(to.map((r) => imageName(r.to!)).filter((n): n is string => !!n && n !== name))];
+      if (names.length === 1) {
+        matches = built(names[0]);
+        via = ` (renamed '${names[0]}' by ${to.filter((r) => imageName(r.to!) === names[0]).map((r) => a.rel(r.file)).join(', ')})`;
+      }
+    }
     const dockerfiles = [...new Set(matches.map((b) => b.dockerfile))];
     if (dockerfiles.length === 1) {
       // The stage that build produces: its --target, else the last one.
-      return { target: byDockerfile.get(dockerfiles[0])!, how: 'image', evidence: `its image '${name}' is built from it in ${a.rel(matches[0].evidence)}`, buildTarget: matches[0].target ?? null };
+      return { target: byDockerfile.get(dockerfiles[0])!, how: 'image', evidence: `its image '${name}'${via} is built from it in ${a.rel(matches[0].evidence)}`, buildTarget: matches[0].target ?? null };
     }
     if (dockerfiles.length > 1 || !single || !only || THIRD_PARTY.test(name) || isKnownBase(image!)) return undefined;
     return { target: only, how: 'single-dockerfile', evidence: `${a.rel(only.dockerfile)} is the repository's only Dockerfile` };
@@ -107,9 +123,9 @@ function computeDeployments(a: Analysis): Deployment[] {
           link = byImage(c.image?.value, false);
         }
       } else if (c.initContainer) {
-        link = (c.image && linked.get(c.image.value)) ?? byImage(c.image?.value, false);
+        link = (c.image && linked.get(c.image.value)) ?? byImage(c.image?.value, false, f);
       } else {
-        link = byImage(c.image?.value, app.length === 1);
+        link = byImage(c.image?.value, app.length === 1, f);
       }
       if (!link) continue;
       if (c.image && !c.initContainer) linked.set(c.image.value, link);
@@ -156,6 +172,56 @@ function computeDeployments(a: Analysis): Deployment[] {
       });
     }
   }
+  return out;
+}
+
+/** An image reference without tag or digest, as kustomize's `images[].name` matches it: `gcr.io/p/api:1` -> `gcr.io/p/api`. */
+function imageRef(ref: string): string {
+  const noDigest = ref.trim().replace(/@.*$/, '');
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/** Bounds the walk through kustomizations that include others. */
+const MAX_KUSTOMIZE_DEPTH = 8;
+
+/**
+ * For each manifest a kustomization deploys (its `resources:`, through folders with their own
+ * kustomization), the `images:` renames that apply to it: the kustomization's own, its components',
+ * and those of every kustomization that includes it. Remote resources are not followed.
+ */
+function kustomizeRenames(a: Analysis): Map<string, { from: string; to?: string; file: string }[]> {
+  const out = new Map<string, { from: string; to?: string; file: string }[]>();
+  const files = a.files.yamlFiles.filter(isKustomizationFile);
+  if (!files.length) return out;
+  const read = (dir: string) => {
+    for (const n of KUSTOMIZATION_NAMES) {
+      const f = join(dir, n);
+      const t = isFile(a.fs, f) ? a.text(f) : undefined;
+      const k = t === undefined ? undefined : parseKustomization(t);
+      if (k) return { file: f, k };
+    }
+    return undefined;
+  };
+  const walk = (dir: string, inherited: { from: string; to?: string; file: string }[], depth: number, seen: Set<string>): void => {
+    const here = read(dir);
+    if (!here || depth > MAX_KUSTOMIZE_DEPTH || seen.has(here.file)) return;
+    seen.add(here.file);
+    const own = [...here.k.images.map((i) => ({ i, file: here.file }))];
+    for (const c of here.k.components) {
+      const comp = read(normalize(join(dir, c)));
+      if (comp) own.push(...comp.k.images.map((i) => ({ i, file: comp.file })));
+    }
+    const renames = [...own.map(({ i, file }) => ({ from: i.name, to: i.newName, file })), ...inherited];
+    for (const r of here.k.resources) {
+      if (/^[a-z]+:\/\/|^git@|\?ref=/.test(r)) continue;
+      const p = normalize(join(dir, r));
+      if (isFile(a.fs, p)) out.set(p, [...(out.get(p) ?? []), ...renames]);
+      else walk(p, renames, depth + 1, seen);
+    }
+  };
+  for (const f of files) walk(dirname(f), [], 0, new Set());
   return out;
 }
 

@@ -4,6 +4,8 @@ export { parseManifests, TEMPLATE_SKIPPED } from './parse';
 export { isComposeFileName } from './compose';
 export { composeProjects, mergeComposeService, COMPOSE_DEFAULT_NAMES, COMPOSE_OVERRIDE_NAMES } from './compose-project';
 export type { ComposeProjects } from './compose-project';
+export { isKustomizationFile, parseKustomization, KUSTOMIZATION_NAMES } from './kustomize';
+export type { Kustomization, KustomizeImage } from './kustomize';
 export { parseDuration } from './duration';
 export {
   probeBudget,

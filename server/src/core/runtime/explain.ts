@@ -63,6 +63,8 @@ export interface ContainerExplanation {
   /** The import-time memory estimate and the limit it is judged against (memory-limit-too-low). */
   memory?: string;
   quiet: string[];
+  /** How the deployment was tied to this Dockerfile (`image: its image 'api' is built from it in build.sh`). */
+  linked?: string;
   /** A compose service merged from several definitions: each file and line, base first, and how the files were chosen. */
   definedBy?: string[];
 }
@@ -109,7 +111,9 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
     mounts: (c.mounts ?? []).map((m) => `${m.target} <- ${m.describe} (${m.host !== undefined ? `the host's ${m.host || '.'} replaces the image's files there` : `uncertain: ${m.uncertain}`}; ${a.rel(m.file)}:${m.range.start.line + 1})`),
     imports: [], missing: [], notFollowed: [], quiet: [...c.quiet],
   };
-  const w = c.runner.deployment?.workload;
+  const dep = c.runner.deployment;
+  if (dep) out.linked = `${dep.how}: ${dep.evidence}`;
+  const w = dep?.workload;
   if (w?.compose?.layers?.length) {
     const layer = (file: string, line: number, how: string) => `${a.rel(file)}:${line + 1} (${how})`;
     out.definedBy = [layer(w.file, w.range.start.line, 'the service'), ...w.compose.layers.map((l) => layer(l.file, l.range.start.line, HOW[l.how]))];
