@@ -155,6 +155,19 @@ describe('startup: hooks the server runs before it serves', () => {
     }), { loads: ['SentenceTransformer the lifespan handler lifespan()'], lazy: [], seconds: 60, hookSeconds: 60 });
   });
 
+  it('a lifespan handler: what runs before its yield is startup, what follows it (directly or through a helper) runs at shutdown', () => {
+    assert.deepEqual(brief({
+      'worker.py': `${ST}import joblib\nfrom contextlib import asynccontextmanager\nfrom fastapi import FastAPI\n\n\ndef archive():\n    return joblib.load("usage.pkl")\n\n\n@asynccontextmanager\nasync def lifespan(app):\n    app.state.model = SentenceTransformer("a")\n    try:\n        yield\n    finally:\n        SentenceTransformer("b").save("out")\n        archive()\n\n\napp = FastAPI(lifespan=lifespan)\n`,
+    }), { loads: ['SentenceTransformer the lifespan handler lifespan()'], lazy: ['joblib.load', 'SentenceTransformer'], seconds: 60, hookSeconds: 60 });
+    // Only after the yield: nothing delays startup. A helper also called before the yield still counts.
+    assert.deepEqual(brief({
+      'worker.py': `${ST}from fastapi import FastAPI\n\n\ndef warm():\n    return SentenceTransformer("a")\n\n\nasync def lifespan(app):\n    yield\n    warm()\n\n\napp = FastAPI(lifespan=lifespan)\n`,
+    }), { loads: [], lazy: ['SentenceTransformer'], seconds: 0, hookSeconds: 0 });
+    assert.deepEqual(brief({
+      'worker.py': `${ST}from fastapi import FastAPI\n\n\ndef warm():\n    return SentenceTransformer("a")\n\n\nasync def lifespan(app):\n    warm()\n    yield\n    warm()\n\n\napp = FastAPI(lifespan=lifespan)\n`,
+    }), { loads: ['SentenceTransformer the lifespan handler lifespan()'], lazy: [], seconds: 60, hookSeconds: 60 });
+  });
+
   it('shutdown handlers, request handlers and a startup hook of an app the entry never builds stay lazy', () => {
     assert.deepEqual(brief({
       'worker.py': `${ST}from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.on_event("shutdown")\ndef bye():\n    SentenceTransformer("a")\n\n\n@app.get("/")\ndef index():\n    SentenceTransformer("b")\n\n\ndef factory():\n    from other import build\n    return build()\n`,

@@ -5,7 +5,7 @@ import type { ImportAnalysis } from './imports';
 import type { ClosureFile } from './python/closure';
 import type { PyCall, PyFileInfo } from './python/parser';
 import { resolveRelative } from './python/resolver';
-import type { Range } from './types';
+import type { Position, Range } from './types';
 
 /**
  * Assumed rate at which a model file copied into the image is read and deserialised at startup:
@@ -135,7 +135,7 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   const files = ia.closure?.files;
   const attributed = new Set<string>();
   const lazyFiles = lazilyImported(files);
-  const hooks = files ? startupHooks(a, ia, files, lazyFiles) : new Map<string, string>();
+  const { hooks, shutdownFrom } = files ? startupHooks(a, ia, files, lazyFiles) : { hooks: new Map<string, string>(), shutdownFrom: new Map<string, Position>() };
   for (const [imagePath, f] of files ?? []) {
     const eager = !lazyFiles.has(imagePath);
     for (const call of f.info.calls) {
@@ -143,7 +143,9 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
       const load: ModelLoad = { imagePath, range: call.range, callee: call.callee, seconds: base };
       const source = ia.stage.tree.lookup(imagePath)?.source;
       if (source) load.source = source;
-      const during = call.fn !== undefined && !call.mainGuard ? hookOf(hooks, imagePath, call.fn) : undefined;
+      // What follows the `yield` of a lifespan handler runs at shutdown, not before the server serves.
+      const shutdown = call.fn !== undefined && afterPos(call.range.start, shutdownFrom.get(`${imagePath}#${call.fn}`));
+      const during = call.fn !== undefined && !call.mainGuard && !shutdown ? hookOf(hooks, imagePath, call.fn) : undefined;
       if (during) load.during = during;
       const counted = eager && (during !== undefined || call.scope === 'module' && (!call.mainGuard || f.main));
       const file = modelFileOf(a, ia, call);
@@ -186,17 +188,24 @@ function hookOf(hooks: Map<string, string>, file: string, fn: string): string | 
   return undefined;
 }
 
+/** True when `p` is at or after `from` (absent: never). */
+function afterPos(p: Position, from: Position | undefined): boolean {
+  return !!from && (p.line > from.line || (p.line === from.line && p.character >= from.character));
+}
+
 /**
  * Functions the server runs before it accepts traffic, keyed `imagePath#function`, with what makes
- * them run: the functions named by `lifespan=` / `on_startup=[...]` of FastAPI/Starlette/Litestar,
+ * them run (`hooks`), and for each lifespan handler where its shutdown half starts (`shutdownFrom`:
+ * its first `yield`; Starlette runs the code before it at startup, the rest at shutdown): the functions named by `lifespan=` / `on_startup=[...]` of FastAPI/Starlette/Litestar,
  * decorated `@<app>.on_event("startup")`, or registered with `add_event_handler("startup", f)`; and
  * the functions they call (same file, or imported by name from a file in the closure), a few levels deep.
  * uvicorn runs the lifespan startup before it binds its socket (uvicorn/server.py `startup`).
  */
-export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap<string, ClosureFile>, lazy: ReadonlySet<string>): Map<string, string> {
+export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap<string, ClosureFile>, lazy: ReadonlySet<string>): { hooks: Map<string, string>; shutdownFrom: Map<string, Position> } {
   const byModule = new Map<string, string>();
   for (const [p, f] of files) if (f.module !== undefined) byModule.set(f.module, p);
   const out = new Map<string, string>();
+  const shutdownFrom = new Map<string, Position>();
   const queue: { file: string; fn: string; what: string; depth: number }[] = [];
   /**
    * The function `name` refers to in `file`, from code in function `scope` (absent: module level): a
@@ -219,16 +228,19 @@ export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap
     }
     return undefined;
   };
-  const root = (file: string, name: string, what: (fn: string) => string, scope?: string) => {
+  const root = (file: string, name: string, what: (fn: string) => string, scope?: string, lifespan = false) => {
     const r = resolve(file, name, scope);
-    if (r) queue.push({ ...r, what: what(r.fn.slice(r.fn.lastIndexOf('.') + 1)), depth: 0 });
+    if (!r) return;
+    queue.push({ ...r, what: what(r.fn.slice(r.fn.lastIndexOf('.') + 1)), depth: 0 });
+    const y = lifespan ? files.get(r.file)!.info.functions.find((d) => d.name === r.fn)?.firstYield : undefined;
+    if (y) shutdownFrom.set(`${r.file}#${r.fn}`, y);
   };
   for (const [file, f] of files) {
     if (lazy.has(file)) continue;
     for (const c of f.info.calls) {
       if (!APP_CONSTRUCTOR.test(c.callee) || c.mainGuard) continue;
       for (const arg of c.args) {
-        if (arg.name === 'lifespan' && arg.text && IDENT.test(arg.text)) root(file, arg.text, (fn) => `the lifespan handler ${fn}()`, c.fn);
+        if (arg.name === 'lifespan' && arg.text && IDENT.test(arg.text)) root(file, arg.text, (fn) => `the lifespan handler ${fn}()`, c.fn, true);
         if (arg.name === 'on_startup' && arg.text) {
           for (const n of arg.text.replace(/^[[(]|[\])]$/g, '').split(',').map((x) => x.trim())) if (IDENT.test(n)) root(file, n, (fn) => `the startup handler ${fn}()`, c.fn);
         }
@@ -253,11 +265,12 @@ export function startupHooks(a: Analysis, ia: ImportAnalysis, files: ReadonlyMap
     if (depth >= HOOK_CALL_DEPTH) continue;
     for (const e of files.get(file)!.info.callGraph) {
       if (e.fn === undefined || !(e.fn === fn || e.fn.startsWith(fn + '.<locals>.')) || !IDENT.test(e.callee)) continue;
+      if (e.fn === fn && afterPos(e.at, shutdownFrom.get(key))) continue;
       const r = resolve(file, e.callee, e.fn);
       if (r) queue.push({ ...r, what, depth: depth + 1 });
     }
   }
-  return out;
+  return { hooks: out, shutdownFrom };
 }
 
 function fileText(a: Analysis, ia: ImportAnalysis, imagePath: string): string | undefined {

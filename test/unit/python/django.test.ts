@@ -42,6 +42,38 @@ describe('python/django: string-named modules', () => {
     assert.deepEqual(named(APP, 'p.celery', WEB), []);
   });
 
+  /** One walk's hook over several files in load order: [module, code] each; the string imports of all, as `named` prints them. */
+  function walk(files: [string, string][], runs: StringImportContext): string[] {
+    const hook = stringNamedModules({}, runs);
+    return files.flatMap(([module, code]) => hook(`/app/${module}.py`, parsePython(code), module).map((i) => `${i.module} (${namedByPhrase(namedBy(i)!)}) @${module}:${i.range.start.line + 1}`));
+  }
+
+  const CONF_APP = 'from celery import Celery\n\napp = Celery("p")\napp.config_from_object("p.celeryconfig")\napp.conf.update(broker_url="redis://r", imports=["p.a"], include=("p.b",))\n';
+  const CONF = 'broker_url = "redis://r"\nimports = ("p.tasks", "reports.nightly")\ninclude = ["p.more"]\nCELERY_IMPORTS = ["p.old"]\nOTHER = ["p.not_a_module_setting"]\n';
+
+  it('config_from_object("module") and conf.update(imports=/include=): the worker imports the configuration module and the modules it lists', () => {
+    assert.deepEqual(walk([['p.celery', CONF_APP], ['p.celeryconfig', CONF]], WORKER), [
+      'p.celeryconfig (named by config_from_object()) @p.celery:4',
+      'p.a (listed in app.conf.update(imports=...)) @p.celery:5',
+      'p.b (listed in app.conf.update(include=...)) @p.celery:5',
+      'p.tasks (listed in imports) @p.celeryconfig:2',
+      'reports.nightly (listed in imports) @p.celeryconfig:2',
+      'p.more (listed in include) @p.celeryconfig:3',
+      'p.old (listed in CELERY_IMPORTS) @p.celeryconfig:4',
+    ]);
+    // flower reads the configuration but imports no task modules; a web server neither.
+    assert.deepEqual(walk([['p.celery', CONF_APP], ['p.celeryconfig', CONF]], stringImportContext({ kind: 'celery', subcommand: 'flower' })), ['p.celeryconfig (named by config_from_object()) @p.celery:4']);
+    assert.deepEqual(walk([['p.celery', CONF_APP], ['p.celeryconfig', CONF]], WEB), []);
+    // The same module, not named as the configuration, is just a module.
+    assert.deepEqual(walk([['p.celeryconfig', CONF]], WORKER), []);
+  });
+
+  it('config_from_object: an object path names its module, Django settings are left to DJANGO_SETTINGS_MODULE, an imported module object is read', () => {
+    assert.deepEqual(walk([['p.celery', 'app.config_from_object("p.settings:CeleryConfig")\n']], WORKER), ['p.settings (named by config_from_object()) @p.celery:1']);
+    assert.deepEqual(walk([['p.celery', 'app.config_from_object("django.conf:settings", namespace="CELERY")\n']], WORKER), []);
+    assert.deepEqual(walk([['p.celery', 'from . import celeryconfig\napp.config_from_object(celeryconfig)\n'], ['p.celeryconfig', CONF]], WORKER).map((x) => x.split(' ')[0]), ['p.tasks', 'reports.nightly', 'p.more', 'p.old']);
+  });
+
   it('autodiscover_tasks(force=True) imports at the call, in any container', () => {
     assert.deepEqual(named('app.autodiscover_tasks(["mail"], force=True)\n', 'p', WEB), ['mail (listed in autodiscover_tasks()) @1', 'mail.tasks [guarded] (listed in autodiscover_tasks()) @1']);
     assert.deepEqual(named('app.autodiscover_tasks(["mail"], force=False)\n', 'p', WEB), []);

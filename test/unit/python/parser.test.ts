@@ -279,6 +279,11 @@ describe('python/parser calls', () => {
     assert.deepEqual(c.args, [{ name: 'port', value: '80', range: range(1, 8, 1, 17), valueRange: range(1, 15, 1, 17), text: '80' }]);
   });
 
+  it('records the first yield of each function\'s own body (not of a def nested in it)', () => {
+    const info = parsePython('async def lifespan(app):\n    def helper():\n        yield 1\n    load()\n    try:\n        yield\n    finally:\n        yield_back = 2\n        yield\ndef plain():\n    return 1\n');
+    assert.deepEqual(info.functions.map((f) => [f.name, f.firstYield]), [['lifespan', { line: 5, character: 8 }], ['lifespan.<locals>.helper', { line: 2, character: 8 }], ['plain', undefined]]);
+  });
+
   it('records functions, the calls each makes, the enclosing function of calls and simple assignments', () => {
     const info = parsePython([
       'import os, uvicorn',
@@ -296,8 +301,9 @@ describe('python/parser calls', () => {
     ].join('\n'));
     assert.deepEqual(info.functions.map((f) => [f.name, f.range.start.line]), [['Server.start', 3], ['main', 5], ['main.<locals>.inner', 6]]);
     assert.deepEqual(info.callGraph.filter((e) => !e.callee.startsWith('os.')), [
-      { callee: 'uvicorn.run', fn: 'Server.start' }, { callee: 'int', fn: 'Server.start' }, { callee: 'Server().start', fn: 'main' },
-      { callee: 'Server', fn: 'main' }, { callee: 'main', mainGuard: true },
+      { callee: 'uvicorn.run', fn: 'Server.start', at: { line: 4, character: 8 } }, { callee: 'int', fn: 'Server.start', at: { line: 4, character: 47 } },
+      { callee: 'Server().start', fn: 'main', at: { line: 9, character: 4 } }, { callee: 'Server', fn: 'main', at: { line: 9, character: 4 } },
+      { callee: 'main', mainGuard: true, at: { line: 11, character: 4 } },
     ]);
     const run = info.calls.find((c) => c.callee === 'uvicorn.run')!;
     assert.equal(run.fn, 'Server.start');

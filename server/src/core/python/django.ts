@@ -1,4 +1,4 @@
-// Modules that Django and Celery import by name from strings: the settings module, INSTALLED_APPS, MIDDLEWARE, ROOT_URLCONF and include(), WSGI/ASGI_APPLICATION, Celery include=/imports/CELERY_IMPORTS and autodiscover_tasks().
+// Modules that Django and Celery import by name from strings: the settings module, INSTALLED_APPS, MIDDLEWARE, ROOT_URLCONF and include(), WSGI/ASGI_APPLICATION, Celery include=/imports/CELERY_IMPORTS, conf.update(), config_from_object() and autodiscover_tasks().
 import type { Range } from '../types';
 import type { PyFileInfo, PyImport, PyString } from './parser';
 import { resolveRelative } from './resolver';
@@ -55,8 +55,9 @@ export function stringImportContext(ep: { kind: string; subcommand?: string }): 
  * {@link StringImport}). Only the settings module the container uses is read: `DJANGO_SETTINGS_MODULE`
  * from the container's environment, else the default a loaded file sets with `os.environ.setdefault(...)`
  * (manage.py, wsgi.py, asgi.py), plus the settings modules it star-imports (`from .base import *`).
- * Celery's task modules (`Celery(include=...)`, `app.conf.imports`/`include`, `CELERY_IMPORTS`/`CELERY_INCLUDE`
- * in those settings, `autodiscover_tasks([...])`) are imported only by a worker or beat
+ * Celery's task modules (`Celery(include=...)`, `app.conf.imports`/`include`, `app.conf.update(imports=, include=)`,
+ * `CELERY_IMPORTS`/`CELERY_INCLUDE` in those settings, `imports`/`include` of a `config_from_object("module")`
+ * configuration module (itself imported by every celery command), `autodiscover_tasks([...])`) are imported only by a worker or beat
  * (`runs.celeryWorker`), except `autodiscover_tasks(..., force=True)`, which imports at the call; Django's
  * request side (MIDDLEWARE, ROOT_URLCONF) only by what serves requests or runs `manage.py`, and
  * WSGI_APPLICATION/ASGI_APPLICATION only by `manage.py runserver`.
@@ -67,6 +68,8 @@ export function stringNamedModules(env: Record<string, string | undefined>, runs
   let settings = fromEnv && DOTTED.test(fromEnv) ? fromEnv : undefined;
   const settingsModules = new Set<string>(settings ? [settings] : []);
   const urlconfs = new Set<string>();
+  /** Modules `app.config_from_object(...)` names: celery reads their `imports`/`include` settings. */
+  const celeryConfigs = new Set<string>();
   let settingsNamed = false;
 
   return (_file, info, module) => {
@@ -91,6 +94,26 @@ export function stringNamedModules(env: Record<string, string | undefined>, runs
         const inc = c.args.find((x) => x.name === 'include');
         if (inc) for (const s of within(info.strings, inc.valueRange)) add(s.value, s.range, 'listed', 'Celery(include=...)');
       }
+      if (/\.config_from_object$/.test(c.callee) && runs.celery && c.args[0] && c.args[0].name === undefined) {
+        const arg = c.args[0];
+        if (arg.value !== undefined) {
+          // `"pkg.celeryconfig"` or `"pkg.settings:Config"`: celery imports the module when it reads the configuration
+          // (a worker at start-up). Django's settings (`"django.conf:settings"`) come from DJANGO_SETTINGS_MODULE instead.
+          const mod = arg.value.split(':')[0];
+          if (mod !== 'django.conf' && DOTTED.test(mod)) {
+            celeryConfigs.add(mod);
+            add(mod, arg.valueRange, 'named', 'config_from_object()');
+          }
+        } else if (arg.text && /^[A-Za-z_]\w*$/.test(arg.text)) {
+          // A module object the file imported (`from proj import celeryconfig`).
+          for (const m of importedAs(info, module, arg.text)) celeryConfigs.add(m);
+        }
+      }
+      if (/\.conf\.update$/.test(c.callee) && runs.celeryWorker) {
+        for (const x of c.args) {
+          if (x.name === 'imports' || x.name === 'include') for (const s of within(info.strings, x.valueRange)) add(s.value, s.range, 'listed', `${c.callee}(${x.name}=...)`);
+        }
+      }
       if (/\.autodiscover_tasks$/.test(c.callee) && c.args[0] && c.args[0].name === undefined) {
         const force = c.args.some((x) => x.name === 'force' && x.value === 'True');
         if (runs.celeryWorker || force) for (const s of within(info.strings, c.args[0].valueRange)) autodiscovered(s, add);
@@ -101,6 +124,12 @@ export function stringNamedModules(env: Record<string, string | undefined>, runs
       for (const asg of info.assignments) {
         const m = /\.conf\.(imports|include)$/.exec(asg.target);
         if (m && !asg.mainGuard) for (const s of within(info.strings, asg.valueRange)) add(s.value, s.range, 'listed', asg.target);
+      }
+    }
+    if (module !== undefined && celeryConfigs.has(module) && runs.celeryWorker) {
+      // A configuration module's `imports = [...]` / `include = [...]` (Celery 3's CELERY_IMPORTS / CELERY_INCLUDE): the worker imports each.
+      for (const s of info.strings) {
+        if (s.listedIn && CELERY_MODULE_SETTINGS.has(s.listedIn)) add(s.value, s.range, 'listed', s.listedIn);
       }
     }
     if (module !== undefined && settingsModules.has(module)) {
@@ -131,6 +160,21 @@ export function stringNamedModules(env: Record<string, string | undefined>, runs
     }
     return out;
   };
+}
+
+/** Celery settings that list modules a worker imports at start-up (new names and Celery 3's). */
+const CELERY_MODULE_SETTINGS = new Set(['imports', 'include', 'CELERY_IMPORTS', 'CELERY_INCLUDE']);
+
+/** The module a name bound by the file's imports is: `import x` -> x; `from p import x` -> p.x (a submodule; an attribute of p is not followed). */
+function importedAs(info: PyFileInfo, module: string | undefined, name: string): string[] {
+  const out: string[] = [];
+  for (const imp of info.imports) {
+    if (imp.kind === 'import' && imp.module === name) out.push(name);
+    if (imp.kind !== 'from' || !imp.names.includes(name)) continue;
+    const base = imp.level ? (module !== undefined ? resolveRelative(module, false, imp.level, imp.module) : undefined) : imp.module;
+    if (base) out.push(`${base}.${name}`);
+  }
+  return out;
 }
 
 /**

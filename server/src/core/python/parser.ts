@@ -67,6 +67,8 @@ export interface PyCall {
 export interface PyFunction {
   name: string;
   range: Range;
+  /** Where the first `yield` of its own body is (a generator; for a lifespan handler what follows runs at shutdown). */
+  firstYield?: Range['start'];
 }
 
 /** A call to a plain or dotted name (`main()`, `server.start()`), for following calls between functions. */
@@ -75,6 +77,8 @@ export interface PyCallEdge {
   /** The calling function; absent at module level. */
   fn?: string;
   mainGuard?: true;
+  /** Where the call starts. */
+  at: Range['start'];
 }
 
 /** `name = value` or `obj.attr = value` (a single target). */
@@ -157,7 +161,7 @@ export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   // environment and configuration
   'getenv', 'get', 'environ', 'setdefault', 'config',
   // modules named by strings (Django URLconfs, Celery task modules)
-  'include', 'autodiscover_tasks',
+  'include', 'autodiscover_tasks', 'config_from_object', 'update',
   // import path changes at run time (sys.path.insert, site.addsitedir)
   'insert', 'append', 'extend', 'addsitedir',
 ]);
@@ -412,6 +416,8 @@ class Extractor {
   private readonly importlibAliases = new Set(['importlib']);
   private readonly importModuleAliases = new Set<string>();
   private readonly features: PyFeatures = { uses: [], versionGuards: [] };
+  /** The first `yield` of each function's own body, by function name. */
+  private readonly firstYields = new Map<string, Range['start']>();
   private types: TypeTable | undefined;
   /** The tree has an ERROR or MISSING node somewhere (else no node is checked for one). */
   private hasErrors = false;
@@ -438,8 +444,8 @@ class Extractor {
       hasModuleGetattr: this.hasModuleGetattr,
       calls,
       strings: this.strings,
-      functions: this.functions,
-      callGraph: this.candidates.map((c) => ({ callee: c.callee, ...(c.ctx.fn ? { fn: c.ctx.fn } : {}), ...(c.ctx.main ? { mainGuard: true as const } : {}) })),
+      functions: this.firstYields.size ? this.functions.map((f) => (this.firstYields.has(f.name) ? { ...f, firstYield: this.firstYields.get(f.name)! } : f)) : this.functions,
+      callGraph: this.candidates.map((c) => ({ callee: c.callee, ...(c.ctx.fn ? { fn: c.ctx.fn } : {}), ...(c.ctx.main ? { mainGuard: true as const } : {}), at: this.lines.position(c.node.startIndex) })),
       assignments: this.assignments,
       lineCount: this.lines.lineCount,
       features: this.features,
@@ -651,6 +657,7 @@ class Extractor {
       }
       case 'return_statement':
       case 'yield':
+        if (type === 'yield' && ctx.fn && ctx.scope === 'function' && !this.firstYields.has(ctx.fn)) this.firstYields.set(ctx.fn, this.lines.position(node.startIndex));
         if (ctx.scope === 'module') {
           const word = type === 'yield' ? 'yield' : 'return';
           this.error(node, `'${word}' outside function`, TREE_ERROR_PRIORITY.specific);
