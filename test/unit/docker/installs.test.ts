@@ -165,6 +165,28 @@ describe('install effects: tools and flags', () => {
   });
 });
 
+describe('install effects: Debian/Ubuntu python3-X packages', () => {
+  const stage = (df: string) => model({ Dockerfile: df }).final!;
+  it('on a debian/ubuntu base they install distributions into the system python3 (which comes as their dependency)', () => {
+    const st = stage('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends python3-flask python3-gunicorn python3-yaml python3-pil python3-bs4 python3-dateutil python3-sklearn\n');
+    assert.deepEqual(records(st), ['apt-get install home=/usr/lib/python3/dist-packages sp=/usr/lib/python3/dist-packages argv[flask gunicorn pyyaml pillow beautifulsoup4 python-dateutil scikit-learn]']);
+    assert.equal(st.installsUnknown, undefined);
+    assert.deepEqual([st.python?.version, st.python?.interpreter, st.python?.how], ['3.11', '/usr/bin/python3', 'apt-get install python3-flask']);
+    // The distro's version where the table knows it (bookworm's gunicorn), else no pin.
+    assert.deepEqual(st.installs[0].sources[0].requirements.slice(0, 2).map((q) => q.text), ['flask', 'gunicorn==20.1.0']);
+    assert.equal(st.installs[0].apt, 'bookworm');
+    assert.deepEqual(stage('FROM ubuntu:24.04\nRUN apt-get install -y python3 python3-gunicorn\n').installs[0].sources[0].requirements.map((q) => q.text), ['gunicorn']);
+  });
+  it('a python3-X package the table does not know is named after its module (Debian policy); the interpreter packages are no distributions', () => {
+    assert.deepEqual(records(stage('FROM ubuntu:22.04\nRUN apt-get install -y python3 python3-venv python3-dev python3-pip python3-some-tool\n')), ['apt-get install home=/usr/lib/python3/dist-packages sp=/usr/lib/python3/dist-packages argv[some-tool]']);
+  });
+  it('on the official python images (another interpreter), with apk, or a release whose python3 is unknown, what they bring stays unknown', () => {
+    assert.equal(stage('FROM python:3.11-slim\nRUN apt-get update && apt-get install -y python3-yaml\n').installsUnknown?.reason, 'apt-get installs python3-yaml');
+    assert.equal(stage('FROM alpine:3.19\nRUN apk add python3 py3-yaml\n').installsUnknown?.reason, 'apk installs py3-yaml');
+    assert.equal(stage('FROM debian:sid\nRUN apt-get install -y python3-yaml\n').installsUnknown?.reason, 'apt-get installs python3-yaml');
+  });
+});
+
 describe('install effects: stages and COPY --from', () => {
   it('a --prefix folder copied into /usr/local carries its record and the project package', () => {
     const m = model({ ...PROJECT, Dockerfile: 'FROM python:3.11 AS build\nWORKDIR /src\nCOPY . .\nRUN pip install --prefix=/install .\nFROM python:3.11-slim\nCOPY --from=build /install /usr/local\n' });

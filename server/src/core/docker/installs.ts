@@ -1,7 +1,7 @@
 // What install commands in RUN put into an image, as data: a table of tools and their flags, read by one interpreter into install records on the stage.
 import { basename, dirname, join, normalize } from '../fs';
 import { lockedDistributions, lockedPins, LockKind, parsePyproject, parseRequirementsFile, Requirement } from '../packages/manifests';
-import { normalizeDist } from '../packages/names';
+import { distributionsForAnyCase, importNamesFor, normalizeDist } from '../packages/names';
 import type { Instruction } from './parse';
 import { ImageTree, within } from './tree';
 
@@ -52,6 +52,8 @@ export interface InstallRecord {
   wheelhouse?: boolean;
   /** The COPY --from that brought the record into this stage. */
   carriedBy?: Instruction;
+  /** Debian/Ubuntu `python3-X` packages (the release codename, or the base image): their versions are the distribution's, not pins. */
+  apt?: string;
 }
 
 /** What the interpreter needs from the stage while a RUN is evaluated. */
@@ -509,16 +511,82 @@ function optionValue(args: string[], names: string[]): string | undefined {
 /** Apt/apk packages that bring a Python interpreter (not distributions). */
 const PYTHON_PACKAGES = /^(python3?(\.\d+)?(-minimal|-dev|-venv|-pip|-full|-distutils|-setuptools|-wheel|-is-python3)?|python-is-python3|py3-pip|py3-setuptools|py3-wheel|pip)$/;
 
-/** apt-get/apk/yum installs: a Python interpreter selects the stage's Python; a Python distribution packaged by the OS is unknown to the model. */
-export function interpretSystemPackages(argv: string[], c: Pick<InstallContext, 'python'>, aptVersion: string | undefined, instr: Instruction): InstallStep | undefined {
+/** Where Debian's and Ubuntu's `python3-X` packages put distributions: the system python3's dist-packages. */
+export const APT_DIST_PACKAGES = '/usr/lib/python3/dist-packages';
+
+/**
+ * Versions of distributions in Debian/Ubuntu releases' `python3-X` packages, by release codename and
+ * normalised distribution, where known (measured: `apt-cache show` on the dev machine, docs/assumptions.md).
+ * A distribution not listed comes in a version deploylint does not know.
+ */
+const APT_DIST_VERSIONS: Record<string, Record<string, string>> = {
+  bookworm: { gunicorn: '20.1.0' },
+};
+
+/** Debian/Ubuntu release names of a base image tag's codename or number (`12` -> bookworm). */
+const RELEASE_NAMES: Record<string, string> = { '10': 'buster', '11': 'bullseye', '12': 'bookworm', '13': 'trixie', '18.04': 'bionic', '20.04': 'focal', '22.04': 'jammy', '24.04': 'noble' };
+
+/** The release codename of a `debian:`/`ubuntu:` base image reference (`debian:bookworm-slim`, `ubuntu:22.04`), when it names one. */
+export function aptRelease(base: string): string | undefined {
+  const m = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu):([a-z]+|\d+(?:\.\d+)?)(?:[-.@]|$)/.exec(base.trim().toLowerCase());
+  return m ? RELEASE_NAMES[m[1]] ?? m[1] : undefined;
+}
+
+/**
+ * The distribution a Debian/Ubuntu `python3-X` package installs. Debian's Python policy names the
+ * package after the module it provides (lower case, `_` as `-`): python3-flask -> flask,
+ * python3-yaml -> PyYAML, python3-bs4 -> beautifulsoup4, python3-pil -> Pillow. So: a table
+ * distribution of that name, else the table's distribution providing that import name, else the name itself
+ * (whose PEP 503 guess is then that import name).
+ */
+export function aptPackageDistribution(pkg: string): string | undefined {
+  const m = /^python3-(.+)$/.exec(pkg.toLowerCase().replace(/:[a-z0-9]+$/, ''));
+  if (!m || PYTHON_PACKAGES.test(pkg)) return undefined;
+  const x = normalizeDist(m[1]);
+  if (importNamesFor(x)) return x;
+  const imp = x.replace(/-/g, '_');
+  const providers = distributionsForAnyCase(imp);
+  if (providers.length) return providers.find((d) => d === `python-${x}` || d === `py${x}`) ?? providers[0];
+  return x;
+}
+
+/**
+ * apt-get/apk/yum installs: a Python interpreter selects the stage's Python. Debian/Ubuntu `python3-X`
+ * packages install distributions for the system python3 (into /usr/lib/python3/dist-packages): when that
+ * python3 is the stage's Python (a debian/ubuntu base image), they are an install record; on an image whose
+ * Python is another interpreter (the official python images' /usr/local/bin/python), or for apk/yum, what
+ * they bring is unknown to the model.
+ */
+export function interpretSystemPackages(argv: string[], c: Pick<InstallContext, 'python'>, aptVersion: string | undefined, instr: Instruction, stage = 0, base = ''): InstallStep | undefined {
   const exe = basename(argv[0]);
   const sub = argv[1];
   if (!((/^(apt-get|apt)$/.test(exe) && sub === 'install') || (exe === 'apk' && sub === 'add') || (/^(yum|dnf|microdnf)$/.test(exe) && sub === 'install'))) return undefined;
   const pkgs = argv.slice(2).filter((a) => !a.startsWith('-') && !a.includes('='));
-  const other = pkgs.find((p) => /^(python3?-|py3-)/.test(p) && !PYTHON_PACKAGES.test(p));
-  if (other) return { unknown: `${exe} installs ${other}` };
+  const others = pkgs.filter((p) => /^(python3?-|py3-)/.test(p) && !PYTHON_PACKAGES.test(p));
   const py = pkgs.map((p) => /^python(3(?:\.(\d+))?)$/.exec(p)).find(Boolean);
-  if (!py || c.python?.how.startsWith('base image') && c.python.interpreter === '/usr/local/bin/python') return undefined;
-  const version = py[2] ? `3.${py[2]}` : aptVersion;
-  return { env: { version, interpreter: `/usr/bin/python${py[2] ? version : '3'}`, sitePackages: version ? `/usr/local/lib/python${version}/dist-packages` : undefined, how: `${exe} ${sub} ${py[0]}`, instr } };
+  const imagePython = c.python?.how.startsWith('base image') && c.python.interpreter === '/usr/local/bin/python';
+  const apt = /^(apt-get|apt)$/.test(exe);
+  // python3-X on the system python3 of a Debian/Ubuntu image: distributions Python finds (python3 comes as their dependency).
+  const systemPython = apt && !imagePython && aptVersion !== undefined && others.every((p) => /^python3-/.test(p));
+  if (others.length && !systemPython) return { unknown: `${exe} installs ${others[0]}` };
+  let env: PythonEnv | undefined;
+  if ((py || others.length) && !imagePython && (py || !c.python?.interpreter)) {
+    const version = py?.[2] ? `3.${py[2]}` : aptVersion;
+    env = { version, interpreter: `/usr/bin/python${py?.[2] ? version : '3'}`, sitePackages: version ? `/usr/local/lib/python${version}/dist-packages` : undefined, how: `${exe} ${sub} ${py?.[0] ?? others[0]}`, instr };
+  }
+  if (!others.length) return env ? { env } : undefined;
+  const release = aptRelease(base);
+  const requirements: Requirement[] = [];
+  for (const p of others) {
+    const name = aptPackageDistribution(p);
+    if (!name) continue;
+    const known = release ? APT_DIST_VERSIONS[release]?.[name] : undefined;
+    requirements.push({ name, extras: [], line: instr.line, text: known ? `${name}==${known}` : name });
+  }
+  const record: InstallRecord = {
+    instr, stage, tool: `${exe} ${sub}`, home: APT_DIST_PACKAGES, sitePackages: APT_DIST_PACKAGES,
+    sources: [{ kind: 'argv', requirements, complete: false }],
+    apt: release ?? base,
+  };
+  return { record, ...(env ? { env } : {}) };
 }

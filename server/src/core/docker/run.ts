@@ -165,7 +165,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         break;
       default: {
         const ictx = installContext(fx, reading, cwd, env);
-        const step = interpretSystemPackages(argv, ictx, fx.state.aptPython, ins) ?? interpretInstall(argv, unknownWord, ins, fx.stage, ictx);
+        const step = interpretSystemPackages(argv, ictx, fx.state.aptPython, ins, fx.stage, fx.state.rootBase) ?? interpretInstall(argv, unknownWord, ins, fx.stage, ictx);
         if (step) {
           applyInstallStep(step, fx, ins, origin, result);
           // pip wheel and installs into a prefix or the user folder write files beyond what the model follows.

@@ -38,6 +38,21 @@ export function distributionsFor(importName: string): string[] {
   return providers.get(importName) ?? [];
 }
 
+/** Distributions providing an import name, else those providing it in another case (Debian lower-cases `PIL` in python3-pil). */
+export function distributionsForAnyCase(importName: string): string[] {
+  const exact = distributionsFor(importName);
+  if (exact.length) return exact;
+  if (!lowerProviders) {
+    lowerProviders = new Map();
+    for (const [d, [imports]] of Object.entries(NAMES_TABLE)) {
+      for (const n of imports) lowerProviders.set(n.toLowerCase(), [...(lowerProviders.get(n.toLowerCase()) ?? []), d]);
+    }
+  }
+  return lowerProviders.get(importName.toLowerCase()) ?? [];
+}
+
+let lowerProviders: Map<string, string[]> | undefined;
+
 /** Unconditional requirements of a distribution, or undefined when the table does not know them. */
 export function dependenciesOf(dist: string): string[] | undefined {
   return NAMES_TABLE[normalizeDist(dist)]?.[1] ?? undefined;

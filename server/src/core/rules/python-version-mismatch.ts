@@ -83,7 +83,8 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   const want = low ?? (high ? previous(high) : undefined);
   const fixable = want && (!high || compareVersions(want, high) < 0) && (!low || compareVersions(want, low) >= 0);
   const from = py?.instr;
-  const fromFile = from && dockerfileOf(a, from);
+  // The FROM, or the RUN that installed the interpreter (apt-get install python3), in the container's Dockerfile.
+  const fromFile = from && (dockerfileOf(a, from) ?? c.target.dockerfile);
   const fix = fixable && py?.how.startsWith('base image') && from && fromFile ? tagFix(fromFile, from, want) : undefined;
   const out: Draft[] = [];
   for (const { file, src, needs, at } of perFile) {

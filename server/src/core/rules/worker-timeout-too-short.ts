@@ -84,6 +84,8 @@ function oldGunicorn(a: Analysis, c: RunningContainer): string | { quiet: string
   if (!v) return { quiet: `${fixed}, and where the image's gunicorn comes from is not known` };
   const { dist } = v;
   if (dist.base) return { quiet: `${fixed}, and the base image ${c.stage.rootBase} brings gunicorn in a version deploylint does not know` };
+  // Debian/Ubuntu python3-gunicorn: the release decides the version (a table of known ones), nothing pins it.
+  if (dist.record?.apt && !v.exact) return { quiet: `${fixed}, and gunicorn comes from the python3-gunicorn package of ${dist.record.apt}, whose version deploylint does not know` };
   if (dist.via) return { quiet: `${fixed}, and gunicorn comes unpinned as a dependency of ${dist.via} (the installer picks the latest)` };
   if (!v.spec) return { quiet: `${fixed} (gunicorn is unpinned: the installer picks the latest)` };
   if (!specifierBelow(v.spec, FIXED_IN)) return { quiet: `${fixed} (${v.exact ? `the image pins gunicorn ${v.exact}` : `gunicorn${v.spec} allows 22 or later`})` };
@@ -91,7 +93,7 @@ function oldGunicorn(a: Analysis, c: RunningContainer): string | { quiet: string
   const where = s?.kind === 'argv' || !s?.file ? `${a.rel(c.target.dockerfile)}:${(dist.record?.instr.line ?? 0) + 1}`
     : s.contextFile ? `${a.rel(s.contextFile)}${s.kind === 'lock' ? '' : `:${v.line + 1}`}`
     : s.kind === 'lock' ? basename(s.file) : `${s.file}:${v.line + 1}`;
-  return `gunicorn ${v.exact ?? v.spec} (${where})`;
+  return `gunicorn ${v.exact ?? v.spec} (${dist.record?.apt ? `the python3-gunicorn package of ${dist.record.apt}, ` : ''}${where})`;
 }
 
 function explain(ep: Entrypoint, est: StartupEstimate, label: string, version: string): string {
