@@ -35,6 +35,17 @@ describe('startup: isModelLoad', () => {
     ['keras load_model', 'import tensorflow as tf\nm = tf.keras.models.load_model("m.h5")\n', true],
     ['onnxruntime InferenceSession', 'import onnxruntime as ort\ns = ort.InferenceSession("m.onnx")\n', true],
     ['whisper.load_model', 'import whisper\nm = whisper.load_model("base")\n', true],
+    ['faster-whisper WhisperModel', 'from faster_whisper import WhisperModel\nm = WhisperModel("small", device="cpu")\n', true],
+    ['vllm LLM', 'from vllm import LLM\nllm = LLM(model="mistralai/Mistral-7B-v0.1")\n', true],
+    ['easyocr.Reader', 'import easyocr\nreader = easyocr.Reader(["en"])\n', true],
+    ['PaddleOCR', 'from paddleocr import PaddleOCR\nocr = PaddleOCR(lang="en")\n', true],
+    ['ctranslate2.Translator', 'import ctranslate2\nt = ctranslate2.Translator("ende_ct2/")\n', true],
+    ['fastembed TextEmbedding', 'from fastembed import TextEmbedding\ne = TextEmbedding()\n', true],
+    ['FlagEmbedding BGEM3FlagModel', 'from FlagEmbedding import BGEM3FlagModel\nm = BGEM3FlagModel("BAAI/bge-m3")\n', true],
+    ['stanza.Pipeline', 'import stanza\nnlp = stanza.Pipeline("en")\n', true],
+    ['open_clip create_model_and_transforms', 'import open_clip\nm, _, pre = open_clip.create_model_and_transforms("ViT-B-32", pretrained="laion2b_s34b_b79k")\n', true],
+    ['OpenAI clip.load', 'import clip\nm, pre = clip.load("ViT-B/32")\n', true],
+    ['timm.create_model(pretrained=True)', 'import timm\nm = timm.create_model("resnet50", pretrained=True)\n', true],
   ];
   const quiet: [string, string][] = [
     ['a tokenizer is not a model', 'from transformers import AutoTokenizer\nt = AutoTokenizer.from_pretrained("bert-base-uncased")\n'],
@@ -43,6 +54,12 @@ describe('startup: isModelLoad', () => {
     ['an empty xgboost Booster()', 'import xgboost\nm = xgboost.Booster()\n'],
     ['a pipeline() of another library', 'from mylib import pipeline\np = pipeline("x")\n'],
     ['a bare load() of unknown origin', 'from config import load\nc = load("settings")\n'],
+    // The same names from other libraries, or without the weights.
+    ['csv.Reader-like names of other libraries', 'from mylib import Reader, Pipeline, LLM\nr = Reader("x")\np = Pipeline([])\nl = LLM()\n'],
+    ['sklearn Pipeline', 'from sklearn.pipeline import Pipeline\np = Pipeline([("s", scaler)])\n'],
+    ['langchain LLM-named classes', 'from langchain.llms import LLM\nllm = LLM()\n'],
+    ['timm.create_model without pretrained weights', 'import timm\nm = timm.create_model("resnet50")\n'],
+    ['a clip.load() where clip is not imported', 'clip = get_clip()\nx = clip.load("a")\n'],
   ];
   for (const [name, code, expected] of cases) {
     it(name, () => {

@@ -71,6 +71,35 @@ const LOAD_MODULES = new Set(['torch', 'joblib', 'pickle', 'cloudpickle', 'dill'
 const CONSTRUCTORS = new Set(['SentenceTransformer', 'CrossEncoder', 'InferenceSession', 'YOLO', 'Llama', 'TFSMLayer']);
 /** Methods and functions that load a model whatever their receiver. */
 const LOADERS = new Set(['load_model', 'load_weights', 'load_learner', 'load_word2vec_format', 'hf_hub_download', 'snapshot_download']);
+/**
+ * Calls that load a model only when they come from a given library (their names are common elsewhere):
+ * [callee's last name, the module it must come from, a keyword that must be True when the call loads weights only then].
+ * `from faster_whisper import WhisperModel; WhisperModel("small")`, `import clip; clip.load("ViT-B/32")`.
+ * The parser's INTERESTING_CALLS lists these names (python/parser.ts).
+ */
+const LIBRARY_LOADERS: readonly [string, string, string?][] = [
+  ['WhisperModel', 'faster_whisper'],
+  ['LLM', 'vllm'],
+  ['Reader', 'easyocr'],
+  ['PaddleOCR', 'paddleocr'],
+  ['Translator', 'ctranslate2'],
+  ['Generator', 'ctranslate2'],
+  ['TextEmbedding', 'fastembed'],
+  ['BGEM3FlagModel', 'FlagEmbedding'],
+  ['FlagModel', 'FlagEmbedding'],
+  ['Pipeline', 'stanza'],
+  ['create_model_and_transforms', 'open_clip'],
+  ['load', 'clip'],
+  ['create_model', 'timm', 'pretrained'],
+];
+/** Whether a call is the library's: `lib.name(...)` / `lib.sub.name(...)` in a file that imports lib, or a bare `name(...)` imported from it (aliases are not followed). */
+function fromLibrary(parts: string[], info: Pick<PyFileInfo, 'imports'>, module: string): boolean {
+  const last = parts[parts.length - 1];
+  const ofModule = (m: string) => m === module || m.startsWith(module + '.');
+  if (parts.length === 1) return info.imports.some((i) => i.kind === 'from' && ofModule(i.module) && i.names.includes(last));
+  return parts[0] === module && info.imports.some((i) => ofModule(i.module));
+}
+
 /** `from_pretrained` on these loads configuration or vocabulary, not weights. */
 const LIGHT_PRETRAINED = /(Tokenizer|Config|Processor|FeatureExtractor|ImageProcessor)(Fast)?$/;
 /** Keyword arguments that name the model file. */
@@ -83,6 +112,9 @@ export function isModelLoad(call: PyCall, info: Pick<PyFileInfo, 'imports'>): bo
   const receiver = parts.length > 1 ? parts[parts.length - 2] : undefined;
   const head = parts[0];
   if (last === 'from_pretrained') return !(receiver && LIGHT_PRETRAINED.test(receiver));
+  for (const [name, module, flag] of LIBRARY_LOADERS) {
+    if (last === name && fromLibrary(parts, info, module) && (!flag || call.args.some((x) => x.name === flag && x.value === 'True'))) return true;
+  }
   if (CONSTRUCTORS.has(last)) return true;
   if (LOADERS.has(last)) return true;
   // xgboost/lightgbm `Booster(model_file=...)`; a bare `Booster()` loads nothing until `.load_model`.

@@ -155,6 +155,8 @@ export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   'SentenceTransformer', 'CrossEncoder', 'pipeline', 'InferenceSession', 'Booster', 'YOLO', 'Llama',
   'hf_hub_download', 'snapshot_download', 'load_word2vec_format', 'from_file', 'restore', 'Word2Vec',
   'KeyedVectors', 'FastText', 'TFSMLayer', 'AutoModel', 'AutoTokenizer', 'jit_load',
+  'WhisperModel', 'LLM', 'Reader', 'PaddleOCR', 'Translator', 'Generator', 'TextEmbedding', 'BGEM3FlagModel', 'FlagModel', 'Pipeline',
+  'create_model_and_transforms', 'create_model',
   // apps and servers
   'run', 'create_app', 'Flask', 'FastAPI', 'Quart', 'Sanic', 'Starlette', 'Litestar', 'Celery', 'Bottle',
   'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'WSGIServer', 'launch',
