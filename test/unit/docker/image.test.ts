@@ -169,6 +169,12 @@ describe('image model: uncertainty', () => {
     { name: 'git clone blurs the clone folder', df: 'FROM python:3.11\nWORKDIR /app\nRUN git clone https://example.invalid/lib.git vendor/lib\n', path: '/app/vendor/lib/x.py', uncertain: true },
     { name: 'ADD of a URL blurs the destination', df: 'FROM python:3.11\nADD https://example.invalid/x.tar.gz /app/\n', path: '/app/x.py', uncertain: true },
     { name: 'protoc output is generated code', df: 'FROM python:3.11\nWORKDIR /app\nRUN python -m grpc_tools.protoc -I. --python_out=gen x.proto\n', path: '/app/gen/x_pb2.py', uncertain: true },
+    { name: 'curl -O names the download after the URL: only that file is uncertain', df: 'FROM python:3.11\nWORKDIR /app\nRUN curl -sSL -O https://example.invalid/pkgs/tool.deb\n', path: '/app/x.py', uncertain: false },
+    { name: '... the downloaded file itself is', df: 'FROM python:3.11\nWORKDIR /app\nRUN curl -sSLO https://example.invalid/pkgs/tool.deb\n', path: '/app/tool.deb', uncertain: true },
+    { name: '... and a later rm of it clears that', df: 'FROM python:3.11\nWORKDIR /\nRUN curl -sSL -O https://example.invalid/pkgs/tool.deb && dpkg -i tool.deb && rm tool.deb\n', path: '/tool.deb', uncertain: false },
+    { name: 'wget without -O writes the URL\'s file name into -P', df: 'FROM python:3.11\nRUN wget -q -P /opt https://example.invalid/a/model.bin\n', path: '/opt/x.py', uncertain: false },
+    { name: 'curl -OJ lets the server name it: the folder is uncertain', df: 'FROM python:3.11\nWORKDIR /app\nRUN curl -OJ https://example.invalid/download\n', path: '/app/x.py', uncertain: true },
+    { name: 'a URL with no file name leaves the folder uncertain', df: 'FROM python:3.11\nWORKDIR /app\nRUN wget https://example.invalid/\n', path: '/app/x.py', uncertain: true },
     { name: 'apt-get and pip install of distributions change nothing we model', df: 'FROM python:3.11\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc && pip install flask\n', path: '/app/x.py', uncertain: false },
   ];
   for (const c of cases) {

@@ -84,6 +84,11 @@ describe('install effects: tools and flags', () => {
       ],
     },
     {
+      name: 'uv pip install --python <venv>/bin/python installs into that venv, not the system Python',
+      df: 'FROM python:3.11-slim\nWORKDIR /srv\nRUN uv venv /srv/.venv\nRUN uv pip install --python /srv/.venv/bin/python --no-deps flask\n',
+      want: ['uv pip install home=/srv/.venv sp=/srv/.venv/lib/python3.11/site-packages argv[flask]!'],
+    },
+    {
       name: 'uv pip install --system, and a requirements file that is not in the image',
       df: 'FROM ghcr.io/astral-sh/uv:python3.12-bookworm-slim\nRUN uv pip install --system fastapi\nRUN uv pip install --system -r requirements.txt\n',
       want: [

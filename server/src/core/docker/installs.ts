@@ -276,8 +276,9 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
   const noDeps = opts.has('no-deps');
   const unknown = (why: string) => (rec.unknown ??= why);
 
-  // Where it installs.
-  const env = venvOf(binDir, c) ?? (opts.has('system') ? c.python : activeEnv(c));
+  // Where it installs: the interpreter that runs it, `--python <venv>/bin/python` (uv pip, pip), `--system`, else the active one.
+  const pyPath = v('python')?.[0];
+  const env = venvOf(binDir, c) ?? (pyPath?.includes('/') ? venvOf(dirname(abs(pyPath, c.cwd)), c) : undefined) ?? (opts.has('system') ? c.python : activeEnv(c));
   const version = env?.version ?? c.python?.version;
   const lib = (root: string) => (version ? join(root, `lib/python${version}/site-packages`) : undefined);
   if (spec.mode === 'pip' || spec.mode === 'pip-wheel') {

@@ -59,6 +59,19 @@ const NO_APP_FILES = new Set([
   'find', 'rm', 'mkdir', 'touch', 'cd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
 ]);
 
+/**
+ * The file names `curl -O URL` / `wget URL` give their downloads: each literal URL's last path segment
+ * (curl: `--remote-name` "uses the file name part of the URL"; wget: the URL's file name, so no query string).
+ * Undefined when the server may choose the name (`-J`, `--content-disposition`, `--trust-server-names`) or a URL has none.
+ */
+export function remoteNames(args: string[]): string[] | undefined {
+  if (args.some((a) => /^-[a-zA-Z]*J/.test(a) || a === '--remote-header-name' || a === '--content-disposition' || a === '--trust-server-names')) return undefined;
+  const urls = args.filter((a) => /^(https?|ftp):\/\//i.test(a));
+  if (!urls.length) return undefined;
+  const names = urls.map((u) => /^[a-z]+:\/\/[^/?#]+\/(?:[^?#]*\/)?([^/?#]+)$/i.exec(u)?.[1]);
+  return names.every((n): n is string => !!n && n !== '.' && n !== '..') ? names : undefined;
+}
+
 /** Applies one RUN's understood effects to the tree. Unknown commands change nothing (precision first). */
 export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
   const result: RunResult = { unmodelled: [] };
@@ -142,9 +155,15 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
       case 'curl':
       case 'wget': {
         const o = optionValue(rest, cmd === 'curl' ? ['-o', '--output'] : ['-O', '--output-document']);
-        const dir = optionValue(rest, ['-P', '--directory-prefix']);
+        const dir = optionValue(rest, ['-P', '--directory-prefix', '--output-dir']);
         if (o && o !== '-') uncertain(abs(o), `${cmd} downloads it`);
-        else if (cmd === 'wget' || rest.includes('-O') || rest.includes('--remote-name')) uncertain(abs(dir ?? '.'), `${cmd} downloads into it`);
+        else if (cmd === 'wget' || rest.some((a) => /^-[a-zA-Z]*O[a-zA-Z]*$/.test(a) || a === '--remote-name' || a === '--remote-name-all')) {
+          // curl -O / wget name the file after the URL's last path segment (unless the server names it: -J, --content-disposition).
+          const names = remoteNames(rest);
+          const into = abs(dir ?? '.');
+          if (names) for (const n of names) uncertain(join(into, n), `${cmd} downloads it`);
+          else uncertain(into, `${cmd} downloads into it`);
+        }
         break;
       }
       case 'tar':
