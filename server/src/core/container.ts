@@ -42,8 +42,9 @@ export interface ContainerEntry {
   /**
    * `passedThrough`: some arguments of the command a script runs were passed on by `exec "$@"` from the
    * container's command, so their ranges point into the Dockerfile or manifest, not into the script.
+   * `config`: the server's own config file that gave some of its options (a uwsgi `--ini`), with their ranges.
    */
-  sources: { entrypoint?: CommandSource; cmd?: CommandSource; cmdReset?: boolean; script?: CommandSource; passedThrough?: boolean };
+  sources: { entrypoint?: CommandSource; cmd?: CommandSource; cmdReset?: boolean; script?: CommandSource; passedThrough?: boolean; config?: CommandSource };
   /** Where the server command is written, for findings and fixes: the Dockerfile instruction or the manifest key that overrides it. */
   at: CommandSource;
   /** The command comes from the deployment, not the image. */
@@ -158,6 +159,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   if (cmdReset) sources.cmdReset = true;
   if (r.scriptSource) sources.script = r.scriptSource;
   if (r.passedThrough) sources.passedThrough = true;
+  if (r.configSource) sources.config = r.configSource;
   const entry: ContainerEntry = {
     ep: r.ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: r.scriptSource ?? atPart.source, overridden: !atPart.source.instr,
     argv: combined.argv, cwd: r.cwd, env: r.env, script: r.script, chain: r.chain, sysPath: sysPathOf(r.ep, r.cwd, r.env, stage), notes: r.notes,
@@ -180,6 +182,7 @@ interface RunResult {
   chain: FollowStep[];
   script?: string;
   scriptSource?: CommandSource;
+  configSource?: CommandSource;
   passedThrough: boolean;
   env: ShellEnv;
   cwd: string;
@@ -223,6 +226,12 @@ function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Rang
     } else if (ep.configModule) ep = { ...ep, uncertain: 'gunicorn reads its config from a module' };
   }
   if (ep.chdir) cwd = normalize(ep.chdir.startsWith('/') ? ep.chdir : join(cwd, ep.chdir));
+  if (ep.iniFile) {
+    const file = stage.tree.lookup(ep.iniFile.path)?.source;
+    const text = file !== undefined ? stage.tree.text(ep.iniFile.path, fs) : undefined;
+    const r = ep.iniFile.ranges;
+    if (file !== undefined && text !== undefined && r.length) out.configSource = { key: 'ini', file, range: r[0], lines: text.split('\n').map((l) => l.replace(/\r$/, '')), argRanges: r, contentRanges: r };
+  }
   out.ep = ep;
   out.cwd = cwd;
   return out;
@@ -240,6 +249,8 @@ function startedEntries(run: CommandRunner, outer: ContainerEntry, started: Star
   const entryOf = (process: NonNullable<ContainerEntry['process']>, r: RunResult, own: CommandSource | undefined, step?: FollowStep): ContainerEntry => {
     const sources: ContainerEntry['sources'] = { ...outer.sources, passedThrough: r.passedThrough || undefined };
     delete sources.script;
+    delete sources.config;
+    if (r.configSource) sources.config = r.configSource;
     if (!r.passedThrough) delete sources.passedThrough;
     const at = r.scriptSource ?? own;
     if (at) sources.script = at;
@@ -289,6 +300,8 @@ function starterSource(stage: StageModel, fs: FileSystem, p: StartedProcess, wor
 /** The command source an argument's range lies in (where an edit to it goes); undefined when it is not written anywhere. */
 export function sourceOfArg(entry: ContainerEntry, r: Range | undefined): CommandSource | undefined {
   if (!r) return undefined;
+  // A value read from the server's config file carries that file's range (the same object).
+  if (entry.sources.config?.argRanges.includes(r)) return entry.sources.config;
   const inside = (x: Range | undefined) => x !== undefined && x.start.line <= r.start.line && x.end.line >= r.end.line
     && (x.start.line < r.start.line || x.start.character <= r.start.character) && (x.end.line > r.end.line || x.end.character >= r.end.character);
   // A command followed into a script carries that script's ranges, and those of the arguments `exec "$@"` passed on.

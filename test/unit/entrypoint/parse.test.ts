@@ -702,7 +702,11 @@ describe('entrypoint/parse', () => {
       const ep = parseEntrypoint(['uwsgi', '--ini', '/etc/uwsgi/app.ini', '--processes', '5'], {}, { readFile });
       assert.deepEqual(pick(ep, { kind: 'uwsgi', module: 'shop.wsgi', callable: 'application', chdir: '/etc/uwsgi/app', workers: 5, uncertain: undefined }),
         { kind: 'uwsgi', module: 'shop.wsgi', callable: 'application', chdir: '/etc/uwsgi/app', workers: 5, uncertain: undefined });
-      assert.deepEqual(ep.bind, { host: '', port: '8000', raw: ':8000', isDefault: false, from: 'config' });
+      const at = (line: number, from: number, to: number) => ({ start: { line, character: from }, end: { line, character: to } });
+      // Values written as is keep their place in the ini file (findings and fixes go there); %d-expanded ones do not.
+      assert.deepEqual(ep.bind, { host: '', port: '8000', raw: ':8000', isDefault: false, from: 'config', arg: { value: ':8000', index: -1, range: at(6, 7, 12) } });
+      assert.deepEqual(ep.targetArg, { value: 'shop.wsgi:application', index: -1, range: at(5, 9, 30) });
+      assert.deepEqual(ep.iniFile, { path: '/etc/uwsgi/app.ini', ranges: [at(5, 9, 30), at(6, 7, 12), at(7, 12, 13)] });
       const positional = parseEntrypoint(['uwsgi', '/etc/uwsgi/app.ini'], {}, { readFile });
       assert.equal(positional.module, 'shop.wsgi');
       const noSection = parseEntrypoint(['uwsgi', '--ini', '/x.ini'], {}, { readFile: () => ({ path: '/x.ini', text: '[app]\nmodule = a\n' }) });

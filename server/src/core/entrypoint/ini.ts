@@ -6,6 +6,8 @@ export interface IniEntry {
   value?: string;
   /** 0-based line of the entry. */
   line: number;
+  /** 0-based column where the value starts on its line. */
+  valueColumn?: number;
 }
 
 /** The entries of one section (case-sensitive name), in file order; undefined when the section is absent. */
@@ -14,7 +16,8 @@ export function iniSection(text: string, section: string): IniEntry[] | undefine
   let out: IniEntry[] | undefined;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '').trim();
+    const raw = lines[i].replace(/\r$/, '');
+    const line = raw.trim();
     if (!line || line.startsWith(';') || line.startsWith('#')) continue;
     const h = /^\[([^\]]*)\]/.exec(line);
     if (h) {
@@ -25,7 +28,11 @@ export function iniSection(text: string, section: string): IniEntry[] | undefine
     if (current !== section || !out) continue;
     const eq = line.search(/[=:]/);
     if (eq < 0) out.push({ key: line, line: i });
-    else out.push({ key: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim(), line: i });
+    else {
+      const value = line.slice(eq + 1).trim();
+      const after = raw.indexOf(line) + eq + 1;
+      out.push({ key: line.slice(0, eq).trim(), value, line: i, valueColumn: value ? raw.indexOf(value, after) : after });
+    }
   }
   return out;
 }

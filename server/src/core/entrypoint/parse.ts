@@ -93,6 +93,8 @@ export interface Entrypoint {
   pythonPath: string[];
   /** gunicorn `-c PATH` / `file:PATH`. */
   configFile?: string;
+  /** The ini file the server read options from (uwsgi `--ini`), and the ranges in it of the values taken from it (their `ArgRef.range`s). */
+  iniFile?: { path: string; ranges: Range[] };
   /** gunicorn `-c python:MODULE`. */
   configModule?: string;
   /** gunicorn reads this file from the working directory when no `-c` is given, if it exists (the caller checks). */

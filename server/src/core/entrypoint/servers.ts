@@ -529,6 +529,13 @@ function withIniOptions(ep: Entrypoint, o: NonNullable<ServerSpec['iniOptions']>
         return v ?? m;
       });
       if (/%[\w(]/.test(value)) unknown = true;
+      if (value === e.value && e.valueColumn !== undefined && UWSGI.values.includes(opt)) {
+        // Written as is: the value keeps its place in the ini file, so findings and fixes go to that line.
+        const range = { start: { line: e.line, character: e.valueColumn }, end: { line: e.line, character: e.valueColumn + value.length } };
+        (ep.iniFile ??= { path: file!.path, ranges: [] }).ranges.push(range);
+        fromIni.push(envArg(opt), { value, ref: { value, index: -1, range }, literal: false, unknown, verbatim: false });
+        continue;
+      }
       fromIni.push(envArg(`${opt}=${value}`, unknown));
     }
   }
@@ -621,7 +628,8 @@ export function note(ep: Entrypoint, reason: string): void {
 
 /** Sets module/callable/factory from a `module:callable` target and flags targets we cannot read. */
 function setTarget(ep: Entrypoint, target: Arg, defaultCallable?: string): void {
-  if (target.ref.index >= 0) ep.targetArg = target.ref;
+  // A target read from a config file keeps its place there (uwsgi's --ini).
+  if (target.ref.index >= 0 || target.ref.range) ep.targetArg = target.ref;
   if (target.unknown) note(ep, `the target ${target.value} holds a variable without a known value`);
   else if (target.literal && target.value.includes('$')) note(ep, `the target ${target.value} holds a literal $ (exec form does not expand variables)`);
   Object.assign(ep, parseAppTarget(target.value, defaultCallable));
@@ -670,7 +678,7 @@ function addressBind(raw: string, defaultPort: string, arg: Arg | undefined, fro
   if (a.port !== undefined) bind.port = a.port;
   if (a.unix !== undefined) bind.unix = a.unix;
   if (a.fd !== undefined) bind.uncertain = 'binds an inherited file descriptor';
-  if (arg && from === 'argv') bind.arg = arg.ref;
+  if (arg && (from === 'argv' || (from === 'config' && arg.ref.range))) bind.arg = arg.ref;
   if (all && all.length > 1) bind.all = all;
   return markVars(bind, arg);
 }
