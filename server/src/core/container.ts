@@ -1,8 +1,8 @@
 // What the container runs: ENTRYPOINT + CMD of a stage (through an entrypoint script if there is one) -> a parsed Entrypoint with the working directory and sys.path.
 import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides } from './entrypoint/combine';
 import { FollowStep, followCommand } from './entrypoint/follow';
-import { processStarter, StartedProcess, Starter, StarterWord } from './entrypoint/starters';
-import { Entrypoint, mergeGunicornConfig, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
+import { processStarter, StartedProcess, Starter, UnitApp } from './entrypoint/starters';
+import { Entrypoint, mergeGunicornConfig, parseAddress, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
 import { consoleScripts } from './python/console-scripts';
 import type { ShellEnv, ShellWord } from './entrypoint/shell';
 import { LineIndex } from './python/lexical';
@@ -164,7 +164,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
     ep: r.ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: r.scriptSource ?? atPart.source, overridden: !atPart.source.instr,
     argv: combined.argv, cwd: r.cwd, env: r.env, script: r.script, chain: r.chain, sysPath: sysPathOf(r.ep, r.cwd, r.env, stage), notes: r.notes,
   };
-  const started = r.ep.kind === 'unknown' && !r.ep.uncertain ? processStarter(r.ep.argv, r.env, r.cwd, { ...reader, readDir: (p) => stage.tree.readDir(p), isUncertain: (p) => stage.tree.isUncertain(p) }) : undefined;
+  const started = r.ep.kind === 'unknown' && !r.ep.uncertain ? processStarter(r.ep.argv, r.env, r.cwd, { ...reader, readDir: (p) => stage.tree.readDir(p), isUncertain: (p) => stage.tree.isUncertain(p) }, { scripts: r.chain.map((c) => c.file) }) : undefined;
   if (started) entry.processes = startedEntries(runner, entry, started, ranges);
   return entry;
 }
@@ -273,27 +273,53 @@ function startedEntries(run: CommandRunner, outer: ContainerEntry, started: Star
       out.push(entryOf(process, { ep, chain: [], passedThrough: false, env: p.env, cwd: p.cwd, notes: [] }, undefined, step));
       continue;
     }
+    if (p.app) {
+      out.push(entryOf(process, unitApp(stage, fs, p, p.app, outer.ep.argv), undefined, step));
+      continue;
+    }
     if (p.script) {
       const r = runCommand(run, [p.script], {}, p.env, p.cwd);
       out.push(entryOf(process, r, undefined, r.chain.length ? undefined : step));
       continue;
     }
     const words = p.words ?? [];
-    const own = starterSource(stage, fs, p, words);
+    const own = starterSource(stage, fs, p, words.map((w) => (w.expanded ? undefined : w)));
     const r = runCommand(run, words.map((w) => w.text), own ? { ranges: own.argRanges, contentRanges: own.contentRanges } : {}, p.env, p.cwd);
     out.push(entryOf(process, r, own, step));
   }
   return out;
 }
 
+/** An NGINX Unit Python application as a server: its module and callable, `path` first on sys.path (not the working folder), its listeners. */
+function unitApp(stage: StageModel, fs: FileSystem, p: StartedProcess, app: UnitApp, argv: string[]): RunResult {
+  const src = starterSource(stage, fs, p, [app.moduleAt, app.listenAt]);
+  // Unit imports the module in its own embedded interpreter: `path` is prepended to sys.path; nothing says the working folder is on it.
+  const ep: Entrypoint = { kind: 'unit', argv, module: app.module, callable: app.callable, pythonPath: app.path, safePath: true };
+  if (app.factory) ep.factory = true;
+  const moduleRange = src?.argRanges[0];
+  ep.targetArg = { value: app.module, index: -1, ...(moduleRange ? { range: moduleRange } : {}) };
+  if (app.listen.length) {
+    const raw = app.listen[0];
+    const a = parseAddress(raw.replace(/^\*:/, ':'), '80');
+    const listenRange = src?.argRanges[1];
+    ep.bind = { raw, isDefault: false, from: 'config', ...(a.host !== undefined ? { host: a.host } : {}), ...(a.port !== undefined ? { port: a.port } : {}) };
+    if (listenRange) ep.bind.arg = { value: raw, index: -1, range: listenRange };
+    if (app.listen.length > 1) ep.bind.all = app.listen;
+  }
+  const r: RunResult = { ep, chain: [], passedThrough: false, env: p.env, cwd: p.cwd, notes: [] };
+  if (src) r.configSource = src;
+  return r;
+}
+
 /** The build-context file a starter's config was copied from, as the source of a command written in it. */
-function starterSource(stage: StageModel, fs: FileSystem, p: StartedProcess, words: StarterWord[]): CommandSource | undefined {
+function starterSource(stage: StageModel, fs: FileSystem, p: StartedProcess, spans: ({ start: number; end: number } | undefined)[]): CommandSource | undefined {
   const file = stage.tree.lookup(p.file)?.source;
   const text = file !== undefined ? stage.tree.text(p.file, fs) : undefined;
-  if (file === undefined || text === undefined || !words.length) return undefined;
+  const known = spans.filter((w): w is { start: number; end: number } => w !== undefined);
+  if (file === undefined || text === undefined || !known.length) return undefined;
   const index = new LineIndex(text);
-  const argRanges = words.map((w) => (w.expanded ? undefined : index.range(w.start, w.end)));
-  const range = index.range(words[0].start, words[words.length - 1].end);
+  const argRanges = spans.map((w) => (w ? index.range(w.start, w.end) : undefined));
+  const range = index.range(known[0].start, known[known.length - 1].end);
   return { key: p.describe, file, range, lines: text.split('\n').map((l) => l.replace(/\r$/, '')), argRanges, contentRanges: argRanges };
 }
 

@@ -168,4 +168,32 @@ describe('entrypoint/starters', () => {
       assert.deepEqual(expandPercent('--port=80%(process_num)02d', {}, { process_num: '0' }), { value: '--port=8000' });
     });
   });
+
+  describe('NGINX Unit', () => {
+    const config = (apps: string, listeners = '"*:8080": { "pass": "applications/web" }') => `{\n  "listeners": { ${listeners} },\n  "applications": {\n${apps}\n  }\n}\n`;
+    const web = '    "web": { "type": "python 3.12", "path": ["/srv", "lib"], "working_directory": "/srv", "module": "shop.wsgi", "callable": "app", "home": "/venv", "environment": { "MODE": "prod" } }';
+    const apps = (s: ReturnType<typeof processStarter>) => s!.processes.map((p) => ({ name: p.name, line: p.line, cwd: p.cwd, uncertain: p.uncertain, app: p.app && { ...p.app, moduleAt: undefined, listenAt: undefined } }));
+
+    it('each Python application of the config a start script names (path resolved, callable, listeners) is a process', () => {
+      const text = config(`${web},\n    "php": { "type": "php", "root": "/www" }`);
+      const s = processStarter(['unitd', '--no-daemon'], {}, '/', image({ '/etc/unit/config.json': text, '/start.sh': 'curl -X PUT --data-binary @/etc/unit/config.json --unix-socket /run/c.sock http://localhost/config\nexec unitd --no-daemon\n' }), { scripts: ['/start.sh'] });
+      assert.deepEqual(apps(s), [{ name: 'web', line: 3, cwd: '/srv', uncertain: undefined, app: { module: 'shop.wsgi', callable: 'app', factory: false, path: ['/srv', '/srv/lib'], home: '/venv', listen: ['*:8080'], moduleAt: undefined, listenAt: undefined } }]);
+      const p = s!.processes[0];
+      assert.equal(text.slice(p.app!.moduleAt!.start, p.app!.moduleAt!.end), 'shop.wsgi');
+      assert.equal(text.slice(p.app!.listenAt!.start, p.app!.listenAt!.end), '*:8080');
+      assert.equal(p.env.MODE, 'prod');
+    });
+
+    it('the official images apply /docker-entrypoint.d/*.json; targets are one process each; listeners through routes count', () => {
+      const t = '    "api": { "type": "python", "path": "/app", "targets": { "v1": { "module": "v1.main", "callable": "app" }, "v2": { "module": "v2.main" } } }';
+      const s = processStarter(['unitd'], {}, '/', image({ '/docker-entrypoint.d/config.json': config(t, '"0.0.0.0:80": { "pass": "routes" }').replace('"applications"', '"routes": [{ "action": { "pass": "applications/api/v1" } }],\n  "applications"') }));
+      assert.deepEqual(s!.processes.map((p) => [p.name, p.app?.module, p.app?.callable, p.app?.listen]), [['api/v1', 'v1.main', 'app', ['0.0.0.0:80']], ['api/v2', 'v2.main', 'application', ['0.0.0.0:80']]]);
+    });
+
+    it('says why when no config or several are visible', () => {
+      assert.deepEqual(processStarter(['unitd'], {}, '/', image({}))!.notes, ['unitd is configured at run time through its control socket, and no config JSON the model can see says with what']);
+      const two = processStarter(['unitd'], {}, '/', image({ '/docker-entrypoint.d/a.json': config(web), '/docker-entrypoint.d/b.json': config(web) }))!;
+      assert.deepEqual([two.processes.length, two.notes], [0, ['several Unit configs may be applied (/docker-entrypoint.d/a.json, /docker-entrypoint.d/b.json): which one runs is not known']]);
+    });
+  });
 });

@@ -24,7 +24,7 @@ export interface StarterWord {
 
 /** A process a starter runs: a service's `run` script, or a command written in a config file. */
 export interface StartedProcess {
-  starter: 's6-overlay' | 'supervisord';
+  starter: 's6-overlay' | 'supervisord' | 'unit';
   name: string;
   /** For --explain: `s6-rc longrun svc-web`, `supervisord [program:web]`. */
   describe: string;
@@ -38,8 +38,26 @@ export interface StartedProcess {
   words?: StarterWord[];
   env: ShellEnv;
   cwd: string;
+  /** NGINX Unit: the Python application it loads in-process (a WSGI/ASGI server with its target in the config JSON). */
+  app?: UnitApp;
   /** Why what this process runs is not known. */
   uncertain?: string;
+}
+
+/** A Python application of an NGINX Unit config, with the offsets in the config's text of what a finding points at. */
+export interface UnitApp {
+  module: string;
+  callable: string;
+  factory: boolean;
+  /** `path`: prepended to sys.path. */
+  path: string[];
+  /** `home`: its virtual environment. */
+  home?: string;
+  /** The listener addresses that pass requests to it (`*:8080`, `0.0.0.0:8080`, `[::]:8080`). */
+  listen: string[];
+  /** Offsets of the module's string (inside its quotes) and of the first listener's address. */
+  moduleAt?: { start: number; end: number };
+  listenAt?: { start: number; end: number };
 }
 
 export interface Starter {
@@ -55,10 +73,12 @@ export interface Starter {
  * The processes `argv` starts when its program is a process starter (`/init` of s6-overlay, `supervisord`);
  * undefined for any other program. `env` is the starter's environment, `cwd` its working folder.
  */
-export function processStarter(argv: string[], env: ShellEnv, cwd: string, image: StarterReader): Starter | undefined {
+export function processStarter(argv: string[], env: ShellEnv, cwd: string, image: StarterReader, opts: { scripts?: string[] } = {}): Starter | undefined {
   const prog = argv[0];
   if (prog === '/init' || prog === '/package/admin/s6-overlay/command/init') return s6Overlay(argv, env, image);
-  if (prog?.split('/').pop() === 'supervisord') return supervisord(argv, env, cwd, image);
+  const name = prog?.split('/').pop();
+  if (name === 'supervisord') return supervisord(argv, env, cwd, image);
+  if (name === 'unitd' || name === 'unitd-debug') return unitd(env, cwd, image, opts.scripts ?? []);
   return undefined;
 }
 
@@ -282,4 +302,89 @@ function commandWords(text: string, line: number, value: string, env: ShellEnv, 
     return done.map((w, i) => ({ text: w.text, start: at + raw[i].start, end: at + raw[i].end, ...(w.text !== raw[i].text ? { expanded: true } : {}) }));
   }
   return done.map((w) => ({ text: w.text, start: at, end: at + value.length, expanded: true }));
+}
+
+// ---- NGINX Unit ----
+
+/** Where the official images take the config from at first start (Unit docs, installation.rst: "/docker-entrypoint.d/"). */
+const UNIT_ENTRYPOINT_D = '/docker-entrypoint.d';
+
+/**
+ * unitd starts with the configuration its state folder holds; images apply one at start-up through the
+ * control socket: the official images PUT each `/docker-entrypoint.d/*.json`, others a JSON file their
+ * start script names (netbox-docker's `curl --data-binary @$UNIT_CONFIG ... /config`). Each Python
+ * application of that config is a process; when the config is not one file the model can see, it says why.
+ */
+function unitd(env: ShellEnv, cwd: string, image: StarterReader, scripts: string[]): Starter {
+  const out: Starter = { starter: 'unit', processes: [], notes: [] };
+  const candidates = new Set<string>();
+  for (const n of image.readDir(UNIT_ENTRYPOINT_D) ?? []) if (n.endsWith('.json')) candidates.add(join(UNIT_ENTRYPOINT_D, n));
+  for (const sc of scripts) for (const m of (image.text(sc) ?? '').matchAll(/(?:^|[\s"'=@-])(\/[\w./-]+\.json)\b/g)) candidates.add(m[1]);
+  const configs: { path: string; text: string; json: Record<string, unknown> }[] = [];
+  for (const path of candidates) {
+    const text = image.text(path);
+    if (text === undefined) continue;
+    try {
+      const json = JSON.parse(text) as unknown;
+      if (json && typeof json === 'object' && 'applications' in json) configs.push({ path, text, json: json as Record<string, unknown> });
+    } catch {
+      out.notes.push(`${path} is not valid JSON: unitd's configuration is not known`);
+    }
+  }
+  if (configs.length !== 1) {
+    out.notes.push(configs.length ? `several Unit configs may be applied (${configs.map((c) => c.path).join(', ')}): which one runs is not known` : 'unitd is configured at run time through its control socket, and no config JSON the model can see says with what');
+    return out;
+  }
+  const { path: file, text, json } = configs[0];
+  const apps = (json.applications ?? {}) as Record<string, Record<string, unknown>>;
+  const listeners = (json.listeners ?? {}) as Record<string, { pass?: unknown }>;
+  const routesText = JSON.stringify(json.routes ?? {});
+  for (const [name, app] of Object.entries(apps)) {
+    if (typeof app?.type !== 'string' || !/^python\b/.test(app.type)) continue;
+    const describe = `Unit application ${name}`;
+    const appAt = text.indexOf(JSON.stringify(name));
+    const line = appAt < 0 ? 0 : text.slice(0, appAt).split('\n').length - 1;
+    const wd = typeof app.working_directory === 'string' ? app.working_directory : undefined;
+    const base: StartedProcess = { starter: 'unit', name, describe, file, line, env: { ...env, ...stringValues(app.environment) }, cwd: wd ? normalize(wd.startsWith('/') ? wd : join(cwd, wd)) : cwd };
+    // Listeners that pass to the app, directly or through routes that name it.
+    const listen = Object.entries(listeners).filter(([, l]) => typeof l?.pass === 'string' && (l.pass === `applications/${name}` || l.pass.startsWith(`applications/${name}/`) || (l.pass.startsWith('routes') && routesText.includes(`applications/${name}`)))).map(([addr]) => addr);
+    const targets = app.targets && typeof app.targets === 'object' ? Object.entries(app.targets as Record<string, Record<string, unknown>>) : [[undefined, app] as const];
+    for (const [target, t] of targets) {
+      const p: StartedProcess = { ...base, name: target ? `${name}/${target}` : name, describe: target ? `${describe}, target ${target}` : describe };
+      if (typeof t?.module !== 'string') {
+        p.uncertain = `${describe} names no module`;
+        out.processes.push(p);
+        continue;
+      }
+      const paths = typeof app.path === 'string' ? [app.path] : Array.isArray(app.path) ? app.path.filter((x): x is string => typeof x === 'string') : [];
+      const a: UnitApp = {
+        module: t.module, callable: typeof t.callable === 'string' ? t.callable : 'application', factory: t.factory === true,
+        path: paths.map((x) => normalize(x.startsWith('/') ? x : join(p.cwd, x))), listen,
+      };
+      if (typeof app.home === 'string') a.home = app.home;
+      const from = Math.max(0, target ? text.indexOf(JSON.stringify(target), appAt) : appAt);
+      const m = new RegExp(`"module"\\s*:\\s*"(${escapeRe(t.module)})"`).exec(text.slice(from));
+      if (m) {
+        const start = from + m.index + m[0].length - 1 - m[1].length;
+        a.moduleAt = { start, end: start + m[1].length };
+        p.line = text.slice(0, start).split('\n').length - 1;
+      }
+      const l0 = listen[0] !== undefined ? text.indexOf(JSON.stringify(listen[0])) : -1;
+      if (l0 >= 0) a.listenAt = { start: l0 + 1, end: l0 + 1 + listen[0].length };
+      p.app = a;
+      out.processes.push(p);
+    }
+  }
+  if (!out.processes.length) out.notes.push(`${file} runs no Python application`);
+  return out;
+}
+
+function stringValues(v: unknown): ShellEnv {
+  const out: ShellEnv = {};
+  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

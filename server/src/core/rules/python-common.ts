@@ -76,5 +76,6 @@ export function insertAfter(file: string, lines: string[], ins: Instruction, tex
 export function targetWithModule(ia: ImportAnalysis, module: string): string {
   const ep = ia.entry.ep;
   const callableSuffix = ep.callable ? `:${ep.callable}${ep.factory && ep.factoryArgs !== undefined ? `(${ep.factoryArgs})` : ''}` : '';
-  return ep.kind === 'python-module' || ep.kind === 'celery' && !ep.targetArg?.value.includes(':') ? module : module + callableSuffix;
+  // NGINX Unit's config names the module alone (`"module": "app.wsgi"`, `"callable"` apart).
+  return ep.kind === 'python-module' || ep.kind === 'unit' || ep.kind === 'celery' && !ep.targetArg?.value.includes(':') ? module : module + callableSuffix;
 }
