@@ -3,7 +3,8 @@ import { strict as assert } from 'assert';
 import { lint, LintResult } from '../../server/src/core/lint';
 import { LintSession } from '../../server/src/core/session';
 import type { MemoryFileSystem } from '../../server/src/core/fs';
-import { brief, memRepo, ROOT } from '../helpers/repo';
+import * as nodePath from 'path';
+import { brief, loadFixture, memRepo, ROOT } from '../helpers/repo';
 
 /** Everything a caller sees of a lint except the analysis object. */
 const outcome = (r: LintResult) => JSON.stringify({ findings: r.findings, notices: r.notices });
@@ -129,5 +130,23 @@ describe('closure cache: an edit re-walks only the closures it can change', () =
     assert.equal(asked, 2);
     const { events } = await relint(fs, session);
     assert.deepEqual(events, { 'model-reused': 2, 'closure-reused': 1, 'closure-walked': 1 });
+  });
+
+  it('string-named imports (Django settings): an edit that keeps what they name patches; one that changes it walks', async () => {
+    const fs = loadFixture(nodePath.join(__dirname, '..', 'fixtures', 'missing-module', 'django-app-not-copied'));
+    const session = new LintSession();
+    const first = await relint(fs, session);
+    assert.deepEqual(first.events, { 'model-built': 1, 'closure-walked': 1 });
+    assert.equal(first.r.findings.length, 1);
+    const base = 'config/settings/base.py';
+    fs.write(`${ROOT}/${base}`, '# Settings.\n' + read(fs, base));
+    let { r, events } = await relint(fs, session);
+    assert.deepEqual(events, { 'model-reused': 1, 'closure-patched': 1 });
+    // The chain's LOCAL_APPS entry moved down a line with the edit.
+    assert.deepEqual(r.findings[0].related.filter((x) => x.file.endsWith(base)).map((x) => x.range.start.line), [15]);
+    fs.write(`${ROOT}/${base}`, read(fs, base).replace('    "storefront.accounts.apps.AccountsConfig",\n', ''));
+    ({ r, events } = await relint(fs, session));
+    assert.deepEqual(events, { 'model-reused': 1, 'closure-walked': 1 });
+    assert.deepEqual(brief(r.findings), []);
   });
 });
