@@ -33,6 +33,18 @@ interface WalkRecord {
 /** Records kept per key at most (a stage seen bare and through mounts walks separately). */
 const RECORDS_PER_KEY = 4;
 
+/** Keys the store keeps at most (commands typed one character at a time make new keys): the least recently used go first. */
+const KEPT_KEYS = 5000;
+
+function put(store: Map<string, unknown>, key: string, records: WalkRecord[]): void {
+  store.delete(key);
+  store.set(key, records);
+  for (const k of store.keys()) {
+    if (store.size <= KEPT_KEYS) break;
+    store.delete(k);
+  }
+}
+
 /** Counts of what the cache did, for tests (`LintSession.stats.events`): 'closure-walked', 'closure-reused', 'closure-patched'. */
 export type Trace = (event: 'closure-walked' | 'closure-reused' | 'closure-patched') => void;
 
@@ -63,7 +75,7 @@ export function cachedWalk(input: CachedWalkInput): Walked {
     const reused = reuse(rec, input);
     if (reused) {
       // Most recently used first.
-      input.store.set(input.key, [rec, ...records.filter((r) => r !== rec)]);
+      put(input.store, input.key, [rec, ...records.filter((r) => r !== rec)]);
       return reused;
     }
   }
@@ -112,7 +124,7 @@ export function cachedWalk(input: CachedWalkInput): Walked {
   if (keep) {
     for (const f of walked.closure.files.values()) for (const imp of f.info.imports) if (imp.kind === 'from') for (const n of imp.names) rec.fromNames.add(n);
     for (const c of rec.hookCalls) for (const imp of c.out) for (const n of imp.names) rec.fromNames.add(n);
-    input.store.set(input.key, [rec, ...records].slice(0, RECORDS_PER_KEY));
+    put(input.store, input.key, [rec, ...records].slice(0, RECORDS_PER_KEY));
   }
   return walked;
 }
