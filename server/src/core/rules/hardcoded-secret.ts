@@ -56,6 +56,9 @@ export const rule: Rule = {
   },
 };
 
+/** `fileScanContext` answers by path (pure: a function of the workspace-relative path), so that a re-lint of a large workspace does not test every path's name again. */
+const scanContexts = new Map<string, FileScanContext>();
+
 class Scanner {
   private readonly git: GitIgnore;
   /** Credential files that reach an image: secret-in-image reports them (one finding per problem). */
@@ -101,7 +104,13 @@ class Scanner {
   }
 
   private context(file: string, compose = false): FileScanContext {
-    const base = fileScanContext(this.a.rel(file), { compose });
+    const rel = this.a.rel(file);
+    const key = (compose ? 'c\0' : '\0') + rel;
+    let base = scanContexts.get(key);
+    if (!base) {
+      if (scanContexts.size >= 200_000) scanContexts.clear();
+      scanContexts.set(key, (base = fileScanContext(rel, { compose })));
+    }
     return this.localComposeEnvFiles().has(file) ? { ...base, localDev: true } : base;
   }
 

@@ -135,8 +135,19 @@ function versionCheckedChains(files: ReadonlyMap<string, ClosureFile>): (file: s
   };
 }
 
+/** `syntaxNeeds` answers per parsed file and version (pure; the needs are not changed by callers). */
+const syntaxMemo = new WeakMap<PyFileInfo, Map<string, Need[]>>();
+
 /** Syntax newer than `version`, one need per feature with its first use. */
 function syntaxNeeds(info: PyFileInfo, version: string): Need[] {
+  let byVersion = syntaxMemo.get(info);
+  if (!byVersion) syntaxMemo.set(info, (byVersion = new Map()));
+  let out = byVersion.get(version);
+  if (!out) byVersion.set(version, (out = computeSyntaxNeeds(info, version)));
+  return out;
+}
+
+function computeSyntaxNeeds(info: PyFileInfo, version: string): Need[] {
   const byId = new Map<string, Need>();
   for (const u of info.features.uses) {
     if (compareVersions(u.min, version) <= 0) continue;
