@@ -22,6 +22,10 @@ describe('entrypoint/follow', () => {
       const ops = splitShellOps('cat <<EOF > /x\nexec not-a-command\nEOF\nexec gunicorn app\n', true).filter((c) => c.words.length);
       assert.deepEqual(ops.map((c) => c.words.map((w) => w.text)), [['cat'], ['exec', 'gunicorn', 'app']]);
     });
+    it("bash's named descriptors ({fd}< file, {fd}<&-) are redirections and process substitution is one /dev/fd word", () => {
+      const ops = splitShellOps("exec {psfd}< <(./manage.py showmigrations 2>&1)\nread -rd '' ERR <&$psfd || :\nexec {psfd}<&-\ndiff <(a) >(b c)\nexec \"$@\"\n", true);
+      assert.deepEqual(ops.map((c) => c.words.map((w) => w.text)), [['exec'], ['read', '-rd', '', 'ERR'], [':'], ['exec'], ['diff', '/dev/fd/63', '/dev/fd/63'], ['exec', '$@']]);
+    });
   });
 
   describe('expandWord with positional parameters', () => {
@@ -56,6 +60,11 @@ describe('entrypoint/follow', () => {
   });
 
   describe('followCommand', () => {
+    it('an exec that only opens a descriptor does not end the script: exec "$@" after it runs the CMD (netbox-docker layout)', () => {
+      const files = { '/entrypoint.sh': '#!/bin/bash\nwhile true; do\n  exec {fd}< <(./manage.py check 2>&1)\n  read -rd \'\' OUT <&$fd || :\n  exec {fd}<&-\n  break\ndone\nexec "$@"\n' };
+      assert.deepEqual(followCommand(['/entrypoint.sh', 'gunicorn', 'app:app'], opts(files)).argv, ['gunicorn', 'app:app']);
+    });
+
     it('says which arguments "$@" passed on from the followed argv, through two scripts (and none the scripts wrote)', () => {
       const files = {
         '/tini-wrap': '#!/bin/sh\nexec "$@"\n',

@@ -96,12 +96,22 @@ export function splitShellOps(cmd: string, heredocs = false): ShellCommand[] {
       }
     } else if (c === '#') {
       while (i < cmd.length && cmd[i] !== '\n') i++;
+    } else if ((c === '<' || c === '>') && cmd[i + 1] === '(') {
+      // Process substitution: bash passes the command a /dev/fd path.
+      const end = matchClose(cmd, i + 1, '(', ')');
+      cur.push({ text: '/dev/fd/63', start: i, end, raw: cmd.slice(i, end), quoted: false, hasExpansion: false });
+      i = end;
     } else if (c === '<' || c === '>' || /^\d+[<>]/.test(cmd.slice(i, i + 12))) {
       const m = /^\d*<<(-?)\s*(['"]?)([\w.-]+)\2/.exec(cmd.slice(i));
       if (m && heredocs) pending.push({ word: m[3], strip: m[1] === '-' });
       i = skipRedirect(cmd, i);
     } else {
       const w = readWord(cmd, i);
+      // bash's `{fd}<file` / `{fd}>&-`: a redirection that allocates (or closes) a numbered descriptor, not a word.
+      if (/^\{[A-Za-z_]\w*\}$/.test(w.raw) && (cmd[w.end] === '<' || cmd[w.end] === '>')) {
+        i = skipRedirect(cmd, w.end);
+        continue;
+      }
       cur.push(w);
       i = w.end;
     }
@@ -128,6 +138,7 @@ function skipRedirect(cmd: string, i: number): number {
   const m = REDIRECT.exec(cmd.slice(i))!;
   i += m[0].length;
   while (cmd[i] === ' ' || cmd[i] === '\t') i++;
+  if ((cmd[i] === '<' || cmd[i] === '>') && cmd[i + 1] === '(') return matchClose(cmd, i + 1, '(', ')');
   if (i < cmd.length && !OPERATOR_CHARS.has(cmd[i])) i = readWord(cmd, i).end;
   return i;
 }
