@@ -1,6 +1,7 @@
 // `npm run bench`: generated monorepos of 100, 1,000 and 10,000 Python files; deploylint's CLI (cold, warm cache), the floor (read; tree-sitter parse) and the peers (pyright, secretlint) on the same files; writes bench/results.json and bench/README.md.
 // Usage: npm run bench [-- --sizes 100,1000,10000 --runs 3 --peer-runs 1 --no-peers --no-lsp --lsp-runs 3 --lsp-only --keep]
 // --lsp-only: measure the language server only; the CLI table keeps the figures of bench/results.json's last full run (and says when they were measured).
+//        node scripts/bench.mjs --generate DIR [--sizes N,...]   (only writes DIR/repo-N, for profiling)
 import { build } from 'esbuild';
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -23,6 +24,10 @@ const LSP_RUNS = Number(opt('lsp-runs', 3));
 const LSP_ONLY = flag('lsp-only');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
+if (opt('generate')) {
+  for (const size of SIZES) console.log(join(opt('generate'), `repo-${size}`), generate(join(opt('generate'), `repo-${size}`), size));
+  process.exit(0);
+}
 spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 const work = mkdtempSync(join(tmpdir(), 'deploylint-bench-'));
 

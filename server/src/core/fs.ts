@@ -86,6 +86,8 @@ export class DiskFileSystem implements FileSystem {
   private statCache = new Map<string, Stat | null>();
   private dirCache = new Map<string, string[] | null>();
   private linkCache = new Map<string, boolean>();
+  /** Names in each folder listed this pass: a path not among its folder's names does not exist (no system call asks). */
+  private listed = new Map<string, Set<string>>();
 
   setMaxFileSize(bytes: number): void {
     this.maxBytes = bytes;
@@ -96,12 +98,22 @@ export class DiskFileSystem implements FileSystem {
     this.statCache.clear();
     this.dirCache.clear();
     this.linkCache.clear();
+    this.listed.clear();
+  }
+
+  /** True when the path's folder was listed this pass and the name is not in it. */
+  private unlisted(path: string, slash: number): boolean {
+    const names = this.listed.get(path.slice(0, slash));
+    if (names === undefined) return false;
+    const name = path.slice(slash + 1);
+    return name !== '' && name !== '.' && name !== '..' && !names.has(name);
   }
 
   isSymlink(path: string): boolean {
     let v = this.linkCache.get(path);
     if (v === undefined) {
       const slash = path.lastIndexOf('/');
+      if (slash > 0 && this.unlisted(path, slash)) return false;
       const parent = slash > 0 ? this.real(path.slice(0, slash)) : undefined;
       try {
         v = nodeFs.lstatSync(parent !== undefined ? parent + path.slice(slash) : path).isSymbolicLink();
@@ -119,7 +131,8 @@ export class DiskFileSystem implements FileSystem {
     if (hit !== undefined) return hit ?? undefined;
     let r: string | undefined;
     const slash = path.lastIndexOf('/');
-    if (slash > 0) {
+    if (slash > 0 && this.unlisted(path, slash)) r = undefined;
+    else if (slash > 0) {
       const parent = this.real(path.slice(0, slash));
       if (parent !== undefined) {
         const candidate = parent + path.slice(slash);
@@ -165,6 +178,7 @@ export class DiskFileSystem implements FileSystem {
       try {
         const entries = nodeFs.readdirSync(real, { withFileTypes: true });
         out = entries.map((e) => e.name).sort();
+        if (path !== '/' && !path.endsWith('/')) this.listed.set(path, new Set(out));
         // The listing tells each entry's kind: spare the stat and real-path calls that would follow.
         for (const e of entries) {
           const child = (path === '/' ? '' : path) + '/' + e.name;

@@ -15,6 +15,11 @@ export interface SyntaxFeature {
   description: string;
   /** True when this node is a use (absent: every node of that type is). */
   test?(n: TSNode): boolean;
+  /**
+   * A necessary condition on the node's source text, checked before `test` (which asks
+   * tree-sitter for children): false means the node is no use.
+   */
+  mayBe?(src: string): boolean;
 }
 
 /** A use of a feature in a file. */
@@ -202,18 +207,18 @@ function unionExpression(n: TSNode): boolean {
 
 /** The feature table: which syntax needs which Python (after vermin's rules and the "What's New" pages). */
 export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
-  { id: 'async-def', min: '3.5', node: 'function_definition', description: '`async def` (PEP 492)', test: (n) => hasToken(n, 'async') },
-  { id: 'matmul-operator', min: '3.5', node: 'binary_operator', description: 'the `@` operator (PEP 465)', test: (n) => n.childForFieldName('operator')?.type === '@' },
+  { id: 'async-def', min: '3.5', node: 'function_definition', description: '`async def` (PEP 492)', test: (n) => hasToken(n, 'async'), mayBe: (s) => s.startsWith('async') },
+  { id: 'matmul-operator', min: '3.5', node: 'binary_operator', description: 'the `@` operator (PEP 465)', test: (n) => n.childForFieldName('operator')?.type === '@', mayBe: (s) => s.includes('@') },
   { id: 'unpacking-in-displays', min: '3.5', node: 'list_splat', description: '`*` unpacking in a list, tuple or set display (PEP 448)', test: (n) => ['list', 'tuple', 'set'].includes(n.parent?.type ?? '') },
   { id: 'dict-unpacking-in-displays', min: '3.5', node: 'dictionary_splat', description: '`**` unpacking in a dict display (PEP 448)', test: (n) => n.parent?.type === 'dictionary' },
-  { id: 'f-string', min: '3.6', node: 'string', description: 'f-strings (PEP 498)', test: (n) => prefixOf(n).includes('f') },
+  { id: 'f-string', min: '3.6', node: 'string', description: 'f-strings (PEP 498)', test: (n) => prefixOf(n).includes('f'), mayBe: (s) => /^[A-Za-z]*[fF][A-Za-z]*['"]/.test(s) },
   { id: 'numeric-underscores', min: '3.6', node: 'integer', description: 'underscores in numeric literals (PEP 515)', test: (n) => n.text.includes('_') },
   { id: 'numeric-underscores-float', min: '3.6', node: 'float', description: 'underscores in numeric literals (PEP 515)', test: (n) => n.text.includes('_') },
-  { id: 'variable-annotation', min: '3.6', node: 'assignment', description: 'variable annotations (PEP 526)', test: (n) => n.childForFieldName('type') !== null },
+  { id: 'variable-annotation', min: '3.6', node: 'assignment', description: 'variable annotations (PEP 526)', test: (n) => n.childForFieldName('type') !== null, mayBe: (s) => s.includes(':') },
   { id: 'future-annotations', min: '3.7', node: 'future_import_statement', description: '`from __future__ import annotations` (PEP 563)', test: (n) => /\bannotations\b/.test(n.text) },
   { id: 'walrus', min: '3.8', node: 'named_expression', description: 'assignment expressions `:=` (PEP 572)' },
   { id: 'positional-only-parameters', min: '3.8', node: 'positional_separator', description: 'positional-only parameters `/` (PEP 570)' },
-  { id: 'f-string-self-documenting', min: '3.8', node: 'interpolation', description: 'the f-string `=` specifier', test: (n) => hasToken(n, '=') },
+  { id: 'f-string-self-documenting', min: '3.8', node: 'interpolation', description: 'the f-string `=` specifier', test: (n) => hasToken(n, '='), mayBe: (s) => s.includes('=') },
   { id: 'relaxed-decorators', min: '3.9', node: 'decorator', description: 'a decorator that is not a dotted name or call (PEP 614)', test: (n) => { const e = n.namedChildren.find((c) => c && c.type !== 'comment'); return !!e && !dottedOrCall(e); } },
   // CPython 3.9's PEG parser already accepts these (documented in 3.10): 3.9 runs them.
   { id: 'parenthesized-context-managers', min: '3.9', node: 'with_clause', description: 'parenthesised context managers', test: (n) => hasToken(n, '(') && (kids(n).filter((c) => c.type === 'with_item').length > 1 || kids(n).some((c) => c.type === 'with_item' && c.childForFieldName('value')?.type === 'as_pattern')) },
@@ -221,11 +226,11 @@ export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
   { id: 'union-annotation', min: '3.10', node: 'type', description: '`X | Y` type unions in annotations evaluated at import (PEP 604)', test: unionAnnotation },
   { id: 'union-expression', min: '3.10', node: 'binary_operator', description: '`X | Y` type unions (PEP 604)', test: unionExpression },
   { id: 'match-statement', min: '3.10', node: 'match_statement', description: '`match` statements (PEP 634)' },
-  { id: 'except-star', min: '3.11', node: 'except_clause', description: '`except*` (PEP 654)', test: (n) => hasToken(n, '*') },
+  { id: 'except-star', min: '3.11', node: 'except_clause', description: '`except*` (PEP 654)', test: (n) => hasToken(n, '*'), mayBe: (s) => s.includes('*') },
   // tree-sitter also reads `type(obj).attr = value` as one: only `type Name = ...` / `type Name[T] = ...` is.
   { id: 'type-alias-statement', min: '3.12', node: 'type_alias_statement', description: '`type` alias statements (PEP 695)', test: aliasNamed },
   { id: 'type-parameters', min: '3.12', node: 'type_parameter', description: 'type parameter lists `[T]` (PEP 695)', test: (n) => n.parent?.type === 'function_definition' || n.parent?.type === 'class_definition' },
-  { id: 'f-string-pep701', min: '3.12', node: 'interpolation', description: 'f-string replacement fields with the enclosing quote, a backslash, a comment or a line break (PEP 701)', test: pep701 },
+  { id: 'f-string-pep701', min: '3.12', node: 'interpolation', description: 'f-string replacement fields with the enclosing quote, a backslash, a comment or a line break (PEP 701)', test: pep701, mayBe: (s) => /[#\\\r\n'"]/.test(s) },
 ];
 
 const BY_NODE = new Map<string, SyntaxFeature[]>();
@@ -236,15 +241,17 @@ const VERSION_CHECK = /\bsys\s*\.\s*(version_info|version|hexversion)\b|\bversio
 /** Node types the feature table (and the version-guard check) looks at: a walker hands only these to `collectFeatures`. */
 export const FEATURE_NODE_TYPES: ReadonlySet<string> = new Set([...BY_NODE.keys(), 'if_statement']);
 
-/** Adds what one node contributes (its feature uses, a version guard) to `out`; called in source order by the parser's walk. */
-export function collectFeatures(n: TSNode, lines: LineIndex, out: PyFeatures): void {
-  const rows = BY_NODE.get(n.type);
+/** Adds what one node contributes (its feature uses, a version guard) to `out`; called in source order by the parser's walk. `text`: the file's source, for the rows' cheap text checks. */
+export function collectFeatures(n: TSNode, lines: LineIndex, out: PyFeatures, text?: string, type: string = n.type): void {
+  const rows = BY_NODE.get(type);
   if (rows) {
+    const src = text !== undefined ? text.slice(n.startIndex, n.endIndex) : undefined;
     for (const f of rows) {
+      if (src !== undefined && f.mayBe && !f.mayBe(src)) continue;
       if (!f.test || f.test(n)) out.uses.push({ id: f.id, min: f.min, description: f.description, range: lines.range(n.startIndex, n.endIndex) });
     }
   }
-  if (n.type === 'if_statement') {
+  if (type === 'if_statement') {
     const cond = n.childForFieldName('condition');
     if (cond && VERSION_CHECK.test(cond.text)) out.versionGuards.push(lines.range(n.startIndex, n.endIndex));
   }

@@ -317,6 +317,8 @@ interface TypeTable {
   leaf: Uint8Array;
   /** 1 for the feature table's node types. */
   feature: Uint8Array;
+  /** Type name per type id (what `node.type` answers, without asking tree-sitter). */
+  names: (string | undefined)[];
   /** 1 for integer and float. */
   numeric: Uint8Array;
   interpolation: number;
@@ -354,6 +356,7 @@ function typeTable(language: Language): TypeTable {
     handled: new Array(ERROR_TYPE_ID + 1),
     leaf: new Uint8Array(ERROR_TYPE_ID + 1),
     feature: new Uint8Array(ERROR_TYPE_ID + 1),
+    names: new Array(ERROR_TYPE_ID + 1),
     numeric: new Uint8Array(ERROR_TYPE_ID + 1),
     interpolation: -1,
     attributable: new Uint8Array(ERROR_TYPE_ID + 1),
@@ -362,6 +365,7 @@ function typeTable(language: Language): TypeTable {
   for (let id = 0; id < n; id++) {
     const name = language.types[id];
     if (name === undefined) continue;
+    t.names[id] = name;
     const named = language.nodeTypeIsNamed(id);
     if (!named) {
       t.leaf[id] = 1;
@@ -530,7 +534,7 @@ class Extractor {
     }
     if (t.feature[id]) {
       // Numbers are the common case: look at their text before making a node.
-      if (!t.numeric[id] || this.text.slice(cursor.startIndex, cursor.endIndex).includes('_')) collectFeatures(cursor.currentNode, this.lines, this.features);
+      if (!t.numeric[id] || this.text.slice(cursor.startIndex, cursor.endIndex).includes('_')) collectFeatures(cursor.currentNode, this.lines, this.features, this.text, t.names[id]);
     }
     const type = t.handled[id];
     if (type === undefined) return plain(ctx, frame);
@@ -562,7 +566,7 @@ class Extractor {
       let i = regions.length - 1;
       while (regions[i].start > start) i--;
       const ctx = regions[i].ctx;
-      if (t.feature[id] && (!t.numeric[id] || this.src(node).includes('_'))) collectFeatures(node, this.lines, this.features);
+      if (t.feature[id] && (!t.numeric[id] || this.src(node).includes('_'))) collectFeatures(node, this.lines, this.features, this.text, t.names[id]);
       const type = t.handled[id];
       if (type === undefined) continue;
       const frame = this.handle(node, type, ctx, -2);
@@ -697,9 +701,12 @@ class Extractor {
       case 'call':
         this.call(node, ctx);
         return plain(ctx);
-      case 'string':
-        this.string(node, t.attributable[parent === -2 ? (node.parent?.typeId ?? -1) : parent] === 1);
+      case 'string': {
+        // The parent node is asked for once, and only when it may make the string a docstring, assigned or listed.
+        const p = parent === -2 || t.attributable[parent] === 1 ? node.parent : null;
+        this.string(node, p && t.attributable[p.typeId] === 1 ? p : null);
         return { ctx, fieldId: -1, fieldCtx: undefined, filter: 1 };
+      }
       default:
         return plain(ctx);
     }
@@ -925,13 +932,15 @@ class Extractor {
     };
   }
 
-  /** `attributable`: the parent is a node a docstring, `assignedTo` or `listedIn` can go through (else they need not be asked). */
-  private string(node: TSNode, attributable: boolean): void {
-    if (attributable && isDocstring(node)) return;
+  /** `parent`: the string's parent when it is a node a docstring, `assignedTo` or `listedIn` can go through (else null: they need not be asked). */
+  private string(node: TSNode, parent: TSNode | null): void {
+    const ptype = parent?.type;
+    if (ptype === 'expression_statement' && isDocstring(parent!)) return;
     const s = this.decodeString(node);
     if (!s) return;
-    const assignedTo = attributable ? this.assignedTo(node) : undefined;
-    const listedIn = attributable ? this.listedIn(node) : undefined;
+    const listed = ptype === 'list' || ptype === 'tuple' || ptype === 'set';
+    const assignedTo = parent && !listed ? this.assignedTo(node, parent) : undefined;
+    const listedIn = listed ? this.listedIn(parent!) : undefined;
     this.strings.push({
       value: s.value,
       range: this.range(node),
@@ -942,9 +951,8 @@ class Extractor {
     });
   }
 
-  private listedIn(node: TSNode): string | undefined {
-    const list = node.parent;
-    if (!list || (list.type !== 'list' && list.type !== 'tuple' && list.type !== 'set')) return undefined;
+  /** `list`: the list, tuple or set display holding the string. */
+  private listedIn(list: TSNode): string | undefined {
     let v: TSNode = list;
     while (v.parent && (v.parent.type === 'binary_operator' || v.parent.type === 'parenthesized_expression')) v = v.parent;
     const p = v.parent;
@@ -954,12 +962,18 @@ class Extractor {
     return left?.type === 'identifier' && right && same(right, v) ? this.src(left) : undefined;
   }
 
-  private assignedTo(node: TSNode): string | undefined {
+  /** `parent`: the string's parent. */
+  private assignedTo(node: TSNode, parent: TSNode): string | undefined {
     let v = node;
-    while (v.parent && (v.parent.type === 'concatenated_string' || v.parent.type === 'parenthesized_expression')) v = v.parent;
-    const p = v.parent;
-    if (!p) return undefined;
-    switch (p.type) {
+    let p: TSNode | null = parent;
+    let ptype = p.type;
+    while (ptype === 'concatenated_string' || ptype === 'parenthesized_expression') {
+      v = p!;
+      p = v.parent;
+      if (!p) return undefined;
+      ptype = p.type;
+    }
+    switch (ptype) {
       case 'assignment': {
         const right = p.childForFieldName('right');
         const left = p.childForFieldName('left');
@@ -1160,17 +1174,18 @@ function isMainCheck(cond: TSNode): boolean {
   return (isName(operands[0]) && isMain(operands[1])) || (isMain(operands[0]) && isName(operands[1]));
 }
 
-function isDocstring(node: TSNode): boolean {
-  const stmt = node.parent;
-  if (!stmt || stmt.type !== 'expression_statement' || stmt.namedChildCount !== 1) return false;
+/** Whether an expression statement (the parent of a string) is a docstring: alone in the statement, the first statement of a module, class or def body. */
+function isDocstring(stmt: TSNode): boolean {
+  if (stmt.namedChildCount !== 1) return false;
+  // The first statement: only comments before it (asked sibling by sibling, not by listing the body).
+  for (let prev = stmt.previousNamedSibling; prev; prev = prev.previousNamedSibling) if (prev.type !== 'comment') return false;
   const container = stmt.parent;
   if (!container) return false;
   if (container.type === 'block') {
     const owner = container.parent?.type;
-    if (owner !== 'function_definition' && owner !== 'class_definition') return false;
-  } else if (container.type !== 'module') return false;
-  const first = container.namedChildren.find((c) => c !== null && c.type !== 'comment');
-  return first !== undefined && first !== null && same(first, stmt);
+    return owner === 'function_definition' || owner === 'class_definition';
+  }
+  return container.type === 'module';
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
