@@ -103,7 +103,7 @@ describe('CLI parse cache', function () {
     }
   });
 
-  it('stores in memory-equal form: a put entry reads back deep-equal; another namespace misses', () => {
+  it('stores in memory-equal form: a put entry reads back deep-equal (once written); another namespace misses', async () => {
     const store = new DiskParseStore(path.join(home, 'deploylint'), '9.9.9/1/x');
     const info = {
       imports: [{ module: 'a.b', level: 0, names: [], kind: 'import' as const, range: { start: { line: 0, character: 7 }, end: { line: 0, character: 10 } }, stmtRange: { start: { line: 0, character: 0 }, end: { line: 0, character: 10 } }, scope: 'module' as const, guard: 'none' as const }],
@@ -112,6 +112,7 @@ describe('CLI parse cache', function () {
       functions: [], callGraph: [], assignments: [], lineCount: 2, features: { uses: [], versionGuards: [] },
     };
     store.put('import a.b\n', info);
+    await store.flush();
     assert.deepEqual(store.get('import a.b\n'), info);
     assert.equal(store.get('import a.c\n'), undefined);
     assert.equal(new DiskParseStore(path.join(home, 'deploylint'), '9.9.9/1/y').get('import a.b\n'), undefined);

@@ -65,6 +65,14 @@ export class DiskParseStore implements ParseStore {
     return isFileInfo(info) ? info : undefined;
   }
 
+  /** Writes still under way (see `flush`). */
+  private pending = 0;
+  private drained: (() => void)[] = [];
+
+  /**
+   * Stores a parse. The folder is made at once; the entry is written and renamed by Node's I/O
+   * threads while the lint goes on (the process does not exit before they finish; `flush` waits).
+   */
   put(text: string, info: PyFileInfo): void {
     if (this.broken) return;
     const key = this.key(text);
@@ -77,16 +85,28 @@ export class DiskParseStore implements ParseStore {
         nodeFs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         this.made.add(dir);
       }
-      nodeFs.writeFileSync(tmp, JSON.stringify({ key, info }), { mode: 0o600 });
-      nodeFs.renameSync(tmp, file);
     } catch {
       this.broken = true;
-      try {
-        nodeFs.rmSync(tmp, { force: true });
-      } catch {
-        /* nothing to clean */
-      }
+      return;
     }
+    const data = JSON.stringify({ key, info });
+    this.pending++;
+    const done = (failed: boolean): void => {
+      if (failed) {
+        this.broken = true;
+        nodeFs.rm(tmp, { force: true }, () => undefined);
+      }
+      if (--this.pending === 0) for (const f of this.drained.splice(0)) f();
+    };
+    nodeFs.writeFile(tmp, data, { mode: 0o600 }, (e) => {
+      if (e) return done(true);
+      nodeFs.rename(tmp, file, (e2) => done(!!e2));
+    });
+  }
+
+  /** Resolves once every entry put so far is written (or has failed). */
+  flush(): Promise<void> {
+    return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.drained.push(resolve));
   }
 }
 

@@ -12,7 +12,7 @@ import type { Notice } from '../core/analysis';
 import type { Finding, Severity } from '../core/types';
 import { FORMATS, FormatName, formatNotices, formatReport, FormatOptions } from './format';
 import { fixOnDisk } from './fix';
-import { openParseStore } from './cache';
+import { DiskParseStore, openParseStore } from './cache';
 import { setParseStore } from '../core/python/parser';
 
 declare const __VERSION__: string;
@@ -135,8 +135,17 @@ function fails(findings: Finding[], failOn: FailOn): boolean {
   return failOn !== 'never' && findings.some((f) => RANK[f.severity] >= RANK[failOn]);
 }
 
-/** Runs the CLI; returns the exit code. */
+/** Runs the CLI; returns the exit code once the parse cache's writes are done. */
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
+  const opened: { store?: DiskParseStore } = {};
+  try {
+    return await run(argv, cwd, opened);
+  } finally {
+    await opened.store?.flush();
+  }
+}
+
+async function run(argv: string[], cwd: string, opened: { store?: DiskParseStore }): Promise<number> {
   let args: Args | 'help' | 'version';
   try {
     args = parseArgs(argv);
@@ -153,7 +162,8 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     return 0;
   }
   const posixCwd = toPosix(cwd);
-  setParseStore(args.cache ? openParseStore(VERSION) : undefined);
+  opened.store = args.cache ? openParseStore(VERSION) : undefined;
+  setParseStore(opened.store);
   if (args.explain !== undefined) return explainFile(args.explain, cwd, posixCwd, args.output);
   const abs = (p: string) => toPosix(nodePath.resolve(cwd, p));
   const configFile = args.config !== undefined ? abs(args.config) : undefined;

@@ -66,8 +66,10 @@ class LexError {
 /** Gives up scanning (input too odd to judge); no error is reported. */
 class GiveUp {}
 
+/** [A-Za-z0-9_] or any non-ASCII code unit (compared by code, not by a regular expression: it runs per character). */
 function isIdentChar(c: string): boolean {
-  return /[A-Za-z0-9_]/.test(c) || c.charCodeAt(0) > 127;
+  const k = c.charCodeAt(0);
+  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95 || k > 127;
 }
 
 function isNewline(c: string | undefined): boolean {
