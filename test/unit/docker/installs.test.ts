@@ -183,7 +183,11 @@ describe('install effects: Debian/Ubuntu python3-X packages', () => {
     assert.deepEqual(stage('FROM ubuntu:24.04\nRUN apt-get install -y python3 python3-gunicorn\n').installs[0].sources[0].requirements.map((q) => q.text), ['gunicorn']);
   });
   it('a python3-X package the table does not know is named after its module (Debian policy); the interpreter packages are no distributions', () => {
-    assert.deepEqual(records(stage('FROM ubuntu:22.04\nRUN apt-get install -y python3 python3-venv python3-dev python3-pip python3-some-tool\n')), ['apt-get install home=/usr/lib/python3/dist-packages sp=/usr/lib/python3/dist-packages argv[some-tool]']);
+    assert.deepEqual(records(stage('FROM ubuntu:22.04\nRUN apt-get install -y --no-install-recommends python3 python3-venv python3-dev python3-pip python3-some-tool\n')), ['apt-get install home=/usr/lib/python3/dist-packages sp=/usr/lib/python3/dist-packages argv[some-tool]']);
+  });
+  it('without --no-install-recommends apt also installs Recommends (python3-flask -> python3-dotenv): the record says what it cannot list', () => {
+    assert.deepEqual(records(stage('FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-flask\n')), ['apt-get install home=/usr/lib/python3/dist-packages sp=/usr/lib/python3/dist-packages argv[flask] unknown=apt-get install without --no-install-recommends also installs what the packages recommend, which the distribution table does not list']);
+    assert.deepEqual(records(stage('FROM debian:bookworm\nRUN apt-get install -y -o APT::Install-Recommends=false python3-flask\n')), ['apt-get install home=/usr/lib/python3/dist-packages sp=/usr/lib/python3/dist-packages argv[flask]']);
   });
   it('on the official python images (another interpreter), with apk, or a release whose python3 is unknown, what they bring stays unknown', () => {
     assert.equal(stage('FROM python:3.11-slim\nRUN apt-get update && apt-get install -y python3-yaml\n').installsUnknown?.reason, 'apt-get installs python3-yaml');

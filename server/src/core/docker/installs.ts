@@ -584,10 +584,13 @@ export function interpretSystemPackages(argv: string[], c: Pick<InstallContext, 
     const known = release ? APT_DIST_VERSIONS[release]?.[name] : undefined;
     requirements.push({ name, extras: [], line: instr.line, text: known ? `${name}==${known}` : name });
   }
+  // apt installs Recommends by default (python3-flask recommends python3-dotenv and python3-blinker): modules the table's Requires-Dist does not list.
+  const noRecommends = argv.some((a) => a === '--no-install-recommends' || /^APT::Install-Recommends=(false|0|no)$/i.test(a));
   const record: InstallRecord = {
     instr, stage, tool: `${exe} ${sub}`, home: APT_DIST_PACKAGES, sitePackages: APT_DIST_PACKAGES,
     sources: [{ kind: 'argv', requirements, complete: false }],
     apt: release ?? base,
+    ...(noRecommends ? {} : { unknown: `${exe} ${sub} without --no-install-recommends also installs what the packages recommend, which the distribution table does not list` }),
   };
   return { record, ...(env ? { env } : {}) };
 }
