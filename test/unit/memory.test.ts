@@ -76,6 +76,13 @@ describe('memory: importMemory', () => {
     ]);
   });
 
+  it('a model a lifespan handler loads before its yield counts; one it loads after the yield (at shutdown) does not', () => {
+    const m = memory({
+      'app.py': 'import joblib\nfrom fastapi import FastAPI\n\n\nasync def lifespan(app):\n    app.state.clf = joblib.load("clf.joblib")\n    yield\n    joblib.load("stats.joblib")\n\n\napp = FastAPI(lifespan=lifespan)\n',
+    }, 250);
+    assert.deepEqual(m.parts.filter((p) => p.kind === 'model').map((p) => [p.label, p.bytes]), [['joblib.load model', 250 * 2 ** 20]]);
+  });
+
   it('every footprint names its source, and what it pulls in is in the table', () => {
     for (const [name, fp] of Object.entries(IMPORT_FOOTPRINTS)) {
       assert.ok(fp.source.length > 20, name);
