@@ -96,6 +96,9 @@ describe('rule missing-copy-source: COPY --from=<stage>', () => {
     ['a bare image name that is no stage name', B('RUN true', 'COPY --from=busybox:1.36 /bin/busybox /bin/')],
     ['a file at the root of a known tool image used as a stage (FROM ghcr.io/astral-sh/uv AS uv)', 'ARG UV_VERSION=0.11.16\nFROM ghcr.io/astral-sh/uv:${UV_VERSION} AS uv\nFROM python:3.12-slim\nCOPY --from=uv /uv /uvx /bin/\n'],
     ['a path outside every folder the stage made (its base image\'s own files)', B('RUN true', 'COPY --from=builder /opt/tool/bin ./bin')],
+    ['a top-level folder pip --target made', B('RUN pip install --target=/deps -r requirements.txt', 'COPY --from=builder /deps /usr/local')],
+    ['a top-level folder of an image whose root the table does not list (NGC images have /workspace)', 'FROM nvcr.io/nvidia/pytorch:24.01-py3 AS builder\nFROM python:3.11-slim\nCOPY --from=builder /workspace/app /app\n'],
+    ['a top-level folder of a stage on a stage on an unknown base', 'FROM example.invalid/base:1 AS tools\nFROM tools AS builder\nFROM python:3.11-slim\nCOPY --from=builder /deps /usr/local\n'],
   ];
   for (const [name, df] of valid) {
     it(`valid: ${name}`, async () => assert.deepEqual(brief((await only({ ...APP, Dockerfile: df })).findings), []));
@@ -107,6 +110,13 @@ describe('rule missing-copy-source: COPY --from=<stage>', () => {
     applyAllFixes(fs, findings);
     assert.match((fs.read('/repo/Dockerfile') as { text: string }).text, /COPY --from=builder \/app\/main\.py \.\//);
     assert.deepEqual(brief((await lintRepo(fs)).findings.filter((f) => f.ruleId === 'missing-copy-source')), []);
+  });
+
+  it('reports a top-level folder that an official python image does not have and the stage never made (changedetection.io\'s /dependencies)', async () => {
+    const { fs, findings } = await only({ ...APP, Dockerfile: B('RUN pip install --target=/dependencies -r requirements.txt', 'COPY --from=builder /dependecies /usr/local') });
+    assert.deepEqual(brief(findings), ["Dockerfile:7:21 missing-copy-source COPY --from=builder /dependecies: stage 'builder' never produces /dependecies; did you mean '/dependencies'?"]);
+    applyAllFixes(fs, findings);
+    assert.match((fs.read('/repo/Dockerfile') as { text: string }).text, /COPY --from=builder \/dependencies \/usr\/local/);
   });
 
   it('reports a folder the stage never produces, without a guess when nothing is close', async () => {

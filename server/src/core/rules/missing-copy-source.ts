@@ -3,7 +3,8 @@ import type { Analysis, DockerTarget } from '../analysis';
 import { absDest, CopyOp, CopySource, isKnownBase, StageModel } from '../docker/image';
 import type { BuildContext } from '../docker/context';
 import { isSystemPath, unmodelledWriter } from '../docker/writes';
-import { dirname, join, normalize, readText } from '../fs';
+import { basename, dirname, join, normalize, readText } from '../fs';
+import { baseImageFacts } from '../packages/base-images';
 import { GitIgnore } from '../secrets/gitignore';
 import type { Fix } from '../types';
 import { editDistance } from '../text/distance';
@@ -175,7 +176,7 @@ function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
   for (const s of op.sources) {
     if (s.status !== 'stage' || s.isGlob) continue;
     const p = absDest(s.path, '/');
-    if (src.tree.stat(p) || src.tree.isUncertain(p) || isSystemPath(p) || unmodelledWriter(src, p, -1, { beside: true }) || !inModelledFolder(src, p)) continue;
+    if (src.tree.stat(p) || src.tree.isUncertain(p) || isSystemPath(p) || unmodelledWriter(src, p, -1, { beside: true }) || !inModelledFolder(src, p, t.model.stages)) continue;
     const label = src.name ? `stage '${src.name}'` : `stage ${src.index}`;
     const match = closestInStage(src, p);
     const fixes: Fix[] = match ? [{ title: `Replace with '${match}'`, edits: [{ file: t.dockerfile, range: s.word.range, newText: match }], isPreferred: true }] : [];
@@ -195,10 +196,23 @@ function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
  * COPY destinations, mkdir), or the stage starts from scratch: only there does the model know every
  * file. Elsewhere the base image may hold it (`/uv` in the uv image, `/go/bin` in golang).
  */
-function inModelledFolder(stage: StageModel, path: string): boolean {
+function inModelledFolder(stage: StageModel, path: string, stages: StageModel[]): boolean {
   if (stage.base === 'scratch' && stage.baseStage === undefined) return true;
   for (let d = dirname(path); d !== '/'; d = dirname(d)) if (stage.tree.stat(d) === 'dir') return true;
-  return false;
+  // A top-level folder of an official python / Debian / Ubuntu / distroless image is one of the FHS root
+  // folders; any other (`/dependencies`, `/install`, `/wheels`) exists only if the stage made it.
+  return dirname(path) === '/' && !ROOT_FOLDERS.has(basename(path)) && rootHasOnlyFhsFolders(stage, stages);
+}
+
+/** Top-level folders of the root file systems that the images of rootHasOnlyFhsFolders start from. */
+const ROOT_FOLDERS = new Set(['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var']);
+
+/** True when the stage's chain of FROMs starts at an image whose root holds only the FHS folders (the base table's images that list all they hold). */
+function rootHasOnlyFhsFolders(stage: StageModel, stages: StageModel[]): boolean {
+  let s = stage;
+  for (let i = 0; s.baseStage !== undefined && i < stages.length; i++) s = stages[s.baseStage];
+  if (s.baseStage !== undefined) return false;
+  return s.base === 'scratch' || baseImageFacts(s.base)?.preinstalledComplete === true;
 }
 
 /** The stage's file or folder most likely meant: the only one with the same name, else the only path within two edits. */
@@ -207,6 +221,8 @@ function closestInStage(stage: StageModel, wanted: string): string | undefined {
   for (const f of stage.tree.walk('/', 20000)) {
     for (let p = f; p !== '/' && !paths.has(p); p = dirname(p)) paths.add(p);
   }
+  // Folders the stage's installs fill (pip --target/--prefix, a venv) hold no modelled files but exist.
+  for (const r of stage.installs) if (r.home && r.home !== '/') paths.add(r.home);
   const leaf = wanted.slice(wanted.lastIndexOf('/') + 1);
   const same = [...paths].filter((p) => p.slice(p.lastIndexOf('/') + 1) === leaf);
   if (same.length === 1) return same[0];
