@@ -59,6 +59,11 @@ const NO_APP_FILES = new Set([
   'find', 'rm', 'mkdir', 'touch', 'cd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
 ]);
 
+/** Shell reserved words that open, continue or close a compound command (POSIX 2.4). */
+const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'while', 'until', 'do', 'done', '!', '{', '}']);
+/** Commands that write no file of the image and install nothing (output redirections aside). */
+const WRITES_NOTHING = new Set(['echo', 'printf', 'true', 'false', 'test', '[', ':', 'sleep', 'id', 'whoami', 'which', 'ls', 'cat']);
+
 /**
  * The file names `curl -O URL` / `wget URL` give their downloads: each literal URL's last path segment
  * (curl: `--remote-name` "uses the file name part of the URL"; wget: the URL's file name, so no query string).
@@ -103,6 +108,14 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
     if (!argv.length) continue;
     const [cmd0, ...rest] = argv;
     const cmd = basename(cmd0);
+    // `if [ "$V" = x ]; then echo ... && exit 1; fi`: shell keywords around commands that write nothing
+    // (a guard that fails the build) neither write files nor install. Keywords around any other command
+    // stay unmodelled as before.
+    if (SHELL_KEYWORDS.has(cmd) || cmd === 'exit' || cmd === 'return') {
+      const inner = argv.slice(argv.findIndex((w) => !SHELL_KEYWORDS.has(w)) >>> 0);
+      const icmd = inner.length && !SHELL_KEYWORDS.has(inner[0]) ? basename(inner[0]) : '';
+      if (!icmd || icmd === 'exit' || icmd === 'return' || WRITES_NOTHING.has(icmd)) continue;
+    }
     switch (cmd) {
       case 'cd':
         if (rest[0] && rest[0] !== '-') cwd = abs(rest[0]);

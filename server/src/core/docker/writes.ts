@@ -1,5 +1,5 @@
 // What may exist in a stage beyond its modelled tree: paths a RUN the model does not follow may have written, and a known base image's system folders.
-import { basename, dirname } from '../fs';
+import { basename, dirname, join, type FileSystem } from '../fs';
 import type { StageModel } from './image';
 import { within } from './tree';
 
@@ -37,4 +37,18 @@ export function unmodelledWriter(stage: StageModel, path: string, after = -1, op
     }
     return false;
   });
+}
+
+/**
+ * Whether building the project at `dir` may run code that writes into its source tree: a setup.py
+ * (custom build commands), or a pyproject.toml that declares build hooks or a build script; a
+ * declarative PEP 517 build (hatchling, poetry-core, flit, pdm, setuptools from pyproject alone)
+ * only reads the sources and puts the wheel's files in site-packages.
+ */
+export function installMayWriteSources(stage: StageModel, dir: string, fs: FileSystem): boolean {
+  const tree = stage.tree;
+  if (tree.stat(join(dir, 'setup.py')) || tree.isUncertain(join(dir, 'pyproject.toml'))) return true;
+  const text = tree.text(join(dir, 'pyproject.toml'), fs);
+  if (text === undefined || !/^\s*build-backend\s*=/m.test(text)) return true;
+  return /^\s*\[tool\.(?:hatch\.build(?:\.targets\.\w+)?\.hooks|poetry\.build|setuptools\.cmdclass|pdm\.build)\b|^\s*(?:build-script|script)\s*=|^\s*build\s*=\s*["'{]/m.test(text);
 }

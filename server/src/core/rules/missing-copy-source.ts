@@ -201,7 +201,19 @@ function inModelledFolder(stage: StageModel, path: string, stages: StageModel[])
   for (let d = dirname(path); d !== '/'; d = dirname(d)) if (stage.tree.stat(d) === 'dir') return true;
   // A top-level folder of an official python / Debian / Ubuntu / distroless image is one of the FHS root
   // folders; any other (`/dependencies`, `/install`, `/wheels`) exists only if the stage made it.
-  return dirname(path) === '/' && !ROOT_FOLDERS.has(basename(path)) && rootHasOnlyFhsFolders(stage, stages);
+  return dirname(path) === '/' && !ROOT_FOLDERS.has(basename(path)) && rootHasOnlyFhsFolders(stage, stages) && !namedByRun(stage, stages, path);
+}
+
+/** True when a RUN of the stage or its base stages names `path` or a path below it (an install whose arguments the model could not expand still writes there). */
+function namedByRun(stage: StageModel, stages: StageModel[], path: string): boolean {
+  for (let s: StageModel | undefined = stage, i = 0; s && i <= stages.length; s = s.baseStage !== undefined ? stages[s.baseStage] : undefined, i++) {
+    for (const ins of s.instructions) {
+      if (ins.keyword !== 'RUN') continue;
+      const text = [ins.commandText, ...ins.heredocs.map((h) => h.content)].join('\n');
+      if (text.split(/[\s=:'"]+/).some((w) => w.replace(/\/+$/, '') === path || w.startsWith(path + '/'))) return true;
+    }
+  }
+  return false;
 }
 
 /** Top-level folders of the root file systems that the images of rootHasOnlyFhsFolders start from. */

@@ -4,7 +4,7 @@ import type { Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
 import { basename, dirname, join, relativeInside } from '../fs';
 import { ImportAnalysis, isNeverLocal, locateSource, SourceHit } from '../imports';
-import { unmodelledWriter } from '../docker/writes';
+import { installMayWriteSources, unmodelledWriter } from '../docker/writes';
 import { entryLabel, hiddenByMount, HiddenByMount, mountHiddenEdit, perContainer, running } from '../runtime';
 import { installedImportNames } from '../packages/installs';
 import type { InstallRecord } from '../docker/installs';
@@ -215,8 +215,9 @@ function destinationRootFor(ia: ImportAnalysis, importer: string, unit: string):
 /** A dockerignored source that a RUN after the importing file's COPY may generate in the image (`make proto`, a setup script, `pip install .`). */
 function regenerated(ia: ImportAnalysis, hit: SourceHit, u: UnresolvedImport, anchor: Instruction): boolean {
   const loc = join(destinationRootFor(ia, u.importer, u.failedAt), ...u.failedAt.split('.').slice(0, -1), hit.path.slice(hit.path.lastIndexOf('/') + 1));
-  return unmodelledWriter(ia.stage, loc, anchor.line) !== undefined || ia.stage.installed.some((i) => i.instr.line > anchor.line);
+  return unmodelledWriter(ia.stage, loc, anchor.line) !== undefined || ia.stage.installed.some((i) => i.instr.line > anchor.line && installMayWriteSources(ia.stage, i.dir, ia.target.model.context.fs));
 }
+
 
 /** The COPY (a folder copy) that brings the context path `rel` to `image`, once `.dockerignore` lets it in. */
 function copiesOnceIncluded(ia: ImportAnalysis, rel: string, image: string): boolean {
