@@ -64,7 +64,7 @@ describe('entrypoint/starters', () => {
         name: 'v2 service folders in /etc/services.d, and the CMD after /init',
         argv: ['/init', 'python', 'manage.py', 'runserver'],
         files: { '/etc/services.d/nginx/run': '#!/command/execlineb -P\nnginx -g "daemon off;"\n', '/etc/services.d/.s6-svscan/finish': '' },
-        want: { processes: ['nginx: /etc/services.d/nginx/run:1 (/run/service/nginx) script /etc/services.d/nginx/run'], notes: ['s6 service nginx (/etc/services.d): it does not use with-contenv, so the image ENV may not reach it (values taken as unknown)'], mainFrom: 1 },
+        want: { processes: ['nginx: /etc/services.d/nginx/run:2 (/run/service/nginx) nginx -g daemon off;'], notes: ['s6 service nginx (/etc/services.d): it does not use with-contenv, so the image ENV may not reach it (values taken as unknown)'], mainFrom: 1 },
       },
       {
         name: 'a longrun without a visible run script is listed, uncertain',
@@ -87,6 +87,21 @@ describe('entrypoint/starters', () => {
     for (const c of cases) {
       it(c.name, () => assert.deepEqual(summary(c.argv ?? ['/init'], c.files, c.env, c.uncertain), c.want));
     }
+
+    it('reads execline run scripts: chain-loading builtins, cd, export, foreground blocks; substitution is uncertain', () => {
+      const files = {
+        '/etc/services.d/api/run': '#!/command/execlineb -P\n# the API\nwith-contenv\nfdmove -c 2 1\nforeground { echo "starting api" }\ncd /srv/api\nexport PORT 9000\ns6-setuidgid app\nuvicorn main:app --host 0.0.0.0 --port 9000\n',
+        '/etc/services.d/worker/run': '#!/command/execlineb -P\nimportas -D 2 N WORKERS\ncelery -A tasks worker -c $N\n',
+      };
+      const s = processStarter(['/init'], { LANG: 'C' }, '/', image(files))!;
+      assert.deepEqual(s.processes.map((p) => [p.name, p.line + 1, p.cwd, p.words?.map((w) => w.text).join(' '), p.env.PORT, p.uncertain]), [
+        ['api', 8, '/srv/api', 's6-setuidgid app uvicorn main:app --host 0.0.0.0 --port 9000', '9000', undefined],
+        ['worker', 1, '/run/service/worker', undefined, undefined, 'the execline script uses importas, which the model does not evaluate'],
+      ]);
+      const text = files['/etc/services.d/api/run'];
+      const w = s.processes[0].words!;
+      assert.equal(text.slice(w[2].start, w[2].end), 'uvicorn');
+    });
 
     it('hands with-contenv services the image ENV, less the names oneshots write into container_environment; others get unknown values', () => {
       const files = {

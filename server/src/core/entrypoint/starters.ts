@@ -121,6 +121,19 @@ function s6Overlay(argv: string[], env: ShellEnv, image: StarterReader): Starter
     const { env: e, note } = serviceEnv(run);
     const p: StartedProcess = { starter: 's6-overlay', name, describe, file: run, line: 0, script: run, env: e, cwd: live };
     if (note) out.notes.push(`${describe}: ${note}`);
+    const text = image.text(run) ?? '';
+    if (/^#!\s*\S*execlineb\b/.test(text)) {
+      // An execline script: read its chain of programs here (the shell follower does not speak execline).
+      delete p.script;
+      const x = execlineCommand(text, e);
+      if (x.cwd) p.cwd = normalize(x.cwd.startsWith('/') ? x.cwd : join(live, x.cwd));
+      p.env = x.env;
+      if (x.uncertain) p.uncertain = x.uncertain;
+      else {
+        p.words = x.words;
+        p.line = text.slice(0, x.words[0]?.start ?? 0).split('\n').length - 1;
+      }
+    }
     out.processes.push(p);
   };
   // s6-rc (v3): the services of the user bundles, with their dependencies; longruns are processes, oneshots run once at boot.
@@ -387,4 +400,87 @@ function stringValues(v: unknown): ShellEnv {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// ---- execline (s6 run scripts) ----
+
+/** Words of an execline script after the `#!` line: whitespace-separated, `"..."` quoted with backslash escapes, `#` comments, `{`/`}` blocks. */
+function execlineWords(text: string): StarterWord[] {
+  const out: StarterWord[] = [];
+  let i = text.startsWith('#!') ? text.indexOf('\n') + 1 || text.length : 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+      continue;
+    }
+    const start = i;
+    let word = '';
+    while (i < text.length && !/\s/.test(text[i])) {
+      if (text[i] === '"') {
+        i++;
+        while (i < text.length && text[i] !== '"') {
+          if (text[i] === '\\' && i + 1 < text.length) i++;
+          word += text[i++];
+        }
+        i++;
+      } else word += text[i++];
+    }
+    out.push({ text: word, start, end: i });
+  }
+  return out;
+}
+
+/** execline programs that do something and then run the rest of the command line (chain loading), with how many arguments they take. */
+const EXECLINE_CHAIN: Record<string, number> = { 'with-contenv': 0, fdclose: 1, fdswap: 2, fdreserve: 1, umask: 1, unexport: 1, exec: 0 };
+
+/**
+ * The program an execline run script finally runs (s6's chain loading: each builtin execs into the rest):
+ * `with-contenv`, `fdmove [-c] A B`, `redirfd -w N FILE`, `cd DIR`, `export VAR VALUE`, `foreground { ... }` /
+ * `background { ... }` blocks (they run and return). Substitution (`importas`, `backtick`, `define`, `multisubstitute`)
+ * and `if`/`ifelse` leave it uncertain.
+ */
+export function execlineCommand(text: string, env: ShellEnv): { words: StarterWord[]; env: ShellEnv; cwd?: string; uncertain?: string } {
+  const w = execlineWords(text);
+  const e: ShellEnv = { ...env };
+  let cwd: string | undefined;
+  let i = 0;
+  const skipBlock = (k: number): number => {
+    if (w[k]?.text !== '{') return k;
+    let depth = 0;
+    for (; k < w.length; k++) {
+      if (w[k].text === '{') depth++;
+      else if (w[k].text === '}' && --depth === 0) return k + 1;
+    }
+    return k;
+  };
+  while (i < w.length) {
+    const t = w[i].text;
+    const opts = (k: number) => {
+      while (w[k]?.text.startsWith('-') && w[k].text.length > 1) k++;
+      return k;
+    };
+    if (t in EXECLINE_CHAIN) i = opts(i + 1) + EXECLINE_CHAIN[t];
+    else if (t === 'fdmove') i = opts(i + 1) + 2;
+    else if (t === 'redirfd') i = opts(i + 1) + 2;
+    else if (t === 'cd') {
+      cwd = w[i + 1]?.text;
+      i += 2;
+    } else if (t === 'export') {
+      if (w[i + 1]) e[w[i + 1].text] = w[i + 2]?.text;
+      i += 3;
+    } else if (t === 'foreground' || t === 'background') i = skipBlock(i + 1);
+    else if (['importas', 'backtick', 'define', 'multisubstitute', 'multidefine', 'elglob', 'forx', 'forbacktickx', 'if', 'ifelse', 'ifte', 'ifthenelse', 'emptyenv', 's6-envdir', 'envfile'].includes(t)) {
+      return { words: [], env: e, uncertain: `the execline script uses ${t}, which the model does not evaluate` };
+    } else break;
+  }
+  const rest = w.slice(i);
+  if (!rest.length) return { words: [], env: e, uncertain: 'the execline script runs no program' };
+  if (rest.some((x) => x.text === '{' || x.text === '}' || x.text.includes('$'))) return { words: [], env: e, uncertain: 'the execline command holds a block or a substitution' };
+  return { words: rest, env: e, ...(cwd !== undefined ? { cwd } : {}) };
 }
