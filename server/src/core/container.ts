@@ -282,6 +282,13 @@ function startedEntries(run: CommandRunner, outer: ContainerEntry, started: Star
       out.push(entryOf(process, r, undefined, r.chain.length ? undefined : step));
       continue;
     }
+    if (p.shell) {
+      // Run with `sh -c`: the command text keeps its place in the file, so its words do too.
+      const own = starterSource(stage, fs, p, [undefined, undefined, p.shell]);
+      const r = runCommand(run, ['/bin/sh', '-c', p.shell.text], own ? { ranges: own.argRanges, contentRanges: own.contentRanges } : {}, p.env, p.cwd);
+      out.push(entryOf(process, r, own, step));
+      continue;
+    }
     const words = p.words ?? [];
     const own = starterSource(stage, fs, p, words.map((w) => (w.expanded ? undefined : w)));
     const r = runCommand(run, words.map((w) => w.text), own ? { ranges: own.argRanges, contentRanges: own.contentRanges } : {}, p.env, p.cwd);

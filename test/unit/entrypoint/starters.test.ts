@@ -211,4 +211,30 @@ describe('entrypoint/starters', () => {
       assert.deepEqual([two.processes.length, two.notes], [0, ['several Unit configs may be applied (/docker-entrypoint.d/a.json, /docker-entrypoint.d/b.json): which one runs is not known']]);
     });
   });
+
+  describe('honcho', () => {
+    const procfile = 'web: gunicorn -b 0.0.0.0:$PORT app:app\n# a comment\nworker: celery -A app worker\nclock: python clock.py\n';
+    const ports = (s: ReturnType<typeof processStarter>) => s!.processes.map((p) => `${p.name}:${p.line + 1} PORT=${p.env.PORT} ${p.shell?.text}`);
+
+    it('runs each Procfile process with sh -c; PORT starts at 5000 and goes up by 100 per process type', () => {
+      const s = processStarter(['honcho', 'start'], {}, '/app', image({ '/app/Procfile': procfile }));
+      assert.deepEqual(ports(s), ['web:1 PORT=5000 gunicorn -b 0.0.0.0:$PORT app:app', 'worker:3 PORT=5100 celery -A app worker', 'clock:4 PORT=5200 python clock.py']);
+      const w = s!.processes[0].shell!;
+      assert.equal(procfile.slice(w.start, w.end), 'gunicorn -b 0.0.0.0:$PORT app:app');
+    });
+
+    it('base port: the .env file, then -p, then $PORT; named processes only, in the order named; -f and -d', () => {
+      const files = { '/srv/Procfile.prod': procfile, '/srv/.env': 'PORT=7000\nMODE="prod"\n' };
+      const s = processStarter(['honcho', 'start', '-d', '/srv', '-f', 'Procfile.prod', '-p', '9000', 'clock', 'web'], { PORT: '8080' }, '/', image(files));
+      assert.deepEqual(ports(s), ['clock:4 PORT=7000 python clock.py', 'web:1 PORT=7100 gunicorn -b 0.0.0.0:$PORT app:app']);
+      assert.equal(s!.processes[0].env.MODE, 'prod');
+      assert.deepEqual(ports(processStarter(['honcho', 'start', '--port=9000', 'web'], { PORT: '8080' }, '/app', image({ '/app/Procfile': procfile }))), ['web:1 PORT=9000 gunicorn -b 0.0.0.0:$PORT app:app']);
+      assert.deepEqual(ports(processStarter(['honcho', 'start', 'web'], { PORT: undefined }, '/app', image({ '/app/Procfile': procfile }))), ['web:1 PORT=undefined gunicorn -b 0.0.0.0:$PORT app:app']);
+    });
+
+    it('says why when the Procfile is not visible or lacks a named process', () => {
+      assert.deepEqual(processStarter(['honcho', 'start'], {}, '/app', image({}))!.notes, ['honcho reads /app/Procfile, which is not visible in the image']);
+      assert.deepEqual(processStarter(['honcho', 'start', 'beat'], {}, '/app', image({ '/app/Procfile': procfile }))!.notes, ['honcho start beat: /app/Procfile has no process beat', '/app/Procfile lists no process']);
+    });
+  });
 });

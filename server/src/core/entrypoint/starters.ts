@@ -24,7 +24,7 @@ export interface StarterWord {
 
 /** A process a starter runs: a service's `run` script, or a command written in a config file. */
 export interface StartedProcess {
-  starter: 's6-overlay' | 'supervisord' | 'unit';
+  starter: 's6-overlay' | 'supervisord' | 'unit' | 'honcho';
   name: string;
   /** For --explain: `s6-rc longrun svc-web`, `supervisord [program:web]`. */
   describe: string;
@@ -36,6 +36,8 @@ export interface StartedProcess {
   script?: string;
   /** supervisord: the command's words (no shell: `$X` reaches the program as written). */
   words?: StarterWord[];
+  /** honcho: the command text, which runs with `sh -c`. */
+  shell?: StarterWord;
   env: ShellEnv;
   cwd: string;
   /** NGINX Unit: the Python application it loads in-process (a WSGI/ASGI server with its target in the config JSON). */
@@ -79,6 +81,7 @@ export function processStarter(argv: string[], env: ShellEnv, cwd: string, image
   const name = prog?.split('/').pop();
   if (name === 'supervisord') return supervisord(argv, env, cwd, image);
   if (name === 'unitd' || name === 'unitd-debug') return unitd(env, cwd, image, opts.scripts ?? []);
+  if (name === 'honcho' && argv[1] === 'start') return honcho(argv, env, cwd, image);
   return undefined;
 }
 
@@ -483,4 +486,64 @@ export function execlineCommand(text: string, env: ShellEnv): { words: StarterWo
   if (!rest.length) return { words: [], env: e, uncertain: 'the execline script runs no program' };
   if (rest.some((x) => x.text === '{' || x.text === '}' || x.text.includes('$'))) return { words: [], env: e, uncertain: 'the execline command holds a block or a substitution' };
   return { words: rest, env: e, ...(cwd !== undefined ? { cwd } : {}) };
+}
+
+// ---- honcho (Procfile) ----
+
+/** honcho's Procfile line (honcho/environ.py `PROCFILE_LINE`). */
+const PROCFILE_LINE = /^([A-Za-z0-9_-]+):[ \t]*(.+)$/;
+const HONCHO_VALUES = new Set(['-e', '--env', '-d', '--app-root', '-f', '--procfile', '-p', '--port', '-c', '--concurrency', '-q', '--quiet']);
+
+/**
+ * `honcho start [-f Procfile] [-d root] [-e .env] [-p port] [process ...]`: each Procfile process (or those
+ * named) runs with `sh -c`, with the `.env` variables and `PORT`: the base port (the .env's PORT, else `-p`,
+ * else `$PORT`, else 5000) plus 100 for each process type before it (honcho/command.py, environ.py).
+ */
+function honcho(argv: string[], env: ShellEnv, cwd: string, image: StarterReader): Starter {
+  const out: Starter = { starter: 'honcho', processes: [], notes: [] };
+  const opt: Record<string, string> = {};
+  const names: string[] = [];
+  for (let i = 2; i < argv.length; i++) {
+    const v = argv[i];
+    const eq = v.indexOf('=');
+    const key = v.startsWith('--') && eq > 0 ? v.slice(0, eq) : v;
+    if (HONCHO_VALUES.has(key)) opt[key.replace(/^--?/, '').charAt(0)] = eq > 0 && v.startsWith('--') ? v.slice(eq + 1) : argv[++i] ?? '';
+    else if (!v.startsWith('-')) names.push(v);
+  }
+  const abs = (p: string, from: string) => normalize(p.startsWith('/') ? p : join(from, p));
+  const root = abs(opt.d ?? '.', cwd);
+  const dotenv: ShellEnv = {};
+  for (const f of (opt.e ?? '.env').split(',')) {
+    for (const line of (image.text(abs(f.trim(), root)) ?? '').split('\n')) {
+      const m = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$/.exec(line);
+      if (m) dotenv[m[1]] = m[2].replace(/^(["'])(.*)\1$/, '$2');
+    }
+  }
+  const file = abs(opt.f ?? env.PROCFILE ?? dotenv.PROCFILE ?? 'Procfile', root);
+  const text = image.text(file);
+  if (text === undefined) {
+    out.notes.push(`honcho reads ${file}, which is not visible in the image`);
+    return out;
+  }
+  const base = dotenv.PORT ?? opt.p ?? (Object.prototype.hasOwnProperty.call(env, 'PORT') ? env.PORT : '5000');
+  let port = base !== undefined && /^\d+$/.test(base) ? Number(base) : undefined;
+  const entries: { name: string; command: string; line: number; start: number }[] = [];
+  let offset = 0;
+  const lines = text.split('\n');
+  for (let l = 0; l < lines.length; l++) {
+    const line = lines[l].replace(/\r$/, '');
+    const m = PROCFILE_LINE.exec(line);
+    if (m) entries.push({ name: m[1], command: m[2], line: l, start: offset + line.length - m[2].length });
+    offset += lines[l].length + 1;
+  }
+  // The processes named on the command line, in that order, else all; each type's PORT is 100 above the previous one's.
+  const selected = names.length ? names.map((n) => entries.find((x) => x.name === n)).filter((x): x is (typeof entries)[number] => !!x) : entries;
+  for (const x of selected) {
+    const e: ShellEnv = { ...env, ...dotenv, PORT: port === undefined ? undefined : String(port) };
+    out.processes.push({ starter: 'honcho', name: x.name, describe: `Procfile process ${x.name}`, file, line: x.line, shell: { text: x.command, start: x.start, end: x.start + x.command.length }, env: e, cwd: root });
+    if (port !== undefined) port += 100;
+  }
+  for (const n of names) if (!out.processes.some((p) => p.name === n)) out.notes.push(`honcho start ${n}: ${file} has no process ${n}`);
+  if (!out.processes.length) out.notes.push(`${file} lists no process`);
+  return out;
 }
