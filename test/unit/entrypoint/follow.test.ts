@@ -176,6 +176,19 @@ describe('entrypoint/follow', () => {
       assert.deepEqual(followCommand(['/s.sh'], opts({ '/s.sh': script })).argv, ['gunicorn', 'app:app']);
     });
 
+    it('an undecidable if whose branches all exec the same program through different wrappers execs it either way', () => {
+      const same = 'cd /srv\nif [[ -n "${NON_ROOT}" ]]; then\n\texec granian --interface asgi "app.asgi:application"\nelse\n\texec s6-setuidgid app granian --interface asgi "app.asgi:application"\nfi\n';
+      const f = followCommand(['/run'], opts({ '/run': `#!/bin/bash\n${same}` }, { NON_ROOT: undefined }));
+      assert.deepEqual([f.argv, f.cwd, f.uncertain, f.chain.map((c) => c.line)], [['granian', '--interface', 'asgi', 'app.asgi:application'], '/srv', undefined, [3]]);
+      // Different programs, or a branch that may not exec at all: still undecided.
+      const differ = 'if [ -n "$X" ]; then exec gunicorn a:b; else exec s6-setuidgid app gunicorn a:c; fi\n';
+      assert.match(followCommand(['/d'], opts({ '/d': `#!/bin/sh\n${differ}` }, { X: undefined })).uncertain!, /condition the model cannot decide/);
+      const noElse = 'if [ -n "$X" ]; then exec gunicorn a:b; fi\nexec gosu app gunicorn a:b\n';
+      assert.match(followCommand(['/e'], opts({ '/e': `#!/bin/sh\n${noElse}` }, { X: undefined })).uncertain!, /condition the model cannot decide/);
+      const disabled = 'if [ -n "$OFF" ]; then s6-svc -Od .; else exec python3 manage.py consume; fi\n';
+      assert.match(followCommand(['/c'], opts({ '/c': `#!/bin/sh\n${disabled}` }, { OFF: undefined })).uncertain!, /condition the model cannot decide/);
+    });
+
     it('says why when a branch cannot be chosen or a value is unknown (never guesses)', () => {
       const dispatch = 'case "$ROLE" in\n web) exec gunicorn a:b;;\n worker) exec celery -A a worker;;\nesac\n';
       assert.match(followCommand(['/d.sh'], opts({ '/d.sh': dispatch }, { ROLE: undefined })).uncertain!, /case on "\$ROLE", whose value is not known \(line 1\)/);

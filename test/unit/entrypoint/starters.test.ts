@@ -103,7 +103,17 @@ describe('entrypoint/starters', () => {
       assert.equal(text.slice(w[2].start, w[2].end), 'uvicorn');
     });
 
-    it('hands with-contenv services the image ENV, less the names oneshots write into container_environment; others get unknown values', () => {
+    it('a name a oneshot writes once, unindented, as a literal into container_environment has that value', () => {
+      const files = {
+        [`${RC}/user/contents.d/web`]: '', [`${RC}/web/type`]: 'longrun', [`${RC}/web/run`]: contenv,
+        [`${RC}/user/contents.d/init`]: '', [`${RC}/init/type`]: 'oneshot',
+        [`${RC}/init/run`]: '#!/command/with-contenv bash\nprintf "/srv/app" > /var/run/s6/container_environment/APP_DIR\necho $(date +%s) > /var/run/s6/container_environment/STARTED\nif [ "$(id -u)" != 0 ]; then\n\tprintf "true" > /var/run/s6/container_environment/NON_ROOT\nfi\necho -n a > /run/s6/container_environment/TWICE\necho -n b > /run/s6/container_environment/TWICE\n',
+      };
+      const e = processStarter(['/init'], {}, '/', image(files))!.processes[0].env;
+      assert.deepEqual(e, { APP_DIR: '/srv/app', STARTED: undefined, NON_ROOT: undefined, TWICE: undefined });
+    });
+
+    it('hands with-contenv services the image ENV and what oneshots write into container_environment; others get unknown values', () => {
       const files = {
         [`${RC}/user/contents.d/a`]: '', [`${RC}/a/type`]: 'longrun', [`${RC}/a/run`]: contenv,
         [`${RC}/user/contents.d/b`]: '', [`${RC}/b/type`]: 'longrun', [`${RC}/b/run`]: '#!/bin/sh\nexec gunicorn app:app\n',
@@ -112,7 +122,7 @@ describe('entrypoint/starters', () => {
       };
       const s = processStarter(['/init'], { PORT: '8000', SRC_DIR: '/app', PATH: '/command:/usr/bin' }, '/', image(files))!;
       const env = Object.fromEntries(s.processes.map((p) => [p.name, p.env]));
-      assert.deepEqual(env.a, { PORT: '8000', SRC_DIR: undefined, PATH: '/command:/usr/bin' });
+      assert.deepEqual(env.a, { PORT: '8000', SRC_DIR: '/srv', PATH: '/command:/usr/bin' });
       assert.deepEqual(env.b, { PORT: undefined, SRC_DIR: undefined, PATH: '/command:/usr/bin' });
       assert.deepEqual(env.c, env.a);
       const kept = processStarter(['/init'], { PORT: '8000', S6_KEEP_ENV: '1' }, '/', image(files))!;

@@ -518,6 +518,8 @@ class Evaluator {
         for (const [i, arm] of n.arms.entries()) {
           const c = this.cond(arm.cond, st);
           if (c === undefined) {
+            const same = this.sameExec([...n.arms.slice(i).map((a) => a.body), ...(n.otherwise ? [n.otherwise] : [])], !!n.otherwise, st);
+            if (same) return same;
             const open = [...n.arms.slice(i).flatMap((a) => a.body), ...(n.otherwise ?? [])];
             this.unknownEffects(open, st, `a condition the model cannot decide (line ${this.lineOf(arm.cond[0]?.t === 'cmd' ? arm.cond[0].start : n.start) + 1})`);
             return 'next';
@@ -626,6 +628,29 @@ class Evaluator {
    * A structure whose branches may or may not run: variables they assign become unknown, and a
    * service they could exec or start makes the result uncertain.
    */
+  /**
+   * When a condition cannot be decided but every branch (an `else` included) execs the same program, only
+   * through different wrappers (`exec granian ...` vs `exec s6-setuidgid paperless granian ...`), the script
+   * execs that program either way: the first branch is taken. Undefined when the branches differ.
+   */
+  private sameExec(bodies: Node[][], complete: boolean, st: State): Flow | undefined {
+    if (!complete || bodies.length < 2) return undefined;
+    const runs = bodies.map((body) => {
+      const t: State = { ...st, vars: { ...st.vars }, exported: new Set(st.exported), positional: st.positional && [...st.positional], funcs: new Map(st.funcs), ran: [...st.ran], result: undefined };
+      const flow = this.list(body, t);
+      return { t, flow };
+    });
+    const key = (r: (typeof runs)[number]) => {
+      if (r.flow !== 'exec' || !r.t.result || r.t.uncertain || r.t.maybe !== st.maybe) return undefined;
+      const u = unwrapWrappers(r.t.result.args.map((a) => a.value), r.t.result.env, r.t.result.args.map((a) => a.unknown));
+      return u.uncertain ? undefined : JSON.stringify([u.argv, r.t.result.cwd]);
+    };
+    const k0 = key(runs[0]);
+    if (k0 === undefined || runs.some((r) => key(r) !== k0)) return undefined;
+    Object.assign(st, runs[0].t);
+    return 'exec';
+  }
+
   private unknownEffects(nodes: Node[], st: State, why: string): void {
     const stack = [...nodes];
     while (stack.length) {

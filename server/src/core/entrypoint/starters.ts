@@ -92,13 +92,24 @@ const S6_BUNDLES = '/etc/s6-overlay/user-bundles.d';
 const S6_LEGACY = '/etc/services.d';
 const S6_CONT_INIT = '/etc/cont-init.d';
 
+/** The value an unindented `printf VALUE > PATH` / `echo [-n] VALUE > PATH` line writes, when VALUE is a literal; `at` is in PATH. */
+function literalWrite(text: string, at: number): string | undefined {
+  const start = text.lastIndexOf('\n', at) + 1;
+  const end = text.indexOf('\n', at);
+  const line = text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+  const m = /^(?:printf|echo(?: -n)?) +(?:"([^"$`\\%]*)"|'([^'%\\]*)'|([^\s"'$`\\%;|&<>]+)) *> *\S*container_environment\/[A-Za-z_]\w* *$/.exec(line);
+  return m ? m[1] ?? m[2] ?? m[3] : undefined;
+}
+
 function s6Overlay(argv: string[], env: ShellEnv, image: StarterReader): Starter {
   const out: Starter = { starter: 's6-overlay', processes: [], notes: [] };
   if (argv.length > 1) out.mainFrom = 1;
-  // Oneshots and cont-init scripts may write variables into the container environment that with-contenv hands on.
-  const written = new Set<string>();
+  // Oneshots and cont-init scripts may write variables into the container environment that with-contenv hands on:
+  // such a name is unknown, unless its only write is an unindented `printf "literal" > .../container_environment/NAME`.
+  const written = new Map<string, string | undefined>();
   const scan = (p: string) => {
-    for (const m of (image.text(p) ?? '').matchAll(/container_environment\/([A-Za-z_]\w*)/g)) written.add(m[1]);
+    const text = image.text(p) ?? '';
+    for (const m of text.matchAll(/container_environment\/([A-Za-z_]\w*)/g)) written.set(m[1], written.has(m[1]) ? undefined : literalWrite(text, m.index!));
   };
   for (const n of image.readDir(S6_CONT_INIT) ?? []) scan(join(S6_CONT_INIT, n));
   for (const n of image.readDir(S6_RC) ?? []) for (const f of ['run', 'up']) scan(join(S6_RC, n, f));
@@ -111,7 +122,7 @@ function s6Overlay(argv: string[], env: ShellEnv, image: StarterReader): Starter
       for (const k of Object.keys(e)) if (k !== 'PATH') e[k] = undefined;
       return { env: e, note: 'it does not use with-contenv, so the image ENV may not reach it (values taken as unknown)' };
     }
-    for (const k of written) e[k] = undefined;
+    for (const [k, v] of written) e[k] = v;
     return { env: e };
   };
   const add = (name: string, dir: string, describe: string) => {
