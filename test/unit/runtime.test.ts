@@ -280,3 +280,32 @@ describe('runtime: an image only ever run with host code over it', () => {
     assert.deepEqual([r.running, r.image.onlyWithHostCode], [['image', 'compose', 'k8s'], undefined]);
   });
 });
+
+describe('runtime: process starters', () => {
+  it('a container per process a starter runs, for the bare image and each deployment; --explain names the process and where it is written', () => {
+    const files = {
+      Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCOPY sup.conf /etc/supervisor/supervisord.conf\nCMD ["supervisord", "-n"]\n',
+      'sup.conf': '[supervisord]\n[program:web]\ncommand=gunicorn -b 0.0.0.0:8080 web:app\n[program:tasks]\ncommand=python -m worker\ndirectory=/app\n',
+      'compose.yaml': 'services:\n  app:\n    build: .\n',
+    };
+    const a = analyse(memRepo({ ...PY, ...files }), ROOT, defaultConfig());
+    assert.deepEqual(containers(a).map((c) => [c.id, c.ep?.kind, c.ep?.module, c.entry?.at.file.slice(ROOT.length + 1), (c.entry?.at.range.start.line ?? -1) + 1]), [
+      ['Dockerfile @ docker run · supervisord [program:web]', 'gunicorn', 'web', 'sup.conf', 3],
+      ['Dockerfile @ docker run · supervisord [program:tasks]', 'python-module', 'worker', 'sup.conf', 5],
+      ['Dockerfile @ compose.yaml: service app · supervisord [program:web]', 'gunicorn', 'web', 'sup.conf', 3],
+      ['Dockerfile @ compose.yaml: service app · supervisord [program:tasks]', 'python-module', 'worker', 'sup.conf', 5],
+    ]);
+    assert.equal(running(a).length, 4);
+    const chains = [
+      ['supervisord -n', '/etc/supervisor/supervisord.conf:3 (supervisord) starts supervisord [program:web]', 'then gunicorn -b 0.0.0.0:8080 web:app'],
+      ['supervisord -n', '/etc/supervisor/supervisord.conf:5 (supervisord) starts supervisord [program:tasks]', 'then python -m worker'],
+    ];
+    assert.deepEqual(explain(a, `${ROOT}/Dockerfile`).map((x) => x.chain), [...chains, ...chains]);
+  });
+
+  it('a starter that starts nothing the model sees stays one container, quiet with the reasons', () => {
+    const a = analyse(memRepo({ ...PY, Dockerfile: 'FROM python:3.11-slim\nCMD ["supervisord", "-c", "/etc/missing.conf"]\n' }), ROOT, defaultConfig());
+    const [c] = containers(a);
+    assert.deepEqual([containers(a).length, c.quiet], [1, ['the supervisord config /etc/missing.conf is not visible', 'supervisord starts no process the model can follow']]);
+  });
+});

@@ -165,7 +165,10 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
     argv: combined.argv, cwd: r.cwd, env: r.env, script: r.script, chain: r.chain, sysPath: sysPathOf(r.ep, r.cwd, r.env, stage), notes: r.notes,
   };
   const started = r.ep.kind === 'unknown' && !r.ep.uncertain ? processStarter(r.ep.argv, r.env, r.cwd, { ...reader, readDir: (p) => stage.tree.readDir(p), isUncertain: (p) => stage.tree.isUncertain(p) }, { scripts: r.chain.map((c) => c.file) }) : undefined;
-  if (started) entry.processes = startedEntries(runner, entry, started, ranges);
+  if (started) {
+    entry.processes = startedEntries(runner, entry, started, ranges);
+    if (!entry.processes.length) entry.notes.push(...started.notes);
+  }
   return entry;
 }
 

@@ -199,12 +199,16 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
   if (entry.processes) {
     // A process starter (s6-overlay, supervisord): each process it runs is a container of its own to the rules.
     c.entry = entry;
+    if (!entry.processes.length) {
+      // Nothing it starts is visible: the container stays, quiet with the reasons.
+      quiet.push(...entry.notes, `${entry.ep.argv[0]} starts no process the model can follow`);
+      return c;
+    }
     c.processes = entry.processes.map((pe) => {
       const p: Container = { ...c, id: `${id} · ${pe.process!.describe}`, quiet: [...quiet], argv: entry.argv, env: pe.env, cwd: pe.cwd, processes: undefined };
       p.startup = () => startupEstimate(a, p as RunningContainer);
       return attach(a, target, stage, p, pe);
     });
-    if (!entry.processes.length) quiet.push(...entry.notes, `${entry.ep.argv[0]} starts no process the model can follow`);
     return c;
   }
   return attach(a, target, stage, c, entry);

@@ -97,7 +97,10 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
   const chain: string[] = [];
   if (entry) {
     chain.push(entry.argv.join(' '));
-    for (const step of entry.chain) chain.push(`${step.file}:${step.line + 1} (script) runs ${step.what}`);
+    for (const step of entry.chain) {
+      const started = entry.process && step.file === entry.process.file && step.what === entry.process.describe;
+      chain.push(started ? `${step.file}:${step.line + 1} (${entry.process!.starter}) starts ${step.what}` : `${step.file}:${step.line + 1} (script) runs ${step.what}`);
+    }
     if (entry.chain.length) chain.push(`then ${entry.ep.argv.join(' ')}`);
   }
   const running = entry && c.ep && !c.ep.uncertain ? (c as RunningContainer) : undefined;
