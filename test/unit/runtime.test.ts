@@ -208,13 +208,28 @@ describe('runtime: mounts over the image', () => {
     assert.deepEqual([c.quiet, imported(c)], [[], ['/app/web.py', '/app/image_only.py']]);
   });
 
-  it('k8s: an emptyDir inside a sys.path folder matters when something is imported from it', () => {
-    const pod = POD('  containers:\n    - name: w\n      image: gcr.io/p/app\n      volumeMounts:\n        - {name: scratch, mountPath: /app/cache}\n  volumes:\n    - name: scratch\n      emptyDir: {}\n');
+  it('k8s: an emptyDir another container of the pod mounts inside a sys.path folder matters when something is imported from it', () => {
+    const pod = POD('  initContainers:\n    - name: seed\n      image: busybox\n      volumeMounts:\n        - {name: scratch, mountPath: /seed}\n  containers:\n    - name: w\n      image: gcr.io/p/app\n      volumeMounts:\n        - {name: scratch, mountPath: /app/cache}\n  volumes:\n    - name: scratch\n      emptyDir: {}\n');
     const { c } = container({ 'pod.yaml': pod, 'src/cache/__init__.py': '', 'src/web.py': 'import cache.store\napp = 1\n' });
-    assert.deepEqual(c.quiet, ["emptyDir volume scratch is mounted at /app/cache (over /app/cache/store, where 'cache.store' would be imported from): an emptyDir volume starts empty (or holds what an init container wrote) and hides the image's files there, so what is imported from there is not judged"]);
+    assert.deepEqual(c.quiet, ["emptyDir volume scratch is mounted at /app/cache (over /app/cache/store, where 'cache.store' would be imported from): an emptyDir volume starts empty, but initContainer seed of the pod mounts it too and may write code into it, so what is imported from there is not judged"]);
     // Nothing imported from there (static files, uploads): no reason to give.
     assert.deepEqual(container({ 'pod.yaml': pod, 'src/cache/__init__.py': '' }).c.quiet, []);
   });
+
+  const EMPTY = (command: string, extra = '') => POD(`${extra}  containers:\n    - name: w\n      image: gcr.io/p/app\n${command}      volumeMounts:\n        - {name: work, mountPath: /app}\n  volumes:\n    - name: work\n      emptyDir: {}\n`);
+  const emptyCases: [string, string, string | undefined][] = [
+    ['no other container mounts it and Python starts directly: the image\'s files there are gone', EMPTY(''), 'empty: an emptyDir volume starts empty and no other container of the pod mounts it'],
+    ['an initContainer mounts it too: uncertain', EMPTY('', '  initContainers:\n    - name: copy\n      image: gcr.io/p/app\n      command: ["cp", "-r", "/app/.", "/work/"]\n      volumeMounts:\n        - {name: work, mountPath: /work}\n'), undefined],
+    ['a shell command runs first and may write into it: uncertain', EMPTY('      command: ["sh", "-c", "cp -r /src/. /app && exec gunicorn web:app"]\n'), undefined],
+  ];
+  for (const [name, pod, empty] of emptyCases) {
+    it(`k8s emptyDir over the working folder: ${name}`, () => {
+      const { c } = container({ 'pod.yaml': pod, 'src/web.py': 'app = 1\n' });
+      const m = c.mounts?.[0];
+      assert.equal(m?.empty === undefined ? undefined : `empty: ${m.empty}`, empty);
+      if (!empty) assert.ok(m?.uncertain);
+    });
+  }
 
   it('the entrypoint script is followed in the host copy the mount shows', () => {
     const a = analyse(memRepo({

@@ -96,6 +96,13 @@ function podContainers(src: YamlSource, podSpec: YAMLMap | undefined): Container
       out.push(c);
     }
   }
+  // A pod's containers share its volumes: another container mounting the same volume may write into it.
+  out.forEach((c, i) => {
+    for (const m of c.mounts ?? []) {
+      const others = out.filter((o, j) => j !== i && o.mounts?.some((x) => x.source === m.source)).map((o) => `${o.initContainer ? 'initContainer' : 'container'} ${o.name?.value ?? '?'}`);
+      if (others.length) m.sharedWith = others;
+    }
+  });
   return out;
 }
 

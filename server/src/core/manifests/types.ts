@@ -152,6 +152,8 @@ export interface MountSpec {
   range: Range;
   /** The file it is written in, when not the workload's (a compose override). */
   file?: string;
+  /** k8s: the other containers of the pod (initContainers included) that mount the same volume, and so may write into it. */
+  sharedWith?: string[];
 }
 
 /** compose `build:`; paths as written (context relative to the compose file, dockerfile to the context). */

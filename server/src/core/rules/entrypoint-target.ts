@@ -2,7 +2,8 @@
 import type { Analysis } from '../analysis';
 import { dirname, join, relativeInside } from '../fs';
 import { ImportAnalysis, isNeverLocal, locateInContext, locateSource, packagePath, parseImageFile } from '../imports';
-import { entryLabel, perContainer, running } from '../runtime';
+import { entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, running, RunningContainer } from '../runtime';
+import { firstLineRange } from '../docker/image';
 import type { PyFileInfo } from '../python/parser';
 import { Resolution, resolveModule } from '../python/resolver';
 import { unmodelledWriter } from '../docker/writes';
@@ -28,11 +29,33 @@ export const rule: Rule = {
   },
   check(a: Analysis): Draft[] {
     return perContainer(running(a), (ia) => {
-      const d = checkTarget(a, ia);
+      const d = hiddenEntry(a, ia) ?? checkTarget(a, ia);
       return d ? [d] : [];
     });
   },
 };
+
+/**
+ * The image has the entry module or script, but a mount that starts empty (an emptyDir no other container
+ * of the pod writes, a tmpfs) covers it: reported at the mount, with where the image gets the file.
+ */
+function hiddenEntry(a: Analysis, ia: RunningContainer): Draft | undefined {
+  if (!ia.mounts?.some((m) => m.empty)) return undefined;
+  const ep = ia.entry.ep;
+  let h: HiddenByMount | undefined;
+  if (ep.script && !ia.entryResolution && !ia.entryFile) h = hiddenPath(ia, ep.script.startsWith('/') ? ep.script : join(ia.entry.cwd, ep.script));
+  else if (ep.module && ia.entryResolution?.status === 'missing') h = hiddenByMount(ia, ep.module);
+  if (!h?.mount.empty) return undefined;
+  const related = chainLocations(a, ia, { chain: [] });
+  if (h.instr) related.unshift({ file: ia.target.dockerfile, range: firstLineRange(h.instr, ia.target.parsed.lines), message: `the image gets ${h.path} here` });
+  return {
+    message: `${entryLabel(ia)}: the image has ${h.path}, but ${h.mount.describe} is mounted over ${h.mount.target}, which hides it: ${h.mount.empty}, so the container cannot load its entry`,
+    file: h.mount.file,
+    range: h.mount.range,
+    related,
+    fixes: [],
+  };
+}
 
 function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   const ep = ia.entry.ep;

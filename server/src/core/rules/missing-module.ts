@@ -362,7 +362,8 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
   } else if (g.hidden) {
     const h = g.hidden;
     const what = `${g.hit?.kind === 'package' ? 'package ' : ''}'${g.unit}'${shown}`;
-    message = `${what} is ${by} but is not in the container: the image has ${h.path}${h.source ? ` (copied from ${a.rel(h.source)}${g.hit?.kind === 'package' ? '/' : ''})` : ''}, but ${h.mount.describe} is mounted over ${h.mount.target}, and the host's ${h.mount.host || '.'} has no ${g.unit.split('.').pop()}`;
+    const lacks = h.mount.empty ? `which hides it: ${h.mount.empty}` : `and the host's ${h.mount.host || '.'} has no ${g.unit.split('.').pop()}`;
+    message = `${what} is ${by} but is not in the container: the image has ${h.path}${h.source ? ` (copied from ${a.rel(h.source)}${g.hit?.kind === 'package' ? '/' : ''})` : ''}, but ${h.mount.describe} is mounted over ${h.mount.target}, ${lacks}`;
   } else {
     const hit = g.hit!;
     const what = hit.kind === 'package' ? `package '${g.unit}'${shown}` : `'${g.unit}'${shown}`;

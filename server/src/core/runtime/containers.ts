@@ -9,7 +9,7 @@ import type { CommandSpec } from '../manifests';
 import { parseDotenv } from '../secrets/dotenv';
 import { startupEstimate } from '../startup';
 import { importsOf } from './closure';
-import { applyMounts, coveredCode, onlyRunWithHostCode } from './mounts';
+import { applyMounts, coveredCode, emptyAtStart, onlyRunWithHostCode } from './mounts';
 import type { Container, Runner, RunningContainer } from './types';
 
 /** Every container of the lint (memoised): for each Dockerfile, its bare image first, then each deployment. */
@@ -140,7 +140,9 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
       overrides.command = undefined;
     }
   }
-  const mounted = applyMounts(a, d.file, stage, c?.mounts ?? []);
+  // A mount that starts empty stays empty unless the container's own command writes into it first (a shell does).
+  const ownWrites = c?.mounts?.some((m) => emptyAtStart(m)) ? shellFirst(a, d, stage, overrides) : undefined;
+  const mounted = applyMounts(a, d.file, stage, c?.mounts ?? [], { ownWrites });
   const built = build(a, d.target, mounted.stage, runner, overrides, c?.user?.value ?? stage.user, quiet);
   if (hiddenEnv) {
     built.hiddenEnv = hiddenEnv;
@@ -159,6 +161,16 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
     for (const q of built.quiet) if (!p.quiet.includes(q)) p.quiet.push(q);
   }
   return built;
+}
+
+/** What in the container's command could write files before Python starts: a script it runs, or a shell's `-c` string; undefined when it starts Python directly. */
+function shellFirst(a: Analysis, d: Deployment, stage: StageModel, overrides: EntryOverrides): string | undefined {
+  const entry = containerEntry(a.fs, stage, { file: d.target.dockerfile, lines: d.target.parsed.lines }, overrides);
+  if (!entry) return undefined;
+  if (entry.chain.length) return `the script ${entry.chain[0].file}`;
+  if (/(^|\/)(ba|da|a)?sh$/.test(entry.argv[0] ?? '')) return `${entry.argv[0]} ${entry.argv[1] ?? ''}`.trim();
+  if (entry.ep.uncertain || entry.ep.kind === 'unknown') return `'${entry.argv.join(' ')}', which the model does not follow`;
+  return undefined;
 }
 
 /** A manifest's command or args as an override, with the range of each element. */

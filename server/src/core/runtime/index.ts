@@ -1,6 +1,6 @@
 // The runtime layer: Container[] once per lint (a Dockerfile stage x what runs it), and reporting over containers.
 export type { AppliedMount, Container, Runner, RunnerKind, RunningContainer } from './types';
-export { hiddenByMount, mountHiddenEdit } from './mounts';
+export { hiddenByMount, hiddenPath, mountHiddenEdit } from './mounts';
 export type { HiddenByMount } from './mounts';
 export { containers, containersOf, gcloudList, prepareContainers, running } from './containers';
 export { hasOwnCommand, perContainer } from './report';

@@ -16,7 +16,7 @@ import type { AppliedMount, Container } from './types';
  * not apply); any other mount (a named or anonymous volume, emptyDir, configMap, PVC, a host path outside
  * the workspace) makes the target's contents uncertain.
  */
-export function applyMounts(a: Analysis, manifest: string, stage: StageModel, specs: MountSpec[]): { stage: StageModel; mounts: AppliedMount[] } {
+export function applyMounts(a: Analysis, manifest: string, stage: StageModel, specs: MountSpec[], opts: { ownWrites?: string } = {}): { stage: StageModel; mounts: AppliedMount[] } {
   if (!specs.length) return { stage, mounts: [] };
   const tree = new ImageTree(stage.tree);
   const mounts: AppliedMount[] = [];
@@ -43,11 +43,29 @@ export function applyMounts(a: Analysis, manifest: string, stage: StageModel, sp
     }
     const name = m.source ? `${MOUNT_NAMES[m.kind]} ${m.source}` : `an anonymous ${MOUNT_NAMES[m.kind]}`;
     const describe = m.subPath ? `${name} (subPath ${m.subPath})` : name;
-    const why = `${MOUNT_WHY[m.kind]}`;
+    const empty = emptyAtStart(m);
+    if (empty && !opts.ownWrites) {
+      // Nothing can have put files there: the image's files at the target are hidden, the folder is empty.
+      tree.add({ kind: 'delete', dest: target, origin: {} });
+      mounts.push({ ...at(m), target, kind: m.kind, describe, empty });
+      continue;
+    }
+    const why = empty ? `${empty}, but the container's own command (${opts.ownWrites}) may write into it first` : m.sharedWith?.length && m.kind === 'emptyDir' ? `an emptyDir volume starts empty, but ${m.sharedWith.join(', ')} of the pod mount${m.sharedWith.length === 1 ? 's' : ''} it too and may write code into it` : `${MOUNT_WHY[m.kind]}`;
     tree.add({ kind: 'uncertain', dest: target, reason: `${describe} is mounted here: ${why}`, origin: {} });
     mounts.push({ ...at(m), target, kind: m.kind, describe, uncertain: why });
   }
   return { stage: { ...stage, tree }, mounts };
+}
+
+/**
+ * Why a mount is empty when the container starts, or undefined: a tmpfs always is; a Kubernetes emptyDir is
+ * created empty with the pod and only the pod's containers can write into it, so when no other container
+ * (initContainer or sidecar) mounts it, nothing has (kubernetes.io/docs/concepts/storage/volumes/#emptydir).
+ */
+export function emptyAtStart(m: MountSpec): string | undefined {
+  if (m.kind === 'tmpfs') return 'a tmpfs mount starts empty';
+  if (m.kind === 'emptyDir' && !m.sharedWith?.length) return 'an emptyDir volume starts empty and no other container of the pod mounts it';
+  return undefined;
 }
 
 const MOUNT_NAMES: Record<MountSpec['kind'], string> = {
@@ -111,6 +129,20 @@ export function onlyRunWithHostCode(image: Container, deployed: Container[]): st
   return `every deployment of this image runs it with host code over ${image.cwd} (${each}): the image's own files are not what runs, so they are not judged`;
 }
 
+/** A mount whose contents are known, so what it lacks is certainly missing: a workspace bind mount, or one that starts empty. */
+function hides(m: AppliedMount): boolean {
+  return m.host !== undefined || m.empty !== undefined;
+}
+
+/** The image file a mount hides from the container at `path` (the image before mounts has it, the container does not). */
+export function hiddenPath(c: ImportAnalysis & { mounts?: AppliedMount[] }, path: string): HiddenByMount | undefined {
+  const image = c.target.model.stages[c.stage.index]?.tree;
+  if (!image || image === c.stage.tree || c.stage.tree.stat(path) !== undefined) return undefined;
+  const hit = image.lookup(path);
+  const mount = hit && [...(c.mounts ?? [])].reverse().find((m) => within(m.target, path));
+  return mount && hides(mount) ? { mount, path, source: hit.source ?? hit.origin.source, instr: hit.origin.instr } : undefined;
+}
+
 /** Where the image has a module that a bind mount hides (the host folder lacks it), so the container cannot import it. */
 export interface HiddenByMount {
   mount: AppliedMount;
@@ -124,7 +156,7 @@ export interface HiddenByMount {
 
 /** The mount that hides `dotted` from a container: the image (before mounts) has it on sys.path, the container does not. */
 export function hiddenByMount(c: ImportAnalysis & { mounts?: AppliedMount[] }, dotted: string): HiddenByMount | undefined {
-  if (!c.mounts?.some((m) => m.host !== undefined)) return undefined;
+  if (!c.mounts?.some(hides)) return undefined;
   const image = c.target.model.stages[c.stage.index]?.tree;
   if (!image || image === c.stage.tree) return undefined;
   const rel = dotted.split('.').join('/');
@@ -133,7 +165,7 @@ export function hiddenByMount(c: ImportAnalysis & { mounts?: AppliedMount[] }, d
       const hit = image.lookup(path);
       if (!hit || c.stage.tree.stat(path) !== undefined) continue;
       const mount = [...c.mounts].reverse().find((m) => within(m.target, path));
-      if (mount?.host !== undefined) return { mount, path, source: hit.source ?? hit.origin.source, instr: hit.origin.instr };
+      if (mount && hides(mount)) return { mount, path, source: hit.source ?? hit.origin.source, instr: hit.origin.instr };
     }
   }
   return undefined;
@@ -144,7 +176,7 @@ export function hiddenByMount(c: ImportAnalysis & { mounts?: AppliedMount[] }, d
  * short-syntax entry that hides it (undefined for long syntax, or when the text cannot be read).
  */
 export function mountHiddenEdit(a: Analysis, h: HiddenByMount): { edit: TextEdit; entry: string } | undefined {
-  if (!h.source) return undefined;
+  if (!h.source || h.mount.host === undefined) return undefined;
   const lines = (a.text(h.mount.file) ?? '').split('\n');
   const line = h.mount.range.start.line;
   const m = /^(\s*-\s*)(["']?)/.exec(lines[line] ?? '');

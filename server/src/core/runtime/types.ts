@@ -84,6 +84,8 @@ export interface AppliedMount {
   host?: string;
   /** Why the contents at `target` are not known (absent when `host` is set). */
   uncertain?: string;
+  /** The mount starts empty and nothing else writes into it before the container starts (why, for messages): the image's files there are gone. */
+  empty?: string;
 }
 
 /** A container whose command deploylint can follow: what the Python rules check. */
