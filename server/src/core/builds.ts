@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { BuildSpec, composeProjects, findDockerBuilds } from './manifests';
 import type { ComposeProjects, Workload } from './manifests';
 import type { KnownBuild } from './project';
+import { parseDotenv } from './secrets/dotenv';
 
 /** Absolute context and Dockerfile of a compose `build:` (the context is relative to the compose file, the Dockerfile to the context). */
 export function composeBuildPaths(composeFile: string, build: BuildSpec): { context: string; dockerfile: string } {
@@ -26,7 +27,10 @@ export function composeAssembly(a: ComposeInputs): ComposeProjects {
   const memo = a.memo.get('compose-projects') as ComposeProjects | undefined;
   if (memo) return memo;
   const files = a.files.yamlFiles.filter((f) => /^\s*(services|include)\s*:/m.test(a.text(f) ?? ''));
-  const out = composeProjects(files, (f) => a.manifests(f));
+  const out = composeProjects(files, (f) => a.manifests(f), (dir) => {
+    const env = a.text(join(dir, '.env'));
+    return env === undefined ? undefined : parseDotenv(env).find((e) => e.name === 'COMPOSE_FILE')?.value;
+  });
   a.memo.set('compose-projects', out);
   return out;
 }

@@ -5,9 +5,9 @@ import { composeProjects, parseManifests, type Workload } from '../../../server/
 const R = '/r';
 
 /** The merged services of an in-memory set of compose files (paths relative to /r). */
-function merge(files: Record<string, string>): { workloads: Workload[]; projects: string[][]; notes: (string | undefined)[] } {
+function merge(files: Record<string, string>, composeFile: Record<string, string> = {}): { workloads: Workload[]; projects: string[][]; notes: (string | undefined)[] } {
   const parsed = new Map(Object.entries(files).map(([p, t]) => [`${R}/${p}`, parseManifests(`${R}/${p}`, t)]));
-  const out = composeProjects([...parsed.keys()], (f) => parsed.get(f));
+  const out = composeProjects([...parsed.keys()], (f) => parsed.get(f), (dir) => composeFile[dir.slice(R.length + 1)]);
   return { workloads: out.workloads, projects: out.projects.map((p) => p.files.map((f) => f.slice(R.length + 1))), notes: out.projects.map((p) => p.note) };
 }
 
@@ -54,6 +54,13 @@ describe('compose projects: which files are merged', () => {
     ['an included file joins the project that includes it', { 'compose.yaml': 'include:\n  - db/compose.yaml\nservices:\n  web:\n    build: .\n', 'db/compose.yaml': 'services:\n  db:\n    image: postgres\n' }, [['compose.yaml']]],
   ];
   for (const [name, files, expected] of cases) it(name, () => assert.deepEqual(merge(files).projects, expected));
+
+  const listed: [string, Record<string, string>, string, string[][]][] = [
+    ['COMPOSE_FILE (in .env) replaces the default files', { 'docker-compose.yml': 'services:\n  web:\n    build: .\n', 'docker-compose.override.yml': 'services:\n  web:\n    command: dev\n', 'docker-compose.prod.yml': 'services:\n  web:\n    command: prod\n' }, 'docker-compose.yml:docker-compose.prod.yml', [['docker-compose.yml', 'docker-compose.prod.yml'], ['docker-compose.yml', 'docker-compose.override.yml']]],
+    ['a COMPOSE_FILE with a variable is not read', { 'compose.yaml': 'services:\n  web:\n    build: .\n' }, 'compose.yaml:${EXTRA}', [['compose.yaml']]],
+    ['Windows separators', { 'a.yml': 'services:\n  web:\n    build: .\n', 'b.yml': 'services:\n  web:\n    image: x\n' }, 'a.yml;b.yml', [['a.yml', 'b.yml']]],
+  ];
+  for (const [name, files, value, expected] of listed) it(name, () => assert.deepEqual(merge(files, { '': value }).projects, expected));
 
   it('says how a fragment was merged', () => {
     const m = merge({ 'docker-compose.yml': 'services:\n  web:\n    build: .\n', 'docker-compose.prod.yml': 'services:\n  web:\n    command: gunicorn app:app\n' });

@@ -123,6 +123,16 @@ function mergeBy<T>(base: T[], over: T[], key: (x: T) => string, replace: boolea
   return [...out.values()];
 }
 
+/**
+ * A COMPOSE_FILE value as absolute paths: separated by COMPOSE_PATH_SEPARATOR's default (`:`; `;` as on
+ * Windows when the value has one), relative to the folder; values with variables are not read.
+ */
+function composeFileList(dir: string, value: string | undefined): string[] {
+  if (!value || value.includes('$')) return [];
+  const parts = value.split(value.includes(';') ? ';' : ':').map((p) => p.trim()).filter((p) => p);
+  return [...new Set(parts.map((p) => normalize(p.startsWith('/') ? p : join(dir, p))))];
+}
+
 /** The result of assembling the compose files of a repository. */
 export interface ComposeProjects {
   /** One workload per service per project, merged (the first file that defines a service is its `file`). */
@@ -138,7 +148,7 @@ export interface ComposeProjects {
  * merged on that file (`-f base -f fragment`); any other file on its own. Files a project `include`s join it.
  * `extends` is resolved within each file first (another file's service included).
  */
-export function composeProjects(files: string[], read: (file: string) => ParsedManifests | undefined): ComposeProjects {
+export function composeProjects(files: string[], read: (file: string) => ParsedManifests | undefined, composeFileOf: (dir: string) => string | undefined = () => undefined): ComposeProjects {
   const services = new Map<string, Workload[]>();
   const includes = new Map<string, string[]>();
   for (const f of files) {
@@ -181,10 +191,15 @@ export function composeProjects(files: string[], read: (file: string) => ParsedM
   for (const f of composeFiles) byFolder.set(dirname(f), [...(byFolder.get(dirname(f)) ?? []), f]);
   for (const [dir, inDir] of byFolder) {
     const has = (name: string) => inDir.find((f) => basename(f) === name);
-    const base = COMPOSE_DEFAULT_NAMES.map(has).find((x) => x && !included.has(x));
-    const override = base ? COMPOSE_OVERRIDE_NAMES.map(has).find((x) => x) : undefined;
+    // COMPOSE_FILE (here from the folder's .env, which Compose reads for its own variables) replaces the default discovery.
+    const listed = composeFileList(dir, composeFileOf(dir)).filter((f) => services.has(f));
+    const base = listed.length ? listed[0] : COMPOSE_DEFAULT_NAMES.map(has).find((x) => x && !included.has(x));
+    const override = base && !listed.length ? COMPOSE_OVERRIDE_NAMES.map(has).find((x) => x) : undefined;
     const taken = new Set<string>();
-    if (base) {
+    if (listed.length) {
+      projects.push({ files: listed, note: `COMPOSE_FILE in ${basename(dir) || '.'}/.env lists ${listed.map(basename).join(', ')}: \`docker compose\` there merges them in that order` });
+      for (const f of listed) taken.add(f);
+    } else if (base) {
       projects.push({ files: override ? [base, override] : [base] });
       taken.add(base);
       if (override) taken.add(override);
