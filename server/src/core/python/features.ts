@@ -222,9 +222,9 @@ export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
   { id: 'relaxed-decorators', min: '3.9', node: 'decorator', description: 'a decorator that is not a dotted name or call (PEP 614)', test: (n) => { const e = n.namedChildren.find((c) => c && c.type !== 'comment'); return !!e && !dottedOrCall(e); } },
   // CPython 3.9's PEG parser already accepts these (documented in 3.10): 3.9 runs them.
   { id: 'parenthesized-context-managers', min: '3.9', node: 'with_clause', description: 'parenthesised context managers', test: (n) => hasToken(n, '(') && (kids(n).filter((c) => c.type === 'with_item').length > 1 || kids(n).some((c) => c.type === 'with_item' && c.childForFieldName('value')?.type === 'as_pattern')) },
-  { id: 'builtin-generic-annotation', min: '3.9', node: 'type', description: 'subscripted builtin types such as `list[int]` in annotations evaluated at import (PEP 585)', test: builtinGenericAnnotation },
-  { id: 'union-annotation', min: '3.10', node: 'type', description: '`X | Y` type unions in annotations evaluated at import (PEP 604)', test: unionAnnotation },
-  { id: 'union-expression', min: '3.10', node: 'binary_operator', description: '`X | Y` type unions (PEP 604)', test: unionExpression },
+  { id: 'builtin-generic-annotation', min: '3.9', node: 'type', description: 'subscripted builtin types such as `list[int]` in annotations evaluated at import (PEP 585)', test: builtinGenericAnnotation, mayBe: (s) => s.includes('[') },
+  { id: 'union-annotation', min: '3.10', node: 'type', description: '`X | Y` type unions in annotations evaluated at import (PEP 604)', test: unionAnnotation, mayBe: (s) => s.includes('|') },
+  { id: 'union-expression', min: '3.10', node: 'binary_operator', description: '`X | Y` type unions (PEP 604)', test: unionExpression, mayBe: (s) => s.includes('|') },
   { id: 'match-statement', min: '3.10', node: 'match_statement', description: '`match` statements (PEP 634)' },
   { id: 'except-star', min: '3.11', node: 'except_clause', description: '`except*` (PEP 654)', test: (n) => hasToken(n, '*'), mayBe: (s) => s.includes('*') },
   // tree-sitter also reads `type(obj).attr = value` as one: only `type Name = ...` / `type Name[T] = ...` is.
