@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run test:e2e: installs the pinned e2e tools if needed (test/e2e/install.sh), builds and packages the extension,
-// then runs the extension-host suite (exthost.js) and the UI test (code-server-ui.js, screenshots in .e2e-shots/).
-// Exit 0 only when both pass. Needs Debian's chromium (see the README).
+// then runs the extension-host suite (exthost.js), the UI test (code-server-ui.js, screenshots in .e2e-shots/) and the
+// Neovim test over stdio (nvim.js). Exit 0 only when all pass. Needs Debian packages (test/e2e/deps.sh installs them).
 'use strict';
 const { spawnSync } = require('child_process');
 const path = require('path');
@@ -19,5 +19,9 @@ const ok = run('tools', 'bash', [path.join(__dirname, 'install.sh')])
   && run('build', 'npm', ['run', 'build', '--silent'])
   && run('package', 'npm', ['run', 'package', '--silent']);
 if (!ok) process.exit(2);
-const results = [run('extension-host suite', process.execPath, [path.join(__dirname, 'exthost.js')]), run('UI test', process.execPath, [path.join(__dirname, 'code-server-ui.js')])];
+const results = [
+  run('extension-host suite', process.execPath, [path.join(__dirname, 'exthost.js')]),
+  run('UI test', process.execPath, [path.join(__dirname, 'code-server-ui.js')]),
+  run('Neovim test', process.execPath, [path.join(__dirname, 'nvim.js')]),
+];
 process.exit(results.every(Boolean) ? 0 : 1);
