@@ -4,7 +4,9 @@ import { applyEdits } from '../../server/src/core/edits';
 import { lint } from '../../server/src/core/lint';
 import { rules } from '../../server/src/core/rules';
 import { directivesOf, suppressionEdit } from '../../server/src/core/suppressions';
+import { quickFixes } from '../../server/src/lsp/actions';
 import { brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
+import { K } from './secrets/fakes';
 
 const COPY_MISSING = 'FROM python:3.11\nCOPY missing.py /app/\n';
 
@@ -93,5 +95,50 @@ describe('suppressions', () => {
     const crlf = 'a: 1\r\nb: 2\r\n';
     assert.equal(applyEdits(crlf, [suppressionEdit('/r/k.yaml', crlf, 'hardcoded-secret', 1)!]), 'a: 1\r\n# deploylint: ignore[hardcoded-secret]\r\nb: 2\r\n');
     assert.equal(suppressionEdit('/r/creds.json', '{}', 'hardcoded-secret', 0), undefined);
+  });
+
+  describe('Python: a multi-line string is one line, and a # inside it is no directive', () => {
+    const DF = 'FROM python:3.11\nCOPY app.py /app/\nCMD ["python", "/app/app.py"]\n';
+    const app = (closing: string, inside = '') => `import os\n\nCONFIG = """\n[openai]${inside}\napi_key = ${K.openaiProj}\n${closing}\nprint(CONFIG, os.environ.get("X"))\n`;
+    const SECRET = `app.py:5:11 hardcoded-secret OpenAI API key ${K.openaiProj.slice(0, 12)}… (164 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ["OPENAI_API_KEY"])`;
+
+    it('a directive after the closing quotes covers every line of the string; one inside the string is text', async () => {
+      const text = app('"""  # deploylint: ignore[hardcoded-secret]', '\n# deploylint: ignore[port-mismatch]');
+      assert.deepEqual(directivesOf(text, '/r/app.py').map((d) => [d.line, d.target, d.through, d.ids.map((x) => x.id)]), [[6, 2, 6, ['hardcoded-secret']]]);
+      // Without knowing the file is Python, both look like directives, each covering its own line only.
+      assert.deepEqual(directivesOf(text).map((d) => [d.line, d.target, d.through]), [[4, 5, 5], [6, 6, 6]]);
+      const r = await problems({ Dockerfile: DF, 'app.py': text });
+      assert.deepEqual(r.findings, []);
+      assert.deepEqual(r.problems, []);
+      assert.deepEqual((await problems({ Dockerfile: DF, 'app.py': app('"""') })).findings, [SECRET]);
+      // A directive alone above the statement covers the string too.
+      const above = app('"""').replace('CONFIG = """', '# deploylint: ignore[hardcoded-secret]\nCONFIG = """');
+      assert.deepEqual(directivesOf(above, '/r/app.py').map((d) => [d.line, d.target, d.through]), [[2, 3, 6]]);
+      assert.deepEqual((await problems({ Dockerfile: DF, 'app.py': above })).findings, []);
+    });
+
+    it('"Ignore on this line" for a line inside the string goes above the statement (or into its directive), never into the string', async () => {
+      const text = app('"""');
+      const edited = applyEdits(text, [suppressionEdit('/r/app.py', text, 'hardcoded-secret', 4)!]);
+      assert.equal(edited, `import os\n\n# deploylint: ignore[hardcoded-secret]\nCONFIG = """\n[openai]\napi_key = ${K.openaiProj}\n"""\nprint(CONFIG, os.environ.get("X"))\n`);
+      const r = await problems({ Dockerfile: DF, 'app.py': edited });
+      assert.deepEqual([r.findings, r.problems], [[], []]);
+      const indented = 'def f():\n    return """\n    x\n    """\n';
+      assert.equal(applyEdits(indented, [suppressionEdit('/r/a.py', indented, 'hardcoded-secret', 2)!]), 'def f():\n    # deploylint: ignore[hardcoded-secret]\n    return """\n    x\n    """\n');
+      const continued = 'X = "a" + \\\n    "b"\n';
+      assert.equal(applyEdits(continued, [suppressionEdit('/r/a.py', continued, 'hardcoded-secret', 1)!]), '# deploylint: ignore[hardcoded-secret]\nX = "a" + \\\n    "b"\n');
+      const merged = app('"""  # deploylint: ignore[port-mismatch]');
+      assert.equal(applyEdits(merged, [suppressionEdit('/r/app.py', merged, 'hardcoded-secret', 4)!]), app('"""  # deploylint: ignore[port-mismatch, hardcoded-secret]'));
+    });
+
+    it('the quick fix: one "Ignore ... on this line" for diagnostics on two lines of one string, editing outside it', () => {
+      const text = 'A = """\nx\ny\n"""\n';
+      const diag = (line: number) => ({ range: { start: { line, character: 0 }, end: { line, character: 1 } }, message: `m${line}`, source: 'deploylint', code: 'hardcoded-secret', data: { fixes: [] } });
+      const actions = quickFixes([diag(1), diag(2)], '/r/a.py', text, (fix) => ({ changes: { a: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } }));
+      assert.deepEqual(actions.map((a) => [a.title, a.diagnostics!.length, a.edit!.changes!.a.map((e) => `${e.range.start.line}:${e.range.start.character} ${JSON.stringify(e.newText)}`)]), [
+        ['Ignore hardcoded-secret on this line', 2, ['0:0 "# deploylint: ignore[hardcoded-secret]\\n"']],
+        ['Ignore hardcoded-secret in this file', 2, ['0:0 "# deploylint: ignore-file[hardcoded-secret]\\n"']],
+      ]);
+    });
   });
 });

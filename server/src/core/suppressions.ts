@@ -1,6 +1,7 @@
 // Inline suppressions, the same in Dockerfiles, Python and YAML: `# deploylint: ignore[rule-id, ...]` on the line or alone on the line above, `# deploylint: ignore-file[rule-id, ...]` for the whole file; applied once, centrally, and checked (unknown ids, unused directives).
+// In Python, "the line" is every line of a multi-line string or backslash continuation (as flake8's and ruff's noqa), and `#` inside a string is no directive.
 import { basename } from './fs';
-import { LineIndex } from './python/lexical';
+import { LineIndex, pythonCommentLayout } from './python/lexical';
 import { didYouMean } from './text/distance';
 import type { Finding, Fix, Range } from './types';
 
@@ -10,8 +11,10 @@ const MARK = /#\s*deploylint:\s*ignore(-file)?\b(?:\[([^\]\n]*)\])?/;
 export interface Directive {
   /** Zero-based line of the comment. */
   line: number;
-  /** The line it suppresses on (its own, or the next when the comment is alone on its line), or the whole file. */
+  /** The (first) line it suppresses on (its own, or the next when the comment is alone on its line), or the whole file. */
   target: number | 'file';
+  /** The last line it suppresses on: `target`, or in Python the last line of a string or continuation that starts there. */
+  through: number;
   /** The rule ids listed, each with its range; empty for a bare `ignore` (every rule). */
   ids: { id: string; range: Range }[];
   /** From `#` to the end of the directive. */
@@ -29,26 +32,62 @@ export interface SuppressionProblem {
   fixes: Fix[];
 }
 
-/** The suppression comments of a file, in order. */
-export function directivesOf(text: string): Directive[] {
+const isPython = (file: string | undefined) => !!file && /\.pyi?$/i.test(file);
+
+/** Python lines joined into one (a multi-line string, a backslash continuation): the first and last line of the group holding `line`. */
+type Groups = (line: number) => [number, number];
+
+function pythonGroups(text: string): { comments: number[]; group: Groups } | undefined {
+  const layout = pythonCommentLayout(text);
+  if (!layout) return undefined;
+  const { joined } = layout;
+  return {
+    comments: layout.comments,
+    group: (line) => {
+      let a = line;
+      let b = line;
+      while (joined.has(a)) a--;
+      while (joined.has(b + 1)) b++;
+      return [a, b];
+    },
+  };
+}
+
+/**
+ * The suppression comments of a file, in order. With a Python `file`, only real comments count (not a
+ * `#` inside a string), and a directive covers the whole string or continuation its line belongs to
+ * (after the closing quotes) or starts (alone on the line above it).
+ */
+export function directivesOf(text: string, file?: string): Directive[] {
   const out: Directive[] = [];
   if (!text.includes('deploylint')) return out;
   const lines = text.split(/\r\n|\r|\n/);
-  lines.forEach((line, i) => {
-    const m = MARK.exec(line);
+  const py = isPython(file) ? pythonGroups(text) : undefined;
+  const index = py ? new LineIndex(text) : undefined;
+  const group: Groups = py ? py.group : (line) => [line, line];
+  const scan = (i: number, from: number) => {
+    const line = lines[i];
+    const m = MARK.exec(line.slice(from));
     if (!m) return;
-    const alone = line.slice(0, m.index).trim() === '';
+    const at = from + m.index;
+    const alone = line.slice(0, at).trim() === '';
     const ids: Directive['ids'] = [];
     if (m[2] !== undefined) {
-      const listStart = m.index + m[0].indexOf('[') + 1;
+      const listStart = at + m[0].indexOf('[') + 1;
       const re = /[^,\s]+/g;
       for (let w = re.exec(m[2]); w; w = re.exec(m[2])) {
         ids.push({ id: w[0], range: { start: { line: i, character: listStart + w.index }, end: { line: i, character: listStart + w.index + w[0].length } } });
       }
     }
-    const target = m[1] ? 'file' : alone ? i + 1 : i;
-    out.push({ line: i, target, ids, alone, range: { start: { line: i, character: m.index }, end: { line: i, character: m.index + m[0].length } } });
-  });
+    const [first, last] = m[1] ? [0, 0] : alone ? [i + 1, group(i + 1)[1]] : group(i);
+    out.push({ line: i, target: m[1] ? 'file' : first, through: last, ids, alone, range: { start: { line: i, character: at }, end: { line: i, character: at + m[0].length } } });
+  };
+  if (py && index) {
+    for (const offset of py.comments) {
+      const p = index.position(offset);
+      scan(p.line, p.character);
+    }
+  } else lines.forEach((_, i) => scan(i, 0));
   return out;
 }
 
@@ -58,19 +97,20 @@ const scanned = new Map<string, { text: string; directives: Directive[] }>();
 function scannedDirectives(file: string, text: string): Directive[] {
   const last = scanned.get(file);
   if (last && last.text === text) return last.directives;
-  const directives = directivesOf(text);
+  const directives = directivesOf(text, file);
   scanned.set(file, { text, directives });
   return directives;
 }
 
 /** Rule ids suppressed on each zero-based line of a file ('*' for a bare `ignore`); line -1 holds the file-wide ones. */
-export function suppressionsOf(text: string): Map<number, Set<string>> {
+export function suppressionsOf(text: string, file?: string): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
-  for (const d of directivesOf(text)) {
-    const key = d.target === 'file' ? -1 : d.target;
-    const set = out.get(key) ?? new Set<string>();
-    (d.ids.length ? d.ids.map((x) => x.id) : ['*']).forEach((id) => set.add(id));
-    out.set(key, set);
+  for (const d of directivesOf(text, file)) {
+    for (let key = d.target === 'file' ? -1 : d.target; key <= (d.target === 'file' ? -1 : d.through); key++) {
+      const set = out.get(key) ?? new Set<string>();
+      (d.ids.length ? d.ids.map((x) => x.id) : ['*']).forEach((id) => set.add(id));
+      out.set(key, set);
+    }
   }
   return out;
 }
@@ -107,7 +147,7 @@ export function applySuppressions(findings: Finding[], textOf: (file: string) =>
     let suppressed = false;
     for (const at of [{ file: f.file, range: f.range }, ...(f.mirrors ?? [])]) {
       for (const d of directives(at.file)) {
-        const applies = d.target === 'file' || (d.target >= at.range.start.line && d.target <= at.range.end.line);
+        const applies = d.target === 'file' || (d.target <= at.range.end.line && d.through >= at.range.start.line);
         if (!applies) continue;
         const id = d.ids.length === 0 ? '*' : d.ids.some((x) => x.id === f.ruleId) ? f.ruleId : undefined;
         if (!id) continue;
@@ -197,11 +237,15 @@ export function directiveText(ids: string[], fileWide: boolean): string {
 /**
  * The edit that suppresses `ruleId` on `line` (a directive alone on the line above, indented like
  * the line; or the id added to a directive already there), or in the whole file (after a shebang,
- * an encoding line or Dockerfile parser directives). Undefined when the file cannot hold a `#` comment.
+ * an encoding line or Dockerfile parser directives). In Python, a line inside a multi-line string or
+ * a backslash continuation gets it above the line where that string or continuation starts (a comment
+ * cannot go inside it). Undefined when the file cannot hold a `#` comment.
  */
 export function suppressionEdit(file: string, text: string, ruleId: string, line: number | 'file'): Fix['edits'][number] | undefined {
   if (!takesHashComments(file)) return undefined;
-  const existing = directivesOf(text).find((d) => d.target === line && d.ids.length > 0);
+  const py = line !== 'file' && isPython(file) ? pythonGroups(text) : undefined;
+  const at = line === 'file' || !py ? line : py.group(line)[0];
+  const existing = directivesOf(text, file).find((d) => d.target === at && d.ids.length > 0);
   if (existing) {
     if (existing.ids.some((x) => x.id === ruleId)) return undefined;
     const last = existing.ids[existing.ids.length - 1];
@@ -209,12 +253,12 @@ export function suppressionEdit(file: string, text: string, ruleId: string, line
   }
   const lines = text.split(/\r\n|\r|\n/);
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
-  if (line === 'file') {
-    let at = 0;
+  if (at === 'file') {
+    let i = 0;
     const dockerfile = /(^|\.)(dockerfile|containerfile)($|\.)/.test(basename(file).toLowerCase());
-    while (at < lines.length && (at === 0 && lines[at].startsWith('#!') || at < 2 && /^[ \t\f]*#.*?coding[:=]/.test(lines[at]) || dockerfile && /^#\s*[a-z]+\s*=/i.test(lines[at]))) at++;
-    return { file, range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, newText: directiveText([ruleId], true) + eol };
+    while (i < lines.length && (i === 0 && lines[i].startsWith('#!') || i < 2 && /^[ \t\f]*#.*?coding[:=]/.test(lines[i]) || dockerfile && /^#\s*[a-z]+\s*=/i.test(lines[i]))) i++;
+    return { file, range: { start: { line: i, character: 0 }, end: { line: i, character: 0 } }, newText: directiveText([ruleId], true) + eol };
   }
-  const indent = /^[ \t]*/.exec(lines[line] ?? '')![0];
-  return { file, range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: indent + directiveText([ruleId], false) + eol };
+  const indent = /^[ \t]*/.exec(lines[at] ?? '')![0];
+  return { file, range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, newText: indent + directiveText([ruleId], false) + eol };
 }

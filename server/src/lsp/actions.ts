@@ -147,14 +147,16 @@ function ignoreActions(diagnostics: Diagnostic[], file: string, text: string, to
     if (typeof d.code !== 'string') continue;
     const rule = d.code;
     for (const scope of [d.range.start.line, 'file'] as const) {
-      const key = `${rule}\0${scope}`;
+      const edit = suppressionEdit(file, text, rule, scope);
+      if (!edit) continue;
+      // Keyed by where the directive goes: diagnostics on lines of one Python string share one directive.
+      const key = `${rule}\0${scope === 'file' ? scope : JSON.stringify(edit.range.start)}`;
       const g = groups.get(key);
       if (g) {
         g.diagnostics.push(d);
         continue;
       }
-      const edit = suppressionEdit(file, text, rule, scope);
-      if (!edit || parsesWorse(file, text, applyEdits(text, [edit]))) continue;
+      if (parsesWorse(file, text, applyEdits(text, [edit]))) continue;
       groups.set(key, { title: scope === 'file' ? `Ignore ${rule} in this file` : `Ignore ${rule} on this line`, edit, diagnostics: [d] });
     }
   }

@@ -101,6 +101,22 @@ export function scanLexical(text: string, lines: LineIndex = new LineIndex(text)
   }
 }
 
+/**
+ * Where a Python file's `#` comments are (offsets of real comments, not `#` inside strings) and which
+ * lines are joined to the line before them (they start inside a string literal, or follow a backslash
+ * continuation): a comment line cannot be inserted before those. Undefined when the text does not tokenize.
+ */
+export function pythonCommentLayout(text: string, lines: LineIndex = new LineIndex(text)): { comments: number[]; joined: Set<number> } | undefined {
+  const layout: Layout = { comments: [], joined: new Set() };
+  try {
+    new Scanner(text, lines, layout).run();
+    return layout;
+  } catch (e) {
+    if (e instanceof LexError || e instanceof GiveUp) return undefined;
+    throw e;
+  }
+}
+
 export interface LexicalResult {
   /** The tokenizer's first error (CPython stops there), or none. */
   errors: PySyntaxError[];
@@ -116,6 +132,12 @@ export interface LexicalResult {
   dedentedBrackets: { start: number; end: number }[];
 }
 
+/** What `pythonCommentLayout` records while scanning. */
+interface Layout {
+  comments: number[];
+  joined: Set<number>;
+}
+
 class Scanner {
   private pos = 0;
   private readonly n: number;
@@ -124,7 +146,7 @@ class Scanner {
   readonly dedented: { start: number; end: number }[] = [];
   private dedentedOpen: number | undefined;
 
-  constructor(private readonly text: string, private readonly lines: LineIndex) {
+  constructor(private readonly text: string, private readonly lines: LineIndex, private readonly layout?: Layout) {
     this.n = text.length;
   }
 
@@ -153,6 +175,7 @@ class Scanner {
       }
       const c = text[this.pos];
       if (this.pos >= this.n || c === '#' || isNewline(c)) {
+        if (c === '#') this.layout?.comments.push(this.pos);
         this.skipToNextLine();
         continue;
       }
@@ -213,6 +236,7 @@ class Scanner {
     while (this.pos < this.n) {
       const c = text[this.pos];
       if (c === '#') {
+        this.layout?.comments.push(this.pos);
         while (this.pos < this.n && !isNewline(text[this.pos])) this.pos++;
         continue;
       }
@@ -226,6 +250,7 @@ class Scanner {
         const nl = text[this.pos + 1];
         if (isNewline(nl)) {
           this.pos += nl === '\r' && text[this.pos + 2] === '\n' ? 3 : 2;
+          this.layout?.joined.add(this.lines.lineOf(this.pos));
           continue;
         }
         this.pos++;
@@ -311,6 +336,7 @@ class Scanner {
         const c = text[this.pos];
         if (c === q && (!triple || (text[this.pos + 1] === q && text[this.pos + 2] === q))) {
           this.pos += triple ? 3 : 1;
+          if (this.layout) for (let l = this.lines.lineOf(start) + 1; l <= this.lines.lineOf(this.pos - 1); l++) this.layout.joined.add(l);
           return;
         }
         if (c === '\\') {
