@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { ImageContentsProvider, ImageNode } from './imageView';
 import { LintStatus, StatusItems } from './status';
-import { contributedKeys, explicitSettings } from './settings';
+import { contributedKeys, explicitSettings, sectionKeys } from './settings';
 
 let client: LanguageClient | undefined;
 
@@ -45,7 +45,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Deploy
           return params.items.map((item, i) => {
             if (item.section !== 'deploylint') return answered[i];
             const config = vscode.workspace.getConfiguration('deploylint', item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined);
-            return explicitSettings(keys, (k) => config.inspect(k));
+            // Unknown keys the user set go too: the server says which setting they may have meant.
+            return explicitSettings([...new Set([...keys, ...sectionKeys(config)])], (k) => config.inspect(k));
           });
         },
       },

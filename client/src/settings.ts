@@ -37,3 +37,11 @@ export function contributedKeys(contributes: unknown, section: string): string[]
   }
   return keys;
 }
+
+/**
+ * The keys a `WorkspaceConfiguration` for one section holds: the contributed ones and any other key a
+ * settings file sets under the section (a misspelt `deploylint.modelLoadSecond`), which the server reports.
+ */
+export function sectionKeys(config: object): string[] {
+  return Object.keys(config).filter((k) => typeof (config as Record<string, unknown>)[k] !== 'function');
+}

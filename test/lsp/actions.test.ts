@@ -199,7 +199,7 @@ describe('language server: code actions', function () {
       Dockerfile: 'FROM python:3.11\nCOPY nope.py /app/\n',
     });
     dirs.push(dir);
-    client = new TestClient({ rules: { 'missing-copy-source': 'quiet' }, modelLoadSeconds: -5 });
+    client = new TestClient({ rules: { 'missing-copy-source': 'quiet' }, modelLoadSeconds: -5, modelMemoryMb: 10 });
     const warnings: string[] = [];
     client.conn.onNotification('window/showMessage', (p: { type: number; message: string }) => {
       warnings.push(`${p.type} ${p.message}`);
@@ -214,7 +214,8 @@ describe('language server: code actions', function () {
     // Neither "loud" nor "quiet" turns the error into Information.
     await client.waitFor(() => (client.diagnostics.get(uri(path.join(dir, 'Dockerfile')))?.length ?? 0) === 1, 'finding');
     assert.deepEqual(client.diagnostics.get(uri(path.join(dir, 'Dockerfile')))!.map((d) => [d.code, d.severity]), [['missing-copy-source', 1]]);
-    assert.deepEqual(warnings, ['2 deploylint: ignored invalid settings: rule \'missing-copy-source\': level "quiet" is not error, warning, info or off; the rule keeps its default; \'modelLoadSeconds\' must be a non-negative number']);
+    assert.deepEqual(warnings, ['2 deploylint: ignored invalid settings: unknown setting \'deploylint.modelMemoryMb\'; did you mean \'deploylint.modelMemoryMB\'?; rule \'missing-copy-source\': level "quiet" is not error, warning, info or off; the rule keeps its default; \'modelLoadSeconds\' must be a non-negative number']);
+    assert.ok(client.logs.some((l) => l.includes("deploylint: settings: unknown setting 'deploylint.modelMemoryMb'; did you mean 'deploylint.modelMemoryMB'?")), client.logs.join('\n'));
     assert.ok(client.logs.some((l) => l.includes("deploylint: settings: 'modelLoadSeconds' must be a non-negative number")), client.logs.join('\n'));
   });
 });
