@@ -17,7 +17,7 @@ function playwright() {
 }
 
 /** A temp folder with code-server's user data (quiet settings) and a copy of examples/ as the workspace (fix-all on save on). */
-function sandbox(prefix) {
+function sandbox(prefix, workspaceSettings = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const data = path.join(tmp, 'data');
   const ws = path.join(tmp, 'examples');
@@ -31,7 +31,7 @@ function sandbox(prefix) {
   }));
   // Fix-all on save, as the README suggests; set before code-server starts so that the first save already sees it.
   fs.mkdirSync(path.join(ws, '.vscode'));
-  fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'editor.codeActionsOnSave': { 'source.fixAll.deploylint': 'explicit' } }));
+  fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'editor.codeActionsOnSave': { 'source.fixAll.deploylint': 'explicit' }, ...workspaceSettings }));
   return { tmp, data, ws, exts: path.join(tmp, 'exts'), cfg: ['--config', path.join(tmp, 'cfg.yaml'), '--user-data-dir', data, '--extensions-dir', path.join(tmp, 'exts')] };
 }
 

@@ -11,7 +11,8 @@ const TIMEOUT = Number(process.env.TIMEOUT_MS || 180000);
 const log = (...a) => console.log('[exthost]', ...a);
 
 (async () => {
-  const box = sandbox('deploylint-exthost-');
+  // A misspelt setting: the suite checks the client sends it on (the server reports it).
+  const box = sandbox('deploylint-exthost-', { 'deploylint.modelLoadSecond': 5 });
   let cs, ctx, code = 1;
   try {
     cs = await startCodeServer(box, PORT);

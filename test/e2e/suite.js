@@ -44,6 +44,13 @@ step('activates and lints the examples (Problems: exact findings per file)', asy
   assert.deepEqual(short(ours(workerPy)), ['7:6 missing-module', '8:6 missing-module', '9:6 missing-module']);
 });
 
+step('an unknown deploylint.* setting is in the configuration the client sends (the server names the closest key)', async () => {
+  const config = vscode.workspace.getConfiguration('deploylint');
+  assert.equal(config.get('modelLoadSecond'), 5);
+  assert.ok(Object.keys(config).includes('modelLoadSecond'), Object.keys(config).join(', '));
+  assert.deepEqual(config.inspect('modelLoadSecond').workspaceValue, 5);
+});
+
 step('status item: N problems', async () => {
   await waitFor(() => api.status().state === 'done', 'status done');
   assert.equal(api.status().text, 'deploylint: 16 problems');
