@@ -10,6 +10,7 @@ import { installedImportNames } from '../packages/installs';
 import type { InstallRecord } from '../docker/installs';
 import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
+import { absentSubmodule, AbsentSubmodule } from '../absent-submodule';
 import type { Fix, Location, TextEdit } from '../types';
 import { chainLocations, importedBy, insertAfter, sourceOf, targetWithModule } from './python-common';
 import { replaceCommandArg } from './command-edits';
@@ -22,7 +23,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'The image builds, the container starts, and the first request (or the health check) fails with ModuleNotFoundError: COPY brought in the entry file but not the modules it imports. deploylint models the image and follows the imports from the CMD; a module counts as local when its source is in the build context. Module-level imports are errors, imports inside functions warnings; imports guarded by try/except ImportError or `if TYPE_CHECKING` are not reported.',
+      why: 'The image builds, the container starts, and the first request (or the health check) fails with ModuleNotFoundError: COPY brought in the entry file but not the modules it imports. deploylint models the image and follows the imports from the CMD; a module counts as local when its source is in the build context, and a submodule of a regular local package in the image that the package folder does not hold (a stale import after a rename) fails whatever site-packages holds, unless a RUN may write it there, the package extends `__path__`, or git ignores its source (generated before the build). Module-level imports are errors, imports inside functions warnings; imports guarded by try/except ImportError or `if TYPE_CHECKING` are not reported.',
       bad: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY predictions/worker/worker.py /app/worker.py\n# worker.py: from shared.utils.player_registry import RegistryReader\nCMD exec gunicorn --bind :$PORT worker:app',
       good: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY predictions/worker/worker.py /app/worker.py\nCOPY shared/ /app/shared/\nCMD exec gunicorn --bind :$PORT worker:app',
     },
@@ -48,7 +49,9 @@ interface Group {
   key: string;
   /** The dotted unit to bring in: a top-level module/package, a submodule, or (not-a-package) the package. */
   unit: string;
-  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package' | 'editable-without-source' | 'hidden-by-mount';
+  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package' | 'editable-without-source' | 'hidden-by-mount' | 'no-such-submodule';
+  /** no-such-submodule: the regular package's folder in the image and the closest existing submodules. */
+  absent?: AbsentSubmodule;
   /** hidden-by-mount: the image has the unit, but a deployment's bind mount hides it. */
   hidden?: HiddenByMount;
   /** editable-without-source: the install whose .pth points at a folder this stage does not have. */
@@ -115,7 +118,15 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
       const origin = shadow ? stage.tree.lookup(shadow) : undefined;
       if (!origin || (origin.source === undefined && origin.content === undefined)) continue;
     } else if (!hit) {
-      continue; // not known to be local: third-party or an attribute
+      // Nowhere in the workspace: third-party or an attribute, unless the image alone proves it (a regular local package without it).
+      const absent = u.reason === 'not-found' && u.nameIndex === undefined && u.import.kind !== 'dynamic' ? absentSubmodule(a, ia, u.failedAt) : undefined;
+      if (!absent) continue;
+      kind = 'no-such-submodule';
+      const key = `${kind}:${unit}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { key, unit, kind, imports: [], anchor, edits: [], fixTitle: '', absent }));
+      g.imports.push(u);
+      continue;
     } else if (hit.visibility === 'ignored' && regenerated(ia, hit, u, anchor)) {
       continue;
     } else {
@@ -135,7 +146,7 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
     }
     g.imports.push(u);
   }
-  for (const g of groups.values()) if (g.kind !== 'no-parent-package' && g.kind !== 'editable-without-source') planFix(a, ia, g);
+  for (const g of groups.values()) if (g.kind !== 'no-parent-package' && g.kind !== 'editable-without-source' && g.kind !== 'no-such-submodule') planFix(a, ia, g);
   return [...groups.values()];
 }
 
@@ -350,6 +361,10 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     const file = first.importer;
     const loadedAs = file === ia.entryFile && !ia.entry.ep.module ? 'the script __main__' : `the top-level module '${ia.closure?.files.get(file)?.module ?? file.slice(file.lastIndexOf('/') + 1, -3)}'`;
     message = `the relative import '${names[0]}' in ${file} cannot work: the file runs as ${loadedAs}, with no parent package (ImportError: attempted relative import with no known parent package)`;
+  } else if (g.kind === 'no-such-submodule') {
+    const ab = g.absent!;
+    const hint = ab.close.length ? `; did you mean ${ab.close.map((c) => `'${c}'`).join(' or ')}?` : '';
+    message = `'${g.unit}' is ${by} but cannot load: the package '${ab.pkg}' (${ab.dir}) has no module '${ab.name}', and Python looks for it only there${hint}`;
   } else if (g.kind === 'not-on-path') {
     const where = join(g.pathRoot!, ...g.unit.split('.'));
     message = `'${names[0]}' is ${by}, but '${g.unit}' is at ${where}${g.hit?.kind === 'module' ? '.py' : ''} and Python does not look in ${g.pathRoot} (sys.path: ${ia.entry.sysPath.join(', ')})`;
