@@ -457,6 +457,15 @@ function python(args: Arg[], ctx: Ctx): Entrypoint {
 }
 
 function django(args: Arg[], script: Arg, rest: Arg[], ctx: Ctx): Entrypoint {
+  // A manage.py is Django's only when it runs Django: Flask/click projects (redash) name their CLI manage.py
+  // too, and their `runserver -h 0.0.0.0` is not Django's runserver. Unreadable: Django, as the name says.
+  const file = script.unknown ? undefined : ctx.readFile?.(script.value, ctx.cwd);
+  if (file && !/\bdjango\b/i.test(file.text)) {
+    const ep = base('python-script', args, ctx);
+    ep.script = script.value;
+    ep.targetArg = script.ref;
+    return ep;
+  }
   const ep = base('django-manage', args, ctx);
   ep.script = script.value;
   ep.targetArg = script.ref;
