@@ -11,6 +11,23 @@ import { dotenvValuePosition, parseDotenv, DotenvEntry } from './dotenv';
 export type FileScanContext = Omit<ScanContext, 'name'>;
 
 /** `base` with the value's name, when known. */
+/** A URL or `host:port` on loopback. */
+const LOOPBACK_ENDPOINT = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/\s]*@)?(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:\/\S*)?$/i;
+
+/** `LNBITS` of `LNBITS_KEY` / `LNBITS_API_KEY` / `LNBITS_ENDPOINT` (the name's first part), or undefined for a one-part name. */
+function namePrefix(key: string): string | undefined {
+  const i = key.indexOf('_');
+  return i > 0 ? key.slice(0, i).toUpperCase() : undefined;
+}
+
+/** The text a Secret `data` value decodes to, or undefined when it is not base64 of printable text. */
+function decodeBase64Text(v: string): string | undefined {
+  const s = v.replace(/\s+/g, '');
+  if (!s || s.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(s)) return undefined;
+  const text = Buffer.from(s, 'base64').toString('utf8');
+  return /^[\x20-\x7e\t\r\n]+$/.test(text) ? text : undefined;
+}
+
 function named(base: FileScanContext, name: string | undefined): ScanContext {
   return name === undefined ? base : { ...base, name };
 }
@@ -197,29 +214,37 @@ export function scanYaml(ix: TextIndex, base: FileScanContext = {}): YamlHit[] {
     return out;
   }
   if (!Array.isArray(docs)) return out;
-  type Item = { node: unknown; name?: string; path: string[]; inFlow: boolean; keyRange?: Range };
+  type Item = { node: unknown; name?: string; path: string[]; inFlow: boolean; keyRange?: Range; local?: boolean };
   const rangeOf = (n: unknown): [number, number] | undefined => {
     const r = (n as { range?: [number, number, number] | null }).range;
     return r ? [r[0], r[1]] : undefined;
   };
   for (const doc of docs) {
     if (doc.errors.length) continue;
+    // A Kubernetes Secret's `data` values are base64: the credential is what they decode to (base64 of a
+    // placeholder such as `docsgpt-dev-jwt-secret-change-me` looks random but is none).
+    const secretData = isMap(doc.contents) && doc.contents.items.some((p) => isScalar(p.key) && p.key.value === 'kind' && isScalar(p.value) && p.value.value === 'Secret');
     const stack: Item[] = [{ node: doc.contents, path: [], inFlow: false }];
     let budget = 200_000;
     while (stack.length && budget-- > 0) {
-      const { node, name, path, inFlow, keyRange } = stack.pop()!;
+      const { node, name, path, inFlow, keyRange, local } = stack.pop()!;
       if (isMap(node)) {
         const flow = inFlow || !!node.flow;
         let sibling: string | undefined;
+        const loopback = new Set<string>();
         for (const p of node.items) {
-          if (isScalar(p.key) && p.key.value === 'name' && isScalar(p.value) && typeof p.value.value === 'string') sibling = p.value.value;
+          if (!isScalar(p.key) || !isScalar(p.value) || typeof p.value.value !== 'string') continue;
+          if (p.key.value === 'name') sibling = p.value.value;
+          const prefix = namePrefix(String(p.key.value));
+          if (prefix && LOOPBACK_ENDPOINT.test(p.value.value)) loopback.add(prefix);
         }
         for (let i = node.items.length - 1; i >= 0; i--) {
           const p = node.items[i];
           if (!isPair(p) || !isScalar(p.key)) continue;
           const key = String(p.key.value);
           const kr = rangeOf(p.key);
-          stack.push({ node: p.value, name: key === 'value' && sibling !== undefined ? sibling : key, path: [...path, key], inFlow: flow, keyRange: kr ? ix.range(kr[0], kr[1]) : undefined });
+          const prefix = namePrefix(key);
+          stack.push({ node: p.value, name: key === 'value' && sibling !== undefined ? sibling : key, path: [...path, key], inFlow: flow, keyRange: kr ? ix.range(kr[0], kr[1]) : undefined, local: prefix !== undefined && loopback.has(prefix) });
         }
       } else if (isSeq(node)) {
         const flow = inFlow || !!node.flow;
@@ -236,10 +261,20 @@ export function scanYaml(ix: TextIndex, base: FileScanContext = {}): YamlHit[] {
             value = kv[2]!;
           }
         }
+        let decoded = false;
+        if (secretData && path.length === 2 && path[0] === 'data') {
+          const text = decodeBase64Text(value);
+          if (text === undefined) continue;
+          value = text;
+          decoded = true;
+        }
         if (value.length < 8) continue;
         const scalarRange = ix.range(r[0], r[1]);
-        for (const match of scanValue(value, named(base, itemName))) {
-          const range = ix.locate(value.slice(match.start, match.end), r[0], r[1]) ?? scalarRange;
+        // A key beside an endpoint of the same prefix on loopback (`LNBITS_ENDPOINT: http://localhost:5001`,
+        // `LNBITS_KEY: ...`) is for a service the job or stack runs itself: judged as test data.
+        const ctx = local ? { ...named(base, itemName), testData: true } : named(base, itemName);
+        for (const match of scanValue(value, ctx)) {
+          const range = decoded ? scalarRange : ix.locate(value.slice(match.start, match.end), r[0], r[1]) ?? scalarRange;
           out.push({ match, value, name: itemName, range, scalarRange, keyRange, path, inFlow, plain: node.type === Scalar.PLAIN });
         }
       }

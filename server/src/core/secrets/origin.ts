@@ -14,6 +14,9 @@ const COMPOSE_NAME = /^(?:docker-)?compose(?:[.-][A-Za-z0-9_.-]+)?\.ya?ml$/i;
 /** Names of files that describe a deployment rather than a local setup. */
 const PRODUCTION_NAME = /(^|[.\-_/])(prod|production|prd|live|release|staging|stage|deploy|deployment)([.\-_/]|$)/i;
 
+/** A path whose folder or compose-file name says CI or tests. */
+const CI_COMPOSE = /(^|[.\-_/])(ci|tests?|testing|e2e|cypress|playwright|integration)([.\-_/]|$)/i;
+
 /** True for an example, template or local-development env file (not `.env` or `.env.local`, which hold real values). */
 export function isLocalDevEnvFile(name: string): boolean {
   return (ENV_TEMPLATE.test(name) || ENV_LOCAL_DEV.test(name)) && !PRODUCTION_NAME.test(name);
@@ -36,6 +39,9 @@ export function fileScanContext(rel: string, opts: { compose?: boolean } = {}): 
   if (isTestPath(rel)) out.testData = true;
   const isEnv = name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
   const compose = opts.compose ? !PRODUCTION_NAME.test(rel) : isLocalDevComposeFile(rel);
+  // A compose file for CI or end-to-end tests (`.ci/compose.ci.yaml`, `docker-compose.test.yml`,
+  // `compose.cypress.yaml`) starts a throw-away stack: its values are test data.
+  if (compose && CI_COMPOSE.test(rel)) out.testData = true;
   if ((isEnv && isLocalDevEnvFile(name)) || compose) out.localDev = true;
   return out;
 }
