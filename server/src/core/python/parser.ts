@@ -9,7 +9,12 @@ import { LineIndex, scanLexical, type PySyntaxError } from './lexical';
 export type { PySyntaxError } from './lexical';
 
 export type PyScope = 'module' | 'function';
-export type ImportGuard = 'none' | 'import-error' | 'type-checking';
+/**
+ * What makes an import optional: a `try` that catches ImportError, `if TYPE_CHECKING:`, or an `if` whose
+ * condition checks that the file or module exists first (`if (BASE_DIR / "local_settings.py").exists():`,
+ * `os.path.isfile(...)`, `importlib.util.find_spec("x")`): a local override module that is absent on purpose.
+ */
+export type ImportGuard = 'none' | 'import-error' | 'type-checking' | 'exists-check';
 
 /** One imported module, as written. */
 export interface PyImport {
@@ -651,6 +656,7 @@ class Extractor {
         const cond = node.childForFieldName('condition');
         let consCtx = ctx;
         if (cond && isTypeChecking(cond)) consCtx = { ...ctx, guard: 'type-checking' };
+        else if (cond && ctx.guard === 'none' && EXISTS_CHECK.test(cond.text)) consCtx = { ...ctx, guard: 'exists-check' };
         else if (cond && isMainCheck(cond)) consCtx = { ...ctx, main: true };
         return { ctx, fieldId: t.fields.consequence, fieldCtx: consCtx, filter: 0 };
       }
@@ -1158,6 +1164,9 @@ function catchesImportError(clause: TSNode): boolean {
     return name !== undefined && IMPORT_ERROR_CATCHERS.has(name);
   });
 }
+
+/** A condition that asks whether a file or module exists (the `if` body imports it only then). */
+const EXISTS_CHECK = /\.(?:exists|is_file|isfile|isdir|is_dir|find_spec|find_loader)\s*\(|\b(?:find_spec|find_loader|exists|isfile)\s*\(/;
 
 function isTypeChecking(cond: TSNode): boolean {
   if (cond.type === 'identifier') return cond.text === 'TYPE_CHECKING';

@@ -7,6 +7,7 @@ import { isNeverLocal, locateSource } from '../imports';
 import { installMayWriteSources, unmodelledWriter } from '../docker/writes';
 import { join } from '../fs';
 import type { UnresolvedImport } from '../python/closure';
+import type { ImportGuard } from '../python/parser';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
 import { installSet, installSetQuiet, possibleProvider } from '../packages/installs';
@@ -162,7 +163,7 @@ function imports(a: Analysis, c: RunningContainer, out: ContainerExplanation): v
   for (const u of closure.unresolved) {
     const src = c.stage.tree.lookup(u.importer)?.source;
     const at = `${src ? a.rel(src) : u.importer}:${u.import.range.start.line + 1}`;
-    const guard = u.import.guard !== 'none' ? ` (guarded by ${u.import.guard}: not reported)`
+    const guard = u.import.guard !== 'none' ? ` (${GUARD_WORDS[u.import.guard]}: not reported)`
       : u.reason === 'not-found' ? notFoundQuiet(a, c, u, src) : '';
     const why = u.reason === 'not-found' ? `not found on sys.path` : u.reason === 'not-a-package' ? `'${u.failedAt.split('.').slice(0, -1).join('.')}' is a module, not a package` : 'a relative import with no parent package';
     out.missing.push(`'${u.dotted}' imported at ${at}: ${why}${guard}`);
@@ -230,3 +231,10 @@ function notFoundQuiet(a: Analysis, c: RunningContainer, u: UnresolvedImport, sr
   }
   return '';
 }
+
+/** How `--explain` names what made an import optional. */
+const GUARD_WORDS: Record<Exclude<ImportGuard, 'none'>, string> = {
+  'import-error': 'inside a try that catches ImportError',
+  'type-checking': 'under if TYPE_CHECKING, never run',
+  'exists-check': 'under an if that checks the file or module exists first',
+};
