@@ -39,7 +39,7 @@ export function absentSubmodule(a: Analysis, ia: ImportAnalysis, dotted: string)
   if (entries.some((n) => n === name || n.startsWith(name + '.'))) return undefined;
   // A RUN the model does not follow may write there once the package is in place (protoc, build_ext --inplace).
   const copiedAt = init.origin.instr && (init.origin.stage === undefined || init.origin.stage === ia.stage.index) ? init.origin.instr.line : -1;
-  if (tree.isUncertain(dir) || tree.isUncertain(join(dir, name)) || unmodelledWriter(ia.stage, join(dir, `${name}.py`), copiedAt) || unmodelledWriter(ia.stage, join(dir, name), copiedAt)) return undefined;
+  if (tree.isUncertain(dir) || tree.isUncertain(join(dir, name)) || unmodelledWriter(ia.stage, join(dir, `${name}.py`), copiedAt, { module: true }) || unmodelledWriter(ia.stage, join(dir, name), copiedAt, { module: true })) return undefined;
   const initText = a.text(init.source) ?? '';
   if (/__path__|extend_path|sys\.modules|pkg_resources\.declare_namespace/.test(initText)) return undefined;
   const srcDir = dirname(init.source);

@@ -70,7 +70,8 @@ export interface StageModel extends InstallState {
   /** Something was installed whose content the model cannot see (a wheel, an unknown local path). */
   sitePackagesUncertain?: { reason: string; instr: Instruction };
   /** RUN commands whose file effects the model does not know (build tools, scripts), base stages' included: they may write below `cwd` or anywhere. */
-  unmodelledRuns: { instr: Instruction; command: string; cwd: string }[];
+  /** RUNs whose effects are not modelled; `noModules`: one known to write no Python module (`manage.py collectstatic`). */
+  unmodelledRuns: { instr: Instruction; command: string; cwd: string; noModules?: true }[];
 }
 
 export interface ImageModel {

@@ -42,7 +42,7 @@ export interface RunResult {
   /** Set when the RUN installed something whose modules the model cannot see. */
   sitePackagesUncertain?: string;
   /** Commands whose file effects the model does not know (a build tool, a script), with the folder each ran in. */
-  unmodelled: { command: string; cwd: string }[];
+  unmodelled: { command: string; cwd: string; noModules?: true }[];
 }
 
 /** Commands that change nothing the application imports or copies: system packages, permissions, users, output. */
@@ -58,6 +58,19 @@ const NO_APP_FILES = new Set([
   'usermod', 'ls', 'cat', 'true', 'false', 'set', 'export', 'test', '[', 'which', 'sleep', 'id', 'whoami', 'sed',
   'find', 'rm', 'mkdir', 'touch', 'cd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
 ]);
+
+/**
+ * Django's own management commands that write files but never a Python module: static files, compiled
+ * messages, the database (makemigrations and startapp, which do write modules, are not here).
+ */
+const DJANGO_NO_MODULE_COMMANDS = new Set(['collectstatic', 'compilemessages', 'migrate', 'check', 'createcachetable', 'showmigrations', 'diffsettings', 'compress']);
+
+/** `python manage.py collectstatic`, `./manage.py compilemessages`, `django-admin migrate`: writes no module. */
+function djangoWritesNoModules(cmd: string, rest: string[]): boolean {
+  const args = isPython(cmd) ? (basename(rest[0] ?? '') === 'manage.py' ? rest.slice(1) : undefined) : basename(cmd) === 'manage.py' || cmd === 'django-admin' ? rest : undefined;
+  const sub = args?.find((a) => !a.startsWith('-'));
+  return sub !== undefined && DJANGO_NO_MODULE_COMMANDS.has(sub);
+}
 
 /** Shell reserved words that open, continue or close a compound command (POSIX 2.4). */
 const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'while', 'until', 'do', 'done', '!', '{', '}']);
@@ -221,7 +234,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         }
         // `python -c "import x"` (a check) writes nothing; code that opens, writes, downloads or spawns may.
         const check = isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3 && !(rest[0] === '-c' && PY_C_WRITES.test(rest[1] ?? ''));
-        if (!NO_APP_FILES.has(cmd) && !check) result.unmodelled.push({ command: argv.join(' '), cwd });
+        if (!NO_APP_FILES.has(cmd) && !check) result.unmodelled.push({ command: argv.join(' '), cwd, ...(djangoWritesNoModules(cmd, rest) ? { noModules: true as const } : {}) });
         break;
       }
     }

@@ -17,14 +17,15 @@ export function isSystemPath(path: string): boolean {
  * path, a folder above or below it, or its last segment. Undefined when no such RUN exists.
  * A RUN before the instruction of this stage that made `path` counts only when it ran inside the path
  * or names it (a setup RUN in WORKDIR before `COPY . .` does not write into the copied package).
+ * With `module`, `path` is a Python module or package, so RUNs known to write none are skipped.
  * With `beside`, a RUN whose working folder is a sibling of the path counts too (what a build tool may output).
  */
-export function unmodelledWriter(stage: StageModel, path: string, after = -1, opts: { beside?: boolean } = {}): StageModel['unmodelledRuns'][number] | undefined {
+export function unmodelledWriter(stage: StageModel, path: string, after = -1, opts: { beside?: boolean; module?: boolean } = {}): StageModel['unmodelledRuns'][number] | undefined {
   const leaf = basename(path);
   const made = stage.tree.lookup(path)?.origin;
   const copiedAt = made?.instr && (made.stage === undefined || made.stage === stage.index) ? made.instr.line : undefined;
   return stage.unmodelledRuns.find((r) => {
-    if (r.instr.line <= after) return false;
+    if (r.instr.line <= after || (opts.module && r.noModules)) return false;
     const beforeCopy = copiedAt !== undefined && r.instr.line < copiedAt;
     if (within(path, r.cwd) || (!beforeCopy && within(r.cwd, path))) return true;
     // A build tool's output folder comes from its config (angular.json's `outputPath: ../src/static`), often beside its project.

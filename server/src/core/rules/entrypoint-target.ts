@@ -193,7 +193,7 @@ function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Ex
     const dir = dirname(parent.file);
     const name = r.failedAt.slice(r.resolvedPrefix.length + 1);
     const compiled = (stage.tree.readDir(dir) ?? []).some((n) => n.startsWith(name + '.') && /\.(so|pyd|pyc)$/.test(n));
-    if (compiled || stage.tree.isUncertain(dir) || unmodelledWriter(stage, dir)) return undefined;
+    if (compiled || stage.tree.isUncertain(dir) || unmodelledWriter(stage, dir, -1, { module: true })) return undefined;
     return `the package '${r.resolvedPrefix}' (${dir}) has no module '${name}'`;
   }
   if (isNeverLocal(ia, dotted)) return undefined;
@@ -213,7 +213,7 @@ function notInstalled(ia: ImportAnalysis, dotted: string): InstallSet['status'] 
   if (set.status === 'unknown' || set.importNames.has(dotted) || mayProvide(set, dotted)) return undefined;
   for (const dir of ia.entry.sysPath) {
     if (ia.stage.tree.isUncertain(dir) || ia.stage.tree.isUncertain(join(dir, dotted)) || ia.stage.tree.isUncertain(join(dir, `${dotted}.py`))) return undefined;
-    if (unmodelledWriter(ia.stage, join(dir, `${dotted}.py`)) || unmodelledWriter(ia.stage, join(dir, dotted))) return undefined;
+    if (unmodelledWriter(ia.stage, join(dir, `${dotted}.py`), -1, { module: true }) || unmodelledWriter(ia.stage, join(dir, dotted), -1, { module: true })) return undefined;
   }
   return set.status;
 }
@@ -271,7 +271,7 @@ function celeryApp(a: Analysis, ia: ImportAnalysis, r: Extract<Resolution, { sta
   if (info.calls.some((c) => /(^|\.)Celery$/.test(c.callee)) || info.imports.some((i) => i.kind === 'from' && i.scope === 'module')) return undefined;
   const sub = resolveModule(ia.view, ia.entry.sysPath, `${ia.entry.ep.module}.celery`);
   if (sub.status !== 'missing' || r.kind !== 'package' && r.kind !== 'module') return undefined;
-  if (r.kind === 'package' && (ia.stage.tree.isUncertain(dirname(r.file!)) || unmodelledWriter(ia.stage, dirname(r.file!)))) return undefined;
+  if (r.kind === 'package' && (ia.stage.tree.isUncertain(dirname(r.file!)) || unmodelledWriter(ia.stage, dirname(r.file!), -1, { module: true }))) return undefined;
   return {
     message: `${label}: ${r.file} defines no Celery app (Celery looks for 'app', 'celery'${r.kind === 'package' ? `, the module '${ia.entry.ep.module}.celery'` : ''} or a Celery instance in the module)`,
     file: at.file,

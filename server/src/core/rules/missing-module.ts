@@ -226,7 +226,7 @@ function destinationRootFor(ia: ImportAnalysis, importer: string, unit: string):
 /** A dockerignored source that a RUN after the importing file's COPY may generate in the image (`make proto`, a setup script, `pip install .`). */
 function regenerated(ia: ImportAnalysis, hit: SourceHit, u: UnresolvedImport, anchor: Instruction): boolean {
   const loc = join(destinationRootFor(ia, u.importer, u.failedAt), ...u.failedAt.split('.').slice(0, -1), hit.path.slice(hit.path.lastIndexOf('/') + 1));
-  return unmodelledWriter(ia.stage, loc, anchor.line) !== undefined || ia.stage.installed.some((i) => i.instr.line > anchor.line && installMayWriteSources(ia.stage, i.dir, ia.target.model.context.fs));
+  return unmodelledWriter(ia.stage, loc, anchor.line, { module: true }) !== undefined || ia.stage.installed.some((i) => i.instr.line > anchor.line && installMayWriteSources(ia.stage, i.dir, ia.target.model.context.fs));
 }
 
 

@@ -225,7 +225,7 @@ function notFoundQuiet(a: Analysis, c: RunningContainer, u: UnresolvedImport, sr
     const root = c.entry.sysPath.find((p) => u.importer.startsWith(p === '/' ? '/' : p + '/')) ?? c.entry.sysPath[0] ?? c.stage.workdir;
     const loc = join(root, ...u.failedAt.split('.').slice(0, -1), hit.path.slice(hit.path.lastIndexOf('/') + 1));
     const after = c.stage.tree.lookup(u.importer)?.origin.instr?.line ?? c.entry.instr.line;
-    const run = unmodelledWriter(c.stage, loc, after)?.instr ?? c.stage.installed.find((i) => i.instr.line > after && installMayWriteSources(c.stage, i.dir, c.target.model.context.fs))?.instr;
+    const run = unmodelledWriter(c.stage, loc, after, { module: true })?.instr ?? c.stage.installed.find((i) => i.instr.line > after && installMayWriteSources(c.stage, i.dir, c.target.model.context.fs))?.instr;
     const ignore = c.target.model.context.ignoreFile;
     if (run) return ` (${ignore ? a.rel(ignore) : '.dockerignore'} line ${hit.excludedBy!.line + 1} ('${hit.excludedBy!.pattern}') drops ${hit.path} from the context, but ${a.rel(c.target.dockerfile)}:${run.line + 1} (${run.keyword} ${run.commandText}) may generate it in the image: not reported)`;
   }
