@@ -3,7 +3,7 @@ import { dirname, FileSystem, relativeInside } from './fs';
 import type { ParsedDockerfile } from './docker/parse';
 import { contextPath, globContext } from './docker/image';
 import { BuildContext, SKIP_DIRS } from './docker/context';
-import { isLockfileName } from './secrets/origin';
+import { isLockfileName, KEY_NAME } from './secrets/origin';
 
 const MAX_FILES = 200_000;
 const MAX_DEPTH = 64;
@@ -99,7 +99,7 @@ export function fileKind(name: string): FileKind | undefined {
   if (lower.endsWith('.py')) return 'python';
   if (lower.endsWith('.sh') || lower === 'makefile' || lower.endsWith('.bash') || lower === 'justfile') return 'script';
   if (lower === '.env' || lower.startsWith('.env.') || lower.endsWith('.env')) return 'env';
-  if (lower.endsWith('.json') || lower === '.npmrc' || lower === '.pypirc' || lower.endsWith('.pem') || lower.endsWith('.key') || lower.startsWith('id_rsa') || lower.startsWith('id_ed25519')) return 'other';
+  if (lower.endsWith('.json') || lower === '.npmrc' || lower === '.pypirc' || lower.startsWith('id_rsa') || lower.startsWith('id_ed25519') || KEY_NAME.test(lower)) return 'other';
   return undefined;
 }
 

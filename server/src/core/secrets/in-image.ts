@@ -4,7 +4,7 @@ import type { StageModel } from '../docker/image';
 import type { Instruction } from '../docker/parse';
 import { basename } from '../fs';
 import { scanDotenvText, scanJson, scanKeyFile, scanKeyValueLines, SecretHit, TextIndex } from './files';
-import { fileScanContext } from './origin';
+import { fileScanContext, KEY_NAME } from './origin';
 
 /** Files larger than this are not scanned for secrets. */
 export const MAX_SCAN_BYTES = 1024 * 1024;
@@ -30,7 +30,6 @@ export interface CredentialFile {
 }
 
 const ENV_NAME = /^\.env($|\.)|\.env$/i;
-const KEY_NAME = /\.(pem|key)$|^id_(rsa|dsa|ecdsa|ed25519)$/i;
 
 function candidateName(name: string): boolean {
   const n = name.toLowerCase();

@@ -78,3 +78,9 @@ export function generatedReason(name: string, text: string): string | undefined 
   if (text.length > 4 * MINIFIED_LINE && text.length / Math.max(1, lines) > MINIFIED_LINE) return 'minified (very long lines)';
   return undefined;
 }
+
+/**
+ * Names of private-key files: `*.pem`, `*.key`, ssh's `id_rsa`..., and extensionless `*_key` / `*-key`
+ * (`deploy_key`, `jwt_private_key`, `server-key`). Only a real PEM private-key body inside counts.
+ */
+export const KEY_NAME = /\.(pem|key)$|^id_(rsa|dsa|ecdsa|ed25519)$|^[a-z0-9]+(?:[_-][a-z0-9]+)*[_-]key$/i;
