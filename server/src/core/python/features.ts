@@ -183,6 +183,77 @@ function builtinGenericAnnotation(t: TSNode): boolean {
   return annotationNodes(t).some(isBuiltinGeneric);
 }
 
+/** Base classes whose fields pydantic evaluates when the class is created (`typing.get_type_hints`). */
+const MODEL_BASES = /^(?:[\w.]+\.)?(?:BaseModel|BaseSettings|SQLModel|RootModel)(?:\[.*\])?$/s;
+/** FastAPI route decorators: `@app.get(...)`, `@router.post(...)`, `@api.api_route(...)`, `@app.websocket(...)`. */
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace', 'api_route', 'websocket']);
+/** Per tree: the module imports pydantic, FastAPI or SQLModel, and the names of its classes that are pydantic models (directly or through a model of the same file). */
+const modelInfo = new WeakMap<Tree, { imports: boolean; models: Set<string> }>();
+function modelsOf(n: TSNode): { imports: boolean; models: Set<string> } {
+  const tree = n.tree;
+  let info = modelInfo.get(tree);
+  if (info) return info;
+  const top = kids(tree.rootNode);
+  const imports = top.some((c) => (c.type === 'import_statement' || c.type === 'import_from_statement') && /^\s*(?:from|import)\s+(?:pydantic|pydantic_settings|fastapi|sqlmodel)\b/.test(c.text));
+  const classes = top.map((c) => (c.type === 'decorated_definition' ? c.childForFieldName('definition') : c)).filter((c): c is TSNode => c?.type === 'class_definition');
+  const models = new Set<string>();
+  for (let grew = imports; grew; ) {
+    grew = false;
+    for (const c of classes) {
+      const name = c.childForFieldName('name')?.text;
+      if (!name || models.has(name)) continue;
+      const bases = (c.childForFieldName('superclasses')?.namedChildren ?? []).filter((b): b is TSNode => !!b && b.type !== 'keyword_argument');
+      if (bases.some((b) => MODEL_BASES.test(b.text) || models.has(b.text))) {
+        models.add(name);
+        grew = true;
+      }
+    }
+  }
+  modelInfo.set(tree, (info = { imports, models }));
+  return info;
+}
+
+/**
+ * An annotation that stays a string under `from __future__ import annotations` but that pydantic or
+ * FastAPI evaluates when the module is imported: a field of a pydantic model class (the class is built
+ * at import), or a parameter or return annotation of a FastAPI route function (the decorator reads its
+ * signature). On Python 3.9 `str | None` there raises TypeError unless eval_type_backport is installed
+ * (pydantic/pydantic#7873, #8209).
+ */
+function libraryEvaluatedAnnotation(t: TSNode): boolean {
+  if (t.parent?.type === 'type' || !hasFutureAnnotations(t)) return false;
+  const p = t.parent;
+  if (!p) return false;
+  const info = modelsOf(t);
+  if (!info.imports) return false;
+  if (p.type === 'assignment') {
+    const cls = p.parent?.parent?.parent;
+    if (p.parent?.type !== 'expression_statement' || cls?.type !== 'class_definition') return false;
+    const name = cls.childForFieldName('name')?.text;
+    return !!name && info.models.has(name) && runsAtImport(cls);
+  }
+  let def: TSNode | null = null;
+  if (p.type === 'function_definition' && p.childForFieldName('return_type')?.id === t.id) def = p;
+  else if ((p.type === 'typed_parameter' || p.type === 'typed_default_parameter') && p.parent?.type === 'parameters') def = p.parent.parent;
+  if (!def || def.type !== 'function_definition' || def.parent?.type !== 'decorated_definition' || !runsAtImport(def)) return false;
+  return kids(def.parent).some((d) => {
+    if (d.type !== 'decorator') return false;
+    const call = d.namedChildren.find((c) => c?.type === 'call');
+    const fn = call?.childForFieldName('function');
+    return fn?.type === 'attribute' && ROUTE_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  });
+}
+
+/** `X | Y` in an annotation pydantic or FastAPI evaluates (future import or not). */
+function libraryUnionAnnotation(t: TSNode): boolean {
+  return libraryEvaluatedAnnotation(t) && annotationNodes(t).some((n) => isUnion(n) && !literalOperands(n));
+}
+
+/** `list[int]` in an annotation pydantic or FastAPI evaluates (future import or not). */
+function libraryBuiltinGenericAnnotation(t: TSNode): boolean {
+  return libraryEvaluatedAnnotation(t) && annotationNodes(t).some(isBuiltinGeneric);
+}
+
 /** An operand that can only be a type: `None`, a builtin type, a subscripted builtin or typing generic, or a union of those. */
 function typeOperand(n: TSNode | null): boolean {
   if (!n) return false;
@@ -224,6 +295,8 @@ export const SYNTAX_FEATURES: readonly SyntaxFeature[] = [
   { id: 'parenthesized-context-managers', min: '3.9', node: 'with_clause', description: 'parenthesised context managers', test: (n) => hasToken(n, '(') && (kids(n).filter((c) => c.type === 'with_item').length > 1 || kids(n).some((c) => c.type === 'with_item' && c.childForFieldName('value')?.type === 'as_pattern')) },
   { id: 'builtin-generic-annotation', min: '3.9', node: 'type', description: 'subscripted builtin types such as `list[int]` in annotations evaluated at import (PEP 585)', test: builtinGenericAnnotation, mayBe: (s) => s.includes('[') },
   { id: 'union-annotation', min: '3.10', node: 'type', description: '`X | Y` type unions in annotations evaluated at import (PEP 604)', test: unionAnnotation, mayBe: (s) => s.includes('|') },
+  { id: 'library-union-annotation', min: '3.10', node: 'type', description: '`X | Y` type unions in pydantic model fields and FastAPI route signatures, which pydantic evaluates at import even under `from __future__ import annotations` (PEP 604)', test: libraryUnionAnnotation, mayBe: (s) => s.includes('|') },
+  { id: 'library-builtin-generic-annotation', min: '3.9', node: 'type', description: 'subscripted builtin types such as `list[int]` in pydantic model fields and FastAPI route signatures, which pydantic evaluates at import even under `from __future__ import annotations` (PEP 585)', test: libraryBuiltinGenericAnnotation, mayBe: (s) => s.includes('[') },
   { id: 'union-expression', min: '3.10', node: 'binary_operator', description: '`X | Y` type unions (PEP 604)', test: unionExpression, mayBe: (s) => s.includes('|') },
   { id: 'match-statement', min: '3.10', node: 'match_statement', description: '`match` statements (PEP 634)' },
   { id: 'except-star', min: '3.11', node: 'except_clause', description: '`except*` (PEP 654)', test: (n) => hasToken(n, '*'), mayBe: (s) => s.includes('*') },

@@ -32,7 +32,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'Python compiles each module when it is imported: a `match` statement on Python 3.9, `import tomllib` on 3.10 or `import distutils` on 3.12 stops the server at start, although the image builds. The version comes from the base image tag; the fix moves the tag to the lowest version that runs the code (keeping the variant, `-slim`). Syntax is checked even under `sys.version_info` checks (the whole file is compiled first); a module import under such a check, or in `try/except ImportError`, is not reported. Annotations count where Python evaluates them at import: `def read(q: str | None = None)` at module or class level, or a class attribute `tags: list[str] | None`, raises TypeError on 3.9 (`X | Y` needs 3.10, `list[int]` 3.9); local variable annotations, defs nested in functions, string annotations and modules with `from __future__ import annotations` are not reported (an alias `Maybe = str | None` is evaluated regardless).',
+      why: 'Python compiles each module when it is imported: a `match` statement on Python 3.9, `import tomllib` on 3.10 or `import distutils` on 3.12 stops the server at start, although the image builds. The version comes from the base image tag; the fix moves the tag to the lowest version that runs the code (keeping the variant, `-slim`). Syntax is checked even under `sys.version_info` checks (the whole file is compiled first); a module import under such a check, or in `try/except ImportError`, is not reported. Annotations count where Python evaluates them at import: `def read(q: str | None = None)` at module or class level, or a class attribute `tags: list[str] | None`, raises TypeError on 3.9 (`X | Y` needs 3.10, `list[int]` 3.9); local variable annotations, defs nested in functions, string annotations and modules with `from __future__ import annotations` are not reported (an alias `Maybe = str | None` is evaluated regardless), except where pydantic evaluates the strings itself at import: fields of a pydantic model class and the parameters of a FastAPI route function, unless the image installs eval_type_backport.',
       bad: '# Dockerfile\nFROM python:3.9-slim\nCOPY app.py .\nCMD ["python", "app.py"]\n\n# app.py\nmatch command:\n    case "start":\n        start()',
       good: '# Dockerfile\nFROM python:3.10-slim\nCOPY app.py .\nCMD ["python", "app.py"]',
     },
@@ -55,6 +55,8 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   }
   if (!c.closure) return [];
   const backports = installedNames(c);
+  // pydantic evaluates new annotation syntax on old Pythons with eval_type_backport when it is installed (pydantic#8209).
+  const evaluable = (n: Need) => !(n.key.startsWith('library-') && backports.has('eval-type-backport'));
   const perFile: { file: string; src: string; needs: Need[]; at?: Location[] }[] = [];
   // Every requirement of the closure, met or not: the fix's tag must keep meeting those that are met.
   const all: Need[] = [];
@@ -65,9 +67,9 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     if (!src || cf.info.syntaxErrors.length) continue;
     // Loaded only under a version check (`if sys.version_info >= (3, 10): import fast_path`): not on this Python.
     if (underVersionCheck(file)) continue;
-    const needs = [...syntaxNeeds(cf.info, version), ...moduleNeeds(c, cf.info, version, backports)];
+    const needs = [...syntaxNeeds(cf.info, version).filter(evaluable), ...moduleNeeds(c, cf.info, version, backports)];
     if (needs.length) perFile.push({ file, src, needs });
-    all.push(...syntaxNeeds(cf.info, ANY_OLD), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
+    all.push(...syntaxNeeds(cf.info, ANY_OLD).filter(evaluable), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
   }
   const declared = declaredPythons(a, c);
   for (const d of declared) {
