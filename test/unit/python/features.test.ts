@@ -26,6 +26,8 @@ const CASES: [string, string, string][] = [
   ['builtin-generic-annotation', 'def f(xs: list[int]) -> None:\n    pass\n', 'def f(xs: List[int]) -> None:\n    pass\n'],
   ['union-annotation', 'def f(x: str | None = None):\n    pass\n', 'def f(x: Optional[str] = None):\n    pass\n'],
   ['union-expression', 'MaybeStr = str | None\n', 'flags = READ | WRITE\n'],
+  ['library-union-annotation', 'from __future__ import annotations\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    name: str | None = None\n', 'from __future__ import annotations\nfrom dataclasses import dataclass\n@dataclass\nclass M:\n    name: str | None = None\n'],
+  ['library-builtin-generic-annotation', 'from __future__ import annotations\nfrom fastapi import FastAPI\n@app.post("/")\ndef add(xs: list[int]): pass\n', 'from __future__ import annotations\nfrom flask import Flask\n@app.post("/")\ndef add(xs: list[int]): pass\n'],
   ['match-statement', 'match x:\n    case 1:\n        pass\n', 'match = re.match(p, s)\nmatch.group(1)\n'],
   ['except-star', 'try:\n    pass\nexcept* ValueError:\n    pass\n', 'try:\n    pass\nexcept ValueError:\n    pass\n'],
   ['type-alias-statement', 'type Vector[T] = list[T]\n', 'type(self).cache = {}\n'],
@@ -71,6 +73,10 @@ describe('python/features: the feature table', () => {
     // PEP 563: every annotation of the module stays a string; an alias outside annotations is still evaluated.
     ['from __future__ import annotations\ndef f(x: str | None) -> list[int]: pass\nx: int | None = None\n', ['future-annotations', 'variable-annotation']],
     ['from __future__ import annotations\nMaybeStr = str | None\n', ['future-annotations', 'union-expression']],
+    // pydantic evaluates the strings of model fields (through a model base of the same file too) and of FastAPI route signatures.
+    ['from __future__ import annotations\nfrom pydantic import BaseModel\nclass A(BaseModel):\n    a: int\nclass B(A):\n    b: list[str] | None = None\n    def m(self) -> int | None: pass\n', ['future-annotations', 'variable-annotation', 'variable-annotation', 'library-union-annotation', 'library-builtin-generic-annotation']],
+    ['from __future__ import annotations\nfrom fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/")\nasync def r(q: str | None = None) -> dict[str, int]: pass\ndef plain(q: str | None = None): pass\n', ['future-annotations', 'async-def', 'library-union-annotation', 'library-builtin-generic-annotation']],
+    ['from __future__ import annotations\nclass M(BaseModel):\n    name: str | None\n', ['future-annotations', 'variable-annotation']],
     ['x: "int | None" = None\ndef f(x: "list[int]"): pass\n', ['variable-annotation']],
     ['x: Literal[1 | 2] = 1\n', ['variable-annotation']],
     ['from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    def f(x: int | None): pass\n', []],
