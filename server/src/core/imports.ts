@@ -345,3 +345,16 @@ function blurInstallsProject(target: DockerTarget, stage: StageModel): boolean {
   }
   return false;
 }
+
+/**
+ * For an import inside `if os.getenv("X"):`: the variable, when this container does not set it to a value
+ * that runs the body (unset, set to an unknown value, or to '', '0', 'false', 'no', 'off'). Such an import
+ * fails only once the variable is set, so it is a warning that says so, not an error.
+ */
+export function unsetEnvCondition(ia: ImportAnalysis, imp: { envCondition?: string }): string | undefined {
+  const name = imp.envCondition;
+  if (name === undefined) return undefined;
+  const env = ia.entry.env;
+  const value = Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
+  return value === undefined || /^(?:|0|false|no|off)$/i.test(value.trim()) ? name : undefined;
+}

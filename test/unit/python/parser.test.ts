@@ -13,7 +13,7 @@ const fmt = (r: Range): string => `${r.start.line}:${r.start.character}-${r.end.
 /** `kind .module [names] scope guard` — one line per import. */
 function brief(i: PyImport): string {
   const names = i.names.length ? ` [${i.names.join(',')}]` : '';
-  const extra = (i.anchor !== undefined ? ` anchor=${i.anchor}` : '') + (i.mainGuard ? ' main' : '');
+  const extra = (i.anchor !== undefined ? ` anchor=${i.anchor}` : '') + (i.mainGuard ? ' main' : '') + (i.envCondition ? ` env=${i.envCondition}` : '');
   return `${i.kind} ${'.'.repeat(i.level)}${i.module}${names} ${i.scope} ${i.guard}${extra}`;
 }
 
@@ -98,6 +98,18 @@ describe('python/parser imports', () => {
       ['import a module type-checking'],
     ],
     ['main guard', 'if __name__ == "__main__":\n    import cli', ['import cli module none main']],
+    ['exists check', 'if (BASE / "local_settings.py").exists():\n    from .local_settings import *\nelse:\n    import b', ['from .local_settings [*] module exists-check', 'import b module none']],
+    ['find_spec check', 'import importlib.util\nif importlib.util.find_spec("x") is not None:\n    import x', ['import importlib.util module none', 'import x module exists-check']],
+    [
+      'env conditions: positive tests of one variable with no or a falsy default',
+      'if os.getenv("A"):\n    import a\nif os.environ.get("B", "").lower() in ("1", "true"):\n    import b\nif "C" in os.environ:\n    import c\nif env.bool("D", default=False):\n    import d\nif os.getenv("E") == "1":\n    import e',
+      ['import a module none env=A', 'import b module none env=B', 'import c module none env=C', 'import d module none env=D', 'import e module none env=E'],
+    ],
+    [
+      'not env conditions: negations, != and truthy defaults run the body when the variable is unset',
+      'if not os.getenv("A"):\n    import a\nif os.getenv("B") != "0":\n    import b\nif os.getenv("C", "true") == "true":\n    import c\nif os.getenv("D") is None:\n    import d\nif os.getenv("E") or DEBUG:\n    import e\nif os.getenv("F"):\n    pass\nelse:\n    import f',
+      ['import a module none', 'import b module none', 'import c module none', 'import d module none', 'import e module none', 'import f module none'],
+    ],
     ['main guard reversed', "if '__main__' == __name__:\n    import cli", ['import cli module none main']],
     ['importlib', 'import importlib\nm = importlib.import_module("plugins.x")', ['import importlib module none', 'dynamic plugins.x module none']],
     ['importlib alias', 'import importlib as il\nil.import_module("p")', ['import importlib module none', 'dynamic p module none']],

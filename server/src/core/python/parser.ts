@@ -39,6 +39,8 @@ export interface PyImport {
   anchor?: string;
   /** Inside the body of `if __name__ == "__main__":` (does not run when the file is imported as a module). */
   mainGuard?: true;
+  /** Inside an `if` that runs only when this environment variable is set (`if os.getenv("ENABLE_OIDC"):`). */
+  envCondition?: string;
 }
 
 export interface PyCallArg {
@@ -285,6 +287,8 @@ interface Ctx {
   scope: PyScope;
   guard: ImportGuard;
   main: boolean;
+  /** Inside an `if` body that runs only when this environment variable is set. */
+  env?: string;
   /** Bindings here are module-level names. */
   top: boolean;
   /** Inside a loop body (of the current function or module). */
@@ -658,6 +662,10 @@ class Extractor {
         if (cond && isTypeChecking(cond)) consCtx = { ...ctx, guard: 'type-checking' };
         else if (cond && ctx.guard === 'none' && EXISTS_CHECK.test(cond.text)) consCtx = { ...ctx, guard: 'exists-check' };
         else if (cond && isMainCheck(cond)) consCtx = { ...ctx, main: true };
+        else if (cond && ctx.env === undefined) {
+          const env = envCondition(cond.text);
+          if (env) consCtx = { ...ctx, env };
+        }
         return { ctx, fieldId: t.fields.consequence, fieldCtx: consCtx, filter: 0 };
       }
       case 'print_statement':
@@ -754,6 +762,7 @@ class Extractor {
       scope: ctx.scope,
       guard: ctx.guard,
       ...(ctx.main ? { mainGuard: true as const } : {}),
+      ...(ctx.env ? { envCondition: ctx.env } : {}),
     };
     if (node.type === 'import_statement') {
       for (const n of node.childrenForFieldName('name')) {
@@ -935,6 +944,7 @@ class Extractor {
       guard: ctx.guard,
       ...(anchor !== undefined ? { anchor } : {}),
       ...(ctx.main ? { mainGuard: true as const } : {}),
+      ...(ctx.env ? { envCondition: ctx.env } : {}),
     };
   }
 
@@ -1163,6 +1173,23 @@ function catchesImportError(clause: TSNode): boolean {
     const name = c.type === 'attribute' ? c.childForFieldName('attribute')?.text : c.text;
     return name !== undefined && IMPORT_ERROR_CATCHERS.has(name);
   });
+}
+
+/** A falsy default of an environment read: the body does not run when the variable is unset. */
+const FALSY_DEFAULT = String.raw`(?:\s*,\s*(?:default\s*=\s*)?(?:None|False|0|""|''|"0"|'0'|"false"|'false'|"False"|'False'))?`;
+/** `os.getenv("X")`, `os.environ.get("X", "")`, `env.bool("X", default=False)` (django-environ), then `.lower()`-style calls and `== "1"` / `in (...)`. */
+const ENV_TEST = new RegExp(String.raw`^(?:os\.)?(?:getenv|environ\.get|env(?:\.bool|\.str)?)\(\s*["']([A-Za-z_]\w*)["']${FALSY_DEFAULT}\s*\)(?:\.(?:lower|upper|strip)\(\))*(?:\s*(?:==|in)\s*(?:["'][^"']+["']|\([^()]*\)|\[[^\[\]]*\]|True|1))?$`);
+/** `"X" in os.environ`. */
+const ENV_IN = /^["']([A-Za-z_]\w*)["']\s+in\s+os\.environ$/;
+
+/**
+ * The environment variable an `if` condition needs set for its body to run, or undefined: a positive test
+ * of one variable read with no default or a falsy one (`not`, `!=`, `is None` and truthy defaults run the
+ * body when it is unset, so they are not conditions here).
+ */
+export function envCondition(cond: string): string | undefined {
+  const c = cond.trim().replace(/^\((.*)\)$/s, '$1').trim();
+  return ENV_TEST.exec(c)?.[1] ?? ENV_IN.exec(c)?.[1];
 }
 
 /** A condition that asks whether a file or module exists (the `if` body imports it only then). */

@@ -3,7 +3,7 @@ import type { Analysis } from '../analysis';
 import type { Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
 import { basename, dirname, join, relativeInside } from '../fs';
-import { ImportAnalysis, isNeverLocal, locateSource, SourceHit } from '../imports';
+import { ImportAnalysis, isNeverLocal, locateSource, SourceHit, unsetEnvCondition } from '../imports';
 import { installMayWriteSources, unmodelledWriter } from '../docker/writes';
 import { entryLabel, hiddenByMount, HiddenByMount, mountHiddenEdit, perContainer, running } from '../runtime';
 import { installedImportNames } from '../packages/installs';
@@ -23,7 +23,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'The image builds, the container starts, and the first request (or the health check) fails with ModuleNotFoundError: COPY brought in the entry file but not the modules it imports. deploylint models the image and follows the imports from the CMD; a module counts as local when its source is in the build context, and a submodule of a regular local package in the image that the package folder does not hold (a stale import after a rename) fails whatever site-packages holds, unless a RUN may write it there, the package extends `__path__`, or git ignores its source (generated before the build). Module-level imports are errors, imports inside functions warnings; imports guarded by try/except ImportError, `if TYPE_CHECKING`, or an `if` that first checks the file or module exists (`if (BASE_DIR / "local_settings.py").exists():`, `importlib.util.find_spec(...)`) are not reported.',
+      why: 'The image builds, the container starts, and the first request (or the health check) fails with ModuleNotFoundError: COPY brought in the entry file but not the modules it imports. deploylint models the image and follows the imports from the CMD; a module counts as local when its source is in the build context, and a submodule of a regular local package in the image that the package folder does not hold (a stale import after a rename) fails whatever site-packages holds, unless a RUN may write it there, the package extends `__path__`, or git ignores its source (generated before the build). Module-level imports are errors, imports inside functions warnings, and so are imports under an `if` that runs only when an environment variable is set (`if os.getenv("ENABLE_SSO"):`) when the container does not set it; imports guarded by try/except ImportError, `if TYPE_CHECKING`, or an `if` that first checks the file or module exists (`if (BASE_DIR / "local_settings.py").exists():`, `importlib.util.find_spec(...)`) are not reported.',
       bad: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY predictions/worker/worker.py /app/worker.py\n# worker.py: from shared.utils.player_registry import RegistryReader\nCMD exec gunicorn --bind :$PORT worker:app',
       good: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY predictions/worker/worker.py /app/worker.py\nCOPY shared/ /app/shared/\nCMD exec gunicorn --bind :$PORT worker:app',
     },
@@ -391,6 +391,8 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     } else message = `${what} is ${by} but is not in the image: ${src} is never copied`;
   }
   const functionOnly = g.imports.every((u) => u.import.scope === 'function');
+  const unsetEnv = g.imports.map((u) => unsetEnvCondition(ia, u.import));
+  const envOnly = !functionOnly && unsetEnv.every((v) => v !== undefined) ? unsetEnv[0] : undefined;
   const related: Location[] = chainLocations(a, ia, first);
   const mirrors: Location[] = [];
   for (const u of g.imports) {
@@ -404,8 +406,8 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     : { file: ia.target.dockerfile, range: firstLineRange(g.anchor, ia.target.parsed.lines) };
   if (g.hidden) related.unshift({ file: ia.target.dockerfile, range: firstLineRange(g.hidden.instr ?? g.anchor, ia.target.parsed.lines), message: `the image gets ${g.hidden.path} here` });
   return {
-    severity: functionOnly ? 'warning' : undefined,
-    message: functionOnly ? `${message} (imported inside a function: fails when it is called)` : message,
+    severity: functionOnly || envOnly ? 'warning' : undefined,
+    message: functionOnly ? `${message} (imported inside a function: fails when it is called)` : envOnly ? `${message} (imported only when ${envOnly} is set, which this container does not set: fails once it is)` : message,
     ...at,
     related,
     mirrors,
