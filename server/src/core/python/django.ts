@@ -74,8 +74,8 @@ export function stringNamedModules(env: Record<string, string | undefined>, runs
 
   return (_file, info, module) => {
     const out: StringImport[] = [];
-    const add = (dotted: string | undefined, range: Range, how: NamedBy['how'], by: string, guard: PyImport['guard'] = 'none') => {
-      if (dotted && DOTTED.test(dotted)) out.push({ module: dotted, level: 0, names: [], kind: 'dynamic', range, stmtRange: range, scope: 'module', guard, namedBy: { how, by } });
+    const add = (dotted: string | undefined, range: Range, how: NamedBy['how'], by: string, guard: PyImport['guard'] = 'none', envCondition?: string) => {
+      if (dotted && DOTTED.test(dotted)) out.push({ module: dotted, level: 0, names: [], kind: 'dynamic', range, stmtRange: range, scope: 'module', guard, namedBy: { how, by }, ...(envCondition ? { envCondition } : {}) });
     };
     for (const c of info.calls) {
       if (c.mainGuard) continue;
@@ -149,6 +149,12 @@ export function stringNamedModules(env: Record<string, string | undefined>, runs
           urlconfs.add(s.value);
           add(s.value, s.range, 'named', 'ROOT_URLCONF');
         } else if ((s.assignedTo === 'WSGI_APPLICATION' || s.assignedTo === 'ASGI_APPLICATION') && runs.manage) add(parentOf(s.value), s.range, 'named', s.assignedTo);
+      }
+      // `INSTALLED_APPS.append("billing")` / `.insert(0, "x")` / `.extend([...])` at module level (under an env check: conditional).
+      for (const c of info.calls) {
+        const m = /^([A-Z_]*APPS)\.(?:append|insert|extend)$/.exec(c.callee);
+        if (!m || c.scope !== 'module' || c.mainGuard) continue;
+        for (const s of within(info.strings, c.range)) add(appModule(s.value), s.range, 'listed', m[1], 'none', c.envCondition);
       }
     }
     if (module !== undefined && urlconfs.has(module)) {

@@ -68,6 +68,8 @@ export interface PyCall {
   mainGuard?: true;
   /** The enclosing function ({@link PyFunction.name}); absent at module level. */
   fn?: string;
+  /** Inside an `if` that runs only when this environment variable is set. */
+  envCondition?: string;
 }
 
 /** A function definition: `name` is `f`, `Class.method`, or `outer.<locals>.inner`. */
@@ -156,6 +158,10 @@ export const MAX_SYNTAX_ERRORS = 5;
 export const PARSE_BUDGET_MS = 10_000;
 
 /** Last dotted segments of calls worth keeping in `PyFileInfo.calls` (model loads, app factories, servers, env reads). */
+/** `INSTALLED_APPS.append("x")`, `.insert(0, "x")`, `.extend([...])`: Django settings that add apps by call. */
+const APP_LIST_METHODS = new Set(['append', 'insert', 'extend']);
+const APP_LIST_CALLEE = /^[A-Z_]*APPS\.(?:append|insert|extend)$/;
+
 export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   // model loading
   'from_pretrained', 'load', 'load_model', 'load_state_dict', 'load_weights', 'load_learner', 'load_dataset',
@@ -836,7 +842,7 @@ class Extractor {
     for (const { node, callee, last, ctx } of this.candidates) {
       const dynamic = this.dynamicImport(node, callee, last, ctx);
       if (dynamic) this.imports.push(dynamic);
-      if (!INTERESTING_CALLS.has(last)) continue;
+      if (!INTERESTING_CALLS.has(last) && !(APP_LIST_METHODS.has(last) && APP_LIST_CALLEE.test(callee))) continue;
       calls.push({
         callee,
         range: this.range(node),
@@ -844,6 +850,7 @@ class Extractor {
         args: this.args(node),
         ...(ctx.main ? { mainGuard: true as const } : {}),
         ...(ctx.fn ? { fn: ctx.fn } : {}),
+        ...(ctx.env ? { envCondition: ctx.env } : {}),
       });
     }
     return calls;
