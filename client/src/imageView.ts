@@ -124,10 +124,15 @@ export class ImageContentsProvider implements vscode.TreeDataProvider<ImageNode>
       }
       case 'container': {
         const m = node.container.missing.length;
-        const t = new vscode.TreeItem(node.container.runs ?? 'command not followed', m ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-        t.description = `${node.container.id}${m ? ` · ${m} missing` : ''}`;
+        // The stage is the parent row, so a container is told apart by what runs it (docker run, a compose
+        // service, a Cloud Run service): that is the label; the command it runs is the description.
+        const id = node.container.id;
+        const at = id.indexOf(' @ ');
+        const runs = node.container.runs ?? 'command not followed';
+        const t = new vscode.TreeItem(at >= 0 ? id.slice(at + 3) : id, m ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        t.description = `${runs}${m ? ` · ${m} missing` : ''}`;
         t.iconPath = new vscode.ThemeIcon(m ? 'warning' : 'server-process', m ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
-        t.tooltip = node.container.id;
+        t.tooltip = `${id}\nruns: ${runs}`;
         return t;
       }
       case 'missing': {

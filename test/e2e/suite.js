@@ -112,9 +112,9 @@ step('image contents view: Dockerfile -> stage -> containers (missing marked) an
   const kids = await tree.getChildren(stage);
   const items = kids.map((n) => tree.getTreeItem(n));
   assert.deepEqual(items.slice(0, 3).map((t) => `${t.label} | ${t.description}`), [
-    'gunicorn worker:app | docker/predictions-worker.Dockerfile @ docker run · 3 missing',
-    'gunicorn worker:app | docker/predictions-worker.Dockerfile @ deploy/prediction-worker.yaml: Cloud Run service prediction-worker · 3 missing',
-    'gunicorn worker:app | docker/predictions-worker.Dockerfile @ bin/deploy.sh line 12: gcloud run deploy prediction-worker · 3 missing',
+    'docker run | gunicorn worker:app · 3 missing',
+    'deploy/prediction-worker.yaml: Cloud Run service prediction-worker | gunicorn worker:app · 3 missing',
+    'bin/deploy.sh line 12: gcloud run deploy prediction-worker | gunicorn worker:app · 3 missing',
   ]);
   assert.deepEqual(items.slice(3).map((t) => `${t.label} | ${t.description}`), [
     '/app/prediction_systems/__init__.py | ← predictions/worker/prediction_systems/__init__.py · COPY predictions/worker/prediction_systems/ /app/prediction_systems/',
