@@ -106,6 +106,8 @@ export interface EntryOverrides {
   /** compose `entrypoint`/`command`, Kubernetes `command`/`args` (Docker's and Kubernetes' rules: see `applyOverrides`); null: cleared. */
   command?: { entrypoint?: CommandOverride | null; cmd?: CommandOverride | null; kind: CommandOverrides['kind'] };
   workingDir?: string;
+  /** The deployment sets variables the model cannot see (`envFrom`, an unreadable env_file). */
+  hiddenEnv?: boolean;
 }
 
 /**
@@ -151,7 +153,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   };
   const atPart = combined.fromEntrypoint && (!c || combined.cmdIgnored) ? e! : c ?? e!;
   const instr = atPart.source.instr ?? (combined.fromEntrypoint && (!stage.cmd || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
-  const runner: CommandRunner = { stage, fs, scripts, readFile };
+  const runner: CommandRunner = { stage, fs, scripts, readFile, envComplete: !overrides.hiddenEnv };
   const r = runCommand(runner, combined.argv, ranges, env, workdir);
   const sources: ContainerEntry['sources'] = {};
   if (e) sources.entrypoint = e.source;
@@ -178,6 +180,8 @@ interface CommandRunner {
   fs: FileSystem;
   scripts: ReturnType<typeof consoleScripts>;
   readFile: (from: string) => (path: string, sub?: string) => { path: string; text: string } | undefined;
+  /** The container's environment is known in full (see FollowOptions.envComplete). */
+  envComplete: boolean;
 }
 
 interface RunResult {
@@ -200,7 +204,7 @@ function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Rang
   const out: RunResult = { ep, chain: [], passedThrough: false, env, cwd: workdir, notes: [] };
   // Shell scripts (`/entrypoint` -> `exec "$@"` -> `/start` -> `exec gunicorn ...`): follow them the way the shell runs them.
   if (ep.kind === 'unknown') {
-    const f = followCommand(argv, { env, cwd: workdir, image: reader });
+    const f = followCommand(argv, { env, cwd: workdir, image: reader, envComplete: run.envComplete });
     if (f.uncertain) out.notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
     else if (f.chain.length) {
       const scriptSource = f.words ? scriptCommandSource(stage, fs, f.chain[f.chain.length - 1].file, f.words) : undefined;

@@ -189,6 +189,20 @@ describe('entrypoint/follow', () => {
       assert.match(followCommand(['/c'], opts({ '/c': `#!/bin/sh\n${disabled}` }, { OFF: undefined })).uncertain!, /condition the model cannot decide/);
     });
 
+    it('with the environment known in full, a test of a variable nothing sets sees it empty (the branch a plain docker run takes)', () => {
+      const script = '#!/bin/bash\nif [ "$APP_SUPERVISED" = "True" ]; then\n  exec supervisord -c s.conf\nelse\n  exec uwsgi --ini u.ini\nfi\n';
+      const run = (env: ShellEnv, envComplete: boolean, pre = '') => followCommand(['/b'], { ...opts({ '/b': script.replace('#!/bin/bash\n', `#!/bin/bash\n${pre}`) }, env), envComplete });
+      assert.deepEqual(run({}, true).argv, ['uwsgi', '--ini', 'u.ini']);
+      assert.deepEqual(run({ APP_SUPERVISED: 'True' }, true).argv, ['supervisord', '-c', 's.conf']);
+      // Not known in full (envFrom, an unreadable env_file), set to an unknown value, or after an unreadable `source`: undecided.
+      assert.match(run({}, false).uncertain!, /condition the model cannot decide/);
+      assert.match(run({ APP_SUPERVISED: undefined }, true).uncertain!, /condition the model cannot decide/);
+      assert.match(run({}, true, '. /missing.env\n').uncertain!, /condition the model cannot decide/);
+      // Only tests see unset names as empty: in a command they stay unknown, never "passed literally".
+      const f = followCommand(['/c'], { ...opts({ '/c': '#!/bin/sh\nif [ -z "$MODE" ]; then exec gunicorn --bind $BIND a:b; fi\nexec flask run\n' }), envComplete: true });
+      assert.deepEqual([f.argv, f.unknown], [['gunicorn', '--bind', '$BIND', 'a:b'], [false, false, true, false]]);
+    });
+
     it('says why when a branch cannot be chosen or a value is unknown (never guesses)', () => {
       const dispatch = 'case "$ROLE" in\n web) exec gunicorn a:b;;\n worker) exec celery -A a worker;;\nesac\n';
       assert.match(followCommand(['/d.sh'], opts({ '/d.sh': dispatch }, { ROLE: undefined })).uncertain!, /case on "\$ROLE", whose value is not known \(line 1\)/);

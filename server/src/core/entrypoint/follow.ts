@@ -20,6 +20,12 @@ export interface FollowOptions {
   /** PATH when the environment does not set it (Docker's default otherwise). */
   path?: string;
   image: ImageReader;
+  /**
+   * Every variable the container starts with is in `env` (no `envFrom`, unreadable env_file...): a test
+   * of a variable nothing sets (`[ "$LD_SUPERVISOR_MANAGED" = "True" ]`) sees it empty, as the shell does
+   * in a container started without it, so the branch the image runs by default is followed.
+   */
+  envComplete?: boolean;
 }
 
 /** One step of the chain: the script, and the line of the command that leads on. */
@@ -96,7 +102,7 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
       visited.add(script.path);
     }
     const r = evaluateScript(script.text, {
-      env: u.env, cwd, positional: script.positional, name: script.name, file: script.path, image: opts.image, path: opts.path,
+      env: u.env, cwd, positional: script.positional, name: script.name, file: script.path, image: opts.image, path: opts.path, envComplete: opts.envComplete,
     });
     const file = script.path ?? '(sh -c)';
     out.chain = [...out.chain, { file, line: r.line ?? 0, what: r.what ?? '' }];
@@ -377,6 +383,8 @@ export interface EvalOptions {
   file?: string;
   image: ImageReader;
   path?: string;
+  /** See {@link FollowOptions.envComplete}. */
+  envComplete?: boolean;
 }
 
 export interface ScriptRun {
@@ -602,8 +610,10 @@ class Evaluator {
       const r = this.testExpr(ws.slice(1), st, double);
       return r === undefined ? undefined : !r;
     }
+    // In a test, a variable nothing set is empty when the container's environment is known in full.
+    const unsetEmpty = !!this.o.envComplete && !st.opaque;
     const val = (w: ShellWord): string | undefined => {
-      const e = this.expand(w, st);
+      const e = expandWord(w, st.vars, { ...this.xopts(st), unsetEmpty });
       return e.unknown ? undefined : e.value;
     };
     if (ws.length === 1) {

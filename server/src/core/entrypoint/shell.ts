@@ -264,6 +264,8 @@ export interface ExpandOptions {
   name?: string;
   /** Something the model cannot see (an unreadable sourced file) may have set any variable: unset names are unknown. */
   opaque?: boolean;
+  /** `$X` of a name not in the environment is empty (as the shell has it) rather than unknown. */
+  unsetEmpty?: boolean;
 }
 
 /**
@@ -418,7 +420,7 @@ function expandOne(expr: string, env: ShellEnv, state: ExpandState): Piece[] | u
   if (isSet && value === undefined) return unknown();
   switch (op) {
     case undefined:
-      return isSet ? val() : unknown();
+      return isSet ? val() : state.opts.unsetEmpty ? none : unknown();
     case ':-':
     case ':=':
       return isSet && value !== '' ? val() : word();

@@ -115,7 +115,7 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
   Object.assign(env, d.env);
   if (c && a.text(d.file)?.split('\n').slice(c.range.start.line, c.range.end.line + 1).some((l) => /^\s*-?\s*envFrom\s*:/.test(l))) hiddenEnv ??= 'envFrom sets variables from a ConfigMap or Secret the model cannot see';
   if (d.gcloud?.flags['env-vars-file'] !== undefined) hiddenEnv ??= '--env-vars-file sets variables the model cannot see';
-  const overrides: EntryOverrides = { env };
+  const overrides: EntryOverrides = { env, ...(hiddenEnv ? { hiddenEnv: true } : {}) };
   if (c?.workingDir) overrides.workingDir = c.workingDir.value;
   if (c && (c.command || c.args)) {
     const compose = d.platform === 'compose';
