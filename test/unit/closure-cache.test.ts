@@ -104,6 +104,32 @@ describe('closure cache: an edit re-walks only the closures it can change', () =
     assert.deepEqual(brief(r.findings)[0], "Dockerfile:6:1 missing-module 'helpers' is imported by /app/app.py but is not in the image: svc/helpers.py is never copied");
   });
 
+  it('a Dockerfile edit that leaves a stage\'s files as they were keeps its tree: the walk is reused without asking the image again', async () => {
+    // Two stages (COPY --from compares the kept tree of the stage it copies from) and a .env the image holds (secret-in-image names the COPY that put it there).
+    const dockerfile = 'FROM python:3.11-slim AS build\nWORKDIR /src\nCOPY svc/ /src/\nFROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY --from=build /src/ /app/\nCOPY .env ./\nCMD ["gunicorn", "-b", "0.0.0.0:8080", "app:app"]\n';
+    const fs = memRepo({ ...REPO, Dockerfile: dockerfile, '.env': `HF_TOKEN=hf_${'UnxsGGkemlnhIVWOtavNTPMytIlqfwDtqs'}\n`, 'svc/app.py': APP.replace('from helpers', 'import extra\nfrom helpers') });
+    const session = new LintSession();
+    const before = shown((await relint(fs, session)).r);
+    assert.ok(before.some((l) => l.includes('secret-in-image')), before.join('\n'));
+    // A CMD edit, an ENV line at the end, a COPY whose source is missing: the same files in every stage.
+    const edits = [
+      dockerfile.replace('0.0.0.0:8080', '0.0.0.0:9090'),
+      dockerfile + 'ENV MODE=prod\n',
+      dockerfile + 'COPY missing.py ./\n',
+    ];
+    for (const text of edits) {
+      fs.write(`${ROOT}/Dockerfile`, text);
+      const { r, events } = await relint(fs, session);
+      assert.deepEqual(events, { 'model-built': 1, 'tree-kept': 2, 'closure-reused': 1 }, text);
+      assert.ok(shown(r).some((l) => l.includes('secret-in-image')));
+    }
+    // A COPY that adds a file changes the final stage's tree only; the build stage's is kept.
+    fs.write(`${ROOT}/Dockerfile`, dockerfile + 'COPY extra.py ./\n');
+    const { r, events } = await relint(fs, session);
+    assert.deepEqual(events, { 'model-built': 1, 'tree-kept': 1, 'closure-walked': 1 });
+    assert.ok(!shown(r).some((l) => l.includes("'extra'")));
+  });
+
   it('a file created where a closure probed (a module it lacked) rebuilds the model and walks again', async () => {
     const fs = memRepo({ ...REPO, 'svc/app.py': APP.replace('from helpers', 'import later\nfrom helpers') });
     const session = new LintSession();

@@ -7,7 +7,7 @@ import { FileSystem, join, MAX_TEXT_BYTES, normalize, relativeInside } from './f
 import { parseManifests, ParsedManifests } from './manifests';
 import { findBuilds } from './builds';
 import { ContextChoice, discoverProject, KnownBuild, ProjectFiles, resolveContext } from './project';
-import { parseDockerfile } from './docker/parse';
+import { keepInstructions, parseDockerfile } from './docker/parse';
 import { AnswerLog } from './session';
 
 /** Something the user should know that is not a finding: a skipped file, a config problem. */
@@ -195,7 +195,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     const text = a.text(df);
     if (text === undefined) return;
     const keptModel = across.kept.get(`model:${df}`) as KeptModel | undefined;
-    const parsed = keptModel?.text === text ? keptModel.parsed : parseDockerfile(text);
+    const parsed = keptModel?.text === text ? keptModel.parsed : keepInstructions(parseDockerfile(text), keptModel?.parsed);
     for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, cause: 'dockerfile-invalid', message: p.message });
     if (!parsed.instructions.some((i) => i.keyword === 'FROM')) return;
     const context = resolveContext(fs, root, df, parsed, a.builds);
@@ -210,9 +210,11 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       model = keptModel.model;
       across.trace('model-reused');
     } else {
-      model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target });
+      // The last version's model lends the trees of stages the edit left as they were.
+      model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target }, keptModel?.model);
       across.kept.set(`model:${df}`, { text, parsed, ctx, options, model } satisfies KeptModel);
       across.trace('model-built');
+      for (const st of model.stages) if (st.tree === keptModel?.model.stages[st.index]?.tree) across.trace('tree-kept');
     }
     a.targets.push({ dockerfile: df, parsed, context, model });
   }

@@ -111,12 +111,17 @@ const GLOB = /[*?[]/;
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 const REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
 
-/** Evaluates every stage of a parsed Dockerfile against a build context. */
+/**
+ * Evaluates every stage of a parsed Dockerfile against a build context. `previous`: the model of
+ * this Dockerfile's last version (the language server keeps it); a stage whose tree comes out
+ * equivalent to its tree there gets that tree object back (see {@link keepEquivalentTrees}).
+ */
 export function buildImageModel(
   dockerfile: string,
   parsed: ParsedDockerfile,
   context: BuildContext,
   options: BuildOptions = {},
+  previous?: ImageModel,
 ): ImageModel {
   const stages: StageModel[] = [];
   const globalArgs: Vars = new Map();
@@ -242,12 +247,32 @@ export function buildImageModel(
         break;
     }
   }
+  if (previous && previous.context === context) keepEquivalentTrees(stages, previous.stages);
   let final = stages[stages.length - 1];
   if (options.target) {
     const t = stages.find((s) => s.name === options.target!.toLowerCase());
     if (t) final = t;
   }
   return { dockerfile, context, parsed, stages, final, globalArgs };
+}
+
+/**
+ * An edit that leaves a stage's files as they were (a CMD, ENV or EXPOSE line, a COPY whose
+ * source is missing) rebuilds an equivalent tree: the previous version's tree object stands in for
+ * it, so that what is cached by tree (import closures, which are reused without asking the tree
+ * again; the tree's own memoised answers) holds. Stages are compared by index, in build order, so
+ * that a `COPY --from` of a stage whose tree was kept compares with the kept one.
+ */
+function keepEquivalentTrees(stages: StageModel[], before: StageModel[]): void {
+  const kept = new Map<ImageTree, ImageTree>();
+  const same = (x: ImageTree, y: ImageTree) => (kept.get(x) ?? x) === y;
+  for (const st of stages) {
+    const old = before[st.index]?.tree;
+    if (old && st.tree.equivalent(old, same)) {
+      kept.set(st.tree, old);
+      st.tree = old;
+    }
+  }
 }
 
 function declareArgs(ins: Instruction, into: Vars, globals: Vars, buildArgs: Record<string, string>, isGlobal: boolean): void {

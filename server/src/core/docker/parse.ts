@@ -164,6 +164,20 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   return { instructions, escape, lines, problems };
 }
 
+/**
+ * Gives `parsed` back with every instruction that is exactly as it was in `before` (the same
+ * keyword, words, flags and ranges: unchanged and not moved by the edit) replaced by `before`'s
+ * object, so that what refers to instructions by identity (image-tree origins, install records)
+ * matches across versions of the file. Instructions are plain data, so an equal one is the same.
+ */
+export function keepInstructions(parsed: ParsedDockerfile, before: ParsedDockerfile | undefined): ParsedDockerfile {
+  if (!before?.instructions.length || parsed.escape !== before.escape) return parsed;
+  const old = new Map<string, Instruction>();
+  for (const ins of before.instructions) old.set(JSON.stringify(ins), ins);
+  parsed.instructions = parsed.instructions.map((ins) => old.get(JSON.stringify(ins)) ?? ins);
+  return parsed;
+}
+
 function zero(): Range {
   return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 }

@@ -52,6 +52,22 @@ export class ImageTree {
     this.walks.clear();
   }
 
+  /**
+   * True when `other` answers every question as this tree does because it was built the same way:
+   * layer by layer the same kind, destination, origin (the same instruction object, source and
+   * stage), build context object, context path, content and reason; a `tree` layer's source tree
+   * equivalent in turn (`same` may say so first: a stage already found equivalent). A kept tree
+   * that is equivalent to a rebuilt one can stand in for it, with the answers it has memoised.
+   */
+  equivalent(other: ImageTree, same: (x: ImageTree, y: ImageTree) => boolean = (x, y) => x === y): boolean {
+    if (this === other) return true;
+    const xs = this.layers;
+    const ys = other.layers;
+    if (xs.length !== ys.length) return false;
+    for (let i = 0; i < xs.length; i++) if (!sameLayer(xs[i], ys[i], same)) return false;
+    return true;
+  }
+
   /** All layers, oldest first (read-only view for diagnostics and tests). */
   getLayers(): readonly Layer[] {
     return this.layers;
@@ -142,6 +158,39 @@ export class ImageTree {
 /** `path` equals `root` or lies below it. */
 export function within(root: string, path: string): boolean {
   return root === '/' || path === root || path.startsWith(root + '/');
+}
+
+/**
+ * Two layers with the same effect. An `exclude` function is made from its instruction's
+ * `--exclude` flags alone, so the same instruction object means the same function.
+ */
+function sameLayer(x: Layer, y: Layer, same: (x: ImageTree, y: ImageTree) => boolean): boolean {
+  if (x === y) return true;
+  if (x.kind !== y.kind || x.dest !== y.dest) return false;
+  const ox = x.origin;
+  const oy = y.origin;
+  if (ox.instr !== oy.instr || ox.source !== oy.source || ox.stage !== oy.stage) return false;
+  switch (x.kind) {
+    case 'file':
+      return x.content === (y as typeof x).content;
+    case 'ctxdir': {
+      const z = y as typeof x;
+      return x.ctx === z.ctx && x.ctxRel === z.ctxRel && (x.exclude || z.exclude ? !!x.exclude && !!z.exclude && ox.instr !== undefined : true);
+    }
+    case 'ctxfile': {
+      const z = y as typeof x;
+      return x.ctx === z.ctx && x.ctxRel === z.ctxRel;
+    }
+    case 'tree': {
+      const z = y as typeof x;
+      return x.fromPath === z.fromPath && (same(x.from, z.from) || x.from.equivalent(z.from, same));
+    }
+    case 'uncertain':
+      return x.reason === (y as typeof x).reason;
+    case 'mkdir':
+    case 'delete':
+      return true;
+  }
 }
 
 function answer(l: Layer, path: string): Lookup | 'deleted' | undefined {

@@ -121,7 +121,8 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
     // Across lints (a session's store): reused while the tree's answers and the loaded files hold.
     walked = cachedWalk({
       store: a.kept,
-      key: `closure:${what}|${[...thirdParty].sort().join(',')}`,
+      // The view is the tree, or the tree with site-packages' blur narrowed (a function of the tree, the third-party names and the blur).
+      key: `closure:${what}|${[...thirdParty].sort().join(',')}|${view === stage.tree ? '' : stage.sitePackagesUncertain?.reason}`,
       view,
       viewOf: stage.tree,
       load: (p) => loadFor(a, stage, inline)(p),
