@@ -3,6 +3,7 @@ import type { Analysis } from './analysis';
 import type { Deployment } from './deployments';
 import type { Entrypoint } from './entrypoint';
 import type { ImportAnalysis } from './imports';
+import type { PyFileInfo, PyImport } from './python/parser';
 import { formatMiB, MiB } from './manifests';
 import { lazilyImported, startupEstimate } from './startup';
 import type { Range } from './types';
@@ -140,11 +141,12 @@ function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
   };
   for (const [imagePath, f] of files ?? []) {
     if (lazy.has(imagePath)) continue;
+    const counts = footprintImports(f.info);
+    if (!counts.length) continue;
     const source = ia.stage.tree.lookup(imagePath)?.source;
-    for (const imp of f.info.imports) {
-      if (imp.scope !== 'module' || imp.guard !== 'none' || imp.level > 0 || imp.kind === 'dynamic' || (imp.mainGuard && !f.main)) continue;
-      if (local.has(imp.module.split('.')[0])) continue;
-      for (const name of footprintKeys(imp.module, imp.kind === 'from' ? imp.names : [])) add(name, { source, range: imp.range, module: imp.module });
+    for (const { imp, top, keys } of counts) {
+      if ((imp.mainGuard && !f.main) || local.has(top)) continue;
+      for (const name of keys) add(name, { source, range: imp.range, module: imp.module });
     }
   }
   const est = startupEstimate(a, ia);
@@ -163,6 +165,27 @@ function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
   }
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
   return { parts, bytes, informative: parts.some((p) => p.kind !== 'python' && p.bytes > 0) };
+}
+
+/** Per parsed file (the parse cache keeps a file's object while its text is the same): its imports that may count, with their table keys. */
+const footprintsOf = new WeakMap<PyFileInfo, { imp: PyImport; top: string; keys: string[] }[]>();
+
+/**
+ * The module-level, unguarded, absolute imports of a file that name a module of the table, with
+ * their keys: what an estimate counts of the file (the closure decides the rest: lazily loaded
+ * files, `__main__` guards, local packages), computed once per parsed file rather than per lint.
+ */
+function footprintImports(info: PyFileInfo): { imp: PyImport; top: string; keys: string[] }[] {
+  let out = footprintsOf.get(info);
+  if (out) return out;
+  out = [];
+  for (const imp of info.imports) {
+    if (imp.scope !== 'module' || imp.guard !== 'none' || imp.level > 0 || imp.kind === 'dynamic') continue;
+    const keys = footprintKeys(imp.module, imp.kind === 'from' ? imp.names : []);
+    if (keys.length) out.push({ imp, top: imp.module.split('.')[0], keys });
+  }
+  footprintsOf.set(info, out);
+  return out;
 }
 
 /** The table keys an import statement loads: the module, its dotted parents, and `from m import x` submodules. */

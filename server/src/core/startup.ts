@@ -127,6 +127,16 @@ export function isModelLoad(call: PyCall, info: Pick<PyFileInfo, 'imports'>): bo
   return false;
 }
 
+/** Per parsed file (kept by the parse cache while its text is the same): its calls that load a model. */
+const modelLoads = new WeakMap<PyFileInfo, PyCall[]>();
+
+/** The calls of a file that load a model ({@link isModelLoad}), in order; computed once per parsed file rather than per lint. */
+function modelLoadsOf(info: PyFileInfo): PyCall[] {
+  let out = modelLoads.get(info);
+  if (!out) modelLoads.set(info, (out = info.calls.filter((call) => isModelLoad(call, info))));
+  return out;
+}
+
 function importsFrom(info: Pick<PyFileInfo, 'imports'>, module: string): boolean {
   return info.imports.some((i) => i.module === module || i.module.startsWith(module + '.'));
 }
@@ -170,8 +180,7 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   const { hooks, shutdownFrom } = files ? startupHooks(a, ia, files, lazyFiles) : { hooks: new Map<string, string>(), shutdownFrom: new Map<string, Position>() };
   for (const [imagePath, f] of files ?? []) {
     const eager = !lazyFiles.has(imagePath);
-    for (const call of f.info.calls) {
-      if (!isModelLoad(call, f.info)) continue;
+    for (const call of modelLoadsOf(f.info)) {
       const load: ModelLoad = { imagePath, range: call.range, callee: call.callee, seconds: base };
       const source = ia.stage.tree.lookup(imagePath)?.source;
       if (source) load.source = source;
