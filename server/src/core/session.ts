@@ -90,6 +90,45 @@ function holds(fs: FileSystem, d: Dependencies, count: () => void): boolean {
 }
 
 /**
+ * A stat answer whose size is read lazily (some file systems compute it on demand) and recorded
+ * in the step that reads it. A class rather than an object literal with a getter: these are made
+ * for every path a lint stats (thousands per lint), and a literal's own accessor is much slower to make.
+ */
+class RecordedStat implements Stat {
+  readonly kind: Stat['kind'];
+
+  constructor(
+    private readonly base: Stat,
+    private readonly path: string,
+    private readonly recorder: RecordingFileSystem,
+  ) {
+    this.kind = base.kind;
+  }
+
+  get size(): number {
+    const v = this.base.size;
+    this.recorder.frame?.size.set(this.path, v);
+    return v;
+  }
+}
+
+/** A stat answer of an {@link AnswerLog}: its size read once through the log's file system, then kept in the log. */
+class LoggedStat implements Stat {
+  constructor(
+    readonly kind: Stat['kind'],
+    private readonly path: string,
+    private readonly deps: Dependencies,
+    private readonly base: FileSystem,
+  ) {}
+
+  get size(): number {
+    let v = this.deps.size.get(this.path);
+    if (v === undefined) this.deps.size.set(this.path, (v = this.base.stat(this.path)?.size ?? -1));
+    return v;
+  }
+}
+
+/**
  * A file system that records every question asked through it into the current frame.
  * Objects that outlive one lint may keep asking through it: what they read is recorded in
  * whichever step is running, so that step depends on it.
@@ -111,13 +150,7 @@ class RecordingFileSystem implements FileSystem {
     let s = this.stats.get(path);
     if (s === undefined) {
       const b = this.base.stat(path);
-      const recorder = this;
-      // The size is read lazily by some file systems: it is recorded only when a step uses it.
-      s = b ? { kind: b.kind, get size(): number {
-        const v = b.size;
-        recorder.frame?.size.set(path, v);
-        return v;
-      } } : null;
+      s = b ? new RecordedStat(b, path, this) : null;
       this.stats.set(path, s);
     }
     this.frame?.kind.set(path, s?.kind ?? MISSING);
@@ -178,12 +211,7 @@ export class AnswerLog implements FileSystem {
     if (s === undefined) {
       const b = this.base.stat(path);
       this.deps.kind.set(path, b?.kind ?? MISSING);
-      const { deps, base } = this;
-      s = b ? { kind: b.kind, get size(): number {
-        let v = deps.size.get(path);
-        if (v === undefined) deps.size.set(path, (v = base.stat(path)?.size ?? -1));
-        return v;
-      } } : null;
+      s = b ? new LoggedStat(b.kind, path, this.deps, this.base) : null;
       this.stats.set(path, s);
     }
     return s ?? undefined;
