@@ -97,4 +97,26 @@ describe('CLI --explain', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('a workspace folder named beside --explain is the root, as when it is linted (a Dockerfile in backend/ whose compose context is the parent)', () => {
+    // No .git (an extracted tree): the folder named on the command line, not the Dockerfile's own folder, is the workspace,
+    // so the build context is the parent that holds backend/app and fastapi run finds backend/app/main.py.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-explain-root-'));
+    const files: Record<string, string> = {
+      'backend/Dockerfile': 'FROM python:3.12\nWORKDIR /srv/\nCOPY ./backend/app /srv/backend/app\nRUN pip install fastapi\nWORKDIR /srv/backend/\nCMD ["fastapi", "run", "--workers", "2"]\n',
+      'backend/app/__init__.py': '',
+      'backend/app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    try {
+      const r = run(['--explain', path.join(dir, 'backend/Dockerfile'), dir]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^ {2}entry: \/srv\/backend\/app\/main\.py$/m);
+      assert.match(r.out, /^ {4}\/srv\/backend\/app\/main\.py \(app\.main\) <- backend\/app\/main\.py$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

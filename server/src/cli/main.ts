@@ -35,7 +35,8 @@ Options:
       --write-baseline FILE  record today's findings in FILE (a baseline), report nothing, exit 0
       --fix          apply each finding's preferred fix to the files, then report what is left
       --explain FILE for each container FILE (a Dockerfile or a manifest) defines: where its command
-                     came from, what it runs, env, cwd, sys.path, imports, and why rules stayed quiet
+                     came from, what it runs, env, cwd, sys.path, imports, and why rules stayed quiet;
+                     the workspace is a folder named in paths that holds FILE, else the nearest .git
       --quiet        report errors only
       --no-color     plain text output (also when NO_COLOR is set or output is not a terminal)
       --no-cache     neither read nor write the parse cache ($XDG_CACHE_HOME/deploylint, else ~/.cache/deploylint)
@@ -63,6 +64,8 @@ interface Args {
   quiet: boolean;
   color: boolean;
   explain?: string;
+  /** Paths were named on the command line (not the default '.'). */
+  pathsGiven?: boolean;
   cache: boolean;
 }
 
@@ -104,6 +107,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (x.startsWith('-') && x !== '-') throw new UsageError(`unknown option '${x}' (see --help)`);
     else a.paths.push(x);
   }
+  a.pathsGiven = a.paths.length > 0;
   if (!a.paths.length) a.paths.push('.');
   if (a.output) a.color = false;
   return a;
@@ -164,7 +168,7 @@ async function run(argv: string[], cwd: string, opened: { store?: DiskParseStore
   const posixCwd = toPosix(cwd);
   opened.store = args.cache ? openParseStore(VERSION) : undefined;
   setParseStore(opened.store);
-  if (args.explain !== undefined) return explainFile(args.explain, cwd, posixCwd, args.output);
+  if (args.explain !== undefined) return explainFile(args.explain, args.pathsGiven ? args.paths : [], cwd, posixCwd, args.output);
   const abs = (p: string) => toPosix(nodePath.resolve(cwd, p));
   const configFile = args.config !== undefined ? abs(args.config) : undefined;
   if (configFile !== undefined && !isFile(configFile)) return usage(`--config: no such file: ${args.config}`);
@@ -233,6 +237,14 @@ function usage(message: string): number {
   return 2;
 }
 
+function isDir(p: string): boolean {
+  try {
+    return nodeFs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function isFile(p: string): boolean {
   try {
     return nodeFs.statSync(p).isFile();
@@ -242,13 +254,16 @@ function isFile(p: string): boolean {
 }
 
 /** `--explain FILE`: the containers the file defines, printed; exit 0, or 2 when the file does not exist. */
-async function explainFile(file: string, cwd: string, posixCwd: string, output: string | undefined): Promise<number> {
+async function explainFile(file: string, paths: string[], cwd: string, posixCwd: string, output: string | undefined): Promise<number> {
   const abs = toPosix(nodePath.resolve(cwd, file));
   if (!nodeFs.existsSync(abs) || nodeFs.statSync(abs).isDirectory()) {
     process.stderr.write(`deploylint: --explain needs a file (a Dockerfile or a manifest): ${file}\n`);
     return 2;
   }
-  const root = findRoot(abs, posixCwd);
+  // A workspace folder named on the command line holds the file: explain it as `deploylint <folder>` lints it (same
+  // build contexts, compose files and scripts), not from the nearest .git, which an extracted tree may not have.
+  const named = paths.map((p) => toPosix(nodePath.resolve(cwd, p))).filter((p) => p !== abs && relativeInside(p, abs) !== undefined && isDir(p));
+  const root = named.length ? named.sort((x, y) => y.length - x.length)[0] : findRoot(abs, posixCwd);
   const result = await lint({ fs: new DiskFileSystem([root]), root });
   const text = formatExplanation(relativeInside(posixCwd, abs) ?? abs, explain(result.analysis, abs));
   if (output) nodeFs.writeFileSync(output, text);
