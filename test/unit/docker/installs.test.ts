@@ -7,7 +7,9 @@ import { parseDockerfile } from '../../../server/src/core/docker/parse';
 import { baseImageFacts } from '../../../server/src/core/packages/base-images';
 import { memRepo, ROOT } from '../../helpers/repo';
 
-function model(files: Record<string, string>): ImageModel {
+function model(all: Record<string, string | undefined>): ImageModel {
+  // A case drops one of the shared files by giving it as undefined.
+  const files = Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
   const fs = memRepo(files);
   const ctx = BuildContext.load(fs, ROOT, `${ROOT}/Dockerfile`);
   return buildImageModel(`${ROOT}/Dockerfile`, parseDockerfile(files.Dockerfile), ctx);
@@ -36,7 +38,7 @@ const PROJECT = {
 };
 
 describe('install effects: tools and flags', () => {
-  const cases: { name: string; df: string; want: string[]; extra?: Record<string, string> }[] = [
+  const cases: { name: string; df: string; want: string[]; extra?: Record<string, string | undefined> }[] = [
     {
       name: 'pip install -r with nested -r and -c (constraints install nothing)',
       df: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt base.txt constraints.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n',
@@ -123,6 +125,26 @@ describe('install effects: tools and flags', () => {
       name: 'poetry install without config goes to its cache venvs (folder known, site-packages not)',
       df: 'FROM python:3.11\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root\n',
       want: ['poetry install home=/root/.cache/pypoetry/virtualenvs sp=? lock:/app/poetry.lock[django asgiref]!'],
+    },
+    {
+      // presidio's images: `poetry install --no-root --only=main -E server` with flask only under [project.optional-dependencies].
+      name: 'poetry install without a lock reads pyproject: its dependencies and the extras -E / --extras name',
+      df: 'FROM python:3.11\nENV POETRY_VIRTUALENVS_CREATE=false\nWORKDIR /app\nCOPY pyproject.toml ./\nRUN poetry install --no-root --only=main -E server && poetry install --no-root --extras "ml,web"\nRUN poetry install --no-root\n',
+      extra: { 'poetry.lock': undefined, 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["cryptography"]\n[project.optional-dependencies]\nserver = ["flask", "gunicorn"]\nml = ["numpy"]\nweb = ["httpx"]\n' },
+      want: [
+        'poetry install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages pyproject:/app/pyproject.toml[cryptography flask gunicorn]',
+        'poetry install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages pyproject:/app/pyproject.toml[cryptography numpy httpx]',
+        'poetry install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages pyproject:/app/pyproject.toml[cryptography]',
+      ],
+    },
+    {
+      name: 'uv sync without a lock: --extra each, --all-extras every extra',
+      df: 'FROM python:3.12\nWORKDIR /app\nCOPY pyproject.toml ./\nRUN uv sync --no-install-project --extra ml\nRUN uv sync --no-install-project --all-extras\n',
+      extra: { 'uv.lock': undefined },
+      want: [
+        'uv sync home=/app/.venv sp=/app/.venv/lib/python3.12/site-packages pyproject:/app/pyproject.toml[flask pyyaml numpy]',
+        'uv sync home=/app/.venv sp=/app/.venv/lib/python3.12/site-packages pyproject:/app/pyproject.toml[flask pyyaml numpy]',
+      ],
     },
     {
       name: 'pipenv install --system --deploy reads the lock (default packages only)',

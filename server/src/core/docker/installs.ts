@@ -76,7 +76,8 @@ export interface InstallContext {
 
 type Effect =
   | 'requirement' | 'constraint' | 'editable' | 'target' | 'prefix' | 'user' | 'no-deps' | 'system' | 'no-editable'
-  | 'no-project' | 'dev' | 'env-name' | 'env-prefix' | 'file' | 'wheel-dir' | 'project-dir' | 'python' | 'ignored-value' | 'find-links';
+  | 'no-project' | 'dev' | 'env-name' | 'env-prefix' | 'file' | 'wheel-dir' | 'project-dir' | 'python' | 'ignored-value' | 'find-links'
+  | 'extra' | 'all-extras';
 
 interface ToolSpec {
   /** The words after the executable that select this tool (`['install']`, `['pip', 'install']`). */
@@ -108,10 +109,10 @@ const PIP_FLAGS: Record<string, Effect> = {
 
 const SYNC_FLAGS: Record<string, Effect> = {
   '--no-editable': 'no-editable', '--no-install-project': 'no-project', '--no-install-workspace': 'no-project', '--only-dev': 'no-project',
-  '--project': 'project-dir', '--directory': 'project-dir', '--python': 'python', '-p': 'python', '--extra': 'ignored-value', '--group': 'ignored-value',
+  '--project': 'project-dir', '--directory': 'project-dir', '--python': 'python', '-p': 'python', '--extra': 'extra', '--group': 'ignored-value',
   '--no-group': 'ignored-value', '--only-group': 'ignored-value', '--package': 'ignored-value', '--index': 'ignored-value', '--link-mode': 'ignored-value',
   '--no-install-package': 'ignored-value', '--python-platform': 'ignored-value', '--index-url': 'ignored-value', '--extra-index-url': 'ignored-value',
-  '--only': 'ignored-value', '--with': 'ignored-value', '--without': 'ignored-value', '--extras': 'ignored-value', '-E': 'ignored-value',
+  '--only': 'ignored-value', '--with': 'ignored-value', '--without': 'ignored-value', '--extras': 'extra', '-E': 'extra', '--all-extras': 'all-extras',
   '--no-root': 'no-project', '--only-root': 'ignored-value', '--dev': 'dev', '-d': 'dev', '--system': 'system', '--deploy': 'ignored-value',
   '--categories': 'ignored-value', '--pypi-mirror': 'ignored-value', '--no-self': 'no-project', '-G': 'ignored-value',
 };
@@ -262,7 +263,7 @@ function parseArgs(args: string[], flags: Record<string, Effect>): { opts: Map<E
   return { opts, pos };
 }
 
-const TAKES_VALUE = new Set<Effect>(['requirement', 'constraint', 'editable', 'target', 'prefix', 'env-name', 'env-prefix', 'file', 'wheel-dir', 'project-dir', 'python', 'ignored-value', 'find-links']);
+const TAKES_VALUE = new Set<Effect>(['requirement', 'constraint', 'editable', 'target', 'prefix', 'env-name', 'env-prefix', 'file', 'wheel-dir', 'project-dir', 'python', 'ignored-value', 'find-links', 'extra']);
 
 function positionals(args: string[], flags: Record<string, Effect>): string[] {
   return parseArgs(args, flags).pos;
@@ -419,7 +420,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
       const py = installsProject || !locked ? project(dir, spec.mode === 'poetry' || !opts.has('no-editable') && !/^(1|true)$/i.test(c.env.UV_NO_EDITABLE ?? ''), !locked) : undefined;
       if (!installsProject) rec.project = undefined;
       if (!locked) {
-        if (py) rec.sources.push({ kind: 'pyproject', file: join(dir, 'pyproject.toml'), contextFile: c.contextSource(join(dir, 'pyproject.toml')), requirements: [...py.dependencies, ...py.poetry], complete: false });
+        if (py) rec.sources.push({ kind: 'pyproject', file: join(dir, 'pyproject.toml'), contextFile: c.contextSource(join(dir, 'pyproject.toml')), requirements: [...py.dependencies, ...py.poetry, ...selectedExtras(py.optional, opts)], complete: false });
         else if (!rec.unknown) unknown(`${spec.tool}: no lock file or pyproject.toml in ${dir}`);
       }
     }
@@ -435,6 +436,16 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
   }
   if (rec.project && rec.project.packages.length === 0 && !rec.project.editable) unknown(`${spec.tool}: the model cannot tell which packages the project at ${rec.project.dir} installs`);
   return { record: rec, env: made };
+}
+
+/**
+ * The `[project.optional-dependencies]` an install asks for: `poetry install -E a -E "b c"` / `--extras a,b`,
+ * `uv sync --extra a`, `--all-extras` (every extra).
+ */
+function selectedExtras(optional: Map<string, Requirement[]>, opts: Map<Effect, string[]>): Requirement[] {
+  if (opts.has('all-extras')) return [...optional.values()].flat();
+  const names = (opts.get('extra') ?? []).flatMap((v) => v.split(/[\s,]+/)).map((e) => normalizeDist(e)).filter(Boolean);
+  return names.flatMap((e) => optional.get(e) ?? []);
 }
 
 /** A locked distribution; `text` carries the pin (`name==version`) when the lock records the version. */
