@@ -269,6 +269,9 @@ describe('secrets/detectors', () => {
       { title: 'percent placeholder', value: 'mysql://app:%(password)s@db/app', expected: [] },
       { title: 'word password', value: 'postgresql://user:password@host:5432/db', expected: [] },
       { title: 'no password', value: 'postgres://app@db/app', expected: [] },
+      { title: 'a password that names itself (wger settings fallback)', value: 'postgres://powersync_storage:powersync_password@db:5432/wger', expected: [] },
+      { title: 'words ending in -pass / _secret', value: 'mysql://shop:shop-db-pass@db/shop redis://:cache_secret@cache:6379/0', expected: [] },
+      { title: 'a self-naming word with digits is not filler', value: 'postgres://app:prod7_password@db/app', expected: [hit('database-url', 'PostgreSQL URL password', 15, 29, 'high')] },
       { title: 'scheme glued to a word', value: 'xpostgres://app:' + pw + '@db/app', expected: [] },
     ]);
   });

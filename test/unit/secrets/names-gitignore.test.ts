@@ -26,8 +26,8 @@ describe('secret fix names', () => {
   });
 
   it('recognises test files', () => {
-    for (const p of ['tests/a.py', 'svc/test/x.yaml', 'test_api.py', 'pkg/api_test.py', 'conftest.py', 'a/__tests__/b.json', 'docs/install/k8s/secrets.yaml']) assert.ok(isTestPath(p), p);
-    for (const p of ['app/main.py', 'testing_utils.py', 'contest.py', 'latest/app.py']) assert.ok(!isTestPath(p), p);
+    for (const p of ['tests/a.py', 'svc/test/x.yaml', 'test_api.py', 'pkg/api_test.py', 'conftest.py', 'a/__tests__/b.json', 'docs/install/k8s/secrets.yaml', 'settings/ci.py', 'shop/config/testing.py', 'settings_ci.py', 'test_settings.py', 'ci-settings.py']) assert.ok(isTestPath(p), p);
+    for (const p of ['app/main.py', 'testing_utils.py', 'contest.py', 'latest/app.py', 'settings/main.py', 'ci.py', 'app/ci.py', 'settings/production.py']) assert.ok(!isTestPath(p), p);
   });
 });
 

@@ -352,6 +352,9 @@ const DEFAULT_DB_PASSWORDS = new Set([
   'user', 'pass', 'pw', 'pwd', 'password', 'secret', 'test', 'example', 'changeme',
 ]);
 
+/** A password that is its own description, words only: `powersync_password` (wger's settings fallback), `app-db-pass`, `shop_secret`. */
+const NAMED_PASSWORD = /^[a-z]+(?:[_-][a-z]+)*[_-](?:password|passwd|pass|pwd|pw|secret)$/i;
+
 const LOCAL_HOSTS = /^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])$/i;
 
 /** A host only a local setup resolves: loopback, Docker's host alias, or a one-label name (a compose service such as `db`). */
@@ -366,7 +369,7 @@ const databaseUrl: Detector = {
     each(re, value, (m) => {
       const user = m[2]!;
       const password = m[3]!;
-      if (isPlaceholder(password) || password === user || DEFAULT_DB_PASSWORDS.has(password.toLowerCase())) return;
+      if (isPlaceholder(password) || password === user || DEFAULT_DB_PASSWORDS.has(password.toLowerCase()) || NAMED_PASSWORD.test(password)) return;
       if (/^\$|%[sd]$/.test(password)) return;
       // Test data reports only keys whose shape is certain (a checksum or marker); a URL's password has none,
       // and test suites are full of them (celery's t/unit/backends: redis://:bosco@vandelay.com//1).

@@ -74,13 +74,27 @@ const TEST_DIRS = new Set([
 const TEST_DIR_WORD = /^(?:tests?|testing|e2e)[-_]|[-_](?:tests?|testing|e2e)$|^e2e$/i;
 
 /**
+ * Settings modules that only the test suite or CI loads (wger's `settings/ci.py`, which its CI workflow selects
+ * with DJANGO_SETTINGS_MODULE): `ci.py`, `test.py`, `tests.py`, `testing.py` in a `settings`/`config` package, or
+ * `settings_ci.py`, `ci_settings.py`, `settings_testing.py`, `config_test.py` anywhere.
+ */
+function isTestSettings(parts: string[]): boolean {
+  const base = parts[parts.length - 1] ?? '';
+  if (/^(?:settings|config|conf)[_-](?:ci|tests?|testing)\.py$|^(?:ci|tests?|testing)[_-](?:settings|config|conf)\.py$/i.test(base)) return true;
+  const folder = (parts[parts.length - 2] ?? '').toLowerCase();
+  return /^(?:ci|tests?|testing)\.py$/i.test(base) && /^(?:settings|config|configs|conf)$/.test(folder);
+}
+
+/**
  * Test code and test data by convention: `test_*.py`, `*_test.py`, `conftest.py`, mocks
  * (`mocks.py`, `mock_*.py`, `*_mocks.py`, `*.mock.json`), or anything under a `test/`, `tests/`,
- * `fixtures/`, `mocks/`, `testdata/`, `cassettes/`, `e2e/` or `docs/` folder, or one named `test-*`/`*_tests`.
+ * `fixtures/`, `mocks/`, `testdata/`, `cassettes/`, `e2e/` or `docs/` folder, or one named `test-*`/`*_tests`;
+ * settings modules for tests or CI (`settings/ci.py`, `settings_test.py`).
  */
 export function isTestPath(rel: string): boolean {
   const parts = rel.split('/');
   const base = parts[parts.length - 1] ?? '';
   if (/^test_.*\.py$|_test\.py$|^conftest\.py$|^mocks?(?:_.*)?\.py$|_mocks?\.py$|[._-]mocks?\.json$/.test(base)) return true;
+  if (isTestSettings(parts)) return true;
   return parts.slice(0, -1).some((p) => TEST_DIRS.has(p.toLowerCase()) || TEST_DIR_WORD.test(p));
 }
