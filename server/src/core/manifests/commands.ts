@@ -4,6 +4,7 @@ import { basename } from '../fs';
 import { parseDuration } from './duration';
 import { OffsetMapper, YamlSource } from './nodes';
 import type { Range } from '../types';
+import { blankInertDocuments } from '../text/yaml-inert';
 
 /** A container build found in a script, workflow or cloudbuild.yaml; paths as written (relative to where it runs). */
 export interface DockerBuild {
@@ -316,7 +317,7 @@ function structured(text: string, builds: DockerBuild[], deploys: GcloudRunDeplo
   const mapper = new OffsetMapper(lineCounter);
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true });
+    docs = parseAllDocuments(blankInertDocuments(text), { lineCounter, prettyErrors: false, merge: true });
   } catch {
     return;
   }

@@ -5,6 +5,7 @@ import { composeIncludes, composeWorkloads, isComposeDocument } from './compose'
 import { isKubeObject, kubeWorkloads } from './kubernetes';
 import { OffsetMapper, YamlSource } from './nodes';
 import type { ManifestProblem, ParsedManifests, Workload } from './types';
+import { blankInertDocuments } from '../text/yaml-inert';
 
 /** The notice for Go/Helm template syntax (`{{ }}`): the file (when it does not parse) or the document yields no workloads. */
 export const TEMPLATE_SKIPPED = 'skipped: template';
@@ -24,7 +25,7 @@ export function parseManifests(file: string, text: string): ParsedManifests {
   const mapper = new OffsetMapper(lineCounter);
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true });
+    docs = parseAllDocuments(blankInertDocuments(text), { lineCounter, prettyErrors: false, merge: true });
   } catch (e) {
     // The parser reports problems as errors on documents; this is a last resort.
     return { ...result, errors: [{ message: `YAML parser failed: ${String(e)}`, range: mapper.range(0, 0) }] };

@@ -6,6 +6,7 @@ import type { PyFileInfo, PyString } from '../python/parser';
 import type { Range } from '../types';
 import { scanServiceAccountJson, scanValue, ScanContext, SecretMatch } from './detectors';
 import { dotenvValuePosition, parseDotenv, DotenvEntry } from './dotenv';
+import { blankInertDocuments } from '../text/yaml-inert';
 
 /** What a file-type scanner knows about the whole file (where it came from), passed to every value it scans. */
 export type FileScanContext = Omit<ScanContext, 'name'>;
@@ -209,7 +210,7 @@ export function scanYaml(ix: TextIndex, base: FileScanContext = {}): YamlHit[] {
   const out: YamlHit[] = [];
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false });
+    docs = parseAllDocuments(blankInertDocuments(text), { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false });
   } catch {
     return out;
   }
