@@ -717,6 +717,34 @@ describe('entrypoint/parse', () => {
     });
   });
 
+  describe('fastapi and pyproject.toml', () => {
+    // fastapi-cli: `-e`, then the path argument (with or without --app), then [tool.fastapi] entrypoint, then main.py, app.py ...
+    const pyproject = (text: string) => (p: string, cwd?: string) => (p === 'pyproject.toml' ? { path: `${cwd ?? '/code'}/pyproject.toml`, text } : undefined);
+    const at = (line: number, from: number, to: number) => ({ start: { line, character: from }, end: { line, character: to } });
+    it('takes [tool.fastapi] entrypoint when no path, -e or --app is given, keeping its place in the file', () => {
+      const ep = parseEntrypoint(['fastapi', 'run'], {}, { readFile: pyproject('[project]\nname = "x"\n\n[tool.fastapi]\nentrypoint = "backend.main:api"  # the app\n') });
+      assert.deepEqual(pick(ep, { module: 'backend.main', callable: 'api', moduleCandidates: undefined, uncertain: undefined }), { module: 'backend.main', callable: 'api', moduleCandidates: undefined, uncertain: undefined });
+      assert.deepEqual(ep.targetArg, { value: 'backend.main:api', index: -1, range: at(4, 14, 30) });
+      assert.deepEqual(ep.iniFile, { path: '/code/pyproject.toml', ranges: [at(4, 14, 30)] });
+      const dotted = parseEntrypoint(['fastapi', 'dev'], {}, { readFile: pyproject("[tool]\nfastapi.entrypoint = 'svc:app'\n") });
+      assert.deepEqual(pick(dotted, { module: 'svc', callable: 'app' }), { module: 'svc', callable: 'app' });
+    });
+    it('is overridden by -e, the path argument and --app; unreadable forms are uncertain; absent: the default paths', () => {
+      const read = pyproject('[tool.fastapi]\nentrypoint = "backend.main:api"\n');
+      assert.equal(parseEntrypoint(['fastapi', 'run', '-e', 'svc.web:app'], {}, { readFile: read }).module, 'svc.web');
+      assert.equal(parseEntrypoint(['fastapi', 'run', 'web.py'], {}, { readFile: read }).module, 'web');
+      const app = parseEntrypoint(['fastapi', 'run', '--app', 'api'], {}, { readFile: read });
+      assert.deepEqual(pick(app, { module: undefined, callable: 'api', moduleCandidates: ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'] }),
+        { module: undefined, callable: 'api', moduleCandidates: ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'] });
+      const inline = parseEntrypoint(['fastapi', 'run'], {}, { readFile: pyproject('[tool]\nfastapi = { entrypoint = "a:b" }\n') });
+      assert.deepEqual(pick(inline, { module: undefined, uncertain: '' }), { module: undefined, uncertain: 'pyproject.toml [tool.fastapi] entrypoint is written in a form not followed' });
+      const noAttr = parseEntrypoint(['fastapi', 'run'], {}, { readFile: pyproject('[tool.fastapi]\nentrypoint = "backend.main"\n') });
+      assert.equal(noAttr.uncertain, 'pyproject.toml [tool.fastapi] entrypoint backend.main is not module:attribute');
+      const other = parseEntrypoint(['fastapi', 'run'], {}, { readFile: pyproject('[tool.ruff]\nentrypoint = "x:y"\n') });
+      assert.deepEqual(pick(other, { module: undefined, moduleCandidates: ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'] }), { module: undefined, moduleCandidates: ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'] });
+    });
+  });
+
   describe('supervisord', () => {
     it('is a process starter, not a server: each program is followed by the starters layer (test/unit/entrypoint/starters.test.ts)', () => {
       const ep = parseEntrypoint(['supervisord', '-n'], {}, { readFile: (p) => ({ path: p, text: '[program:w]\ncommand=python -m worker\n' }) });

@@ -93,7 +93,7 @@ export interface Entrypoint {
   pythonPath: string[];
   /** gunicorn `-c PATH` / `file:PATH`. */
   configFile?: string;
-  /** The ini file the server read options from (uwsgi `--ini`), and the ranges in it of the values taken from it (their `ArgRef.range`s). */
+  /** The config file the server read options or its target from (uwsgi `--ini`, fastapi's pyproject.toml), and the ranges in it of the values taken from it (their `ArgRef.range`s). */
   iniFile?: { path: string; ranges: Range[] };
   /** gunicorn `-c python:MODULE`. */
   configModule?: string;

@@ -6,6 +6,7 @@ import {
 } from './options';
 import { parseAddress, parseAppTarget, splitPythonPath } from './address';
 import { iniSection } from './ini';
+import { tomlStringKey } from './toml-key';
 import { ShellEnv, shlexSplit } from './shell';
 import type { Bind, Entrypoint, ServerKind, SettingSource } from './parse';
 
@@ -27,7 +28,9 @@ export type TargetForm = 'module:callable' | 'flask-app' | 'path';
 export type TargetSource =
   | { from: 'positional'; form: TargetForm }
   | { from: 'option'; flags: readonly string[]; form: TargetForm }
-  | { from: 'env'; name: string; form: TargetForm };
+  | { from: 'env'; name: string; form: TargetForm }
+  /** A string key of a TOML file in the working folder (fastapi-cli's pyproject.toml `[tool.fastapi] entrypoint`); not read when `unlessOption` is given. */
+  | { from: 'toml'; file: string; table: string; key: string; form: 'module:callable'; unlessOption?: readonly string[] };
 
 /** How a server binds when it takes one address (`host:port`, `unix:path`, `fd://n`) per option. */
 export interface AddressBind {
@@ -216,7 +219,11 @@ export const SERVERS: readonly ServerSpec[] = [
     kind: 'fastapi', programs: ['fastapi'], pythonModule: 'fastapi', options: FASTAPI,
     subcommand: { at: 'first', only: ['run', 'dev'], otherNote: (s) => `unknown fastapi command ${s}`.trim() },
     target: {
-      sources: [{ from: 'option', flags: ['-e', '--entrypoint'], form: 'module:callable' }, { from: 'positional', form: 'path' }],
+      // fastapi-cli's order: `-e`, the path argument (with or without `--app`), pyproject.toml's entrypoint (not with `--app`), then its default paths.
+      sources: [
+        { from: 'option', flags: ['-e', '--entrypoint'], form: 'module:callable' }, { from: 'positional', form: 'path' },
+        { from: 'toml', file: 'pyproject.toml', table: 'tool.fastapi', key: 'entrypoint', form: 'module:callable', unlessOption: ['--app'] },
+      ],
       // fastapi-cli's default paths, in the order it tries them: main.py, app.py, api.py, app/main.py, app/app.py, app/api.py.
       candidates: ['main', 'app', 'api', 'app.main', 'app.app', 'app.api'],
       callableOption: ['--app'],
@@ -436,6 +443,11 @@ function readTarget(ep: Entrypoint, spec: ServerSpec, p: ParsedArgs, r: Reader, 
       target = positional;
     } else if (s.from === 'option') {
       target = lastValue(p, ...s.flags);
+    } else if (s.from === 'toml') {
+      if (s.unlessOption && lastValue(p, ...s.unlessOption)) continue;
+      const fromToml = tomlTarget(ep, s, r.ctx);
+      if (fromToml === 'unreadable') return;
+      target = fromToml;
     } else if (has(r.ctx.env, s.name)) {
       const v = r.ctx.env[s.name];
       if (typeof v === 'string' && v !== '') target = envArg(v);
@@ -459,6 +471,25 @@ function readTarget(ep: Entrypoint, spec: ServerSpec, p: ParsedArgs, r: Reader, 
   if (t.ambiguous && positional && p.ambiguous.has(positional)) note(ep, `unknown option before the target (${p.unknown.join(', ')})`);
   if (t.single && p.positionals.length > 1) note(ep, t.single);
   if (t.unknownOption && p.unknown.length) note(ep, `${t.unknownOption} ${p.unknown[0]}`);
+}
+
+/**
+ * The target a TOML file in the working folder names, kept at its place in the file (findings and fixes go there).
+ * `'unreadable'` (noted) when the file sets it in a form not followed, or not as `module:attribute`.
+ */
+function tomlTarget(ep: Entrypoint, s: Extract<TargetSource, { from: 'toml' }>, ctx: Ctx): Arg | 'unreadable' | undefined {
+  const file = ctx.readFile?.(s.file, ctx.cwd);
+  if (!file) return undefined;
+  const v = tomlStringKey(file.text, s.table, s.key);
+  const where = `${s.file} [${s.table}] ${s.key}`;
+  if (v === 'unreadable' || (v && !/^[^:]+:[^:]+$/.test(v.value))) {
+    note(ep, v === 'unreadable' ? `${where} is written in a form not followed` : `${where} ${v!.value} is not module:attribute`);
+    return 'unreadable';
+  }
+  if (!v) return undefined;
+  const range = { start: { line: v.line, character: v.column }, end: { line: v.line, character: v.column + v.value.length } };
+  (ep.iniFile ??= { path: file.path, ranges: [] }).ranges.push(range);
+  return { value: v.value, ref: { value: v.value, index: -1, range }, literal: false, unknown: false, verbatim: false };
 }
 
 function setTargetAs(ep: Entrypoint, a: Arg, form: TargetForm, defaultCallable?: string): void {
