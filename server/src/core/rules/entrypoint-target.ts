@@ -6,6 +6,7 @@ import { entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, run
 import { firstLineRange } from '../docker/image';
 import type { PyFileInfo } from '../python/parser';
 import { Resolution, resolveModule } from '../python/resolver';
+import { importedAtStartup } from '../python/startup-modules';
 import { unmodelledWriter } from '../docker/writes';
 import { InstallSet, installSet, mayProvide } from '../packages/installs';
 import { editDistance } from '../text/distance';
@@ -85,6 +86,16 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     };
   }
   if (!ep.module || !ia.entryResolution) return undefined;
+  const shadowed = shadowedAtStartup(ia, ep.module);
+  if (shadowed) {
+    return {
+      message: `${label}: '${ep.module}' cannot be imported: Python imports the standard library's module '${shadowed.top}' when it starts, so '${shadowed.top}' is that module, not the package ${shadowed.dir} (No module named '${ep.module}'; '${shadowed.top}' is not a package); rename the package`,
+      file: commandFile,
+      range: rangeOf(),
+      related: relatedEntry,
+      fixes: [],
+    };
+  }
   const r = ia.entryResolution;
   const moduleText = ep.module;
   const withModule = (m: string) => targetWithModule(ia, m);
@@ -216,6 +227,23 @@ function notInstalled(ia: ImportAnalysis, dotted: string): InstallSet['status'] 
     if (unmodelledWriter(ia.stage, join(dir, `${dotted}.py`), -1, { module: true }) || unmodelledWriter(ia.stage, join(dir, dotted), -1, { module: true })) return undefined;
   }
   return set.status;
+}
+
+/**
+ * A target inside a package of the image named like a plain module CPython imported before the container's code
+ * runs (`python -m site.serve`, `gunicorn os.web:app`): sys.modules already holds the standard library's module,
+ * so the package never loads. `python -S` skips `site` and what it imports.
+ */
+function shadowedAtStartup(ia: ImportAnalysis, dotted: string): { top: string; dir: string } | undefined {
+  const top = dotted.split('.')[0];
+  const ep = ia.entry.ep;
+  const m = ep.kind === 'python-module' ? ep.argv.indexOf('-m') : -1;
+  const noSite = ep.argv.slice(1, m < 0 ? 1 : m).some((a) => /^-[A-Za-z]*S/.test(a));
+  if (!dotted.includes('.') || !importedAtStartup(top, noSite)) return undefined;
+  const r = resolveModule(ia.view, ia.entry.sysPath, top);
+  if (r.status !== 'found' || r.kind === 'module') return undefined;
+  const dir = r.file ? dirname(r.file) : r.searchPath?.[0];
+  return dir ? { top, dir } : undefined;
 }
 
 /** An image file that a COPY (or a heredoc) put there. */
