@@ -324,3 +324,21 @@ describe('runtime: process starters', () => {
     assert.deepEqual([containers(a).length, c.quiet], [1, ['the supervisord config /etc/missing.conf is not visible', 'supervisord starts no process the model can follow']]);
   });
 });
+
+describe('runtime: --explain says why a missing uwsgi ini file is not reported', () => {
+  const quietOf = async (files: Record<string, string>) => {
+    const r = await lintRepo(memRepo(files));
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'entrypoint-target'), []);
+    return explain(r.analysis, `${ROOT}/Dockerfile`).flatMap((x) => x.quiet.filter((q) => q.startsWith('entrypoint-target:')));
+  };
+  const app = { 'shop/__init__.py': '', 'shop/wsgi.py': 'app = 1\n', 'deploy/shop.ini': '[uwsgi]\nmodule = shop.wsgi:app\n' };
+
+  it('a RUN writes it or may write it; the base image is not known', async () => {
+    assert.deepEqual(await quietOf({ ...app, Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nRUN ./render-config > /etc/uwsgi/shop.ini\nCMD ["uwsgi", "--ini", "/etc/uwsgi/shop.ini"]\n' }),
+      ['entrypoint-target: /etc/uwsgi/shop.ini is not reported missing: Dockerfile:4 (RUN ./render-config > /etc/uwsgi/shop.ini) puts it in the image, but its text is not known']);
+    assert.deepEqual(await quietOf({ ...app, Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nRUN python tools/render.py --out /etc/uwsgi\nCMD ["uwsgi", "--ini", "/etc/uwsgi/shop.ini"]\n', 'tools/render.py': 'print(1)\n' }),
+      ['entrypoint-target: /etc/uwsgi/shop.ini is not reported missing: Dockerfile:4 (RUN python tools/render.py --out /etc/uwsgi) may create it']);
+    assert.deepEqual(await quietOf({ ...app, Dockerfile: 'FROM tiangolo/uwsgi-nginx:python3.12\nWORKDIR /srv\nCOPY . .\nCMD ["uwsgi", "--ini", "/etc/uwsgi/shop.ini"]\n' }),
+      ['entrypoint-target: /etc/uwsgi/shop.ini is not reported missing: the base image tiangolo/uwsgi-nginx:python3.12 is not known: it may ship /etc/uwsgi/shop.ini']);
+  });
+});

@@ -232,6 +232,9 @@ function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Rang
       else if (ep.configFile && stage.tree.isUncertain(normalize(join(cwd, ep.configFile)))) ep = { ...ep, uncertain: 'the gunicorn config file is not visible' };
     } else if (ep.configModule) ep = { ...ep, uncertain: 'gunicorn reads its config from a module' };
   }
+  // The ini file is opened from the folder the server starts in (before its own --chdir).
+  const cfg = ep.unreadConfig;
+  if (cfg) ep = { ...ep, unreadConfig: { ...cfg, imagePath: normalize(cfg.path.startsWith('/') ? cfg.path : join(cwd, cfg.path)) } };
   if (ep.chdir) cwd = normalize(ep.chdir.startsWith('/') ? ep.chdir : join(cwd, ep.chdir));
   if (ep.iniFile) {
     const file = stage.tree.lookup(ep.iniFile.path)?.source;

@@ -493,7 +493,6 @@ describe('entrypoint/parse', () => {
         expect: { kind: 'django-manage', script: './manage.py', djangoSettings: 'proj.settings.prod', bind: { host: '::', port: '8000', raw: '[::]:8000', isDefault: false, from: 'argv', arg: { value: '[::]:8000', index: 4 } } },
       },
       { name: 'DJANGO_SETTINGS_MODULE', argv: ['gunicorn', 'proj.wsgi'], env: { DJANGO_SETTINGS_MODULE: 'proj.settings' }, expect: { kind: 'gunicorn', djangoSettings: 'proj.settings' } },
-      { name: 'runserver 0.0.0.0 (no port: Django refuses it, so no address)', argv: ['python', 'manage.py', 'runserver', '0.0.0.0'], expect: { kind: 'django-manage', subcommand: 'runserver', bind: undefined } },
       { name: 'other manage.py commands have no bind', argv: ['python', 'manage.py', 'qcluster'], expect: { kind: 'django-manage', subcommand: 'qcluster', bind: undefined } },
     ]);
   });
@@ -714,6 +713,16 @@ describe('entrypoint/parse', () => {
       assert.deepEqual(pick(noSection, { module: undefined, uncertain: '' }), { module: undefined, uncertain: '/x.ini has no [uwsgi] section' });
       const placeholder = parseEntrypoint(['uwsgi', '--ini', '/x.ini'], {}, { readFile: () => ({ path: '/x.ini', text: '[uwsgi]\nmodule = %(project).wsgi\n' }) });
       assert.equal(placeholder.uncertain, 'the target %(project).wsgi holds a variable without a known value');
+    });
+  });
+
+  describe('uwsgi: an ini file the image model cannot read', () => {
+    it('records a plain path for the caller to look up (not file:section, URLs or variables)', () => {
+      assert.deepEqual(parseEntrypoint(['uwsgi', '--ini', 'deploy/app.ini'], {}, { readFile: () => undefined }).unreadConfig, { path: 'deploy/app.ini', ref: { value: 'deploy/app.ini', index: 2 } });
+      assert.equal(parseEntrypoint(['uwsgi', '--master'], { UWSGI_INI: '/etc/uwsgi/app.ini' }, { readFile: () => undefined }).unreadConfig?.path, '/etc/uwsgi/app.ini');
+      for (const v of ['app.ini:prod', 'http://config.local/app.ini', '$CONF']) {
+        assert.equal(parseEntrypoint(['uwsgi', '--ini', v], {}, { readFile: () => undefined }).unreadConfig, undefined, v);
+      }
     });
   });
 

@@ -95,6 +95,8 @@ export interface Entrypoint {
   configFile?: string;
   /** The config file the server read options or its target from (uwsgi `--ini`, fastapi's pyproject.toml), and the ranges in it of the values taken from it (their `ArgRef.range`s). */
   iniFile?: { path: string; ranges: Range[] };
+  /** A config file the server reads at start that the model could not read (uwsgi `--ini`, `UWSGI_INI`); `imagePath`: where it is looked for (set by the caller). */
+  unreadConfig?: { path: string; ref: ArgRef; imagePath?: string };
   /** gunicorn `-c python:MODULE`. */
   configModule?: string;
   /** gunicorn reads this file from the working directory when no `-c` is given, if it exists (the caller checks). */
@@ -483,12 +485,6 @@ function django(args: Arg[], script: Arg, rest: Arg[], ctx: Ctx): Entrypoint {
   if (!addr) {
     const host = ipv6 ? '::1' : '127.0.0.1';
     ep.bind = { host, port: '8000', raw: ipv6 ? '[::1]:8000' : '127.0.0.1:8000', isDefault: true, from: 'default' };
-    return ep;
-  }
-  // Django's runserver takes `[addr:]port` with a numeric port (its naiveip_re); anything else (`0.0.0.0`
-  // alone) stops it with "is not a valid port number or address:port pair": no address to compare.
-  if (!addr.unknown && !addr.value.includes('$') && !/^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*):)?\d+$/.test(addr.value)) {
-    note(ep, `runserver's address ${addr.value} is not [addr:]port (Django refuses it)`);
     return ep;
   }
   const m = /^(?:(\[[0-9a-fA-F:]+\]|[\w.-]+):)?(\S+)$/.exec(addr.value);

@@ -544,8 +544,11 @@ function withIniOptions(ep: Entrypoint, o: NonNullable<ServerSpec['iniOptions']>
   if (ini) {
     const file = ini.unknown ? undefined : ctx.readFile?.(ini.value, ctx.cwd);
     const entries = file ? iniSection(file.text, o.section) : undefined;
-    if (!file) note(ep, `the uwsgi ini file ${ini.value} is not visible`);
-    else if (!entries) note(ep, `${ini.value} has no [${o.section}] section`);
+    if (!file) {
+      note(ep, `the uwsgi ini file ${ini.value} is not visible`);
+      // A plain path (not `file.ini:section`, an http:// URL or another of uwsgi's loaders).
+      if (!ini.unknown && /^[\w./-]+$/.test(ini.value)) ep.unreadConfig = { path: ini.value, ref: ini.ref };
+    } else if (!entries) note(ep, `${ini.value} has no [${o.section}] section`);
     for (const e of entries ?? []) {
       const opt = `--${e.key}`;
       if (UWSGI.flags.includes(opt) || e.value === undefined) {

@@ -2,7 +2,7 @@
 import type { Analysis } from '../analysis';
 import { dirname, join, relativeInside } from '../fs';
 import { ImportAnalysis, isNeverLocal, locateInContext, locateSource, packagePath, parseImageFile } from '../imports';
-import { entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, running, RunningContainer } from '../runtime';
+import { containers, containersOf, entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, running, RunningContainer } from '../runtime';
 import { firstLineRange } from '../docker/image';
 import type { PyFileInfo } from '../python/parser';
 import { Resolution, resolveModule } from '../python/resolver';
@@ -11,9 +11,10 @@ import { unmodelledWriter } from '../docker/writes';
 import { InstallSet, installSet, mayProvide } from '../packages/installs';
 import { editDistance } from '../text/distance';
 import type { Fix, Range } from '../types';
-import { chainLocations, sourceOf, targetWithModule } from './python-common';
+import { chainLocations, scriptLocations, sourceOf, targetWithModule } from './python-common';
 import { argFile, replaceCommandArg } from './command-edits';
 import type { ArgRef } from '../entrypoint';
+import type { Container } from '../runtime';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {
@@ -29,12 +30,84 @@ export const rule: Rule = {
     },
   },
   check(a: Analysis): Draft[] {
-    return perContainer(running(a), (ia) => {
+    const drafts = perContainer(running(a), (ia) => {
       const d = hiddenEntry(a, ia) ?? checkTarget(a, ia);
       return d ? [d] : [];
     });
+    // A server that cannot read its config file exits before loading anything (its command is otherwise not followed).
+    const unread = containers(a).filter((c): c is RunningContainer => !!c.entry && !!c.ep?.unreadConfig && !c.onlyWithHostCode);
+    return [...drafts, ...perContainer(unread, (c) => absentConfigFile(a, c))];
   },
 };
+
+/** uwsgi `--ini FILE` (or UWSGI_INI) names a file the image certainly lacks: uwsgi exits at start ("realpath() of FILE failed"). */
+function absentConfigFile(a: Analysis, c: RunningContainer): Draft[] {
+  const absent = configAbsence(a, c);
+  if (!absent) return [];
+  if ('why' in absent) {
+    const why = `entrypoint-target: ${c.ep.unreadConfig!.imagePath} is not reported missing: ${absent.why}`;
+    if (!c.quiet.includes(why)) c.quiet.push(why);
+    return [];
+  }
+  const ref = c.ep.unreadConfig!.ref;
+  const elsewhere = absent.inImage.length === 1 ? absent.inImage[0] : undefined;
+  const hint = elsewhere ? `; the file is at ${elsewhere}` : absent.inContext.length ? `; the build context has ${absent.inContext.join(', ')}, which no COPY puts there` : '';
+  return [{
+    message: `${c.ep.kind} --ini ${ref.value}: ${absent.path} is not in the image, so ${c.ep.kind} exits at start (realpath() of ${absent.path} failed)${hint}`,
+    file: argFile(c.entry, ref)?.file ?? c.entry.at.file,
+    range: ref.range ?? (c.entry.overridden ? c.entry.at.range : c.entry.instr.keywordRange),
+    related: [...scriptLocations(a, c), { file: c.entry.at.file, range: c.entry.at.range, message: `the container runs ${c.entry.ep.argv.join(' ')}` }],
+    fixes: elsewhere ? (ref.range ? rewrite(c, ref, elsewhere, `Read ${elsewhere}`) : []) : copyFix(c, absent),
+  }];
+}
+
+/** The file is certainly not in the container; files of the same name in the build context and elsewhere in the image (for the hint). */
+interface AbsentConfig {
+  path: string;
+  inContext: string[];
+  inImage: string[];
+}
+
+/**
+ * Whether the config file the container's server reads is certainly absent (uwsgi then exits at start), or why
+ * that is not known: the file exists but is unreadable, the model is uncertain there, something the model does
+ * not follow may write it first (a RUN, a script or shell before the server), or the base image is not known.
+ */
+function configAbsence(a: Analysis, c: Container): AbsentConfig | { why: string } | undefined {
+  const cfg = c.ep?.unreadConfig;
+  const entry = c.entry;
+  if (!cfg?.imagePath || !entry) return undefined;
+  const path = cfg.imagePath;
+  const tree = c.stage.tree;
+  const hit = tree.lookup(path);
+  if (hit) {
+    const by = hit.origin.instr;
+    return { why: by ? `${a.rel(c.target.dockerfile)}:${by.line + 1} (${by.keyword} ${by.commandText}) puts it in the image, but its text is not known` : `${path} is in the image, but its text is not readable` };
+  }
+  // The bare image of a deployment that mounts the file (compose `./uwsgi.ini:/etc/uwsgi/app.ini`) is run that way.
+  const given = c.runner.kind === 'image' ? containersOf(a, c.target).find((d) => d.runner.kind !== 'image' && d.stage.tree.stat(path) !== undefined) : undefined;
+  if (given) return { why: `${given.runner.describe()} gives the container ${path} (a mount)` };
+  if (!c.stage.baseKnown) return { why: `the base image ${c.stage.base} is not known: it may ship ${path}` };
+  if (tree.isUncertain(path)) return { why: `the image model is uncertain at ${path} (an unknown base image, a COPY --from another image, or a mount may put it there)` };
+  const run = unmodelledWriter(c.stage, path);
+  if (run) return { why: `${a.rel(c.target.dockerfile)}:${run.instr.line + 1} (${run.instr.keyword} ${run.instr.commandText}) may create it` };
+  if (entry.chain.length) return { why: `the command runs through ${entry.chain[0].file}, which may write it before the server starts` };
+  // A shell string that does more than start the server (`envsubst < t > /etc/uwsgi.ini && uwsgi --ini ...`) may write it.
+  const code = /(^|\/)(ba|da|a)?sh$/.test(entry.argv[0] ?? '') ? entry.argv[entry.argv.indexOf('-c') + 1] : undefined;
+  if (code !== undefined && /[;&|<>\n`]|\$\(/.test(code)) return { why: `the shell command '${code}' may write it before the server starts` };
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const inContext = c.target.model.context.entries().filter((e) => !e.dir && (e.path === base || e.path.endsWith('/' + base))).map((e) => e.path);
+  const inImage = tree.walk('/', 20000).filter((p) => p.endsWith('/' + base));
+  return { path, inContext, inImage };
+}
+
+/** COPY the one build-context file of that name to where the server reads it, before the command (written in the Dockerfile). */
+function copyFix(c: RunningContainer, absent: AbsentConfig): Fix[] {
+  const from = absent.inContext.length === 1 ? absent.inContext[0] : undefined;
+  if (!from || c.entry.overridden || /\s/.test(from)) return [];
+  const at = { line: c.entry.instr.line, character: 0 };
+  return [{ title: `Copy ${from} to ${absent.path}`, edits: [{ file: c.target.dockerfile, range: { start: at, end: at }, newText: `COPY ${from} ${absent.path}\n` }], isPreferred: true }];
+}
 
 /**
  * The image has the entry module or script, but a mount that starts empty (an emptyDir no other container
