@@ -342,3 +342,26 @@ describe('runtime: --explain says why a missing uwsgi ini file is not reported',
       ['entrypoint-target: /etc/uwsgi/shop.ini is not reported missing: the base image tiangolo/uwsgi-nginx:python3.12 is not known: it may ship /etc/uwsgi/shop.ini']);
   });
 });
+
+describe('runtime: --explain says why entrypoint-target stays quiet', () => {
+  const quietOf = async (files: Record<string, string>) => {
+    const r = await lintRepo(memRepo(files));
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'entrypoint-target'), []);
+    return explain(r.analysis, `${ROOT}/Dockerfile`).flatMap((x) => x.quiet.filter((q) => q.startsWith('entrypoint-target:')));
+  };
+  const DF_WEB = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "web:application"]\n';
+
+  it('a callable a star import or a module __getattr__ may provide', async () => {
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB, 'web.py': 'from factory import *\n', 'factory.py': 'application = object()\n' }),
+      ["entrypoint-target: 'application' is not defined at the top level of /app/web.py, but a star import (from ... import *) there may provide it"]);
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB, 'web.py': 'def __getattr__(name):\n    return object()\n' }),
+      ["entrypoint-target: 'application' is not defined at the top level of /app/web.py, but a module __getattr__ there may provide it"]);
+  });
+
+  it('a module or script not known to be the project\'s', async () => {
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('web:application', 'vendor.web:application'), 'web.py': 'application = 1\n' }),
+      ["entrypoint-target: module 'vendor.web' is not in the image, but it is not known to be missing: no source for it in the build context, and an install, a RUN or an uncertain folder may provide it"]);
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('"gunicorn", "web:application"', '"python", "serve.py"'), 'web.py': 'application = 1\n' }),
+      ["entrypoint-target: /app/serve.py is not in the image, but no file named serve.py is in the build context or the image, so it is not known to be the project's"]);
+  });
+});

@@ -31,7 +31,7 @@ export const rule: Rule = {
   },
   check(a: Analysis): Draft[] {
     const drafts = perContainer(running(a), (ia) => {
-      const d = hiddenEntry(a, ia) ?? checkTarget(a, ia);
+      const d = hiddenEntry(a, ia) ?? checkTarget(a, ia, (why) => quiet(ia, why));
       return d ? [d] : [];
     });
     // A server that cannot read its config file exits before loading anything (its command is otherwise not followed).
@@ -131,7 +131,13 @@ function hiddenEntry(a: Analysis, ia: RunningContainer): Draft | undefined {
   };
 }
 
-function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
+/** Records for `--explain` why the rule stays quiet about the container's target. */
+function quiet(c: Container, why: string): void {
+  const line = `entrypoint-target: ${why}`;
+  if (!c.quiet.includes(line)) c.quiet.push(line);
+}
+
+function checkTarget(a: Analysis, ia: ImportAnalysis, stayQuiet: (why: string) => void): Draft | undefined {
   const ep = ia.entry.ep;
   const label = entryLabel(ia);
   const target = ep.targetArg;
@@ -144,11 +150,17 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   if (ep.script && !ia.entryResolution) {
     if (ia.entryFile) return undefined;
     const file = ep.script.startsWith('/') ? ep.script : join(ia.entry.cwd, ep.script);
-    if (ia.stage.tree.isUncertain(file)) return undefined;
+    if (ia.stage.tree.isUncertain(file)) {
+      stayQuiet(`${file} is not in the image model, but the model is uncertain there (a RUN, an unknown base image or a COPY --from another image may put it there)`);
+      return undefined;
+    }
     const base = file.slice(file.lastIndexOf('/') + 1);
     const candidates = findInImage(ia, (p) => p.endsWith('/' + base));
     const hasSource = locateInContext(ia.target.model.context, base.replace(/\.py$/, ''), undefined) !== undefined || candidates.length > 0;
-    if (!hasSource) return undefined;
+    if (!hasSource) {
+      stayQuiet(`${file} is not in the image, but no file named ${base} is in the build context or the image, so it is not known to be the project's`);
+      return undefined;
+    }
     const fixes: Fix[] = candidates.length === 1 && target ? rewrite(ia, target, candidates[0], `Run ${candidates[0]}`) : [];
     return {
       message: `${label}: ${file} is not in the image${candidates.length === 1 ? `; the file is at ${candidates[0]}` : ''}`,
@@ -180,7 +192,10 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
     let why = certainlyMissing(a, ia, moduleText, r);
     const installed = why === undefined ? notInstalled(ia, moduleText) : undefined;
     if (installed) why = installed === 'complete' ? 'no file of that name and nothing the image installs provides it' : 'no file of that name, and going by the dependency data of the distribution table nothing the image installs provides it';
-    if (why === undefined) return undefined;
+    if (why === undefined) {
+      stayQuiet(`module '${moduleText}' is not in the image, but it is not known to be missing: no source for it in the build context, and an install, a RUN or an uncertain folder may provide it`);
+      return undefined;
+    }
     // Suggestions come from what exists: the same file name anywhere importable, or a close name beside it.
     const leaf = moduleText.split('.').pop()!;
     const sameName = importableNames(ia, leaf).filter((m) => m !== moduleText);
@@ -228,8 +243,15 @@ function checkTarget(a: Analysis, ia: ImportAnalysis): Draft | undefined {
   // The callable.
   if (!ep.callable || ep.kind === 'python-module' || ep.kind === 'celery') return undefined;
   const info = r.file?.endsWith('.py') ? parseImageFile(a, ia.stage, r.file) : undefined;
-  if (r.file && !info) return undefined;
-  if (info && (info.hasStarImport || info.hasModuleGetattr || info.topLevelNames.includes(ep.callable))) return undefined;
+  if (r.file && !info) {
+    stayQuiet(`${r.file} is not Python source the model can read (compiled, or not readable), so '${ep.callable}' is not checked`);
+    return undefined;
+  }
+  if (info && !info.topLevelNames.includes(ep.callable) && (info.hasStarImport || info.hasModuleGetattr)) {
+    stayQuiet(`'${ep.callable}' is not defined at the top level of ${r.file}, but ${info.hasStarImport ? 'a star import (from ... import *)' : 'a module __getattr__'} there may provide it`);
+    return undefined;
+  }
+  if (info && info.topLevelNames.includes(ep.callable)) return undefined;
   if (info && submoduleExists(ia, moduleText, ep.callable)) return undefined;
   // Suggest: a module below a namespace package that defines it, or an app object defined in this module.
   const fixes: Fix[] = [];
