@@ -243,7 +243,7 @@ const results = { date: new Date().toISOString(), node: process.version, cpus: c
 if (LSP_ONLY) {
   // The CLI figures of the last full run stay, with their own date.
   const previous = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8'));
-  Object.assign(results, { sizes: previous.sizes, runs: previous.runs, peerRuns: previous.peerRuns, cliDate: previous.cliDate ?? previous.date, cliLoad: previous.cliLoad, cliNotes: previous.cliNotes });
+  Object.assign(results, { sizes: previous.sizes, runs: previous.runs, peerRuns: previous.peerRuns, cliDate: previous.cliDate ?? previous.date, cliLoad: previous.cliLoad, cliLoadEnd: previous.cliLoadEnd, cliNotes: previous.cliNotes });
 } else results.cliLoad = loadavg()[0];
 if (CLI_ONLY) {
   // The language-server figures of the last run stay, with their own date.
