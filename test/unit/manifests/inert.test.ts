@@ -22,6 +22,11 @@ describe('blankInertDocuments', () => {
     assert.equal(blankInertDocuments(`${quoted}---\n${DEPLOY}`), `${quoted.replace(/[^\n]/g, ' ')}---\n${DEPLOY}`);
   });
 
+  it('a file of CRDs only (and comment-only documents) is empty: nothing is left to parse', () => {
+    assert.equal(blankInertDocuments(`# generated\n---\n${CRD}---\n# end\n---\n${CRD}`), '');
+    assert.equal(blankInertDocuments(`---\n${CRD}---\n${DEPLOY}`).length, `---\n${CRD}---\n${DEPLOY}`.length);
+  });
+
   it('leaves other documents alone: a CRD named in a value, an indented kind, a ConfigMap holding a CRD as text', () => {
     for (const text of [
       `${DEPLOY}---\napiVersion: v1\nkind: ConfigMap\ndata:\n  crd.yaml: |\n    apiVersion: apiextensions.k8s.io/v1\n    kind: CustomResourceDefinition\n`,
