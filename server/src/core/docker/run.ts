@@ -229,12 +229,12 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         if (installsProject) {
           fx.installed.push({ dir: cwd, instr: ins });
           fx.state.installsUnknown ??= { reason: `${cmd} ${rest.slice(0, 2).join(' ')} installs what setup.py declares`, instr: ins };
-        } else if (!INSTALL_NEUTRAL.test(cmd) && !(isPython(cmd) && !rest.some((a) => /^(ensurepip|setup\.py|get-pip\.py)$/.test(a))) && !(cmd === 'uv' || cmd === 'poetry' || cmd === 'pipenv' || cmd === 'pdm' || PIP_EXE.test(cmd))) {
+        } else if (!INSTALL_NEUTRAL.test(cmd) && !versionQuery(cmd, rest) && !(isPython(cmd) && !rest.some((a) => /^(ensurepip|setup\.py|get-pip\.py)$/.test(a))) && !(cmd === 'uv' || cmd === 'poetry' || cmd === 'pipenv' || cmd === 'pdm' || PIP_EXE.test(cmd))) {
           fx.state.installsUnknown ??= { reason: `RUN ${argv.slice(0, 3).join(' ')} may install distributions`, instr: ins };
         }
         // `python -c "import x"` (a check) writes nothing; code that opens, writes, downloads or spawns may.
         const check = isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3 && !(rest[0] === '-c' && PY_C_WRITES.test(rest[1] ?? ''));
-        if (!NO_APP_FILES.has(cmd) && !check) result.unmodelled.push({ command: argv.join(' '), cwd, ...(djangoWritesNoModules(cmd, rest) ? { noModules: true as const } : {}) });
+        if (!NO_APP_FILES.has(cmd) && !check && !versionQuery(cmd, rest)) result.unmodelled.push({ command: argv.join(' '), cwd, ...(djangoWritesNoModules(cmd, rest) ? { noModules: true as const } : {}) });
         break;
       }
     }
@@ -247,6 +247,14 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
     }
   }
   return result;
+}
+
+/**
+ * A program on PATH asked only for its version or help (`tesseract -v`, `node --version`, `ffmpeg -version`):
+ * it prints and exits, installing and writing nothing. A script by path (`./install.sh -v`) may do anything.
+ */
+function versionQuery(cmd: string, rest: string[]): boolean {
+  return rest.length === 1 && !cmd.includes('/') && !/\.(?:sh|bash|py)$/.test(cmd) && /^(?:-v|-V|--version|-version|version|--help|-h)$/.test(rest[0]);
 }
 
 /** Drops `sudo`, `env A=B`, leading `A=B` assignments, `exec`, `time`, `nohup`. */
@@ -295,7 +303,7 @@ function pythonModule(argv: string[]): { module: string; rest: string[] } | unde
 /** `python -c` code that may write files: open(), write*, copy/move, mkdir, downloads, subprocesses, os.system. */
 const PY_C_WRITES = /\bopen\(|\.write|write_text|write_bytes|copy|move|rename|mkdir|makedirs|urlretrieve|download|snapshot_download|save|subprocess|os\.system|run_path|exec\(/;
 
-const INSTALL_NEUTRAL = /^(apt-get|apt|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|uname|whoami|hostname|dpkg-reconfigure|truncate|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
+const INSTALL_NEUTRAL = /^(apt-get|apt|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
 const PIP_EXE = /^pip(\d(\.\d+)?)?$/;
 
 /** `$X`/`${X}` in raw shell text naming a variable the environment does not set. */
