@@ -259,7 +259,7 @@ function answerModule(c: RunningContainer, image: string, imp: PyImport, dotted:
   const closure = c.closure!;
   const bad = closure.unresolved.find((u) => u.importer === image && u.import === imp && (u.nameIndex === undefined || u.nameIndex === nameIndex));
   if (bad) {
-    const why = bad.reason === 'not-found' ? `'${bad.failedAt}' is not found on sys.path (${c.sysPath.join(', ')})` : bad.reason === 'not-a-package' ? `'${bad.failedAt.split('.').slice(0, -1).join('.')}' is a module, not a package` : 'a relative import with no parent package';
+    const why = bad.reason === 'not-found' ? `'${bad.failedAt}' is not found on sys.path (${c.sysPath.join(', ')})` : bad.reason === 'stdlib-shadowed' ? `'${bad.dotted.split('.')[0]}' is the standard library's module, imported at start-up, so the local package never loads` : bad.reason === 'not-a-package' ? `'${bad.failedAt.split('.').slice(0, -1).join('.')}' is a module, not a package` : 'a relative import with no parent package';
     return { container: c, status: 'missing', detail: `missing in this image: ${why}${bad.import.guard !== 'none' ? ` (guarded by ${bad.import.guard})` : ''}` };
   }
   if (dotted === undefined) return { container: c, status: 'uncertain', detail: 'the package it is relative to is not known' };

@@ -3,6 +3,7 @@ import { basename, dirname, relativeInside } from '../fs';
 import type { PyFileInfo, PyImport } from './parser';
 import { resolveFromImport, resolveModule, resolveRelative, snapshotView, type Found, type ImageView } from './resolver';
 import { isStdlib } from './stdlib';
+import { importedAtStartup } from './startup-modules';
 
 export interface ClosureInput {
   view: ImageView;
@@ -35,7 +36,9 @@ export type UnresolvedReason =
   /** A parent is a plain module (a.py), so `a.b` cannot exist ("'a' is not a package"). */
   | 'not-a-package'
   /** A relative import in a script run as __main__, or going above the top-level package. */
-  | 'no-parent-package';
+  | 'no-parent-package'
+  /** Below a local package named like a plain module Python imported at start (`site`, `os`): sys.modules holds the standard library's. */
+  | 'stdlib-shadowed';
 
 export interface UnresolvedImport {
   /**
@@ -171,7 +174,13 @@ export function walkClosure(input: ClosureInput): ClosureResult {
       }
       if (!dotted) continue;
       const top = dotted.split('.')[0];
-      if (isStdlib(top)) continue;
+      if (isStdlib(top)) {
+        if (dotted.includes('.') && importedAtStartup(top)) {
+          const local = resolveModule(view, sysPath, top);
+          if (local.status === 'found' && local.kind !== 'module') report({ dotted, failedAt: dotted, reason: 'stdlib-shadowed' });
+        }
+        continue;
+      }
       const thirdParty = input.isThirdParty?.(top) ?? false;
 
       const r = resolveModule(view, sysPath, dotted);

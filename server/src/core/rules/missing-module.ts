@@ -49,7 +49,7 @@ interface Group {
   key: string;
   /** The dotted unit to bring in: a top-level module/package, a submodule, or (not-a-package) the package. */
   unit: string;
-  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package' | 'editable-without-source' | 'hidden-by-mount' | 'no-such-submodule';
+  kind: 'not-found' | 'not-a-package' | 'not-on-path' | 'no-parent-package' | 'editable-without-source' | 'hidden-by-mount' | 'no-such-submodule' | 'stdlib-shadowed';
   /** no-such-submodule: the regular package's folder in the image and the closest existing submodules. */
   absent?: AbsentSubmodule;
   /** hidden-by-mount: the image has the unit, but a deployment's bind mount hides it. */
@@ -79,6 +79,21 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
   for (const u of ia.closure?.unresolved ?? []) {
     const imp = u.import;
     if (imp.guard !== 'none') continue;
+    if (u.reason === 'stdlib-shadowed') {
+      // Certain from the image alone; when the server's own target is in that package, entrypoint-target reports it.
+      const top = u.dotted.split('.')[0];
+      if (ia.entry.ep.module?.split('.')[0] === top) continue;
+      const r = resolveModule(ia.view, ia.entry.sysPath, top);
+      const key = `stdlib-shadowed:${top}`;
+      let g = groups.get(key);
+      if (!g) {
+        const anchor = stage.tree.lookup(u.importer)?.origin.instr ?? ia.entry.instr;
+        g = { key, unit: top, kind: 'stdlib-shadowed', imports: [], anchor, edits: [], fixTitle: '', shadow: r.status === 'found' ? (r.file ? dirname(r.file) : r.searchPath?.[0]) : undefined };
+        groups.set(key, g);
+      }
+      g.imports.push(u);
+      continue;
+    }
     if (u.reason === 'no-parent-package') {
       // The entry module of a server inside a package: entrypoint-target names the right module path.
       if (u.importer === ia.entryFile && ia.entryResolution && stage.tree.stat(join(dirname(u.importer), '__init__.py')) === 'file') continue;
@@ -146,7 +161,7 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
     }
     g.imports.push(u);
   }
-  for (const g of groups.values()) if (g.kind !== 'no-parent-package' && g.kind !== 'editable-without-source' && g.kind !== 'no-such-submodule') planFix(a, ia, g);
+  for (const g of groups.values()) if (g.kind !== 'no-parent-package' && g.kind !== 'editable-without-source' && g.kind !== 'no-such-submodule' && g.kind !== 'stdlib-shadowed') planFix(a, ia, g);
   return [...groups.values()];
 }
 
@@ -365,6 +380,8 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     const ab = g.absent!;
     const hint = ab.close.length ? `; did you mean ${ab.close.map((c) => `'${c}'`).join(' or ')}?` : '';
     message = `'${g.unit}' is ${by} but cannot load: the package '${ab.pkg}' (${ab.dir}) has no module '${ab.name}', and Python looks for it only there${hint}`;
+  } else if (g.kind === 'stdlib-shadowed') {
+    message = `'${first.dotted}'${names.length > 1 ? ` (and ${names.length - 1} more)` : ''} is ${by} but cannot load: Python imports the standard library's module '${g.unit}' when it starts, so '${g.unit}' is that module, not the package ${g.shadow ?? g.unit} (No module named '${first.dotted}'; '${g.unit}' is not a package); rename the package`;
   } else if (g.kind === 'not-on-path') {
     const where = join(g.pathRoot!, ...g.unit.split('.'));
     message = `'${names[0]}' is ${by}, but '${g.unit}' is at ${where}${g.hit?.kind === 'module' ? '.py' : ''} and Python does not look in ${g.pathRoot} (sys.path: ${ia.entry.sysPath.join(', ')})`;

@@ -165,7 +165,7 @@ function imports(a: Analysis, c: RunningContainer, out: ContainerExplanation): v
     const at = `${src ? a.rel(src) : u.importer}:${u.import.range.start.line + 1}`;
     const guard = u.import.guard !== 'none' ? ` (${GUARD_WORDS[u.import.guard]}: not reported)`
       : u.reason === 'not-found' ? notFoundQuiet(a, c, u, src) : '';
-    const why = u.reason === 'not-found' ? `not found on sys.path` : u.reason === 'not-a-package' ? `'${u.failedAt.split('.').slice(0, -1).join('.')}' is a module, not a package` : 'a relative import with no parent package';
+    const why = u.reason === 'not-found' ? `not found on sys.path` : u.reason === 'stdlib-shadowed' ? `'${u.dotted.split('.')[0]}' is the standard library's module, imported at start-up, so the local package never loads` : u.reason === 'not-a-package' ? `'${u.failedAt.split('.').slice(0, -1).join('.')}' is a module, not a package` : 'a relative import with no parent package';
     out.missing.push(`'${u.dotted}' imported at ${at}: ${why}${guard}`);
   }
   // Absolute imports the walk did not enter: declared dependencies and names whose location is uncertain.
