@@ -57,6 +57,17 @@ describe('rule missing-copy-source', () => {
     assert.deepEqual(findings[0].fixes, []);
   });
 
+  it('a file whose download a README beside the Dockerfile links is documented (kserve sample); a README that only names it is not', async () => {
+    const df = 'FROM python:3.11\nWORKDIR /srv\nCOPY main.py ./\nCOPY credit.csv /srv/data/\nCMD ["python", "main.py"]\n';
+    const base = { 'svc/main.py': 'print(1)\n', 'svc/Dockerfile': df };
+    const linked = await only({ ...base, 'svc/README.md': '# Credit model\n\nBefore building, download into this folder:\n- https://archive.example.org/ml/statlog/credit.csv\n' });
+    assert.deepEqual(brief(linked.findings), []);
+    const named = await only({ ...base, 'svc/README.md': '# Credit model\n\nPut credit.csv here (see https://archive.example.org/ml/statlog/) before building.\n' });
+    assert.deepEqual(brief(named.findings), ["svc/Dockerfile:4:6 missing-copy-source COPY source 'credit.csv' is not in the build context, 'svc' (inferred)"]);
+    const other = await only({ ...base, 'svc/README.md': '- https://archive.example.org/ml/statlog/credit.csv.gz\n' });
+    assert.equal(other.findings.length, 1);
+  });
+
   it('reports a source excluded by .dockerignore with the excluding line as related location', async () => {
     const { findings } = await only({ ...APP, '.env': 'X=1\n', '.dockerignore': '# local only\n.env\n**/*.pyc\n', Dockerfile: 'FROM python:3.11\nCOPY .env /srv/.env\n' });
     assert.deepEqual(brief(findings), ["Dockerfile:2:6 missing-copy-source COPY source '.env' is excluded by .dockerignore line 2 ('.env'), so the build cannot find it"]);

@@ -17,7 +17,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead. A source absent from the checkout that git ignores (a generated `version.py`, a `dist/`), or that a build script beside the context copies in (`cp -r ../../protos .`), is made before the build and is not reported; nor is a `--from` path beside the folder where the stage ran a build tool (its output folder comes from the tool\'s config).',
+      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead. A source absent from the checkout that git ignores (a generated `version.py`, a `dist/`), or that a build script beside the context copies in (`cp -r ../../protos .`), or whose download a README beside it links (a URL ending in the file name), is made before the build and is not reported; nor is a `--from` path beside the folder where the stage ran a build tool (its output folder comes from the tool\'s config).',
       bad: 'COPY predictions/worker/wroker.py /app/worker.py',
       good: 'COPY predictions/worker/worker.py /app/worker.py',
     },
@@ -104,6 +104,25 @@ function preparedBeforeBuild(a: Analysis, t: DockerTarget, source: string, git: 
         const made = preparedPaths(line, dir);
         if (made && (made.exact.some(writes) || made.under.some(writes))) return true;
       }
+    }
+  }
+  return documentedDownload(a, [t.context.root, dirname(t.dockerfile)], rel);
+}
+
+/**
+ * True when a README in the context's folder or the Dockerfile's links a download whose last path segment is
+ * the source's file name (kserve's germancredit sample: "download these files and move them into `server/`",
+ * then the URLs of `german.data` and `german.doc`): a documented step before the build, not a slip.
+ */
+function documentedDownload(a: Analysis, dirs: string[], rel: string): boolean {
+  const name = rel.split('/').pop()!;
+  if (!/\.\w+$/.test(name) || /[*?[]/.test(name)) return false;
+  const url = new RegExp(`https?://[^\\s)<>"'\\]]*/${name.replace(/[.+^$()|{}\\]/g, '\\$&')}(?=[\\s)<>"'\\]#?]|$)`, 'm');
+  for (const dir of new Set(dirs)) {
+    for (const file of a.fs.readDir(dir) ?? []) {
+      if (!/^readme(?:\.(?:md|rst|txt))?$/i.test(file)) continue;
+      const text = readText(a.fs, join(dir, file));
+      if (text && url.test(text)) return true;
     }
   }
   return false;
