@@ -62,9 +62,11 @@ export interface Analysis {
    * A fact kept across lints in one process (with a LintSession; without one, for this lint):
    * `compute()` runs again when `inputs` (everything the fact is a function of, e.g. a file's text
    * and the settings that judge it) differ from the last time `kind`/`key` was asked. The value
-   * is shared: callers must not change it.
+   * is shared: callers must not change it. `text`, when given, is an input too, compared on its own
+   * (a file's text: the same string object is an O(1) hit, where joining it into `inputs` would copy
+   * and compare the whole file on every lint).
    */
-  remember<T>(kind: string, key: string, inputs: string, compute: () => T): T;
+  remember<T>(kind: string, key: string, inputs: string, compute: () => T, text?: string): T;
   /** Facts kept across lints in one process (a LintSession's; a fresh map without one), each validated by its user before reuse. */
   kept: Map<string, unknown>;
   /** Counts an event of the incremental machinery (`LintSession.stats.events`: tests assert what was recomputed). */
@@ -79,7 +81,7 @@ export interface Across {
 }
 
 /** What `Analysis.remember` keeps: by kind and key, the inputs and the value computed from them. */
-export type Remembered = Map<string, { inputs: string; value: unknown }>;
+export type Remembered = Map<string, { inputs: string; value: unknown; text?: string }>;
 
 /** A build context kept across lints, with every answer the file system gave it. */
 interface KeptContext {
@@ -139,13 +141,13 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       }
       return manifests.get(path);
     },
-    remember<T>(kind: string, key: string, inputs: string, compute: () => T): T {
+    remember<T>(kind: string, key: string, inputs: string, compute: () => T, text?: string): T {
       const k = kind + '\0' + key;
       const hit = remembered.get(k);
-      if (hit && hit.inputs === inputs) return hit.value as T;
+      if (hit && hit.inputs === inputs && hit.text === text) return hit.value as T;
       const value = compute();
       if (remembered.size >= REMEMBERED_MAX) remembered.clear();
-      remembered.set(k, { inputs, value });
+      remembered.set(k, { inputs, value, text });
       return value;
     },
   };

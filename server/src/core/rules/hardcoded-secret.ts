@@ -76,13 +76,13 @@ class Scanner {
   remembered(kind: string, file: string, scan: () => void): void {
     const text = this.a.text(file);
     if (text === undefined) return scan();
-    const inputs = JSON.stringify(this.context(file)) + '\0' + text;
+    const inputs = JSON.stringify(this.context(file));
     const got = this.a.remember(`hardcoded-secret/${kind}`, file, inputs, () => {
       const drafts = this.out.length;
       const notices = this.a.notices.length;
       scan();
       return { drafts: this.out.splice(drafts), notices: this.a.notices.splice(notices) };
-    });
+    }, text);
     this.out.push(...got.drafts);
     this.a.notices.push(...got.notices.map((n) => ({ ...n })));
   }
