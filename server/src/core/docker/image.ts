@@ -360,6 +360,9 @@ function evalCopy(
     st.tree.add({ kind: 'uncertain', dest: st.workdir, reason: `COPY destination uses unset ${destExp.unresolved.join(', ')}`, origin });
     return op;
   }
+  // An ARG without a value in the destination (`prepline_${PIPELINE_PACKAGE}/`, set by the build script's
+  // --build-arg): where the files land is known only up to the folder before it.
+  const destUnknownBelow = destExp.unresolved.length ? knownPrefix(destWord, st.vars, expand, st.workdir) : undefined;
 
   // Sources
   for (const w of srcWords) {
@@ -423,6 +426,10 @@ function evalCopy(
     }
     return op;
   }
+  if (destUnknownBelow !== undefined) {
+    if (op.sources.some((x) => x.status !== 'missing' && x.status !== 'excluded')) st.tree.add({ kind: 'uncertain', dest: destUnknownBelow, reason: `${keyword} destination uses unset ${destExp.unresolved.join(', ')}`, origin });
+    return op;
+  }
   for (const s of op.sources) {
     if (s.status === 'remote' || s.status === 'uncertain') {
       // A URL lands at dest, or inside it when dest is a folder (`ADD https://.../x.tar.xz /tmp`): only dest is uncertain, not its parent.
@@ -447,6 +454,18 @@ function evalCopy(
     }
   }
   return op;
+}
+
+/** The folder a destination names before its first segment with an unset variable (`/app/${PKG}/x` -> `/app`). */
+function knownPrefix(w: Word, vars: Vars, expand: (w: Word, v: Vars) => { value: string; unresolved: string[] }, workdir: string): string {
+  const known: string[] = [];
+  for (const seg of w.text.replace(/^["']|["']$/g, '').split('/')) {
+    const e = expand({ ...w, text: seg, quoting: [] }, vars);
+    if (e.unresolved.length) break;
+    known.push(e.value);
+  }
+  const path = known.join('/');
+  return path === '' ? (w.text.startsWith('/') ? '/' : workdir) : absDest(path, workdir);
 }
 
 /** When a stage copies another stage's site-packages, virtualenv or wheels, its installs come along. */
