@@ -32,6 +32,17 @@ describe('rule port-mismatch', () => {
     it(`valid: ${name}`, async () => assert.deepEqual(brief((await only(files)).findings), []));
   }
 
+  it('a script that only mentions the published port, or runs its program in the foreground first, still mismatches', async () => {
+    for (const line of ['echo "the mail UI is on :8025 &"', 'mailcatcher --ui 0.0.0.0:8025 && true']) {
+      const { findings } = await only({
+        Dockerfile: df('CMD ["./start.sh"]'),
+        'start.sh': `#!/bin/sh\n${line}\nexec gunicorn --bind 0.0.0.0:8090 worker:app\n`,
+        'compose.yaml': 'services:\n  w:\n    build: .\n    ports:\n      - "8025:8025"\n',
+      });
+      assert.deepEqual(brief(findings), ['start.sh:3:22 port-mismatch gunicorn worker:app listens on port 8090, but the service publishes container port 8025 (compose.yaml: service w; compose.yaml builds it)'], line);
+    }
+  });
+
   it('an explicit 127.0.0.1 without any deployment', async () => {
     const { fs, findings } = await only({ Dockerfile: df('CMD ["gunicorn", "--bind", "127.0.0.1:8000", "worker:app"]') });
     assert.deepEqual(brief(findings), ['Dockerfile:4:28 port-mismatch gunicorn worker:app listens on 127.0.0.1:8000 inside the container, so nothing outside it can connect']);

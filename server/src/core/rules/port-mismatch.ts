@@ -110,6 +110,24 @@ function expectations(a: Analysis, d: Deployment): Expect[] {
   return [{ ports: [...ports], why: `${[...new Set(why)].join(', ')} (${where})`, at }];
 }
 
+/**
+ * A script on the way to the server starts another program in the background (`mailpit --listen 0.0.0.0:8025 &`,
+ * then `exec uvicorn ... --port 8090`) that names `port`: the container has two listeners, and the published or
+ * probed port may be the other one's (openlibrary's mockservices: mailpit's web UI on 8025).
+ */
+function servedInBackground(a: Analysis, ia: RunningContainer, port: number): boolean {
+  const names = new RegExp(`(?:[:=\\s])${port}(?![\\d.])`);
+  for (const step of ia.entry.chain) {
+    const text = ia.stage.tree.text(step.file, a.fs);
+    if (!text) continue;
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(/\s+#.*$/, '').trimEnd();
+      if (/(?:^|[^&])&$/.test(line) && names.test(line.slice(0, -1))) return true;
+    }
+  }
+  return false;
+}
+
 function probePort(c: ContainerSpec, v: string | number | undefined): number | undefined {
   if (typeof v === 'number') return v;
   if (v === undefined) return undefined;
@@ -188,6 +206,7 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   }
   if (!exp) return out;
   if (listen.portDefault && ep.kind === 'gunicorn' && hidden) return out;
+  if (exp.ports.some((p) => servedInBackground(a, ia, p))) return out;
   const target = exp.ports.length === 1 ? exp.ports[0] : undefined;
   const fix = target !== undefined ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
   const dflt = listen.call?.portWhy && listen.call.start.port?.kind !== 'env' ? ` (${listen.call.portWhy})` : listen.portDefault ? ` (${listen.server}'s default)` : ep.bind?.env ? ` (set by ${ep.bind.env.join(' and ')})` : '';
