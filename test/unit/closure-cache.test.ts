@@ -70,6 +70,19 @@ describe('closure cache: an edit re-walks only the closures it can change', () =
     assert.deepEqual(shown(r), MISSING_EXTRA(4));
   });
 
+  it('python-version-mismatch keeps a closure\'s needs only for the same closure object: a patched closure is judged again', async () => {
+    const fs = memRepo(REPO);
+    const session = new LintSession();
+    await relint(fs, session);
+    fs.write(`${ROOT}/Dockerfile`, read(fs, 'Dockerfile').replace('0.0.0.0:8080', '0.0.0.0:9090'));
+    assert.deepEqual((await relint(fs, session)).events, { 'model-built': 1, 'tree-kept': 1, 'closure-reused': 1, 'version-needs-kept': 1 });
+    // Same imports, new syntax (PEP 695 needs 3.12, the image runs 3.11): the patch is a new closure, so its needs are computed anew.
+    fs.write(`${ROOT}/svc/helpers.py`, read(fs, 'svc/helpers.py') + 'type Greeting = str\n');
+    const { r, events } = await relint(fs, session);
+    assert.deepEqual(events, { 'model-reused': 1, 'closure-patched': 1 });
+    assert.deepEqual(brief(r.findings).filter((l) => l.includes('python-version-mismatch')).map((l) => l.slice(0, l.indexOf(' cannot'))), ['svc/helpers.py:3:1 python-version-mismatch Python 3.11']);
+  });
+
   it('an edit in a file outside every closure neither walks nor patches, nor rebuilds the image model', async () => {
     const fs = memRepo(REPO);
     const session = new LintSession();
@@ -120,7 +133,8 @@ describe('closure cache: an edit re-walks only the closures it can change', () =
     for (const text of edits) {
       fs.write(`${ROOT}/Dockerfile`, text);
       const { r, events } = await relint(fs, session);
-      assert.deepEqual(events, { 'model-built': 1, 'tree-kept': 2, 'closure-reused': 1 }, text);
+      // python-version-mismatch keeps the closure's needs too: same closure object, same tree.
+      assert.deepEqual(events, { 'model-built': 1, 'tree-kept': 2, 'closure-reused': 1, 'version-needs-kept': 1 }, text);
       assert.ok(shown(r).some((l) => l.includes('secret-in-image')));
     }
     // A COPY that adds a file changes the final stage's tree only; the build stage's is kept.
@@ -155,7 +169,7 @@ describe('closure cache: an edit re-walks only the closures it can change', () =
     assert.deepEqual(session.stats.events, { 'model-built': 2, 'closure-walked': 1 });
     assert.equal(asked, 2);
     const { events } = await relint(fs, session);
-    assert.deepEqual(events, { 'model-reused': 2, 'closure-reused': 1, 'closure-walked': 1 });
+    assert.deepEqual(events, { 'model-reused': 2, 'closure-reused': 1, 'closure-walked': 1, 'version-needs-kept': 1 });
   });
 
   it('string-named imports (Django settings): an edit that keeps what they name patches; one that changes it walks', async () => {

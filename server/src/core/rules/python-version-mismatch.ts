@@ -46,6 +46,16 @@ export const rule: Rule = {
 const ANY_OLD = '3.0';
 const ANY_NEW = '3.999';
 
+interface PerFileNeeds {
+  file: string;
+  src: string;
+  needs: Need[];
+  at?: Location[];
+}
+
+/** Per closure object: the needs of its files, with what they were computed against (see checkContainer). */
+const closureNeeds = new WeakMap<object, { key: string; tree: unknown; perFile: PerFileNeeds[]; all: Need[] }>();
+
 function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   const py = c.stage.python;
   const version = py?.version;
@@ -57,19 +67,33 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   const backports = installedNames(c);
   // pydantic evaluates new annotation syntax on old Pythons with eval_type_backport when it is installed (pydantic#8209).
   const evaluable = (n: Need) => !(n.key.startsWith('library-') && backports.has('eval-type-backport'));
-  const perFile: { file: string; src: string; needs: Need[]; at?: Location[] }[] = [];
-  // Every requirement of the closure, met or not: the fix's tag must keep meeting those that are met.
-  const all: Need[] = [];
-  const underVersionCheck = versionCheckedChains(c.closure.files);
-  for (const [file, cf] of c.closure.files) {
-    const src = sourceOf(c.stage, file);
-    // A file that does not parse is python-syntax-error's: its tree says nothing reliable.
-    if (!src || cf.info.syntaxErrors.length) continue;
-    // Loaded only under a version check (`if sys.version_info >= (3, 10): import fast_path`): not on this Python.
-    if (underVersionCheck(file)) continue;
-    const needs = [...syntaxNeeds(cf.info, version).filter(evaluable), ...moduleNeeds(c, cf.info, version, backports)];
-    if (needs.length) perFile.push({ file, src, needs });
-    all.push(...syntaxNeeds(cf.info, ANY_OLD).filter(evaluable), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
+  // The closure's needs are a function of the closure, the image's files, the version, sys.path and what
+  // is installed: kept per closure object (the closure cache hands the same one back while its inputs hold),
+  // so a Dockerfile edit that changes none of them does not walk the closure's files again.
+  const memoKey = `${version}\0${c.sysPath.join(':')}\0${c.stage.installsUnknown ? 1 : 0}\0${[...backports].sort().join(',')}`;
+  const kept = c.mounts?.length ? undefined : closureNeeds.get(c.closure);
+  let perFile: PerFileNeeds[];
+  let all: Need[];
+  if (kept && kept.key === memoKey && kept.tree === c.stage.tree) {
+    a.trace('version-needs-kept');
+    perFile = [...kept.perFile];
+    all = [...kept.all];
+  } else {
+    perFile = [];
+    // Every requirement of the closure, met or not: the fix's tag must keep meeting those that are met.
+    all = [];
+    const underVersionCheck = versionCheckedChains(c.closure.files);
+    for (const [file, cf] of c.closure.files) {
+      const src = sourceOf(c.stage, file);
+      // A file that does not parse is python-syntax-error's: its tree says nothing reliable.
+      if (!src || cf.info.syntaxErrors.length) continue;
+      // Loaded only under a version check (`if sys.version_info >= (3, 10): import fast_path`): not on this Python.
+      if (underVersionCheck(file)) continue;
+      const needs = [...syntaxNeeds(cf.info, version).filter(evaluable), ...moduleNeeds(c, cf.info, version, backports)];
+      if (needs.length) perFile.push({ file, src, needs });
+      all.push(...syntaxNeeds(cf.info, ANY_OLD).filter(evaluable), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
+    }
+    if (!c.mounts?.length) closureNeeds.set(c.closure, { key: memoKey, tree: c.stage.tree, perFile: [...perFile], all: [...all] });
   }
   const declared = declaredPythons(a, c);
   for (const d of declared) {
