@@ -493,6 +493,7 @@ describe('entrypoint/parse', () => {
         expect: { kind: 'django-manage', script: './manage.py', djangoSettings: 'proj.settings.prod', bind: { host: '::', port: '8000', raw: '[::]:8000', isDefault: false, from: 'argv', arg: { value: '[::]:8000', index: 4 } } },
       },
       { name: 'DJANGO_SETTINGS_MODULE', argv: ['gunicorn', 'proj.wsgi'], env: { DJANGO_SETTINGS_MODULE: 'proj.settings' }, expect: { kind: 'gunicorn', djangoSettings: 'proj.settings' } },
+      { name: 'runserver 0.0.0.0 (no port: Django refuses it, so no address)', argv: ['python', 'manage.py', 'runserver', '0.0.0.0'], expect: { kind: 'django-manage', subcommand: 'runserver', bind: undefined } },
       { name: 'other manage.py commands have no bind', argv: ['python', 'manage.py', 'qcluster'], expect: { kind: 'django-manage', subcommand: 'qcluster', bind: undefined } },
     ]);
   });

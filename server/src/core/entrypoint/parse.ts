@@ -487,6 +487,12 @@ function django(args: Arg[], script: Arg, rest: Arg[], ctx: Ctx): Entrypoint {
     ep.bind = { host, port: '8000', raw: ipv6 ? '[::1]:8000' : '127.0.0.1:8000', isDefault: true, from: 'default' };
     return ep;
   }
+  // Django's runserver takes `[addr:]port` with a numeric port (its naiveip_re); anything else (`0.0.0.0`
+  // alone) stops it with "is not a valid port number or address:port pair": no address to compare.
+  if (!addr.unknown && !addr.value.includes('$') && !/^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*):)?\d+$/.test(addr.value)) {
+    note(ep, `runserver's address ${addr.value} is not [addr:]port (Django refuses it)`);
+    return ep;
+  }
   const m = /^(?:(\[[0-9a-fA-F:]+\]|[\w.-]+):)?(\S+)$/.exec(addr.value);
   let host = m?.[1] ?? (ipv6 ? '::1' : '127.0.0.1');
   if (host === '0') host = '0.0.0.0';
