@@ -143,14 +143,19 @@ function runsAtImport(stmt: TSNode): boolean {
  * annotations when it runs), in a module without `from __future__ import annotations` (PEP 563).
  */
 function evaluatedAnnotation(t: TSNode): boolean {
-  const p = t.parent;
-  if (!p) return false;
-  let stmt: TSNode | null = null;
-  if (p.type === 'assignment') stmt = p;
-  else if (p.type === 'function_definition' && p.childForFieldName('return_type')?.id === t.id) stmt = p;
-  else if ((p.type === 'typed_parameter' || p.type === 'typed_default_parameter') && p.parent?.type === 'parameters') stmt = p.parent.parent;
+  const stmt = annotatedBy(t);
   if (!stmt || stmt.type === 'lambda') return false;
   return !hasFutureAnnotations(t) && runsAtImport(stmt);
+}
+
+/** What an annotation annotates: the `x: T = ...` assignment, or the def (or lambda) whose parameter or return it types. */
+function annotatedBy(t: TSNode): TSNode | null {
+  const p = t.parent;
+  if (!p) return null;
+  if (p.type === 'assignment') return p;
+  if (p.type === 'function_definition' && p.childForFieldName('return_type')?.id === t.id) return p;
+  if ((p.type === 'typed_parameter' || p.type === 'typed_default_parameter') && p.parent?.type === 'parameters') return p.parent.parent;
+  return null;
 }
 
 /** The nodes of an annotation (strings are not looked into: `"int | None"` is never evaluated by Python). */
@@ -222,20 +227,18 @@ function modelsOf(n: TSNode): { imports: boolean; models: Set<string> } {
  */
 function libraryEvaluatedAnnotation(t: TSNode): boolean {
   if (t.parent?.type === 'type' || !hasFutureAnnotations(t)) return false;
-  const p = t.parent;
-  if (!p) return false;
+  const at = annotatedBy(t);
+  if (!at) return false;
   const info = modelsOf(t);
   if (!info.imports) return false;
-  if (p.type === 'assignment') {
-    const cls = p.parent?.parent?.parent;
-    if (p.parent?.type !== 'expression_statement' || cls?.type !== 'class_definition') return false;
+  if (at.type === 'assignment') {
+    const cls = at.parent?.parent?.parent;
+    if (at.parent?.type !== 'expression_statement' || cls?.type !== 'class_definition') return false;
     const name = cls.childForFieldName('name')?.text;
     return !!name && info.models.has(name) && runsAtImport(cls);
   }
-  let def: TSNode | null = null;
-  if (p.type === 'function_definition' && p.childForFieldName('return_type')?.id === t.id) def = p;
-  else if ((p.type === 'typed_parameter' || p.type === 'typed_default_parameter') && p.parent?.type === 'parameters') def = p.parent.parent;
-  if (!def || def.type !== 'function_definition' || def.parent?.type !== 'decorated_definition' || !runsAtImport(def)) return false;
+  const def = at;
+  if (def.type !== 'function_definition' || def.parent?.type !== 'decorated_definition' || !runsAtImport(def)) return false;
   return kids(def.parent).some((d) => {
     if (d.type !== 'decorator') return false;
     const call = d.namedChildren.find((c) => c?.type === 'call');
