@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT, runCli, snapshot } from '../helpers/cli';
+import { REPO_ROOT, runCli, snapshot, writeTree } from '../helpers/cli';
 
 const root = REPO_ROOT;
 const run = runCli;
@@ -70,8 +70,7 @@ describe('CLI --explain', function () {
   this.timeout(60000);
 
   it('prints each container a compose file defines: command sources, chain, env (secrets masked), imports, quiet reasons', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-explain-'));
-    const files: Record<string, string> = {
+    const dir = writeTree('deploylint-explain-', {
       '.deploylint.yaml': '',
       Dockerfile: 'FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY docker-entrypoint.sh /entrypoint.sh\nCOPY shop/ ./shop/\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "shop.wsgi:app"]\n',
       'docker-entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
@@ -81,11 +80,7 @@ describe('CLI --explain', function () {
       'shop/tasks.py': 'from celery import Celery\n\nfrom shop.jobs import pending\nfrom shop.mail import send\n\napp = Celery("shop")\n',
       'shop/jobs.py': 'def pending():\n    return []\n',
       'compose.yaml': 'services:\n  web:\n    build: .\n    ports: ["8000:8000"]\n    environment:\n      DATABASE_URL: postgres://shop:pw-for-local-only@db/shop\n      SESSION_SECRET: local-session-secret-value\n  worker:\n    build: .\n    env_file: worker.env\n    command: celery -A shop.tasks worker\n',
-    };
-    for (const [rel, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), text);
-    }
+    });
     try {
       const r = run(['--explain', 'compose.yaml'], dir);
       assert.equal(r.code, 0, r.err);
@@ -100,16 +95,11 @@ describe('CLI --explain', function () {
   it('a workspace folder named beside --explain is the root, as when it is linted (a Dockerfile in backend/ whose compose context is the parent)', () => {
     // No .git (an extracted tree): the folder named on the command line, not the Dockerfile's own folder, is the workspace,
     // so the build context is the parent that holds backend/app and fastapi run finds backend/app/main.py.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploylint-explain-root-'));
-    const files: Record<string, string> = {
+    const dir = writeTree('deploylint-explain-root-', {
       'backend/Dockerfile': 'FROM python:3.12\nWORKDIR /srv/\nCOPY ./backend/app /srv/backend/app\nRUN pip install fastapi\nWORKDIR /srv/backend/\nCMD ["fastapi", "run", "--workers", "2"]\n',
       'backend/app/__init__.py': '',
       'backend/app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
-    };
-    for (const [rel, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), text);
-    }
+    });
     try {
       const r = run(['--explain', path.join(dir, 'backend/Dockerfile'), dir]);
       assert.equal(r.code, 0, r.err);
