@@ -38,7 +38,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'A key written into code, an image or a committed file leaks to everyone who can read the repository or pull the image (ENV and ARG values stay in `docker history`), and rotating it means a redeploy. Read it from the environment at run time instead. Placeholders (`your-api-key-here`, `changeme`, `<KEY>`, `${VAR}`, `{{ .Values.x }}`, `${{ secrets.X }}`), lookups and documentation keys are not reported; in test code and test data (`test_*.py`, `*_test.py`, `conftest.py`, `tests/`, `fixtures/`, mocks, compose files for CI or end-to-end tests such as `.ci/compose.ci.yaml` or `docker-compose.test.yml`, and a key beside an endpoint of the same prefix on loopback, `X_URL: http://localhost:5001` with `X_KEY`) only provider-format keys whose shape is certain (a checksum or marker that holds) are reported, as warnings; database URL passwords there are not. Values that are not credentials are not reported: versions and digests, password hashes, URLs without a password, document ids, and in example or dev env files and local compose files the passwords of local data services and database URLs whose host is local (`localhost`, a service name such as `db`). The `data` values of a Kubernetes Secret are judged by what they decode to. Lockfiles and generated or minified files are not scanned. A `.env` (or key file) is reported only when it is in a git repository that does not ignore it; one that a COPY puts into an image is reported once, by `secret-in-image`. Messages show the provider, a short prefix and the length, never the secret.',
+      why: 'A key written into code, an image or a committed file leaks to everyone who can read the repository or pull the image (ENV and ARG values stay in `docker history`), and rotating it means a redeploy. Read it from the environment at run time instead. Placeholders (`your-api-key-here`, `changeme`, `<KEY>`, `${VAR}`, `{{ .Values.x }}`, `${{ secrets.X }}`), lookups and documentation keys are not reported; in test code and test data (`test_*.py`, `*_test.py`, `conftest.py`, `tests/`, `fixtures/`, mocks, compose files for CI or end-to-end tests such as `.ci/compose.ci.yaml` or `docker-compose.test.yml`, and, in a compose file or CI workflow (which start the services they configure), a key beside an endpoint of the same prefix on loopback, `X_URL: http://localhost:5001` with `X_KEY`) only provider-format keys whose shape is certain (a checksum or marker that holds) are reported, as warnings; database URL passwords there are not. Values that are not credentials are not reported: versions and digests, password hashes, URLs without a password, document ids, and in example or dev env files and local compose files the passwords of local data services and database URLs whose host is local (`localhost`, a service name such as `db`). The `data` values of a Kubernetes Secret are judged by what they decode to. Lockfiles and generated or minified files are not scanned. A `.env` (or key file) is reported only when it is in a git repository that does not ignore it; one that a COPY puts into an image is reported once, by `secret-in-image`. Messages show the provider, a short prefix and the length, never the secret.',
       bad: 'OPENAI_API_KEY = "sk-proj-…"',
       good: 'import os\n\nOPENAI_API_KEY = os.environ["OPENAI_API_KEY"]',
     },
@@ -193,11 +193,11 @@ class Scanner {
     const ix = this.read(file);
     if (!ix || !mayHoldSecret(ix.text)) return;
     const compose = (this.a.manifests(file)?.workloads ?? []).some((w) => w.platform === 'compose');
-    const hits = scanYaml(ix, this.context(file, compose));
-    if (!hits.length) return;
-    const envs = envVarsByValue(this.a, file);
     const rel = this.a.rel(file);
     const workflow = /(^|\/)\.github\/workflows\//.test(rel);
+    const hits = scanYaml(ix, this.context(file, compose), { localServices: compose || workflow });
+    if (!hits.length) return;
+    const envs = envVarsByValue(this.a, file);
     for (const h of hits) {
       const env = [...envs].find(([r]) => contains(r, h.range))?.[1];
       if (env) {

@@ -205,7 +205,12 @@ export interface YamlHit extends SecretHit {
  * item `NAME=value` (compose environment lists, `--flag=value` args) by the part before `=`,
  * other items by the sequence's key. Documents with syntax errors are skipped.
  */
-export function scanYaml(ix: TextIndex, base: FileScanContext = {}): YamlHit[] {
+/**
+ * `localServices`: the file starts the services it configures (a compose file, a CI workflow), so a key beside
+ * a loopback endpoint of the same name prefix is for a service of that throw-away stack (see below); in other
+ * YAML (a Kubernetes manifest, an app config) a loopback URL says nothing about where the key is used.
+ */
+export function scanYaml(ix: TextIndex, base: FileScanContext = {}, opts: { localServices?: boolean } = {}): YamlHit[] {
   const text = ix.text;
   const out: YamlHit[] = [];
   let docs;
@@ -237,7 +242,7 @@ export function scanYaml(ix: TextIndex, base: FileScanContext = {}): YamlHit[] {
           if (!isScalar(p.key) || !isScalar(p.value) || typeof p.value.value !== 'string') continue;
           if (p.key.value === 'name') sibling = p.value.value;
           const prefix = namePrefix(String(p.key.value));
-          if (prefix && LOOPBACK_ENDPOINT.test(p.value.value)) loopback.add(prefix);
+          if (opts.localServices && prefix && LOOPBACK_ENDPOINT.test(p.value.value)) loopback.add(prefix);
         }
         for (let i = node.items.length - 1; i >= 0; i--) {
           const p = node.items[i];
