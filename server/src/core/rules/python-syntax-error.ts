@@ -22,6 +22,12 @@ export const rule: Rule = {
     // One finding per error, even when several images load the file.
     const byKey = new Map<string, Draft>();
     for (const ia of running(a)) {
+      // The parser reads Python 3: on Python 2 a `print "x"` statement or a `0L` literal is valid code.
+      const py = ia.stage.python;
+      if (py?.version && /^2(?:\.|$)/.test(py.version)) {
+        if (ia.closure?.files.size) ia.quiet.push(`python-syntax-error: the container runs Python ${py.version} (${py.how}); files are parsed as Python 3, so their syntax is not judged`);
+        continue;
+      }
       for (const [file, entry] of ia.closure?.files ?? []) {
         const err = entry.info.syntaxErrors[0];
         const src = sourceOf(ia.stage, file);

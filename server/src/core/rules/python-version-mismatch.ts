@@ -60,7 +60,9 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   const py = c.stage.python;
   const version = py?.version;
   if (!version || !/^3\.\d+$/.test(version)) {
-    c.quiet.push(`python-version-mismatch: the Python version the container runs is not known (${py?.how ?? `base image ${c.stage.base}`})`);
+    c.quiet.push(version && /^2(?:\.|$)/.test(version)
+      ? `python-version-mismatch: the container runs Python ${version} (${py!.how}); the version tables cover Python 3 only`
+      : `python-version-mismatch: the Python version the container runs is not known (${py?.how ?? `base image ${c.stage.base}`})`);
     return [];
   }
   if (!c.closure) return [];
