@@ -60,6 +60,11 @@ const cases: Case[] = [
   { title: 'Basic auth of filler words', name: 'secret', value: 'Basic ' + Buffer.from('admin:key').toString('base64'), found: undefined },
   { title: 'near miss: Basic auth of a real password', name: 'secret', value: 'Basic ' + Buffer.from('svc:' + pw).toString('base64'), found: 'generic' },
   { title: 'change-this-... filler', name: 'STORAGE_SECRET', value: 'change-this-to-something-privat', found: undefined },
+  // SQL expressions under key names (a ClickHouse Distributed table's sharding key, a sampling key)
+  { title: 'a hash function call as a sharding key', name: 'sharding_key', value: 'cityHash64(reinterpretAsUInt128(trace_id))', found: undefined },
+  { title: 'a one-argument call as a sampling key', name: 'new_sampling_key', value: 'xxHash64(span_id)', found: undefined },
+  { title: 'near miss: a random token with parentheses', name: 'SIGNING_KEY', value: 'Xk9pQ2(' + rnd(ALPHA.base62, 14, 521) + ')', found: 'generic' },
+  { title: 'near miss: a call around a random argument', name: 'API_KEY', value: 'hash(' + rnd(ALPHA.base62, 20, 522) + ')', found: 'generic' },
   // filler placeholders
   { title: '<your-key>', name: 'API_KEY', value: '<your-openai-key>', found: undefined },
   { title: '<<API_KEY>>', name: 'API_KEY', value: '<<OPENAI_API_KEY_VALUE>>', found: undefined },

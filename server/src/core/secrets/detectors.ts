@@ -567,7 +567,7 @@ function looksLikeSecretValue(v: string, kind: 'password' | 'secret'): boolean {
   if (classes < 2) return false;
   const min = kind === 'password' ? MIN_ENTROPY.password : /^[0-9a-f]+$|^[0-9A-F]+$/.test(v) ? MIN_ENTROPY.hexKey : MIN_ENTROPY.key;
   if (shannonEntropy(v) < min) return false;
-  if (isUrlOrPath(v) || isIdentifierLike(v) || isVersionOrDigest(v) || isPasswordHash(v) || isRateLimit(v)) return false;
+  if (isUrlOrPath(v) || isIdentifierLike(v) || isVersionOrDigest(v) || isPasswordHash(v) || isRateLimit(v) || isCallExpression(v)) return false;
   return true;
 }
 
@@ -582,6 +582,24 @@ function basicCredentialIsSecret(v: string): boolean {
   const colon = decoded.indexOf(':');
   if (colon < 0 || !/^[\x20-\x7e]+$/.test(decoded)) return true;
   return looksLikeSecretValue(decoded.slice(colon + 1), 'password');
+}
+
+/**
+ * A function call written as text, as SQL and ORM options hold under `*_key` names (a ClickHouse
+ * `sharding_key="cityHash64(reinterpretAsUInt128(trace_id))"`, a sampling or partition key):
+ * word-like function names whose arguments are word-like names, numbers or such calls. A random
+ * token with a parenthesis in it has no word-like function name.
+ */
+function isCallExpression(v: string): boolean {
+  const CALL = /([A-Za-z_][A-Za-z0-9_]*)\(([A-Za-z0-9_.,]*)\)/;
+  let s = v;
+  for (let i = 0; i < 8; i++) {
+    const m = CALL.exec(s);
+    if (!m || !isIdentifierLike(m[1]!) || !m[2]!.split(',').every((arg) => arg === '' || /^\d+$/.test(arg) || arg === 'call' || isIdentifierLike(arg))) return false;
+    s = `${s.slice(0, m.index)}call${s.slice(m.index + m[0].length)}`;
+    if (s === 'call') return true;
+  }
+  return false;
 }
 
 /** A rate limit (`100/day`, django-allauth's `1/m/ip,5/h/key`, DRF throttle rates) under a name like `reset_password`. */
