@@ -365,3 +365,49 @@ describe('runtime: --explain says why entrypoint-target stays quiet', () => {
       ["entrypoint-target: /app/serve.py is not in the image, but no file named serve.py is in the build context or the image, so it is not known to be the project's"]);
   });
 });
+
+describe('runtime: a command-line app (click, typer, argparse) is followed into the subcommand the argv selects', () => {
+  const CLI = [
+    'import click',
+    'import uvicorn',
+    '',
+    '@click.group()',
+    'def cli():',
+    '    pass',
+    '',
+    '@cli.group("web")',
+    'def web():',
+    '    pass',
+    '',
+    '@web.command("up")',
+    '@click.option("--port", default=8000)',
+    'def up(port):',
+    '    uvicorn.run("shop.app:app", host="0.0.0.0", port=port)',
+    '',
+    'def main():',
+    '    cli()',
+  ].join('\n');
+  const files = (cmd: string, extra = '') => ({
+    Dockerfile: `FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD ${cmd}\n`,
+    'pyproject.toml': '[project]\nname = "shop"\nversion = "1"\n\n[project.scripts]\nshop = "shop.cli:main"\n',
+    'shop/__init__.py': '', 'shop/app.py': 'app = object()\n', 'shop/cli.py': CLI + extra,
+  });
+
+  it('--explain shows console script -> group -> subcommand -> function', async () => {
+    const r = await lintRepo(memRepo(files('["shop", "web", "up", "--port", "8080"]')));
+    assert.deepEqual(explain(r.analysis, `${ROOT}/Dockerfile`)[0].chain, [
+      'shop web up --port 8080',
+      'shop runs the click group cli (shop/cli.py:4)',
+      "subcommand 'web' (click group, shop/cli.py:8)",
+      "subcommand 'up' (click command, shop/cli.py:12)",
+      'runs up() (shop/cli.py:14)',
+    ]);
+  });
+
+  it('a name that is no command, when commands are added at run time: quiet, with the reason', async () => {
+    const extra = '\n\nfor name in ("a", "b"):\n    web.add_command(click.Command(name), name=name)\n';
+    const r = await lintRepo(memRepo(files('["shop", "web", "down"]', extra)));
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'entrypoint-target'), []);
+    assert.ok(explain(r.analysis, `${ROOT}/Dockerfile`)[0].quiet.some((q) => /^entrypoint-target: 'down' is not reported as no command of shop web: /.test(q)));
+  });
+});

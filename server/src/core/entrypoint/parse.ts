@@ -110,6 +110,10 @@ export interface Entrypoint {
   safePath?: boolean;
   /** `python -c CODE`: the code, which runs as `__main__` with the working directory first on sys.path. */
   code?: string;
+  /** A server's own CLI mounted as a subcommand of the project's CLI (`dispatch server start`): that command, for messages. */
+  mountedIn?: string;
+  /** The program's own arguments (after a console script's name, `python -m mod`'s module, `python app.py`'s script), as parsed: a CLI in the code reads them. */
+  programArgs?: Arg[];
   /** A console script: its declared name and the metadata file/line that declares it (`module`/`callable` hold its target). */
   consoleScript?: { name: string; file: string; line: number };
   /** The argv runs a shell script (`./docker-entrypoint.sh`); the caller may follow it with `followCommand`. */
@@ -160,6 +164,19 @@ export function parseEntrypoint(argv: string[], env: ShellEnv, opts: ParseOption
     return { value, ref, literal: !shell, unknown: opts.expanded?.unknown[index] ?? false, verbatim: !shell, source: content ? { text: value, range: content } : undefined };
   });
   return classify(unwrap(args, ctx), ctx);
+}
+
+/**
+ * A server's own CLI mounted inside another program's (`add_command(uvicorn.main, name="start")`): the
+ * arguments after that command, parsed as `program`'s (their ranges kept, so findings and fixes point at them).
+ */
+export function parseMountedProgram(program: string, args: Arg[], env: ShellEnv, cwd?: string): Entrypoint {
+  const ctx: Ctx = { env: { ...env } };
+  if (cwd !== undefined) ctx.cwd = cwd;
+  const head: Arg = { value: program, ref: { value: program, index: -1 }, literal: true, unknown: false, verbatim: false };
+  const ep = classify([head, ...args], ctx);
+  delete ep.cwd;
+  return ep;
 }
 
 /** A command with its wrappers removed (`exec`, `env X=1`, `tini --`, `gosu user`, `uv run`, `python -m gunicorn` ...). */
@@ -420,6 +437,7 @@ function classify(args: Arg[], ctx: Ctx): Entrypoint {
     ep.module = cs.module;
     ep.callable = cs.func;
     ep.consoleScript = { name: prog, file: cs.file, line: cs.line };
+    ep.programArgs = rest;
     return ep;
   }
   const ep = base('unknown', args, ctx);
@@ -436,6 +454,7 @@ function python(args: Arg[], ctx: Ctx): Entrypoint {
     ep.targetArg = py.module.ref;
     if (py.module.unknown || (py.module.literal && py.module.value.includes('$'))) note(ep, `the module ${py.module.value} holds a variable`);
     if (py.safePath) ep.safePath = true;
+    ep.programArgs = args.slice(py.rest);
     return ep;
   }
   if (py.script && basename(py.script.value) === 'manage.py') return django(args, py.script, args.slice(py.rest), ctx);
@@ -444,6 +463,7 @@ function python(args: Arg[], ctx: Ctx): Entrypoint {
     ep.script = py.script.value;
     ep.targetArg = py.script.ref;
     if (py.script.unknown || (py.script.literal && py.script.value.includes('$'))) note(ep, `the script ${py.script.value} holds a variable`);
+    ep.programArgs = args.slice(py.rest);
     return ep;
   }
   if (py.code) {

@@ -29,6 +29,8 @@ export interface PyImport {
   range: Range;
   /** Range of each imported name, same order as `names`. */
   nameRanges?: Range[];
+  /** `from m import a as b`: `{ b: 'a' }` (the names bound that differ from the imported ones). */
+  aliases?: Record<string, string>;
   /** The enclosing statement. */
   stmtRange: Range;
   /** 'function' inside a def or lambda body; class bodies count as their enclosing scope. */
@@ -78,6 +80,19 @@ export interface PyFunction {
   range: Range;
   /** Where the first `yield` of its own body is (a generator; for a lifespan handler what follows runs at shutdown). */
   firstYield?: Range['start'];
+  /** Its decorators, top first: the expression's text (`click.command("serve")`, `app.command`) and range (a decorator call's arguments are among `calls` at that range). */
+  decorators?: { text: string; range: Range }[];
+  /** Its parameters in order (`*args`/`**kw` as `*args`/`**kw`), with the default's source text. */
+  params?: PyParam[];
+}
+
+/** A function parameter: name, and the default value's text and range when it has one. */
+export interface PyParam {
+  name: string;
+  default?: string;
+  defaultRange?: Range;
+  /** The annotation's text (`int`, `Annotated[int, typer.Option(...)]`), at most 300 characters. */
+  annotation?: string;
 }
 
 /** A call to a plain or dotted name (`main()`, `server.start()`), for following calls between functions. */
@@ -170,6 +185,9 @@ export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   'KeyedVectors', 'FastText', 'TFSMLayer', 'AutoModel', 'AutoTokenizer', 'jit_load',
   'WhisperModel', 'LLM', 'Reader', 'PaddleOCR', 'Translator', 'Generator', 'TextEmbedding', 'BGEM3FlagModel', 'FlagModel', 'Pipeline',
   'create_model_and_transforms', 'create_model',
+  // command-line apps (click, typer, argparse): how argv reaches a function
+  'command', 'group', 'add_command', 'add_typer', 'Typer', 'callback', 'option', 'argument', 'Option', 'Argument',
+  'ArgumentParser', 'add_subparsers', 'add_parser', 'add_argument', 'set_defaults', 'parse_args', 'Group', 'Command',
   // apps and servers
   'run', 'create_app', 'Flask', 'FastAPI', 'Quart', 'Sanic', 'Starlette', 'Litestar', 'Celery', 'Bottle',
   'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'WSGIServer', 'launch',
@@ -617,7 +635,16 @@ class Extractor {
         }
         const isAsync = node.firstChild?.type === 'async';
         const fname = name ? (ctx.fn ? `${ctx.fn}.<locals>.${this.src(name)}` : ctx.cls ? `${ctx.cls}.${this.src(name)}` : this.src(name)) : undefined;
-        if (fname) this.functions.push({ name: fname, range: this.range(node) });
+        if (fname) {
+          const f: PyFunction = { name: fname, range: this.range(node) };
+          if (node.parent?.type === 'decorated_definition') {
+            const decorators = node.parent.namedChildren.filter((d): d is TSNode => d?.type === 'decorator').map((d) => d.namedChildren.find((x) => x && x.type !== 'comment')).filter((e): e is TSNode => !!e && e.endIndex - e.startIndex <= 300);
+            if (decorators.length) f.decorators = decorators.map((e) => ({ text: this.src(e), range: this.range(e) }));
+          }
+          const params = this.params(node.childForFieldName('parameters'));
+          if (params.length) f.params = params;
+          this.functions.push(f);
+        }
         const inner: Ctx = { scope: 'function', guard: 'none', main: false, top: false, ...(isAsync ? { async: true } : {}), ...(fname ? { fn: fname } : {}) };
         // Decorators, defaults and annotations run where the def is; only the body is the function's.
         return { ctx: { ...ctx, top: false }, fieldId: t.fields.body, fieldCtx: inner, filter: 0 };
@@ -804,6 +831,7 @@ class Extractor {
     if (!moduleNode) return;
     const names: string[] = [];
     const nameRanges: Range[] = [];
+    const aliases: Record<string, string> = {};
     if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
       const w = node.namedChildren.find((c) => c?.type === 'wildcard_import')!;
       names.push('*');
@@ -819,10 +847,12 @@ class Extractor {
         names.push(name);
         nameRanges.push(this.range(dotted));
         if (ctx.top) this.bind(aliasOf(n) ?? name);
+        const alias = aliasOf(n);
+        if (alias !== undefined && alias !== name) aliases[alias] = name;
         if (module === 'importlib' && level === 0 && name === 'import_module') this.importModuleAliases.add(aliasOf(n) ?? name);
       }
     }
-    this.imports.push({ module, level, names, kind: 'from', range: this.range(moduleNode), nameRanges, ...base });
+    this.imports.push({ module, level, names, kind: 'from', range: this.range(moduleNode), nameRanges, ...(Object.keys(aliases).length ? { aliases } : {}), ...base });
   }
 
   private call(node: TSNode, ctx: Ctx): void {
@@ -835,6 +865,28 @@ class Extractor {
     const callee = this.src(fn).replace(/\s+/g, '');
     if (callee.length > 200) return;
     this.candidates.push({ node, callee, last, ctx });
+  }
+
+  /** A def's parameters: names, default texts and ranges, annotations. */
+  private params(list: TSNode | null): PyParam[] {
+    const out: PyParam[] = [];
+    for (const p of list?.namedChildren ?? []) {
+      if (!p) continue;
+      const short = (n: TSNode | null) => (n && n.endIndex - n.startIndex <= 300 ? this.src(n) : undefined);
+      if (p.type === 'identifier') out.push({ name: this.src(p) });
+      else if (p.type === 'typed_parameter') {
+        const id = p.namedChildren.find((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern');
+        const ann = short(p.childForFieldName('type'));
+        if (id) out.push({ name: this.src(id), ...(ann ? { annotation: ann } : {}) });
+      } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+        const name = p.childForFieldName('name');
+        const value = p.childForFieldName('value');
+        const ann = short(p.childForFieldName('type'));
+        const text = short(value);
+        if (name) out.push({ name: this.src(name), ...(text !== undefined && value ? { default: text, defaultRange: this.range(value) } : {}), ...(ann ? { annotation: ann } : {}) });
+      } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') out.push({ name: this.src(p) });
+    }
+    return out;
   }
 
   private finishCalls(): PyCall[] {

@@ -27,7 +27,15 @@ export interface ServersInput {
   env: ShellEnv;
   /** How many calls deep to follow from the entry (default 4). */
   maxDepth?: number;
+  /**
+   * Values a command-line app gives the entry function's parameters (`port`, argparse's `args.port`): a value
+   * from the container's argv, or the option's default expression (in the entry's file); undefined: no value known.
+   */
+  params?: ReadonlyMap<string, ParamValue | undefined>;
 }
+
+/** A CLI parameter's value: given in the argv, or the declared default's text where it is written. */
+export type ParamValue = { from: 'argv'; value: string; flag?: string } | { from: 'default'; text: string; range: Range; file: string };
 
 /** Where a host or port value is written, for messages and fixes. */
 export interface CodeValue {
@@ -35,9 +43,10 @@ export interface CodeValue {
   /**
    * `literal`: the argument (or the assignment it names) is the literal at `range`; `env`: the container's
    * environment variable `envName` sets it; `env-default`: the `os.getenv` default literal at `range`
-   * applies because `envName` is unset; `server-default`: no argument, `range` is the call (insert there).
+   * applies because `envName` is unset; `server-default`: no argument, `range` is the call (insert there);
+   * `argv`: the container's command line gives it to the CLI option the call reads (`range` is the call).
    */
-  kind: 'literal' | 'env' | 'env-default' | 'server-default';
+  kind: 'literal' | 'env' | 'env-default' | 'server-default' | 'argv';
   range: Range;
   envName?: string;
   /** The literal at `range` is a quoted string (a port written `"8000"`). */
@@ -127,7 +136,7 @@ const HYPERCORN_LABEL = 'hypercorn serve()';
 export function serverStarts(input: ServersInput): ServerStart[] {
   const byModule = new Map<string, string>();
   for (const [path, f] of input.files) if (f.module) byModule.set(f.module, path);
-  const resolver = new CallResolver(input.files, byModule);
+  const resolver = new CallResolver(input.files, byModule, input.params && input.entry.func ? { file: input.entry.file, fn: input.entry.func, values: input.params } : undefined);
   const out: ServerStart[] = [];
   const maxDepth = input.maxDepth ?? 4;
   const seen = new Set<string>();
@@ -170,7 +179,22 @@ interface Val {
 }
 
 class CallResolver implements MatchContext {
-  constructor(private readonly files: ReadonlyMap<string, ServerFile>, private readonly byModule: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly files: ReadonlyMap<string, ServerFile>,
+    private readonly byModule: ReadonlyMap<string, string>,
+    private readonly params?: { file: string; fn: string; values: ReadonlyMap<string, ParamValue | undefined> },
+  ) {}
+
+  /** A CLI parameter's value in the entry function (`port`, `args.port`); undefined when `t` is not one. */
+  private param(t: string, f: ServerFile, fn: string | undefined, env: ShellEnv, depth: number): Val | undefined {
+    const p = this.params;
+    if (!p || fn !== p.fn || this.files.get(p.file) !== f || !p.values.has(t)) return undefined;
+    const v = p.values.get(t);
+    if (!v) return { unknown: true, kind: 'literal' };
+    if (v.from === 'argv') return { value: v.value, unknown: false, kind: 'argv' };
+    if (v.file !== p.file) return { unknown: true, kind: 'literal' };
+    return this.evaluate(v.text, v.range, f, undefined, env, depth + 1);
+  }
 
   importsFrom(f: ServerFile, module: string, name?: string): boolean {
     return f.info.imports.some((i) => i.level === 0 && i.module === module && (name === undefined || i.names.includes(name)));
@@ -316,6 +340,8 @@ class CallResolver implements MatchContext {
       const v = env[item[2]];
       return v === undefined ? { unknown: true, kind: 'env', envName: item[2] } : { value: v, unknown: false, kind: 'env', envName: item[2] };
     }
+    const given = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?$/.test(t) ? this.param(t, f, fn, env, depth) : undefined;
+    if (given) return given;
     if (/^[A-Za-z_]\w*$/.test(t)) {
       const local = f.info.assignments.filter((a) => a.target === t && a.fn === fn);
       const scope = local.length || fn === undefined ? local : f.info.assignments.filter((a) => a.target === t && a.fn === undefined);

@@ -15,6 +15,7 @@ import { chainLocations, scriptLocations, sourceOf, targetWithModule } from './p
 import { argFile, replaceCommandArg } from './command-edits';
 import type { ArgRef } from '../entrypoint';
 import type { Container } from '../runtime';
+import type { CliCommand } from '../python/cli';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {
@@ -137,7 +138,7 @@ function quiet(c: Container, why: string): void {
   if (!c.quiet.includes(line)) c.quiet.push(line);
 }
 
-function checkTarget(a: Analysis, ia: ImportAnalysis, stayQuiet: (why: string) => void): Draft | undefined {
+function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string) => void): Draft | undefined {
   const ep = ia.entry.ep;
   const label = entryLabel(ia);
   const target = ep.targetArg;
@@ -146,6 +147,23 @@ function checkTarget(a: Analysis, ia: ImportAnalysis, stayQuiet: (why: string) =
   const commandFile = argFile(ia.entry, target)?.file ?? ia.entry.at.file;
   const relatedEntry = chainLocations(a, ia, { chain: [] });
 
+  // A command-line app given a subcommand it does not have exits with "No such command".
+  const noSuch = noSuchCommand(a, ia);
+  if (noSuch) return noSuch;
+  // uvicorn without an app (no APP argument, UVICORN_APP unset) exits at once.
+  if (ep.kind === 'uvicorn' && !ep.module && !ep.targetArg && !ep.argv.some((x) => x === '--help' || x === '--version')) {
+    if (ia.hiddenEnv || Object.prototype.hasOwnProperty.call(ia.env, 'UVICORN_APP')) {
+      stayQuiet(`uvicorn is given no APP argument, but UVICORN_APP ${ia.hiddenEnv ? 'may be set by what the model cannot see' : 'is set'}`);
+      return undefined;
+    }
+    return {
+      message: `${label}: uvicorn is given no application (no APP argument, and UVICORN_APP is not set), so it exits at once with "Error: Missing argument 'APP'"`,
+      file: commandFile,
+      range: rangeOf(),
+      related: relatedEntry,
+      fixes: [],
+    };
+  }
   // python script.py: the file must be in the image.
   if (ep.script && !ia.entryResolution) {
     if (ia.entryFile) return undefined;
@@ -280,6 +298,39 @@ function checkTarget(a: Analysis, ia: ImportAnalysis, stayQuiet: (why: string) =
     related: relatedEntry,
     fixes,
   };
+}
+
+/**
+ * The argv names a subcommand the CLI (click, typer, argparse) does not have, and every command of that group
+ * is known (no dynamic add_command, plugins or custom group class): the program exits with click's
+ * "No such command" (argparse: "invalid choice"). The fix is the one close name.
+ */
+function noSuchCommand(a: Analysis, ia: RunningContainer): Draft | undefined {
+  const cli = ia.cli;
+  const n = cli?.selection.noSuchCommand;
+  if (!cli || !n?.certain) return undefined;
+  const arg = cli.args[n.index];
+  const group = cli.selection.path;
+  const names = n.group.children.flatMap((c) => [c.name, ...c.aliases]);
+  const exit = n.group.framework === 'argparse' ? `"invalid choice: '${n.name}'"` : `"No such command '${n.name}'"`;
+  const at = argFile(ia.entry, arg?.ref);
+  const hint = n.suggestion ? `; did you mean '${n.suggestion}'?` : names.length ? ` (its commands: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''})` : '';
+  const edit = n.suggestion && arg?.ref.range ? replaceCommandArg(ia.entry, arg.ref, n.suggestion) : undefined;
+  const where = group.length > 1 ? `the group '${group.slice(1).map((c) => c.name).join(' ')}'` : `${cli.label}`;
+  return {
+    message: `${cli.label} ${n.name}: ${where} has no command '${n.name}', so it exits with ${exit}${hint}`,
+    file: at?.file ?? ia.entry.at.file,
+    range: arg?.ref.range ?? (ia.entry.overridden ? ia.entry.at.range : ia.entry.instr.keywordRange),
+    related: [...chainLocations(a, ia, { chain: [] }), ...groupLocation(ia, n.group)],
+    fixes: edit ? [{ title: `Run '${n.suggestion}'`, edits: [edit], isPreferred: true }] : [],
+  };
+}
+
+/** Where the group's commands are declared, in the build-context file the image got it from. */
+function groupLocation(ia: ImportAnalysis, g: CliCommand): Draft['related'] {
+  const src = sourceOf(ia.stage, g.file);
+  const kind = g.framework === 'typer' ? 'typer app' : g.framework === 'argparse' ? 'argparse parser' : g.group ? 'click group' : 'click command';
+  return src ? [{ file: src, range: g.range, message: `the ${kind} whose commands are read here` }] : [];
 }
 
 /**

@@ -56,6 +56,8 @@ interface Expect {
 }
 
 function listenOf(ia: RunningContainer, ep: Entrypoint): Listen | undefined {
+  // uvicorn without an app exits before it listens (entrypoint-target reports it).
+  if (ep.kind === 'uvicorn' && !ep.module && !ep.targetArg) return undefined;
   if (ep.bind) {
     const b = ep.bind;
     if (b.unix || b.uncertain) return undefined;
@@ -63,8 +65,11 @@ function listenOf(ia: RunningContainer, ep: Entrypoint): Listen | undefined {
   }
   // A server started from code: reachable from the console script's function, or the script's / module's __main__ code.
   if ((ep.kind !== 'python-script' && ep.kind !== 'python-module' && ep.kind !== 'console-script') || !ia.entryFile || !ia.closure) return undefined;
-  const entry = ep.kind === 'console-script' ? { file: ia.entryFile, func: ep.callable } : { file: ia.entryFile, main: true };
-  const starts = serverStarts({ files: ia.closure.files, entry, env: ia.env });
+  // A command-line app runs the function of the subcommand the argv selects, with the options' values.
+  const cli = ia.cli;
+  if (cli && !cli.entry) return undefined;
+  const entry = cli?.entry ? { file: cli.entry.file, func: cli.entry.func } : ep.kind === 'console-script' ? { file: ia.entryFile, func: ep.callable } : { file: ia.entryFile, main: true };
+  const starts = serverStarts({ files: ia.closure.files, entry, env: ia.env, ...(cli?.params ? { params: cli.params } : {}) });
   if (starts.length !== 1 || starts[0].bind.uncertain) return undefined;
   const start = starts[0];
   const source = ia.stage.tree.lookup(start.file)?.source;
@@ -73,6 +78,7 @@ function listenOf(ia: RunningContainer, ep: Entrypoint): Listen | undefined {
     if (v?.kind === 'server-default') return `the default of ${start.label}`;
     if (v?.kind === 'env-default') return `the default of os.getenv("${v.envName}"), which is not set in the container`;
     if (v?.kind === 'env') return `${v.envName} set in the container`;
+    if (v?.kind === 'argv') return `given on ${cli?.label ?? 'the command line'}'s command line`;
     return undefined;
   };
   const dflt = (v: CodeValue | undefined) => v?.kind === 'server-default' || v?.kind === 'env-default';
@@ -294,7 +300,7 @@ function listenFix(ia: ImportAnalysis, ep: Entrypoint, l: Listen, host: string |
     // Host and port in one string (waitress listen, hypercorn bind), or a value the environment sets: no code edit.
     if (!start.keywords || !start.host || !start.port || start.host.range === start.port.range) return undefined;
     const set = (v: CodeValue, name: string, value: string, quoted: boolean): boolean => {
-      if (v.kind === 'env') return false;
+      if (v.kind === 'env' || v.kind === 'argv') return false;
       if (v.kind !== 'server-default') {
         edits.push({ file: source, range: v.range, newText: quoted ? JSON.stringify(value) : value });
         return true;

@@ -9,6 +9,8 @@ import type { CommandSpec } from '../manifests';
 import { parseDotenv } from '../secrets/dotenv';
 import { startupEstimate } from '../startup';
 import { importsOf } from './closure';
+import { followCli } from './cli';
+import { sysPathOf } from '../container';
 import { applyMounts, coveredCode, emptyAtStart, onlyRunWithHostCode } from './mounts';
 import type { Container, Runner, RunningContainer } from './types';
 
@@ -240,7 +242,24 @@ function attach(a: Analysis, target: DockerTarget, stage: StageModel, c: Contain
     return c;
   }
   if (entry.ep.kind === 'unknown') quiet.push(`'${(entry.process ? entry.ep.argv : entry.argv).join(' ')}' is not a Python server, module or script the model follows`);
-  const imp = importsOf(a, target, stage, entry);
+  let imp = importsOf(a, target, stage, entry);
+  // A command-line app: the subcommand the argv selects; another server's CLI mounted there runs as that server.
+  const cli = followCli(a, { ep: entry.ep, entryFile: imp.entryFile, closure: imp.closure, stage, env: entry.env });
+  if (cli) {
+    c.cli = cli;
+    if (cli.quiet) quiet.push(cli.quiet);
+    if (cli.mounted) {
+      entry.ep = cli.mounted;
+      entry.sysPath = sysPathOf(cli.mounted, entry.cwd, entry.env, stage);
+      c.ep = entry.ep;
+      if (entry.ep.bind) c.bind = entry.ep.bind;
+      if (entry.ep.uncertain) {
+        quiet.push(`the command is not followed: ${entry.ep.uncertain}`);
+        return c;
+      }
+      imp = importsOf(a, target, stage, entry);
+    }
+  }
   entry.sysPath = imp.sysPath;
   Object.assign(c, { sysPath: imp.sysPath, view: imp.view, thirdParty: imp.thirdParty });
   if (imp.entryResolution) c.entryResolution = imp.entryResolution;

@@ -104,6 +104,8 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
       chain.push(started ? `${step.file}:${step.line + 1} (${entry.process!.starter}) starts ${step.what}` : `${step.file}:${step.line + 1} (script) runs ${step.what}`);
     }
     if (entry.chain.length) chain.push(`then ${entry.ep.argv.join(' ')}`);
+    // A command-line app: the CLI object, each subcommand the argv selects, and what runs.
+    if (c.cli) chain.push(...c.cli.steps);
   }
   const running = entry && c.ep && !c.ep.uncertain ? (c as RunningContainer) : undefined;
   const env = Object.keys(c.env).sort().map((k) => (c.env[k] === undefined ? `${k}=(set, value unknown)` : `${k}=${shownEnvValue(k, c.env[k]!)}`));

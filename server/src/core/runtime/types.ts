@@ -5,6 +5,7 @@ import type { Deployment } from '../deployments';
 import type { StageModel } from '../docker/image';
 import type { Bind, Entrypoint, ShellEnv } from '../entrypoint';
 import type { ImportAnalysis } from '../imports';
+import type { CliRun } from './cli';
 import type { ClosureResult } from '../python/closure';
 import type { ImageView, Resolution } from '../python/resolver';
 import type { StartupEstimate } from '../startup';
@@ -64,6 +65,8 @@ export interface Container {
   onlyWithHostCode?: string;
   /** The command is a process starter (s6-overlay, supervisord): a container per process it runs, which the lint lists instead of this one. */
   processes?: Container[];
+  /** The entry is a command-line app (click, typer, argparse): what the argv selects in it. */
+  cli?: CliRun;
   /** Every reason the model stayed uncertain about this container, for `--explain`. */
   quiet: string[];
   /** How long the entry takes to import (computed on first use, shared by containers with one closure and folder). */
