@@ -5,7 +5,8 @@ import { buildImageModel, ImageModel } from './docker/image';
 import { ParsedDockerfile } from './docker/parse';
 import { FileSystem, join, MAX_TEXT_BYTES, normalize, relativeInside } from './fs';
 import { parseManifests, ParsedManifests } from './manifests';
-import { findBuilds } from './builds';
+import { findBuilds, producersOf } from './builds';
+import type { RepoBase, StageModel } from './docker/image';
 import { ContextChoice, discoverProject, KnownBuild, ProjectFiles, resolveContext } from './project';
 import { keepInstructions, parseDockerfile } from './docker/parse';
 import { AnswerLog } from './session';
@@ -96,6 +97,8 @@ interface KeptModel {
   ctx: BuildContext;
   options: string;
   model: ImageModel;
+  /** Each FROM reference that was looked up among the repository's builds, and what it gave (a base stage, a reason, nothing). */
+  bases: [string, StageModel | string | undefined][];
 }
 
 /** Facts kept at most; past it the store starts afresh. */
@@ -182,43 +185,94 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     for (const p of own.problems) notices.push({ file: own.ignoreFile, line: p.line, cause: 'dockerignore-invalid', message: `docker build fails on this pattern (${p.message}); it excludes nothing here` });
     return own;
   };
-  for (const df of files.dockerfiles) {
-    if (only && !only(df)) continue;
+  // Dockerfiles are modelled on demand: one whose FROM names an image another Dockerfile builds models that one first.
+  const modelled = new Map<string, DockerTarget | null>();
+  const dockerfiles = new Set(files.dockerfiles);
+  const inProgress = new Set<string>();
+  const targetOf = (df: string): DockerTarget | undefined => {
+    if (modelled.has(df)) return modelled.get(df) ?? undefined;
+    inProgress.add(df);
+    let t: DockerTarget | undefined;
     try {
-      modelDockerfile(df);
+      t = modelDockerfile(df);
     } catch (e) {
       // One Dockerfile the model cannot handle costs its own findings, not the lint.
       notices.push({ file: df, cause: 'internal-error', message: `internal error while modelling this Dockerfile: ${(e as Error)?.message ?? String(e)}` });
     }
+    inProgress.delete(df);
+    modelled.set(df, t ?? null);
+    return t;
+  };
+  for (const df of files.dockerfiles) {
+    if (only && !only(df)) continue;
+    const t = targetOf(df);
+    if (t) a.targets.push(t);
   }
   return a;
 
-  function modelDockerfile(df: string): void {
+  /** The stage of another Dockerfile that builds `ref`, or why none is taken (memoised per Dockerfile and reference). */
+  function repoBase(df: string, ref: string): RepoBase | { reason: string } | undefined {
+    const { exact, maybe } = producersOf(a.builds, ref);
+    const where = (p: (typeof exact)[number]) => `${a.rel(p.build.evidence)}${p.build.line !== undefined ? ':' + (p.build.line + 1) : ''}`;
+    if (!exact.length) {
+      if (!maybe.length) return undefined;
+      return { reason: `the base image ${ref} may be the one ${[...new Set(maybe.map((p) => `${a.rel(p.build.dockerfile)} builds as ${p.tag} (${where(p)})`))].join(', ')}, whose tag the model cannot resolve: not linked` };
+    }
+    const distinct = [...new Map(exact.map((p) => [`${p.build.dockerfile}\0${p.build.target ?? ''}`, p])).values()];
+    if (distinct.length > 1) {
+      return { reason: `the base image ${ref} is built by ${distinct.map((p) => `${a.rel(p.build.dockerfile)}${p.build.target ? ` (target ${p.build.target})` : ''} in ${where(p)}`).join(' and by ')}: which one is used is not known, so it is not linked` };
+    }
+    const p = distinct[0];
+    if (p.build.dockerfile === df) return { reason: `the base image ${ref} is the image ${a.rel(df)} itself builds (${where(p)}): a build on top of its own previous result is not modelled` };
+    if (!dockerfiles.has(p.build.dockerfile)) return { reason: `the base image ${ref} is built by ${a.rel(p.build.dockerfile)} (${where(p)}), which the lint does not read (excluded): not linked` };
+    if (inProgress.has(p.build.dockerfile)) return { reason: `the base image ${ref} is built by ${a.rel(p.build.dockerfile)} (${where(p)}), whose own base leads back here: a cycle, not linked` };
+    const t = targetOf(p.build.dockerfile);
+    if (!t) return { reason: `the base image ${ref} is built by ${a.rel(p.build.dockerfile)} (${where(p)}), which could not be modelled` };
+    const stages = t.model.stages;
+    const want = p.build.target?.toLowerCase();
+    const stage = want ? stages.find((s) => s.name === want) : stages[stages.length - 1];
+    if (!stage) return { reason: `the base image ${ref} is built by ${a.rel(p.build.dockerfile)} with --target ${p.build.target}, a stage it does not have` };
+    return { dockerfile: t.dockerfile, stage, how: `built by ${a.rel(t.dockerfile)}${want ? ` (stage '${stage.name}')` : ''} as ${p.tag} in ${where(p)}` };
+  }
+
+  function modelDockerfile(df: string): DockerTarget | undefined {
     const text = a.text(df);
-    if (text === undefined) return;
+    if (text === undefined) return undefined;
     const keptModel = across.kept.get(`model:${df}`) as KeptModel | undefined;
     const parsed = keptModel?.text === text ? keptModel.parsed : keepInstructions(parseDockerfile(text), keptModel?.parsed);
     for (const p of parsed.problems) notices.push({ file: df, line: p.range.start.line, cause: 'dockerfile-invalid', message: p.message });
-    if (!parsed.instructions.some((i) => i.keyword === 'FROM')) return;
+    if (!parsed.instructions.some((i) => i.keyword === 'FROM')) return undefined;
     const context = resolveContext(fs, root, df, parsed, a.builds);
     if (relativeInside(root, context.root) === undefined) {
       notices.push({ file: df, cause: 'context-outside-workspace', message: `skipped: its build context ${context.root} is outside the workspace` });
-      return;
+      return undefined;
     }
     const ctx = loadContext(context.root, df);
-    const options = JSON.stringify([context.buildArgs ?? {}, context.target ?? '']);
+    const options = JSON.stringify([Object.entries(context.buildArgs ?? {}).map(([k, v]) => [k, v ?? null]), context.target ?? '']);
+    // Each base looked up, with what it gave: a kept model holds while every one gives the same again.
+    const bases: KeptModel['bases'] = [];
+    const lookup = (ref: string) => {
+      const r = repoBase(df, ref);
+      bases.push([ref, r === undefined ? undefined : 'reason' in r ? r.reason : r.stage]);
+      return r;
+    };
+    const basesHold = (k: KeptModel) => k.bases.every(([ref, was]) => {
+      const r = lookup(ref);
+      return (r === undefined ? undefined : 'reason' in r ? r.reason : r.stage) === was;
+    });
     let model: ImageModel;
-    if (keptModel && keptModel.text === text && keptModel.ctx === ctx && keptModel.options === options) {
+    if (keptModel && keptModel.text === text && keptModel.ctx === ctx && keptModel.options === options && basesHold(keptModel)) {
       model = keptModel.model;
       across.trace('model-reused');
     } else {
+      bases.length = 0;
       // The last version's model lends the trees of stages the edit left as they were.
-      model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target }, keptModel?.model);
-      across.kept.set(`model:${df}`, { text, parsed, ctx, options, model } satisfies KeptModel);
+      model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target, baseImage: lookup }, keptModel?.model);
+      across.kept.set(`model:${df}`, { text, parsed, ctx, options, model, bases: [...bases] } satisfies KeptModel);
       across.trace('model-built');
       for (const st of model.stages) if (st.tree === keptModel?.model.stages[st.index]?.tree) across.trace('tree-kept');
     }
-    a.targets.push({ dockerfile: df, parsed, context, model });
+    return { dockerfile: df, parsed, context, model };
   }
 }
 

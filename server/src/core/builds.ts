@@ -3,6 +3,8 @@ import type { Analysis } from './analysis';
 import { dirname, FileSystem, isFile, join, normalize, relativeInside } from './fs';
 import { parseAllDocuments } from 'yaml';
 import { BuildSpec, composeProjects, findDockerBuilds } from './manifests';
+import { scriptVariables } from './manifests/script-vars';
+import { splitShellWords } from './manifests/commands';
 import type { ComposeProjects, Workload } from './manifests';
 import type { KnownBuild } from './project';
 import { parseDotenv } from './secrets/dotenv';
@@ -43,17 +45,18 @@ export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 
     if (!w.build) continue;
     const { context, dockerfile } = composeBuildPaths(w.file, w.build);
     const image = w.containers[0]?.image?.value;
-    out.push({ dockerfile, context, how: 'compose', evidence: w.build.context.file ?? w.file, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind });
+    // A service with both `image:` and `build:` tags what it builds with that name (another Dockerfile's FROM may name it).
+    out.push({ dockerfile, context, how: 'compose', evidence: w.build.context.file ?? w.file, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind, ...(image ? { tags: [image] } : {}) });
   }
   for (const f of files.yamlFiles) {
     const t = a.text(f);
     if (t === undefined) continue;
-    if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, t));
+    if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, t, false));
     if (/^apiVersion:\s*skaffold\//m.test(t)) out.push(...fromSkaffold(fs, f, t));
   }
   for (const f of files.scripts) {
     const t = a.text(f);
-    if (t !== undefined && /\bbuild\b/.test(t)) out.push(...fromCommands(fs, root, f, t));
+    if (t !== undefined && /\bbuild\b/.test(t)) out.push(...fromCommands(fs, root, f, t, true));
   }
   return out;
 }
@@ -82,7 +85,7 @@ function fromSkaffold(fs: FileSystem, file: string, text: string): KnownBuild[] 
       const df = typeof x.docker?.dockerfile === 'string' ? x.docker.dockerfile : 'Dockerfile';
       const dockerfile = normalize(df.startsWith('/') ? df : join(context, df));
       if (!isFile(fs, dockerfile) || out.some((b) => b.dockerfile === dockerfile && b.tag === x.image)) continue;
-      out.push({ dockerfile, context, how: 'script', evidence: file, target: typeof x.docker?.target === 'string' ? x.docker.target : undefined, tag: x.image });
+      out.push({ dockerfile, context, how: 'script', evidence: file, target: typeof x.docker?.target === 'string' ? x.docker.target : undefined, tag: x.image, tags: [x.image] });
     }
   }
   return out;
@@ -93,18 +96,70 @@ function fromSkaffold(fs: FileSystem, file: string, text: string): KnownBuild[] 
  * the repository root for workflows, the script's folder or the root for scripts; the first
  * base under which the Dockerfile exists wins.
  */
-function fromCommands(fs: FileSystem, root: string, file: string, text: string): KnownBuild[] {
+function fromCommands(fs: FileSystem, root: string, file: string, text: string, script: boolean): KnownBuild[] {
   const out: KnownBuild[] = [];
   const bases = [root, dirname(file), dirname(dirname(file))].filter((b, i, all) => all.indexOf(b) === i && relativeInside(root, b) !== undefined);
-  for (const b of findDockerBuilds(text)) {
+  // A shell script's or Makefile's own variables are expanded in its build lines (tags, -f, --build-arg values).
+  const vars = script ? scriptVariables(text, splitShellWords, /(^|\/)(GNU)?makefile$/i.test(file) || /\.mk$/.test(file)) : undefined;
+  for (const b of findDockerBuilds(text, vars)) {
     if (/\$|^-$|:\/\//.test(b.context) || (b.dockerfile && /\$/.test(b.dockerfile))) continue;
     for (const base of bases) {
       const context = normalize(join(base, b.context));
       const dockerfile = normalize(b.dockerfile ? (b.dockerfile.startsWith('/') ? b.dockerfile : join(base, b.dockerfile)) : join(context, 'Dockerfile'));
       if (!isFile(fs, dockerfile)) continue;
-      out.push({ dockerfile, context, how: 'script', evidence: file, target: b.target, tag: b.tag });
+      const tags = b.tags ?? (b.tag !== undefined ? [b.tag] : []);
+      out.push({ dockerfile, context, how: 'script', evidence: file, target: b.target, tag: b.tag, ...(tags.length ? { tags } : {}), ...(b.buildArgs ? { buildArgs: b.buildArgs } : {}), line: b.line });
       break;
     }
   }
   return out;
+}
+
+/**
+ * An image reference as Docker and Podman resolve a local name: `docker.io/library/x`, `docker.io/x`,
+ * `library/x` and Podman's `localhost/x` are `x`; no tag means `:latest`. The repository part is
+ * lower-cased (Docker refuses upper case there); the tag is kept as written (it is case-sensitive).
+ */
+export function normalizeImageRef(ref: string): string {
+  let r = ref.trim();
+  const at = r.indexOf('@');
+  const digest = at >= 0 ? r.slice(at) : '';
+  if (at >= 0) r = r.slice(0, at);
+  const slash = r.lastIndexOf('/');
+  const colon = r.lastIndexOf(':');
+  let tag = colon > slash ? r.slice(colon) : '';
+  let name = colon > slash ? r.slice(0, colon) : r;
+  name = name.toLowerCase().replace(/^(?:(?:index\.)?docker\.io\/|localhost\/)/, '').replace(/^library\//, '');
+  if (!tag && !digest) tag = ':latest';
+  return name + tag + digest;
+}
+
+/** A build whose tag (one of them) names the image a FROM asks for. */
+export interface BaseProducer {
+  build: KnownBuild;
+  tag: string;
+}
+
+/**
+ * The builds of the repository that produce `ref`: `exact` when a tag equals it once both are normalised;
+ * else `maybe`, the builds whose tag has parts the model could not resolve (`$?`, `${VAR}`, `${{ ... }}`)
+ * and could be it. Empty lists when nothing builds it.
+ */
+export function producersOf(builds: KnownBuild[], ref: string): { exact: BaseProducer[]; maybe: BaseProducer[] } {
+  const want = normalizeImageRef(ref);
+  const exact: BaseProducer[] = [];
+  const maybe: BaseProducer[] = [];
+  for (const b of builds) {
+    for (const tag of b.tags ?? []) {
+      if (!/\$/.test(tag)) {
+        if (normalizeImageRef(tag) === want) exact.push({ build: b, tag });
+        continue;
+      }
+      // Each unresolved part may be anything but a separator of the reference's parts.
+      const parts = normalizeImageRef(tag.replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\?|\$[A-Za-z_]\w*|\$\([^)]*\)/g, '\0')).split('\0');
+      const re = new RegExp('^' + parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/:@]*') + '$');
+      if (re.test(want) || re.test(want.replace(/:latest$/, ''))) maybe.push({ build: b, tag });
+    }
+  }
+  return { exact, maybe };
 }

@@ -214,8 +214,11 @@ export interface ContextChoice {
   how: 'config' | 'compose' | 'script' | 'inferred' | 'dockerfile-folder';
   /** The file that says so (compose file, workflow, script), when any. */
   evidence?: string;
-  buildArgs?: Record<string, string>;
+  /** `--build-arg` values; undefined: passed with a value the model does not know (or builds disagree on it). */
+  buildArgs?: Record<string, string | undefined>;
   target?: string;
+  /** Why some ARG values are unknown (several builds of this Dockerfile pass different values), for --explain. */
+  argNotes?: string[];
 }
 
 /** A `docker build` seen in compose, a workflow or a script, already resolved to absolute paths. */
@@ -224,10 +227,14 @@ export interface KnownBuild {
   context: string;
   how: 'compose' | 'script' | 'config';
   evidence: string;
-  buildArgs?: Record<string, string>;
+  buildArgs?: Record<string, string | undefined>;
   target?: string;
   /** Image tag or compose service, used to link manifests to this Dockerfile. */
   tag?: string;
+  /** The image references the build really tags (`-t`, compose `image:` beside `build:`, action `tags`), as written. */
+  tags?: string[];
+  /** Zero-based line of the command in `evidence` (scripts and workflows). */
+  line?: number;
 }
 
 /**
@@ -239,9 +246,35 @@ export function resolveContext(fs: FileSystem, workspaceRoot: string, dockerfile
   const explicit = known.filter((k) => k.dockerfile === dockerfile).sort((a, b) => order[a.how] - order[b.how]);
   if (explicit.length) {
     const k = explicit[0];
-    return { root: k.context, how: k.how, evidence: k.evidence, buildArgs: k.buildArgs, target: k.target };
+    const args = mergedBuildArgs(explicit.filter((e) => e.context === k.context), (p) => relativeInside(workspaceRoot, p) ?? p);
+    return { root: k.context, how: k.how, evidence: k.evidence, buildArgs: args.values, target: k.target, ...(args.notes.length ? { argNotes: args.notes } : {}) };
   }
   return inferContext(fs, workspaceRoot, dockerfile, parsed);
+}
+
+/**
+ * The build args of one Dockerfile over every build of it that the repository describes: a name all pass with
+ * the same value keeps it; a name the builds pass with different values (or that some pass and others not) has
+ * no known value, and a note says which builds disagree. The model has one image per Dockerfile, so it does not
+ * pick one of them.
+ */
+export function mergedBuildArgs(builds: Pick<KnownBuild, 'buildArgs' | 'evidence' | 'line'>[], rel: (path: string) => string = (p) => p): { values?: Record<string, string | undefined>; notes: string[] } {
+  const notes: string[] = [];
+  if (!builds.some((b) => b.buildArgs)) return { notes };
+  if (builds.length === 1) return { values: builds[0].buildArgs, notes };
+  const names = new Set(builds.flatMap((b) => Object.keys(b.buildArgs ?? {})));
+  const values: Record<string, string | undefined> = {};
+  const where = (b: (typeof builds)[number]) => `${rel(b.evidence)}${b.line !== undefined ? ':' + (b.line + 1) : ''}`;
+  for (const n of [...names].sort()) {
+    const seen = builds.map((b) => (b.buildArgs && n in b.buildArgs ? b.buildArgs[n] ?? '(unknown)' : '(not passed)'));
+    if (seen.every((v) => v === seen[0])) {
+      values[n] = builds[0].buildArgs?.[n];
+      continue;
+    }
+    values[n] = undefined;
+    notes.push(`ARG ${n} has no one value: the builds of this Dockerfile pass ${builds.map((b, i) => `${seen[i]} (${where(b)})`).join(', ')}`);
+  }
+  return { values, notes };
 }
 
 /** The nearest ancestor (Dockerfile's folder first, up to the workspace root) where the most COPY sources exist. */

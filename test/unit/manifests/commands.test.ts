@@ -99,17 +99,17 @@ describe('manifests: findDockerBuilds', () => {
       'GitHub Actions workflow',
       WORKFLOW,
       [
-        { context: '.', dockerfile: 'docker/predictions-worker.Dockerfile', tag: '${{ env.IMAGE }}:${{ github.sha }}', line: 11 },
+        { context: '.', dockerfile: 'docker/predictions-worker.Dockerfile', tag: '${{ env.IMAGE }}:${{ github.sha }}', buildArgs: { VERSION: '1' }, line: 11 },
         { context: '.', dockerfile: 'docker/predictions-coordinator.Dockerfile', tag: 'coord:latest', target: 'runtime', line: 17 },
         { context: 'services/app', tag: 'gcr.io/proj/app:$GITHUB_SHA', line: 19 },
-        { context: './api', dockerfile: './api/Dockerfile', tag: 'ghcr.io/o/api:latest', line: 29 },
+        { context: './api', dockerfile: './api/Dockerfile', tag: 'ghcr.io/o/api:latest', tags: ['ghcr.io/o/api:latest', 'ghcr.io/o/api:${{ github.sha }}'], line: 29 },
       ],
     ],
     [
       'shell script with continuations',
       SCRIPT,
       [
-        { context: '.', dockerfile: 'docker/worker.Dockerfile', tag: 'gcr.io/${PROJECT}/worker:$(git rev-parse --short HEAD)', line: 4 },
+        { context: '.', dockerfile: 'docker/worker.Dockerfile', tag: 'gcr.io/${PROJECT}/worker:$(git rev-parse --short HEAD)', buildArgs: { A: 'b c' }, line: 4 },
         { context: './coordinator', dockerfile: 'docker/coord.Dockerfile', tag: 'local/coord', line: 7 },
         { context: 'ctx', tag: 'inner:1', line: 9 },
       ],
@@ -124,10 +124,10 @@ describe('manifests: findDockerBuilds', () => {
       ],
     ],
     [
-      'flag spellings: -fX, -f=X, --file=X, repeated -t (first wins), -- before the context',
+      'flag spellings: -fX, -f=X, --file=X, repeated -t (the first is tag, all are tags), -- before the context',
       lines('docker build -fa.Dockerfile -t one -t two -- ctx1', 'docker build -f=b.Dockerfile ctx2', 'docker build --file=c.Dockerfile --pull --load ctx3', '/usr/bin/docker build ctx4 2>&1 | tee log'),
       [
-        { context: 'ctx1', dockerfile: 'a.Dockerfile', tag: 'one', line: 0 },
+        { context: 'ctx1', dockerfile: 'a.Dockerfile', tag: 'one', tags: ['one', 'two'], line: 0 },
         { context: 'ctx2', dockerfile: 'b.Dockerfile', line: 1 },
         { context: 'ctx3', dockerfile: 'c.Dockerfile', line: 2 },
         { context: 'ctx4', line: 3 },

@@ -49,6 +49,12 @@ export interface StageModel extends InstallState {
   baseStage?: number;
   /** True when the base is a stage of this file or an image known to hold no application files. */
   baseKnown: boolean;
+  /** The base is an image another Dockerfile of the repository builds: that Dockerfile and its stage (whose files, ENV, WORKDIR, USER and installs this stage starts from). */
+  baseImage?: RepoBase;
+  /** Why the base image was not linked to a Dockerfile of the repository although one may build it (for --explain). */
+  baseNote?: string;
+  /** What the repository-built base image runs (its ENTRYPOINT and CMD, in its own Dockerfile), which this stage inherits unless it sets its own. */
+  baseCommand?: { dockerfile: string; entrypoint?: Instruction; cmd?: Instruction };
   tree: ImageTree;
   /** ARG and ENV values visible at the end of the stage. */
   vars: Vars;
@@ -85,9 +91,19 @@ export interface ImageModel {
   globalArgs: Vars;
 }
 
+/** A base image built by another Dockerfile of the repository. */
+export interface RepoBase {
+  dockerfile: string;
+  stage: StageModel;
+  /** How the link was made, for messages: `tagged localhost/x:builder in build.sh`. */
+  how: string;
+}
+
 export interface BuildOptions {
-  /** `--build-arg` values (compose `build.args`, workflow flags). */
-  buildArgs?: Record<string, string>;
+  /** Links a FROM reference that names no stage to the Dockerfile of the repository that builds it (or says why not). */
+  baseImage?: (ref: string) => RepoBase | { reason: string } | undefined;
+  /** `--build-arg` values (compose `build.args`, workflow flags, build scripts); undefined: passed, value unknown. */
+  buildArgs?: Record<string, string | undefined>;
   /** `--target` stage name. */
   target?: string;
 }
@@ -139,7 +155,14 @@ export function buildImageModel(
       const asIdx = ins.args.findIndex((a) => a.text.toLowerCase() === 'as');
       const name = asIdx >= 0 && ins.args[asIdx + 1] ? ins.args[asIdx + 1].text.toLowerCase() : undefined;
       const baseStage = stages.findIndex((s) => s.name !== undefined && s.name === base.toLowerCase());
-      const parent = baseStage >= 0 ? stages[baseStage] : undefined;
+      let repoBase: RepoBase | undefined;
+      let baseNote: string | undefined;
+      if (baseStage < 0 && base && base.toLowerCase() !== 'scratch' && options.baseImage) {
+        const r = options.baseImage(base);
+        if (r && 'reason' in r) baseNote = r.reason;
+        else repoBase = r;
+      }
+      const parent = baseStage >= 0 ? stages[baseStage] : repoBase ? inheritedBase(repoBase, ins, stages.length) : undefined;
       const tree = new ImageTree(parent?.tree);
       const baseKnown = parent ? parent.baseKnown : isKnownBase(base);
       if (!parent && !baseKnown) {
@@ -153,8 +176,11 @@ export function buildImageModel(
         name,
         from: ins,
         base,
-        baseStage: parent ? baseStage : undefined,
+        baseStage: baseStage >= 0 ? baseStage : undefined,
         baseKnown,
+        ...(repoBase ? { baseImage: repoBase } : {}),
+        ...(parent?.baseCommand ? { baseCommand: parent.baseCommand } : {}),
+        ...(baseNote ?? parent?.baseNote ? { baseNote: baseNote ?? parent?.baseNote } : {}),
         tree,
         vars: new Map(parent ? [...parent.env].map(([k, v]) => [k, v.value] as [string, string]) : Object.entries(rootEnv)),
         env: new Map(parent ? parent.env : Object.entries(rootEnv).map(([k, value]) => [k, { value, instr: ins }] as const)),
@@ -257,6 +283,41 @@ export function buildImageModel(
 }
 
 /**
+ * A stage of another Dockerfile as the base of a stage of this one. Its files come through one layer
+ * (as a `COPY --from` of its root would), and what its instructions recorded (installs, RUNs the model
+ * does not follow, ENV, Python) is kept but dated at this FROM: this file's rules and fixes never point
+ * at a line of the other file as if it were theirs. EXPOSE, HEALTHCHECK, CMD and ENTRYPOINT are not
+ * carried: the command stays with `baseCommand` (the runtime layer does not follow a command written in
+ * another file).
+ */
+function inheritedBase(base: RepoBase, ins: Instruction, index: number): StageModel {
+  const src = base.stage;
+  const tree = new ImageTree();
+  tree.add({ kind: 'tree', dest: '/', from: src.tree, fromPath: '/', origin: { instr: ins, stage: index } });
+  const at = <T extends { instr?: Instruction }>(x: T): T => ({ ...x, instr: ins });
+  const own = src.entrypoint || src.cmd ? { dockerfile: base.dockerfile, entrypoint: src.entrypoint, cmd: src.cmd } : undefined;
+  return {
+    ...src,
+    index,
+    from: ins,
+    tree,
+    env: new Map([...src.env].map(([k, v]) => [k, { value: v.value, instr: ins }])),
+    cmd: undefined,
+    entrypoint: undefined,
+    healthcheck: undefined,
+    expose: [],
+    baseCommand: own ?? src.baseCommand,
+    installed: src.installed.map(at),
+    sitePackagesUncertain: src.sitePackagesUncertain && at(src.sitePackagesUncertain),
+    unmodelledRuns: src.unmodelledRuns.map(at),
+    python: src.python && at(src.python),
+    venvs: src.venvs.map(at),
+    installs: src.installs.map((r) => ({ ...r, instr: ins, stage: index, carriedBy: undefined })),
+    installsUnknown: src.installsUnknown && at(src.installsUnknown),
+  };
+}
+
+/**
  * An edit that leaves a stage's files as they were (a CMD, ENV or EXPOSE line, a COPY whose
  * source is missing) rebuilds an equivalent tree: the previous version's tree object stands in for
  * it, so that what is cached by tree (import closures, which are reused without asking the tree
@@ -275,7 +336,7 @@ function keepEquivalentTrees(stages: StageModel[], before: StageModel[]): void {
   }
 }
 
-function declareArgs(ins: Instruction, into: Vars, globals: Vars, buildArgs: Record<string, string>, isGlobal: boolean): void {
+function declareArgs(ins: Instruction, into: Vars, globals: Vars, buildArgs: Record<string, string | undefined>, isGlobal: boolean): void {
   for (const w of ins.args) {
     const eq = w.text.indexOf('=');
     const name = eq < 0 ? w.text : w.text.slice(0, eq);

@@ -225,6 +225,8 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
           }
           break;
         }
+        // `python -m compileall`: byte-code in __pycache__ beside the sources, no module and no install.
+        if (py?.module === 'compileall') break;
         const installsProject = (cmd === 'hatch' && rest[0] === 'env' && rest[1] === 'create') || (isPython(cmd) && rest[0] === 'setup.py' && /^(install|develop)$/.test(rest[1] ?? ''));
         if (installsProject) {
           fx.installed.push({ dir: cwd, instr: ins });

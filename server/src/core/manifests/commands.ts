@@ -5,14 +5,19 @@ import { parseDuration } from './duration';
 import { OffsetMapper, YamlSource } from './nodes';
 import type { Range } from '../types';
 import { blankInertDocuments } from '../text/yaml-inert';
+import { expandWords, isEngineVariable, ScriptVars } from './script-vars';
 
 /** A container build found in a script, workflow or cloudbuild.yaml; paths as written (relative to where it runs). */
 export interface DockerBuild {
   dockerfile?: string;
   context: string;
   tag?: string;
+  /** Every tag, when there are several (`tag` is the first). */
+  tags?: string[];
   /** `--target` stage, when given. */
   target?: string;
+  /** `--build-arg K=V` (workflow `build-args`); undefined: passed, but its value is not known (a command's output, the caller's environment). */
+  buildArgs?: Record<string, string | undefined>;
   /** Zero-based line where the command starts. */
   line: number;
 }
@@ -31,10 +36,10 @@ export interface GcloudRunDeploy {
 }
 
 /** Both kinds of command in one pass. */
-export function scanDeployCommands(text: string): { builds: DockerBuild[]; deploys: GcloudRunDeploy[] } {
+export function scanDeployCommands(text: string, vars?: ScriptVars): { builds: DockerBuild[]; deploys: GcloudRunDeploy[] } {
   const builds: DockerBuild[] = [];
   const deploys: GcloudRunDeploy[] = [];
-  for (const seg of shellSegments(text, 0)) matchSegment(seg, builds, deploys);
+  for (const seg of shellSegments(text, 0)) matchSegment(seg, builds, deploys, vars);
   if (/^\s*steps\s*:|docker\/build-push-action|deploy-cloudrun/m.test(text)) structured(text, builds, deploys);
   return { builds: dedupe(builds, buildKey), deploys: dedupe(deploys, (d) => `${d.line}|${d.service}`) };
 }
@@ -44,8 +49,8 @@ export function scanDeployCommands(text: string): { builds: DockerBuild[]; deplo
  * `gcloud builds submit --tag T CTX`, cloudbuild.yaml docker and kaniko steps, the docker/build-push-action,
  * in shell scripts and YAML `run:` blocks (backslash continuations joined).
  */
-export function findDockerBuilds(text: string): DockerBuild[] {
-  return scanDeployCommands(text).builds;
+export function findDockerBuilds(text: string, vars?: ScriptVars): DockerBuild[] {
+  return scanDeployCommands(text, vars).builds;
 }
 
 /** `gcloud [beta] run deploy NAME --image X --port N --source . ...`, cloudbuild gcloud steps, and the deploy-cloudrun action. */
@@ -179,14 +184,24 @@ function matchingParen(s: string, open: number): number {
 }
 
 /** Recognises a build or deploy command anywhere in a segment (after `run:`, `sudo`, env assignments, ...). */
-function matchSegment(seg: Segment, builds: DockerBuild[], deploys: GcloudRunDeploy[]): void {
-  const w = seg.words;
+function matchSegment(seg: Segment, builds: DockerBuild[], deploys: GcloudRunDeploy[], vars?: ScriptVars): void {
+  // In a script, its variables are expanded first (`"${DOCKER_BUILD_ARGS[@]}"`, `$params`); a word that may hold a build option drops the command.
+  const expanded = vars ? expandWords(seg.words, vars) : undefined;
+  const w = expanded?.words ?? seg.words;
   for (let i = 0; i < w.length; i++) {
     const cmd = basename(w[i]);
     const rest = (n: number) => w.slice(i + n);
-    if (cmd === 'docker' || cmd === 'podman') {
-      if (w[i + 1] === 'build') return pushBuild(builds, dockerBuildArgs(rest(2), seg.line));
-      if ((w[i + 1] === 'buildx' || w[i + 1] === 'image') && w[i + 2] === 'build') return pushBuild(builds, dockerBuildArgs(rest(3), seg.line));
+    // `"$container_engine" build ...`: a script that runs docker or podman, whichever it was given.
+    if (cmd === 'docker' || cmd === 'podman' || (vars && isEngineVariable(w[i]) && (w[i + 1] === 'build' || w[i + 1] === 'buildx'))) {
+      if (expanded?.unsure && (w[i + 1] === 'build' || w[i + 1] === 'buildx')) return;
+      if (w[i + 1] === 'build') return pushBuild(builds, dockerBuildArgs(rest(2), seg.line, vars));
+      if (w[i + 1] === 'image' && w[i + 2] === 'build') return pushBuild(builds, dockerBuildArgs(rest(3), seg.line, vars));
+      if (w[i + 1] === 'buildx') {
+        // Global buildx options before the subcommand: `docker buildx --builder NAME build`.
+        let j = i + 2;
+        while (j < w.length && w[j].startsWith('-')) j += w[j] === '--builder' ? 2 : 1;
+        if (w[j] === 'build') return pushBuild(builds, dockerBuildArgs(w.slice(j + 1), seg.line, vars));
+      }
     } else if (cmd === 'buildah' && (w[i + 1] === 'bud' || w[i + 1] === 'build')) {
       return pushBuild(builds, dockerBuildArgs(rest(2), seg.line));
     } else if (cmd === 'gcloud') {
@@ -198,7 +213,7 @@ function matchSegment(seg: Segment, builds: DockerBuild[], deploys: GcloudRunDep
         return;
       }
     } else if ((cmd === 'sh' || cmd === 'bash') && w[i + 1] === '-c' && w[i + 2] !== undefined) {
-      for (const inner of shellSegments(w[i + 2], seg.line)) matchSegment({ ...inner, line: seg.line }, builds, deploys);
+      for (const inner of shellSegments(w[i + 2], seg.line)) matchSegment({ ...inner, line: seg.line }, builds, deploys, vars);
       return;
     }
   }
@@ -270,18 +285,45 @@ function last(p: ParsedArgs, ...names: string[]): string | undefined {
   return [...p.flags].reverse().find(([n]) => names.includes(n))?.[1];
 }
 
-function dockerBuildArgs(args: string[], line: number): DockerBuild | undefined {
+function dockerBuildArgs(args: string[], line: number, vars?: ScriptVars): DockerBuild | undefined {
   const p = parseArgs(args, DOCKER_SWITCHES);
   const context = p.positionals[0];
   if (context === undefined || context === '-') return undefined;
   const b: DockerBuild = { context, line };
   const dockerfile = last(p, 'f', 'file');
   if (dockerfile !== undefined) b.dockerfile = dockerfile;
-  const tag = first(p, 't', 'tag');
-  if (tag !== undefined) b.tag = tag;
+  setTags(b, p.flags.filter(([n]) => n === 't' || n === 'tag').map(([, v]) => v));
   const target = last(p, 'target');
   if (target !== undefined) b.target = target;
+  const args2 = buildArgValues(p.flags.filter(([n]) => n === 'build-arg').map(([, v]) => v), vars);
+  if (args2) b.buildArgs = args2;
   return b;
+}
+
+function setTags(b: DockerBuild, tags: string[]): void {
+  if (tags.length) b.tag = tags[0];
+  if (tags.length > 1) b.tags = tags;
+}
+
+/**
+ * `--build-arg K=V` values in order (the last of a name wins, as with docker); a value that still holds a
+ * variable or a command is unknown, and `--build-arg K` takes K from the script's variables (else unknown).
+ */
+export function buildArgValues(items: string[], vars?: ScriptVars): Record<string, string | undefined> | undefined {
+  if (!items.length) return undefined;
+  const out: Record<string, string | undefined> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    let value: string | undefined = eq < 0 ? undefined : item.slice(eq + 1);
+    if (eq < 0 && vars) {
+      const words = expandWords(['${' + name + '}'], vars).words;
+      value = words.length === 1 && !words[0].includes('$') ? words[0] : undefined;
+    }
+    out[name] = value === undefined || /\$|`/.test(value) ? undefined : value;
+  }
+  return out;
 }
 
 /** `gcloud builds submit --tag T [CTX]` builds CTX/Dockerfile; without `--tag` it runs a cloudbuild.yaml instead. */
@@ -386,10 +428,12 @@ function actionStep(src: YamlSource, m: YAMLMap, builds: DockerBuild[], deploys:
     const b: DockerBuild = { context: get('context') ?? '.', line };
     const file = get('file');
     if (file !== undefined) b.dockerfile = file;
-    const tag = (get('tags') ?? '').split(/[\n,]/).map((t) => t.trim()).find((t) => t !== '');
-    if (tag !== undefined) b.tag = tag;
+    setTags(b, (get('tags') ?? '').split(/[\n,]/).map((t) => t.trim()).filter((t) => t !== ''));
     const target = get('target');
     if (target !== undefined) b.target = target;
+    // `build-args`: one `K=V` a line (a list in the action's own format).
+    const args = buildArgValues((get('build-args') ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')));
+    if (args) b.buildArgs = args;
     builds.push(b);
   } else if (action === 'google-github-actions/deploy-cloudrun') {
     const service = get('service');

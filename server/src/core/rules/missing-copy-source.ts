@@ -195,7 +195,7 @@ function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
   for (const s of op.sources) {
     if (s.status !== 'stage' || s.isGlob) continue;
     const p = absDest(s.path, '/');
-    if (src.tree.stat(p) || src.tree.isUncertain(p) || isSystemPath(p) || unmodelledWriter(src, p, -1, { beside: true }) || !inModelledFolder(src, p, t.model.stages)) continue;
+    if (src.tree.stat(p) || src.tree.isUncertain(p) || (isSystemPath(p) && !inAppFolder(src, p)) || unmodelledWriter(src, p, -1, { beside: true }) || !inModelledFolder(src, p, t.model.stages)) continue;
     const label = src.name ? `stage '${src.name}'` : `stage ${src.index}`;
     const match = closestInStage(src, p);
     const fixes: Fix[] = match ? [{ title: `Replace with '${match}'`, edits: [{ file: t.dockerfile, range: s.word.range, newText: match }], isPreferred: true }] : [];
@@ -208,6 +208,26 @@ function fromStage(t: DockerTarget, stage: StageModel, op: CopyOp): Draft[] {
     });
   }
   return out;
+}
+
+/** Names of the folders a Linux root holds below /usr, /opt, /var... (a WORKDIR there is not an application's own). */
+const FHS_NAMES = new Set(['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libexec', 'local', 'share', 'include', 'src', 'etc', 'games', 'man', 'cache', 'log', 'tmp', 'spool', 'run', 'opt', 'home', 'root']);
+
+/**
+ * True when a folder above `path` under a system folder (`/usr/local/webapp`) is the stage's application
+ * folder: its WORKDIR, or a COPY destination, with a name that is not one of a root file system's own.
+ * A known base image holds nothing there, so the path is not one the system brings.
+ */
+function inAppFolder(stage: StageModel, path: string): boolean {
+  for (let d = dirname(path); d !== '/'; d = dirname(d)) {
+    const hit = stage.tree.lookup(d);
+    if (hit?.kind !== 'dir') continue;
+    const kw = hit.origin.instr?.keyword;
+    // Through a base image another Dockerfile builds: that Dockerfile's own instructions say.
+    if (kw === 'FROM' && stage.baseImage && hit.origin.instr === stage.from) return inAppFolder(stage.baseImage.stage, path);
+    if ((kw === 'WORKDIR' || kw === 'COPY' || kw === 'ADD') && !FHS_NAMES.has(basename(d)) && !/python\d|site-packages|dist-packages/.test(d)) return stage.baseKnown;
+  }
+  return false;
 }
 
 /**

@@ -205,6 +205,13 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
   };
   if (user !== undefined) c.user = user;
   if (!stage.baseKnown) quiet.push(`the base image ${stage.base} is not known: files it brings are uncertain`);
+  for (const n of target.context.argNotes ?? []) quiet.push(n);
+  if (stage.baseNote) quiet.push(stage.baseNote);
+  const inherited = inheritedCommand(a, stage, overrides);
+  if (inherited) {
+    quiet.push(inherited);
+    return c;
+  }
   if (stage.sitePackagesUncertain) quiet.push(`site-packages is uncertain: ${stage.sitePackagesUncertain.reason}`);
   if (!entry) {
     quiet.push(overrides.command ? 'the deployment clears the command: nothing to follow' : "the Dockerfile sets no CMD or ENTRYPOINT: the base image's command runs (not modelled)");
@@ -226,6 +233,21 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
     return c;
   }
   return attach(a, target, stage, c, entry);
+}
+
+/**
+ * When what the container runs comes from a repository-built base image's Dockerfile (its ENTRYPOINT, which
+ * this stage's CMD only feeds, or its CMD when this stage sets neither), says so: that command is written in
+ * another file and is not followed.
+ */
+function inheritedCommand(a: Analysis, stage: StageModel, overrides: EntryOverrides): string | undefined {
+  const b = stage.baseCommand;
+  if (!b || stage.entrypoint) return undefined;
+  const o = overrides.command;
+  const at = (i: { line: number }) => `${a.rel(b.dockerfile)}:${i.line + 1}`;
+  if (b.entrypoint && !o?.entrypoint) return `the ENTRYPOINT comes from the base image's Dockerfile (${at(b.entrypoint)}): a command written in another Dockerfile is not followed`;
+  if (b.cmd && !stage.cmd && !o?.cmd && !o?.entrypoint) return `the CMD comes from the base image's Dockerfile (${at(b.cmd)}): a command written in another Dockerfile is not followed`;
+  return undefined;
 }
 
 /** Sets what a container runs (its entry) and the imports it loads from there. */

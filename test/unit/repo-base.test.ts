@@ -1,0 +1,69 @@
+// A FROM that names an image another Dockerfile of the repository builds: tag matching, the linked base stage, and why a base is not linked (--explain).
+import { strict as assert } from 'assert';
+import { normalizeImageRef, producersOf } from '../../server/src/core/builds';
+import type { KnownBuild } from '../../server/src/core/project';
+import { explain } from '../../server/src/core/runtime';
+import { lintRepo, memRepo, ROOT } from '../helpers/repo';
+
+describe('repo-built bases: image references', () => {
+  const cases: [string, string][] = [
+    ['python', 'python:latest'],
+    ['docker.io/library/python:3.12', 'python:3.12'],
+    ['docker.io/acme/base', 'acme/base:latest'],
+    ['localhost/acme/base:builder', 'acme/base:builder'],
+    ['library/redis:7', 'redis:7'],
+    ['Acme/Base:Dev', 'acme/base:Dev'],
+    ['registry.example.com:5000/team/app', 'registry.example.com:5000/team/app:latest'],
+    ['ghcr.io/acme/app@sha256:abc', 'ghcr.io/acme/app@sha256:abc'],
+  ];
+  for (const [ref, want] of cases) it(`${ref} -> ${want}`, () => assert.equal(normalizeImageRef(ref), want));
+
+  const build = (tags: string[], dockerfile = '/r/base.Dockerfile'): KnownBuild => ({ dockerfile, context: '/r', how: 'script', evidence: '/r/build.sh', tags });
+  it('a tag matches after normalising both sides; an unresolved part may match anything but a separator', () => {
+    const builds = [build(['localhost/acme/web:builder']), build(['acme/base']), build(['ghcr.io/$?/cache:web-$?'], '/r/other.Dockerfile')];
+    assert.deepEqual(producersOf(builds, 'acme/web:builder').exact.map((p) => p.tag), ['localhost/acme/web:builder']);
+    assert.deepEqual(producersOf(builds, 'docker.io/acme/base:latest').exact.map((p) => p.tag), ['acme/base']);
+    assert.deepEqual(producersOf(builds, 'acme/base:dev').exact, []);
+    assert.deepEqual(producersOf(builds, 'ghcr.io/acme/cache:web-amd64').maybe.map((p) => p.tag), ['ghcr.io/$?/cache:web-$?']);
+    assert.deepEqual(producersOf(builds, 'ghcr.io/acme/sub/cache:web-amd64').maybe, []);
+  });
+});
+
+describe('repo-built bases: the linked stage and the reasons it is not linked', () => {
+  const base = 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY common/ /srv/common/\nENV APP_MODE=prod\nUSER app\n';
+  const app = 'FROM acme/base:dev\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n';
+  const code = { 'common/__init__.py': '', 'api/__init__.py': '', 'api/main.py': 'import common\nimport jobs\n', 'jobs/__init__.py': '' };
+  const quiet = async (files: Record<string, string>) => {
+    const r = await lintRepo(memRepo(files));
+    return { r, x: explain(r.analysis, `${ROOT}/app.Dockerfile`)[0] };
+  };
+
+  it('the base stage brings files, WORKDIR, ENV and USER; a module neither image has is reported', async () => {
+    const { r, x } = await quiet({ ...code, 'base.Dockerfile': base, 'app.Dockerfile': app, 'build.sh': 'docker build -t acme/base:dev -f base.Dockerfile .\ndocker build -t acme/app -f app.Dockerfile .\n' });
+    assert.equal(x.stage, 'final stage (FROM acme/base:dev, built by base.Dockerfile as acme/base:dev in build.sh:1)');
+    assert.deepEqual([x.cwd, x.user, x.env.includes('APP_MODE=prod'), x.quiet], ['/srv', 'app', true, ['missing-dependency: the image installs no distributions from a file or argument deploylint reads, so third-party imports are not judged']]);
+    assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${f.message.slice(0, 30)}`), ["missing-module package 'jobs' is imported by "]);
+  });
+
+  it('two Dockerfiles build the tag: not linked, and --explain says so', async () => {
+    const { r, x } = await quiet({ ...code, 'base.Dockerfile': base, 'base2.Dockerfile': base, 'app.Dockerfile': app, 'build.sh': 'docker build -t acme/base:dev -f base.Dockerfile .\ndocker build -t acme/base:dev -f base2.Dockerfile .\n' });
+    assert.deepEqual(r.findings, []);
+    assert.ok(x.quiet.includes('the base image acme/base:dev is built by base.Dockerfile in build.sh:1 and by base2.Dockerfile in build.sh:2: which one is used is not known, so it is not linked'), x.quiet.join('\n'));
+  });
+
+  it('a tag with a part the model cannot resolve: not linked, with the reason', async () => {
+    const { x } = await quiet({ ...code, 'base.Dockerfile': base, 'app.Dockerfile': app, 'build.sh': 'docker build -t "acme/base:$(git describe)" -f base.Dockerfile .\n' });
+    assert.ok(x.quiet.some((q) => q.startsWith("the base image acme/base:dev may be the one base.Dockerfile builds as acme/base:$(git describe) (build.sh:1), whose tag the model cannot resolve")), x.quiet.join('\n'));
+  });
+
+  it('a cycle of bases is not followed', async () => {
+    const { x } = await quiet({ ...code, 'base.Dockerfile': 'FROM acme/app\n', 'app.Dockerfile': app, 'build.sh': 'docker build -t acme/base:dev -f base.Dockerfile .\ndocker build -t acme/app -f app.Dockerfile .\n' });
+    assert.ok(x.quiet.some((q) => /whose own base leads back here: a cycle, not linked|is the image .* itself builds/.test(q)), x.quiet.join('\n'));
+  });
+
+  it("the base's ENTRYPOINT, written in the other Dockerfile, is not followed", async () => {
+    const { r, x } = await quiet({ ...code, 'base.Dockerfile': base + 'ENTRYPOINT ["/srv/start.sh"]\n', 'app.Dockerfile': app, 'build.sh': 'docker build -t acme/base:dev -f base.Dockerfile .\n' });
+    assert.deepEqual(r.findings, []);
+    assert.ok(x.quiet.includes("the ENTRYPOINT comes from the base image's Dockerfile (base.Dockerfile:6): a command written in another Dockerfile is not followed"), x.quiet.join('\n'));
+  });
+});
