@@ -144,6 +144,32 @@ describe('closure cache: an edit re-walks only the closures it can change', () =
     assert.ok(!shown(r).some((l) => l.includes("'extra'")));
   });
 
+  it('startup estimates: a reused closure keeps its facts across lints; a patched closure is judged again', async () => {
+    // A model loaded at import under a gunicorn timeout too short for it (closure facts: model loads, hooks, lazy files).
+    const app = 'from flask import Flask\nfrom sentence_transformers import SentenceTransformer\n\napp = Flask(__name__)\nencoder = SentenceTransformer("/opt/models/enc")\n';
+    const dockerfile = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY svc/ /app/\nCMD ["gunicorn", "--timeout", "30", "-b", "0.0.0.0:8080", "app:app"]\n';
+    const fs = memRepo({ 'svc/app.py': app, 'requirements.txt': 'flask==3.0.3\ngunicorn==21.2.0\nsentence-transformers==3.0.1\n', Dockerfile: dockerfile });
+    const session = new LintSession();
+    const timeout = (r: LintResult) => shown(r).filter((l) => l.includes('worker-timeout-too-short'));
+    const WARNING = (line = 6) => `Dockerfile:${line}:31 worker-timeout-too-short gunicorn 21.2.0 (requirements.txt:2) kills a worker that is silent for --timeout 30 s, and without --preload each worker imports app:app itself; the entrypoint loads 1 model at import: ~60 s (modelLoadSeconds 60 x 1): workers are killed while loading ([CRITICAL] WORKER TIMEOUT) and the app never serves`;
+    assert.deepEqual(timeout((await relint(fs, session)).r), [WARNING()]);
+    // A Dockerfile edit that keeps the closure (a new tree): the estimate is the fresh lint's (relint compares).
+    fs.write(`${ROOT}/Dockerfile`, dockerfile.replace('COPY svc/ /app/\n', 'COPY svc/ /app/\nENV MODE=prod\n'));
+    let { r, events } = await relint(fs, session);
+    assert.equal(events['closure-reused'], 1);
+    assert.deepEqual(timeout(r), [WARNING(7)]);
+    // The load moves into a function, with the same imports: the closure is patched (a new object), the load is lazy now.
+    fs.write(`${ROOT}/svc/app.py`, app.replace('encoder = SentenceTransformer', 'def encoder():\n    return SentenceTransformer'));
+    ({ r, events } = await relint(fs, session));
+    assert.equal(events['closure-patched'], 1);
+    assert.deepEqual(timeout(r), []);
+    // And back: the kept walk holds again, and the load counts again.
+    fs.write(`${ROOT}/svc/app.py`, app);
+    ({ r, events } = await relint(fs, session));
+    assert.equal(events['closure-patched'], 1);
+    assert.deepEqual(timeout(r), [WARNING(7)]);
+  });
+
   it('a file created where a closure probed (a module it lacked) rebuilds the model and walks again', async () => {
     const fs = memRepo({ ...REPO, 'svc/app.py': APP.replace('from helpers', 'import later\nfrom helpers') });
     const session = new LintSession();

@@ -126,10 +126,6 @@ export function importMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
 
 function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
   const parts: MemoryPart[] = [{ kind: 'python', label: 'python', bytes: PYTHON_BASELINE_MIB * MiB }];
-  const files = ia.closure?.files;
-  const lazy = lazilyImported(files);
-  const local = new Set<string>();
-  for (const f of files?.values() ?? []) if (f.module) local.add(f.module.split('.')[0]);
   const counted = new Set<string>();
   /** Counts `name` and what it pulls in, all attributed to the import statement that brought them; `via` names a module that adds nothing itself. */
   const add = (name: string, at: { source?: string; range: Range; module: string }, via?: string) => {
@@ -139,15 +135,9 @@ function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
     for (const p of fp.pulls ?? []) add(p, at, fp.mib > 0 ? undefined : (via ?? name));
     if (fp.mib > 0) parts.push({ kind: 'import', label: name, bytes: fp.mib * MiB, ...(via ? { note: `via ${via}` } : {}), ...(at.source ? { source: at.source, range: at.range, statement: at.module } : {}) });
   };
-  for (const [imagePath, f] of files ?? []) {
-    if (lazy.has(imagePath)) continue;
-    const counts = footprintImports(f.info);
-    if (!counts.length) continue;
+  for (const { imagePath, counts } of countedImports(ia.closure?.files)) {
     const source = ia.stage.tree.lookup(imagePath)?.source;
-    for (const { imp, top, keys } of counts) {
-      if ((imp.mainGuard && !f.main) || local.has(top)) continue;
-      for (const name of keys) add(name, { source, range: imp.range, module: imp.module });
-    }
+    for (const { imp, keys } of counts) for (const name of keys) add(name, { source, range: imp.range, module: imp.module });
   }
   const est = startupEstimate(a, ia);
   const modelBytes = a.config.modelMemoryMB * MiB;
@@ -165,6 +155,33 @@ function computeImportMemory(a: Analysis, ia: ImportAnalysis): ImportMemory {
   }
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
   return { parts, bytes, informative: parts.some((p) => p.kind !== 'python' && p.bytes > 0) };
+}
+
+type Counted = { imagePath: string; counts: { imp: PyImport; keys: string[] }[] }[];
+
+/**
+ * Per closure file map, across lints (a reused closure is the same map of the same parses; a patched
+ * one is a new map): the imports an estimate counts, by file in closure order. What the closure alone
+ * decides: files imported only lazily, imports under the main guard of an imported file, and names
+ * the closure itself provides are left out.
+ */
+const countedOf = new WeakMap<object, Counted>();
+
+function countedImports(files: NonNullable<ImportAnalysis['closure']>['files'] | undefined): Counted {
+  if (!files) return [];
+  const kept = countedOf.get(files);
+  if (kept) return kept;
+  const lazy = lazilyImported(files);
+  const local = new Set<string>();
+  for (const f of files.values()) if (f.module) local.add(f.module.split('.')[0]);
+  const out: Counted = [];
+  for (const [imagePath, f] of files) {
+    if (lazy.has(imagePath)) continue;
+    const counts = footprintImports(f.info).filter(({ imp, top }) => !(imp.mainGuard && !f.main) && !local.has(top));
+    if (counts.length) out.push({ imagePath, counts });
+  }
+  countedOf.set(files, out);
+  return out;
 }
 
 /** Per parsed file (the parse cache keeps a file's object while its text is the same): its imports that may count, with their table keys. */

@@ -176,27 +176,24 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   const lazy: ModelLoad[] = [];
   const files = ia.closure?.files;
   const attributed = new Set<string>();
-  const lazyFiles = lazilyImported(files);
-  const { hooks, shutdownFrom } = files ? startupHooks(a, ia, files, lazyFiles) : { hooks: new Map<string, string>(), shutdownFrom: new Map<string, Position>() };
-  for (const [imagePath, f] of files ?? []) {
+  const { lazyFiles, hooks, shutdownFrom, calls } = closureFacts(a, ia, files);
+  for (const { imagePath, f, call } of calls) {
     const eager = !lazyFiles.has(imagePath);
-    for (const call of modelLoadsOf(f.info)) {
-      const load: ModelLoad = { imagePath, range: call.range, callee: call.callee, seconds: base };
-      const source = ia.stage.tree.lookup(imagePath)?.source;
-      if (source) load.source = source;
-      // What follows the `yield` of a lifespan handler runs at shutdown, not before the server serves.
-      const shutdown = call.fn !== undefined && afterPos(call.range.start, shutdownFrom.get(`${imagePath}#${call.fn}`));
-      const during = call.fn !== undefined && !call.mainGuard && !shutdown ? hookOf(hooks, imagePath, call.fn) : undefined;
-      if (during) load.during = during;
-      const counted = eager && (during !== undefined || call.scope === 'module' && (!call.mainGuard || f.main));
-      const file = modelFileOf(a, ia, call);
-      if (file) {
-        load.file = file;
-        if (counted) attributed.add(file.path);
-        load.seconds = Math.max(base, Math.ceil(file.bytes / MODEL_READ_BYTES_PER_SECOND));
-      }
-      (counted ? loads : lazy).push(load);
+    const load: ModelLoad = { imagePath, range: call.range, callee: call.callee, seconds: base };
+    const source = ia.stage.tree.lookup(imagePath)?.source;
+    if (source) load.source = source;
+    // What follows the `yield` of a lifespan handler runs at shutdown, not before the server serves.
+    const shutdown = call.fn !== undefined && afterPos(call.range.start, shutdownFrom.get(`${imagePath}#${call.fn}`));
+    const during = call.fn !== undefined && !call.mainGuard && !shutdown ? hookOf(hooks, imagePath, call.fn) : undefined;
+    if (during) load.during = during;
+    const counted = eager && (during !== undefined || call.scope === 'module' && (!call.mainGuard || f.main));
+    const file = modelFileOf(a, ia, call);
+    if (file) {
+      load.file = file;
+      if (counted) attributed.add(file.path);
+      load.seconds = Math.max(base, Math.ceil(file.bytes / MODEL_READ_BYTES_PER_SECOND));
     }
+    (counted ? loads : lazy).push(load);
   }
   let otherModelBytes = 0;
   let otherSeconds = 0;
@@ -212,6 +209,36 @@ function computeEstimate(a: Analysis, ia: ImportAnalysis): StartupEstimate {
   const seconds = loads.reduce((s, l) => s + l.seconds, 0) + otherSeconds;
   const hookSeconds = loads.reduce((s, l) => s + (l.during ? l.seconds : 0), 0);
   return { seconds, loads, hookSeconds, lazy, otherModelBytes, otherSeconds, summary: summarise(loads, base, otherModelBytes, otherSeconds, seconds) };
+}
+
+/** What the estimate reads of a closure alone (its files, their parses and texts), apart from the image tree and the settings. */
+interface ClosureFacts {
+  lazyFiles: Set<string>;
+  hooks: Map<string, string>;
+  shutdownFrom: Map<string, Position>;
+  /** Every model-load call of the closure, in closure order. */
+  calls: { imagePath: string; f: ClosureFile; call: PyCall }[];
+}
+
+/**
+ * Per closure file map, across lints: a closure the cache reuses is the same map of the same parsed
+ * files (a parse is the same object only while its file's text is the same: imports.ts's cache), so
+ * these facts hold for as long as the map is used. A patched closure is a new map.
+ */
+const factsOf = new WeakMap<object, ClosureFacts>();
+
+function closureFacts(a: Analysis, ia: ImportAnalysis, files: NonNullable<ImportAnalysis['closure']>['files'] | undefined): ClosureFacts {
+  if (!files) return { lazyFiles: new Set(), hooks: new Map(), shutdownFrom: new Map(), calls: [] };
+  const kept = factsOf.get(files);
+  if (kept) return kept;
+  const lazyFiles = lazilyImported(files);
+  const { hooks, shutdownFrom } = startupHooks(a, ia, files, lazyFiles);
+  const calls: ClosureFacts['calls'] = [];
+  for (const [imagePath, f] of files) for (const call of modelLoadsOf(f.info)) calls.push({ imagePath, f, call });
+  const facts = { lazyFiles, hooks, shutdownFrom, calls };
+  // A file with inline content (a heredoc) is parsed afresh on each lint, so its map is never reused; keeping it costs nothing.
+  factsOf.set(files, facts);
+  return facts;
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;
