@@ -59,6 +59,17 @@ export const rule: Rule = {
 /** `fileScanContext` answers by path (pure: a function of the workspace-relative path), so that a re-lint of a large workspace does not test every path's name again. */
 const scanContexts = new Map<string, FileScanContext>();
 
+/** A context's local-development variant (an env file a local compose stack loads), one object per context. */
+const localDevContexts = new WeakMap<FileScanContext, FileScanContext>();
+/** A context as the replay key compares it: contexts are shared objects (above), so each is serialised once. */
+const contextKeys = new WeakMap<FileScanContext, string>();
+
+function contextKey(c: FileScanContext): string {
+  let k = contextKeys.get(c);
+  if (k === undefined) contextKeys.set(c, (k = JSON.stringify(c)));
+  return k;
+}
+
 class Scanner {
   private readonly git: GitIgnore;
   /** Credential files that reach an image: secret-in-image reports them (one finding per problem). */
@@ -76,7 +87,7 @@ class Scanner {
   remembered(kind: string, file: string, scan: () => void): void {
     const text = this.a.text(file);
     if (text === undefined) return scan();
-    const inputs = JSON.stringify(this.context(file));
+    const inputs = contextKey(this.context(file));
     const got = this.a.remember(`hardcoded-secret/${kind}`, file, inputs, () => {
       const drafts = this.out.length;
       const notices = this.a.notices.length;
@@ -111,7 +122,10 @@ class Scanner {
       if (scanContexts.size >= 200_000) scanContexts.clear();
       scanContexts.set(key, (base = fileScanContext(rel, { compose })));
     }
-    return this.localComposeEnvFiles().has(file) ? { ...base, localDev: true } : base;
+    if (!this.localComposeEnvFiles().has(file)) return base;
+    let local = localDevContexts.get(base);
+    if (!local) localDevContexts.set(base, (local = { ...base, localDev: true }));
+    return local;
   }
 
   private composeEnvFiles: Set<string> | undefined;
