@@ -5,6 +5,7 @@ import * as nodePath from 'path';
 import { lint, LintResult } from '../../server/src/core/lint';
 import { LintSession } from '../../server/src/core/session';
 import { RetainedFileSystem } from '../../server/src/core/retained-fs';
+import { OverlayFileSystem } from '../../server/src/core/fs';
 import type { MemoryFileSystem } from '../../server/src/core/fs';
 import { applyAllFixes, brief, loadFixture, memRepo, ROOT } from '../helpers/repo';
 
@@ -142,6 +143,49 @@ describe('LintSession: incremental re-lint equals a fresh lint', () => {
         assert.equal(outcome(await lint({ fs, root: ROOT }, { session })), outcome(await lint({ fs, root: ROOT })), `${rule}/${name}`);
       }
     }
+  });
+});
+
+describe("LintSession over the language server's file systems (open buffers over retained disk answers)", () => {
+  it('an open document\'s edits keep the workspace walk; a file created, deleted or opened unsaved walks again; each lint equals a fresh one', async () => {
+    const disk = memRepo(REPO);
+    const retained = new RetainedFileSystem(disk);
+    const fs = new OverlayFileSystem(retained);
+    const session = new LintSession();
+    const relint = async () => {
+      const r = await lint({ fs, root: ROOT }, { session });
+      assert.equal(outcome(r), outcome(await lint({ fs, root: ROOT })));
+      return { walkKept: session.stats.events['walk-kept'] ?? 0, findings: brief(r.findings) };
+    };
+    const app = read(disk, 'svc/app.py');
+    assert.equal((await relint()).walkKept, 0);
+    // Opening a document is a new buffer (it could be an unsaved new file): walked again once.
+    fs.set(`${ROOT}/svc/app.py`, app);
+    assert.equal((await relint()).walkKept, 0);
+    fs.set(`${ROOT}/svc/app.py`, app.replace('from helpers', 'import extra\nfrom helpers'));
+    const extraIs = (findings: string[]) => findings.filter((l) => l.includes("'extra'")).map((l) => l.split(' ')[1]);
+    let r = await relint();
+    assert.equal(r.walkKept, 1);
+    assert.deepEqual(extraIs(r.findings), ['missing-dependency']);
+    // A file created on disk: the watcher's event invalidates it, and the walk sees it.
+    disk.write(`${ROOT}/svc/extra.py`, 'X = 1\n');
+    retained.invalidate(`${ROOT}/svc/extra.py`);
+    r = await relint();
+    assert.equal(r.walkKept, 0);
+    assert.deepEqual(extraIs(r.findings), ['missing-module']);
+    fs.set(`${ROOT}/svc/app.py`, app.replace('from helpers', 'import extra\nfrom helpers') + '\n');
+    assert.equal((await relint()).walkKept, 1);
+    // An unsaved new file (a buffer for a path the disk lacks) is a layout change too.
+    fs.set(`${ROOT}/svc/newer.py`, 'import json\n');
+    assert.equal((await relint()).walkKept, 0);
+    fs.delete(`${ROOT}/svc/newer.py`);
+    assert.equal((await relint()).walkKept, 0);
+    // Deleted on disk.
+    disk.remove(`${ROOT}/svc/extra.py`);
+    retained.invalidate(`${ROOT}/svc/extra.py`);
+    r = await relint();
+    assert.equal(r.walkKept, 0);
+    assert.deepEqual(extraIs(r.findings), ['missing-dependency']);
   });
 });
 

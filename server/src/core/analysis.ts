@@ -7,7 +7,7 @@ import { FileSystem, join, MAX_TEXT_BYTES, normalize, relativeInside } from './f
 import { parseManifests, ParsedManifests } from './manifests';
 import { findBuilds, producersOf } from './builds';
 import type { RepoBase, StageModel } from './docker/image';
-import { ContextChoice, discoverProject, KnownBuild, ProjectFiles, resolveContext } from './project';
+import { ContextChoice, KnownBuild, ProjectFiles, resolveContext, setTemplatesAside, walkProject } from './project';
 import { keepInstructions, parseDockerfile } from './docker/parse';
 import { AnswerLog } from './session';
 
@@ -101,14 +101,40 @@ interface KeptModel {
   bases: [string, StageModel | string | undefined][];
 }
 
+/** The workspace walk a session keeps: valid while the file system's layout version is the one it was walked at. */
+interface KeptWalk {
+  version: number;
+  exclude: string;
+  files: ProjectFiles;
+}
+
+/**
+ * The workspace's files by kind ({@link walkProject}), kept across lints while the layout version
+ * holds (an edit of an open document's text changes none of it); without a version (the CLI,
+ * tests' file systems) walked every time. The step records the version it relied on, so a lint
+ * step that follows the walk depends on it as if it had asked about every path.
+ */
+function walked(fs: FileSystem, root: string, config: LintConfig, across: Across): ProjectFiles {
+  const version = fs.layoutVersion?.();
+  const exclude = JSON.stringify(config.exclude);
+  const key = 'walk\0' + root;
+  const kept = across.kept.get(key) as KeptWalk | undefined;
+  if (version !== undefined && kept && kept.version === version && kept.exclude === exclude) {
+    across.trace('walk-kept');
+    return kept.files;
+  }
+  const files = walkProject(fs, root, globMatcher(config.exclude));
+  if (version !== undefined && fs.layoutVersion?.() === version) across.kept.set(key, { version, exclude, files });
+  return files;
+}
+
 /** Facts kept at most; past it the store starts afresh. */
 const REMEMBERED_MAX = 200_000;
 
 /** Builds the analysis for a workspace. `only`: restrict Dockerfiles to these (the CLI's path arguments). */
 export function analyse(fs: FileSystem, root: string, config: LintConfig, only?: (path: string) => boolean, across: Across = { remembered: new Map(), kept: new Map(), trace: () => {} }): Analysis {
   const { remembered } = across;
-  const excluded = globMatcher(config.exclude);
-  const files = discoverProject(fs, root, excluded);
+  const files = setTemplatesAside(fs, walked(fs, root, config, across));
   const notices: Notice[] = files.skipped.map((s): Notice => ({ file: s.path, cause: 'file-skipped', message: `skipped: ${s.reason}` }));
   const reported = new Set<string>();
   const texts = new Map<string, string | undefined>();

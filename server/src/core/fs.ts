@@ -34,10 +34,24 @@ export interface FileSystem {
   beginPass?(): void;
   /** Sets the largest file read as text (bigger files read as 'too-large'); MAX_TEXT_BYTES until set. */
   setMaxFileSize?(bytes: number): void;
+  /**
+   * A number that changes whenever an answer about the layout (a path's kind, a folder's listing,
+   * a real path, a symlink test) may have changed; texts and sizes are not covered. Only file
+   * systems that hear of every change implement it (the language server's); without it nothing
+   * that depends on the layout alone is kept across lints.
+   */
+  layoutVersion?(): number | undefined;
 }
 
 /** Largest text file the engine reads by default (the `maxFileSize` setting; bigger files are skipped with a reason). */
 export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
+
+let layouts = 0;
+
+/** A layout version no file system of this process has given before (so that a new file system's versions never match an old one's). */
+export function newLayoutVersion(): number {
+  return ++layouts;
+}
 
 export function readText(fs: FileSystem, path: string): string | undefined {
   const r = fs.read(path);
@@ -225,12 +239,29 @@ export class OverlayFileSystem implements FileSystem {
     this.base.setMaxFileSize?.(bytes);
   }
 
+  private layout = newLayoutVersion();
+
   set(path: string, text: string): void {
+    // A new buffer may add a path (an unsaved new file); an edit of an open one changes only its text.
+    if (!this.buffers.has(path)) this.layout = newLayoutVersion();
     this.buffers.set(path, text);
   }
 
   delete(path: string): void {
-    this.buffers.delete(path);
+    if (this.buffers.delete(path)) this.layout = newLayoutVersion();
+  }
+
+  /** The base's version last seen: a change below is a change of this version too. */
+  private below: number | undefined;
+
+  layoutVersion(): number | undefined {
+    const below = this.base.layoutVersion?.();
+    if (below === undefined) return undefined;
+    if (below !== this.below) {
+      this.below = below;
+      this.layout = newLayoutVersion();
+    }
+    return this.layout;
   }
 
   stat(path: string): Stat | undefined {

@@ -37,8 +37,17 @@ export function isDockerfileName(name: string): boolean {
     || (n.startsWith('containerfile.') && !n.endsWith('.dockerignore'));
 }
 
-/** Walks the workspace iteratively; symlink loops and files outside the workspace are skipped with a reason. */
+/** Walks the workspace iteratively; symlink loops and files outside the workspace are skipped with a reason. Generator templates are set aside (their texts are read). */
 export function discoverProject(fs: FileSystem, root: string, exclude: (rel: string) => boolean = () => false): ProjectFiles {
+  return setTemplatesAside(fs, walkProject(fs, root, exclude));
+}
+
+/**
+ * The files of the workspace by kind, and what was skipped: a function of the layout alone (kinds,
+ * listings, real paths), read by name; nothing's text is read. Callers must not change it (a
+ * session keeps it while the layout version holds).
+ */
+export function walkProject(fs: FileSystem, root: string, exclude: (rel: string) => boolean = () => false): ProjectFiles {
   const out: ProjectFiles = { root, dockerfiles: [], yamlFiles: [], scripts: [], envFiles: [], pythonFiles: [], otherFiles: [], skipped: [], fileCount: 0 };
   const seen = new Set<string>();
   const stack: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
@@ -84,7 +93,13 @@ export function discoverProject(fs: FileSystem, root: string, exclude: (rel: str
     }
   }
   for (const k of ['dockerfiles', 'yamlFiles', 'scripts', 'envFiles', 'pythonFiles', 'otherFiles'] as const) out[k].sort();
-  skipTemplates(fs, root, out);
+  return out;
+}
+
+/** A walk's files with the generator templates among its Dockerfiles and YAML files taken out (a copy: the walk is not changed). */
+export function setTemplatesAside(fs: FileSystem, walked: ProjectFiles): ProjectFiles {
+  const out = { ...walked, skipped: [...walked.skipped] };
+  skipTemplates(fs, walked.root, out);
   return out;
 }
 

@@ -1,4 +1,5 @@
 // A file system that keeps the disk's answers (folder listings, kinds, texts) across lints until told that a path changed: the language server, which hears of every change on disk from the editor's file watcher.
+import { newLayoutVersion } from './fs';
 import type { FileSystem, ReadResult, Stat } from './fs';
 
 /** Texts kept in memory at most (characters); bigger workspaces re-read the rest from disk. */
@@ -12,6 +13,8 @@ export class RetainedFileSystem implements FileSystem {
   private readonly links = new Map<string, boolean>();
   private chars = 0;
   private maxBytes: number | undefined;
+  /** Bumped by every invalidation: what was known of the layout may have changed (see FileSystem.layoutVersion). */
+  private layout = newLayoutVersion();
 
   constructor(
     private readonly base: FileSystem,
@@ -34,6 +37,7 @@ export class RetainedFileSystem implements FileSystem {
    * reaches the server as one event) and its folder's listing.
    */
   invalidate(path: string): void {
+    this.layout = newLayoutVersion();
     const below = path.endsWith('/') ? path : path + '/';
     const parent = path.slice(0, Math.max(path.lastIndexOf('/'), 1));
     const maps = [this.stats, this.dirs, this.reads, this.reals, this.links] as Map<string, unknown>[];
@@ -62,6 +66,7 @@ export class RetainedFileSystem implements FileSystem {
 
   /** Forgets everything (the client said the whole workspace may have changed). */
   invalidateAll(): void {
+    this.layout = newLayoutVersion();
     for (const m of [this.stats, this.dirs, this.reads, this.reals, this.links] as Map<string, unknown>[]) m.clear();
     this.chars = 0;
     this.base.beginPass?.();
@@ -70,6 +75,10 @@ export class RetainedFileSystem implements FileSystem {
   private forgetText(path: string): void {
     const r = this.reads.get(path);
     if (r && 'text' in r) this.chars -= r.text.length;
+  }
+
+  layoutVersion(): number {
+    return this.layout;
   }
 
   stat(path: string): Stat | undefined {

@@ -16,6 +16,8 @@ interface Dependencies {
   dir: Map<string, string[] | null>;
   real: Map<string, string | null>;
   link: Map<string, boolean>;
+  /** The file system's layout version (FileSystem.layoutVersion) when the step relied on it instead of asking about each path. */
+  layout?: number;
 }
 
 /** A step of the lint (the analysis, then each rule in order) and what it read. */
@@ -62,6 +64,10 @@ function sameList(x: string[] | null, y: string[] | null): boolean {
 
 /** True when every recorded answer is still what the file system answers; counts the checks. */
 function holds(fs: FileSystem, d: Dependencies, count: () => void): boolean {
+  if (d.layout !== undefined) {
+    count();
+    if (fs.layoutVersion?.() !== d.layout) return false;
+  }
   for (const [p, v] of d.read) {
     count();
     if (!sameRead(fs.read(p), v)) return false;
@@ -184,6 +190,13 @@ class RecordingFileSystem implements FileSystem {
   beginPass(): void {
     this.base.beginPass?.();
     this.stats.clear();
+  }
+
+  /** The base's layout version; a step that asks depends on it (its answers about paths it did not ask of are kept by it). */
+  layoutVersion(): number | undefined {
+    const v = this.base.layoutVersion?.();
+    if (this.frame && v !== undefined) this.frame.layout = v;
+    return v;
   }
 
   setMaxFileSize(bytes: number): void {
