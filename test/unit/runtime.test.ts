@@ -364,6 +364,11 @@ describe('runtime: --explain says why entrypoint-target stays quiet', () => {
     assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('"gunicorn", "web:application"', '"python", "serve.py"'), 'web.py': 'application = 1\n' }),
       ["entrypoint-target: /app/serve.py is not in the image, but no file named serve.py is in the build context or the image, so it is not known to be the project's"]);
   });
+
+  it('a submodule of a local package that a RUN the model does not follow may write', async () => {
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('COPY . .\n', 'COPY . .\nRUN ./render-templates\n').replace('web:application', 'shop.wsgl:application'), 'shop/__init__.py': '', 'shop/wsgi.py': 'application = 1\n', 'render-templates': '#!/bin/sh\n' }),
+      ["entrypoint-target: module 'shop.wsgl' is not in the image, but it is not known to be missing: the package 'shop' (/app/shop) has no such file, but Dockerfile:4 (RUN ./render-templates) runs a program the model does not follow in /app, which may write it"]);
+  });
 });
 
 describe('runtime: a command-line app (click, typer, argparse) is followed into the subcommand the argv selects', () => {

@@ -236,7 +236,9 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         }
         // `python -c "import x"` (a check) writes nothing; code that opens, writes, downloads or spawns may.
         const check = isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3 && !(rest[0] === '-c' && PY_C_WRITES.test(rest[1] ?? ''));
-        if (!NO_APP_FILES.has(cmd) && !check && !versionQuery(cmd, rest)) result.unmodelled.push({ command: argv.join(' '), cwd, ...(djangoWritesNoModules(cmd, rest) ? { noModules: true as const } : {}) });
+        // `python -m compileall DIR` byte-compiles the .py files that exist (`__pycache__/*.pyc`, or `x.pyc` beside `x.py` with -b): no module that has no source.
+        const noModules = djangoWritesNoModules(cmd, rest) || (isPython(cmd) && (py?.module === 'compileall' || py?.module === 'py_compile'));
+        if (!NO_APP_FILES.has(cmd) && !check && !versionQuery(cmd, rest)) result.unmodelled.push({ command: argv.join(' '), cwd, ...(noModules ? { noModules: true as const } : {}) });
         break;
       }
     }

@@ -207,11 +207,14 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
   if (r.status === 'missing') {
     // celery -A pkg.name: `name` may be an attribute of pkg (Celery imports pkg, then looks the name up).
     if (ep.kind === 'celery' && !target?.value.includes(':') && celeryAttribute(a, ia, moduleText)) return undefined;
-    let why = certainlyMissing(a, ia, moduleText, r);
+    const doubt: string[] = [];
+    let why = certainlyMissing(a, ia, moduleText, r, doubt);
     const installed = why === undefined ? notInstalled(ia, moduleText) : undefined;
     if (installed) why = installed === 'complete' ? 'no file of that name and nothing the image installs provides it' : 'no file of that name, and going by the dependency data of the distribution table nothing the image installs provides it';
     if (why === undefined) {
-      stayQuiet(`module '${moduleText}' is not in the image, but it is not known to be missing: no source for it in the build context, and an install, a RUN or an uncertain folder may provide it`);
+      stayQuiet(doubt.length
+        ? `module '${moduleText}' is not in the image, but it is not known to be missing: ${doubt[0]}`
+        : `module '${moduleText}' is not in the image, but it is not known to be missing: no source for it in the build context, and an install, a RUN or an uncertain folder may provide it`);
       return undefined;
     }
     // Suggestions come from what exists: the same file name anywhere importable, or a close name beside it.
@@ -340,7 +343,7 @@ function groupLocation(ia: ImportAnalysis, g: CliCommand): Draft['related'] {
  * does not follow that may write there; or its top-level name is local (its source is in the
  * workspace) and not provided by an installed distribution.
  */
-function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Extract<Resolution, { status: 'missing' }>): string | undefined {
+function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Extract<Resolution, { status: 'missing' }>, doubt: string[] = []): string | undefined {
   const stage = ia.stage;
   if (r.resolvedPrefix) {
     const parent = resolveModule(ia.view, ia.entry.sysPath, r.resolvedPrefix);
@@ -350,7 +353,11 @@ function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Ex
     const dir = dirname(parent.file);
     const name = r.failedAt.slice(r.resolvedPrefix.length + 1);
     const compiled = (stage.tree.readDir(dir) ?? []).some((n) => n.startsWith(name + '.') && /\.(so|pyd|pyc)$/.test(n));
-    if (compiled || stage.tree.isUncertain(dir) || unmodelledWriter(stage, dir, -1, { module: true })) return undefined;
+    const writer = compiled || stage.tree.isUncertain(dir) ? undefined : unmodelledWriter(stage, dir, -1, { module: true });
+    if (compiled) doubt.push(`the package '${r.resolvedPrefix}' (${dir}) has a compiled module of that name`);
+    else if (stage.tree.isUncertain(dir)) doubt.push(`the model is uncertain about the folder ${dir} of the package '${r.resolvedPrefix}'`);
+    else if (writer) doubt.push(`the package '${r.resolvedPrefix}' (${dir}) has no such file, but ${a.rel(ia.target.dockerfile)}:${writer.instr.line + 1} (RUN ${writer.command.length > 60 ? writer.command.slice(0, 57) + '...' : writer.command}) runs a program the model does not follow in ${writer.cwd}, which may write it`);
+    if (compiled || stage.tree.isUncertain(dir) || writer) return undefined;
     return `the package '${r.resolvedPrefix}' (${dir}) has no module '${name}'`;
   }
   if (isNeverLocal(ia, dotted)) return undefined;
