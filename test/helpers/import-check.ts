@@ -11,10 +11,17 @@ const RUNNER = String.raw`
 import importlib, importlib.abc, importlib.machinery, json, runpy, sys, types
 cfg = json.loads(sys.argv[1])
 stubs = set(cfg["stubs"])
+class Wrapped:
+    # What a stubbed decorator returns: the function still runs, and the stub's attributes stay reachable
+    # (a click group made by a stubbed @click.group() has .command and .group for the decorators below it).
+    def __init__(self, f): self.__dict__["_f"] = f
+    def __call__(self, *a, **k): return self._f(*a, **k)
+    def __getattr__(self, n): return getattr(self._f, n) if hasattr(self._f, n) else Dummy()
+    def __mro_entries__(self, bases): return (self._f,) if isinstance(self._f, type) else (object,)
 class Dummy:
     def __init__(self, *a, **k): pass
     def __call__(self, *a, **k):
-        if len(a) == 1 and callable(a[0]) and not k: return a[0]
+        if len(a) == 1 and callable(a[0]) and not k: return a[0] if isinstance(a[0], type) else Wrapped(a[0])
         return Dummy()
     def __getattr__(self, n): return Dummy()
     def __enter__(self): return self

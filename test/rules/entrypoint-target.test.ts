@@ -31,6 +31,16 @@ describe('rule entrypoint-target', () => {
     it(`quiet: ${name}`, async () => assert.deepEqual(brief((await et(files)).findings), []));
   }
 
+  it('uvicorn.run("module:attr") in a script\'s __main__ code: the attribute the module does not define, fixed in the code; a string without a colon', async () => {
+    const main = (target: string) => `import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nif __name__ == "__main__":\n    uvicorn.run("${target}", host="0.0.0.0", port=8000)\n`;
+    const { fs, findings } = await et({ 'app/main.py': main('main:api'), Dockerfile: DF('["python", "main.py"]') });
+    assert.deepEqual(brief(findings), [`app/main.py:7:17 entrypoint-target python main.py runs uvicorn.run("main:api"), but 'api' is not defined in /srv/main.py; it defines 'app'`]);
+    assert.equal([...applyAllFixes(fs, findings).values()][0], main('main:app'));
+    assert.deepEqual(brief((await et({ 'app/main.py': main('main:app'), Dockerfile: DF('["python", "main.py"]') })).findings), []);
+    assert.deepEqual(brief((await et({ 'app/main.py': main('main'), Dockerfile: DF('["python", "main.py"]') })).findings),
+      [`app/main.py:7:17 entrypoint-target python main.py runs uvicorn.run("main"), but 'main' is not '<module>:<attribute>': uvicorn exits with 'Import string "main" must be in format "<module>:<attribute>".'`]);
+  });
+
   it('a factory that is not defined', async () => {
     const { findings } = await et({ 'app/web.py': 'def make_app():\n    pass\n', Dockerfile: DF('["gunicorn", "web:create_app()"]') });
     assert.deepEqual(brief(findings), ["Dockerfile:4:18 entrypoint-target gunicorn web:create_app(): 'create_app' is not defined in /srv/web.py"]);

@@ -67,6 +67,10 @@ export interface ServerStart {
   via: { file: string; fn?: string }[];
   /** Keyword names of host and port, when the call takes them separately (absent for waitress `listen`, hypercorn `config.bind`). */
   keywords?: { host: string; port: string };
+  /** uvicorn.run("module:attr"): the import string it loads, as a literal in `file`, and the range of the literal (quotes included). */
+  target?: { value: string; range: Range; quote: string };
+  /** uvicorn.run(app_dir=...): a folder put first on sys.path before the target is imported. */
+  appDir?: boolean;
 }
 
 /** How a server call names its host and port: keyword, positional index, defaults, environment overrides of the defaults. */
@@ -264,7 +268,14 @@ class CallResolver implements MatchContext {
       const listen = argOf(c, 'listen');
       if (listen) return this.listenBind(d, c, path, f, env, listen);
     }
-    return { server: d.server, label: d.label, file: path, call: c, ...this.bindOf(host, port, path, c), keywords: { host: d.host.kw, port: d.port.kw } };
+    const out: Omit<ServerStart, 'via'> = { server: d.server, label: d.label, file: path, call: c, ...this.bindOf(host, port, path, c), keywords: { host: d.host.kw, port: d.port.kw } };
+    if (d.server === 'uvicorn') {
+      const t = argOf(c, 'app', 0);
+      const q = t?.text?.trim()[0];
+      if (t?.value !== undefined && (q === '"' || q === "'") && t.text!.trim().endsWith(q)) out.target = { value: t.value, range: t.valueRange, quote: q };
+      if (argOf(c, 'app_dir')) out.appDir = true;
+    }
+    return out;
   }
 
   private bindOf(host: Val, port: Val, path: string, c: PyCall): Pick<ServerStart, 'bind' | 'host' | 'port'> {

@@ -16,6 +16,8 @@ import { argFile, replaceCommandArg } from './command-edits';
 import type { ArgRef } from '../entrypoint';
 import type { Container } from '../runtime';
 import type { CliCommand } from '../python/cli';
+import { codeServerStarts } from '../runtime/code-servers';
+import { parseAppTarget } from '../entrypoint/address';
 import type { Draft, Rule } from './rule';
 
 export const rule: Rule = {
@@ -32,7 +34,7 @@ export const rule: Rule = {
   },
   check(a: Analysis): Draft[] {
     const drafts = perContainer(running(a), (ia) => {
-      const d = hiddenEntry(a, ia) ?? checkTarget(a, ia, (why) => quiet(ia, why));
+      const d = hiddenEntry(a, ia) ?? checkTarget(a, ia, (why) => quiet(ia, why)) ?? codeTarget(a, ia, (why) => quiet(ia, why));
       return d ? [d] : [];
     });
     // A server that cannot read its config file exits before loading anything (its command is otherwise not followed).
@@ -326,6 +328,94 @@ function noSuchCommand(a: Analysis, ia: RunningContainer): Draft | undefined {
     range: arg?.ref.range ?? (ia.entry.overridden ? ia.entry.at.range : ia.entry.instr.keywordRange),
     related: [...chainLocations(a, ia, { chain: [] }), ...groupLocation(ia, n.group)],
     fixes: edit ? [{ title: `Run '${n.suggestion}'`, edits: [edit], isPreferred: true }] : [],
+  };
+}
+
+/**
+ * The server the container starts from code imports an app by string (`uvicorn.run("pkg.main:app")`, reached from a
+ * script's __main__, a console script's function or its CLI subcommand): that module and attribute must exist on the
+ * process's sys.path. Reported at the string, with the fix there.
+ */
+function codeTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string) => void): Draft | undefined {
+  const starts = codeServerStarts(ia).filter((s) => s.target);
+  if (starts.length !== 1) return undefined;
+  const start = starts[0];
+  const t = start.target!;
+  const src = sourceOf(ia.stage, start.file);
+  if (!src) return undefined;
+  const what = `${start.label} in ${a.rel(src)}:${start.call.range.start.line + 1}`;
+  if (start.appDir) {
+    stayQuiet(`${what} imports '${t.value}' with app_dir set: where it looks first is not modelled`);
+    return undefined;
+  }
+  const parsed = parseAppTarget(t.value);
+  const label0 = `${entryLabel(ia)} runs ${start.label.replace(/\(\)$/, '')}(${t.quote}${t.value}${t.quote})`;
+  if (parsed.callable === undefined && /^[A-Za-z_][\w.]*$/.test(t.value)) {
+    return {
+      message: `${label0}, but '${t.value}' is not '<module>:<attribute>': uvicorn exits with 'Import string "${t.value}" must be in format "<module>:<attribute>".'`,
+      file: src, range: t.range, related: [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }], fixes: [],
+    };
+  }
+  if (!parsed.module || !/^[A-Za-z_][\w.]*$/.test(parsed.module) || (parsed.callable !== undefined && !/^[A-Za-z_]\w*$/.test(parsed.callable))) return undefined;
+  const module = parsed.module;
+  const label = label0;
+  const related = [{ file: ia.entry.at.file, range: ia.entry.at.range, message: `the container runs ${entryLabel(ia)}` }];
+  const rewriteTo = (value: string, title: string): Fix[] => [{ title, edits: [{ file: src, range: t.range, newText: `${t.quote}${value}${t.quote}` }], isPreferred: true }];
+  const r = resolveModule(ia.view, ia.entry.sysPath, module);
+  if (r.status === 'uncertain') {
+    stayQuiet(`${what} imports '${t.value}': where '${module}' comes from is uncertain in the image model`);
+    return undefined;
+  }
+  const callable = parsed.callable!;
+  const withModule = (m: string) => `${m}:${callable}`;
+  if (r.status === 'missing') {
+    let why = certainlyMissing(a, ia, module, r);
+    const installed = why === undefined ? notInstalled(ia, module) : undefined;
+    if (installed) why = installed === 'complete' ? 'no file of that name and nothing the image installs provides it' : 'no file of that name, and going by the dependency data of the distribution table nothing the image installs provides it';
+    if (why === undefined) {
+      stayQuiet(`${what} imports '${t.value}': module '${module}' is not in the image, but it is not known to be missing (no source for it in the build context, and an install, a RUN or an uncertain folder may provide it)`);
+      return undefined;
+    }
+    const leaf = module.split('.').pop()!;
+    const sameName = importableNames(ia, leaf).filter((m) => m !== module);
+    const candidates = sameName.length ? sameName : closeSiblings(ia, module);
+    let hint = candidates.length === 1 ? (sameName.length ? `; the file is importable as '${candidates[0]}'` : `; did you mean '${candidates[0]}'?`) : '';
+    let fixTo = candidates.length === 1 ? withModule(candidates[0]) : undefined;
+    // Else: the one module beside it that defines the attribute (`pagerdesk.api` defines `app`).
+    const parent = r.resolvedPrefix && module.startsWith(r.resolvedPrefix + '.') && module.split('.').length === r.resolvedPrefix.split('.').length + 1 ? resolveModule(ia.view, ia.entry.sysPath, r.resolvedPrefix) : undefined;
+    if (!fixTo && parent?.status === 'found' && parent.kind === 'package' && parent.file) {
+      const dir = dirname(parent.file);
+      const defs = (ia.stage.tree.readDir(dir) ?? []).filter((n) => /^[A-Za-z_]\w*\.py$/.test(n) && n !== '__init__.py' && n !== '__main__.py')
+        .filter((n) => parseImageFile(a, ia.stage, join(dir, n))?.topLevelNames.includes(callable));
+      if (defs.length === 1) {
+        fixTo = withModule(`${r.resolvedPrefix}.${defs[0].slice(0, -3)}`);
+        hint = `; '${callable}' is defined in ${join(dir, defs[0])} ('${fixTo}')`;
+      }
+    }
+    return {
+      message: `${label}, but module '${module}' is not in the image (${why ? why + '; ' : ''}Python looks in ${ia.entry.sysPath.join(', ')})${hint}`,
+      file: src, range: t.range, related,
+      fixes: fixTo ? rewriteTo(fixTo, `Change the target to ${fixTo}`) : [],
+      ...(installed === 'dependency-data' ? { severity: 'warning' as const } : {}),
+    };
+  }
+  if (r.kind !== 'module' && r.kind !== 'package') return undefined;
+  const info = r.file?.endsWith('.py') ? parseImageFile(a, ia.stage, r.file) : undefined;
+  if (!info) {
+    stayQuiet(`${what} imports '${t.value}': ${r.file ?? module} is not Python source the model can read`);
+    return undefined;
+  }
+  if (info.topLevelNames.includes(callable)) return undefined;
+  if (info.hasStarImport || info.hasModuleGetattr) {
+    stayQuiet(`${what} imports '${t.value}': '${callable}' is not defined at the top level of ${r.file}, but ${info.hasStarImport ? 'a star import' : 'a module __getattr__'} there may provide it`);
+    return undefined;
+  }
+  if (submoduleExists(ia, module, callable)) return undefined;
+  const apps = appObjects(info);
+  return {
+    message: `${label}, but '${callable}' is not defined in ${r.file}${apps.length === 1 ? `; it defines '${apps[0]}'` : ''}`,
+    file: src, range: t.range, related,
+    fixes: apps.length === 1 ? rewriteTo(`${module}:${apps[0]}`, `Change the target to ${module}:${apps[0]}`) : [],
   };
 }
 

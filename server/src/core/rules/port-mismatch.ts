@@ -8,7 +8,8 @@ import type { Entrypoint } from '../entrypoint';
 import type { ImportAnalysis } from '../imports';
 import { containers, entryLabel, perContainer, running, RunningContainer } from '../runtime';
 import type { ContainerSpec } from '../manifests';
-import { CodeValue, ServerStart, serverStarts } from '../python/servers';
+import type { CodeValue, ServerStart } from '../python/servers';
+import { codeServerStarts } from '../runtime/code-servers';
 import { healthcheckTarget } from '../entrypoint/healthcheck';
 import type { Fix, Location, Range, Severity, TextEdit } from '../types';
 import type { Draft, Rule } from './rule';
@@ -63,13 +64,9 @@ function listenOf(ia: RunningContainer, ep: Entrypoint): Listen | undefined {
     if (b.unix || b.uncertain) return undefined;
     return { host: b.host, port: b.port, hostDefault: b.isDefault || (!!b.portArg && !b.hostArg && !b.arg), portDefault: b.isDefault, server: ep.kind };
   }
-  // A server started from code: reachable from the console script's function, or the script's / module's __main__ code.
-  if ((ep.kind !== 'python-script' && ep.kind !== 'python-module' && ep.kind !== 'console-script') || !ia.entryFile || !ia.closure) return undefined;
-  // A command-line app runs the function of the subcommand the argv selects, with the options' values.
+  // A server started from code: reachable from the console script's function (or its CLI subcommand's), or the script's / module's __main__ code.
   const cli = ia.cli;
-  if (cli && !cli.entry) return undefined;
-  const entry = cli?.entry ? { file: cli.entry.file, func: cli.entry.func } : ep.kind === 'console-script' ? { file: ia.entryFile, func: ep.callable } : { file: ia.entryFile, main: true };
-  const starts = serverStarts({ files: ia.closure.files, entry, env: ia.env, ...(cli?.params ? { params: cli.params } : {}) });
+  const starts = codeServerStarts(ia);
   if (starts.length !== 1 || starts[0].bind.uncertain) return undefined;
   const start = starts[0];
   const source = ia.stage.tree.lookup(start.file)?.source;
