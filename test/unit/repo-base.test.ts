@@ -1,6 +1,7 @@
 // A FROM that names an image another Dockerfile of the repository builds: tag matching, the linked base stage, and why a base is not linked (--explain).
 import { strict as assert } from 'assert';
 import { normalizeImageRef, producersOf } from '../../server/src/core/builds';
+import { parseBake } from '../../server/src/core/manifests/bake';
 import type { KnownBuild } from '../../server/src/core/project';
 import { explain } from '../../server/src/core/runtime';
 import { lintRepo, memRepo, ROOT } from '../helpers/repo';
@@ -65,5 +66,57 @@ describe('repo-built bases: the linked stage and the reasons it is not linked', 
     const { r, x } = await quiet({ ...code, 'base.Dockerfile': base + 'ENTRYPOINT ["/srv/start.sh"]\n', 'app.Dockerfile': app, 'build.sh': 'docker build -t acme/base:dev -f base.Dockerfile .\n' });
     assert.deepEqual(r.findings, []);
     assert.ok(x.quiet.includes("the ENTRYPOINT comes from the base image's Dockerfile (base.Dockerfile:6): a command written in another Dockerfile is not followed"), x.quiet.join('\n'));
+  });
+});
+
+describe('repo-built bases: docker buildx bake files', () => {
+  const hcl = [
+    '# comment',
+    'variable "ORG" {',
+    '  default = "acme"',
+    '}',
+    'variable "PY" { default = "3.12" }',
+    'function "tag" {',
+    '  params = [name]',
+    '  result = ["${ORG}/${name}:latest"]',
+    '}',
+    'target "common" {',
+    '  args = { PYTHON_VERSION = "${PY}", MODE = "prod" }',
+    '}',
+    'target "base" {',
+    '  inherits = ["common"]',
+    '  context = "."',
+    '  dockerfile = "docker/base.Dockerfile"',
+    '  tags = ["${ORG}/base:dev", "ghcr.io/${ORG}/base:${VERSION}"]',
+    '}',
+    'target "app" {',
+    '  inherits = ["common"]',
+    '  dockerfile = "docker/app.Dockerfile"',
+    '  target = "runtime"',
+    '  args = { MODE = "debug" }',
+    '  contexts = { baseapp = "target:base" }',
+    '  tags = tag("app")',
+    '}',
+  ].join('\n');
+
+  it('targets with inherits, variable defaults, unknown parts and named contexts', () => {
+    assert.deepEqual(parseBake(hcl).map((t) => ({ ...t })), [
+      { name: 'common', context: '.', dockerfile: 'Dockerfile', tags: [], args: { PYTHON_VERSION: '3.12', MODE: 'prod' }, contexts: {} },
+      { name: 'base', context: '.', dockerfile: 'docker/base.Dockerfile', tags: ['acme/base:dev'], tagsUnknown: true, args: { PYTHON_VERSION: '3.12', MODE: 'prod' }, contexts: {} },
+      { name: 'app', context: '.', dockerfile: 'docker/app.Dockerfile', target: 'runtime', tags: [], tagsUnknown: true, args: { PYTHON_VERSION: '3.12', MODE: 'debug' }, contexts: { baseapp: 'target:base' } },
+    ]);
+  });
+
+  it('a FROM of a named context (target:base) is that target built; bake targets link by tag too', async () => {
+    const files = {
+      'docker-bake.hcl': hcl,
+      'docker/base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY common/ /srv/common/\n',
+      'docker/app.Dockerfile': 'FROM baseapp AS runtime\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
+      'common/__init__.py': '', 'api/__init__.py': '', 'api/main.py': 'import common\n',
+    };
+    const r = await lintRepo(memRepo(files));
+    const x = explain(r.analysis, `${ROOT}/docker/app.Dockerfile`)[0];
+    assert.equal(x.stage, "final stage 'runtime' (FROM baseapp, built by docker/base.Dockerfile as baseapp in docker-bake.hcl)");
+    assert.deepEqual(r.findings, []);
   });
 });

@@ -4,6 +4,7 @@ import { dirname, FileSystem, isFile, join, normalize, relativeInside } from './
 import { parseAllDocuments } from 'yaml';
 import { BuildSpec, composeProjects, findDockerBuilds } from './manifests';
 import { scriptVariables } from './manifests/script-vars';
+import { parseBake } from './manifests/bake';
 import { splitShellWords } from './manifests/commands';
 import type { ComposeProjects, Workload } from './manifests';
 import type { KnownBuild } from './project';
@@ -57,6 +58,49 @@ export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 
   for (const f of files.scripts) {
     const t = a.text(f);
     if (t !== undefined && /\bbuild\b/.test(t)) out.push(...fromCommands(fs, root, f, t, true));
+  }
+  out.push(...fromBake(a));
+  return out;
+}
+
+/** Bake's file names, in the order it looks them up in the folder where it runs. */
+const BAKE_FILES = ['docker-bake.override.hcl', 'docker-bake.hcl', 'docker-bake.override.json', 'docker-bake.json'];
+
+/**
+ * `docker buildx bake` targets, from bake files at the root or beside a Dockerfile (or its folder's parent):
+ * context relative to the bake file's folder (default `.`), dockerfile relative to the context (default
+ * `Dockerfile`), target, tags, args. A `contexts = { name = "target:t" }` entry makes `FROM name` in that
+ * target's Dockerfile the image of target t: t's build gets `name` as one more tag.
+ */
+function fromBake(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text'>): KnownBuild[] {
+  const { fs, root } = a;
+  const dirs = new Set([root]);
+  for (const df of a.files.dockerfiles) for (const d of [dirname(df), dirname(dirname(df))]) if (relativeInside(root, d) !== undefined) dirs.add(d);
+  const out: KnownBuild[] = [];
+  for (const dir of dirs) {
+    for (const name of BAKE_FILES) {
+      const file = join(dir, name);
+      if (!isFile(fs, file)) continue;
+      const text = a.text(file);
+      if (text === undefined) continue;
+      const targets = parseBake(text, name.endsWith('.json'));
+      const byName = new Map<string, KnownBuild>();
+      for (const t of targets) {
+        if (/:\/\/|\$/.test(t.context) || /\$/.test(t.dockerfile)) continue;
+        const context = normalize(join(dir, t.context));
+        const dockerfile = normalize(t.dockerfile.startsWith('/') ? t.dockerfile : join(context, t.dockerfile));
+        if (!isFile(fs, dockerfile)) continue;
+        const b: KnownBuild = { dockerfile, context, how: 'script', evidence: file, target: t.target, ...(t.tags.length ? { tag: t.tags[0], tags: [...t.tags] } : {}), ...(Object.keys(t.args).length ? { buildArgs: t.args } : {}) };
+        byName.set(t.name, b);
+        out.push(b);
+      }
+      for (const t of targets) {
+        for (const [ctxName, value] of Object.entries(t.contexts)) {
+          const from = value?.startsWith('target:') ? byName.get(value.slice('target:'.length)) : undefined;
+          if (from && /^[a-z0-9][a-z0-9._-]*$/.test(ctxName)) (from.tags ??= []).push(ctxName);
+        }
+      }
+    }
   }
   return out;
 }
