@@ -200,6 +200,20 @@ function editableFixes(ia: ImportAnalysis, g: Group): Fix[] {
  * on sys.path, returns `<root>`.
  */
 function copiedRoot(ia: ImportAnalysis, hit: SourceHit, unit: string): string | undefined {
+  // Many imports of one closure fail at the same unit (every `from shared.x import` of a service that lacks shared/).
+  let memo = copiedRoots.get(ia);
+  if (!memo) copiedRoots.set(ia, (memo = new Map()));
+  const key = `${hit.kind}\0${hit.path}\0${unit}`;
+  if (memo.has(key)) return memo.get(key);
+  const root = findCopiedRoot(ia, hit, unit);
+  memo.set(key, root);
+  return root;
+}
+
+/** copiedRoot's answers per container analysis (one lint). */
+const copiedRoots = new WeakMap<ImportAnalysis, Map<string, string | undefined>>();
+
+function findCopiedRoot(ia: ImportAnalysis, hit: SourceHit, unit: string): string | undefined {
   const ctx = ia.target.model.context;
   const src = ctx.abs(hit.path);
   const unitPath = unit.split('.').join('/');
@@ -214,15 +228,21 @@ function copiedRoot(ia: ImportAnalysis, hit: SourceHit, unit: string): string | 
   return undefined;
 }
 
-/** Image files and the context files they came from, for the final stage (bounded). */
+/** Image files and the context files they came from, for the final stage (bounded): per image tree (a tree is not changed once built). */
 function sourceIndex(ia: ImportAnalysis): [string, string][] {
-  const out: [string, string][] = [];
-  for (const f of ia.stage.tree.walk('/', 50000)) {
-    const s = ia.stage.tree.lookup(f)?.source;
+  const tree = ia.stage.tree;
+  let out = sourceIndexes.get(tree);
+  if (out) return out;
+  out = [];
+  for (const f of tree.walk('/', 50000)) {
+    const s = tree.lookup(f)?.source;
     if (s) out.push([f, s]);
   }
+  sourceIndexes.set(tree, out);
   return out;
 }
+
+const sourceIndexes = new WeakMap<object, [string, string][]>();
 
 /** Where the unit belongs in the image: under the sys.path root that holds the importing file. */
 function destinationRoot(ia: ImportAnalysis, g: Group): string {
