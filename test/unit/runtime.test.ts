@@ -361,8 +361,10 @@ describe('runtime: --explain says why entrypoint-target stays quiet', () => {
   it('a module or script not known to be the project\'s', async () => {
     assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('web:application', 'vendor.web:application'), 'web.py': 'application = 1\n' }),
       ["entrypoint-target: module 'vendor.web' is not in the image, but it is not known to be missing: no source for it in the build context, and an install, a RUN or an uncertain folder may provide it"]);
-    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('"gunicorn", "web:application"', '"python", "serve.py"'), 'web.py': 'application = 1\n' }),
-      ["entrypoint-target: /app/serve.py is not in the image, but no file named serve.py is in the build context or the image, so it is not known to be the project's"]);
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('"gunicorn", "web:application"', '"python", "/opt/tools/serve.py"'), 'web.py': 'application = 1\n' }),
+      ["entrypoint-target: /opt/tools/serve.py is not in the image, but no file named serve.py is in the build context or the image, and /opt/tools is not a folder this Dockerfile makes, so it is not known to be the project's"]);
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('COPY . .\n', 'COPY . .\nRUN ./render-templates\n').replace('"gunicorn", "web:application"', '"python", "serve.py"'), 'web.py': 'application = 1\n', 'render-templates': '#!/bin/sh\n' }),
+      ["entrypoint-target: /app/serve.py is not in the image and no file named serve.py is in the build context, but Dockerfile:4 (RUN ./render-templates) runs a program the model does not follow in /app, which may write it"]);
   });
 
   it('a submodule of a local package that a RUN the model does not follow may write', async () => {

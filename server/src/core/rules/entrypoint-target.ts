@@ -177,13 +177,25 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
     const base = file.slice(file.lastIndexOf('/') + 1);
     const candidates = findInImage(ia, (p) => p.endsWith('/' + base));
     const hasSource = locateInContext(ia.target.model.context, base.replace(/\.py$/, ''), undefined) !== undefined || candidates.length > 0;
+    let close: string[] = [];
     if (!hasSource) {
-      stayQuiet(`${file} is not in the image, but no file named ${base} is in the build context or the image, so it is not known to be the project's`);
-      return undefined;
+      // A script path is opened as a file: no install puts it on sys.path. In a folder this Dockerfile made
+      // (WORKDIR, COPY) that no unfollowed RUN writes into, its absence is certain; a close name beside it is the likely intent.
+      const dir = dirname(file);
+      const made = ia.stage.tree.lookup(dir);
+      const writer = made?.kind === 'dir' && made.origin.instr ? unmodelledWriter(ia.stage, file, -1) : undefined;
+      if (made?.kind !== 'dir' || !made.origin.instr || writer) {
+        stayQuiet(writer
+          ? `${file} is not in the image and no file named ${base} is in the build context, but ${a.rel(ia.target.dockerfile)}:${writer.instr.line + 1} (RUN ${writer.command.length > 60 ? writer.command.slice(0, 57) + '...' : writer.command}) runs a program the model does not follow in ${writer.cwd}, which may write it`
+          : `${file} is not in the image, but no file named ${base} is in the build context or the image, and ${dir} is not a folder this Dockerfile makes, so it is not known to be the project's`);
+        return undefined;
+      }
+      close = (ia.stage.tree.readDir(dir) ?? []).filter((n) => n.endsWith('.py') && n !== base && ia.stage.tree.stat(join(dir, n)) === 'file' && editDistance(n, base, 2) <= 2).map((n) => join(dir, n));
     }
-    const fixes: Fix[] = candidates.length === 1 && target ? rewrite(ia, target, candidates[0], `Run ${candidates[0]}`) : [];
+    const at = candidates.length === 1 ? candidates : close.length === 1 ? close : [];
+    const fixes: Fix[] = at.length === 1 && target ? rewrite(ia, target, ep.script.startsWith('/') || at !== close ? at[0] : at[0].slice(dirname(file).length + 1), `Run ${at[0]}`) : [];
     return {
-      message: `${label}: ${file} is not in the image${candidates.length === 1 ? `; the file is at ${candidates[0]}` : ''}`,
+      message: `${label}: ${file} is not in the image${candidates.length === 1 ? `; the file is at ${candidates[0]}` : close.length === 1 ? `; did you mean ${close[0]}?` : ''}`,
       file: commandFile,
       range: rangeOf(),
       related: relatedEntry,
