@@ -120,3 +120,22 @@ describe('repo-built bases: docker buildx bake files', () => {
     assert.deepEqual(r.findings, []);
   });
 });
+
+describe('repo-built bases: compose names what it builds', () => {
+  it('a service with build: and no image: is <project>-<service> (the file\'s name:, else its folder)', async () => {
+    const files = {
+      'compose.base.yaml': 'name: acme\nservices:\n  python-base:\n    build:\n      context: ./base\n',
+      'base/Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY common/ /srv/common/\n',
+      'base/common/__init__.py': '',
+      'app/Dockerfile': 'ARG BASE=acme-python-base\nFROM ${BASE}\nCOPY . /srv/app/\nCMD ["python", "-m", "app.main"]\n',
+      'app/__init__.py': '', 'app/main.py': 'import common\n',
+    };
+    const r = await lintRepo(memRepo(files));
+    const x = explain(r.analysis, `${ROOT}/app/Dockerfile`)[0];
+    assert.equal(x.stage, 'final stage (FROM acme-python-base, built by base/Dockerfile as acme-python-base in compose.base.yaml)');
+  });
+  it('a tag that is all expression (docker/metadata-action outputs) may be anything: it is no candidate', () => {
+    const b: KnownBuild = { dockerfile: '/r/a.Dockerfile', context: '/r', how: 'script', evidence: '/r/w.yml', tags: ['${{ steps.meta.outputs.tags }}'] };
+    assert.deepEqual(producersOf([b], 'acme-python-base'), { exact: [], maybe: [] });
+  });
+});

@@ -1,6 +1,6 @@
 // Known builds: which Dockerfile is built with which context, from compose files, skaffold.yaml, CI workflows, cloudbuild.yaml and shell scripts.
 import type { Analysis } from './analysis';
-import { dirname, FileSystem, isFile, join, normalize, relativeInside } from './fs';
+import { basename, dirname, FileSystem, isFile, join, normalize, relativeInside } from './fs';
 import { parseAllDocuments } from 'yaml';
 import { BuildSpec, composeProjects, findDockerBuilds } from './manifests';
 import { scriptVariables } from './manifests/script-vars';
@@ -46,8 +46,11 @@ export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 
     if (!w.build) continue;
     const { context, dockerfile } = composeBuildPaths(w.file, w.build);
     const image = w.containers[0]?.image?.value;
-    // A service with both `image:` and `build:` tags what it builds with that name (another Dockerfile's FROM may name it).
-    out.push({ dockerfile, context, how: 'compose', evidence: w.build.context.file ?? w.file, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind, ...(image ? { tags: [image] } : {}) });
+    // A service with both `image:` and `build:` tags what it builds with that name (another Dockerfile's FROM may name it);
+    // without `image:`, Compose names it `<project>-<service>`.
+    const project = image ? undefined : composeProjectName(a, w.file);
+    const tags = image ? [image] : project ? [`${project}-${w.kind}`] : [];
+    out.push({ dockerfile, context, how: 'compose', evidence: w.build.context.file ?? w.file, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind, ...(tags.length ? { tags } : {}) });
   }
   for (const f of files.yamlFiles) {
     const t = a.text(f);
@@ -61,6 +64,18 @@ export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 
   }
   out.push(...fromBake(a));
   return out;
+}
+
+/**
+ * A compose file's project name: its top-level `name:`, else its folder's name lower-cased without the
+ * characters a project name cannot hold (Compose's default); undefined when it uses a variable.
+ */
+function composeProjectName(a: Pick<Analysis, 'text'>, file: string): string | undefined {
+  const m = /^name:\s*["']?([^"'\s#]+)["']?\s*(?:#.*)?$/m.exec(a.text(file) ?? '');
+  const raw = m ? m[1] : basename(dirname(file));
+  if (raw.includes('$')) return undefined;
+  const name = raw.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return /^[a-z0-9]/.test(name) ? name : undefined;
 }
 
 /** Bake's file names, in the order it looks them up in the folder where it runs. */
@@ -199,7 +214,9 @@ export function producersOf(builds: KnownBuild[], ref: string): { exact: BasePro
         if (normalizeImageRef(tag) === want) exact.push({ build: b, tag });
         continue;
       }
-      // Each unresolved part may be anything but a separator of the reference's parts.
+      // Each unresolved part may be anything but a separator of the reference's parts; a tag with no name of its
+      // own (`${{ steps.meta.outputs.tags }}`) says nothing about which image it is.
+      if (!/[A-Za-z0-9]{2,}/.test(tag.replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\?|\$[A-Za-z_]\w*|\$\([^)]*\)/g, '').replace(/:latest$/, ''))) continue;
       const parts = normalizeImageRef(tag.replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\?|\$[A-Za-z_]\w*|\$\([^)]*\)/g, '\0')).split('\0');
       const re = new RegExp('^' + parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/:@]*') + '$');
       if (re.test(want) || re.test(want.replace(/:latest$/, ''))) maybe.push({ build: b, tag });

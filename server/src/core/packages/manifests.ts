@@ -205,11 +205,15 @@ export function lockedPins(kind: LockKind, text: string, dev = false): { name: s
   let name: string | undefined;
   let version: string | undefined;
   let local = false;
+  let elsewhere = false;
+  // A local package other than the project itself (`source = { editable = "../../libs/common" }`, a workspace
+  // member) is installed with the lock's set: its name stays (the project's own `.` does not).
   const flush = () => {
-    if (name && !local) out.push({ name: normalizeDist(name), version });
+    if (name && (!local || elsewhere)) out.push({ name: normalizeDist(name), version });
     name = undefined;
     version = undefined;
     local = false;
+    elsewhere = false;
   };
   let inPackage = false;
   for (const raw of text.split(/\r?\n/)) {
@@ -230,7 +234,9 @@ export function lockedPins(kind: LockKind, text: string, dev = false): { name: s
     if (m && name === undefined) name = m[1];
     const v = /^version\s*=\s*"([^"]+)"/.exec(line);
     if (v && version === undefined) version = v[1];
-    if (/^source\s*=\s*\{[^}]*\b(editable|virtual|directory|path)\s*=/.test(line) || /^type\s*=\s*"(directory|file)"/.test(line)) local = true;
+    const src = /^source\s*=\s*\{[^}]*\b(editable|virtual|directory|path)\s*=\s*"([^"]*)"/.exec(line);
+    if (src || /^type\s*=\s*"(directory|file)"/.test(line)) local = true;
+    if (src && src[1] !== 'virtual' && !/^\.\/?$/.test(src[2])) elsewhere = true;
   }
   flush();
   return out;
