@@ -29,6 +29,12 @@ describe('entrypoint/combine', () => {
     ];
     for (const [name, e, c, expected] of cases) it(name, () => assert.deepEqual(combineCommand(e, c), expected));
 
+    it('a shell-form ENTRYPOINT that names $0/$@ gets CMD as the shell\'s $0, $1 ... (Docker appends it after -c TEXT; docker/docs#14233)', () => {
+      assert.deepEqual(combineCommand(shell('exec /entry.sh $0 $@'), exec('server', 'start')),
+        { argv: ['/bin/sh', '-c', 'exec /entry.sh $0 $@', 'server', 'start'], shell: true, fromEntrypoint: true, cmdIgnored: false });
+      assert.deepEqual(combineCommand(shell('exec app "${@}"'), shell('serve --port 80')).argv, ['/bin/sh', '-c', 'exec app "${@}"', '/bin/sh', '-c', 'serve --port 80']);
+    });
+
     it('uses the SHELL instruction\'s shell for shell form', () => {
       assert.deepEqual(combineCommand(undefined, shell('gunicorn app:app'), ['/bin/bash', '-o', 'pipefail', '-c']).argv, ['/bin/bash', '-o', 'pipefail', '-c', 'gunicorn app:app']);
     });

@@ -13,6 +13,14 @@ function image(files: Record<string, string>): FollowOptions['image'] {
 const opts = (files: Record<string, string>, env: ShellEnv = {}, cwd = '/app'): FollowOptions => ({ env, cwd, image: image(files) });
 
 describe('entrypoint/follow', () => {
+  it('sh -c CODE ARG0 ARGS: $0 is ARG0 (a shell-form ENTRYPOINT given CMD), so exec ./entry.sh $0 $@ is followed, and bash\'s case "${@:1:2}" picks its arm', () => {
+    const files = {
+      '/etc/app/entry.sh': '#!/bin/bash\nset -e\ncase "${@:1:2}" in\n  "server start" | "db upgrade" )\n    set -- opsdesk "$@"\n    ;;\nesac\nexec "$@"\n',
+    };
+    const f = followCommand(['/bin/sh', '-c', 'exec $CONF/entry.sh $0 $@', 'server', 'start'], opts(files, { CONF: '/etc/app' }));
+    assert.deepEqual([f.argv, f.uncertain, f.chain.map((c) => `${c.file}:${c.line + 1}`)], [['opsdesk', 'server', 'start'], undefined, ['(sh -c):1', '/etc/app/entry.sh:8']]);
+  });
+
   describe('splitShellOps', () => {
     it('keeps the operator that ends each command', () => {
       const ops = splitShellOps('a && b || c; d | e & f\ng;;').map((c) => [c.words.map((w) => w.text).join(' '), c.op]);
@@ -36,6 +44,9 @@ describe('entrypoint/follow', () => {
       assert.equal(expandWord('$#', {}, o).value, '2');
       assert.equal(expandWord('$0', {}, o).value, '/start');
       assert.equal(expandWord('${1:0:1}', {}, o).value, 'w');
+      assert.equal(expandWord('"${@:1:2}"', {}, { positional: ['server', 'start', 'x'], name: 'sh' }).value, 'server start');
+      assert.equal(expandWord('${@:0:1}', {}, { positional: ['a'], name: 'prog' }).value, 'prog');
+      assert.equal(expandWord('${@:1}', {}).unknown, true);
       assert.equal(expandWord('${1:-x}', {}).unknown, true);
       assert.equal(expandWord('${PORT:-8000}', {}, { opaque: true }).unknown, true);
       assert.equal(expandWord('${PORT:-8000}', {}).value, '8000');

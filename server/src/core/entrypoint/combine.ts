@@ -14,7 +14,7 @@ export interface CombinedCommand {
   shell: boolean;
   /** The program comes from ENTRYPOINT. */
   fromEntrypoint: boolean;
-  /** A CMD was given but has no effect (a shell-form ENTRYPOINT ignores it). */
+  /** A CMD was given but has no effect (a shell-form ENTRYPOINT that never names $0, $1, $@ ...). */
   cmdIgnored: boolean;
 }
 
@@ -27,8 +27,8 @@ function shellForm(i: CommandInstruction, shell: string[]): string[] {
 
 /**
  * Combines ENTRYPOINT and CMD as Docker documents it: exec ENTRYPOINT + exec CMD appends CMD's args;
- * exec ENTRYPOINT + shell CMD appends `/bin/sh -c CMD`; a shell ENTRYPOINT runs `/bin/sh -c ENTRYPOINT`
- * and ignores CMD; without ENTRYPOINT the CMD runs (shell form through `/bin/sh -c`). An exec-form
+ * exec ENTRYPOINT + shell CMD appends `/bin/sh -c CMD`; a shell ENTRYPOINT runs `/bin/sh -c ENTRYPOINT CMD...`,
+ * where CMD is only the shell's $0, $1 ...: without `$0`/`$@` in it, CMD has no effect (and is left out); without ENTRYPOINT the CMD runs (shell form through `/bin/sh -c`). An exec-form
  * `ENTRYPOINT []` counts as none. (Setting ENTRYPOINT also resets a CMD inherited from the base image;
  * the caller passes only the CMD that applies.)
  */
@@ -37,7 +37,12 @@ export function combineCommand(
 ): CombinedCommand {
   const ep = entrypoint && !(entrypoint.form === 'exec' && entrypoint.args.length === 0) ? entrypoint : undefined;
   const c = cmd && !(cmd.form === 'exec' && cmd.args.length === 0) ? cmd : undefined;
-  if (ep?.form === 'shell') return { argv: shellForm(ep, shell), shell: true, fromEntrypoint: true, cmdIgnored: !!c };
+  if (ep?.form === 'shell') {
+    // Docker still appends CMD after the shell's `-c` string: the shell gets it as $0, $1 ... (docker/docs#14233), so an
+    // ENTRYPOINT that names them (`exec ./entrypoint.sh $0 $@`) runs with CMD; one that does not, runs without it.
+    const uses = !!c && /\$(?:[0-9@*#]|\{[0-9@*#])/.test(ep.args.join(' '));
+    return { argv: [...shellForm(ep, shell), ...(uses ? shellForm(c!, shell) : [])], shell: true, fromEntrypoint: true, cmdIgnored: !!c && !uses };
+  }
   if (ep) return { argv: [...ep.args, ...(c ? shellForm(c, shell) : [])], shell: false, fromEntrypoint: true, cmdIgnored: false };
   if (c) return { argv: shellForm(c, shell), shell: c.form === 'shell', fromEntrypoint: false, cmdIgnored: false };
   return { argv: [], shell: false, fromEntrypoint: false, cmdIgnored: false };

@@ -711,7 +711,9 @@ class Evaluator {
     const u = unwrapWrappers(expandCommand(words, st.vars, st.positional, this.xopts(st)).map((a) => a.value), {});
     const w = u.argv[0];
     if (w === undefined) return false;
-    return w === this.o.name || (this.o.file !== undefined && w === this.o.file) || /BASH_SOURCE/.test(w) || words.some((x) => /^"?\$(?:0|\{0\})"?$/.test(x.raw) || /BASH_SOURCE/.test(x.raw));
+    // In `sh -c CODE ARG0 ...` $0 is ARG0 (Docker passes CMD there after a shell-form ENTRYPOINT), not this script.
+    const dollar0 = this.o.file !== undefined && words.some((x) => /^"?\$(?:0|\{0\})"?$/.test(x.raw));
+    return w === this.o.name || (this.o.file !== undefined && w === this.o.file) || /BASH_SOURCE/.test(w) || dollar0 || words.some((x) => /BASH_SOURCE/.test(x.raw));
   }
 
   private command(n: Extract<Node, { t: 'cmd' }>, st: State): Flow {

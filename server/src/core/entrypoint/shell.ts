@@ -269,7 +269,7 @@ export interface ExpandOptions {
 }
 
 /**
- * Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:=d}`, `${X:+a}`, `${X+a}`, `${X:off:len}` in a word (a
+ * Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:=d}`, `${X:+a}`, `${X+a}`, `${X:off:len}`, `${@:off:len}` in a word (a
  * {@link ShellWord} or raw shell text), honouring quotes. Positional parameters (`$1`, `$#`) expand when
  * `opts.positional` is given. Command substitutions, `$@` and other forms are kept verbatim and make the
  * result unknown.
@@ -383,6 +383,15 @@ function expandOne(expr: string, env: ShellEnv, state: ExpandState): Piece[] | u
     body = expr.slice(2, -1);
   } else {
     body = expr.slice(1);
+  }
+  // bash's `${@:off:len}`: positional parameters from `off` (0 is $0), `len` of them, joined by spaces.
+  const slice = /^[@*]:\s*(\d+)(?::\s*(\d+))?$/.exec(body);
+  if (slice) {
+    const all = state.opts.positional && state.opts.name !== undefined ? [state.opts.name, ...state.opts.positional] : undefined;
+    if (!all) return unknown();
+    const off = Number(slice[1]);
+    const picked = slice[2] === undefined ? all.slice(off) : all.slice(off, off + Number(slice[2]));
+    return [{ text: picked.join(' '), split: true, quoted: false }];
   }
   const sub = /^([A-Za-z_]\w*|\d+):\s*(\d+)(?::\s*(\d+))?$/.exec(body);
   const m = sub ? [sub[0], sub[1]] : /^([A-Za-z_]\w*|\d+|#)(?:(:?[-=+?])([\s\S]*))?$/.exec(body);

@@ -158,10 +158,13 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
       stayQuiet(`uvicorn is given no APP argument, but UVICORN_APP ${ia.hiddenEnv ? 'may be set by what the model cannot see' : 'is set'}`);
       return undefined;
     }
+    // Mounted in a CLI (`opsdesk server start`): at the command's name where the argv is written (the app argument goes after it).
+    const named = ia.cli ? ia.cli.args[ia.cli.selection.restFrom - 1]?.ref : undefined;
+    const at = named?.range ? argFile(ia.entry, named) : undefined;
     return {
       message: `${label}: uvicorn is given no application (no APP argument, and UVICORN_APP is not set), so it exits at once with "Error: Missing argument 'APP'"`,
-      file: commandFile,
-      range: rangeOf(),
+      file: at?.file ?? commandFile,
+      range: at && named?.range ? named.range : rangeOf(),
       related: relatedEntry,
       fixes: [],
     };
