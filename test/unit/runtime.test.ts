@@ -341,6 +341,17 @@ describe('runtime: --explain says why a missing uwsgi ini file is not reported',
     assert.deepEqual(await quietOf({ ...app, Dockerfile: 'FROM tiangolo/uwsgi-nginx:python3.12\nWORKDIR /srv\nCOPY . .\nCMD ["uwsgi", "--ini", "/etc/uwsgi/shop.ini"]\n' }),
       ['entrypoint-target: /etc/uwsgi/shop.ini is not reported missing: the base image tiangolo/uwsgi-nginx:python3.12 is not known: it may ship /etc/uwsgi/shop.ini']);
   });
+
+  it('gunicorn -c: rendered by a RUN, mounted by compose, or read through a script', async () => {
+    const web = { 'shop/__init__.py': '', 'shop/wsgi.py': 'app = 1\n', 'deploy/gunicorn.conf.py': 'bind = "0.0.0.0:8000"\n' };
+    assert.deepEqual(await quietOf({ ...web, Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY shop/ shop/\nRUN envsubst < /dev/null > /srv/gunicorn.conf.py\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "shop.wsgi:app"]\n' }),
+      ['entrypoint-target: /srv/gunicorn.conf.py is not reported missing: Dockerfile:4 (RUN envsubst < /dev/null > /srv/gunicorn.conf.py) puts it in the image, but its text is not known']);
+    const compose = 'services:\n  web:\n    build: .\n    volumes:\n      - ./deploy/gunicorn.conf.py:/srv/gunicorn.conf.py:ro\n';
+    assert.deepEqual(await quietOf({ ...web, 'compose.yaml': compose, Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY shop/ shop/\nCMD ["gunicorn", "--config", "gunicorn.conf.py", "shop.wsgi:app"]\n' }),
+      ['entrypoint-target: /srv/gunicorn.conf.py is not reported missing: compose.yaml: service web gives the container /srv/gunicorn.conf.py (a mount)']);
+    assert.deepEqual(await quietOf({ ...web, 'start.sh': '#!/bin/sh\nexec gunicorn -c gunicorn.conf.py shop.wsgi:app\n', Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY shop/ shop/\nCOPY start.sh /start.sh\nCMD ["/start.sh"]\n' }),
+      ['entrypoint-target: /srv/gunicorn.conf.py is not reported missing: the command runs through /start.sh, which may write it before the server starts']);
+  });
 });
 
 describe('runtime: --explain says why entrypoint-target stays quiet', () => {

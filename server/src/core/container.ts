@@ -230,6 +230,12 @@ function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Rang
       const text = stage.tree.text(normalize(cfgPath.startsWith('/') ? cfgPath : join(cwd, cfgPath)), fs);
       if (text !== undefined) ep = mergeGunicornConfig(ep, parseGunicornConfig(text, runEnv));
       else if (ep.configFile && stage.tree.isUncertain(normalize(join(cwd, ep.configFile)))) ep = { ...ep, uncertain: 'the gunicorn config file is not visible' };
+      // gunicorn opens -c FILE before anything else and exits when it is missing ("Error: 'FILE' doesn't exist"): entrypoint-target judges it.
+      else if (ep.configFile && ep.configRef && /^[\w./-]+$/.test(ep.configFile)) {
+        // The file it cannot read may set the bind (and gunicorn exits before binding when it is missing).
+        const bind = ep.bind?.isDefault ? { ...ep.bind, uncertain: 'the gunicorn config file is not readable: it may set the bind' } : ep.bind;
+        ep = { ...ep, bind, unreadConfig: { path: ep.configFile, ...ep.configRef } };
+      }
     } else if (ep.configModule) ep = { ...ep, uncertain: 'gunicorn reads its config from a module' };
   }
   // The ini file is opened from the folder the server starts in (before its own --chdir).

@@ -719,7 +719,10 @@ describe('entrypoint/parse', () => {
 
   describe('uwsgi: an ini file the image model cannot read', () => {
     it('records a plain path for the caller to look up (not file:section, URLs or variables)', () => {
-      assert.deepEqual(parseEntrypoint(['uwsgi', '--ini', 'deploy/app.ini'], {}, { readFile: () => undefined }).unreadConfig, { path: 'deploy/app.ini', ref: { value: 'deploy/app.ini', index: 2 } });
+      assert.deepEqual(parseEntrypoint(['uwsgi', '--ini', 'deploy/app.ini'], {}, { readFile: () => undefined }).unreadConfig, { path: 'deploy/app.ini', ref: { value: 'deploy/app.ini', index: 2 }, flag: '--ini' });
+      // gunicorn's -c: where the value is written and the option as written (the caller decides whether the image lacks the file).
+      assert.deepEqual(parseEntrypoint(['gunicorn', '--config=deploy/gunicorn.conf.py', 'app:app'], {}).configRef, { ref: { value: 'deploy/gunicorn.conf.py', index: 1, start: 9, end: 32 }, flag: '--config' });
+      assert.equal(parseEntrypoint(['gunicorn', '-c', '$CONF', 'app:app'], {}, { expanded: { unknown: [false, false, true, false] } }).configRef, undefined);
       assert.equal(parseEntrypoint(['uwsgi', '--master'], { UWSGI_INI: '/etc/uwsgi/app.ini' }, { readFile: () => undefined }).unreadConfig?.path, '/etc/uwsgi/app.ini');
       for (const v of ['app.ini:prod', 'http://config.local/app.ini', '$CONF']) {
         assert.equal(parseEntrypoint(['uwsgi', '--ini', v], {}, { readFile: () => undefined }).unreadConfig, undefined, v);

@@ -95,8 +95,14 @@ export interface Entrypoint {
   configFile?: string;
   /** The config file the server read options or its target from (uwsgi `--ini`, fastapi's pyproject.toml), and the ranges in it of the values taken from it (their `ArgRef.range`s). */
   iniFile?: { path: string; ranges: Range[] };
-  /** A config file the server reads at start that the model could not read (uwsgi `--ini`, `UWSGI_INI`); `imagePath`: where it is looked for (set by the caller). */
-  unreadConfig?: { path: string; ref: ArgRef; imagePath?: string };
+  /**
+   * A config file the server reads at start that the model could not read (uwsgi `--ini`, `UWSGI_INI`;
+   * gunicorn `-c`, set by the caller when the image lacks it); `imagePath`: where it is looked for (set by the caller);
+   * `flag`: the option as messages name it.
+   */
+  unreadConfig?: { path: string; ref: ArgRef; imagePath?: string; flag: string };
+  /** Where gunicorn's `-c` value is written, and the option as written (`-c`, `--config`). */
+  configRef?: { ref: ArgRef; flag: string };
   /** gunicorn `-c python:MODULE`. */
   configModule?: string;
   /** gunicorn reads this file from the working directory when no `-c` is given, if it exists (the caller checks). */

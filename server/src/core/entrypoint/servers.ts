@@ -423,7 +423,10 @@ export function interpretServer(spec: ServerSpec, args: Arg[], ctx: Ctx): Entryp
     if (cfg) {
       if (sources) sources.config = c.from;
       if (spec.config.prefixes && cfg.value.startsWith('python:')) ep.configModule = cfg.value.slice(7);
-      else ep.configFile = spec.config.prefixes ? cfg.value.replace(/^file:/, '') : cfg.value;
+      else {
+        ep.configFile = spec.config.prefixes ? cfg.value.replace(/^file:/, '') : cfg.value;
+        if (!cfg.unknown) ep.configRef = { ref: cfg.ref, flag: r.p.options.find((o) => o.value === cfg)?.name ?? spec.config.flags[0] };
+      }
       if (spec.config.mayBind && ep.bind && ep.bind.isDefault) ep.bind.uncertain = spec.config.mayBind;
     } else if (spec.config.defaultFile) {
       ep.defaultConfig = spec.config.defaultFile;
@@ -547,7 +550,7 @@ function withIniOptions(ep: Entrypoint, o: NonNullable<ServerSpec['iniOptions']>
     if (!file) {
       note(ep, `the uwsgi ini file ${ini.value} is not visible`);
       // A plain path (not `file.ini:section`, an http:// URL or another of uwsgi's loaders).
-      if (!ini.unknown && /^[\w./-]+$/.test(ini.value)) ep.unreadConfig = { path: ini.value, ref: ini.ref };
+      if (!ini.unknown && /^[\w./-]+$/.test(ini.value)) ep.unreadConfig = { path: ini.value, ref: ini.ref, flag: '--ini' };
     } else if (!entries) note(ep, `${ini.value} has no [${o.section}] section`);
     for (const e of entries ?? []) {
       const opt = `--${e.key}`;

@@ -27,7 +27,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'A target that names the wrong module path makes every worker fail to boot ("Failed to find attribute", "No module named"), and the platform reports only a failed health check. The module path must match where the file sits in the image relative to the working directory and sys.path.',
+      why: 'A target that names the wrong module path makes every worker fail to boot ("Failed to find attribute", "No module named"), and the platform reports only a failed health check. The module path must match where the file sits in the image relative to the working directory and sys.path. A config file the server reads at start and the image lacks (gunicorn `-c FILE`, uwsgi `--ini FILE`) stops it before it loads anything.',
       bad: 'COPY predictions/coordinator/ /app/coordinator/\nCMD exec gunicorn --bind :$PORT coordinator:app',
       good: 'COPY predictions/coordinator/ /app/coordinator/\nCMD exec gunicorn --bind :$PORT coordinator.coordinator:app',
     },
@@ -43,7 +43,10 @@ export const rule: Rule = {
   },
 };
 
-/** uwsgi `--ini FILE` (or UWSGI_INI) names a file the image certainly lacks: uwsgi exits at start ("realpath() of FILE failed"). */
+/**
+ * The server's config file is certainly not in the image: uwsgi `--ini FILE` (or UWSGI_INI) exits at start ("realpath() of
+ * FILE failed"), gunicorn `-c FILE` too ("Error: 'FILE' doesn't exist", gunicorn/app/base.py).
+ */
 function absentConfigFile(a: Analysis, c: RunningContainer): Draft[] {
   const absent = configAbsence(a, c);
   if (!absent) return [];
@@ -52,11 +55,11 @@ function absentConfigFile(a: Analysis, c: RunningContainer): Draft[] {
     if (!c.quiet.includes(why)) c.quiet.push(why);
     return [];
   }
-  const ref = c.ep.unreadConfig!.ref;
+  const { ref, flag } = c.ep.unreadConfig!;
   const elsewhere = absent.inImage.length === 1 ? absent.inImage[0] : undefined;
   const hint = elsewhere ? `; the file is at ${elsewhere}` : absent.inContext.length ? `; the build context has ${absent.inContext.join(', ')}, which no COPY puts there` : '';
   return [{
-    message: `${c.ep.kind} --ini ${ref.value}: ${absent.path} is not in the image, so ${c.ep.kind} exits at start (realpath() of ${absent.path} failed)${hint}`,
+    message: `${c.ep.kind} ${flag} ${ref.value}: ${absent.path} is not in the image, so ${c.ep.kind} exits at start (${c.ep.kind === 'gunicorn' ? `Error: '${ref.value}' doesn't exist` : `realpath() of ${absent.path} failed`})${hint}`,
     file: argFile(c.entry, ref)?.file ?? c.entry.at.file,
     range: ref.range ?? (c.entry.overridden ? c.entry.at.range : c.entry.instr.keywordRange),
     related: [...scriptLocations(a, c), { file: c.entry.at.file, range: c.entry.at.range, message: `the container runs ${c.entry.ep.argv.join(' ')}` }],
