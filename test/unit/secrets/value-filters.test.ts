@@ -45,6 +45,13 @@ const cases: Case[] = [
   // URLs
   { title: 'URL without credentials', name: 'ACCESS_TOKEN', value: 'https://api.partner.example.net/v2/token?grant=client', found: undefined },
   { title: 'near miss: a DB URL with a real password', name: 'DATABASE_URL', value: 'postgresql://app:' + pw + '@db.prod.internal:5432/app', found: 'database-url' },
+  // test databases on loopback (a CI job's service container)
+  { title: 'a loopback DB URL whose user is a test user', name: 'run', value: 'echo "HUB_DB_URL=postgresql+psycopg://test_user:' + pw + '@127.0.0.1:5432/hub" >> $GITHUB_ENV', found: undefined },
+  { title: 'a loopback DB URL assigned to a TEST variable', name: 'script', value: 'export LEDGER_TEST_DB_URL=mysql://ledger:' + pw + '@localhost:3306/ledger', found: undefined },
+  { title: 'a loopback DB URL under a TEST name', name: 'JUPYTERHUB_TEST_DB_URL', value: 'postgresql://hub:' + pw + '@127.0.0.1/hub', found: undefined },
+  { title: 'a loopback DB URL of a test database', name: 'DATABASE_URL', value: 'postgresql://app:' + pw + '@127.0.0.1:5432/app_test', found: undefined },
+  { title: 'near miss: a test user on a remote host', name: 'run', value: 'echo "HUB_DB_URL=postgresql://test_user:' + pw + '@db.prod.example.net:5432/hub"', found: 'database-url' },
+  { title: 'near miss: a loopback DB URL with nothing about tests (a Cloud SQL proxy)', name: 'run', value: 'export LEDGER_DB_URL=postgresql://ledger:' + pw + '@127.0.0.1:5432/ledger', found: 'database-url' },
   // public document ids
   { title: 'spreadsheet key', name: 'SPREADSHEET_KEY', value: '1' + rnd(ALPHA.urlsafe, 43, 510), found: undefined },
   { title: 'Lark doc token', name: 'WIKI_DOC_TOKEN', value: 'doxcn' + rnd(ALPHA.base62, 19, 511), found: undefined },

@@ -362,6 +362,17 @@ function isLocalSetupHost(host: string): boolean {
   return LOCAL_HOSTS.test(host) || /^host\.docker\.internal$/i.test(host) || /^[A-Za-z][A-Za-z0-9_-]*$/.test(host);
 }
 
+/**
+ * A URL on loopback for a test database: its user or database name, the name it is scanned under, or the variable the text assigns it to
+ * (`JUPYTERHUB_TEST_DB_URL` on 127.0.0.1 with the user `test_user`, in a CI step), has the word `test`.
+ * Only the machine that runs the tests reaches it (a CI job's service container, a developer's database).
+ */
+function testDatabase(value: string, at: number, user: string, length: number, name: string | undefined): boolean {
+  const dbName = /^\/([A-Za-z0-9_-]+)/.exec(value.slice(at + length).replace(/^:\d+/, ''))?.[1];
+  const assigned = /([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?$/.exec(value.slice(Math.max(0, at - 80), at))?.[1];
+  return [user, dbName, assigned, name].some((x) => x !== undefined && nameWords(x).includes('test'));
+}
+
 const databaseUrl: Detector = {
   id: 'database-url',
   scan(value, ctx, push) {
@@ -375,6 +386,7 @@ const databaseUrl: Detector = {
       // and test suites are full of them (celery's t/unit/backends: redis://:bosco@vandelay.com//1).
       if (ctx.testData) return;
       if (ctx.localDev && isLocalSetupHost(m[4]!)) return;
+      if (LOCAL_HOSTS.test(m[4]!) && testDatabase(value, m.index, user, m[0].length, ctx.name)) return;
       const start = m.index + m[0].indexOf('://') + 3 + user.length + 1;
       const provider = `${DB_SCHEMES[m[1]!.toLowerCase()]} URL password`;
       push(match(provider, 'database-url', start, start + password.length, LOCAL_HOSTS.test(m[4]!) ? 'medium' : 'high'));
