@@ -55,7 +55,7 @@ export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 
   for (const f of files.yamlFiles) {
     const t = a.text(f);
     if (t === undefined) continue;
-    if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, t, false));
+    if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, /(^|\/)\.github\/workflows\//.test(f) ? workflowEnvExpanded(t) : t, false));
     if (/^apiVersion:\s*skaffold\//m.test(t)) out.push(...fromSkaffold(fs, f, t));
   }
   for (const f of files.scripts) {
@@ -76,6 +76,43 @@ function composeProjectName(a: Pick<Analysis, 'text'>, file: string): string | u
   if (raw.includes('$')) return undefined;
   const name = raw.toLowerCase().replace(/[^a-z0-9_-]/g, '');
   return /^[a-z0-9]/.test(name) ? name : undefined;
+}
+
+/**
+ * A GitHub workflow with `${{ env.NAME }}` replaced where every `env:` map of the file (workflow, job, step)
+ * that sets NAME sets it to the same literal: the value a build step's `--build-arg K=${{ env.NAME }}` passes.
+ * Set to several values, or to an expression, NAME stays as written (unknown).
+ */
+export function workflowEnvExpanded(text: string): string {
+  if (!text.includes('${{')) return text;
+  const values = new Map<string, Set<string>>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)(?:-\s+)?env:\s*$/.exec(lines[i]);
+    if (!m) continue;
+    let indent: number | undefined;
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = lines[j];
+      if (/^\s*(#.*)?$/.test(l)) continue;
+      const ind = /^\s*/.exec(l)![0].length;
+      if (ind <= m[1].length) break;
+      indent ??= ind;
+      if (ind !== indent) continue;
+      const kv = /^\s*([A-Za-z_][A-Za-z0-9_]*):\s*(.*?)\s*$/.exec(l);
+      if (!kv) continue;
+      const raw = kv[2].replace(/\s+#.*$/, '');
+      const v = /^"([^"\\]*)"$|^'([^']*)'$|^([^"'{}[\]&*!|>%@`]*)$/.exec(raw);
+      const value = v ? (v[1] ?? v[2] ?? v[3]) : undefined;
+      const set = values.get(kv[1]) ?? new Set<string>();
+      set.add(value === undefined || value.includes('${{') ? '\0' : value);
+      values.set(kv[1], set);
+    }
+  }
+  return text.replace(/\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (all, name: string) => {
+    const set = values.get(name);
+    const only = set && set.size === 1 ? [...set][0] : undefined;
+    return only !== undefined && only !== '\0' && !/[\s'"\\$]/.test(only) ? only : all;
+  });
 }
 
 /** Bake's file names, in the order it looks them up in the folder where it runs. */

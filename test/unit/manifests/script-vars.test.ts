@@ -3,6 +3,7 @@ import { strict as assert } from 'assert';
 import { findDockerBuilds, splitShellWords } from '../../../server/src/core/manifests';
 import { expandString, expandWords, scriptVariables } from '../../../server/src/core/manifests/script-vars';
 import { mergedBuildArgs } from '../../../server/src/core/project';
+import { workflowEnvExpanded } from '../../../server/src/core/builds';
 import { lines } from './util';
 
 const vars = (text: string, make = false) => scriptVariables(text, splitShellWords, make);
@@ -164,5 +165,26 @@ describe('build args over several builds of one Dockerfile', () => {
   });
   it('one build: its values', () => {
     assert.deepEqual(mergedBuildArgs([{ evidence: 'a', buildArgs: { A: '1' } }]).values, { A: '1' });
+  });
+});
+
+describe('workflow env in build steps', () => {
+  it('${{ env.NAME }} takes the value every env: map of the file gives it; several values or an expression leave it', () => {
+    const text = lines(
+      'env:',
+      '  FAMILY: "general"',
+      '  REG: ghcr.io/acme',
+      '  SHA: ${{ github.sha }}',
+      'jobs:',
+      '  a:',
+      '    env:',
+      '      MODE: prod',
+      '    steps:',
+      '      - run: docker build --build-arg P=${{ env.FAMILY }} --build-arg S=${{ env.SHA }} --build-arg M=${{ env.MODE }} -t ${{ env.REG }}/app .',
+      '  b:',
+      '    env:',
+      '      MODE: dev',
+    );
+    assert.equal(workflowEnvExpanded(text).split('\n')[9], '      - run: docker build --build-arg P=general --build-arg S=${{ env.SHA }} --build-arg M=${{ env.MODE }} -t ghcr.io/acme/app .');
   });
 });

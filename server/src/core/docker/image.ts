@@ -312,7 +312,7 @@ function inheritedBase(base: RepoBase, ins: Instruction, index: number): StageMo
     unmodelledRuns: src.unmodelledRuns.map(at),
     python: src.python && at(src.python),
     venvs: src.venvs.map(at),
-    installs: src.installs.map((r) => ({ ...r, instr: ins, stage: index, carriedBy: undefined })),
+    installs: src.installs.map((r) => ({ ...r, instr: ins, stage: index, carriedBy: undefined, inheritedFrom: r.inheritedFrom ?? { dockerfile: base.dockerfile, instr: r.instr } })),
     installsUnknown: src.installsUnknown && at(src.installsUnknown),
   };
 }

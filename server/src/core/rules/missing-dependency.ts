@@ -95,7 +95,7 @@ function describeSources(a: Analysis, ia: ImportAnalysis, set: InstallSet): { la
     for (const s of r.sources) {
       count += s.requirements.length;
       const what = s.contextFile ? a.rel(s.contextFile) : s.file ?? r.tool;
-      const at = `${a.rel(ia.target.dockerfile)}:${r.instr.line + 1}`;
+      const at = `${a.rel(r.inheritedFrom?.dockerfile ?? ia.target.dockerfile)}:${(r.inheritedFrom?.instr ?? r.instr).line + 1}`;
       const label = `${what} (${at})`;
       if (!labels.includes(label)) labels.push(label);
     }
@@ -119,7 +119,12 @@ function draft(a: Analysis, ia: ImportAnalysis, set: InstallSet, m: Missing): Dr
   const first = m.imports[0];
   const src = sourceOf(ia.stage, first.file);
   const related: Location[] = chainLocations(a, ia, { chain: chainTo(ia.closure!.files, first.file) });
-  for (const r of set.records) related.push({ file: ia.target.dockerfile, range: firstLineRange(r.instr, ia.target.parsed.lines), message: `${r.tool} installs into ${r.home}` });
+  for (const r of set.records) {
+    // An install the repository-built base image made is shown in its own Dockerfile.
+    const from = r.inheritedFrom;
+    const lines = from ? (a.text(from.dockerfile) ?? '').split('\n').map((l) => l.replace(/\r$/, '')) : ia.target.parsed.lines;
+    related.push({ file: from?.dockerfile ?? ia.target.dockerfile, range: firstLineRange(from?.instr ?? r.instr, lines), message: `${r.tool} installs into ${r.home}${from ? ' (in the base image)' : ''}` });
+  }
   for (const i of m.imports.slice(1)) {
     const s = sourceOf(ia.stage, i.file);
     if (s) related.push({ file: s, range: i.imp.range, message: `${a.rel(s)} also imports ${i.imp.module}` });
