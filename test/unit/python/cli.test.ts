@@ -171,4 +171,25 @@ describe('python/cli', () => {
     });
     assert.equal(select(files, { file: '/app/tool.py', func: 'main' }, ['serv'])?.noSuch, 'serv -> serve');
   });
+
+  it('argparse built in a helper the entry calls (main() -> run(argv) -> parse_args(argv)): the entry\'s CLI all the same', () => {
+    const src = [
+      'import argparse',
+      'import sys',
+      'def parse_args(argv):',
+      '    parser = argparse.ArgumentParser()',
+      '    subs = parser.add_subparsers(dest="command")',
+      '    subs.add_parser("dashboard")',
+      '    subs.add_parser("compile")',
+      '    return parser.parse_args(argv[1:])',
+      'def run(argv):',
+      '    args = parse_args(argv)',
+      '    return ACTIONS[args.command](args)',
+      'def main():',
+      '    return run(sys.argv)',
+    ].join('\n');
+    const files = { '/app/tool/__main__.py': ['tool.__main__', src] as [string, string] };
+    assert.deepEqual([select(files, { file: '/app/tool/__main__.py', func: 'main' }, ['dashboard', '/config'])?.path, select(files, { file: '/app/tool/__main__.py', func: 'main' }, ['dashbord'])?.noSuch],
+      ['dashboard', 'dashbord -> dashboard']);
+  });
 });

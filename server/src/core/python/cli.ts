@@ -395,11 +395,35 @@ export class CliModel {
       const own = this.object(path, func);
       if (own) return { cli: own };
     }
+    // The entry's own code, then the functions it calls (a few levels: `main()` -> `run(argv)` -> `parse_args(argv)`),
+    // until one scope invokes a CLI; the first scope that does decides (two different CLIs there: not known).
+    const seen = new Set<string>();
+    let level: { path: string; fn?: string }[] = [{ path, fn: func }];
+    for (let depth = 0; depth < 4 && level.length; depth++) {
+      const next: { path: string; fn?: string }[] = [];
+      const found: CliCommand[] = [];
+      for (const s of level) {
+        const key = `${s.path}#${s.fn ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const here = this.invokedIn(s.path, s.fn);
+        for (const c of here.clis) if (!found.includes(c)) found.push(c);
+        next.push(...here.calls);
+      }
+      if (found.length) return found.length === 1 ? { cli: found[0], via: func } : undefined;
+      level = next;
+    }
+    return undefined;
+  }
+
+  /** The CLIs a scope invokes (`cli()`, `app()`, `typer.run(main)`, `parser.parse_args()`), and the closure functions it calls. */
+  private invokedIn(path: string, func: string | undefined): { clis: CliCommand[]; calls: { path: string; fn: string }[] } {
     const f = this.files.get(path);
-    if (!f) return undefined;
+    const clis: CliCommand[] = [];
+    const calls: { path: string; fn: string }[] = [];
+    if (!f) return { clis, calls };
     const n = namesOf(f.info);
     const inScope = (x: { fn?: string; mainGuard?: true }) => x.fn === func && (func !== undefined || !!x.mainGuard);
-    const found: CliCommand[] = [];
     for (const c of f.info.calls) {
       if (!inScope(c)) continue;
       if (isLib(c.callee, 'typer', 'run', n)) {
@@ -412,20 +436,25 @@ export class CliModel {
         const params = this.typerParams(file, fnInfo);
         cmd.options.push(...params.filter((p) => p.flags.length));
         cmd.positionals.push(...params.filter((p) => !p.flags.length).map((p) => p.param!));
-        found.push(cmd);
+        clis.push(cmd);
       }
       const pa = /^(\w+)\.parse(?:_known)?_args$/.exec(c.callee);
       if (pa) {
         const p = this.object(path, pa[1], c.fn);
-        if (p) found.push(p);
+        if (p && !clis.includes(p)) clis.push(p);
       }
     }
     for (const e of f.info.callGraph) {
       if (!inScope(e) || !/^[A-Za-z_]\w*$/.test(e.callee)) continue;
       const o = this.object(path, e.callee);
-      if (o && o.framework !== 'argparse' && !found.includes(o)) found.push(o);
+      if (o && o.framework !== 'argparse') {
+        if (!clis.includes(o)) clis.push(o);
+        continue;
+      }
+      const file = this.functionFile(path, e.callee);
+      if (file) calls.push({ path: file, fn: e.callee });
     }
-    return found.length === 1 ? { cli: found[0], via: func } : undefined;
+    return { clis, calls };
   }
 }
 

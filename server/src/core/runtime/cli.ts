@@ -88,8 +88,9 @@ export function followCli(a: Analysis, c: Input): CliRun | undefined {
     steps.push(`runs ${fn.name}() (${where(fn.file, def?.range.start.line ?? last.range.start.line)})`);
     out.params = paramsOf(path, selection, def?.params?.[0]?.name, c.closure.files.get(fn.file)?.info, fn.name, last.fn === undefined);
   } else {
-    out.quiet = `${label}: the function the command runs is not in the closure`;
-    steps.push('runs a function the model cannot see');
+    const why = last.framework === 'argparse' ? 'no set_defaults(func=...) names it (the code picks it from the parsed arguments)' : 'the command comes from outside the import closure';
+    out.quiet = `${label}: the function the command runs is not known: ${why}`;
+    steps.push(`runs a function the model does not know: ${why}`);
   }
   return out;
 }
