@@ -271,6 +271,8 @@ describe('base-image facts', () => {
     ['docker.io/library/python:3.9.18-slim-bullseye', '3.9 /usr/local/lib/python3.9/site-packages pip,setuptools,wheel complete'],
     ['python:3-slim', '? ? pip,setuptools,wheel complete'],
     ['python', '? ? pip,setuptools,wheel complete'],
+    ['python:2-stretch', '2.7 /usr/local/lib/python2.7/site-packages pip,setuptools,wheel complete'],
+    ['python:2', '2.7 /usr/local/lib/python2.7/site-packages pip,setuptools,wheel complete'],
     ['ghcr.io/astral-sh/uv:python3.12-bookworm-slim', '3.12 /usr/local/lib/python3.12/site-packages pip complete'],
     ['gcr.io/distroless/python3-debian11', '3.9 /usr/lib/python3/dist-packages  complete'],
     ['pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime', '? ? torch,torchvision,torchaudio,numpy,pip,setuptools,conda open'],

@@ -68,6 +68,8 @@ const TABLE: Row[] = [
   // Official python images: python:3.11, 3.11.4-slim, 3.11-alpine3.19, 3.12-bookworm, 3-slim, latest, slim.
   { match: new RegExp(`^${LIBRARY}python:(\\d+)\\.(\\d+)(?:[.\\-@]|$)`), facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`) },
   { match: new RegExp(`^${LIBRARY}python(?::(?:3|latest|slim|alpine|bookworm|bullseye|trixie)(?:-[a-z0-9.]+)?)?(?:@|$)`), facts: () => PYTHON_IMAGE(undefined) },
+  // python:2, 2-stretch, 2-slim: 2.7, the last Python 2 release.
+  { match: new RegExp(`^${LIBRARY}python:2(?:-[a-z0-9.]+)?(?:@|$)`), facts: () => PYTHON_IMAGE('2.7') },
   // uv's images derived from the official python ones: ghcr.io/astral-sh/uv:python3.12-bookworm-slim, uv:0.5-python3.12-alpine.
   { match: /^ghcr\.io\/astral-sh\/uv:(?:[\d.]+-)?python(\d+)\.(\d+)-/, facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`) },
   // Distroless: Debian's python3, no pip, no shell.
