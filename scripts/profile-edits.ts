@@ -1,5 +1,5 @@
 // In-process driver for profiling the language server's re-lint: the engine over disk -> retained -> overlay (as the server stacks them), a LintSession, and timed edits of a Dockerfile and of a Python file in a 1,000-file closure.
-// Usage: node scripts/profile-edits.mjs [--closure 1000] [--edits 50]   (bundles this file; add node's --cpu-prof to profile)
+// Usage: node scripts/profile-edits.mjs [--closure 1000] [--total 10000] [--edits 50]   (bundles this file; add node's --cpu-prof to profile)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -8,10 +8,10 @@ import { lint } from '../server/src/core/lint';
 import { RetainedFileSystem } from '../server/src/core/retained-fs';
 import { LintSession } from '../server/src/core/session';
 
-export async function profileEdits(generate: (dir: string, closure: number, total: number) => void, dockerfile: string, closure: number, edits: number, only = ''): Promise<Record<string, unknown>> {
+export async function profileEdits(generate: (dir: string, closure: number, total: number) => void, dockerfile: string, closure: number, edits: number, only = '', total = closure + 6): Promise<Record<string, unknown>> {
   const dir = toPosix(mkdtempSync(join(tmpdir(), 'deploylint-profile-')));
   try {
-    generate(dir, closure, closure + 6);
+    generate(dir, closure, total);
     writeFileSync(`${dir}/notcopied.py`, 'X = 1\n');
     const overlay = new OverlayFileSystem(new RetainedFileSystem(new DiskFileSystem([dir])));
     const session = new LintSession();
