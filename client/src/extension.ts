@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Deploy
       { scheme: 'file', language: 'python' },
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'dotenv' },
-      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,.dockerignore,*.dockerignore,.env,.env.*}' },
+      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*Dockerfile,*Containerfile,Dockerfile.*,Dockerfile-*,Dockerfile_*,Containerfile.*,Containerfile-*,Containerfile_*,.dockerignore,*.dockerignore,.env,.env.*}' },
     ],
     synchronize: {
       configurationSection: 'deploylint',

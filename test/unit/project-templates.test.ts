@@ -65,3 +65,24 @@ describe('project: generator templates', () => {
     ]);
   });
 });
+
+describe('project: Dockerfiles named the way `docker build -f` users name them', () => {
+  it('Dockerfile-dev, Dockerfile_prod, CPUDockerfile, api-Dockerfile are Dockerfiles when they start like one; other files of such names are not', () => {
+    const fs = memRepo({
+      'Dockerfile-dev': DF,
+      'Dockerfile_prod': '# syntax=docker/dockerfile:1\n\nARG PY=3.12\n' + DF,
+      'docker/CPUDockerfile': DF,
+      'svc/api-Dockerfile': DF,
+      'Containerfile-ci': DF,
+      // A script that writes a Dockerfile, notes about one, and files whose extension says what they are.
+      'tools/make-dockerfile': '#!/bin/sh\ncat > Dockerfile <<EOF\nFROM python:3.12\nEOF\n',
+      'docs/Dockerfile-notes': 'How we build:\nFROM python is the base.\n',
+      'Dockerfile-dev.md': '# Dev image\nFROM python:3.12\n',
+      'Dockerfile-dev.dockerignore': '.git\n',
+      'ci/dockerfile_lint.json': '{}\n',
+      'app.py': 'print(1)\n',
+    });
+    const rel = (x: string) => x.slice(ROOT.length + 1);
+    assert.deepEqual(discoverProject(fs, ROOT).dockerfiles.map(rel), ['Containerfile-ci', 'Dockerfile-dev', 'Dockerfile_prod', 'docker/CPUDockerfile', 'svc/api-Dockerfile']);
+  });
+});

@@ -29,12 +29,41 @@ export interface ProjectFiles {
   fileCount: number;
 }
 
-/** True for the names Docker and Podman users give Dockerfiles. */
+/** True for the names Docker and Podman users give Dockerfiles (the loose ones too: see {@link isLooseDockerfileName}). */
 export function isDockerfileName(name: string): boolean {
   const n = name.toLowerCase();
   return n === 'dockerfile' || n === 'containerfile' || n.endsWith('.dockerfile') || n.endsWith('.containerfile')
     || (n.startsWith('dockerfile.') && !n.endsWith('.dockerignore') && !/\.(md|txt|orig|bak|swp)$/.test(n))
-    || (n.startsWith('containerfile.') && !n.endsWith('.dockerignore'));
+    || (n.startsWith('containerfile.') && !n.endsWith('.dockerignore'))
+    || isLooseDockerfileName(name);
+}
+
+/** Extensions that say a file is something else, whatever its name says of Dockerfiles. */
+const NOT_A_DOCKERFILE = /\.(md|rst|txt|orig|bak|swp|ya?ml|json|py|sh|bash|js|ts|toml|cfg|ini|lock|sample|example|dockerignore|j2|jinja2?|tmpl|tpl|erb|ejs|mustache)$/;
+
+/**
+ * Names that `docker build -f` users give Dockerfiles beyond the conventional ones: `Dockerfile-dev`,
+ * `Dockerfile_prod`, `CPUDockerfile`, `api-Dockerfile` (and Containerfile alike). Such a file is taken
+ * for a Dockerfile only when its text has a FROM line ({@link looksLikeDockerfile}), since the name alone
+ * says less than the conventional ones do.
+ */
+export function isLooseDockerfileName(name: string): boolean {
+  const n = name.toLowerCase();
+  if (NOT_A_DOCKERFILE.test(n)) return false;
+  return /^(docker|container)file[-_]./.test(n) || (/.(docker|container)file$/.test(n) && !/\.(docker|container)file$/.test(n));
+}
+
+/**
+ * The first instruction (after blank lines, comments and parser directives) is FROM, or ARG before a FROM:
+ * how every Dockerfile starts, and what a script that writes one (`cat > Dockerfile <<EOF`) does not.
+ */
+export function looksLikeDockerfile(text: string): boolean {
+  for (const line of text.split('\n', 200)) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    return /^(from|arg)\s+\S/i.test(t);
+  }
+  return false;
 }
 
 /** Walks the workspace iteratively; symlink loops and files outside the workspace are skipped with a reason. Generator templates are set aside (their texts are read). */
@@ -96,9 +125,18 @@ export function walkProject(fs: FileSystem, root: string, exclude: (rel: string)
   return out;
 }
 
-/** A walk's files with the generator templates among its Dockerfiles and YAML files taken out (a copy: the walk is not changed). */
+/**
+ * A walk's files with the generator templates among its Dockerfiles and YAML files taken out, and the
+ * files a loose name only suggested are Dockerfiles kept only when their text has a FROM line (a copy:
+ * the walk is not changed).
+ */
 export function setTemplatesAside(fs: FileSystem, walked: ProjectFiles): ProjectFiles {
   const out = { ...walked, skipped: [...walked.skipped] };
+  out.dockerfiles = walked.dockerfiles.filter((p) => {
+    if (!isLooseDockerfileName(p.slice(p.lastIndexOf('/') + 1))) return true;
+    const r = fs.read(p);
+    return 'text' in r && looksLikeDockerfile(r.text);
+  });
   skipTemplates(fs, walked.root, out);
   return out;
 }
