@@ -210,3 +210,26 @@ describe('RetainedFileSystem', () => {
     assert.deepEqual([text('a/x.py'), text('a/b/y.py'), text('c.txt')], ['x = 2\n', 'missing', 'c\n']);
   });
 });
+
+describe('LintSession: a repo-built base image', () => {
+  const BASED = {
+    'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY common/ /srv/common/\n',
+    'app.Dockerfile': 'FROM acme/base\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
+    'build.sh': 'docker build -t acme/base -f base.Dockerfile .\n',
+    'common/__init__.py': '', 'api/__init__.py': '', 'api/main.py': 'import common\n',
+  };
+  it('an edit of the base Dockerfile rebuilds the image built on it; an edit of the build script relinks it', async () => {
+    const fs = memRepo(BASED);
+    const session = new LintSession();
+    assert.deepEqual(brief((await lint({ fs, root: ROOT }, { session })).findings), []);
+    fs.write(`${ROOT}/base.Dockerfile`, 'FROM python:3.12-slim\nWORKDIR /srv\n');
+    const dropped = await lint({ fs, root: ROOT }, { session });
+    assert.equal(outcome(dropped), outcome(await lint({ fs, root: ROOT })));
+    assert.deepEqual(brief(dropped.findings).map((f) => f.slice(0, 47)), ["app.Dockerfile:2:1 missing-module package 'comm"]);
+    // The tag no longer names this image: the base is unknown again, and the model says nothing.
+    fs.write(`${ROOT}/build.sh`, 'docker build -t acme/other -f base.Dockerfile .\n');
+    const unlinked = await lint({ fs, root: ROOT }, { session });
+    assert.equal(outcome(unlinked), outcome(await lint({ fs, root: ROOT })));
+    assert.deepEqual(brief(unlinked.findings), []);
+  });
+});
