@@ -187,7 +187,7 @@ export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   'create_model_and_transforms', 'create_model',
   // command-line apps (click, typer, argparse): how argv reaches a function
   'command', 'group', 'add_command', 'add_typer', 'Typer', 'callback', 'option', 'argument', 'Option', 'Argument',
-  'ArgumentParser', 'add_subparsers', 'add_parser', 'add_argument', 'set_defaults', 'parse_args', 'Group', 'Command',
+  'ArgumentParser', 'add_subparsers', 'add_parser', 'add_argument', 'set_defaults', 'parse_args', 'parse_known_args', 'Group', 'Command',
   // apps and servers
   'run', 'create_app', 'Flask', 'FastAPI', 'Quart', 'Sanic', 'Starlette', 'Litestar', 'Celery', 'Bottle',
   'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'WSGIServer', 'launch',

@@ -17,6 +17,8 @@ export interface CliRun {
   args: Arg[];
   /** The function the selected command runs (for the servers-from-code search). */
   entry?: { file: string; func: string };
+  /** A CLI without subcommands (a plain argparse main of a script): the entry's code runs as it is. */
+  plain?: boolean;
   /** For --explain: the CLI object, each subcommand, what runs. */
   steps: string[];
   /** `dispatch server start`: the console script's name and the subcommands, for messages. */
@@ -87,6 +89,10 @@ export function followCli(a: Analysis, c: Input): CliRun | undefined {
     const def = c.closure.files.get(fn.file)?.info.functions.find((f) => f.name === fn.name);
     steps.push(`runs ${fn.name}() (${where(fn.file, def?.range.start.line ?? last.range.start.line)})`);
     out.params = paramsOf(path, selection, def?.params?.[0]?.name, c.closure.files.get(fn.file)?.info, fn.name, last.fn === undefined);
+  } else if (last === root && root.framework === 'argparse' && !root.group) {
+    // A plain argparse main of a script or module: its own code runs, as without a CLI.
+    out.plain = true;
+    steps.push('runs the entry\'s own code (no subcommands)');
   } else {
     const why = last.framework === 'argparse' ? 'no set_defaults(func=...) names it (the code picks it from the parsed arguments)' : 'the command comes from outside the import closure';
     out.quiet = `${label}: the function the command runs is not known: ${why}`;

@@ -11,7 +11,7 @@ export function codeServerStarts(c: RunningContainer): ServerStart[] {
   const ep = c.ep;
   let out: ServerStart[] = [];
   const cli = c.cli;
-  if ((ep.kind === 'python-script' || ep.kind === 'python-module' || ep.kind === 'console-script') && c.entryFile && c.closure && (!cli || cli.entry)) {
+  if ((ep.kind === 'python-script' || ep.kind === 'python-module' || ep.kind === 'console-script') && c.entryFile && c.closure && (!cli || cli.entry || cli.plain)) {
     // A command-line app runs the function of the subcommand the argv selects, with the options' values.
     const entry = cli?.entry ? { file: cli.entry.file, func: cli.entry.func } : ep.kind === 'console-script' ? { file: c.entryFile, func: ep.callable } : { file: c.entryFile, main: true };
     out = serverStarts({ files: c.closure.files, entry, env: c.env, ...(cli?.params ? { params: cli.params } : {}) });
