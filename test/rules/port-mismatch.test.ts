@@ -43,6 +43,12 @@ describe('rule port-mismatch', () => {
     }
   });
 
+  it('a script with a plain argparse main (no subcommands) is still searched for the server it starts from __main__', async () => {
+    const serve = 'import argparse\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nif __name__ == "__main__":\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--reload", action="store_true")\n    parser.parse_args()\n    uvicorn.run(app, host="127.0.0.1", port=8000)\n';
+    const { findings } = await only({ 'serve.py': serve, Dockerfile: df('CMD ["python", "serve.py"]', 'EXPOSE 8000\n') });
+    assert.deepEqual(brief(findings), ['serve.py:11:27 port-mismatch uvicorn.run() listens on 127.0.0.1:8000 inside the container, so nothing outside it can connect']);
+  });
+
   it('an explicit 127.0.0.1 without any deployment', async () => {
     const { fs, findings } = await only({ Dockerfile: df('CMD ["gunicorn", "--bind", "127.0.0.1:8000", "worker:app"]') });
     assert.deepEqual(brief(findings), ['Dockerfile:4:28 port-mismatch gunicorn worker:app listens on 127.0.0.1:8000 inside the container, so nothing outside it can connect']);
