@@ -11,7 +11,9 @@ const update = process.env.UPDATE_SNAPSHOTS === '1';
 /** Images that cannot import by design (an unknown base image; a folder a RUN generates at build time; code for a newer Python than the host's; code a volume or ConfigMap provides at run time; a package only an install the model cannot read provides; an import name only a distribution the table does not know may provide), so deploylint stays quiet. */
 const NO_IMPORT_CHECK = new Set(['third-party-and-unknown-base', 'dockerignored-regenerated', 'cython-built-in-place', 'unknown-base-modern-syntax', 'compose-named-volume-over-code', 'k8s-configmap-over-code', 'unreadable-install-provides-the-package', 'unreadable-install-of-the-project', 'target-installed-or-generated', 'unknown-dist-token-match', 'unknown-dist-may-bring-import', 'dockerignored-setup-py-may-generate', 'package-submodules-generated-or-extended', 'local-settings-imported-if-present', 'copy-dest-from-build-arg',
   // Python 2 code: the import check compiles as Python 3.
-  'python2-base-print-statement']);
+  'python2-base-print-statement',
+  // PEP 696 type parameter defaults: the import check's Python (3.11 here) cannot compile them.
+  'type-param-default-on-312', 'type-param-default-on-313']);
 
 function listFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -65,7 +67,7 @@ for (const group of fs.readdirSync(FIXTURES).sort()) {
           else {
             assert.equal(remaining, 'no problems found\n', 'the fixes must clear every finding');
             // ... and the fixed image imports cleanly.
-            for (const line of await importCheck(again.analysis, repo)) assert.match(line, /: IMPORTED$/);
+            if (!NO_IMPORT_CHECK.has(name)) for (const line of await importCheck(again.analysis, repo)) assert.match(line, /: IMPORTED$/);
           }
         }
       });

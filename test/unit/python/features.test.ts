@@ -118,3 +118,35 @@ describe('python/stdlib-versions (measured)', () => {
     assert.deepEqual(STDLIB_MEASURED, { oldest: '3.6', newest: '3.13' });
   });
 });
+
+describe('python/features: type parameter defaults (PEP 696), which the grammar does not parse', () => {
+  const parsed = (src: string) => {
+    const info = parsePython(src);
+    return { ids: info.features.uses.map((u) => u.id), errors: info.syntaxErrors.length, names: info.topLevelNames };
+  };
+  const USES: [string, string][] = [
+    ['a function', 'def first[T = int](xs: list[T]) -> T:\n    return xs[0]\n'],
+    ['an async function, a bound and a nested default', 'async def load[K: str = str, V = dict[str, list[int]]](k: K) -> V:\n    ...\n'],
+    ['a class', 'class Box[T = str]:\n    item: T\n'],
+    ['a type alias over two lines', 'type Pair[K = str,\n          V = int] = tuple[K, V]\n'],
+    ['a TypeVarTuple default', 'class Array[*Ts = *tuple[int]]:\n    pass\n'],
+  ];
+  for (const [what, src] of USES) {
+    it(`${what}: parses, and needs 3.13`, () => {
+      const r = parsed(src);
+      assert.equal(r.errors, 0);
+      assert.ok(r.ids.includes('type-parameter-defaults'), r.ids.join(','));
+    });
+  }
+  const NOT: [string, string][] = [
+    ['a default on a parameter, not a type parameter', 'def first[T](xs: list[T], n=1) -> T:\n    return xs[n]\n'],
+    ['a comparison in a subscript', 'ok = rows[count == 1]\n'],
+    ['a header-like line in a string (the file parses)', 'DOC = """\ndef first[T = int]()\n"""\n'],
+  ];
+  for (const [what, src] of NOT) {
+    it(`near miss: ${what}`, () => assert.ok(!parsed(src).ids.includes('type-parameter-defaults')));
+  }
+  it('a default that really is a syntax error elsewhere is still one', () => {
+    assert.equal(parsed('def first[T = int](xs:\n    return xs[0]\n').errors > 0, true);
+  });
+});

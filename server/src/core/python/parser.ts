@@ -4,6 +4,7 @@ import * as nodePath from 'path';
 import type { Language, Node as TSNode, Parser as TSParser, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Range } from '../types';
 import { collectFeatures, FEATURE_NODE_TYPES, type PyFeatures } from './features';
+import { blankDefaults, typeParamDefaults } from './type-param-defaults';
 import { LineIndex, scanLexical, type PySyntaxError } from './lexical';
 
 export type { PySyntaxError } from './lexical';
@@ -275,7 +276,7 @@ export function setParseStore(s: ParseStore | undefined): void {
 }
 
 /** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
-export const PARSE_FORMAT = 1;
+export const PARSE_FORMAT = 2;
 
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {
@@ -289,7 +290,24 @@ export function parsePython(text: string): PyFileInfo {
     const deadline = Date.now() + PARSE_BUDGET_MS;
     tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
     if (!tree) return emptyInfo(lines, scanLexical(text, lines).errors);
-    const info = new Extractor(text, lines).run(tree);
+    // The grammar has no type parameter defaults (PEP 696): where the file does not parse and has some, they are
+    // blanked (offsets kept) and the file parsed again; each is recorded as a 3.13 feature.
+    let source = text;
+    const defaults = tree.rootNode.hasError ? typeParamDefaults(text) : [];
+    if (defaults.length) {
+      const blanked = blankDefaults(text, defaults);
+      const again = parser.parse(blanked, null, { progressCallback: () => Date.now() > deadline });
+      if (again) {
+        tree.delete();
+        tree = again;
+        source = blanked;
+      } else defaults.length = 0;
+    }
+    const info = new Extractor(source, lines).run(tree);
+    if (defaults.length) {
+      for (const d of defaults) info.features.uses.push({ id: 'type-parameter-defaults', min: '3.13', description: 'type parameter defaults `[T = int]` (PEP 696)', range: lines.range(d.start, d.end) });
+      info.features.uses.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+    }
     store?.put(text, info);
     return info;
   } catch {
