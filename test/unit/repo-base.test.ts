@@ -139,3 +139,18 @@ describe('repo-built bases: compose names what it builds', () => {
     assert.deepEqual(producersOf([b], 'acme-python-base'), { exact: [], maybe: [] });
   });
 });
+
+describe('repo-built bases: a FROM with no value', () => {
+  it('says so when the repository builds images the FROM could have named', async () => {
+    const files = {
+      'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
+      'app.Dockerfile': 'ARG BASE\nFROM ${BASE}\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
+      'build.sh': 'docker build -t acme/base -f base.Dockerfile .\ndocker build -f app.Dockerfile .\n',
+      'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
+    };
+    const r = await lintRepo(memRepo(files));
+    const x = explain(r.analysis, `${ROOT}/app.Dockerfile`)[0];
+    assert.deepEqual(r.findings, []);
+    assert.ok(x.quiet.includes('the base image reference has no value for BASE (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds'), x.quiet.join('\n'));
+  });
+});

@@ -237,7 +237,12 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
   return a;
 
   /** The stage of another Dockerfile that builds `ref`, or why none is taken (memoised per Dockerfile and reference). */
-  function repoBase(df: string, ref: string): RepoBase | { reason: string } | undefined {
+  function repoBase(df: string, ref: string, unresolved?: string[]): RepoBase | { reason: string } | undefined {
+    if (unresolved?.length) {
+      // Only worth saying where the repository builds images a FROM could name.
+      if (!a.builds.some((b) => b.tags?.length && b.dockerfile !== df)) return undefined;
+      return { reason: `the base image reference has no value for ${unresolved.join(', ')} (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds` };
+    }
     const { exact, maybe } = producersOf(a.builds, ref);
     const where = (p: (typeof exact)[number]) => `${a.rel(p.build.evidence)}${p.build.line !== undefined ? ':' + (p.build.line + 1) : ''}`;
     if (!exact.length) {
@@ -277,13 +282,14 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     const options = JSON.stringify([Object.entries(context.buildArgs ?? {}).map(([k, v]) => [k, v ?? null]), context.target ?? '']);
     // Each base looked up, with what it gave: a kept model holds while every one gives the same again.
     const bases: KeptModel['bases'] = [];
-    const lookup = (ref: string) => {
-      const r = repoBase(df, ref);
-      bases.push([ref, r === undefined ? undefined : 'reason' in r ? r.reason : r.stage]);
+    const lookup = (ref: string, unresolved?: string[]) => {
+      const r = repoBase(df, ref, unresolved);
+      bases.push([unresolved?.length ? `${ref}\0${unresolved.join(',')}` : ref, r === undefined ? undefined : 'reason' in r ? r.reason : r.stage]);
       return r;
     };
-    const basesHold = (k: KeptModel) => k.bases.every(([ref, was]) => {
-      const r = lookup(ref);
+    const basesHold = (k: KeptModel) => k.bases.every(([key, was]) => {
+      const [ref, unresolved] = key.split('\0');
+      const r = lookup(ref, unresolved ? unresolved.split(',') : undefined);
       return (r === undefined ? undefined : 'reason' in r ? r.reason : r.stage) === was;
     });
     let model: ImageModel;

@@ -101,7 +101,7 @@ export interface RepoBase {
 
 export interface BuildOptions {
   /** Links a FROM reference that names no stage to the Dockerfile of the repository that builds it (or says why not). */
-  baseImage?: (ref: string) => RepoBase | { reason: string } | undefined;
+  baseImage?: (ref: string, unresolved?: string[]) => RepoBase | { reason: string } | undefined;
   /** `--build-arg` values (compose `build.args`, workflow flags, build scripts); undefined: passed, value unknown. */
   buildArgs?: Record<string, string | undefined>;
   /** `--target` stage name. */
@@ -151,13 +151,18 @@ export function buildImageModel(
     if (ins.keyword === 'FROM') {
       const vars = globalArgs;
       const imageWord = ins.args[0];
-      const base = imageWord ? expand(imageWord, vars).value : '';
+      const expanded = imageWord ? expand(imageWord, vars) : undefined;
+      const base = expanded?.value ?? '';
       const asIdx = ins.args.findIndex((a) => a.text.toLowerCase() === 'as');
       const name = asIdx >= 0 && ins.args[asIdx + 1] ? ins.args[asIdx + 1].text.toLowerCase() : undefined;
       const baseStage = stages.findIndex((s) => s.name !== undefined && s.name === base.toLowerCase());
       let repoBase: RepoBase | undefined;
       let baseNote: string | undefined;
-      if (baseStage < 0 && base && base.toLowerCase() !== 'scratch' && options.baseImage) {
+      if (baseStage < 0 && expanded?.unresolved.length && options.baseImage) {
+        // `FROM ${BASE}` with no value for BASE: which image (maybe one the repository builds) is not known.
+        const r = options.baseImage(base, [...new Set(expanded.unresolved)]);
+        if (r && 'reason' in r) baseNote = r.reason;
+      } else if (baseStage < 0 && base && base.toLowerCase() !== 'scratch' && options.baseImage) {
         const r = options.baseImage(base);
         if (r && 'reason' in r) baseNote = r.reason;
         else repoBase = r;

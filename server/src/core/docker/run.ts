@@ -225,8 +225,9 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
           }
           break;
         }
-        // `python -m compileall`: byte-code in __pycache__ beside the sources, no module and no install.
-        if (py?.module === 'compileall') break;
+        // `python -m compileall DIR` / `py_compile` byte-compile the .py files that exist (`__pycache__/*.pyc`, or `x.pyc`
+        // beside `x.py` with -b): no module that has no source, no other file, no install: nothing the model tracks.
+        if (isPython(cmd) && (py?.module === 'compileall' || py?.module === 'py_compile')) break;
         const installsProject = (cmd === 'hatch' && rest[0] === 'env' && rest[1] === 'create') || (isPython(cmd) && rest[0] === 'setup.py' && /^(install|develop)$/.test(rest[1] ?? ''));
         if (installsProject) {
           fx.installed.push({ dir: cwd, instr: ins });
@@ -236,8 +237,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         }
         // `python -c "import x"` (a check) writes nothing; code that opens, writes, downloads or spawns may.
         const check = isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3 && !(rest[0] === '-c' && PY_C_WRITES.test(rest[1] ?? ''));
-        // `python -m compileall DIR` byte-compiles the .py files that exist (`__pycache__/*.pyc`, or `x.pyc` beside `x.py` with -b): no module that has no source.
-        const noModules = djangoWritesNoModules(cmd, rest) || (isPython(cmd) && (py?.module === 'compileall' || py?.module === 'py_compile'));
+        const noModules = djangoWritesNoModules(cmd, rest);
         if (!NO_APP_FILES.has(cmd) && !check && !versionQuery(cmd, rest)) result.unmodelled.push({ command: argv.join(' '), cwd, ...(noModules ? { noModules: true as const } : {}) });
         break;
       }
