@@ -79,7 +79,8 @@ describe('startup: startupEstimate', () => {
   const XGB = 'import xgboost\nfrom flask import Flask\napp = Flask(__name__)\nmodel = xgboost.Booster()\nmodel.load_model("model.json")\n';
   const cases: [string, Record<string, string>, number, number][] = [
     // name, files, seconds, counted loads
-    ['one module-level load', { 'worker.py': XGB, 'model.json': '{}' }, 60, 1],
+    ['one module-level load of a file the image lacks', { 'worker.py': XGB }, 60, 1],
+    ['one module-level load of a small file in the image: the time to read it (at least 1 s), not modelLoadSeconds', { 'worker.py': XGB, 'model.json': '{}' }, 1, 1],
     ['two loads in the entry module', { 'worker.py': XGB + 'from sentence_transformers import SentenceTransformer\nenc = SentenceTransformer("all-MiniLM-L6-v2")\n' }, 120, 2],
     ['a load inside a function is lazy', { 'worker.py': 'import xgboost\nfrom flask import Flask\napp = Flask(__name__)\ndef get():\n    m = xgboost.Booster()\n    m.load_model("m.json")\n    return m\n' }, 0, 0],
     ['a load under __main__ of a module gunicorn imports', { 'worker.py': 'import torch\nfrom flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    m = torch.load("m.pt")\n' }, 0, 0],
@@ -142,9 +143,22 @@ describe('startup: startupEstimate', () => {
     assert.equal(est.summary, 'the entrypoint loads 1 model at import: ~100 s (modelLoadSeconds 60 x 1 + 40 s to read 5 GB of model files in the image at an assumed 50 MB/s)');
   });
 
-  it('small model files change nothing', () => {
+  it('a small model file the call names is read in a second; a folder without model files and a hub download keep modelLoadSeconds', () => {
     const est = estimate({ 'worker.py': 'import torch\nfrom flask import Flask\napp = Flask(__name__)\nm = torch.load("m.pt")\n', 'm.pt': 'x' });
-    assert.equal(est.seconds, 60);
+    assert.equal(est.seconds, 1);
+    assert.equal(est.summary, 'the entrypoint loads 1 model at import: ~1 s (1 s for /app/m.pt, 1 B at an assumed 50 MB/s)');
+    // The folder holds no weights the model knows of (they come from elsewhere at run time).
+    assert.equal(estimate({ 'worker.py': 'from transformers import AutoModel\nfrom flask import Flask\napp = Flask(__name__)\nm = AutoModel.from_pretrained("./bert")\n', 'bert/config.json': '{}' }).seconds, 60);
+    assert.equal(estimate({ 'worker.py': 'from huggingface_hub import hf_hub_download\nfrom flask import Flask\napp = Flask(__name__)\np = hf_hub_download("org/repo", "m.pt")\n', 'org/repo': 'x' }).seconds, 60);
+  });
+
+  it('a load through a file object reads the file opened for it (with open(...) as f / f = open(...))', () => {
+    const withOpen = estimate({ 'worker.py': 'import pickle\nfrom flask import Flask\n\nwith open("lin_reg.bin", "rb") as f_in:\n    (dv, model) = pickle.load(f_in)\napp = Flask(__name__)\n', 'lin_reg.bin': 'x'.repeat(4000) });
+    assert.deepEqual([withOpen.seconds, withOpen.loads[0].file], [1, { path: '/app/lin_reg.bin', bytes: 4000 }]);
+    const assigned = estimate({ 'worker.py': 'import joblib\nfrom flask import Flask\nfh = open("/app/m.joblib", "rb")\nmodel = joblib.load(fh)\napp = Flask(__name__)\n', 'm.joblib': 'x' });
+    assert.deepEqual(assigned.loads[0].file, { path: '/app/m.joblib', bytes: 1 });
+    // A file object from elsewhere (a download, a parameter) names no file: modelLoadSeconds.
+    assert.equal(estimate({ 'worker.py': 'import pickle\nimport urllib.request\nfrom flask import Flask\nf = urllib.request.urlopen("https://example.com/m.pkl")\nmodel = pickle.load(f)\napp = Flask(__name__)\n' }).seconds, 60);
   });
 });
 
