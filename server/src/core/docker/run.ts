@@ -239,6 +239,11 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         const check = isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3 && !(rest[0] === '-c' && PY_C_WRITES.test(rest[1] ?? ''));
         const noModules = djangoWritesNoModules(cmd, rest);
         if (!NO_APP_FILES.has(cmd) && !check && !versionQuery(cmd, rest)) result.unmodelled.push({ command: argv.join(' '), cwd, ...(noModules ? { noModules: true as const } : {}) });
+        // `go install` writes its binaries to $GOBIN, else the first $GOPATH's bin (the golang images set GOPATH=/go), else $HOME/go/bin.
+        if (cmd === 'go' && rest[0] === 'install') {
+          const gobin = env.GOBIN || (env.GOPATH ? `${env.GOPATH.split(':')[0]}/bin` : undefined);
+          for (const d of gobin ? [gobin] : ['/go/bin', `${env.HOME || '/root'}/go/bin`]) uncertain(abs(d), 'go install writes its binaries there');
+        }
         break;
       }
     }
