@@ -107,6 +107,8 @@ describe('python/cli', () => {
     ].join('\n');
     const r = select({ '/app/m.py': ['m', src] }, { file: '/app/m.py', func: 'cli' }, ['srve']);
     assert.equal(r?.noSuch, 'srve -> serve (uncertain: cli.add_command() is called inside load_plugins)');
+    const loop = ['import click', '@click.group()', 'def cli():', '    pass', '@cli.command()', 'def serve():', '    pass', 'for extra in PLUGINS:', '    cli.add_command(extra)'].join('\n');
+    assert.equal(select({ '/app/m.py': ['m', loop] }, { file: '/app/m.py', func: 'cli' }, ['srve'])?.noSuch, 'srve -> serve (uncertain: cli.add_command() is called in a loop)');
   });
 
   it('typer: @app.command("name"), add_typer(sub, name=...), parameter defaults and typer.Option flags', () => {
@@ -140,7 +142,8 @@ describe('python/cli', () => {
 
   it('typer: an app with one command and no callback runs it without its name; typer.run(fn) likewise', () => {
     const one = ['import typer', 'app = typer.Typer()', '@app.command()', 'def serve(port: int = 8000):', '    pass'].join('\n');
-    assert.deepEqual(select({ '/app/m.py': ['m', one] }, { file: '/app/m.py', func: 'app' }, ['--port', '7000'])?.values, { port: '7000' });
+    const lone = select({ '/app/m.py': ['m', one] }, { file: '/app/m.py', func: 'app' }, ['--port', '7000']);
+    assert.deepEqual([lone?.values, lone?.fn, lone?.path], [{ port: '7000' }, '/app/m.py#serve', 'the CLI']);
     const run = ['import typer', 'def main(port: int = 8000):', '    pass', 'if __name__ == "__main__":', '    typer.run(main)'].join('\n');
     assert.equal(select({ '/app/m.py': ['m', run] }, { file: '/app/m.py' }, ['--port', '7000'])?.fn, '/app/m.py#main');
   });

@@ -291,7 +291,7 @@ export class CliModel {
       const scopedName = scoped(objName, c.fn);
       const owner = this.resolve(path, objName)?.cmd ?? parsers.get(scopedName) ?? subparsers.get(scopedName);
       if (!owner) continue;
-      const dynamic = c.fn !== undefined && !parsers.has(scopedName) && !subparsers.has(scopedName) ? `${c.callee}() is called inside ${c.fn}` : undefined;
+      const dynamic = c.fn !== undefined && !parsers.has(scopedName) && !subparsers.has(scopedName) ? `${c.callee}() is called inside ${c.fn}` : c.inLoop ? `${c.callee}() is called in a loop` : undefined;
       if (method === 'add_command' || method === 'add_typer') {
         const target = positional(c)[0]?.text?.trim();
         const name = str(kw(c, 'name')) ?? (method === 'add_command' ? str(positional(c)[1]) : undefined);
@@ -583,5 +583,6 @@ export function selectCommand(root: CliCommand, argv: string[]): CliSelection {
 
 /** `dispatch server start`: the command names along the path. */
 export function describe(path: CliCommand[]): string {
-  return path.slice(1).map((c) => c.name).filter(Boolean).join(' ') || 'the CLI';
+  // A typer app's lone command runs without its name: it is not part of the command line.
+  return path.slice(1).filter((_c, i) => !path[i].single).map((c) => c.name).filter(Boolean).join(' ') || 'the CLI';
 }

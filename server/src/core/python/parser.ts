@@ -73,6 +73,8 @@ export interface PyCall {
   fn?: string;
   /** Inside an `if` that runs only when this environment variable is set. */
   envCondition?: string;
+  /** Inside a `for`/`while` body (of its function or the module): it may run any number of times. */
+  inLoop?: true;
 }
 
 /** A function definition: `name` is `f`, `Class.method`, or `outer.<locals>.inner`. */
@@ -921,6 +923,7 @@ class Extractor {
         ...(ctx.main ? { mainGuard: true as const } : {}),
         ...(ctx.fn ? { fn: ctx.fn } : {}),
         ...(ctx.env ? { envCondition: ctx.env } : {}),
+        ...(ctx.loop ? { inLoop: true as const } : {}),
       });
     }
     return calls;
