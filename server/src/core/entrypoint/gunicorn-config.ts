@@ -508,6 +508,7 @@ export function mergeGunicornConfig(ep: Entrypoint, cfg: GunicornConfig): Entryp
     if (cfg.wsgiApp !== undefined) {
       Object.assign(out, parseAppTarget(cfg.wsgiApp, 'application'));
       src.app = 'config';
+      if (cfg.ranges.wsgi_app) out.appConfigRange = cfg.ranges.wsgi_app;
     } else if (unknown('wsgi_app')) {
       out.uncertain ??= 'the config file computes wsgi_app';
     }

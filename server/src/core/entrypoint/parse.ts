@@ -103,6 +103,8 @@ export interface Entrypoint {
   unreadConfig?: { path: string; ref: ArgRef; imagePath?: string; flag: string };
   /** Where gunicorn's `-c` value is written, and the option as written (`-c`, `--config`). */
   configRef?: { ref: ArgRef; flag: string };
+  /** Range of the `wsgi_app` value in gunicorn's config file, when the target comes from there. */
+  appConfigRange?: Range;
   /** gunicorn `-c python:MODULE`. */
   configModule?: string;
   /** gunicorn reads this file from the working directory when no `-c` is given, if it exists (the caller checks). */

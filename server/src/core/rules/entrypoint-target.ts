@@ -11,7 +11,7 @@ import { unmodelledWriter } from '../docker/writes';
 import { InstallSet, installSet, mayProvide } from '../packages/installs';
 import { editDistance } from '../text/distance';
 import type { Fix, Range } from '../types';
-import { chainLocations, scriptLocations, sourceOf, targetWithModule } from './python-common';
+import { chainLocations, gunicornConfigSource, scriptLocations, sourceOf, targetWithModule } from './python-common';
 import { argFile, replaceCommandArg } from './command-edits';
 import type { ArgRef } from '../entrypoint';
 import type { Container } from '../runtime';
@@ -147,9 +147,12 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
   const ep = ia.entry.ep;
   const label = entryLabel(ia);
   const target = ep.targetArg;
-  const rangeOf = (): Range => target?.range ?? (ia.entry.overridden ? ia.entry.at.range : ia.entry.instr.keywordRange);
+  // gunicorn's target from its config file's `wsgi_app`: reported, and fixed, there.
+  const configFile = ep.kind === 'gunicorn' && ep.sources?.app === 'config' && ep.appConfigRange ? gunicornConfigSource(ia) : undefined;
+  const rangeOf = (): Range => (configFile ? ep.appConfigRange! : target?.range ?? (ia.entry.overridden ? ia.entry.at.range : ia.entry.instr.keywordRange));
   // The command is written in the Dockerfile or in the manifest that overrides it.
-  const commandFile = argFile(ia.entry, target)?.file ?? ia.entry.at.file;
+  const commandFile = configFile ?? argFile(ia.entry, target)?.file ?? ia.entry.at.file;
+  const retarget = (value: string, title: string): Fix[] => (configFile ? configRewrite(a, configFile, ep.appConfigRange!, value, title) : target ? rewrite(ia, target, value, title) : []);
   const relatedEntry = chainLocations(a, ia, { chain: [] });
 
   // A command-line app given a subcommand it does not have exits with "No such command".
@@ -199,7 +202,7 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
       close = (ia.stage.tree.readDir(dir) ?? []).filter((n) => n.endsWith('.py') && n !== base && ia.stage.tree.stat(join(dir, n)) === 'file' && editDistance(n, base, 2) <= 2).map((n) => join(dir, n));
     }
     const at = candidates.length === 1 ? candidates : close.length === 1 ? close : [];
-    const fixes: Fix[] = at.length === 1 && target ? rewrite(ia, target, ep.script.startsWith('/') || at !== close ? at[0] : at[0].slice(dirname(file).length + 1), `Run ${at[0]}`) : [];
+    const fixes: Fix[] = at.length === 1 ? retarget(ep.script.startsWith('/') || at !== close ? at[0] : at[0].slice(dirname(file).length + 1), `Run ${at[0]}`) : [];
     return {
       message: `${label}: ${file} is not in the image${candidates.length === 1 ? `; the file is at ${candidates[0]}` : close.length === 1 ? `; did you mean ${close[0]}?` : ''}`,
       file: commandFile,
@@ -241,7 +244,7 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
     const leaf = moduleText.split('.').pop()!;
     const sameName = importableNames(ia, leaf).filter((m) => m !== moduleText);
     const candidates = sameName.length ? sameName : closeSiblings(ia, moduleText);
-    const fixes: Fix[] = candidates.length === 1 && target ? rewrite(ia, target, withModule(candidates[0]), `Change the target to ${withModule(candidates[0])}`) : [];
+    const fixes: Fix[] = candidates.length === 1 ? retarget(withModule(candidates[0]), `Change the target to ${withModule(candidates[0])}`) : [];
     const hint = candidates.length === 1 ? (sameName.length ? `; the file is importable as '${candidates[0]}'` : `; did you mean '${candidates[0]}'?`) : '';
     return {
       message: `${label}: module '${moduleText}' is not in the image (${why ? why + '; ' : ''}Python looks in ${ia.entry.sysPath.join(', ')})${hint}`,
@@ -269,7 +272,7 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
       const { module: intended, root } = packagePath(ia.stage, ia.entryFile);
       if (intended !== moduleText && intended.includes('.')) {
         const onPath = ia.entry.sysPath.includes(root);
-        const fixes: Fix[] = onPath && target ? rewrite(ia, target, withModule(intended), `Change the target to ${withModule(intended)}`) : [];
+        const fixes: Fix[] = onPath ? retarget(withModule(intended), `Change the target to ${withModule(intended)}`) : [];
         return {
           message: `${label} loads ${ia.entryFile} as the top-level module '${moduleText}', so its relative import '${rel.dotted}' fails: its module path is '${intended}'${onPath ? '' : ` (with ${root} on sys.path)`}`,
           file: commandFile,
@@ -303,14 +306,14 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
     if (defs.length === 1) {
       const m = moduleText + '.' + defs[0].slice(defs[0].lastIndexOf('/') + 1, -3);
       hint = `; '${ep.callable}' is defined in ${defs[0]} ('${withModule(m)}')`;
-      if (target) fixes.push(...rewrite(ia, target, withModule(m), `Change the target to ${withModule(m)}`));
+      fixes.push(...retarget(withModule(m), `Change the target to ${withModule(m)}`));
     }
   } else {
     const apps = appObjects(info);
     if (apps.length === 1) {
       const t = `${moduleText}:${apps[0]}`;
       hint = `; it defines '${apps[0]}'`;
-      if (target) fixes.push(...rewrite(ia, target, t, `Change the target to ${t}`));
+      fixes.push(...retarget(t, `Change the target to ${t}`));
     }
   }
   const where = r.kind === 'namespace' ? `the folder ${r.searchPath?.[0] ?? moduleText} (a namespace package with no code)` : r.file;
@@ -601,6 +604,15 @@ function findInImage(ia: ImportAnalysis, pred: (p: string) => boolean): string[]
 }
 
 /** The fix replacing the target argument, keeping its quoting; none when the source text is not the parsed argument. */
+/** Replaces a quoted string literal at `range` of a config file (gunicorn's `wsgi_app = "pkg.web:app"`), keeping its quotes. */
+function configRewrite(a: Analysis, file: string, range: Range, value: string, title: string): Fix[] {
+  if (range.start.line !== range.end.line) return [];
+  const written = a.text(file)?.split('\n')[range.start.line]?.slice(range.start.character, range.end.character);
+  const q = written === undefined ? undefined : /^(['"])[^'"\\{}]*\1$/.exec(written)?.[1];
+  if (!q || /['"\\]/.test(value)) return [];
+  return [{ title, edits: [{ file, range, newText: q + value + q }], isPreferred: true }];
+}
+
 function rewrite(ia: ImportAnalysis, target: ArgRef, value: string, title: string): Fix[] {
   const edit = replaceCommandArg(ia.entry, target, value);
   return edit ? [{ title, edits: [edit], isPreferred: true }] : [];

@@ -1,5 +1,6 @@
 // Helpers shared by the Python rules: image-to-context mapping, the import chain as related locations, Dockerfile insertions.
 import type { Analysis } from '../analysis';
+import { join, normalize } from '../fs';
 import type { Instruction } from '../docker/parse';
 import type { StageModel } from '../docker/image';
 import type { ImportAnalysis } from '../imports';
@@ -78,4 +79,16 @@ export function targetWithModule(ia: ImportAnalysis, module: string): string {
   const callableSuffix = ep.callable ? `:${ep.callable}${ep.factory && ep.factoryArgs !== undefined ? `(${ep.factoryArgs})` : ''}` : '';
   // NGINX Unit's config names the module alone (`"module": "app.wsgi"`, `"callable"` apart).
   return ep.kind === 'python-module' || ep.kind === 'unit' || ep.kind === 'celery' && !ep.targetArg?.value.includes(':') ? module : module + callableSuffix;
+}
+
+/** The build-context file of the gunicorn config the container reads (`-c FILE`, or ./gunicorn.conf.py), when the image has it from the context. */
+export function gunicornConfigSource(ia: ImportAnalysis): string | undefined {
+  const ep = ia.entry.ep;
+  const cfg = ep.configFile ?? ep.defaultConfig;
+  if (!cfg) return undefined;
+  for (const dir of [ia.entry.cwd, ia.stage.workdir, ep.cwd].filter((x): x is string => !!x)) {
+    const src = ia.stage.tree.lookup(normalize(cfg.startsWith('/') ? cfg : join(dir, cfg)))?.source;
+    if (src) return src;
+  }
+  return undefined;
 }

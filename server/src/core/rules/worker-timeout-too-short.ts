@@ -3,12 +3,13 @@ import type { Analysis } from '../analysis';
 import { describeDeployment } from '../deployments';
 import { argFile, insertCommandOptions, replaceCommandArg } from './command-edits';
 import type { Entrypoint } from '../entrypoint';
-import { basename, join, normalize } from '../fs';
+import { basename } from '../fs';
 import type { ImportAnalysis } from '../imports';
 import { installedVersion, specifierBelow } from '../packages/installs';
 import { containers, entryLabel, hasOwnCommand, perContainer, running, RunningContainer } from '../runtime';
 import { loadWhen, type StartupEstimate } from '../startup';
 import type { Fix, Location, Range } from '../types';
+import { gunicornConfigSource } from './python-common';
 import type { Draft, Rule } from './rule';
 
 /** The timeout fix aims for the estimate times this margin, rounded up to 10 s. */
@@ -129,7 +130,7 @@ function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Ent
     }
     if (edit) fixes.push({ title: `Set --timeout ${seconds}`, edits: [edit], isPreferred: true });
   } else if (t.from === 'config' && t.configRange) {
-    const src = configSource(ia);
+    const src = gunicornConfigSource(ia);
     if (src) {
       file = src;
       range = t.configRange;
@@ -152,13 +153,3 @@ function draftFor(a: Analysis, ia: ImportAnalysis, est: StartupEstimate, ep: Ent
 }
 
 /** The build-context file of the gunicorn config the entry read. */
-function configSource(ia: ImportAnalysis): string | undefined {
-  const ep = ia.entry.ep;
-  const cfg = ep.configFile ?? ep.defaultConfig;
-  if (!cfg) return undefined;
-  for (const dir of [ia.entry.cwd, ia.stage.workdir, ep.cwd].filter((x): x is string => !!x)) {
-    const src = ia.stage.tree.lookup(normalize(cfg.startsWith('/') ? cfg : join(dir, cfg)))?.source;
-    if (src) return src;
-  }
-  return undefined;
-}
