@@ -429,3 +429,21 @@ describe('runtime: a command-line app (click, typer, argparse) is followed into 
     assert.ok(explain(r.analysis, `${ROOT}/Dockerfile`)[0].quiet.some((q) => /^entrypoint-target: 'down' is not reported as no command of shop web: /.test(q)));
   });
 });
+
+describe('runtime: the user a container starts as, for $(id -u) tests in its scripts', () => {
+  const script = '#!/bin/bash\nif [ "$(id -u)" = "0" ]; then\n  exec su agent -s /bin/bash -c "cd /app && python app.py"\nfi\nexec python other.py\n';
+  const files = (dockerUser: string, extra: Record<string, string> = {}) => memRepo({
+    'app.py': 'print(1)\n', 'other.py': 'print(2)\n', 'entrypoint.sh': script,
+    Dockerfile: `FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n${dockerUser}ENTRYPOINT ["/app/entrypoint.sh"]\n`, ...extra,
+  });
+  const runs = (fs: ReturnType<typeof memRepo>) => containers(analyse(fs, ROOT, defaultConfig())).map((c) => `${c.runner.kind}: ${c.entry?.ep.argv.join(' ') ?? '-'}${c.quiet.some((q) => q.includes('cannot decide')) ? ' (undecided)' : ''}`);
+
+  it('no USER (root), USER, compose user:, and Kubernetes (securityContext not read: undecided)', () => {
+    assert.deepEqual(runs(files('')), ['image: python app.py']);
+    assert.deepEqual(runs(files('USER agent\n')), ['image: python other.py']);
+    assert.deepEqual(runs(files('', { 'compose.yaml': 'services:\n  bot:\n    build: .\n    user: "1000"\n' })), ['image: python app.py', 'compose: python other.py']);
+    const k8s = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bot\nspec:\n  template:\n    spec:\n      containers:\n        - name: bot\n          image: bot:1\n';
+    const r = runs(files('', { 'k8s/bot.yaml': k8s, 'compose.yaml': 'services:\n  bot:\n    build: .\n    image: bot:1\n' }));
+    assert.ok(r.some((l) => /^k8s: .*\(undecided\)$/.test(l)), r.join('\n'));
+  });
+});

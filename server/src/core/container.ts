@@ -108,6 +108,8 @@ export interface EntryOverrides {
   workingDir?: string;
   /** The deployment sets variables the model cannot see (`envFrom`, an unreadable env_file). */
   hiddenEnv?: boolean;
+  /** The user the deployment runs the container as (compose `user:`); null: it may set one the model does not read (Kubernetes' securityContext). Absent: the image's USER. */
+  user?: string | null;
 }
 
 /**
@@ -153,7 +155,9 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   };
   const atPart = combined.fromEntrypoint && (!c || combined.cmdIgnored) ? e! : c ?? e!;
   const instr = atPart.source.instr ?? (combined.fromEntrypoint && (!stage.cmd || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
-  const runner: CommandRunner = { stage, fs, scripts, readFile, envComplete: !overrides.hiddenEnv };
+  // Without a USER the container runs as root, when the base image is one the model knows (its own USER would be in the model).
+  const user = overrides.user === null ? undefined : overrides.user ?? stage.user ?? (stage.baseKnown ? 'root' : undefined);
+  const runner: CommandRunner = { stage, fs, scripts, readFile, envComplete: !overrides.hiddenEnv, ...(user !== undefined ? { user } : {}) };
   const r = runCommand(runner, combined.argv, ranges, env, workdir);
   const sources: ContainerEntry['sources'] = {};
   if (e) sources.entrypoint = e.source;
@@ -182,6 +186,8 @@ interface CommandRunner {
   readFile: (from: string) => (path: string, sub?: string) => { path: string; text: string } | undefined;
   /** The container's environment is known in full (see FollowOptions.envComplete). */
   envComplete: boolean;
+  /** The user the command starts as, when known (see FollowOptions.user). */
+  user?: string;
 }
 
 interface RunResult {
@@ -204,7 +210,7 @@ function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Rang
   const out: RunResult = { ep, chain: [], passedThrough: false, env, cwd: workdir, notes: [] };
   // Shell scripts (`/entrypoint` -> `exec "$@"` -> `/start` -> `exec gunicorn ...`): follow them the way the shell runs them.
   if (ep.kind === 'unknown') {
-    const f = followCommand(argv, { env, cwd: workdir, image: reader, envComplete: run.envComplete });
+    const f = followCommand(argv, { env, cwd: workdir, image: reader, envComplete: run.envComplete, ...(run.user !== undefined ? { user: run.user } : {}) });
     if (f.uncertain) out.notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
     else if (f.chain.length) {
       const scriptSource = f.words ? scriptCommandSource(stage, fs, f.chain[f.chain.length - 1].file, f.words) : undefined;

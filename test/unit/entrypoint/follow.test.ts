@@ -214,6 +214,31 @@ describe('entrypoint/follow', () => {
       assert.deepEqual([f.argv, f.unknown], [['gunicorn', '--bind', '$BIND', 'a:b'], [false, false, true, false]]);
     });
 
+    it('the user the container starts as decides $(id -u)/$(whoami) tests; a user switcher re-running the script changes it', () => {
+      // The privilege drop of many entrypoints: as root, chown and re-run as app; as app, exec the command.
+      const drop = '#!/bin/sh\nset -e\nif [ "$(id -u)" = "0" ]; then\n  chown -R app:app /data\n  exec gosu app "$0" "$@"\nfi\nexec "$@"\n';
+      const run = (user: string | undefined, script = drop) => followCommand(['/entrypoint.sh', 'gunicorn', 'a:b'], { ...opts({ '/entrypoint.sh': script }), ...(user !== undefined ? { user } : {}) });
+      // The re-run as app is the same script again, which then execs the command.
+      const root = run('root');
+      assert.deepEqual([root.argv, root.uncertain, root.chain.map((c) => `${c.file}:${c.line + 1}`)], [['gunicorn', 'a:b'], undefined, ['/entrypoint.sh:7']]);
+      assert.deepEqual(run('app').argv, ['gunicorn', 'a:b']);
+      assert.deepEqual(run('1000:1000').argv, ['gunicorn', 'a:b']);
+      // Where the branches run different programs, the user decides which one runs (chatgpt-on-wechat's su -c shape).
+      const su = '#!/bin/bash\nif [ "$(id -u)" = "0" ]; then\n  exec su agent -s /bin/bash -c "cd /srv && python app.py"\nfi\ncd /srv\nexec python worker.py\n';
+      assert.deepEqual(run('root', su).argv, ['python', 'app.py']);
+      assert.deepEqual(run('agent', su).argv, ['python', 'worker.py']);
+      // Not known (a Kubernetes securityContext may set it): undecided, as before.
+      assert.match(run(undefined, su).uncertain!, /condition the model cannot decide/);
+      // -eq, whoami, backticks.
+      assert.deepEqual(run('root', su.replace('[ "$(id -u)" = "0" ]', '[ "$(id -u)" -eq 0 ]')).argv, ['python', 'app.py']);
+      assert.deepEqual(run('agent', su.replace('[ "$(id -u)" = "0" ]', '[ $(id -u) -ne 0 ]')).argv, ['python', 'app.py']);
+      assert.deepEqual(run('root', su.replace('[ "$(id -u)" = "0" ]', '[ "`whoami`" = root ]')).argv, ['python', 'app.py']);
+      // A named user's uid is only known not to be 0: a test against another number stays undecided, and in a command it is unknown.
+      assert.match(run('agent', su.replace('[ "$(id -u)" = "0" ]', '[ "$(id -u)" = "1000" ]')).uncertain!, /condition the model cannot decide/);
+      const uid = followCommand(['/u.sh'], { ...opts({ '/u.sh': '#!/bin/sh\nexec uvicorn a:b --uid $(id -u)\n' }), user: 'app' });
+      assert.deepEqual([uid.argv, uid.unknown], [['uvicorn', 'a:b', '--uid', '$(id -u)'], [false, false, false, true]]);
+    });
+
     it('says why when a branch cannot be chosen or a value is unknown (never guesses)', () => {
       const dispatch = 'case "$ROLE" in\n web) exec gunicorn a:b;;\n worker) exec celery -A a worker;;\nesac\n';
       assert.match(followCommand(['/d.sh'], opts({ '/d.sh': dispatch }, { ROLE: undefined })).uncertain!, /case on "\$ROLE", whose value is not known \(line 1\)/);

@@ -3,7 +3,7 @@ import { join, normalize } from '../fs';
 import { LineIndex } from '../python/lexical';
 import { startsServer, unwrapWrappers } from './parse';
 import { ScriptArg, SETUP, expandCommand } from './script';
-import { ExpandOptions, ShellCommand, ShellEnv, ShellWord, expandWord, splitShellOps } from './shell';
+import { ExpandOptions, ShellCommand, ShellEnv, ShellWord, compareUid, expandWord, splitShellOps, userOutputs } from './shell';
 
 /** What following needs to know about the image: file contents and kinds, by absolute path. */
 export interface ImageReader {
@@ -26,6 +26,34 @@ export interface FollowOptions {
    * in a container started without it, so the branch the image runs by default is followed.
    */
   envComplete?: boolean;
+  /**
+   * The user the command starts as (Docker's USER form), when known: `$(id -u)`, `$(whoami)` in a script
+   * expand to it (the `if [ "$(id -u)" = "0" ]; then exec gosu app "$0" "$@"; fi` of many entrypoints).
+   * A user switcher on the way (`gosu app`, `su-exec`, `s6-setuidgid`; `su`, `runuser`, `setpriv`, `chpst`: unknown) changes it.
+   */
+  user?: string;
+}
+
+/** test(1)'s integer comparisons. */
+const INTEGER_TESTS: Record<string, (a: number, b: number) => boolean> = {
+  '-eq': (a, b) => a === b, '-ne': (a, b) => a !== b, '-lt': (a, b) => a < b, '-le': (a, b) => a <= b, '-gt': (a, b) => a > b, '-ge': (a, b) => a >= b,
+};
+
+/** Wrappers that run the command as another user: the user their first argument names, or undefined (not read). */
+const USER_SWITCHERS: Record<string, 'first' | 'unknown'> = {
+  gosu: 'first', 'su-exec': 'first', 's6-setuidgid': 'first', setuidgid: 'first',
+  su: 'unknown', runuser: 'unknown', setpriv: 'unknown', chpst: 'unknown', 's6-applyuidgid': 'unknown', 's6-envuidgid': 'unknown',
+};
+
+/** The user after the wrappers `unwrapWrappers` took off the front of `argv` (`kept` elements remain). */
+function userAfter(argv: string[], kept: number, user: string | undefined): string | undefined {
+  const prefix = argv.slice(0, argv.length - kept);
+  for (let k = 0; k < prefix.length; k++) {
+    const how = USER_SWITCHERS[prefix[k].split('/').pop()!];
+    if (how === 'first') user = prefix[k + 1]?.startsWith('-') ? undefined : prefix[k + 1];
+    else if (how === 'unknown') user = undefined;
+  }
+  return user;
 }
 
 /** One step of the chain: the script, and the line of the command that leads on. */
@@ -74,9 +102,11 @@ const MAX_SCRIPTS = 16;
 export function followCommand(argv: string[], opts: FollowOptions): FollowedCommand {
   let out: FollowedCommand = { argv, unknown: argv.map(() => false), shell: false, env: { ...opts.env }, cwd: opts.cwd, chain: [] };
   const visited = new Set<string>();
+  let user = opts.user;
   for (let guard = 0; guard < MAX_SCRIPTS; guard++) {
     const u = unwrapWrappers(out.argv, out.env, out.shell ? out.unknown : undefined);
     if (!u.argv.length) return out;
+    user = userAfter(out.argv, u.argv.length, user);
     const cwd = u.cwd ? abs(out.cwd, u.cwd) : out.cwd;
     const prog = u.argv[0].split('/').pop()!;
     let script: { path?: string; text: string; positional: string[]; name: string } | undefined;
@@ -98,11 +128,14 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
       script = { path, text, positional: u.argv.slice(1), name: u.argv[0] };
     }
     if (script.path) {
-      if (visited.has(script.path)) return { ...out, uncertain: `${script.path} runs itself again` };
-      visited.add(script.path);
+      // A script that re-runs itself as another user (`exec gosu app "$0" "$@"`) is another run of it.
+      const run = `${script.path}\0${user ?? ''}`;
+      if (visited.has(run)) return { ...out, uncertain: `${script.path} runs itself again` };
+      visited.add(run);
     }
     const r = evaluateScript(script.text, {
       env: u.env, cwd, positional: script.positional, name: script.name, file: script.path, image: opts.image, path: opts.path, envComplete: opts.envComplete,
+      ...(user !== undefined ? { user } : {}),
     });
     const file = script.path ?? '(sh -c)';
     out.chain = [...out.chain, { file, line: r.line ?? 0, what: r.what ?? '' }];
@@ -385,6 +418,8 @@ export interface EvalOptions {
   path?: string;
   /** See {@link FollowOptions.envComplete}. */
   envComplete?: boolean;
+  /** See {@link FollowOptions.user}. */
+  user?: string;
 }
 
 export interface ScriptRun {
@@ -486,8 +521,13 @@ class Evaluator {
     return env;
   }
 
+  /** What `$(id -u)` and the like print (null: not known); computed once, for commands and for tests. */
+  private outputs: ReadonlyMap<string, string> | null | undefined;
+  private testOutputs: ReadonlyMap<string, string> | null | undefined;
+
   private xopts(st: State): ExpandOptions {
-    return { ...(st.positional ? { positional: st.positional } : {}), name: this.o.name, opaque: st.opaque };
+    const outputs = (this.outputs ??= userOutputs(this.o.user) ?? null) ?? undefined;
+    return { ...(st.positional ? { positional: st.positional } : {}), name: this.o.name, opaque: st.opaque, ...(outputs ? { outputs } : {}) };
   }
 
   private expand(w: ShellWord | string, st: State): { value: string; unknown: boolean } {
@@ -612,8 +652,9 @@ class Evaluator {
     }
     // In a test, a variable nothing set is empty when the container's environment is known in full.
     const unsetEmpty = !!this.o.envComplete && !st.opaque;
+    const testOutputs = (this.testOutputs ??= userOutputs(this.o.user, true) ?? null) ?? undefined;
     const val = (w: ShellWord): string | undefined => {
-      const e = expandWord(w, st.vars, { ...this.xopts(st), unsetEmpty });
+      const e = expandWord(w, st.vars, { ...this.xopts(st), unsetEmpty, ...(testOutputs ? { outputs: testOutputs } : {}) });
       return e.unknown ? undefined : e.value;
     };
     if (ws.length === 1) {
@@ -628,8 +669,21 @@ class Evaluator {
       const a = val(ws[0]);
       const b = val(ws[2]);
       if (a === undefined || b === undefined) return undefined;
-      const eq = double && !ws[2].quoted ? globMatch(b, a) : a === b;
+      const uid = compareUid(a, b);
+      if (uid === 'unknown') return undefined;
+      const eq = uid !== undefined ? uid : double && !ws[2].quoted ? globMatch(b, a) : a === b;
       return ws[1].text === '!=' ? !eq : eq;
+    }
+    // Integer comparisons (`[ "$(id -u)" -eq 0 ]`, `[ "$WORKERS" -gt 1 ]`): both sides must be integers.
+    const op = ws.length === 3 && !ws[1].quoted ? INTEGER_TESTS[ws[1].text] : undefined;
+    if (op) {
+      const a = val(ws[0])?.trim();
+      const b = val(ws[2])?.trim();
+      if (a === undefined || b === undefined) return undefined;
+      const uid = compareUid(a, b);
+      if (uid !== undefined) return uid === 'unknown' || (ws[1].text !== '-eq' && ws[1].text !== '-ne') ? undefined : ws[1].text === '-eq' ? uid : !uid;
+      if (!/^-?\d+$/.test(a) || !/^-?\d+$/.test(b)) return undefined;
+      return op(Number(a), Number(b));
     }
     return undefined;
   }

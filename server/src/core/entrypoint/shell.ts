@@ -266,6 +266,47 @@ export interface ExpandOptions {
   opaque?: boolean;
   /** `$X` of a name not in the environment is empty (as the shell has it) rather than unknown. */
   unsetEmpty?: boolean;
+  /** What some commands print, when the model knows (`id -u` of a container that runs as root: `0`): their `$(...)` expands to it. */
+  outputs?: ReadonlyMap<string, string>;
+}
+
+/**
+ * What `id -u`, `id -un`, `whoami` (and `id -g` for root) print for a container that runs as `user` (Docker's USER form:
+ * `name`, `uid`, `name:group`, `uid:gid`); undefined when the user is not known. A named user's uid is in /etc/passwd,
+ * which the model does not read, so only its name is known (and, `inTests`, that its uid is not 0).
+ */
+export function userOutputs(user: string | undefined, inTests = false): ReadonlyMap<string, string> | undefined {
+  if (user === undefined) return undefined;
+  const [u, g] = user.split(':');
+  const m = new Map<string, string>();
+  const named = (name: string) => {
+    for (const c of ['id -un', 'id -nu', 'id -u -n', 'id -n -u', 'whoami']) m.set(c, name);
+  };
+  if (u === 'root' || u === '0') {
+    m.set('id -u', '0');
+    named('root');
+    if (g === undefined || g === '0' || g === 'root') m.set('id -g', '0');
+  } else if (/^\d+$/.test(u)) m.set('id -u', u);
+  else if (/^[a-z_][a-z0-9_-]*\$?$/i.test(u)) {
+    named(u);
+    // Its uid is in /etc/passwd; a user created by name is not uid 0, which is all the usual test asks (`[ "$(id -u)" = 0 ]`).
+    // Only tests see that (compareUid); in a command the uid stays unknown.
+    if (inTests) m.set('id -u', NONZERO_UID);
+  }
+  return m;
+}
+
+/** What `id -u` gives for a named user other than root: a uid the model does not know, except that it is not 0 (see `compareUid`). */
+export const NONZERO_UID = '\u0000uid';
+
+/**
+ * A test's comparison when one side may be {@link NONZERO_UID}: equal to "0" never; to any other number not known.
+ * Undefined when neither side is it (the caller compares as usual) or when the answer is not known ('unknown').
+ */
+export function compareUid(a: string, b: string): boolean | 'unknown' | undefined {
+  if (a !== NONZERO_UID && b !== NONZERO_UID) return undefined;
+  const other = a === NONZERO_UID ? b : a;
+  return /^0+$/.test(other) ? false : 'unknown';
 }
 
 /**
@@ -376,7 +417,12 @@ function expandOne(expr: string, env: ShellEnv, state: ExpandState): Piece[] | u
     state.unknown = true;
     return undefined;
   };
-  if (expr.startsWith('`') || expr.startsWith('$(')) return unknown();
+  if (expr.startsWith('`') || expr.startsWith('$(')) {
+    const inner = (expr.startsWith('`') ? expr.slice(1, -1) : expr.slice(2, -1)).trim().replace(/\s+/g, ' ');
+    const out = expr.endsWith(expr.startsWith('`') ? '`' : ')') ? state.opts.outputs?.get(inner) : undefined;
+    // An unquoted substitution is split into fields like a variable.
+    return out === undefined ? unknown() : [{ text: out, split: true, quoted: false }];
+  }
   let body: string;
   if (expr.startsWith('${')) {
     if (!expr.endsWith('}')) return unknown();

@@ -118,6 +118,9 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
   if (c && a.text(d.file)?.split('\n').slice(c.range.start.line, c.range.end.line + 1).some((l) => /^\s*-?\s*envFrom\s*:/.test(l))) hiddenEnv ??= 'envFrom sets variables from a ConfigMap or Secret the model cannot see';
   if (d.gcloud?.flags['env-vars-file'] !== undefined) hiddenEnv ??= '--env-vars-file sets variables the model cannot see';
   const overrides: EntryOverrides = { env, ...(hiddenEnv ? { hiddenEnv: true } : {}) };
+  // compose `user:` is read; a Kubernetes securityContext (runAsUser) is not, so there the user is not known.
+  if (d.platform === 'kubernetes') overrides.user = null;
+  else if (c?.user) overrides.user = c.user.value;
   if (c?.workingDir) overrides.workingDir = c.workingDir.value;
   if (c && (c.command || c.args)) {
     const compose = d.platform === 'compose';
