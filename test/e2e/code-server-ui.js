@@ -83,9 +83,39 @@ async function gotoLine(page, where) {
   }
 }
 
-/** Keyboard focus into the active editor's text. */
+/**
+ * Clicks `locator`, tried a few times with a short timeout and overlays dismissed in between: the workbench can refuse
+ * the pointer for a while ("<html> intercepts pointer events" while the panel closes or a widget fades; CI failed on
+ * that once). Returns whether a click went through.
+ */
+async function clickPatiently(page, locator, options = {}) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await locator.click({ ...options, timeout: 5000 });
+      return true;
+    } catch (e) {
+      console.log(`[ui] click attempt ${attempt} refused (${String(e.message).split('\n')[0]}); retrying`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
+  return false;
+}
+
+/**
+ * Keyboard focus into the active editor's text: a click on it, else the keyboard command that focuses the active
+ * editor group (Ctrl+1); focus is then checked, not assumed.
+ */
 async function focusEditor(page) {
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+  const text = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  if (await clickPatiently(page, text, { position: { x: 5, y: 5 } })) return;
+  await page.keyboard.press('Control+1');
+  await page.waitForFunction(() => !!document.activeElement?.closest('.editor-group-container.active .monaco-editor'), null, { timeout: T });
+}
+
+/** clickPatiently, then one last plain click whose error (if any) fails the test. */
+async function click(page, locator, options = {}) {
+  if (!(await clickPatiently(page, locator, options))) await locator.click({ ...options, timeout: T });
 }
 
 /** Moves the cursor to `line:col` and shows the hover there (Ctrl+K Ctrl+I); resolves with its text once it contains `want`. */
@@ -157,7 +187,7 @@ async function main() {
   const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'imports 4 local modules · 3 missing · startup ≈ 60 s' }).first();
   await lens.waitFor({ timeout: T });
   await page.screenshot({ path: path.join(SHOTS, '07-codelens.png') });
-  await lens.locator('a').first().click();
+  await click(page, lens.locator('a').first());
   await page.waitForFunction(() => [...document.querySelectorAll('.editor-instance .view-lines .view-line')]
     .some((e) => e.textContent.replace(/\u00a0/g, ' ').trim() === 'runs: gunicorn worker:app'), null, { timeout: T });
   await page.screenshot({ path: path.join(SHOTS, '08-codelens-explain.png') });
@@ -183,8 +213,8 @@ async function main() {
 
   // The image view, from the Dockerfile's editor-title button (panel closed, file tree folded: room for the view).
   await openFile(page, 'predictions-worker.Dockerfile');
-  await page.locator('.pane-header', { hasText: 'examples' }).first().click();
-  await page.locator('.editor-actions .action-label[aria-label*="Show image contents"]').first().click();
+  await click(page, page.locator('.pane-header', { hasText: 'examples' }).first());
+  await click(page, page.locator('.editor-actions .action-label[aria-label*="Show image contents"]').first());
   const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Image contents' }) });
   for (const row of ['predictions-worker.Dockerfile', 'the final stage: FROM python:3.11-slim', 'missing: system_circuit_breaker', '/app/worker.py']) {
     await tree.locator('.monaco-list-row', { hasText: row }).first().waitFor({ timeout: T });
@@ -192,7 +222,7 @@ async function main() {
   await page.screenshot({ path: path.join(SHOTS, '10-image-view.png') });
 
   // The language status item: the {} next to the language mode.
-  await page.locator('.statusbar-item#status\\.languageStatus').click();
+  await click(page, page.locator('.statusbar-item#status\\.languageStatus'));
   const status = page.locator('.hover-language-status', { hasText: 'deploylint: 15 problems' }).first();
   await status.waitFor({ timeout: T });
   await page.screenshot({ path: path.join(SHOTS, '11-status-item.png') });
