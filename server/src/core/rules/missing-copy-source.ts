@@ -82,8 +82,9 @@ export function preparedPaths(line: string, dir: string): { exact: string[]; und
 }
 
 /**
- * True when a source absent from the checkout is made before the build: git ignores it (a generated
- * file such as `version_frozen.py` or a `dist/` the developer's build writes), or a build script or
+ * True when a source absent from the checkout is made before the build: git ignores it or all it can hold (a
+ * generated file such as `version_frozen.py`, or a `dist/` the developer's or CI's build writes: locust's CI
+ * downloads its wheel into `dist/`, which `.gitignore` covers as `dist/**`), or a build script or
  * Makefile in the context's folder or the Dockerfile's writes it there (`cp -r ../../third_party .`,
  * `curl -o model.bin ...`, `tar -xzf assets.tgz`): the path the command writes, not a word it mentions.
  */
@@ -91,7 +92,10 @@ function preparedBeforeBuild(a: Analysis, t: DockerTarget, source: string, git: 
   const rel = source.replace(/^\.\//, '').replace(/\/+$/, '');
   if (rel === '' || rel.startsWith('../')) return false;
   const target = join(t.context.root, rel);
-  if (git.isIgnored(target)) return true;
+  // git ignores the path itself (`dist/`, `version.py`), or everything inside it (`dist/**`, `dist/*`: the folder
+  // can then hold nothing git tracks, so a checkout never has it): a probe name no specific pattern names stands
+  // for "any file in it".
+  if (git.isIgnored(target) || git.isIgnored(join(target, 'deploylint-any-file'))) return true;
   const root = t.context.root;
   // A command's folder destination that is the context (or above it) says nothing by itself: only what it puts there.
   const writes = (p: string) => !(p === root || root.startsWith(p + '/')) && (p === target || target.startsWith(p + '/'));
