@@ -438,12 +438,27 @@ describe('runtime: the user a container starts as, for $(id -u) tests in its scr
   });
   const runs = (fs: ReturnType<typeof memRepo>) => containers(analyse(fs, ROOT, defaultConfig())).map((c) => `${c.runner.kind}: ${c.entry?.ep.argv.join(' ') ?? '-'}${c.quiet.some((q) => q.includes('cannot decide')) ? ' (undecided)' : ''}`);
 
-  it('no USER (root), USER, compose user:, and Kubernetes (securityContext not read: undecided)', () => {
+  it('no USER (root), USER, compose user:, and Kubernetes without runAsUser (undecided: OpenShift picks a uid)', () => {
     assert.deepEqual(runs(files('')), ['image: python app.py']);
     assert.deepEqual(runs(files('USER agent\n')), ['image: python other.py']);
     assert.deepEqual(runs(files('', { 'compose.yaml': 'services:\n  bot:\n    build: .\n    user: "1000"\n' })), ['image: python app.py', 'compose: python other.py']);
     const k8s = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bot\nspec:\n  template:\n    spec:\n      containers:\n        - name: bot\n          image: bot:1\n';
     const r = runs(files('', { 'k8s/bot.yaml': k8s, 'compose.yaml': 'services:\n  bot:\n    build: .\n    image: bot:1\n' }));
-    assert.ok(r.some((l) => /^k8s: .*\(undecided\)$/.test(l)), r.join('\n'));
+    assert.deepEqual(r, ['image: python app.py', 'compose: python app.py', 'k8s: /app/entrypoint.sh (undecided)']);
+  });
+
+  it('Kubernetes runAsUser: the container\'s securityContext over the pod\'s; runAsNonRoot alone names no uid', () => {
+    const k8s = (pod: string, container: string) => 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bot\nspec:\n  template:\n    spec:\n'
+      + pod + '      containers:\n        - name: bot\n          image: bot:1\n' + container;
+    const compose = { 'compose.yaml': 'services:\n  bot:\n    build: .\n    image: bot:1\n' };
+    const k8sRuns = (pod: string, container: string) => runs(files('', { ...compose, 'k8s/bot.yaml': k8s(pod, container) })).filter((l) => l.startsWith('k8s'));
+    assert.deepEqual(k8sRuns('      securityContext:\n        runAsUser: 1000\n', ''), ['k8s: python other.py']);
+    assert.deepEqual(k8sRuns('      securityContext:\n        runAsUser: 1000\n', '          securityContext:\n            runAsUser: 0\n'), ['k8s: python app.py']);
+    assert.deepEqual(k8sRuns('', '          securityContext:\n            runAsUser: 0\n'), ['k8s: python app.py']);
+    assert.deepEqual(k8sRuns('      securityContext:\n        runAsNonRoot: true\n', ''), ['k8s: /app/entrypoint.sh (undecided)']);
+    assert.deepEqual(k8sRuns('', '          securityContext:\n            runAsUser: "1000"\n'), ['k8s: /app/entrypoint.sh (undecided)']);
+    // Cloud Run (fully managed) does not support runAsUser: the image's USER (none: root) runs.
+    const run = 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: bot\nspec:\n  template:\n    spec:\n      containers:\n        - image: bot:1\n          securityContext:\n            runAsUser: 1000\n';
+    assert.deepEqual(runs(files('', { ...compose, 'service.yaml': run })).filter((l) => !l.startsWith('image') && !l.startsWith('compose')), ['cloudrun: python app.py']);
   });
 });

@@ -85,11 +85,15 @@ function readAnnotations(src: YamlSource, metadata: YAMLMap | undefined): Record
 function podContainers(src: YamlSource, podSpec: YAMLMap | undefined): ContainerSpec[] {
   const out: ContainerSpec[] = [];
   const volumes = podVolumes(src, podSpec);
+  // runAsUser: the container's securityContext overrides the pod's (Kubernetes, "Configure a Security Context").
+  const podUser = src.num(src.map(src.get(podSpec, 'securityContext')), 'runAsUser');
   for (const key of ['initContainers', 'containers']) {
     for (const it of src.seq(src.get(podSpec, key))?.items ?? []) {
       const m = src.map(it);
       if (!m) continue;
       const c = kubeContainer(src, m);
+      const runAsUser = src.num(src.map(src.get(m, 'securityContext')), 'runAsUser') ?? podUser;
+      if (runAsUser && Number.isInteger(runAsUser.value) && runAsUser.value >= 0) c.user = { ...runAsUser, value: String(runAsUser.value) };
       const mounts = volumeMounts(src, m, volumes);
       if (mounts.length) c.mounts = mounts;
       if (key === 'initContainers') c.initContainer = true;

@@ -122,7 +122,7 @@ export interface ContainerSpec {
   healthcheck?: HealthcheckSpec;
   /** compose `env_file` paths as written (relative to the compose file). */
   envFiles?: Located<string>[];
-  /** compose `user`. */
+  /** compose `user`; Kubernetes `securityContext.runAsUser` (the container's, else the pod's) as a uid. */
   user?: Located<string>;
   /** Memory and CPU settings; absent when the container sets none. */
   resources?: ResourcesSpec;

@@ -118,9 +118,12 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
   if (c && a.text(d.file)?.split('\n').slice(c.range.start.line, c.range.end.line + 1).some((l) => /^\s*-?\s*envFrom\s*:/.test(l))) hiddenEnv ??= 'envFrom sets variables from a ConfigMap or Secret the model cannot see';
   if (d.gcloud?.flags['env-vars-file'] !== undefined) hiddenEnv ??= '--env-vars-file sets variables the model cannot see';
   const overrides: EntryOverrides = { env, ...(hiddenEnv ? { hiddenEnv: true } : {}) };
-  // compose `user:` is read; a Kubernetes securityContext (runAsUser) is not, so there the user is not known.
-  if (d.platform === 'kubernetes') overrides.user = null;
-  else if (c?.user) overrides.user = c.user.value;
+  // compose `user:` and Kubernetes `runAsUser` replace the image's USER. A Kubernetes container without runAsUser runs
+  // the image's USER on a plain cluster, but OpenShift's restricted policy runs it as an arbitrary uid from the
+  // project's range: the user is taken as unknown there.
+  // Cloud Run (fully managed) does not support runAsUser: its containers run the image's USER.
+  if (c?.user && d.platform !== 'cloudrun') overrides.user = c.user.value;
+  else if (d.platform === 'kubernetes') overrides.user = null;
   if (c?.workingDir) overrides.workingDir = c.workingDir.value;
   if (c && (c.command || c.args)) {
     const compose = d.platform === 'compose';
