@@ -305,6 +305,13 @@ describe('entrypoint/parse', () => {
         expect: G,
       },
       { name: 'ddtrace-run', argv: ['ddtrace-run', 'gunicorn', 'app:app'], expect: G },
+      {
+        name: 'hupper -m uvicorn: its own options anywhere are dropped, the rest is the module\'s',
+        argv: ['hupper', '-w', 'conf.ini', '-m', 'uvicorn', 'main:app', '-q', '--port', '9000', '--reload-interval=2'],
+        expect: { kind: 'uvicorn', module: 'main', argv: ['uvicorn', 'main:app', '--port', '9000'], bind: { host: '127.0.0.1', port: '9000', raw: '127.0.0.1:9000', isDefault: false, from: 'argv', portArg: { index: 8, value: '9000' } } },
+      },
+      { name: 'hupper -mservice.main runs the module like python -m', argv: ['hupper', '-mservice.main', '--port', '80'], expect: { kind: 'python-module', module: 'service.main', argv: ['python', '-m', 'service.main', '--port', '80'] } },
+      { name: 'hupper without -m runs nothing we know', argv: ['hupper', '-w', 'x.ini'], expect: { kind: 'unknown', module: undefined } },
       { name: 'newrelic-admin run-program', argv: ['newrelic-admin', 'run-program', 'gunicorn', 'app:app'], expect: G },
       {
         name: 'a chain of wrappers',

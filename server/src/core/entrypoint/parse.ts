@@ -336,6 +336,23 @@ function unwrap(input: Arg[], ctx: Ctx): Arg[] {
       args = [{ ...args[1], value: 'python' }, ...args.slice(2)];
       continue;
     }
+    if (prog === 'hupper') {
+      // hupper's CLI reads its own options with argparse parse_known_args (anywhere on the line) and runs
+      // `-m MODULE` with runpy like `python -m`, the rest as the module's argv (docs/assumptions.md, "hupper").
+      const own: Arg[] = [];
+      let mod: Arg | undefined;
+      for (let i = 1; i < args.length; i++) {
+        const v = args[i].value;
+        if (v === '-m') mod = args[++i];
+        else if (/^-m./.test(v)) mod = { ...args[i], value: v.slice(2) };
+        else if (HUPPER_VALUES.has(v)) i++;
+        else if (HUPPER_FLAGS.has(v) || /^-[wx]./.test(v) || /^--(?:shutdown|reload)-interval=/.test(v)) continue;
+        else own.push(args[i]);
+      }
+      if (!mod) break;
+      args = [{ ...args[0], value: 'python' }, { ...args[0], value: '-m' }, mod, ...own];
+      continue;
+    }
     if (prog === 'watchmedo' && nextIs(1, 'auto-restart')) {
       const dd = args.findIndex((x) => x.value === '--');
       if (dd < 0) break;
@@ -353,6 +370,9 @@ function unwrap(input: Arg[], ctx: Ctx): Arg[] {
   }
   return args;
 }
+
+const HUPPER_VALUES = new Set(['-w', '-x', '--shutdown-interval', '--reload-interval']);
+const HUPPER_FLAGS = new Set(['-v', '-q']);
 
 const UV_VALUES = new Set([
   '--with', '--with-editable', '--with-requirements', '--extra', '--group', '--only-group', '--no-group', '--python',
