@@ -60,6 +60,10 @@ const cases: Case[] = [
   { title: 'error code echoing its name', name: 'JWT_INVALID_CSRF_TOKEN', value: 'invalid_csrf_token', found: undefined },
   { title: 'snake_case words', name: 'RESET_TOKEN', value: 'password_reset_token_sent', found: undefined },
   { title: 'near miss: snake_case with a random part', name: 'RESET_TOKEN', value: 'reset_' + rnd(ALPHA.base62, 16, 512), found: 'generic' },
+  { title: 'an exception class name with an acronym (roboflow inference collector: ERROR_TYPE_KEY)', name: 'ERROR_TYPE_KEY', value: 'HTTPResponseError', found: undefined },
+  { title: 'near miss: acronym-shaped capitals with no real word', name: 'ERROR_TYPE_KEY', value: 'QZXWVKRTPLMN' + rnd(ALPHA.base62, 8, 530), found: 'generic' },
+  { title: 'a workflow reference to an input (roboflow workflow example)', name: 'sender_email_password', value: '$inputs.email_password', found: undefined },
+  { title: 'near miss: a $-password with a dot that is no reference', name: 'sender_email_password', value: '$' + pw.slice(0, 6) + '.9' + pw.slice(6) + '!', found: 'generic' },
   // dictionary keys, lazy-import tables and documented Basic defaults (private-gpt, BentoML layouts)
   { title: 'a private snake_case dict key', name: 'SESSION_RETRY_KEY', value: '_svc_last_retry_token', found: undefined },
   { title: 'a relative module:attr reference', name: 'AuthToken', value: '._private.auth.tokens:AuthToken', found: undefined },

@@ -678,10 +678,12 @@ function isIdentifierLike(value: string): boolean {
     .split(/[\s_.:-]+/)
     .filter((w) => w !== '');
   if (words.length > Math.max(1, v.length / 4)) return false;
+  // An upper-case acronym of up to 5 letters (HTTP, HTTPS, SMTP) counts as a word beside a real word: `HTTPResponseError`.
+  const realWord = words.some((w) => /^[A-Za-z][a-z]{3,}$/.test(w) && /[aeiouy]/.test(w));
   return words.every((w) => {
     const m = /^([A-Za-z]*)(\d*)$/.exec(w);
     if (!m || m[2]!.length > 4) return false;
     const letters = m[1]!;
-    return letters.length <= 3 || /[aeiouy]/i.test(letters);
+    return letters.length <= 3 || /[aeiouy]/i.test(letters) || (realWord && /^[A-Z]{4,5}$/.test(letters));
   });
 }

@@ -22,6 +22,7 @@ const TEMPLATE_SHAPES: RegExp[] = [
   /^<<[^<>]*>>$/, // <<API_KEY>>
   /^\[[^\][]*\]$/, // [YOUR_KEY]
   /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $VAR
+  /^\$[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/, // $inputs.password, $steps.login.token: a workflow's reference to a value
   /^\$\(.*\)$/s, // $(command)
   /^%s$|^%\([^)]*\)[sd]$/, // %s, %(x)s
   /^\{[A-Za-z0-9_.]*\}$/, // {}, {name}, {0}
