@@ -461,4 +461,14 @@ describe('runtime: the user a container starts as, for $(id -u) tests in its scr
     const run = 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: bot\nspec:\n  template:\n    spec:\n      containers:\n        - image: bot:1\n          securityContext:\n            runAsUser: 1000\n';
     assert.deepEqual(runs(files('', { ...compose, 'service.yaml': run })).filter((l) => !l.startsWith('image') && !l.startsWith('compose')), ['cloudrun: python app.py']);
   });
+
+  it('the user --explain shows is the one the follower used (startUser): one decision for both', () => {
+    const users = (fs: ReturnType<typeof memRepo>) => containers(analyse(fs, ROOT, defaultConfig())).map((c) => `${c.runner.kind}: ${c.user ?? '(not known)'}`);
+    const k8s = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bot\nspec:\n  template:\n    spec:\n      containers:\n        - name: bot\n          image: bot:1\n';
+    const run = 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: bot\nspec:\n  template:\n    spec:\n      containers:\n        - image: bot:1\n          securityContext:\n            runAsUser: 1000\n';
+    const compose = 'services:\n  bot:\n    build: .\n    image: bot:1\n    user: "1000:1000"\n';
+    assert.deepEqual(users(files('USER agent\n', { 'compose.yaml': compose, 'k8s/bot.yaml': k8s, 'service.yaml': run })).sort(),
+      ['cloudrun: agent', 'compose: 1000:1000', 'image: agent', 'k8s: (not known)']);
+    assert.deepEqual(users(files('')), ['image: root']);
+  });
 });

@@ -108,8 +108,21 @@ export interface EntryOverrides {
   workingDir?: string;
   /** The deployment sets variables the model cannot see (`envFrom`, an unreadable env_file). */
   hiddenEnv?: boolean;
-  /** The user the deployment runs the container as (compose `user:`); null: it may set one the model does not read (Kubernetes' securityContext). Absent: the image's USER. */
+  /**
+   * The user the deployment runs the container as (compose `user:`, Kubernetes `runAsUser`); null: the platform may pick
+   * one the model cannot know (Kubernetes without runAsUser: OpenShift runs an arbitrary uid). Absent: the image's USER.
+   */
   user?: string | null;
+}
+
+/**
+ * The user a container starts as: the deployment's, else the image's USER, else root when the base image is one the
+ * model knows (its own USER would be in the model); undefined when not known. The one place this is decided: the
+ * follower's `$(id -u)` and `--explain` read it.
+ */
+export function startUser(stage: StageModel, overrides: Pick<EntryOverrides, 'user'>): string | undefined {
+  if (overrides.user === null) return undefined;
+  return overrides.user ?? stage.user ?? (stage.baseKnown ? 'root' : undefined);
 }
 
 /**
@@ -155,8 +168,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   };
   const atPart = combined.fromEntrypoint && (!c || combined.cmdIgnored) ? e! : c ?? e!;
   const instr = atPart.source.instr ?? (combined.fromEntrypoint && (!stage.cmd || combined.cmdIgnored) ? stage.entrypoint : stage.cmd ?? stage.entrypoint) ?? stage.from;
-  // Without a USER the container runs as root, when the base image is one the model knows (its own USER would be in the model).
-  const user = overrides.user === null ? undefined : overrides.user ?? stage.user ?? (stage.baseKnown ? 'root' : undefined);
+  const user = startUser(stage, overrides);
   const runner: CommandRunner = { stage, fs, scripts, readFile, envComplete: !overrides.hiddenEnv, ...(user !== undefined ? { user } : {}) };
   const r = runCommand(runner, combined.argv, ranges, env, workdir);
   const sources: ContainerEntry['sources'] = {};

@@ -501,8 +501,13 @@ export function evaluateScript(text: string, o: EvalOptions): ScriptRun {
 class Evaluator {
   private readonly lines: LineIndex;
   /** The script being evaluated (a sourced file's evaluator has another `o.file`). */
+  /** What `$(id -u)` and the like print for the user the script runs as: in commands, and in tests (where a named user's uid is known not to be 0). */
+  private readonly outputs: ReadonlyMap<string, string> | undefined;
+  private readonly testOutputs: ReadonlyMap<string, string> | undefined;
   constructor(private readonly text: string, private readonly o: EvalOptions, private readonly top = o.file) {
     this.lines = new LineIndex(text);
+    this.outputs = userOutputs(o.user);
+    this.testOutputs = userOutputs(o.user, true);
   }
 
   lineOf(offset: number): number {
@@ -521,13 +526,8 @@ class Evaluator {
     return env;
   }
 
-  /** What `$(id -u)` and the like print (null: not known); computed once, for commands and for tests. */
-  private outputs: ReadonlyMap<string, string> | null | undefined;
-  private testOutputs: ReadonlyMap<string, string> | null | undefined;
-
   private xopts(st: State): ExpandOptions {
-    const outputs = (this.outputs ??= userOutputs(this.o.user) ?? null) ?? undefined;
-    return { ...(st.positional ? { positional: st.positional } : {}), name: this.o.name, opaque: st.opaque, ...(outputs ? { outputs } : {}) };
+    return { ...(st.positional ? { positional: st.positional } : {}), name: this.o.name, opaque: st.opaque, ...(this.outputs ? { outputs: this.outputs } : {}) };
   }
 
   private expand(w: ShellWord | string, st: State): { value: string; unknown: boolean } {
@@ -652,9 +652,8 @@ class Evaluator {
     }
     // In a test, a variable nothing set is empty when the container's environment is known in full.
     const unsetEmpty = !!this.o.envComplete && !st.opaque;
-    const testOutputs = (this.testOutputs ??= userOutputs(this.o.user, true) ?? null) ?? undefined;
     const val = (w: ShellWord): string | undefined => {
-      const e = expandWord(w, st.vars, { ...this.xopts(st), unsetEmpty, ...(testOutputs ? { outputs: testOutputs } : {}) });
+      const e = expandWord(w, st.vars, { ...this.xopts(st), unsetEmpty, ...(this.testOutputs ? { outputs: this.testOutputs } : {}) });
       return e.unknown ? undefined : e.value;
     };
     if (ws.length === 1) {
@@ -680,8 +679,12 @@ class Evaluator {
       const a = val(ws[0])?.trim();
       const b = val(ws[2])?.trim();
       if (a === undefined || b === undefined) return undefined;
+      // A named user's uid is known only not to be 0: -eq/-ne against 0 are decided, nothing else.
       const uid = compareUid(a, b);
-      if (uid !== undefined) return uid === 'unknown' || (ws[1].text !== '-eq' && ws[1].text !== '-ne') ? undefined : ws[1].text === '-eq' ? uid : !uid;
+      if (uid !== undefined) {
+        if (uid === 'unknown' || (ws[1].text !== '-eq' && ws[1].text !== '-ne')) return undefined;
+        return ws[1].text === '-eq' ? uid : !uid;
+      }
       if (!/^-?\d+$/.test(a) || !/^-?\d+$/.test(b)) return undefined;
       return op(Number(a), Number(b));
     }

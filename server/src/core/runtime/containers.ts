@@ -1,6 +1,6 @@
 // Builds the containers of a lint once: every Dockerfile target stage x each thing that runs it, with its command, environment and imports.
 import type { Analysis, DockerTarget } from '../analysis';
-import { CommandOverride, CommandSource, ContainerEntry, containerEntry, EntryOverrides } from '../container';
+import { CommandOverride, CommandSource, ContainerEntry, containerEntry, EntryOverrides, startUser } from '../container';
 import { allDeployments, Deployment, describeDeployment } from '../deployments';
 import { firstLineRange, StageModel } from '../docker/image';
 import type { ShellEnv } from '../entrypoint';
@@ -85,7 +85,7 @@ function imageContainer(a: Analysis, target: DockerTarget): Container | undefine
   if (!stage) return undefined;
   const ins = stage.cmd ?? stage.entrypoint ?? stage.from;
   const runner: Runner = { kind: 'image', file: target.dockerfile, range: firstLineRange(ins, target.parsed.lines), describe: () => a.rel(target.dockerfile) };
-  return build(a, target, stage, runner, {}, stage.user);
+  return build(a, target, stage, runner, {});
 }
 
 function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
@@ -151,7 +151,7 @@ function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
   // A mount that starts empty stays empty unless the container's own command writes into it first (a shell does).
   const ownWrites = c?.mounts?.some((m) => emptyAtStart(m)) ? shellFirst(a, d, stage, overrides) : undefined;
   const mounted = applyMounts(a, d.file, stage, c?.mounts ?? [], { ownWrites });
-  const built = build(a, d.target, mounted.stage, runner, overrides, c?.user?.value ?? stage.user, quiet);
+  const built = build(a, d.target, mounted.stage, runner, overrides, quiet);
   if (hiddenEnv) {
     built.hiddenEnv = hiddenEnv;
     built.quiet.push(hiddenEnv);
@@ -200,7 +200,7 @@ export function gcloudList(v: string): string[] {
   return body === '' ? [] : body.split(sep);
 }
 
-function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Runner, overrides: EntryOverrides, user: string | undefined, quiet: string[] = []): Container {
+function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Runner, overrides: EntryOverrides, quiet: string[] = []): Container {
   const entry = containerEntry(a.fs, stage, { file: target.dockerfile, lines: target.parsed.lines }, overrides);
   const id = `${a.rel(target.dockerfile)}${stage.name ? '#' + stage.name : ''} @ ${runner.kind === 'image' ? 'docker run' : runner.describe()}`;
   const env: ShellEnv = entry?.env ?? { ...overrides.env };
@@ -209,6 +209,7 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
     view: stage.tree, thirdParty: new Set(), quiet,
     startup: () => startupEstimate(a, c as RunningContainer),
   };
+  const user = startUser(stage, overrides);
   if (user !== undefined) c.user = user;
   if (!stage.baseKnown) quiet.push(`the base image ${stage.base} is not known: files it brings are uncertain`);
   for (const n of target.context.argNotes ?? []) quiet.push(n);

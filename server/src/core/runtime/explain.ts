@@ -114,7 +114,7 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
     runner: c.runner.describe(),
     dockerfile: a.rel(c.target.dockerfile),
     stage: (c.stage.index === c.target.model.final?.index ? `final stage${c.stage.name ? ` '${c.stage.name}'` : ''} (FROM ${c.stage.base}` : `stage '${c.stage.name}' (build.target; FROM ${c.stage.base}`) + (c.stage.baseImage ? `, ${c.stage.baseImage.how})` : ')'),
-    command, chain, argv: c.argv, cwd: c.cwd, user: c.user ?? 'root (no USER)', env, sysPath: c.sysPath,
+    command, chain, argv: c.argv, cwd: c.cwd, user: c.user ?? (c.stage.baseKnown ? 'not known (no runAsUser: the cluster may pick a uid)' : `not known (no USER, and the base image ${c.stage.base} is not known)`), env, sysPath: c.sysPath,
     mounts: (c.mounts ?? []).map((m) => `${m.target} <- ${m.describe} (${m.host !== undefined ? `the host's ${m.host || '.'} replaces the image's files there` : m.empty ? `empty: ${m.empty}, so the image's files there are not in the container` : `uncertain: ${m.uncertain}`}; ${a.rel(m.file)}:${m.range.start.line + 1})`),
     imports: [], missing: [], notFollowed: [], quiet: [...c.quiet],
   };

@@ -45,7 +45,7 @@ export interface Container {
   env: ShellEnv;
   /** The folder the server starts in (WORKDIR, workingDir/working_dir, `cd` in a script, --chdir). */
   cwd: string;
-  /** USER of the stage, or compose `user`. */
+  /** The user it starts as (`startUser`: compose `user`, Kubernetes `runAsUser`, USER, root for a known base); absent when not known. */
   user?: string;
   sysPath: string[];
   view: ImageView;
