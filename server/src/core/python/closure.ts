@@ -125,6 +125,9 @@ export function walkClosure(input: ClosureInput): ClosureResult {
   const loaded = new Map<string, PyFileInfo | null>();
   const seen = new Set<string>();
   const queue: Pending[] = [];
+  // Files an import inside a function reaches wait until every file module-level imports reach is loaded, so a file's
+  // `via` is a module-level edge whenever one exists (lazilyImported and the rules' "fails when it is called" read it).
+  const deferred: Pending[] = [];
 
   const load = (file: string): PyFileInfo | undefined => {
     let info = loaded.get(file);
@@ -136,8 +139,22 @@ export function walkClosure(input: ClosureInput): ClosureResult {
   };
   const enqueue = (p: Pending): void => {
     if (seen.has(p.file)) return;
+    if (p.via?.import.scope === 'function') {
+      deferred.push(p);
+      return;
+    }
     seen.add(p.file);
     queue.push(p);
+  };
+  /** The next deferred file not reached since, moved to the queue; false when none is left. */
+  const undefer = (): boolean => {
+    for (let p = deferred.shift(); p; p = deferred.shift()) {
+      if (seen.has(p.file)) continue;
+      seen.add(p.file);
+      queue.push(p);
+      return true;
+    }
+    return false;
   };
   const follow = (r: Found, dotted: string, edge: ClosureEdge): void => {
     for (const init of r.inits) enqueue({ file: init, module: packageName(sysPath, init, dotted), via: edge });
@@ -146,7 +163,7 @@ export function walkClosure(input: ClosureInput): ClosureResult {
 
   for (const e of input.entries) enqueue({ file: e.file, module: e.module, main: e.main ?? e.module === undefined });
 
-  for (let head = 0; head < queue.length; head++) {
+  for (let head = 0; head < queue.length || undefer(); head++) {
     const { file, module, via, main } = queue[head];
     const info = load(file);
     if (!info) {

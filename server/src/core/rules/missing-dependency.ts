@@ -12,7 +12,7 @@ import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
 import { STDLIB_ADDED } from '../python/stdlib-versions';
 import type { Fix, Location, TextEdit } from '../types';
-import { chainLocations, sourceOf } from './python-common';
+import { chainLocations, failsOnCall, sourceOf } from './python-common';
 import { firstLineRange } from '../docker/image';
 import type { Draft, Rule } from './rule';
 
@@ -111,10 +111,10 @@ function draft(a: Analysis, ia: ImportAnalysis, set: InstallSet, m: Missing): Dr
   const installs = `${label} install${set.records.length === 1 && set.records[0].sources.length === 1 ? 's' : ''} ${count} distribution${count === 1 ? '' : 's'}`;
   const basis = set.status === 'complete' ? '' : ' (going by the dependency data of the distribution table)';
   let message = `${installs}; none provides '${m.top}' (${dist})${basis}${unlessUnknown(set)}`;
-  const functionOnly = m.imports.every((i) => i.imp.scope === 'function');
+  const onCall = failsOnCall(ia, m.imports);
   const unsetEnv = m.imports.map((i) => unsetEnvCondition(ia, i.imp));
-  const envOnly = !functionOnly && unsetEnv.every((v) => v !== undefined) ? unsetEnv[0] : undefined;
-  if (functionOnly) message += ' (imported inside a function: fails when it is called)';
+  const envOnly = !onCall && unsetEnv.every((v) => v !== undefined) ? unsetEnv[0] : undefined;
+  if (onCall) message += ` (${onCall})`;
   else if (envOnly) message += ` (imported only when ${envOnly} is set, which this container does not set: fails once it is)`;
   const first = m.imports[0];
   const src = sourceOf(ia.stage, first.file);
@@ -130,7 +130,7 @@ function draft(a: Analysis, ia: ImportAnalysis, set: InstallSet, m: Missing): Dr
     if (s) related.push({ file: s, range: i.imp.range, message: `${a.rel(s)} also imports ${i.imp.module}` });
   }
   return {
-    severity: functionOnly || envOnly || set.status !== 'complete' || set.unknownDists.length ? 'warning' : undefined,
+    severity: onCall || envOnly || set.status !== 'complete' || set.unknownDists.length ? 'warning' : undefined,
     message,
     file: src ?? ia.target.dockerfile,
     range: src ? first.imp.range : firstLineRange(ia.entry.instr, ia.target.parsed.lines),

@@ -12,7 +12,7 @@ import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import { absentSubmodule, AbsentSubmodule } from '../absent-submodule';
 import type { Fix, Location, TextEdit } from '../types';
-import { chainLocations, importedBy, insertAfter, sourceOf, targetWithModule } from './python-common';
+import { chainLocations, failsOnCall, importedBy, insertAfter, sourceOf, targetWithModule } from './python-common';
 import { replaceCommandArg } from './command-edits';
 import type { Draft, Rule } from './rule';
 
@@ -427,9 +427,9 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
       message = `${what} is ${by} but is not in the image: ${src} is outside the build context '${a.rel(ia.target.context.root) || '.'}'${ia.target.context.evidence ? ` (as ${a.rel(ia.target.context.evidence)} builds it)` : ''}, so no COPY can bring it in`;
     } else message = `${what} is ${by} but is not in the image: ${src} is never copied`;
   }
-  const functionOnly = g.imports.every((u) => u.import.scope === 'function');
+  const onCall = failsOnCall(ia, g.imports.map((u) => ({ file: u.importer, imp: u.import })));
   const unsetEnv = g.imports.map((u) => unsetEnvCondition(ia, u.import));
-  const envOnly = !functionOnly && unsetEnv.every((v) => v !== undefined) ? unsetEnv[0] : undefined;
+  const envOnly = !onCall && unsetEnv.every((v) => v !== undefined) ? unsetEnv[0] : undefined;
   const related: Location[] = chainLocations(a, ia, first);
   const mirrors: Location[] = [];
   for (const u of g.imports) {
@@ -443,8 +443,8 @@ function draft(a: Analysis, ia: ImportAnalysis, g: Group): Draft {
     : { file: ia.target.dockerfile, range: firstLineRange(g.anchor, ia.target.parsed.lines) };
   if (g.hidden) related.unshift({ file: ia.target.dockerfile, range: firstLineRange(g.hidden.instr ?? g.anchor, ia.target.parsed.lines), message: `the image gets ${g.hidden.path} here` });
   return {
-    severity: functionOnly || envOnly ? 'warning' : undefined,
-    message: functionOnly ? `${message} (imported inside a function: fails when it is called)` : envOnly ? `${message} (imported only when ${envOnly} is set, which this container does not set: fails once it is)` : message,
+    severity: onCall || envOnly ? 'warning' : undefined,
+    message: onCall ? `${message} (${onCall})` : envOnly ? `${message} (imported only when ${envOnly} is set, which this container does not set: fails once it is)` : message,
     ...at,
     related,
     mirrors,

@@ -8,11 +8,28 @@ import type { ClosureEdge } from '../python/closure';
 import type { PyImport } from '../python/parser';
 import { namedBy, namedByPhrase, namingPhrase } from '../python/django';
 import { entryLabel } from '../runtime/label';
+import { lazilyImported } from '../startup';
 import type { Location, TextEdit } from '../types';
 
 /** The build-context file an image file was copied from, when it came from the context. */
 export function sourceOf(stage: StageModel, imagePath: string): string | undefined {
   return stage.tree.lookup(imagePath)?.source;
+}
+
+const LAZY = new WeakMap<object, Set<string>>();
+
+/**
+ * When every one of these imports fails only once a function runs, what the message adds: the import is inside a
+ * function, or its file is reached only through an import inside one (`create_voice()` importing
+ * `voice.azure.azure_voice`, whose module-level `import azure...` then fails). Undefined when one fails at startup.
+ */
+export function failsOnCall(ia: ImportAnalysis, imports: { file: string; imp: PyImport }[]): string | undefined {
+  const files = ia.closure?.files;
+  let lazy = files ? LAZY.get(files) : undefined;
+  if (files && !lazy) LAZY.set(files, (lazy = lazilyImported(files)));
+  if (imports.every((i) => i.imp.scope === 'function')) return 'imported inside a function: fails when it is called';
+  if (imports.every((i) => i.imp.scope === 'function' || lazy?.has(i.file))) return 'reached only through an import inside a function: fails when that function is called';
+  return undefined;
 }
 
 /** The import chain as related locations: the entrypoint instruction first, then each import statement. */
