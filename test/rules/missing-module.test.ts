@@ -1,5 +1,6 @@
 // missing-module: table-driven cases over in-memory repos, exact findings and fix results.
 import { strict as assert } from 'assert';
+import { explain } from '../../server/src/core/runtime/explain';
 import { applyAllFixes, brief, lintRepo, memRepo } from '../helpers/repo';
 
 const DF = (copies: string, cmd = '["gunicorn", "-b", "0.0.0.0:8080", "app:app"]') => `FROM python:3.11-slim\nWORKDIR /app\n${copies}\nCMD ${cmd}\n`;
@@ -344,5 +345,36 @@ describe('rule missing-module: an unreadable install blurs site-packages for thi
     assert.deepEqual(brief((await mm(named)).findings), []);
     const known = files('RUN pip install -r requirements.txt', { 'app.py': 'from flask import Flask\n\nimport yaml\n\napp = Flask(__name__)\n', 'yaml/__init__.py': '' });
     assert.deepEqual(brief((await mm(known)).findings), []);
+  });
+});
+
+describe('missing-module: a same-named local folder is evidence only when it can be the module imported', () => {
+  const DF = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ["python", "bot.py"]\n';
+  const repo = (req: string) => memRepo({
+    Dockerfile: DF, 'requirements.txt': req,
+    'bot.py': 'from channels.web import site\nfrom voices.azure import speech\n',
+    'channels/web/site.py': 'import web\n', 'voices/azure/speech.py': 'import azure.cognitiveservices.speech as sdk\n',
+  });
+  const missingLines = async (req: string) => {
+    const r = await lintRepo(repo(req));
+    return { findings: brief(r.findings), missing: explain(r.analysis, '/repo/Dockerfile').flatMap((x) => x.missing) };
+  };
+
+  it('an installed distribution the table does not know may provide it (web.py -> web); a folder without the submodule is another module', async () => {
+    const r = await missingLines('web.py==0.62\n');
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.missing, [
+      "'web' imported at channels/web/site.py:1: not found on sys.path (web-py, which the image installs and whose import names the distribution table does not know, may provide 'web': not reported)",
+      "'azure.cognitiveservices.speech' imported at voices/azure/speech.py:1: not found on sys.path (the local 'azure' at voices/azure has no 'cognitiveservices': another module of that name, not the one imported, so not reported)",
+    ]);
+  });
+
+  it('near miss: with nothing that may provide web, the folder beside sys.path is reported; the SDK named like the plugin folder is a missing dependency', async () => {
+    const r = await missingLines('requests==2.32.3\n');
+    // ... and the SDK the plugin folder is named after is what the image lacks: missing-dependency, once.
+    assert.deepEqual(r.findings, [
+      "Dockerfile:6:1 missing-module 'web' is imported by /app/channels/web/site.py, but 'web' is at /app/channels/web and Python does not look in /app/channels (sys.path: /app)",
+      "voices/azure/speech.py:1:8 missing-dependency requirements.txt (Dockerfile:4) installs 1 distribution; none provides 'azure' (azure-cli) (going by the dependency data of the distribution table)",
+    ]);
   });
 });

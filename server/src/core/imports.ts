@@ -9,7 +9,7 @@ import type { ClosureResult } from './python/closure';
 import { isPythonReady, parsePython, PyFileInfo } from './python/parser';
 import type { ImageView, Resolution } from './python/resolver';
 import { isStdlib } from './python/stdlib';
-import { installedImportNames } from './packages/installs';
+import { installedImportNames, installSet, possibleProvider } from './packages/installs';
 import { distributionsFor } from './packages/names';
 
 /** What a running container imports (a `RunningContainer` of the runtime layer satisfies it). */
@@ -282,6 +282,37 @@ function hasPython(ctx: BuildContext, dir: string): boolean {
 export function isNeverLocal(ia: ImportAnalysis, dotted: string): boolean {
   const top = dotted.split('.')[0];
   return isStdlib(top) || ia.thirdParty.has(top.toLowerCase()) || installedImportNames(ia.stage).has(top);
+}
+
+/**
+ * True when the local source `hit` (in the context) found for `unit` holds the next part of `dotted` (the module the import names):
+ * `azure.cognitiveservices.speech` needs `cognitiveservices` in the `azure` folder found. A folder that lacks it is
+ * another `azure` (chatgpt-on-wechat's `voice/azure` plugin beside the Azure SDK it imports), no evidence that the
+ * import meant it.
+ */
+export function holdsImported(ctx: BuildContext, hit: SourceHit, unit: string, dotted: string): boolean {
+  if (!dotted.startsWith(unit + '.') || hit.visibility === 'outside') return true;
+  if (hit.kind !== 'package') return false;
+  const next = dotted.slice(unit.length + 1).split('.')[0];
+  return (ctx.fs.readDir(ctx.abs(hit.path)) ?? []).some((n) => n === next || n.startsWith(next + '.'));
+}
+
+/** locateSource for `unit` (where the import failed), kept only when the source holds the module `dotted` the import names (holdsImported). */
+export function localSourceFor(a: Pick<Analysis, 'fs' | 'root'>, ctx: BuildContext, unit: string, dotted: string, importerSource: string | undefined, outsideAllowed: boolean): SourceHit | undefined {
+  const hit = locateSource(a, ctx, unit, importerSource, outsideAllowed);
+  return hit && holdsImported(ctx, hit, unit, dotted) ? hit : undefined;
+}
+
+/**
+ * The installed distribution the table does not know that may provide `failedAt` when that is a top-level name
+ * (`web.py` -> `web`, `google-generativeai` -> `google`; possibleProvider), or undefined. A same-named folder elsewhere
+ * in the repository (`channel/web`, `voice/google`) is then no evidence that the import meant it: Python may find the
+ * name in site-packages.
+ */
+export function unknownProviderOf(ia: ImportAnalysis, failedAt: string): string | undefined {
+  if (failedAt.includes('.')) return undefined;
+  const d = possibleProvider(installSet(ia.stage), failedAt);
+  return d === '*' ? undefined : d;
 }
 
 /**

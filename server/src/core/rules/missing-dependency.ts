@@ -1,7 +1,7 @@
 // missing-dependency: a third-party module the entrypoint imports that nothing the image installs provides.
 import type { Analysis } from '../analysis';
 import { basename, dirname, join } from '../fs';
-import { ImportAnalysis, locateSource, unsetEnvCondition } from '../imports';
+import { ImportAnalysis, localSourceFor, unsetEnvCondition } from '../imports';
 import { perContainer, running, RunningContainer } from '../runtime';
 import { InstallSet, installSet, mayProvide } from '../packages/installs';
 import { parsePyproject, parseRequirementsFile } from '../packages/manifests';
@@ -59,7 +59,7 @@ function checkImage(a: Analysis, ia: RunningContainer): Draft[] {
         continue;
       }
       // In the image, local (its source is in the workspace, even ignored or outside the context: missing-module's finding), or maybe from a distribution the table does not know.
-      if (resolveModule(ia.view, ia.sysPath, top).status !== 'missing' || locateSource(a, ctx, top, sourceOf(ia.stage, file), true) || mayProvide(set, top)) {
+      if (resolveModule(ia.view, ia.sysPath, top).status !== 'missing' || localSourceFor(a, ctx, top, imp.module, sourceOf(ia.stage, file), true) || mayProvide(set, top)) {
         present.add(top);
         continue;
       }

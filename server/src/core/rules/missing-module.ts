@@ -3,7 +3,7 @@ import type { Analysis } from '../analysis';
 import type { Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
 import { basename, dirname, join, relativeInside } from '../fs';
-import { ImportAnalysis, isNeverLocal, locateSource, SourceHit, unsetEnvCondition } from '../imports';
+import { ImportAnalysis, isNeverLocal, localSourceFor, SourceHit, unknownProviderOf, unsetEnvCondition } from '../imports';
 import { installMayWriteSources, unmodelledWriter } from '../docker/writes';
 import { entryLabel, hiddenByMount, HiddenByMount, mountHiddenEdit, perContainer, running } from '../runtime';
 import { installedImportNames } from '../packages/installs';
@@ -116,9 +116,10 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
       g.imports.push(u);
       continue;
     }
-    if (isNeverLocal(ia, u.failedAt)) continue;
+    if (isNeverLocal(ia, u.failedAt) || (u.reason === 'not-found' && unknownProviderOf(ia, u.failedAt))) continue;
     const importerSource = sourceOf(stage, u.importer);
-    const hit = locateSource(a, ctx, u.failedAt, importerSource, explicitContext);
+    // A local source of that name is evidence only when it holds the module the import names.
+    const hit = localSourceFor(a, ctx, u.failedAt, u.dotted, importerSource, explicitContext);
     const anchor = stage.tree.lookup(u.importer)?.origin.instr ?? ia.entry.instr;
     let unit = u.failedAt;
     let kind: Group['kind'] = 'not-found';
