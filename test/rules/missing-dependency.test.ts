@@ -33,6 +33,16 @@ describe('rule missing-dependency', () => {
     it(`quiet: ${name}`, async () => assert.deepEqual(brief((await md(files)).findings), []));
   }
 
+  it('names a namespace package (azure, google) by the distribution its dotted path spells, not any that shares the top name', async () => {
+    const names = async (body: string) => brief((await md({ 'app.py': body, 'requirements.txt': compiled('flask'), Dockerfile: DF(PIP) })).findings).map((f) => /\(([^()]+)\)$/.exec(f)?.[1]);
+    assert.deepEqual(await names('from google.cloud import storage\n'), ['google-cloud-storage']);
+    assert.deepEqual(await names('from azure.storage.blob import BlobClient\n'), ['azure-storage-blob']);
+    assert.deepEqual(await names('import azure.cognitiveservices.speech as sdk\n'), ['azure-cognitiveservices-speech']);
+    // a known distribution of that name comes from the table; a top-level import alone keeps the table's first choice
+    assert.deepEqual(await names('from google.auth import default\n'), ['google-auth']);
+    assert.deepEqual(await names('import yaml\n'), ['pyyaml']);
+  });
+
   it('reports an import nothing installs (complete set: error), naming what was installed from where', async () => {
     const { findings } = await md({ 'app.py': 'import os\nimport cv2\n', 'requirements.txt': compiled('flask', 'numpy'), Dockerfile: DF(PIP) });
     assert.deepEqual(brief(findings), ["app.py:2:8 missing-dependency requirements.txt (Dockerfile:4) installs 2 distributions; none provides 'cv2' (opencv-python-headless)"]);

@@ -374,7 +374,7 @@ describe('missing-module: a same-named local folder is evidence only when it can
     // ... and the SDK the plugin folder is named after is what the image lacks: missing-dependency, once.
     assert.deepEqual(r.findings, [
       "Dockerfile:6:1 missing-module 'web' is imported by /app/channels/web/site.py, but 'web' is at /app/channels/web and Python does not look in /app/channels (sys.path: /app)",
-      "voices/azure/speech.py:1:8 missing-dependency requirements.txt (Dockerfile:4) installs 1 distribution; none provides 'azure' (azure-cli) (going by the dependency data of the distribution table)",
+      "voices/azure/speech.py:1:8 missing-dependency requirements.txt (Dockerfile:4) installs 1 distribution; none provides 'azure' (azure-cognitiveservices-speech) (going by the dependency data of the distribution table)",
     ]);
   });
 });

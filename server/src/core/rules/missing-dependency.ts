@@ -105,7 +105,7 @@ function describeSources(a: Analysis, ia: ImportAnalysis, set: InstallSet): { la
 }
 
 function draft(a: Analysis, ia: ImportAnalysis, set: InstallSet, m: Missing): Draft {
-  const dists = candidates(m.top);
+  const dists = candidates(m.top, m.imports[0].imp);
   const dist = dists[0];
   const { label, count } = describeSources(a, ia, set);
   const installs = `${label} install${set.records.length === 1 && set.records[0].sources.length === 1 ? 's' : ''} ${count} distribution${count === 1 ? '' : 's'}`;
@@ -149,9 +149,25 @@ function unlessUnknown(set: InstallSet): string {
 }
 
 /** The distributions that provide an import name, the container-friendly one first (opencv-python-headless before opencv-python). */
-function candidates(top: string): string[] {
+/**
+ * The distributions that may provide the import, likeliest first. A namespace package (`azure`, `google`: many
+ * distributions provide the top-level name) is named by the distribution whose name is the dotted path with dashes
+ * (`azure.cognitiveservices.speech` -> azure-cognitiveservices-speech, `from google.cloud import storage` ->
+ * google-cloud-storage), the namespace distributions' convention; a known one of those names comes first.
+ */
+function candidates(top: string, imp: PyImport): string[] {
   const ds = distributionsFor(top);
   if (!ds.length) return [normalizeDist(top)];
+  // The module's first three parts; a from-import's lower-case name counts as a part (`from google.cloud import storage`).
+  const named = imp.kind === 'from' && /^[a-z][a-z0-9_]*$/.test(imp.names[0] ?? '') ? [imp.names[0]!] : [];
+  const parts = [...imp.module.split('.'), ...named].slice(0, 3);
+  if (ds.length > 1 && parts.length > 1) {
+    for (let k = parts.length; k >= 2; k--) {
+      const name = normalizeDist(parts.slice(0, k).join('-'));
+      if (ds.includes(name)) return [name];
+    }
+    return [normalizeDist(parts.join('-'))];
+  }
   const rank = (d: string) => (d.includes('headless') ? 0 : 100) + (d.includes('contrib') ? 50 : 0) + d.length;
   return [...ds].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
 }
