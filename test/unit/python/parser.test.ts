@@ -13,7 +13,7 @@ const fmt = (r: Range): string => `${r.start.line}:${r.start.character}-${r.end.
 /** `kind .module [names] scope guard` — one line per import. */
 function brief(i: PyImport): string {
   const names = i.names.length ? ` [${i.names.join(',')}]` : '';
-  const extra = (i.anchor !== undefined ? ` anchor=${i.anchor}` : '') + (i.mainGuard ? ' main' : '') + (i.envCondition ? ` env=${i.envCondition}` : '');
+  const extra = (i.anchor !== undefined ? ` anchor=${i.anchor}` : '') + (i.mainGuard ? ' main' : '') + (i.envCondition ? ` env=${i.envCondition}` : '') + (i.fallbackOf ? ` fallbackOf=${i.fallbackOf.join(',')}` : '');
   return `${i.kind} ${'.'.repeat(i.level)}${i.module}${names} ${i.scope} ${i.guard}${extra}`;
 }
 
@@ -85,8 +85,20 @@ describe('python/parser imports', () => {
     [
       'only the try body is guarded',
       'try:\n    import a\nexcept ImportError:\n    import b\nelse:\n    import c\nfinally:\n    import d',
-      ['import a module import-error', 'import b module none', 'import c module none', 'import d module none'],
+      ['import a module import-error', 'import b module none fallbackOf=0', 'import c module none', 'import d module none'],
     ],
+    [
+      'a handler falls back from every import of its try body',
+      'try:\n    import importlib.metadata as m\n    from x import y\nexcept (ModuleNotFoundError, ImportError):\n    import importlib_metadata as m\n    y = None',
+      ['import importlib.metadata module import-error', 'from x [y] module import-error', 'import importlib_metadata module none fallbackOf=0,1'],
+    ],
+    [
+      'the innermost try that catches ImportError decides',
+      'try:\n    import a\nexcept ImportError:\n    try:\n        import b\n    except ImportError:\n        import c',
+      ['import a module import-error', 'import b module import-error fallbackOf=0', 'import c module none fallbackOf=1'],
+    ],
+    ['a handler of another exception is no fallback', 'try:\n    import a\nexcept ValueError:\n    import b', ['import a module none', 'import b module none']],
+    ['a try body without imports gives none', 'try:\n    x = 1\nexcept ImportError:\n    import b', ['import b module none']],
     ['nested in try body', 'try:\n    if x:\n        import a\nexcept ImportError:\n    pass', ['import a module import-error']],
     ['def in try body is not guarded', 'try:\n    def f():\n        import a\nexcept ImportError:\n    pass', ['import a function none']],
     ['TYPE_CHECKING', 'if TYPE_CHECKING:\n    from t import T', ['from t [T] module type-checking']],

@@ -75,6 +75,8 @@ describe('secrets/isPlaceholder', () => {
     'wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCY' + 'EXAMPLEKEY',
     'my-example-key',
     'sk_' + 'test_' + '4eC39HqLyjWDarjtT1zdp7dc',
+    '258EAFA5-E914-' + '47DA-95CA-C5AB0DC85B11', // RFC 6455's WebSocket GUID
+    '258eafa5-e914-' + '47da-95ca-c5ab0dc85b11',
   ];
   for (const v of placeholders) it(`placeholder: ${JSON.stringify(v)}`, () => assert.equal(isPlaceholder(v), true));
 
@@ -96,6 +98,7 @@ describe('secrets/isPlaceholder', () => {
     'p4ss-' + rnd(ALPHA.base62, 10, 91),
     'Contest2024',
     'latest',
+    '258EAFA5-E914-' + '47DA-95CA-C5AB0DC85B12', // one digit off: a UUID like any other
   ];
   for (const v of real) it(`not a placeholder: ${v.slice(0, 12)}…`, () => assert.equal(isPlaceholder(v), false));
 });

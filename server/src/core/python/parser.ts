@@ -44,6 +44,12 @@ export interface PyImport {
   mainGuard?: true;
   /** Inside an `if` that runs only when this environment variable is set (`if os.getenv("ENABLE_OIDC"):`). */
   envCondition?: string;
+  /**
+   * Inside an `except ImportError:` handler (of the innermost try that catches it): the indexes (in
+   * {@link PyFileInfo.imports}) of the imports in that try's body. The handler runs only when one of them fails
+   * (`try: import importlib.metadata` / `except ImportError: import importlib_metadata`).
+   */
+  fallbackOf?: number[];
 }
 
 export interface PyCallArg {
@@ -278,7 +284,7 @@ export function setParseStore(s: ParseStore | undefined): void {
 }
 
 /** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
-export const PARSE_FORMAT = 2;
+export const PARSE_FORMAT = 3;
 
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {
@@ -470,6 +476,8 @@ class Extractor {
   private hasModuleGetattr = false;
   private readonly candidates: CallCandidate[] = [];
   private readonly strings: PyString[] = [];
+  /** Each `try` that catches ImportError: its body's and its handlers' offsets. */
+  private readonly importTries: { body: [number, number]; handlers: [number, number][] }[] = [];
   private readonly functions: PyFunction[] = [];
   private readonly assignments: PyAssignment[] = [];
   private readonly importlibAliases = new Set(['importlib']);
@@ -495,6 +503,7 @@ class Extractor {
     }
     const calls = this.finishCalls();
     this.imports.sort((a, b) => cmpPos(a.stmtRange.start, b.stmtRange.start) || cmpPos(a.range.start, b.range.start));
+    this.markFallbacks();
     return {
       imports: this.imports,
       syntaxErrors: this.finishErrors(),
@@ -509,6 +518,27 @@ class Extractor {
       lineCount: this.lines.lineCount,
       features: this.features,
     };
+  }
+
+  /** Sets `fallbackOf` on each import inside an except-ImportError handler: the imports of the innermost such try's body. */
+  private markFallbacks(): void {
+    if (!this.importTries.length) return;
+    const at = this.imports.map((i) => this.offsetOf(i.stmtRange.start));
+    for (let k = 0; k < this.imports.length; k++) {
+      let inner: { body: [number, number] } | undefined;
+      let innerStart = -1;
+      for (const t of this.importTries) {
+        const h = t.handlers.find(([s, e]) => at[k] >= s && at[k] < e);
+        if (h && h[0] > innerStart) {
+          inner = t;
+          innerStart = h[0];
+        }
+      }
+      if (!inner) continue;
+      const [s, e] = inner.body;
+      const primaries = at.flatMap((o, j) => (o >= s && o < e ? [j] : []));
+      if (primaries.length) this.imports[k].fallbackOf = primaries;
+    }
   }
 
   private offsetOf(p: { line: number; character: number }): number {
@@ -706,6 +736,8 @@ class Extractor {
         const handlers = kids.filter((k) => k.type === 'except_clause' || k.type === 'except_group_clause');
         if (!handlers.length && !kids.some((k) => k.type === 'finally_clause')) this.tryWithoutHandler(node);
         const catches = handlers.some((h) => catchesImportError(h));
+        const body = node.childForFieldName('body');
+        if (catches && body) this.importTries.push({ body: [body.startIndex, body.endIndex], handlers: handlers.filter((h) => catchesImportError(h)).map((h) => [h.startIndex, h.endIndex]) });
         const bodyCtx: Ctx = catches && ctx.guard === 'none' ? { ...ctx, guard: 'import-error' } : ctx;
         return { ctx, fieldId: t.fields.body, fieldCtx: bodyCtx, filter: 0 };
       }

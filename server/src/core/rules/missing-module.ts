@@ -12,7 +12,7 @@ import type { UnresolvedImport } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import { absentSubmodule, AbsentSubmodule } from '../absent-submodule';
 import type { Fix, Location, TextEdit } from '../types';
-import { chainLocations, failsOnCall, importedBy, insertAfter, sourceOf, targetWithModule } from './python-common';
+import { chainLocations, failsOnCall, fallbackNotRun, importedBy, insertAfter, sourceOf, targetWithModule } from './python-common';
 import { replaceCommandArg } from './command-edits';
 import type { Draft, Rule } from './rule';
 
@@ -23,7 +23,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'The image builds, the container starts, and the first request (or the health check) fails with ModuleNotFoundError: COPY brought in the entry file but not the modules it imports. deploylint models the image and follows the imports from the CMD; a module counts as local when its source is in the build context, and a submodule of a regular local package in the image that the package folder does not hold (a stale import after a rename) fails whatever site-packages holds, unless a RUN may write it there, the package extends `__path__`, or git ignores its source (generated before the build). Module-level imports are errors, imports inside functions warnings, and so are imports under an `if` that runs only when an environment variable is set (`if os.getenv("ENABLE_SSO"):`) when the container does not set it; imports guarded by try/except ImportError, `if TYPE_CHECKING`, or an `if` that first checks the file or module exists (`if (BASE_DIR / "local_settings.py").exists():`, `importlib.util.find_spec(...)`) are not reported.',
+      why: 'The image builds, the container starts, and the first request (or the health check) fails with ModuleNotFoundError: COPY brought in the entry file but not the modules it imports. deploylint models the image and follows the imports from the CMD; a module counts as local when its source is in the build context, and a submodule of a regular local package in the image that the package folder does not hold (a stale import after a rename) fails whatever site-packages holds, unless a RUN may write it there, the package extends `__path__`, or git ignores its source (generated before the build). Module-level imports are errors, imports inside functions warnings, and so are imports under an `if` that runs only when an environment variable is set (`if os.getenv("ENABLE_SSO"):`) when the container does not set it; imports guarded by try/except ImportError (and the fallback imports of its except clause, unless an import of the try is known to fail in the image: `except ImportError: import importlib_metadata` never runs where `importlib.metadata` exists), `if TYPE_CHECKING`, or an `if` that first checks the file or module exists (`if (BASE_DIR / "local_settings.py").exists():`, `importlib.util.find_spec(...)`) are not reported.',
       bad: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY predictions/worker/worker.py /app/worker.py\n# worker.py: from shared.utils.player_registry import RegistryReader\nCMD exec gunicorn --bind :$PORT worker:app',
       good: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY predictions/worker/worker.py /app/worker.py\nCOPY shared/ /app/shared/\nCMD exec gunicorn --bind :$PORT worker:app',
     },
@@ -78,7 +78,7 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
   const explicitContext = ia.target.context.how === 'compose' || ia.target.context.how === 'config' || ia.target.context.how === 'script';
   for (const u of ia.closure?.unresolved ?? []) {
     const imp = u.import;
-    if (imp.guard !== 'none') continue;
+    if (imp.guard !== 'none' || fallbackNotRun(ia, u.importer, imp)) continue;
     if (u.reason === 'stdlib-shadowed') {
       // Certain from the image alone; when the server's own target is in that package, entrypoint-target reports it.
       const top = u.dotted.split('.')[0];

@@ -9,6 +9,10 @@ import type { PyImport } from '../python/parser';
 import { namedBy, namedByPhrase, namingPhrase } from '../python/django';
 import { entryLabel } from '../runtime/label';
 import { lazilyImported } from '../startup';
+import { installSet, mayProvide } from '../packages/installs';
+import { resolveModule } from '../python/resolver';
+import { isStdlib } from '../python/stdlib';
+import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
 import type { Location, TextEdit } from '../types';
 
 /** The build-context file an image file was copied from, when it came from the context. */
@@ -30,6 +34,58 @@ export function failsOnCall(ia: ImportAnalysis, imports: { file: string; imp: Py
   if (imports.every((i) => i.imp.scope === 'function')) return 'imported inside a function: fails when it is called';
   if (imports.every((i) => i.imp.scope === 'function' || lazy?.has(i.file))) return 'reached only through an import inside a function: fails when that function is called';
   return undefined;
+}
+
+/**
+ * An import in an `except ImportError:` handler runs only when an import of the try's body fails
+ * (`try: import importlib.metadata as m` / `except ImportError: import importlib_metadata as m`). Unless some
+ * body import is known to fail in this image (a module the image lacks, a standard-library module its Python
+ * does not have, a distribution nothing installs), the handler is taken not to run: the first body import, for
+ * --explain. Undefined for an import outside a handler, and when the handler runs: then its import is judged
+ * like any other.
+ */
+export function fallbackNotRun(ia: ImportAnalysis, file: string, imp: PyImport): PyImport | undefined {
+  if (!imp.fallbackOf) return undefined;
+  const info = ia.closure?.files.get(file)?.info;
+  if (!info) return undefined;
+  const primaries = imp.fallbackOf.map((k) => info.imports[k]).filter((p): p is PyImport => p !== undefined);
+  if (!primaries.length || primaries.some((p) => knownToFail(ia, file, p))) return undefined;
+  return primaries[0];
+}
+
+/** Whether an import certainly fails in the container: a module the image lacks, a standard-library module its Python does not have, a distribution nothing installs. */
+function knownToFail(ia: ImportAnalysis, file: string, p: PyImport): boolean {
+  if (p.kind === 'dynamic') return false;
+  const top = p.module.split('.')[0];
+  const absolute = p.level === 0 && !!p.module;
+  const u = ia.closure?.unresolved.find((x) => x.importer === file && x.import === p);
+  // Not found under a package the image has (`from feeds._cparse import f`, never built), or another failure the closure saw.
+  if (u && (u.reason !== 'not-found' || !absolute || resolveModule(ia.view, ia.entry.sysPath, top).status === 'found')) return true;
+  if (!absolute) return false;
+  if (isStdlib(top)) {
+    const version = ia.stage.python?.version;
+    if (!version || !/^3\.\d+$/.test(version)) return false;
+    const names = p.kind === 'from' ? [...p.names.filter((n) => n !== '*').map((n) => `${p.module}.${n}`), p.module] : [p.module];
+    // `from importlib import metadata` on 3.7: a submodule the tables date fails like the module would.
+    return !names.every((d) => stdlibHas(d, version));
+  }
+  if (resolveModule(ia.view, ia.entry.sysPath, top).status !== 'missing') return false;
+  const set = installSet(ia.stage);
+  return set.status !== 'unknown' && set.records.some((r) => r.sources.length) && !set.importNames.has(top) && !mayProvide(set, top);
+}
+
+/** Whether Python `version` (3.x) has the standard-library module `dotted` (or, for `from m import name`, `name` may be an attribute). */
+function stdlibHas(dotted: string, version: string): boolean {
+  const minor = (v: string) => Number(v.split('.')[1]);
+  const parts = dotted.split('.');
+  for (let k = parts.length; k >= 1; k--) {
+    const d = parts.slice(0, k).join('.');
+    const added = STDLIB_ADDED[d];
+    const removed = STDLIB_REMOVED[d];
+    if (added !== undefined && minor(version) < minor(added)) return false;
+    if (removed !== undefined && minor(version) >= minor(removed)) return false;
+  }
+  return true;
 }
 
 /** The import chain as related locations: the entrypoint instruction first, then each import statement. */

@@ -9,7 +9,7 @@ import { resolveModule } from '../python/resolver';
 import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
 import { entryLabel, perContainer, running, type RunningContainer } from '../runtime';
 import type { Fix, Location, Range } from '../types';
-import { chainLocations, sourceOf } from './python-common';
+import { chainLocations, fallbackNotRun, sourceOf } from './python-common';
 import type { Draft, Rule } from './rule';
 
 /** What one file needs: Python >= `min` (a feature or a module added then) or < `below` (a module removed then). */
@@ -91,7 +91,7 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
       if (!src || cf.info.syntaxErrors.length) continue;
       // Loaded only under a version check (`if sys.version_info >= (3, 10): import fast_path`): not on this Python.
       if (underVersionCheck(file)) continue;
-      const needs = [...syntaxNeeds(cf.info, version).filter(evaluable), ...moduleNeeds(c, cf.info, version, backports)];
+      const needs = [...syntaxNeeds(cf.info, version).filter(evaluable), ...moduleNeeds(c, cf.info, version, backports, file)];
       if (needs.length) perFile.push({ file, src, needs });
       all.push(...syntaxNeeds(cf.info, ANY_OLD).filter(evaluable), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
     }
@@ -253,9 +253,11 @@ function newIn(description: string, min: string): string {
 }
 
 /** Standard-library modules that `version` lacks, imported at module level outside version checks and ImportError guards. */
-function moduleNeeds(c: RunningContainer, info: PyFileInfo, version: string, installed: Set<string>): Need[] {
+function moduleNeeds(c: RunningContainer, info: PyFileInfo, version: string, installed: Set<string>, file?: string): Need[] {
   const byModule = new Map<string, Need>();
   for (const { imp, names } of tabledImports(info)) {
+    // The fallback of an `except ImportError:` whose try succeeds here (`try: import tomli as tomllib` with tomli installed) never runs.
+    if (file && fallbackNotRun(c, file, imp)) continue;
     for (const { added, removed } of names) {
       let need: Need | undefined;
       if (added && compareVersions(added.version, version) > 0) {

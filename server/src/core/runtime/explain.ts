@@ -7,7 +7,8 @@ import { holdsImported, isNeverLocal, locateSource, unknownProviderOf } from '..
 import { installMayWriteSources, unmodelledWriter } from '../docker/writes';
 import { join } from '../fs';
 import type { UnresolvedImport } from '../python/closure';
-import type { ImportGuard } from '../python/parser';
+import type { ImportGuard, PyImport } from '../python/parser';
+import { fallbackNotRun } from '../rules/python-common';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
 import { installSet, installSetQuiet, possibleProvider } from '../packages/installs';
@@ -165,7 +166,9 @@ function imports(a: Analysis, c: RunningContainer, out: ContainerExplanation): v
   for (const u of closure.unresolved) {
     const src = c.stage.tree.lookup(u.importer)?.source;
     const at = `${src ? a.rel(src) : u.importer}:${u.import.range.start.line + 1}`;
+    const primary = u.import.guard === 'none' ? fallbackNotRun(c, u.importer, u.import) : undefined;
     const guard = u.import.guard !== 'none' ? ` (${GUARD_WORDS[u.import.guard]}: not reported)`
+      : primary ? ` (${fallbackWords(primary)}: not reported)`
       : u.reason === 'not-found' ? notFoundQuiet(a, c, u, src) : '';
     const why = u.reason === 'not-found' ? `not found on sys.path` : u.reason === 'stdlib-shadowed' ? `'${u.dotted.split('.')[0]}' is the standard library's module, imported at start-up, so the local package never loads` : u.reason === 'not-a-package' ? `'${u.failedAt.split('.').slice(0, -1).join('.')}' is a module, not a package` : 'a relative import with no parent package';
     out.missing.push(`'${u.dotted}' imported at ${at}: ${why}${guard}`);
@@ -196,13 +199,18 @@ function dependencyQuiet(c: RunningContainer, out: ContainerExplanation): void {
   }
   const set = installSet(c.stage);
   const seen = new Set<string>();
-  for (const f of c.closure!.files.values()) {
+  for (const [file, f] of c.closure!.files) {
     for (const imp of f.info.imports) {
       if (imp.level > 0 || !imp.module || imp.guard !== 'none') continue;
       const top = imp.module.split('.')[0];
       if (seen.has(top) || isStdlib(top) || set.importNames.has(top)) continue;
-      seen.add(top);
       if (resolveModule(c.view, c.sysPath, top).status !== 'missing') continue;
+      const primary = fallbackNotRun(c, file, imp);
+      if (primary) {
+        out.quiet.push(`missing-dependency: '${top}' (${file}:${imp.range.start.line + 1}) is not reported: ${fallbackWords(primary)}`);
+        continue;
+      }
+      seen.add(top);
       const d = possibleProvider(set, top);
       if (d && d !== '*') out.quiet.push(`missing-dependency: '${top}' is not reported: ${d}, whose import names the distribution table does not know, may provide it`);
     }
@@ -236,6 +244,12 @@ function notFoundQuiet(a: Analysis, c: RunningContainer, u: UnresolvedImport, sr
     if (run) return ` (${ignore ? a.rel(ignore) : '.dockerignore'} line ${hit.excludedBy!.line + 1} ('${hit.excludedBy!.pattern}') drops ${hit.path} from the context, but ${a.rel(c.target.dockerfile)}:${run.line + 1} (${run.keyword} ${run.commandText}) may generate it in the image: not reported)`;
   }
   return '';
+}
+
+/** `in an except ImportError handler, which runs only when the import of importlib.metadata at line 25 fails, ...`. */
+function fallbackWords(primary: PyImport): string {
+  const what = primary.level > 0 ? `${'.'.repeat(primary.level)}${primary.module}` : primary.module;
+  return `in an except ImportError handler, which runs only when the import of ${what} at line ${primary.range.start.line + 1} fails, and it is not known to fail in this image`;
 }
 
 /** How `--explain` names what made an import optional. */

@@ -11,6 +11,17 @@ const DOCUMENTATION_KEYS = new Set<string>([
   'pk_test_' + 'TYooMQauvdEDq54NiTphI7jx',
 ]);
 
+/**
+ * Constants a protocol publishes, which code keeps under key-like names: RFC 6455's GUID that a WebSocket
+ * server appends to the client's `Sec-WebSocket-Key` (`WS_KEY = b"258EAFA5-..."` in gunicorn's example worker).
+ */
+const PROTOCOL_CONSTANTS = new Set<string>(['258EAFA5-E914-' + '47DA-95CA-C5AB0DC85B11']);
+
+/** True for a constant a protocol specification publishes (upper or lower case). */
+export function isProtocolConstant(value: string): boolean {
+  return PROTOCOL_CONSTANTS.has(value.trim().toUpperCase());
+}
+
 /** True for a key a provider publishes in its documentation (AWS's `AKIAIOSFODNN7EXAMPLE`, Stripe's sample test key). */
 export function isDocumentationKey(value: string): boolean {
   return DOCUMENTATION_KEYS.has(value.trim()) || /EXAMPLE/.test(value);
@@ -60,7 +71,7 @@ const FILLER_VALUES = new Set([
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
   if (v === '') return true;
-  if (DOCUMENTATION_KEYS.has(v)) return true;
+  if (DOCUMENTATION_KEYS.has(v) || isProtocolConstant(v)) return true;
   if (TEMPLATE_SHAPES.some((re) => re.test(v))) return true;
   if (TEMPLATE_MARKERS.test(v)) return true;
   if (/^(.)\1*$/s.test(v)) return true;
