@@ -70,6 +70,37 @@ describe('robust: reads', () => {
     }
   });
 
+  it('a Dockerfile that is a symbolic link to another one is linted once (dispatch: Dockerfile -> docker/Dockerfile)', async () => {
+    const tmp = toPosix(nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'deploylint-reads-'))));
+    try {
+      const root = `${tmp}/ws`;
+      nodeFs.mkdirSync(`${root}/docker`, { recursive: true });
+      nodeFs.writeFileSync(`${root}/docker/Dockerfile`, 'FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py .\nCMD ["python", "app.py"]\n');
+      nodeFs.symlinkSync('docker/Dockerfile', `${root}/Dockerfile`);
+      nodeFs.writeFileSync(`${root}/app.py`, 'import helpers\n');
+      nodeFs.writeFileSync(`${root}/helpers.py`, 'x = 1\n');
+      const r = await lint({ fs: new DiskFileSystem([root]), root });
+      const rel = (f: string) => f.slice(root.length + 1);
+      assert.deepEqual(r.findings.map((f) => `${rel(f.file)}:${f.range.start.line + 1} ${f.ruleId} ${f.message}`), [
+        "docker/Dockerfile:3 missing-module 'helpers' is imported by /app/app.py but is not in the image: helpers.py is never copied",
+      ]);
+      assert.deepEqual(r.findings[0].fixes.map((x) => x.title), ["Add 'COPY helpers.py /app/'"]);
+      assert.deepEqual(r.notices.map((n) => `${rel(n.file!)} ${n.cause} ${n.message}`), [
+        'Dockerfile not-scanned a symbolic link to docker/Dockerfile: linted once, as docker/Dockerfile',
+      ]);
+      // A compose file that builds through the link keeps the link's path (its context is the compose file's).
+      nodeFs.writeFileSync(`${root}/compose.yaml`, 'services:\n  api:\n    build:\n      context: .\n      dockerfile: Dockerfile\n');
+      const c = await lint({ fs: new DiskFileSystem([root]), root });
+      assert.deepEqual(c.findings.map((f) => `${rel(f.file)}:${f.range.start.line + 1} ${f.ruleId}`), ['Dockerfile:3 missing-module']);
+      assert.deepEqual(c.notices.map((n) => `${rel(n.file!)} ${n.message}`), [
+        'docker/Dockerfile Dockerfile is a symbolic link to this file: linted once, as Dockerfile (the path a build names)',
+        `Dockerfile fix not offered (missing-module): "Add 'COPY helpers.py /app/'": Dockerfile is a symbolic link`,
+      ]);
+    } finally {
+      nodeFs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('YAML alias bombs in compose, Kubernetes, workflow and config files are not expanded', async () => {
     const r = await lintRepo(memRepo({
       Dockerfile: DF, 'app.py': '',

@@ -229,8 +229,15 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     modelled.set(df, t ?? null);
     return t;
   };
+  const aliases = symlinkAliases(a, files.dockerfiles);
   for (const df of files.dockerfiles) {
     if (only && !only(df)) continue;
+    const twin = aliases.get(df);
+    if (twin) {
+      const what = df === twin.real ? `${a.rel(twin.keep)} is a symbolic link to this file` : `a symbolic link to ${a.rel(twin.real)}`;
+      notices.push({ file: df, cause: 'not-scanned', message: `${what}: linted once, as ${a.rel(twin.keep)}${twin.keep !== twin.real ? ' (the path a build names)' : ''}` });
+      continue;
+    }
     const t = targetOf(df);
     if (t) a.targets.push(t);
   }
@@ -332,5 +339,24 @@ function knownBuilds(a: Analysis): KnownBuild[] {
     out.push({ dockerfile: normalize(join(a.root, df)), context: normalize(join(a.root, ctx)), how: 'config', evidence: join(a.root, '.deploylint.yaml') });
   }
   out.push(...findBuilds(a));
+  return out;
+}
+
+/**
+ * Dockerfiles that are symbolic links to another Dockerfile the walk found (`Dockerfile -> docker/Dockerfile`):
+ * one file, so one set of findings. The path a build names (compose `dockerfile:`, a build script's `-f`) is
+ * kept when only one of the two is named; else the real file, where fixes can be written.
+ */
+function symlinkAliases(a: Analysis, dockerfiles: string[]): Map<string, { real: string; keep: string }> {
+  const out = new Map<string, { real: string; keep: string }>();
+  if (!a.fs.realpath) return out;
+  const listed = new Set(dockerfiles);
+  const named = new Set(a.builds.map((b) => b.dockerfile));
+  for (const df of dockerfiles) {
+    const real = a.fs.realpath(df);
+    if (!real || real === df || !listed.has(real)) continue;
+    const keep = named.has(df) && !named.has(real) ? df : real;
+    out.set(keep === df ? real : df, { real, keep });
+  }
   return out;
 }
