@@ -161,7 +161,32 @@ describe('install effects: tools and flags', () => {
       df: 'FROM python:3.11 AS build\nCOPY requirements.lock.txt /r.txt\nRUN pip wheel -w /wheels -r /r.txt\nFROM python:3.11-slim\nCOPY --from=build /wheels /wheels\nRUN pip install --no-index /wheels/*.whl\n',
       want: [
         'pip wheel home=/wheels sp=? requirements:/r.txt[flask werkzeug]! carried',
-        'pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages wheelhouse:/r.txt[flask werkzeug]!',
+        'pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages requirements:/r.txt[flask werkzeug]!',
+      ],
+    },
+    {
+      name: 'python -m build in a builder (SRC/dist by default), the wheel copied by a pattern and installed',
+      df: 'FROM python:3.11 AS build\nWORKDIR /src\nCOPY . .\nRUN python -m build --wheel\nFROM python:3.11-slim\nCOPY --from=build /src/dist/*.whl /tmp/\nRUN pip install /tmp/*.whl\n',
+      want: [
+        'python -m build home=/tmp sp=? project=/src:svc pyproject:/src/pyproject.toml[flask pyyaml] carried',
+        'pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages project=/src:svc pyproject:/src/pyproject.toml[flask pyyaml]',
+      ],
+    },
+    {
+      name: 'uv build -o, poetry build and pyproject-build name where the wheel goes',
+      df: 'FROM python:3.11 AS build\nWORKDIR /src\nCOPY . .\nRUN uv build --wheel -o /out\nRUN poetry build -f wheel\nRUN pyproject-build --outdir=/pb .\nFROM python:3.11-slim\nCOPY --from=build /out /wheels\nRUN pip install /wheels/*.whl\n',
+      want: [
+        'uv build home=/wheels sp=? project=/src:svc pyproject:/src/pyproject.toml[flask pyyaml] carried',
+        'pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages project=/src:svc pyproject:/src/pyproject.toml[flask pyyaml]',
+      ],
+    },
+    {
+      name: 'a wheel of the project built in the same stage, installed from its dist folder',
+      df: 'FROM python:3.11\nWORKDIR /src\nCOPY . .\nRUN pip install build && python -m build && pip install dist/*.whl\n',
+      want: [
+        'pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages argv[build]',
+        'python -m build home=/src/dist sp=? project=/src:svc pyproject:/src/pyproject.toml[flask pyyaml]',
+        'pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages project=/src:svc pyproject:/src/pyproject.toml[flask pyyaml]',
       ],
     },
     {

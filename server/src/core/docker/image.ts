@@ -481,6 +481,8 @@ function evalCopy(
       const p = absDest(s.path, '/');
       if (s.isGlob) {
         st.tree.add({ kind: 'uncertain', dest: op.destIsDir ? dest : dirname(dest), reason: `COPY --from=${from.raw} with a pattern`, origin });
+        // `COPY --from=builder /dist/*.whl /tmp/`: the wheels a wheel folder of that stage holds come along.
+        if (op.destIsDir && !GLOB.test(dirname(p))) carryRecords(st, src, dirname(p), dest, ins, (r) => !!r.wheelhouse);
         continue;
       }
       const kind = src.tree.stat(p);
@@ -563,8 +565,9 @@ function rebase(path: string, from: string, to: string): string {
 }
 
 /** COPY --from of a folder that holds install results (site-packages, a --prefix/--target folder, a venv, wheels) carries their records and venvs. */
-function carryRecords(st: StageModel, src: StageModel, path: string, dest: string, ins: Instruction): void {
+function carryRecords(st: StageModel, src: StageModel, path: string, dest: string, ins: Instruction, only?: (r: InstallRecord) => boolean): void {
   for (const r of src.installs) {
+    if (only && !only(r)) continue;
     if (st.installs.some((x) => x.instr === r.instr && x.home === r.home)) continue;
     let carried: InstallRecord | undefined;
     if (within(path, r.home)) {

@@ -45,7 +45,11 @@ export interface InstallRecord {
   sources: InstallSource[];
   /** The local project it installed: editable leaves a .pth pointing at `dir`; otherwise its packages are copied into site-packages. */
   /** `root`: the folder holding its packages (`src/` in a src layout), which an editable install puts on sys.path. */
-  project?: { dir: string; editable: boolean; packages: string[]; root?: string };
+  project?: {
+    dir: string; editable: boolean; packages: string[]; root?: string;
+    /** A wheel of the project built in another stage (`python -m build` there, `pip install /dist/*.whl` here): that stage's files when it was built, where `dir` and `packages` are. */
+    builtIn?: ImageTree;
+  };
   /** Why what it installed cannot be read (the install set is then unknown). */
   unknown?: string;
   /** `pip wheel -w`: wheels on disk, not installed. */
@@ -223,6 +227,12 @@ export function interpretInstall(argv0: string[], unknownWord: boolean[], instr:
     return exportLock(argv, c);
   }
   if (exe === 'pip' && argv[1] === 'download') return undefined;
+  // The project's own wheel, built to be installed later (often in another stage): a wheel folder like `pip wheel --no-deps`'s.
+  const built = projectBuild(argv, argv0);
+  if (built) {
+    if (unknownWord.some(Boolean)) return { unknown: `${built.tool} uses a variable the model cannot expand` };
+    return interpretTool({ ...PIP_WHEEL, tool: built.tool }, [built.src, '-w', built.out], binDir, instr, stage, c);
+  }
   // Options before the subcommand (`pip --no-cache-dir install`).
   let words = argv.slice(1);
   const flagsBefore: string[] = [];
@@ -233,6 +243,57 @@ export function interpretInstall(argv0: string[], unknownWord: boolean[], instr:
   const unknownArgs = unknownWord.slice(argv0.length - args.length);
   if (unknownArgs.some(Boolean)) return { unknown: `${spec.tool} uses a variable the model cannot expand` };
   return interpretTool(spec, args, binDir, instr, stage, c);
+}
+
+const PIP_WHEEL = TOOLS.find((t) => t.mode === 'pip-wheel')!;
+
+/**
+ * `python -m build [-w] [-o OUT] [SRC]` (pypa/build: the wheel goes to SRC/dist unless -o), `pyproject-build`,
+ * `uv build [-o OUT] [SRC]` and `poetry build [-o OUT]` (both: dist/ in the project): which project's distribution
+ * is built, and where it is written. An sdist there is a wheel-to-be: `pip install dist/*` builds and installs it.
+ */
+function projectBuild(argv: string[], argv0: string[]): { tool: string; src: string; out: string } | undefined {
+  const viaModule = PY.test(basename(argv0[0])) && argv0[1] === '-m';
+  let tool: string;
+  let rest: string[];
+  let valued: Set<string>;
+  let outFlags: string[];
+  if ((argv[0] === 'build' && viaModule) || argv[0] === 'pyproject-build') {
+    tool = 'python -m build';
+    rest = argv.slice(1);
+    valued = new Set(['-o', '--outdir', '-C', '--config-setting', '--installer']);
+    outFlags = ['-o', '--outdir'];
+  } else if (argv[0] === 'uv' && argv[1] === 'build') {
+    tool = 'uv build';
+    rest = argv.slice(2);
+    valued = new Set(['-o', '--out-dir', '--package', '-p', '--python', '--index-url', '--extra-index-url', '--index', '-C', '--config-setting', '--build-constraint', '-b']);
+    outFlags = ['-o', '--out-dir'];
+    // One member of a workspace: which folder it is is not read here.
+    if (rest.includes('--package') || rest.includes('--all-packages')) return undefined;
+  } else if (argv[0] === 'poetry' && argv[1] === 'build') {
+    tool = 'poetry build';
+    rest = argv.slice(2);
+    valued = new Set(['-o', '--output', '-f', '--format', '-C', '--directory', '-P', '--project', '--config-settings']);
+    outFlags = ['-o', '--output'];
+  } else return undefined;
+  let out: string | undefined;
+  let dir: string | undefined;
+  const pos: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (valued.has(name)) {
+      const value = eq > 0 ? a.slice(eq + 1) : rest[++i];
+      if (outFlags.includes(name)) out = value;
+      if (tool === 'poetry build' && (name === '-C' || name === '--directory' || name === '-P' || name === '--project')) dir = value;
+      continue;
+    }
+    if (!a.startsWith('-')) pos.push(a);
+  }
+  const src = tool === 'poetry build' ? dir ?? '.' : pos[0] ?? '.';
+  if (tool === 'poetry build' && pos.length) return undefined;
+  return { tool, src, out: out ?? join(src, 'dist') };
 }
 
 /** Splits arguments into effects and positionals by the row's flag table. */
@@ -368,7 +429,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
       if (/\.whl$|\.tar\.gz$|\.zip$/.test(s) || /[*?]/.test(s)) {
         const house = c.installs.find((r) => r.wheelhouse && within(r.home, abs(dirname(s), base)));
         if (house) {
-          for (const src of house.sources) rec.sources.push({ ...src, kind: 'wheelhouse' });
+          for (const src of house.sources) rec.sources.push({ ...src });
           if (house.unknown) unknown(house.unknown);
           if (house.project) rec.project ??= { ...house.project, editable: false };
         } else unknown(`${spec.tool} ${raw}: wheels the model cannot see`);
@@ -432,7 +493,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
     const reqs = pos.map((p) => parseRequirementLoose(p.replace(/^[\w-]+::/, '').replace(/=.*$/, ''))).filter((r): r is Requirement => !!r);
     rec.sources.push({ kind: 'conda', requirements: reqs, complete: false });
   }
-  if (rec.project) {
+  if (rec.project && !rec.project.builtIn) {
     rec.project.packages = projectPackages(c.tree, rec.project.dir);
     rec.project.root = editableRoot(c.tree, rec.project.dir);
   }

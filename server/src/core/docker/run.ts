@@ -379,11 +379,17 @@ function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx
   }
   const p = rec.project;
   if (!p) return;
-  fx.installed.push({ dir: p.dir, instr: ins });
-  if (p.editable || rec.wheelhouse) return;
+  // The wheel of a project built in another stage brings its packages, not its folder.
+  if (!p.builtIn) fx.installed.push({ dir: p.dir, instr: ins });
+  if (rec.wheelhouse) {
+    // Its files as they are now: a stage that installs the wheel copies the packages from here.
+    if (!p.editable) p.builtIn = new ImageTree(fx.tree);
+    return;
+  }
+  if (p.editable) return;
   // A regular install copies the project's packages into site-packages (what COPY --from of site-packages carries).
   if (!rec.sitePackages) return;
-  const snapshot = new ImageTree(fx.tree);
+  const snapshot = p.builtIn ?? new ImageTree(fx.tree);
   const root = snapshot.stat(join(p.dir, 'src')) === 'dir' ? join(p.dir, 'src') : p.dir;
   for (const name of p.packages) {
     const isDir = snapshot.stat(join(root, name)) === 'dir';
