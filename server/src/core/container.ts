@@ -157,7 +157,13 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   const ranges = { ranges: pick('argRanges'), contentRanges: pick('contentRanges') };
   if (!combined.argv.length) return undefined;
   const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p) };
-  const scripts = consoleScripts(reader, stage.installed.map((i) => i.dir));
+  const scripts = consoleScripts(reader, stage.installed.filter((i) => !i.tree).map((i) => i.dir));
+  // A wheel built in another stage declares its scripts in the metadata it was built from there.
+  for (const i of stage.installed) {
+    if (!i.tree) continue;
+    const built = i.tree;
+    for (const [name, sc] of consoleScripts({ text: (p: string) => built.text(p, fs) }, [i.dir])) if (!scripts.has(name)) scripts.set(name, sc);
+  }
   const workdir = overrides.workingDir ? normalize(overrides.workingDir.startsWith('/') ? overrides.workingDir : join(stage.workdir, overrides.workingDir)) : stage.workdir;
   // Files the server itself loads (a uwsgi ini), relative to the working folder after a `cd`.
   const readFile = (from: string) => (path: string, sub?: string) => {
@@ -415,6 +421,7 @@ export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: Sta
     if (sp && (stage.tree.readDir(sp)?.length || stage.tree.isUncertain(join(sp, '_')))) add(sp);
   }
   for (const i of stage.installed) {
+    if (i.tree) continue;
     if (stage.tree.stat(join(i.dir, 'src')) === 'dir') add(join(i.dir, 'src'));
     add(i.dir);
   }

@@ -181,6 +181,15 @@ describe('install effects: tools and flags', () => {
       ],
     },
     {
+      name: 'python setup.py bdist_wheel after pushd, its dist folder moved, the wheels copied by a pattern',
+      df: 'FROM python:3.11 AS sdist\nCOPY . /usr/src/svc/\nRUN pushd /usr/src/svc && python setup.py bdist_wheel && popd && mv /usr/src/svc/dist /dist\nFROM python:3.11-slim\nCOPY --from=sdist /dist/*.whl /tmp/dist/\nRUN pip install /tmp/dist/*.whl\n',
+      extra: { 'setup.py': 'from setuptools import setup\nsetup(name="svc", packages=["svc"])\n', 'pyproject.toml': undefined },
+      want: [
+        'python setup.py bdist_wheel home=/tmp/dist sp=? project=/usr/src/svc:svc unknown=python setup.py bdist_wheel installs the project at /usr/src/svc, whose dependencies are in setup.py/setup.cfg carried',
+        'pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages project=/usr/src/svc:svc unknown=python setup.py bdist_wheel installs the project at /usr/src/svc, whose dependencies are in setup.py/setup.cfg',
+      ],
+    },
+    {
       name: 'a wheel of the project built in the same stage, installed from its dist folder',
       df: 'FROM python:3.11\nWORKDIR /src\nCOPY . .\nRUN pip install build && python -m build && pip install dist/*.whl\n',
       want: [
@@ -219,6 +228,12 @@ describe('install effects: tools and flags', () => {
     assert.equal(unknown('RUN seq 1 8 | xargs -I{} mkdir -p /usr/share/man/man{}'), undefined);
     assert.equal(unknown('RUN ./install.sh --version'), 'RUN ./install.sh --version may install distributions');
     assert.equal(unknown('RUN tesseract -l eng in.png out'), 'RUN tesseract -l eng may install distributions');
+    // Installers of tools piped to a shell (uv, Node's apt repository) and an apt key install no distribution; another script may.
+    assert.equal(unknown('RUN curl -LsSf https://astral.sh/uv/0.4.17/install.sh | sh && mv /root/.cargo/bin/uv /usr/local/bin/'), undefined);
+    assert.equal(unknown('RUN wget --quiet -O - https://deb.nodesource.com/setup_20.x | bash -'), undefined);
+    assert.equal(unknown('RUN wget --quiet -O - https://www.postgresql.org/media/keys/ACCC4CF8.asc | apt-key add -'), undefined);
+    assert.equal(unknown('RUN curl -fsSL https://example.com/install.sh | sh'), 'RUN sh may install distributions');
+    assert.equal(unknown('RUN curl -LsSf https://astral.sh/uv/install.sh -o i.sh && sh i.sh'), 'RUN sh i.sh may install distributions');
   });
 });
 

@@ -39,6 +39,14 @@ export interface CopyOp {
   parents: boolean;
 }
 
+/** A Python project the stage installed from an image folder. */
+export interface InstalledProject {
+  dir: string;
+  instr: Instruction;
+  /** Installed from a wheel built in another stage: that stage's files, where `dir` (its metadata) is; this stage's `dir` has nothing of it. */
+  tree?: ImageTree;
+}
+
 export interface StageModel extends InstallState {
   index: number;
   /** `AS name`, lower-cased as Docker compares it. */
@@ -72,7 +80,7 @@ export interface StageModel extends InstallState {
   user?: string;
   instructions: Instruction[];
   /** Image folders whose Python projects were pip-installed (their packages are importable). */
-  installed: { dir: string; instr: Instruction }[];
+  installed: InstalledProject[];
   /** Something was installed whose content the model cannot see (a wheel, an unknown local path). */
   sitePackagesUncertain?: { reason: string; instr: Instruction };
   /** RUN commands whose file effects the model does not know (build tools, scripts), base stages' included: they may write below `cwd` or anywhere. */

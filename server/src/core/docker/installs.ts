@@ -263,6 +263,14 @@ function projectBuild(argv: string[], argv0: string[]): { tool: string; src: str
     rest = argv.slice(1);
     valued = new Set(['-o', '--outdir', '-C', '--config-setting', '--installer']);
     outFlags = ['-o', '--outdir'];
+  } else if (PY.test(basename(argv0[0])) && argv[0] === basename(argv0[0]) && argv[1] === 'setup.py' && argv[2] === 'bdist_wheel') {
+    // `python setup.py bdist_wheel [-d DIR]`: the wheel of the project in the working folder, in dist/ by default.
+    tool = 'python setup.py bdist_wheel';
+    rest = argv.slice(3);
+    valued = new Set(['-d', '--dist-dir', '-b', '--bdist-dir', '-p', '--plat-name', '--python-tag']);
+    outFlags = ['-d', '--dist-dir'];
+    const out = flagValue(rest, outFlags);
+    return { tool, src: '.', out: out ?? 'dist' };
   } else if (argv[0] === 'uv' && argv[1] === 'build') {
     tool = 'uv build';
     rest = argv.slice(2);
@@ -294,6 +302,18 @@ function projectBuild(argv: string[], argv0: string[]): { tool: string; src: str
   const src = tool === 'poetry build' ? dir ?? '.' : pos[0] ?? '.';
   if (tool === 'poetry build' && pos.length) return undefined;
   return { tool, src, out: out ?? join(src, 'dist') };
+}
+
+/** The value of the last of these flags (`-d DIR`, `--dist-dir=DIR`). */
+function flagValue(args: string[], names: string[]): string | undefined {
+  let out: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0 && names.includes(a.slice(0, eq))) out = a.slice(eq + 1);
+    else if (names.includes(a)) out = args[++i];
+  }
+  return out;
 }
 
 /** Splits arguments into effects and positionals by the row's flag table. */

@@ -4,7 +4,8 @@ import { expandWord as expandShellWord, splitShell } from '../entrypoint/shell';
 import type { BuildContext } from './context';
 import { InstallContext, InstallRecord, interpretInstall, interpretSystemPackages, PythonEnv } from './installs';
 import type { Instruction, Vars } from './parse';
-import { ImageTree } from './tree';
+import { ImageTree, within } from './tree';
+import type { InstalledProject } from './image';
 
 /** What a stage knows about its Python and what was installed into it (part of the stage model). */
 export interface InstallState {
@@ -31,7 +32,7 @@ export interface RunEffects {
   stage: number;
   context: BuildContext;
   /** Image folders whose Python project is installed into site-packages (appended to). */
-  installed: { dir: string; instr: Instruction }[];
+  installed: InstalledProject[];
   /** Python environments and install records of the stage (updated in place). */
   state: InstallState;
   /** USER's home folder. */
@@ -56,7 +57,7 @@ const NO_APP_FILES = new Set([
   'apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'zypper', 'dpkg', 'rpm', 'dpkg-reconfigure', 'update-ca-certificates',
   'locale-gen', 'ldconfig', 'echo', 'printf', 'chmod', 'chown', 'chgrp', 'useradd', 'adduser', 'groupadd', 'addgroup',
   'usermod', 'ls', 'cat', 'true', 'false', 'set', 'export', 'test', '[', 'which', 'sleep', 'id', 'whoami', 'sed',
-  'find', 'rm', 'mkdir', 'touch', 'cd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
+  'find', 'rm', 'mkdir', 'touch', 'cd', 'pushd', 'popd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
 ]);
 
 /**
@@ -110,6 +111,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
   }
   const reading = mountedTree(ins, fx);
   let cwd = fx.workdir;
+  const dirStack: string[] = [];
   const origin = { instr: ins, stage: fx.stage };
   const abs = (p: string) => normalize(p.startsWith('/') ? p : join(cwd, p));
   const uncertain = (dest: string, reason: string) => fx.tree.add({ kind: 'uncertain', dest, reason, origin });
@@ -132,6 +134,15 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
     switch (cmd) {
       case 'cd':
         if (rest[0] && rest[0] !== '-') cwd = abs(rest[0]);
+        break;
+      case 'pushd':
+        if (rest[0] && !rest[0].startsWith('-') && !rest[0].startsWith('+')) {
+          dirStack.push(cwd);
+          cwd = abs(rest[0]);
+        }
+        break;
+      case 'popd':
+        cwd = dirStack.pop() ?? cwd;
         break;
       case 'mkdir':
         for (const p of rest.filter((a) => !a.startsWith('-'))) fx.tree.add({ kind: 'mkdir', dest: abs(p), origin });
@@ -166,7 +177,13 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
           }
           // cp -r src existing_dir -> existing_dir/src ; cp -r src new -> new (contents)
           fx.tree.add({ kind: 'tree', dest, from: snapshot, fromPath: src, origin });
-          if (cmd === 'mv') fx.tree.add({ kind: 'delete', dest: src, origin });
+          if (cmd === 'mv') {
+            fx.tree.add({ kind: 'delete', dest: src, origin });
+            // A wheel folder moved (`uv build && mv dist /dist`): its wheels are where they went.
+            fx.state.installs.forEach((r, k) => {
+              if (r.wheelhouse && within(src, r.home)) fx.state.installs[k] = { ...r, home: r.home === src ? dest : join(dest, r.home.slice(src.length + 1)) };
+            });
+          }
         }
         break;
       }
@@ -209,6 +226,8 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         }
         break;
       default: {
+        // `curl -LsSf https://astral.sh/uv/install.sh | sh`: an installer of a tool that is no Python distribution.
+        if (SHELLS.test(cmd) && k > 0 && toolInstallerPiped(commands[k - 1], rest)) break;
         const ictx = installContext(fx, reading, cwd, env);
         const step = interpretSystemPackages(argv, ictx, fx.state.aptPython, ins, fx.stage, fx.state.rootBase) ?? interpretInstall(argv, unknownWord, ins, fx.stage, ictx);
         if (step) {
@@ -312,7 +331,26 @@ function pythonModule(argv: string[]): { module: string; rest: string[] } | unde
 /** `python -c` code that may write files: open(), write*, copy/move, mkdir, downloads, subprocesses, os.system. */
 const PY_C_WRITES = /\bopen\(|\.write|write_text|write_bytes|copy|move|rename|mkdir|makedirs|urlretrieve|download|snapshot_download|save|subprocess|os\.system|run_path|exec\(/;
 
-const INSTALL_NEUTRAL = /^(apt-get|apt|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
+const SHELLS = /^(sh|bash|dash|zsh|ash)$/;
+
+/**
+ * Installer scripts, fetched and piped to a shell, that install a tool and no Python distribution into the
+ * image's Python: uv and ruff (astral.sh: a binary in ~/.local/bin or ~/.cargo/bin), Node's apt repository
+ * (deb.nodesource.com/setup_*), rustup, Docker, nvm, bun, deno.
+ */
+const TOOL_INSTALLERS = /^https?:\/\/(?:astral\.sh\/(?:uv|ruff)(?:\/[\w.-]+)*\/install\.sh|deb\.nodesource\.com\/setup_[\w.]+|sh\.rustup\.rs|get\.docker\.com|bun\.sh\/install|deno\.land\/install\.sh|raw\.githubusercontent\.com\/nvm-sh\/nvm\/[\w.-]+\/install\.sh)\/?$/;
+
+/** The shell reads its script from the previous command (no script argument), and that command downloads a known tool installer. */
+function toolInstallerPiped(prev: string[], shellArgs: string[]): boolean {
+  const dashdash = shellArgs.indexOf('--');
+  const own = dashdash >= 0 ? shellArgs.slice(0, dashdash) : shellArgs;
+  if (own.some((a) => !a.startsWith('-') || a === '-c')) return false;
+  const fetch = basename(stripWrappers(prev)[0] ?? '');
+  if (fetch !== 'curl' && fetch !== 'wget') return false;
+  return prev.some((w) => TOOL_INSTALLERS.test(w));
+}
+
+const INSTALL_NEUTRAL = /^(apt-get|apt|apt-key|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
 const PIP_EXE = /^pip(\d(\.\d+)?)?$/;
 
 /** `$X`/`${X}` in raw shell text naming a variable the environment does not set. */
@@ -379,8 +417,8 @@ function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx
   }
   const p = rec.project;
   if (!p) return;
-  // The wheel of a project built in another stage brings its packages, not its folder.
-  if (!p.builtIn) fx.installed.push({ dir: p.dir, instr: ins });
+  // The wheel of a project built in another stage brings its packages (and console scripts), not its folder.
+  fx.installed.push(p.builtIn ? { dir: p.dir, instr: ins, tree: p.builtIn } : { dir: p.dir, instr: ins });
   if (rec.wheelhouse) {
     // Its files as they are now: a stage that installs the wheel copies the packages from here.
     if (!p.editable) p.builtIn = new ImageTree(fx.tree);
