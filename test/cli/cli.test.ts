@@ -109,4 +109,19 @@ describe('CLI --explain', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('says where a server the code starts listens (a click command whose options feed uvicorn.run; whisper-asr-webservice)', () => {
+    const dir = writeTree('deploylint-explain-code-', {
+      Dockerfile: 'FROM python:3.10-slim\nWORKDIR /app\nCOPY . .\nRUN pip install .\nEXPOSE 9000\nENTRYPOINT ["asr-svc"]\n',
+      'pyproject.toml': '[project]\nname = "asr-svc"\nversion = "1.0"\ndependencies = ["click", "fastapi", "uvicorn"]\n[project.scripts]\nasr-svc = "app.webservice:start"\n[tool.setuptools]\npackages = ["app"]\n',
+      'app/__init__.py': '',
+      'app/webservice.py': 'import click\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@click.command()\n@click.option("-h", "--host", metavar="HOST", default="0.0.0.0")\n@click.option("-p", "--port", metavar="PORT", default=9000)\ndef start(host, port):\n    uvicorn.run(app, host=host, port=port)\n',
+    });
+    try {
+      const r = run(['--explain', 'Dockerfile'], dir);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^ {2}listens: 0\.0\.0\.0:9000 \(uvicorn\.run\(\) at app\/webservice\.py:12\)$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

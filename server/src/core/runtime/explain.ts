@@ -15,6 +15,7 @@ import { installSet, installSetQuiet, possibleProvider } from '../packages/insta
 import { entryLabel } from './label';
 import { classifyCredentialName } from '../secrets/detectors';
 import { maskSecret } from '../secrets/mask';
+import { codeServerStarts } from './code-servers';
 import { containers } from './containers';
 import type { Container, RunningContainer } from './types';
 
@@ -139,6 +140,18 @@ export function explainContainer(a: Analysis, c: Container): ContainerExplanatio
   }
   const b = c.bind;
   if (b) out.listen = b.unix ? `unix:${b.unix}` : `${b.raw}${b.isDefault ? ` (${c.ep?.kind}'s default)` : ''}${b.uncertain ? ` (uncertain: ${b.uncertain})` : ''}`;
+  else if (running) {
+    // A server the code starts (`uvicorn.run(app, host=host, port=port)` in a click command): where each call listens.
+    const starts = codeServerStarts(running);
+    if (starts.length) {
+      out.listen = starts.map((s) => {
+        const src = running.stage.tree.lookup(s.file)?.source;
+        const where = `${s.label} at ${src ? a.rel(src) : s.file}:${s.call.range.start.line + 1}`;
+        const addr = s.bind.unix ? `unix:${s.bind.unix}` : s.bind.raw;
+        return `${addr} (${where}${s.bind.isDefault ? `, ${s.server}'s default` : ''}${s.bind.uncertain ? `, uncertain: ${s.bind.uncertain}` : ''})`;
+      }).join('; ');
+    }
+  }
   if (running?.closure) {
     imports(a, running, out);
     dependencyQuiet(running, out);
