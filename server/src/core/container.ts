@@ -223,7 +223,7 @@ interface RunResult {
 /** Parses an argv, follows it through shell scripts to the command that runs, and reads the gunicorn config it uses. */
 function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Range | undefined)[]; contentRanges?: (Range | undefined)[] }, env: ShellEnv, workdir: string): RunResult {
   const { stage, fs, scripts, readFile } = run;
-  const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p) };
+  const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p), uncertain: (p: string) => stage.tree.isUncertain(p) };
   let ep = parseEntrypoint(argv, env, { ...ranges, consoleScripts: scripts, readFile: readFile(workdir) });
   const out: RunResult = { ep, chain: [], passedThrough: false, env, cwd: workdir, notes: [] };
   // Shell scripts (`/entrypoint` -> `exec "$@"` -> `/start` -> `exec gunicorn ...`): follow them the way the shell runs them.

@@ -239,6 +239,26 @@ describe('entrypoint/follow', () => {
       assert.deepEqual([uid.argv, uid.unknown], [['uvicorn', 'a:b', '--uid', '$(id -u)'], [false, false, false, true]]);
     });
 
+    it('file tests are decided against the image where it is known (tiangolo start.sh picks the module by which main.py exists)', () => {
+      const start = '#! /usr/bin/env sh\nset -e\nif [ -f /app/app/main.py ]; then\n    DEFAULT_MODULE_NAME=app.main\nelif [ -f /app/main.py ]; then\n    DEFAULT_MODULE_NAME=main\nfi\nMODULE_NAME=${MODULE_NAME:-$DEFAULT_MODULE_NAME}\nPRE=${PRE_START_PATH:-/app/prestart.sh}\nif [ -f $PRE ] ; then\n    . "$PRE"\nfi\nif [ -d /app/static ] && [ -s /app/app/main.py ]; then\n    exec gunicorn --static /app/static "$MODULE_NAME:app"\nfi\nexec gunicorn "$MODULE_NAME:app"\n';
+      const known = (files: Record<string, string>, unsure: string[] = []) => {
+        const img = image(files);
+        return { ...opts(files), image: { ...img, uncertain: (p: string) => unsure.some((u) => p === u || p.startsWith(`${u}/`)) } };
+      };
+      assert.deepEqual(followCommand(['/start.sh'], known({ '/start.sh': start, '/app/main.py': 'app = 1\n' })).argv, ['gunicorn', 'main:app']);
+      assert.deepEqual(followCommand(['/start.sh'], known({ '/start.sh': start, '/app/app/main.py': 'app = 1\n', '/app/static/x.css': '' })).argv, ['gunicorn', '--static', '/app/static', 'app.main:app']);
+      // An empty file is not -s; a sourced prestart script that exists is read.
+      assert.deepEqual(followCommand(['/start.sh'], known({ '/start.sh': start, '/app/app/main.py': '', '/app/static/x.css': '' })).argv, ['gunicorn', 'app.main:app']);
+      assert.deepEqual(followCommand(['/start.sh'], known({ '/start.sh': start, '/app/main.py': '', '/app/prestart.sh': 'MODULE_NAME=jobs\n' })).argv, ['gunicorn', 'jobs:app']);
+      // Where the image is not known (a folder an unseen step wrote), or without that knowledge at all: undecided.
+      assert.match(followCommand(['/start.sh'], known({ '/start.sh': start }, ['/app'])).uncertain!, /condition the model cannot decide/);
+      assert.match(followCommand(['/start.sh'], opts({ '/start.sh': start, '/app/main.py': '' })).uncertain!, /condition the model cannot decide/);
+      // Modes are not modelled: -x of a file that exists is undecided, of one that does not is false.
+      const x = '#!/bin/sh\nif [ -x /usr/local/bin/pre ]; then exec /usr/local/bin/pre; fi\nexec gunicorn a:b\n';
+      assert.deepEqual(followCommand(['/x.sh'], known({ '/x.sh': x })).argv, ['gunicorn', 'a:b']);
+      assert.match(followCommand(['/x.sh'], known({ '/x.sh': x, '/usr/local/bin/pre': '#!/bin/sh\nexec flask run\n' })).uncertain ?? '', /condition the model cannot decide/);
+    });
+
     it('says why when a branch cannot be chosen or a value is unknown (never guesses)', () => {
       const dispatch = 'case "$ROLE" in\n web) exec gunicorn a:b;;\n worker) exec celery -A a worker;;\nesac\n';
       assert.match(followCommand(['/d.sh'], opts({ '/d.sh': dispatch }, { ROLE: undefined })).uncertain!, /case on "\$ROLE", whose value is not known \(line 1\)/);

@@ -10,6 +10,8 @@ export interface ImageReader {
   /** Content of a file, or undefined when absent or not visible to the model. */
   text(path: string): string | undefined;
   stat(path: string): 'file' | 'dir' | undefined;
+  /** What is at the path is not known (a folder an unseen step wrote, a volume): a file test there is not decided. Without it, every absent path is uncertain. */
+  uncertain?(path: string): boolean;
 }
 
 export interface FollowOptions {
@@ -33,6 +35,9 @@ export interface FollowOptions {
    */
   user?: string;
 }
+
+/** test(1)'s file tests that deploylint decides from the image: exists as a regular file, a folder, anything, non-empty; readable/writable/executable only when absent. */
+const FILE_TESTS = new Set(['-f', '-d', '-e', '-a', '-s', '-x', '-r', '-w']);
 
 /** test(1)'s integer comparisons. */
 const INTEGER_TESTS: Record<string, (a: number, b: number) => boolean> = {
@@ -621,8 +626,23 @@ class Evaluator {
 
   /** A condition's value: `[ ... ]`/`test`/`[[ ... ]]`, `true`/`false`, negations; undefined when it cannot be decided. */
   private cond(nodes: Node[], st: State): boolean | undefined {
-    if (nodes.length !== 1 || nodes[0].t !== 'cmd') return undefined;
-    const r = this.testOf(nodes[0].words, st);
+    if (nodes.length !== 1) return undefined;
+    const n = nodes[0];
+    // `[ -d /app/static ] && [ -s /app/main.py ]`: a list of tests, evaluated as the shell does (left to right, short-circuit).
+    if (n.t === 'andor') {
+      if (!n.items.every((i) => i.t === 'cmd')) return undefined;
+      let ok = this.cond([n.items[0]], st);
+      for (let i = 1; i < n.items.length; i++) {
+        const and = n.ops[i - 1] === '&&';
+        if (ok === (and ? false : true)) continue;
+        const next = this.cond([n.items[i]], st);
+        if (ok === undefined) ok = and ? (next === false ? false : undefined) : next === true ? true : undefined;
+        else ok = next;
+      }
+      return ok;
+    }
+    if (n.t !== 'cmd') return undefined;
+    const r = this.testOf(n.words, st);
     return r === 'not-a-test' ? undefined : r;
   }
 
@@ -672,6 +692,25 @@ class Evaluator {
       if (uid === 'unknown') return undefined;
       const eq = uid !== undefined ? uid : double && !ws[2].quoted ? globMatch(b, a) : a === b;
       return ws[1].text === '!=' ? !eq : eq;
+    }
+    // File tests against the image (`if [ -f /app/app/main.py ]; then MODULE=app.main`): what the build put there.
+    if (ws.length === 2 && !ws[0].quoted && FILE_TESTS.has(ws[0].text)) {
+      const raw = val(ws[1]);
+      if (raw === undefined || /[*?[]/.test(raw)) return undefined;
+      if (raw === '') return false;
+      const path = abs(st.cwd, raw);
+      const kind = this.o.image.stat(path);
+      if (kind === undefined) return this.o.image.uncertain && !this.o.image.uncertain(path) ? false : undefined;
+      const t = ws[0].text;
+      if (t === '-f') return kind === 'file';
+      if (t === '-d') return kind === 'dir';
+      if (t === '-e' || t === '-a') return true;
+      if (t === '-s' && kind === 'file') {
+        const text = this.o.image.text(path);
+        return text === undefined ? undefined : text.length > 0;
+      }
+      // -x, -r, -w: modes and owners are not modelled; only that it is absent is known.
+      return undefined;
     }
     // Integer comparisons (`[ "$(id -u)" -eq 0 ]`, `[ "$WORKERS" -gt 1 ]`): both sides must be integers.
     const op = ws.length === 3 && !ws[1].quoted ? INTEGER_TESTS[ws[1].text] : undefined;
