@@ -92,6 +92,17 @@ describe('python/servers', () => {
     }
   });
 
+  it('uvicorn.run(uds=...) binds a Unix socket and fd=... an inherited one: no host or port (khoj starts one or the other)', () => {
+    const src = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\ndef start(sock=None, fd=None):\n    if sock:\n        uvicorn.run(app, uds="/run/api.sock")\n    elif fd:\n        uvicorn.run(app, fd=fd)\n    else:\n        uvicorn.run(app, uds=None, port=9000)\n';
+    const m = new Map<string, ServerFile>([['/app/main.py', { info: parsePython(src) }]]);
+    const r = serverStarts({ files: m, entry: { file: '/app/main.py', func: 'start' }, env: {} });
+    assert.deepEqual(r.map((x) => [x.bind.raw, x.bind.unix, x.bind.unresolved ?? false, x.bind.uncertain, x.host === undefined]), [
+      ['unix:/run/api.sock', '/run/api.sock', false, undefined, true],
+      ['?', undefined, true, 'uvicorn.run(fd=...) serves an inherited socket', true],
+      ['127.0.0.1:9000', undefined, false, undefined, false],
+    ]);
+  });
+
   it('values it cannot evaluate are unresolved, never guessed', () => {
     const src = 'import uvicorn\nimport argparse\ndef main():\n    args = parse()\n    uvicorn.run(app, host=args.host, port=settings.PORT)\n';
     const r = starts({ '/app/m.py': ['m', src] }, { file: '/app/m.py', func: 'main' });

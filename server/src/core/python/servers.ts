@@ -269,6 +269,18 @@ class CallResolver implements MatchContext {
       if (listen) return this.listenBind(d, c, path, f, env, listen);
     }
     const out: Omit<ServerStart, 'via'> = { server: d.server, label: d.label, file: path, call: c, ...this.bindOf(host, port, path, c), keywords: { host: d.host.kw, port: d.port.kw } };
+    // uvicorn.run(app, uds=path) binds that Unix socket, fd=N an inherited socket: host and port are not used (uvicorn's Config.bind_socket).
+    const uds = d.server === 'uvicorn' ? argOf(c, 'uds') : undefined;
+    const fd = d.server === 'uvicorn' ? argOf(c, 'fd') : undefined;
+    if (uds && uds.text !== 'None') {
+      out.bind = uds.value !== undefined ? { raw: `unix:${uds.value}`, unix: uds.value, isDefault: false, from: 'argv' } : { raw: '?', isDefault: false, unresolved: true, uncertain: 'uvicorn.run(uds=...) binds a Unix socket' };
+      delete out.host;
+      delete out.port;
+    } else if (fd && fd.text !== 'None') {
+      out.bind = { raw: '?', isDefault: false, unresolved: true, uncertain: 'uvicorn.run(fd=...) serves an inherited socket' };
+      delete out.host;
+      delete out.port;
+    }
     if (d.server === 'uvicorn') {
       const t = argOf(c, 'app', 0);
       const q = t?.text?.trim()[0];
