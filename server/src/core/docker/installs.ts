@@ -254,67 +254,28 @@ const PIP_WHEEL = TOOLS.find((t) => t.mode === 'pip-wheel')!;
  */
 function projectBuild(argv: string[], argv0: string[]): { tool: string; src: string; out: string } | undefined {
   const viaModule = PY.test(basename(argv0[0])) && argv0[1] === '-m';
-  let tool: string;
-  let rest: string[];
-  let valued: Set<string>;
-  let outFlags: string[];
-  if ((argv[0] === 'build' && viaModule) || argv[0] === 'pyproject-build') {
-    tool = 'python -m build';
-    rest = argv.slice(1);
-    valued = new Set(['-o', '--outdir', '-C', '--config-setting', '--installer']);
-    outFlags = ['-o', '--outdir'];
-  } else if (PY.test(basename(argv0[0])) && argv[0] === basename(argv0[0]) && argv[1] === 'setup.py' && argv[2] === 'bdist_wheel') {
-    // `python setup.py bdist_wheel [-d DIR]`: the wheel of the project in the working folder, in dist/ by default.
-    tool = 'python setup.py bdist_wheel';
-    rest = argv.slice(3);
-    valued = new Set(['-d', '--dist-dir', '-b', '--bdist-dir', '-p', '--plat-name', '--python-tag']);
-    outFlags = ['-d', '--dist-dir'];
-    const out = flagValue(rest, outFlags);
-    return { tool, src: '.', out: out ?? 'dist' };
-  } else if (argv[0] === 'uv' && argv[1] === 'build') {
-    tool = 'uv build';
-    rest = argv.slice(2);
-    valued = new Set(['-o', '--out-dir', '--package', '-p', '--python', '--index-url', '--extra-index-url', '--index', '-C', '--config-setting', '--build-constraint', '-b']);
-    outFlags = ['-o', '--out-dir'];
-    // One member of a workspace: which folder it is is not read here.
-    if (rest.includes('--package') || rest.includes('--all-packages')) return undefined;
-  } else if (argv[0] === 'poetry' && argv[1] === 'build') {
-    tool = 'poetry build';
-    rest = argv.slice(2);
-    valued = new Set(['-o', '--output', '-f', '--format', '-C', '--directory', '-P', '--project', '--config-settings']);
-    outFlags = ['-o', '--output'];
-  } else return undefined;
-  let out: string | undefined;
-  let dir: string | undefined;
-  const pos: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (valued.has(name)) {
-      const value = eq > 0 ? a.slice(eq + 1) : rest[++i];
-      if (outFlags.includes(name)) out = value;
-      if (tool === 'poetry build' && (name === '-C' || name === '--directory' || name === '-P' || name === '--project')) dir = value;
-      continue;
-    }
-    if (!a.startsWith('-')) pos.push(a);
-  }
-  const src = tool === 'poetry build' ? dir ?? '.' : pos[0] ?? '.';
-  if (tool === 'poetry build' && pos.length) return undefined;
-  return { tool, src, out: out ?? join(src, 'dist') };
+  const form = (tool: string, args: string[], flags: Record<string, Effect>, srcFromDir = false) => {
+    const { opts, pos } = parseArgs(args, flags);
+    if (srcFromDir && pos.length) return undefined;
+    const src = (srcFromDir ? opts.get('project-dir')?.[0] : pos[0]) ?? '.';
+    return { tool, src, out: opts.get('wheel-dir')?.[0] ?? join(src, 'dist') };
+  };
+  if ((argv[0] === 'build' && viaModule) || argv[0] === 'pyproject-build') return form('python -m build', argv.slice(1), BUILD_FLAGS);
+  // `python setup.py bdist_wheel [-d DIR]`: the project in the working folder.
+  if (PY.test(argv[0]) && argv[1] === 'setup.py' && argv[2] === 'bdist_wheel') return form('python setup.py bdist_wheel', argv.slice(3), BDIST_FLAGS, true);
+  // One member of a workspace (`--package`): which folder it is is not read here.
+  if (argv[0] === 'uv' && argv[1] === 'build') return argv.includes('--package') || argv.includes('--all-packages') ? undefined : form('uv build', argv.slice(2), UV_BUILD_FLAGS);
+  if (argv[0] === 'poetry' && argv[1] === 'build') return form('poetry build', argv.slice(2), POETRY_BUILD_FLAGS, true);
+  return undefined;
 }
 
-/** The value of the last of these flags (`-d DIR`, `--dist-dir=DIR`). */
-function flagValue(args: string[], names: string[]): string | undefined {
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0 && names.includes(a.slice(0, eq))) out = a.slice(eq + 1);
-    else if (names.includes(a)) out = args[++i];
-  }
-  return out;
-}
+const BUILD_FLAGS: Record<string, Effect> = { '-o': 'wheel-dir', '--outdir': 'wheel-dir', '-C': 'ignored-value', '--config-setting': 'ignored-value', '--installer': 'ignored-value' };
+const BDIST_FLAGS: Record<string, Effect> = { '-d': 'wheel-dir', '--dist-dir': 'wheel-dir', '-b': 'ignored-value', '--bdist-dir': 'ignored-value', '-p': 'ignored-value', '--plat-name': 'ignored-value', '--python-tag': 'ignored-value' };
+const UV_BUILD_FLAGS: Record<string, Effect> = {
+  '-o': 'wheel-dir', '--out-dir': 'wheel-dir', '-p': 'ignored-value', '--python': 'ignored-value', '--index-url': 'ignored-value', '--extra-index-url': 'ignored-value',
+  '--index': 'ignored-value', '-C': 'ignored-value', '--config-setting': 'ignored-value', '--build-constraint': 'ignored-value', '-b': 'ignored-value',
+};
+const POETRY_BUILD_FLAGS: Record<string, Effect> = { '-o': 'wheel-dir', '--output': 'wheel-dir', '-f': 'ignored-value', '--format': 'ignored-value', '-C': 'project-dir', '--directory': 'project-dir', '-P': 'project-dir', '--project': 'project-dir', '--config-settings': 'ignored-value' };
 
 /** Splits arguments into effects and positionals by the row's flag table. */
 function parseArgs(args: string[], flags: Record<string, Effect>): { opts: Map<Effect, string[]>; pos: string[] } {

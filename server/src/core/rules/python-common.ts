@@ -13,6 +13,7 @@ import { installSet, mayProvide } from '../packages/installs';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
 import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
+import { compareVersions } from '../python/features';
 import type { Location, TextEdit } from '../types';
 
 /** The build-context file an image file was copied from, when it came from the context. */
@@ -76,14 +77,13 @@ function knownToFail(ia: ImportAnalysis, file: string, p: PyImport): boolean {
 
 /** Whether Python `version` (3.x) has the standard-library module `dotted` (or, for `from m import name`, `name` may be an attribute). */
 function stdlibHas(dotted: string, version: string): boolean {
-  const minor = (v: string) => Number(v.split('.')[1]);
   const parts = dotted.split('.');
   for (let k = parts.length; k >= 1; k--) {
     const d = parts.slice(0, k).join('.');
     const added = STDLIB_ADDED[d];
     const removed = STDLIB_REMOVED[d];
-    if (added !== undefined && minor(version) < minor(added)) return false;
-    if (removed !== undefined && minor(version) >= minor(removed)) return false;
+    if (added !== undefined && compareVersions(version, added) < 0) return false;
+    if (removed !== undefined && compareVersions(version, removed) >= 0) return false;
   }
   return true;
 }
