@@ -20,7 +20,7 @@ function records(st: StageModel): string[] {
   return st.installs.map((r: InstallRecord) => {
     const src = r.sources.map((s) => `${s.kind}${s.file ? ':' + s.file : ''}[${s.requirements.map((q) => q.name + (q.extras.length ? `[${q.extras.join(',')}]` : '')).join(' ')}]${s.complete ? '!' : ''}`).join(' ');
     const proj = r.project ? ` project=${r.project.dir}${r.project.editable ? ' (editable)' : ''}:${r.project.packages.join(',')}` : '';
-    return [`${r.tool} home=${r.home} sp=${r.sitePackages ?? '?'}${proj}`, src, r.unknown ? `unknown=${r.unknown}` : '', r.carriedBy ? 'carried' : ''].filter(Boolean).join(' ');
+    return [`${r.tool} home=${r.home} sp=${r.sitePackages ?? '?'}${proj}`, src, r.unknown ? `unknown=${r.unknown}` : '', r.conditional ? `conditional=${r.conditional}` : '', r.carriedBy ? 'carried' : ''].filter(Boolean).join(' ');
   });
 }
 
@@ -234,6 +234,65 @@ describe('install effects: tools and flags', () => {
     assert.equal(unknown('RUN wget --quiet -O - https://www.postgresql.org/media/keys/ACCC4CF8.asc | apt-key add -'), undefined);
     assert.equal(unknown('RUN curl -fsSL https://example.com/install.sh | sh'), 'RUN sh may install distributions');
     assert.equal(unknown('RUN curl -LsSf https://astral.sh/uv/install.sh -o i.sh && sh i.sh'), 'RUN sh i.sh may install distributions');
+  });
+});
+
+describe('install effects: compound shell commands in RUN', () => {
+  const REQS = {
+    'requirements.txt': 'flask\n', 'requirements-test.txt': 'pytest\n', 'requirements-main.txt': 'gunicorn\n', 'requirements-dev.txt': 'black\n',
+    'manage.py': '#!/usr/bin/env python\nimport sys\n', 'tool.py': '#!/usr/bin/python3 -u\n', 'install.sh': '#!/bin/sh\npip install x\n',
+  };
+  const stage = (run: string, pre = 'ARG TEST_ENV\n') => model({ ...REQS, Dockerfile: `FROM python:3.11-slim\n${pre}WORKDIR /app\nCOPY . .\n${run}\n` }).final!;
+  const SP = 'pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages';
+
+  it('an install in a branch of a condition the model cannot decide may install exactly what it names; the set stays known', () => {
+    const st = stage('RUN if [ "$TEST_ENV" = "true" ]; then pip install -r requirements-test.txt; fi');
+    assert.deepEqual(records(st), [`${SP} requirements:/app/requirements-test.txt[pytest] conditional=under a condition the model cannot decide (if [ "$TEST_ENV" = "true" ])`]);
+    assert.equal(st.installsUnknown, undefined);
+    // elif/else branches and nested structures are the RUN's commands too.
+    assert.deepEqual(records(stage('RUN if [ -n "$TEST_ENV" ]; then echo test; elif [ "$TEST_ENV" = x ]; then :; else { pip install -r requirements-dev.txt; }; fi')).map((r) => r.split(' ')[4]), ['requirements:/app/requirements-dev.txt[black]']);
+  });
+
+  it('a condition decided from ARG/ENV values or the image files picks its branch', () => {
+    assert.deepEqual(records(stage('RUN if [ "$TEST_ENV" = "true" ]; then pip install -r requirements-test.txt; fi', 'ARG TEST_ENV=false\n')), []);
+    assert.deepEqual(records(stage('RUN if [ "$TEST_ENV" = "true" ]; then pip install -r requirements-test.txt; else pip install -r requirements-dev.txt; fi', 'ENV TEST_ENV=true\n')), [`${SP} requirements:/app/requirements-test.txt[pytest]`]);
+    assert.deepEqual(records(stage('RUN if [ -f requirements-dev.txt ]; then pip install -r requirements-dev.txt; fi')), [`${SP} requirements:/app/requirements-dev.txt[black]`]);
+    assert.deepEqual(records(stage('RUN if [ -f requirements-prod.txt ]; then pip install -r requirements-prod.txt; fi')), []);
+    // A base-image path the model has no folder for is not decided.
+    assert.deepEqual(records(stage('RUN if [ ! -d /opt/conda ]; then pip install -r requirements-test.txt; fi')).map((r) => r.includes('conditional=')), [true]);
+    assert.deepEqual(records(stage('RUN [ -f requirements-dev.txt ] && pip install -r requirements-dev.txt || true')), [`${SP} requirements:/app/requirements-dev.txt[black]`]);
+  });
+
+  it('and/or lists: after an undecided test, or after || , the install is conditional', () => {
+    assert.deepEqual(records(stage('RUN [ -z "$TEST_ENV" ] || pip install -r requirements-test.txt')), [`${SP} requirements:/app/requirements-test.txt[pytest] conditional=under a condition the model cannot decide ([ -z "$TEST_ENV" ] ||)`]);
+    assert.deepEqual(records(stage('RUN pip install -r requirements.txt || pip install -r requirements-test.txt')), [
+      `${SP} requirements:/app/requirements.txt[flask]`,
+      `${SP} requirements:/app/requirements-test.txt[pytest] conditional=under a condition the model cannot decide (pip install -r requirements.txt ||)`,
+    ]);
+  });
+
+  it('for over a word list binds each word in turn; over an unknown list only the commands using the variable are unknown', () => {
+    assert.deepEqual(records(stage('RUN for g in main dev; do pip install -r requirements-$g.txt; done')), [`${SP} requirements:/app/requirements-main.txt[gunicorn]`, `${SP} requirements:/app/requirements-dev.txt[black]`]);
+    const st = stage('RUN for g in $GROUPS; do pip install -r requirements-$g.txt; done', 'ARG GROUPS\n');
+    assert.equal(st.installsUnknown?.reason, 'pip install uses a variable the model cannot expand');
+    const other = stage('RUN for f in $FILES; do echo $f; done && pip install -r requirements.txt', 'ARG FILES\n');
+    assert.deepEqual([records(other), other.installsUnknown], [[`${SP} requirements:/app/requirements.txt[flask]`], undefined]);
+  });
+
+  it('case on a known value runs its arm; while bodies and unknown case words are conditional; subshells keep their cd', () => {
+    assert.deepEqual(records(stage('RUN case "$TEST_ENV" in \\\n  true|yes) pip install -r requirements-test.txt ;; \\\n  *) pip install -r requirements.txt ;; \\\nesac', 'ENV TEST_ENV=yes\n')), [`${SP} requirements:/app/requirements-test.txt[pytest]`]);
+    assert.deepEqual(records(stage('RUN case "$TEST_ENV" in true) pip install -r requirements-test.txt ;; esac')).map((r) => r.split('conditional=')[1]), ['under a condition the model cannot decide (case "$TEST_ENV")']);
+    assert.deepEqual(records(stage('RUN while read -r p; do pip install "$p"; done < pkgs.txt')).length, 0);
+    assert.deepEqual(records(stage('RUN (cd /tmp && echo hi) && pip install -r requirements.txt')), [`${SP} requirements:/app/requirements.txt[flask]`]);
+  });
+
+  it('a script with a python #! line runs as python SCRIPT (what python manage.py does); the quiet reason names the real command', () => {
+    const st = stage('RUN ./manage.py collectstatic --noinput && ./tool.py');
+    assert.equal(st.installsUnknown, undefined);
+    assert.deepEqual(st.unmodelledRuns.map((u) => [u.command, !!u.noModules]), [['python ./manage.py collectstatic --noinput', true], ['/usr/bin/python3 -u ./tool.py', false]]);
+    assert.equal(stage('RUN if [ "$TEST_ENV" = "true" ]; then ./install.sh; fi').installsUnknown?.reason, 'RUN ./install.sh may install distributions');
+    assert.equal(stage('RUN for group in a b; do ./install.sh $group; done').installsUnknown?.reason, 'RUN ./install.sh a may install distributions');
+    assert.equal(stage('RUN ./missing.py').installsUnknown?.reason, 'RUN ./missing.py may install distributions');
   });
 });
 

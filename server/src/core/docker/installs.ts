@@ -52,6 +52,11 @@ export interface InstallRecord {
   };
   /** Why what it installed cannot be read (the install set is then unknown). */
   unknown?: string;
+  /**
+   * The step may not have run (`RUN if [ "$TEST_ENV" = "true" ]; then pip install -r requirements-test.txt; fi`, a
+   * condition the model cannot decide): says why. What it installs counts as possibly installed, never as certainly.
+   */
+  conditional?: string;
   /** `pip wheel -w`: wheels on disk, not installed. */
   wheelhouse?: boolean;
   /** The COPY --from that brought the record into this stage. */

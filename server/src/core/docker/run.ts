@@ -1,6 +1,7 @@
 // RUN instructions -> their effects on the image model: mkdir/touch/cp/mv/rm/ln, installs (read through the tool table in installs.ts), and what makes parts of the image uncertain.
 import { basename, dirname, join, normalize } from '../fs';
-import { expandWord as expandShellWord, splitShell } from '../entrypoint/shell';
+import { expandWord as expandShellWord, ShellWord } from '../entrypoint/shell';
+import { decideCondition, escapeGlob, globMatch, ImageReader, parseScript, ShellNode } from '../entrypoint/follow';
 import type { BuildContext } from './context';
 import { InstallContext, InstallRecord, interpretInstall, interpretSystemPackages, PythonEnv } from './installs';
 import type { Instruction, Vars } from './parse';
@@ -56,7 +57,7 @@ const KNOWN_ARCHIVES: { name: RegExp; what: string; paths: string[] }[] = [
 const NO_APP_FILES = new Set([
   'apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'zypper', 'dpkg', 'rpm', 'dpkg-reconfigure', 'update-ca-certificates',
   'locale-gen', 'ldconfig', 'echo', 'printf', 'chmod', 'chown', 'chgrp', 'useradd', 'adduser', 'groupadd', 'addgroup',
-  'usermod', 'ls', 'cat', 'true', 'false', 'set', 'export', 'test', '[', 'which', 'sleep', 'id', 'whoami', 'sed',
+  'usermod', 'ls', 'cat', 'true', 'false', 'set', 'export', 'test', '[', '[[', 'which', 'sleep', 'id', 'whoami', 'sed',
   'find', 'rm', 'mkdir', 'touch', 'cd', 'pushd', 'popd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
 ]);
 
@@ -72,11 +73,6 @@ function djangoWritesNoModules(cmd: string, rest: string[]): boolean {
   const sub = args?.find((a) => !a.startsWith('-'));
   return sub !== undefined && DJANGO_NO_MODULE_COMMANDS.has(sub);
 }
-
-/** Shell reserved words that open, continue or close a compound command (POSIX 2.4). */
-const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'while', 'until', 'do', 'done', '!', '{', '}']);
-/** Commands that write no file of the image and install nothing (output redirections aside). */
-const WRITES_NOTHING = new Set(['echo', 'printf', 'true', 'false', 'test', '[', ':', 'sleep', 'id', 'whoami', 'which', 'ls', 'cat']);
 
 /**
  * The file names `curl -O URL` / `wget URL` give their downloads: each literal URL's last path segment
@@ -94,43 +90,35 @@ export function remoteNames(args: string[]): string[] | undefined {
 /** Applies one RUN's understood effects to the tree. Unknown commands change nothing (precision first). */
 export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
   const result: RunResult = { unmodelled: [] };
+  /** The shell's variables: the stage's ARG/ENV, then what the RUN assigns (undefined: set to something not known). */
   const env: Record<string, string | undefined> = Object.fromEntries(fx.vars);
-  let commands: string[][];
-  /** Per word: it holds a variable the model could not expand. */
-  let unknownWords: boolean[][];
-  if (ins.json) {
-    commands = [ins.args.map((a) => a.text)];
-    unknownWords = [commands[0].map(() => false)];
-  } else {
-    let text = ins.commandText;
-    for (const h of ins.heredocs) text += '\n' + h.content;
-    const split = splitShell(text);
-    const expanded = split.map((cmd) => cmd.map((w) => (w.hasExpansion ? expandShellWord(w, env) : undefined)));
-    commands = split.map((cmd, i) => cmd.map((w, j) => expanded[i][j]?.value ?? w.text));
-    unknownWords = split.map((cmd, i) => cmd.map((w, j) => !!expanded[i][j] && (expanded[i][j]!.unknown || unsetVariable(w.raw, env))));
-  }
   const reading = mountedTree(ins, fx);
   let cwd = fx.workdir;
   const dirStack: string[] = [];
   const origin = { instr: ins, stage: fx.stage };
   const abs = (p: string) => normalize(p.startsWith('/') ? p : join(cwd, p));
   const uncertain = (dest: string, reason: string) => fx.tree.add({ kind: 'uncertain', dest, reason, origin });
+  /** The simple command before the current one (the writer of a pipe into `sh`). */
+  let prev: string[] | undefined;
 
-  for (let k = 0; k < commands.length; k++) {
-    const full = commands[k];
-    const argv = stripWrappers(full);
-    const unknownWord = unknownWords[k].slice(full.length - argv.length);
-    if (!argv.length) continue;
+  /**
+   * One simple command, expanded (`unknownFull`: per word, it holds a variable the model could not expand).
+   * `cond` says why it may not run (a branch of a condition the model cannot decide): what it installs then
+   * counts as possibly installed, and what it deletes as uncertain.
+   */
+  const runSimple = (full: string[], unknownFull: boolean[], cond: string | undefined): void => {
+    let argv = stripWrappers(full);
+    let unknownWord = unknownFull.slice(full.length - argv.length);
+    if (!argv.length) return;
+    // `./manage.py collectstatic`: the kernel runs a script by its `#!` line, so a Python one is `python ./manage.py collectstatic`.
+    const interp = argv[0].includes('/') ? pythonShebang(reading.text(abs(argv[0]), fx.context.fs)) : undefined;
+    if (interp) {
+      argv = [...interp, ...argv];
+      unknownWord = [...interp.map(() => false), ...unknownWord];
+    }
     const [cmd0, ...rest] = argv;
     const cmd = basename(cmd0);
-    // `if [ "$V" = x ]; then echo ... && exit 1; fi`: shell keywords around commands that write nothing
-    // (a guard that fails the build) neither write files nor install. Keywords around any other command
-    // stay unmodelled as before.
-    if (SHELL_KEYWORDS.has(cmd) || cmd === 'exit' || cmd === 'return') {
-      const inner = argv.slice(argv.findIndex((w) => !SHELL_KEYWORDS.has(w)) >>> 0);
-      const icmd = inner.length && !SHELL_KEYWORDS.has(inner[0]) ? basename(inner[0]) : '';
-      if (!icmd || icmd === 'exit' || icmd === 'return' || WRITES_NOTHING.has(icmd)) continue;
-    }
+    if (cmd === 'exit' || cmd === 'return') return;
     switch (cmd) {
       case 'cd':
         if (rest[0] && rest[0] !== '-') cwd = abs(rest[0]);
@@ -151,7 +139,11 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         for (const p of rest.filter((a) => !a.startsWith('-'))) if (!hasGlob(p)) fx.tree.add({ kind: 'file', dest: abs(p), origin });
         break;
       case 'rm': {
-        for (const p of rest.filter((a) => !a.startsWith('-'))) if (!hasGlob(p)) fx.tree.add({ kind: 'delete', dest: abs(p), origin });
+        // Under a condition the file may or may not be gone.
+        for (const p of rest.filter((a) => !a.startsWith('-'))) if (!hasGlob(p)) {
+          if (cond) uncertain(abs(p), `rm ${cond}`);
+          else fx.tree.add({ kind: 'delete', dest: abs(p), origin });
+        }
         break;
       }
       case 'cp':
@@ -178,7 +170,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
           // cp -r src existing_dir -> existing_dir/src ; cp -r src new -> new (contents)
           fx.tree.add({ kind: 'tree', dest, from: snapshot, fromPath: src, origin });
           if (cmd === 'mv') {
-            fx.tree.add({ kind: 'delete', dest: src, origin });
+            if (!cond) fx.tree.add({ kind: 'delete', dest: src, origin });
             // A wheel folder moved (`uv build && mv dist /dist`): its wheels are where they went.
             fx.state.installs.forEach((r, k) => {
               if (r.wheelhouse && within(src, r.home)) fx.state.installs[k] = { ...r, home: r.home === src ? dest : join(dest, r.home.slice(src.length + 1)) };
@@ -227,11 +219,11 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         break;
       default: {
         // `curl -LsSf https://astral.sh/uv/install.sh | sh`: an installer of a tool that is no Python distribution.
-        if (SHELLS.test(cmd) && k > 0 && toolInstallerPiped(commands[k - 1], rest)) break;
+        if (SHELLS.test(cmd) && prev && toolInstallerPiped(prev, rest)) break;
         const ictx = installContext(fx, reading, cwd, env);
         const step = interpretSystemPackages(argv, ictx, fx.state.aptPython, ins, fx.stage, fx.state.rootBase) ?? interpretInstall(argv, unknownWord, ins, fx.stage, ictx);
         if (step) {
-          applyInstallStep(step, fx, ins, origin, result);
+          applyInstallStep(step, fx, ins, origin, result, cond);
           // pip wheel and installs into a prefix or the user folder write files beyond what the model follows.
           if (step.record && (step.record.wheelhouse || argv.some((a) => /^--(prefix|root|user)\b/.test(a)))) result.unmodelled.push({ command: argv.join(' '), cwd });
           break;
@@ -247,11 +239,11 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         // `python -m compileall DIR` / `py_compile` byte-compile the .py files that exist (`__pycache__/*.pyc`, or `x.pyc`
         // beside `x.py` with -b): no module that has no source, no other file, no install: nothing the model tracks.
         if (isPython(cmd) && (py?.module === 'compileall' || py?.module === 'py_compile')) break;
-        const installsProject = (cmd === 'hatch' && rest[0] === 'env' && rest[1] === 'create') || (isPython(cmd) && rest[0] === 'setup.py' && /^(install|develop)$/.test(rest[1] ?? ''));
+        const installsProject = (cmd === 'hatch' && rest[0] === 'env' && rest[1] === 'create') || (isPython(cmd) && basename(rest[0] ?? '') === 'setup.py' && /^(install|develop)$/.test(rest[1] ?? ''));
         if (installsProject) {
           fx.installed.push({ dir: cwd, instr: ins });
           fx.state.installsUnknown ??= { reason: `${cmd} ${rest.slice(0, 2).join(' ')} installs what setup.py declares`, instr: ins };
-        } else if (!INSTALL_NEUTRAL.test(cmd) && !versionQuery(cmd, rest) && !(isPython(cmd) && !rest.some((a) => /^(ensurepip|setup\.py|get-pip\.py)$/.test(a))) && !(cmd === 'uv' || cmd === 'poetry' || cmd === 'pipenv' || cmd === 'pdm' || PIP_EXE.test(cmd))) {
+        } else if (!INSTALL_NEUTRAL.test(cmd) && !versionQuery(cmd, rest) && !(isPython(cmd) && !rest.some((a) => /^(ensurepip|setup\.py|get-pip\.py)$/.test(basename(a)))) && !(cmd === 'uv' || cmd === 'poetry' || cmd === 'pipenv' || cmd === 'pdm' || PIP_EXE.test(cmd))) {
           fx.state.installsUnknown ??= { reason: `RUN ${argv.slice(0, 3).join(' ')} may install distributions`, instr: ins };
         }
         // `python -c "import x"` (a check) writes nothing; code that opens, writes, downloads or spawns may.
@@ -266,6 +258,26 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         break;
       }
     }
+  };
+
+  if (ins.json) runSimple(ins.args.map((a) => a.text), ins.args.map(() => false), undefined);
+  else {
+    let text = ins.commandText;
+    for (const h of ins.heredocs) text += '\n' + h.content;
+    walkShell(parseScript(text, false), text, {
+      env,
+      simple: (words, cond) => {
+        const ex = words.map((w) => (w.hasExpansion ? expandShellWord(w, env) : undefined));
+        const argv = words.map((w, j) => ex[j]?.value ?? w.text);
+        runSimple(argv, words.map((w, j) => !!ex[j] && (ex[j]!.unknown || unsetVariable(w.raw, env))), cond);
+        prev = argv;
+      },
+      decide: (cond) => decideCondition(cond, { env, cwd, positional: [], name: '/bin/sh', image: imageReader(reading, fx.context.fs) }),
+      getCwd: () => cwd,
+      setCwd: (c) => {
+        cwd = c;
+      },
+    });
   }
   // Output redirections create files (applied last: the splitter drops them, so their order is unknown): `echo "" > pkg/__init__.py` (the splitter drops redirections).
   if (!ins.json) {
@@ -278,11 +290,222 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
 }
 
 /**
+ * The image as a RUN's file tests see it (`[ -f requirements-dev.txt ]`): what the model has there. A path the model
+ * has nothing at is absent only inside a folder the model knows (the base image's own files are not modelled) and
+ * that nothing uncertain covers.
+ */
+function imageReader(tree: ImageTree, fs: BuildContext['fs']): ImageReader {
+  return {
+    text: (p) => tree.text(p, fs),
+    stat: (p) => tree.stat(p),
+    uncertain: (p) => tree.isUncertain(p) || tree.stat(dirname(p)) !== 'dir',
+  };
+}
+
+interface ShellWalk {
+  /** The shell's variables, updated in place by assignments and loops. */
+  env: Record<string, string | undefined>;
+  /** Runs one simple command; `cond` says why it may not run. */
+  simple(words: ShellWord[], cond: string | undefined): void;
+  /** An `if` condition or a test operand of `&&`/`||`, decided as the entrypoint follower decides them; undefined when it cannot be. */
+  decide(cond: ShellNode[]): boolean | undefined;
+  getCwd(): string;
+  setCwd(cwd: string): void;
+}
+
+/** Commands whose only effect is an exit status (tests and look-ups): a condition, never an install or a file. */
+const STATUS_ONLY = new Set(['[', '[[', 'test', 'true', 'false', ':', 'which', 'type', 'hash']);
+/** `[ ... ]`, `test`, `true`/`false` (with `!`): what decideCondition can decide. */
+const TESTS = new Set(['[', '[[', 'test', 'true', 'false', ':']);
+
+function firstWord(words: ShellWord[]): { word: string; rest: ShellWord[] } {
+  let i = 0;
+  while (i < words.length && words[i].text === '!' && !words[i].quoted) i++;
+  return { word: words[i]?.text ?? '', rest: words.slice(i + 1) };
+}
+
+/** A test or look-up command (`[ -f x ]`, `command -v uv`, `which pip`): it decides what runs and does nothing else. */
+function statusOnly(n: ShellNode): boolean {
+  if (n.t === 'andor') return n.items.every(statusOnly);
+  if (n.t !== 'cmd') return false;
+  const { word, rest } = firstWord(n.words);
+  return STATUS_ONLY.has(word) || (word === 'command' && /^-[vV]$/.test(rest[0]?.text ?? ''));
+}
+
+const MAX_ITERATIONS = 64;
+
+/**
+ * Walks a RUN's shell commands the way the shell runs them: and/or lists, `if`/`elif`/`else` (a condition the
+ * model decides picks its branch; one it cannot makes every branch conditional), `case`, `for` over a word list
+ * (each word bound in turn; an unknown list leaves the variable unknown), `while`/`until` (conditional), brace
+ * groups, subshells (their `cd` and assignments stay inside) and functions. Each simple command goes to `w.simple`.
+ */
+function walkShell(nodes: ShellNode[], text: string, w: ShellWalk): void {
+  const funcs = new Map<string, ShellNode[]>();
+  const spanOf = (ns: ShellNode[]): string => {
+    let from = Infinity;
+    let to = -1;
+    const visit = (n: ShellNode): void => {
+      if (n.t === 'cmd') {
+        from = Math.min(from, n.words[0].start);
+        to = Math.max(to, n.words[n.words.length - 1].end);
+      } else if (n.t === 'andor') n.items.forEach(visit);
+      else if (n.t === 'group' || n.t === 'loop' || n.t === 'func') n.body.forEach(visit);
+      else if (n.t === 'if') n.arms.forEach((a) => [...a.cond, ...a.body].forEach(visit));
+      else if (n.t === 'case') n.arms.forEach((a) => a.body.forEach(visit));
+    };
+    ns.forEach(visit);
+    const s = to < 0 ? '' : text.slice(from, to).replace(/\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ');
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  };
+  const undecided = (what: string): string => `under a condition the model cannot decide (${what})`;
+  /** Assignments alone (`X=1`, `export X=1`): the variable's value, or not known when it may not run. */
+  const assigns = (words: ShellWord[], cond: string | undefined): boolean => {
+    const exp = words[0].text === 'export' || words[0].text === 'readonly' || words[0].text === 'local';
+    const ws = exp ? words.slice(1) : words;
+    if (!exp && !ws.every((x) => ASSIGNMENT.test(x.raw))) return false;
+    for (const x of ws) {
+      if (!ASSIGNMENT.test(x.raw)) continue;
+      const name = x.raw.slice(0, x.raw.indexOf('='));
+      const e = expandShellWord(x.raw.slice(name.length + 1), w.env);
+      w.env[name] = cond || e.unknown || unsetVariable(x.raw.slice(name.length + 1), w.env) ? undefined : e.value;
+    }
+    return true;
+  };
+  /** Runs a list; true when it ends the shell (`exit`) for certain. */
+  const list = (ns: ShellNode[], cond: string | undefined): boolean => {
+    for (const n of ns) if (node(n, cond)) return true;
+    return false;
+  };
+  const node = (n: ShellNode, cond: string | undefined): boolean => {
+    switch (n.t) {
+      case 'cmd': {
+        const first = n.words[0].text;
+        if (first === 'exit' && !n.words[0].quoted) return !cond;
+        const fn = funcs.get(first);
+        if (fn && !n.words[0].quoted) {
+          funcs.delete(first);
+          list(fn, cond);
+          funcs.set(first, fn);
+          return false;
+        }
+        if (!assigns(n.words, cond)) w.simple(n.words, cond);
+        return false;
+      }
+      case 'andor': {
+        // Status so far: true/false when decided, 'ran' after a command (taken to succeed, but it may fail), undefined when not known.
+        let ok: boolean | 'ran' | undefined = true;
+        for (let i = 0; i < n.items.length; i++) {
+          const item = n.items[i];
+          const op = i === 0 ? undefined : n.ops[i - 1];
+          const runs: boolean | undefined = op === undefined ? true : op === '&&' ? (ok === false ? false : ok === undefined ? undefined : true) : ok === true ? false : ok === false ? true : undefined;
+          if (runs === false) continue;
+          const c = runs === true ? cond : cond ?? undecided(`${spanOf(n.items.slice(0, i))} ${op}`);
+          if (statusOnly(item)) {
+            const d = item.t === 'cmd' && TESTS.has(firstWord(item.words).word) ? w.decide([item]) : undefined;
+            ok = runs === true ? d : d === (op === '&&' ? false : true) ? d : undefined;
+            continue;
+          }
+          if (node(item, c) && runs === true) return true;
+          ok = runs === true ? 'ran' : undefined;
+        }
+        return false;
+      }
+      case 'if': {
+        for (const [i, arm] of n.arms.entries()) {
+          for (const c of arm.cond) if (!statusOnly(c)) node(c, cond);
+          const d = arm.cond.every(statusOnly) ? w.decide(arm.cond) : undefined;
+          if (d === true) return list(arm.body, cond);
+          if (d === false) continue;
+          const why = cond ?? undecided(`if ${spanOf(arm.cond)}`);
+          const saved = w.getCwd();
+          for (const rest of [...n.arms.slice(i).map((a) => a.body), ...(n.otherwise ? [n.otherwise] : [])]) {
+            list(rest, why);
+            w.setCwd(saved);
+          }
+          for (const a of n.arms.slice(i + 1)) for (const c of a.cond) if (!statusOnly(c)) node(c, why);
+          return false;
+        }
+        return n.otherwise ? list(n.otherwise, cond) : false;
+      }
+      case 'case': {
+        const v = expandShellWord(n.word, w.env);
+        const pats = n.arms.map((a) => a.patterns.map((p) => ({ p, e: expandShellWord(p, w.env) })));
+        if (!v.unknown && !unsetVariable(n.word.raw, w.env) && pats.every((ps) => ps.every((x) => !x.e.unknown))) {
+          const arm = n.arms.findIndex((_, k) => pats[k].some((x) => globMatch(x.p.quoted ? escapeGlob(x.e.value) : x.e.value, v.value)));
+          return arm >= 0 ? list(n.arms[arm].body, cond) : false;
+        }
+        const why = cond ?? undecided(`case ${n.word.raw}`);
+        for (const a of n.arms) list(a.body, why);
+        return false;
+      }
+      case 'loop': {
+        if (n.kind === 'while' || n.kind === 'until') {
+          list(n.body, cond ?? `in a ${n.kind} loop, which may run it any number of times`);
+          return false;
+        }
+        if (n.name === undefined || !/^[A-Za-z_]\w*$/.test(n.name)) return false;
+        // `for g in main dev`: each word in turn. `for x; do`: the positional parameters, which a RUN has none of.
+        const fields: string[] = [];
+        let known = !!n.list;
+        for (const x of n.list ?? []) {
+          const e = expandShellWord(x, w.env);
+          if (e.unknown || unsetVariable(x.raw, w.env) || (!x.quoted && /[*?[]/.test(e.value))) known = false;
+          else fields.push(...e.fields);
+        }
+        if (!n.list) return false;
+        if (!known || fields.length > MAX_ITERATIONS) {
+          // Commands that use the variable see it unknown; the others run as written.
+          w.env[n.name] = undefined;
+          list(n.body, cond);
+          return false;
+        }
+        for (const f of fields) {
+          w.env[n.name] = f;
+          if (list(n.body, cond)) return true;
+        }
+        return false;
+      }
+      case 'group': {
+        if (!n.subshell) return list(n.body, cond);
+        const saved = { cwd: w.getCwd(), env: { ...w.env } };
+        list(n.body, cond);
+        w.setCwd(saved.cwd);
+        for (const k of Object.keys(w.env)) delete w.env[k];
+        Object.assign(w.env, saved.env);
+        return false;
+      }
+      case 'func':
+        funcs.set(n.name, n.body);
+        return false;
+    }
+  };
+  list(nodes, undefined);
+}
+
+const ASSIGNMENT = /^[A-Za-z_]\w*=/;
+
+/**
  * A program on PATH asked only for its version or help (`tesseract -v`, `node --version`, `ffmpeg -version`):
  * it prints and exits, installing and writing nothing. A script by path (`./install.sh -v`) may do anything.
  */
 function versionQuery(cmd: string, rest: string[]): boolean {
   return rest.length === 1 && !cmd.includes('/') && !/\.(?:sh|bash|py)$/.test(cmd) && /^(?:-v|-V|--version|-version|version|--help|-h)$/.test(rest[0]);
+}
+
+/**
+ * The interpreter and its arguments a script's `#!` line names, when it is a Python (`#!/usr/bin/env python3`,
+ * `#!/usr/bin/python3 -u`, `#!/usr/bin/env -S python3 -u`); undefined for anything else.
+ */
+export function pythonShebang(text: string | undefined): string[] | undefined {
+  const m = /^#![ \t]*(\S+)([^\r\n]*)/.exec(text ?? '');
+  if (!m) return undefined;
+  let words = [m[1], ...m[2].trim().split(/[ \t]+/).filter(Boolean)];
+  if (basename(words[0]) === 'env') {
+    words = words.slice(1);
+    while (words.length && words[0].startsWith('-')) words = words.slice(1);
+  }
+  return words.length && isPython(basename(words[0])) ? words : undefined;
 }
 
 /** Drops `sudo`, `env A=B`, leading `A=B` assignments, `exec`, `time`, `nohup`. */
@@ -350,7 +573,7 @@ function toolInstallerPiped(prev: string[], shellArgs: string[]): boolean {
   return prev.some((w) => TOOL_INSTALLERS.test(w));
 }
 
-const INSTALL_NEUTRAL = /^(apt-get|apt|apt-key|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
+const INSTALL_NEUTRAL = /^(apt-get|apt|apt-key|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|\[\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
 const PIP_EXE = /^pip(\d(\.\d+)?)?$/;
 
 /** `$X`/`${X}` in raw shell text naming a variable the environment does not set. */
@@ -394,7 +617,7 @@ function installContext(fx: RunEffects, reading: ImageTree, cwd: string, env: Re
 }
 
 /** Applies what an install command did: environments, records, the project's packages in site-packages, uncertainty. */
-function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx: RunEffects, ins: Instruction, origin: { instr: Instruction; stage: number }, result: RunResult): void {
+function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx: RunEffects, ins: Instruction, origin: { instr: Instruction; stage: number }, result: RunResult, cond: string | undefined): void {
   const st = fx.state;
   if (step.poetryNoVenv !== undefined) st.poetryNoVenv = step.poetryNoVenv;
   if (step.unknown) st.installsUnknown ??= { reason: step.unknown, instr: ins };
@@ -406,7 +629,7 @@ function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx
       if (step.env.sitePackages) fx.tree.add({ kind: 'mkdir', dest: step.env.sitePackages, origin });
     } else st.python = { ...st.python, ...step.env, interpreter: step.env.interpreter ?? st.python?.interpreter, sitePackages: step.env.sitePackages };
   }
-  const rec = step.record;
+  const rec = step.record && cond ? { ...step.record, conditional: cond } : step.record;
   if (!rec) return;
   st.installs.push(rec);
   fx.tree.add({ kind: 'mkdir', dest: rec.home, origin });

@@ -212,12 +212,15 @@ export function isShellScript(path: string, text: string): boolean {
 
 // ---- parsing: simple commands from the lexer -> a small tree of control structures ----
 
+/** A parsed shell command list: simple commands, and/or lists and control structures (also walked by docker/run.ts for RUN). */
+export type ShellNode = Node;
 type Node =
   | { t: 'cmd'; words: ShellWord[]; start: number; bg?: boolean; pipe?: boolean }
   | { t: 'andor'; items: Node[]; ops: ('&&' | '||')[] }
   | { t: 'if'; arms: { cond: Node[]; body: Node[] }[]; otherwise?: Node[]; start: number }
   | { t: 'case'; word: ShellWord; arms: { patterns: ShellWord[]; body: Node[] }[]; start: number }
-  | { t: 'loop'; body: Node[]; start: number }
+  /** `for NAME in WORDS`: `name` and `list` (undefined for `for NAME; do`, which loops over the positional parameters); while/until have neither. */
+  | { t: 'loop'; body: Node[]; start: number; kind: 'for' | 'select' | 'while' | 'until'; name?: string; list?: ShellWord[] }
   | { t: 'group'; body: Node[]; subshell: boolean }
   | { t: 'func'; name: string; body: Node[] };
 
@@ -338,8 +341,14 @@ class Parser {
       return { t: 'case', word, arms, start };
     }
     if (k === 'for' || k === 'while' || k === 'until' || k === 'select') {
-      if (k === 'for' || k === 'select') this.i++;
-      else {
+      let name: string | undefined;
+      let list: ShellWord[] | undefined;
+      if (k === 'for' || k === 'select') {
+        const head = t.words;
+        name = head[1]?.text;
+        if (head[2]?.text === 'in' && !head[2].quoted) list = head.slice(3);
+        this.i++;
+      } else {
         this.eat();
         this.parseList(new Set(['do']));
       }
@@ -347,7 +356,7 @@ class Parser {
       if (this.kw() === 'do') this.eat();
       const body = this.parseList(new Set(['done']));
       if (this.kw() === 'done') this.eat();
-      return { t: 'loop', body, start };
+      return { t: 'loop', body, start, kind: k, ...(name !== undefined ? { name } : {}), ...(list ? { list } : {}) };
     }
     if (k === '{') {
       this.eat();
@@ -403,9 +412,22 @@ class Parser {
   }
 }
 
-/** Parses a script into control structures over the shell lexer's commands. */
-function parseScript(text: string): Node[] {
-  return new Parser(splitShellOps(text, true)).parseList(new Set());
+/** Parses a script into control structures over the shell lexer's commands (`heredocs`: skip here-document bodies, as a script file holds them inline). */
+export function parseScript(text: string, heredocs = true): Node[] {
+  return new Parser(splitShellOps(text, heredocs)).parseList(new Set());
+}
+
+/**
+ * Decides an `if`/`elif`/`while` condition (or one `&&`/`||` operand that is a test) outside a script, as the
+ * follower decides them: `[ ]`/`test`/`[[ ]]` string, integer and file tests, `true`/`false`, `!`, and/or lists
+ * of tests. Undefined when it cannot be decided (a variable without a known value, a command that is no test).
+ */
+export function decideCondition(cond: Node[], o: EvalOptions): boolean | undefined {
+  const st: State = {
+    vars: { ...o.env }, exported: new Set(Object.keys(o.env)), positional: [...o.positional], cwd: o.cwd,
+    opaque: false, funcs: new Map(), ran: [], depth: 0,
+  };
+  return new Evaluator('', o).decide(cond, st);
 }
 
 // ---- evaluation ----
@@ -622,6 +644,11 @@ class Evaluator {
       case 'cmd':
         return this.command(n, st);
     }
+  }
+
+  /** {@link decideCondition}. */
+  decide(nodes: Node[], st: State): boolean | undefined {
+    return this.cond(nodes, st);
   }
 
   /** A condition's value: `[ ... ]`/`test`/`[[ ... ]]`, `true`/`false`, negations; undefined when it cannot be decided. */
@@ -939,7 +966,7 @@ class Evaluator {
 }
 
 /** Marks glob characters in quoted text as literal. */
-function escapeGlob(s: string): string {
+export function escapeGlob(s: string): string {
   return s.replace(/[*?[\]\\]/g, '\\$&');
 }
 

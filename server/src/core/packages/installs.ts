@@ -13,6 +13,8 @@ export interface InstalledDist {
   via?: string;
   /** Preinstalled by the base image. */
   base?: true;
+  /** Installed only by a step that may not run (its record's `conditional`, or that of the distribution it came with). */
+  conditional?: string;
 }
 
 export interface InstallSet {
@@ -35,6 +37,8 @@ export interface InstallSet {
    * their own dependencies are not known, so an import nothing else provides may still come from them.
    */
   unknownDists: string[];
+  /** Import names that only distributions installed under a condition provide, with such a distribution (counted as installed: --explain says so). */
+  conditionalNames: Map<string, InstalledDist>;
 }
 
 const memo = new WeakMap<StageModel, InstallSet>();
@@ -80,7 +84,9 @@ function compute(stage: StageModel): InstallSet {
     if (r.unknown) degrade('unknown', r.unknown);
     for (const s of r.sources) {
       for (const q of s.requirements) {
-        if (!distributions.has(q.name) || distributions.get(q.name)!.base) distributions.set(q.name, { name: q.name, record: r, source: s });
+        // A step that certainly ran is the better source than one under a condition (or the base image).
+        const had = distributions.get(q.name);
+        if (!had || had.base || (had.conditional && !r.conditional)) distributions.set(q.name, { name: q.name, record: r, source: s, ...(r.conditional ? { conditional: r.conditional } : {}) });
         if (!s.complete) {
           open.push(q.name);
           if (q.extras.length && s.kind !== 'pyproject') degrade('unknown', `${q.text} asks for extras whose dependencies the table does not know`);
@@ -105,16 +111,23 @@ function compute(stage: StageModel): InstallSet {
       if (declared.has(d)) degrade('unknown', `the dependencies of ${d} are not in the distribution table, and it may install the module`);
       continue;
     }
+    const parent = distributions.get(d);
     for (const dep of dependenciesOf(d) ?? []) {
-      if (!distributions.has(dep)) distributions.set(dep, { name: dep, via: d });
+      const had = distributions.get(dep);
+      if (!had || (had.conditional && !parent?.conditional && had.via)) distributions.set(dep, { name: dep, via: d, ...(parent?.conditional ? { conditional: parent.conditional } : {}) });
       queue.push(dep);
     }
   }
 
   const importNames = new Set<string>();
-  for (const d of distributions.keys()) for (const n of importNamesOrGuess(d)) importNames.add(n);
+  const conditionalNames = new Map<string, InstalledDist>();
+  for (const [d, dist] of distributions) for (const n of importNamesOrGuess(d)) {
+    importNames.add(n);
+    if (dist.conditional) conditionalNames.set(n, conditionalNames.get(n) ?? dist);
+  }
+  for (const [d, dist] of distributions) if (!dist.conditional) for (const n of importNamesOrGuess(d)) conditionalNames.delete(n);
   const unknownDists = [...distributions.keys()].filter((d) => importNamesFor(d) === undefined);
-  return { status, reason, distributions, importNames, records, unknownDists };
+  return { status, reason, distributions, importNames, records, unknownDists, conditionalNames };
 }
 
 /** `py`/`python` prefixes dropped: `pyjwt` -> `jwt`, `python-jose` -> `jose`. */

@@ -97,7 +97,7 @@ function describeSources(a: Analysis, ia: ImportAnalysis, set: InstallSet): { la
     for (const s of r.sources) {
       count += s.requirements.length;
       const what = s.contextFile ? a.rel(s.contextFile) : s.file ?? r.tool;
-      const at = `${a.rel(r.inheritedFrom?.dockerfile ?? ia.target.dockerfile)}:${(r.inheritedFrom?.instr ?? r.instr).line + 1}`;
+      const at = `${a.rel(r.inheritedFrom?.dockerfile ?? ia.target.dockerfile)}:${(r.inheritedFrom?.instr ?? r.instr).line + 1}${r.conditional ? ', under a condition' : ''}`;
       const label = `${what} (${at})`;
       if (!labels.includes(label)) labels.push(label);
     }
@@ -125,7 +125,7 @@ function draft(a: Analysis, ia: ImportAnalysis, set: InstallSet, m: Missing): Dr
     // An install the repository-built base image made is shown in its own Dockerfile.
     const from = r.inheritedFrom;
     const lines = from ? (a.text(from.dockerfile) ?? '').split('\n').map((l) => l.replace(/\r$/, '')) : ia.target.parsed.lines;
-    related.push({ file: from?.dockerfile ?? ia.target.dockerfile, range: firstLineRange(from?.instr ?? r.instr, lines), message: `${r.tool} installs into ${r.home}${from ? ' (in the base image)' : ''}` });
+    related.push({ file: from?.dockerfile ?? ia.target.dockerfile, range: firstLineRange(from?.instr ?? r.instr, lines), message: `${r.tool} installs into ${r.home}${from ? ' (in the base image)' : ''}${r.conditional ? ` ${r.conditional}` : ''}` });
   }
   for (const i of m.imports.slice(1)) {
     const s = sourceOf(ia.stage, i.file);
@@ -185,7 +185,8 @@ function fixes(a: Analysis, ia: ImportAnalysis, set: InstallSet, dists: string[]
   const also = installTheOtherFile(a, ia, set, dists);
   if (also) out.push(also);
   const seen = new Set<string>();
-  for (const r of set.records) {
+  // A file installed only under a condition is no place for it: the default build may skip it.
+  for (const r of set.records.filter((x) => !x.conditional)) {
     for (const s of r.sources) {
       if (!s.contextFile || seen.has(s.contextFile) || s.kind !== 'requirements' && s.kind !== 'pyproject') continue;
       seen.add(s.contextFile);
@@ -208,7 +209,7 @@ function fixes(a: Analysis, ia: ImportAnalysis, set: InstallSet, dists: string[]
 function installTheOtherFile(a: Analysis, ia: ImportAnalysis, set: InstallSet, dists: string[]): Fix | undefined {
   const installed = new Set(set.records.flatMap((r) => r.sources.map((s) => s.contextFile)));
   for (const r of set.records) {
-    if (r.carriedBy) continue;
+    if (r.carriedBy || r.conditional) continue;
     for (const s of r.sources) {
       if (s.kind !== 'requirements' || !s.file) continue;
       for (const op of ia.target.model.stages[r.stage].copies) {

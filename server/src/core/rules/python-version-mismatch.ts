@@ -194,7 +194,8 @@ function declaredPythons(a: Analysis, c: RunningContainer): { file: string; src:
   const out: { file: string; src: string; need: Need; at: Location }[] = [];
   const seen = new Set<string>();
   for (const r of c.stage.installs) {
-    if (!r.project) continue;
+    // A project installed only under a condition the model cannot decide may never be installed.
+    if (!r.project || r.conditional) continue;
     for (const name of ['pyproject.toml', 'setup.cfg']) {
       const file = `${r.project.dir.replace(/\/$/, '')}/${name}`;
       const src = sourceOf(c.stage, file);

@@ -216,6 +216,15 @@ function dependencyQuiet(c: RunningContainer, out: ContainerExplanation): void {
     for (const imp of f.info.imports) {
       if (imp.level > 0 || !imp.module || imp.guard !== 'none') continue;
       const top = imp.module.split('.')[0];
+      const maybe = set.conditionalNames.get(top);
+      let root = maybe;
+      for (let k = 0; root && !root.record && root.via && k < 50; k++) root = set.distributions.get(root.via);
+      if (maybe && root?.record && !seen.has(top)) {
+        seen.add(top);
+        const r = root.record;
+        out.quiet.push(`missing-dependency: '${top}' (${file}:${imp.range.start.line + 1}) counts as installed: ${maybe.via ? `a dependency of ${maybe.via}, which ` : ''}${r.tool} (Dockerfile line ${(r.inheritedFrom?.instr ?? r.instr).line + 1}) installs it ${maybe.conditional}`);
+        continue;
+      }
       if (seen.has(top) || isStdlib(top) || set.importNames.has(top)) continue;
       if (resolveModule(c.view, c.sysPath, top).status !== 'missing') continue;
       const primary = fallbackNotRun(c, file, imp);
