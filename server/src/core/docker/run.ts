@@ -500,9 +500,11 @@ function versionQuery(cmd: string, rest: string[]): boolean {
 export function pythonShebang(text: string | undefined): string[] | undefined {
   const m = /^#![ \t]*(\S+)([^\r\n]*)/.exec(text ?? '');
   if (!m) return undefined;
-  let words = [m[1], ...m[2].trim().split(/[ \t]+/).filter(Boolean)];
+  // Linux passes everything after the interpreter as one argument; `env -S` splits it into words.
+  const arg = m[2].trim();
+  let words = arg ? [m[1], arg] : [m[1]];
   if (basename(words[0]) === 'env') {
-    words = words.slice(1);
+    words = arg.split(/[ \t]+/).filter(Boolean);
     while (words.length && words[0].startsWith('-')) words = words.slice(1);
   }
   return words.length && isPython(basename(words[0])) ? words : undefined;
