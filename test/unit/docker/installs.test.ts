@@ -261,6 +261,10 @@ describe('install effects: compound shell commands in RUN', () => {
     // A base-image path the model has no folder for is not decided.
     assert.deepEqual(records(stage('RUN if [ ! -d /opt/conda ]; then pip install -r requirements-test.txt; fi')).map((r) => r.includes('conditional=')), [true]);
     assert.deepEqual(records(stage('RUN [ -f requirements-dev.txt ] && pip install -r requirements-dev.txt || true')), [`${SP} requirements:/app/requirements-dev.txt[black]`]);
+    // `set --` gives a RUN arguments: a test on $# or $1 is not decided (inference's jetson image checks its wheel globs that way).
+    assert.deepEqual(records(stage('RUN set -- /wheels/*.whl && test "$#" -eq 1 && pip install -r requirements.txt')), [`${SP} requirements:/app/requirements.txt[flask] conditional=under a condition the model cannot decide (set -- /wheels/*.whl && test "$#" -eq 1 &&)`]);
+    // Checksum tools and user switchers are no programs that install.
+    assert.equal(stage('RUN sha256sum --check ./*.sha256 && s6-setuidgid app python3 manage.py compilemessages').installsUnknown, undefined);
   });
 
   it('and/or lists: after an undecided test, or after || , the install is conditional', () => {

@@ -105,7 +105,7 @@ interface ToolSpec {
 }
 
 const PIP_FLAGS: Record<string, Effect> = {
-  '-r': 'requirement', '--requirement': 'requirement', '-c': 'constraint', '--constraint': 'constraint', '-e': 'editable', '--editable': 'editable',
+  '-r': 'requirement', '--requirement': 'requirement', '--requirements': 'requirement', '-c': 'constraint', '--constraint': 'constraint', '-e': 'editable', '--editable': 'editable',
   '-t': 'target', '--target': 'target', '--prefix': 'prefix', '--root': 'prefix', '--user': 'user', '--no-deps': 'no-deps', '--system': 'system',
   '-f': 'find-links', '--find-links': 'find-links', '-i': 'ignored-value', '--index-url': 'ignored-value', '--extra-index-url': 'ignored-value',
   '--src': 'ignored-value', '--upgrade-strategy': 'ignored-value', '--platform': 'ignored-value', '--python-version': 'ignored-value',
@@ -114,7 +114,7 @@ const PIP_FLAGS: Record<string, Effect> = {
   '--timeout': 'ignored-value', '--trusted-host': 'ignored-value', '--cert': 'ignored-value', '--client-cert': 'ignored-value',
   '--config-settings': 'ignored-value', '-C': 'ignored-value', '--global-option': 'ignored-value', '--install-option': 'ignored-value',
   '--report': 'ignored-value', '--python': 'python', '-p': 'python', '--index': 'ignored-value', '--default-index': 'ignored-value',
-  '--index-strategy': 'ignored-value', '--resolution': 'ignored-value', '--extra': 'ignored-value', '--group': 'ignored-value',
+  '--index-strategy': 'ignored-value', '--python-preference': 'ignored-value', '--resolution': 'ignored-value', '--extra': 'ignored-value', '--group': 'ignored-value',
   '-w': 'wheel-dir', '--wheel-dir': 'wheel-dir', '--exists-action': 'ignored-value', '--keyring-provider': 'ignored-value', '--link-mode': 'ignored-value',
 };
 

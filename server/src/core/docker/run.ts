@@ -57,7 +57,7 @@ const KNOWN_ARCHIVES: { name: RegExp; what: string; paths: string[] }[] = [
 const NO_APP_FILES = new Set([
   'apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'zypper', 'dpkg', 'rpm', 'dpkg-reconfigure', 'update-ca-certificates',
   'locale-gen', 'ldconfig', 'echo', 'printf', 'chmod', 'chown', 'chgrp', 'useradd', 'adduser', 'groupadd', 'addgroup',
-  'usermod', 'ls', 'cat', 'true', 'false', 'set', 'export', 'test', '[', '[[', 'which', 'sleep', 'id', 'whoami', 'sed',
+  'usermod', 'ls', 'cat', 'true', 'false', 'set', 'export', 'test', '[', '[[', 'which', 'sha256sum', 'sha512sum', 'sha1sum', 'md5sum', 'sleep', 'id', 'whoami', 'sed',
   'find', 'rm', 'mkdir', 'touch', 'cd', 'pushd', 'popd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
 ]);
 
@@ -272,7 +272,8 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         runSimple(argv, words.map((w, j) => !!ex[j] && (ex[j]!.unknown || unsetVariable(w.raw, env))), cond);
         prev = argv;
       },
-      decide: (cond) => decideCondition(cond, { env, cwd, positional: [], name: '/bin/sh', image: imageReader(reading, fx.context.fs) }),
+      // `sh -c` has no arguments, but RUNs set them (`set -- /opt/wheels/torch-*.whl && test "$#" -eq 1`): not known.
+      decide: (cond) => decideCondition(cond, { env, cwd, name: '/bin/sh', image: imageReader(reading, fx.context.fs) }),
       getCwd: () => cwd,
       setCwd: (c) => {
         cwd = c;
@@ -510,7 +511,7 @@ export function pythonShebang(text: string | undefined): string[] | undefined {
   return words.length && isPython(basename(words[0])) ? words : undefined;
 }
 
-/** Drops `sudo`, `env A=B`, leading `A=B` assignments, `exec`, `time`, `nohup`. */
+/** Drops `sudo`, `env A=B`, leading `A=B` assignments, `exec`, `time`, `nohup`, and user switchers with their user (`gosu app`, `s6-setuidgid app`). */
 function stripWrappers(argv: string[]): string[] {
   let a = argv;
   for (;;) {
@@ -521,6 +522,9 @@ function stripWrappers(argv: string[]): string[] {
       // The wrapper and its options; `env`'s assignments go with the next round.
       a = a.slice(1);
       while (a.length && a[0].startsWith('-')) a = a.slice(1);
+    } else if (h === 'gosu' || h === 'su-exec' || h === 's6-setuidgid' || h === 'setuidgid') {
+      // `s6-setuidgid paperless python3 manage.py compilemessages`: the user, then the command it runs as that user.
+      a = a.slice(2);
     } else return a;
   }
 }
@@ -575,7 +579,7 @@ function toolInstallerPiped(prev: string[], shellArgs: string[]): boolean {
   return prev.some((w) => TOOL_INSTALLERS.test(w));
 }
 
-const INSTALL_NEUTRAL = /^(apt-get|apt|apt-key|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|\[\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
+const INSTALL_NEUTRAL = /^(apt-get|apt|apt-key|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|\[\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|sha256sum|sha512sum|sha1sum|md5sum|cksum|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock)$/;
 const PIP_EXE = /^pip(\d(\.\d+)?)?$/;
 
 /** `$X`/`${X}` in raw shell text naming a variable the environment does not set. */

@@ -421,13 +421,14 @@ export function parseScript(text: string, heredocs = true): Node[] {
  * Decides an `if`/`elif`/`while` condition (or one `&&`/`||` operand that is a test) outside a script, as the
  * follower decides them: `[ ]`/`test`/`[[ ]]` string, integer and file tests, `true`/`false`, `!`, and/or lists
  * of tests. Undefined when it cannot be decided (a variable without a known value, a command that is no test).
+ * Without `positional`, `$1`/`$#` are not known.
  */
-export function decideCondition(cond: Node[], o: EvalOptions): boolean | undefined {
+export function decideCondition(cond: Node[], o: Omit<EvalOptions, 'positional'> & { positional?: string[] }): boolean | undefined {
   const st: State = {
-    vars: { ...o.env }, exported: new Set(Object.keys(o.env)), positional: [...o.positional], cwd: o.cwd,
+    vars: { ...o.env }, exported: new Set(Object.keys(o.env)), positional: o.positional && [...o.positional], cwd: o.cwd,
     opaque: false, funcs: new Map(), ran: [], depth: 0,
   };
-  return new Evaluator('', o).decide(cond, st);
+  return new Evaluator('', { ...o, positional: o.positional ?? [] }).decide(cond, st);
 }
 
 // ---- evaluation ----
