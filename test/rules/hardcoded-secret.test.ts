@@ -67,6 +67,9 @@ describe('rule hardcoded-secret', () => {
     ['a .env of placeholders', { '.env': 'OPENAI_API_KEY=\nGITHUB_TOKEN=your-token-here\nDB_PASSWORD=changeme\n' }],
     ['a key file git ignores', { '.gitignore': '*.pem\n', 'certs/server.pem': K.rsaKey + '\n' }],
     ['an .npmrc that reads the token from the environment', { '.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n' }],
+    ['enum members hold labels, not credentials (skyvern credential_type)', {
+      'kinds.py': 'import enum\nfrom enum import StrEnum\n\n\nclass VaultKind(StrEnum):\n    onepassword = "1password-cli"\n    bitwarden_token = "Bw7-session-Kx9q"\n\n\nclass Legacy(enum.Enum):\n    api_secret = "Zx8-vault-Lm2qP4rT7wY9"\n',
+    }],
     ['a public certificate is not a key', { 'certs/ca.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }],
   ];
   for (const [name, files] of valid) {
@@ -83,6 +86,13 @@ table('rule hardcoded-secret: findings and fixes per file type', [
     "error app/main.py:7:19 hardcoded-secret OpenAI API key sk-proj-p9hz… (164 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"OPENAI_API_KEY\"])"
   ], {
     "app/main.py": "#!/usr/bin/env python\n\"\"\"Service\nentry.\"\"\"\nfrom __future__ import annotations\nimport os\nimport sys\n\nOPENAI_API_KEY = os.environ[\"OPENAI_API_KEY\"]\n"
+  }],
+  ['Python: a class attribute of a class that is no enum is still a value', {
+    'settings.py': 'import os\n\n\nclass Settings(BaseSettings):\n    password = "Kq7!vR2pLx9wZ"\n',
+  }, [
+    "error settings.py:5:17 hardcoded-secret Password Kq7… (13 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"PASSWORD\"])"
+  ], {
+    "settings.py": "import os\n\n\nclass Settings(BaseSettings):\n    password = os.environ[\"PASSWORD\"]\n"
   }],
   ['Python: keyword argument, dict entry, os already imported', {
     'app.py': 'import os\nclient = OpenAI(api_key="' + K.openaiLegacy + '")\nCONFIG = {"aws_secret_access_key": "' + K.awsSecret + '"}\n',

@@ -76,6 +76,20 @@ const cases: Case[] = [
   { title: 'a one-argument call as a sampling key', name: 'new_sampling_key', value: 'xxHash64(span_id)', found: undefined },
   { title: 'near miss: a random token with parentheses', name: 'SIGNING_KEY', value: 'Xk9pQ2(' + rnd(ALPHA.base62, 14, 521) + ')', found: 'generic' },
   { title: 'near miss: a call around a random argument', name: 'API_KEY', value: 'hash(' + rnd(ALPHA.base62, 20, 522) + ')', found: 'generic' },
+  // study 8 (17 repositories): references, key templates, regex classes, public client keys, mock values
+  { title: 'an OpenAPI discriminator $ref under a credential name (skyvern)', name: 'aws_secret', value: '#/components/schemas/AWSSecretParameter', found: undefined },
+  { title: 'near miss: a #-prefixed random value', name: 'aws_secret', value: '#' + rnd(ALPHA.base62, 24, 540), found: 'generic' },
+  { title: 'a str.format key template (onyx KV_CRED_KEY)', name: 'KV_CRED_KEY', value: 'credential_id_{}', found: undefined },
+  { title: 'a Redis rate-limit key template', name: '_INVITE_ADMIN_MIN_KEY', value: 'ratelimit:invite_put:admin:{user_id}:min', found: undefined },
+  { title: 'a %s key template', name: 'SESSION_KEY', value: 'session:user:%s:token', found: undefined },
+  { title: 'near miss: a random value with a format field', name: 'SIGNING_KEY', value: rnd(ALPHA.base62, 20, 541) + '{}', found: 'generic' },
+  { title: 'a regex character class under a *_TOKEN name', name: '_HEADER_TOKEN', value: '[!#$%&*+.^_|~0-9A-Za-z-]+', found: undefined },
+  { title: 'near miss: a random value with a range-like run outside brackets', name: 'API_TOKEN', value: rnd(ALPHA.base62, 10, 542) + 'A-Z' + rnd(ALPHA.base62, 10, 545), found: 'generic' },
+  { title: 'a PostHog project key (public, write-only)', name: 'POSTHOG_API_KEY', value: 'phc_' + rnd(ALPHA.base62, 43, 543), found: undefined },
+  { title: 'near miss: a PostHog personal key', name: 'POSTHOG_API_KEY', value: 'phx_' + rnd(ALPHA.base62, 43, 544), found: 'generic' },
+  { title: 'an interleaved counting token (moto update_token)', name: 'update_token', value: '2b3c4d5e-6f7a-8b9c-0d1e-2f3a4b5c6d7e', found: undefined },
+  { title: 'leetspeak with 5 for s', name: 'password', value: 'Pa55w0rd#7', found: undefined },
+  { title: 'near miss: a random password with fives', name: 'password', value: 'Kq5Z5xv9!mT', found: 'generic' },
   // filler placeholders
   { title: '<your-key>', name: 'API_KEY', value: '<your-openai-key>', found: undefined },
   { title: '<<API_KEY>>', name: 'API_KEY', value: '<<OPENAI_API_KEY_VALUE>>', found: undefined },
@@ -137,6 +151,9 @@ describe('secrets/origin', () => {
     ['src/__mocks__/api.json', { testData: true }],
     ['app/mock_responses.py', { testData: true }],
     ['tests/.env.test', { testData: true, localDev: true }],
+    ['deployment/helm/charts/app/values-ci.yaml', { testData: true }],
+    ['charts/app/ci-values.yaml', { testData: true }],
+    ['charts/app/values-prod.yaml', {}],
   ];
   for (const [rel, expected] of contexts) it(`context of ${rel}`, () => assert.deepEqual(fileScanContext(rel), expected));
 
@@ -157,7 +174,7 @@ describe('secrets/origin', () => {
   ];
   for (const [name, text, reason] of generated) it(`generated: ${name} -> ${reason}`, () => assert.equal(generatedReason(name, text), reason));
 
-  for (const [rel, t] of [['tests/x.py', true], ['testdata/a.json', true], ['cassettes/login.yaml', true], ['app/mocks.py', true], ['app/contest.py', false], ['app/latest/x.py', false], ['scripts/test-environments/idp/config.yml', true], ['integration_tests/a.py', true], ['e2e/x.yml', true], ['attest/x.py', false], ['protest-app/x.py', false]] as const) {
+  for (const [rel, t] of [['tests/x.py', true], ['testdata/a.json', true], ['cassettes/login.yaml', true], ['app/mocks.py', true], ['app/contest.py', false], ['app/latest/x.py', false], ['scripts/test-environments/idp/config.yml', true], ['integration_tests/a.py', true], ['e2e/x.yml', true], ['attest/x.py', false], ['api/e2etests/seed.py', true], ['app/integrationtests/a.py', true], ['app/contests/a.py', false], ['protest-app/x.py', false]] as const) {
     it(`isTestPath(${rel})`, () => assert.equal(isTestPath(rel), t));
   }
 });

@@ -284,7 +284,7 @@ export function setParseStore(s: ParseStore | undefined): void {
 }
 
 /** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
-export const PARSE_FORMAT = 3;
+export const PARSE_FORMAT = 4;
 
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {
@@ -1106,6 +1106,8 @@ class Extractor {
         const right = p.childForFieldName('right');
         const left = p.childForFieldName('left');
         if (!right || !left || !same(right, v)) return undefined;
+        // An enum member's value is a label (`onepassword = "1password"`), not what the name would hold.
+        if (left.type === 'identifier' && inEnumClassBody(p)) return undefined;
         if (left.type === 'identifier' || left.type === 'attribute') return this.src(left).replace(/\s+/g, '');
         if (left.type === 'subscript') {
           const subs = left.childrenForFieldName('subscript').filter((x): x is TSNode => x !== null);
@@ -1385,4 +1387,17 @@ export function decodeEscapes(s: string, bytes = false): string {
     out += c;
   }
   return out;
+}
+
+/** Enum bases of the standard library and Django's choices: a class deriving from one holds labels as its members' values. */
+const ENUM_BASE = /(?:^|\.)(?:Enum|StrEnum|IntEnum|Flag|IntFlag|TextChoices|IntegerChoices|Choices)$/;
+
+/** True for an assignment statement directly in the body of a class that derives from an enum base. */
+function inEnumClassBody(assignment: TSNode): boolean {
+  const stmt = assignment.parent;
+  const block = stmt?.type === 'expression_statement' ? stmt.parent : null;
+  const cls = block?.type === 'block' ? block.parent : null;
+  if (cls?.type !== 'class_definition') return false;
+  const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+  return bases.some((b) => !!b && b.type !== 'keyword_argument' && ENUM_BASE.test(b.text.replace(/\s+/g, '')));
 }

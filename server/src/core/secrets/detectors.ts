@@ -580,7 +580,36 @@ function looksLikeSecretValue(v: string, kind: 'password' | 'secret'): boolean {
   const min = kind === 'password' ? MIN_ENTROPY.password : /^[0-9a-f]+$|^[0-9A-F]+$/.test(v) ? MIN_ENTROPY.hexKey : MIN_ENTROPY.key;
   if (shannonEntropy(v) < min) return false;
   if (isUrlOrPath(v) || isIdentifierLike(v) || isVersionOrDigest(v) || isPasswordHash(v) || isRateLimit(v) || isCallExpression(v)) return false;
+  if (isKeyTemplate(v) || isRegexClass(v) || isPublicClientKey(v)) return false;
   return true;
+}
+
+/**
+ * A key-name template with format fields: a key-value store or Redis key (`credential_id_{}`,
+ * `ratelimit:invite:admin:{user_id}:min`, `session:%s`) under a `*_KEY` name. With the fields taken
+ * out, what is left is words and separators.
+ */
+function isKeyTemplate(v: string): boolean {
+  const FIELD = /\{[A-Za-z_][A-Za-z0-9_.]*(?::[^{}]*)?\}|\{\d*\}|%\([A-Za-z_]\w*\)[sdr]|%[sdr]/g;
+  if (!FIELD.test(v)) return false;
+  const rest = v.replace(FIELD, '').replace(/([_.:\-/])[_.:\-/]+/g, '$1').replace(/^[_.:\-/]+|[_.:\-/]+$/g, '');
+  return rest === '' || isIdentifierLike(rest) || rest.split('/').every((p) => p !== '' && isIdentifierLike(p));
+}
+
+/**
+ * A regular-expression character class (`[A-Za-z0-9!#$&^_.+-]+`, RFC 7230's `token` grammar held in
+ * `_HEADER_TOKEN` to build a pattern): a bracket expression with a letter or digit range.
+ */
+function isRegexClass(v: string): boolean {
+  return /\[\^?[^\]]*(?:A-Z|a-z|0-9|\\[dwsDWS])[^\]]*\](?:[+*?]|\{\d+(?:,\d*)?\})?/.test(v);
+}
+
+/**
+ * Keys that are public by design: a PostHog project API key (`phc_`) only captures events and is
+ * written into every web page that uses PostHog; the secret personal keys are `phx_` (docs/assumptions.md).
+ */
+function isPublicClientKey(v: string): boolean {
+  return /^phc_[A-Za-z0-9]{30,}$/.test(v);
 }
 
 /**
@@ -655,6 +684,8 @@ function isUrlOrPath(v: string): boolean {
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v)) return true;
   if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:[\\/])/.test(v)) return true;
   if (/^arn:|^projects\/|^vault:|^secret:/.test(v)) return true;
+  // A JSON pointer or JSON Schema / OpenAPI `$ref` (`#/components/schemas/AWSSecretParameter`).
+  if (/^#\/[\w~.%\/-]*$/.test(v)) return true;
   if (/\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|ya?ml|txt|env|cfg|ini|conf|toml|py|sh)$/i.test(v)) return true;
   const parts = v.split('/');
   return parts.length > 1 && parts.every((p) => p === '' || isIdentifierLike(p) || /^[\w-]+\.\w{1,5}$/.test(p));

@@ -70,8 +70,8 @@ const TEST_DIRS = new Set([
   'docs', 'doc',
 ]);
 
-/** A folder named for tests with another word: `test-environments`, `integration_tests`, `e2e-setup`, `e2e`. */
-const TEST_DIR_WORD = /^(?:tests?|testing|e2e)[-_]|[-_](?:tests?|testing|e2e)$|^e2e$/i;
+/** A folder named for tests with another word: `test-environments`, `integration_tests`, `e2e-setup`, `e2e`, `e2etests`. */
+const TEST_DIR_WORD = /^(?:tests?|testing|e2e)[-_]|[-_](?:tests?|testing|e2e)$|^e2e$|^(?:e2e|integration|functional|unit|system|acceptance)tests?$/i;
 
 /**
  * Settings modules that only the test suite or CI loads (wger's `settings/ci.py`, which its CI workflow selects

@@ -42,6 +42,8 @@ export function fileScanContext(rel: string, opts: { compose?: boolean } = {}): 
   // A compose file for CI or end-to-end tests (`.ci/compose.ci.yaml`, `docker-compose.test.yml`,
   // `compose.cypress.yaml`) starts a throw-away stack: its values are test data.
   if (compose && CI_COMPOSE.test(rel)) out.testData = true;
+  // Helm values for a CI run of the chart (`values-ci.yaml`, `ci-values.yaml`): chart-testing's throw-away release.
+  if (/^(?:values[-_.](?:ci|tests?|e2e)|(?:ci|tests?|e2e)[-_.]values)\.ya?ml$/i.test(name)) out.testData = true;
   if ((isEnv && isLocalDevEnvFile(name)) || compose) out.localDev = true;
   return out;
 }

@@ -83,12 +83,30 @@ export function isPlaceholder(value: string): boolean {
   const joined = deLeet(v.toLowerCase().replace(/[\d\W_]+$/, '')).replace(/[^a-z0-9]+/g, '');
   if (FILLER_VALUES.has(joined) || FILLER_WORDS.has(joined)) return true;
   if (joined.startsWith('your') || /^(?:changeme|changethis|changeit|replaceme|replacethis)/.test(joined)) return true;
-  return hasAscendingRun(v, 6);
+  return hasAscendingRun(v, 6) || hasInterleavedRun(v, 8);
+}
+
+/**
+ * True when `s` has `n` characters where each counts on from the one two before it: two interleaved
+ * counting runs, as made-up tokens are typed (`1a2b3c4d`, a mock's `2b3c4d5e-6f7a-...`).
+ */
+function hasInterleavedRun(s: string, n: number): boolean {
+  let run = 2;
+  for (let i = 2; i < s.length; i++) {
+    const prev = s.charCodeAt(i - 2);
+    const cur = s.charCodeAt(i);
+    if (cur === prev + 1 && isAlnumCode(cur) && isAlnumCode(prev) && s[i] !== s[i - 1]) {
+      if (++run >= n) return true;
+    } else {
+      run = 2;
+    }
+  }
+  return false;
 }
 
 /** Maps the usual letter-for-digit substitutions back (`p@ssw0rd` -> `password`). */
 function deLeet(s: string): string {
-  return s.replace(/[@4]/g, 'a').replace(/0/g, 'o').replace(/3/g, 'e').replace(/\$/g, 's').replace(/1/g, 'i');
+  return s.replace(/[@4]/g, 'a').replace(/0/g, 'o').replace(/3/g, 'e').replace(/[$5]/g, 's').replace(/1/g, 'i').replace(/7/g, 't');
 }
 
 /** True when `s` contains `n` consecutive characters that each follow the previous one (`abcdef`, `345678`). */
