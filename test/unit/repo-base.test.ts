@@ -4,7 +4,7 @@ import { normalizeImageRef, producersOf } from '../../server/src/core/builds';
 import { parseBake } from '../../server/src/core/manifests/bake';
 import type { KnownBuild } from '../../server/src/core/project';
 import { explain } from '../../server/src/core/runtime';
-import { lintRepo, memRepo, ROOT } from '../helpers/repo';
+import { brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
 
 describe('repo-built bases: image references', () => {
   const cases: [string, string][] = [
@@ -151,6 +151,41 @@ describe('repo-built bases: a FROM with no value', () => {
     const r = await lintRepo(memRepo(files));
     const x = explain(r.analysis, `${ROOT}/app.Dockerfile`)[0];
     assert.deepEqual(r.findings, []);
-    assert.ok(x.quiet.includes('the base image reference has no value for BASE (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds'), x.quiet.join('\n'));
+    assert.ok(x.quiet.includes('the base image reference has no one value for BASE (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds'), x.quiet.join('\n'));
+  });
+
+  it('says the builds disagree, not "no default", when one build passes a value the model cannot know', async () => {
+    const files = {
+      'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
+      'app.Dockerfile': 'ARG BASE=acme/base\nFROM ${BASE}\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
+      'build.sh': 'docker build -t acme/base -f base.Dockerfile .\ndocker build -f app.Dockerfile .\n',
+      '.github/workflows/b.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg BASE=${{ env.BASE }} -f app.Dockerfile .\n',
+      'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
+    };
+    const r = await lintRepo(memRepo(files));
+    const x = explain(r.analysis, `${ROOT}/app.Dockerfile`)[0];
+    assert.deepEqual(r.findings, []);
+    assert.ok(x.quiet.includes('the base image reference has no one value for BASE (a build of this Dockerfile passes a value the model cannot know, or its builds pass different ones): it is not known whether it names an image the repository builds'), x.quiet.join('\n'));
+  });
+});
+
+describe('a FROM whose only unknown part is the registry host', () => {
+  // onyx: ARG BASE_IMAGE_REGISTRY=docker.io, FROM ${BASE_IMAGE_REGISTRY}/library/python:3.13-slim, and one CI build
+  // passing ${{ env.BASE_IMAGE_REGISTRY }}: the official image's path still says which image it is.
+  const files = (from: string) => ({
+    Dockerfile: `ARG REG=docker.io\nFROM ${from}\nWORKDIR /app\nCOPY app.py .\nCMD ["python", "app.py"]\n`,
+    'compose.yml': 'services:\n  app:\n    build: .\n',
+    '.github/workflows/b.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg REG=${{ env.REG }} -t x .\n',
+    'app.py': 'import helper\n', 'helper.py': 'X = 1\n',
+  });
+  it('reads ${REG}/library/python:TAG as the official image, and says why', async () => {
+    const r = await lintRepo(memRepo(files('${REG}/library/python:3.12-slim')));
+    assert.deepEqual(brief(r.findings), ["Dockerfile:4:1 missing-module 'helper' is imported by /app/app.py but is not in the image: helper.py is never copied"]);
+    const x = explain(r.analysis, `${ROOT}/Dockerfile`)[0];
+    assert.ok(x.quiet.includes('the registry of the base image comes from ARG REG, which has no one value; the path library/python:3.12-slim is an official image\'s, read as docker.io/library/python:3.12-slim'), x.quiet.join('\n'));
+  });
+  it('a registry and a repository path both from the ARG stay unknown', async () => {
+    const r = await lintRepo(memRepo(files('${REG}/python:3.12-slim')));
+    assert.deepEqual(brief(r.findings), []);
   });
 });

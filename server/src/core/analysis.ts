@@ -244,11 +244,15 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
   return a;
 
   /** The stage of another Dockerfile that builds `ref`, or why none is taken (memoised per Dockerfile and reference). */
-  function repoBase(df: string, ref: string, unresolved?: string[]): RepoBase | { reason: string } | undefined {
+  function repoBase(df: string, ref: string, unresolved?: string[], disputedArgs?: Set<string>): RepoBase | { reason: string } | undefined {
     if (unresolved?.length) {
       // Only worth saying where the repository builds images a FROM could name.
       if (!a.builds.some((b) => b.tags?.length && b.dockerfile !== df)) return undefined;
-      return { reason: `the base image reference has no value for ${unresolved.join(', ')} (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds` };
+      const disputed = unresolved.filter((n) => disputedArgs?.has(n));
+      const why = disputed.length === unresolved.length
+        ? 'a build of this Dockerfile passes a value the model cannot know, or its builds pass different ones'
+        : disputed.length ? `${disputed.join(', ')}: a build passes a value the model cannot know, or the builds disagree; the others: no default, and no build the repository describes passes them` : 'no default, and no build the repository describes passes it';
+      return { reason: `the base image reference has no one value for ${unresolved.join(', ')} (${why}): it is not known whether it names an image the repository builds` };
     }
     const { exact, maybe } = producersOf(a.builds, ref);
     const where = (p: (typeof exact)[number]) => `${a.rel(p.build.evidence)}${p.build.line !== undefined ? ':' + (p.build.line + 1) : ''}`;
@@ -289,8 +293,10 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     const options = JSON.stringify([Object.entries(context.buildArgs ?? {}).map(([k, v]) => [k, v ?? null]), context.target ?? '']);
     // Each base looked up, with what it gave: a kept model holds while every one gives the same again.
     const bases: KeptModel['bases'] = [];
+    // Build args a build passes with a value the model cannot know, or the builds pass with different values (no one value).
+    const disputedArgs = new Set(Object.entries(context.buildArgs ?? {}).filter(([, v]) => v === undefined).map(([k]) => k));
     const lookup = (ref: string, unresolved?: string[]) => {
-      const r = repoBase(df, ref, unresolved);
+      const r = repoBase(df, ref, unresolved, disputedArgs);
       bases.push([unresolved?.length ? `${ref}\0${unresolved.join(',')}` : ref, r === undefined ? undefined : 'reason' in r ? r.reason : r.stage]);
       return r;
     };

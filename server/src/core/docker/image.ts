@@ -159,7 +159,15 @@ export function buildImageModel(
     if (ins.keyword === 'FROM') {
       const vars = globalArgs;
       const imageWord = ins.args[0];
-      const expanded = imageWord ? expand(imageWord, vars) : undefined;
+      let expanded = imageWord ? expand(imageWord, vars) : undefined;
+      let registryNote: string | undefined;
+      // `FROM ${REGISTRY}/library/python:3.13-slim` with no one value for REGISTRY: only the registry host is
+      // unknown, and an official image's path (`library/<name>`) names the same image on any mirror of Docker Hub.
+      const hostArg = imageWord ? /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\/library\/[a-z0-9][a-z0-9._-]*(?::[A-Za-z0-9._-]+)?(?:@sha256:[0-9a-f]{64})?$/.exec(imageWord.text) : null;
+      if (expanded && hostArg && expanded.unresolved.length === 1 && expanded.unresolved[0] === hostArg[1] && expanded.value.startsWith('/library/')) {
+        registryNote = `the registry of the base image comes from ARG ${hostArg[1]}, which has no one value; the path ${expanded.value.slice(1)} is an official image's, read as docker.io${expanded.value}`;
+        expanded = { value: `docker.io${expanded.value}`, unresolved: [] };
+      }
       const base = expanded?.value ?? '';
       const asIdx = ins.args.findIndex((a) => a.text.toLowerCase() === 'as');
       const name = asIdx >= 0 && ins.args[asIdx + 1] ? ins.args[asIdx + 1].text.toLowerCase() : undefined;
@@ -175,6 +183,7 @@ export function buildImageModel(
         if (r && 'reason' in r) baseNote = r.reason;
         else repoBase = r;
       }
+      if (registryNote && !baseNote) baseNote = registryNote;
       const parent = baseStage >= 0 ? stages[baseStage] : repoBase ? inheritedBase(repoBase, ins, stages.length) : undefined;
       const tree = new ImageTree(parent?.tree);
       const baseKnown = parent ? parent.baseKnown : isKnownBase(base);
