@@ -141,6 +141,10 @@ describe('repo-built bases: compose names what it builds', () => {
 });
 
 describe('repo-built bases: a FROM with no value', () => {
+  const quietOfApp = async (files: Record<string, string>) => {
+    const r = await lintRepo(memRepo(files));
+    return { findings: r.findings, quiet: explain(r.analysis, `${ROOT}/app.Dockerfile`)[0].quiet };
+  };
   it('says so when the repository builds images the FROM could have named', async () => {
     const files = {
       'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
@@ -148,10 +152,9 @@ describe('repo-built bases: a FROM with no value', () => {
       'build.sh': 'docker build -t acme/base -f base.Dockerfile .\ndocker build -f app.Dockerfile .\n',
       'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
     };
-    const r = await lintRepo(memRepo(files));
-    const x = explain(r.analysis, `${ROOT}/app.Dockerfile`)[0];
-    assert.deepEqual(r.findings, []);
-    assert.ok(x.quiet.includes('the base image reference has no one value for BASE (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds'), x.quiet.join('\n'));
+    const { findings, quiet } = await quietOfApp(files);
+    assert.deepEqual(findings, []);
+    assert.ok(quiet.includes('the base image reference has no one value for BASE (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds'), quiet.join('\n'));
   });
 
   it('says the builds disagree, not "no default", when one build passes a value the model cannot know', async () => {
@@ -162,10 +165,9 @@ describe('repo-built bases: a FROM with no value', () => {
       '.github/workflows/b.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg BASE=${{ env.BASE }} -f app.Dockerfile .\n',
       'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
     };
-    const r = await lintRepo(memRepo(files));
-    const x = explain(r.analysis, `${ROOT}/app.Dockerfile`)[0];
-    assert.deepEqual(r.findings, []);
-    assert.ok(x.quiet.includes('the base image reference has no one value for BASE (a build of this Dockerfile passes a value the model cannot know, or its builds pass different ones): it is not known whether it names an image the repository builds'), x.quiet.join('\n'));
+    const { findings, quiet } = await quietOfApp(files);
+    assert.deepEqual(findings, []);
+    assert.ok(quiet.includes('the base image reference has no one value for BASE (a build of this Dockerfile passes a value the model cannot know, or its builds pass different ones): it is not known whether it names an image the repository builds'), quiet.join('\n'));
   });
 });
 

@@ -83,25 +83,7 @@ export function isPlaceholder(value: string): boolean {
   const joined = deLeet(v.toLowerCase().replace(/[\d\W_]+$/, '')).replace(/[^a-z0-9]+/g, '');
   if (FILLER_VALUES.has(joined) || FILLER_WORDS.has(joined)) return true;
   if (joined.startsWith('your') || /^(?:changeme|changethis|changeit|replaceme|replacethis)/.test(joined)) return true;
-  return hasAscendingRun(v, 6) || hasInterleavedRun(v, 8);
-}
-
-/**
- * True when `s` has `n` characters where each counts on from the one two before it: two interleaved
- * counting runs, as made-up tokens are typed (`1a2b3c4d`, a mock's `2b3c4d5e-6f7a-...`).
- */
-function hasInterleavedRun(s: string, n: number): boolean {
-  let run = 2;
-  for (let i = 2; i < s.length; i++) {
-    const prev = s.charCodeAt(i - 2);
-    const cur = s.charCodeAt(i);
-    if (cur === prev + 1 && isAlnumCode(cur) && isAlnumCode(prev) && s[i] !== s[i - 1]) {
-      if (++run >= n) return true;
-    } else {
-      run = 2;
-    }
-  }
-  return false;
+  return hasCountingRun(v, 6, 1) || hasCountingRun(v, 8, 2);
 }
 
 /** Maps the usual letter-for-digit substitutions back (`p@ssw0rd` -> `password`). */
@@ -109,16 +91,20 @@ function deLeet(s: string): string {
   return s.replace(/[@4]/g, 'a').replace(/0/g, 'o').replace(/3/g, 'e').replace(/[$5]/g, 's').replace(/1/g, 'i').replace(/7/g, 't');
 }
 
-/** True when `s` contains `n` consecutive characters that each follow the previous one (`abcdef`, `345678`). */
-function hasAscendingRun(s: string, n: number): boolean {
-  let run = 1;
-  for (let i = 1; i < s.length; i++) {
-    const prev = s.charCodeAt(i - 1);
+/**
+ * True when `s` has `n` characters that each count on from the one `stride` places before it: a
+ * counting run (`abcdef`, `345678`, stride 1), or two interleaved ones as made-up tokens are typed
+ * (`1a2b3c4d`, a mock's `2b3c4d5e-6f7a-...`, stride 2).
+ */
+function hasCountingRun(s: string, n: number, stride: 1 | 2): boolean {
+  let run = stride;
+  for (let i = stride; i < s.length; i++) {
+    const prev = s.charCodeAt(i - stride);
     const cur = s.charCodeAt(i);
-    if (cur === prev + 1 && isAlnumCode(cur) && isAlnumCode(prev)) {
+    if (cur === prev + 1 && isAlnumCode(cur) && isAlnumCode(prev) && (stride === 1 || s[i] !== s[i - 1])) {
       if (++run >= n) return true;
     } else {
-      run = 1;
+      run = stride;
     }
   }
   return false;
