@@ -68,6 +68,33 @@ describe('python/walkClosure', () => {
     ]);
   });
 
+  it('a plain module that makes its submodules at run time (six): not reported, with the reason, and the module is followed', () => {
+    const entry = [{ file: '/app/main.py', module: 'main' }];
+    const cases: [string, string][] = [
+      ['import sys\nimport types\nmoves = types.ModuleType(__name__ + ".moves")\nsys.modules[__name__ + ".moves"] = moves\nimport extra', 'assigns into sys.modules (line 4)'],
+      ['__path__ = []  # PEP 302\nimport extra', 'sets __path__ at module level'],
+      ['import sys\nclass _Importer:\n    pass\nimport extra\nsys.meta_path.append(_Importer())', 'adds an importer to sys.meta_path (line 5)'],
+      ['import sys\nimport extra\ndef install():\n    sys.modules.setdefault(__name__ + ".moves", object())', 'adds to sys.modules (line 4)'],
+    ];
+    for (const [six, why] of cases) {
+      const r = walk({ '/app/main.py': 'from six.moves.urllib.parse import urlparse\nimport six.moves', '/app/six.py': six, '/app/extra.py': '' }, entry);
+      assert.deepEqual(unresolved(r), [], six);
+      assert.deepEqual(r.runtimeSubmodules.map((x) => `${x.importer}:${x.import.range.start.line + 1} ${x.dotted}: ${x.why}`), [
+        `/app/main.py:1 six.moves.urllib.parse: 'six' is the plain module /app/six.py, but it ${why}, so 'six.moves' may exist at run time`,
+        `/app/main.py:2 six.moves: 'six' is the plain module /app/six.py, but it ${why}, so 'six.moves' may exist at run time`,
+      ]);
+      assert.deepEqual(files(r), ['/app/main.py', '/app/six.py', '/app/extra.py'], six);
+    }
+  });
+
+  it('near misses: a plain module that only keeps a dict named modules, or sets __path__ inside a function, is still not a package', () => {
+    for (const six of ['modules = {}\nmodules["moves"] = 1', 'def f():\n    __path__ = []', 'import sys\nprint(sys.modules["os"])']) {
+      const r = walk({ '/app/main.py': 'from six.moves import urllib', '/app/six.py': six }, [{ file: '/app/main.py', module: 'main' }]);
+      assert.deepEqual(unresolved(r), ['/app/main.py: six.moves (six.moves) not-a-package [none module] /app/main.py>six.moves'], six);
+      assert.deepEqual(r.runtimeSubmodules, [], six);
+    }
+  });
+
   it('follows chains and reports the chain entry first', () => {
     const r = walk(
       {

@@ -99,6 +99,24 @@ export interface ClosureResult {
   missingAttributes: MissingAttribute[];
   /** Files reached whose `load` returned undefined. */
   unreadable: string[];
+  /**
+   * Imports below a plain module that makes its submodules at run time (`from six.moves import
+   * urllib`: six.py registers `six.moves` in sys.modules): not reported, and why, for `--explain`.
+   */
+  runtimeSubmodules: { importer: string; import: PyImport; dotted: string; why: string }[];
+}
+
+/**
+ * Why the plain module `info` may have submodules no file holds, or undefined: it sets
+ * `__path__` (so the import system searches below it), assigns into `sys.modules`, or adds an
+ * importer to `sys.meta_path` (six and its vendored copies do all three).
+ */
+export function runtimeSubmodulesOf(info: PyFileInfo): string | undefined {
+  if (info.topLevelNames.includes('__path__')) return 'sets __path__ at module level';
+  if (info.registersModules) return `assigns into sys.modules (line ${info.registersModules.line + 1})`;
+  const hook = info.callGraph.find((c) => /^sys\.(?:meta_path\.(?:append|insert|extend)|modules\.(?:update|setdefault|__setitem__))$/.test(c.callee));
+  if (hook) return `${hook.callee.startsWith('sys.meta_path') ? 'adds an importer to sys.meta_path' : 'adds to sys.modules'} (line ${hook.at.line + 1})`;
+  return undefined;
 }
 
 interface Pending {
@@ -122,6 +140,7 @@ export function walkClosure(input: ClosureInput): ClosureResult {
   const unresolved: UnresolvedImport[] = [];
   const missingAttributes: MissingAttribute[] = [];
   const unreadable: string[] = [];
+  const runtimeSubmodules: ClosureResult['runtimeSubmodules'] = [];
   const loaded = new Map<string, PyFileInfo | null>();
   const seen = new Set<string>();
   const queue: Pending[] = [];
@@ -203,6 +222,17 @@ export function walkClosure(input: ClosureInput): ClosureResult {
       const r = resolveModule(view, sysPath, dotted);
       if (r.status === 'uncertain') continue;
       if (r.status === 'missing') {
+        if (r.notAPackage !== undefined && !thirdParty) {
+          const shadow = resolveModule(view, sysPath, r.notAPackage);
+          const shadowInfo = shadow.status === 'found' && shadow.file?.endsWith('.py') ? load(shadow.file) : undefined;
+          const why = shadowInfo && runtimeSubmodulesOf(shadowInfo);
+          if (why) {
+            runtimeSubmodules.push({ importer: file, import: imp, dotted, why: `'${r.notAPackage}' is the plain module ${shadow.status === 'found' ? shadow.file : ''}, but it ${why}, so '${r.failedAt}' may exist at run time` });
+            // Python runs the module first: its own imports are followed.
+            if (shadow.status === 'found') follow(shadow, r.notAPackage, edge);
+            continue;
+          }
+        }
         if (!thirdParty) report({ dotted, failedAt: r.failedAt, reason: r.notAPackage !== undefined ? 'not-a-package' : 'not-found' });
         continue;
       }
@@ -230,7 +260,7 @@ export function walkClosure(input: ClosureInput): ClosureResult {
       });
     }
   }
-  return { files, unresolved, missingAttributes, unreadable };
+  return { files, unresolved, missingAttributes, unreadable, runtimeSubmodules };
 }
 
 /** The dotted name of the package whose __init__.py is `init`, a prefix of `dotted`. */

@@ -162,6 +162,11 @@ export interface PyFileInfo {
   hasStarImport: boolean;
   /** A module-level `def __getattr__` (PEP 562): any attribute may exist. */
   hasModuleGetattr: boolean;
+  /**
+   * Where the file first assigns into `sys.modules` (`sys.modules[__name__ + ".moves"] = ...`,
+   * anywhere in the file): it makes modules at run time that no file holds (six, vendored six).
+   */
+  registersModules?: Range['start'];
   calls: PyCall[];
   strings: PyString[];
   /** Function and method definitions, in source order. */
@@ -284,7 +289,7 @@ export function setParseStore(s: ParseStore | undefined): void {
 }
 
 /** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
-export const PARSE_FORMAT = 4;
+export const PARSE_FORMAT = 5;
 
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {
@@ -474,6 +479,7 @@ class Extractor {
   private readonly names = new Set<string>();
   private hasStarImport = false;
   private hasModuleGetattr = false;
+  private registersModules: Range['start'] | undefined;
   private readonly candidates: CallCandidate[] = [];
   private readonly strings: PyString[] = [];
   /** Each `try` that catches ImportError: its body's and its handlers' offsets. */
@@ -510,6 +516,7 @@ class Extractor {
       topLevelNames: [...this.names],
       hasStarImport: this.hasStarImport,
       hasModuleGetattr: this.hasModuleGetattr,
+      ...(this.registersModules ? { registersModules: this.registersModules } : {}),
       calls,
       strings: this.strings,
       functions: this.firstYields.size ? this.functions.map((f) => (this.firstYields.has(f.name) ? { ...f, firstYield: this.firstYields.get(f.name)! } : f)) : this.functions,
@@ -774,6 +781,9 @@ class Extractor {
         const right = node.childForFieldName('right');
         const hasValue = right !== null;
         if (left && ctx.top && hasValue) this.bindTarget(left);
+        if (left?.type === 'subscript' && !this.registersModules && /^sys\s*\.\s*modules$/.test(this.src(left.childForFieldName('value') ?? left).trim())) {
+          this.registersModules = this.lines.position(node.startIndex);
+        }
         if (type === 'assignment' && left && right && (left.type === 'identifier' || left.type === 'attribute') && right.endIndex - right.startIndex <= 300) {
           this.assignments.push({
             target: this.src(left).replace(/\s+/g, ''), text: this.src(right), range: this.range(node), valueRange: this.range(right),

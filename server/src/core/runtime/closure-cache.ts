@@ -1,5 +1,5 @@
 // Import closures kept across lints (a LintSession's store): a walk is reused while the image answers it asked for and the files it loaded still hold; a file edited without changing what the walk read of it is patched in, with no walk.
-import type { ClosureEdge, ClosureFile, ClosureInput, ClosureResult } from '../python/closure';
+import { runtimeSubmodulesOf, type ClosureEdge, type ClosureFile, type ClosureInput, type ClosureResult } from '../python/closure';
 import type { PyFileInfo, PyImport } from '../python/parser';
 import type { ImageView } from '../python/resolver';
 import { isSysPathEdit } from '../python/syspath';
@@ -199,6 +199,7 @@ function patch(rec: WalkRecord, changed: Map<string, { before: PyFileInfo; after
     unresolved: old.unresolved.map((u) => (imports.has(u.import) || u.chain.some((e) => imports.has(e.import)) ? { ...u, import: imports.get(u.import) ?? u.import, chain: chain(u.chain) } : u)),
     missingAttributes: old.missingAttributes.map((m) => (imports.has(m.import) || m.chain.some((e) => imports.has(e.import)) ? { ...m, import: imports.get(m.import) ?? m.import, chain: chain(m.chain) } : m)),
     unreadable: old.unreadable,
+    runtimeSubmodules: old.runtimeSubmodules.map((r) => (imports.has(r.import) ? { ...r, import: imports.get(r.import)! } : r)),
   };
   return { ...rec.walked, closure };
 }
@@ -219,6 +220,7 @@ function sameImports(x: PyImport[], y: PyImport[]): boolean {
 function sameForWalk(before: PyFileInfo, after: PyFileInfo, fromNames: Set<string>): boolean {
   if (before.hasStarImport !== after.hasStarImport || before.hasModuleGetattr !== after.hasModuleGetattr) return false;
   if (after.calls.some(isSysPathEdit)) return false;
+  if (runtimeSubmodulesOf(before) !== runtimeSubmodulesOf(after)) return false;
   if (!sameImports(before.imports, after.imports)) return false;
   const asked = (names: string[]) => names.filter((n) => fromNames.has(n)).join('\0');
   return asked(before.topLevelNames) === asked(after.topLevelNames);

@@ -300,5 +300,9 @@ function attach(a: Analysis, target: DockerTarget, stage: StageModel, c: Contain
     quiet.push(`sys.path is changed at run time by ${imp.sysPathChangedBy}: missing modules are not reported`);
   }
   for (const f of imp.closure?.unreadable ?? []) quiet.push(`${f} could not be read or parsed: its imports are not followed`);
+  for (const r of imp.closure?.runtimeSubmodules ?? []) {
+    const line = `missing-module: '${r.dotted}' (imported by ${r.importer}:${r.import.range.start.line + 1}) is not reported: ${r.why}`;
+    if (!quiet.includes(line)) quiet.push(line);
+  }
   return c;
 }
