@@ -290,7 +290,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
       return undefined;
     }
     const ctx = loadContext(context.root, df);
-    const options = JSON.stringify([Object.entries(context.buildArgs ?? {}).map(([k, v]) => [k, v ?? null]), context.target ?? '']);
+    const options = JSON.stringify([Object.entries(context.buildArgs ?? {}).map(([k, v]) => [k, v ?? null]), context.target ?? '', context.template ?? '']);
     // Each base looked up, with what it gave: a kept model holds while every one gives the same again.
     const bases: KeptModel['bases'] = [];
     // Build args a build passes with a value the model cannot know, or the builds pass with different values (no one value).
@@ -312,7 +312,7 @@ export function analyse(fs: FileSystem, root: string, config: LintConfig, only?:
     } else {
       bases.length = 0;
       // The last version's model lends the trees of stages the edit left as they were.
-      model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target, baseImage: lookup }, keptModel?.model);
+      model = buildImageModel(df, parsed, ctx, { buildArgs: context.buildArgs, target: context.target, baseImage: lookup, ...(context.template ? { template: true } : {}) }, keptModel?.model);
       across.kept.set(`model:${df}`, { text, parsed, ctx, options, model, bases: [...bases] } satisfies KeptModel);
       across.trace('model-built');
       for (const st of model.stages) if (st.tree === keptModel?.model.stages[st.index]?.tree) across.trace('tree-kept');

@@ -272,6 +272,13 @@ export interface ContextChoice {
   target?: string;
   /** Why some ARG values are unknown (several builds of this Dockerfile pass different values), for --explain. */
   argNotes?: string[];
+  /**
+   * Inferred only, below the workspace root: no folder that could be the context holds any of the files the Dockerfile
+   * copies by name, no Python code is at or below the Dockerfile's folder, and a folder named like an example or
+   * template, or a README beside it, says what it is: a template meant for another project (reflex's
+   * docker-example/), whose COPY sources the model does not know. Says why, for --explain.
+   */
+  template?: string;
 }
 
 /** A `docker build` seen in compose, a workflow or a script, already resolved to absolute paths. */
@@ -352,19 +359,58 @@ export function inferContext(fs: FileSystem, workspaceRoot: string, dockerfile: 
   if (!sources.length) return { root: dirname(dockerfile), how: 'dockerfile-folder' };
   let best = candidates[0];
   let bestScore = -1;
+  // Sources other than the whole context (`COPY . .` exists in every folder).
+  let named = 0;
+  let namedFound = 0;
   for (const c of candidates) {
     const ctx = new BuildContext(fs, c);
     let score = 0;
     for (const s of sources) {
       const found = /[*?[]/.test(s) ? globContext(ctx, s).length > 0 : ctx.statOnDisk(s) !== undefined;
       if (found) score++;
+      if (s !== '' && found) namedFound++;
     }
+    if (c === candidates[0]) named = sources.filter((s) => s !== '').length;
     if (score > bestScore) {
       best = c;
       bestScore = score;
     }
     if (score === sources.length) break;
   }
-  return { root: best, how: 'inferred' };
+  const choice: ContextChoice = { root: best, how: 'inferred' };
+  const rel = relativeInside(workspaceRoot, dirname(dockerfile));
+  if (named > 0 && namedFound === 0 && rel && templateFolder(fs, dirname(dockerfile), rel) && !hasPythonBelow(fs, dirname(dockerfile))) {
+    choice.template = `no build names this Dockerfile, no folder from ${rel} up to the workspace root holds any of the ${named} file(s) it copies by name, no Python code is in ${rel}, and ${templateFolder(fs, dirname(dockerfile), rel)}: it reads as a template for another project: what COPY brings is not known, and missing COPY sources are not reported`;
+  }
+  return choice;
+}
+
+const TEMPLATE_SEGMENT = /(?:^|[-_.])(?:examples?|templates?|samples?|starters?|boilerplates?|scaffold(?:ing)?)(?:$|[-_.])/i;
+
+/** What says the Dockerfile's folder (never the workspace root) holds a template: a path segment naming one, or a README beside it to read first. */
+function templateFolder(fs: FileSystem, dir: string, rel: string): string | undefined {
+  const seg = rel.split('/').find((s) => TEMPLATE_SEGMENT.test(s));
+  if (seg) return `the folder ${seg} names it an example or template`;
+  const readme = (fs.readDir(dir) ?? []).find((n) => /^readme(?:\.(?:md|rst|txt))?$/i.test(n));
+  return readme ? `${rel}/${readme} documents it` : undefined;
+}
+
+const PYTHON_PROJECT_FILE = /\.py$|^(?:requirements[\w.-]*\.txt|pyproject\.toml|setup\.cfg|Pipfile|poetry\.lock|uv\.lock)$/;
+
+/** True when `dir` or a folder below it (SKIP_DIRS aside, at most 5,000 entries looked at) holds a Python file or project file; true also when the look is cut short. */
+function hasPythonBelow(fs: FileSystem, dir: string): boolean {
+  const stack = [dir];
+  let seen = 0;
+  while (stack.length) {
+    const d = stack.pop()!;
+    for (const name of fs.readDir(d) ?? []) {
+      if (++seen > 5000) return true;
+      if (PYTHON_PROJECT_FILE.test(name)) return true;
+      if (SKIP_DIRS.has(name)) continue;
+      const p = d === '/' ? '/' + name : d + '/' + name;
+      if (fs.stat(p)?.kind === 'dir' && !fs.isSymlink?.(p)) stack.push(p);
+    }
+  }
+  return false;
 }
 

@@ -114,6 +114,8 @@ export interface BuildOptions {
   buildArgs?: Record<string, string | undefined>;
   /** `--target` stage name. */
   target?: string;
+  /** The Dockerfile is a template for another project (see ContextChoice.template): what COPY brings from the context is unknown. */
+  template?: true;
 }
 
 /** Base images (by repository name) known to ship no application code under the usual app folders. */
@@ -259,7 +261,7 @@ export function buildImageModel(
       }
       case 'COPY':
       case 'ADD': {
-        const op = evalCopy(ins, st, stages, context, expand);
+        const op = evalCopy(ins, st, stages, context, expand, options.template);
         if (op) st.copies.push(op);
         break;
       }
@@ -405,6 +407,7 @@ function evalCopy(
   stages: StageModel[],
   ctx: BuildContext,
   expand: (w: Word, v: Vars) => { value: string; unresolved: string[] },
+  template?: true,
 ): CopyOp | undefined {
   const keyword = ins.keyword as 'COPY' | 'ADD';
   const origin = { instr: ins, stage: st.index };
@@ -464,6 +467,11 @@ function evalCopy(
       continue;
     }
     const path = contextPath(raw);
+    if (template) {
+      // The context is the project the template is copied into: nothing here says what it holds.
+      op.sources.push({ word: w, path, status: 'uncertain', matches: [], isGlob: GLOB.test(path), note: 'the Dockerfile is a template: its build context is another project' });
+      continue;
+    }
     const isGlob = GLOB.test(path);
     if (isGlob) {
       const matches = globContext(ctx, path);

@@ -213,6 +213,7 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
   if (user !== undefined) c.user = user;
   if (!stage.baseKnown) quiet.push(`the base image ${stage.base} is not known: files it brings are uncertain`);
   for (const n of target.context.argNotes ?? []) quiet.push(n);
+  if (target.context.template) quiet.push(target.context.template);
   if (stage.baseNote) quiet.push(stage.baseNote);
   const inherited = inheritedCommand(a, stage, overrides);
   if (inherited) {
