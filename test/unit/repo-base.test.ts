@@ -157,7 +157,7 @@ describe('repo-built bases: a FROM with no value', () => {
     assert.ok(quiet.includes('the base image reference has no one value for BASE (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds'), quiet.join('\n'));
   });
 
-  it('says the builds disagree, not "no default", when one build passes a value the model cannot know', async () => {
+  it('a build passing a value the model cannot know leaves the choice to the builds it can read: the default names the repository\'s base', async () => {
     const files = {
       'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
       'app.Dockerfile': 'ARG BASE=acme/base\nFROM ${BASE}\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
@@ -166,23 +166,46 @@ describe('repo-built bases: a FROM with no value', () => {
       'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
     };
     const { findings, quiet } = await quietOfApp(files);
+    assert.deepEqual(brief(findings), ["app.Dockerfile:3:1 missing-module package 'jobs' is imported by /srv/api/main.py but is not in the image: jobs/ is never copied"]);
+    assert.ok(quiet.includes('ARG BASE: .github/workflows/b.yml:6 passes a value the model cannot know; the model follows the other builds of this Dockerfile, which give acme/base'), quiet.join('\n'));
+  });
+
+  it('says the builds disagree, not "no default", when the builds it can read pass different values', async () => {
+    const files = {
+      'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
+      'app.Dockerfile': 'ARG BASE=acme/base\nFROM ${BASE}\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
+      'build.sh': 'docker build -t acme/base -f base.Dockerfile .\ndocker build -f app.Dockerfile .\ndocker build --build-arg BASE=acme/gpu -f app.Dockerfile .\n',
+      '.github/workflows/b.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg BASE=${{ env.BASE }} -f app.Dockerfile .\n',
+      'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
+    };
+    const { findings, quiet } = await quietOfApp(files);
     assert.deepEqual(findings, []);
     assert.ok(quiet.includes('the base image reference has no one value for BASE (a build of this Dockerfile passes a value the model cannot know, or its builds pass different ones): it is not known whether it names an image the repository builds'), quiet.join('\n'));
+    assert.ok(quiet.includes('ARG BASE has no one value: the builds of this Dockerfile pass (unknown) (.github/workflows/b.yml:6), (not passed: the default acme/base) (build.sh:2), acme/gpu (build.sh:3)'), quiet.join('\n'));
   });
 });
 
 describe('a FROM whose only unknown part is the registry host', () => {
   // onyx: ARG BASE_IMAGE_REGISTRY=docker.io, FROM ${BASE_IMAGE_REGISTRY}/library/python:3.13-slim, and one CI build
-  // passing ${{ env.BASE_IMAGE_REGISTRY }}: the official image's path still says which image it is.
-  const files = (from: string) => ({
-    Dockerfile: `ARG REG=docker.io\nFROM ${from}\nWORKDIR /app\nCOPY app.py .\nCMD ["python", "app.py"]\n`,
+  // passing ${{ env.BASE_IMAGE_REGISTRY }}: the compose build passes nothing, so the default decides; with no default
+  // the registry is unknown, and the official image's path still says which image it is.
+  const files = (from: string, arg = 'ARG REG') => ({
+    Dockerfile: `${arg}\nFROM ${from}\nWORKDIR /app\nCOPY app.py .\nCMD ["python", "app.py"]\n`,
     'compose.yml': 'services:\n  app:\n    build: .\n',
     '.github/workflows/b.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg REG=${{ env.REG }} -t x .\n',
     'app.py': 'import helper\n', 'helper.py': 'X = 1\n',
   });
-  it('reads ${REG}/library/python:TAG as the official image, and says why', async () => {
+  const missingHelper = ["Dockerfile:4:1 missing-module 'helper' is imported by /app/app.py but is not in the image: helper.py is never copied"];
+  it('with a default, the builds that pass nothing decide: ${REG}/library/python:TAG is docker.io/library/python:TAG', async () => {
+    const r = await lintRepo(memRepo(files('${REG}/library/python:3.12-slim', 'ARG REG=docker.io')));
+    assert.deepEqual(brief(r.findings), missingHelper);
+    const x = explain(r.analysis, `${ROOT}/Dockerfile`)[0];
+    assert.ok(x.quiet.includes('ARG REG: .github/workflows/b.yml:6 passes a value the model cannot know; the model follows the other builds of this Dockerfile, which give docker.io'), x.quiet.join('\n'));
+    assert.ok(!x.quiet.some((q) => q.startsWith('the registry of the base image')), x.quiet.join('\n'));
+  });
+  it('with no default: reads ${REG}/library/python:TAG as the official image, and says why', async () => {
     const r = await lintRepo(memRepo(files('${REG}/library/python:3.12-slim')));
-    assert.deepEqual(brief(r.findings), ["Dockerfile:4:1 missing-module 'helper' is imported by /app/app.py but is not in the image: helper.py is never copied"]);
+    assert.deepEqual(brief(r.findings), missingHelper);
     const x = explain(r.analysis, `${ROOT}/Dockerfile`)[0];
     assert.ok(x.quiet.includes('the registry of the base image comes from ARG REG, which has no one value; the path library/python:3.12-slim is an official image\'s, read as docker.io/library/python:3.12-slim'), x.quiet.join('\n'));
   });

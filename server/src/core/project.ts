@@ -306,35 +306,77 @@ export function resolveContext(fs: FileSystem, workspaceRoot: string, dockerfile
   const explicit = known.filter((k) => k.dockerfile === dockerfile).sort((a, b) => order[a.how] - order[b.how]);
   if (explicit.length) {
     const k = explicit[0];
-    const args = mergedBuildArgs(explicit.filter((e) => e.context === k.context), (p) => relativeInside(workspaceRoot, p) ?? p);
+    const args = mergedBuildArgs(explicit.filter((e) => e.context === k.context), (p) => relativeInside(workspaceRoot, p) ?? p, argDefaults(parsed));
     return { root: k.context, how: k.how, evidence: k.evidence, buildArgs: args.values, target: k.target, ...(args.notes.length ? { argNotes: args.notes } : {}) };
   }
   return inferContext(fs, workspaceRoot, dockerfile, parsed);
 }
 
 /**
- * The build args of one Dockerfile over every build of it that the repository describes: a name all pass with
- * the same value keeps it; a name the builds pass with different values (or that some pass and others not) has
- * no known value, and a note says which builds disagree. The model has one image per Dockerfile, so it does not
- * pick one of them.
+ * The build args of one Dockerfile over every build of it that the repository describes. A build that does not pass
+ * a name gets the Dockerfile's default for it (`defaults`: the one literal default its ARG lines give; a name declared
+ * without one is unset). A name every build gives the same value keeps it; when the builds that pass a value the
+ * model cannot know (`${{ env.X }}`, `$SHA`) are the only ones that differ, the others decide and a note says so (the
+ * model has one image per Dockerfile: it follows the builds it can read); otherwise the name has no known value and a
+ * note says which builds disagree.
  */
-export function mergedBuildArgs(builds: Pick<KnownBuild, 'buildArgs' | 'evidence' | 'line'>[], rel: (path: string) => string = (p) => p): { values?: Record<string, string | undefined>; notes: string[] } {
+export function mergedBuildArgs(
+  builds: Pick<KnownBuild, 'buildArgs' | 'evidence' | 'line'>[],
+  rel: (path: string) => string = (p) => p,
+  defaults: Map<string, string | undefined> = new Map(),
+): { values?: Record<string, string | undefined>; notes: string[] } {
   const notes: string[] = [];
   if (!builds.some((b) => b.buildArgs)) return { notes };
   if (builds.length === 1) return { values: builds[0].buildArgs, notes };
   const names = new Set(builds.flatMap((b) => Object.keys(b.buildArgs ?? {})));
   const values: Record<string, string | undefined> = {};
   const where = (b: (typeof builds)[number]) => `${rel(b.evidence)}${b.line !== undefined ? ':' + (b.line + 1) : ''}`;
+  const UNKNOWN = '(unknown)';
+  const UNSET = '(not passed)';
   for (const n of [...names].sort()) {
-    const seen = builds.map((b) => (b.buildArgs && n in b.buildArgs ? b.buildArgs[n] ?? '(unknown)' : '(not passed)'));
-    if (seen.every((v) => v === seen[0])) {
-      values[n] = builds[0].buildArgs?.[n];
+    const fallback = defaults.get(n);
+    const seen = builds.map((b) => (b.buildArgs && n in b.buildArgs ? b.buildArgs[n] ?? UNKNOWN : fallback ?? UNSET));
+    const shown = (v: string, b: (typeof builds)[number]) => (b.buildArgs && n in b.buildArgs ? v : fallback !== undefined ? `(not passed: the default ${fallback})` : UNSET);
+    const known = [...new Set(seen.filter((v) => v !== UNKNOWN))];
+    const unknownAt = builds.filter((_, i) => seen[i] === UNKNOWN).map(where);
+    if (known.length === 0) {
+      values[n] = undefined;
+      continue;
+    }
+    if (known.length === 1) {
+      // Agreed by every build that can be read; one that passes nothing keeps the Dockerfile's own declarations.
+      const explicit = builds.some((b, i) => seen[i] !== UNKNOWN && b.buildArgs && n in b.buildArgs);
+      if (explicit) values[n] = known[0];
+      if (unknownAt.length) {
+        notes.push(`ARG ${n}: ${unknownAt.join(', ')} ${unknownAt.length > 1 ? 'pass values' : 'passes a value'} the model cannot know; the model follows the other builds of this Dockerfile, which ${known[0] === UNSET ? 'do not pass it' : `give ${known[0]}`}`);
+      }
       continue;
     }
     values[n] = undefined;
-    notes.push(`ARG ${n} has no one value: the builds of this Dockerfile pass ${builds.map((b, i) => `${seen[i]} (${where(b)})`).join(', ')}`);
+    notes.push(`ARG ${n} has no one value: the builds of this Dockerfile pass ${builds.map((b, i) => `${shown(seen[i], b)} (${where(b)})`).join(', ')}`);
   }
   return { values, notes };
+}
+
+/** Each ARG name the Dockerfile declares, with its one literal default (undefined: none, a variable in it, or different ones). */
+export function argDefaults(parsed: ParsedDockerfile): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const conflicting = new Set<string>();
+  for (const ins of parsed.instructions) {
+    if (ins.keyword !== 'ARG') continue;
+    for (const w of ins.args) {
+      const eq = w.text.indexOf('=');
+      const name = eq < 0 ? w.text : w.text.slice(0, eq);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+      const value = eq < 0 || w.text.includes('$') ? undefined : w.text.slice(eq + 1);
+      // One declaration without a default, or two different ones: a build passing nothing gets no single value.
+      if (out.has(name) && out.get(name) !== value) conflicting.add(name);
+      if (value === undefined) conflicting.add(name);
+      out.set(name, value);
+    }
+  }
+  for (const n of conflicting) out.set(n, undefined);
+  return out;
 }
 
 /** The nearest ancestor (Dockerfile's folder first, up to the workspace root) where the most COPY sources exist. */

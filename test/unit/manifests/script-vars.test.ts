@@ -2,7 +2,8 @@
 import { strict as assert } from 'assert';
 import { findDockerBuilds, splitShellWords } from '../../../server/src/core/manifests';
 import { expandString, expandWords, scriptVariables } from '../../../server/src/core/manifests/script-vars';
-import { mergedBuildArgs } from '../../../server/src/core/project';
+import { argDefaults, mergedBuildArgs } from '../../../server/src/core/project';
+import { parseDockerfile } from '../../../server/src/core/docker/parse';
 import { workflowEnvExpanded } from '../../../server/src/core/builds';
 import { lines } from './util';
 
@@ -162,6 +163,33 @@ describe('build args over several builds of one Dockerfile', () => {
       'ARG MODE has no one value: the builds of this Dockerfile pass a (build.sh:4), b (Makefile:10)',
       'ARG ONLY has no one value: the builds of this Dockerfile pass x (build.sh:4), (not passed) (Makefile:10)',
     ]);
+  });
+  it('a build that passes nothing gets the Dockerfile default; builds passing values the model cannot know leave the decision to the others', () => {
+    const parsed = parseDockerfile('ARG REG=docker.io\nARG MODE=prod\nARG TAG\nFROM ${REG}/library/python:3.12\nARG MODE=prod\nARG TAG\n');
+    assert.deepEqual([...argDefaults(parsed)], [['REG', 'docker.io'], ['MODE', 'prod'], ['TAG', undefined]]);
+    const r = mergedBuildArgs(
+      [
+        { evidence: 'compose.yaml', buildArgs: { MODE: 'prod' } },
+        { evidence: '.github/workflows/ci.yml', line: 40, buildArgs: { REG: undefined, MODE: 'prod', TAG: undefined } },
+        { evidence: 'build.sh', line: 2, buildArgs: { TAG: 'dev' } },
+      ],
+      (p) => p,
+      argDefaults(parsed),
+    );
+    // REG: passed only by CI, with a value the model cannot know; the others use the default, so the model does too (no build arg).
+    // MODE: passed as prod by two, defaulted to prod by the third. TAG: no default, one build passes dev, another nothing: no one value.
+    assert.deepEqual(r.values, { MODE: 'prod', TAG: undefined });
+    assert.deepEqual(r.notes, [
+      'ARG REG: .github/workflows/ci.yml:41 passes a value the model cannot know; the model follows the other builds of this Dockerfile, which give docker.io',
+      'ARG TAG has no one value: the builds of this Dockerfile pass (not passed) (compose.yaml), (unknown) (.github/workflows/ci.yml:41), dev (build.sh:3)',
+    ]);
+  });
+  it('near misses: builds that differ on a known value, and ARGs declared with two defaults, still have no one value', () => {
+    const parsed = parseDockerfile('ARG MODE=prod\nFROM python:3.12\nARG MODE=dev\n');
+    assert.deepEqual([...argDefaults(parsed)], [['MODE', undefined]]);
+    const r = mergedBuildArgs([{ evidence: 'a.sh', buildArgs: { MODE: 'prod' } }, { evidence: 'b.sh', buildArgs: {} }, { evidence: 'c.sh', buildArgs: { MODE: undefined } }], (p) => p, argDefaults(parsed));
+    assert.deepEqual(r.values, { MODE: undefined });
+    assert.deepEqual(r.notes, ['ARG MODE has no one value: the builds of this Dockerfile pass prod (a.sh), (not passed) (b.sh), (unknown) (c.sh)']);
   });
   it('one build: its values', () => {
     assert.deepEqual(mergedBuildArgs([{ evidence: 'a', buildArgs: { A: '1' } }]).values, { A: '1' });
