@@ -145,40 +145,28 @@ describe('repo-built bases: a FROM with no value', () => {
     const r = await lintRepo(memRepo(files));
     return { findings: r.findings, quiet: explain(r.analysis, `${ROOT}/app.Dockerfile`)[0].quiet };
   };
+  // A base image the repository builds, an app image FROM ${BASE} whose code imports a package it never copies.
+  const repo = (arg: string, moreBuilds = '', ciBuild = false): Record<string, string> => ({
+    'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
+    'app.Dockerfile': `${arg}\nFROM \${BASE}\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n`,
+    'build.sh': `docker build -t acme/base -f base.Dockerfile .\ndocker build -f app.Dockerfile .\n${moreBuilds}`,
+    ...(ciBuild ? { '.github/workflows/b.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg BASE=${{ env.BASE }} -f app.Dockerfile .\n' } : {}),
+    'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
+  });
   it('says so when the repository builds images the FROM could have named', async () => {
-    const files = {
-      'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
-      'app.Dockerfile': 'ARG BASE\nFROM ${BASE}\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
-      'build.sh': 'docker build -t acme/base -f base.Dockerfile .\ndocker build -f app.Dockerfile .\n',
-      'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
-    };
-    const { findings, quiet } = await quietOfApp(files);
+    const { findings, quiet } = await quietOfApp(repo('ARG BASE'));
     assert.deepEqual(findings, []);
     assert.ok(quiet.includes('the base image reference has no one value for BASE (no default, and no build the repository describes passes it): it is not known whether it names an image the repository builds'), quiet.join('\n'));
   });
 
   it('a build passing a value the model cannot know leaves the choice to the builds it can read: the default names the repository\'s base', async () => {
-    const files = {
-      'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
-      'app.Dockerfile': 'ARG BASE=acme/base\nFROM ${BASE}\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
-      'build.sh': 'docker build -t acme/base -f base.Dockerfile .\ndocker build -f app.Dockerfile .\n',
-      '.github/workflows/b.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg BASE=${{ env.BASE }} -f app.Dockerfile .\n',
-      'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
-    };
-    const { findings, quiet } = await quietOfApp(files);
+    const { findings, quiet } = await quietOfApp(repo('ARG BASE=acme/base', '', true));
     assert.deepEqual(brief(findings), ["app.Dockerfile:3:1 missing-module package 'jobs' is imported by /srv/api/main.py but is not in the image: jobs/ is never copied"]);
     assert.ok(quiet.includes('ARG BASE: .github/workflows/b.yml:6 passes a value the model cannot know; the model follows the other builds of this Dockerfile, which give acme/base'), quiet.join('\n'));
   });
 
   it('says the builds disagree, not "no default", when the builds it can read pass different values', async () => {
-    const files = {
-      'base.Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\n',
-      'app.Dockerfile': 'ARG BASE=acme/base\nFROM ${BASE}\nCOPY api/ /srv/api/\nCMD ["python", "-m", "api.main"]\n',
-      'build.sh': 'docker build -t acme/base -f base.Dockerfile .\ndocker build -f app.Dockerfile .\ndocker build --build-arg BASE=acme/gpu -f app.Dockerfile .\n',
-      '.github/workflows/b.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg BASE=${{ env.BASE }} -f app.Dockerfile .\n',
-      'api/__init__.py': '', 'api/main.py': 'import jobs\n', 'jobs/__init__.py': '',
-    };
-    const { findings, quiet } = await quietOfApp(files);
+    const { findings, quiet } = await quietOfApp(repo('ARG BASE=acme/base', 'docker build --build-arg BASE=acme/gpu -f app.Dockerfile .\n', true));
     assert.deepEqual(findings, []);
     assert.ok(quiet.includes('the base image reference has no one value for BASE (a build of this Dockerfile passes a value the model cannot know, or its builds pass different ones): it is not known whether it names an image the repository builds'), quiet.join('\n'));
     assert.ok(quiet.includes('ARG BASE has no one value: the builds of this Dockerfile pass (unknown) (.github/workflows/b.yml:6), (not passed: the default acme/base) (build.sh:2), acme/gpu (build.sh:3)'), quiet.join('\n'));

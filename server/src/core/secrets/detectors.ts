@@ -500,7 +500,10 @@ const KEY_SETTING_WORDS = new Set([
 /** Words before `TOKEN` that make it a tokenizer or pagination token, not a credential (`PAD_TOKEN`, `NEXT_TOKEN`). */
 const TOKEN_SETTING_WORDS = new Set([
   'pad', 'eos', 'bos', 'unk', 'sep', 'cls', 'mask', 'start', 'end', 'stop', 'special', 'page', 'next', 'continuation',
-  'pagination', 'cancellation', 'sync', 'max', 'min', 'num', ...PUBLIC_DOCUMENT_WORDS,
+  'pagination', 'cancellation', 'sync', 'max', 'min', 'num',
+  // A domain verification token is published in a DNS TXT record (SES VerifyDomainIdentity's VerificationToken).
+  'verification',
+  ...PUBLIC_DOCUMENT_WORDS,
 ]);
 
 const KEY_COMPOUNDS = new Set(['apikey', 'secretkey', 'privatekey', 'accesskey', 'signingkey', 'masterkey', 'encryptionkey']);
