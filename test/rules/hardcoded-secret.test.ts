@@ -70,6 +70,9 @@ describe('rule hardcoded-secret', () => {
     ['enum members hold labels, not credentials (skyvern credential_type)', {
       'kinds.py': 'import enum\nfrom enum import StrEnum\n\n\nclass VaultKind(StrEnum):\n    onepassword = "1password-cli"\n    bitwarden_token = "Bw7-session-Kx9q"\n\n\nclass Legacy(enum.Enum):\n    api_secret = "Zx8-vault-Lm2qP4rT7wY9"\n',
     }],
+    ['arguments of a call or dict named as an example document the arguments (mindsdb connection_args_example)', {
+      'connection_args.py': 'from collections import OrderedDict\n\nconnection_args_example = OrderedDict(\n    host="127.0.0.1",\n    client_secret="5B63D2B2F32EG0123JPED0JTOYYBBEEB0",\n    access_token="dzpj7Kq2Lx9vR4mW8nT3",\n)\nSAMPLE_CONFIG = {"api": {"token": "Vx8Rq2Lm7Kp4Wz9T"}}\n',
+    }],
     ['a public certificate is not a key', { 'certs/ca.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }],
   ];
   for (const [name, files] of valid) {
@@ -101,6 +104,14 @@ table('rule hardcoded-secret: findings and fixes per file type', [
     "error app.py:3:37 hardcoded-secret AWS secret access key hS1Y… (40 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"AWS_SECRET_ACCESS_KEY\"])"
   ], {
     "app.py": "import os\nclient = OpenAI(api_key=os.environ[\"API_KEY\"])\nCONFIG = {\"aws_secret_access_key\": os.environ[\"AWS_SECRET_ACCESS_KEY\"]}\n"
+  }],
+  ['Python: near misses of example names: a provider key in an example, and a name without an example word', {
+    'handler.py': 'import os\nconnection_args_example = dict(api_key="' + K.openaiLegacy + '")\nconnection_args = dict(client_secret="5B63D2B2F32EG0123JPED0JTOYYBBEEB0")\n',
+  }, [
+    "error handler.py:2:41 hardcoded-secret OpenAI API key sk-ibcv… (51 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"OPENAI_API_KEY\"])",
+    "error handler.py:3:39 hardcoded-secret Secret 5B63… (33 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ[\"CLIENT_SECRET\"])"
+  ], {
+    "handler.py": "import os\nconnection_args_example = dict(api_key=os.environ[\"OPENAI_API_KEY\"])\nconnection_args = dict(client_secret=os.environ[\"CLIENT_SECRET\"])\n"
   }],
   ['Python: part of a literal becomes an f-string; a database URL is replaced whole', {
     'app.py': 'HEADERS = {"Authorization": "Bearer ' + K.githubPat + '"}\nDATABASE_URL = "postgresql://app:' + K.dbPassword + '@db.internal:5432/app"\n',

@@ -146,6 +146,11 @@ export interface PyString {
    * 'INSTALLED_APPS' (Django settings and Celery configuration name modules this way).
    */
   listedIn?: string;
+  /**
+   * Set when `assignedTo` is a key or keyword (`password=` in a call, `"token":` in a dict) and that call or dict is
+   * (a few levels down) the value of `NAME = ...`: NAME, e.g. 'connection_args_example'.
+   */
+  within?: string;
   isFString: boolean;
 }
 
@@ -289,7 +294,7 @@ export function setParseStore(s: ParseStore | undefined): void {
 }
 
 /** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
-export const PARSE_FORMAT = 5;
+export const PARSE_FORMAT = 6;
 
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {
@@ -1079,14 +1084,31 @@ class Extractor {
     const listed = ptype === 'list' || ptype === 'tuple' || ptype === 'set';
     const assignedTo = parent && !listed ? this.assignedTo(node, parent) : undefined;
     const listedIn = listed ? this.listedIn(parent!) : undefined;
+    const within = assignedTo !== undefined ? this.within(node) : undefined;
     this.strings.push({
       value: s.value,
       range: this.range(node),
       contentRange: s.contentRange,
       ...(assignedTo !== undefined ? { assignedTo } : {}),
       ...(listedIn !== undefined ? { listedIn } : {}),
+      ...(within !== undefined ? { within } : {}),
       isFString: s.isF,
     });
+  }
+
+  /** The target of the assignment whose value holds the string's keyword argument or dict pair, at most 8 levels up. */
+  private within(node: TSNode): string | undefined {
+    let p = node.parent;
+    let keyed = false;
+    for (let depth = 0; p && depth < 8; depth++, p = p.parent) {
+      const t = p.type;
+      if (t === 'keyword_argument' || t === 'pair') keyed = true;
+      else if (t === 'assignment') {
+        const left = p.childForFieldName('left');
+        return keyed && left && (left.type === 'identifier' || left.type === 'attribute') ? this.src(left).replace(/\s+/g, '') : undefined;
+      } else if (t === 'block' || t === 'module' || t === 'expression_statement' || t === 'function_definition' || t === 'class_definition' || t === 'lambda') return undefined;
+    }
+    return undefined;
   }
 
   /** `list`: the list, tuple or set display holding the string. */

@@ -460,7 +460,7 @@ export function scanServiceAccountJson(text: string): SecretMatch[] {
 }
 
 /** The words of an identifier, lower case: `OPENAI_API_KEY`, `apiKey`, `x-api-key` -> ['api', 'key'] etc. */
-function nameWords(name: string): string[] {
+export function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')

@@ -4,7 +4,7 @@ import type { Instruction, ParsedDockerfile, Word } from '../docker/parse';
 import { computeLineStarts, offsetToPosition } from '../docker/parse';
 import type { PyFileInfo, PyString } from '../python/parser';
 import type { Range } from '../types';
-import { scanServiceAccountJson, scanValue, ScanContext, SecretMatch } from './detectors';
+import { nameWords, scanServiceAccountJson, scanValue, ScanContext, SecretMatch } from './detectors';
 import { dotenvValuePosition, parseDotenv, DotenvEntry } from './dotenv';
 import { blankInertDocuments } from '../text/yaml-inert';
 
@@ -93,6 +93,9 @@ const PY_CREDENTIAL_ASSIGNMENT =
 const PY_CREDENTIAL_FALLBACK =
   /(?:getenv|environ\.get|setdefault)\(\s*['"][\w.-]*(?:key|token|secret|passw(?:or)?d|pass|pwd|passphrase|credentials?|creds)['"]\s*,\s*(?:default\s*=\s*)?[rRbBuU]{0,2}['"]/i;
 
+/** Words that make an assignment's name say its value is an example, not configuration. */
+const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples', 'demo', 'dummy', 'fake', 'mock', 'placeholder', 'placeholders']);
+
 export function pythonMayHoldSecret(text: string): boolean {
   return PY_CREDENTIAL_ASSIGNMENT.test(text) || PY_CREDENTIAL_FALLBACK.test(text) || scanValue(text).length > 0;
 }
@@ -111,7 +114,10 @@ export function scanPython(ix: TextIndex, info: PyFileInfo, base: FileScanContex
     if (s.value.length < 8) return;
     const partOfConcatenation = glued(spans[i - 1], spans[i]) || glued(spans[i], spans[i + 1]);
     const assigned = s.assignedTo ?? fallbacks.get(`${s.range.start.line}:${s.range.start.character}`);
-    const name = assigned === undefined || partOfConcatenation ? undefined : assigned.split('.').pop();
+    // A keyword or key of a call or dict that is an example by name (`connection_args_example = dict(password="...")`)
+    // documents the argument: its values are not judged by the name (provider formats still are).
+    const example = s.within !== undefined && nameWords(s.within).some((w) => EXAMPLE_WORDS.has(w));
+    const name = assigned === undefined || partOfConcatenation || example ? undefined : assigned.split('.').pop();
     for (const match of scanValue(s.value, named(base, name))) {
       const from = ix.offset(s.contentRange.start);
       const to = ix.offset(s.contentRange.end);
