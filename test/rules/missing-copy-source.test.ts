@@ -68,6 +68,18 @@ describe('rule missing-copy-source', () => {
     assert.equal(other.findings.length, 1);
   });
 
+  it('a folder one README line links a download for and names in backticks is documented (gemma sample); another case, no link, no download word or no backticks is not', async () => {
+    const df = 'FROM python:3.11\nWORKDIR /srv\nCOPY main.py ./\nCOPY weights_2b ./weights_2b\nCMD ["python", "main.py"]\n';
+    const base = { 'svc/main.py': 'print(1)\n', 'svc/Dockerfile': df };
+    const lint = async (readme: string) => brief((await only({ ...base, 'svc/README.md': readme })).findings);
+    const reported = ["svc/Dockerfile:4:6 missing-copy-source COPY source 'weights_2b' is not in the build context, 'svc' (inferred)"];
+    assert.deepEqual(await lint('# Serve\n\n1. Download the weights from [the hub](https://hub.example.org/m/2b) and extract them into `weights_2b/`.\n'), []);
+    assert.deepEqual(await lint('1. Download the weights from https://hub.example.org/m/2b into `weights_2B`.\n'), reported);
+    assert.deepEqual(await lint('1. Download the weights and extract them into `weights_2b`.\n'), reported);
+    assert.deepEqual(await lint('1. Fetch the weights from https://hub.example.org/m/2b into `weights_2b`.\n'), reported);
+    assert.deepEqual(await lint('1. Download the weights from https://hub.example.org/m/2b.\n2. Put them in weights_2b.\n'), reported);
+  });
+
   it('reports a source excluded by .dockerignore with the excluding line as related location', async () => {
     const { findings } = await only({ ...APP, '.env': 'X=1\n', '.dockerignore': '# local only\n.env\n**/*.pyc\n', Dockerfile: 'FROM python:3.11\nCOPY .env /srv/.env\n' });
     assert.deepEqual(brief(findings), ["Dockerfile:2:6 missing-copy-source COPY source '.env' is excluded by .dockerignore line 2 ('.env'), so the build cannot find it"]);

@@ -90,6 +90,10 @@ const cases: Case[] = [
   { title: 'an interleaved counting token (moto update_token)', name: 'update_token', value: '2b3c4d5e-6f7a-8b9c-0d1e-2f3a4b5c6d7e', found: undefined },
   { title: 'leetspeak with 5 for s', name: 'password', value: 'Pa55w0rd#7', found: undefined },
   { title: 'near miss: a random password with fives', name: 'password', value: 'Kq5Z5xv9!mT', found: 'generic' },
+  { title: 'a base64 alphabet run (a DLP sample unwrapped_key)', name: 'unwrapped_key', value: Buffer.from('abcdefghijklmnop').toString('base64'), found: undefined },
+  { title: 'a base64 filler word', name: 'DB_PASSWORD', value: Buffer.from('changeme-please').toString('base64'), found: undefined },
+  { title: 'near miss: base64 of random bytes', name: 'unwrapped_key', value: Buffer.from(Buffer.from(rnd(ALPHA.base62, 18, 546), 'latin1').map((c) => (c * 7) & 255)).toString('base64'), found: 'generic' },
+  { title: 'near miss: base64 of printable random text', name: 'unwrapped_key', value: Buffer.from(rnd(ALPHA.base62, 18, 547)).toString('base64'), found: 'generic' },
   // filler placeholders
   { title: '<your-key>', name: 'API_KEY', value: '<your-openai-key>', found: undefined },
   { title: '<<API_KEY>>', name: 'API_KEY', value: '<<OPENAI_API_KEY_VALUE>>', found: undefined },

@@ -17,7 +17,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead. A source absent from the checkout that git ignores (a generated `version.py`, a `dist/`), or that a build script beside the context copies in (`cp -r ../../protos .`), or whose download a README beside it links (a URL ending in the file name), is made before the build and is not reported; nor is a `--from` path beside the folder where the stage ran a build tool (its output folder comes from the tool\'s config). A Dockerfile below the workspace root that no build names, none of whose copied files is in any folder that could be its context, with no Python code at or below its folder and a folder named like an example or template (or a README beside it), is a template for another project (a framework\'s `docker-example/`): what its COPY brings is unknown, and nothing about its sources is reported.',
+      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead. A source absent from the checkout that git ignores (a generated `version.py`, a `dist/`), or that a build script beside the context copies in (`cp -r ../../protos .`), or whose download a README beside it documents (a URL ending in the file name, or one line with a download link that names the source exactly in backticks), is made before the build and is not reported; nor is a `--from` path beside the folder where the stage ran a build tool (its output folder comes from the tool\'s config). A Dockerfile below the workspace root that no build names, none of whose copied files is in any folder that could be its context, with no Python code at or below its folder and a folder named like an example or template (or a README beside it), is a template for another project (a framework\'s `docker-example/`): what its COPY brings is unknown, and nothing about its sources is reported.',
       bad: 'COPY predictions/worker/wroker.py /app/worker.py',
       good: 'COPY predictions/worker/worker.py /app/worker.py',
     },
@@ -114,19 +114,26 @@ function preparedBeforeBuild(a: Analysis, t: DockerTarget, source: string, git: 
 }
 
 /**
- * True when a README in the context's folder or the Dockerfile's links a download whose last path segment is
- * the source's file name (kserve's germancredit sample: "download these files and move them into `server/`",
- * then the URLs of `german.data` and `german.doc`): a documented step before the build, not a slip.
+ * True when a README in the context's folder or the Dockerfile's documents making the source before the build: it links
+ * a download whose last path segment is the source's file name (kserve's germancredit sample: "download these files and
+ * move them into `server/`", then the URLs of `german.data` and `german.doc`), or one line both links a download and
+ * names the source, exactly, in backticks (python-docs-samples' gemma-flex-template: "Downloaded the model from
+ * [Kaggle](https://...). ... Extract the archive into a directory and name it `pytorch_model`."): a documented step
+ * before the build, not a slip.
  */
 function documentedDownload(a: Analysis, dirs: string[], rel: string): boolean {
   const name = rel.split('/').pop()!;
-  if (!/\.\w+$/.test(name) || /[*?[]/.test(name)) return false;
-  const url = new RegExp(`https?://[^\\s)<>"'\\]]*/${name.replace(/[.+^$()|{}\\]/g, '\\$&')}(?=[\\s)<>"'\\]#?]|$)`, 'm');
+  if (/[*?[]/.test(name)) return false;
+  const esc = name.replace(/[.+^$()|{}\\]/g, '\\$&');
+  const url = /\.\w+$/.test(name) ? new RegExp(`https?://[^\\s)<>"'\\]]*/${esc}(?=[\\s)<>"'\\]#?]|$)`, 'm') : undefined;
+  const named = new RegExp('`' + esc + '/?`');
   for (const dir of new Set(dirs)) {
     for (const file of a.fs.readDir(dir) ?? []) {
       if (!/^readme(?:\.(?:md|rst|txt))?$/i.test(file)) continue;
       const text = readText(a.fs, join(dir, file));
-      if (text && url.test(text)) return true;
+      if (!text) continue;
+      if (url?.test(text)) return true;
+      if (text.split('\n').some((line) => /\bdownload/i.test(line) && /https?:\/\//.test(line) && named.test(line))) return true;
     }
   }
   return false;

@@ -83,7 +83,19 @@ export function isPlaceholder(value: string): boolean {
   const joined = deLeet(v.toLowerCase().replace(/[\d\W_]+$/, '')).replace(/[^a-z0-9]+/g, '');
   if (FILLER_VALUES.has(joined) || FILLER_WORDS.has(joined)) return true;
   if (joined.startsWith('your') || /^(?:changeme|changethis|changeit|replaceme|replacethis)/.test(joined)) return true;
-  return hasCountingRun(v, 6, 1) || hasCountingRun(v, 8, 2);
+  if (hasCountingRun(v, 6, 1) || hasCountingRun(v, 8, 2)) return true;
+  const decoded = printableBase64(v);
+  return decoded !== undefined && isPlaceholder(decoded);
+}
+
+/**
+ * The text a base64 value encodes, when it is printable ASCII (a sample's `unwrapped_key = "YWJjZGVm..."` is the
+ * alphabet run `abcdefghijklmnop` encoded); undefined for anything else, such as the random bytes a real key encodes.
+ */
+function printableBase64(v: string): string | undefined {
+  if (v.length < 12 || v.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(v)) return undefined;
+  const text = Buffer.from(v, 'base64').toString('latin1');
+  return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
 }
 
 /** Maps the usual letter-for-digit substitutions back (`p@ssw0rd` -> `password`). */
