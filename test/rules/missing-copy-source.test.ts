@@ -40,6 +40,17 @@ describe('rule missing-copy-source', () => {
     assert.deepEqual(brief((await lintRepo(fs)).findings), []);
   });
 
+  it('the fix also mends the later RUN and CMD words that name the misspelt file in the image; other words, and a renaming COPY, are left', async () => {
+    const df = 'FROM python:3.11\nWORKDIR /srv\nCOPY requirments.txt ./\nRUN pip install -r requirments.txt && \\\n    cp /srv/requirments.txt /tmp/requirments.txt.bak\nCOPY app/ ./app/\nCOPY app/mian.py ./\nCMD ["python", "mian.py"]\n';
+    const { fs, findings } = await only({ ...APP, Dockerfile: df });
+    assert.deepEqual(findings.map((f) => f.fixes.map((x) => x.title)), [["Replace with 'requirements.txt' (and on lines 4, 5)"], ["Replace with 'app/main.py' (and on line 8)"]]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/Dockerfile'), { text: 'FROM python:3.11\nWORKDIR /srv\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt && \\\n    cp /srv/requirements.txt /tmp/requirments.txt.bak\nCOPY app/ ./app/\nCOPY app/main.py ./\nCMD ["python", "main.py"]\n' });
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+    const renamed = await only({ ...APP, Dockerfile: 'FROM python:3.11\nWORKDIR /srv\nCOPY requirments.txt reqs.txt\nRUN pip install -r reqs.txt\n' });
+    assert.deepEqual(renamed.findings[0]!.fixes.map((x) => [x.title, x.edits.length]), [["Replace with 'requirements.txt'", 1]]);
+  });
+
   it('offers the same file in another folder (a wrong folder)', async () => {
     const { findings } = await only({ ...APP, Dockerfile: 'FROM python:3.11\nCOPY src/util.py /srv/\n' });
     assert.deepEqual(findings.map((f) => f.fixes[0]?.edits[0].newText), ['app/util.py']);

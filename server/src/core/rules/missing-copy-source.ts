@@ -9,6 +9,7 @@ import { GitIgnore } from '../secrets/gitignore';
 import type { Fix } from '../types';
 import { editDistance } from '../text/distance';
 import type { Draft, Rule } from './rule';
+import type { Word } from '../docker/parse';
 
 export const rule: Rule = {
   id: 'missing-copy-source',
@@ -35,7 +36,7 @@ export const rule: Rule = {
           for (const s of op.sources) {
             if (s.status !== 'missing' && s.status !== 'excluded') continue;
             if (s.status === 'missing' && preparedBeforeBuild(a, t, s.path, git)) continue;
-            out.push(draft(a, t, op.keyword, s));
+            out.push(draft(a, t, stage, op, s));
           }
         }
       }
@@ -139,6 +140,31 @@ function documentedDownload(a: Analysis, dirs: string[], rel: string): boolean {
   return false;
 }
 
+/**
+ * Where a later RUN, CMD or ENTRYPOINT of the stage names the file the misspelt source would have put into the image
+ * (`COPY requirments.txt ./` then `RUN pip install -r requirments.txt`): the same slip, which the fix must mend too, or
+ * the build fails one step later. Only when the COPY keeps the source's name (a folder destination) and the fix changes
+ * that name; a word counts when it is the source's name, its context path or its image path (`./` allowed).
+ */
+function laterMentions(stage: StageModel, op: CopyOp, source: string, match: string): { range: Word['range']; newText: string }[] {
+  const oldName = source.replace(/\/+$/, '').split('/').pop()!;
+  const newName = match.replace(/\/+$/, '').split('/').pop()!;
+  if (!op.destIsDir || oldName === newName || /[*?[$]/.test(source)) return [];
+  const names = new Set([oldName, source.replace(/\/+$/, ''), join(op.dest, oldName)]);
+  const out: { range: Word['range']; newText: string }[] = [];
+  for (const instr of stage.instructions) {
+    if (instr.line <= op.instr.endLine || !['RUN', 'CMD', 'ENTRYPOINT'].includes(instr.keyword)) continue;
+    for (const w of instr.args) {
+      const text = w.text.replace(/^\.\//, '').replace(/\/+$/, '');
+      if (!names.has(text) && !names.has(w.text)) continue;
+      const at = w.raw.lastIndexOf(oldName);
+      if (at < 0) continue;
+      out.push({ range: w.range, newText: w.raw.slice(0, at) + newName + w.raw.slice(at + oldName.length) });
+    }
+  }
+  return out;
+}
+
 function contextLabel(a: Analysis, t: DockerTarget): string {
   const rel = a.rel(t.context.root);
   const where = rel ? `'${rel}'` : 'the workspace root';
@@ -146,8 +172,9 @@ function contextLabel(a: Analysis, t: DockerTarget): string {
   return `${where} (${how})`;
 }
 
-function draft(a: Analysis, t: DockerTarget, keyword: string, s: CopySource): Draft {
+function draft(a: Analysis, t: DockerTarget, stage: StageModel, op: CopyOp, s: CopySource): Draft {
   const ctx = t.model.context;
+  const keyword = op.keyword;
   if (s.status === 'excluded') {
     const by = s.excludedBy;
     const where = by && ctx.ignoreFile ? ` by ${a.rel(ctx.ignoreFile)} line ${by.line + 1} ('${by.pattern}')` : ' by .dockerignore';
@@ -163,7 +190,10 @@ function draft(a: Analysis, t: DockerTarget, keyword: string, s: CopySource): Dr
   const match = closestPath(ctx, s.path);
   if (match !== undefined) {
     const replacement = s.word.raw.startsWith('"') ? JSON.stringify(match) : /\s/.test(match) ? `"${match}"` : match;
-    fixes.push({ title: `Replace with '${match}'`, edits: [{ file: t.dockerfile, range: s.word.range, newText: replacement }], isPreferred: true });
+    const later = laterMentions(stage, op, s.path, match);
+    const also = later.length === 0 ? '' : ` (and on line${later.length > 1 ? 's' : ''} ${[...new Set(later.map((e) => e.range.start.line + 1))].join(', ')})`;
+    const edits = [{ file: t.dockerfile, range: s.word.range, newText: replacement }, ...later.map((e) => ({ file: t.dockerfile, ...e }))];
+    fixes.push({ title: `Replace with '${match}'${also}`, edits, isPreferred: true });
   }
   const hint = match !== undefined ? `; did you mean '${match}'?` : '';
   return {
