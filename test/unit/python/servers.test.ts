@@ -92,6 +92,27 @@ describe('python/servers', () => {
     }
   });
 
+  it('the standard library: http.server and socketserver servers bind their (host, port) tuple, wsgiref make_server its arguments', () => {
+    const cases: [string, ShellEnv, [string, string | undefined, string | undefined] | undefined][] = [
+      ['from http.server import HTTPServer, BaseHTTPRequestHandler\nhttpd = HTTPServer(("localhost", 8080), BaseHTTPRequestHandler)\nhttpd.serve_forever()\n', {}, ['socketserver', 'localhost', '8080']],
+      ['import http.server\nimport os\nPORT = int(os.environ.get("PORT", 8000))\nwith http.server.ThreadingHTTPServer(("", PORT), H) as s:\n    s.serve_forever()\n', { PORT: '8080' }, ['socketserver', '0.0.0.0', '8080']],
+      ['from http import server\nserver.HTTPServer(("0.0.0.0", 9000), H).serve_forever()\n', {}, ['socketserver', '0.0.0.0', '9000']],
+      ['import socketserver\naddr = ("127.0.0.1", 7000)\nsocketserver.TCPServer(addr, H).serve_forever()\n', {}, ['socketserver', '127.0.0.1', '7000']],
+      ['import socketserver\nsocketserver.TCPServer(get_address(), H).serve_forever()\n', {}, ['socketserver', undefined, undefined]],
+      ['from wsgiref.simple_server import make_server\nmake_server("", int(os.getenv("PORT", "8000")), app).serve_forever()\n', {}, ['wsgiref', '0.0.0.0', '8000']],
+      ['from wsgiref import simple_server\nsimple_server.make_server("127.0.0.1", 8051, app).serve_forever()\n', {}, ['wsgiref', '127.0.0.1', '8051']],
+      // Near misses: a class of the same name from elsewhere, and make_server of another library, are not these servers.
+      ['from myproxy import HTTPServer\nHTTPServer(("localhost", 8080)).run()\n', {}, undefined],
+      ['from werkzeug.serving import make_server\nmake_server("127.0.0.1", 5000, app).serve_forever()\n', {}, undefined],
+    ];
+    for (const [src, env, want] of cases) {
+      const r = starts({ '/app/x.py': [undefined, src] }, { file: '/app/x.py', main: true }, env);
+      assert.deepEqual(r.map((x) => [x.server, x.host, x.port]), want ? [want] : [], src);
+    }
+    const at = starts({ '/app/x.py': [undefined, 'from http.server import HTTPServer\nHTTPServer(("localhost", 8080), H).serve_forever()\n'] }, { file: '/app/x.py', main: true })[0];
+    assert.deepEqual([at.hostAt, at.portAt, at.isDefault], ['literal@/app/x.py:1:12-1:23', 'literal@1:25-1:29', false]);
+  });
+
   it('uvicorn.run(uds=...) binds a Unix socket and fd=... an inherited one: no host or port (khoj starts one or the other)', () => {
     const src = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\ndef start(sock=None, fd=None):\n    if sock:\n        uvicorn.run(app, uds="/run/api.sock")\n    elif fd:\n        uvicorn.run(app, fd=fd)\n    else:\n        uvicorn.run(app, uds=None, port=9000)\n';
     const m = new Map<string, ServerFile>([['/app/main.py', { info: parsePython(src) }]]);

@@ -1,4 +1,4 @@
-// Servers started from code (uvicorn.run, Flask app.run, waitress.serve, aiohttp run_app, hypercorn serve, Gradio launch, socketio.run) reachable from the entry function, with their host/port resolved against the container's env.
+// Servers started from code (uvicorn.run, Flask app.run, waitress.serve, aiohttp run_app, hypercorn serve, Gradio launch, socketio.run, wsgiref make_server, http.server/socketserver servers) reachable from the entry function, with their host/port resolved against the container's env.
 import { parseAddress } from '../entrypoint/address';
 import { rangeIn } from '../entrypoint/options';
 import type { Bind } from '../entrypoint/parse';
@@ -6,7 +6,7 @@ import type { ShellEnv } from '../entrypoint/shell';
 import type { Range } from '../types';
 import type { PyCall, PyCallArg, PyFileInfo } from './parser';
 
-export type CodeServer = 'uvicorn' | 'flask' | 'socketio' | 'waitress' | 'aiohttp' | 'hypercorn' | 'gradio';
+export type CodeServer = 'uvicorn' | 'flask' | 'socketio' | 'waitress' | 'aiohttp' | 'hypercorn' | 'gradio' | 'wsgiref' | 'socketserver';
 
 /** One parsed file of the closure. */
 export interface ServerFile {
@@ -132,7 +132,19 @@ const DESCRIPTORS: Descriptor[] = [
     envDefaults: ['GRADIO_SERVER_NAME', 'GRADIO_SERVER_PORT'],
     matches: (c, f) => c.callee.endsWith('.launch') && imports(f, 'gradio'),
   },
+  {
+    // wsgiref.simple_server.make_server(host, port, app): both are required.
+    server: 'wsgiref', label: 'wsgiref make_server()', host: { kw: 'host', pos: 0 }, port: { kw: 'port', pos: 1 }, defaults: ['', ''],
+    matches: (c, f, m) => c.callee === 'wsgiref.simple_server.make_server' || (c.callee === 'simple_server.make_server' && m.importsFrom(f, 'wsgiref', 'simple_server'))
+      || (c.callee === 'make_server' && m.importsFrom(f, 'wsgiref.simple_server', 'make_server')),
+  },
 ];
+
+/** The standard library's socket servers, which take `server_address = (host, port)`: http.server's and socketserver's. */
+const SOCKET_SERVERS: Record<string, string[]> = {
+  'http.server': ['HTTPServer', 'ThreadingHTTPServer'],
+  socketserver: ['TCPServer', 'ThreadingTCPServer', 'ForkingTCPServer'],
+};
 
 const HYPERCORN_LABEL = 'hypercorn serve()';
 
@@ -260,10 +272,13 @@ class CallResolver implements MatchContext {
 
   server(c: PyCall, path: string, f: ServerFile, env: ShellEnv): Omit<ServerStart, 'via'> | undefined {
     if (this.isHypercorn(c, f)) return this.hypercorn(c, path, f, env);
+    const socketServer = this.socketServer(c, f);
+    if (socketServer) return this.addressBind(socketServer, c, path, f, env);
     const d = DESCRIPTORS.find((x) => x.matches(c, f, this));
     if (!d) return undefined;
     const host = this.setting(c, f, env, d.host, d.defaults[0], d.envDefaults?.[0]);
     const port = this.setting(c, f, env, d.port, d.defaults[1], d.envDefaults?.[1]);
+    if (d.server === 'wsgiref') anyInterface(host);
     if (d.server === 'waitress') {
       const listen = argOf(c, 'listen');
       if (listen) return this.listenBind(d, c, path, f, env, listen);
@@ -384,6 +399,48 @@ class CallResolver implements MatchContext {
     return { server: d.server, label: d.label, file: path, call: c, bind, host: at, port: at };
   }
 
+  /** `HTTPServer(...)`, `http.server.HTTPServer(...)`, `socketserver.TCPServer(...)`: the class's label, else undefined. */
+  private socketServer(c: PyCall, f: ServerFile): string | undefined {
+    for (const [module, classes] of Object.entries(SOCKET_SERVERS)) {
+      for (const cls of classes) {
+        if (c.callee === `${module}.${cls}` || (c.callee === `server.${cls}` && module === 'http.server' && this.importsFrom(f, 'http', 'server'))
+          || (c.callee === cls && this.importsFrom(f, module, cls))) return `${module} ${cls}()`;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A socket server's `server_address` (the first argument): a `(host, port)` tuple, written in the call or assigned
+   * once to a name. The constructor binds and listens (`bind_and_activate` defaults to True); host `''` is every interface.
+   */
+  private addressBind(label: string, c: PyCall, path: string, f: ServerFile, env: ShellEnv): Omit<ServerStart, 'via'> {
+    const base = { server: 'socketserver' as const, label, file: path, call: c };
+    const unresolved = { ...base, bind: { raw: '?', isDefault: false, unresolved: true } };
+    const a = argOf(c, 'server_address', 0);
+    if (!a?.text) return unresolved;
+    let text = a.text;
+    let range = a.valueRange;
+    let fn = c.fn;
+    if (/^[A-Za-z_]\w*$/.test(text.trim())) {
+      const name = text.trim();
+      const local = f.info.assignments.filter((x) => x.target === name && x.fn === c.fn);
+      const scope = local.length || c.fn === undefined ? local : f.info.assignments.filter((x) => x.target === name && x.fn === undefined);
+      if (scope.length !== 1) return unresolved;
+      ({ text, valueRange: range, fn } = scope[0]);
+    }
+    const parts = tupleItems(text);
+    if (!parts || parts.length !== 2) return unresolved;
+    const [host, port] = parts.map((p) => {
+      const v = this.evaluate(p.text, range, f, fn, env, 0);
+      if (v.at && v.at.text === p.text && v.at.range === range) v.at = { ...v.at, text, start: v.at.start + p.start, end: v.at.end + p.start };
+      return v;
+    });
+    anyInterface(host);
+    // Both items are written values (never a server default), so a fix edits them in place; the names are only labels.
+    return { ...base, ...this.bindOf(host, port, path, c), keywords: { host: 'host', port: 'port' } };
+  }
+
   private isHypercorn(c: PyCall, f: ServerFile): boolean {
     return c.callee === 'hypercorn.asyncio.serve' || c.callee === 'hypercorn.trio.serve'
       || (c.callee === 'serve' && (this.importsFrom(f, 'hypercorn.asyncio', 'serve') || this.importsFrom(f, 'hypercorn.trio', 'serve')));
@@ -421,6 +478,37 @@ class CallResolver implements MatchContext {
     const at = this.codeValue(v, path, c);
     return { ...base, bind, host: at, port: at };
   }
+}
+
+/** The standard library's servers bind host `''` to every interface (INADDR_ANY, the socket module's docs): read as 0.0.0.0. */
+function anyInterface(host: Val): void {
+  if (!host.unknown && host.value === '') host.value = '0.0.0.0';
+}
+
+/** The items of a tuple literal `(a, b)` with their offsets in `text`; undefined when `text` is not one. */
+function tupleItems(text: string): { text: string; start: number }[] | undefined {
+  const open = text.indexOf('(');
+  if (open < 0 || text.slice(0, open).trim() !== '' || !text.trimEnd().endsWith(')')) return undefined;
+  const end = text.lastIndexOf(')');
+  const out: { text: string; start: number }[] = [];
+  let depth = 0;
+  let quote = '';
+  let from = open + 1;
+  for (let i = open + 1; i < end; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push({ text: text.slice(from, i), start: from });
+      from = i + 1;
+    }
+  }
+  if (text.slice(from, end).trim() !== '') out.push({ text: text.slice(from, end), start: from });
+  return out;
 }
 
 /** A call's argument by keyword, else by position among the positional ones. */
