@@ -24,6 +24,13 @@ function files(m: ImageModel, dir = '/app'): string[] {
 const SRC = { 'src/app.py': 'x', 'src/pkg/__init__.py': '', 'src/pkg/mod.py': 'y', 'requirements.txt': 'flask\n' };
 
 describe('image model: COPY semantics', () => {
+  it('a file to a folder every base image has goes inside it, slash or not (COPY x /opt, /usr/local/bin, /tmp); to a new path, or FROM scratch, it is the file', () => {
+    const m = model({ ...SRC, Dockerfile: 'FROM python:3.11 AS b\nCOPY src/app.py /opt\nCOPY src/pkg/mod.py /usr/local/bin\nCOPY src/app.py /srv/app\nFROM b AS c\nCOPY requirements.txt /tmp\nFROM scratch\nCOPY src/app.py /opt\n' });
+    const stat = (i: number, p: string) => m.stages[i]!.tree.stat(p);
+    assert.deepEqual([stat(0, '/opt/app.py'), stat(0, '/usr/local/bin/mod.py'), stat(0, '/srv/app'), stat(1, '/tmp/requirements.txt'), stat(1, '/opt/app.py')], ['file', 'file', 'file', 'file', 'file']);
+    assert.deepEqual([stat(2, '/opt'), stat(2, '/opt/app.py')], ['file', undefined]);
+  });
+
   const cases: { name: string; df: string; extra?: Record<string, string>; dir?: string; want: string[] }[] = [
     {
       name: 'a folder source copies its contents, not the folder',

@@ -346,6 +346,19 @@ describe('install effects: stages and COPY --from', () => {
     assert.equal(m.final!.tree.stat('/app/src/svc'), undefined);
   });
 
+  it('every install of one RUN is carried (pip install -U pip && pip install -r ...), into site-packages, a venv or ~/.local; an overlapping second COPY adds none twice', () => {
+    const sp = '/usr/local/lib/python3.10/site-packages';
+    const site = model({ ...PROJECT, Dockerfile: `FROM python:3.10-slim AS build\nCOPY requirements.txt base.txt constraints.txt /tmp/\nRUN pip install --upgrade pip && pip install -r /tmp/requirements.txt\nFROM python:3.10-slim\nCOPY --from=build ${sp} ${sp}\nCOPY --from=build ${sp}/flask ${sp}/flask\n` });
+    assert.deepEqual(records(site.final!), [
+      `pip install home=${sp} sp=${sp} argv[pip] carried`,
+      `pip install home=${sp} sp=${sp} requirements:/tmp/requirements.txt[flask] requirements:/tmp/base.txt[requests[socks]] carried`,
+    ]);
+    const venv = model({ ...PROJECT, Dockerfile: 'FROM python:3.10 AS build\nCOPY requirements.txt base.txt constraints.txt /tmp/\nRUN python -m venv /opt/venv; /opt/venv/bin/pip install -U pip; /opt/venv/bin/pip install -r /tmp/requirements.txt\nFROM python:3.10-slim\nCOPY --from=build /opt/venv /opt/venv\n' });
+    assert.deepEqual(records(venv.final!).map((r) => r.replace(/^.*? sp=\S+ /, '')), ['argv[pip] carried', 'requirements:/tmp/requirements.txt[flask] requirements:/tmp/base.txt[requests[socks]] carried']);
+    const user = model({ ...PROJECT, Dockerfile: 'FROM python:3.10 AS build\nCOPY requirements.txt base.txt constraints.txt /tmp/\nRUN pip install --user -U pip && pip install --user -r /tmp/requirements.txt\nFROM python:3.10-slim\nCOPY --from=build /root/.local /root/.local\n' });
+    assert.deepEqual(records(user.final!).map((r) => r.replace(/^.*? sp=\S+ /, '')), ['argv[pip] carried', 'requirements:/tmp/requirements.txt[flask] requirements:/tmp/base.txt[requests[socks]] carried']);
+  });
+
   it('a stage that copies something else carries nothing', () => {
     const m = model({ ...PROJECT, Dockerfile: 'FROM python:3.11 AS build\nRUN pip install --prefix=/install flask\nRUN mkdir /out && touch /out/x\nFROM python:3.11-slim\nCOPY --from=build /out /out\n' });
     assert.deepEqual(records(m.final!), []);

@@ -490,7 +490,7 @@ function evalCopy(
 
   const matchCount = op.sources.reduce((n, s) => n + (s.status === 'stage' ? 1 : s.matches.length), 0);
   const endsSlash = /\/$/.test(destRaw) || destRaw === '.' || destRaw === '..';
-  op.destIsDir = endsSlash || srcWords.length > 1 || matchCount > 1 || st.tree.stat(dest) === 'dir' || parents;
+  op.destIsDir = endsSlash || srcWords.length > 1 || matchCount > 1 || st.tree.stat(dest) === 'dir' || parents || (st.tree.stat(dest) === undefined && baseFolder(stages, st, dest));
 
   // Effects on the tree
   if (from) {
@@ -583,6 +583,22 @@ function homeOf(st: StageModel): string {
   return !user || user === 'root' || user === '0' ? '/root' : `/home/${user}`;
 }
 
+/**
+ * Folders every Linux base image has (the Filesystem Hierarchy Standard's, which Debian's base-files and Alpine's
+ * alpine-baselayout create): a COPY of a file to one of them without a trailing slash (`COPY entrypoint.sh
+ * /usr/local/bin`, `COPY requirements.txt /tmp`) puts the file inside the existing folder, as for any existing folder.
+ */
+const BASE_FOLDERS = new Set(['/bin', '/etc', '/home', '/lib', '/media', '/mnt', '/opt', '/root', '/run', '/sbin', '/srv', '/tmp', '/usr', '/usr/bin',
+  '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/local/lib', '/usr/local/sbin', '/usr/local/share', '/usr/sbin', '/usr/share', '/usr/src', '/var', '/var/lib', '/var/log', '/var/tmp']);
+
+/** True when `dest` is one of BASE_FOLDERS and the stage does not start from scratch. */
+function baseFolder(stages: StageModel[], st: StageModel, dest: string): boolean {
+  if (!BASE_FOLDERS.has(dest)) return false;
+  let root = st;
+  while (root.baseStage !== undefined && root.baseStage >= 0 && stages[root.baseStage]) root = stages[root.baseStage];
+  return root.base.toLowerCase() !== 'scratch';
+}
+
 /** Moves a path that lies inside `from` to the same place inside `to`. */
 function rebase(path: string, from: string, to: string): string {
   const rel = path === from ? '' : path.slice(from === '/' ? 1 : from.length + 1);
@@ -593,15 +609,17 @@ function rebase(path: string, from: string, to: string): string {
 function carryRecords(st: StageModel, src: StageModel, path: string, dest: string, ins: Instruction, only?: (r: InstallRecord) => boolean): void {
   for (const r of src.installs) {
     if (only && !only(r)) continue;
-    if (st.installs.some((x) => x.instr === r.instr && x.home === r.home)) continue;
+    const origin = r.origin ?? r;
     let carried: InstallRecord | undefined;
     if (within(path, r.home)) {
-      carried = { ...r, home: rebase(r.home, path, dest), sitePackages: r.sitePackages && within(path, r.sitePackages) ? rebase(r.sitePackages, path, dest) : undefined, carriedBy: ins };
+      carried = { ...r, home: rebase(r.home, path, dest), sitePackages: r.sitePackages && within(path, r.sitePackages) ? rebase(r.sitePackages, path, dest) : undefined, carriedBy: ins, origin };
     } else if (within(r.home, path) && (!r.sitePackages || within(r.sitePackages, path) || within(path, r.sitePackages))) {
       // A part of the install folder (site-packages of a venv): what it holds came along.
-      carried = { ...r, home: dest, sitePackages: r.sitePackages && within(path, r.sitePackages) ? rebase(r.sitePackages, path, dest) : dest, carriedBy: ins };
+      carried = { ...r, home: dest, sitePackages: r.sitePackages && within(path, r.sitePackages) ? rebase(r.sitePackages, path, dest) : dest, carriedBy: ins, origin };
     }
-    if (carried) st.installs.push(carried);
+    // The same install already here at or around that place (a base stage's, or an overlapping COPY): not twice. Each
+    // install of one RUN is its own record (pip install -U pip && pip install -r requirements.txt).
+    if (carried && !st.installs.some((x) => (x.origin ?? x) === origin && within(x.home, carried.home))) st.installs.push(carried);
   }
   for (const v of src.venvs) {
     if (v.venv && within(path, v.venv) && !st.venvs.some((x) => x.venv === rebase(v.venv!, path, dest))) {

@@ -61,6 +61,8 @@ export interface InstallRecord {
   wheelhouse?: boolean;
   /** The COPY --from that brought the record into this stage. */
   carriedBy?: Instruction;
+  /** For a carried record, the record of the stage whose RUN made it (one RUN can make several: pip install -U pip && pip install -r ...). */
+  origin?: InstallRecord;
   /** A record that came with a base image another Dockerfile of the repository builds: that Dockerfile and its install instruction (`instr` is then this stage's FROM). */
   inheritedFrom?: { dockerfile: string; instr: Instruction };
   /** Debian/Ubuntu `python3-X` packages (the release codename, or the base image): their versions are the distribution's, not pins. */
