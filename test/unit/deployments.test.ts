@@ -109,6 +109,19 @@ describe('deployments: environment and command', () => {
   });
 });
 
+describe('deployments: locality of image names', () => {
+  it("a manifest beside its own Dockerfile is not linked to another folder's build whose tag only ends in the same name; the same repository path, or a build in its own folder, is", () => {
+    const base = {
+      'ml/jax/Dockerfile': DF, 'ml/jax/build.sh': 'docker build . -t "gcr.io/${PROJECT}/jax/hello:latest"\n',
+      'other/go/Dockerfile': 'FROM golang:1.22\nCOPY . .\nRUN go build -o /hello\nCMD ["/hello"]\n',
+    };
+    assert.deepEqual(links({ ...base, 'other/go/k8s/deploy.yaml': K8S('hello') }), []);
+    assert.deepEqual(links({ ...base, 'other/go/k8s/deploy.yaml': K8S('gcr.io/${PROJECT}/jax/hello:v2') }), ['other/go/k8s/deploy.yaml -> ml/jax/Dockerfile (image)']);
+    assert.deepEqual(links({ ...base, 'k8s/deploy.yaml': K8S('hello') }), ['k8s/deploy.yaml -> ml/jax/Dockerfile (image)']);
+    assert.deepEqual(links({ ...base, 'other/go/build.sh': 'docker build -t gcr.io/p/hello .\n', 'other/go/k8s/deploy.yaml': K8S('hello') }), ['other/go/k8s/deploy.yaml -> other/go/Dockerfile (image)']);
+  });
+});
+
 describe('deployments: kustomize rename evidence', () => {
   it('names the rename and the kustomization in the evidence', () => {
     const a = analyse(memRepo({

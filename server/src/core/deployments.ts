@@ -91,6 +91,13 @@ function computeDeployments(a: Analysis): Deployment[] {
         via = ` (renamed '${names[0]}' by ${to.filter((r) => imageName(r.to!) === names[0]).map((r) => a.rel(r.file)).join(', ')})`;
       }
     }
+    if (manifest && matches.length) {
+      // Locality: a manifest beside its own Dockerfile (other/go/k8s/ under other/go/Dockerfile) deploys that folder's
+      // image; a build elsewhere whose tag only ends in the same name (ml/jax: gcr.io/${P}/jax/hello vs image: hello)
+      // is another image unless the whole repository path is the same.
+      const own = ownDockerfileDir(a, manifest);
+      if (own !== undefined) matches = matches.filter((b) => within(own, b.dockerfile) || imageRef(b.tag!) === imageRef(image!));
+    }
     const dockerfiles = [...new Set(matches.map((b) => b.dockerfile))];
     if (dockerfiles.length === 1) {
       // The stage that build produces: its --target, else the last one.
@@ -176,6 +183,20 @@ function computeDeployments(a: Analysis): Deployment[] {
 }
 
 /** An image reference without tag or digest, as kustomize's `images[].name` matches it: `gcr.io/p/api:1` -> `gcr.io/p/api`. */
+/** The nearest folder at or above the manifest's (below the workspace root) that holds a Dockerfile of the workspace. */
+function ownDockerfileDir(a: Analysis, manifest: string): string | undefined {
+  const dirs = new Set(a.files.dockerfiles.map((d) => dirname(d)));
+  for (let dir = dirname(manifest); dir !== a.root && within(a.root, dir); dir = dirname(dir)) {
+    if (dirs.has(dir)) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  return undefined;
+}
+
+function within(root: string, path: string): boolean {
+  return path === root || path.startsWith(root + '/');
+}
+
 function imageRef(ref: string): string {
   const noDigest = ref.trim().replace(/@.*$/, '');
   const slash = noDigest.lastIndexOf('/');

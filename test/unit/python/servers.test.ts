@@ -113,6 +113,19 @@ describe('python/servers', () => {
     assert.deepEqual([at.hostAt, at.portAt, at.isDefault], ['literal@/app/x.py:1:12-1:23', 'literal@1:25-1:29', false]);
   });
 
+  it('a ** or * argument may hold host and port: unknown and uncertain, not the default; explicit ones still count. gRPC add_insecure_port is a listener', () => {
+    const one = (src: string) => {
+      const m = new Map<string, ServerFile>([['/app/x.py', { info: parsePython(src) }]]);
+      return serverStarts({ files: m, entry: { file: '/app/x.py', main: true }, env: {} }).map((x) => [x.server, x.bind.host, x.bind.port, x.bind.unresolved ?? false, x.bind.uncertain]);
+    };
+    assert.deepEqual(one('import uvicorn\nopts = {"host": "0.0.0.0", "port": 8001}\nuvicorn.run(app, **opts)\n'), [['uvicorn', undefined, undefined, true, 'uvicorn.run() is given **opts, which may set its host and port']]);
+    assert.deepEqual(one('import uvicorn\nuvicorn.run(app, host="127.0.0.1", port=8001, **extra)\n'), [['uvicorn', '127.0.0.1', '8001', false, undefined]]);
+    assert.deepEqual(one('from flask import Flask\napp = Flask(__name__)\napp.run(*ADDRESS)\n'), [['flask', undefined, undefined, true, "Flask's app.run() is given *ADDRESS, which may set its host and port"]]);
+    assert.deepEqual(one('import grpc\nserver = grpc.server(pool)\nserver.add_insecure_port("[::]:50051")\nserver.start()\n'), [['grpc', '::', '50051', false, undefined]]);
+    assert.deepEqual(one('import grpc\nserver = grpc.server(pool)\nserver.add_insecure_port(f"[::]:{port}")\n'), [['grpc', undefined, undefined, true, undefined]]);
+    assert.deepEqual(one('server.add_insecure_port("[::]:50051")\n'), []);
+  });
+
   it('uvicorn.run(uds=...) binds a Unix socket and fd=... an inherited one: no host or port (khoj starts one or the other)', () => {
     const src = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\ndef start(sock=None, fd=None):\n    if sock:\n        uvicorn.run(app, uds="/run/api.sock")\n    elif fd:\n        uvicorn.run(app, fd=fd)\n    else:\n        uvicorn.run(app, uds=None, port=9000)\n';
     const m = new Map<string, ServerFile>([['/app/main.py', { info: parsePython(src) }]]);

@@ -6,7 +6,7 @@ import type { ShellEnv } from '../entrypoint/shell';
 import type { Range } from '../types';
 import type { PyCall, PyCallArg, PyFileInfo } from './parser';
 
-export type CodeServer = 'uvicorn' | 'flask' | 'socketio' | 'waitress' | 'aiohttp' | 'hypercorn' | 'gradio' | 'wsgiref' | 'socketserver';
+export type CodeServer = 'uvicorn' | 'flask' | 'socketio' | 'waitress' | 'aiohttp' | 'hypercorn' | 'gradio' | 'wsgiref' | 'socketserver' | 'grpc';
 
 /** One parsed file of the closure. */
 export interface ServerFile {
@@ -272,6 +272,7 @@ class CallResolver implements MatchContext {
 
   server(c: PyCall, path: string, f: ServerFile, env: ShellEnv): Omit<ServerStart, 'via'> | undefined {
     if (this.isHypercorn(c, f)) return this.hypercorn(c, path, f, env);
+    if (/(?:^|\.)add_(?:insecure|secure)_port$/.test(c.callee) && imports(f, 'grpc')) return this.grpcPort(c, path, f, env);
     const socketServer = this.socketServer(c, f);
     if (socketServer) return this.addressBind(socketServer, c, path, f, env);
     const d = DESCRIPTORS.find((x) => x.matches(c, f, this));
@@ -284,6 +285,8 @@ class CallResolver implements MatchContext {
       if (listen) return this.listenBind(d, c, path, f, env, listen);
     }
     const out: Omit<ServerStart, 'via'> = { server: d.server, label: d.label, file: path, call: c, ...this.bindOf(host, port, path, c), keywords: { host: d.host.kw, port: d.port.kw } };
+    const spread = splat(c, d.host.pos !== undefined || d.port.pos !== undefined);
+    if (spread && (!argOf(c, d.host.kw, d.host.pos) || !argOf(c, d.port.kw, d.port.pos))) out.bind.uncertain = `${d.label} is given ${spread}, which may set its host and port`;
     // uvicorn.run(app, uds=path) binds that Unix socket, fd=N an inherited socket: host and port are not used (uvicorn's Config.bind_socket).
     const uds = d.server === 'uvicorn' ? argOf(c, 'uds') : undefined;
     const fd = d.server === 'uvicorn' ? argOf(c, 'fd') : undefined;
@@ -325,6 +328,8 @@ class CallResolver implements MatchContext {
 
   private setting(c: PyCall, f: ServerFile, env: ShellEnv, spec: { kw: string; pos?: number }, def: string, envName?: string): Val {
     const a = argOf(c, spec.kw, spec.pos);
+    // `**opts` may hold the keyword, and `*args` the positional one (Python binds their items as arguments): not the default.
+    if (!a && splat(c, spec.pos !== undefined)) return { unknown: true, kind: 'literal' };
     if (!a) {
       if (envName && Object.prototype.hasOwnProperty.call(env, envName)) {
         const v = env[envName];
@@ -397,6 +402,17 @@ class CallResolver implements MatchContext {
     if (v.unknown || !a) bind.unresolved = true;
     const at = this.codeValue(v, path, c);
     return { server: d.server, label: d.label, file: path, call: c, bind, host: at, port: at };
+  }
+
+  /** gRPC's `server.add_insecure_port("[::]:50051")` (or `add_secure_port`): the server listens on that address once started. */
+  private grpcPort(c: PyCall, path: string, f: ServerFile, env: ShellEnv): Omit<ServerStart, 'via'> {
+    const a = argOf(c, 'address', 0);
+    const v = a?.text === undefined ? { unknown: true, kind: 'literal' as const } : this.evaluate(a.text, a.valueRange, f, c.fn, env, 0);
+    const addr = v.unknown || v.value === undefined ? undefined : parseAddress(v.value, '');
+    const bind: Bind = { host: addr?.host, port: addr?.port || undefined, raw: v.value ?? '?', isDefault: false, from: v.kind === 'env' ? 'env' : 'argv' };
+    if (!addr?.host || !addr.port) bind.unresolved = true;
+    const at = this.codeValue(v, path, c);
+    return { server: 'grpc', label: `gRPC ${c.callee.split('.').pop()}()`, file: path, call: c, bind, host: at, port: at };
   }
 
   /** `HTTPServer(...)`, `http.server.HTTPServer(...)`, `socketserver.TCPServer(...)`: the class's label, else undefined. */
@@ -509,6 +525,11 @@ function tupleItems(text: string): { text: string; start: number }[] | undefined
   }
   if (text.slice(from, end).trim() !== '') out.push({ text: text.slice(from, end), start: from });
   return out;
+}
+
+/** The call's `**mapping` argument (or, when `positional`, a `*iterable` one too), as written; undefined when it has none. */
+function splat(c: PyCall, positional: boolean): string | undefined {
+  return c.args.find((a) => a.name === undefined && (a.text?.startsWith('**') || (positional && a.text?.startsWith('*'))))?.text;
 }
 
 /** A call's argument by keyword, else by position among the positional ones. */
