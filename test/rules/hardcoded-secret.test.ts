@@ -6,7 +6,7 @@ import { formatJson, formatNotices, formatSarif, formatText } from '../../server
 import { relativeInside } from '../../server/src/core/fs';
 import { scanValue } from '../../server/src/core/secrets';
 import { applyAllFixes, brief, lintRepo, loadFixture, memRepo, ROOT } from '../helpers/repo';
-import { K, serviceAccountJson } from '../unit/secrets/fakes';
+import { ALPHA, K, rnd, serviceAccountJson } from '../unit/secrets/fakes';
 
 async function only(files: Record<string, string>, rule = 'hardcoded-secret') {
   const fs = memRepo(files);
@@ -51,6 +51,38 @@ function table(title: string, cases: Case[]) {
 const DF = 'FROM python:3.11-slim\n';
 
 describe('rule hardcoded-secret', () => {
+  it('test data and test stand-ins: a JSON under a test folder, a short RSA key in test code and a file named fake are notices; outside tests, or a full-size key, are reported', async () => {
+    const pem = (lines: number, seed: number) => '-----BEGIN RSA ' + 'PRIVATE KEY-----\\n' + Array.from({ length: lines }, (_, i) => rnd(ALPHA.base64, 64, seed + i)).join('\\n') + '\\n-----END RSA ' + 'PRIVATE KEY-----';
+    const report = JSON.stringify({ findings: [{ rule: 'google_api_key', match: `api_key = "${K.googleApiKey}"` }] }, null, 2) + '\n';
+    const sa = serviceAccountJson();
+    const r = await only({
+      'unittests/scans/tool/report.json': report, 'config/report.json': report,
+      'app/tests/test_jwt.py': `WEAK = "${pem(7, 600)}"\nSTRONG = "${pem(26, 620)}"\n`, 'app/jwt_keys.py': `WEAK = "${pem(7, 600)}"\n`,
+      'tests/gcp-sa-NONEXISTING.json': sa, 'ops/gcp-sa-NONEXISTING.json': sa, '.git/HEAD': 'ref: refs/heads/main\n',
+    });
+    assert.deepEqual(r.findings.map((f) => `${f.severity} ${f.file.replace('/repo/', '')}:${f.range.start.line + 1}`), [
+      'error app/jwt_keys.py:1', 'warning app/tests/test_jwt.py:2', 'error config/report.json:5', 'error ops/gcp-sa-NONEXISTING.json:5',
+    ]);
+    assert.deepEqual(r.notices.filter((n) => n.cause === 'not-reported').map((n) => n.message), [
+      'not reported: app/tests/test_jwt.py:1 holds a private key too short for real use (under 1024 bits) in test code: a test fixture',
+      "not reported: tests/gcp-sa-NONEXISTING.json holds what looks like a secret, but it is a test's stand-in by its name",
+      'not reported: unittests/scans/tool/report.json holds a value that looks like a secret, but it is data under a test folder',
+    ]);
+  });
+
+  it('a settings module git ignores and no image copies (Django local_settings.py) gets one notice, not findings; in an image, or committed, it is reported', async () => {
+    const settings = 'SECRET_KEY = "' + DJANGO_KEY + '"\nGITHUB_TOKEN = "' + K.githubPat + '"\n';
+    const df = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n';
+    const base = { 'manage.py': 'import proj.settings\n', 'proj/__init__.py': '', 'proj/settings.py': 'try:\n    from proj.local_settings import *\nexcept ImportError:\n    pass\n', 'proj/local_settings.py': settings, Dockerfile: df };
+    const quiet = await only({ ...base, '.gitignore': 'proj/local_settings.py\n', '.dockerignore': 'proj/local_settings.py\n' });
+    assert.deepEqual(brief(quiet.findings), []);
+    assert.deepEqual(quiet.notices.filter((n) => n.cause === 'not-reported').map((n) => n.message), ['not reported: proj/local_settings.py holds 2 secrets, but git ignores it and no image copies it, so neither the repository nor an image has them']);
+    const shipped = await only({ ...base, '.gitignore': 'proj/local_settings.py\n' });
+    assert.deepEqual(shipped.findings.map((f) => `${f.file.replace('/repo/', '')}:${f.range.start.line + 1}`), ['proj/local_settings.py:1', 'proj/local_settings.py:2']);
+    const committed = await only({ ...base, '.dockerignore': 'proj/local_settings.py\n' });
+    assert.equal(committed.findings.length, 2);
+  });
+
   const valid: [string, Record<string, string>][] = [
     ['lookups and placeholders in Python', {
       'app.py': 'import os\nOPENAI_API_KEY = os.environ["OPENAI_API_KEY"]\nTOKEN = os.getenv("GITHUB_TOKEN")\napi_key = "your-api-key-here"\npassword = "changeme"\nsecret = "<KEY>"\nSECRET_KEY = "${SECRET_KEY}"\nAWS_KEY = "' + 'AKIA' + 'IOSFODNN7' + 'EXAMPLE"\ntoken = ""\nauth_token = "xxxxxxxxxxxxxxxxxxxx"\n',

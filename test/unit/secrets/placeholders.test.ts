@@ -74,6 +74,7 @@ describe('secrets/isPlaceholder', () => {
     'AKIA' + 'IOSFODNN7' + 'EXAMPLE',
     'wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCY' + 'EXAMPLEKEY',
     'my-example-key',
+    'AKIA' + 'IMNOJVGFDXXXE4MA', // a scanner's sample AWS key id with a run of three X
     'sk_' + 'test_' + '4eC39HqLyjWDarjtT1zdp7dc',
     '258EAFA5-E914-' + '47DA-95CA-C5AB0DC85B11', // RFC 6455's WebSocket GUID
     '258eafa5-e914-' + '47da-95ca-c5ab0dc85b11',
@@ -97,6 +98,7 @@ describe('secrets/isPlaceholder', () => {
     'purple-monkey-dishwasher-42',
     'p4ss-' + rnd(ALPHA.base62, 10, 91),
     'Contest2024',
+    'AKIA' + 'IMNOJVGFDxXXE4MA', // mixed-case x: no run of one case
     'latest',
     '258EAFA5-E914-' + '47DA-95CA-C5AB0DC85B12', // one digit off: a UUID like any other
   ];

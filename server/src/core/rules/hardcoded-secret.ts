@@ -23,7 +23,7 @@ import {
 } from '../secrets/files';
 import { GitIgnore } from '../secrets/gitignore';
 import { appendLineFix } from '../secrets/ignore-fix';
-import { credentialFilesInImages, MAX_SCAN_BYTES } from '../secrets/in-image';
+import { credentialFilesInImages, inNoImage, isTestStandIn, MAX_SCAN_BYTES } from '../secrets/in-image';
 import { envNameFor, isTestPath, lowerKebab, upperSnake } from '../secrets/names';
 import { ENV_TEMPLATE, fileScanContext, generatedReason, isLocalDevComposeFile } from '../secrets/origin';
 import type { FileScanContext } from '../secrets/files';
@@ -38,7 +38,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'A key written into code, an image or a committed file leaks to everyone who can read the repository or pull the image (ENV and ARG values stay in `docker history`), and rotating it means a redeploy. Read it from the environment at run time instead. Placeholders (`your-api-key-here`, `changeme`, `<KEY>`, `${VAR}`, `{{ .Values.x }}`, `${{ secrets.X }}`), lookups and documentation keys are not reported; in test code and test data (`test_*.py`, `*_test.py`, `conftest.py`, `tests/`, `fixtures/`, mocks, compose files for CI or end-to-end tests such as `.ci/compose.ci.yaml` or `docker-compose.test.yml`, and, in a compose file or CI workflow (which start the services they configure), a key beside an endpoint of the same prefix on loopback, `X_URL: http://localhost:5001` with `X_KEY`) only provider-format keys whose shape is certain (a checksum or marker that holds) are reported, as warnings; database URL passwords there are not, nor anywhere those of a test database on loopback (a `test` user, database or variable name, such as `JUPYTERHUB_TEST_DB_URL` on 127.0.0.1 in a CI step). Values that are not credentials are not reported: versions and digests, password hashes, URLs without a password, document ids, function calls written as text (a SQL sharding key `cityHash64(trace_id)`), and in example or dev env files and local compose files the passwords of local data services and database URLs whose host is local (`localhost`, a service name such as `db`). The `data` values of a Kubernetes Secret are judged by what they decode to. Lockfiles and generated or minified files are not scanned. A `.env` (or key file) is reported only when it is in a git repository that does not ignore it; one that a COPY puts into an image is reported once, by `secret-in-image`. Messages show the provider, a short prefix and the length, never the secret.',
+      why: 'A key written into code, an image or a committed file leaks to everyone who can read the repository or pull the image (ENV and ARG values stay in `docker history`), and rotating it means a redeploy. Read it from the environment at run time instead. Placeholders (`your-api-key-here`, `changeme`, `<KEY>`, `${VAR}`, `{{ .Values.x }}`, `${{ secrets.X }}`), lookups and documentation keys are not reported; in test code and test data (`test_*.py`, `*_test.py`, `conftest.py`, `tests/`, `fixtures/`, mocks, compose files for CI or end-to-end tests such as `.ci/compose.ci.yaml` or `docker-compose.test.yml`, and, in a compose file or CI workflow (which start the services they configure), a key beside an endpoint of the same prefix on loopback, `X_URL: http://localhost:5001` with `X_KEY`) only provider-format keys whose shape is certain (a checksum or marker that holds) are reported, as warnings; database URL passwords there are not, nor anywhere those of a test database on loopback (a `test` user, database or variable name, such as `JUPYTERHUB_TEST_DB_URL` on 127.0.0.1 in a CI step). Values that are not credentials are not reported: versions and digests, password hashes, URLs without a password, document ids, function calls written as text (a SQL sharding key `cityHash64(trace_id)`), and in example or dev env files and local compose files the passwords of local data services and database URLs whose host is local (`localhost`, a service name such as `db`). The `data` values of a Kubernetes Secret are judged by what they decode to. Lockfiles and generated or minified files are not scanned. A `.env` (or key file) is reported only when it is in a git repository that does not ignore it; one that a COPY puts into an image is reported once, by `secret-in-image`; a Python or YAML file that git ignores and no image copies (a Django `local_settings.py`) is not reported either. JSON data under a test folder (a scanner report a parser test reads), RSA keys under 1024 bits in test code, and test files named as stand-ins (`tests/sa-NONEXISTING.json`, `fake_server.key`) get a notice instead of a finding. Messages show the provider, a short prefix and the length, never the secret.',
       bad: 'OPENAI_API_KEY = "sk-proj-…"',
       good: 'import os\n\nOPENAI_API_KEY = os.environ["OPENAI_API_KEY"]',
     },
@@ -47,9 +47,9 @@ export const rule: Rule = {
     const out: Draft[] = [];
     const scan = new Scanner(a, out);
     // What these scans report is a function of the file's text and its scan context: kept across lints (Analysis.remember).
-    for (const f of a.files.pythonFiles) scan.remembered('python', f, () => scan.python(f));
+    for (const f of a.files.pythonFiles) scan.local(f, () => scan.remembered('python', f, () => scan.python(f)));
     for (const f of a.files.dockerfiles) scan.remembered('dockerfile', f, () => scan.dockerfile(f));
-    for (const f of a.files.yamlFiles) scan.remembered('yaml', f, () => scan.yaml(f));
+    for (const f of a.files.yamlFiles) scan.local(f, () => scan.remembered('yaml', f, () => scan.yaml(f)));
     for (const f of a.files.envFiles) scan.dotenv(f);
     for (const f of a.files.otherFiles) scan.other(f);
     return out;
@@ -81,6 +81,21 @@ class Scanner {
   ) {
     this.git = new GitIgnore(a.fs, a.root);
     this.inImages = new Set(credentialFilesInImages(a).keys());
+  }
+
+  /**
+   * Runs `scan`; for a file git ignores that no image copies (a Django `local_settings.py`, a compose override kept
+   * out of both), what it found is not committed and not shipped: one notice says so instead of findings.
+   */
+  local(file: string, scan: () => void): void {
+    if (!this.git.isIgnored(file) || !inNoImage(this.a, file)) return scan();
+    const before = this.out.length;
+    scan();
+    const found = this.out.splice(before);
+    if (found.length) {
+      const n = found.length === 1 ? 'a secret' : `${found.length} secrets`;
+      this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)} holds ${n}, but git ignores it and no image copies it, so neither the repository nor an image has ${found.length === 1 ? 'it' : 'them'}` });
+    }
   }
 
   /** Runs `scan` for a file, or replays what it reported for the same text and scan context in an earlier lint. */
@@ -145,13 +160,19 @@ class Scanner {
   }
 
   private push(file: string, hit: SecretHit, message: string, fixes: Fix[], related: Draft['related'] = []): void {
+    const test = isTestPath(this.a.rel(file)) || this.context(file).testData;
+    if (test && hit.match.detector === 'private-key' && weakKeyBody(hit.value)) {
+      // A key too short to protect anything (RSA under 1024 bits), in test code: a fixture that signs fake tokens.
+      this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)}:${hit.range.start.line + 1} holds a private key too short for real use (under 1024 bits) in test code: a test fixture` });
+      return;
+    }
     this.out.push({
       message: `${describeSecret(hit.match, hit.value)} ${message}`,
       file,
       range: hit.range,
       related,
       fixes,
-      ...(isTestPath(this.a.rel(file)) || this.context(file).testData ? { severity: 'warning' as const } : {}),
+      ...(test ? { severity: 'warning' as const } : {}),
     });
   }
 
@@ -258,12 +279,21 @@ class Scanner {
   other(file: string): void {
     const name = basename(file).toLowerCase();
     if (this.git.isIgnored(file) || this.inImages.has(file)) return;
+    if (isTestStandIn(this.a.rel(file))) {
+      const text = this.a.text(file);
+      if (text !== undefined && text.length <= MAX_SCAN_BYTES && scanValue(text).length) this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)} holds what looks like a secret, but it is a test's stand-in by its name` });
+      return;
+    }
     const ix = this.read(file, !name.endsWith('.json'));
     if (!ix) return;
     const base = this.context(file);
     if (name.endsWith('.json')) {
       const hits = scanJson(ix, base);
       if (hits.some((h) => h.match.detector === 'gcp-service-account')) this.committedFile(file, hits, 'in the service-account key file');
+      else if (hits.length && isTestPath(this.a.rel(file))) {
+        // Data under a test folder (a scanner report a parser test reads, a recorded response): input of the tests, whose values belong to what was recorded, not credentials the service uses.
+        this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)} holds ${hits.length === 1 ? 'a value that looks like a secret' : `${hits.length} values that look like secrets`}, but it is data under a test folder` });
+      }
       else for (const h of hits) this.push(file, h, `is hardcoded in ${basename(file)}${'path' in h ? ` at ${(h as YamlHit).path.join('.')}` : ''}; read it from the environment or a secret store`, []);
     } else if (name === '.npmrc') {
       for (const h of scanKeyValueLines(ix, base)) {
@@ -488,4 +518,12 @@ function kubeFix(file: string, h: YamlHit, wl: Workload, e: EnvVar): Fix | undef
     ? `Read ${e.name} from the Secret Manager secret '${secretName}' (create it: gcloud secrets create ${secretName} --data-file=-)`
     : `Read ${e.name} from Secret '${secretName}' key '${key}' (create it: kubectl create secret generic ${secretName} --from-literal=${key}=...)`;
   return { title, edits: [{ file, range: { start: v.keyRange.start, end: v.range.end }, newText }], isPreferred: true };
+}
+
+/** True for a PEM RSA private key whose body is shorter than a 1024-bit key's (about 850 base64 characters): 512-bit test keys. */
+function weakKeyBody(pem: string): boolean {
+  const body = pem.replace(/-----(?:BEGIN|END) [A-Z ]*-----/g, '').replace(/\\n|[^A-Za-z0-9+/=]/g, '');
+  // RSA only: a PKCS#8 body names its algorithm (the rsaEncryption OID, base64 'BgkqhkiG9w0BAQEF'); short EC keys are strong.
+  const rsa = /-----BEGIN RSA PRIVATE KEY-----/.test(pem) || (/-----BEGIN PRIVATE KEY-----/.test(pem) && body.includes('BgkqhkiG9w0BAQEF'));
+  return rsa && body.length > 0 && body.length < 700;
 }

@@ -1,10 +1,12 @@
 // Credential files (.env with a secret, private keys, service-account JSON, .npmrc/.pypirc with a token) that reach a final image: computed once per lint for the rules that report them or leave them alone.
 import type { Analysis, DockerTarget } from '../analysis';
 import type { StageModel } from '../docker/image';
+import type { ImageTree } from '../docker/tree';
 import type { Instruction } from '../docker/parse';
 import { basename } from '../fs';
 import { scanDotenvText, scanJson, scanKeyFile, scanKeyValueLines, SecretHit, TextIndex } from './files';
 import { fileScanContext, KEY_NAME } from './origin';
+import { isTestPath } from './names';
 
 /** Files larger than this are not scanned for secrets. */
 export const MAX_SCAN_BYTES = 1024 * 1024;
@@ -36,6 +38,13 @@ function candidateName(name: string): boolean {
   return ENV_NAME.test(n) || KEY_NAME.test(n) || n.endsWith('.json') || n === '.npmrc' || n === '.pypirc';
 }
 
+const FAKE_FILE_WORDS = new Set(['fake', 'dummy', 'example', 'sample', 'nonexisting', 'nonexistent', 'invalid', 'bogus', 'mock', 'placeholder', 'notreal']);
+
+/** A file under a test folder whose name says it is a stand-in (tests/gcp-sa-NONEXISTING.json, tests/fake_server.key). */
+export function isTestStandIn(rel: string): boolean {
+  return isTestPath(rel) && basename(rel).toLowerCase().split(/[^a-z0-9]+/).some((w) => FAKE_FILE_WORDS.has(w));
+}
+
 /**
  * What makes a workspace file a credential file, and the credentials in it; undefined when it is
  * not one: an env file with a detected secret (a file of localhost URLs and settings is not), a
@@ -46,6 +55,8 @@ export function credentialKind(a: Analysis, source: string): { kind: string; hit
   const text = a.text(source);
   if (text === undefined || text.length > MAX_SCAN_BYTES) return undefined;
   const base = fileScanContext(a.rel(source));
+  // A test's stand-in that says so in its name (tests/gcp-sa-NONEXISTING.json, tests/fake_server.key).
+  if (isTestStandIn(a.rel(source))) return undefined;
   const ix = new TextIndex(text);
   const found = (kind: string, hits: SecretHit[]) => (hits.length ? { kind, hits } : undefined);
   if (ENV_NAME.test(name)) {
@@ -68,13 +79,18 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
   if (memo) return memo;
   const out = new Map<string, CredentialFile>();
   const kinds = new Map<string, ReturnType<typeof credentialKind>>();
+  const all = new Set<string>();
+  let complete = true;
   for (const t of a.targets) {
     const stage = t.model.final;
     if (!stage) continue;
     const seen = new Set<string>();
-    for (const p of stage.tree.walk('/', 50_000)) {
+    const paths = stage.tree.walk('/', WALK_LIMIT);
+    if (paths.length >= WALK_LIMIT || unlistedCopies(stage.tree, 0)) complete = false;
+    for (const p of paths) {
       const hit = stage.tree.lookup(p);
       const source = hit?.source;
+      if (source) all.add(source);
       if (!source || seen.has(source) || !candidateName(basename(source))) continue;
       if (!kinds.has(source)) kinds.set(source, credentialKind(a, source));
       const kind = kinds.get(source);
@@ -86,5 +102,29 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
     }
   }
   a.memo.set('secrets/credentialFilesInImages', out);
+  a.memo.set('secrets/sourcesInImages', { all, complete });
   return out;
+}
+
+const WALK_LIMIT = 50_000;
+
+/** True when the tree (or a stage it copies from) may hold files the model cannot list: an unknown base, or a COPY/ADD whose sources are not known. */
+function unlistedCopies(tree: ImageTree, depth: number): boolean {
+  if (depth > 8) return true;
+  for (const l of tree.getLayers()) {
+    if (l.kind === 'uncertain' && (l.dest === '/' || l.origin.instr?.keyword === 'COPY' || l.origin.instr?.keyword === 'ADD')) return true;
+    if (l.kind === 'tree' && unlistedCopies(l.from, depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when no final image of the workspace copies `source` (a workspace file), as far as the model can tell: every
+ * image's files were listed in full and none came from it. False when one does, or when an image holds files the
+ * model cannot list (a base image of unknown contents counts as not listed only at `/`).
+ */
+export function inNoImage(a: Analysis, source: string): boolean {
+  credentialFilesInImages(a);
+  const r = a.memo.get('secrets/sourcesInImages') as { all: Set<string>; complete: boolean };
+  return r.complete && !r.all.has(source);
 }

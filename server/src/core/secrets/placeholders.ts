@@ -75,7 +75,7 @@ export function isPlaceholder(value: string): boolean {
   if (TEMPLATE_SHAPES.some((re) => re.test(v))) return true;
   if (TEMPLATE_MARKERS.test(v)) return true;
   if (/^(.)\1*$/s.test(v)) return true;
-  if (/\.\.\.|…|\*{3,}|x{4,}/i.test(v)) return true;
+  if (/\.\.\.|…|\*{3,}|x{4,}/i.test(v) || /XXX|xxx/.test(v)) return true; // three x of one case: AKIA...XXX... (a scanner's documented sample)
   if (/^[x*#._\-\s]+$/i.test(v)) return true;
   if (/example/i.test(v)) return true;
   const words = v.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
