@@ -3,6 +3,7 @@ import { strict as assert } from 'assert';
 import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
 import { deployments, imageName } from '../../server/src/core/deployments';
+import { interpolateCompose } from '../../server/src/core/builds';
 import { containers } from '../../server/src/core/runtime';
 import { memRepo, ROOT } from '../helpers/repo';
 
@@ -106,6 +107,27 @@ describe('deployments: environment and command', () => {
     const ep = containers(a).find((c) => c.runner.deployment === d)!.ep!;
     assert.equal(ep.kind, 'gunicorn');
     assert.equal(ep.timeout?.seconds, 120);
+  });
+});
+
+describe('deployments: compose interpolation of build fields', () => {
+  it('interpolateCompose follows compose: $$, ${VAR}, $VAR, :- and - defaults, :+ and +; a variable only the shell may set is unknown', () => {
+    const env = new Map([['OS', 'debian'], ['EMPTY', '']]);
+    const cases: [string, string | undefined][] = [
+      ['Dockerfile.django-${OS}', 'Dockerfile.django-debian'], ['Dockerfile.$OS', 'Dockerfile.debian'], ['a$$b', 'a$b'],
+      ['Dockerfile.${APP_OS:-alpine}', 'Dockerfile.alpine'], ['${EMPTY:-x}', 'x'], ['${EMPTY-x}', ''], ['${OS:-x}', 'debian'],
+      ['${OS:+set}', 'set'], ['${EMPTY:+set}', ''], ['${NOPE:+set}', undefined], ['${NOPE}', undefined], ['${NOPE:?required}', undefined],
+      ['${A:-${OS}}', 'debian'],
+    ];
+    for (const [v, want] of cases) assert.equal(interpolateCompose(v, env), want, v);
+  });
+
+  it("a service whose build.dockerfile or context has ${VAR:-default} or a .env value is linked (DefectDojo's Dockerfile.django-${DEFECT_DOJO_OS:-debian}); one only the shell sets is not", () => {
+    const compose = (df: string) => `services:\n  uwsgi:\n    build:\n      context: \${CTX:-.}\n      dockerfile: "${df}"\n    command: ["gunicorn", "worker:app"]\n`;
+    const files = { 'Dockerfile.django-debian': DF, 'Dockerfile.django-alpine': DF };
+    assert.deepEqual(links({ ...files, 'compose.yaml': compose('Dockerfile.django-${DJ_OS:-debian}') }), ['compose.yaml -> Dockerfile.django-debian (compose-build)']);
+    assert.deepEqual(links({ ...files, '.env': 'DJ_OS=alpine\n', 'compose.yaml': compose('Dockerfile.django-${DJ_OS:-debian}') }), ['compose.yaml -> Dockerfile.django-alpine (compose-build)']);
+    assert.deepEqual(links({ ...files, 'compose.yaml': compose('Dockerfile.django-${DJ_OS}') }), []);
   });
 });
 

@@ -34,8 +34,55 @@ export function composeAssembly(a: ComposeInputs): ComposeProjects {
     const env = a.text(join(dir, '.env'));
     return env === undefined ? undefined : parseDotenv(env).find((e) => e.name === 'COMPOSE_FILE')?.value;
   });
+  // Compose interpolates every value, build.context and build.dockerfile included, from the shell and the project's .env.
+  const dotenv = new Map<string, Map<string, string>>();
+  const envOf = (file: string) => {
+    const dir = dirname(file);
+    let env = dotenv.get(dir);
+    if (!env) {
+      const text = a.text(join(dir, '.env'));
+      dotenv.set(dir, (env = new Map((text === undefined ? [] : parseDotenv(text)).map((e) => [e.name, e.value]))));
+    }
+    return env;
+  };
+  out.workloads = out.workloads.map((w) => {
+    const b = w.build;
+    if (!b || !/\$/.test(`${b.context.value}${b.dockerfile?.value ?? ''}${b.target ?? ''}`)) return w;
+    const env = envOf(w.file);
+    const context = interpolateCompose(b.context.value, env);
+    const dockerfile = b.dockerfile && interpolateCompose(b.dockerfile.value, env);
+    const target = b.target === undefined ? undefined : interpolateCompose(b.target, env);
+    // A value the model cannot know (a variable set only in the shell) leaves the build as written: not linked.
+    if (context === undefined || (b.dockerfile && dockerfile === undefined) || (b.target !== undefined && target === undefined)) return w;
+    const build: BuildSpec = { ...b, context: { ...b.context, value: context } };
+    if (b.dockerfile) build.dockerfile = { ...b.dockerfile, value: dockerfile! };
+    if (target !== undefined) build.target = target;
+    return { ...w, build };
+  });
   a.memo.set('compose-projects', out);
   return out;
+}
+
+/**
+ * A compose value with its variables replaced as `docker compose` does: `$$` is `$`; `${VAR}` and `$VAR` take the
+ * value (from the project's .env, the only environment the model reads); `${VAR:-d}` gives d when VAR is unset or
+ * empty, `${VAR-d}` when it is unset; `${VAR:+a}` / `${VAR+a}` give a when it is set (and not empty). Undefined when
+ * a variable without a default is not in .env (the shell may set it), or for `${VAR:?message}` forms it lacks.
+ */
+export function interpolateCompose(value: string, env: ReadonlyMap<string, string>): string | undefined {
+  let unknown = false;
+  const out = value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, braced: string | undefined, colon: string, op: string | undefined, word: string, bare: string | undefined) => {
+    if (m === '$$') return '$';
+    const name = braced ?? bare!;
+    const set = env.has(name);
+    const v = env.get(name) ?? '';
+    const present = colon ? set && v !== '' : set;
+    if (op === '-') return present ? v : interpolateCompose(word, env) ?? ((unknown = true), '');
+    if (op === '+') return present ? interpolateCompose(word, env) ?? ((unknown = true), '') : set ? '' : ((unknown = true), '');
+    if (!set) unknown = true;
+    return v;
+  });
+  return unknown ? undefined : out;
 }
 
 /** Every `docker build` the repository describes, resolved to absolute Dockerfile and context paths. */
