@@ -27,6 +27,8 @@ describe('rule port-mismatch', () => {
     ['gunicorn default when the pod takes env from a ConfigMap', { Dockerfile: df('CMD ["gunicorn", "worker:app"]'), 'k8s.yaml': pod('      envFrom:\n        - configMapRef: {name: cfg}\n      ports:\n        - containerPort: 8080\n') }],
     ['EXPOSE agrees', { Dockerfile: df('CMD ["uvicorn", "worker:app", "--host", "0.0.0.0", "--port", "8080"]', 'EXPOSE 8080\n') }],
     ['app.run(host="0.0.0.0")', { Dockerfile: df('CMD ["python", "worker.py"]'), 'worker.py': APP + 'if __name__ == "__main__":\n    app.run(host="0.0.0.0", port=8080)\n' }],
+    ['gunicorn bound twice: loopback for a sidecar and 0.0.0.0 on the published port', { Dockerfile: df('CMD ["gunicorn", "-b", "127.0.0.1:9000", "-b", "0.0.0.0:8000", "worker:app"]'), 'compose.yaml': 'services:\n  w:\n    build: .\n    ports: ["8000:8000"]\n' }],
+    ['uwsgi with --socket for a proxy and --http: the probe may check either (DefectDojo)', { Dockerfile: df('CMD ["uwsgi", "--socket", "0.0.0.0:3031", "--module", "worker:app", "--http", "0.0.0.0:8081"]'), 'k8s.yaml': pod('      ports:\n        - containerPort: 3031\n      readinessProbe:\n        tcpSocket: {port: 3031}\n') }],
   ];
   for (const [name, files] of valid) {
     it(`valid: ${name}`, async () => assert.deepEqual(brief((await only(files)).findings), []));
@@ -47,6 +49,12 @@ describe('rule port-mismatch', () => {
     const serve = 'import argparse\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nif __name__ == "__main__":\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--reload", action="store_true")\n    parser.parse_args()\n    uvicorn.run(app, host="127.0.0.1", port=8000)\n';
     const { findings } = await only({ 'serve.py': serve, Dockerfile: df('CMD ["python", "serve.py"]', 'EXPOSE 8000\n') });
     assert.deepEqual(brief(findings), ['serve.py:11:27 port-mismatch uvicorn.run() listens on 127.0.0.1:8000 inside the container, so nothing outside it can connect']);
+  });
+
+  it('several binds: every one is a listener, so a mismatch is one none of them satisfies', async () => {
+    const { findings } = await only({ Dockerfile: df('CMD ["gunicorn", "-b", "127.0.0.1:9000", "-b", "0.0.0.0:8000", "worker:app"]'), 'compose.yaml': 'services:\n  w:\n    build: .\n    ports: ["8080:8080"]\n' });
+    assert.deepEqual(brief(findings).map((l) => l.replace(/ \(.*$/, '')), ['Dockerfile:4:24 port-mismatch gunicorn worker:app listens on ports 9000 and 8000, but the service publishes container port 8080']);
+    assert.deepEqual(findings[0]!.fixes, []);
   });
 
   it('an explicit 127.0.0.1 without any deployment', async () => {

@@ -152,6 +152,15 @@ describe('entrypoint/follow', () => {
       assert.deepEqual(followCommand(['/bin/sh', '-c', 'python manage.py migrate && exec /entrypoint.sh gosu app gunicorn a:b'], opts(files)).argv, ['gosu', 'app', 'gunicorn', 'a:b']);
     });
 
+    it('a waiter runs what follows its --, even when the image has its script (DefectDojo: /wait-for-it.sh db:5432 -t 30 -- /entrypoint-uwsgi.sh)', () => {
+      const waiter = '#!/usr/bin/env bash\nwhile [[ $# -gt 0 ]]; do\n  case "$1" in\n    --) shift; CLI=("$@"); break;;\n    *) shift;;\n  esac\ndone\nif [[ $CLI != "" ]]; then\n  exec "${CLI[@]}"\nfi\n';
+      const files = { '/wait-for-it.sh': waiter, '/entrypoint-uwsgi.sh': '#!/bin/sh\nexec uwsgi --http 0.0.0.0:8081 --module dojo.wsgi:application\n' };
+      assert.deepEqual(followCommand(['/wait-for-it.sh', 'postgres:5432', '-t', '30', '--', '/entrypoint-uwsgi.sh'], opts(files)).argv, ['uwsgi', '--http', '0.0.0.0:8081', '--module', 'dojo.wsgi:application']);
+      const inShell = followCommand(['/bin/sh', '-c', 'wait-for-it.sh postgres:5432 -- gunicorn app:app'], opts(files));
+      assert.deepEqual(inShell.argv, ['wait-for-it.sh', 'postgres:5432', '--', 'gunicorn', 'app:app']);
+      assert.deepEqual([parseEntrypoint(inShell.argv, {}).kind, parseEntrypoint(['wait-for-it.sh', 'postgres:5432'], {}).uncertain], ['gunicorn', 'wait-for-it.sh waits for a port and runs nothing after it (no `--` command)']);
+    });
+
     it('takes decidable if/test branches and && / || lists', () => {
       const script = 'if [ "$1" = "dev" ]; then\n  exec flask run --host 0.0.0.0\nelif [ -z "${WORKERS:-}" ]; then\n  WORKERS=2\nfi\n[ -n "${HOST:-}" ] || HOST=0.0.0.0\nexec gunicorn app:app -w "$WORKERS" -b "$HOST:8000"\n';
       assert.deepEqual(followCommand(['/s.sh', 'prod'], opts({ '/s.sh': script })).argv, ['gunicorn', 'app:app', '-w', '2', '-b', '0.0.0.0:8000']);

@@ -33,6 +33,12 @@ describe('entrypoint/wrappers', () => {
     ['timeout --signal=KILL 10', ['timeout', '--signal=KILL', '10', 'python'], { at: 3 }],
     ['nohup', ['nohup', 'python', 'app.py'], { at: 1 }],
     ['stdbuf -oL -e 0', ['stdbuf', '-oL', '-e', '0', 'python'], { at: 4 }],
+    ['wait-for-it.sh host:port -t 30 --', ['wait-for-it.sh', 'db:5432', '-t', '30', '--', 'gunicorn', 'app:app'], { at: 5 }],
+    ['wait-for host:port -- (eficode)', ['wait-for', 'db:5432', '--', 'python', 'app.py'], { at: 3 }],
+    ['wait-for-it -s -t 0 -- (PyPI)', ['wait-for-it', '-s', 'db:5432', '-t', '0', '--', 'celery'], { at: 6 }],
+    ['wait-for-it.sh without -- only waits', ['wait-for-it.sh', 'db:5432', '-t', '30'], undefined],
+    ['dockerize -wait URL -timeout D', ['dockerize', '-wait', 'tcp://db:5432', '-timeout', '20s', 'gunicorn', 'app:app'], { at: 5 }],
+    ['dockerize -template only renders', ['dockerize', '-template', 'a.tmpl:a.conf'], undefined],
   ];
   for (const [name, argv, want] of cases) {
     it(name, () => assert.deepEqual(skipWrapper(wrapperFor(argv[0])!, argv), want));

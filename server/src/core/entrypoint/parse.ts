@@ -292,7 +292,7 @@ function unwrap(input: Arg[], ctx: Ctx): Arg[] {
     if (wrapper) {
       const w = skipWrapper(wrapper, args.map((x) => x.value));
       if (!w) {
-        ctx.uncertain ??= `${prog} without a command it runs (a login shell)`;
+        ctx.uncertain ??= `${prog} ${wrapper.noCommand ?? 'without a command it runs (a login shell)'}`;
         return [];
       }
       // `su -c CMD` / `runuser -c CMD` run CMD with the shell.

@@ -14,6 +14,10 @@ export interface WrapperSpec {
   numericOption?: boolean;
   /** Without `-c CMD` or one of these options the wrapper runs no command we can see (`su` without `-c` starts a login shell). */
   requires?: readonly string[];
+  /** The command is what follows the first `--` (`wait-for-it.sh db:5432 -t 30 -- gunicorn app`); without one it only waits. */
+  afterDoubleDash?: boolean;
+  /** What the wrapper does when it is given no command, for --explain. */
+  noCommand?: string;
 }
 
 /** Wrappers whose command is their last arguments; sources in docs/assumptions.md ("Wrappers"). */
@@ -33,6 +37,10 @@ export const WRAPPERS: readonly WrapperSpec[] = [
   { names: ['timeout'], values: ['-s', '--signal', '-k', '--kill-after'], positional: 1 },
   { names: ['nohup'] },
   { names: ['stdbuf'], values: ['-i', '--input', '-o', '--output', '-e', '--error'] },
+  // Waiters: wait for a TCP port, then run the command after `--` (vishnubob's wait-for-it.sh, eficode's wait-for, the
+  // wait-for-it PyPI package) or after their options (jwilder's dockerize).
+  { names: /^wait-for(?:-it)?(?:\.sh)?$/, afterDoubleDash: true, noCommand: 'waits for a port and runs nothing after it (no `--` command)' },
+  { names: ['dockerize'], values: ['-wait', '-timeout', '-template', '-stdout', '-stderr', '-wait-retry-interval', '-delims', '-env', '-wait-http-header', '-cacert'], noCommand: 'waits or renders templates and runs no command' },
 ];
 
 /** The wrapper spec for a program name, if it is one. */
@@ -52,6 +60,10 @@ export function skipWrapper(w: WrapperSpec, argv: readonly string[]): { at: numb
     if (c > 0) return argv[c + 1] === undefined ? undefined : { shell: c + 1 };
   }
   if (w.requires && !argv.some((v, k) => k > 0 && w.requires!.some((r) => v === r || v.startsWith(`${r}=`)))) return undefined;
+  if (w.afterDoubleDash) {
+    const dd = argv.indexOf('--', 1);
+    return dd < 0 || dd + 1 >= argv.length ? undefined : { at: dd + 1 };
+  }
   let i = 1;
   while (i < argv.length) {
     const v = argv[i];
@@ -65,5 +77,6 @@ export function skipWrapper(w: WrapperSpec, argv: readonly string[]): { at: numb
     else if (w.values?.includes(v) && !long) i += 2;
     else i++;
   }
-  return { at: Math.min(argv.length, i + (w.positional ?? 0)) };
+  const at = Math.min(argv.length, i + (w.positional ?? 0));
+  return at >= argv.length && w.noCommand ? undefined : { at };
 }

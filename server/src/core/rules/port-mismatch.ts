@@ -11,6 +11,7 @@ import type { ContainerSpec } from '../manifests';
 import type { CodeValue, ServerStart } from '../python/servers';
 import { codeServerStarts } from '../runtime/code-servers';
 import { healthcheckTarget } from '../entrypoint/healthcheck';
+import { parseAddress } from '../entrypoint/address';
 import type { Fix, Location, Range, Severity, TextEdit } from '../types';
 import type { Draft, Rule } from './rule';
 
@@ -44,6 +45,8 @@ interface Listen {
   portDefault: boolean;
   /** For messages: `uvicorn`, `Flask's app.run()`. */
   server: string;
+  /** Every address when the server binds several (gunicorn `-b` repeated, uwsgi `--socket` and `--http`): it listens on each. */
+  all?: { host?: string; port?: string }[];
   /** Set when the address comes from a Python call (`app.run()`, `uvicorn.run()`): the call and the context files holding it and its values. */
   call?: { start: ServerStart; source: string; hostWhy?: string; portWhy?: string };
 }
@@ -62,7 +65,8 @@ function listenOf(ia: RunningContainer, ep: Entrypoint): Listen | undefined {
   if (ep.bind) {
     const b = ep.bind;
     if (b.unix || b.uncertain) return undefined;
-    return { host: b.host, port: b.port, hostDefault: b.isDefault || (!!b.portArg && !b.hostArg && !b.arg), portDefault: b.isDefault, server: ep.kind };
+    const all = b.all?.filter((x) => !x.startsWith('unix:') && !(x.includes('/') && !x.includes(':'))).map((x) => parseAddress(x, b.port ?? ''));
+    return { host: b.host, port: b.port, hostDefault: b.isDefault || (!!b.portArg && !b.hostArg && !b.arg), portDefault: b.isDefault, server: ep.kind, ...(all && all.length > 1 ? { all } : {}) };
   }
   // A server started from code: reachable from the console script's function (or its CLI subcommand's), or the script's / module's __main__ code.
   const cli = ia.cli;
@@ -178,7 +182,9 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   // Loopback.
   const gunicornDefault = ep.kind === 'gunicorn' && listen.hostDefault;
   const quietDefault = listen.hostDefault && (hidden || (gunicornDefault && !d));
-  if (listen.host !== undefined && LOOPBACK.test(listen.host) && !quietDefault) {
+  // One reachable address among several is enough for a client outside the container.
+  const reachableToo = listen.all?.some((x) => x.host !== undefined && !LOOPBACK.test(x.host));
+  if (listen.host !== undefined && LOOPBACK.test(listen.host) && !quietDefault && !reachableToo) {
     const why = listen.call?.hostWhy ? ` (${listen.call.hostWhy})` : listen.hostDefault ? ` (${ep.kind === 'gunicorn' ? "gunicorn's default when PORT is not set" : `${listen.server}'s default`})` : '';
     const after = d ? `; ${exps[0]?.why ?? where}` : '';
     const port = expectedPort !== undefined && String(expectedPort) !== listen.port ? String(expectedPort) : undefined;
@@ -199,11 +205,12 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   // Port.
   if (listen.port === undefined || !/^\d+$/.test(listen.port)) return out;
   const port = Number(listen.port);
-  let exp = exps.find((e) => !e.ports.includes(port));
+  const ports = [port, ...(listen.all ?? []).map((x) => Number(x.port)).filter((n) => Number.isInteger(n))];
+  let exp = exps.find((e) => !e.ports.some((p) => ports.includes(p)));
   if (!d || !exps.length) {
     if (exps.length || (d && hidden)) return out;
     const ex = exposed(ia);
-    if (!ex.length || ex.includes(port) || listen.portDefault && ep.kind === 'gunicorn') return out;
+    if (!ex.length || ex.some((p) => ports.includes(p)) || listen.portDefault && ep.kind === 'gunicorn') return out;
     exp = { ports: ex, why: `the Dockerfile EXPOSEs ${ex.join(', ')}`, severity: 'warning', at: ia.stage.expose[0] ? { file: df, range: ia.stage.expose[0].word.range, message: 'EXPOSE' } : undefined };
     if (d) exp.why += ` and ${where} says nothing else`;
   }
@@ -211,11 +218,12 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   if (listen.portDefault && ep.kind === 'gunicorn' && hidden) return out;
   if (exp.ports.some((p) => servedInBackground(a, ia, p))) return out;
   const target = exp.ports.length === 1 ? exp.ports[0] : undefined;
-  const fix = target !== undefined ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
+  // Several binds: which one should move is the user's call, so no fix.
+  const fix = target !== undefined && !listen.all ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
   const dflt = listen.call?.portWhy && listen.call.start.port?.kind !== 'env' ? ` (${listen.call.portWhy})` : listen.portDefault ? ` (${listen.server}'s default)` : ep.bind?.env ? ` (set by ${ep.bind.env.join(' and ')})` : '';
   out.push({
     severity: exp.severity,
-    message: `${listen.server === ep.kind ? label : listen.server} listens on port ${port}${dflt}, but ${exp.why}`,
+    message: `${listen.server === ep.kind ? label : listen.server} listens on ${ports.length > 1 ? `ports ${[...new Set(ports)].join(' and ')}` : `port ${port}`}${dflt}, but ${exp.why}`,
     ...(listen.call ? { file: listen.call.source, range: listen.call.start.port?.range ?? listen.call.start.call.range } : place(rangeOfBind(ep, true))),
     related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exp.at ? [exp.at] : [])],
     fixes: fix ? [fix] : [],
