@@ -27,6 +27,15 @@ describe('rule secret-in-image', () => {
     });
   }
 
+  it("a test's stand-in key (tests/data/localhost.key, tests/sa-NONEXISTING.json) in the image is no credential file; the same names outside tests are", async () => {
+    const r = await only({
+      ...APP, Dockerfile: DF + 'COPY . .\n',
+      'sdk/tests/data/localhost.key': K.rsaKey + '\n', 'tests/sa-NONEXISTING.json': serviceAccountJson(),
+      'certs/localhost.key': K.rsaKey + '\n',
+    });
+    assert.deepEqual(r.findings.map((f) => f.message.replace(/ \(at .*$/, '')), ['COPY . . puts certs/localhost.key (a private key) into the image']);
+  });
+
   const invalid: [string, Record<string, string>, string[], Record<string, string>][] = [
     ['COPY . . brings in .env: .dockerignore is created', { ...APP, '.env': 'OPENAI_API_KEY=' + K.openaiProj + '\n', Dockerfile: DF + 'COPY . .\nCMD ["python", "app/main.py"]\n' }, [
       "Dockerfile:3:6 secret-in-image COPY . . puts .env (an env file with a secret) into the image (at /app/.env): anyone who can pull the image can read it; keep it out of the build context with .dockerignore"

@@ -161,6 +161,35 @@ describe('entrypoint/follow', () => {
       assert.deepEqual([parseEntrypoint(inShell.argv, {}).kind, parseEntrypoint(['wait-for-it.sh', 'postgres:5432'], {}).uncertain], ['gunicorn', 'wait-for-it.sh waits for a port and runs nothing after it (no `--` command)']);
     });
 
+    it("cd to the script's own folder ($(dirname \"$0\"), BASH_SOURCE, cd ... && pwd) is a known folder; an unknown command substitution is not", () => {
+      const exec = 'exec uvicorn svc.main:app --host 0.0.0.0 --port 8080\n';
+      const cwdOf = (argv: string[], script: string) => {
+        const r = followCommand(argv, opts({ '/app/backend/start.sh': script, '/app/backend/svc/main.py': '' }, {}, '/app/backend'));
+        return [r.argv?.[0], r.cwd, r.uncertain];
+      };
+      assert.deepEqual(cwdOf(['bash', 'start.sh'], 'cd "$(dirname "$0")"\n' + exec), ['uvicorn', '/app/backend', undefined]);
+      assert.deepEqual(cwdOf(['/app/backend/start.sh'], 'cd "$(dirname "$0")/.."\n' + exec), ['uvicorn', '/app', undefined]);
+      assert.deepEqual(cwdOf(['/app/backend/start.sh'], 'SCRIPT_DIR=$( cd -- "$( dirname -- "${BASH_SOURCE[0]}" )" &> /dev/null && pwd )\ncd "$SCRIPT_DIR" || exit\n' + exec), ['uvicorn', '/app/backend', undefined]);
+      assert.deepEqual(cwdOf(['/app/backend/start.sh'], 'cd "$(git rev-parse --show-toplevel)"\n' + exec), ['/app/backend/start.sh', '/app/backend', 'cd to "$(git rev-parse --show-toplevel)", whose value is not known']);
+    });
+
+    it('a server started in the background (then wait) or piped to tee is what the script runs, when nothing serves in the foreground', () => {
+      const run = (script: string) => followCommand(['/start.sh'], opts({ '/start.sh': script })).argv;
+      assert.deepEqual(run('gunicorn --bind=0.0.0.0:8000 wsgi:app &\ncelery -A proj worker &\nwait\n'), ['celery', '-A', 'proj', 'worker']);
+      assert.deepEqual(run('gunicorn --bind=0.0.0.0:8000 wsgi:app &\nwhile true; do sleep 10; done\n'), ['gunicorn', '--bind=0.0.0.0:8000', 'wsgi:app']);
+      assert.deepEqual(run('uvicorn svc.main:app --host 0.0.0.0 --port 8080 2>&1 | tee server.log\n'), ['uvicorn', 'svc.main:app', '--host', '0.0.0.0', '--port', '8080']);
+      assert.deepEqual(run('python -m http.server 9000 &\nexec gunicorn wsgi:app\n'), ['gunicorn', 'wsgi:app']);
+      assert.deepEqual(run('gunicorn wsgi:app &\npython worker.py\n'), ['python', 'worker.py']);
+    });
+
+    it('a guard that exits with a failure unless a variable is set is passed (the deployment sets it); other exits are not', () => {
+      const run = (script: string) => followCommand(['/start.sh'], { ...opts({ '/start.sh': script }), envComplete: true });
+      const guard = 'if [ -z "${ADMIN_PASSWORD}" ]; then\n  echo "ADMIN_PASSWORD is required" >&2\n  exit 1\nfi\nexec gunicorn --bind=0.0.0.0:8000 wsgi:app\n';
+      assert.deepEqual(run(guard).argv, ['gunicorn', '--bind=0.0.0.0:8000', 'wsgi:app']);
+      assert.deepEqual(run(guard.replace('exit 1', 'exit 0')).argv, ['/start.sh']);
+      assert.deepEqual(run('if [ -z "${MIGRATE_ONLY}" ]; then\n  python manage.py migrate\n  exit 1\nfi\nexec gunicorn wsgi:app\n').argv, ['python', 'manage.py', 'migrate']);
+    });
+
     it('takes decidable if/test branches and && / || lists', () => {
       const script = 'if [ "$1" = "dev" ]; then\n  exec flask run --host 0.0.0.0\nelif [ -z "${WORKERS:-}" ]; then\n  WORKERS=2\nfi\n[ -n "${HOST:-}" ] || HOST=0.0.0.0\nexec gunicorn app:app -w "$WORKERS" -b "$HOST:8000"\n';
       assert.deepEqual(followCommand(['/s.sh', 'prod'], opts({ '/s.sh': script })).argv, ['gunicorn', 'app:app', '-w', '2', '-b', '0.0.0.0:8000']);

@@ -224,6 +224,19 @@ type Node =
   | { t: 'group'; body: Node[]; subshell: boolean }
   | { t: 'func'; name: string; body: Node[] };
 
+/**
+ * An `if` arm that tests a variable and only reports and exits with a failure status: every command of its body
+ * prints (echo, printf, logger, cat, >&2 messages) and the last is `exit N` with N other than 0.
+ */
+function failureGuard(cond: Node[], body: Node[]): boolean {
+  const words = (n: Node): ShellWord[] => (n.t === 'cmd' ? n.words : []);
+  if (!cond.some((n) => n.t === 'cmd' && words(n).some((w) => /\$/.test(w.raw)))) return false;
+  if (!body.length || !body.every((n) => n.t === 'cmd')) return false;
+  const last = words(body[body.length - 1]);
+  if (last[0]?.text !== 'exit' || !/^[1-9]\d*$/.test(last[1]?.text ?? '')) return false;
+  return body.slice(0, -1).every((n) => ['echo', 'printf', 'logger', 'cat', '>&2'].includes(words(n)[0]?.text ?? ''));
+}
+
 const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'case', 'esac', 'for', 'while', 'until', 'select', 'do', 'done', '{', '}', '!', 'function', 'in']);
 
 class Parser {
@@ -472,6 +485,8 @@ interface Ran {
   words: ShellWord[];
   /** Run from a sourced file, not the script itself. */
   sourced?: boolean;
+  /** Started beside the script (`cmd &`) or as the first part of a pipeline (`cmd | tee log`), not waited for in turn. */
+  beside?: 'background' | 'pipe';
 }
 
 interface State {
@@ -510,8 +525,10 @@ export function evaluateScript(text: string, o: EvalOptions): ScriptRun {
   if (!chosen && st.maybe) st.uncertain ??= st.maybe;
   if (!chosen && !st.uncertain) {
     const argv = (r: State['ran'][number]): string[] => r.args.map((a) => a.value);
-    chosen = [...st.ran].reverse().find((r) => startsServer(argv(r)))
-      ?? [...st.ran].reverse().find((r) => !SETUP.has(argv(r)[0] ?? '') && !SETUP.has((argv(r)[0] ?? '').split('/').pop()!));
+    const fg = st.ran.filter((r) => !r.beside).reverse();
+    chosen = fg.find((r) => startsServer(argv(r)))
+      ?? fg.find((r) => !SETUP.has(argv(r)[0] ?? '') && !SETUP.has((argv(r)[0] ?? '').split('/').pop()!))
+      ?? [...st.ran].reverse().find((r) => r.beside);
   }
   const out: ScriptRun = { env: chosen?.env ?? ev.exportedEnv(st), cwd: chosen?.cwd ?? st.cwd };
   if (st.uncertain) out.uncertain = st.uncertain;
@@ -555,7 +572,7 @@ class Evaluator {
   }
 
   private xopts(st: State): ExpandOptions {
-    return { ...(st.positional ? { positional: st.positional } : {}), name: this.o.name, opaque: st.opaque, ...(this.outputs ? { outputs: this.outputs } : {}) };
+    return { ...(st.positional ? { positional: st.positional } : {}), name: this.o.name, opaque: st.opaque, cwd: st.cwd, ...(this.outputs ? { outputs: this.outputs } : {}) };
   }
 
   private expand(w: ShellWord | string, st: State): { value: string; unknown: boolean } {
@@ -600,6 +617,10 @@ class Evaluator {
             this.unknownEffects(open, st, `a condition the model cannot decide (line ${this.lineOf(arm.cond[0]?.t === 'cmd' ? arm.cond[0].start : n.start) + 1})`);
             return 'next';
           }
+          // A guard that stops the container unless the operator sets a variable (`if [ -z "$ADMIN_PASSWORD" ];
+          // then echo ... >&2; exit 1; fi`): the deployment provides it (docker run -e, compose, a pod's env), which
+          // the model may not see; it follows the run that starts, past the guard.
+          if (c && failureGuard(arm.cond, arm.body)) continue;
           if (c) return this.list(arm.body, st);
         }
         return n.otherwise ? this.list(n.otherwise, st) : 'next';
@@ -848,7 +869,14 @@ class Evaluator {
       for (const w of words) this.assign(st, w, false);
       return 'next';
     }
-    if (n.bg || n.pipe) return 'next';
+    // `server &` (then `wait` or a watch loop) and `server | tee log` run it beside the script: kept as a
+    // candidate when it starts a server, for a script that runs no server in the foreground.
+    if (n.bg || n.pipe) {
+      if (st.funcs.has(first) || ['exec', 'cd', 'export', 'source', '.', 'set', 'shift', 'exit', 'return'].includes(first)) return 'next';
+      const args = expandCommand(words, st.vars, st.positional, this.xopts(st));
+      if (!args.some((a) => a.scriptArgs) && startsServer(args.map((a) => a.value))) st.ran.push({ args, env: this.exportedEnv(st), cwd: st.cwd, words, beside: n.bg ? 'background' : 'pipe', ...(this.o.file !== this.top ? { sourced: true } : {}) });
+      return 'next';
+    }
     switch (first) {
       case 'export':
       case 'readonly':

@@ -268,6 +268,8 @@ export interface ExpandOptions {
   unsetEmpty?: boolean;
   /** What some commands print, when the model knows (`id -u` of a container that runs as root: `0`): their `$(...)` expands to it. */
   outputs?: ReadonlyMap<string, string>;
+  /** The working folder, for `$(pwd)` and `$(cd DIR && pwd)`. */
+  cwd?: string;
 }
 
 /**
@@ -409,6 +411,57 @@ function expandRaw(raw: string, env: ShellEnv, state: ExpandState, inDouble: boo
 }
 
 /**
+ * What a command substitution that only computes a path prints: `dirname P`, `basename P [SUFFIX]`, `pwd`,
+ * `realpath P` / `readlink -f P` (symlinks not resolved), and `cd DIR && pwd` (the folder-of-this-script idiom
+ * `$(cd "$(dirname "$0")" && pwd)`); undefined for anything else or an argument without a known value.
+ */
+function pathOutput(inner: string, env: ShellEnv, state: ExpandState): string | undefined {
+  const cmds = splitShellOps(inner).filter((c) => c.words.length);
+  const argv = (c: ShellCommand): string[] | undefined => {
+    const out: string[] = [];
+    for (const w of c.words) {
+      const e = expandWord(w, env, state.opts);
+      if (e.unknown || e.fields.length !== 1) return undefined;
+      out.push(e.fields[0]);
+    }
+    return out.filter((x, i) => !(x === '--' && i === 1));
+  };
+  const cwd = state.opts.cwd;
+  const absolute = (p: string) => (cwd === undefined && !p.startsWith('/') ? undefined : posixNormalize(p.startsWith('/') ? p : `${cwd}/${p}`));
+  if (cmds.length === 2 && cmds[0].op === '&&') {
+    const [cd, pwd] = [argv(cmds[0]), argv(cmds[1])];
+    if (cd?.[0] !== 'cd' || cd.length !== 2 || pwd?.[0] !== 'pwd') return undefined;
+    return absolute(cd[1]);
+  }
+  if (cmds.length !== 1) return undefined;
+  const a = argv(cmds[0]);
+  if (!a) return undefined;
+  const [cmd, ...rest] = a;
+  if (cmd === 'pwd' && rest.every((x) => x === '-P' || x === '-L')) return cwd;
+  if (cmd === 'dirname' && rest.length === 1) {
+    const p = rest[0].replace(/\/+$/, '') || '/';
+    const i = p.lastIndexOf('/');
+    return i < 0 ? '.' : i === 0 ? '/' : p.slice(0, i).replace(/\/+$/, '') || '/';
+  }
+  if (cmd === 'basename' && (rest.length === 1 || rest.length === 2)) {
+    const b = rest[0].replace(/\/+$/, '').split('/').pop() || '/';
+    return rest[1] && b.endsWith(rest[1]) && b !== rest[1] ? b.slice(0, -rest[1].length) : b;
+  }
+  if ((cmd === 'realpath' && rest.length === 1) || (cmd === 'readlink' && rest.length === 2 && rest[0] === '-f')) return absolute(rest[rest.length - 1]);
+  return undefined;
+}
+
+function posixNormalize(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+/**
  * Expands a single `$...` or backtick expression into pieces (a `${X:-"a b"}` default keeps its quoting);
  * undefined, with `state.unknown` set, when it has no known value (the caller keeps it verbatim).
  */
@@ -419,7 +472,8 @@ function expandOne(expr: string, env: ShellEnv, state: ExpandState): Piece[] | u
   };
   if (expr.startsWith('`') || expr.startsWith('$(')) {
     const inner = (expr.startsWith('`') ? expr.slice(1, -1) : expr.slice(2, -1)).trim().replace(/\s+/g, ' ');
-    const out = expr.endsWith(expr.startsWith('`') ? '`' : ')') ? state.opts.outputs?.get(inner) : undefined;
+    const closed = expr.endsWith(expr.startsWith('`') ? '`' : ')');
+    const out = closed ? state.opts.outputs?.get(inner) ?? pathOutput(inner, env, state) : undefined;
     // An unquoted substitution is split into fields like a variable.
     return out === undefined ? unknown() : [{ text: out, split: true, quoted: false }];
   }
@@ -438,6 +492,11 @@ function expandOne(expr: string, env: ShellEnv, state: ExpandState): Piece[] | u
     const off = Number(slice[1]);
     const picked = slice[2] === undefined ? all.slice(off) : all.slice(off, off + Number(slice[2]));
     return [{ text: picked.join(' '), split: true, quoted: false }];
+  }
+  // bash's BASH_SOURCE[0] is the script's path as it was run, like $0 outside sourced files.
+  if (/^BASH_SOURCE(?:\[0\])?$/.test(body)) {
+    if (state.opts.name === undefined) return unknown();
+    return [{ text: state.opts.name, split: true, quoted: false }];
   }
   const sub = /^([A-Za-z_]\w*|\d+):\s*(\d+)(?::\s*(\d+))?$/.exec(body);
   const m = sub ? [sub[0], sub[1]] : /^([A-Za-z_]\w*|\d+|#)(?:(:?[-=+?])([\s\S]*))?$/.exec(body);

@@ -38,9 +38,9 @@ function candidateName(name: string): boolean {
   return ENV_NAME.test(n) || KEY_NAME.test(n) || n.endsWith('.json') || n === '.npmrc' || n === '.pypirc';
 }
 
-const FAKE_FILE_WORDS = new Set(['fake', 'dummy', 'example', 'sample', 'nonexisting', 'nonexistent', 'invalid', 'bogus', 'mock', 'placeholder', 'notreal']);
+const FAKE_FILE_WORDS = new Set(['fake', 'dummy', 'example', 'sample', 'nonexisting', 'nonexistent', 'invalid', 'bogus', 'mock', 'placeholder', 'notreal', 'test', 'localhost', 'snakeoil', 'selfsigned']);
 
-/** A file under a test folder whose name says it is a stand-in (tests/gcp-sa-NONEXISTING.json, tests/fake_server.key). */
+/** A file under a test folder whose name says it is a stand-in (tests/gcp-sa-NONEXISTING.json, tests/fake_server.key, tests/data/localhost.key: a key for a local test server). */
 export function isTestStandIn(rel: string): boolean {
   return isTestPath(rel) && basename(rel).toLowerCase().split(/[^a-z0-9]+/).some((w) => FAKE_FILE_WORDS.has(w));
 }
