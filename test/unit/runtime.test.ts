@@ -63,7 +63,8 @@ describe('runtime: command sources', () => {
       'compose build.target picks the stage',
       { Dockerfile: DF + 'FROM base AS worker\nCMD ["worker"]\n', 'compose.yaml': 'services:\n  web:\n    build: {context: ., target: base}\n  worker:\n    build: {context: ., target: worker}\n' },
       [
-        'image#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app',
+        // A plain `docker build` builds the last stage, whatever stages compose picks.
+        'image#worker: python -m worker | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:8 | cwd /app',
         'compose#base: python -m web | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:6 | cwd /app',
         'compose#worker: python -m worker | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:8 | cwd /app',
       ],
@@ -77,7 +78,7 @@ describe('runtime: command sources', () => {
         'pod.yaml': POD('  containers:\n    - name: w\n      image: gcr.io/p/api:1\n'),
       },
       [
-        'image#dev: python -m tasks | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:8 | cwd /app',
+        'image#prod: python -m worker | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:10 | cwd /app',
         'compose#dev: python -m tasks | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:8 | cwd /app',
         'k8s#prod: python -m worker | entrypoint ENTRYPOINT@Dockerfile:5 cmd CMD@Dockerfile:10 | cwd /app',
       ],

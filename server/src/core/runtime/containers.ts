@@ -81,7 +81,9 @@ function linesOf(a: Analysis, file: string): string[] {
 }
 
 function imageContainer(a: Analysis, target: DockerTarget): Container | undefined {
-  const stage = target.model.final;
+  // `docker build` without --target builds the last stage (Docker's multi-stage builds docs), whichever stage a
+  // compose build.target picks for its services (kitsune: compose builds `dev`, CI and a plain build ship `prod`).
+  const stage = target.model.stages[target.model.stages.length - 1] ?? target.model.final;
   if (!stage) return undefined;
   const ins = stage.cmd ?? stage.entrypoint ?? stage.from;
   const runner: Runner = { kind: 'image', file: target.dockerfile, range: firstLineRange(ins, target.parsed.lines), describe: () => a.rel(target.dockerfile) };
