@@ -359,6 +359,15 @@ describe('install effects: stages and COPY --from', () => {
     assert.deepEqual(records(user.final!).map((r) => r.replace(/^.*? sp=\S+ /, '')), ['argv[pip] carried', 'requirements:/tmp/requirements.txt[flask] requirements:/tmp/base.txt[requests[socks]] carried']);
   });
 
+  it('RUN --mount=type=bind,from=<stage> reads that stage: its wheel folder and files count as a COPY --from would; from an unknown image, what it mounts is unknown', () => {
+    const wheels = model({ ...PROJECT, Dockerfile: 'FROM python:3.12-slim AS builder\nCOPY requirements.txt base.txt constraints.txt /tmp/\nRUN pip wheel --wheel-dir /wheels -r /tmp/requirements.txt\nFROM python:3.12-slim\nRUN --mount=type=bind,target=/wheels,source=/wheels,from=builder pip install --no-cache /wheels/*\n' });
+    assert.deepEqual(records(wheels.final!).map((r) => r.replace(/^.*? sp=\S+ /, '')), ['requirements:/tmp/requirements.txt[flask] requirements:/tmp/base.txt[requests[socks]] carried', 'requirements:/tmp/requirements.txt[flask] requirements:/tmp/base.txt[requests[socks]]']);
+    const req = model({ ...PROJECT, Dockerfile: 'FROM python:3.12-slim AS src\nCOPY requirements.txt base.txt constraints.txt /deps/\nFROM python:3.12-slim\nRUN --mount=type=bind,from=src,source=/deps,target=/tmp/deps pip install -r /tmp/deps/requirements.txt\n' });
+    assert.deepEqual(records(req.final!).map((r) => r.replace(/^.*? sp=\S+ /, '')), ['requirements:/tmp/deps/requirements.txt[flask] requirements:/tmp/deps/base.txt[requests[socks]]']);
+    const other = model({ ...PROJECT, Dockerfile: 'FROM python:3.12-slim\nRUN --mount=type=bind,from=ghcr.io/org/deps:1,source=/deps,target=/tmp/deps pip install -r /tmp/deps/requirements.txt\n' });
+    assert.match(records(other.final!).join('\n'), /unknown=/);
+  });
+
   it('a stage that copies something else carries nothing', () => {
     const m = model({ ...PROJECT, Dockerfile: 'FROM python:3.11 AS build\nRUN pip install --prefix=/install flask\nRUN mkdir /out && touch /out/x\nFROM python:3.11-slim\nCOPY --from=build /out /out\n' });
     assert.deepEqual(records(m.final!), []);

@@ -267,7 +267,7 @@ export function buildImageModel(
       }
       case 'RUN': {
         st.runs.push(ins);
-        const effects: RunEffects = { tree: st.tree, workdir: st.workdir, vars: st.vars, stage: st.index, context, installed: st.installed, state: st, home: homeOf(st) };
+        const effects: RunEffects = { tree: st.tree, workdir: st.workdir, vars: st.vars, stage: st.index, context, installed: st.installed, state: st, home: homeOf(st), stages };
         const r = applyRun(ins, effects);
         if (r.sitePackagesUncertain) markSitePackagesUncertain(st, r.sitePackagesUncertain, ins);
         for (const u of r.unmodelled) st.unmodelledRuns.push({ instr: ins, ...u });

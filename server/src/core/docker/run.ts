@@ -6,7 +6,7 @@ import type { BuildContext } from './context';
 import { InstallContext, InstallRecord, interpretInstall, interpretSystemPackages, PythonEnv } from './installs';
 import type { Instruction, Vars } from './parse';
 import { ImageTree, within } from './tree';
-import type { InstalledProject } from './image';
+import type { InstalledProject, StageModel } from './image';
 
 /** What a stage knows about its Python and what was installed into it (part of the stage model). */
 export interface InstallState {
@@ -38,6 +38,8 @@ export interface RunEffects {
   state: InstallState;
   /** USER's home folder. */
   home: string;
+  /** The Dockerfile's earlier stages, for `RUN --mount=type=bind,from=<stage>`. */
+  stages?: readonly StageModel[];
 }
 
 export interface RunResult {
@@ -588,17 +590,36 @@ function unsetVariable(raw: string, env: Record<string, string | undefined>): bo
   return false;
 }
 
-/** The tree a RUN reads: the stage's, plus its `--mount=type=bind` sources from the build context. */
+/**
+ * The tree a RUN reads: the stage's, plus its `--mount=type=bind` sources: from the build context, or with
+ * `from=<stage>` from that stage's files (healthchecks: `--mount=type=bind,target=/wheels,source=/wheels,from=builder
+ * pip install /wheels/*`), whose wheel folders then count for this RUN's installs as a `COPY --from` would.
+ */
 function mountedTree(ins: Instruction, fx: RunEffects): ImageTree {
-  const binds = ins.flags.filter((f) => f.name === 'mount' && f.value && /(^|,)type=bind(,|$)/.test(f.value) && !/(^|,)(from)=/.test(f.value));
+  const binds = ins.flags.filter((f) => f.name === 'mount' && f.value && /(^|,)type=bind(,|$)/.test(f.value));
   if (!binds.length) return fx.tree;
   const t = new ImageTree(fx.tree);
   for (const b of binds) {
     const kv = Object.fromEntries(b.value!.split(',').map((p) => p.split('=') as [string, string]));
     const target = kv.target ?? kv.dst ?? kv.destination;
     if (!target) continue;
-    const src = (kv.source ?? kv.src ?? '').replace(/^\.?\/+/, '').replace(/\/$/, '');
     const dest = normalize(target.startsWith('/') ? target : join(fx.workdir, target));
+    if (kv.from !== undefined) {
+      const from = fx.stages?.find((s) => s.name === kv.from.toLowerCase()) ?? (/^\d+$/.test(kv.from) ? fx.stages?.[Number(kv.from)] : undefined);
+      const origin = { instr: ins, stage: fx.stage };
+      if (!from) {
+        t.add({ kind: 'uncertain', dest, reason: `RUN --mount from ${kv.from}, an image the model does not know`, origin });
+        continue;
+      }
+      const fromPath = normalize('/' + (kv.source ?? kv.src ?? ''));
+      t.add({ kind: 'tree', dest, from: from.tree, fromPath, origin: { ...origin, stage: from.index } });
+      for (const r of from.installs) {
+        if (!r.wheelhouse || !within(fromPath, r.home) || fx.state.installs.some((x) => (x.origin ?? x) === (r.origin ?? r))) continue;
+        fx.state.installs.push({ ...r, home: rebaseInto(r.home, fromPath, dest), carriedBy: ins, origin: r.origin ?? r });
+      }
+      continue;
+    }
+    const src = (kv.source ?? kv.src ?? '').replace(/^\.?\/+/, '').replace(/\/$/, '');
     const kind = fx.context.stat(src);
     const origin = { instr: ins, stage: fx.stage, source: fx.context.abs(src) };
     if (kind === 'file') t.add({ kind: 'ctxfile', dest, ctx: fx.context, ctxRel: src, origin });
@@ -663,4 +684,10 @@ function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx
     const from = isDir ? join(root, name) : join(root, name + '.py');
     fx.tree.add({ kind: 'tree', dest: join(rec.sitePackages, isDir ? name : name + '.py'), from: snapshot, fromPath: from, origin });
   }
+}
+
+/** `path` (inside `from`) moved to the same place inside `to`. */
+function rebaseInto(path: string, from: string, to: string): string {
+  const rel = path === from ? '' : path.slice(from === '/' ? 1 : from.length + 1);
+  return rel ? join(to, rel) : to;
 }
