@@ -27,6 +27,16 @@ describe('rule secret-in-image', () => {
     });
   }
 
+  it('a later RUN rm in the image leaves the file in the COPY layer (reported, with the rm as related); an rm in a builder stage before COPY --from takes it out', async () => {
+    const env = { ...APP, '.env': 'STRIPE_KEY=' + K.stripeLive + '\n' };
+    const later = await only({ ...env, Dockerfile: DF + 'COPY . .\nRUN rm -f /app/.env && echo cleaned\nCMD ["python", "app/main.py"]\n' });
+    assert.deepEqual(brief(later.findings), ['Dockerfile:3:6 secret-in-image COPY . . puts .env (an env file with a secret) into the image (at /app/.env): anyone who can pull the image can read it (the later RUN that deletes it leaves it in this layer); keep it out of the build context with .dockerignore']);
+    assert.deepEqual(later.findings[0]!.related.map((r) => `${r.file.replace('/repo/', '')}:${r.range.start.line + 1}`), ['Dockerfile:4', '.env:1']);
+    assert.equal(later.findings[0]!.related[0]!.message, 'this deletes it in a later layer, which does not take it out of the image');
+    const builder = await only({ ...env, Dockerfile: 'FROM python:3.11 AS build\nWORKDIR /src\nCOPY . .\nRUN rm -f /src/.env\nFROM python:3.11-slim\nCOPY --from=build /src /app\n' });
+    assert.deepEqual(brief(builder.findings), []);
+  });
+
   it("a test's stand-in key (tests/data/localhost.key, tests/sa-NONEXISTING.json) in the image is no credential file; the same names outside tests are", async () => {
     const r = await only({
       ...APP, Dockerfile: DF + 'COPY . .\n',

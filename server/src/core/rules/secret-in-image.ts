@@ -51,7 +51,7 @@ function copyFromContext(t: DockerTarget, stage: StageModel, rel: string): { op:
 }
 
 function draft(a: Analysis, git: GitIgnore, f: CredentialFile, c: ImageCopy): Draft | undefined {
-  const { target: t, stage, imagePath, via } = c;
+  const { target: t, stage, imagePath, via, removedBy } = c;
   const { source, kind } = f;
   const ctx = t.model.context;
   const rel = ctx.rel(source);
@@ -63,6 +63,7 @@ function draft(a: Analysis, git: GitIgnore, f: CredentialFile, c: ImageCopy): Dr
   if (via && via !== op.instr) {
     related.push({ file: t.dockerfile, range: firstLineRange(via, t.parsed.lines), message: 'a later stage copies it into the final image' });
   }
+  if (removedBy) related.push({ file: t.dockerfile, range: firstLineRange(removedBy, t.parsed.lines), message: 'this deletes it in a later layer, which does not take it out of the image' });
   const committable = git.isCommittable(source);
   f.hits.forEach((h, i) => {
     const note = i === 0 && committable ? `; git does not ignore ${a.rel(source)} either: add it to .gitignore (and rotate the secret if it was ever pushed)` : '';
@@ -89,7 +90,7 @@ function draft(a: Analysis, git: GitIgnore, f: CredentialFile, c: ImageCopy): Dr
   }
   const advice = explicit ? 'give the container its secrets at run time instead' : `keep it out of the build context with .dockerignore`;
   return {
-    message: `${label} puts ${a.rel(source)} (${kind}) into the image (at ${imagePath}): anyone who can pull the image can read it; ${advice}`,
+    message: `${label} puts ${a.rel(source)} (${kind}) into the image (at ${imagePath}): anyone who can pull the image can read it${removedBy ? ` (the later RUN that deletes it leaves it in this layer)` : ''}; ${advice}`,
     file: t.dockerfile,
     range: word.word.range,
     related,

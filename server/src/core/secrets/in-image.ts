@@ -1,7 +1,7 @@
 // Credential files (.env with a secret, private keys, service-account JSON, .npmrc/.pypirc with a token) that reach a final image: computed once per lint for the rules that report them or leave them alone.
 import type { Analysis, DockerTarget } from '../analysis';
 import type { StageModel } from '../docker/image';
-import type { ImageTree } from '../docker/tree';
+import { ImageTree } from '../docker/tree';
 import type { Instruction } from '../docker/parse';
 import { basename } from '../fs';
 import { scanDotenvText, scanJson, scanKeyFile, scanKeyValueLines, SecretHit, TextIndex } from './files';
@@ -19,6 +19,8 @@ export interface ImageCopy {
   imagePath: string;
   /** The instruction that put it into the final stage (a COPY --from when it came through a builder stage). */
   via?: Instruction;
+  /** A later RUN of the image that deletes it: the file stays in the earlier layer all the same. */
+  removedBy?: Instruction;
 }
 
 /** A workspace file that holds credentials (by content, or by nature: a private key) and reaches at least one image. */
@@ -85,10 +87,13 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
     const stage = t.model.final;
     if (!stage) continue;
     const seen = new Set<string>();
-    const paths = stage.tree.walk('/', WALK_LIMIT);
+    // Every layer of the image keeps what it added: a later `RUN rm` only hides the file (a whiteout in a newer
+    // layer), so the image is read without the stage's deletions. What COPY --from brings is the other stage's result.
+    const layered = withoutDeletes(stage.tree);
+    const paths = layered.walk('/', WALK_LIMIT);
     if (paths.length >= WALK_LIMIT || unlistedCopies(stage.tree, 0)) complete = false;
     for (const p of paths) {
-      const hit = stage.tree.lookup(p);
+      const hit = layered.lookup(p);
       const source = hit?.source;
       if (source) all.add(source);
       if (!source || seen.has(source) || !candidateName(basename(source))) continue;
@@ -97,7 +102,8 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
       if (!kind) continue;
       seen.add(source);
       const entry = out.get(source) ?? { source, kind: kind.kind, hits: kind.hits, copies: [] };
-      entry.copies.push({ target: t, stage, imagePath: p, via: hit!.origin.instr });
+      const removedBy = stage.tree.stat(p) === undefined ? deletedBy(stage.tree, p) : undefined;
+      entry.copies.push({ target: t, stage, imagePath: p, via: hit!.origin.instr, ...(removedBy ? { removedBy } : {}) });
       out.set(source, entry);
     }
   }
@@ -107,6 +113,25 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
 }
 
 const WALK_LIMIT = 50_000;
+
+/** The stage's files as its layers hold them, deletions left out. */
+function withoutDeletes(tree: ImageTree): ImageTree {
+  const layers = tree.getLayers();
+  if (!layers.some((l) => l.kind === 'delete')) return tree;
+  const t = new ImageTree();
+  for (const l of layers) if (l.kind !== 'delete') t.add(l);
+  return t;
+}
+
+/** The instruction whose deletion hides `path` in the stage. */
+function deletedBy(tree: ImageTree, path: string): Instruction | undefined {
+  const layers = tree.getLayers();
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i]!;
+    if (l.kind === 'delete' && (path === l.dest || path.startsWith(l.dest + '/'))) return l.origin.instr;
+  }
+  return undefined;
+}
 
 /** True when the tree (or a stage it copies from) may hold files the model cannot list: an unknown base, or a COPY/ADD whose sources are not known. */
 function unlistedCopies(tree: ImageTree, depth: number): boolean {
