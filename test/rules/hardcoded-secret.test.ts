@@ -167,6 +167,21 @@ table('rule hardcoded-secret: findings and fixes per file type', [
   ], {
     "settings.py": "import os\n\nSECRET_KEY = os.environ.get(\"DJANGO_SECRET_KEY\")\nDEBUG = os.environ.get(\"DEBUG_TOKEN_LOG\", \"0\")\n"
   }],
+  ['Python: fallbacks of environs, django-environ and python-decouple readers are named by their variable (doccano layout); a non-credential variable, and a config() of another module, are not', {
+    'a.py': 'from environs import Env\nenv = Env()\nSECRET_KEY = env("SECRET_KEY", "' + DJANGO_KEY + '")\nTOKEN = env.str("SLACK_TOKEN", default="' + DJANGO_KEY + '")\n',
+    'b.py': 'import environ\nenv = environ.Env()\nSECRET_KEY = env("DJANGO_SECRET_KEY", default="' + DJANGO_KEY + '")\n',
+    'c.py': 'from decouple import config\nSECRET_KEY = config("SECRET_KEY", default="' + DJANGO_KEY + '")\nDEBUG = config("DEBUG", default="False")\n',
+    'd.py': 'from myapp.settings import config\nvalue = config("SECRET_KEY", "' + DJANGO_KEY + '")\n',
+  }, [
+    'error a.py:3:33 hardcoded-secret Secret q7#v… (54 chars) is hardcoded as the fallback of env(): anyone with the code or the image has it; drop the fallback and set the variable',
+    'error a.py:4:41 hardcoded-secret Secret q7#v… (54 chars) is hardcoded as the fallback of env.str(): anyone with the code or the image has it; drop the fallback and set the variable',
+    'error b.py:3:48 hardcoded-secret Secret q7#v… (54 chars) is hardcoded as the fallback of env(): anyone with the code or the image has it; drop the fallback and set the variable',
+    'error c.py:2:44 hardcoded-secret Secret q7#v… (54 chars) is hardcoded as the fallback of config(): anyone with the code or the image has it; drop the fallback and set the variable',
+  ], {
+    'a.py': 'from environs import Env\nenv = Env()\nSECRET_KEY = env("SECRET_KEY")\nTOKEN = env.str("SLACK_TOKEN")\n',
+    'b.py': 'import environ\nenv = environ.Env()\nSECRET_KEY = env("DJANGO_SECRET_KEY")\n',
+    'c.py': 'from decouple import config\nSECRET_KEY = config("SECRET_KEY")\nDEBUG = config("DEBUG", default="False")\n',
+  }],
   ['Python: f-string constant parts are scanned (no fix)', {
     'app.py': 'def url(q):\n    return f"https://maps.example.invalid/?q={q}&key=' + K.googleApiKey + '"\n',
   }, [

@@ -195,6 +195,8 @@ export const PARSE_BUDGET_MS = 10_000;
 /** `INSTALLED_APPS.append("x")`, `.insert(0, "x")`, `.extend([...])`: Django settings that add apps by call. */
 const APP_LIST_METHODS = new Set(['append', 'insert', 'extend']);
 const APP_LIST_CALLEE = /^[A-Z_]*APPS\.(?:append|insert|extend)$/;
+/** environs' and django-environ's readers (`env("X", default=...)`, `env.str(...)`): where settings take their fallbacks. */
+const ENV_READER_CALLEE = /^env(?:\.(?:str|url|db|db_url|dj_db_url|cache|cache_url|email_url|search_url|json))?$/;
 
 export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   // model loading
@@ -294,7 +296,7 @@ export function setParseStore(s: ParseStore | undefined): void {
 }
 
 /** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
-export const PARSE_FORMAT = 8;
+export const PARSE_FORMAT = 9;
 
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {
@@ -961,7 +963,7 @@ class Extractor {
     for (const { node, callee, last, ctx } of this.candidates) {
       const dynamic = this.dynamicImport(node, callee, last, ctx);
       if (dynamic) this.imports.push(dynamic);
-      if (!INTERESTING_CALLS.has(last) && !(APP_LIST_METHODS.has(last) && APP_LIST_CALLEE.test(callee))) continue;
+      if (!INTERESTING_CALLS.has(last) && !(APP_LIST_METHODS.has(last) && APP_LIST_CALLEE.test(callee)) && !ENV_READER_CALLEE.test(callee)) continue;
       calls.push({
         callee,
         range: this.range(node),

@@ -8,6 +8,7 @@ import type { PyFileInfo } from '../python/parser';
 import { describeSecret, scanValue } from '../secrets';
 import {
   DockerHit,
+  envFallbacks,
   PyHit,
   scanDockerfile,
   scanDotenvText,
@@ -394,10 +395,9 @@ function importOsEdit(file: string, ix: TextIndex, info: PyFileInfo, hits: PyHit
 /** `os.getenv("X", "<secret>")`, `os.environ.get(...)`, `environ.setdefault(...)`: the literal is the fallback; the fix deletes it (and its comma). */
 function envDefault(info: PyFileInfo, h: PyHit): { callee: string; range: Range } | undefined {
   const same = (x: Range, y: Range) => x.start.line === y.start.line && x.start.character === y.start.character && x.end.line === y.end.line && x.end.character === y.end.character;
-  for (const c of info.calls) {
-    if (!/(^|\.)(getenv|environ\.get|environ\.setdefault)$/.test(c.callee)) continue;
-    const i = c.args.findIndex((x) => same(x.valueRange, h.str.range));
-    if (i < 1 || (c.args[i]!.name !== undefined && c.args[i]!.name !== 'default')) continue;
+  for (const { call: c, fallback } of envFallbacks(info)) {
+    if (!same(fallback.valueRange, h.str.range)) continue;
+    const i = c.args.indexOf(fallback);
     return { callee: c.callee, range: { start: c.args[i - 1]!.range.end, end: c.args[i]!.range.end } };
   }
   return undefined;

@@ -2,7 +2,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
 import type { Instruction, ParsedDockerfile, Word } from '../docker/parse';
 import { computeLineStarts, offsetToPosition } from '../docker/parse';
-import type { PyFileInfo, PyString } from '../python/parser';
+import type { PyCall, PyCallArg, PyFileInfo, PyString } from '../python/parser';
 import type { Range } from '../types';
 import { nameWords, scanServiceAccountJson, scanValue, ScanContext, SecretMatch } from './detectors';
 import { dotenvValuePosition, parseDotenv, DotenvEntry } from './dotenv';
@@ -91,7 +91,7 @@ const PY_CREDENTIAL_ASSIGNMENT =
  */
 /** `os.environ.get("SECRET_KEY", "<literal>")`, `os.getenv("API_TOKEN", '...')`: a literal fallback of a credential-named variable. */
 const PY_CREDENTIAL_FALLBACK =
-  /(?:getenv|environ\.get|setdefault)\(\s*['"][\w.-]*(?:key|token|secret|passw(?:or)?d|pass|pwd|passphrase|credentials?|creds)['"]\s*,\s*(?:default\s*=\s*)?[rRbBuU]{0,2}['"]/i;
+  /(?:getenv|environ\.get|setdefault|\benv(?:\.\w+)?|\bconfig)\(\s*['"][\w.-]*(?:key|token|secret|passw(?:or)?d|pass|pwd|passphrase|credentials?|creds)['"]\s*,\s*(?:default\s*=\s*)?[rRbBuU]{0,2}['"]/i;
 
 /** Words that make an assignment's name say its value is an example, not configuration. */
 const EXAMPLE_WORDS = new Set(['example', 'examples', 'sample', 'samples', 'demo', 'dummy', 'fake', 'mock', 'placeholder', 'placeholders']);
@@ -113,7 +113,7 @@ export function scanPython(ix: TextIndex, info: PyFileInfo, base: FileScanContex
   spans.forEach(({ s }, i) => {
     if (s.value.length < 8) return;
     const partOfConcatenation = glued(spans[i - 1], spans[i]) || glued(spans[i], spans[i + 1]);
-    const assigned = s.assignedTo ?? fallbacks.get(`${s.range.start.line}:${s.range.start.character}`);
+    const assigned = fallbacks.get(`${s.range.start.line}:${s.range.start.character}`) ?? s.assignedTo;
     // A keyword or key of a call or dict that is an example by name (`connection_args_example = dict(password="...")`)
     // documents the argument: its values are not judged by the name (provider formats still are).
     const example = s.within !== undefined && nameWords(s.within).some((w) => EXAMPLE_WORDS.has(w));
@@ -134,12 +134,32 @@ export function scanPython(ix: TextIndex, info: PyFileInfo, base: FileScanContex
  */
 function envFallbackNames(info: PyFileInfo): Map<string, string> {
   const out = new Map<string, string>();
+  for (const { key, fallback } of envFallbacks(info)) out.set(`${fallback.valueRange.start.line}:${fallback.valueRange.start.character}`, key.value!);
+  return out;
+}
+
+/**
+ * Calls that read a variable with a fallback: the standard library (`os.getenv("X", "d")`, `os.environ.get`,
+ * `environ.setdefault`), environs (`env = Env()`; `env("X", "d")`, `env.str("X", default="d")`), django-environ
+ * (`env = environ.Env()`; `env("X", default="d")`: its second positional is the cast) and python-decouple
+ * (`config("X", default="d")`); each with the variable's name argument and the fallback argument.
+ */
+export function envFallbacks(info: PyFileInfo): { call: PyCall; key: PyCallArg; fallback: PyCallArg }[] {
+  const imports = (m: string) => info.imports.some((i) => i.level === 0 && (i.module === m || i.module.startsWith(`${m}.`)));
+  const environs = imports('environs');
+  const djangoEnviron = imports('environ');
+  const decouple = imports('decouple');
+  const out: { call: PyCall; key: PyCallArg; fallback: PyCallArg }[] = [];
   for (const c of info.calls) {
-    if (!/(^|\.)(getenv|environ\.get|environ\.setdefault)$/.test(c.callee)) continue;
+    const stdlib = /(^|\.)(getenv|environ\.get|environ\.setdefault)$/.test(c.callee);
+    const reader = (environs || djangoEnviron) && /^env(?:\.\w+)?$/.test(c.callee);
+    const config = decouple && /^(?:decouple\.)?config$/.test(c.callee);
+    if (!stdlib && !reader && !config) continue;
+    const positional = stdlib || config || environs || c.callee !== 'env';
     const key = c.args[0];
-    const fallback = c.args.find((x, i) => (i === 1 && x.name === undefined) || x.name === 'default');
+    const fallback = c.args.find((x, i) => (positional && i === 1 && x.name === undefined) || x.name === 'default');
     if (key?.name !== undefined || key?.value === undefined || !fallback || fallback === key) continue;
-    out.set(`${fallback.valueRange.start.line}:${fallback.valueRange.start.character}`, key.value);
+    out.push({ call: c, key, fallback });
   }
   return out;
 }
