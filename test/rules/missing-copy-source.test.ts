@@ -51,6 +51,12 @@ describe('rule missing-copy-source', () => {
     assert.deepEqual(renamed.findings[0]!.fixes.map((x) => [x.title, x.edits.length]), [["Replace with 'requirements.txt'", 1]]);
   });
 
+  it('a destination that is only an unset variable (COPY x ${LAMBDA_TASK_ROOT}) does not hide a missing source (feast aws_lambda); an existing one is fine', async () => {
+    const df = (src: string) => `FROM public.ecr.aws/lambda/python:3.9\nCOPY ${src} \${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n`;
+    assert.deepEqual(brief((await only({ ...APP, Dockerfile: df('app/handler.py') })).findings), ["Dockerfile:2:6 missing-copy-source COPY source 'app/handler.py' is not in the build context, the workspace root (inferred)"]);
+    assert.deepEqual(brief((await only({ ...APP, Dockerfile: df('app/main.py') })).findings), []);
+  });
+
   it('offers the same file in another folder (a wrong folder)', async () => {
     const { findings } = await only({ ...APP, Dockerfile: 'FROM python:3.11\nCOPY src/util.py /srv/\n' });
     assert.deepEqual(findings.map((f) => f.fixes[0]?.edits[0].newText), ['app/util.py']);

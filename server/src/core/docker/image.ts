@@ -442,10 +442,9 @@ function evalCopy(
     else from = { image: v, raw: v };
   }
   const op: CopyOp = { instr: ins, keyword, from, sources: [], dest, destWord, destIsDir: false, workdir: st.workdir, parents };
-  if (destExp.unresolved.length && !destRaw) {
-    st.tree.add({ kind: 'uncertain', dest: st.workdir, reason: `COPY destination uses unset ${destExp.unresolved.join(', ')}`, origin });
-    return op;
-  }
+  // A destination that is only an unset variable (`COPY app.py ${LAMBDA_TASK_ROOT}` on a base the model does not
+  // know): where the files land is unknown, but whether the sources exist depends only on the context.
+  const destUnset = destExp.unresolved.length > 0 && !destRaw;
   // An ARG without a value in the destination (`prepline_${PIPELINE_PACKAGE}/`, set by the build script's
   // --build-arg): where the files land is known only up to the folder before it.
   const destUnknownBelow = destExp.unresolved.length ? knownPrefix(destWord, st.vars, expand, st.workdir) : undefined;
@@ -491,6 +490,11 @@ function evalCopy(
   const matchCount = op.sources.reduce((n, s) => n + (s.status === 'stage' ? 1 : s.matches.length), 0);
   const endsSlash = /\/$/.test(destRaw) || destRaw === '.' || destRaw === '..';
   op.destIsDir = endsSlash || srcWords.length > 1 || matchCount > 1 || st.tree.stat(dest) === 'dir' || parents || (st.tree.stat(dest) === undefined && baseFolder(stages, st, dest));
+
+  if (destUnset) {
+    st.tree.add({ kind: 'uncertain', dest: st.workdir, reason: `COPY destination uses unset ${destExp.unresolved.join(', ')}`, origin });
+    return op;
+  }
 
   // Effects on the tree
   if (from) {
