@@ -131,6 +131,15 @@ describe('deployments: compose interpolation of build fields', () => {
   });
 });
 
+describe('deployments: one repository, several tags', () => {
+  it("an image whose name several Dockerfiles build is linked by its exact tag (doccano: me/app:web, me/app:backend); without a tag it stays ambiguous", () => {
+    const wf = 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          file: ./docker/Dockerfile\n          tags: me/app:web\n      - uses: docker/build-push-action@v6\n        with:\n          file: ./docker/Dockerfile.prod\n          tags: me/app:backend\n';
+    const base = { 'docker/Dockerfile': DF, 'docker/Dockerfile.prod': DF, '.github/workflows/build.yml': wf };
+    assert.deepEqual(links({ ...base, 'compose.yml': 'services:\n  worker:\n    image: me/app:backend\n' }), ['compose.yml -> docker/Dockerfile.prod (image)']);
+    assert.deepEqual(links({ ...base, 'compose.yml': 'services:\n  worker:\n    image: me/app\n' }), []);
+  });
+});
+
 describe('deployments: locality of image names', () => {
   it("a manifest beside its own Dockerfile is not linked to another folder's build whose tag only ends in the same name; the same repository path, or a build in its own folder, is", () => {
     const base = {

@@ -98,6 +98,12 @@ function computeDeployments(a: Analysis): Deployment[] {
       const own = ownDockerfileDir(a, manifest);
       if (own !== undefined) matches = matches.filter((b) => within(own, b.dockerfile) || imageRef(b.tag!) === imageRef(image!));
     }
+    const want = image!.trim().replace(/@.*$/, '');
+    if (new Set(matches.map((b) => b.dockerfile)).size > 1 && imageRef(want) !== want) {
+      // One repository, several Dockerfiles pushed under different tags (me/app:web, me/app:backend): the tag decides.
+      const exact = matches.filter((b) => [b.tag, ...(b.tags ?? [])].some((t) => t !== undefined && t.trim() === want));
+      if (exact.length) matches = exact;
+    }
     const dockerfiles = [...new Set(matches.map((b) => b.dockerfile))];
     if (dockerfiles.length === 1) {
       // The stage that build produces: its --target, else the last one.
