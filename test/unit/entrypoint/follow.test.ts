@@ -182,6 +182,13 @@ describe('entrypoint/follow', () => {
       assert.deepEqual(run('gunicorn wsgi:app &\npython worker.py\n'), ['python', 'worker.py']);
     });
 
+    it('a subshell runs its commands in turn in the container; its cd, variables and exit stay inside (doccano prod-celery.sh)', () => {
+      const run = (script: string) => { const r = followCommand(['/start.sh'], opts({ '/start.sh': script })); return [r.argv, r.cwd]; };
+      assert.deepEqual(run('cd /app\n(\n  echo starting\n  python manage.py wait_for_db\n  celery -A config worker -l info\n)\n'), [['celery', '-A', 'config', 'worker', '-l', 'info'], '/app']);
+      assert.deepEqual(run('(cd /srv && exec gunicorn wsgi:app)\n'), [['gunicorn', 'wsgi:app'], '/srv']);
+      assert.deepEqual(run('(cd /tmp; exit 3)\nexec gunicorn wsgi:app\n'), [['gunicorn', 'wsgi:app'], '/app']);
+    });
+
     it('a guard that exits with a failure unless a variable is set is passed (the deployment sets it); other exits are not', () => {
       const run = (script: string) => followCommand(['/start.sh'], { ...opts({ '/start.sh': script }), envComplete: true });
       const guard = 'if [ -z "${ADMIN_PASSWORD}" ]; then\n  echo "ADMIN_PASSWORD is required" >&2\n  exit 1\nfi\nexec gunicorn --bind=0.0.0.0:8000 wsgi:app\n';

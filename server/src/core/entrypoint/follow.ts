@@ -600,7 +600,13 @@ class Evaluator {
         return 'next';
       case 'group':
         if (n.subshell) {
-          this.unknownEffects(n.body, st, 'a subshell');
+          // `( ... )` runs in a child shell: its variables, cd and exit stay there, its commands run in the container
+          // in turn (an exec replaces only the subshell, which the script then waits for).
+          const t: State = { ...st, vars: { ...st.vars }, exported: new Set(st.exported), positional: st.positional && [...st.positional], funcs: new Map(st.funcs), ran: [], result: undefined };
+          this.list(n.body, t);
+          st.ran.push(...t.ran, ...(t.result ? [t.result] : []));
+          if (t.uncertain) st.uncertain ??= t.uncertain;
+          if (t.maybe) st.maybe ??= t.maybe;
           return 'next';
         }
         return this.list(n.body, st);
