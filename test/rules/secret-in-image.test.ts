@@ -37,13 +37,13 @@ describe('rule secret-in-image', () => {
     assert.deepEqual(brief(builder.findings), []);
   });
 
-  it("a test's stand-in key (tests/data/localhost.key, tests/sa-NONEXISTING.json) in the image is no credential file; the same names outside tests are", async () => {
+  it("a test's stand-in key (tests/data/localhost.key, tests/sa-NONEXISTING.json) or a vendored library's test key in the image is no credential file; the same names outside tests, and the project's own test key, are", async () => {
     const r = await only({
       ...APP, Dockerfile: DF + 'COPY . .\n',
       'sdk/tests/data/localhost.key': K.rsaKey + '\n', 'tests/sa-NONEXISTING.json': serviceAccountJson(),
-      'certs/localhost.key': K.rsaKey + '\n',
+      'certs/localhost.key': K.rsaKey + '\n', 'lib/future/backports/test/keycert.pem': K.rsaKey + '\n', 'app/tests/keycert.pem': K.rsaKey + '\n',
     });
-    assert.deepEqual(r.findings.map((f) => f.message.replace(/ \(at .*$/, '')), ['COPY . . puts certs/localhost.key (a private key) into the image']);
+    assert.deepEqual(r.findings.map((f) => f.message.replace(/ \(at .*$/, '')), ['COPY . . puts app/tests/keycert.pem (a private key) into the image', 'COPY . . puts certs/localhost.key (a private key) into the image']);
   });
 
   const invalid: [string, Record<string, string>, string[], Record<string, string>][] = [

@@ -42,9 +42,20 @@ function candidateName(name: string): boolean {
 
 const FAKE_FILE_WORDS = new Set(['fake', 'dummy', 'example', 'sample', 'nonexisting', 'nonexistent', 'invalid', 'bogus', 'mock', 'placeholder', 'notreal', 'test', 'localhost', 'snakeoil', 'selfsigned']);
 
-/** A file under a test folder whose name says it is a stand-in (tests/gcp-sa-NONEXISTING.json, tests/fake_server.key, tests/data/localhost.key: a key for a local test server). */
+/** Folders that hold other projects' code copied in (a vendored library's own test suite comes with it). */
+const VENDOR_DIRS = new Set(['lib', 'libs', 'vendor', 'vendored', '_vendor', 'third_party', 'thirdparty', 'third-party', 'external', 'site-packages']);
+
+/**
+ * A file under a test folder whose name says it is a stand-in (tests/gcp-sa-NONEXISTING.json, tests/fake_server.key,
+ * tests/data/localhost.key: a key for a local test server), or the test data of a vendored library
+ * (Tautulli's lib/future/backports/test/keycert.pem: CPython's published test certificates).
+ */
 export function isTestStandIn(rel: string): boolean {
-  return isTestPath(rel) && basename(rel).toLowerCase().split(/[^a-z0-9]+/).some((w) => FAKE_FILE_WORDS.has(w));
+  if (!isTestPath(rel)) return false;
+  if (basename(rel).toLowerCase().split(/[^a-z0-9]+/).some((w) => FAKE_FILE_WORDS.has(w))) return true;
+  const dirs = rel.split('/').slice(0, -1).map((d) => d.toLowerCase());
+  const vendor = dirs.findIndex((d) => VENDOR_DIRS.has(d));
+  return vendor >= 0 && dirs.slice(vendor + 1).some((d) => /^(?:tests?|testing|testdata|test_data)$/.test(d));
 }
 
 /**
