@@ -180,6 +180,10 @@ describe('entrypoint/follow', () => {
       assert.deepEqual(run('uvicorn svc.main:app --host 0.0.0.0 --port 8080 2>&1 | tee server.log\n'), ['uvicorn', 'svc.main:app', '--host', '0.0.0.0', '--port', '8080']);
       assert.deepEqual(run('python -m http.server 9000 &\nexec gunicorn wsgi:app\n'), ['gunicorn', 'wsgi:app']);
       assert.deepEqual(run('gunicorn wsgi:app &\npython worker.py\n'), ['python', 'worker.py']);
+      assert.deepEqual(run('gunicorn --bind=0.0.0.0:8000 wsgi:app &\ntail -f /dev/null\n'), ['gunicorn', '--bind=0.0.0.0:8000', 'wsgi:app']);
+      // In the foreground one command runs after another: a later command is what runs last (feast's entrypoint).
+      assert.deepEqual(run('python materialize.py\nfeast serve_transformations --port 8080\n'), ['feast', 'serve_transformations', '--port', '8080']);
+      assert.deepEqual(run('python init_db.py\ngunicorn wsgi:app\necho stopped\n'), ['gunicorn', 'wsgi:app']);
     });
 
     it('a subshell runs its commands in turn in the container; its cd, variables and exit stay inside (doccano prod-celery.sh)', () => {

@@ -526,9 +526,11 @@ export function evaluateScript(text: string, o: EvalOptions): ScriptRun {
   if (!chosen && !st.uncertain) {
     const argv = (r: State['ran'][number]): string[] => r.args.map((a) => a.value);
     const fg = st.ran.filter((r) => !r.beside).reverse();
-    chosen = fg.find((r) => startsServer(argv(r)))
-      ?? fg.find((r) => !SETUP.has(argv(r)[0] ?? '') && !SETUP.has((argv(r)[0] ?? '').split('/').pop()!))
-      ?? [...st.ran].reverse().find((r) => r.beside);
+    const server = fg.find((r) => startsServer(argv(r)));
+    const last = fg.find((r) => !SETUP.has(argv(r)[0] ?? '') && !SETUP.has((argv(r)[0] ?? '').split('/').pop()!));
+    // Foreground commands run one after another: a server followed by another command had exited before it ran, so
+    // the container's process is that last command (feast: `python materialize.py`, then `feast serve ...`).
+    chosen = (server && last && fg.indexOf(last) < fg.indexOf(server) ? last : server ?? last) ?? [...st.ran].reverse().find((r) => r.beside);
   }
   const out: ScriptRun = { env: chosen?.env ?? ev.exportedEnv(st), cwd: chosen?.cwd ?? st.cwd };
   if (st.uncertain) out.uncertain = st.uncertain;
