@@ -43,6 +43,20 @@ describe('rule missing-dependency', () => {
     assert.deepEqual(await names('import yaml\n'), ['pyyaml']);
   });
 
+  it('a venv the container does not use: python on PATH is the base image one; uv run, ENV PATH, the venv python, a console script are not judged', async () => {
+    const req = compiled('flask');
+    const app = 'import flask\n';
+    const df = (cmd: string, extra = '') => `FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN python -m venv /opt/venv && . /opt/venv/bin/activate && pip install -r requirements.txt\n${extra}COPY app.py .\n${cmd}\n`;
+    const r = await md({ 'requirements.txt': req, 'app.py': app, Dockerfile: df('CMD ["python", "app.py"]') });
+    assert.deepEqual(brief(r.findings), ["app.py:1:8 missing-dependency 'flask' is installed only into the virtualenv /opt/venv, but the container runs /usr/local/bin/python, which does not use it (only ENV PATH with /opt/venv/bin first, or /opt/venv/bin/python, would; activating it in a RUN lasts for that RUN): No module named 'flask'"]);
+    const changed = applyAllFixes(r.fs, r.findings);
+    assert.equal(changed.get('/repo/Dockerfile'), df('CMD ["python", "app.py"]', 'ENV PATH="/opt/venv/bin:$PATH"\n'));
+    assert.deepEqual(brief((await lintRepo(r.fs)).findings), []);
+    for (const [cmd, extra] of [['CMD ["python", "app.py"]', 'ENV PATH=/opt/venv/bin:$PATH\n'], ['CMD ["/opt/venv/bin/python", "app.py"]', ''], ['CMD ["uv", "run", "app.py"]', ''], ['CMD ["flask", "--app", "app", "run"]', '']]) {
+      assert.deepEqual(brief((await md({ 'requirements.txt': req, 'app.py': app, Dockerfile: df(cmd, extra) })).findings), [], cmd + extra);
+    }
+  });
+
   it('reports an import nothing installs (complete set: error), naming what was installed from where', async () => {
     const { findings } = await md({ 'app.py': 'import os\nimport cv2\n', 'requirements.txt': compiled('flask', 'numpy'), Dockerfile: DF(PIP) });
     assert.deepEqual(brief(findings), ["app.py:2:8 missing-dependency requirements.txt (Dockerfile:4) installs 2 distributions; none provides 'cv2' (opencv-python-headless)"]);

@@ -122,6 +122,15 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
     const cmd = basename(cmd0);
     if (cmd === 'exit' || cmd === 'return') return;
     switch (cmd) {
+      case 'source':
+      case '.':
+        // `. /opt/venv/bin/activate`: for the rest of this RUN (a fresh shell each RUN), pip and python are the venv's.
+        if (rest[0] && /(?:^|\/)bin\/activate$/.test(rest[0]) && !cond) {
+          const root = dirname(dirname(abs(rest[0])));
+          env.VIRTUAL_ENV = root;
+          env.PATH = `${root}/bin:${env.PATH ?? ''}`;
+        }
+        break;
       case 'cd':
         if (rest[0] && rest[0] !== '-') cwd = abs(rest[0]);
         break;

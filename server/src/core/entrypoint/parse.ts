@@ -64,6 +64,11 @@ export interface Entrypoint {
   kind: ServerKind;
   /** What was analysed: the server's argv after unwrapping `sh -c`, `exec`, `env`, init wrappers, `python -m gunicorn` ... */
   argv: string[];
+  /**
+   * The Python interpreter the command names (`python`, `/opt/venv/bin/python3`), for `python ...` and `python -m SERVER`,
+   * or the tool that picks the project's environment (`uv run`, `poetry run`); absent for console scripts.
+   */
+  interpreter?: string;
   /** Dotted module to import (the target's module; celery `-A`; `python -m`; FLASK_APP; a fastapi/streamlit path's module). */
   module?: string;
   /** Script path (`python app.py`, `streamlit run x.py`, `fastapi run x.py`, `manage.py`, a FLASK_APP path). */
@@ -300,10 +305,12 @@ function unwrap(input: Arg[], ctx: Ctx): Arg[] {
       continue;
     }
     if ((prog === 'poetry' || prog === 'pipenv' || prog === 'pdm' || prog === 'hatch' || prog === 'rye') && nextIs(1, 'run')) {
+      ctx.interpreter = `${prog} run`;
       args = args.slice(2);
       continue;
     }
     if (prog === 'uv' && nextIs(1, 'run')) {
+      ctx.interpreter = 'uv run';
       const r = unwrapUvRun(args, ctx);
       if (!r) break;
       args = r;
@@ -362,6 +369,7 @@ function unwrap(input: Arg[], ctx: Ctx): Arg[] {
     if (PYTHON.test(prog)) {
       const py = pythonOptions(args);
       if (py.module && SERVER_MODULES.has(py.module.value)) {
+        ctx.interpreter = args[0].value;
         args = [py.module, ...args.slice(py.rest)];
         continue;
       }

@@ -265,6 +265,8 @@ export interface Ctx {
   stopAtShell?: boolean;
   /** Reads a file the server loads (a uwsgi ini) from the image: `path` relative to the working folder after `cwd`. */
   readFile?: (path: string, cwd?: string) => { path: string; text: string } | undefined;
+  /** The interpreter that runs a server module (`python3` of `python3 -m gunicorn`), or `uv run` / `poetry run`, set while unwrapping. */
+  interpreter?: string;
 }
 
 /** A setting's value and where it came from. */
@@ -655,6 +657,9 @@ export function base(kind: ServerKind, args: Arg[], ctx: Ctx): Entrypoint {
   if (dsm) ep.djangoSettings = dsm;
   if (ctx.env.PYTHONSAFEPATH) ep.safePath = true;
   if (ctx.uncertain) ep.uncertain = ctx.uncertain;
+  const prog = args[0]?.value;
+  if (ctx.interpreter) ep.interpreter = ctx.interpreter;
+  else if (prog && /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/.test(prog.split('/').pop()!)) ep.interpreter = prog;
   return ep;
 }
 

@@ -57,9 +57,27 @@ export function installedImportNames(stage: StageModel): Set<string> {
   return installSet(stage).importNames;
 }
 
-function compute(stage: StageModel): InstallSet {
+const without = new WeakMap<StageModel, Map<string, InstallSet>>();
+
+/**
+ * What the stage's installs provide to an interpreter that does not use the virtual environments rooted at `roots`
+ * (their records left out): the set the system python sees when the container runs it without the venv on PATH.
+ */
+export function installSetWithout(stage: StageModel, roots: string[]): InstallSet {
+  const key = [...roots].sort().join('\0');
+  let m = without.get(stage);
+  if (!m) without.set(stage, (m = new Map()));
+  let set = m.get(key);
+  if (!set) {
+    const inside = (p: string | undefined) => p !== undefined && roots.some((r) => p === r || p.startsWith(r + '/'));
+    m.set(key, (set = compute(stage, stage.installs.filter((r) => !inside(r.sitePackages ?? r.home)))));
+  }
+  return set;
+}
+
+function compute(stage: StageModel, from: InstallRecord[] = stage.installs): InstallSet {
   const distributions = new Map<string, InstalledDist>();
-  const records = stage.installs.filter((r) => !r.wheelhouse);
+  const records = from.filter((r) => !r.wheelhouse);
   let status: InstallSet['status'] = 'complete';
   let reason: string | undefined;
   const degrade = (to: 'dependency-data' | 'unknown', why: string) => {
