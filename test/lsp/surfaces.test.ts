@@ -57,7 +57,7 @@ const FILES: Record<string, string> = {
   '.env.api': 'LOG_LEVEL=info\n',
   'docker-entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
   'gunicorn.conf.py': 'bind = "0.0.0.0:8000"\nworkers = 2\n',
-  'requirements.txt': 'flask\n',
+  'requirements.txt': 'flask\ngunicorn\n',
   'app/__init__.py': '',
   'app/web.py': 'from flask import Flask\nfrom app import jobs\nfrom .helpers import fmt\n\n\ndef make():\n    return Flask(__name__)\n\n\napplication = make()\n',
   'app/jobs.py': 'import os\n',

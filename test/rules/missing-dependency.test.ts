@@ -43,7 +43,7 @@ describe('rule missing-dependency', () => {
     assert.deepEqual(await names('import yaml\n'), ['pyyaml']);
   });
 
-  it('a venv the container does not use: python on PATH is the base image one; uv run, ENV PATH, the venv python, a console script are not judged', async () => {
+  it('a venv the container does not use: python on PATH is the base image one; uv run, ENV PATH and the venv python are fine', async () => {
     const req = compiled('flask');
     const app = 'import flask\n';
     const df = (cmd: string, extra = '') => `FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN python -m venv /opt/venv && . /opt/venv/bin/activate && pip install -r requirements.txt\n${extra}COPY app.py .\n${cmd}\n`;
@@ -52,8 +52,35 @@ describe('rule missing-dependency', () => {
     const changed = applyAllFixes(r.fs, r.findings);
     assert.equal(changed.get('/repo/Dockerfile'), df('CMD ["python", "app.py"]', 'ENV PATH="/opt/venv/bin:$PATH"\n'));
     assert.deepEqual(brief((await lintRepo(r.fs)).findings), []);
-    for (const [cmd, extra] of [['CMD ["python", "app.py"]', 'ENV PATH=/opt/venv/bin:$PATH\n'], ['CMD ["/opt/venv/bin/python", "app.py"]', ''], ['CMD ["uv", "run", "app.py"]', ''], ['CMD ["flask", "--app", "app", "run"]', '']]) {
+    for (const [cmd, extra] of [['CMD ["python", "app.py"]', 'ENV PATH=/opt/venv/bin:$PATH\n'], ['CMD ["/opt/venv/bin/python", "app.py"]', ''], ['CMD ["uv", "run", "app.py"]', '']]) {
       assert.deepEqual(brief((await md({ 'requirements.txt': req, 'app.py': app, Dockerfile: df(cmd, extra) })).findings), [], cmd + extra);
+    }
+    // A console script is judged as the program Docker starts, not by the imports of a python it does not run.
+    assert.deepEqual(brief((await md({ 'requirements.txt': req, 'app.py': app, Dockerfile: df('CMD ["flask", "--app", "app", "run"]') })).findings), [
+      'Dockerfile:6:6 missing-dependency the container runs flask, but it is installed only into the virtualenv /opt/venv, whose bin folder is not on PATH: Docker cannot start it ("flask": executable file not found in $PATH); put /opt/venv/bin first on PATH',
+    ]);
+  });
+
+  it("a server's console script nothing installs, or only a venv off PATH has, cannot start; installed, named by a RUN, or called by its path it can", async () => {
+    const app = 'import flask\napp = flask.Flask(__name__)\n';
+    const df = (install: string, cmd = 'CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]', extra = '') => `FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\n${install}\n${extra}COPY app.py .\n${cmd}\n`;
+    const none = await md({ 'requirements.txt': compiled('flask'), 'app.py': app, Dockerfile: df(PIP) });
+    assert.deepEqual(brief(none.findings), ['Dockerfile:6:6 missing-dependency the container runs gunicorn, but nothing the image installs provides it (the gunicorn distribution): Docker cannot start it ("gunicorn": executable file not found in $PATH)']);
+    assert.deepEqual(none.findings[0]!.fixes.map((f) => f.title), ['Add gunicorn to requirements.txt (then re-pin it with pip-compile)']);
+    const venv = 'RUN python -m venv /opt/venv && /opt/venv/bin/pip install -r requirements.txt';
+    const off = await md({ 'requirements.txt': compiled('flask', 'gunicorn'), 'app.py': app, Dockerfile: df(venv) });
+    assert.deepEqual(brief(off.findings), ['Dockerfile:6:6 missing-dependency the container runs gunicorn, but it is installed only into the virtualenv /opt/venv, whose bin folder is not on PATH: Docker cannot start it ("gunicorn": executable file not found in $PATH); put /opt/venv/bin first on PATH']);
+    applyAllFixes(off.fs, off.findings);
+    assert.deepEqual(off.fs.read('/repo/Dockerfile'), { text: df(venv, undefined, 'ENV PATH="/opt/venv/bin:$PATH"\n') });
+    assert.deepEqual(brief((await lintRepo(off.fs)).findings), []);
+    const quiet: [string, string, string?][] = [
+      [PIP, 'CMD ["gunicorn", "app:app"]'],
+      ['RUN apt-get update && apt-get install -y gunicorn && pip install -r requirements.txt', 'CMD ["gunicorn", "app:app"]'],
+      [venv, 'CMD ["/opt/venv/bin/gunicorn", "app:app"]'],
+    ];
+    const req = (cmd: string, install: string) => (install === PIP && cmd === 'CMD ["gunicorn", "app:app"]' ? compiled('flask', 'gunicorn') : install.includes('venv') ? compiled('flask', 'gunicorn') : compiled('flask'));
+    for (const [install, cmd] of quiet) {
+      assert.deepEqual(brief((await md({ 'requirements.txt': req(cmd, install), 'app.py': app, Dockerfile: df(install, cmd) })).findings), [], install + cmd);
     }
   });
 
