@@ -126,6 +126,21 @@ describe('python/servers', () => {
     assert.deepEqual(one('server.add_insecure_port("[::]:50051")\n'), []);
   });
 
+  it('a settings object: a pydantic BaseSettings field default, overridden by an environment variable of its name (any case); a class configured otherwise, or set in __init__, is unknown', () => {
+    const settings = 'from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    API_HOST: str = "0.0.0.0"\n    API_PORT: int = 9000\n\nsettings = Settings()\n';
+    const main = 'import uvicorn\nfrom app.settings import settings\n\nif __name__ == "__main__":\n    uvicorn.run("app.web:app", host=settings.API_HOST, port=settings.API_PORT)\n';
+    const run = (settingsSrc: string, env: ShellEnv = {}) => {
+      const m = new Map<string, ServerFile>([['/srv/main.py', { info: parsePython(main) }], ['/srv/app/settings.py', { info: parsePython(settingsSrc), module: 'app.settings' }]]);
+      return serverStarts({ files: m, entry: { file: '/srv/main.py', main: true }, env }).map((x) => [x.bind.host, x.bind.port, x.port?.kind, x.port?.setting?.name]);
+    };
+    assert.deepEqual(run(settings), [['0.0.0.0', '9000', 'setting', 'Settings.API_PORT']]);
+    assert.deepEqual(run(settings, { api_port: '8000' }), [['0.0.0.0', '8000', 'env', undefined]]);
+    assert.deepEqual(run(settings.replace('class Settings(BaseSettings):\n', 'class Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix="MEALIE_")\n')), [[undefined, undefined, 'literal', undefined]]);
+    const plain = 'class Settings:\n    API_HOST = "127.0.0.1"\n    API_PORT = 9000\n\nsettings = Settings()\n';
+    assert.deepEqual(run(plain, { API_PORT: '8000' }), [['127.0.0.1', '9000', 'setting', 'Settings.API_PORT']]);
+    assert.deepEqual(run(plain.replace('\nsettings = Settings()', '    def __init__(self):\n        self.API_PORT = int(os.getenv("PORT", "8080"))\n\nsettings = Settings()')), [['127.0.0.1', undefined, 'literal', undefined]]);
+  });
+
   it('uvicorn.run(uds=...) binds a Unix socket and fd=... an inherited one: no host or port (khoj starts one or the other)', () => {
     const src = 'import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\ndef start(sock=None, fd=None):\n    if sock:\n        uvicorn.run(app, uds="/run/api.sock")\n    elif fd:\n        uvicorn.run(app, fd=fd)\n    else:\n        uvicorn.run(app, uds=None, port=9000)\n';
     const m = new Map<string, ServerFile>([['/app/main.py', { info: parsePython(src) }]]);

@@ -119,6 +119,8 @@ export interface PyAssignment {
   /** Target text without whitespace (`HOST`, `config.bind`). */
   target: string;
   fn?: string;
+  /** The class whose body holds it (`Settings`, `Outer.Inner`), outside any function. */
+  cls?: string;
   /** Source text of the value (at most 300 characters). */
   text: string;
   range: Range;
@@ -180,6 +182,8 @@ export interface PyFileInfo {
   callGraph: PyCallEdge[];
   /** Single-target assignments, in source order. */
   assignments: PyAssignment[];
+  /** Class definitions outside functions: qualified name, base expressions as written, and whether the body configures where settings come from (pydantic `env_prefix`, `env_file`, aliases). */
+  classes?: { name: string; bases: string[]; configured?: true }[];
   /** Number of lines as an editor shows them (a trailing line break starts an empty last line). */
   lineCount: number;
   /** Syntax that needs a minimum Python version, and the file's `sys.version_info` checks (python/features.ts). */
@@ -296,7 +300,7 @@ export function setParseStore(s: ParseStore | undefined): void {
 }
 
 /** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
-export const PARSE_FORMAT = 9;
+export const PARSE_FORMAT = 10;
 
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {
@@ -493,6 +497,7 @@ class Extractor {
   private readonly importTries: { body: [number, number]; handlers: [number, number][] }[] = [];
   private readonly functions: PyFunction[] = [];
   private readonly assignments: PyAssignment[] = [];
+  private readonly classes: NonNullable<PyFileInfo['classes']> = [];
   private readonly importlibAliases = new Set(['importlib']);
   private readonly importModuleAliases = new Set<string>();
   private readonly features: PyFeatures = { uses: [], versionGuards: [] };
@@ -529,6 +534,7 @@ class Extractor {
       functions: this.firstYields.size ? this.functions.map((f) => (this.firstYields.has(f.name) ? { ...f, firstYield: this.firstYields.get(f.name)! } : f)) : this.functions,
       callGraph: this.candidates.map((c) => ({ callee: c.callee, ...(c.ctx.fn ? { fn: c.ctx.fn } : {}), ...(c.ctx.main ? { mainGuard: true as const } : {}), at: this.lines.position(c.node.startIndex) })),
       assignments: this.assignments,
+      classes: this.classes,
       lineCount: this.lines.lineCount,
       features: this.features,
     };
@@ -719,6 +725,11 @@ class Extractor {
         const name = node.childForFieldName('name');
         if (name && ctx.top) this.bind(this.src(name));
         const cls = name ? (ctx.cls ? `${ctx.cls}.${this.src(name)}` : this.src(name)) : ctx.cls;
+        if (cls && name && !ctx.fn) {
+          const bases = (node.childForFieldName('superclasses')?.namedChildren ?? []).filter((b) => !!b && b.type !== 'keyword_argument').map((b) => this.src(b!).replace(/\s+/g, ''));
+          const configured = /\b(?:env_prefix|env_file|secrets_dir|env_nested_delimiter|alias|validation_alias|case_sensitive|settings_customise_sources|customise_sources)\b/.test(this.src(node));
+          this.classes.push({ name: cls, bases, ...(configured ? { configured: true as const } : {}) });
+        }
         return plain({ ...ctx, top: false, loop: false, ...(cls && !ctx.fn ? { cls } : {}) });
       }
       case 'for_statement':
@@ -794,7 +805,7 @@ class Extractor {
         if (type === 'assignment' && left && right && (left.type === 'identifier' || left.type === 'attribute') && right.endIndex - right.startIndex <= 300) {
           this.assignments.push({
             target: this.src(left).replace(/\s+/g, ''), text: this.src(right), range: this.range(node), valueRange: this.range(right),
-            ...(ctx.fn ? { fn: ctx.fn } : {}), ...(ctx.main ? { mainGuard: true as const } : {}),
+            ...(ctx.fn ? { fn: ctx.fn } : {}), ...(ctx.cls && !ctx.fn ? { cls: ctx.cls } : {}), ...(ctx.main ? { mainGuard: true as const } : {}),
           });
         }
         return plain(ctx);

@@ -44,11 +44,15 @@ export interface CodeValue {
    * `literal`: the argument (or the assignment it names) is the literal at `range`; `env`: the container's
    * environment variable `envName` sets it; `env-default`: the `os.getenv` default literal at `range`
    * applies because `envName` is unset; `server-default`: no argument, `range` is the call (insert there);
-   * `argv`: the container's command line gives it to the CLI option the call reads (`range` is the call).
+   * `argv`: the container's command line gives it to the CLI option the call reads (`range` is the call);
+   * `setting`: the default of a settings class's field (`settings.API_PORT`, `API_PORT: int = 9000` in a pydantic
+   * `BaseSettings`), written in another place (`range` is the call; `setting` names the field).
    */
-  kind: 'literal' | 'env' | 'env-default' | 'server-default' | 'argv';
+  kind: 'literal' | 'env' | 'env-default' | 'server-default' | 'argv' | 'setting';
   range: Range;
   envName?: string;
+  /** For `setting`: `Settings.API_PORT`, and whether an environment variable of its name would override it (pydantic-settings). */
+  setting?: { name: string; fromEnv: boolean };
   /** The literal at `range` is a quoted string (a port written `"8000"`). */
   quoted?: boolean;
 }
@@ -188,6 +192,7 @@ interface Val {
   value?: string;
   unknown: boolean;
   kind: CodeValue['kind'];
+  setting?: CodeValue['setting'];
   /** Offsets of the deciding literal inside `text` of `at`. */
   at?: { text: string; range: Range; start: number; end: number };
   envName?: string;
@@ -323,6 +328,7 @@ class CallResolver implements MatchContext {
     const out: CodeValue = { file: path, kind: v.kind, range: v.at ? rangeIn(v.at.text, v.at.range, v.at.start, v.at.end) : c.range };
     if (v.envName) out.envName = v.envName;
     if (v.quoted) out.quoted = true;
+    if (v.setting) out.setting = v.setting;
     return out;
   }
 
@@ -385,6 +391,8 @@ class CallResolver implements MatchContext {
     }
     const given = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?$/.test(t) ? this.param(t, f, fn, env, depth) : undefined;
     if (given) return given;
+    const field = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(t);
+    if (field) return this.settingField(field[1], field[2], f, fn, env, depth) ?? unknown;
     if (/^[A-Za-z_]\w*$/.test(t)) {
       const local = f.info.assignments.filter((a) => a.target === t && a.fn === fn);
       const scope = local.length || fn === undefined ? local : f.info.assignments.filter((a) => a.target === t && a.fn === undefined);
@@ -392,6 +400,43 @@ class CallResolver implements MatchContext {
       return this.evaluate(scope[0].text, scope[0].valueRange, f, scope[0].fn, env, depth + 1);
     }
     return unknown;
+  }
+
+  /**
+   * `settings.API_PORT` where `settings = Settings()` (here or imported) and `Settings` declares `API_PORT: int = 9000`:
+   * the field's default; for a pydantic-settings `BaseSettings`, an environment variable of the field's name (any
+   * case) overrides it. Undefined when the chain cannot be read; unknown when the class configures other sources
+   * (`env_prefix`, `env_file`, aliases) or the default is not a literal.
+   */
+  private settingField(obj: string, name: string, f: ServerFile, fn: string | undefined, env: ShellEnv, depth: number): Val | undefined {
+    const unknown: Val = { unknown: true, kind: 'literal' };
+    const instance = (x: ServerFile, scope: string | undefined) => {
+      const local = x.info.assignments.filter((a) => a.target === obj && a.fn === scope && !a.cls);
+      return local.length === 1 ? /^([A-Za-z_]\w*)\(\s*\)$/.exec(local[0].text.trim())?.[1] : undefined;
+    };
+    let holder: ServerFile | undefined = f;
+    let cls = instance(f, fn) ?? (fn !== undefined ? instance(f, undefined) : undefined);
+    if (!cls) {
+      holder = this.originOf(f, obj);
+      cls = holder ? instance(holder, undefined) : undefined;
+    }
+    if (!cls || !holder) return undefined;
+    const defining = holder.info.classes?.some((c) => c.name === cls) ? holder : this.originOf(holder, cls);
+    const c = defining?.info.classes?.find((x) => x.name === cls);
+    if (!defining || !c) return undefined;
+    const settings = c.bases.some((b) => /(?:^|\.)BaseSettings$/.test(b));
+    if (settings && c.configured) return unknown;
+    const decl = defining.info.assignments.filter((a) => a.cls === cls && a.target === name);
+    if (decl.length !== 1) return undefined;
+    // A method that assigns the attribute (`self.PORT = int(os.getenv(...))` in `__init__`) decides it at run time.
+    if (defining.info.assignments.some((a) => a.target === `self.${name}` && a.fn?.startsWith(`${cls}.`))) return unknown;
+    const setting = { name: `${cls}.${name}`, fromEnv: settings };
+    if (settings) {
+      const key = Object.keys(env).find((k) => k.toLowerCase() === name.toLowerCase());
+      if (key !== undefined) return env[key] === undefined ? { unknown: true, kind: 'env', envName: key } : { value: env[key], unknown: false, kind: 'env', envName: key };
+    }
+    const v = this.evaluate(decl[0].text, decl[0].valueRange, defining, undefined, env, depth + 1);
+    return v.unknown || v.value === undefined ? unknown : { value: v.value, unknown: false, kind: 'setting', setting };
   }
 
   private listenBind(d: Descriptor, c: PyCall, path: string, f: ServerFile, env: ShellEnv, listen: PyCallArg): Omit<ServerStart, 'via'> {

@@ -80,6 +80,7 @@ function listenOf(ia: RunningContainer, ep: Entrypoint): Listen | undefined {
     if (v?.kind === 'env-default') return `the default of os.getenv("${v.envName}"), which is not set in the container`;
     if (v?.kind === 'env') return `${v.envName} set in the container`;
     if (v?.kind === 'argv') return `given on ${cli?.label ?? 'the command line'}'s command line`;
+    if (v?.kind === 'setting' && v.setting) return `the default of ${v.setting.name}${v.setting.fromEnv ? `, which ${v.setting.name.split('.').pop()} in the environment would override` : ''}`;
     return undefined;
   };
   const dflt = (v: CodeValue | undefined) => v?.kind === 'server-default' || v?.kind === 'env-default';
@@ -305,7 +306,7 @@ function listenFix(ia: ImportAnalysis, ep: Entrypoint, l: Listen, host: string |
     // Host and port in one string (waitress listen, hypercorn bind), or a value the environment sets: no code edit.
     if (!start.keywords || !start.host || !start.port || start.host.range === start.port.range) return undefined;
     const set = (v: CodeValue, name: string, value: string, quoted: boolean): boolean => {
-      if (v.kind === 'env' || v.kind === 'argv') return false;
+      if (v.kind === 'env' || v.kind === 'argv' || v.kind === 'setting') return false;
       if (v.kind !== 'server-default') {
         edits.push({ file: source, range: v.range, newText: quoted ? JSON.stringify(value) : value });
         return true;
