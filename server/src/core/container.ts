@@ -186,7 +186,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   if (r.configSource) sources.config = r.configSource;
   const entry: ContainerEntry = {
     ep: r.ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: r.scriptSource ?? atPart.source, overridden: !atPart.source.instr,
-    argv: combined.argv, cwd: r.cwd, env: r.env, script: r.script, chain: r.chain, sysPath: sysPathOf(r.ep, r.cwd, r.env, stage), notes: r.notes,
+    argv: combined.argv, cwd: r.cwd, env: r.env, script: r.script, chain: r.chain, sysPath: sysPathOf(r.ep, r.cwd, r.env, stage, fs), notes: r.notes,
   };
   const started = r.ep.kind === 'unknown' && !r.ep.uncertain ? processStarter(r.ep.argv, r.env, r.cwd, { ...reader, readDir: (p) => stage.tree.readDir(p), isUncertain: (p) => stage.tree.isUncertain(p) }, { scripts: r.chain.map((c) => c.file) }) : undefined;
   if (started) {
@@ -296,7 +296,7 @@ function startedEntries(run: CommandRunner, outer: ContainerEntry, started: Star
     if (at) sources.script = at;
     return {
       ...outer, ep: r.ep, sources, at: at ?? outer.at, cwd: r.cwd, env: r.env, script: outer.script ?? r.script, process,
-      chain: [...outer.chain, ...(step ? [step] : []), ...r.chain], sysPath: sysPathOf(r.ep, r.cwd, r.env, stage), notes: [...notes, ...r.notes], processes: undefined,
+      chain: [...outer.chain, ...(step ? [step] : []), ...r.chain], sysPath: sysPathOf(r.ep, r.cwd, r.env, stage, run.fs), notes: [...notes, ...r.notes], processes: undefined,
     };
   };
   if (started.mainFrom !== undefined && outer.chain.length === 0) {
@@ -399,11 +399,30 @@ function scriptCommandSource(stage: StageModel, fs: FileSystem, imagePath: strin
 }
 
 /**
+ * A regular (not editable) install of a src-layout project with no packaging configuration of its own: the build copies
+ * the packages under `src/` into site-packages (setuptools' and hatchling's automatic discovery of a src layout look
+ * only there), so neither the project folder nor `src/` is on sys.path (a console script's sys.path[0] is its bin
+ * folder): a top-level `helpers.py` beside pyproject.toml is not importable. Flat layouts, `setup.py`/`setup.cfg`,
+ * and explicit `[tool.setuptools]` packages, py-modules or package-dir keep the folders (what they install is not
+ * modelled).
+ */
+function srcLayoutCopied(stage: StageModel, dir: string, fs: FileSystem | undefined): boolean {
+  if (!fs) return false;
+  const rec = stage.installs.find((r) => r.project?.dir === dir);
+  if (!rec?.project || rec.project.editable || !rec.project.packages.length) return false;
+  const t = stage.tree;
+  if (t.stat(join(dir, 'src')) !== 'dir' || t.stat(join(dir, 'setup.py')) !== undefined || t.stat(join(dir, 'setup.cfg')) !== undefined) return false;
+  const pyproject = t.text(join(dir, 'pyproject.toml'), fs);
+  if (pyproject === undefined) return false;
+  return !/^\s*\[tool\.(?:setuptools|hatch\.build|poetry|pdm\.build|flit)|^\s*(?:packages|py-modules|package-dir|include|packages\.find)\s*=/m.test(pyproject);
+}
+
+/**
  * sys.path as the server sees it: the script's folder (`python x.py`) or the working folder
  * (`-m`, gunicorn, uvicorn, celery), then gunicorn --pythonpath / uvicorn --app-dir, then
  * PYTHONPATH, then the projects pip installed (their `src/` layout first).
  */
-export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: StageModel): string[] {
+export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: StageModel, fs?: FileSystem): string[] {
   const abs = (p: string) => normalize(p.startsWith('/') ? p : join(cwd, p));
   const out: string[] = [];
   const add = (p: string) => {
@@ -422,6 +441,7 @@ export function sysPathOf(ep: Entrypoint, cwd: string, env: ShellEnv, stage: Sta
   }
   for (const i of stage.installed) {
     if (i.tree) continue;
+    if (srcLayoutCopied(stage, i.dir, fs)) continue;
     if (stage.tree.stat(join(i.dir, 'src')) === 'dir') add(join(i.dir, 'src'));
     add(i.dir);
   }

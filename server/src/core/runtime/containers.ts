@@ -282,7 +282,7 @@ function attach(a: Analysis, target: DockerTarget, stage: StageModel, c: Contain
     if (cli.quiet) quiet.push(cli.quiet);
     if (cli.mounted) {
       entry.ep = cli.mounted;
-      entry.sysPath = sysPathOf(cli.mounted, entry.cwd, entry.env, stage);
+      entry.sysPath = sysPathOf(cli.mounted, entry.cwd, entry.env, stage, a.fs);
       c.ep = entry.ep;
       if (entry.ep.bind) c.bind = entry.ep.bind;
       if (entry.ep.uncertain) {
