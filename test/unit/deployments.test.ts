@@ -111,12 +111,12 @@ describe('deployments: environment and command', () => {
 });
 
 describe('deployments: compose interpolation of build fields', () => {
-  it('interpolateCompose follows compose: $$, ${VAR}, $VAR, :- and - defaults, :+ and +; a variable only the shell may set is unknown', () => {
+  it('interpolateCompose follows compose: $$, ${VAR}, $VAR, :- and - defaults, :+ and + (a variable .env lacks is taken as unset where a form has a default or alternative); a bare variable .env lacks is unknown', () => {
     const env = new Map([['OS', 'debian'], ['EMPTY', '']]);
     const cases: [string, string | undefined][] = [
       ['Dockerfile.django-${OS}', 'Dockerfile.django-debian'], ['Dockerfile.$OS', 'Dockerfile.debian'], ['a$$b', 'a$b'],
       ['Dockerfile.${APP_OS:-alpine}', 'Dockerfile.alpine'], ['${EMPTY:-x}', 'x'], ['${EMPTY-x}', ''], ['${OS:-x}', 'debian'],
-      ['${OS:+set}', 'set'], ['${EMPTY:+set}', ''], ['${NOPE:+set}', undefined], ['${NOPE}', undefined], ['${NOPE:?required}', undefined],
+      ['${OS:+set}', 'set'], ['${EMPTY:+set}', ''], ['${NOPE:+set}', ''], ['${NOPE}', undefined], ['${NOPE:?required}', undefined],
       ['${A:-${OS}}', 'debian'],
     ];
     for (const [v, want] of cases) assert.equal(interpolateCompose(v, env), want, v);

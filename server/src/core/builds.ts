@@ -9,6 +9,7 @@ import { splitShellWords } from './manifests/commands';
 import type { ComposeProjects, Workload } from './manifests';
 import type { KnownBuild } from './project';
 import { parseDotenv } from './secrets/dotenv';
+import { expandWord, ShellEnv } from './entrypoint/shell';
 
 /** Absolute context and Dockerfile of a compose `build:` (the context is relative to the compose file, the Dockerfile to the context). */
 export function composeBuildPaths(composeFile: string, build: BuildSpec): { context: string; dockerfile: string } {
@@ -64,25 +65,15 @@ export function composeAssembly(a: ComposeInputs): ComposeProjects {
 }
 
 /**
- * A compose value with its variables replaced as `docker compose` does: `$$` is `$`; `${VAR}` and `$VAR` take the
- * value (from the project's .env, the only environment the model reads); `${VAR:-d}` gives d when VAR is unset or
- * empty, `${VAR-d}` when it is unset; `${VAR:+a}` / `${VAR+a}` give a when it is set (and not empty). Undefined when
- * a variable without a default is not in .env (the shell may set it), or for `${VAR:?message}` forms it lacks.
+ * A compose value with its variables replaced as `docker compose` does: `$$` is `$`; otherwise compose's `${VAR}`,
+ * `$VAR`, `${VAR:-d}`, `${VAR-d}`, `${VAR:+a}` and `${VAR?e}` are the shell's parameter expansions, so the shell
+ * expander does the work, over the project's .env (the only environment the model reads). Undefined when a variable
+ * without a default is not in .env (the shell may set it).
  */
 export function interpolateCompose(value: string, env: ReadonlyMap<string, string>): string | undefined {
-  let unknown = false;
-  const out = value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, braced: string | undefined, colon: string, op: string | undefined, word: string, bare: string | undefined) => {
-    if (m === '$$') return '$';
-    const name = braced ?? bare!;
-    const set = env.has(name);
-    const v = env.get(name) ?? '';
-    const present = colon ? set && v !== '' : set;
-    if (op === '-') return present ? v : interpolateCompose(word, env) ?? ((unknown = true), '');
-    if (op === '+') return present ? interpolateCompose(word, env) ?? ((unknown = true), '') : set ? '' : ((unknown = true), '');
-    if (!set) unknown = true;
-    return v;
-  });
-  return unknown ? undefined : out;
+  const vars: ShellEnv = Object.fromEntries(env);
+  const parts = value.split('$$').map((part) => expandWord(part, vars));
+  return parts.some((p) => p.unknown) ? undefined : parts.map((p) => p.value).join('$');
 }
 
 /** Every `docker build` the repository describes, resolved to absolute Dockerfile and context paths. */

@@ -139,6 +139,9 @@ describe('python/servers', () => {
     const plain = 'class Settings:\n    API_HOST = "127.0.0.1"\n    API_PORT = 9000\n\nsettings = Settings()\n';
     assert.deepEqual(run(plain, { API_PORT: '8000' }), [['127.0.0.1', '9000', 'setting', 'Settings.API_PORT']]);
     assert.deepEqual(run(plain.replace('\nsettings = Settings()', '    def __init__(self):\n        self.API_PORT = int(os.getenv("PORT", "8080"))\n\nsettings = Settings()')), [['127.0.0.1', undefined, 'literal', undefined]]);
+    // A class attribute is no module name: `port=API_PORT` at module level does not see `Settings.API_PORT`.
+    const bare = serverStarts({ files: new Map([['/srv/x.py', { info: parsePython(plain + 'import uvicorn\nuvicorn.run("m:app", host="0.0.0.0", port=API_PORT)\n') }]]), entry: { file: '/srv/x.py', main: true }, env: {} });
+    assert.deepEqual(bare.map((x) => [x.bind.host, x.bind.port, x.bind.unresolved]), [['0.0.0.0', undefined, true]]);
   });
 
   it('uvicorn.run(uds=...) binds a Unix socket and fd=... an inherited one: no host or port (khoj starts one or the other)', () => {

@@ -7,7 +7,7 @@ import { expandWord, Instruction, ParsedDockerfile, Vars, Word } from './parse';
 import { baseImageEnv, baseImageFacts } from '../packages/base-images';
 import type { InstallRecord, PythonEnv } from './installs';
 import { applyRun, InstallState, RunEffects } from './run';
-import { ImageTree, within } from './tree';
+import { ImageTree, rebase, within } from './tree';
 
 /** One source argument of a COPY/ADD and what it matched in the build context. */
 export interface CopySource {
@@ -601,12 +601,6 @@ function baseFolder(stages: StageModel[], st: StageModel, dest: string): boolean
   let root = st;
   while (root.baseStage !== undefined && root.baseStage >= 0 && stages[root.baseStage]) root = stages[root.baseStage];
   return root.base.toLowerCase() !== 'scratch';
-}
-
-/** Moves a path that lies inside `from` to the same place inside `to`. */
-function rebase(path: string, from: string, to: string): string {
-  const rel = path === from ? '' : path.slice(from === '/' ? 1 : from.length + 1);
-  return rel ? join(to, rel) : to;
 }
 
 /** COPY --from of a folder that holds install results (site-packages, a --prefix/--target folder, a venv, wheels) carries their records and venvs. */

@@ -5,7 +5,7 @@ import { decideCondition, escapeGlob, globMatch, ImageReader, parseScript, Shell
 import type { BuildContext } from './context';
 import { InstallContext, InstallRecord, interpretInstall, interpretSystemPackages, PythonEnv } from './installs';
 import type { Instruction, Vars } from './parse';
-import { ImageTree, within } from './tree';
+import { ImageTree, rebase, within } from './tree';
 import type { InstalledProject, StageModel } from './image';
 
 /** What a stage knows about its Python and what was installed into it (part of the stage model). */
@@ -624,7 +624,7 @@ function mountedTree(ins: Instruction, fx: RunEffects): ImageTree {
       t.add({ kind: 'tree', dest, from: from.tree, fromPath, origin: { ...origin, stage: from.index } });
       for (const r of from.installs) {
         if (!r.wheelhouse || !within(fromPath, r.home) || fx.state.installs.some((x) => (x.origin ?? x) === (r.origin ?? r))) continue;
-        fx.state.installs.push({ ...r, home: rebaseInto(r.home, fromPath, dest), carriedBy: ins, origin: r.origin ?? r });
+        fx.state.installs.push({ ...r, home: rebase(r.home, fromPath, dest), carriedBy: ins, origin: r.origin ?? r });
       }
       continue;
     }
@@ -695,8 +695,3 @@ function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx
   }
 }
 
-/** `path` (inside `from`) moved to the same place inside `to`. */
-function rebaseInto(path: string, from: string, to: string): string {
-  const rel = path === from ? '' : path.slice(from === '/' ? 1 : from.length + 1);
-  return rel ? join(to, rel) : to;
-}

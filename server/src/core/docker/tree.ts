@@ -73,6 +73,26 @@ export class ImageTree {
     return this.layers;
   }
 
+  /**
+   * The files as the image's layers hold them: a later deletion (`RUN rm`) only adds a whiteout in a newer layer, so
+   * what an earlier layer added is still in the image. What a `tree` layer (COPY --from) brings is that stage's result.
+   */
+  withoutDeletes(): ImageTree {
+    if (!this.layers.some((l) => l.kind === 'delete')) return this;
+    const t = new ImageTree();
+    for (const l of this.layers) if (l.kind !== 'delete') t.add(l);
+    return t;
+  }
+
+  /** The instruction whose deletion hides `path` here, if one does. */
+  deletedBy(path: string): Instruction | undefined {
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i];
+      if (l.kind === 'delete' && within(l.dest, path)) return l.origin.instr;
+    }
+    return undefined;
+  }
+
   stat(path: string): Kind | undefined {
     return this.lookup(path)?.kind;
   }
@@ -156,6 +176,12 @@ export class ImageTree {
 }
 
 /** `path` equals `root` or lies below it. */
+/** Moves a path that lies inside `from` to the same place inside `to` (a COPY --from or a mount of a folder). */
+export function rebase(path: string, from: string, to: string): string {
+  const rel = path === from ? '' : path.slice(from === '/' ? 1 : from.length + 1);
+  return rel ? join(to, rel) : to;
+}
+
 export function within(root: string, path: string): boolean {
   return root === '/' || path === root || path.startsWith(root + '/');
 }

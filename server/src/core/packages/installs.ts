@@ -1,6 +1,7 @@
 // The install set of a stage's Python: which distributions its site-packages hold (from install records, the lock/requirements files they read, the table's dependency data and the base image), and how sure that is.
 import type { StageModel } from '../docker/image';
 import type { InstallRecord, InstallSource } from '../docker/installs';
+import { within } from '../docker/tree';
 import { baseImageFacts } from './base-images';
 import { dependenciesOf, importNamesFor, importNamesOrGuess, normalizeDist } from './names';
 
@@ -69,8 +70,7 @@ export function installSetWithout(stage: StageModel, roots: string[]): InstallSe
   if (!m) without.set(stage, (m = new Map()));
   let set = m.get(key);
   if (!set) {
-    const inside = (p: string | undefined) => p !== undefined && roots.some((r) => p === r || p.startsWith(r + '/'));
-    m.set(key, (set = compute(stage, stage.installs.filter((r) => !inside(r.sitePackages ?? r.home)))));
+    m.set(key, (set = compute(stage, stage.installs.filter((r) => !roots.some((root) => within(root, r.sitePackages ?? r.home))))));
   }
   return set;
 }

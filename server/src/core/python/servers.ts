@@ -4,7 +4,7 @@ import { rangeIn } from '../entrypoint/options';
 import type { Bind } from '../entrypoint/parse';
 import type { ShellEnv } from '../entrypoint/shell';
 import type { Range } from '../types';
-import type { PyCall, PyCallArg, PyFileInfo } from './parser';
+import type { PyAssignment, PyCall, PyCallArg, PyFileInfo } from './parser';
 
 export type CodeServer = 'uvicorn' | 'flask' | 'socketio' | 'waitress' | 'aiohttp' | 'hypercorn' | 'gradio' | 'wsgiref' | 'socketserver' | 'grpc';
 
@@ -394,8 +394,7 @@ class CallResolver implements MatchContext {
     const field = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(t);
     if (field) return this.settingField(field[1], field[2], f, fn, env, depth) ?? unknown;
     if (/^[A-Za-z_]\w*$/.test(t)) {
-      const local = f.info.assignments.filter((a) => a.target === t && a.fn === fn);
-      const scope = local.length || fn === undefined ? local : f.info.assignments.filter((a) => a.target === t && a.fn === undefined);
+      const scope = assignedIn(f, t, fn);
       if (scope.length !== 1) return unknown;
       return this.evaluate(scope[0].text, scope[0].valueRange, f, scope[0].fn, env, depth + 1);
     }
@@ -411,11 +410,11 @@ class CallResolver implements MatchContext {
   private settingField(obj: string, name: string, f: ServerFile, fn: string | undefined, env: ShellEnv, depth: number): Val | undefined {
     const unknown: Val = { unknown: true, kind: 'literal' };
     const instance = (x: ServerFile, scope: string | undefined) => {
-      const local = x.info.assignments.filter((a) => a.target === obj && a.fn === scope && !a.cls);
-      return local.length === 1 ? /^([A-Za-z_]\w*)\(\s*\)$/.exec(local[0].text.trim())?.[1] : undefined;
+      const found = assignedIn(x, obj, scope);
+      return found.length === 1 ? /^([A-Za-z_]\w*)\(\s*\)$/.exec(found[0].text.trim())?.[1] : undefined;
     };
     let holder: ServerFile | undefined = f;
-    let cls = instance(f, fn) ?? (fn !== undefined ? instance(f, undefined) : undefined);
+    let cls = instance(f, fn);
     if (!cls) {
       holder = this.originOf(f, obj);
       cls = holder ? instance(holder, undefined) : undefined;
@@ -484,9 +483,7 @@ class CallResolver implements MatchContext {
     let range = a.valueRange;
     let fn = c.fn;
     if (/^[A-Za-z_]\w*$/.test(text.trim())) {
-      const name = text.trim();
-      const local = f.info.assignments.filter((x) => x.target === name && x.fn === c.fn);
-      const scope = local.length || c.fn === undefined ? local : f.info.assignments.filter((x) => x.target === name && x.fn === undefined);
+      const scope = assignedIn(f, text.trim(), c.fn);
       if (scope.length !== 1) return unresolved;
       ({ text, valueRange: range, fn } = scope[0]);
     }
@@ -513,10 +510,7 @@ class CallResolver implements MatchContext {
     const name = cfg?.text?.trim();
     const base = { server: 'hypercorn' as const, label: HYPERCORN_LABEL, file: path, call: c };
     if (!name || !/^[A-Za-z_]\w*$/.test(name)) return { ...base, bind: { raw: '?', isDefault: false, unresolved: true } };
-    const pick = (target: string) => {
-      const local = f.info.assignments.filter((a) => a.target === target && a.fn === c.fn);
-      return local.length ? local : f.info.assignments.filter((a) => a.target === target && a.fn === undefined);
-    };
+    const pick = (target: string) => assignedIn(f, target, c.fn);
     const made = pick(name);
     const binds = pick(`${name}.bind`);
     if (binds.length > 1 || made.length !== 1 || !/^(?:hypercorn\.config\.)?Config\(\s*\)$/.test(made[0].text.trim())) {
@@ -544,6 +538,16 @@ class CallResolver implements MatchContext {
 /** The standard library's servers bind host `''` to every interface (INADDR_ANY, the socket module's docs): read as 0.0.0.0. */
 function anyInterface(host: Val): void {
   if (!host.unknown && host.value === '') host.value = '0.0.0.0';
+}
+
+/**
+ * The assignments to `name` that a use in function `fn` sees: the function's own, else the module's (a class body's
+ * assignments are the class's attributes, not names of the module).
+ */
+function assignedIn(f: ServerFile, name: string, fn: string | undefined): PyAssignment[] {
+  const at = (scope: string | undefined) => f.info.assignments.filter((a) => a.target === name && a.fn === scope && !a.cls);
+  const local = at(fn);
+  return local.length || fn === undefined ? local : at(undefined);
 }
 
 /** The items of a tuple literal `(a, b)` with their offsets in `text`; undefined when `text` is not one. */

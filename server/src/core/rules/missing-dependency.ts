@@ -105,9 +105,8 @@ function programDraft(a: Analysis, ia: RunningContainer, set: InstallSet): Draft
   if (ep.interpreter || !prog0 || prog0.includes('$')) return undefined;
   const prog = basename(prog0);
   const dist = PROGRAM_DISTS[prog];
-  const path = ia.entry.env.PATH;
-  if (!dist || path === undefined) return undefined;
-  const dirs = prog0.includes('/') ? [dirname(normalize(prog0))] : path.split(':').filter((d) => d.startsWith('/')).map(normalize);
+  const dirs = dist ? searchedDirs(ia, prog0) : undefined;
+  if (!dist || !dirs) return undefined;
   if (dirs.some((d) => ia.stage.tree.stat(join(d, prog)) === 'file' || ia.stage.tree.isUncertain(join(d, prog)))) return undefined;
   const named = new RegExp(`(?:^|[^\\w.-])${prog.replace(/[-.]/g, '\\$&')}(?![\\w.-])`);
   const installsOther = (seg: string) => named.test(seg) && !/^\s*(?:\S*\/)?(?:pip3?|uv|poetry|pipenv|pdm|python3?(?:\.\d+)?\s+-m\s+pip)\b/.test(seg);
@@ -130,15 +129,8 @@ function programDraft(a: Analysis, ia: RunningContainer, set: InstallSet): Draft
     : `${base} nothing the image installs provides it (the ${dist} distribution${set.status === 'complete' ? '' : ', going by the dependency data of the distribution table'}): Docker cannot start it ("${prog}": executable file not found in $PATH)`;
   const related: Location[] = [];
   for (const r of set.records) related.push({ file: ia.target.dockerfile, range: firstLineRange(r.carriedBy ?? r.instr, ia.target.parsed.lines), message: `${r.tool} installs into ${r.home}` });
-  let fx: Fix[] = [];
-  if (inVenv) {
-    const rec = set.records.find((r) => within(inVenv, r.sitePackages ?? r.home) && !r.inheritedFrom);
-    const at = rec ? rec.carriedBy ?? rec.instr : undefined;
-    if (at) {
-      const pos = { line: at.endLine + 1, character: 0 };
-      fx = [{ title: `Put ${inVenv}/bin first on PATH (ENV PATH="${inVenv}/bin:$PATH")`, edits: [{ file: ia.target.dockerfile, range: { start: pos, end: pos }, newText: `${pos.line < ia.target.parsed.lines.length ? '' : '\n'}ENV PATH="${inVenv}/bin:$PATH"\n` }], isPreferred: true }];
-    }
-  } else fx = fixes(a, ia, set, [dist]);
+  const venvFix = inVenv ? pathFix(ia, set.records.find((r) => within(inVenv, r.sitePackages ?? r.home)), inVenv) : undefined;
+  const fx = inVenv ? (venvFix ? [venvFix] : []) : fixes(a, ia, set, [dist]);
   return {
     ...(inVenv || set.status === 'complete' ? {} : { severity: 'warning' as const }),
     message,
@@ -163,22 +155,26 @@ function hiddenVenvs(ia: RunningContainer): { roots: string[]; python: string } 
   const prog = ia.entry.ep.interpreter ?? '';
   if (!/^(?:.*\/)?python(?:\d+(?:\.\d+)?)?$/.test(prog)) return undefined;
   const systemBin = dirname(system);
-  let used: string | undefined;
-  if (prog.includes('/')) used = roots.find((r) => prog.startsWith(`${r}/bin/`)) ?? (dirname(normalize(prog)) === systemBin ? 'system' : undefined);
-  else {
-    const path = ia.entry.env.PATH;
-    if (path === undefined) return undefined;
-    for (const d of path.split(':')) {
-      const dir = normalize(d);
-      const venv = roots.find((r) => join(r, 'bin') === dir);
-      if (venv) return undefined;
-      if (dir === systemBin) {
-        used = 'system';
-        break;
-      }
-    }
-  }
-  return used === 'system' ? { roots, python: prog.includes('/') ? prog : join(systemBin, prog) } : undefined;
+  // The first folder on PATH (or the program's own) that holds one of the stage's interpreters decides which runs.
+  const first = searchedDirs(ia, prog)?.find((d) => d === systemBin || roots.some((r) => join(r, 'bin') === d));
+  return first === systemBin ? { roots, python: prog.includes('/') ? prog : join(systemBin, prog) } : undefined;
+}
+
+/** The folders Docker (or the shell) searches for the container's program: its own folder for a path, else PATH's; undefined when PATH is not known. */
+function searchedDirs(ia: RunningContainer, prog: string): string[] | undefined {
+  if (prog.includes('/')) return [dirname(normalize(prog))];
+  const path = ia.entry.env.PATH;
+  return path === undefined ? undefined : path.split(':').filter((d) => d.startsWith('/')).map(normalize);
+}
+
+/** `ENV PATH="ROOT/bin:$PATH"` right after the instruction that installed into (or copied in) the venv at `root`. */
+function pathFix(ia: RunningContainer, rec: InstallRecord | undefined, root: string): Fix | undefined {
+  const at = rec && !rec.inheritedFrom ? rec.carriedBy ?? rec.instr : undefined;
+  if (!at) return undefined;
+  const lines = ia.target.parsed.lines;
+  const pos = { line: at.endLine + 1, character: 0 };
+  const newText = `${pos.line < lines.length ? '' : '\n'}ENV PATH="${root}/bin:$PATH"\n`;
+  return { title: `Put ${root}/bin first on PATH (ENV PATH="${root}/bin:$PATH")`, edits: [{ file: ia.target.dockerfile, range: { start: pos, end: pos }, newText }], isPreferred: true };
 }
 
 function venvDraft(a: Analysis, ia: RunningContainer, set: InstallSet, hidden: { roots: string[]; python: string }, m: Missing): Draft {
@@ -188,17 +184,11 @@ function venvDraft(a: Analysis, ia: RunningContainer, set: InstallSet, hidden: {
   const named = candidates(m.top, first.imp).map((d) => set.distributions.get(d)?.record).find((r): r is InstallRecord => !!r && inHidden(r));
   const rec = named ?? set.records.find(inHidden);
   const root = hidden.roots.find((r) => rec && within(r, rec.sitePackages ?? rec.home)) ?? hidden.roots[0];
-  const lines = ia.target.parsed.lines;
   const related: Location[] = chainLocations(a, ia, { chain: chainTo(ia.closure!.files, first.file) });
   const at = rec && !rec.inheritedFrom ? rec.carriedBy ?? rec.instr : undefined;
-  if (at) related.push({ file: ia.target.dockerfile, range: firstLineRange(at, lines), message: `${rec!.tool} installs into the virtualenv ${root}` });
-  const fixes: Fix[] = [];
-  if (at) {
-    const line = at.endLine + 1;
-    const pos = { line, character: 0 };
-    const text = line < lines.length ? '' : '\n';
-    fixes.push({ title: `Put ${root}/bin first on PATH (ENV PATH="${root}/bin:$PATH")`, edits: [{ file: ia.target.dockerfile, range: { start: pos, end: pos }, newText: `${text}ENV PATH="${root}/bin:$PATH"\n` }], isPreferred: true });
-  }
+  if (at) related.push({ file: ia.target.dockerfile, range: firstLineRange(at, ia.target.parsed.lines), message: `${rec!.tool} installs into the virtualenv ${root}` });
+  const fix = pathFix(ia, rec, root);
+  const fixes: Fix[] = fix ? [fix] : [];
   return {
     message: `'${m.top}' is installed only into the virtualenv ${root}, but the container runs ${hidden.python}, which does not use it (only ENV PATH with ${root}/bin first, or ${root}/bin/python, would; activating it in a RUN lasts for that RUN): No module named '${m.top}'`,
     file: src ?? first.file,

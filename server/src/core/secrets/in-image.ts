@@ -100,7 +100,7 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
     const seen = new Set<string>();
     // Every layer of the image keeps what it added: a later `RUN rm` only hides the file (a whiteout in a newer
     // layer), so the image is read without the stage's deletions. What COPY --from brings is the other stage's result.
-    const layered = withoutDeletes(stage.tree);
+    const layered = stage.tree.withoutDeletes();
     const paths = layered.walk('/', WALK_LIMIT);
     if (paths.length >= WALK_LIMIT || unlistedCopies(stage.tree, 0)) complete = false;
     for (const p of paths) {
@@ -113,7 +113,7 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
       if (!kind) continue;
       seen.add(source);
       const entry = out.get(source) ?? { source, kind: kind.kind, hits: kind.hits, copies: [] };
-      const removedBy = stage.tree.stat(p) === undefined ? deletedBy(stage.tree, p) : undefined;
+      const removedBy = stage.tree.stat(p) === undefined ? stage.tree.deletedBy(p) : undefined;
       entry.copies.push({ target: t, stage, imagePath: p, via: hit!.origin.instr, ...(removedBy ? { removedBy } : {}) });
       out.set(source, entry);
     }
@@ -124,25 +124,6 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
 }
 
 const WALK_LIMIT = 50_000;
-
-/** The stage's files as its layers hold them, deletions left out. */
-function withoutDeletes(tree: ImageTree): ImageTree {
-  const layers = tree.getLayers();
-  if (!layers.some((l) => l.kind === 'delete')) return tree;
-  const t = new ImageTree();
-  for (const l of layers) if (l.kind !== 'delete') t.add(l);
-  return t;
-}
-
-/** The instruction whose deletion hides `path` in the stage. */
-function deletedBy(tree: ImageTree, path: string): Instruction | undefined {
-  const layers = tree.getLayers();
-  for (let i = layers.length - 1; i >= 0; i--) {
-    const l = layers[i]!;
-    if (l.kind === 'delete' && (path === l.dest || path.startsWith(l.dest + '/'))) return l.origin.instr;
-  }
-  return undefined;
-}
 
 /** True when the tree (or a stage it copies from) may hold files the model cannot list: an unknown base, or a COPY/ADD whose sources are not known. */
 function unlistedCopies(tree: ImageTree, depth: number): boolean {
