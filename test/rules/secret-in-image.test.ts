@@ -27,6 +27,14 @@ describe('rule secret-in-image', () => {
     });
   }
 
+  it('both images of a Dockerfile are read: the stage compose builds and the last stage a plain docker build makes; a shared layer is reported once', async () => {
+    const env = { ...APP, '.env': 'STRIPE_KEY=' + K.stripeLive + '\n', 'compose.yaml': 'services:\n  web:\n    build: {context: ., target: dev}\n' };
+    const last = await only({ ...env, Dockerfile: 'FROM python:3.11-slim AS dev\nWORKDIR /app\nCOPY app/ ./app/\nFROM python:3.11-slim AS prod\nWORKDIR /app\nCOPY . .\n' });
+    assert.deepEqual(brief(last.findings).map((l) => l.split(' puts ')[0]), ['Dockerfile:6:6 secret-in-image COPY . .']);
+    const shared = await only({ ...env, Dockerfile: 'FROM python:3.11-slim AS base\nWORKDIR /app\nCOPY . .\nFROM base AS dev\nFROM base AS prod\n' });
+    assert.deepEqual(brief(shared.findings).map((l) => l.split(' puts ')[0]), ['Dockerfile:3:6 secret-in-image COPY . .']);
+  });
+
   it('a later RUN rm in the image leaves the file in the COPY layer (reported, with the rm as related); an rm in a builder stage before COPY --from takes it out', async () => {
     const env = { ...APP, '.env': 'STRIPE_KEY=' + K.stripeLive + '\n' };
     const later = await only({ ...env, Dockerfile: DF + 'COPY . .\nRUN rm -f /app/.env && echo cleaned\nCMD ["python", "app/main.py"]\n' });

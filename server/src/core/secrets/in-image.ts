@@ -91,35 +91,49 @@ export function credentialFilesInImages(a: Analysis): Map<string, CredentialFile
   const memo = a.memo.get('secrets/credentialFilesInImages') as Map<string, CredentialFile> | undefined;
   if (memo) return memo;
   const out = new Map<string, CredentialFile>();
-  const kinds = new Map<string, ReturnType<typeof credentialKind>>();
-  const all = new Set<string>();
-  let complete = true;
-  for (const t of a.targets) {
-    const stage = t.model.final;
-    if (!stage) continue;
-    const seen = new Set<string>();
-    // Every layer of the image keeps what it added: a later `RUN rm` only hides the file (a whiteout in a newer
-    // layer), so the image is read without the stage's deletions. What COPY --from brings is the other stage's result.
-    const layered = stage.tree.withoutDeletes();
-    const paths = layered.walk('/', WALK_LIMIT);
-    if (paths.length >= WALK_LIMIT || unlistedCopies(stage.tree, 0)) complete = false;
-    for (const p of paths) {
-      const hit = layered.lookup(p);
-      const source = hit?.source;
-      if (source) all.add(source);
-      if (!source || seen.has(source) || !candidateName(basename(source))) continue;
-      if (!kinds.has(source)) kinds.set(source, credentialKind(a, source));
-      const kind = kinds.get(source);
-      if (!kind) continue;
-      seen.add(source);
-      const entry = out.get(source) ?? { source, kind: kind.kind, hits: kind.hits, copies: [] };
-      const removedBy = stage.tree.stat(p) === undefined ? stage.tree.deletedBy(p) : undefined;
-      entry.copies.push({ target: t, stage, imagePath: p, via: hit!.origin.instr, ...(removedBy ? { removedBy } : {}) });
-      out.set(source, entry);
-    }
+  for (const [source, copies] of imageFiles(a).bySource) {
+    if (!candidateName(basename(source))) continue;
+    const kind = credentialKind(a, source);
+    if (kind) out.set(source, { source, kind: kind.kind, hits: kind.hits, copies });
   }
   a.memo.set('secrets/credentialFilesInImages', out);
-  a.memo.set('secrets/sourcesInImages', { all, complete });
+  return out;
+}
+
+/**
+ * The workspace files each image holds, by source, one copy per image: the stage a plain `docker build` makes (the last)
+ * and the one the repository's build of the Dockerfile targets. Every layer keeps what it added: a later `RUN rm` only
+ * hides a file (a whiteout in a newer layer), so an image is read without its stage's deletions; what COPY --from
+ * brings is the other stage's result. `complete`: every image was listed in full (memoised per lint).
+ */
+function imageFiles(a: Analysis): { bySource: Map<string, ImageCopy[]>; complete: boolean } {
+  const memo = a.memo.get('secrets/imageFiles') as ReturnType<typeof imageFiles> | undefined;
+  if (memo) return memo;
+  const bySource = new Map<string, ImageCopy[]>();
+  let complete = true;
+  for (const t of a.targets) {
+    const stages = new Set([t.model.final, t.model.stages[t.model.stages.length - 1]].filter((x): x is StageModel => !!x));
+    for (const stage of stages) {
+      const layered = stage.tree.withoutDeletes();
+      const paths = layered.walk('/', WALK_LIMIT);
+      if (paths.length >= WALK_LIMIT || unlistedCopies(stage.tree, 0)) complete = false;
+      const seen = new Set<string>();
+      for (const p of paths) {
+        const hit = layered.lookup(p);
+        const source = hit?.source;
+        if (!source || seen.has(source)) continue;
+        seen.add(source);
+        const copies = bySource.get(source) ?? [];
+        // Both images of a Dockerfile may hold it through the same instruction (a shared base stage): once.
+        if (copies.some((c) => c.target === t && c.via === hit!.origin.instr)) continue;
+        const removedBy = stage.tree.stat(p) === undefined ? stage.tree.deletedBy(p) : undefined;
+        copies.push({ target: t, stage, imagePath: p, via: hit!.origin.instr, ...(removedBy ? { removedBy } : {}) });
+        bySource.set(source, copies);
+      }
+    }
+  }
+  const out = { bySource, complete };
+  a.memo.set('secrets/imageFiles', out);
   return out;
 }
 
@@ -141,7 +155,6 @@ function unlistedCopies(tree: ImageTree, depth: number): boolean {
  * model cannot list (a base image of unknown contents counts as not listed only at `/`).
  */
 export function inNoImage(a: Analysis, source: string): boolean {
-  credentialFilesInImages(a);
-  const r = a.memo.get('secrets/sourcesInImages') as { all: Set<string>; complete: boolean };
-  return r.complete && !r.all.has(source);
+  const files = imageFiles(a);
+  return files.complete && !files.bySource.has(source);
 }
