@@ -102,6 +102,17 @@ describe('runtime: command sources', () => {
       { Dockerfile: DF_GUNICORN, 'deploy.sh': 'gcloud run deploy app --image gcr.io/p/app --command=python --args=worker.py,--verbose\n' },
       ['image: gunicorn --bind 0.0.0.0:8080 web:app | entrypoint - cmd CMD@Dockerfile:4 | cwd /app', 'gcloud: python worker.py --verbose | entrypoint --command@deploy.sh:1 cmd --args@deploy.sh:1 | cwd /app'],
     ],
+    [
+      "a known base image's ENTRYPOINT (AWS Lambda) runs with the Dockerfile's CMD, in its WORKDIR; the Dockerfile's own ENTRYPOINT replaces it",
+      {
+        Dockerfile: 'FROM public.ecr.aws/lambda/python:3.12 AS fn\nCOPY web.py ${LAMBDA_TASK_ROOT}\nCMD ["web.app"]\nFROM fn AS local\nENTRYPOINT ["python", "-m", "awslambdaric"]\n',
+        'compose.yaml': 'services:\n  fn:\n    build: {context: ., target: fn}\n    command: ["worker.main"]\n',
+      },
+      [
+        'image#local: python -m awslambdaric | entrypoint ENTRYPOINT@Dockerfile:5 cmd - | cwd /var/task',
+        'compose#fn: /lambda-entrypoint.sh worker.main | entrypoint ENTRYPOINT of public.ecr.aws/lambda/python:3.12@Dockerfile:1 cmd command@compose.yaml:4 | cwd /var/task',
+      ],
+    ],
   ];
   for (const [name, files, expected] of cases) it(name, () => assert.deepEqual(summary(files), expected));
 });

@@ -87,6 +87,20 @@ function commandOf(ins: Instruction | undefined, key: string, dockerfile: { file
   return { c: { form: 'shell', args: [ins.commandText] }, source: { ...base, argRanges: ranges, contentRanges: ranges } };
 }
 
+/**
+ * The ENTRYPOINT a known external base image's config sets (AWS Lambda's `/lambda-entrypoint.sh`), when no stage of
+ * this Dockerfile (or a repository-built base's) sets one: it is written nowhere here, so its source is the FROM line.
+ */
+function baseEntrypointOf(stage: StageModel, dockerfile: { file: string; lines: string[] }): { c: CommandInstruction; source: CommandSource } | undefined {
+  const b = stage.baseEntrypoint;
+  if (!b || stage.baseCommand?.entrypoint) return undefined;
+  const from = stage.from;
+  return {
+    c: { form: 'exec', args: b.argv },
+    source: { key: `ENTRYPOINT of ${b.image}`, file: dockerfile.file, lines: dockerfile.lines, range: firstLineRange(from, dockerfile.lines), argRanges: b.argv.map(() => undefined), contentRanges: b.argv.map(() => undefined) },
+  };
+}
+
 /** Runtime environment of a stage: its ENV values. */
 export function stageEnv(stage: StageModel): ShellEnv {
   const env: ShellEnv = {};
@@ -131,7 +145,7 @@ export function startUser(stage: StageModel, overrides: Pick<EntryOverrides, 'us
  */
 export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { file: string; lines: string[] }, overrides: EntryOverrides = {}): ContainerEntry | undefined {
   const env: ShellEnv = { ...stageEnv(stage), ...overrides.env };
-  const image = { e: commandOf(stage.entrypoint, 'ENTRYPOINT', dockerfile), c: commandOf(stage.cmd, 'CMD', dockerfile) };
+  const image = { e: commandOf(stage.entrypoint, 'ENTRYPOINT', dockerfile) ?? baseEntrypointOf(stage, dockerfile), c: commandOf(stage.cmd, 'CMD', dockerfile) };
   let e = image.e;
   let c = image.c;
   let cmdReset = false;

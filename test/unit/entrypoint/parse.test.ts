@@ -815,4 +815,49 @@ describe('entrypoint/parse', () => {
       assert.deepEqual(pick(cs(['poetry', 'run', 'gunicorn', 'a:b']), { kind: 'gunicorn', module: 'a' }), { kind: 'gunicorn', module: 'a' });
     });
   });
+  describe('AWS Lambda: the base image entrypoint and the runtime interface client', () => {
+    const LAMBDA_ENV = { LAMBDA_TASK_ROOT: '/var/task' };
+    run([
+      {
+        name: "the base image's /lambda-entrypoint.sh HANDLER imports from LAMBDA_TASK_ROOT, not the working folder",
+        argv: ['/lambda-entrypoint.sh', 'app.handler'], env: LAMBDA_ENV,
+        expect: { kind: 'lambda', module: 'app', callable: 'handler', pythonPath: ['/var/task', '/opt/python'], safePath: true },
+      },
+      {
+        name: 'a slash in the handler is a dot of the module; the function is after the last dot',
+        argv: ['/lambda-entrypoint.sh', 'src/handlers/api.v2.main'], env: LAMBDA_ENV,
+        expect: { kind: 'lambda', module: 'src.handlers.api.v2', callable: 'main' },
+      },
+      {
+        name: 'PYTHONPATH set: no /opt/python (the bootstrap adds it only without one)',
+        argv: ['/lambda-entrypoint.sh', 'app.handler'], env: { ...LAMBDA_ENV, PYTHONPATH: '/app' },
+        expect: { pythonPath: ['/var/task'] },
+      },
+      {
+        name: 'python -m awslambdaric HANDLER: the working folder is first, as for any -m',
+        argv: ['/usr/local/bin/python', '-m', 'awslambdaric', 'app.lambda_handler'],
+        expect: { kind: 'lambda', module: 'app', callable: 'lambda_handler', pythonPath: [], interpreter: '/usr/local/bin/python' },
+      },
+      {
+        name: 'the runtime interface emulator runs the command after its options',
+        argv: ['/usr/local/bin/aws-lambda-rie', '--log-level', 'debug', 'python3', '-m', 'awslambdaric', 'app.h'],
+        expect: { kind: 'lambda', module: 'app', callable: 'h' },
+      },
+      {
+        name: 'a handler without a dot is not module.function: not judged',
+        argv: ['/lambda-entrypoint.sh', 'handler'], env: LAMBDA_ENV,
+        expect: { kind: 'lambda', uncertain: 'the handler handler is not module.function' },
+      },
+      {
+        name: 'no known LAMBDA_TASK_ROOT: where the handler is imported from is not known',
+        argv: ['/lambda-entrypoint.sh', 'app.handler'],
+        expect: { uncertain: 'LAMBDA_TASK_ROOT, the folder the Lambda runtime imports the handler from, has no known value' },
+      },
+    ]);
+    it('a lambda-entrypoint.sh the image holds (copied by the Dockerfile) is a script to follow, not the runtime', () => {
+      const readFile = (path: string) => (path === '/lambda-entrypoint.sh' ? { path, text: '#!/bin/sh\nexec python -m awslambdaric "$@"\n' } : undefined);
+      assert.equal(parseEntrypoint(['/lambda-entrypoint.sh', 'app.handler'], LAMBDA_ENV, { readFile }).kind, 'unknown');
+      assert.equal(parseEntrypoint(['/lambda-entrypoint.sh', 'app.handler'], LAMBDA_ENV, { readFile: () => undefined }).kind, 'lambda');
+    });
+  });
 });

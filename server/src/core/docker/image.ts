@@ -63,6 +63,8 @@ export interface StageModel extends InstallState {
   baseNote?: string;
   /** What the repository-built base image runs (its ENTRYPOINT and CMD, in its own Dockerfile), which this stage inherits unless it sets its own. */
   baseCommand?: { dockerfile: string; entrypoint?: Instruction; cmd?: Instruction };
+  /** The ENTRYPOINT of a known external base image's config (AWS Lambda's `/lambda-entrypoint.sh`), which runs unless a stage sets its own. */
+  baseEntrypoint?: { argv: string[]; image: string };
   tree: ImageTree;
   /** ARG and ENV values visible at the end of the stage. */
   vars: Vars;
@@ -123,7 +125,7 @@ const KNOWN_BASES = [
   /^(docker\.io\/)?(library\/)?(python|pypy|debian|ubuntu|alpine|busybox|fedora|centos|rockylinux|almalinux|amazonlinux|archlinux|buildpack-deps|node|golang|rust|openjdk|eclipse-temurin|nginx|redis|postgres)(:|@|$)/,
   /^(docker\.io\/)?(nvidia\/cuda|pytorch\/pytorch|tensorflow\/tensorflow|continuumio\/miniconda3|continuumio\/anaconda3|condaforge\/miniforge3|mambaorg\/micromamba|ghcr\.io\/astral-sh\/uv)(:|@|$)/,
   /^(gcr\.io\/distroless\/|cgr\.dev\/chainguard\/(python|wolfi-base)|registry\.access\.redhat\.com\/ubi\d*\/|public\.ecr\.aws\/docker\/library\/|mcr\.microsoft\.com\/devcontainers\/python|nvcr\.io\/nvidia\/(pytorch|tensorflow|cuda))/,
-  /^public\.ecr\.aws\/lambda\/python(:|@|$)/,
+  /^(public\.ecr\.aws\/lambda\/python|(docker\.io\/)?amazon\/aws-lambda-python)(:|@|$)/,
 ];
 
 /** True when an image reference names a base known to contain no application files. */
@@ -192,9 +194,11 @@ export function buildImageModel(
       if (!parent && !baseKnown) {
         tree.add({ kind: 'uncertain', dest: '/', reason: `base image ${base || '(none)'} may contain files`, origin: { instr: ins, stage: stages.length } });
       }
-      workdir = parent ? parent.workdir : '/';
+      const facts = parent || base.toLowerCase() === 'scratch' ? undefined : baseImageFacts(base);
+      workdir = parent ? parent.workdir : facts?.workdir ?? '/';
       // The base image's config ENV (PATH) is what `$PATH` expands to and what the container inherits.
       const rootEnv = parent || base.toLowerCase() === 'scratch' ? {} : baseImageEnv(base);
+      const baseEntrypoint = parent ? parent.baseEntrypoint : facts?.entrypoint ? { argv: facts.entrypoint, image: base } : undefined;
       stage = {
         index: stages.length,
         name,
@@ -204,6 +208,7 @@ export function buildImageModel(
         baseKnown,
         ...(repoBase ? { baseImage: repoBase } : {}),
         ...(parent?.baseCommand ? { baseCommand: parent.baseCommand } : {}),
+        ...(baseEntrypoint ? { baseEntrypoint } : {}),
         ...(baseNote ?? parent?.baseNote ? { baseNote: baseNote ?? parent?.baseNote } : {}),
         tree,
         vars: new Map(parent ? [...parent.env].map(([k, v]) => [k, v.value] as [string, string]) : Object.entries(rootEnv)),
@@ -230,6 +235,7 @@ export function buildImageModel(
         aptPython: parent ? parent.aptPython : baseImageFacts(base)?.python === 'apt' ? baseImageFacts(base)?.pythonVersion : undefined,
       };
       if (!parent && stage.python?.sitePackages) tree.add({ kind: 'mkdir', dest: stage.python.sitePackages, origin: { instr: ins, stage: stage.index } });
+      if (facts?.workdir) tree.add({ kind: 'mkdir', dest: facts.workdir, origin: { instr: ins, stage: stage.index } });
       stage.workdirAt.set(ins.line, workdir);
       stages.push(stage);
       continue;

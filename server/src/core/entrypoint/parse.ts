@@ -14,7 +14,7 @@ export type { GunicornConfig } from './gunicorn-config';
 
 export type ServerKind =
   | 'gunicorn' | 'uvicorn' | 'hypercorn' | 'granian' | 'daphne' | 'waitress' | 'uwsgi' | 'celery' | 'python-module' | 'python-script'
-  | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'console-script' | 'python-code' | 'unit' | 'unknown';
+  | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'console-script' | 'python-code' | 'unit' | 'lambda' | 'unknown';
 
 /** Where a setting's value came from. `env` is a server's own environment variable (`UVICORN_PORT`, `FLASK_RUN_HOST`). */
 export type SettingSource = 'argv' | 'GUNICORN_CMD_ARGS' | 'config' | 'env' | 'default';
@@ -464,7 +464,9 @@ function classify(args: Arg[], ctx: Ctx): Entrypoint {
   const prog = basename(args[0].value);
   const rest = args.slice(1);
   const server = serverFor(prog);
-  if (server) return interpretServer(server, args, ctx);
+  // A `lambda-entrypoint.sh` the Dockerfile copied in is a script of its own (followed as one), not the base image's.
+  const ownScript = server?.kind === 'lambda' && prog !== 'awslambdaric' && !args[0].unknown && ctx.readFile?.(args[0].value, ctx.cwd) !== undefined;
+  if (server && !ownScript) return interpretServer(server, args, ctx);
   if (prog === 'manage.py') return django(args, args[0], rest, ctx);
   if (PYTHON.test(prog)) return python(args, ctx);
   const cs = ctx.consoleScripts?.get(prog);

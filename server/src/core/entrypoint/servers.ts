@@ -20,9 +20,10 @@ export interface SettingSpec {
 /**
  * How a target string names the code: `module:callable` (gunicorn, uvicorn ...); `flask-app` (flask's
  * `--app`/FLASK_APP: a module, `module:name`, `module:factory()` or a file path); `path` (a file or
- * package path whose folder goes first on sys.path: fastapi, streamlit).
+ * package path whose folder goes first on sys.path: fastapi, streamlit); `handler` (AWS Lambda's `module.function`,
+ * split at the last dot, a `/` in the module read as a dot).
  */
-export type TargetForm = 'module:callable' | 'flask-app' | 'path';
+export type TargetForm = 'module:callable' | 'flask-app' | 'path' | 'handler';
 
 /** One place a server looks for the app, tried in the order listed. */
 export type TargetSource =
@@ -109,6 +110,8 @@ export interface ServerSpec {
   iniOptions?: { envPrefix: string; flags: readonly string[]; section: string };
   /** Options that load the app some way the model does not follow. */
   unsupported?: { flags: readonly string[]; note: string }[];
+  /** How the server puts code on sys.path beyond the generic rules (AWS Lambda's LAMBDA_TASK_ROOT). */
+  loads?: (ep: Entrypoint, prog: string, ctx: Ctx) => void;
 }
 
 /** The known servers. Facts and sources: docs/assumptions.md ("Servers as data"). */
@@ -232,6 +235,12 @@ export const SERVERS: readonly ServerSpec[] = [
     bind: { form: 'host-port', host: { flags: ['--host'], default: '127.0.0.1', defaultFor: { run: '0.0.0.0' } }, port: { flags: ['--port'], default: '8000' } },
     workers: { flags: ['--workers'] },
     reload: { flags: ['--reload'], off: ['--no-reload'], onFor: ['dev'] },
+  },
+  {
+    // AWS Lambda's runtime interface client: the base image's `/lambda-entrypoint.sh HANDLER` or `python -m awslambdaric HANDLER`.
+    kind: 'lambda', programs: ['lambda-entrypoint.sh', 'awslambdaric'], pythonModule: 'awslambdaric', options: { values: [], flags: [] },
+    target: { sources: [{ from: 'positional', form: 'handler' }], single: 'the Lambda entrypoint takes one argument, the handler' },
+    loads: lambdaPath,
   },
   {
     kind: 'streamlit', programs: ['streamlit'], pythonModule: 'streamlit', options: 'dotted-sections',
@@ -434,6 +443,7 @@ export function interpretServer(spec: ServerSpec, args: Arg[], ctx: Ctx): Entryp
       ep.defaultConfig = spec.config.defaultFile;
     }
   }
+  spec.loads?.(ep, basename(args[0].value), ctx);
   return ep;
 }
 
@@ -497,8 +507,35 @@ function tomlTarget(ep: Entrypoint, s: Extract<TargetSource, { from: 'toml' }>, 
   return { value: v.value, ref: { value: v.value, index: -1, range }, literal: false, unknown: false, verbatim: false };
 }
 
+/**
+ * AWS Lambda's base image: `/lambda-entrypoint.sh` runs the runtime's bootstrap.py, which puts LAMBDA_TASK_ROOT first on
+ * sys.path (then /opt/python, where layers go, unless PYTHONPATH is set); the working folder is not on it (a script's
+ * sys.path[0] is its own folder, /var/runtime). `python -m awslambdaric` has the working folder first, as any `-m`.
+ */
+function lambdaPath(ep: Entrypoint, prog: string, ctx: Ctx): void {
+  if (prog !== 'lambda-entrypoint.sh') return;
+  const root = ctx.env.LAMBDA_TASK_ROOT;
+  if (typeof root !== 'string' || !root.startsWith('/')) {
+    note(ep, 'LAMBDA_TASK_ROOT, the folder the Lambda runtime imports the handler from, has no known value');
+    return;
+  }
+  ep.pythonPath = [root, ...(ctx.env.PYTHONPATH === undefined ? ['/opt/python'] : [])];
+  ep.safePath = true;
+}
+
+/** `module.function` (AWS Lambda): the module is everything before the last dot, with `/` read as `.` (awslambdaric's _get_handler). */
+function setHandler(ep: Entrypoint, a: Arg): void {
+  if (a.ref.index >= 0 || a.ref.range) ep.targetArg = a.ref;
+  if (a.unknown || a.value.includes('$')) return note(ep, `the handler ${a.value} holds a variable without a known value`);
+  const dot = a.value.lastIndexOf('.');
+  if (dot <= 0 || dot === a.value.length - 1) return note(ep, `the handler ${a.value} is not module.function`);
+  ep.module = a.value.slice(0, dot).replace(/\//g, '.');
+  ep.callable = a.value.slice(dot + 1);
+}
+
 function setTargetAs(ep: Entrypoint, a: Arg, form: TargetForm, defaultCallable?: string): void {
   if (form === 'module:callable') return setTarget(ep, a, defaultCallable);
+  if (form === 'handler') return setHandler(ep, a);
   if (form === 'flask-app') return setFlaskApp(ep, a);
   ep.script = a.value;
   ep.targetArg = a.ref;

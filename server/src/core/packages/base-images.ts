@@ -20,6 +20,10 @@ export interface BaseImageFacts {
   noPip?: boolean;
   /** ENV the image's config sets that a Dockerfile's `$VAR` and the container see (PATH). */
   env?: Record<string, string>;
+  /** The image config's WORKDIR (the folder exists in the image). */
+  workdir?: string;
+  /** The image config's ENTRYPOINT (exec form), which a Dockerfile's CMD feeds unless it sets its own ENTRYPOINT. */
+  entrypoint?: string[];
 }
 
 /** One row: a pattern over the lower-cased reference (registry/repository:tag) and what it means. */
@@ -64,7 +68,28 @@ const ML = (interpreter: string, preinstalled: string[]): BaseImageFacts => ({
 
 const CONDA = ML('/opt/conda/bin/python', ['pip', 'setuptools', 'wheel', 'conda']);
 
+/**
+ * AWS Lambda's Python base images (public.ecr.aws/lambda/python:3.12, amazon/aws-lambda-python:3.9): Python under
+ * /var/lang, the function code in LAMBDA_TASK_ROOT (/var/task, the WORKDIR), the runtime interface client and the AWS
+ * SDK preinstalled, and ENTRYPOINT /lambda-entrypoint.sh, which takes the handler (`module.function`) as its one
+ * argument (the CMD). Sources in docs/assumptions.md ("AWS Lambda base images").
+ */
+const LAMBDA_IMAGE = (version: string | undefined): BaseImageFacts => ({
+  pythonVersion: version,
+  interpreter: version ? `/var/lang/bin/python${version}` : '/var/lang/bin/python3',
+  sitePackages: version ? `/var/lang/lib/python${version}/site-packages` : undefined,
+  preinstalled: ['pip', 'setuptools', 'boto3', 'botocore', 's3transfer', 'jmespath', 'python-dateutil', 'six', 'urllib3', 'simplejson'],
+  preinstalledComplete: true,
+  python: 'image',
+  env: { PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin', LANG: 'en_US.UTF-8', TZ: ':/etc/localtime', LAMBDA_TASK_ROOT: '/var/task', LAMBDA_RUNTIME_DIR: '/var/runtime' },
+  workdir: '/var/task',
+  entrypoint: ['/lambda-entrypoint.sh'],
+});
+
 const TABLE: Row[] = [
+  // AWS Lambda: public.ecr.aws/lambda/python:3.12, 3.12-arm64, 3.12.2024.05.20.23, latest; Docker Hub's amazon/aws-lambda-python.
+  { match: /^(?:public\.ecr\.aws\/lambda\/python|(?:docker\.io\/)?amazon\/aws-lambda-python):(\d+)\.(\d+)(?:[.\-@]|$)/, facts: (m) => LAMBDA_IMAGE(`${m[1]}.${m[2]}`) },
+  { match: /^(?:public\.ecr\.aws\/lambda\/python|(?:docker\.io\/)?amazon\/aws-lambda-python)(?::(?:3|latest)(?:-[a-z0-9_]+)?)?(?:@|$)/, facts: () => LAMBDA_IMAGE(undefined) },
   // Official python images: python:3.11, 3.11.4-slim, 3.11-alpine3.19, 3.12-bookworm, 3-slim, latest, slim.
   { match: new RegExp(`^${LIBRARY}python:(\\d+)\\.(\\d+)(?:[.\\-@]|$)`), facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`) },
   { match: new RegExp(`^${LIBRARY}python(?::(?:3|latest|slim|alpine|bookworm|bullseye|trixie)(?:-[a-z0-9.]+)?)?(?:@|$)`), facts: () => PYTHON_IMAGE(undefined) },

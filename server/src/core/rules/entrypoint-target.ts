@@ -245,7 +245,9 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
     const sameName = importableNames(ia, leaf).filter((m) => m !== moduleText);
     const candidates = sameName.length ? sameName : closeSiblings(ia, moduleText);
     const fixes: Fix[] = candidates.length === 1 ? retarget(withModule(candidates[0]), `Change the target to ${withModule(candidates[0])}`) : [];
-    const hint = candidates.length === 1 ? (sameName.length ? `; the file is importable as '${candidates[0]}'` : `; did you mean '${candidates[0]}'?`) : '';
+    let hint = candidates.length === 1 ? (sameName.length ? `; the file is importable as '${candidates[0]}'` : `; did you mean '${candidates[0]}'?`) : '';
+    const inCwd = !hint && ep.kind === 'lambda' && ep.safePath ? moduleIn(ia, ia.entry.cwd, moduleText) : undefined;
+    if (inCwd) hint = `; it is at ${inCwd}, but the Lambda runtime imports the handler from LAMBDA_TASK_ROOT (${ep.pythonPath[0]}), not from the working folder: copy the code there, or add ${ia.entry.cwd} to PYTHONPATH`;
     return {
       message: `${label}: module '${moduleText}' is not in the image (${why ? why + '; ' : ''}Python looks in ${ia.entry.sysPath.join(', ')})${hint}`,
       file: commandFile,
@@ -618,3 +620,10 @@ function rewrite(ia: ImportAnalysis, target: ArgRef, value: string, title: strin
   return edit ? [{ title, edits: [edit], isPreferred: true }] : [];
 }
 
+/** The file or package `module` names below `dir` in the image, if there is one. */
+function moduleIn(ia: ImportAnalysis, dir: string, module: string): string | undefined {
+  const p = join(dir, ...module.split('.'));
+  if (ia.stage.tree.stat(p + '.py') === 'file') return p + '.py';
+  if (ia.stage.tree.stat(join(p, '__init__.py')) === 'file') return p;
+  return undefined;
+}
