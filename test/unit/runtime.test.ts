@@ -4,7 +4,7 @@ import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
 import type { CommandSource } from '../../server/src/core/container';
 import { initPython } from '../../server/src/core/python/parser';
-import { containers, explain, gcloudList, hasOwnCommand, running } from '../../server/src/core/runtime';
+import { containerPython, containers, explain, gcloudList, hasOwnCommand, running } from '../../server/src/core/runtime';
 import { brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
 
 before(() => initPython());
@@ -483,4 +483,24 @@ describe('runtime: the user a container starts as, for $(id -u) tests in its scr
       ['cloudrun: agent', 'compose: 1000:1000', 'image: agent', 'k8s: (not known)']);
     assert.deepEqual(users(files('')), ['image: root']);
   });
+});
+
+describe('runtime: the Python a container runs', () => {
+  const VENV = 'FROM python:3.12-slim\nRUN pip install uv && uv venv /opt/venv --python 3.10\nWORKDIR /app\nCOPY . .\n';
+  const which = (dockerfile: string): string[] => {
+    const a = analyse(memRepo({ ...PY, Dockerfile: dockerfile }), ROOT, defaultConfig());
+    return running(a).map((c) => {
+      const p = containerPython(c);
+      return p ? `${p.env.venv ?? p.env.interpreter} ${p.env.version ?? '?'} (${p.why})` : `stage ${c.stage.python?.version ?? '?'}`;
+    });
+  };
+  const cases: [string, string, string[]][] = [
+    ['a venv first on PATH runs python', VENV + 'ENV PATH=/opt/venv/bin:$PATH\nCMD ["python", "web.py"]\n', ['/opt/venv 3.10 (/opt/venv/bin comes first on PATH)']],
+    ['without ENV PATH the base image interpreter runs', VENV + 'CMD ["python", "web.py"]\n', ['/usr/local/bin/python 3.12 (PATH finds python in /usr/local/bin before any virtualenv\'s bin folder)']],
+    ['the command names the venv interpreter', VENV + 'CMD ["/opt/venv/bin/python", "web.py"]\n', ['/opt/venv 3.10 (the command names /opt/venv/bin/python)']],
+    ["a server's console script in the venv's bin", VENV + 'CMD ["/opt/venv/bin/gunicorn", "web:app"]\n', ['/opt/venv 3.10 (the command names /opt/venv/bin/gunicorn)']],
+    ['no venv: the stage Python', 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "web.py"]\n', ['stage 3.11']],
+    ['uv run picks the project environment itself', VENV + 'ENV PATH=/opt/venv/bin:$PATH\nCMD ["uv", "run", "web.py"]\n', ['stage 3.12']],
+  ];
+  for (const [name, df, want] of cases) it(name, () => assert.deepEqual(which(df), want));
 });

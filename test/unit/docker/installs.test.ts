@@ -406,6 +406,8 @@ describe('base-image facts', () => {
     ['public.ecr.aws/lambda/python:3.12', '3.12 /var/lang/lib/python3.12/site-packages pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
     ['public.ecr.aws/lambda/python:3.11-arm64', '3.11 /var/lang/lib/python3.11/site-packages pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
     ['amazon/aws-lambda-python:3.8', '3.8 /var/lang/lib/python3.8/site-packages pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
+    ['mcr.microsoft.com/devcontainers/python:1-3.12-bookworm', '3.12 /usr/local/lib/python3.12/site-packages pip open'],
+    ['mcr.microsoft.com/vscode/devcontainers/python:3.9', '3.9 /usr/local/lib/python3.9/site-packages pip,setuptools,wheel open'],
     ['public.ecr.aws/lambda/python:latest', '? ? pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
   ];
   for (const [ref, want] of cases) {

@@ -332,5 +332,42 @@ describe('entrypoint/follow', () => {
       assert.deepEqual(r.env, { A: '2', B: '3' });
       assert.deepEqual(r.args!.map((a) => a.value), ['gunicorn', 'a:b']);
     });
+
+    // What the script execs, with CMD `python worker.py --x` as its arguments and the container's environment known in full.
+    const runs = (text: string, files: Record<string, string> = {}): string => {
+      const r = evaluateScript(text, { env: {}, cwd: '/', positional: ['python', 'worker.py', '--x'], name: '/s.sh', file: '/s.sh', image: image(files), envComplete: true });
+      return r.uncertain ? `uncertain: ${r.uncertain}` : r.args ? `${r.args.map((a) => a.value).join(' | ')} @${(r.line ?? 0) + 1}` : 'nothing';
+    };
+    const cases: [string, string, string][] = [
+      ["[[ a || b ]] is one test (the archive's `if [[ \"$1\" == /* || \"$1\" == python ]]`)", '#!/bin/bash\nif [[ "$1" == /* || "$1" == "python" ]]; then\n  exec "$@"\nfi\nexec python -m app "$@"\n', 'python | worker.py | --x @3'],
+      ['[[ a || b ]] false on both sides takes the path after it', '#!/bin/bash\nif [[ "$1" == /* || "$1" == "gunicorn" ]]; then\n  exec "$@"\nfi\nexec python -m app "$@"\n', 'python | -m | app | python | worker.py | --x @5'],
+      ['[[ ]] with && binding tighter than ||, parentheses and =~', '#!/bin/bash\nif [[ ( "$1" == x && -n "$2" ) || "$1" =~ ^py ]]; then\n  exec "$@"\nfi\nexec python -m app\n', 'python | worker.py | --x @3'],
+      ['[[ ]] over two lines, with < comparing strings', '#!/bin/bash\nif [[ "$1" < "q" &&\n  "$2" == *.py ]]; then exec "$@"; fi\nexec python -m app\n', 'python | worker.py | --x @3'],
+      ['an undecidable side of || leaves the test undecided', '#!/bin/bash\nif [[ "$1" == x || "$UNKNOWN_TO_ME" == y ]]; then exec "$@"; fi\nexec python -m app\n', 'python | -m | app @3'],
+      ["the official images' ${1#-} idiom: a first argument that is not an option runs as given", '#!/bin/sh\nif [ "${1#-}" != "$1" ]; then set -- gunicorn "$@"; fi\nexec "$@"\n', 'python | worker.py | --x @3'],
+      ['"$*" is one word: su -c "$*" runs the whole command line', '#!/bin/sh\nexec su nobody -s /bin/sh -c "$*"\n', 'su | nobody | -s | /bin/sh | -c | python worker.py --x @2'],
+      ['$* inside a longer word', '#!/bin/sh\nexec sh -c "exec $*"\n', 'sh | -c | exec python worker.py --x @2'],
+      ['a bash array over two lines is an assignment, not a command', '#!/bin/bash\nkeys=("A" "B"\n  "C" "D")\nlocal more=(x)\narr+=(y)\nexec python -m app\n', 'python | -m | app @6'],
+      ['`[ -n "$X" ] || exit 1` is a guard, as the if form is: the deployment sets X', '#!/bin/bash\n[ -n "$DATABASE_URL" ] || exit 1\nexec python -m app\n', 'python | -m | app @3'],
+      ['`[ -z "$X" ] && { echo ...; exit 1; }` too', '#!/bin/bash\n[ -z "$DATABASE_URL" ] && { echo "set it" >&2; exit 1; }\nexec python -m app\n', 'python | -m | app @3'],
+      ['a file under /run/secrets is mounted when the container starts', '#!/bin/bash\n[ -f /run/secrets/db ] || exit 1\nexec python -m app\n', 'python | -m | app @3'],
+      ['a test without variables that fails still stops the script', '#!/bin/bash\n[ 1 = 2 ] || exit 1\nexec python -m app\n', 'nothing'],
+    ];
+    for (const [name, text, want] of cases) it(name, () => assert.equal(runs(text, { '/s.sh': text, '/other': '' }), want));
+  });
+
+  describe('expandWord: prefix and suffix removal', () => {
+    const cases: [string, Record<string, string>, string[], string][] = [
+      ['${1#-}', {}, ['-v'], 'v'],
+      ['${1#-}', {}, ['serve'], 'serve'],
+      ['${X##*/}', { X: '/a/b/c.py' }, [], 'c.py'],
+      ['${X#*/}', { X: 'a/b/c' }, [], 'b/c'],
+      ['${X%.py}', { X: 'c.py' }, [], 'c'],
+      ['${X%%:*}', { X: 'a:b:c' }, [], 'a'],
+      ['${X%:*}', { X: 'a:b:c' }, [], 'a:b'],
+      ['${X%"*"}', { X: 'a*' }, [], 'a'],
+    ];
+    for (const [word, env, positional, want] of cases) it(`${word} of ${JSON.stringify(env.X ?? positional[0])}`, () => assert.equal(expandWord(word, env, { positional }).value, want));
+    it('unknown when the variable has no known value', () => assert.equal(expandWord('${NOPE%%:*}', {}).unknown, true));
   });
 });

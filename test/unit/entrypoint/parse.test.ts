@@ -860,4 +860,14 @@ describe('entrypoint/parse', () => {
       assert.equal(parseEntrypoint(['/lambda-entrypoint.sh', 'app.handler'], LAMBDA_ENV, { readFile: () => undefined }).kind, 'lambda');
     });
   });
+  describe('a word with no known value among a server\'s arguments', () => {
+    it('makes the defaults it may override uncertain (the bind; the timeout)', () => {
+      const ep = parseEntrypoint(['gunicorn', 'app:app', '$(eval echo "$args")'], {}, { expanded: { unknown: [false, false, true] } });
+      assert.deepEqual([ep.module, ep.bind?.uncertain, ep.timeout], ['app', '$(eval echo "$args") has no known value here and may set options', undefined]);
+    });
+    it('leaves a bind given in full alone', () => {
+      const ep = parseEntrypoint(['gunicorn', '-b', '0.0.0.0:80', 'app:app', '$EXTRA'], {}, { expanded: { unknown: [false, false, false, false, true] } });
+      assert.deepEqual([ep.bind?.raw, ep.bind?.uncertain], ['0.0.0.0:80', undefined]);
+    });
+  });
 });

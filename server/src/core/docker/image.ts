@@ -124,7 +124,7 @@ export interface BuildOptions {
 const KNOWN_BASES = [
   /^(docker\.io\/)?(library\/)?(python|pypy|debian|ubuntu|alpine|busybox|fedora|centos|rockylinux|almalinux|amazonlinux|archlinux|buildpack-deps|node|golang|rust|openjdk|eclipse-temurin|nginx|redis|postgres)(:|@|$)/,
   /^(docker\.io\/)?(nvidia\/cuda|pytorch\/pytorch|tensorflow\/tensorflow|continuumio\/miniconda3|continuumio\/anaconda3|condaforge\/miniforge3|mambaorg\/micromamba|ghcr\.io\/astral-sh\/uv)(:|@|$)/,
-  /^(gcr\.io\/distroless\/|cgr\.dev\/chainguard\/(python|wolfi-base)|registry\.access\.redhat\.com\/ubi\d*\/|public\.ecr\.aws\/docker\/library\/|mcr\.microsoft\.com\/devcontainers\/python|nvcr\.io\/nvidia\/(pytorch|tensorflow|cuda))/,
+  /^(gcr\.io\/distroless\/|cgr\.dev\/chainguard\/(python|wolfi-base)|registry\.access\.redhat\.com\/ubi\d*\/|public\.ecr\.aws\/docker\/library\/|mcr\.microsoft\.com\/(vscode\/)?devcontainers\/python|nvcr\.io\/nvidia\/(pytorch|tensorflow|cuda))/,
   /^(public\.ecr\.aws\/lambda\/python|(docker\.io\/)?amazon\/aws-lambda-python)(:|@|$)/,
 ];
 

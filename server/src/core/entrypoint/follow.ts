@@ -3,7 +3,7 @@ import { join, normalize } from '../fs';
 import { LineIndex } from '../python/lexical';
 import { startsServer, unwrapWrappers } from './parse';
 import { ScriptArg, SETUP, expandCommand } from './script';
-import { ExpandOptions, ShellCommand, ShellEnv, ShellWord, compareUid, expandWord, splitShellOps, userOutputs } from './shell';
+import { ExpandOptions, ShellCommand, ShellEnv, ShellWord, compareUid, expandWord, globSource, splitShellOps, userOutputs } from './shell';
 
 /** What following needs to know about the image: file contents and kinds, by absolute path. */
 export interface ImageReader {
@@ -228,9 +228,34 @@ type Node =
  * An `if` arm that tests a variable and only reports and exits with a failure status: every command of its body
  * prints (echo, printf, logger, cat, >&2 messages) and the last is `exit N` with N other than 0.
  */
+/** The operands of `op` at the top level of a `[[ ]]` test (outside parentheses); one part when it has none. */
+function splitTest(ws: ShellWord[], op: string): ShellWord[][] {
+  const parts: ShellWord[][] = [[]];
+  let depth = 0;
+  for (const w of ws) {
+    if (!w.quoted && w.text === '(') depth++;
+    else if (!w.quoted && w.text === ')') depth--;
+    if (depth === 0 && !w.quoted && w.text === op) parts.push([]);
+    else parts[parts.length - 1].push(w);
+  }
+  return parts;
+}
+
+/** The `(` that starts `ws` is closed by its last word. */
+function closesAtEnd(ws: ShellWord[]): boolean {
+  let depth = 0;
+  for (let i = 0; i < ws.length; i++) {
+    if (ws[i].quoted) continue;
+    if (ws[i].text === '(') depth++;
+    else if (ws[i].text === ')' && --depth === 0) return i === ws.length - 1;
+  }
+  return false;
+}
+
 function failureGuard(cond: Node[], body: Node[]): boolean {
   const words = (n: Node): ShellWord[] => (n.t === 'cmd' ? n.words : []);
-  if (!cond.some((n) => n.t === 'cmd' && words(n).some((w) => /\$/.test(w.raw)))) return false;
+  // A variable the deployment sets, or a file under /run/secrets (compose and swarm mount secrets there when the container starts).
+  if (!cond.some((n) => n.t === 'cmd' && words(n).some((w) => /\$|^\/run\/secrets\//.test(w.raw.replace(/^["']/, ''))))) return false;
   if (!body.length || !body.every((n) => n.t === 'cmd')) return false;
   const last = words(body[body.length - 1]);
   if (last[0]?.text !== 'exit' || !/^[1-9]\d*$/.test(last[1]?.text ?? '')) return false;
@@ -507,7 +532,7 @@ interface State {
 
 type Flow = 'next' | 'exec' | 'exit' | 'return';
 
-const ASSIGNMENT = /^[A-Za-z_]\w*=/;
+const ASSIGNMENT = /^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=/;
 const MAX_DEPTH = 24;
 
 /**
@@ -660,6 +685,11 @@ class Evaluator {
             continue;
           }
           if (!runs) continue;
+          // `[ -n "$DATABASE_URL" ] || exit 1` (or `|| { echo ...; exit 1; }`): a guard, read as the `if` form is.
+          if (i > 0 && failureGuard([n.items[i - 1]], item.t === 'group' && !item.subshell ? item.body : [item])) {
+            ok = true;
+            continue;
+          }
           const c = item.t === 'cmd' ? this.testOf(item.words, st) : undefined;
           if (c !== 'not-a-test') {
             ok = c;
@@ -723,6 +753,21 @@ class Evaluator {
   }
 
   private testExpr(ws: ShellWord[], st: State, double: boolean): boolean | undefined {
+    // bash's `[[ a || b ]]`, `[[ a && b ]]` (`&&` binding tighter) and `( ... )`, evaluated left to right with short-circuit.
+    if (double) {
+      for (const op of ['||', '&&']) {
+        const parts = splitTest(ws, op);
+        if (parts.length < 2) continue;
+        let known = true;
+        for (const part of parts) {
+          const r = this.testExpr(part, st, true);
+          if (r === (op === '||')) return r;
+          if (r === undefined) known = false;
+        }
+        return known ? op !== '||' : undefined;
+      }
+      if (ws[0]?.text === '(' && !ws[0].quoted && closesAtEnd(ws)) return this.testExpr(ws.slice(1, -1), st, true);
+    }
     if (ws[0]?.text === '!' && !ws[0].quoted) {
       const r = this.testExpr(ws.slice(1), st, double);
       return r === undefined ? undefined : !r;
@@ -740,6 +785,23 @@ class Evaluator {
     if (ws.length === 2 && (ws[0].text === '-z' || ws[0].text === '-n')) {
       const v = val(ws[1]);
       return v === undefined ? undefined : ws[0].text === '-z' ? v === '' : v !== '';
+    }
+    // `[[ $1 =~ ^-+ ]]`: an extended regular expression, unanchored (read as a JavaScript one; undecided when it is not one).
+    if (double && ws.length === 3 && ws[1].text === '=~' && !ws[1].quoted) {
+      const a = val(ws[0]);
+      const re = val(ws[2]);
+      if (a === undefined || re === undefined || /\[\[:|\\[<>]/.test(re)) return undefined;
+      try {
+        return new RegExp(ws[2].quoted ? re.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : re).test(a);
+      } catch {
+        return undefined;
+      }
+    }
+    if (double && ws.length === 3 && (ws[1].text === '<' || ws[1].text === '>') && !ws[1].quoted) {
+      const a = val(ws[0]);
+      const b = val(ws[2]);
+      if (a === undefined || b === undefined) return undefined;
+      return ws[1].text === '<' ? a < b : a > b;
     }
     if (ws.length === 3 && ['=', '==', '!='].includes(ws[1].text)) {
       const a = val(ws[0]);
@@ -978,8 +1040,16 @@ class Evaluator {
   }
 
   private assign(st: State, w: ShellWord, exported: boolean): void {
-    const name = w.text.slice(0, w.text.indexOf('='));
-    const e = expandWord(w.raw.slice(w.raw.indexOf('=') + 1), st.vars, this.xopts(st));
+    const m = /^([A-Za-z_]\w*)(\[[^\]]*\])?(\+?)=/.exec(w.raw)!;
+    const name = m[1];
+    const valueRaw = w.raw.slice(m[0].length);
+    // Arrays (`keys=(a b)`, `arr+=(c)`, `arr[1]=x`) and appends are not modelled: the variable's value is not known.
+    if (m[2] || m[3] || valueRaw.startsWith('(')) {
+      st.vars[name] = undefined;
+      if (exported) st.exported.add(name);
+      return;
+    }
+    const e = expandWord(valueRaw, st.vars, this.xopts(st));
     st.vars[name] = e.unknown ? undefined : e.value;
     if (exported) st.exported.add(name);
   }
@@ -1009,21 +1079,5 @@ export function escapeGlob(s: string): string {
 
 /** Shell pattern matching (`*`, `?`, `[...]`, backslash escapes) of a whole string. */
 export function globMatch(pattern: string, s: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = close;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`).test(s);
+  return new RegExp(`^${globSource(pattern)}$`).test(s);
 }

@@ -145,8 +145,11 @@ export function analyzeScript(text: string, env: ShellEnv, opts: ScriptOptions =
 export function expandCommand(words: ShellWord[], env: ShellEnv, positional?: string[], opts: ExpandOptions = {}): ScriptArg[] {
   const out: ScriptArg[] = [];
   for (const w of words) {
-    if (/^(?:"\$@"|\$@|"\$\{@\}"|\$\{@\}|"\$\*"|\$\*)$/.test(w.raw)) {
+    if (/^(?:"\$@"|\$@|"\$\{@\}"|\$\{@\}|"\$\*"|\$\*|\$\{\*\}|"\$\{\*\}")$/.test(w.raw)) {
       if (positional === undefined) out.push({ value: '"$@"', word: w, unknown: true, verbatim: false, scriptArgs: true });
+      // `"$*"` is one field, the parameters joined by a space (POSIX 2.5.2); unquoted `$@`/`$*` split each parameter into fields.
+      else if (w.raw.startsWith('"') && w.raw.includes('*')) out.push({ value: positional.join(' '), word: w, unknown: false, verbatim: false });
+      else if (!w.raw.startsWith('"')) for (const p of positional) for (const f of p.split(/[ \t\n]+/).filter(Boolean)) out.push({ value: f, word: w, unknown: false, verbatim: false });
       else for (const p of positional) out.push({ value: p, word: w, unknown: false, verbatim: false });
       continue;
     }

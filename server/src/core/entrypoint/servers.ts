@@ -444,6 +444,14 @@ export function interpretServer(spec: ServerSpec, args: Arg[], ctx: Ctx): Entryp
     }
   }
   spec.loads?.(ep, basename(args[0].value), ctx);
+  // A word with no known value (`$(eval echo "$args")`, `$EXTRA_OPTS` unset here) may expand to any options: what
+  // was taken from defaults may be set there.
+  const wild = p.positionals.find((x) => x.unknown && x.ref !== ep.targetArg);
+  if (wild) {
+    const why = `${wild.value} has no known value here and may set options`;
+    if (ep.bind && !ep.bind.arg && !(ep.bind.hostArg && ep.bind.portArg)) ep.bind = { ...ep.bind, uncertain: ep.bind.uncertain ?? why };
+    if (ep.timeout?.isDefault) delete ep.timeout;
+  }
   return ep;
 }
 

@@ -73,6 +73,14 @@ export function splitShellOps(cmd: string, heredocs = false): ShellCommand[] {
     cur = [];
   };
   let i = 0;
+  // Inside bash's `[[ ... ]]`, `&&`, `||`, `(`, `)`, `<` and `>` are the test's own operators, and newlines are blanks.
+  const inTest = (): boolean => {
+    for (let k = cur.length - 1; k >= 0; k--) {
+      if (cur[k].raw === ']]') return false;
+      if (cur[k].raw === '[[') return true;
+    }
+    return false;
+  };
   while (i < cmd.length) {
     const c = cmd[i];
     if (c === ' ' || c === '\t' || c === '\r') {
@@ -81,6 +89,16 @@ export function splitShellOps(cmd: string, heredocs = false): ShellCommand[] {
       i += 2;
     } else if (c === '\\' && cmd[i + 1] === '\r' && cmd[i + 2] === '\n') {
       i += 3;
+    } else if (inTest() && (c === '\n' || c === '(' || c === ')' || c === '<' || c === '>' || ((c === '&' || c === '|') && cmd[i + 1] === c))) {
+      const len = c === '&' || c === '|' ? 2 : 1;
+      if (c !== '\n') cur.push({ text: cmd.slice(i, i + len), start: i, end: i + len, raw: cmd.slice(i, i + len), quoted: false, hasExpansion: false });
+      i += len;
+    } else if (c === '(' && arrayAssignment(cur, i)) {
+      // `name=( a b ... )` (bash arrays, also after local/declare): one assignment word, whatever newlines it spans.
+      const w = cur.pop()!;
+      const end = matchClose(cmd, i, '(', ')');
+      cur.push({ ...w, text: w.text + cmd.slice(i, end), end, raw: cmd.slice(w.start, end), hasExpansion: true });
+      i = end;
     } else if (OPERATOR_CHARS.has(c)) {
       if (c === '&' && cmd[i + 1] === '>') {
         i = skipRedirect(cmd, i);
@@ -118,6 +136,12 @@ export function splitShellOps(cmd: string, heredocs = false): ShellCommand[] {
   }
   flush('', cmd.length);
   return commands;
+}
+
+/** True when the `(` at `i` opens a bash array value: the word before it, with no space, is an assignment (`keys=`, `local arr+=`). */
+function arrayAssignment(cur: ShellWord[], i: number): boolean {
+  const w = cur[cur.length - 1];
+  return !!w && w.end === i && /^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=$/.test(w.raw);
 }
 
 /** Offset after the bodies of pending here-documents, which start at `i` (just after a newline). */
@@ -420,6 +444,12 @@ function pathOutput(inner: string, env: ShellEnv, state: ExpandState): string | 
   const argv = (c: ShellCommand): string[] | undefined => {
     const out: string[] = [];
     for (const w of c.words) {
+      // `"$@"` is one argument per positional parameter.
+      if (/^"\$(?:@|\{@\})"$/.test(w.raw)) {
+        if (!state.opts.positional) return undefined;
+        out.push(...state.opts.positional);
+        continue;
+      }
       const e = expandWord(w, env, state.opts);
       if (e.unknown || e.fields.length !== 1) return undefined;
       out.push(e.fields[0]);
@@ -438,6 +468,8 @@ function pathOutput(inner: string, env: ShellEnv, state: ExpandState): string | 
   if (!a) return undefined;
   const [cmd, ...rest] = a;
   if (cmd === 'pwd' && rest.every((x) => x === '-P' || x === '-L')) return cwd;
+  // `printf ' %q' "$@"` (re-quoting the arguments for another shell): a format of %s, %q and text, reused until the arguments run out.
+  if (cmd === 'printf' && rest.length >= 1 && !rest[0].startsWith('-') && /^(?:[^%\\]|%[sq]|%%)*$/.test(rest[0])) return printfOutput(rest[0], rest.slice(1));
   if (cmd === 'dirname' && rest.length === 1) {
     const p = rest[0].replace(/\/+$/, '') || '/';
     const i = p.lastIndexOf('/');
@@ -449,6 +481,27 @@ function pathOutput(inner: string, env: ShellEnv, state: ExpandState): string | 
   }
   if ((cmd === 'realpath' && rest.length === 1) || (cmd === 'readlink' && rest.length === 2 && rest[0] === '-f')) return absolute(rest[rest.length - 1]);
   return undefined;
+}
+
+/** bash's printf with only %s, %q and %% conversions: the format is applied again while arguments remain. */
+function printfOutput(format: string, args: string[]): string {
+  const convs = (format.match(/%[sq]/g) ?? []).length;
+  let out = '';
+  let k = 0;
+  do {
+    out += format.replace(/%([sq%])/g, (_, c: string) => {
+      if (c === '%') return '%';
+      const a = args[k++] ?? '';
+      return c === 's' ? a : shellQuote(a);
+    });
+  } while (convs > 0 && k < args.length);
+  return out;
+}
+
+/** A word quoted the way bash's `printf %q` does for plain text: unchanged when safe, else each special character escaped; `''` for empty. */
+function shellQuote(s: string): string {
+  if (s === '') return "''";
+  return s.replace(/[^A-Za-z0-9_\/.,:=@%+-]/g, '\\$&');
 }
 
 function posixNormalize(p: string): string {
@@ -492,6 +545,40 @@ function expandOne(expr: string, env: ShellEnv, state: ExpandState): Piece[] | u
     const off = Number(slice[1]);
     const picked = slice[2] === undefined ? all.slice(off) : all.slice(off, off + Number(slice[2]));
     return [{ text: picked.join(' '), split: true, quoted: false }];
+  }
+  // `$*`, `$@` and `${*}` inside a longer word (`"exec $*"`): the positional parameters joined by spaces.
+  if (body === '*' || body === '@') {
+    if (!state.opts.positional) return unknown();
+    return [{ text: state.opts.positional.join(' '), split: true, quoted: false }];
+  }
+  // Removal of a matching prefix or suffix: `${1#-}`, `${X##*/}`, `${X%.py}`, `${X%%:*}`.
+  const trim = /^([A-Za-z_]\w*|\d+)(##?|%%?)([\s\S]*)$/.exec(body);
+  if (trim) {
+    const [, tname, top, tpat] = trim;
+    let v: string | undefined;
+    if (/^\d+$/.test(tname)) {
+      if (tname === '0') v = state.opts.name;
+      else if (state.opts.positional) v = state.opts.positional[Number(tname) - 1] ?? '';
+    } else if (Object.prototype.hasOwnProperty.call(env, tname)) v = env[tname];
+    else if (state.opts.unsetEmpty && !state.opts.opaque) v = '';
+    if (v === undefined) return unknown();
+    const inner: ExpandState = { unknown: false, opts: state.opts };
+    const pat = expandRaw(tpat, env, inner, false).map((p) => (p.quoted ? p.text.replace(/[*?[\]\\]/g, '\\$&') : p.text)).join('');
+    if (inner.unknown) return unknown();
+    const longest = top.length === 2;
+    let text = v;
+    if (top[0] === '#') {
+      // The shortest (lazy) or longest (greedy) prefix that matches.
+      const m = new RegExp(`^(?:${globSource(pat, !longest)})`).exec(v);
+      if (m) text = v.slice(m[0].length);
+    } else {
+      // The shortest (from the end) or longest (from the start) suffix that matches the whole pattern.
+      const whole = new RegExp(`^(?:${globSource(pat)})$`);
+      const starts = [...Array(v.length + 1).keys()];
+      const cut = (longest ? starts : starts.reverse()).find((k) => whole.test(v.slice(k)));
+      if (cut !== undefined) text = v.slice(0, cut);
+    }
+    return [{ text, split: true, quoted: false }];
   }
   // bash's BASH_SOURCE[0] is the script's path as it was run, like $0 outside sourced files.
   if (/^BASH_SOURCE(?:\[0\])?$/.test(body)) {
@@ -594,4 +681,25 @@ export function shlexWords(s: string): { text: string; start: number; end: numbe
   }
   if (has) out.push({ text: cur, start: from, end: Math.min(i, s.length) });
   return out;
+}
+
+/** A shell pattern (`*`, `?`, `[...]`, `[!...]`, backslash escapes) as the source of an unanchored regular expression. */
+export function globSource(pattern: string, lazy = false): string {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '*') re += lazy ? '[\\s\\S]*?' : '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else if (c === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close < 0) re += '\\[';
+      else {
+        const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = close;
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return re;
 }

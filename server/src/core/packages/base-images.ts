@@ -97,6 +97,9 @@ const TABLE: Row[] = [
   { match: new RegExp(`^${LIBRARY}python:2(?:-[a-z0-9.]+)?(?:@|$)`), facts: () => PYTHON_IMAGE('2.7') },
   // uv's images derived from the official python ones: ghcr.io/astral-sh/uv:python3.12-bookworm-slim, uv:0.5-python3.12-alpine.
   { match: /^ghcr\.io\/astral-sh\/uv:(?:[\d.]+-)?python(\d+)\.(\d+)-/, facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`) },
+  // Microsoft's dev container images, built FROM python:<version> (tags 3.12, 1-3.12-bookworm, 0-3.9): the official image's
+  // Python, with developer tools beside it (pipx venvs and more), so the preinstalled list is open.
+  { match: /^mcr\.microsoft\.com\/(?:vscode\/)?devcontainers\/python:(?:\d+-)?(\d+)\.(\d+)(?:[-@]|$)/, facts: (m) => ({ ...PYTHON_IMAGE(`${m[1]}.${m[2]}`), preinstalledComplete: false }) },
   // Distroless: Debian's python3, no pip, no shell.
   {
     match: /^(?:gcr\.io|us-docker\.pkg\.dev)\/distroless\/python3(?:-debian(\d+))?(?::|@|$)/,

@@ -11,7 +11,7 @@ import { unmodelledWriter } from '../docker/writes';
 import { InstallSet, installSet, mayProvide } from '../packages/installs';
 import { editDistance } from '../text/distance';
 import type { Fix, Range } from '../types';
-import { chainLocations, gunicornConfigSource, scriptLocations, sourceOf, targetWithModule } from './python-common';
+import { chainLocations, failedCopyAt, gunicornConfigSource, scriptLocations, sourceOf, targetWithModule } from './python-common';
 import { argFile, replaceCommandArg } from './command-edits';
 import type { ArgRef } from '../entrypoint';
 import type { Container } from '../runtime';
@@ -230,6 +230,13 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
   if (r.status === 'missing') {
     // celery -A pkg.name: `name` may be an attribute of pkg (Celery imports pkg, then looks the name up).
     if (ep.kind === 'celery' && !target?.value.includes(':') && celeryAttribute(a, ia, moduleText)) return undefined;
+    // The COPY that would have put it on sys.path fails (its source is missing): the build stops there, one finding.
+    const parts = moduleText.split('.');
+    const failed = ia.entry.sysPath.map((d) => failedCopyAt(ia.stage, join(d, ...parts) + '.py') ?? failedCopyAt(ia.stage, join(d, parts[0]))).find((op) => op);
+    if (failed) {
+      stayQuiet(`module '${moduleText}' is not in the image because the COPY at ${a.rel(ia.target.dockerfile)}:${failed.instr.line + 1} that puts it there has a missing source (missing-copy-source reports it; the build stops there)`);
+      return undefined;
+    }
     const doubt: string[] = [];
     let why = certainlyMissing(a, ia, moduleText, r, doubt);
     const installed = why === undefined ? notInstalled(ia, moduleText) : undefined;

@@ -1,8 +1,8 @@
 // Helpers shared by the Python rules: image-to-context mapping, the import chain as related locations, Dockerfile insertions.
 import type { Analysis } from '../analysis';
-import { join, normalize } from '../fs';
+import { basename, join, normalize } from '../fs';
 import type { Instruction } from '../docker/parse';
-import type { StageModel } from '../docker/image';
+import type { CopyOp, StageModel } from '../docker/image';
 import type { ImportAnalysis } from '../imports';
 import type { ClosureEdge } from '../python/closure';
 import type { PyImport } from '../python/parser';
@@ -164,4 +164,16 @@ export function gunicornConfigSource(ia: ImportAnalysis): string | undefined {
     if (src) return src;
   }
   return undefined;
+}
+
+/**
+ * The COPY whose missing source would have put something at `imagePath` (the file itself, or a folder holding it):
+ * the build stops there (missing-copy-source's finding), so what the image lacks because of it is that finding's.
+ */
+export function failedCopyAt(stage: StageModel, imagePath: string): CopyOp | undefined {
+  return stage.copies.find((op) => !op.from && op.sources.some((src) => {
+    if (src.status !== 'missing' || src.isGlob) return false;
+    const dest = op.destIsDir || op.sources.length > 1 ? join(op.dest, basename(src.path)) : op.dest;
+    return imagePath === dest || imagePath.startsWith(dest + '/');
+  }));
 }

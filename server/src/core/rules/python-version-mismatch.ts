@@ -7,7 +7,7 @@ import type { PyFileInfo, PyImport } from '../python/parser';
 import { chainTo, type ClosureFile } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
-import { entryLabel, perContainer, running, type RunningContainer } from '../runtime';
+import { containerPython, entryLabel, installerPython, perContainer, running, type RunningContainer } from '../runtime';
 import type { Fix, Location, Range } from '../types';
 import { chainLocations, fallbackNotRun, sourceOf } from './python-common';
 import type { Draft, Rule } from './rule';
@@ -23,6 +23,8 @@ interface Need {
   more: number;
   /** For a project's declared Python: the install step (`pip install`) that checks it. */
   install?: string;
+  /** The Python that install step runs under, when it is not the container's (a virtualenv's pip). */
+  version?: string;
 }
 
 export const rule: Rule = {
@@ -57,7 +59,13 @@ interface PerFileNeeds {
 const closureNeeds = new WeakMap<object, { key: string; tree: unknown; perFile: PerFileNeeds[]; all: Need[] }>();
 
 function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
-  const py = c.stage.python;
+  // The interpreter the container runs: a virtualenv first on PATH (or named by the command) has its own Python.
+  const chosen = containerPython(c);
+  if (chosen?.env.venv && !chosen.env.version) {
+    c.quiet.push(`python-version-mismatch: the container runs the virtualenv ${chosen.env.venv} (${chosen.why}), whose Python version is not known`);
+    return [];
+  }
+  const py = chosen?.env ?? c.stage.python;
   const version = py?.version;
   if (!version || !/^3\.\d+$/.test(version)) {
     c.quiet.push(version && /^2(?:\.|$)/.test(version)
@@ -97,10 +105,12 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     }
     if (!c.mounts?.length) closureNeeds.set(c.closure, { key: memoKey, tree: c.stage.tree, perFile: [...perFile], all: [...all] });
   }
-  const declared = declaredPythons(a, c);
+  const declared = declaredPythons(a, c, version);
   for (const d of declared) {
-    all.push(d.need);
-    if ((d.need.min && compareVersions(d.need.min, version) > 0) || (d.need.below && compareVersions(d.need.below, version) <= 0)) {
+    // The installer checks the Python it runs under, which may be a virtualenv's rather than the one the container starts.
+    const v = d.need.version ?? version;
+    if (d.need.version === undefined) all.push(d.need);
+    if ((d.need.min && compareVersions(d.need.min, v) > 0) || (d.need.below && compareVersions(d.need.below, v) <= 0)) {
       perFile.push({ file: d.file, src: d.src, needs: [d.need], at: [d.at] });
     }
   }
@@ -119,10 +129,11 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     const chain = at ?? chainLocations(a, c, { chain: chainTo(c.closure.files, file) });
     for (const n of needs) {
       const more = n.more ? ` (${n.more} more use${n.more === 1 ? '' : 's'} in this file)` : '';
-      const related = from && fromFile ? [{ file: fromFile, range: from.range, message: `the container runs Python ${version} (${py.how})` }, ...chain] : chain;
+      const how = chosen?.env === py ? `${py.how}; ${chosen.why}` : py.how;
+      const related = from && fromFile && !n.version ? [{ file: fromFile, range: from.range, message: `the container runs Python ${version} (${how})` }, ...chain] : chain;
       const failure = n.install ? `${n.install} refuses to install the project` : `${entryLabel(c)} fails when it loads ${file}`;
       out.push({
-        message: `Python ${version} ${n.what}: ${failure}${more}`,
+        message: `Python ${n.version ?? version} ${n.what}: ${failure}${more}`,
         file: src,
         range: n.range,
         related,
@@ -190,7 +201,7 @@ function computeSyntaxNeeds(info: PyFileInfo, version: string): Need[] {
  * The Python range that projects the stage installs declare (pyproject `requires-python`,
  * setup.cfg `python_requires`, poetry's `python` dependency): the installer refuses an interpreter outside it.
  */
-function declaredPythons(a: Analysis, c: RunningContainer): { file: string; src: string; need: Need; at: Location }[] {
+function declaredPythons(a: Analysis, c: RunningContainer, version: string): { file: string; src: string; need: Need; at: Location }[] {
   const out: { file: string; src: string; need: Need; at: Location }[] = [];
   const seen = new Set<string>();
   for (const r of c.stage.installs) {
@@ -208,9 +219,14 @@ function declaredPythons(a: Analysis, c: RunningContainer): { file: string; src:
       const col = hit.offset - (text.lastIndexOf('\n', hit.offset - 1) + 1);
       const range = { start: { line, character: col }, end: { line, character: col + hit.spec.length } };
       const what = `is outside the project's declared Python '${hit.spec}' (${name})`;
-      const at: Location = { file: c.target.dockerfile, range: r.instr.range, message: `${r.tool} installs the project here` };
-      if (hit.min) out.push({ file, src, at, need: { key: `requires:${src}`, what, min: hit.min, range, more: 0, install: r.tool } });
-      if (hit.below) out.push({ file, src, at, need: { key: `requires-below:${src}`, what, below: hit.below, range, more: 0, install: r.tool } });
+      const env = installerPython(c.stage, r);
+      const own = env?.version && env.version !== version ? env.version : undefined;
+      // A virtualenv of an unknown Python: what its installer checks is not known.
+      if (env?.venv && !env.version) continue;
+      const at: Location = { file: c.target.dockerfile, range: r.instr.range, message: `${r.tool} installs the project here${own ? ` with Python ${own} (${env!.how})` : ''}` };
+      const base = { range, more: 0, install: r.tool, ...(own ? { version: own } : {}) };
+      if (hit.min) out.push({ file, src, at, need: { key: `requires:${src}`, what, min: hit.min, ...base } });
+      if (hit.below) out.push({ file, src, at, need: { key: `requires-below:${src}`, what, below: hit.below, ...base } });
     }
   }
   return out;
