@@ -504,3 +504,21 @@ describe('runtime: the Python a container runs', () => {
   ];
   for (const [name, df, want] of cases) it(name, () => assert.deepEqual(which(df), want));
 });
+
+describe('runtime: an install the model cannot read', () => {
+  const files = (install: string) => ({
+    Dockerfile: `FROM python:3.12-slim\nARG VERSION\nRUN pip install gunicorn==23.0.0 ${install}\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "svc.wsgi:application"]\n`,
+    'pyproject.toml': '[project]\nname = "svc"\nversion = "2.4.0"\n',
+    'svc/__init__.py': '',
+    'svc/wsgi.py': 'application = None\n',
+  });
+  for (const install of ['"svc==${VERSION}"', 'git+https://github.com/acme/svc@${VERSION}', '$EXTRA_PKGS']) {
+    it(`${install}: the release image's own package may be installed, so its module is uncertain, not missing`, async () => {
+      const fs = memRepo(files(install));
+      const r = await lintRepo(fs);
+      assert.deepEqual(brief(r.findings), []);
+      const a = analyse(memRepo(files(install)), ROOT, defaultConfig());
+      assert.ok(running(a)[0].quiet.includes("where 'svc.wsgi' comes from is uncertain in the image model"), running(a)[0].quiet.join('\n'));
+    });
+  }
+});

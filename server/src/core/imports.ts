@@ -328,6 +328,8 @@ export function unknownProviderOf(ia: ImportAnalysis, failedAt: string): string 
 export function narrowSitePackagesBlur(target: DockerTarget, stage: StageModel, thirdParty: ReadonlySet<string>): ImageView {
   const blur = stage.sitePackagesUncertain;
   if (!blur || blurInstallsProject(target, stage)) return stage.tree;
+  // An install argument that is all variable (`pip install $EXTRA_PKGS`) may name anything, the project too.
+  if (/(?:^|\s)["']?\$\{?[A-Za-z_]\w*\}?["']?(?=\s|$)/.test(blur.reason)) return stage.tree;
   const ctx = target.model.context;
   const reason = blur.reason.toLowerCase().replace(/[-_.]/g, '');
   const memo = new Map<string, boolean>();

@@ -213,8 +213,16 @@ describe('install effects: tools and flags', () => {
     it(c.name, () => assert.deepEqual(records(model({ ...PROJECT, ...c.extra, Dockerfile: c.df }).final!), c.want));
   }
 
+  it('an install the model cannot read leaves site-packages uncertain, never empty', () => {
+    const st = model({ Dockerfile: 'FROM python:3.12-slim\nARG VERSION\nRUN pip install "svc==${VERSION}"\n' }).final!;
+    assert.deepEqual([st.sitePackagesUncertain?.reason, st.tree.isUncertain('/usr/local/lib/python3.12/site-packages/svc')], ['pip install svc==${VERSION} uses a variable the model cannot expand', true]);
+  });
+  it('apt python3-pip brings the system python3: a venv made from it has its version', () => {
+    const st = model({ Dockerfile: 'FROM ubuntu:24.04\nRUN apt-get install -y python3-pip python3-venv\nRUN python3 -m venv /opt/venv\n' }).final!;
+    assert.deepEqual([st.python?.version, st.venvs.map((v) => `${v.venv} ${v.version} ${v.sitePackages}`)], ['3.12', ['/opt/venv 3.12 /opt/venv/lib/python3.12/site-packages']]);
+  });
   it('a variable the model cannot expand marks the stage unknown', () => {
-    assert.equal(model({ Dockerfile: 'FROM python:3.11\nRUN pip install $EXTRA_PACKAGES\n' }).final!.installsUnknown?.reason, 'pip install uses a variable the model cannot expand');
+    assert.equal(model({ Dockerfile: 'FROM python:3.11\nRUN pip install $EXTRA_PACKAGES\n' }).final!.installsUnknown?.reason, 'pip install $EXTRA_PACKAGES uses a variable the model cannot expand');
   });
 
   it('a script or an OS-packaged Python library marks the stage unknown; system tools do not', () => {
@@ -278,7 +286,7 @@ describe('install effects: compound shell commands in RUN', () => {
   it('for over a word list binds each word in turn; over an unknown list only the commands using the variable are unknown', () => {
     assert.deepEqual(records(stage('RUN for g in main dev; do pip install -r requirements-$g.txt; done')), [`${SP} requirements:/app/requirements-main.txt[gunicorn]`, `${SP} requirements:/app/requirements-dev.txt[black]`]);
     const st = stage('RUN for g in $GROUPS; do pip install -r requirements-$g.txt; done', 'ARG GROUPS\n');
-    assert.equal(st.installsUnknown?.reason, 'pip install uses a variable the model cannot expand');
+    assert.equal(st.installsUnknown?.reason, 'pip install -r requirements-$g.txt uses a variable the model cannot expand');
     const other = stage('RUN for f in $FILES; do echo $f; done && pip install -r requirements.txt', 'ARG FILES\n');
     assert.deepEqual([records(other), other.installsUnknown], [[`${SP} requirements:/app/requirements.txt[flask]`], undefined]);
   });
@@ -408,6 +416,8 @@ describe('base-image facts', () => {
     ['amazon/aws-lambda-python:3.8', '3.8 /var/lang/lib/python3.8/site-packages pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
     ['mcr.microsoft.com/devcontainers/python:1-3.12-bookworm', '3.12 /usr/local/lib/python3.12/site-packages pip open'],
     ['mcr.microsoft.com/vscode/devcontainers/python:3.9', '3.9 /usr/local/lib/python3.9/site-packages pip,setuptools,wheel open'],
+    ['registry.access.redhat.com/ubi9/python-311:1-72', '3.11 /opt/app-root/lib/python3.11/site-packages pip,setuptools complete'],
+    ['quay.io/sclorg/python-312-c9s', '3.12 /opt/app-root/lib/python3.12/site-packages pip complete'],
     ['public.ecr.aws/lambda/python:latest', '? ? pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
   ];
   for (const [ref, want] of cases) {

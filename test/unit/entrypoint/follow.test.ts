@@ -346,6 +346,7 @@ describe('entrypoint/follow', () => {
       ['an undecidable side of || leaves the test undecided', '#!/bin/bash\nif [[ "$1" == x || "$UNKNOWN_TO_ME" == y ]]; then exec "$@"; fi\nexec python -m app\n', 'python | -m | app @3'],
       ["the official images' ${1#-} idiom: a first argument that is not an option runs as given", '#!/bin/sh\nif [ "${1#-}" != "$1" ]; then set -- gunicorn "$@"; fi\nexec "$@"\n', 'python | worker.py | --x @3'],
       ['"$*" is one word: su -c "$*" runs the whole command line', '#!/bin/sh\nexec su nobody -s /bin/sh -c "$*"\n', 'su | nobody | -s | /bin/sh | -c | python worker.py --x @2'],
+      ['x="$@" joins the arguments; unquoted $x splits them again', '#!/bin/bash\nargs="$@"\nexec uvicorn svc:app $args\n', 'uvicorn | svc:app | python | worker.py | --x @3'],
       ['$* inside a longer word', '#!/bin/sh\nexec sh -c "exec $*"\n', 'sh | -c | exec python worker.py --x @2'],
       ['a bash array over two lines is an assignment, not a command', '#!/bin/bash\nkeys=("A" "B"\n  "C" "D")\nlocal more=(x)\narr+=(y)\nexec python -m app\n', 'python | -m | app @6'],
       ['`[ -n "$X" ] || exit 1` is a guard, as the if form is: the deployment sets X', '#!/bin/bash\n[ -n "$DATABASE_URL" ] || exit 1\nexec python -m app\n', 'python | -m | app @3'],

@@ -315,6 +315,8 @@ describe('secrets/detectors', () => {
       { title: 'PAD_TOKEN (tokenizer)', name: 'PAD_TOKEN', value: '<|pad|>', expected: [] },
       { title: 'not a credential name', name: 'USERNAME', value: key32, expected: [] },
       { title: 'identifier-like value', name: 'API_KEY', value: 'my_secret_name_value', expected: [] },
+      { title: 'identifier with a digit-ending word (a session key name)', name: 'CSRF_KEY', value: 'google_oauth2_csrf_token', expected: [] },
+      { title: 'identifier with s3/k8s words', name: 'SECRET_NAME_KEY', value: 's3_bucket_k8s-config', expected: [] },
       { title: 'env var name as value', name: 'API_KEY', value: 'OPENAI_API_KEY', expected: [] },
       { title: 'camelCase identifier value', name: 'SECRET', value: 'PostgresConnectionString', expected: [] },
       { title: 'path', name: 'PRIVATE_KEY', value: '/run/secrets/signing-key.pem', expected: [] },

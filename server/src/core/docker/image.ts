@@ -126,6 +126,7 @@ const KNOWN_BASES = [
   /^(docker\.io\/)?(nvidia\/cuda|pytorch\/pytorch|tensorflow\/tensorflow|continuumio\/miniconda3|continuumio\/anaconda3|condaforge\/miniforge3|mambaorg\/micromamba|ghcr\.io\/astral-sh\/uv)(:|@|$)/,
   /^(gcr\.io\/distroless\/|cgr\.dev\/chainguard\/(python|wolfi-base)|registry\.access\.redhat\.com\/ubi\d*\/|public\.ecr\.aws\/docker\/library\/|mcr\.microsoft\.com\/(vscode\/)?devcontainers\/python|nvcr\.io\/nvidia\/(pytorch|tensorflow|cuda))/,
   /^(public\.ecr\.aws\/lambda\/python|(docker\.io\/)?amazon\/aws-lambda-python)(:|@|$)/,
+  /^(registry\.redhat\.io\/ubi\d+\/python-|quay\.io\/sclorg\/python-)/,
 ];
 
 /** True when an image reference names a base known to contain no application files. */
@@ -221,7 +222,7 @@ export function buildImageModel(
         entrypoint: parent?.entrypoint,
         healthcheck: parent?.healthcheck,
         expose: parent ? [...parent.expose] : [],
-        user: parent?.user,
+        user: parent ? parent.user : facts?.user,
         instructions: [ins],
         installed: parent ? [...parent.installed] : [],
         sitePackagesUncertain: parent?.sitePackagesUncertain,

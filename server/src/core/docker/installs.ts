@@ -248,7 +248,10 @@ export function interpretInstall(argv0: string[], unknownWord: boolean[], instr:
   if (!spec) return undefined;
   const args = words.slice(spec.sub.length);
   const unknownArgs = unknownWord.slice(argv0.length - args.length);
-  if (unknownArgs.some(Boolean)) return { unknown: `${spec.tool} uses a variable the model cannot expand` };
+  if (unknownArgs.some(Boolean)) {
+    const shown = args.join(' ');
+    return { unknown: `${spec.tool} ${shown.length > 80 ? shown.slice(0, 77) + '...' : shown} uses a variable the model cannot expand` };
+  }
   return interpretTool(spec, args, binDir, instr, stage, c);
 }
 
@@ -633,7 +636,9 @@ export function interpretSystemPackages(argv: string[], c: Pick<InstallContext, 
   const systemPython = apt && !imagePython && aptVersion !== undefined && others.every((p) => /^python3-/.test(p));
   if (others.length && !systemPython) return { unknown: `${exe} installs ${others[0]}` };
   let env: PythonEnv | undefined;
-  if ((py || others.length) && !imagePython && (py || !c.python?.interpreter)) {
+  // python3-pip, python3-venv, python3-dev ... depend on python3: they install the system interpreter too.
+  const brings = pkgs.some((p) => PYTHON_PACKAGES.test(p));
+  if ((py || brings || others.length) && !imagePython && (py || !c.python?.interpreter)) {
     const version = py?.[2] ? `3.${py[2]}` : aptVersion;
     env = { version, interpreter: `/usr/bin/python${py?.[2] ? version : '3'}`, sitePackages: version ? `/usr/local/lib/python${version}/dist-packages` : undefined, how: `${exe} ${sub} ${py?.[0] ?? others[0]}`, instr };
   }

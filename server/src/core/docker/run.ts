@@ -657,6 +657,12 @@ function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx
   const st = fx.state;
   if (step.poetryNoVenv !== undefined) st.poetryNoVenv = step.poetryNoVenv;
   if (step.unknown) st.installsUnknown ??= { reason: step.unknown, instr: ins };
+  // An install the model cannot read at all (`pip install "svc==${VERSION}"` with VERSION set only by --build-arg) still
+  // installed something: every site-packages it may have gone to is uncertain, as for a URL it cannot see.
+  if (step.unknown && !step.record && !step.env) {
+    result.sitePackagesUncertain ??= step.unknown;
+    for (const sp of [st.python?.sitePackages, ...st.venvs.map((v) => v.sitePackages)]) if (sp) fx.tree.add({ kind: 'uncertain', dest: sp, reason: step.unknown, origin });
+  }
   for (const w of step.writes ?? []) fx.tree.add({ kind: 'file', dest: w.path, origin, content: w.content });
   if (step.env) {
     if (step.env.venv) {

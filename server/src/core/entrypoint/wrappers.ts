@@ -40,6 +40,8 @@ export const WRAPPERS: readonly WrapperSpec[] = [
   // Waiters: wait for a TCP port, then run the command after `--` (vishnubob's wait-for-it.sh, eficode's wait-for, the
   // wait-for-it PyPI package) or after their options (jwilder's dockerize).
   { names: /^wait-for(?:-it)?(?:\.sh)?$/, afterDoubleDash: true, noCommand: 'waits for a port and runs nothing after it (no `--` command)' },
+  // Red Hat's s2i images: `container-entrypoint` execs its arguments (sclorg/s2i-base-container core/root/usr/bin/container-entrypoint).
+  { names: ['container-entrypoint'] },
   // AWS Lambda's runtime interface emulator runs the runtime command after its options (aws-lambda-runtime-interface-emulator's README).
   { names: ['aws-lambda-rie'], values: ['--log-level', '--runtime-interface-emulator-address', '--runtime-api-address', '--init-bin'] },
   { names: ['dockerize'], values: ['-wait', '-timeout', '-template', '-stdout', '-stderr', '-wait-retry-interval', '-delims', '-env', '-wait-http-header', '-cacert'], noCommand: 'waits or renders templates and runs no command' },

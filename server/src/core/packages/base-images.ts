@@ -24,6 +24,8 @@ export interface BaseImageFacts {
   workdir?: string;
   /** The image config's ENTRYPOINT (exec form), which a Dockerfile's CMD feeds unless it sets its own ENTRYPOINT. */
   entrypoint?: string[];
+  /** The image config's USER. */
+  user?: string;
 }
 
 /** One row: a pattern over the lower-cased reference (registry/repository:tag) and what it means. */
@@ -86,7 +88,31 @@ const LAMBDA_IMAGE = (version: string | undefined): BaseImageFacts => ({
   entrypoint: ['/lambda-entrypoint.sh'],
 });
 
+/**
+ * Red Hat's s2i Python images (registry.access.redhat.com/ubi9/python-311, quay.io/sclorg/python-312-c9s): a virtualenv
+ * at /opt/app-root made from python3.X, first on PATH; HOME and WORKDIR /opt/app-root/src; USER 1001; ENTRYPOINT
+ * container-entrypoint (which execs its arguments). Sources: sclorg/s2i-python-container 3.X/Dockerfile.rhel9 and
+ * sclorg/s2i-base-container (docs/assumptions.md, "Red Hat s2i Python images").
+ */
+const S2I_PYTHON = (version: string): BaseImageFacts => ({
+  pythonVersion: version,
+  interpreter: '/opt/app-root/bin/python3',
+  sitePackages: `/opt/app-root/lib/python${version}/site-packages`,
+  preinstalled: minor(version) < 12 ? ['pip', 'setuptools'] : ['pip'],
+  preinstalledComplete: true,
+  python: 'image',
+  env: {
+    APP_ROOT: '/opt/app-root', HOME: '/opt/app-root/src', PYTHON_VERSION: version, STI_SCRIPTS_PATH: '/usr/libexec/s2i',
+    PATH: `/opt/app-root/src/.local/bin/:/opt/app-root/src/bin:/opt/app-root/bin:${DEFAULT_PATH}`,
+  },
+  workdir: '/opt/app-root/src',
+  entrypoint: ['container-entrypoint'],
+  user: '1001',
+});
+
 const TABLE: Row[] = [
+  { match: /^(?:(?:registry\.access\.redhat\.com|registry\.redhat\.io)\/)?ubi\d+\/python-(\d)(\d{1,2})(?::|@|$)/, facts: (m) => S2I_PYTHON(`${m[1]}.${m[2]}`) },
+  { match: /^quay\.io\/sclorg\/python-(\d)(\d{1,2})-c\d+s(?::|@|$)/, facts: (m) => S2I_PYTHON(`${m[1]}.${m[2]}`) },
   // AWS Lambda: public.ecr.aws/lambda/python:3.12, 3.12-arm64, 3.12.2024.05.20.23, latest; Docker Hub's amazon/aws-lambda-python.
   { match: /^(?:public\.ecr\.aws\/lambda\/python|(?:docker\.io\/)?amazon\/aws-lambda-python):(\d+)\.(\d+)(?:[.\-@]|$)/, facts: (m) => LAMBDA_IMAGE(`${m[1]}.${m[2]}`) },
   { match: /^(?:public\.ecr\.aws\/lambda\/python|(?:docker\.io\/)?amazon\/aws-lambda-python)(?::(?:3|latest)(?:-[a-z0-9_]+)?)?(?:@|$)/, facts: () => LAMBDA_IMAGE(undefined) },

@@ -705,6 +705,8 @@ function isIdentifierLike(value: string): boolean {
   const v = value.replace(/^[._]+/, '').replace(/_+$/, '');
   if (v === '') return false;
   if (/^[a-z]+(?:[_.:-][a-z]+)+$/.test(v) || /^[A-Z]+(?:_[A-Z]+)+$/.test(v)) return true;
+  // Lower-case words of which some end in a short number (`google_oauth2_csrf_token`, `s3_bucket_name`, `k8s-config`), with a real word among them.
+  if (/^[a-z]+\d{0,2}[a-z]*(?:[_-][a-z]+\d{0,2}[a-z]*)+$/.test(v) && v.split(/[_-]/).some((w) => /^[a-z]{4,}$/.test(w) && /[aeiouy]/.test(w))) return true;
   if (!/^[A-Za-z][A-Za-z0-9]*(?:[_.:-][A-Za-z0-9]+)*$/.test(v)) return false;
   const words = v
     .replace(/([a-z])([A-Z])/g, '$1 $2')
