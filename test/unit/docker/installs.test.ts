@@ -221,6 +221,13 @@ describe('install effects: tools and flags', () => {
     const st = model({ Dockerfile: 'FROM ubuntu:24.04\nRUN apt-get install -y python3-pip python3-venv\nRUN python3 -m venv /opt/venv\n' }).final!;
     assert.deepEqual([st.python?.version, st.venvs.map((v) => `${v.venv} ${v.version} ${v.sitePackages}`)], ['3.12', ['/opt/venv 3.12 /opt/venv/lib/python3.12/site-packages']]);
   });
+  it('uv venv seeds no pip: a bare pip after it is the next pip on PATH, until pip is installed into the venv', () => {
+    const where = (df: string) => records(model({ Dockerfile: `FROM python:3.12-slim\nRUN pip install uv\n${df}` }).final!).filter((r) => r.includes('flask')).map((r) => / sp=(\S+)/.exec(r)![1]);
+    assert.deepEqual(where('RUN uv venv /venv\nENV PATH="/venv/bin:$PATH"\nRUN pip install flask\n'), ['/usr/local/lib/python3.12/site-packages']);
+    assert.deepEqual(where('RUN uv venv --seed /venv\nENV PATH="/venv/bin:$PATH"\nRUN pip install flask\n'), ['/venv/lib/python3.12/site-packages']);
+    assert.deepEqual(where('RUN uv venv /venv\nENV PATH="/venv/bin:$PATH"\nRUN uv pip install pip\nRUN pip install flask\n'), ['/venv/lib/python3.12/site-packages']);
+    assert.deepEqual(where('RUN uv venv /venv\nRUN /venv/bin/python -m pip install flask\n'), ['/venv/lib/python3.12/site-packages']);
+  });
   it('a variable the model cannot expand marks the stage unknown', () => {
     assert.equal(model({ Dockerfile: 'FROM python:3.11\nRUN pip install $EXTRA_PACKAGES\n' }).final!.installsUnknown?.reason, 'pip install $EXTRA_PACKAGES uses a variable the model cannot expand');
   });

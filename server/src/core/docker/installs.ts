@@ -16,6 +16,8 @@ export interface PythonEnv {
   instr?: Instruction;
   /** The virtual environment's root, for a venv. */
   venv?: string;
+  /** A venv made without pip (`uv venv` without `--seed`): a `pip` command is found further along PATH. */
+  noPip?: boolean;
 }
 
 /** Where the distributions of an install step came from. */
@@ -194,6 +196,15 @@ function makeVenv(root: string, base: PythonEnv | undefined, how: string, instr?
   return { version: v, interpreter: join(root, 'bin/python'), sitePackages: v ? join(root, `lib/python${v}/site-packages`) : undefined, how, instr, venv: root };
 }
 
+/** The environment whose `pip` PATH finds first: a venv with pip whose bin is on PATH, else the stage's Python. */
+function pipOnPath(c: Pick<InstallContext, 'env' | 'venvs' | 'python'>): PythonEnv | undefined {
+  for (const dir of (c.env.PATH ?? '').split(':')) {
+    const v = c.venvs.find((x) => x.venv && !x.noPip && normalize(dir) === join(x.venv, 'bin'));
+    if (v) return v;
+  }
+  return c.python;
+}
+
 /** The environment `pip`/`python` resolves to: VIRTUAL_ENV, else the first venv whose bin is on PATH, else the stage's Python. */
 export function activeEnv(c: Pick<InstallContext, 'env' | 'venvs' | 'python'>): PythonEnv | undefined {
   const ve = c.env.VIRTUAL_ENV;
@@ -221,7 +232,9 @@ export function interpretInstall(argv0: string[], unknownWord: boolean[], instr:
     const pyOpt = optionValue(rest, ['--python', '-p']);
     const dir = positionals(rest, { '--python': 'python', '-p': 'python', '--prompt': 'ignored-value' })[0] ?? (c.env.UV_PROJECT_ENVIRONMENT ?? '.venv');
     const base = pyOpt && /^\d\.\d+/.test(pyOpt) ? { ...c.python, version: /^(\d\.\d+)/.exec(pyOpt)![1], how: `uv venv --python ${pyOpt}` } : c.python;
-    return { env: makeVenv(abs(dir, c.cwd), base, `uv venv ${dir}`, instr) };
+    // uv venv seeds no pip unless --seed (or UV_VENV_SEED) asks for it.
+    const seed = rest.includes('--seed') || /^(1|true)$/i.test(c.env.UV_VENV_SEED ?? '');
+    return { env: { ...makeVenv(abs(dir, c.cwd), base, `uv venv ${dir}`, instr), ...(seed ? {} : { noPip: true }) } };
   }
   if (exe === 'uv' && argv[1] === 'python' && argv[2] === 'install') {
     const v = argv.slice(3).map((a) => /^(?:cpython-)?(\d\.\d+)/.exec(a)?.[1]).find(Boolean);
@@ -333,7 +346,9 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
 
   // Where it installs: the interpreter that runs it, `--python <venv>/bin/python` (uv pip, pip), `--system`, else the active one.
   const pyPath = v('python')?.[0];
-  const env = venvOf(binDir, c) ?? (pyPath?.includes('/') ? venvOf(dirname(abs(pyPath, c.cwd)), c) : undefined) ?? (opts.has('system') ? c.python : activeEnv(c));
+  let env = venvOf(binDir, c) ?? (pyPath?.includes('/') ? venvOf(dirname(abs(pyPath, c.cwd)), c) : undefined) ?? (opts.has('system') ? c.python : activeEnv(c));
+  // A bare `pip` in a venv that has none (uv venv) is the next pip on PATH: another venv's, or the stage interpreter's.
+  if (!binDir && env?.noPip && spec.tool.startsWith('pip')) env = pipOnPath(c);
   const version = env?.version ?? c.python?.version;
   const lib = (root: string) => (version ? join(root, `lib/python${version}/site-packages`) : undefined);
   if (spec.mode === 'pip' || spec.mode === 'pip-wheel') {

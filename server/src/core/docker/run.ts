@@ -674,6 +674,11 @@ function applyInstallStep(step: ReturnType<typeof interpretInstall> & object, fx
   const rec = step.record && cond ? { ...step.record, conditional: cond } : step.record;
   if (!rec) return;
   st.installs.push(rec);
+  // `uv pip install pip` into a venv made without it: from then on its bin has pip.
+  if (rec.sources.some((s) => s.requirements.some((r) => r.name === 'pip'))) {
+    const i = st.venvs.findIndex((v) => v.noPip && v.venv && within(v.venv, rec.sitePackages ?? rec.home));
+    if (i >= 0) st.venvs[i] = { ...st.venvs[i], noPip: false };
+  }
   fx.tree.add({ kind: 'mkdir', dest: rec.home, origin });
   if (rec.sitePackages) fx.tree.add({ kind: 'mkdir', dest: rec.sitePackages, origin });
   if (rec.unknown) {
