@@ -52,9 +52,12 @@ function checkImage(a: Analysis, ia: RunningContainer): Draft[] {
   const ctx = ia.target.model.context;
   const missing = new Map<string, Missing>();
   const present = new Set<string>();
-  // Installed only into a virtualenv the container's python does not use (no venv bin on PATH): not importable.
+  // Installed only into a virtualenv the container's python does not use (no venv bin on PATH), or with pip --user
+  // for another user than the one the container runs as: not importable.
   const hidden = hiddenVenvs(ia);
-  const visible = hidden ? installSetWithout(ia.stage, hidden.roots) : undefined;
+  const foreign = foreignUserSites(ia, set);
+  const hiddenRoots = [...(hidden?.roots ?? []), ...foreign.map((f) => f.root)];
+  const visible = hiddenRoots.length ? installSetWithout(ia.stage, hiddenRoots) : undefined;
   const unreachable = new Map<string, Missing>();
   for (const [file, f] of ia.closure.files) {
     for (const { imp, top } of candidateImports(f.info)) {
@@ -83,8 +86,61 @@ function checkImage(a: Analysis, ia: RunningContainer): Draft[] {
       missing.set(top, { top, imports: [{ file, imp }] });
     }
   }
-  const program = programDraft(a, ia, set);
-  return [...missing.values()].map((m) => draft(a, ia, set, m)).concat(hidden ? [...unreachable.values()].map((m) => venvDraft(a, ia, set, hidden, m)) : [], program ? [program] : []);
+  const program = programDraft(a, ia, set, foreign);
+  const unreachableDrafts = [...unreachable.values()].flatMap((m) => {
+    const site = foreign.find((f) => !installSetWithout(ia.stage, [f.root]).importNames.has(m.top));
+    if (site) return [userSiteDraft(a, ia, site, m)];
+    return hidden ? [venvDraft(a, ia, set, hidden, m)] : [];
+  });
+  return [...missing.values()].map((m) => draft(a, ia, set, m)).concat(unreachableDrafts, program ? [program] : []);
+}
+
+/** A `pip install --user` folder of a user other than the one the container runs as. */
+interface ForeignSite {
+  root: string;
+  rec: InstallRecord;
+  user: string;
+  home: string;
+}
+
+/**
+ * `pip install --user` put distributions in ROOT/.local of the user who built the image (root: /root/.local), but the
+ * container runs as another user: Python's user site-packages is derived from the running user's HOME, so that folder
+ * is not on sys.path (and /root is not searchable by other users). Not judged when the user or HOME is not known, or
+ * when PYTHONPATH names the folder.
+ */
+function foreignUserSites(ia: RunningContainer, set: InstallSet): ForeignSite[] {
+  const user = ia.user;
+  if (user === undefined || user === 'root' || /^0(?::|$)/.test(user)) return [];
+  const name = user.split(':')[0];
+  const envHome = ia.entry.env.HOME;
+  if ('HOME' in ia.entry.env && envHome === undefined) return [];
+  // A uid without a name has the HOME /etc/passwd gives it, which is not known here: only root's own folder is surely not its.
+  const home = typeof envHome === 'string' ? envHome : /^\d+$/.test(name) ? undefined : `/home/${name}`;
+  const pythonPath = (ia.entry.env.PYTHONPATH ?? '').split(':');
+  const out: ForeignSite[] = [];
+  for (const rec of set.records) {
+    if (!/^pip/.test(rec.tool) || !/\/\.local$/.test(rec.home)) continue;
+    if (home === undefined ? rec.home !== '/root/.local' : rec.home === join(home, '.local')) continue;
+    if (rec.sitePackages && pythonPath.includes(rec.sitePackages)) continue;
+    if (!out.some((o) => o.root === rec.home)) out.push({ root: rec.home, rec, user: name, home: home ?? 'its own HOME' });
+  }
+  return out;
+}
+
+function userSiteDraft(a: Analysis, ia: RunningContainer, site: ForeignSite, m: Missing): Draft {
+  const first = m.imports[0];
+  const src = sourceOf(ia.stage, first.file);
+  const related: Location[] = chainLocations(a, ia, { chain: chainTo(ia.closure!.files, first.file) });
+  const at = site.rec.inheritedFrom ? undefined : site.rec.carriedBy ?? site.rec.instr;
+  if (at) related.push({ file: ia.target.dockerfile, range: firstLineRange(at, ia.target.parsed.lines), message: `${site.rec.tool} --user installs into ${site.root}` });
+  return {
+    message: `'${m.top}' is installed with pip --user into ${site.root}, but the container runs as ${site.user}, whose user site-packages is under ${site.home === 'its own HOME' ? 'its own HOME' : site.home + '/.local'}: ${site.root} is not on sys.path (No module named '${m.top}'); install without --user (or into a virtualenv), or copy the folder to ${site.home === 'its own HOME' ? "that user's ~/.local" : site.home + '/.local'} owned by ${site.user}`,
+    file: src ?? first.file,
+    range: first.imp.range,
+    related,
+    fixes: [],
+  };
 }
 
 /** Server programs and the distribution whose console script each is. */
@@ -99,7 +155,7 @@ const PROGRAM_DISTS: Record<string, string> = {
  * file not found in $PATH`). Only for a known install set, a PATH the model knows, no file of that name on PATH in the
  * image, and no RUN that names the program (an apt or pipx install the model does not read).
  */
-function programDraft(a: Analysis, ia: RunningContainer, set: InstallSet): Draft | undefined {
+function programDraft(a: Analysis, ia: RunningContainer, set: InstallSet, foreign: ForeignSite[]): Draft | undefined {
   const ep = ia.entry.ep;
   const prog0 = ep.argv[0];
   if (ep.interpreter || !prog0 || prog0.includes('$')) return undefined;
@@ -113,7 +169,7 @@ function programDraft(a: Analysis, ia: RunningContainer, set: InstallSet): Draft
   if (ia.stage.runs.some((r) => r.commandText.split(/&&|\|\||;|\n/).some(installsOther))) return undefined;
   const roots = ia.stage.venvs.map((v) => v.venv).filter((r): r is string => !!r);
   const onPath = (root: string) => dirs.includes(join(root, 'bin'));
-  const hiddenRoots = roots.filter((r) => !onPath(r));
+  const hiddenRoots = [...roots.filter((r) => !onPath(r)), ...foreign.map((f) => f.root)];
   // What the interpreters on PATH see: the venvs whose bin is on it, and the base image's python.
   const visible = hiddenRoots.length ? installSetWithout(ia.stage, hiddenRoots) : set;
   const installed = (s: InstallSet) => s.distributions.has(dist) || mayProvide(s, prog);
@@ -124,6 +180,20 @@ function programDraft(a: Analysis, ia: RunningContainer, set: InstallSet): Draft
   const i = source.contentRanges.findIndex((r) => r !== undefined && (source.lines[r.start.line] ?? '').slice(r.start.character, r.end.character).replace(/^.*\//, '') === prog);
   const range = (i >= 0 ? source.argRanges[i] : undefined) ?? source.range;
   const base = `the container runs ${prog}, but`;
+  const site = inVenv ? foreign.find((f) => f.root === inVenv) : undefined;
+  if (site) {
+    return {
+      message: `${base} it is installed with pip --user into ${site.root}, and the container runs as ${site.user}, who cannot use ${site.root}${site.root.startsWith('/root/') ? ' (/root is not searchable by other users)' : ''}: Docker cannot start it ("${prog}": executable file not found in $PATH); install without --user (or into a virtualenv)`,
+      file: ia.entry.at.file,
+      range: (() => {
+        const source = ia.entry.at;
+        const i = source.contentRanges.findIndex((r) => r !== undefined && (source.lines[r.start.line] ?? '').slice(r.start.character, r.end.character).replace(/^.*\//, '') === prog);
+        return (i >= 0 ? source.argRanges[i] : undefined) ?? source.range;
+      })(),
+      related: [{ file: ia.target.dockerfile, range: firstLineRange(site.rec.carriedBy ?? site.rec.instr, ia.target.parsed.lines), message: `${site.rec.tool} --user installs into ${site.root}` }],
+      fixes: [],
+    };
+  }
   const message = inVenv
     ? `${base} it is installed only into the virtualenv ${inVenv}, whose bin folder is not on PATH: Docker cannot start it ("${prog}": executable file not found in $PATH); put ${inVenv}/bin first on PATH`
     : `${base} nothing the image installs provides it (the ${dist} distribution${set.status === 'complete' ? '' : ', going by the dependency data of the distribution table'}): Docker cannot start it ("${prog}": executable file not found in $PATH)`;
