@@ -263,7 +263,7 @@ table('rule hardcoded-secret: findings and fixes per file type', [
     '.gitignore': 'node_modules/\n',
     '.env': '# local\nOPENAI_API_KEY=' + K.openaiProj + '\nexport TWILIO_AUTH_TOKEN="' + K.twilioAuthToken + '"\nDEBUG=1\n',
   }, [
-    "error .env:2:16 hardcoded-secret OpenAI API key sk-proj-p9hz… (164 chars) and 1 more secret in .env, which git does not ignore: committing it leaks them; add the file to .gitignore (and rotate them if they were ever pushed)"
+    "error .env:2:16 hardcoded-secret OpenAI API key sk-proj-p9hz… (164 chars) and 1 more secret in .env, which git does not ignore: committing it leaks them; add the file to .gitignore, and if git already tracks it also run git rm --cached .env (rotate them if they were ever pushed)"
   ], {
     ".gitignore": "node_modules/\n.env\n"
   }],
@@ -280,9 +280,9 @@ table('rule hardcoded-secret: findings and fixes per file type', [
     'deploy/id_rsa': K.rsaKey + '\n',
     '.pypirc': '[pypi]\nusername = __token__\npassword = pypi-' + K.huggingface + K.awsSecret + '\n',
   }, [
-    "error .pypirc:3:12 hardcoded-secret Password pypi… (82 chars) in .pypirc, which git does not ignore: committing it leaks it; add the file to .gitignore (and rotate it if it was ever pushed)",
-    "error deploy/id_rsa:1:1 hardcoded-secret RSA private key -----BEGIN RSA PRIVATE KEY-----… (321 chars) in the key file deploy/id_rsa, which git does not ignore: committing it leaks it; add the file to .gitignore (and rotate it if it was ever pushed)",
-    "error deploy/sa.json:5:19 hardcoded-secret GCP service-account private key -----BEGIN PRIVATE KEY-----… (320 chars) in the service-account key file deploy/sa.json, which git does not ignore: committing it leaks it; add the file to .gitignore (and rotate it if it was ever pushed)"
+    "error .pypirc:3:12 hardcoded-secret Password pypi… (82 chars) in .pypirc, which git does not ignore: committing it leaks it; add the file to .gitignore, and if git already tracks it also run git rm --cached .pypirc (rotate it if it was ever pushed)",
+    "error deploy/id_rsa:1:1 hardcoded-secret RSA private key -----BEGIN RSA PRIVATE KEY-----… (321 chars) in the key file deploy/id_rsa, which git does not ignore: committing it leaks it; add the file to .gitignore, and if git already tracks it also run git rm --cached deploy/id_rsa (rotate it if it was ever pushed)",
+    "error deploy/sa.json:5:19 hardcoded-secret GCP service-account private key -----BEGIN PRIVATE KEY-----… (320 chars) in the service-account key file deploy/sa.json, which git does not ignore: committing it leaks it; add the file to .gitignore, and if git already tracks it also run git rm --cached deploy/sa.json (rotate it if it was ever pushed)"
   ], {
     ".gitignore": ".pypirc\ndeploy/id_rsa\ndeploy/sa.json\n"
   }],
@@ -395,7 +395,7 @@ describe('rule hardcoded-secret: providers', () => {
     assert.deepEqual(brief(local.findings), []);
     const prod = await only({ '.git/HEAD': 'ref: refs/heads/main\n', 'env/db.env': env, 'docker-compose.prod.yml': compose });
     assert.deepEqual(brief(prod.findings), [
-      'env/db.env:1:19 hardcoded-secret Password ' + K.dbPassword.slice(0, 4) + '… (20 chars) in env/db.env, which git does not ignore: committing it leaks it; add the file to .gitignore (and rotate it if it was ever pushed)',
+      'env/db.env:1:19 hardcoded-secret Password ' + K.dbPassword.slice(0, 4) + '… (20 chars) in env/db.env, which git does not ignore: committing it leaks it; add the file to .gitignore, and if git already tracks it also run git rm --cached env/db.env (rotate it if it was ever pushed)',
     ]);
   });
 

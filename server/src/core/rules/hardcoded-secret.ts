@@ -22,6 +22,7 @@ import {
   TextIndex,
   YamlHit,
 } from '../secrets/files';
+import { localDevCertificate } from '../secrets/dev-cert';
 import { GitIgnore } from '../secrets/gitignore';
 import { appendLineFix } from '../secrets/ignore-fix';
 import { credentialFilesInImages, inNoImage, isTestStandIn, MAX_SCAN_BYTES } from '../secrets/in-image';
@@ -306,7 +307,13 @@ class Scanner {
     } else if (name === '.pypirc') {
       this.committedFile(file, scanKeyValueLines(ix, base), 'in');
     } else {
-      this.committedFile(file, scanKeyFile(ix), 'in the key file');
+      const hits = scanKeyFile(ix);
+      const cert = hits.some((h) => h.match.detector === 'private-key') ? localDevCertificate(this.a.fs, file, ix.text) : undefined;
+      if (cert) {
+        this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)} is the private key of ${cert} beside it, a self-signed certificate for localhost only: a local development key that authenticates nothing` });
+        return;
+      }
+      this.committedFile(file, hits, 'in the key file');
     }
   }
 
@@ -328,7 +335,7 @@ class Scanner {
     const fix = appendLineFix(this.a, join(this.a.root, '.gitignore'), rel, `Add ${rel} to .gitignore`);
     const them = rest.length ? 'them' : 'it';
     const were = rest.length ? 'they were' : 'it was';
-    this.push(file, first, `${more ? more + ' ' : ''}${what} ${rel}, which git does not ignore: committing it leaks ${them}; add the file to .gitignore (and rotate ${them} if ${were} ever pushed)`, [fix], related);
+    this.push(file, first, `${more ? more + ' ' : ''}${what} ${rel}, which git does not ignore: committing it leaks ${them}; add the file to .gitignore, and if git already tracks it also run git rm --cached ${rel} (rotate ${them} if ${were} ever pushed)`, [fix], related);
   }
 }
 
