@@ -522,3 +522,14 @@ describe('runtime: an install the model cannot read', () => {
     });
   }
 });
+
+describe('runtime: unreadable installs add up', () => {
+  it('an unseen requirements file first does not hide a later archive install of the project (unknown Python version, a venv)', async () => {
+    const df = 'FROM ubuntu:26.04\nARG RELEASE_TAG\nRUN apt-get install -y python3-pip python3-venv wget\nRUN python3 -m venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\n'
+      + 'RUN wget https://example.org/svc/$RELEASE_TAG/requirements.txt\nRUN pip3 install -r requirements.txt\nRUN pip3 install https://example.org/svc/archive/$RELEASE_TAG.zip\nCMD ["gunicorn", "svc.wsgi:application"]\n';
+    const files = { Dockerfile: df, 'pyproject.toml': '[project]\nname = "svc"\n', 'svc/__init__.py': '', 'svc/wsgi.py': 'application = None\n' };
+    assert.deepEqual(brief((await lintRepo(memRepo(files))).findings), []);
+    const c = running(analyse(memRepo(files), ROOT, defaultConfig()))[0];
+    assert.ok(c.quiet.includes("where 'svc.wsgi' comes from is uncertain in the image model"), c.quiet.join('\n'));
+  });
+});

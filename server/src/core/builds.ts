@@ -88,12 +88,12 @@ export function findBuilds(a: Pick<Analysis, 'fs' | 'root' | 'files' | 'text' | 
     // without `image:`, Compose names it `<project>-<service>`.
     const project = image ? undefined : composeProjectName(a, w.file);
     const tags = image ? [image] : project ? [`${project}-${w.kind}`] : [];
-    out.push({ dockerfile, context, how: 'compose', evidence: w.build.context.file ?? w.file, buildArgs: w.build.args, target: w.build.target, tag: image ?? w.kind, ...(tags.length ? { tags } : {}) });
+    out.push({ dockerfile, context, how: 'compose', evidence: w.build.context.file ?? w.file, buildArgs: w.build.args, target: w.build.target, tag: image ?? tags[0] ?? w.kind, ...(tags.length ? { tags } : {}) });
   }
   for (const f of files.yamlFiles) {
     const t = a.text(f);
     if (t === undefined) continue;
-    if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko/.test(t)) out.push(...fromCommands(fs, root, f, /(^|\/)\.github\/workflows\//.test(f) ? workflowEnvExpanded(t) : t, false));
+    if (/\b(docker|podman|buildx)\b[^\n]*\bbuild\b|gcr\.io\/cloud-builders\/docker|kaniko|build-push-action/.test(t)) out.push(...fromCommands(fs, root, f, /(^|\/)\.github\/workflows\//.test(f) ? workflowEnvExpanded(t) : t, false));
     if (/^apiVersion:\s*skaffold\//m.test(t)) out.push(...fromSkaffold(fs, f, t));
   }
   for (const f of files.scripts) {

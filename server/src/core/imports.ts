@@ -328,10 +328,11 @@ export function unknownProviderOf(ia: ImportAnalysis, failedAt: string): string 
 export function narrowSitePackagesBlur(target: DockerTarget, stage: StageModel, thirdParty: ReadonlySet<string>): ImageView {
   const blur = stage.sitePackagesUncertain;
   if (!blur || blurInstallsProject(target, stage)) return stage.tree;
-  // An install argument that is all variable (`pip install $EXTRA_PKGS`) may name anything, the project too.
-  if (/(?:^|\s)["']?\$\{?[A-Za-z_]\w*\}?["']?(?=\s|$)/.test(blur.reason)) return stage.tree;
   const ctx = target.model.context;
-  const reason = blur.reason.toLowerCase().replace(/[-_.]/g, '');
+  // Every install the model could not read; one whose argument is all variable (`pip install $EXTRA_PKGS`) may name anything, the project too.
+  const reasons = [blur.reason, ...(blur.also ?? [])];
+  if (reasons.some((r) => /(?:^|\s)["']?\$\{?[A-Za-z_]\w*\}?["']?(?=\s|$)/.test(r))) return stage.tree;
+  const reason = reasons.join(' ').toLowerCase().replace(/[-_.]/g, '');
   const memo = new Map<string, boolean>();
   const projectOwn = (top: string): boolean => {
     let own = memo.get(top);

@@ -84,7 +84,7 @@ export interface StageModel extends InstallState {
   /** Image folders whose Python projects were pip-installed (their packages are importable). */
   installed: InstalledProject[];
   /** Something was installed whose content the model cannot see (a wheel, an unknown local path). */
-  sitePackagesUncertain?: { reason: string; instr: Instruction };
+  sitePackagesUncertain?: { reason: string; instr: Instruction; /** Later installs the model could not read either (uncertainty adds up). */ also?: string[] };
   /** RUN commands whose file effects the model does not know (build tools, scripts), base stages' included: they may write below `cwd` or anywhere. */
   /** RUNs whose effects are not modelled; `noModules`: one known to write no Python module (`manage.py collectstatic`). */
   unmodelledRuns: { instr: Instruction; command: string; cwd: string; noModules?: true }[];
@@ -576,7 +576,7 @@ function knownPrefix(w: Word, vars: Vars, expand: (w: Word, v: Vars) => { value:
 function carryInstalls(st: StageModel, src: StageModel, path: string, ins: Instruction): void {
   if (!/(site-packages|dist-packages|venv|\/\.local|\/install|wheel|\/opt\/|\/usr\/local)/.test(path)) return;
   for (const i of src.installed) if (!st.installed.some((x) => x.dir === i.dir)) st.installed.push(i);
-  if (src.sitePackagesUncertain) markSitePackagesUncertain(st, src.sitePackagesUncertain.reason, ins);
+  if (src.sitePackagesUncertain) for (const r of [src.sitePackagesUncertain.reason, ...(src.sitePackagesUncertain.also ?? [])]) markSitePackagesUncertain(st, r, ins);
 }
 
 /** The Python a base image runs, from the base-image table (undefined for images without Python or unknown ones). */
@@ -645,7 +645,12 @@ export function uncertainSitePackages(st: Pick<StageModel, 'python'>): string {
 
 /** Something was installed that the model cannot see: site-packages may hold any module. */
 function markSitePackagesUncertain(st: StageModel, reason: string, ins: Instruction): void {
-  if (st.sitePackagesUncertain) return;
+  const u = st.sitePackagesUncertain;
+  if (u) {
+    // A later unreadable install: its reason counts too (what it may have installed, the project itself, is decided from all of them).
+    if (u.reason !== reason && !u.also?.includes(reason)) st.sitePackagesUncertain = { ...u, also: [...(u.also ?? []), reason] };
+    return;
+  }
   st.sitePackagesUncertain = { reason, instr: ins };
   st.tree.add({ kind: 'uncertain', dest: uncertainSitePackages(st), reason, origin: { instr: ins, stage: st.index } });
 }

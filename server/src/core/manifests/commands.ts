@@ -40,7 +40,7 @@ export function scanDeployCommands(text: string, vars?: ScriptVars): { builds: D
   const builds: DockerBuild[] = [];
   const deploys: GcloudRunDeploy[] = [];
   for (const seg of shellSegments(text, 0)) matchSegment(seg, builds, deploys, vars);
-  if (/^\s*steps\s*:|docker\/build-push-action|deploy-cloudrun/m.test(text)) structured(text, builds, deploys);
+  if (/^\s*steps\s*:|build-push-action|deploy-cloudrun/m.test(text)) structured(text, builds, deploys);
   return { builds: dedupe(builds, buildKey), deploys: dedupe(deploys, (d) => `${d.line}|${d.service}`) };
 }
 
@@ -369,7 +369,16 @@ function structured(text: string, builds: DockerBuild[], deploys: GcloudRunDeplo
     const src = new YamlSource(text, mapper, doc);
     const root = src.map(doc.contents);
     for (const step of src.seq(src.get(root, 'steps'))?.items ?? []) cloudBuildStep(src, src.map(step), builds, deploys);
-    visitMaps(doc.contents, 0, (m) => actionStep(src, m, builds, deploys));
+    // Step ids are a job's own: each step sees the metadata-action steps of its job.
+    const metaOf = new Map<YAMLMap, Map<string, string[]>>();
+    visitMaps(doc.contents, 0, (m) => {
+      const steps = src.seq(src.get(m, 'steps'))?.items.map((i) => src.map(i)).filter((i): i is YAMLMap => !!i);
+      if (!steps) return;
+      const meta = new Map<string, string[]>();
+      for (const st of steps) metadataStep(src, st, meta);
+      for (const st of steps) metaOf.set(st, meta);
+    });
+    visitMaps(doc.contents, 0, (m) => actionStep(src, m, builds, deploys, metaOf.get(m) ?? new Map()));
   }
 }
 
@@ -417,18 +426,53 @@ function kanikoArgs(args: string[], line: number): DockerBuild {
   return b;
 }
 
-function actionStep(src: YamlSource, m: YAMLMap, builds: DockerBuild[], deploys: GcloudRunDeploy[]): void {
+/**
+ * docker/metadata-action steps by id: the images of their `images` input (one a line or comma-separated, plain or in
+ * the `name=REF,enable=...` form), the base names of the `tags` output a build-push step reads as
+ * `${{ steps.<id>.outputs.tags }}`.
+ */
+function metadataStep(src: YamlSource, m: YAMLMap, meta: Map<string, string[]>): void {
+  const uses = src.str(m, 'uses')?.value.replace(/@.*$/, '');
+  const id = src.str(m, 'id')?.value;
+  if (uses !== 'docker/metadata-action' || !id) return;
+  const images = src.str(src.map(src.get(m, 'with')), 'images')?.value ?? '';
+  const out: string[] = [];
+  for (const line of images.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+    const parts = line.split(',').map((p) => p.trim());
+    const named = parts.find((p) => p.startsWith('name='));
+    if (named) out.push(named.slice(5));
+    else out.push(...parts.filter((p) => p && !p.includes('=')));
+  }
+  if (out.length) meta.set(id, out.filter((i) => !i.includes('${{')));
+}
+
+/** The image names a build-push step pushes: its `tags` (metadata-action outputs resolved to their images) and `outputs: type=image,name=REF`. */
+function pushedNames(tags: string, outputs: string, meta: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const t of tags.split(/[\n,]/).map((x) => x.trim()).filter((x) => x !== '')) {
+    const ref = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}$/.exec(t);
+    if (ref) out.push(...(meta.get(ref[1]) ?? []));
+    else out.push(t);
+  }
+  // buildx `--output type=image,name=REF[,push-by-digest=true]` names the image as -t does; several names are quoted `"name=a,b"`.
+  const name = /(?:^|,)\s*"?name=([^"]+?)"?\s*(?:,\s*[a-z-]+=|$)/.exec(outputs.replace(/\n/g, ','));
+  if (name && /type=(?:image|registry)/.test(outputs)) out.push(...name[1].split(',').map((x) => x.trim()).filter((x) => x && !x.includes('${{')));
+  return out;
+}
+
+function actionStep(src: YamlSource, m: YAMLMap, builds: DockerBuild[], deploys: GcloudRunDeploy[], meta: Map<string, string[]>): void {
   const uses = src.str(m, 'uses');
   if (!uses) return;
   const line = uses.keyRange?.start.line ?? uses.range.start.line;
   const action = uses.value.replace(/@.*$/, '');
   const w = src.map(src.get(m, 'with'));
   const get = (k: string) => src.str(w, k)?.value;
-  if (action === 'docker/build-push-action') {
+  // docker/build-push-action, and drop-in forks with its inputs (useblacksmith/build-push-action).
+  if (/^[\w.-]+\/build-push-action$/.test(action)) {
     const b: DockerBuild = { context: get('context') ?? '.', line };
     const file = get('file');
     if (file !== undefined) b.dockerfile = file;
-    setTags(b, (get('tags') ?? '').split(/[\n,]/).map((t) => t.trim()).filter((t) => t !== ''));
+    setTags(b, pushedNames(get('tags') ?? '', get('outputs') ?? '', meta));
     const target = get('target');
     if (target !== undefined) b.target = target;
     // `build-args`: one `K=V` a line (a list in the action's own format).
