@@ -1,6 +1,6 @@
 // followCommand: scripts at any depth, exec "$@", case dispatch, functions, exports, cd, source, and honest uncertainty.
 import { strict as assert } from 'assert';
-import { FollowOptions, evaluateScript, followCommand, globMatch, isShellScript } from '../../../server/src/core/entrypoint/follow';
+import { FollowOptions, evaluateScript, followCommand, globMatch, isShellScript, pythonShebang } from '../../../server/src/core/entrypoint/follow';
 import { parseEntrypoint } from '../../../server/src/core/entrypoint/parse';
 import { ShellEnv, expandWord, splitShellOps } from '../../../server/src/core/entrypoint/shell';
 
@@ -320,7 +320,7 @@ describe('entrypoint/follow', () => {
     });
 
     it('a script that cannot be read, or a command that is no script, ends the chain unchanged', () => {
-      const r = followCommand(['gunicorn', 'a:b'], opts({ '/usr/local/bin/gunicorn': '#!/usr/local/bin/python3\n' }));
+      const r = followCommand(['gunicorn', 'a:b'], opts({ '/usr/local/bin/gunicorn': '#!/usr/bin/perl\n' }));
       assert.deepEqual(r, { argv: ['gunicorn', 'a:b'], unknown: [false, false], shell: false, env: {}, cwd: '/app', chain: [] });
       assert.match(followCommand(['bash', '/gone.sh'], { ...opts({}), image: { text: () => undefined, stat: () => 'file' } }).uncertain!, /not visible/);
     });
@@ -355,6 +355,16 @@ describe('entrypoint/follow', () => {
       ['a test without variables that fails still stops the script', '#!/bin/bash\n[ 1 = 2 ] || exit 1\nexec python -m app\n', 'nothing'],
     ];
     for (const [name, text, want] of cases) it(name, () => assert.equal(runs(text, { '/s.sh': text, '/other': '' }), want));
+  });
+
+  describe('executable Python files', () => {
+    it('#! lines that run Python, and ones that do not', () => {
+      assert.deepEqual(['#!/usr/bin/env python3\n', '#!/opt/venv/bin/python\n', '#! /usr/bin/python3.11 -u\n', '#!/usr/bin/env bash\n', 'import os\n'].map(pythonShebang), ['python3', '/opt/venv/bin/python', '/usr/bin/python3.11', undefined, undefined]);
+    });
+    it('a #!/usr/bin/env python3 file on PATH runs as python3 FILE ARGS', () => {
+      const f = followCommand(['fetch-model', '--target', '/m'], opts({ '/usr/local/bin/fetch-model': '#!/usr/bin/env python3\nimport x\n' }, { PATH: '/usr/local/bin:/usr/bin' }));
+      assert.deepEqual([f.argv, f.chain.map((c) => c.what)], [['python3', '/usr/local/bin/fetch-model', '--target', '/m'], ['python3 /usr/local/bin/fetch-model']]);
+    });
   });
 
   describe('expandWord: prefix and suffix removal', () => {

@@ -129,6 +129,12 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
     } else {
       const path = resolve(u.argv[0], cwd, u.env, opts, false);
       const text = path ? opts.image.text(path) : undefined;
+      // An executable Python file (`#!/usr/bin/env python3`): the kernel runs it with that interpreter, as `python3 FILE ARGS`.
+      const py = path && text !== undefined ? pythonShebang(text) : undefined;
+      if (py) {
+        const rest = u.argv.slice(1);
+        return { ...out, argv: [py, path!, ...rest], unknown: [false, false, ...(out.shell ? u.unknown.slice(1) : rest.map(() => false))], env: u.env, cwd, chain: [...out.chain, { file: path!, line: 0, what: `${py} ${path}` }] };
+      }
       if (!path || text === undefined || !isShellScript(path, text)) return out;
       script = { path, text, positional: u.argv.slice(1), name: u.argv[0] };
     }
@@ -201,6 +207,15 @@ function resolve(name: string, cwd: string, env: ShellEnv, opts: FollowOptions, 
 }
 
 /** A file the shell would run: a `#!` line naming sh/bash/dash/ash (directly or through env or with-contenv), or a `.sh` name without another `#!`. */
+/** The interpreter of a `#!` line that runs Python (`/usr/bin/env python3`, `/opt/venv/bin/python`), undefined otherwise. */
+export function pythonShebang(text: string): string | undefined {
+  const m = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(text);
+  if (!m) return undefined;
+  const interp = m[1].split('/').pop()!;
+  const prog = interp === 'env' ? m[2] : m[1];
+  return prog && /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/.test(prog.split('/').pop()!) ? prog : undefined;
+}
+
 export function isShellScript(path: string, text: string): boolean {
   const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
   if (!m) return /\.(?:sh|bash)$/.test(path);
