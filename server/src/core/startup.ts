@@ -362,6 +362,19 @@ export function lazilyImported(files: NonNullable<ImportAnalysis['closure']>['fi
   return lazy;
 }
 
+/**
+ * Files reached (by the closure's first path to them) through an import that is guarded: inside `try:` with an
+ * `except ImportError:` (ModuleNotFoundError is one), or under `if TYPE_CHECKING:`. An import that fails in such a file
+ * raises into that guard, which handles it (kserve: `try: from .openai.config import ...` / `except ImportError:`).
+ */
+export function guardedImported(files: NonNullable<ImportAnalysis['closure']>['files'] | undefined): Set<string> {
+  const guarded = new Set<string>();
+  for (const [file, f] of files ?? []) {
+    if (f.via && (f.via.import.guard !== 'none' || guarded.has(f.via.from))) guarded.add(file);
+  }
+  return guarded;
+}
+
 /** Calls that fetch from a hub whatever the image holds. */
 const DOWNLOADS_ANYWAY = /(^|\.)(hf_hub_download|snapshot_download)$/;
 

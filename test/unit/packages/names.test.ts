@@ -2,6 +2,8 @@
 import { strict as assert } from 'assert';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { InstallSet, possibleProvider } from '../../../server/src/core/packages/installs';
+import { uvLockedSelection } from '../../../server/src/core/packages/manifests';
 import { NAMES_HEADER, NAMES_TABLE } from '../../../server/src/core/packages/names-data';
 import { dependenciesOf, distributionsFor, importNamesFor, importNamesOrGuess, normalizeDist, withDependencies } from '../../../server/src/core/packages/names';
 
@@ -61,4 +63,25 @@ describe('packages/names (generated table)', () => {
     assert.deepEqual(importNamesFor('opencv-python-headless'), ['cv2']);
     assert.equal(dependenciesOf('opencv-python-headless'), undefined);
   });
+});
+
+describe('packages/manifests: uv.lock selection', () => {
+  const lock = [
+    'version = 1', '', '[[package]]', 'name = "app"', 'version = "1.0"', 'source = { editable = "." }', 'dependencies = [', '    { name = "requests", extra = ["socks"] },', ']', '',
+    '[package.optional-dependencies]', 'ml = [{ name = "numpy" }]', '', '[package.dev-dependencies]', 'dev = [', '    { name = "pytest" },', ']', 'lint = [{ name = "ruff" }]', '',
+    '[[package]]', 'name = "requests"', 'version = "2.32.3"', 'dependencies = [', '    { name = "idna" },', ']', '', '[package.optional-dependencies]', 'socks = [', '    { name = "pysocks" },', ']', '',
+    '[[package]]', 'name = "idna"', 'version = "3.7"', '', '[[package]]', 'name = "pysocks"', 'version = "1.7.1"', '', '[[package]]', 'name = "numpy"', 'version = "2.1.0"', '',
+    '[[package]]', 'name = "pytest"', 'version = "8.3.2"', '', '[[package]]', 'name = "ruff"', 'version = "0.6.0"', '',
+  ].join('\n');
+  const names = (extras: string[] | 'all', groups: string[] | 'all') => uvLockedSelection(lock, { extras, groups })?.map((p) => p.name).sort();
+  it('the project, the extras its dependencies ask for, and the default dev group', () => assert.deepEqual(names([], ['dev']), ['idna', 'pysocks', 'pytest', 'requests']));
+  it('--no-dev --extra ml', () => assert.deepEqual(names(['ml'], []), ['idna', 'numpy', 'pysocks', 'requests']));
+  it('--all-groups --all-extras: everything', () => assert.deepEqual(names('all', 'all'), ['idna', 'numpy', 'pysocks', 'pytest', 'requests', 'ruff']));
+  it('a lock without dependency edges is not walked', () => assert.equal(uvLockedSelection('[[package]]\nname = "app"\nsource = { virtual = "." }\n', { extras: [], groups: [] }), undefined));
+});
+
+describe('packages/installs: a distribution the table does not know may provide', () => {
+  const set = (dists: string[]) => ({ unknownDists: dists }) as unknown as InstallSet;
+  it('the initials of its words (adversarial-robustness-toolbox: art)', () => assert.equal(possibleProvider(set(['adversarial-robustness-toolbox']), 'art'), 'adversarial-robustness-toolbox'));
+  it('not initials of other words', () => assert.equal(possibleProvider(set(['adversarial-robustness-toolbox']), 'arx'), undefined));
 });

@@ -1,6 +1,6 @@
 // What install commands in RUN put into an image, as data: a table of tools and their flags, read by one interpreter into install records on the stage.
 import { basename, dirname, join, normalize } from '../fs';
-import { lockedDistributions, lockedPins, LockKind, parsePyproject, parseRequirementsFile, Requirement } from '../packages/manifests';
+import { lockedDistributions, lockedPins, LockKind, parsePyproject, parseRequirementsFile, Requirement, UvSelection, uvLockedSelection } from '../packages/manifests';
 import { distributionsForAnyCase, importNamesFor, normalizeDist } from '../packages/names';
 import type { Instruction } from './parse';
 import { ImageTree, within } from './tree';
@@ -92,7 +92,7 @@ export interface InstallContext {
 type Effect =
   | 'requirement' | 'constraint' | 'editable' | 'target' | 'prefix' | 'user' | 'no-deps' | 'system' | 'no-editable'
   | 'no-project' | 'dev' | 'env-name' | 'env-prefix' | 'file' | 'wheel-dir' | 'project-dir' | 'python' | 'ignored-value' | 'find-links'
-  | 'extra' | 'all-extras';
+  | 'extra' | 'all-extras' | 'group' | 'no-dev' | 'all-groups' | 'no-default-groups' | 'only-group';
 
 interface ToolSpec {
   /** The words after the executable that select this tool (`['install']`, `['pip', 'install']`). */
@@ -124,8 +124,8 @@ const PIP_FLAGS: Record<string, Effect> = {
 
 const SYNC_FLAGS: Record<string, Effect> = {
   '--no-editable': 'no-editable', '--no-install-project': 'no-project', '--no-install-workspace': 'no-project', '--only-dev': 'no-project',
-  '--project': 'project-dir', '--directory': 'project-dir', '--python': 'python', '-p': 'python', '--extra': 'extra', '--group': 'ignored-value',
-  '--no-group': 'ignored-value', '--only-group': 'ignored-value', '--package': 'ignored-value', '--index': 'ignored-value', '--link-mode': 'ignored-value',
+  '--project': 'project-dir', '--directory': 'project-dir', '--python': 'python', '-p': 'python', '--extra': 'extra', '--group': 'group',
+  '--no-group': 'ignored-value', '--only-group': 'only-group', '--no-dev': 'no-dev', '--all-groups': 'all-groups', '--no-default-groups': 'no-default-groups', '--package': 'ignored-value', '--index': 'ignored-value', '--link-mode': 'ignored-value',
   '--no-install-package': 'ignored-value', '--python-platform': 'ignored-value', '--index-url': 'ignored-value', '--extra-index-url': 'ignored-value',
   '--only': 'ignored-value', '--with': 'ignored-value', '--without': 'ignored-value', '--extras': 'extra', '-E': 'extra', '--all-extras': 'all-extras',
   '--no-root': 'no-project', '--only-root': 'ignored-value', '--dev': 'dev', '-d': 'dev', '--system': 'system', '--deploy': 'ignored-value',
@@ -330,7 +330,7 @@ function parseArgs(args: string[], flags: Record<string, Effect>): { opts: Map<E
   return { opts, pos };
 }
 
-const TAKES_VALUE = new Set<Effect>(['requirement', 'constraint', 'editable', 'target', 'prefix', 'env-name', 'env-prefix', 'file', 'wheel-dir', 'project-dir', 'python', 'ignored-value', 'find-links', 'extra']);
+const TAKES_VALUE = new Set<Effect>(['requirement', 'constraint', 'editable', 'target', 'prefix', 'env-name', 'env-prefix', 'file', 'wheel-dir', 'project-dir', 'python', 'ignored-value', 'find-links', 'extra', 'group', 'only-group']);
 
 function positionals(args: string[], flags: Record<string, Effect>): string[] {
   return parseArgs(args, flags).pos;
@@ -479,7 +479,10 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
       let locked = false;
       for (const k of lockKinds) {
         const text = c.text(join(dir, k));
-        const pins = text !== undefined ? lockedPins(k, text) : undefined;
+        // One workspace member (`--package`) or all of them: which package the walk starts from is not read here.
+        const member = args.some((a) => a === '--all-packages' || a === '--package' || a.startsWith('--package='));
+        const uvSel = k === 'uv.lock' && spec.mode === 'uv-sync' && !member && text !== undefined ? uvSelection(opts, c.text(join(dir, 'pyproject.toml')), c.env) : undefined;
+        const pins = text !== undefined ? (uvSel && uvLockedSelection(text, uvSel)) || lockedPins(k, text) : undefined;
         if (pins) {
           rec.sources.push({ kind: 'lock', file: join(dir, k), requirements: pins.map((p) => req(p.name, p.version)), complete: true });
           locked = true;
@@ -505,6 +508,19 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
   }
   if (rec.project && rec.project.packages.length === 0 && !rec.project.editable) unknown(`${spec.tool}: the model cannot tell which packages the project at ${rec.project.dir} installs`);
   return { record: rec, env: made };
+}
+
+/**
+ * What `uv sync` installs besides the project's dependencies: the extras asked for (`--extra`, `--all-extras`) and the
+ * dependency groups: the default `dev` unless `--no-dev`/`--no-default-groups`/UV_NO_DEV, plus `--group`; every group
+ * with `--all-groups`, `--only-group` or a project that sets its own `default-groups` (read as an upper bound).
+ */
+function uvSelection(opts: Map<Effect, string[]>, pyproject: string | undefined, env: Record<string, string | undefined>): UvSelection {
+  const extras = opts.has('all-extras') ? 'all' as const : (opts.get('extra') ?? []).flatMap((v) => v.split(/[\s,]+/)).map((e) => normalizeDist(e)).filter(Boolean);
+  const noDev = opts.has('no-dev') || opts.has('no-default-groups') || /^(1|true)$/i.test(env.UV_NO_DEV ?? '');
+  const all = opts.has('all-groups') || opts.has('only-group') || /^\s*default-groups\s*=/m.test(pyproject ?? '');
+  const groups = all ? 'all' as const : [...(noDev ? [] : ['dev']), ...(opts.get('group') ?? []).map((g) => normalizeDist(g))];
+  return { extras, groups };
 }
 
 /**

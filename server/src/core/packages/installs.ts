@@ -169,6 +169,9 @@ export function possibleProvider(set: InstallSet, importName: string): string | 
     const bare = unprefixed(flat);
     if (flat.includes(n) || (bare.length >= 3 && n.includes(bare))) return d;
     if (tokensOf(d).some((t) => tokens.includes(t))) return d;
+    // An import named by the initials of the distribution's words (adversarial-robustness-toolbox provides `art`).
+    const words = d.split('-').filter(Boolean);
+    if (words.length >= 2 && words.map((w) => w[0]).join('') === n) return d;
   }
   return undefined;
 }

@@ -241,3 +241,120 @@ export function lockedPins(kind: LockKind, text: string, dev = false): { name: s
   flush();
   return out;
 }
+
+/** What `uv sync` selects beyond the project's own dependencies. */
+export interface UvSelection {
+  /** Extras of the project (normalised); `all`: every one (`--all-extras`). */
+  extras: string[] | 'all';
+  /** Dependency groups (normalised); `all`: every one (`--all-groups`, or a selection the model does not read). */
+  groups: string[] | 'all';
+}
+
+interface UvPackage {
+  name: string;
+  version?: string;
+  /** The project itself or a workspace member (`source = { editable = "." }` / `virtual`). */
+  root: boolean;
+  local: boolean;
+  elsewhere: boolean;
+  deps: { name: string; extras: string[] }[];
+  /** The block has a `dependencies` key (a lock written by uv always has one for a package with dependencies). */
+  hasDeps?: boolean;
+  optional: Map<string, { name: string; extras: string[] }[]>;
+  groups: Map<string, { name: string; extras: string[] }[]>;
+}
+
+/**
+ * The distributions `uv sync` installs from uv.lock: from the project's package (the one whose source is `.`), its
+ * dependencies, the extras and groups selected, and theirs in turn, with the extras each edge asks for. Markers are not
+ * evaluated (a dependency under any marker counts: an upper bound). Undefined when the lock has no such package, it
+ * lists no dependencies, or a dependency it names is not in the lock (then every locked package counts, as before).
+ */
+export function uvLockedSelection(text: string, sel: UvSelection): { name: string; version?: string }[] | undefined {
+  const pkgs = new Map<string, UvPackage>();
+  let cur: UvPackage | undefined;
+  let table = '';
+  let array: { name: string; extras: string[] }[] | undefined;
+  const dep = (item: string) => {
+    const n = /\bname\s*=\s*"([^"]+)"/.exec(item);
+    if (!n) return undefined;
+    const ex = /\bextra\s*=\s*\[([^\]]*)\]/.exec(item);
+    return { name: normalizeDist(n[1]), extras: ex ? [...ex[1].matchAll(/"([^"]+)"/g)].map((m) => normalizeDist(m[1])) : [] };
+  };
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (array) {
+      if (line.startsWith(']')) array = undefined;
+      else {
+        const d = dep(line);
+        if (d) array.push(d);
+      }
+      continue;
+    }
+    if (line.startsWith('[')) {
+      if (line === '[[package]]') {
+        cur = { name: '', root: false, local: false, elsewhere: false, deps: [], optional: new Map(), groups: new Map() };
+        table = 'package';
+      } else table = line.replace(/^\[+|\]+$/g, '');
+      continue;
+    }
+    if (!cur) continue;
+    const kv = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);
+    if (!kv) continue;
+    const [, key, value] = kv;
+    if (table === 'package') {
+      if (key === 'name') {
+        cur.name = normalizeDist(/^"([^"]+)"/.exec(value)?.[1] ?? '');
+        if (cur.name) pkgs.set(cur.name, cur);
+      } else if (key === 'version') cur.version = /^"([^"]+)"/.exec(value)?.[1];
+      else if (key === 'source') {
+        const src = /\b(editable|virtual|directory|path)\s*=\s*"([^"]*)"/.exec(value);
+        if (src) {
+          cur.local = true;
+          if (/^\.\/?$/.test(src[2])) cur.root = true;
+          else if (src[1] !== 'virtual') cur.elsewhere = true;
+        }
+      }
+    }
+    if (table === 'package' && key === 'dependencies') cur.hasDeps = true;
+    const target = table === 'package' && key === 'dependencies' ? cur.deps
+      : table === 'package.optional-dependencies' ? (cur.optional.get(normalizeDist(key)) ?? (cur.optional.set(normalizeDist(key), []), cur.optional.get(normalizeDist(key))!))
+      : table === 'package.dev-dependencies' ? (cur.groups.get(normalizeDist(key)) ?? (cur.groups.set(normalizeDist(key), []), cur.groups.get(normalizeDist(key))!))
+      : undefined;
+    if (!target) continue;
+    if (value.startsWith('[')) {
+      const inline = value.slice(1);
+      if (inline.includes(']') && !/\{[^}]*$/.test(inline.slice(0, inline.lastIndexOf(']')))) {
+        for (const m of inline.slice(0, inline.lastIndexOf(']')).matchAll(/\{[^}]*\}/g)) {
+          const d = dep(m[0]);
+          if (d) target.push(d);
+        }
+      } else array = target;
+    }
+  }
+  const roots = [...pkgs.values()].filter((p) => p.root);
+  // A lock without dependency edges (hand-written, or an old format) says nothing about what is reachable.
+  if (roots.length !== 1 || !roots[0].hasDeps) return undefined;
+  const out = new Map<string, { name: string; version?: string }>();
+  const seen = new Set<string>();
+  const walked = new Set<string>();
+  const queue: { name: string; extras: string[] }[] = [];
+  const root = roots[0];
+  const pick = <T>(m: Map<string, T[]>, names: string[] | 'all') => (names === 'all' ? [...m.values()].flat() : names.flatMap((n) => m.get(n) ?? []));
+  queue.push(...root.deps, ...pick(root.optional, sel.extras), ...pick(root.groups, sel.groups));
+  while (queue.length) {
+    const d = queue.shift()!;
+    const p = pkgs.get(d.name);
+    if (!p) return undefined;
+    const key = `${d.name}[${d.extras.join(',')}]`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!p.local || p.elsewhere) out.set(p.name, { name: p.name, version: p.version });
+    if (!walked.has(p.name)) {
+      walked.add(p.name);
+      queue.push(...p.deps);
+    }
+    queue.push(...d.extras.flatMap((e) => p.optional.get(e) ?? []));
+  }
+  return [...out.values()];
+}

@@ -7,6 +7,7 @@ import { InstallSet, installSet, installSetWithout, mayProvide } from '../packag
 import { parsePyproject, parseRequirementsFile } from '../packages/manifests';
 import { distributionsFor, normalizeDist } from '../packages/names';
 import { chainTo } from '../python/closure';
+import { guardedImported } from '../startup';
 import type { PyFileInfo, PyImport } from '../python/parser';
 import { resolveModule } from '../python/resolver';
 import { isStdlib } from '../python/stdlib';
@@ -59,7 +60,10 @@ function checkImage(a: Analysis, ia: RunningContainer): Draft[] {
   const hiddenRoots = [...(hidden?.roots ?? []), ...foreign.map((f) => f.root)];
   const visible = hiddenRoots.length ? installSetWithout(ia.stage, hiddenRoots) : undefined;
   const unreachable = new Map<string, Missing>();
+  const guarded = guardedImported(ia.closure.files);
   for (const [file, f] of ia.closure.files) {
+    // A file imported under a guard (try/except ImportError): its failing imports are caught there.
+    if (guarded.has(file)) continue;
     for (const { imp, top } of candidateImports(f.info)) {
       if ((imp.mainGuard && !f.main) || present.has(top)) continue;
       if (set.importNames.has(top)) {
