@@ -156,7 +156,8 @@ const HYPERCORN_LABEL = 'hypercorn serve()';
 export function serverStarts(input: ServersInput): ServerStart[] {
   const byModule = new Map<string, string>();
   for (const [path, f] of input.files) if (f.module) byModule.set(f.module, path);
-  const resolver = new CallResolver(input.files, byModule, input.params && input.entry.func ? { file: input.entry.file, fn: input.entry.func, values: input.params } : undefined);
+  // A CLI's parameters: the entry function's, or (a plain argparse main at module level) the module's own.
+  const resolver = new CallResolver(input.files, byModule, input.params && (input.entry.func || input.entry.main) ? { file: input.entry.file, fn: input.entry.func, values: input.params } : undefined);
   const out: ServerStart[] = [];
   const maxDepth = input.maxDepth ?? 4;
   const seen = new Set<string>();
@@ -203,7 +204,7 @@ class CallResolver implements MatchContext {
   constructor(
     private readonly files: ReadonlyMap<string, ServerFile>,
     private readonly byModule: ReadonlyMap<string, string>,
-    private readonly params?: { file: string; fn: string; values: ReadonlyMap<string, ParamValue | undefined> },
+    private readonly params?: { file: string; fn: string | undefined; values: ReadonlyMap<string, ParamValue | undefined> },
   ) {}
 
   /** A CLI parameter's value in the entry function (`port`, `args.port`); undefined when `t` is not one. */

@@ -92,6 +92,8 @@ export function followCli(a: Analysis, c: Input): CliRun | undefined {
   } else if (last === root && root.framework === 'argparse' && !root.group) {
     // A plain argparse main of a script or module: its own code runs, as without a CLI.
     out.plain = true;
+    // Its options (`args.port` after `args = parser.parse_args()` at module level) feed the code that runs.
+    out.params = paramsOf(path, selection, undefined, c.closure.files.get(c.entryFile)?.info, undefined, true);
     steps.push('runs the entry\'s own code (no subcommands)');
   } else {
     const why = last.framework === 'argparse' ? 'no set_defaults(func=...) names it (the code picks it from the parsed arguments)' : 'the command comes from outside the import closure';
@@ -106,7 +108,7 @@ export function followCli(a: Analysis, c: Input): CliRun | undefined {
  * parameter name; argparse puts every parser's options on the path in one namespace (`args.port`), the
  * function's first parameter (set_defaults(func=...)) or the variable assigned `parse_args()` (a plain main).
  */
-function paramsOf(path: CliCommand[], sel: CliSelection, firstParam: string | undefined, info: import('../python/parser').PyFileInfo | undefined, fn: string, plainMain: boolean): Map<string, ParamValue | undefined> {
+function paramsOf(path: CliCommand[], sel: CliSelection, firstParam: string | undefined, info: import('../python/parser').PyFileInfo | undefined, fn: string | undefined, plainMain: boolean): Map<string, ParamValue | undefined> {
   const out = new Map<string, ParamValue | undefined>();
   const last = path[path.length - 1];
   const argparse = last.framework === 'argparse';
