@@ -533,3 +533,28 @@ describe('runtime: unreadable installs add up', () => {
     assert.ok(c.quiet.includes("where 'svc.wsgi' comes from is uncertain in the image model"), c.quiet.join('\n'));
   });
 });
+
+describe('runtime: compose files a workflow merges with -f', () => {
+  it('docker compose -f base -f override in a workflow: the override is merged on the base, not a project of its own', () => {
+    const files = {
+      Dockerfile: DF_GUNICORN,
+      'docker-compose.local.yml': 'services:\n  web:\n    build: .\n  worker:\n    build: .\n    command: ["python", "worker.py"]\n',
+      '.github/compose.ci.yml': 'x-img: &img\n  image: ci-img:${TAG:?tag}\nservices:\n  web:\n    <<: *img\n  worker:\n    <<: *img\n',
+      '.github/workflows/ci.yml': 'jobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose -f docker-compose.local.yml -f .github/compose.ci.yml up -d\n',
+    };
+    // docker-compose.local.yml alone (a project of its own too), then merged with the CI file: the worker keeps its command.
+    assert.deepEqual(summary(files).filter((l) => l.startsWith('compose')), [
+      'compose: gunicorn --bind 0.0.0.0:8080 web:app | entrypoint - cmd CMD@Dockerfile:4 | cwd /app',
+      'compose: python worker.py | entrypoint - cmd command@docker-compose.local.yml:6 | cwd /app',
+      'compose: gunicorn --bind 0.0.0.0:8080 web:app | entrypoint - cmd CMD@Dockerfile:4 | cwd /app',
+      'compose: python worker.py | entrypoint - cmd command@docker-compose.local.yml:6 | cwd /app',
+    ]);
+    const a = analyse(memRepo({ ...PY, ...files }), ROOT, defaultConfig());
+    assert.deepEqual(containers(a).filter((c) => c.runner.kind === 'compose').map((c) => c.id).sort(), [
+      'Dockerfile @ docker-compose.local.yml + .github/compose.ci.yml: service web',
+      'Dockerfile @ docker-compose.local.yml + .github/compose.ci.yml: service worker',
+      'Dockerfile @ docker-compose.local.yml: service web',
+      'Dockerfile @ docker-compose.local.yml: service worker',
+    ]);
+  });
+});

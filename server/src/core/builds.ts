@@ -19,11 +19,45 @@ export function composeBuildPaths(composeFile: string, build: BuildSpec): { cont
   return { context, dockerfile: normalize(df ? (df.startsWith('/') ? df : join(context, df)) : join(context, 'Dockerfile')) };
 }
 
-type ComposeInputs = Pick<Analysis, 'files' | 'text' | 'manifests' | 'memo'>;
+type ComposeInputs = Pick<Analysis, 'files' | 'text' | 'manifests' | 'memo' | 'fs' | 'root'>;
 
 /** The repository's compose services, each merged over the files of its project as `docker compose` would (memoised per lint). */
 export function composeServices(a: ComposeInputs): Workload[] {
   return composeAssembly(a).workloads;
+}
+
+/**
+ * `docker compose -f A -f B ...` (or docker-compose) in workflows and scripts: the files that command merges, in order,
+ * with where it is written. Paths are relative to the repository root in workflows, to the script's folder (else the
+ * root) in scripts; a pair is kept only when every file exists. Variables and globs are not read.
+ */
+function composeFileFlags(a: Pick<Analysis, 'root' | 'files' | 'text' | 'fs'>): { files: string[]; at: string }[] {
+  const out: { files: string[]; at: string }[] = [];
+  for (const f of [...a.files.yamlFiles.filter((x) => /(^|\/)\.github\/workflows\//.test(x)), ...a.files.scripts]) {
+    const t = a.text(f);
+    if (t === undefined || !/\bdocker[- ]compose\b[^\n]*\s(?:-f|--file)[\s=]/.test(t)) continue;
+    for (const line of t.split('\n')) {
+      const m = /\bdocker(?:-compose|\s+compose)\b(.*)$/.exec(line);
+      if (!m) continue;
+      const words = splitShellWords(m[1]);
+      const named: string[] = [];
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        const v = w === '-f' || w === '--file' ? words[++i] : /^--file=/.test(w) ? w.slice(7) : /^-f./.test(w) ? w.slice(2) : undefined;
+        if (v !== undefined) named.push(v);
+      }
+      if (named.length < 2 || named.some((n) => /[$*?{]/.test(n))) continue;
+      const bases = /(^|\/)\.github\/workflows\//.test(f) ? [a.root] : [dirname(f), a.root];
+      for (const base of bases) {
+        const abs = named.map((n) => normalize(n.startsWith('/') ? n : join(base, n)));
+        if (abs.every((x) => isFile(a.fs, x))) {
+          if (!out.some((o) => o.files.join('\0') === abs.join('\0'))) out.push({ files: abs, at: f });
+          break;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** The compose projects (files in merge order) and their merged services (memoised per lint). */
@@ -34,7 +68,7 @@ export function composeAssembly(a: ComposeInputs): ComposeProjects {
   const out = composeProjects(files, (f) => a.manifests(f), (dir) => {
     const env = a.text(join(dir, '.env'));
     return env === undefined ? undefined : parseDotenv(env).find((e) => e.name === 'COMPOSE_FILE')?.value;
-  });
+  }, composeFileFlags(a));
   // Compose interpolates every value, build.context and build.dockerfile included, from the shell and the project's .env.
   const dotenv = new Map<string, Map<string, string>>();
   const envOf = (file: string) => {

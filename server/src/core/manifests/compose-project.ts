@@ -148,7 +148,7 @@ export interface ComposeProjects {
  * merged on that file (`-f base -f fragment`); any other file on its own. Files a project `include`s join it.
  * `extends` is resolved within each file first (another file's service included).
  */
-export function composeProjects(files: string[], read: (file: string) => ParsedManifests | undefined, composeFileOf: (dir: string) => string | undefined = () => undefined): ComposeProjects {
+export function composeProjects(files: string[], read: (file: string) => ParsedManifests | undefined, composeFileOf: (dir: string) => string | undefined = () => undefined, flagged: { files: string[]; at: string }[] = []): ComposeProjects {
   const services = new Map<string, Workload[]>();
   const includes = new Map<string, string[]>();
   for (const f of files) {
@@ -187,6 +187,13 @@ export function composeProjects(files: string[], read: (file: string) => ParsedM
   };
 
   const projects: { files: string[]; note?: string }[] = [];
+  // `docker compose -f A -f B` in a workflow or script: the later files are overrides of the first, not projects of their own.
+  const overlaid = new Set<string>();
+  for (const p of flagged) {
+    if (!p.files.every((f) => services.has(f) || includes.has(f))) continue;
+    projects.push({ files: p.files, note: `${p.at.split('/').slice(-2).join('/')} runs \`docker compose ${p.files.map((f) => `-f ${f.split('/').slice(-2).join('/')}`).join(' ')}\`: merged in that order` });
+    for (const f of p.files.slice(1)) overlaid.add(f);
+  }
   const byFolder = new Map<string, string[]>();
   for (const f of composeFiles) byFolder.set(dirname(f), [...(byFolder.get(dirname(f)) ?? []), f]);
   for (const [dir, inDir] of byFolder) {
@@ -206,7 +213,7 @@ export function composeProjects(files: string[], read: (file: string) => ParsedM
     }
     const baseNames = new Set((base ? fileServices(base) : []).map((w) => w.name));
     for (const f of inDir) {
-      if (taken.has(f) || included.has(f) || extended.has(f)) continue;
+      if (taken.has(f) || included.has(f) || extended.has(f) || overlaid.has(f)) continue;
       const name = basename(f);
       const m = /^(.*)\.override\.(ya?ml)$/i.exec(name);
       const named = m ? [`${m[1]}.yaml`, `${m[1]}.yml`].map((n) => join(dir, n)).find((x) => services.has(x) && !taken.has(x)) : undefined;
