@@ -168,7 +168,8 @@ export async function importCheck(a: Analysis, fsys: FileSystem): Promise<string
         sysPath: ia.entry.sysPath.map((p) => path.join(tmp, p)),
         module: ep.module && ep.kind !== 'python-script' ? ep.module : undefined,
         callable: ep.kind === 'python-module' || ep.kind === 'celery' ? undefined : ep.callable?.replace(/\(.*$/, ''),
-        script: ep.script ? path.join(tmp, ep.script.startsWith('/') ? ep.script : path.join(ia.entry.cwd, ep.script)) : undefined,
+        // A file the server found itself (fastapi's or locust's default) runs as a script too.
+        script: ep.script ? path.join(tmp, ep.script.startsWith('/') ? ep.script : path.join(ia.entry.cwd, ep.script)) : !ep.module && ia.entryFile ? path.join(tmp, ia.entryFile) : undefined,
         // python -c: only its import statements run (the code itself may serve forever).
         code: ep.kind === 'python-code' ? ep.code : undefined,
       };

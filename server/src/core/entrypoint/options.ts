@@ -292,6 +292,14 @@ export const FLASK_RUN: OptionTable = {
   ],
 };
 
+/** locust's options (its configargparse parser): the ones that take a value; `-f` names the locustfile. */
+export const LOCUST: OptionTable = {
+  values: ['-f', '--locustfile', '-H', '--host', '-u', '--users', '-r', '--spawn-rate', '-t', '--run-time', '--web-host', '--web-port', '-P',
+    '--master-host', '--master-port', '--master-bind-host', '--master-bind-port', '--expect-workers', '--csv', '--html', '--loglevel', '-L', '--logfile',
+    '-T', '--tags', '-E', '--exclude-tags', '--config', '--processes', '--stop-timeout', '--web-login', '--tls-cert', '--tls-key', '--class-picker'],
+  flags: ['--headless', '--autostart', '--autoquit', '--master', '--worker', '--print-stats', '--only-summary', '--reset-stats', '--skip-log-setup', '--web-base-path', '--help', '-h', '-V', '--version', '--list', '-l'],
+};
+
 /** `fastapi run|dev` options. */
 export const FASTAPI: OptionTable = {
   values: ['--host', '--port', '--workers', '--root-path', '--app', '-e', '--entrypoint', '--forwarded-allow-ips'],

@@ -54,7 +54,7 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
   const out: ImportsOf = { view, sysPath, thirdParty };
   const ep = entry.ep;
   const entries: { file: string; module?: string; main?: boolean }[] = [];
-  const runsFile = ep.script && (ep.kind === 'python-script' || ep.kind === 'streamlit' || ep.kind === 'django-manage' || ep.kind === 'flask' || ep.kind === 'fastapi');
+  const runsFile = ep.script && (ep.kind === 'python-script' || ep.kind === 'streamlit' || ep.kind === 'django-manage' || ep.kind === 'flask' || ep.kind === 'fastapi' || ep.kind === 'locust');
   if (ep.module && !runsFile) {
     let module = ep.module;
     const asModule = resolveModule(view, sysPath, module);
@@ -90,7 +90,7 @@ export function importsOf(a: Analysis, target: DockerTarget, stage: StageModel, 
         if (r === asModule) out.entryFile = file;
       }
     }
-  } else if (ep.script || ep.kind === 'fastapi' && ep.moduleCandidates && !ep.module) {
+  } else if (ep.script || (ep.kind === 'fastapi' || ep.kind === 'locust') && ep.moduleCandidates && !ep.module) {
     let file = ep.script ? (ep.script.startsWith('/') ? ep.script : join(entry.cwd, ep.script)) : fastapiDefault(stage, entry.cwd, ep.moduleCandidates!);
     // `fastapi run pkg/` (or flask's FLASK_APP=pkg) imports the package: its __init__.py.
     if ((ep.kind === 'fastapi' || ep.kind === 'flask') && file && stage.tree.stat(file) === 'dir' && stage.tree.stat(join(file, '__init__.py')) === 'file') file = join(file, '__init__.py');
