@@ -70,6 +70,15 @@ describe('rule hardcoded-secret', () => {
     ]);
   });
 
+  it('a sample invocation event under events/ (sam local invoke -e) gets a notice; the same JSON elsewhere, or copied into an image, is reported', async () => {
+    const event = JSON.stringify({ Token: K.githubPat, Payload: { id: 1 } }, null, 2) + '\n';
+    const r = await only({ 'fn/events/task.json': event, 'fn/config/task.json': event, '.git/HEAD': 'ref: refs/heads/main\n' });
+    assert.deepEqual(r.findings.map((f) => `${f.severity} ${f.file.replace('/repo/', '')}:${f.range.start.line + 1}`), ['error fn/config/task.json:2']);
+    assert.deepEqual(r.notices.filter((n) => n.cause === 'not-reported').map((n) => n.message), [
+      'not reported: fn/events/task.json holds a value that looks like a secret, but it is a sample invocation event (events/ folder) that no image copies',
+    ]);
+  });
+
   it('a settings module git ignores and no image copies (Django local_settings.py) gets one notice, not findings; in an image, or committed, it is reported', async () => {
     const settings = 'SECRET_KEY = "' + DJANGO_KEY + '"\nGITHUB_TOKEN = "' + K.githubPat + '"\n';
     const df = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n';

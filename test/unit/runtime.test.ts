@@ -558,3 +558,22 @@ describe('runtime: compose files a workflow merges with -f', () => {
     ]);
   });
 });
+
+describe('runtime: Lambda handlers a deployer sets', () => {
+  const DF_LAMBDA = 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n';
+  const APP = 'def create(event, context):\n    return 1\n\n\ndef delete(event, context):\n    return 2\n';
+  const SAM = 'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Create:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n      Role: !GetAtt Role.Arn\n      ImageConfig:\n        Command: ["app.create"]\n    Metadata:\n      DockerContext: ./fn\n      Dockerfile: Dockerfile\n';
+  it('SAM ImageConfig.Command: the placeholder CMD is not judged, and --explain says why', async () => {
+    const files = { 'fn/Dockerfile': DF_LAMBDA, 'fn/app.py': APP, 'template.yaml': SAM };
+    assert.deepEqual(brief((await lintRepo(memRepo(files))).findings), []);
+    const c = containers(analyse(memRepo(files), ROOT, defaultConfig()))[0];
+    assert.ok(c.quiet.includes("the command is not followed: the handler is set by template.yaml (SAM ImageConfig.Command), which the model does not follow: the Dockerfile's CMD app.handler may not be what runs"), c.quiet.join('\n'));
+  });
+  it('CDK DockerImageCode.from_image_asset(..., cmd=[...]) too', async () => {
+    const cdk = 'from aws_cdk import aws_lambda as lambda_\n\n\ndef build(scope):\n    return lambda_.DockerImageFunction(scope, "Create", code=lambda_.DockerImageCode.from_image_asset("fn", cmd=["app.create"]))\n';
+    assert.deepEqual(brief((await lintRepo(memRepo({ 'fn/Dockerfile': DF_LAMBDA, 'fn/app.py': APP, 'stack.py': cdk }))).findings), []);
+  });
+  it('without an override the CMD is the handler, and a missing function is reported', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo({ 'fn/Dockerfile': DF_LAMBDA, 'fn/app.py': APP }))).findings), ["fn/Dockerfile:3:6 entrypoint-target the Lambda runtime (handler app.handler): 'handler' is not defined in /var/task/app.py"]);
+  });
+});

@@ -212,7 +212,9 @@ export function buildImageModel(
         ...(baseEntrypoint ? { baseEntrypoint } : {}),
         ...(baseNote ?? parent?.baseNote ? { baseNote: baseNote ?? parent?.baseNote } : {}),
         tree,
-        vars: new Map(parent ? [...parent.env].map(([k, v]) => [k, v.value] as [string, string]) : Object.entries(rootEnv)),
+        // A stage FROM an earlier stage of this Dockerfile inherits its ARG values as well as its ENV (BuildKit; Docker docs,
+        // "Build variables": "Arguments and variables are inherited from parent stages"); another Dockerfile's image brings ENV only.
+        vars: new Map(baseStage >= 0 && parent ? [...parent.vars] : parent ? [...parent.env].map(([k, v]) => [k, v.value] as [string, string]) : Object.entries(rootEnv)),
         env: new Map(parent ? parent.env : Object.entries(rootEnv).map(([k, value]) => [k, { value, instr: ins }] as const)),
         workdir,
         workdirAt: new Map(),

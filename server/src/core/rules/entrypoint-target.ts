@@ -305,6 +305,11 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
     return undefined;
   }
   if (info && info.topLevelNames.includes(ep.callable)) return undefined;
+  // A file that does not compile stops the import first: python-syntax-error reports that, and its names are not reliable.
+  if (info && info.syntaxErrors.length) {
+    stayQuiet(`'${ep.callable}' is not checked in ${r.file}: the file has a syntax error (python-syntax-error)`);
+    return undefined;
+  }
   if (info && submoduleExists(ia, moduleText, ep.callable)) return undefined;
   // Suggest: a module below a namespace package that defines it, or an app object defined in this module.
   const fixes: Fix[] = [];

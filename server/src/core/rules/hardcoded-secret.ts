@@ -295,6 +295,9 @@ class Scanner {
       else if (hits.length && isTestPath(this.a.rel(file))) {
         // Data under a test folder (a scanner report a parser test reads, a recorded response): input of the tests, whose values belong to what was recorded, not credentials the service uses.
         this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)} holds ${hits.length === 1 ? 'a value that looks like a secret' : `${hits.length} values that look like secrets`}, but it is data under a test folder` });
+      } else if (hits.length && /(?:^|\/)events?\/[^/]+\.json$/i.test(this.a.rel(file)) && !this.inImages.has(file)) {
+        // `sam local invoke -e events/event.json`: recorded invocation payloads (a Step Functions task token, an API Gateway request), not credentials.
+        this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)} holds ${hits.length === 1 ? 'a value that looks like a secret' : `${hits.length} values that look like secrets`}, but it is a sample invocation event (events/ folder) that no image copies` });
       }
       else for (const h of hits) this.push(file, h, `is hardcoded in ${basename(file)}${'path' in h ? ` at ${(h as YamlHit).path.join('.')}` : ''}; read it from the environment or a secret store`, []);
     } else if (name === '.npmrc') {

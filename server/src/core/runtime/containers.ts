@@ -9,6 +9,7 @@ import type { CommandSpec } from '../manifests';
 import { parseDotenv } from '../secrets/dotenv';
 import { startupEstimate } from '../startup';
 import { importsOf } from './closure';
+import { lambdaCommandOverrides } from './lambda-deployers';
 import { followCli } from './cli';
 import { sysPathOf } from '../container';
 import { applyMounts, coveredCode, emptyAtStart, onlyRunWithHostCode } from './mounts';
@@ -226,6 +227,11 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
   if (!entry) {
     quiet.push(overrides.command ? 'the deployment clears the command: nothing to follow' : "the Dockerfile sets no CMD or ENTRYPOINT: the base image's command runs (not modelled)");
     return c;
+  }
+  // A Lambda image whose deployer sets the handler (SAM ImageConfig.Command, CDK cmd=): the Dockerfile's CMD may be a placeholder.
+  if (entry.ep.kind === 'lambda' && runner.kind === 'image' && !entry.ep.uncertain) {
+    const by = lambdaCommandOverrides(a).get(target.dockerfile);
+    if (by) entry.ep = { ...entry.ep, uncertain: `the handler is set by ${by}, which the model does not follow: the Dockerfile's CMD ${entry.ep.module}.${entry.ep.callable} may not be what runs` };
   }
   if (entry.processes) {
     // A process starter (s6-overlay, supervisord): each process it runs is a container of its own to the rules.
