@@ -70,6 +70,15 @@ describe('rule hardcoded-secret', () => {
     ]);
   });
 
+  it("Firebase's google-services.json holds the app's public Google API key: a notice; the same key in another JSON file is reported", async () => {
+    const cfg = JSON.stringify({ project_info: { project_id: 'demo' }, client: [{ api_key: [{ current_key: K.googleApiKey }] }] }, null, 2) + '\n';
+    const r = await only({ 'mobile/app/google-services.json': cfg, 'mobile/app/settings.json': cfg, '.git/HEAD': 'ref: refs/heads/main\n' });
+    assert.deepEqual(r.findings.map((f) => `${f.severity} ${f.file.replace('/repo/', '')}`), ['error mobile/app/settings.json']);
+    assert.deepEqual(r.notices.filter((n) => n.cause === 'not-reported').map((n) => n.message), [
+      'not reported: the Google API key in mobile/app/google-services.json is a Firebase client configuration value, public by design (it is not a secret)',
+    ]);
+  });
+
   it('a sample invocation event under events/ (sam local invoke -e) gets a notice; the same JSON elsewhere, or copied into an image, is reported', async () => {
     const event = JSON.stringify({ Token: K.githubPat, Payload: { id: 1 } }, null, 2) + '\n';
     const r = await only({ 'fn/events/task.json': event, 'fn/config/task.json': event, '.git/HEAD': 'ref: refs/heads/main\n' });

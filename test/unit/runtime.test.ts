@@ -577,3 +577,16 @@ describe('runtime: Lambda handlers a deployer sets', () => {
     assert.deepEqual(brief((await lintRepo(memRepo({ 'fn/Dockerfile': DF_LAMBDA, 'fn/app.py': APP }))).findings), ["fn/Dockerfile:3:6 entrypoint-target the Lambda runtime (handler app.handler): 'handler' is not defined in /var/task/app.py"]);
   });
 });
+
+describe('runtime: a stage a CI build pushes with --target', () => {
+  it('docker build --target prod in a workflow: that stage is an image container too, beside the last stage', () => {
+    const files = {
+      Dockerfile: 'FROM python:3.11-slim AS prod\nWORKDIR /app\nCOPY . .\nCMD ["python", "web.py"]\nFROM prod AS lambda\nCMD ["python", "tasks.py"]\n',
+      '.github/workflows/release.yml': 'jobs:\n  push:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --target prod -t ghcr.io/acme/web:1 .\n',
+    };
+    assert.deepEqual(summary(files), [
+      'image#lambda: python tasks.py | entrypoint - cmd CMD@Dockerfile:6 | cwd /app',
+      'image#prod: python web.py | entrypoint - cmd CMD@Dockerfile:4 | cwd /app',
+    ]);
+  });
+});

@@ -290,7 +290,13 @@ class Scanner {
     if (!ix) return;
     const base = this.context(file);
     if (name.endsWith('.json')) {
-      const hits = scanJson(ix, base);
+      let hits = scanJson(ix, base);
+      // Firebase's Android config (google-services.json) ships the app's Google API key by design: the key identifies the
+      // Firebase project to Google and is restricted by the project's rules, not kept secret (Firebase docs, "Learn about using and managing API keys for Firebase").
+      if (name === 'google-services.json' && hits.some((h) => h.match.detector === 'google-api-key')) {
+        this.a.notices.push({ file, cause: 'not-reported', message: `not reported: the Google API key in ${this.a.rel(file)} is a Firebase client configuration value, public by design (it is not a secret)` });
+        hits = hits.filter((h) => h.match.detector !== 'google-api-key');
+      }
       if (hits.some((h) => h.match.detector === 'gcp-service-account')) this.committedFile(file, hits, 'in the service-account key file');
       else if (hits.length && isTestPath(this.a.rel(file))) {
         // Data under a test folder (a scanner report a parser test reads, a recorded response): input of the tests, whose values belong to what was recorded, not credentials the service uses.

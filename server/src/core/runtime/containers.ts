@@ -63,6 +63,11 @@ function* containerSteps(a: Analysis, out: Container[]): Generator<void> {
       }
       out.push(...(image.processes ?? [image]));
     }
+    // Another stage a CI or script build pushes (`docker build --target production`, build-push-action `target:`): `docker run` of that image runs it.
+    for (const c of targetImageContainers(a, target, image?.stage)) {
+      out.push(...(c.processes ?? [c]));
+      yield;
+    }
     for (const d of deployed) out.push(...(d.processes ?? [d]));
   }
 }
@@ -89,6 +94,23 @@ function imageContainer(a: Analysis, target: DockerTarget): Container | undefine
   const ins = stage.cmd ?? stage.entrypoint ?? stage.from;
   const runner: Runner = { kind: 'image', file: target.dockerfile, range: firstLineRange(ins, target.parsed.lines), describe: () => a.rel(target.dockerfile) };
   return build(a, target, stage, runner, {});
+}
+
+/** One image container per stage other than the last that a build outside compose names with --target (compose services are deployments of their own). */
+function targetImageContainers(a: Analysis, target: DockerTarget, last: StageModel | undefined): Container[] {
+  const out: Container[] = [];
+  const seen = new Set<StageModel>(last ? [last] : []);
+  for (const b of a.builds) {
+    if (b.dockerfile !== target.dockerfile || b.how === 'compose' || !b.target) continue;
+    const stage = target.model.stages.find((s) => s.name === b.target!.toLowerCase());
+    if (!stage || seen.has(stage)) continue;
+    seen.add(stage);
+    const ins = stage.cmd ?? stage.entrypoint ?? stage.from;
+    const runner: Runner = { kind: 'image', file: target.dockerfile, range: firstLineRange(ins, target.parsed.lines), describe: () => `${a.rel(target.dockerfile)} --target ${stage.name} (${a.rel(b.evidence)} builds it)` };
+    const c = build(a, target, stage, runner, {});
+    if (c) out.push(c);
+  }
+  return out;
 }
 
 function deployedContainer(a: Analysis, d: Deployment): Container | undefined {
