@@ -573,6 +573,12 @@ describe('runtime: Lambda handlers a deployer sets', () => {
     const cdk = 'from aws_cdk import aws_lambda as lambda_\n\n\ndef build(scope):\n    return lambda_.DockerImageFunction(scope, "Create", code=lambda_.DockerImageCode.from_image_asset("fn", cmd=["app.create"]))\n';
     assert.deepEqual(brief((await lintRepo(memRepo({ 'fn/Dockerfile': DF_LAMBDA, 'fn/app.py': APP, 'stack.py': cdk }))).findings), []);
   });
+  it("the runtime's own awslambdaric is importable; a distribution nothing installs is reported without hedging on it", async () => {
+    const df = 'FROM public.ecr.aws/lambda/python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt --target "${LAMBDA_TASK_ROOT}"\nCOPY app.py ${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n';
+    const app = 'import awslambdaric\nimport boto3\nimport yaml\n\n\ndef handler(event, context):\n    return 1\n';
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'requirements.txt': 'requests==2.32.3\nidna==3.7\ncharset-normalizer==3.3.2\nurllib3==2.2.2\ncertifi==2024.7.4\n', 'app.py': app }))).findings),
+      ["app.py:3:8 missing-dependency requirements.txt (Dockerfile:3) installs 5 distributions; none provides 'yaml' (pyyaml) (going by the dependency data of the distribution table)"]);
+  });
   it('without an override the CMD is the handler, and a missing function is reported', async () => {
     assert.deepEqual(brief((await lintRepo(memRepo({ 'fn/Dockerfile': DF_LAMBDA, 'fn/app.py': APP }))).findings), ["fn/Dockerfile:3:6 entrypoint-target the Lambda runtime (handler app.handler): 'handler' is not defined in /var/task/app.py"]);
   });

@@ -418,14 +418,14 @@ describe('base-image facts', () => {
     ['pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime', '? ? torch,torchvision,torchaudio,numpy,pip,setuptools,conda open'],
     ['continuumio/miniconda3:latest', '? ? pip,setuptools,wheel,conda open'],
     ['ubuntu:24.04', '3.12 /usr/local/lib/python3.12/dist-packages  complete'],
-    ['public.ecr.aws/lambda/python:3.12', '3.12 /var/lang/lib/python3.12/site-packages pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
-    ['public.ecr.aws/lambda/python:3.11-arm64', '3.11 /var/lang/lib/python3.11/site-packages pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
-    ['amazon/aws-lambda-python:3.8', '3.8 /var/lang/lib/python3.8/site-packages pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
+    ['public.ecr.aws/lambda/python:3.12', '3.12 /var/lang/lib/python3.12/site-packages pip,setuptools,awslambdaric,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
+    ['public.ecr.aws/lambda/python:3.11-arm64', '3.11 /var/lang/lib/python3.11/site-packages pip,setuptools,awslambdaric,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
+    ['amazon/aws-lambda-python:3.8', '3.8 /var/lang/lib/python3.8/site-packages pip,setuptools,awslambdaric,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
     ['mcr.microsoft.com/devcontainers/python:1-3.12-bookworm', '3.12 /usr/local/lib/python3.12/site-packages pip open'],
     ['mcr.microsoft.com/vscode/devcontainers/python:3.9', '3.9 /usr/local/lib/python3.9/site-packages pip,setuptools,wheel open'],
     ['registry.access.redhat.com/ubi9/python-311:1-72', '3.11 /opt/app-root/lib/python3.11/site-packages pip,setuptools complete'],
     ['quay.io/sclorg/python-312-c9s', '3.12 /opt/app-root/lib/python3.12/site-packages pip complete'],
-    ['public.ecr.aws/lambda/python:latest', '? ? pip,setuptools,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
+    ['public.ecr.aws/lambda/python:latest', '? ? pip,setuptools,awslambdaric,boto3,botocore,s3transfer,jmespath,python-dateutil,six,urllib3,simplejson complete'],
   ];
   for (const [ref, want] of cases) {
     it(ref, () => {

@@ -80,7 +80,7 @@ const LAMBDA_IMAGE = (version: string | undefined): BaseImageFacts => ({
   pythonVersion: version,
   interpreter: version ? `/var/lang/bin/python${version}` : '/var/lang/bin/python3',
   sitePackages: version ? `/var/lang/lib/python${version}/site-packages` : undefined,
-  preinstalled: ['pip', 'setuptools', 'boto3', 'botocore', 's3transfer', 'jmespath', 'python-dateutil', 'six', 'urllib3', 'simplejson'],
+  preinstalled: ['pip', 'setuptools', 'awslambdaric', 'boto3', 'botocore', 's3transfer', 'jmespath', 'python-dateutil', 'six', 'urllib3', 'simplejson'],
   preinstalledComplete: true,
   python: 'image',
   env: { PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin', LANG: 'en_US.UTF-8', TZ: ':/etc/localtime', LAMBDA_TASK_ROOT: '/var/task', LAMBDA_RUNTIME_DIR: '/var/runtime' },

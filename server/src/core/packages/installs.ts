@@ -144,7 +144,8 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
     if (dist.conditional) conditionalNames.set(n, conditionalNames.get(n) ?? dist);
   }
   for (const [d, dist] of distributions) if (!dist.conditional) for (const n of importNamesOrGuess(d)) conditionalNames.delete(n);
-  const unknownDists = [...distributions.keys()].filter((d) => importNamesFor(d) === undefined);
+  // What the base-image table preinstalls is listed with its import names in mind (awslambdaric imports as awslambdaric).
+  const unknownDists = [...distributions].filter(([d, dist]) => !dist.base && importNamesFor(d) === undefined).map(([d]) => d);
   return { status, reason, distributions, importNames, records, unknownDists, conditionalNames };
 }
 
