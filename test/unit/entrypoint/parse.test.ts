@@ -844,6 +844,11 @@ describe('entrypoint/parse', () => {
         expect: { kind: 'lambda', module: 'app', callable: 'h' },
       },
       {
+        name: 'more than one argument (a shell-form CMD): the script exits, so they are recorded and no handler is read',
+        argv: ['/lambda-entrypoint.sh', '/bin/sh', '-c', 'app.handler'], env: LAMBDA_ENV,
+        expect: { kind: 'lambda', lambdaArgs: ['/bin/sh', '-c', 'app.handler'], module: undefined, uncertain: undefined },
+      },
+      {
         name: 'a handler without a dot is not module.function: not judged',
         argv: ['/lambda-entrypoint.sh', 'handler'], env: LAMBDA_ENV,
         expect: { kind: 'lambda', uncertain: 'the handler handler is not module.function' },

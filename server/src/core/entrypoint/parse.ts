@@ -131,6 +131,8 @@ export interface Entrypoint {
   consoleScript?: { name: string; file: string; line: number };
   /** The argv runs a shell script (`./docker-entrypoint.sh`); the caller may follow it with `followCommand`. */
   shellScript?: string;
+  /** AWS Lambda's `/lambda-entrypoint.sh` given more than the one argument it takes (a shell-form CMD): those arguments. */
+  lambdaArgs?: string[];
   /** Why the argv could not be fully understood; callers stay quiet when set. */
   uncertain?: string;
 }

@@ -111,7 +111,7 @@ export interface ServerSpec {
   /** Options that load the app some way the model does not follow. */
   unsupported?: { flags: readonly string[]; note: string }[];
   /** How the server puts code on sys.path beyond the generic rules (AWS Lambda's LAMBDA_TASK_ROOT). */
-  loads?: (ep: Entrypoint, prog: string, ctx: Ctx) => void;
+  loads?: (ep: Entrypoint, args: Arg[], ctx: Ctx) => void;
 }
 
 /** The known servers. Facts and sources: docs/assumptions.md ("Servers as data"). */
@@ -448,7 +448,7 @@ export function interpretServer(spec: ServerSpec, args: Arg[], ctx: Ctx): Entryp
       ep.defaultConfig = spec.config.defaultFile;
     }
   }
-  spec.loads?.(ep, basename(args[0].value), ctx);
+  spec.loads?.(ep, args, ctx);
   // A word with no known value (`$(eval echo "$args")`, `$EXTRA_OPTS` unset here) may expand to any options: what
   // was taken from defaults may be set there.
   const wild = p.positionals.find((x) => x.unknown && x.ref !== ep.targetArg);
@@ -525,8 +525,18 @@ function tomlTarget(ep: Entrypoint, s: Extract<TargetSource, { from: 'toml' }>, 
  * sys.path (then /opt/python, where layers go, unless PYTHONPATH is set); the working folder is not on it (a script's
  * sys.path[0] is its own folder, /var/runtime). `python -m awslambdaric` has the working folder first, as any `-m`.
  */
-function lambdaPath(ep: Entrypoint, prog: string, ctx: Ctx): void {
-  if (prog !== 'lambda-entrypoint.sh') return;
+function lambdaPath(ep: Entrypoint, args: Arg[], ctx: Ctx): void {
+  if (basename(args[0].value) !== 'lambda-entrypoint.sh') return;
+  // The script takes exactly one argument (`[ $# -ne 1 ]` ... "entrypoint requires the handler name to be the first
+  // argument", exit 142): a shell-form CMD gives it `/bin/sh -c HANDLER`, three.
+  const rest = args.slice(1);
+  if (rest.length > 1 && !rest.some((a) => a.unknown)) {
+    delete ep.uncertain;
+    delete ep.module;
+    delete ep.callable;
+    ep.lambdaArgs = rest.map((a) => a.value);
+    return;
+  }
   const root = ctx.env.LAMBDA_TASK_ROOT;
   if (typeof root !== 'string' || !root.startsWith('/')) {
     note(ep, 'LAMBDA_TASK_ROOT, the folder the Lambda runtime imports the handler from, has no known value');

@@ -155,6 +155,24 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
   const retarget = (value: string, title: string): Fix[] => (configFile ? configRewrite(a, configFile, ep.appConfigRange!, value, title) : target ? rewrite(ia, target, value, title) : []);
   const relatedEntry = chainLocations(a, ia, { chain: [] });
 
+  // AWS Lambda's base entrypoint given more than the handler (a shell-form CMD passes `/bin/sh -c HANDLER`): it exits.
+  if (ep.kind === 'lambda' && ep.lambdaArgs) {
+    const cmd = ia.entry.sources.cmd;
+    const shell = ep.lambdaArgs.length === 3 && /(^|\/)sh$/.test(ep.lambdaArgs[0]) && ep.lambdaArgs[1] === '-c' && /^[\w./-]+$/.test(ep.lambdaArgs[2]);
+    const fixes: Fix[] = [];
+    if (shell && cmd?.instr && !cmd.instr.json && cmd.instr.line === cmd.instr.endLine) {
+      const handler = ep.lambdaArgs[2];
+      fixes.push({ title: `Write the CMD in exec form: CMD ["${handler}"]`, edits: [{ file: cmd.file, range: cmd.range, newText: `CMD ["${handler}"]` }], isPreferred: true });
+    }
+    return {
+      message: `${ep.argv[0]} takes one argument, the handler, but ${shell ? 'the shell-form CMD passes it' : 'the command passes it'} ${ep.lambdaArgs.length} (${ep.lambdaArgs.join(' ')}): it exits at start ("entrypoint requires the handler name to be the first argument")${shell ? `; write CMD ["${ep.lambdaArgs[2]}"]` : ''}`,
+      file: cmd?.file ?? ia.entry.at.file,
+      range: cmd?.range ?? ia.entry.at.range,
+      related: relatedEntry,
+      fixes,
+    };
+  }
+
   // A command-line app given a subcommand it does not have exits with "No such command".
   const noSuch = noSuchCommand(a, ia);
   if (noSuch) return noSuch;

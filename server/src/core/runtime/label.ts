@@ -15,7 +15,7 @@ export function entryLabel(ia: ImportAnalysis): string {
 }
 
 function serverLabel(ep: Entrypoint): string {
-  if (ep.kind === 'lambda') return `the Lambda runtime (handler ${ep.module ?? '?'}.${ep.callable ?? '?'})`;
+  if (ep.kind === 'lambda') return ep.module && ep.callable ? `the Lambda runtime (handler ${ep.module}.${ep.callable})` : `the Lambda runtime (${ep.argv.join(' ')})`;
   const server = ep.kind === 'python-module' ? 'python -m' : ep.kind === 'python-script' ? 'python' : ep.kind;
   if (ep.module && ep.kind !== 'python-module') return `${server} ${ep.module}${ep.callable ? ':' + ep.callable + (ep.factory ? '()' : '') : ''}`;
   return `${server} ${ep.module ?? ep.script ?? ''}`.trim();
