@@ -292,6 +292,14 @@ export const FLASK_RUN: OptionTable = {
   ],
 };
 
+/** dramatiq's CLI options (argparse): the ones that take a value; `--path` adds import folders. */
+export const DRAMATIQ: OptionTable = {
+  values: ['-p', '--processes', '-t', '--threads', '-P', '--path', '-Q', '--queues', '--pid-file', '--log-file', '--watch', '--watch-include',
+    '--worker-shutdown-timeout', '-f', '--fork-function'],
+  flags: ['-v', '--verbose', '--use-spawn', '--watch-use-polling', '--skip-logging', '--help', '-h', '--version', '-V'],
+  abbrev: true,
+};
+
 /** locust's options (its configargparse parser): the ones that take a value; `-f` names the locustfile. */
 export const LOCUST: OptionTable = {
   values: ['-f', '--locustfile', '-H', '--host', '-u', '--users', '-r', '--spawn-rate', '-t', '--run-time', '--web-host', '--web-port', '-P',

@@ -14,7 +14,7 @@ export type { GunicornConfig } from './gunicorn-config';
 
 export type ServerKind =
   | 'gunicorn' | 'uvicorn' | 'hypercorn' | 'granian' | 'daphne' | 'waitress' | 'uwsgi' | 'celery' | 'python-module' | 'python-script'
-  | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'console-script' | 'python-code' | 'unit' | 'lambda' | 'locust' | 'unknown';
+  | 'flask' | 'fastapi' | 'streamlit' | 'django-manage' | 'console-script' | 'python-code' | 'unit' | 'lambda' | 'locust' | 'dramatiq' | 'unknown';
 
 /** Where a setting's value came from. `env` is a server's own environment variable (`UVICORN_PORT`, `FLASK_RUN_HOST`). */
 export type SettingSource = 'argv' | 'GUNICORN_CMD_ARGS' | 'config' | 'env' | 'default';

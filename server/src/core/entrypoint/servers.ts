@@ -1,7 +1,7 @@
 // Server kinds as data: each server's options, app target, bind, timeout, workers, the environment variables it reads and how it loads code; one interpreter reads the table.
 import { basename, dirname, normalize } from '../fs';
 import {
-  Arg, ArgRef, CELERY, DAPHNE, FASTAPI, FLASK, FLASK_RUN, GRANIAN, GUNICORN, HYPERCORN, LOCUST, OptionTable, ParsedArgs, UVICORN, UWSGI, WAITRESS,
+  Arg, ArgRef, CELERY, DAPHNE, DRAMATIQ, FASTAPI, FLASK, FLASK_RUN, GRANIAN, GUNICORN, HYPERCORN, LOCUST, OptionTable, ParsedArgs, UVICORN, UWSGI, WAITRESS,
   allValues, hasFlag, lastValue, parseArgs, subArg,
 } from './options';
 import { parseAddress, parseAppTarget, splitPythonPath } from './address';
@@ -235,6 +235,13 @@ export const SERVERS: readonly ServerSpec[] = [
     bind: { form: 'host-port', host: { flags: ['--host'], default: '127.0.0.1', defaultFor: { run: '0.0.0.0' } }, port: { flags: ['--port'], default: '8000' } },
     workers: { flags: ['--workers'] },
     reload: { flags: ['--reload'], off: ['--no-reload'], onFor: ['dev'] },
+  },
+  {
+    // dramatiq workers: `dramatiq BROKER [MODULES...]`, BROKER a module (its broker is the global one it sets) or `module:attr`;
+    // `--path` (default the working folder) is put first on sys.path.
+    kind: 'dramatiq', programs: ['dramatiq'], pythonModule: 'dramatiq', options: DRAMATIQ,
+    target: { sources: [{ from: 'positional', form: 'module:callable' }] },
+    pythonPath: { flags: ['-P', '--path'], repeat: true },
   },
   {
     // Locust (load tests): it imports the locustfile (`-f`, LOCUST_LOCUSTFILE, default `locustfile` in the working folder) by its path.

@@ -150,7 +150,7 @@ function userSiteDraft(a: Analysis, ia: RunningContainer, site: ForeignSite, m: 
 /** Server programs and the distribution whose console script each is. */
 const PROGRAM_DISTS: Record<string, string> = {
   gunicorn: 'gunicorn', uvicorn: 'uvicorn', hypercorn: 'hypercorn', daphne: 'daphne', celery: 'celery', granian: 'granian',
-  'waitress-serve': 'waitress', flask: 'flask', streamlit: 'streamlit',
+  'waitress-serve': 'waitress', flask: 'flask', streamlit: 'streamlit', dramatiq: 'dramatiq',
 };
 
 /**
