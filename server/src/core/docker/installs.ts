@@ -196,21 +196,17 @@ function makeVenv(root: string, base: PythonEnv | undefined, how: string, instr?
   return { version: v, interpreter: join(root, 'bin/python'), sitePackages: v ? join(root, `lib/python${v}/site-packages`) : undefined, how, instr, venv: root };
 }
 
-/** The environment whose `pip` PATH finds first: a venv with pip whose bin is on PATH, else the stage's Python. */
-function pipOnPath(c: Pick<InstallContext, 'env' | 'venvs' | 'python'>): PythonEnv | undefined {
-  for (const dir of (c.env.PATH ?? '').split(':')) {
-    const v = c.venvs.find((x) => x.venv && !x.noPip && normalize(dir) === join(x.venv, 'bin'));
-    if (v) return v;
-  }
-  return c.python;
-}
-
 /** The environment `pip`/`python` resolves to: VIRTUAL_ENV, else the first venv whose bin is on PATH, else the stage's Python. */
 export function activeEnv(c: Pick<InstallContext, 'env' | 'venvs' | 'python'>): PythonEnv | undefined {
   const ve = c.env.VIRTUAL_ENV;
   if (ve) return c.venvs.find((v) => v.venv === normalize(ve)) ?? makeVenv(normalize(ve), c.python, 'VIRTUAL_ENV');
+  return firstOnPath(c, () => true);
+}
+
+/** The first venv whose bin folder is on PATH and that `has` (`pip` when it was made with one), else the stage's Python. */
+function firstOnPath(c: Pick<InstallContext, 'env' | 'venvs' | 'python'>, has: (v: PythonEnv) => boolean): PythonEnv | undefined {
   for (const dir of (c.env.PATH ?? '').split(':')) {
-    const v = c.venvs.find((x) => x.venv && normalize(dir) === join(x.venv, 'bin'));
+    const v = c.venvs.find((x) => x.venv && normalize(dir) === join(x.venv, 'bin') && has(x));
     if (v) return v;
   }
   return c.python;
@@ -348,7 +344,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
   const pyPath = v('python')?.[0];
   let env = venvOf(binDir, c) ?? (pyPath?.includes('/') ? venvOf(dirname(abs(pyPath, c.cwd)), c) : undefined) ?? (opts.has('system') ? c.python : activeEnv(c));
   // A bare `pip` in a venv that has none (uv venv) is the next pip on PATH: another venv's, or the stage interpreter's.
-  if (!binDir && env?.noPip && spec.tool.startsWith('pip')) env = pipOnPath(c);
+  if (!binDir && env?.noPip && spec.tool.startsWith('pip')) env = firstOnPath(c, (v) => !v.noPip);
   const version = env?.version ?? c.python?.version;
   const lib = (root: string) => (version ? join(root, `lib/python${version}/site-packages`) : undefined);
   if (spec.mode === 'pip' || spec.mode === 'pip-wheel') {

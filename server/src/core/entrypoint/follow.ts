@@ -207,22 +207,23 @@ function resolve(name: string, cwd: string, env: ShellEnv, opts: FollowOptions, 
 }
 
 /** A file the shell would run: a `#!` line naming sh/bash/dash/ash (directly or through env or with-contenv), or a `.sh` name without another `#!`. */
-/** The interpreter of a `#!` line that runs Python (`/usr/bin/env python3`, `/opt/venv/bin/python`), undefined otherwise. */
-export function pythonShebang(text: string): string | undefined {
+/** The program a `#!` line runs: `#!/usr/bin/env python3` and s6-overlay's `#!/command/with-contenv bash` name it after the launcher. */
+function shebangProgram(text: string): string | undefined {
   const m = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(text);
   if (!m) return undefined;
   const interp = m[1].split('/').pop()!;
-  const prog = interp === 'env' ? m[2] : m[1];
+  return interp === 'env' || interp === 'with-contenv' ? m[2]?.replace(/^-\S*$/, '') : m[1];
+}
+
+/** The interpreter of a `#!` line that runs Python (`/usr/bin/env python3`, `/opt/venv/bin/python`), undefined otherwise. */
+export function pythonShebang(text: string): string | undefined {
+  const prog = shebangProgram(text);
   return prog && /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/.test(prog.split('/').pop()!) ? prog : undefined;
 }
 
 export function isShellScript(path: string, text: string): boolean {
-  const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
-  if (!m) return /\.(?:sh|bash)$/.test(path);
-  const interp = m[1].split('/').pop()!;
-  // `#!/usr/bin/env bash`, and s6-overlay's `#!/command/with-contenv bash` (it runs the shell with the container's environment).
-  const prog = interp === 'env' || interp === 'with-contenv' ? m[2]?.replace(/^-\S*$/, '').split('/').pop() ?? '' : interp;
-  return SHELLS.has(prog);
+  if (!text.startsWith('#!')) return /\.(?:sh|bash)$/.test(path);
+  return SHELLS.has(shebangProgram(text)?.split('/').pop() ?? '');
 }
 
 // ---- parsing: simple commands from the lexer -> a small tree of control structures ----

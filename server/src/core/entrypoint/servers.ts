@@ -537,7 +537,9 @@ function lambdaPath(ep: Entrypoint, args: Arg[], ctx: Ctx): void {
   // The script takes exactly one argument (`[ $# -ne 1 ]` ... "entrypoint requires the handler name to be the first
   // argument", exit 142): a shell-form CMD gives it `/bin/sh -c HANDLER`, three.
   const rest = args.slice(1);
-  if (rest.length > 1 && !rest.some((a) => a.unknown)) {
+  // Only the notes the handler reading made (`/bin/sh` is no module.function; more than one argument) give way to it.
+  const ownNote = ep.uncertain === undefined || ep.uncertain === 'the Lambda entrypoint takes one argument, the handler' || ep.uncertain.startsWith(`the handler ${rest[0]?.value} `);
+  if (rest.length > 1 && ownNote && !rest.some((a) => a.unknown)) {
     delete ep.uncertain;
     delete ep.module;
     delete ep.callable;

@@ -1,8 +1,8 @@
 // missing-dependency: a third-party module the entrypoint imports that nothing the image installs provides.
 import type { Analysis } from '../analysis';
-import { basename, dirname, join, normalize } from '../fs';
+import { basename, dirname, join } from '../fs';
 import { ImportAnalysis, localSourceFor, unsetEnvCondition } from '../imports';
-import { perContainer, running, RunningContainer } from '../runtime';
+import { containerPython, perContainer, running, RunningContainer, searchedDirs } from '../runtime';
 import { InstallSet, installSet, installSetWithout, mayProvide } from '../packages/installs';
 import { parsePyproject, parseRequirementsFile } from '../packages/manifests';
 import { distributionsFor, normalizeDist } from '../packages/names';
@@ -36,6 +36,9 @@ export const rule: Rule = {
   },
 };
 
+/** Per closure (shared by the containers that run it): its files reached only through guarded imports. */
+const GUARDED = new WeakMap<object, Set<string>>();
+
 /** Commands in an entrypoint script that install at start: what the image holds then is not what the Dockerfile installed. */
 const RUNTIME_INSTALL = /\b(pip3?|uv|poetry|pipenv|conda|micromamba)\b[^\n]*\b(install|sync|add)\b/;
 
@@ -60,7 +63,8 @@ function checkImage(a: Analysis, ia: RunningContainer): Draft[] {
   const hiddenRoots = [...(hidden?.roots ?? []), ...foreign.map((f) => f.root)];
   const visible = hiddenRoots.length ? installSetWithout(ia.stage, hiddenRoots) : undefined;
   const unreachable = new Map<string, Missing>();
-  const guarded = guardedImported(ia.closure.files);
+  let guarded = GUARDED.get(ia.closure.files);
+  if (!guarded) GUARDED.set(ia.closure.files, (guarded = guardedImported(ia.closure.files)));
   for (const [file, f] of ia.closure.files) {
     // A file imported under a guard (try/except ImportError): its failing imports are caught there.
     if (guarded.has(file)) continue;
@@ -188,12 +192,8 @@ function programDraft(a: Analysis, ia: RunningContainer, set: InstallSet, foreig
   if (site) {
     return {
       message: `${base} it is installed with pip --user into ${site.root}, and the container runs as ${site.user}, who cannot use ${site.root}${site.root.startsWith('/root/') ? ' (/root is not searchable by other users)' : ''}: Docker cannot start it ("${prog}": executable file not found in $PATH); install without --user (or into a virtualenv)`,
-      file: ia.entry.at.file,
-      range: (() => {
-        const source = ia.entry.at;
-        const i = source.contentRanges.findIndex((r) => r !== undefined && (source.lines[r.start.line] ?? '').slice(r.start.character, r.end.character).replace(/^.*\//, '') === prog);
-        return (i >= 0 ? source.argRanges[i] : undefined) ?? source.range;
-      })(),
+      file: source.file,
+      range,
       related: [{ file: ia.target.dockerfile, range: firstLineRange(site.rec.carriedBy ?? site.rec.instr, ia.target.parsed.lines), message: `${site.rec.tool} --user installs into ${site.root}` }],
       fixes: [],
     };
@@ -224,21 +224,12 @@ function programDraft(a: Analysis, ia: RunningContainer, set: InstallSet, foreig
 function hiddenVenvs(ia: RunningContainer): { roots: string[]; python: string } | undefined {
   const st = ia.stage;
   const system = st.python?.interpreter;
-  const roots = st.venvs.map((v) => v.venv).filter((r): r is string => !!r);
-  if (!system || !roots.length || st.python?.venv) return undefined;
   const prog = ia.entry.ep.interpreter ?? '';
-  if (!/^(?:.*\/)?python(?:\d+(?:\.\d+)?)?$/.test(prog)) return undefined;
-  const systemBin = dirname(system);
-  // The first folder on PATH (or the program's own) that holds one of the stage's interpreters decides which runs.
-  const first = searchedDirs(ia, prog)?.find((d) => d === systemBin || roots.some((r) => join(r, 'bin') === d));
-  return first === systemBin ? { roots, python: prog.includes('/') ? prog : join(systemBin, prog) } : undefined;
-}
-
-/** The folders Docker (or the shell) searches for the container's program: its own folder for a path, else PATH's; undefined when PATH is not known. */
-function searchedDirs(ia: RunningContainer, prog: string): string[] | undefined {
-  if (prog.includes('/')) return [dirname(normalize(prog))];
-  const path = ia.entry.env.PATH;
-  return path === undefined ? undefined : path.split(':').filter((d) => d.startsWith('/')).map(normalize);
+  if (!system || st.python?.venv || !/^(?:.*\/)?python(?:\d+(?:\.\d+)?)?$/.test(prog)) return undefined;
+  // The runtime model's choice: the first folder on PATH (or the program's own) that holds one of the stage's interpreters.
+  if (containerPython(ia)?.env !== st.python) return undefined;
+  const roots = st.venvs.map((v) => v.venv).filter((r): r is string => !!r);
+  return roots.length ? { roots, python: prog.includes('/') ? prog : join(dirname(system), prog) } : undefined;
 }
 
 /** `ENV PATH="ROOT/bin:$PATH"` right after the instruction that installed into (or copied in) the venv at `root`. */

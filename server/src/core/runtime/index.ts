@@ -5,7 +5,7 @@ export type { HiddenByMount } from './mounts';
 export { containers, containersOf, gcloudList, prepareContainers, running } from './containers';
 export { hasOwnCommand, perContainer } from './report';
 export { entryLabel } from './label';
-export { containerPython, installerPython } from './python';
+export { containerPython, installerPython, searchedDirs } from './python';
 export type { ContainerPython } from './python';
 export type { ImportsOf } from './closure';
 export type { ContainerExplanation, ExplainedFile, ExplainedPart } from './explain';

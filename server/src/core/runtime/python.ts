@@ -36,9 +36,7 @@ export function containerPython(c: Pick<Container, 'stage' | 'entry' | 'argv'>):
     const env = envIn(dirname(normalize(prog)));
     return env ? { env, why: `the command names ${prog}` } : undefined;
   }
-  const path = c.entry?.env.PATH;
-  if (path === undefined) return undefined;
-  for (const d of path.split(':').filter((x) => x.startsWith('/')).map(normalize)) {
+  for (const d of searchedDirs(c, prog) ?? []) {
     const env = envIn(d);
     if (env) return { env, why: env.venv ? `${d} comes first on PATH` : `PATH finds ${PYTHON.test(prog) ? prog : 'the interpreter'} in ${d} before any virtualenv's bin folder` };
   }
@@ -49,4 +47,11 @@ export function containerPython(c: Pick<Container, 'stage' | 'entry' | 'argv'>):
 export function installerPython(stage: StageModel, rec: InstallRecord): PythonEnv | undefined {
   const at = rec.sitePackages ?? rec.home;
   return stage.venvs.find((v) => v.venv && within(v.venv, at)) ?? stage.python;
+}
+
+/** The folders Docker (or the shell) searches for a program of the container: its own folder for a path, else PATH's; undefined when PATH is not known. */
+export function searchedDirs(c: Pick<Container, 'entry'>, prog: string): string[] | undefined {
+  if (prog.includes('/')) return [dirname(normalize(prog))];
+  const path = c.entry?.env.PATH;
+  return path === undefined ? undefined : path.split(':').filter((d) => d.startsWith('/')).map(normalize);
 }
