@@ -140,6 +140,29 @@ describe('python/cli', () => {
     assert.equal(select(files, { file: '/app/svc/main.py', func: 'app' }, ['seed_data'])?.noSuch, 'seed_data -> seed-data');
   });
 
+
+  it('typer: app.command("serve")(serve_command) registers like the decorator (study: private-gpt\'s CLI was "its commands: help")', () => {
+    const cmds = ['import typer', 'def serve_command(port: int = 8001, reload: bool = False):', '    pass', 'def run_command(path: str):', '    pass'].join('\n');
+    const main = [
+      'import typer',
+      'from svc.commands import serve_command, run_command',
+      'app = typer.Typer()',
+      'app.command("serve")(serve_command)',
+      'app.command()(run_command)',
+      'def later():',
+      '    app.command("late")(run_command)',
+      '@app.command("help")',
+      'def help_command():',
+      '    pass',
+    ].join('\n');
+    const files = { '/app/svc/main.py': ['svc.main', main] as [string, string], '/app/svc/commands.py': ['svc.commands', cmds] as [string, string] };
+    assert.deepEqual(select(files, { file: '/app/svc/main.py', func: 'app' }, ['serve', '--port', '9000', '--reload']), {
+      path: 'serve', fn: '/app/svc/commands.py#serve_command', program: undefined, restFrom: 1, values: { port: '9000', reload: 'true' }, noSuch: undefined, uncertain: undefined,
+    });
+    assert.equal(select(files, { file: '/app/svc/main.py', func: 'app' }, ['run-command', 'x'])?.fn, '/app/svc/commands.py#run_command');
+    // registered inside a function: the app may have commands the model cannot list, so a wrong name is not certain
+    assert.equal(select(files, { file: '/app/svc/main.py', func: 'app' }, ['serv'])?.noSuch, 'serv -> serve (uncertain: app.command(...)(...) is called inside later)');
+  });
   it('typer: an app with one command and no callback runs it without its name; typer.run(fn) likewise', () => {
     const one = ['import typer', 'app = typer.Typer()', '@app.command()', 'def serve(port: int = 8000):', '    pass'].join('\n');
     const lone = select({ '/app/m.py': ['m', one] }, { file: '/app/m.py', func: 'app' }, ['--port', '7000']);

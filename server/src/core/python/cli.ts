@@ -285,6 +285,11 @@ export class CliModel {
     const parsers = new Map<string, CliCommand>();
     for (const [k, o] of this.objs) if (o.file === path && o.cmd.framework === 'argparse') parsers.set(k.slice(path.length + 1), o.cmd);
     for (const c of info.calls) {
+      const applied = /^(\w+)\.(command|group|callback)\((.*)\)$/s.exec(c.callee);
+      if (applied) {
+        this.applied(path, c, applied[1], applied[2] as 'command' | 'group' | 'callback');
+        continue;
+      }
       const m = /^(\w+)\.(add_command|add_typer|add_subparsers|add_parser|set_defaults|add_argument)$/.exec(c.callee);
       if (!m) continue;
       const [, objName, method] = m;
@@ -361,6 +366,46 @@ export class CliModel {
       if (o.file !== path || c.framework !== 'typer' || !c.group || c.name !== '' || c.fn) continue;
       if (c.children.length === 1 && !c.children[0].group && !c.open) c.single = true;
     }
+  }
+
+  /**
+   * A decorator applied by a call, `app.command("serve")(serve_command)`: the same registration as `@app.command("serve")`
+   * on `serve_command` (its name, options and callback), so the command exists. Without a readable function or name the
+   * group is open: it may have commands the model cannot list.
+   */
+  private applied(path: string, c: PyCall, objName: string, method: 'command' | 'group' | 'callback'): void {
+    const owner = this.resolve(path, objName)?.cmd;
+    if (!owner) return;
+    const info = this.files.get(path)!.info;
+    const inner = info.calls.find((x) => x.callee === `${objName}.${method}` && x.range.start.line === c.range.start.line && x.range.start.character === c.range.start.character);
+    const target = positional(c)[0]?.text?.trim();
+    const fnFile = target && /^[A-Za-z_]\w*$/.test(target) ? this.functionFile(path, target) : undefined;
+    const fn = fnFile ? this.files.get(fnFile)?.info.functions.find((d) => d.name === target) : undefined;
+    if (method === 'callback') {
+      if (fn && owner.framework === 'typer') {
+        owner.fn = { file: fnFile!, name: fn.name };
+        if (inner && isTrue(kw(inner, 'invoke_without_command'))) owner.invokeWithoutCommand = true;
+        owner.options.push(...this.typerParams(fnFile!, fn));
+      } else owner.open ??= `${objName}.callback(...)(${target ?? '...'}) sets a callback the model cannot read`;
+      return;
+    }
+    const given = inner ? str(kw(inner, 'name')) ?? str(positional(inner)[0]) : undefined;
+    const names = given !== undefined ? [given] : target && /^[A-Za-z_]\w*$/.test(target) ? defaultCommandNames(target, owner.framework) : [];
+    if (!names.length || c.fn !== undefined || c.inLoop) {
+      owner.open ??= c.fn !== undefined ? `${objName}.${method}(...)(...) is called inside ${c.fn}` : c.inLoop ? `${objName}.${method}(...)(...) is called in a loop` : `${objName}.${method}(...)(${target ?? '...'}) adds a command the model cannot name`;
+      return;
+    }
+    const cmd = this.command(owner.framework, path, names[0], c.range, method === 'group');
+    cmd.aliases = names.slice(1);
+    if (fn) {
+      cmd.fn = { file: fnFile!, name: fn.name };
+      if (owner.framework === 'typer') {
+        const params = this.typerParams(fnFile!, fn);
+        cmd.options.push(...params.filter((p) => p.flags.length));
+        cmd.positionals.push(...params.filter((p) => !p.flags.length).map((p) => p.param!));
+      } else cmd.open = `${names[0]} is registered from ${target}, whose options the model does not read`;
+    } else cmd.open = `${names[0]} runs ${target ?? 'a function'} the model cannot read`;
+    owner.children.push(cmd);
   }
 
   /** The closure file defining function `name` as seen from `path`. */

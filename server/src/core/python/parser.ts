@@ -941,6 +941,12 @@ class Extractor {
     let last: string | undefined;
     if (fn.type === 'identifier') last = this.src(fn);
     else if (fn.type === 'attribute') last = this.srcOf(fn.childForFieldName('attribute'));
+    else if (fn.type === 'call') {
+      // `app.command("serve")(serve)`: a decorator applied by a call (typer/click registration without `@`).
+      const inner = fn.childForFieldName('function');
+      const innerLast = inner?.type === 'attribute' ? this.srcOf(inner.childForFieldName('attribute')) : undefined;
+      if (innerLast === 'command' || innerLast === 'group' || innerLast === 'callback') last = innerLast;
+    }
     if (!last) return;
     const callee = this.src(fn).replace(/\s+/g, '');
     if (callee.length > 200) return;
