@@ -5,7 +5,7 @@ import { defaultConfig } from '../../server/src/core/config';
 import type { CommandSource } from '../../server/src/core/container';
 import { initPython } from '../../server/src/core/python/parser';
 import { containerPython, containers, explain, gcloudList, hasOwnCommand, running } from '../../server/src/core/runtime';
-import { brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
+import { applyAllFixes, brief, lintRepo, memRepo, ROOT } from '../helpers/repo';
 
 before(() => initPython());
 
@@ -594,5 +594,45 @@ describe('runtime: a stage a CI build pushes with --target', () => {
       'image#lambda: python tasks.py | entrypoint - cmd CMD@Dockerfile:6 | cwd /app',
       'image#prod: python web.py | entrypoint - cmd CMD@Dockerfile:4 | cwd /app',
     ]);
+  });
+});
+
+describe('runtime: the shell that runs a shell-form command (SHELL, /bin/sh of the base image)', () => {
+  const APP = 'from flask import Flask\napp = Flask(__name__)\n';
+  const DF = (from: string, extra = '', cmd = 'CMD source /venv/bin/activate && exec gunicorn -b 0.0.0.0:8000 app:app') =>
+    `FROM ${from}\nRUN python -m venv /venv && /venv/bin/pip install flask gunicorn\nWORKDIR /app\nCOPY app.py .\n${extra}${cmd}\n`;
+  it('`source` in dash (python:3.12-slim, Debian): "source: not found", the server never starts; the fix writes "."', async () => {
+    const fs = memRepo({ Dockerfile: DF('python:3.12-slim'), 'app.py': APP });
+    const r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), [
+      "Dockerfile:5:5 entrypoint-target 'source' is not a command in dash, the /bin/sh of python:3.12-slim: the shell prints \"source: not found\" and exits 127, so exec gunicorn -b 0.0.0.0:8000 app:app never runs; use '.' (the POSIX name of the same builtin)",
+    ]);
+    assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n')[4], 'CMD . /venv/bin/activate && exec gunicorn -b 0.0.0.0:8000 app:app');
+  });
+  it('silent where /bin/sh has `source`: SHELL ["/bin/bash", "-c"], an Alpine image (BusyBox ash), `ln -sf /bin/bash /bin/sh`, or "." already', async () => {
+    for (const df of [
+      DF('python:3.12-slim', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'),
+      DF('python:3.12-alpine'),
+      DF('python:3.12-slim', 'RUN ln -sf /bin/bash /bin/sh\n'),
+      DF('python:3.12-slim', '', 'CMD . /venv/bin/activate && exec gunicorn -b 0.0.0.0:8000 app:app'),
+    ]) assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'app.py': APP }))).findings), [], df);
+  });
+  it('a SHELL after the CMD does not change it (Docker bakes the shell in when it reads CMD); the SHELL argv is what the container runs', () => {
+    const after = containers(analyse(memRepo({ Dockerfile: DF('python:3.12-slim', '', 'CMD exec gunicorn -b 0.0.0.0:8000 app:app\nSHELL ["/bin/bash", "-c"]'), 'app.py': APP }), ROOT, defaultConfig()))[0];
+    assert.deepEqual(after.argv, ['/bin/sh', '-c', 'exec gunicorn -b 0.0.0.0:8000 app:app']);
+    const before = containers(analyse(memRepo({ Dockerfile: DF('python:3.12-slim', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n', 'CMD exec gunicorn -b 0.0.0.0:8000 app:app'), 'app.py': APP }), ROOT, defaultConfig()))[0];
+    assert.deepEqual(before.argv, ['/bin/bash', '-o', 'pipefail', '-c', 'exec gunicorn -b 0.0.0.0:8000 app:app']);
+    assert.equal(before.ep?.kind, 'gunicorn');
+  });
+  it('in a #!/bin/sh entrypoint script: reported at the word in the script; a #!/bin/bash one is silent; a server started after a failed `source` (no &&) runs', async () => {
+    const df = 'FROM python:3.11-slim\nRUN python -m venv /venv && /venv/bin/pip install flask gunicorn\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["/app/start.sh"]\n';
+    const sh = (shebang: string, body: string) => `${shebang}\nset -e\n${body}\n`;
+    const r = await lintRepo(memRepo({ Dockerfile: df, 'app.py': APP, 'start.sh': sh('#!/bin/sh', 'source /venv/bin/activate\nexec gunicorn -b 0.0.0.0:8000 app:app') }));
+    assert.deepEqual(brief(r.findings), [
+      "start.sh:3:1 entrypoint-target 'source' in /app/start.sh is not a command in dash, the /bin/sh of python:3.11-slim: the shell prints \"source: not found\" and exits 127, and no server starts after it; use '.' (the POSIX name of the same builtin)",
+    ]);
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'app.py': APP, 'start.sh': sh('#!/bin/bash', 'source /venv/bin/activate\nexec gunicorn -b 0.0.0.0:8000 app:app') }))).findings), []);
+    const noE = '#!/bin/sh\nsource /venv/bin/activate\nexec /venv/bin/gunicorn -b 0.0.0.0:8000 app:app\n';
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'app.py': APP, 'start.sh': noE }))).findings), []);
   });
 });

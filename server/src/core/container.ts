@@ -1,6 +1,6 @@
 // What the container runs: ENTRYPOINT + CMD of a stage (through an entrypoint script if there is one) -> a parsed Entrypoint with the working directory and sys.path.
-import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides } from './entrypoint/combine';
-import { FollowStep, followCommand } from './entrypoint/follow';
+import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides, DEFAULT_SHELL } from './entrypoint/combine';
+import { FollowStep, followCommand, ShellFault } from './entrypoint/follow';
 import { processStarter, StartedProcess, Starter, UnitApp } from './entrypoint/starters';
 import { Entrypoint, mergeGunicornConfig, parseAddress, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
 import { consoleScripts } from './python/console-scripts';
@@ -66,10 +66,12 @@ export interface ContainerEntry {
   processes?: ContainerEntry[];
   /** This entry is one process of a starter: which, and the file and line that say what it runs. */
   process?: { starter: StartedProcess['starter']; name: string; describe: string; file?: string; line?: number };
+  /** The command fails in its shell before a server starts (`source` in dash), and where that is written when the model can place it. */
+  fault?: ShellFault & { site?: { file: string; range: Range; lines: string[] }; /** In the container's own `sh -c` text. */ inCommand?: true };
 }
 
 /** Docker's exec-form args or the shell-form text of a CMD/ENTRYPOINT, with the source range of each argv element. */
-function commandOf(ins: Instruction | undefined, key: string, dockerfile: { file: string; lines: string[] }): { c: CommandInstruction; source: CommandSource } | undefined {
+function commandOf(ins: Instruction | undefined, key: string, dockerfile: { file: string; lines: string[] }, shell?: string[]): { c: CommandInstruction; source: CommandSource } | undefined {
   if (!ins) return undefined;
   const base = { key, file: dockerfile.file, lines: dockerfile.lines, range: firstLineRange(ins, dockerfile.lines), instr: ins };
   if (ins.json) {
@@ -83,8 +85,9 @@ function commandOf(ins: Instruction | undefined, key: string, dockerfile: { file
   const single = ins.endLine === ins.line;
   const first = ins.args[0].range.start;
   const last = ins.args[ins.args.length - 1].range.end;
-  const ranges = [undefined, undefined, single ? { start: first, end: last } : undefined];
-  return { c: { form: 'shell', args: [ins.commandText] }, source: { ...base, argRanges: ranges, contentRanges: ranges } };
+  // The shell's own words (`/bin/sh -c`, or the SHELL instruction's) are written nowhere here; the command text is.
+  const ranges = [...(shell ?? DEFAULT_SHELL).map(() => undefined), single ? { start: first, end: last } : undefined];
+  return { c: { form: 'shell', args: [ins.commandText], ...(shell ? { shell } : {}) }, source: { ...base, argRanges: ranges, contentRanges: ranges } };
 }
 
 /**
@@ -145,7 +148,7 @@ export function startUser(stage: StageModel, overrides: Pick<EntryOverrides, 'us
  */
 export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { file: string; lines: string[] }, overrides: EntryOverrides = {}): ContainerEntry | undefined {
   const env: ShellEnv = { ...stageEnv(stage), ...overrides.env };
-  const image = { e: commandOf(stage.entrypoint, 'ENTRYPOINT', dockerfile) ?? baseEntrypointOf(stage, dockerfile), c: commandOf(stage.cmd, 'CMD', dockerfile) };
+  const image = { e: commandOf(stage.entrypoint, 'ENTRYPOINT', dockerfile, stage.entrypointShell) ?? baseEntrypointOf(stage, dockerfile), c: commandOf(stage.cmd, 'CMD', dockerfile, stage.cmdShell) };
   let e = image.e;
   let c = image.c;
   let cmdReset = false;
@@ -202,6 +205,11 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
     ep: r.ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: r.scriptSource ?? atPart.source, overridden: !atPart.source.instr,
     argv: combined.argv, cwd: r.cwd, env: r.env, script: r.script, chain: r.chain, sysPath: sysPathOf(r.ep, r.cwd, r.env, stage, fs), notes: r.notes,
   };
+  if (r.fault) {
+    entry.fault = r.fault;
+    const site = r.fault.inCommand ? commandFaultSite(r.fault, combined.argv, ranges.ranges, atPart.source) : undefined;
+    if (site) entry.fault.site = site;
+  }
   const started = r.ep.kind === 'unknown' && !r.ep.uncertain ? processStarter(r.ep.argv, r.env, r.cwd, { ...reader, readDir: (p) => stage.tree.readDir(p), isUncertain: (p) => stage.tree.isUncertain(p) }, { scripts: r.chain.map((c) => c.file) }) : undefined;
   if (started) {
     entry.processes = startedEntries(runner, entry, started, ranges);
@@ -224,6 +232,7 @@ interface CommandRunner {
 
 interface RunResult {
   ep: Entrypoint;
+  fault?: ContainerEntry['fault'];
   chain: FollowStep[];
   script?: string;
   scriptSource?: CommandSource;
@@ -240,10 +249,25 @@ function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Rang
   const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p), uncertain: (p: string) => stage.tree.isUncertain(p) };
   let ep = parseEntrypoint(argv, env, { ...ranges, consoleScripts: scripts, readFile: readFile(workdir) });
   const out: RunResult = { ep, chain: [], passedThrough: false, env, cwd: workdir, notes: [] };
+  // A `sh -c` string the parse read directly (`source venv/bin/activate && exec gunicorn ...`) is also run in the model's
+  // shell when /bin/sh is dash, which has no `source`: the command then fails before the server.
+  const shellText = (re: RegExp) => argv.some((a, k) => k > 1 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(argv[k - 1]) && re.test(a));
+  const dashSource = ep.kind !== 'unknown' && stage.binSh === 'dash' && shellText(/(?:^|[\s;&|(])source\s/);
+  // `. /venv/bin/activate && exec gunicorn ...`: the server runs with the PATH the activation set (followed for it).
+  const activates = ep.kind !== 'unknown' && shellText(/(?:^|[\s;&|(])(?:source|\.)\s+\S*bin\/activate\b/);
   // Shell scripts (`/entrypoint` -> `exec "$@"` -> `/start` -> `exec gunicorn ...`): follow them the way the shell runs them.
-  if (ep.kind === 'unknown') {
-    const f = followCommand(argv, { env, cwd: workdir, image: reader, envComplete: run.envComplete, ...(run.user !== undefined ? { user: run.user } : {}) });
-    if (f.uncertain) out.notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
+  if (ep.kind === 'unknown' || dashSource || activates) {
+    const f = followCommand(argv, { env, cwd: workdir, image: reader, envComplete: run.envComplete, ...(run.user !== undefined ? { user: run.user } : {}), ...(stage.binSh ? { binSh: stage.binSh } : {}) });
+    if (f.fault) {
+      out.fault = { ...f.fault, ...scriptFaultSite(stage, fs, f.fault) };
+      if (f.chain.length === 1 && f.fault.file === undefined) out.fault.inCommand = true;
+      out.chain = f.chain;
+      out.notes.push(f.uncertain!);
+      ep = { kind: 'unknown', argv, pythonPath: [], uncertain: f.uncertain };
+    } else if (ep.kind !== 'unknown') {
+      // The direct parse stands; the shell's environment for it is the followed one.
+      if (!f.uncertain && f.chain.length === 1) out.env = f.env;
+    } else if (f.uncertain) out.notes.push(f.chain.length ? `${f.chain[f.chain.length - 1].file}: ${f.uncertain}` : f.uncertain);
     else if (f.chain.length) {
       const scriptSource = f.words ? scriptCommandSource(stage, fs, f.chain[f.chain.length - 1].file, f.words) : undefined;
       // Arguments the scripts' "$@" passed on are written in the container's command: they keep its ranges.
@@ -401,6 +425,31 @@ export function sourceOfArg(entry: ContainerEntry, r: Range | undefined): Comman
 }
 
 /** The build-context file a followed script was copied from, as the source of the command it runs (ranges of its words). */
+/** Where a shell fault in a script file is written: the build-context file the image got the script from. */
+function scriptFaultSite(stage: StageModel, fs: FileSystem, fault: ShellFault): { site?: { file: string; range: Range; lines: string[] } } {
+  if (fault.file === undefined) return {};
+  const file = stage.tree.lookup(fault.file)?.source;
+  const text = file !== undefined ? stage.tree.text(fault.file, fs) : undefined;
+  if (file === undefined || text === undefined) return {};
+  return { site: { file, range: new LineIndex(text).range(fault.start, fault.end), lines: text.split('\n').map((l) => l.replace(/\r$/, '')) } };
+}
+
+/**
+ * Where a shell fault in the container's own `sh -c` text is written, in the Dockerfile or manifest: exact when the
+ * text is on one line, else the one place in the instruction's lines where the word is written (none or several: not placed).
+ */
+function commandFaultSite(fault: ShellFault, argv: string[], ranges: (Range | undefined)[], source: CommandSource): { file: string; range: Range; lines: string[] } | undefined {
+  const i = argv.findIndex((_a, k) => k > 1 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(argv[k - 1]));
+  const r = i >= 0 ? ranges[i] : undefined;
+  if (r && r.start.line === r.end.line) return { file: source.file, range: { start: { line: r.start.line, character: r.start.character + fault.start }, end: { line: r.start.line, character: r.start.character + fault.end } }, lines: source.lines };
+  const span = source.instr ? [source.instr.line, source.instr.endLine] : [source.range.start.line, source.range.end.line];
+  const hits: Range[] = [];
+  for (let l = span[0]; l <= span[1]; l++) {
+    for (const m of (source.lines[l] ?? '').matchAll(new RegExp(`(?<![\\w.-])${fault.word}(?![\\w.-])`, 'g'))) hits.push({ start: { line: l, character: m.index! }, end: { line: l, character: m.index! + fault.word.length } });
+  }
+  return hits.length === 1 ? { file: source.file, range: hits[0], lines: source.lines } : undefined;
+}
+
 function scriptCommandSource(stage: StageModel, fs: FileSystem, imagePath: string, words: ShellWord[]): CommandSource | undefined {
   const file = stage.tree.lookup(imagePath)?.source;
   const text = file !== undefined ? stage.tree.text(imagePath, fs) : undefined;

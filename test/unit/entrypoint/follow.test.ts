@@ -212,11 +212,14 @@ describe('entrypoint/follow', () => {
     });
 
     it('sources readable files; an unreadable one makes unset variables unknown', () => {
-      const files = { '/app/.env.sh': 'export PORT=9000\n', '/s.sh': '. /app/.env.sh\nexec uvicorn m:app --port ${PORT:-8000}\n', '/t.sh': '. /venv/bin/activate\nexec uvicorn m:app --port ${PORT:-8000}\n' };
+      const files = { '/app/.env.sh': 'export PORT=9000\n', '/s.sh': '. /app/.env.sh\nexec uvicorn m:app --port ${PORT:-8000}\n', '/t.sh': '. /etc/profile.d/app.sh\nexec uvicorn m:app --port ${PORT:-8000}\n', '/v.sh': 'cd /srv\nsource .venv/bin/activate\nexec uvicorn m:app --port ${PORT:-8000}\n' };
       assert.deepEqual(followCommand(['/s.sh'], opts(files)).argv, ['uvicorn', 'm:app', '--port', '9000']);
       const t = followCommand(['/t.sh'], opts(files));
       assert.deepEqual(t.argv, ['uvicorn', 'm:app', '--port', '${PORT:-8000}']);
       assert.deepEqual(t.unknown, [false, false, false, true]);
+      // A virtualenv's activate (made by a RUN, so not readable) does what it always does: its bin first on PATH.
+      const v = followCommand(['/v.sh'], opts(files, { PATH: '/usr/local/bin:/usr/bin' }));
+      assert.deepEqual([v.argv, v.env.PATH, v.env.VIRTUAL_ENV], [['uvicorn', 'm:app', '--port', '8000'], '/srv/.venv/bin:/usr/local/bin:/usr/bin', '/srv/.venv']);
     });
 
     it('uses set -- and shift to rewrite the arguments (official-image style)', () => {

@@ -80,6 +80,13 @@ export interface StageModel extends InstallState {
   healthcheck?: Instruction;
   expose: { port: string; word: Word; instr: Instruction }[];
   user?: string;
+  /** The SHELL instruction in effect (exec form: Docker runs shell-form RUN/CMD/ENTRYPOINT with it instead of `/bin/sh -c`). */
+  shell?: { argv: string[]; instr: Instruction };
+  /** The SHELL in effect where the CMD / ENTRYPOINT was written (Docker bakes it into the image config then); undefined: `/bin/sh -c`. */
+  cmdShell?: string[];
+  entrypointShell?: string[];
+  /** What `/bin/sh` is in the image (from the base image's facts, or a RUN that relinks it); undefined: not known. */
+  binSh?: 'dash' | 'ash' | 'bash' | 'none';
   instructions: Instruction[];
   /** Image folders whose Python projects were pip-installed (their packages are importable). */
   installed: InstalledProject[];
@@ -225,6 +232,10 @@ export function buildImageModel(
         healthcheck: parent?.healthcheck,
         expose: parent ? [...parent.expose] : [],
         user: parent ? parent.user : facts?.user,
+        ...(parent?.shell ? { shell: parent.shell } : {}),
+        ...(parent?.cmdShell && parent.cmd ? { cmdShell: parent.cmdShell } : {}),
+        ...(parent?.entrypointShell && parent.entrypoint ? { entrypointShell: parent.entrypointShell } : {}),
+        ...((parent ? parent.binSh : facts?.binSh) ? { binSh: parent ? parent.binSh : facts?.binSh } : {}),
         instructions: [ins],
         installed: parent ? [...parent.installed] : [],
         sitePackagesUncertain: parent?.sitePackagesUncertain,
@@ -278,15 +289,24 @@ export function buildImageModel(
         st.runs.push(ins);
         const effects: RunEffects = { tree: st.tree, workdir: st.workdir, vars: st.vars, stage: st.index, context, installed: st.installed, state: st, home: homeOf(st), stages };
         const r = applyRun(ins, effects);
+        const sh = relinkedBinSh(ins.commandText);
+        if (sh !== false) {
+          if (sh) st.binSh = sh;
+          else delete st.binSh;
+        }
         if (r.sitePackagesUncertain) markSitePackagesUncertain(st, r.sitePackagesUncertain, ins);
         for (const u of r.unmodelled) st.unmodelledRuns.push({ instr: ins, ...u });
         break;
       }
       case 'CMD':
         st.cmd = ins;
+        if (st.shell) st.cmdShell = st.shell.argv;
+        else delete st.cmdShell;
         break;
       case 'ENTRYPOINT':
         st.entrypoint = ins;
+        if (st.shell) st.entrypointShell = st.shell.argv;
+        else delete st.entrypointShell;
         // Docker: setting ENTRYPOINT resets a CMD inherited from the base image.
         if (st.cmd && st.cmd.line < st.from.line) st.cmd = undefined;
         break;
@@ -302,6 +322,10 @@ export function buildImageModel(
       case 'USER':
         if (ins.args[0]) st.user = expand(ins.args[0], st.vars).value;
         break;
+      case 'SHELL':
+        // Exec form only (Docker rejects another form); it applies to the shell-form instructions after it, CMD and ENTRYPOINT included.
+        if (ins.json && ins.args.length) st.shell = { argv: ins.args.map((a) => a.text), instr: ins };
+        break;
       default:
         break;
     }
@@ -313,6 +337,20 @@ export function buildImageModel(
     if (t) final = t;
   }
   return { dockerfile, context, parsed, stages, final, globalArgs };
+}
+
+/**
+ * A RUN that changes what `/bin/sh` is: `ln -sf bash /bin/sh` (or `/bin/bash`) makes it bash; another link, an
+ * `update-alternatives` for it or `dpkg-reconfigure dash`: not known (undefined). False: the RUN leaves it alone.
+ */
+export function relinkedBinSh(command: string): 'bash' | undefined | false {
+  if (!/\/bin\/sh\b|\bdpkg-reconfigure\s/.test(command)) return false;
+  for (const part of command.split(/&&|\|\||;|\n/)) {
+    const ln = /(?:^|\s)ln\s+((?:-\w+\s+)*)(\S+)\s+\/bin\/sh\s*$/.exec(part.trim());
+    if (ln && /s/.test(ln[1])) return /(?:^|\/)bash$/.test(ln[2]) ? 'bash' : undefined;
+    if (/\bupdate-alternatives\b.*\/bin\/sh\b/.test(part) || /\bdpkg-reconfigure\b.*\bdash\b/.test(part)) return undefined;
+  }
+  return false;
 }
 
 /**

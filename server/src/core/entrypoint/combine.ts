@@ -5,6 +5,8 @@ import { ShellEnv, shlexSplit } from './shell';
 export interface CommandInstruction {
   form: 'exec' | 'shell';
   args: string[];
+  /** Shell form: the SHELL instruction in effect where it was written (Docker's default `/bin/sh -c` otherwise). */
+  shell?: string[];
 }
 
 export interface CombinedCommand {
@@ -22,7 +24,7 @@ export interface CombinedCommand {
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
 function shellForm(i: CommandInstruction, shell: string[]): string[] {
-  return i.form === 'shell' ? [...shell, i.args.join(' ')] : [...i.args];
+  return i.form === 'shell' ? [...(i.shell ?? shell), i.args.join(' ')] : [...i.args];
 }
 
 /**

@@ -2,7 +2,7 @@
 import { join, normalize } from '../fs';
 import { LineIndex } from '../python/lexical';
 import { startsServer, unwrapWrappers } from './parse';
-import { ScriptArg, SETUP, expandCommand } from './script';
+import { ScriptArg, SETUP, activateEnv, activatedVenv, expandCommand } from './script';
 import { ExpandOptions, ShellCommand, ShellEnv, ShellWord, compareUid, expandWord, globSource, splitShellOps, userOutputs } from './shell';
 
 /** What following needs to know about the image: file contents and kinds, by absolute path. */
@@ -34,6 +34,28 @@ export interface FollowOptions {
    * A user switcher on the way (`gosu app`, `su-exec`, `s6-setuidgid`; `su`, `runuser`, `setpriv`, `chpst`: unknown) changes it.
    */
   user?: string;
+  /** What `/bin/sh` is in the image (base image facts): `sh -c` and `#!/bin/sh` scripts run in that shell. */
+  binSh?: 'dash' | 'ash' | 'bash' | 'none';
+}
+
+/** The shell a script runs in: dash (Debian's and Ubuntu's /bin/sh), BusyBox ash (Alpine's), bash. */
+export type ShellDialect = 'dash' | 'ash' | 'bash';
+
+/**
+ * A command the shell cannot run, so that the container's command fails before its server starts: `source` in dash
+ * (Debian's /bin/sh) is "source: not found" (status 127), and the `&&` after it never runs.
+ */
+export interface ShellFault {
+  /** The script's image path; undefined: the `sh -c` text of the container's command. */
+  file?: string;
+  /** Offsets of the failing word in that text. */
+  start: number;
+  end: number;
+  word: string;
+  /** The shell that runs it, for messages: `dash`. */
+  shell: ShellDialect;
+  /** The first command that does not run because of it (`exec gunicorn app:app`). */
+  skipped?: string;
 }
 
 /** test(1)'s file tests that deploylint decides from the image: exists as a regular file, a folder, anything, non-empty; readable/writable/executable only when absent. */
@@ -91,6 +113,8 @@ export interface FollowedCommand {
   passedFrom?: (number | undefined)[];
   /** Why what runs is not known (a branch that cannot be chosen, a script that cannot be read). */
   uncertain?: string;
+  /** The command fails in its shell before a server starts (see ShellFault). */
+  fault?: ShellFault;
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -114,17 +138,18 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
     user = userAfter(out.argv, u.argv.length, user);
     const cwd = u.cwd ? abs(out.cwd, u.cwd) : out.cwd;
     const prog = u.argv[0].split('/').pop()!;
-    let script: { path?: string; text: string; positional: string[]; name: string } | undefined;
+    let script: { path?: string; text: string; positional: string[]; name: string; dialect?: ShellDialect } | undefined;
     if (SHELLS.has(prog)) {
       const s = shellInvocation(u.argv);
       if (!s) return out;
-      if (s.code !== undefined) script = { text: s.code, positional: s.args.slice(1), name: s.args[0] ?? prog };
+      const dialect = dialectOf(prog, opts.binSh);
+      if (s.code !== undefined) script = { text: s.code, positional: s.args.slice(1), name: s.args[0] ?? prog, ...(dialect ? { dialect } : {}) };
       else {
         const path = resolve(s.file!, cwd, u.env, opts, true);
         if (!path) return out;
         const text = opts.image.text(path);
         if (text === undefined) return { ...out, uncertain: `the script ${path} is not visible in the image` };
-        script = { path, text, positional: s.args, name: s.file! };
+        script = { path, text, positional: s.args, name: s.file!, ...(dialect ? { dialect } : {}) };
       }
     } else {
       const path = resolve(u.argv[0], cwd, u.env, opts, false);
@@ -136,7 +161,10 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
         return { ...out, argv: [py, path!, ...rest], unknown: [false, false, ...(out.shell ? u.unknown.slice(1) : rest.map(() => false))], env: u.env, cwd, chain: [...out.chain, { file: path!, line: 0, what: `${py} ${path}` }] };
       }
       if (!path || text === undefined || !isShellScript(path, text)) return out;
-      script = { path, text, positional: u.argv.slice(1), name: u.argv[0] };
+      // The kernel runs it with its #! interpreter (a file without one: not a shell's choice the model makes).
+      const interp = shebangProgram(text)?.split('/').pop();
+      const dialect = interp ? dialectOf(interp, opts.binSh) : undefined;
+      script = { path, text, positional: u.argv.slice(1), name: u.argv[0], ...(dialect ? { dialect } : {}) };
     }
     if (script.path) {
       // A script that re-runs itself as another user (`exec gosu app "$0" "$@"`) is another run of it.
@@ -146,9 +174,15 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
     }
     const r = evaluateScript(script.text, {
       env: u.env, cwd, positional: script.positional, name: script.name, file: script.path, image: opts.image, path: opts.path, envComplete: opts.envComplete,
-      ...(user !== undefined ? { user } : {}),
+      ...(user !== undefined ? { user } : {}), ...(script.dialect ? { dialect: script.dialect } : {}),
+      ...(script.path && /^#!\s*\S+(?:\s+\S*sh)?\s+-\w*e/.test(script.text) ? { errexit: true } : {}),
     });
     const file = script.path ?? '(sh -c)';
+    if (r.fault) {
+      const fault: ShellFault = { ...r.fault, ...(script.path ? { file: script.path } : {}) };
+      out.chain = [...out.chain, { file, line: r.fault.line, what: r.fault.word }];
+      return { ...out, fault, uncertain: `${file}: ${r.fault.word} is not a command in ${r.fault.shell}, so the command stops there` };
+    }
     out.chain = [...out.chain, { file, line: r.line ?? 0, what: r.what ?? '' }];
     if (r.uncertain || !r.args) return { ...out, uncertain: r.uncertain ?? `no command found in ${file}` };
     const passedFrom = passedOn(out, u.argv, script.positional, r.args);
@@ -174,6 +208,12 @@ function passedOn(prev: FollowedCommand, unwrapped: string[], positional: string
     out.push(splice && suffix && k < positional.length && args[i].value === positional[k] ? (prev.passedFrom ? prev.passedFrom[base + k++] : base + k++) : undefined);
   }
   return out;
+}
+
+/** The dialect a shell program runs: `sh` is whatever /bin/sh is in the image. */
+function dialectOf(prog: string, binSh: FollowOptions['binSh']): ShellDialect | undefined {
+  if (prog === 'sh') return binSh === 'none' ? undefined : binSh;
+  return prog === 'bash' || prog === 'dash' || prog === 'ash' ? prog : undefined;
 }
 
 function abs(cwd: string, p: string): string {
@@ -480,7 +520,7 @@ export function parseScript(text: string, heredocs = true): Node[] {
 export function decideCondition(cond: Node[], o: Omit<EvalOptions, 'positional'> & { positional?: string[] }): boolean | undefined {
   const st: State = {
     vars: { ...o.env }, exported: new Set(Object.keys(o.env)), positional: o.positional && [...o.positional], cwd: o.cwd,
-    opaque: false, funcs: new Map(), ran: [], depth: 0,
+    opaque: false, funcs: new Map(), ran: [], depth: 0, ...(o.errexit ? { errexit: true } : {}),
   };
   return new Evaluator('', { ...o, positional: o.positional ?? [] }).decide(cond, st);
 }
@@ -502,6 +542,10 @@ export interface EvalOptions {
   envComplete?: boolean;
   /** See {@link FollowOptions.user}. */
   user?: string;
+  /** The shell that runs the script, when known: bash-only builtins fail in dash. */
+  dialect?: ShellDialect;
+  /** `set -e` from the start (`#!/bin/sh -e`). */
+  errexit?: boolean;
 }
 
 export interface ScriptRun {
@@ -516,6 +560,8 @@ export interface ScriptRun {
   /** False when the command is written in another file (a sourced one), so `args[i].word` offsets are not this script's. */
   inFile?: boolean;
   uncertain?: string;
+  /** The script fails (see ShellFault) and no server starts after it: where, in this script's text (0-based line). */
+  fault?: Omit<ShellFault, 'file'> & { line: number };
 }
 
 /** A command the script ran: expanded arguments, its environment and folder, and its words as written. */
@@ -544,6 +590,10 @@ interface State {
   /** A service may have been started by a command that runs only under a condition. */
   maybe?: string;
   depth: number;
+  /** `set -e` is on: a failing command outside a condition ends the script. */
+  errexit?: boolean;
+  /** The first command the shell could not run (see ShellFault), in the top script's text. */
+  fault?: { start: number; end: number; word: string; skipped?: string; sourced: boolean };
 }
 
 type Flow = 'next' | 'exec' | 'exit' | 'return';
@@ -574,6 +624,13 @@ export function evaluateScript(text: string, o: EvalOptions): ScriptRun {
     chosen = (server && last && fg.indexOf(last) < fg.indexOf(server) ? last : server ?? last) ?? [...st.ran].reverse().find((r) => r.beside);
   }
   const out: ScriptRun = { env: chosen?.env ?? ev.exportedEnv(st), cwd: chosen?.cwd ?? st.cwd };
+  // A failed `source` reported only when no server starts after it (one that does runs, with or without what it set),
+  // and only where it is written in this script (a sourced file's offsets are another file's).
+  if (st.fault && !st.fault.sourced && o.dialect && !(chosen && startsServer(chosen.args.map((a) => a.value)))) {
+    const { sourced: _s, ...f } = st.fault;
+    out.fault = { ...f, shell: o.dialect, line: ev.lineOf(f.start) };
+    return out;
+  }
   if (st.uncertain) out.uncertain = st.uncertain;
   if (chosen) {
     out.args = chosen.args;
@@ -704,6 +761,13 @@ class Evaluator {
           // `[ -n "$DATABASE_URL" ] || exit 1` (or `|| { echo ...; exit 1; }`): a guard, read as the `if` form is.
           if (i > 0 && failureGuard([n.items[i - 1]], item.t === 'group' && !item.subshell ? item.body : [item])) {
             ok = true;
+            continue;
+          }
+          if (item.t === 'cmd' && this.notACommand(item, st)) {
+            // `source x && exec server`: status 127, so what follows `&&` does not run.
+            const next = n.items.slice(i + 1).find((_x, k) => n.ops[i + k] === '&&');
+            if (st.fault && !st.fault.skipped && next?.t === 'cmd') st.fault.skipped = this.cmdText(next.words);
+            ok = false;
             continue;
           }
           const c = item.t === 'cmd' ? this.testOf(item.words, st) : undefined;
@@ -984,6 +1048,12 @@ class Evaluator {
         return 'next';
       }
       case 'set':
+        for (let k = 1; k < words.length; k++) {
+          const o = words[k].text;
+          if (/^[-+][a-zA-Z]*e[a-zA-Z]*$/.test(o)) st.errexit = o.startsWith('-');
+          else if ((o === '-o' || o === '+o') && words[k + 1]?.text === 'errexit') st.errexit = o === '-o';
+          else if (o === '--' || !/^[-+]/.test(o)) break;
+        }
         if (words[1]?.text === '--' || (words[1] && !words[1].text.startsWith('-') && !words[1].text.startsWith('+'))) {
           const args = expandCommand(words.slice(words[1].text === '--' ? 2 : 1), st.vars, st.positional, this.xopts(st));
           st.positional = args.some((a) => a.unknown || a.scriptArgs) ? undefined : args.map((a) => a.value);
@@ -1001,6 +1071,8 @@ class Evaluator {
         return 'return';
       case 'source':
       case '.':
+        // dash has no `source`: it fails (and sets nothing); under `set -e` the script ends there.
+        if (this.notACommand(n, st)) return st.errexit ? 'exit' : 'next';
         this.source(words[1], st);
         return 'next';
     }
@@ -1070,11 +1142,32 @@ class Evaluator {
     if (exported) st.exported.add(name);
   }
 
+  /**
+   * A builtin the script's shell does not have: `source` in dash ("source: not found", status 127; `.` is the POSIX
+   * name). Records the first such fault; true when the command fails.
+   */
+  private notACommand(n: Extract<Node, { t: 'cmd' }>, st: State): boolean {
+    const w = n.words[0];
+    if (this.o.dialect !== 'dash' || w.text !== 'source' || w.quoted || w.raw !== 'source') return false;
+    st.fault ??= { start: w.start, end: w.end, word: 'source', sourced: this.o.file !== this.top };
+    return true;
+  }
+
   /** `. file`: a readable file runs in this shell; an unreadable one may set anything. */
   private source(w: ShellWord | undefined, st: State): void {
     if (!w) return;
     const p = this.expand(w, st);
     const path = p.unknown ? undefined : abs(st.cwd, p.value);
+    // A virtualenv's activate script (made by a RUN, so rarely readable): what it does is known.
+    const venv = path ? activatedVenv(path, st.cwd) : undefined;
+    if (venv) {
+      const set = activateEnv(venv, st.vars);
+      for (const [k, v] of Object.entries(set)) {
+        st.vars[k] = v;
+        st.exported.add(k);
+      }
+      return;
+    }
     const text = path ? this.o.image.text(path) : undefined;
     if (text === undefined || st.depth >= MAX_DEPTH) {
       st.opaque = true;

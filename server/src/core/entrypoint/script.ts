@@ -54,6 +54,19 @@ interface Cmd {
   positionalChanged: boolean;
 }
 
+/** The virtualenv whose `bin/activate` a `.`/`source` argument names (`/venv/bin/activate`, `.venv/bin/activate` from `cwd`). */
+export function activatedVenv(arg: string, cwd: string | undefined): string | undefined {
+  const m = /^(.*[^/])\/bin\/activate$/.exec(arg);
+  if (!m || m[1].includes('$')) return undefined;
+  return m[1].startsWith('/') ? normalize(m[1]) : cwd ? normalize(`${cwd}/${m[1]}`) : undefined;
+}
+
+/** What sourcing a virtualenv's `bin/activate` sets: VIRTUAL_ENV, and its bin folder first on PATH. */
+export function activateEnv(venv: string, env: ShellEnv): ShellEnv {
+  const path = env.PATH;
+  return { VIRTUAL_ENV: venv, PATH: path === undefined && 'PATH' in env ? undefined : `${venv}/bin:${path ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'}` };
+}
+
 /**
  * Walks a shell script's simple commands, tracking `export`/assignments, `cd` and control-flow depth,
  * and picks the command that runs the service: the last top-level `exec`, else the last command the
@@ -95,6 +108,12 @@ export function analyzeScript(text: string, env: ShellEnv, opts: ScriptOptions =
         cwd = target.startsWith('/') || cwd === undefined ? normalize(target) : normalize(`${cwd}/${target}`);
       }
       continue;
+    }
+    // `. /venv/bin/activate` (or `source`): what virtualenv's activate does for what follows: its bin first on PATH.
+    if ((first === '.' || first === 'source') && words[1]) {
+      const venv = activatedVenv(value(words[1]), cwd);
+      if (venv && depth === 0) curEnv = { ...curEnv, ...activateEnv(venv, curEnv) };
+      if (venv) continue;
     }
     if (first === 'set' && words[1]?.text === '--') {
       positionalChanged = true;

@@ -26,6 +26,11 @@ export interface BaseImageFacts {
   entrypoint?: string[];
   /** The image config's USER. */
   user?: string;
+  /**
+   * What `/bin/sh` is (the shell Docker runs shell-form CMD/ENTRYPOINT/RUN with): `dash` on Debian and Ubuntu, BusyBox
+   * `ash` on Alpine, `bash` on Amazon Linux and RHEL/UBI; `none`: the image has no shell (distroless). Undefined: not known.
+   */
+  binSh?: 'dash' | 'ash' | 'bash' | 'none';
 }
 
 /** One row: a pattern over the lower-cased reference (registry/repository:tag) and what it means. */
@@ -50,8 +55,10 @@ const APT_PYTHON: Record<string, string> = {
   bionic: '3.6', '18.04': '3.6', focal: '3.8', '20.04': '3.8', jammy: '3.10', '22.04': '3.10', noble: '3.12', '24.04': '3.12',
 };
 
-const PYTHON_IMAGE = (version: string | undefined): BaseImageFacts => ({
+const PYTHON_IMAGE = (version: string | undefined, ref = ''): BaseImageFacts => ({
   pythonVersion: version,
+  // The official images are Debian (bookworm, slim ...) unless the tag says alpine.
+  binSh: /alpine/.test(ref) ? 'ash' : /windowsservercore|nanoserver/.test(ref) ? undefined : 'dash',
   interpreter: '/usr/local/bin/python',
   sitePackages: version ? `/usr/local/lib/python${version}/site-packages` : undefined,
   // Official images stopped installing setuptools and wheel from 3.12 (docker-library/python#954).
@@ -61,8 +68,10 @@ const PYTHON_IMAGE = (version: string | undefined): BaseImageFacts => ({
   env: { PATH: PYTHON_IMAGE_PATH },
 });
 
+/** The ML images below are Ubuntu- or Debian-based: /bin/sh is dash. */
 const ML = (interpreter: string, preinstalled: string[]): BaseImageFacts => ({
   interpreter,
+  binSh: 'dash',
   preinstalled,
   preinstalledComplete: false,
   python: 'image',
@@ -86,6 +95,7 @@ const LAMBDA_IMAGE = (version: string | undefined): BaseImageFacts => ({
   env: { PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin', LANG: 'en_US.UTF-8', TZ: ':/etc/localtime', LAMBDA_TASK_ROOT: '/var/task', LAMBDA_RUNTIME_DIR: '/var/runtime' },
   workdir: '/var/task',
   entrypoint: ['/lambda-entrypoint.sh'],
+  binSh: 'bash',
 });
 
 /**
@@ -108,6 +118,7 @@ const S2I_PYTHON = (version: string): BaseImageFacts => ({
   workdir: '/opt/app-root/src',
   entrypoint: ['container-entrypoint'],
   user: '1001',
+  binSh: 'bash',
 });
 
 const TABLE: Row[] = [
@@ -117,21 +128,21 @@ const TABLE: Row[] = [
   { match: /^(?:public\.ecr\.aws\/lambda\/python|(?:docker\.io\/)?amazon\/aws-lambda-python):(\d+)\.(\d+)(?:[.\-@]|$)/, facts: (m) => LAMBDA_IMAGE(`${m[1]}.${m[2]}`) },
   { match: /^(?:public\.ecr\.aws\/lambda\/python|(?:docker\.io\/)?amazon\/aws-lambda-python)(?::(?:3|latest)(?:-[a-z0-9_]+)?)?(?:@|$)/, facts: () => LAMBDA_IMAGE(undefined) },
   // Official python images: python:3.11, 3.11.4-slim, 3.11-alpine3.19, 3.12-bookworm, 3-slim, latest, slim.
-  { match: new RegExp(`^${LIBRARY}python:(\\d+)\\.(\\d+)(?:[.\\-@]|$)`), facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`) },
-  { match: new RegExp(`^${LIBRARY}python(?::(?:3|latest|slim|alpine|bookworm|bullseye|trixie)(?:-[a-z0-9.]+)?)?(?:@|$)`), facts: () => PYTHON_IMAGE(undefined) },
+  { match: new RegExp(`^${LIBRARY}python:(\\d+)\\.(\\d+)(?:[.\\-@]|$)`), facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`, m.input) },
+  { match: new RegExp(`^${LIBRARY}python(?::(?:3|latest|slim|alpine|bookworm|bullseye|trixie)(?:-[a-z0-9.]+)?)?(?:@|$)`), facts: (m) => PYTHON_IMAGE(undefined, m.input) },
   // python:2, 2-stretch, 2-slim: 2.7, the last Python 2 release.
-  { match: new RegExp(`^${LIBRARY}python:2(?:-[a-z0-9.]+)?(?:@|$)`), facts: () => PYTHON_IMAGE('2.7') },
+  { match: new RegExp(`^${LIBRARY}python:2(?:-[a-z0-9.]+)?(?:@|$)`), facts: (m) => PYTHON_IMAGE('2.7', m.input) },
   // uv's images derived from the official python ones: ghcr.io/astral-sh/uv:python3.12-bookworm-slim, uv:0.5-python3.12-alpine.
-  { match: /^ghcr\.io\/astral-sh\/uv:(?:[\d.]+-)?python(\d+)\.(\d+)-/, facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`) },
+  { match: /^ghcr\.io\/astral-sh\/uv:(?:[\d.]+-)?python(\d+)\.(\d+)-/, facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`, m.input) },
   // Microsoft's dev container images, built FROM python:<version> (tags 3.12, 1-3.12-bookworm, 0-3.9): the official image's
   // Python, with developer tools beside it (pipx venvs and more), so the preinstalled list is open.
-  { match: /^mcr\.microsoft\.com\/(?:vscode\/)?devcontainers\/python:(?:\d+-)?(\d+)\.(\d+)(?:[-@]|$)/, facts: (m) => ({ ...PYTHON_IMAGE(`${m[1]}.${m[2]}`), preinstalledComplete: false }) },
+  { match: /^mcr\.microsoft\.com\/(?:vscode\/)?devcontainers\/python:(?:\d+-)?(\d+)\.(\d+)(?:[-@]|$)/, facts: (m) => ({ ...PYTHON_IMAGE(`${m[1]}.${m[2]}`, m.input), preinstalledComplete: false }) },
   // Distroless: Debian's python3, no pip, no shell.
   {
     match: /^(?:gcr\.io|us-docker\.pkg\.dev)\/distroless\/python3(?:-debian(\d+))?(?::|@|$)/,
     facts: (m) => {
       const v = APT_PYTHON[m[1] ?? '12'];
-      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: '/usr/lib/python3/dist-packages', preinstalled: [], preinstalledComplete: true, python: 'image', noPip: true, env: { PATH: DEFAULT_PATH } };
+      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: '/usr/lib/python3/dist-packages', preinstalled: [], preinstalledComplete: true, python: 'image', noPip: true, env: { PATH: DEFAULT_PATH }, binSh: /:debug/.test(m.input) ? 'ash' : 'none' };
     },
   },
   // Debian and Ubuntu: Python only after `apt-get install python3`; pip then installs into /usr/local/lib/python3.X/dist-packages.
@@ -139,7 +150,7 @@ const TABLE: Row[] = [
     match: new RegExp(`^${LIBRARY}(debian|ubuntu):([a-z]+|\\d+(?:\\.\\d+)?)(?:[-.@]|$)`),
     facts: (m) => {
       const v = APT_PYTHON[m[2]];
-      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: v ? `/usr/local/lib/python${v}/dist-packages` : undefined, preinstalled: [], preinstalledComplete: true, python: 'apt', env: { PATH: DEFAULT_PATH } };
+      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: v ? `/usr/local/lib/python${v}/dist-packages` : undefined, preinstalled: [], preinstalledComplete: true, python: 'apt', env: { PATH: DEFAULT_PATH }, binSh: 'dash' };
     },
   },
   // ML images: Python and many distributions preinstalled; the exact list and version depend on the tag.
@@ -150,7 +161,7 @@ const TABLE: Row[] = [
   { match: /^(?:docker\.io\/)?huggingface\/transformers-(?:pytorch|all)[\w-]*(?::|@|$)/, facts: () => ML('/usr/bin/python3', ['transformers', 'torch', 'numpy', 'tokenizers', 'huggingface-hub', 'pip']) },
   { match: /^(?:docker\.io\/)?huggingface\/transformers-tensorflow[\w-]*(?::|@|$)/, facts: () => ML('/usr/bin/python3', ['transformers', 'tensorflow', 'numpy', 'tokenizers', 'huggingface-hub', 'pip']) },
   { match: /^(?:docker\.io\/)?(?:continuumio\/(?:miniconda3|anaconda3)|condaforge\/(?:miniforge3|mambaforge))(?::|@|$)/, facts: () => CONDA },
-  { match: /^(?:docker\.io\/)?mambaorg\/micromamba(?::|@|$)/, facts: () => ({ interpreter: '/opt/conda/bin/python', preinstalled: [], preinstalledComplete: false, python: 'image' }) },
+  { match: /^(?:docker\.io\/)?mambaorg\/micromamba(?::|@|$)/, facts: (m) => ({ interpreter: '/opt/conda/bin/python', preinstalled: [], preinstalledComplete: false, python: 'image', binSh: /alpine/.test(m.input) ? 'ash' : 'dash' }) },
 ];
 
 function minor(version: string): number {

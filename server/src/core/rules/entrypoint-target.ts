@@ -39,7 +39,9 @@ export const rule: Rule = {
     });
     // A server that cannot read its config file exits before loading anything (its command is otherwise not followed).
     const unread = containers(a).filter((c): c is RunningContainer => !!c.entry && !!c.ep?.unreadConfig && !c.onlyWithHostCode);
-    return [...drafts, ...perContainer(unread, (c) => absentConfigFile(a, c))];
+    // A command that fails in its shell before the server (`source` in dash) starts nothing.
+    const faulted = containers(a).filter((c) => !!c.entry?.fault && !c.onlyWithHostCode);
+    return [...drafts, ...perContainer(unread, (c) => absentConfigFile(a, c)), ...perContainer(faulted, (c) => shellFault(a, c))];
   },
 };
 
@@ -64,6 +66,33 @@ function absentConfigFile(a: Analysis, c: RunningContainer): Draft[] {
     range: ref.range ?? (c.entry.overridden ? c.entry.at.range : c.entry.instr.keywordRange),
     related: [...scriptLocations(a, c), { file: c.entry.at.file, range: c.entry.at.range, message: `the container runs ${c.entry.ep.argv.join(' ')}` }],
     fixes: elsewhere ? (ref.range ? rewrite(c, ref, elsewhere, `Read ${elsewhere}`) : []) : copyFix(c, absent),
+  }];
+}
+
+/**
+ * The container's command stops in its shell before the server starts: `source` is a bash builtin that dash (the
+ * /bin/sh of Debian and Ubuntu images, hence of the official python images) does not have, so `source x && exec
+ * server` prints "source: not found", exits 127 and never reaches the server. Fix: `.`, the POSIX name of the same
+ * builtin (or a SHELL instruction for bash).
+ */
+function shellFault(a: Analysis, c: Container): Draft[] {
+  const entry = c.entry!;
+  const f = entry.fault!;
+  const where = f.file ? ` in ${f.file}` : '';
+  const binSh = f.shell === 'dash' ? `dash, the /bin/sh of ${c.stage.rootBase ?? 'the base image'}` : f.shell;
+  const stops = f.skipped ? `, so ${f.skipped} never runs` : ', and no server starts after it';
+  const site = f.site;
+  const related = [{ file: entry.at.file, range: entry.at.range, message: `the container runs ${entry.argv.join(' ')}` }];
+  for (const step of entry.chain.slice(0, -1)) {
+    const src = sourceOf(c.stage, step.file);
+    if (src) related.push({ file: src, range: { start: { line: step.line, character: 0 }, end: { line: step.line, character: 0 } }, message: `${a.rel(src)} (${step.file} in the image) runs ${step.what}` });
+  }
+  return [{
+    message: `'${f.word}'${where} is not a command in ${binSh}: the shell prints "${f.word}: not found" and exits 127${stops}; use '.' (the POSIX name of the same builtin)`,
+    file: site?.file ?? entry.at.file,
+    range: site?.range ?? entry.at.range,
+    related: site ? related : related.slice(1),
+    fixes: site ? [{ title: `Replace '${f.word}' with '.'`, edits: [{ file: site.file, range: site.range, newText: '.' }], isPreferred: true }] : [],
   }];
 }
 
