@@ -636,3 +636,33 @@ describe('runtime: the shell that runs a shell-form command (SHELL, /bin/sh of t
     assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'app.py': APP, 'start.sh': noE }))).findings), []);
   });
 });
+
+describe('runtime: AWS Lambda Web Adapter images (study h1: aws-lambda-web-adapter examples)', () => {
+  const DF = (env: string, cmd: string) => `FROM python:3.12-slim\nCOPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:0.8.4 /lambda-adapter /opt/extensions/lambda-adapter\n${env}WORKDIR /var/task\nRUN pip install fastapi uvicorn\nCOPY main.py ./\n${cmd}\n`;
+  const APP = 'from fastapi import FastAPI\napp = FastAPI()\n';
+  it("uvicorn on its default 127.0.0.1 is what the adapter reaches (it runs in the same sandbox): no loopback finding", async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: DF('ENV PORT=8000\n', 'CMD exec uvicorn --port=$PORT main:app'), 'main.py': APP }))).findings), []);
+  });
+  it('another port than AWS_LWA_PORT / PORT / 8080 never becomes ready: reported, with the fix to that port', async () => {
+    const fs = memRepo({ Dockerfile: DF('', 'CMD ["uvicorn", "main:app", "--port", "9000"]'), 'main.py': APP });
+    const r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), [
+      "Dockerfile:6:39 port-mismatch uvicorn main:app listens on port 9000, but the Lambda Web Adapter this image carries forwards requests and its readiness check to port 8080 (its default, with AWS_LWA_PORT and PORT unset), so the function never becomes ready",
+    ]);
+    assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n')[5], 'CMD ["uvicorn", "main:app", "--port", "8080"]');
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: DF('ENV AWS_LWA_PORT=9000\n', 'CMD ["uvicorn", "main:app", "--port", "9000"]'), 'main.py': APP }))).findings), []);
+  });
+});
+
+describe('runtime: an image CDK builds only to copy /asset out (Code.from_docker_build; study h1: titiler)', () => {
+  it('its placeholder CMD is not judged, and --explain says why; the same Dockerfile without the CDK app is', async () => {
+    const df = 'FROM public.ecr.aws/lambda/python:3.12\nRUN pip install mangum -t /asset\nCOPY lambda/handler.py /asset/handler.py\nCMD ["echo", "hello world"]\n';
+    const cdk = 'import os\nfrom aws_cdk import aws_lambda\n\n\ndef stack(scope, code_dir):\n    return aws_lambda.Function(scope, "fn", code=aws_lambda.Code.from_docker_build(\n        path=os.path.abspath(code_dir),\n        file="lambda/Dockerfile",\n    ), handler="handler.handler")\n';
+    const files = { 'infra/lambda/Dockerfile': df, 'infra/lambda/handler.py': 'def handler(event, context):\n    return 1\n', 'infra/app.py': cdk };
+    assert.deepEqual(brief((await lintRepo(memRepo(files))).findings), []);
+    const c = containers(analyse(memRepo(files), ROOT, defaultConfig()))[0];
+    assert.ok(c.quiet.includes('the command is not followed: the image is built by infra/app.py (CDK Code.from_docker_build) only to copy /asset out of it as the function\'s code: it never runs, so its command is not checked'), c.quiet.join('\n'));
+    const { 'infra/app.py': _cdk, ...alone } = files;
+    assert.equal(brief((await lintRepo(memRepo(alone))).findings).length, 1);
+  });
+});

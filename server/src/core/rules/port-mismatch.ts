@@ -175,6 +175,8 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   }
   const listen = listenOf(ia, ep);
   if (!listen) return out;
+  const adapter = d ? undefined : webAdapter(ia);
+  if (adapter) return adapterDraft(ia, listen, adapter, label, place, rangeOfBind(ep, true));
   const hidden = !!ia.hiddenEnv;
   const exps = d ? expectations(a, d) : [];
   const expectedPort = exps.length === 1 && exps[0].ports.length === 1 ? exps[0].ports[0] : undefined;
@@ -230,6 +232,40 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
     fixes: fix ? [fix] : [],
   });
   return out;
+}
+
+/**
+ * AWS Lambda Web Adapter: an extension the image carries in /opt/extensions (copied from
+ * public.ecr.aws/awsguru/aws-lambda-adapter). In Lambda it runs beside the server in the same sandbox and forwards each
+ * invocation to 127.0.0.1 on AWS_LWA_PORT, else PORT, else 8080, after its readiness check on that port
+ * (AWS_LWA_READINESS_CHECK_PORT when set). A loopback bind is what it reaches; another port never becomes ready.
+ * Undefined when the image has no adapter, or the port it uses is not known (a variable set to something unknown).
+ */
+function webAdapter(ia: RunningContainer): { port: number; why: string; instr: RunningContainer['stage']['instructions'][number] } | undefined {
+  const instr = ia.stage.instructions.find((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && /\/opt\/extensions\/?(?:lambda-adapter)?\s*$/.test(i.argText) && /aws-lambda-(?:web-)?adapter|lambda-adapter/.test(i.argText));
+  if (!instr) return undefined;
+  const env = ia.entry.env;
+  for (const name of ['AWS_LWA_READINESS_CHECK_PORT', 'AWS_LWA_PORT', 'PORT']) {
+    if (!Object.prototype.hasOwnProperty.call(env, name)) continue;
+    const v = env[name];
+    if (v === undefined || !/^\d+$/.test(v)) return undefined;
+    return { port: Number(v), why: `${name}=${v}`, instr };
+  }
+  return ia.hiddenEnv ? undefined : { port: 8080, why: 'its default, with AWS_LWA_PORT and PORT unset', instr };
+}
+
+function adapterDraft(ia: RunningContainer, listen: Listen, adapter: NonNullable<ReturnType<typeof webAdapter>>, label: string, place: (r: Range | undefined) => { file: string; range: Range }, bindRange: Range | undefined): Draft[] {
+  if (listen.port === undefined || !/^\d+$/.test(listen.port) || Number(listen.port) === adapter.port || listen.all) return [];
+  // It connects to 127.0.0.1: a server on another address is not the model's to judge.
+  if (listen.host !== undefined && !LOCAL.test(listen.host)) return [];
+  const dflt = listen.portDefault ? ` (${listen.server}'s default)` : '';
+  const fix = listenFix(ia, ia.ep, listen, undefined, String(adapter.port), false);
+  return [{
+    message: `${listen.server === ia.ep.kind ? label : listen.server} listens on port ${listen.port}${dflt}, but the Lambda Web Adapter this image carries forwards requests and its readiness check to port ${adapter.port} (${adapter.why}), so the function never becomes ready`,
+    ...(listen.call ? { file: listen.call.source, range: listen.call.start.port?.range ?? listen.call.start.call.range } : place(bindRange)),
+    related: [{ file: ia.target.dockerfile, range: firstLineRange(adapter.instr, ia.target.parsed.lines), message: 'the Lambda Web Adapter extension' }],
+    fixes: fix ? [fix] : [],
+  }];
 }
 
 const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?|ip6-localhost)$/i;

@@ -9,7 +9,7 @@ import type { CommandSpec } from '../manifests';
 import { parseDotenv } from '../secrets/dotenv';
 import { startupEstimate } from '../startup';
 import { importsOf } from './closure';
-import { lambdaCommandOverrides } from './lambda-deployers';
+import { assetOnlyDockerfiles, lambdaCommandOverrides } from './lambda-deployers';
 import { followCli } from './cli';
 import { sysPathOf } from '../container';
 import { applyMounts, coveredCode, emptyAtStart, onlyRunWithHostCode } from './mounts';
@@ -250,6 +250,9 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
     quiet.push(overrides.command ? 'the deployment clears the command: nothing to follow' : "the Dockerfile sets no CMD or ENTRYPOINT: the base image's command runs (not modelled)");
     return c;
   }
+  // An image CDK builds only to copy its /asset folder out (Code.from_docker_build): it never runs.
+  const assetOnly = runner.kind === 'image' ? assetOnlyDockerfiles(a).get(target.dockerfile) : undefined;
+  if (assetOnly && !entry.ep.uncertain) entry.ep = { ...entry.ep, uncertain: `the image is built by ${assetOnly} only to copy /asset out of it as the function's code: it never runs, so its command is not checked` };
   // A Lambda image whose deployer sets the handler (SAM ImageConfig.Command, CDK cmd=): the Dockerfile's CMD may be a placeholder.
   if (entry.ep.kind === 'lambda' && runner.kind === 'image' && !entry.ep.uncertain) {
     const by = lambdaCommandOverrides(a).get(target.dockerfile);

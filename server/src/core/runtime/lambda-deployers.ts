@@ -50,3 +50,62 @@ export function lambdaCommandOverrides(a: Pick<Analysis, 'files' | 'text' | 'fs'
   a.memo.set('lambda-command-overrides', out);
   return out;
 }
+
+/**
+ * Dockerfiles that CDK builds only to copy files out of (`Code.from_docker_build(path, file=...)`: the build's /asset
+ * folder becomes the function's zip code; aws-cdk `DockerBuildAssetOptions.imagePath`, default /asset): the image itself
+ * never runs, so its CMD is no container's command. Dockerfile path -> where that is said. When `path` is not a literal
+ * (`os.path.abspath(code_dir)`), the one Dockerfile whose path ends with `file` (under the CDK file's folder, else in the repository).
+ */
+export function assetOnlyDockerfiles(a: Pick<Analysis, 'files' | 'text' | 'fs' | 'memo' | 'rel' | 'root'>): Map<string, string> {
+  const hit = a.memo.get('asset-only-dockerfiles') as Map<string, string> | undefined;
+  if (hit) return hit;
+  const out = new Map<string, string>();
+  for (const f of a.files.pythonFiles) {
+    const text = a.text(f);
+    if (text === undefined || !text.includes('from_docker_build')) continue;
+    for (const m of text.matchAll(/\bfrom_docker_build\(/g)) {
+      const args = balanced(text, m.index! + m[0].length);
+      if (args === undefined) continue;
+      const path = /^\s*(?:path\s*=\s*)?["']([^"']+)["']/.exec(args)?.[1];
+      const file = /\bfile\s*=\s*["']([^"']+)["']/.exec(args)?.[1] ?? 'Dockerfile';
+      let found: string | undefined;
+      if (path !== undefined) {
+        for (const base of [dirname(f), a.root]) {
+          const p = normalize(join(base, path, file));
+          if (isFile(a.fs, p)) {
+            found = p;
+            break;
+          }
+        }
+      } else {
+        const under = dirname(f) + '/';
+        const tail = '/' + normalize(file).replace(/^\.\//, '');
+        const ends = a.files.dockerfiles.filter((d) => d.endsWith(tail));
+        const near = ends.filter((d) => d.startsWith(under));
+        // Under the CDK file's folder first, else anywhere (a `file` relative to the repository root), when only one fits.
+        const c = near.length ? near : ends;
+        if (c.length === 1) found = c[0];
+      }
+      if (found && !out.has(found)) out.set(found, `${a.rel(f)} (CDK Code.from_docker_build)`);
+    }
+  }
+  a.memo.set('asset-only-dockerfiles', out);
+  return out;
+}
+
+/** The text of a call's arguments from just after its `(` to the matching `)` (strings skipped), within 2,000 characters. */
+function balanced(text: string, from: number): string | undefined {
+  let depth = 1;
+  let quote: string | undefined;
+  for (let i = from; i < text.length && i < from + 2000; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return text.slice(from, i);
+  }
+  return undefined;
+}
