@@ -251,7 +251,8 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
     return c;
   }
   // An image CDK builds only to copy its /asset folder out (Code.from_docker_build): it never runs.
-  const assetOnly = runner.kind === 'image' ? assetOnlyDockerfiles(a).get(target.dockerfile) : undefined;
+  // (Looked for only where the image has an /asset folder, so that an edit to an unrelated Python file changes nothing here.)
+  const assetOnly = runner.kind === 'image' && stage.tree.stat('/asset') === 'dir' ? assetOnlyDockerfiles(a).get(target.dockerfile) : undefined;
   if (assetOnly && !entry.ep.uncertain) entry.ep = { ...entry.ep, uncertain: `the image is built by ${assetOnly} only to copy /asset out of it as the function's code: it never runs, so its command is not checked` };
   // A Lambda image whose deployer sets the handler (SAM ImageConfig.Command, CDK cmd=): the Dockerfile's CMD may be a placeholder.
   if (entry.ep.kind === 'lambda' && runner.kind === 'image' && !entry.ep.uncertain) {

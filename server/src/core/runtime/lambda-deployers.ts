@@ -5,49 +5,58 @@ import type { Analysis } from '../analysis';
 import { dirname, isFile, join, normalize } from '../fs';
 
 /** Dockerfile path -> where a deployer overrides the command of the image built from it. */
-export function lambdaCommandOverrides(a: Pick<Analysis, 'files' | 'text' | 'fs' | 'memo' | 'rel' | 'root'>): Map<string, string> {
-  const hit = a.memo.get('lambda-command-overrides') as Map<string, string> | undefined;
-  if (hit) return hit;
-  const out = new Map<string, string>();
-  // SAM / CloudFormation: a function of PackageType Image with ImageConfig.Command, built from Metadata.DockerContext/Dockerfile.
-  for (const f of a.files.yamlFiles) {
-    const text = a.text(f);
-    if (text === undefined || !/AWS::(?:Serverless|Lambda)::Function/.test(text) || !/ImageConfig/.test(text)) continue;
-    let docs;
-    try {
-      docs = parseAllDocuments(text, { strict: false, uniqueKeys: false });
-    } catch {
-      continue;
-    }
-    for (const doc of Array.isArray(docs) ? docs : []) {
-      const js = doc.toJS({ maxAliasCount: 100 }) as { Resources?: Record<string, { Type?: unknown; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }> } | null;
-      for (const r of Object.values(js?.Resources ?? {})) {
-        if (typeof r?.Type !== 'string' || !/^AWS::(?:Serverless|Lambda)::Function$/.test(r.Type)) continue;
-        const cfg = r.Properties?.ImageConfig as { Command?: unknown } | undefined;
-        const ctx = r.Metadata?.DockerContext;
-        if (!cfg?.Command || typeof ctx !== 'string') continue;
-        const df = typeof r.Metadata?.Dockerfile === 'string' ? (r.Metadata.Dockerfile as string) : 'Dockerfile';
-        const path = normalize(join(dirname(f), ctx, df));
-        if (isFile(a.fs, path) && !out.has(path)) out.set(path, `${a.rel(f)} (SAM ImageConfig.Command)`);
+export function lambdaCommandOverrides(a: Reader): Map<string, string> {
+  return memoized(a, 'lambda-command-overrides', (out) => {
+    // SAM / CloudFormation: a function of PackageType Image with ImageConfig.Command, built from Metadata.DockerContext/Dockerfile.
+    for (const f of a.files.yamlFiles) {
+      const text = a.text(f);
+      if (text === undefined || !/AWS::(?:Serverless|Lambda)::Function/.test(text) || !/ImageConfig/.test(text)) continue;
+      let docs;
+      try {
+        docs = parseAllDocuments(text, { strict: false, uniqueKeys: false });
+      } catch {
+        continue;
       }
-    }
-  }
-  // CDK (Python): DockerImageCode.from_image_asset("dir", cmd=[...]) / DockerImageFunction(..., code=...from_image_asset(..., cmd=...)).
-  for (const f of a.files.pythonFiles) {
-    const text = a.text(f);
-    if (text === undefined || !text.includes('from_image_asset')) continue;
-    for (const m of text.matchAll(/from_image_asset\(\s*(?:directory\s*=\s*)?(?:os\.path\.join\([^)]*\)|["']([^"']+)["'])([\s\S]{0,600}?)\)/g)) {
-      if (!m[1] || !/\bcmd\s*=/.test(m[2] ?? '')) continue;
-      for (const base of [dirname(f), a.root]) {
-        const path = normalize(join(base, m[1], 'Dockerfile'));
-        if (isFile(a.fs, path)) {
-          if (!out.has(path)) out.set(path, `${a.rel(f)} (CDK from_image_asset cmd=)`);
-          break;
+      for (const doc of Array.isArray(docs) ? docs : []) {
+        const js = doc.toJS({ maxAliasCount: 100 }) as { Resources?: Record<string, { Type?: unknown; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }> } | null;
+        for (const r of Object.values(js?.Resources ?? {})) {
+          if (typeof r?.Type !== 'string' || !/^AWS::(?:Serverless|Lambda)::Function$/.test(r.Type)) continue;
+          const cfg = r.Properties?.ImageConfig as { Command?: unknown } | undefined;
+          const ctx = r.Metadata?.DockerContext;
+          if (!cfg?.Command || typeof ctx !== 'string') continue;
+          const df = typeof r.Metadata?.Dockerfile === 'string' ? (r.Metadata.Dockerfile as string) : 'Dockerfile';
+          const path = normalize(join(dirname(f), ctx, df));
+          if (isFile(a.fs, path) && !out.has(path)) out.set(path, `${a.rel(f)} (SAM ImageConfig.Command)`);
         }
       }
     }
-  }
-  a.memo.set('lambda-command-overrides', out);
+    // CDK (Python): DockerImageCode.from_image_asset("dir", cmd=[...]) / DockerImageFunction(..., code=...from_image_asset(..., cmd=...)).
+    for (const f of a.files.pythonFiles) {
+      const text = a.text(f);
+      if (text === undefined || !text.includes('from_image_asset')) continue;
+      for (const m of text.matchAll(/from_image_asset\(\s*(?:directory\s*=\s*)?(?:os\.path\.join\([^)]*\)|["']([^"']+)["'])([\s\S]{0,600}?)\)/g)) {
+        if (!m[1] || !/\bcmd\s*=/.test(m[2] ?? '')) continue;
+        for (const base of [dirname(f), a.root]) {
+          const path = normalize(join(base, m[1], 'Dockerfile'));
+          if (isFile(a.fs, path)) {
+            if (!out.has(path)) out.set(path, `${a.rel(f)} (CDK from_image_asset cmd=)`);
+            break;
+          }
+        }
+      }
+    }
+  });
+}
+
+type Reader = Pick<Analysis, 'files' | 'text' | 'fs' | 'memo' | 'rel' | 'root'>;
+
+/** A map computed once per analysis. */
+function memoized(a: Reader, key: string, fill: (out: Map<string, string>) => void): Map<string, string> {
+  const hit = a.memo.get(key) as Map<string, string> | undefined;
+  if (hit) return hit;
+  const out = new Map<string, string>();
+  fill(out);
+  a.memo.set(key, out);
   return out;
 }
 
@@ -57,41 +66,38 @@ export function lambdaCommandOverrides(a: Pick<Analysis, 'files' | 'text' | 'fs'
  * never runs, so its CMD is no container's command. Dockerfile path -> where that is said. When `path` is not a literal
  * (`os.path.abspath(code_dir)`), the one Dockerfile whose path ends with `file` (under the CDK file's folder, else in the repository).
  */
-export function assetOnlyDockerfiles(a: Pick<Analysis, 'files' | 'text' | 'fs' | 'memo' | 'rel' | 'root'>): Map<string, string> {
-  const hit = a.memo.get('asset-only-dockerfiles') as Map<string, string> | undefined;
-  if (hit) return hit;
-  const out = new Map<string, string>();
-  for (const f of a.files.pythonFiles) {
-    const text = a.text(f);
-    if (text === undefined || !text.includes('from_docker_build')) continue;
-    for (const m of text.matchAll(/\bfrom_docker_build\(/g)) {
-      const args = balanced(text, m.index! + m[0].length);
-      if (args === undefined) continue;
-      const path = /^\s*(?:path\s*=\s*)?["']([^"']+)["']/.exec(args)?.[1];
-      const file = /\bfile\s*=\s*["']([^"']+)["']/.exec(args)?.[1] ?? 'Dockerfile';
-      let found: string | undefined;
-      if (path !== undefined) {
-        for (const base of [dirname(f), a.root]) {
-          const p = normalize(join(base, path, file));
-          if (isFile(a.fs, p)) {
-            found = p;
-            break;
+export function assetOnlyDockerfiles(a: Reader): Map<string, string> {
+  return memoized(a, 'asset-only-dockerfiles', (out) => {
+    for (const f of a.files.pythonFiles) {
+      const text = a.text(f);
+      if (text === undefined || !text.includes('from_docker_build')) continue;
+      for (const m of text.matchAll(/\bfrom_docker_build\(/g)) {
+        const args = balanced(text, m.index! + m[0].length);
+        if (args === undefined) continue;
+        const path = /^\s*(?:path\s*=\s*)?["']([^"']+)["']/.exec(args)?.[1];
+        const file = /\bfile\s*=\s*["']([^"']+)["']/.exec(args)?.[1] ?? 'Dockerfile';
+        let found: string | undefined;
+        if (path !== undefined) {
+          for (const base of [dirname(f), a.root]) {
+            const p = normalize(join(base, path, file));
+            if (isFile(a.fs, p)) {
+              found = p;
+              break;
+            }
           }
+        } else {
+          const under = dirname(f) + '/';
+          const tail = '/' + normalize(file).replace(/^\.\//, '');
+          const ends = a.files.dockerfiles.filter((d) => d.endsWith(tail));
+          const near = ends.filter((d) => d.startsWith(under));
+          // Under the CDK file's folder first, else anywhere (a `file` relative to the repository root), when only one fits.
+          const c = near.length ? near : ends;
+          if (c.length === 1) found = c[0];
         }
-      } else {
-        const under = dirname(f) + '/';
-        const tail = '/' + normalize(file).replace(/^\.\//, '');
-        const ends = a.files.dockerfiles.filter((d) => d.endsWith(tail));
-        const near = ends.filter((d) => d.startsWith(under));
-        // Under the CDK file's folder first, else anywhere (a `file` relative to the repository root), when only one fits.
-        const c = near.length ? near : ends;
-        if (c.length === 1) found = c[0];
+        if (found && !out.has(found)) out.set(found, `${a.rel(f)} (CDK Code.from_docker_build)`);
       }
-      if (found && !out.has(found)) out.set(found, `${a.rel(f)} (CDK Code.from_docker_build)`);
     }
-  }
-  a.memo.set('asset-only-dockerfiles', out);
-  return out;
+  });
 }
 
 /** The text of a call's arguments from just after its `(` to the matching `)` (strings skipped), within 2,000 characters. */
