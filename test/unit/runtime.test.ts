@@ -666,3 +666,16 @@ describe('runtime: an image CDK builds only to copy /asset out (Code.from_docker
     assert.equal(brief((await lintRepo(memRepo(alone))).findings).length, 1);
   });
 });
+
+describe('runtime: RUN commands read as the tools read them (study h2 r6, h3 rg)', () => {
+  it('`install -d DIR` only makes folders: a wrong script name after it is still reported', async () => {
+    const df = 'FROM python:3.12-slim\nWORKDIR /srv\nRUN install -d /usr/share/pg\nCOPY manage.py ./\nCMD ["python", "manag.py", "check"]\n';
+    const found = brief((await lintRepo(memRepo({ Dockerfile: df, 'manage.py': 'print(1)\n' }))).findings);
+    assert.deepEqual(found, ['Dockerfile:5:16 entrypoint-target python manag.py: /srv/manag.py is not in the image; did you mean /srv/manage.py?']);
+  });
+  it('`apt-get -y install python3-pip` (an option before the subcommand) installs jammy\'s Python 3.10', async () => {
+    const df = 'FROM ubuntu:jammy\nRUN apt-get update && apt-get -y install python3-pip\nWORKDIR /app\nCOPY . .\nCMD ["python3", "main.py"]\n';
+    const found = brief((await lintRepo(memRepo({ Dockerfile: df, 'main.py': 'type Port = int\n' }))).findings);
+    assert.deepEqual(found, ['main.py:1:1 python-version-mismatch Python 3.10 cannot run `type` alias statements (PEP 695, new in Python 3.12): python main.py fails when it loads /app/main.py']);
+  });
+});

@@ -652,9 +652,12 @@ export function aptPackageDistribution(pkg: string): string | undefined {
  */
 export function interpretSystemPackages(argv: string[], c: Pick<InstallContext, 'python'>, aptVersion: string | undefined, instr: Instruction, stage = 0, base = ''): InstallStep | undefined {
   const exe = basename(argv[0]);
-  const sub = argv[1];
+  // Options may come before the subcommand (`apt-get -y install`, `apt-get -qq -o Dpkg::Use-Pty=0 install`; apt-get(8)).
+  let at = 1;
+  while (at < argv.length && argv[at].startsWith('-')) at += /^-(o|c|t)$|^--(option|config-file|target-release)$/.test(argv[at]) ? 2 : 1;
+  const sub = argv[at];
   if (!((/^(apt-get|apt)$/.test(exe) && sub === 'install') || (exe === 'apk' && sub === 'add') || (/^(yum|dnf|microdnf)$/.test(exe) && sub === 'install'))) return undefined;
-  const pkgs = argv.slice(2).filter((a) => !a.startsWith('-') && !a.includes('='));
+  const pkgs = argv.slice(at + 1).filter((a) => !a.startsWith('-') && !a.includes('='));
   const others = pkgs.filter((p) => /^(python3?-|py3-)/.test(p) && !PYTHON_PACKAGES.test(p));
   const py = pkgs.map((p) => /^python(3(?:\.(\d+))?)$/.exec(p)).find(Boolean);
   const imagePython = c.python?.how.startsWith('base image') && c.python.interpreter === '/usr/local/bin/python';

@@ -121,6 +121,12 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
     const [cmd0, ...rest] = argv;
     const cmd = basename(cmd0);
     if (cmd === 'exit' || cmd === 'return') return;
+    // `install -d DIR...` only makes folders (install(1)); its file-copying forms are read as unknown programs (below).
+    if (cmd === 'install' && rest.some((a) => a === '--directory' || /^-[a-zA-Z]*d[a-zA-Z]*$/.test(a))) {
+      // -m/-o/-g take a value: it is no folder.
+      for (const p of rest.filter((a, i) => !a.startsWith('-') && !/^-[mgo]$/.test(rest[i - 1] ?? ''))) fx.tree.add({ kind: 'mkdir', dest: abs(p), origin });
+      return;
+    }
     switch (cmd) {
       case 'source':
       case '.':
