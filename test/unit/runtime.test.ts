@@ -679,3 +679,27 @@ describe('runtime: RUN commands read as the tools read them (study h2 r6, h3 rg)
     assert.deepEqual(found, ['main.py:1:1 python-version-mismatch Python 3.10 cannot run `type` alias statements (PEP 695, new in Python 3.12): python main.py fails when it loads /app/main.py']);
   });
 });
+
+describe('runtime: a Django base settings literal that the loaded settings module replaces (study h2: taiga, bakerydemo)', () => {
+  const KEY = 'c6u0-9c!7nilj_ysatsda0(f@e_2mws2f!6m0n^o*4#*q#kzp)';
+  const files = (prod: string) => ({
+    Dockerfile: 'FROM python:3.12-slim\nRUN pip install django gunicorn\nWORKDIR /code\nCOPY . .\nENV DJANGO_SETTINGS_MODULE=proj.settings.production\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "proj.wsgi:application"]\n',
+    'proj/__init__.py': '',
+    'proj/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.dev")\napplication = get_wsgi_application()\n',
+    'proj/settings/__init__.py': '',
+    'proj/settings/base.py': `DEBUG = True\nSECRET_KEY = "${KEY}"\n`,
+    'proj/settings/production.py': prod,
+  });
+  it('replaced in every branch after the star import: a notice, not a finding', async () => {
+    const prod = 'import os\nfrom .base import *\n\nif "DJANGO_SECRET_KEY" in os.environ:\n    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\nelse:\n    SECRET_KEY = "".join(["x" for _ in range(50)])\n';
+    const r = await lintRepo(memRepo(files(prod)));
+    assert.deepEqual(brief(r.findings), []);
+    assert.ok(r.notices.some((n) => n.message === 'not reported: proj/settings/base.py:2 SECRET_KEY is a literal, but proj.settings.production (the settings module the container loads) assigns it again from something that is not a literal, so no container runs with it'), r.notices.map((n) => n.message).join('\n'));
+  });
+  it('replaced only under a condition, or with another literal: still reported', async () => {
+    const base = 'proj/settings/base.py:2:15 hardcoded-secret Secret c6u0… (50 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ["SECRET_KEY"])';
+    assert.deepEqual(brief((await lintRepo(memRepo(files('import os\nfrom .base import *\nif os.environ.get("K"):\n    SECRET_KEY = os.environ["K"]\n')))).findings), [base]);
+    const again = brief((await lintRepo(memRepo(files('from .base import *\nSECRET_KEY = "b7Rq9xZ2mK4pL8vN3cT6wY1sF5hJ0dG7aQ2eU9iO4rB"\n')))).findings);
+    assert.deepEqual(again.map((f) => f.split(' hardcoded-secret ')[0]), ['proj/settings/base.py:2:15', 'proj/settings/production.py:2:15']);
+  });
+});

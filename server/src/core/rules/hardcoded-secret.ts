@@ -1,4 +1,5 @@
 // hardcoded-secret: a literal credential in Python, a Dockerfile ENV/ARG/RUN, YAML/JSON values, a committed .env or key file.
+import { settingsOverrides } from '../secrets/settings-override';
 import type { Analysis } from '../analysis';
 import { parseDockerfile, ParsedDockerfile } from '../docker/parse';
 import { basename, dirname, join, normalize } from '../fs';
@@ -49,7 +50,7 @@ export const rule: Rule = {
     const out: Draft[] = [];
     const scan = new Scanner(a, out);
     // What these scans report is a function of the file's text and its scan context: kept across lints (Analysis.remember).
-    for (const f of a.files.pythonFiles) scan.local(f, () => scan.remembered('python', f, () => scan.python(f)));
+    for (const f of a.files.pythonFiles) scan.local(f, () => scan.overridden(f, () => scan.remembered('python', f, () => scan.python(f))));
     for (const f of a.files.dockerfiles) scan.remembered('dockerfile', f, () => scan.dockerfile(f));
     for (const f of a.files.yamlFiles) scan.local(f, () => scan.remembered('yaml', f, () => scan.yaml(f)));
     for (const f of a.files.envFiles) scan.dotenv(f);
@@ -98,6 +99,28 @@ class Scanner {
       const n = found.length === 1 ? 'a secret' : `${found.length} secrets`;
       this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)} holds ${n}, but git ignores it and no image copies it, so neither the repository nor an image has ${found.length === 1 ? 'it' : 'them'}` });
     }
+  }
+
+  /**
+   * Runs `scan`; a literal in a Django base settings file that the settings module every container loading it assigns
+   * again (`SECRET_KEY = os.environ[...]` after `from .base import *`) is not what any container runs with: a notice
+   * says so instead of the finding (taiga, bakerydemo: the dev key of base.py, replaced by production settings).
+   */
+  overridden(file: string, scan: () => void): void {
+    const before = this.out.length;
+    scan();
+    const names = this.out.length > before ? settingsOverrides(this.a).get(file) : undefined;
+    if (!names?.size) return;
+    const info = parseFile(this.a, file);
+    if (!info) return;
+    const kept = this.out.splice(before).filter((d) => {
+      const asg = info.assignments.find((x) => !x.fn && !x.cls && contains(x.valueRange, d.range));
+      const how = asg ? names.get(asg.target) : undefined;
+      if (!how) return true;
+      this.a.notices.push({ file, cause: 'not-reported', message: `not reported: ${this.a.rel(file)}:${d.range.start.line + 1} ${asg!.target} is a literal, but ${how} from something that is not a literal, so no container runs with it` });
+      return false;
+    });
+    this.out.push(...kept);
   }
 
   /** Runs `scan` for a file, or replays what it reported for the same text and scan context in an earlier lint. */
