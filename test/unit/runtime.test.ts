@@ -703,3 +703,17 @@ describe('runtime: a Django base settings literal that the loaded settings modul
     assert.deepEqual(again.map((f) => f.split(' hardcoded-secret ')[0]), ['proj/settings/base.py:2:15', 'proj/settings/production.py:2:15']);
   });
 });
+
+describe('runtime: requirements with extras the extras table knows (study h2 r15, h3 mem0)', () => {
+  const DF = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY app/ ./app/\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app.wsgi:application"]\n';
+  const lintWith = async (reqs: string) => brief((await lintRepo(memRepo({ Dockerfile: DF, 'requirements.txt': reqs, 'app/__init__.py': '', 'app/wsgi.py': 'import yaml\napplication = None\n' }))).findings);
+  it('psycopg[binary] adds psycopg-binary, which cannot provide yaml: reported (was silent: "asks for extras ...")', async () => {
+    assert.deepEqual(await lintWith('django==5.2\ngunicorn==23.0.0\npsycopg[binary]==3.2.9\n'), [
+      "app/wsgi.py:1:8 missing-dependency requirements.txt (Dockerfile:4) installs 3 distributions; none provides 'yaml' (pyyaml) (going by the dependency data of the distribution table)",
+    ]);
+  });
+  it('uvicorn[standard] adds PyYAML: silent; an extra the table does not know: silent', async () => {
+    assert.deepEqual(await lintWith('gunicorn==23.0.0\nuvicorn[standard]==0.34.0\n'), []);
+    assert.deepEqual(await lintWith('gunicorn==23.0.0\nsomepkg[fancy]==1.0\n'), []);
+  });
+});

@@ -4,6 +4,7 @@ import type { InstallRecord, InstallSource } from '../docker/installs';
 import { within } from '../docker/tree';
 import { baseImageFacts } from './base-images';
 import { dependenciesOf, importNamesFor, importNamesOrGuess, normalizeDist } from './names';
+import { EXTRAS_TABLE } from './extras-data';
 
 /** Where one distribution came from. */
 export interface InstalledDist {
@@ -107,7 +108,15 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
         if (!had || had.base || (had.conditional && !r.conditional)) distributions.set(q.name, { name: q.name, record: r, source: s, ...(r.conditional ? { conditional: r.conditional } : {}) });
         if (!s.complete) {
           open.push(q.name);
-          if (q.extras.length && s.kind !== 'pyproject') degrade('unknown', `${q.text} asks for extras whose dependencies the table does not know`);
+          if (q.extras.length && s.kind !== 'pyproject') {
+            // Extras the extras table knows add their distributions (closed over below); another extra may add anything.
+            const added = extrasRequire(q.name, q.extras);
+            if (added === undefined) degrade('unknown', `${q.text} asks for extras whose dependencies the table does not know`);
+            else for (const d of added) {
+              if (!distributions.has(d)) distributions.set(d, { name: d, via: `${q.name}[${q.extras.join(',')}]`, ...(r.conditional ? { conditional: r.conditional } : {}) });
+              open.push(d);
+            }
+          }
         }
       }
     }
@@ -115,7 +124,7 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
   // Declared, not locked: close over the table's dependency data.
   if (open.length) degrade('dependency-data', 'the installed set rests on the dependency data of the distribution table');
   const queue = [...open];
-  const declared = new Set(open.map(normalizeDist));
+  const declared = new Set(open.filter((d) => !distributions.get(d)?.via).map(normalizeDist));
   const seen = new Set<string>();
   while (queue.length) {
     const d = normalizeDist(queue.pop()!);
@@ -147,6 +156,30 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
   // What the base-image table preinstalls is listed with its import names in mind (awslambdaric imports as awslambdaric).
   const unknownDists = [...distributions].filter(([d, dist]) => !dist.base && importNamesFor(d) === undefined).map(([d]) => d);
   return { status, reason, distributions, importNames, records, unknownDists, conditionalNames };
+}
+
+/**
+ * The distributions `dist[extras]` adds, from the extras table (an added `x[y]` expanded too), or undefined when
+ * an extra is not in the table.
+ */
+export function extrasRequire(dist: string, extras: string[]): string[] | undefined {
+  const out = new Set<string>();
+  const todo = extras.map((e) => `${normalizeDist(dist)}[${normalizeDist(e)}]`);
+  const seen = new Set<string>();
+  while (todo.length) {
+    const key = todo.pop()!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const hit = EXTRAS_TABLE[key];
+    if (!hit) return undefined;
+    for (const r of hit.requires) {
+      const m = /^([^[\]]+)(?:\[([^\]]+)\])?$/.exec(r);
+      if (!m) continue;
+      out.add(normalizeDist(m[1]));
+      for (const e of (m[2] ?? '').split(',').filter(Boolean)) todo.push(`${normalizeDist(m[1])}[${normalizeDist(e)}]`);
+    }
+  }
+  return [...out];
 }
 
 /** `py`/`python` prefixes dropped: `pyjwt` -> `jwt`, `python-jose` -> `jose`. */
