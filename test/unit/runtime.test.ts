@@ -717,3 +717,21 @@ describe('runtime: requirements with extras the extras table knows (study h2 r15
     assert.deepEqual(await lintWith('gunicorn==23.0.0\nsomepkg[fancy]==1.0\n'), []);
   });
 });
+
+describe('runtime: an exec-form program the image does not have (study h2 r1)', () => {
+  it('ENTRYPOINT ["/entrypoint.sh"] with docker/entrypoint.sh never copied: "no such file or directory", with the COPY fix', async () => {
+    const df = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY docker/other.sh /\nCOPY app/ ./app/\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["gunicorn", "app.wsgi:application"]\n';
+    const fs = memRepo({ Dockerfile: df, 'docker/entrypoint.sh': '#!/bin/sh\nexec "$@"\n', 'docker/other.sh': '#!/bin/sh\n', 'app/__init__.py': '', 'app/wsgi.py': 'application = None\n' });
+    const r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), [
+      'Dockerfile:5:13 entrypoint-target /entrypoint.sh is not in the image, so the container cannot start ("exec /entrypoint.sh: no such file or directory"); the build context has docker/entrypoint.sh, which no COPY puts there',
+    ]);
+    assert.deepEqual(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n').slice(4, 6), ['COPY docker/entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]']);
+  });
+  it('silent for a system path, a bin folder, a file a RUN may write, or a root file the build context does not have', async () => {
+    for (const [ep, extra] of [['/usr/local/bin/docker-entrypoint.sh', ''], ['/app/.venv/bin/serve', ''], ['/entrypoint.sh', 'RUN ./gen.sh /entrypoint.sh\n'], ['/start-app', '']]) {
+      const df = `FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n${extra}ENTRYPOINT ["${ep}"]\n`;
+      assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'gen.sh': '#!/bin/sh\n', 'entrypoint.sh': '#!/bin/sh\nexec "$@"\n' }))).findings), [], ep);
+    }
+  });
+});

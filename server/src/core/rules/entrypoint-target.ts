@@ -1,6 +1,6 @@
 // entrypoint-target: the server's `module:callable`, `python -m mod` or `python script.py` does not resolve in the image, or the callable is not defined there.
 import type { Analysis } from '../analysis';
-import { dirname, join, relativeInside } from '../fs';
+import { dirname, join, normalize, relativeInside } from '../fs';
 import { ImportAnalysis, isNeverLocal, locateInContext, locateSource, packagePath, parseImageFile } from '../imports';
 import { containers, containersOf, entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, running, RunningContainer } from '../runtime';
 import { firstLineRange } from '../docker/image';
@@ -41,7 +41,9 @@ export const rule: Rule = {
     const unread = containers(a).filter((c): c is RunningContainer => !!c.entry && !!c.ep?.unreadConfig && !c.onlyWithHostCode);
     // A command that fails in its shell before the server (`source` in dash) starts nothing.
     const faulted = containers(a).filter((c) => !!c.entry?.fault && !c.onlyWithHostCode);
-    return [...drafts, ...perContainer(unread, (c) => absentConfigFile(a, c)), ...perContainer(faulted, (c) => shellFault(a, c))];
+    // An exec-form program path the image does not have (`ENTRYPOINT ["/entrypoint.sh"]`, never copied).
+    const programs = containers(a).filter((c) => !!c.entry && c.entry.chain.length === 0 && c.entry.ep.kind === 'unknown' && !c.entry.fault && !c.onlyWithHostCode);
+    return [...drafts, ...perContainer(unread, (c) => absentConfigFile(a, c)), ...perContainer(faulted, (c) => shellFault(a, c)), ...perContainer(programs, absentProgram)];
   },
 };
 
@@ -93,6 +95,43 @@ function shellFault(a: Analysis, c: Container): Draft[] {
     range: site?.range ?? entry.at.range,
     related: site ? related : related.slice(1),
     fixes: site ? [{ title: `Replace '${f.word}' with '.'`, edits: [{ file: site.file, range: site.range, newText: '.' }], isPreferred: true }] : [],
+  }];
+}
+
+/**
+ * The container's first word is a path (`/entrypoint.sh`, `./start`) that the image does not have: Docker cannot
+ * start it ("exec /entrypoint.sh: no such file or directory"). Only where the absence is certain: a folder this
+ * Dockerfile makes (WORKDIR, COPY), or the root for a file the build context has under that name (so it is the
+ * project's, not the base image's), no RUN the model does not follow that may write it, and nothing uncertain there.
+ * The fix copies the one build-context file of that name there.
+ */
+function absentProgram(c: Container): Draft[] {
+  const entry = c.entry!;
+  const prog = entry.argv[0];
+  // System folders hold what the base image and installs put there (console scripts in /usr/local/bin), which the model does not list.
+  if (!prog || !prog.includes('/') || /[$`*?[]/.test(prog) || /^\/(?:usr|bin|sbin|lib|lib64|etc|opt|var|proc|dev|sys|run|command|package)\//.test(prog)) return [];
+  const file = normalize(prog.startsWith('/') ? prog : join(entry.cwd, prog));
+  const tree = c.stage.tree;
+  if (!c.stage.baseKnown || tree.stat(file) !== undefined || tree.isUncertain(file) || unmodelledWriter(c.stage, file, -1)) return [];
+  const dir = dirname(file);
+  // A bin folder (a virtualenv's, ~/.local/bin) gets the console scripts installs write, which the model does not list.
+  if (/(?:^|\/)s?bin$/.test(dir)) return [];
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  const made = tree.lookup(dir);
+  const inContext = c.target.model.context.entries().filter((e) => !e.dir && (e.path === base || e.path.endsWith('/' + base))).map((e) => e.path);
+  const ours = (made?.kind === 'dir' && !!made.origin.instr) || (dir === '/' && inContext.length > 0);
+  if (!ours) return [];
+  const elsewhere = tree.walk('/', 20000).filter((p) => p.endsWith('/' + base) && p !== file);
+  const hint = elsewhere.length === 1 ? `; the image has it at ${elsewhere[0]}` : inContext.length ? `; the build context has ${inContext.slice(0, 3).join(', ')}, which no COPY puts there` : '';
+  const from = inContext.length === 1 && !elsewhere.length && !entry.overridden && !/\s/.test(inContext[0]) ? inContext[0] : undefined;
+  const src = entry.sources.entrypoint?.argRanges[0] !== undefined && entry.sources.entrypoint.instr ? entry.sources.entrypoint : entry.sources.cmd?.argRanges[0] !== undefined ? entry.sources.cmd : undefined;
+  const at = { line: (src?.instr ?? entry.instr).line, character: 0 };
+  return [{
+    message: `${prog} is not in the image, so the container cannot start ("exec ${prog}: no such file or directory")${hint}`,
+    file: src?.file ?? entry.at.file,
+    range: src?.argRanges[0] ?? entry.at.range,
+    related: [],
+    fixes: from ? [{ title: `Copy ${from} to ${file}`, edits: [{ file: c.target.dockerfile, range: { start: at, end: at }, newText: `COPY ${from} ${file}\n` }], isPreferred: true }] : [],
   }];
 }
 
