@@ -735,3 +735,19 @@ describe('runtime: an exec-form program the image does not have (study h2 r1)', 
     }
   });
 });
+
+describe('runtime: a near-miss target where only the installed set is unknown (study h3 r1: mem0)', () => {
+  const DF = (target: string) => `FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ["uvicorn", "${target}", "--host", "0.0.0.0"]\n`;
+  const files = (target: string) => ({ Dockerfile: DF(target), 'requirements.txt': 'fastapi==0.115.8\nuvicorn==0.34.0\nslowapi\n', 'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
+  it('mian:app beside /app/main.py: a warning with the fix (an unread distribution could still provide it)', async () => {
+    const fs = memRepo(files('mian:app'));
+    const r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), [
+      "Dockerfile:6:17 entrypoint-target uvicorn mian:app: module 'mian' is not in the image, but 'main' is (/app/main.py); did you mean 'main'? (Python looks in /app; unless something the image installs provides 'mian': the dependencies of slowapi are not in the distribution table, and it may install the module)",
+    ]);
+    assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n')[5], 'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]');
+  });
+  it('a name far from every module there: still quiet (the unread distribution may provide it)', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('service:app')))).findings), []);
+  });
+});

@@ -327,6 +327,18 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
     let why = certainlyMissing(a, ia, moduleText, r, doubt);
     const installed = why === undefined ? notInstalled(ia, moduleText) : undefined;
     if (installed) why = installed === 'complete' ? 'no file of that name and nothing the image installs provides it' : 'no file of that name, and going by the dependency data of the distribution table nothing the image installs provides it';
+    // Only the installed set is unknown, and the name is one edit or two from a module beside where it is looked for: a typo.
+    const typo = why === undefined && !doubt.length ? nearMissOnly(ia, moduleText) : undefined;
+    if (typo) {
+      return {
+        severity: 'warning',
+        message: `${label}: module '${moduleText}' is not in the image, but '${typo.module}' is (${typo.file}); did you mean '${typo.module}'? (Python looks in ${ia.entry.sysPath.join(', ')}; unless something the image installs provides '${moduleText}': ${typo.reason})`,
+        file: commandFile,
+        range: rangeOf(),
+        related: relatedEntry,
+        fixes: retarget(withModule(typo.module), `Change the target to ${withModule(typo.module)}`),
+      };
+    }
     if (why === undefined) {
       stayQuiet(doubt.length
         ? `module '${moduleText}' is not in the image, but it is not known to be missing: ${doubt[0]}`
@@ -591,6 +603,27 @@ function notInstalled(ia: ImportAnalysis, dotted: string): InstallSet['status'] 
     if (unmodelledWriter(ia.stage, join(dir, `${dotted}.py`), -1, { module: true }) || unmodelledWriter(ia.stage, join(dir, dotted), -1, { module: true })) return undefined;
   }
   return set.status;
+}
+
+/**
+ * A top-level target module that is not in the image where only the installed set is unknown (a requirement the table
+ * cannot close over), when exactly one module or package a COPY put beside where Python looks is one or two edits from
+ * it (`mian` for `main`), no distribution the model cannot read is named like it, and nothing uncertain or unfollowed may
+ * write it there: the likely case is a typo (a warning, since an install could still provide the name).
+ */
+function nearMissOnly(ia: ImportAnalysis, dotted: string): { module: string; file: string; reason: string } | undefined {
+  if (dotted.includes('.') || !/^[A-Za-z_]\w*$/.test(dotted) || dotted.length < 3) return undefined;
+  const set = installSet(ia.stage);
+  if (set.status !== 'unknown' || set.importNames.has(dotted) || mayProvide(set, dotted) || !set.reason) return undefined;
+  for (const dir of ia.entry.sysPath) {
+    if (ia.stage.tree.isUncertain(dir) || ia.stage.tree.isUncertain(join(dir, dotted)) || ia.stage.tree.isUncertain(join(dir, `${dotted}.py`))) return undefined;
+    if (unmodelledWriter(ia.stage, join(dir, `${dotted}.py`), -1, { module: true }) || unmodelledWriter(ia.stage, join(dir, dotted), -1, { module: true })) return undefined;
+  }
+  const close = closeSiblings(ia, dotted);
+  if (close.length !== 1) return undefined;
+  const r = resolveModule(ia.view, ia.entry.sysPath, close[0]);
+  if (r.status !== 'found' || !r.file || !copied(ia, r.file)) return undefined;
+  return { module: close[0], file: r.file, reason: set.reason };
 }
 
 /**
