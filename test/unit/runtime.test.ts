@@ -567,7 +567,13 @@ describe('runtime: Lambda handlers a deployer sets', () => {
     const files = { 'fn/Dockerfile': DF_LAMBDA, 'fn/app.py': APP, 'template.yaml': SAM };
     assert.deepEqual(brief((await lintRepo(memRepo(files))).findings), []);
     const c = containers(analyse(memRepo(files), ROOT, defaultConfig()))[0];
-    assert.ok(c.quiet.includes("the command is not followed: the handler is set by template.yaml (SAM ImageConfig.Command), which the model does not follow: the Dockerfile's CMD app.handler may not be what runs"), c.quiet.join('\n'));
+    assert.ok(c.quiet.includes("the command is not followed: the handler is set by template.yaml (SAM ImageConfig.Command), which runs it as a container of its own: the Dockerfile's CMD app.handler may not be what runs"), c.quiet.join('\n'));
+  });
+  it('SAM ImageConfig.Command is the container the function runs: its handler is checked and reported in the template (study h1 m2)', async () => {
+    const fs = memRepo({ 'fn/Dockerfile': DF_LAMBDA, 'fn/app.py': APP, 'template.yaml': SAM.replace('["app.create"]', '["app.creat"]') });
+    const r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), ["template.yaml:10:20 entrypoint-target the Lambda runtime (handler app.creat): 'creat' is not defined in /var/task/app.py"]);
+    assert.deepEqual(containers(r.analysis).map((c) => c.id), ['fn/Dockerfile @ docker run', 'fn/Dockerfile @ template.yaml: SAM function Create']);
   });
   it('CDK DockerImageCode.from_image_asset(..., cmd=[...]) too', async () => {
     const cdk = 'from aws_cdk import aws_lambda as lambda_\n\n\ndef build(scope):\n    return lambda_.DockerImageFunction(scope, "Create", code=lambda_.DockerImageCode.from_image_asset("fn", cmd=["app.create"]))\n';

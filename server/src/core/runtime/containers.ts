@@ -9,7 +9,7 @@ import type { CommandSpec } from '../manifests';
 import { parseDotenv } from '../secrets/dotenv';
 import { startupEstimate } from '../startup';
 import { importsOf } from './closure';
-import { assetOnlyDockerfiles, lambdaCommandOverrides } from './lambda-deployers';
+import { assetOnlyDockerfiles, lambdaCommandOverrides, samImageFunctions } from './lambda-deployers';
 import { followCli } from './cli';
 import { sysPathOf } from '../container';
 import { applyMounts, coveredCode, emptyAtStart, onlyRunWithHostCode } from './mounts';
@@ -68,6 +68,11 @@ function* containerSteps(a: Analysis, out: Container[]): Generator<void> {
       out.push(...(c.processes ?? [c]));
       yield;
     }
+    // Each SAM function that runs the image with its own ImageConfig.Command (the handler).
+    for (const c of samContainers(a, target)) {
+      out.push(c);
+      yield;
+    }
     for (const d of deployed) out.push(...(d.processes ?? [d]));
   }
 }
@@ -109,6 +114,20 @@ function targetImageContainers(a: Analysis, target: DockerTarget, last: StageMod
     const runner: Runner = { kind: 'image', file: target.dockerfile, range: firstLineRange(ins, target.parsed.lines), describe: () => `${a.rel(target.dockerfile)} --target ${stage.name} (${a.rel(b.evidence)} builds it)` };
     const c = build(a, target, stage, runner, {});
     if (c) out.push(c);
+  }
+  return out;
+}
+
+/** The image as each SAM function runs it: ImageConfig.Command replaces the CMD (as a compose `command:` does), reported where the list is written. */
+function samContainers(a: Analysis, target: DockerTarget): Container[] {
+  const stage = target.model.stages[target.model.stages.length - 1];
+  if (!stage) return [];
+  const out: Container[] = [];
+  for (const fn of samImageFunctions(a)) {
+    if (fn.dockerfile !== target.dockerfile || fn.other) continue;
+    const runner: Runner = { kind: 'lambda', file: fn.file, range: fn.range, describe: () => `${a.rel(fn.file)}: SAM function ${fn.name}` };
+    const source: CommandSource = { key: 'ImageConfig.Command', file: fn.file, range: fn.range, lines: linesOf(a, fn.file), argRanges: fn.command.map((c) => c.range), contentRanges: fn.command.map((c) => c.range) };
+    out.push(build(a, target, stage, runner, { command: { kind: 'compose', cmd: { value: fn.command.map((c) => c.value), source } } }));
   }
   return out;
 }
@@ -257,7 +276,8 @@ function build(a: Analysis, target: DockerTarget, stage: StageModel, runner: Run
   // A Lambda image whose deployer sets the handler (SAM ImageConfig.Command, CDK cmd=): the Dockerfile's CMD may be a placeholder.
   if (entry.ep.kind === 'lambda' && runner.kind === 'image' && !entry.ep.uncertain) {
     const by = lambdaCommandOverrides(a).get(target.dockerfile);
-    if (by) entry.ep = { ...entry.ep, uncertain: `the handler is set by ${by}, which the model does not follow: the Dockerfile's CMD ${entry.ep.module}.${entry.ep.callable} may not be what runs` };
+    const followed = samImageFunctions(a).filter((f) => f.dockerfile === target.dockerfile && !f.other).length;
+    if (by) entry.ep = { ...entry.ep, uncertain: followed ? `the handler is set by ${by}, which runs it as ${followed === 1 ? 'a container' : 'containers'} of ${followed === 1 ? 'its' : 'their'} own: the Dockerfile's CMD ${entry.ep.module}.${entry.ep.callable} may not be what runs` : `the handler is set by ${by}, which the model does not follow: the Dockerfile's CMD ${entry.ep.module}.${entry.ep.callable} may not be what runs` };
   }
   if (entry.processes) {
     // A process starter (s6-overlay, supervisord): each process it runs is a container of its own to the rules.

@@ -1,6 +1,8 @@
 // Deployers that set a Lambda image's command themselves (SAM ImageConfig.Command, CDK DockerImageCode cmd=): the
 // Dockerfile's CMD is then not the handler that runs.
-import { parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { LineIndex } from '../python/lexical';
+import type { Range } from '../types';
 import type { Analysis } from '../analysis';
 import { dirname, isFile, join, normalize } from '../fs';
 
@@ -114,4 +116,78 @@ function balanced(text: string, from: number): string | undefined {
     else if (ch === ')' && --depth === 0) return text.slice(from, i);
   }
   return undefined;
+}
+
+/** A SAM / CloudFormation function of PackageType Image whose ImageConfig.Command replaces the image's CMD. */
+export interface SamImageFunction {
+  /** The template. */
+  file: string;
+  /** The resource's logical id. */
+  name: string;
+  dockerfile: string;
+  /** The Command list, each element's text and the range of its content. */
+  command: { value: string; range?: Range }[];
+  /** The Command key's range (for findings about the list as a whole). */
+  range: Range;
+  /** ImageConfig.EntryPoint or WorkingDirectory is set too: not followed (the model reads only Command). */
+  other?: string;
+}
+
+/**
+ * SAM functions built from a Dockerfile (Metadata.DockerContext / Dockerfile) that set ImageConfig.Command to a list of
+ * literal strings: Lambda runs the image with that CMD (AWS::Lambda::Function ImageConfig: "Command: specifies
+ * parameters that you want to pass in with ENTRYPOINT"), so each is a container of its own, checked like a compose
+ * `command:` override and reported where the list is written.
+ */
+export function samImageFunctions(a: Reader): SamImageFunction[] {
+  const hit = a.memo.get('sam-image-functions') as SamImageFunction[] | undefined;
+  if (hit) return hit;
+  const out: SamImageFunction[] = [];
+  for (const f of a.files.yamlFiles) {
+    const text = a.text(f);
+    if (text === undefined || !/AWS::(?:Serverless|Lambda)::Function/.test(text) || !/ImageConfig/.test(text)) continue;
+    let docs;
+    try {
+      docs = parseAllDocuments(text, { strict: false, uniqueKeys: false, keepSourceTokens: false });
+    } catch {
+      continue;
+    }
+    const ix = new LineIndex(text);
+    const range = (n: { range?: [number, number, number] | null } | null | undefined): Range | undefined => (n?.range ? ix.range(n.range[0], n.range[1]) : undefined);
+    for (const doc of Array.isArray(docs) ? docs : []) {
+      const resources = doc.get('Resources', true);
+      if (!isMap(resources)) continue;
+      for (const pair of resources.items) {
+        const res = pair.value;
+        const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (!isMap(res) || !name || !/^AWS::(?:Serverless|Lambda)::Function$/.test(String(res.get('Type') ?? ''))) continue;
+        const props = res.get('Properties', true);
+        const meta = res.get('Metadata', true);
+        const cfg = isMap(props) ? props.get('ImageConfig', true) : undefined;
+        if (!isMap(cfg) || !isMap(meta)) continue;
+        const ctx = meta.get('DockerContext');
+        const cmd = cfg.get('Command', true);
+        if (typeof ctx !== 'string' || !isSeq(cmd)) continue;
+        const items = cmd.items.map((i) => (isScalar(i) && typeof i.value === 'string' ? { value: i.value, range: contentRange(ix, i) } : undefined));
+        if (!items.length || items.some((i) => !i)) continue;
+        const df = typeof meta.get('Dockerfile') === 'string' ? (meta.get('Dockerfile') as string) : 'Dockerfile';
+        const path = normalize(join(dirname(f), ctx, df));
+        if (!isFile(a.fs, path)) continue;
+        const other = ['EntryPoint', 'WorkingDirectory'].find((k) => cfg.has(k));
+        const keyRange = cfg.items.find((p) => isScalar(p.key) && p.key.value === 'Command')?.key as { range?: [number, number, number] } | undefined;
+        out.push({ file: f, name, dockerfile: path, command: items as { value: string; range?: Range }[], range: range(keyRange) ?? range(cmd) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, ...(other ? { other: `ImageConfig.${other}` } : {}) });
+      }
+    }
+  }
+  a.memo.set('sam-image-functions', out);
+  return out;
+}
+
+/** The range of a scalar's text inside its quotes (plain scalars: the whole). */
+function contentRange(ix: LineIndex, s: { range?: [number, number, number] | null; type?: string | null }): Range | undefined {
+  if (!s.range) return undefined;
+  const quoted = s.type === 'QUOTE_DOUBLE' || s.type === 'QUOTE_SINGLE';
+  const [a0, b0] = [s.range[0] + (quoted ? 1 : 0), s.range[1] - (quoted ? 1 : 0)];
+  const r = ix.range(a0, b0);
+  return r.start.line === r.end.line ? r : undefined;
 }

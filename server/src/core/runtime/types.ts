@@ -13,7 +13,7 @@ import type { MountSpec } from '../manifests';
 import type { Range } from '../types';
 
 /** What starts the container: `docker run` of the image, or a deployment of it. */
-export type RunnerKind = 'image' | 'compose' | 'k8s' | 'k8s-init' | 'cloudrun' | 'gcloud' | 'procfile';
+export type RunnerKind = 'image' | 'compose' | 'k8s' | 'k8s-init' | 'cloudrun' | 'gcloud' | 'procfile' | 'lambda';
 
 export interface Runner {
   kind: RunnerKind;
