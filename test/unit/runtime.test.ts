@@ -757,3 +757,14 @@ describe('runtime: a near-miss target where only the installed set is unknown (s
     assert.deepEqual(brief((await lintRepo(memRepo(files('service:app')))).findings), []);
   });
 });
+
+describe('runtime: pip install --group (PEP 735; study h2 r14: bookwyrm)', () => {
+  const DF = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY pyproject.toml .\nRUN pip install "pip>=25.1" && pip install --group main\nCOPY app/ ./app/\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app.wsgi:application"]\n';
+  const PY = '[project]\nname = "svc"\nversion = "1"\n\n[dependency-groups]\nbase = ["django==5.2"]\nmain = [{include-group = "base"}, "gunicorn==23.0.0", "celery==5.4.0"]\n';
+  it('installs the group (an include-group too): gunicorn is there, and a module no group installs is reported', async () => {
+    const r = await lintRepo(memRepo({ Dockerfile: DF, 'pyproject.toml': PY, 'app/__init__.py': '', 'app/wsgi.py': 'import django\nimport yaml\napplication = None\n' }));
+    assert.deepEqual(brief(r.findings), [
+      "app/wsgi.py:2:8 missing-dependency pip install (Dockerfile:4), pyproject.toml (Dockerfile:4) install 4 distributions; none provides 'yaml' (pyyaml) (going by the dependency data of the distribution table), unless tzdata provides it (its import names are not known to deploylint)",
+    ]);
+  });
+});

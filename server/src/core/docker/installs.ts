@@ -118,7 +118,7 @@ const PIP_FLAGS: Record<string, Effect> = {
   '--timeout': 'ignored-value', '--trusted-host': 'ignored-value', '--cert': 'ignored-value', '--client-cert': 'ignored-value',
   '--config-settings': 'ignored-value', '-C': 'ignored-value', '--global-option': 'ignored-value', '--install-option': 'ignored-value',
   '--report': 'ignored-value', '--python': 'python', '-p': 'python', '--index': 'ignored-value', '--default-index': 'ignored-value',
-  '--index-strategy': 'ignored-value', '--python-preference': 'ignored-value', '--resolution': 'ignored-value', '--extra': 'ignored-value', '--group': 'ignored-value',
+  '--index-strategy': 'ignored-value', '--python-preference': 'ignored-value', '--resolution': 'ignored-value', '--extra': 'ignored-value', '--group': 'group',
   '-w': 'wheel-dir', '--wheel-dir': 'wheel-dir', '--exists-action': 'ignored-value', '--keyring-provider': 'ignored-value', '--link-mode': 'ignored-value',
 };
 
@@ -455,6 +455,16 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
     for (const e of v('editable') ?? []) addSpec(e, true, c.cwd);
     if (spec.positionals === 'requirements') for (const p of pos) readRequirements(abs(p, c.cwd), 'requirement');
     else for (const p of pos) addSpec(p, false, c.cwd);
+    // `pip install --group NAME` (pip 25.1, PEP 735): the group's requirements from ./pyproject.toml (`--group FILE:NAME` another file's).
+    for (const g of v('group') ?? []) {
+      const colon = g.lastIndexOf(':');
+      const file = abs(colon > 0 ? g.slice(0, colon) : 'pyproject.toml', c.cwd);
+      const name = normalizeDist(colon > 0 ? g.slice(colon + 1) : g);
+      const text = c.text(file);
+      const group = text === undefined ? undefined : parsePyproject(text).groups.get(name);
+      if (!group) unknown(`${spec.tool} --group ${g}: ${text === undefined ? `${file} is not in the image model` : `${file} has no dependency group '${name}'`}`);
+      else rec.sources.push({ kind: 'pyproject', file, contextFile: c.contextSource(file), requirements: group, complete: noDeps });
+    }
     if (argvReqs.length) rec.sources.push({ kind: 'argv', requirements: argvReqs, complete: noDeps });
     if (v('find-links')?.length && !rec.sources.length && !rec.unknown) unknown(`${spec.tool} installs from --find-links without a requirement`);
   } else if (spec.mode === 'uv-sync' || spec.mode === 'poetry' || spec.mode === 'pipenv') {

@@ -88,6 +88,8 @@ export interface Pyproject {
   optional: Map<string, Requirement[]>;
   /** `[tool.poetry.dependencies]` (python excluded). */
   poetry: Requirement[];
+  /** `[dependency-groups]` (PEP 735) by group name (normalised), `{include-group = "x"}` entries expanded. */
+  groups: Map<string, Requirement[]>;
   /** The project tells the build backend where its packages are (the model cannot be sure which folders are installed). */
   customPackages: boolean;
   /** Dependencies are not written here: `dynamic = ["dependencies"]`, or no `[project]`/`[tool.poetry]` table (setup.py declares them). */
@@ -99,7 +101,8 @@ export interface Pyproject {
 
 /** The TOML subset pyproject dependency tables use: tables, string keys, strings and arrays of strings (multi-line). */
 export function parsePyproject(text: string): Pyproject {
-  const out: Pyproject = { dependencies: [], optional: new Map(), poetry: [], customPackages: false, dependenciesElsewhere: false };
+  const out: Pyproject = { dependencies: [], optional: new Map(), poetry: [], groups: new Map(), customPackages: false, dependenciesElsewhere: false };
+  const includes = new Map<string, string[]>();
   let table = '';
   let declares = false;
   const lines = text.split(/\r?\n/);
@@ -127,12 +130,29 @@ export function parsePyproject(text: string): Pyproject {
       out.dependencies = strings(value, startLine);
       out.dependenciesLine = startLine;
     } else if (table === 'project.optional-dependencies') out.optional.set(normalizeDist(key), strings(value, startLine));
+    else if (table === 'dependency-groups') {
+      // `{include-group = "test"}` adds another group's requirements (PEP 735); its name is no requirement.
+      const inc = [...value.matchAll(/\{\s*include-group\s*=\s*["']([^"']+)["']\s*\}/g)].map((m) => normalizeDist(m[1]));
+      if (inc.length) includes.set(normalizeDist(key), inc);
+      out.groups.set(normalizeDist(key), strings(value.replace(/\{[^}]*\}/g, ''), startLine));
+    }
     else if (table === 'tool.poetry.dependencies' && key.toLowerCase() !== 'python') {
       out.poetry.push({ name: normalizeDist(key), extras: [], line: startLine, text: key });
     } else if (table === 'tool.poetry' && key === 'packages') out.customPackages = true;
     else if (/^tool\.(setuptools(\.packages.*)?|hatch\.build.*|pdm\.build|flit\.module)$/.test(table) && /^(packages|package-dir|py-modules|include|only-include|sources|name)$/.test(key)) out.customPackages = true;
   }
   if (!declares) out.dependenciesElsewhere = true;
+  for (const [g, inc] of includes) {
+    const seen = new Set<string>([g]);
+    const todo = [...inc];
+    while (todo.length) {
+      const x = todo.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      out.groups.get(g)!.push(...(out.groups.get(x) ?? []));
+      todo.push(...(includes.get(x) ?? []));
+    }
+  }
   return out;
 }
 
