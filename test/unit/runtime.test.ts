@@ -768,3 +768,11 @@ describe('runtime: pip install --group (PEP 735; study h2 r14: bookwyrm)', () =>
     ]);
   });
 });
+
+describe('runtime: a volume below the app folder covers only its target (study h3 r3: h2ogpt cache volume)', () => {
+  it('cache:/workspace/.cache leaves /workspace/generate.py the image\'s: a wrong script name is still reported', async () => {
+    const compose = 'services:\n  app:\n    build: .\n    volumes:\n      - cache:/workspace/.cache\n    command: ["/workspace/generat.py"]\nvolumes:\n  cache:\n';
+    const r = await lintRepo(memRepo({ Dockerfile: 'FROM python:3.10-slim\nWORKDIR /workspace\nCOPY . /workspace/\nENTRYPOINT ["python3"]\n', 'docker-compose.yml': compose, 'generate.py': 'print("hi")\n' }));
+    assert.deepEqual(brief(r.findings), ['docker-compose.yml:6:16 entrypoint-target python /workspace/generat.py: /workspace/generat.py is not in the image; did you mean /workspace/generate.py?']);
+  });
+});

@@ -108,13 +108,20 @@ export class ImageTree {
 
   private compute(path: string): Lookup | undefined {
     if (path === '/') return { kind: 'dir', origin: {} };
+    let implied: Lookup | undefined;
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const l = this.layers[i];
       const r = answer(l, path);
-      if (r === 'deleted') return undefined;
-      if (r) return r;
+      if (r === 'deleted') return implied;
+      // A folder only implied by what a deployment adds below it (a volume at /app/.cache): the image's own record of
+      // that folder, when it has one, says who made it.
+      if (r && r.kind === 'dir' && !r.origin.instr && !implied && l.kind !== 'mkdir') {
+        implied = r;
+        continue;
+      }
+      if (r) return implied && r.kind !== 'dir' ? implied : r;
     }
-    return undefined;
+    return implied;
   }
 
   /** Entry names of a folder, merged over all layers; undefined when it is not a folder. */
