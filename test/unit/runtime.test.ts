@@ -776,3 +776,15 @@ describe('runtime: a volume below the app folder covers only its target (study h
     assert.deepEqual(brief(r.findings), ['docker-compose.yml:6:16 entrypoint-target python /workspace/generat.py: /workspace/generat.py is not in the image; did you mean /workspace/generate.py?']);
   });
 });
+
+describe('runtime: RUN lines that install nothing Python sees (study h3 rc, rd)', () => {
+  const TAIL = 'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n';
+  const files = (head: string) => ({ Dockerfile: `FROM python:3.12-slim\n${head}${TAIL}`, 'requirements.txt': 'fastapi==0.115.8\nuvicorn==0.34.0\n', 'main.py': 'import redis\nfrom fastapi import FastAPI\napp = FastAPI()\n' });
+  const expected = (line: number) => [`main.py:1:8 missing-dependency requirements.txt (Dockerfile:${line}) installs 2 distributions; none provides 'redis' (redis) (going by the dependency data of the distribution table)`];
+  it('$(case "$(uname -m)" in x86_64) ...;; esac): the case patterns are no commands', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('RUN A=$(case "$(uname -m)" in x86_64) echo amd64 ;; aarch64) echo arm64 ;; esac) && echo $A\n')))).findings), expected(5));
+  });
+  it('add-apt-repository only adds an apt source', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('RUN apt-get update && apt-get install -y software-properties-common && add-apt-repository -y ppa:deadsnakes/ppa\n')))).findings), expected(5));
+  });
+});

@@ -57,7 +57,7 @@ const KNOWN_ARCHIVES: { name: RegExp; what: string; paths: string[] }[] = [
   { name: /^(?:s6|syslogd)-overlay-[\w.-]+\.tar\.xz$/, what: 's6-overlay', paths: ['command', 'init', 'etc/s6-overlay', 'package'] },
 ];
 const NO_APP_FILES = new Set([
-  'apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'zypper', 'dpkg', 'rpm', 'dpkg-reconfigure', 'update-ca-certificates',
+  'apt-get', 'apt', 'add-apt-repository', 'apt-add-repository', 'apk', 'yum', 'dnf', 'microdnf', 'zypper', 'dpkg', 'rpm', 'dpkg-reconfigure', 'update-ca-certificates',
   'locale-gen', 'ldconfig', 'echo', 'printf', 'chmod', 'chown', 'chgrp', 'useradd', 'adduser', 'groupadd', 'addgroup',
   'usermod', 'ls', 'cat', 'true', 'false', 'set', 'export', 'test', '[', '[[', 'which', 'sha256sum', 'sha512sum', 'sha1sum', 'md5sum', 'sleep', 'id', 'whoami', 'sed',
   'find', 'rm', 'mkdir', 'touch', 'cd', 'pushd', 'popd', 'cp', 'mv', 'ln', 'git', 'curl', 'wget', 'tar', 'unzip', 'protoc', 'ulimit', 'umask',
@@ -596,7 +596,7 @@ function toolInstallerPiped(prev: string[], shellArgs: string[]): boolean {
   return prev.some((w) => TOOL_INSTALLERS.test(w));
 }
 
-const INSTALL_NEUTRAL = /^(apt-get|apt|apt-key|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|\[\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|sha256sum|sha512sum|sha1sum|md5sum|cksum|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock|groupmod|gpasswd|chpasswd|setcap|mkfifo|update-locale|fc-cache|jq|yq|envsubst|patch|diff|bzip2|xz|zip|rsync|pybabel|msgfmt|django-admin|playwright|pytest|ruff|black|flake8|mypy|isort|pyright|pylint|sphinx-build|huggingface-cli|aws|gsutil)$/;
+const INSTALL_NEUTRAL = /^(apt-get|apt|apt-key|add-apt-repository|apt-add-repository|apk|yum|dnf|microdnf|dpkg|rpm|mkdir|cp|mv|rm|rmdir|ln|touch|chmod|chown|chgrp|useradd|adduser|groupadd|addgroup|usermod|userdel|echo|printf|cat|sed|awk|grep|find|ls|cd|export|set|true|false|test|\[|\[\[|curl|wget|tar|unzip|gzip|gunzip|git|ldconfig|locale-gen|localedef|update-ca-certificates|update-alternatives|which|id|sleep|tee|npm|npx|yarn|pnpm|node|go|cargo|rustup|java|mvn|gradle|dotnet|ln|install|cmake|gcc|g\+\+|ccache|strip|file|du|df|date|env|locale|ssh-keygen|ssh-keyscan|gpg|openssl|tr|head|tail|sort|uniq|wc|cut|xargs|nproc|seq|uname|whoami|hostname|dpkg-reconfigure|truncate|sha256sum|sha512sum|sha1sum|md5sum|cksum|chsh|passwd|crontab|systemctl|service|a2enmod|ufw|mount|umount|unset|umask|ulimit|source|\.|:|exit|collectstatic|python-is-python3|pip-compile|uv-compile|poetry-lock|groupmod|gpasswd|chpasswd|setcap|mkfifo|update-locale|fc-cache|jq|yq|envsubst|patch|diff|bzip2|xz|zip|rsync|pybabel|msgfmt|django-admin|playwright|pytest|ruff|black|flake8|mypy|isort|pyright|pylint|sphinx-build|huggingface-cli|aws|gsutil)$/;
 const PIP_EXE = /^pip(\d(\.\d+)?)?$/;
 
 /** `$X`/`${X}` in raw shell text naming a variable the environment does not set. */

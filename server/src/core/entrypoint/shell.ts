@@ -254,6 +254,9 @@ function expansionEnd(s: string, i: number): number {
 function matchClose(s: string, open: number, o: string, c: string): number {
   let depth = 0;
   let j = open;
+  // `$(case "$x" in a) ...;; esac)`: a case pattern's `)` closes no parenthesis (the depth each open `case` began at).
+  const cases: number[] = [];
+  const word = (w: string) => s.startsWith(w, j) && (j === 0 || /[\s;&|(]/.test(s[j - 1])) && (j + w.length >= s.length || /[\s;&|)]/.test(s[j + w.length]));
   while (j < s.length) {
     const ch = s[j];
     if (ch === '\\') {
@@ -265,8 +268,20 @@ function matchClose(s: string, open: number, o: string, c: string): number {
       j = k < 0 ? s.length : k + 1;
       continue;
     }
+    if (o === '(' && word('case')) {
+      cases.push(depth);
+      j += 4;
+      continue;
+    }
+    if (o === '(' && cases.length && word('esac')) {
+      cases.pop();
+      j += 4;
+      continue;
+    }
     if (ch === o) depth++;
-    else if (ch === c && --depth === 0) return j + 1;
+    else if (ch === c && cases.length && cases[cases.length - 1] === depth) {
+      // a pattern's closing `)`
+    } else if (ch === c && --depth === 0) return j + 1;
     j++;
   }
   return s.length;
