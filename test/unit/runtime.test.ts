@@ -788,3 +788,12 @@ describe('runtime: RUN lines that install nothing Python sees (study h3 rc, rd)'
     assert.deepEqual(brief((await lintRepo(memRepo(files('RUN apt-get update && apt-get install -y software-properties-common && add-apt-repository -y ppa:deadsnakes/ppa\n')))).findings), expected(5));
   });
 });
+
+describe('runtime: an interpreter named with its version (study h3 ri: h2ogpt ENTRYPOINT ["python3.10"])', () => {
+  it('python3.10 on a base whose Python is not known runs 3.10: `type` statements are reported', async () => {
+    const df = 'FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04\nWORKDIR /workspace\nCOPY . .\nRUN ./setup.sh\nENTRYPOINT ["python3.10", "main.py"]\n';
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'setup.sh': '#!/bin/sh\n', 'main.py': 'type Port = int\n' }))).findings), [
+      'main.py:1:1 python-version-mismatch Python 3.10 cannot run `type` alias statements (PEP 695, new in Python 3.12): python main.py fails when it loads /workspace/main.py',
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import type { PyFileInfo, PyImport } from '../python/parser';
 import { chainTo, type ClosureFile } from '../python/closure';
 import { resolveModule } from '../python/resolver';
 import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
+import type { PythonEnv } from '../docker/installs';
 import { containerPython, entryLabel, installerPython, perContainer, running, type RunningContainer } from '../runtime';
 import type { Fix, Location, Range } from '../types';
 import { chainLocations, fallbackNotRun, sourceOf } from './python-common';
@@ -65,7 +66,10 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     c.quiet.push(`python-version-mismatch: the container runs the virtualenv ${chosen.env.venv} (${chosen.why}), whose Python version is not known`);
     return [];
   }
-  const py = chosen?.env ?? c.stage.python;
+  let py: PythonEnv | undefined = chosen?.env ?? c.stage.python;
+  // `python3.10 main.py`: whatever provides it, that name runs a 3.10 interpreter (or is not found).
+  const named = /^python(3\.\d+)$/.exec((c.entry.ep.interpreter ?? c.entry.ep.argv[0] ?? '').split('/').pop() ?? '')?.[1];
+  if (named && !py?.version) py = { ...py, version: named, how: `the command runs python${named}` };
   const version = py?.version;
   if (!version || !/^3\.\d+$/.test(version)) {
     c.quiet.push(version && /^2(?:\.|$)/.test(version)
@@ -129,7 +133,7 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     const chain = at ?? chainLocations(a, c, { chain: chainTo(c.closure.files, file) });
     for (const n of needs) {
       const more = n.more ? ` (${n.more} more use${n.more === 1 ? '' : 's'} in this file)` : '';
-      const how = chosen?.env === py ? `${py.how}; ${chosen.why}` : py.how;
+      const how = chosen && chosen.env === py ? `${py.how}; ${chosen.why}` : py!.how;
       const related = from && fromFile && !n.version ? [{ file: fromFile, range: from.range, message: `the container runs Python ${version} (${how})` }, ...chain] : chain;
       const failure = n.install ? `${n.install} refuses to install the project` : `${entryLabel(c)} fails when it loads ${file}`;
       out.push({
