@@ -797,3 +797,16 @@ describe('runtime: an interpreter named with its version (study h3 ri: h2ogpt EN
     ]);
   });
 });
+
+describe('runtime: uwsgi wsgi-file= is a path (study h2 r17: bakerydemo)', () => {
+  it('a missing wsgi-file is reported as a file, in the ini, with the close name as the fix (its folder kept)', async () => {
+    const fs = memRepo({
+      Dockerfile: 'FROM python:3.12-slim\nWORKDIR /code\nRUN pip install django==5.2 uwsgi==2.0.28\nCOPY . /code/\nCMD ["uwsgi", "/code/etc/uwsgi.ini"]\n',
+      'etc/uwsgi.ini': '[uwsgi]\nhttp-socket=:8000\nmaster=true\nwsgi-file=proj/wsgy.py\n',
+      'proj/__init__.py': '', 'proj/wsgi.py': 'application = None\n',
+    });
+    const r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), ['etc/uwsgi.ini:4:11 entrypoint-target uwsgi wsgy:application: /code/proj/wsgy.py is not in the image; did you mean /code/proj/wsgi.py?']);
+    assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/etc/uwsgi.ini`)?.split('\n')[3], 'wsgi-file=proj/wsgi.py');
+  });
+});

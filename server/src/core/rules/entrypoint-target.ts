@@ -262,7 +262,8 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
     };
   }
   // python script.py: the file must be in the image.
-  if (ep.script && !ia.entryResolution) {
+  // A server's file target (uwsgi wsgi-file=PATH) is opened by path too: a missing file is judged as a file, not as a module an install may provide.
+  if (ep.script && (!ia.entryResolution || (ep.kind === 'uwsgi' && ia.entryResolution.status === 'missing' && !ia.entryFile))) {
     if (ia.entryFile) return undefined;
     const file = ep.script.startsWith('/') ? ep.script : join(ia.entry.cwd, ep.script);
     if (ia.stage.tree.isUncertain(file)) {
@@ -288,7 +289,9 @@ function checkTarget(a: Analysis, ia: RunningContainer, stayQuiet: (why: string)
       close = (ia.stage.tree.readDir(dir) ?? []).filter((n) => n.endsWith('.py') && n !== base && ia.stage.tree.stat(join(dir, n)) === 'file' && editDistance(n, base, 2) <= 2).map((n) => join(dir, n));
     }
     const at = candidates.length === 1 ? candidates : close.length === 1 ? close : [];
-    const fixes: Fix[] = at.length === 1 ? retarget(ep.script.startsWith('/') || at !== close ? at[0] : at[0].slice(dirname(file).length + 1), `Run ${at[0]}`) : [];
+    // A close name beside a relative path keeps the path's folder part (`proj/wsgy.py` -> `proj/wsgi.py`).
+    const folder = ep.script.includes('/') ? ep.script.slice(0, ep.script.lastIndexOf('/') + 1) : '';
+    const fixes: Fix[] = at.length === 1 ? retarget(ep.script.startsWith('/') || at !== close ? at[0] : folder + at[0].slice(dirname(file).length + 1), `Run ${at[0]}`) : [];
     return {
       message: `${label}: ${file} is not in the image${candidates.length === 1 ? `; the file is at ${candidates[0]}` : close.length === 1 ? `; did you mean ${close[0]}?` : ''}`,
       file: commandFile,
