@@ -78,7 +78,7 @@ describe('LintSession: incremental re-lint equals a fresh lint', () => {
     assert.deepEqual([session.stats.reused, session.stats.ran], [11, 1]);
     assert.deepEqual(brief(r.findings), [
       MISSING_HELPERS,
-      'tools/seed.py:1:17 hardcoded-secret GitHub personal access token ghp_A1b2… (40 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ["GITHUB_TOKEN"])',
+      'tools/seed.py:1:17 hardcoded-secret GitHub personal access token ghp_A1b2… (40 chars) is hardcoded in the source: anyone with the code has it (no image receives this file); read it from the environment (os.environ["GITHUB_TOKEN"])',
     ]);
     // Nothing changed: every rule is replayed.
     await lint({ fs, root: ROOT }, { session });
@@ -109,7 +109,7 @@ describe('LintSession: incremental re-lint equals a fresh lint', () => {
     assert.notEqual(kept('python', 'tools/seed.py'), seed);
     assert.deepEqual(brief(r.findings), [
       MISSING_HELPERS,
-      'tools/a.py:1:17 hardcoded-secret GitHub personal access token ghp_A1b2… (40 chars) is hardcoded in the source: anyone with the code or the image has it; read it from the environment (os.environ["GITHUB_TOKEN"])',
+      'tools/a.py:1:17 hardcoded-secret GitHub personal access token ghp_A1b2… (40 chars) is hardcoded in the source: anyone with the code has it (no image receives this file); read it from the environment (os.environ["GITHUB_TOKEN"])',
     ]);
   });
 

@@ -50,7 +50,7 @@ export const rule: Rule = {
     const out: Draft[] = [];
     const scan = new Scanner(a, out);
     // What these scans report is a function of the file's text and its scan context: kept across lints (Analysis.remember).
-    for (const f of a.files.pythonFiles) scan.local(f, () => scan.overridden(f, () => scan.remembered('python', f, () => scan.python(f))));
+    for (const f of a.files.pythonFiles) scan.local(f, () => scan.unshipped(f, () => scan.overridden(f, () => scan.remembered('python', f, () => scan.python(f)))));
     for (const f of a.files.dockerfiles) scan.remembered('dockerfile', f, () => scan.dockerfile(f));
     for (const f of a.files.yamlFiles) scan.local(f, () => scan.remembered('yaml', f, () => scan.yaml(f)));
     for (const f of a.files.envFiles) scan.dotenv(f);
@@ -121,6 +121,16 @@ class Scanner {
       return false;
     });
     this.out.push(...kept);
+  }
+
+  /** Runs `scan`; for a source file no image receives (a test folder .dockerignore drops), the message says only the code has it. */
+  unshipped(file: string, scan: () => void): void {
+    const before = this.out.length;
+    scan();
+    if (this.out.length === before || !this.a.targets.length || !inNoImage(this.a, file)) return;
+    // New objects: the drafts may be the ones an earlier lint remembered.
+    const mine = this.out.splice(before);
+    this.out.push(...mine.map((d) => ({ ...d, message: d.message.replace(': anyone with the code or the image has it;', ': anyone with the code has it (no image receives this file);') })));
   }
 
   /** Runs `scan` for a file, or replays what it reported for the same text and scan context in an earlier lint. */
