@@ -810,3 +810,16 @@ describe('runtime: uwsgi wsgi-file= is a path (study h2 r17: bakerydemo)', () =>
     assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/etc/uwsgi.ini`)?.split('\n')[3], 'wsgi-file=proj/wsgi.py');
   });
 });
+
+describe('secrets: an application key as the default of ${VAR:-...} in compose (study h2 r11: DefectDojo)', () => {
+  it('a SECRET_KEY default is a warning with the fix to require the variable; a password default (local services) and filler are not', async () => {
+    const compose = 'services:\n  web:\n    image: acme/app\n    environment:\n      DD_SECRET_KEY: "${DD_SECRET_KEY:-hhZCp@D28z!n@NED*yB!ROMt+WzsY*iq}"\n      DB_PASSWORD: "${DB_PASSWORD:-Str0ngPassw0rd!2024}"\n      API_TOKEN: "${API_TOKEN:-changeme}"\n';
+    const fs = memRepo({ 'docker-compose.yml': compose });
+    const r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), [
+      "docker-compose.yml:5:40 hardcoded-secret Secret hhZC… (32 chars) is hardcoded as the default of ${DD_SECRET_KEY:-...} in the environment of compose service 'web': whoever starts it without DD_SECRET_KEY set runs with this value, which anyone with the code has; require the variable instead (${DD_SECRET_KEY:?...})",
+    ]);
+    assert.equal(r.findings[0].severity, 'warning');
+    assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/docker-compose.yml`)?.split('\n')[4], '      DD_SECRET_KEY: "${DD_SECRET_KEY:?set DD_SECRET_KEY}"');
+  });
+});

@@ -270,6 +270,18 @@ class Scanner {
     const envs = envVarsByValue(this.a, file);
     for (const h of hits) {
       const env = [...envs].find(([r]) => contains(r, h.range))?.[1];
+      if (env && h.defaultOf && env.wl.platform === 'compose') {
+        // The default of `${NAME:-...}`: every `docker compose up` without NAME set (no .env, no export) runs with it.
+        const name = h.defaultOf;
+        const fix: Fix = { title: `Require ${name} instead of defaulting it: \${${name}:?set ${name}}`, edits: [{ file, range: h.scalarRange, newText: `"\${${name}:?set ${name}}"` }], isPreferred: true };
+        const before = this.out.length;
+        this.push(file, h, `is hardcoded as the default of \${${name}:-...} in the environment of compose service '${env.wl.name ?? '?'}': whoever starts it without ${name} set runs with this value, which anyone with the code has; require the variable instead (\${${name}:?...})`, [fix]);
+        // Used only when the operator sets nothing: it builds and runs, so a warning.
+        for (const d of this.out.slice(before)) d.severity = 'warning';
+        continue;
+      }
+      // A default elsewhere than a compose service's environment (a template, another tool's file) is not judged.
+      if (h.defaultOf) continue;
       if (env) {
         const { wl, e } = env;
         const where = wl.platform === 'compose' ? `the environment of compose service '${wl.name ?? '?'}'` : `env ${e.name} of ${wl.kind} '${wl.name ?? '?'}'`;

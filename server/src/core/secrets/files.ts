@@ -223,6 +223,8 @@ export interface YamlHit extends SecretHit {
   inFlow: boolean;
   /** A plain (unquoted, not block) scalar. */
   plain: boolean;
+  /** The value is the default of a variable reference (`${DD_SECRET_KEY:-x}`): the variable's name. */
+  defaultOf?: string;
 }
 
 /**
@@ -293,6 +295,15 @@ export function scanYaml(ix: TextIndex, base: FileScanContext = {}, opts: { loca
             value = kv[2]!;
           }
         }
+        // `${NAME:-default}` / `${NAME-default}` (compose interpolation, shell): the default is used whenever NAME is not set.
+        // Only for application keys (SECRET_KEY, *_TOKEN, *_API_KEY, encryption keys): a password default is usually
+        // the local database or search service the same compose file starts.
+        const dfltMatch = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}$]*)\}$/.exec(value);
+        const dflt = dfltMatch && /SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|AES|SIGNING|ENCRYPTION/i.test(itemName ?? dfltMatch[1]) && !/PASS/i.test(itemName ?? dfltMatch[1]) ? dfltMatch : undefined;
+        if (dflt) {
+          itemName ??= dflt[1];
+          value = dflt[2]!;
+        }
         let decoded = false;
         if (secretData && path.length === 2 && path[0] === 'data') {
           const text = decodeBase64Text(value);
@@ -307,7 +318,7 @@ export function scanYaml(ix: TextIndex, base: FileScanContext = {}, opts: { loca
         const ctx = local ? { ...named(base, itemName), testData: true } : named(base, itemName);
         for (const match of scanValue(value, ctx)) {
           const range = decoded ? scalarRange : ix.locate(value.slice(match.start, match.end), r[0], r[1]) ?? scalarRange;
-          out.push({ match, value, name: itemName, range, scalarRange, keyRange, path, inFlow, plain: node.type === Scalar.PLAIN });
+          out.push({ match, value, name: itemName, range, scalarRange, keyRange, path, inFlow, plain: node.type === Scalar.PLAIN, ...(dflt ? { defaultOf: dflt[1] } : {}) });
         }
       }
     }
