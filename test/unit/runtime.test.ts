@@ -823,3 +823,16 @@ describe('secrets: an application key as the default of ${VAR:-...} in compose (
     assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/docker-compose.yml`)?.split('\n')[4], '      DD_SECRET_KEY: "${DD_SECRET_KEY:?set DD_SECRET_KEY}"');
   });
 });
+
+describe('builds: a CI step that stages files into the context before docker build (study h1 fp3: emblem)', () => {
+  it('cp -R libs/ web/libs then docker build web/.: the COPY of libs is not missing; without the cp it is', async () => {
+    const files = (script: string) => ({
+      'libs/py/setup.py': 'from setuptools import setup\nsetup(name="libs")\n',
+      'web/app.py': 'app = None\n',
+      'web/Dockerfile': 'FROM python:3.12-slim\nWORKDIR /app\nCOPY libs libs/\nCOPY app.py .\nCMD ["gunicorn", "-b", "0.0.0.0:8080", "app:app"]\n',
+      'cloudbuild.yaml': `steps:\n  - name: gcr.io/cloud-builders/docker\n    script: |\n${script}      docker build -t gcr.io/p/web web/.\n`,
+    });
+    assert.deepEqual(brief((await lintRepo(memRepo(files('      cp -R libs/ web/libs\n')))).findings), []);
+    assert.deepEqual(brief((await lintRepo(memRepo(files('')))).findings), ["web/Dockerfile:3:6 missing-copy-source COPY source 'libs' is not in the build context, 'web' (as cloudbuild.yaml builds it)"]);
+  });
+});

@@ -18,7 +18,7 @@ export const rule: Rule = {
     severity: 'error',
     fixable: true,
     docs: {
-      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead. A source absent from the checkout that git ignores (a generated `version.py`, a `dist/`), or that a build script beside the context copies in (`cp -r ../../protos .`), or whose download a README beside it documents (a URL ending in the file name, or one line with a download link that names the source exactly in backticks), is made before the build and is not reported; nor is a `--from` path beside the folder where the stage ran a build tool (its output folder comes from the tool\'s config). A Dockerfile below the workspace root that no build names, none of whose copied files is in any folder that could be its context, with no Python code at or below its folder and a folder named like an example or template (or a README beside it), is a template for another project (a framework\'s `docker-example/`): what its COPY brings is unknown, and nothing about its sources is reported.',
+      why: 'docker build stops with "failed to compute cache key: ... not found" when a COPY source is not in the build context. Paths are relative to the context (not to the Dockerfile), and files excluded by .dockerignore do not exist for the build. `COPY --from=<stage>` reads that stage\'s filesystem: a path the stage never produced fails the same way, and a `--from` that misspells a stage name makes Docker pull an image of that name instead. A source absent from the checkout that git ignores (a generated `version.py`, a `dist/`), or that a build script beside the context, or the script or CI step that runs the build, copies in (`cp -r ../../protos .`, `cp -R libs/ web/libs` before `docker build web/`), or whose download a README beside it documents (a URL ending in the file name, or one line with a download link that names the source exactly in backticks), is made before the build and is not reported; nor is a `--from` path beside the folder where the stage ran a build tool (its output folder comes from the tool\'s config). A Dockerfile below the workspace root that no build names, none of whose copied files is in any folder that could be its context, with no Python code at or below its folder and a folder named like an example or template (or a README beside it), is a template for another project (a framework\'s `docker-example/`): what its COPY brings is unknown, and nothing about its sources is reported.',
       bad: 'COPY predictions/worker/wroker.py /app/worker.py',
       good: 'COPY predictions/worker/worker.py /app/worker.py',
     },
@@ -100,15 +100,22 @@ function preparedBeforeBuild(a: Analysis, t: DockerTarget, source: string, git: 
   const root = t.context.root;
   // A command's folder destination that is the context (or above it) says nothing by itself: only what it puts there.
   const writes = (p: string) => !(p === root || root.startsWith(p + '/')) && (p === target || target.startsWith(p + '/'));
+  const scripts: { file: string; dir: string }[] = [];
   for (const dir of new Set([t.context.root, dirname(t.dockerfile)])) {
-    for (const name of a.fs.readDir(dir) ?? []) {
-      if (!/\.(?:sh|bash|mk)$|^(?:GNU)?[Mm]akefile$/.test(name)) continue;
-      const text = readText(a.fs, join(dir, name));
-      if (!text) continue;
-      for (const line of text.split('\n')) {
-        const made = preparedPaths(line, dir);
-        if (made && (made.exact.some(writes) || made.under.some(writes))) return true;
-      }
+    for (const name of a.fs.readDir(dir) ?? []) if (/\.(?:sh|bash|mk)$|^(?:GNU)?[Mm]akefile$/.test(name)) scripts.push({ file: join(dir, name), dir });
+  }
+  // The file that runs this build (a script, a Cloud Build or CI step): a `cp -R libs web/libs` before `docker build web`
+  // stages the context. A CI file's steps run in the checkout's root.
+  for (const b of a.builds) {
+    if (b.dockerfile !== t.dockerfile || !b.evidence || b.how === 'compose' || scripts.some((x) => x.file === b.evidence)) continue;
+    scripts.push({ file: b.evidence, dir: /\.ya?ml$/.test(b.evidence) ? a.root : dirname(b.evidence) });
+  }
+  for (const { file, dir } of scripts) {
+    const text = readText(a.fs, file);
+    if (!text) continue;
+    for (const line of text.split('\n')) {
+      const made = preparedPaths(line.replace(/^\s*(?:-\s*)?(?:run:|script:|args:)?\s*[|>]?-?\s*/, ''), dir);
+      if (made && (made.exact.some(writes) || made.under.some(writes))) return true;
     }
   }
   return documentedDownload(a, [t.context.root, dirname(t.dockerfile)], rel);
