@@ -118,7 +118,7 @@ function absentProgram(c: Container): Draft[] {
   if (/(?:^|\/)s?bin$/.test(dir)) return [];
   const base = file.slice(file.lastIndexOf('/') + 1);
   const made = tree.lookup(dir);
-  const inContext = c.target.model.context.entries().filter((e) => !e.dir && (e.path === base || e.path.endsWith('/' + base))).map((e) => e.path);
+  const inContext = contextFilesNamed(c, base);
   const ours = (made?.kind === 'dir' && !!made.origin.instr) || (dir === '/' && inContext.length > 0);
   if (!ours) return [];
   const elsewhere = tree.walk('/', 20000).filter((p) => p.endsWith('/' + base) && p !== file);
@@ -170,7 +170,7 @@ function configAbsence(a: Analysis, c: Container): AbsentConfig | { why: string 
   const code = /(^|\/)(ba|da|a)?sh$/.test(entry.argv[0] ?? '') ? entry.argv[entry.argv.indexOf('-c') + 1] : undefined;
   if (code !== undefined && /[;&|<>\n`]|\$\(/.test(code)) return { why: `the shell command '${code}' may write it before the server starts` };
   const base = path.slice(path.lastIndexOf('/') + 1);
-  const inContext = c.target.model.context.entries().filter((e) => !e.dir && (e.path === base || e.path.endsWith('/' + base))).map((e) => e.path);
+  const inContext = contextFilesNamed(c, base);
   const inImage = tree.walk('/', 20000).filter((p) => p.endsWith('/' + base));
   return { path, inContext, inImage };
 }
@@ -600,12 +600,19 @@ function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Ex
 function notInstalled(ia: ImportAnalysis, dotted: string): InstallSet['status'] | undefined {
   if (dotted.includes('.') || !/^[A-Za-z_]\w*$/.test(dotted)) return undefined;
   const set = installSet(ia.stage);
-  if (set.status === 'unknown' || set.importNames.has(dotted) || mayProvide(set, dotted)) return undefined;
-  for (const dir of ia.entry.sysPath) {
-    if (ia.stage.tree.isUncertain(dir) || ia.stage.tree.isUncertain(join(dir, dotted)) || ia.stage.tree.isUncertain(join(dir, `${dotted}.py`))) return undefined;
-    if (unmodelledWriter(ia.stage, join(dir, `${dotted}.py`), -1, { module: true }) || unmodelledWriter(ia.stage, join(dir, dotted), -1, { module: true })) return undefined;
-  }
+  if (set.status === 'unknown' || set.importNames.has(dotted) || mayProvide(set, dotted) || mayBeWritten(ia, dotted)) return undefined;
   return set.status;
+}
+
+/** Something the model does not follow (an uncertain folder, a RUN it does not read) may put module `dotted` where Python looks. */
+function mayBeWritten(ia: ImportAnalysis, dotted: string): boolean {
+  return ia.entry.sysPath.some((dir) => [dir, join(dir, dotted), join(dir, `${dotted}.py`)].some((p) => ia.stage.tree.isUncertain(p))
+    || !!unmodelledWriter(ia.stage, join(dir, `${dotted}.py`), -1, { module: true }) || !!unmodelledWriter(ia.stage, join(dir, dotted), -1, { module: true }));
+}
+
+/** The build context's files named `base`, anywhere in it. */
+function contextFilesNamed(c: Container, base: string): string[] {
+  return c.target.model.context.entries().filter((e) => !e.dir && (e.path === base || e.path.endsWith('/' + base))).map((e) => e.path);
 }
 
 /**
@@ -617,11 +624,7 @@ function notInstalled(ia: ImportAnalysis, dotted: string): InstallSet['status'] 
 function nearMissOnly(ia: ImportAnalysis, dotted: string): { module: string; file: string; reason: string } | undefined {
   if (dotted.includes('.') || !/^[A-Za-z_]\w*$/.test(dotted) || dotted.length < 3) return undefined;
   const set = installSet(ia.stage);
-  if (set.status !== 'unknown' || set.importNames.has(dotted) || mayProvide(set, dotted) || !set.reason) return undefined;
-  for (const dir of ia.entry.sysPath) {
-    if (ia.stage.tree.isUncertain(dir) || ia.stage.tree.isUncertain(join(dir, dotted)) || ia.stage.tree.isUncertain(join(dir, `${dotted}.py`))) return undefined;
-    if (unmodelledWriter(ia.stage, join(dir, `${dotted}.py`), -1, { module: true }) || unmodelledWriter(ia.stage, join(dir, dotted), -1, { module: true })) return undefined;
-  }
+  if (set.status !== 'unknown' || set.importNames.has(dotted) || mayProvide(set, dotted) || !set.reason || mayBeWritten(ia, dotted)) return undefined;
   const close = closeSiblings(ia, dotted);
   if (close.length !== 1) return undefined;
   const r = resolveModule(ia.view, ia.entry.sysPath, close[0]);

@@ -4,6 +4,7 @@ import type { Analysis } from '../analysis';
 import type { PyAssignment, PyFileInfo, PyImport } from '../python/parser';
 import { running } from '../runtime';
 import type { ClosureFile } from '../python/closure';
+import { resolveRelative } from '../python/resolver';
 
 /** Workspace file -> names whose module-level literal the loaded settings module replaces -> how (for the notice). */
 export type SettingsOverrides = Map<string, Map<string, string>>;
@@ -83,7 +84,7 @@ function starReach(top: string, files: ReadonlyMap<string, ClosureFile>, byModul
     if (!f) continue;
     for (const i of f.info.imports) {
       if (i.kind !== 'from' || i.names[0] !== '*') continue;
-      const mod = absoluteModule(f.module, p, i.module, i.level);
+      const mod = i.level === 0 ? i.module : f.module ? resolveRelative(f.module, p.endsWith('/__init__.py'), i.level, i.module) : undefined;
       const target = mod ? byModule.get(mod) : undefined;
       if (target) todo.push(target);
     }
@@ -91,14 +92,6 @@ function starReach(top: string, files: ReadonlyMap<string, ClosureFile>, byModul
   return out;
 }
 
-function absoluteModule(module: string | undefined, path: string, name: string, level: number): string | undefined {
-  if (level === 0) return name;
-  if (!module) return undefined;
-  const parts = module.split('.');
-  const pkg = path.endsWith('/__init__.py') ? parts : parts.slice(0, -1);
-  if (level - 1 > pkg.length) return undefined;
-  return [...pkg.slice(0, pkg.length - (level - 1)), ...(name ? [name] : [])].join('.');
-}
 
 /** A value that is only string literals (implicitly concatenated ones too), not `"".join(...)` or `"x" + y`. */
 const STRING_LITERAL = /^(?:[rRbBuUfF]{0,2}(?:"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')\s*)+$/;
