@@ -9,9 +9,15 @@ package ships several distributions) and `Requires-Dist` (or egg-info `requires.
 hold with no extra on Linux for every Python from 3.9 to 3.13. Distributions Debian does not ship
 get the hand-curated entries below (each with its source) or, at lookup time, the PEP 503 guess.
 
+A second source, `--wheels DIR` (a folder of wheels, e.g. a local PyPI mirror's files), writes
+server/src/core/packages/names-wheels-data.ts instead: each wheel's RECORD says exactly which top-level
+modules pip installs, its METADATA which distributions it requires with no extra and which each extra
+adds. names.ts consults that table before the Debian one (a wheel is what pip installs; Debian repackages).
+
 Needs: a Debian machine, `apt-get install apt-file && apt-file update` (bookworm's Contents index),
 network access to Debian's archive. Usage:
     scripts/gen-packages.py [--top 3000] [--ranking /work/.library/env/packages/pypi.tsv] [--cache /tmp/gen-packages]
+    scripts/gen-packages.py --wheels /opt/pypi/files [--ranking ...]
 The ranking file's columns: name, version, month, rank_among_15000_most_downloaded, summary.
 """
 import argparse
@@ -24,11 +30,14 @@ import re
 import subprocess
 import sys
 import tarfile
+import zipfile
 
 from pip._vendor.packaging.requirements import InvalidRequirement, Requirement
+from pip._vendor.packaging.version import InvalidVersion, Version
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "server", "src", "core", "packages", "names-data.ts")
+WHEELS_OUT = os.path.join(ROOT, "server", "src", "core", "packages", "names-wheels-data.ts")
 DP = "usr/lib/python3/dist-packages/"
 PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
 # Top-level names a Debian package may carry that no code imports as a dependency.
@@ -199,12 +208,12 @@ def read_deb(path):
     return tops, meta
 
 
-def applies(marker, version):
-    """True when a requirement's marker holds with no extra on CPython `version` on Linux."""
+def applies(marker, version, extra=""):
+    """True when a requirement's marker holds with `extra` (none by default) on CPython `version` on Linux."""
     if marker is None:
         return True
     try:
-        return marker.evaluate({"python_version": version, "python_full_version": version + ".0", "extra": "",
+        return marker.evaluate({"python_version": version, "python_full_version": version + ".0", "extra": extra,
                                 "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
                                 "platform_python_implementation": "CPython", "implementation_name": "cpython"})
     except Exception:
@@ -244,6 +253,160 @@ def requirements(files):
     return out
 
 
+def requirement_lines(text):
+    """Requirement objects of METADATA's Requires-Dist lines (unparsable ones skipped)."""
+    out = []
+    for l in text.splitlines():
+        if not l.startswith("Requires-Dist:"):
+            continue
+        try:
+            out.append(Requirement(l[len("Requires-Dist:"):].strip()))
+        except InvalidRequirement:
+            continue
+    return out
+
+
+def extras_of(text, unconditional):
+    """extra -> what it adds beyond the unconditional requirements (`name` or `name[e1,e2]`, normalised), for every
+    Python in PYTHONS on Linux; an extra that adds nothing there maps to [] (an extra a wheel does not declare is not
+    recorded: an older release may have had it)."""
+    reqs = requirement_lines(text)
+    extras = [norm(l[len("Provides-Extra:"):]) for l in text.splitlines() if l.startswith("Provides-Extra:")]
+    out = {}
+    for e in extras:
+        by_name = collections.OrderedDict()
+        for r in reqs:
+            if r.marker is None:
+                continue
+            key = norm(r.name) + ("[%s]" % ",".join(sorted(norm(x) for x in r.extras)) if r.extras else "")
+            by_name.setdefault(key, []).append(r.marker)
+        added = []
+        for key, markers in by_name.items():
+            if key in unconditional or key == norm(dist_name_of(text)):
+                continue
+            if all(any(applies(m, v, e) for m in markers) for v in PYTHONS) and not all(any(applies(m, v) for m in markers) for v in PYTHONS):
+                added.append(key)
+        out[e] = added
+    return out
+
+
+def dist_name_of(text):
+    m = re.search(r"^Name:\s*(\S+)", text, re.M)
+    return m.group(1) if m else ""
+
+
+# Names a wheel may install at top level that no code imports: build and data folders, stub-only trees, mypyc's
+# runtime helper modules (named by a hash).
+NOT_IMPORTS_WHEEL = {"include", "lib", "lib64", "typings", "share", "bin"}
+
+
+def read_wheel(path):
+    """(distribution, version, top-level import names, METADATA text) of one wheel, from its RECORD (what pip installs)."""
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        info = next((n.split("/")[0] for n in names if re.match(r"^[^/]+\.dist-info/METADATA$", n)), None)
+        if info is None:
+            return None
+        meta = z.read(info + "/METADATA").decode("utf-8", "replace")
+        listed = set()
+        if info + "/top_level.txt" in names:
+            listed = {t.strip().replace("/", ".").split(".")[0] for t in z.read(info + "/top_level.txt").decode("utf-8", "replace").split()}
+        record = names
+        if info + "/RECORD" in names:
+            record = [l.rsplit(",", 2)[0] for l in z.read(info + "/RECORD").decode("utf-8", "replace").splitlines() if l.strip()]
+    tops = set()
+    for n in record:
+        parts = n.split("/")
+        if parts[0].endswith(".dist-info"):
+            continue
+        if parts[0].endswith(".data"):
+            if len(parts) < 3 or parts[1] not in ("purelib", "platlib"):
+                continue
+            parts = parts[2:]
+        first = parts[0]
+        if len(parts) == 1:
+            mod = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)(\.[^.]+)*\.(py|so|pyd)$", first)
+            if mod:
+                tops.add(mod.group(1))
+        elif re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", first) and parts[-1].endswith((".py", ".so", ".pyi", ".pyd")):
+            tops.add(first)
+    drop = NOT_IMPORTS | NOT_IMPORTS_UNLISTED | NOT_IMPORTS_WHEEL
+    tops = {t for t in tops if not t.endswith("__mypyc") and (t not in drop or t in listed)}
+    m = re.search(r"^Version:\s*(\S+)", meta, re.M)
+    return norm(dist_name_of(meta)), (m.group(1) if m else "0"), sorted(tops), meta
+
+
+def version_key(v):
+    try:
+        return (1, Version(v))
+    except InvalidVersion:
+        return (0, Version("0"))
+
+
+def wheels_main(args):
+    newest = {}
+    for path in sorted(glob.glob(os.path.join(args.wheels, "*.whl"))):
+        got = read_wheel(path)
+        if got is None:
+            continue
+        d, v, tops, meta = got
+        if d not in newest or version_key(v) > version_key(newest[d][0]):
+            newest[d] = (v, tops, meta, os.path.basename(path))
+    table = {}
+    extras = {}
+    asked = {}
+    for d in sorted(newest):
+        v, tops, meta, _ = newest[d]
+        reqs = [r for r in requirements({"METADATA": meta}) if r != d]
+        table[d] = {"imports": tops, "requires": reqs, "version": v}
+        # Unconditional requirements that ask for extras (fastmcp requires fastmcp-slim[client,server]).
+        asked[d] = [(norm(r.name), sorted(norm(x) for x in r.extras)) for r in requirement_lines(meta)
+                    if r.extras and norm(r.name) in reqs and all(applies(r.marker, v) for v in PYTHONS)]
+        for e, added in extras_of(meta, set(reqs)).items():
+            extras["%s[%s]" % (d, e)] = added
+    # What those extras add is required too (names only, closed over the extras' own extras).
+    for d, pairs in asked.items():
+        todo = ["%s[%s]" % (n, e) for n, es in pairs for e in es]
+        seen = set()
+        while todo:
+            key = todo.pop()
+            if key in seen or key not in extras:
+                continue
+            seen.add(key)
+            for r in extras[key]:
+                name = r.split("[")[0]
+                if name != d and name not in table[d]["requires"]:
+                    table[d]["requires"].append(name)
+                if "[" in r:
+                    todo += ["%s[%s]" % (name, e) for e in r[len(name) + 1:-1].split(",")]
+    ranked = ranking(args.ranking, 2000)
+    covered = sum(1 for d in ranked if d in table)
+    today = datetime.date.today().isoformat()
+    lines = [
+        "// generated by scripts/gen-packages.py --wheels on %s — do not edit" % today,
+        "// Source: %d wheels (the newest of each distribution) in %s, a local mirror of PyPI's files: each" % (len(table), args.wheels),
+        "// wheel's RECORD (the top-level modules pip installs) and METADATA (Requires-Dist with no extra, and per extra),",
+        "// on CPython 3.9-3.13, Linux. Consulted before names-data.ts (Debian's packaging). %d of the 2000 most downloaded." % covered,
+        "",
+        "/** Where the table comes from. */",
+        "export const WHEELS_HEADER = %s;" % json.dumps({"generated": today, "source": "wheels in %s" % args.wheels, "entries": len(table), "top2000": covered, "extras": len(extras)}),
+        "",
+        "/** Normalised distribution name -> [top-level import names, unconditional requirements (normalised), version read]. */",
+        "export const WHEELS_TABLE: Record<string, [string[], string[], string]> = {",
+    ]
+    for d in sorted(table):
+        e = table[d]
+        lines.append("  %s: [%s, %s, %s]," % (json.dumps(d), json.dumps(e["imports"]), json.dumps(e["requires"]), json.dumps(e["version"])))
+    lines += ["};", "", "/** `dist[extra]` (normalised, PEP 685) -> what the extra adds (`name` or `name[extra,...]`). */",
+              "export const WHEELS_EXTRAS: Record<string, string[]> = {"]
+    for k in sorted(extras):
+        lines.append("  %s: %s," % (json.dumps(k), json.dumps(extras[k])))
+    lines += ["};", ""]
+    with open(WHEELS_OUT, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines))
+    print("wrote %s: %d distributions (%d of the top 2000), %d extras" % (os.path.normpath(WHEELS_OUT), len(table), covered, len(extras)))
+
+
 def dist_name(info_dir, files):
     text = files.get("METADATA") or files.get("PKG-INFO") or ""
     m = re.search(r"^Name:\s*(\S+)", text, re.M)
@@ -255,7 +418,10 @@ def main():
     ap.add_argument("--top", type=int, default=3000)
     ap.add_argument("--ranking", default="/work/.library/env/packages/pypi.tsv")
     ap.add_argument("--cache", default="/tmp/gen-packages")
+    ap.add_argument("--wheels", help="a folder of wheels: write names-wheels-data.ts from them instead")
     args = ap.parse_args()
+    if args.wheels:
+        return wheels_main(args)
     ranked = ranking(args.ranking, args.top)
     want = set(ranked)
     by_dist, split_out = contents_map()

@@ -5,6 +5,7 @@ import { within } from '../docker/tree';
 import { baseImageFacts } from './base-images';
 import { dependenciesOf, importNamesFor, importNamesOrGuess, normalizeDist } from './names';
 import { EXTRAS_TABLE } from './extras-data';
+import { WHEELS_EXTRAS } from './names-wheels-data';
 
 /** Where one distribution came from. */
 export interface InstalledDist {
@@ -170,9 +171,10 @@ export function extrasRequire(dist: string, extras: string[]): string[] | undefi
     const key = todo.pop()!;
     if (seen.has(key)) continue;
     seen.add(key);
-    const hit = EXTRAS_TABLE[key];
-    if (!hit) return undefined;
-    for (const r of hit.requires) {
+    // A wheel's METADATA first (what pip reads), else the table read from the projects' own packaging files.
+    const requires = WHEELS_EXTRAS[key] ?? EXTRAS_TABLE[key]?.requires;
+    if (!requires) return undefined;
+    for (const r of requires) {
       const m = /^([^[\]]+)(?:\[([^\]]+)\])?$/.exec(r);
       if (!m) continue;
       out.add(normalizeDist(m[1]));
