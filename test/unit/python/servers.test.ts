@@ -85,6 +85,12 @@ describe('python/servers', () => {
       ['import asyncio\nfrom hypercorn.asyncio import serve\nfrom hypercorn.config import Config\nconfig = Config()\nasyncio.run(serve(app, config))\n', {}, ['hypercorn', '127.0.0.1', '8000']],
       ['import asyncio\nfrom hypercorn.asyncio import serve\nfrom hypercorn.config import Config\nconfig = Config.from_toml("h.toml")\nasyncio.run(serve(app, config))\n', {}, ['hypercorn', undefined, undefined]],
       ['import subprocess, asyncio\nsubprocess.run(["ls"])\nasyncio.run(main())\n', {}, ['', undefined, undefined]],
+      // A local class's own launch() (study h6: Whisper-WebUI): not Gradio's; the Gradio call inside it is the server.
+      ['import gradio as gr\nclass App:\n    def __init__(self): self.ui = gr.Blocks()\n    def launch(self): print("up")\nrunner = App()\nrunner.launch()\n', {}, ['', undefined, undefined]],
+      ['import gradio as gr\nclass App:\n    def launch(self): print("up")\nApp().launch()\n', {}, ['', undefined, undefined]],
+      ['import gradio as gr\nclass App:\n    def __init__(self): self.ui = gr.Blocks()\n    def launch(self): self.ui.launch(server_name="0.0.0.0")\nrunner = App()\nrunner.launch()\n', {}, ['gradio', '0.0.0.0', '7860']],
+      // Bound to something else (the Blocks object itself): Gradio's.
+      ['import gradio as gr\nclass App:\n    def launch(self): pass\nrunner = gr.Blocks()\nrunner.launch()\n', {}, ['gradio', '127.0.0.1', '7860']],
     ];
     for (const [src, env, [server, host, port]] of cases) {
       const r = starts({ '/app/x.py': [undefined, src] }, { file: '/app/x.py', main: true }, env);

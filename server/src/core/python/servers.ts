@@ -134,7 +134,7 @@ const DESCRIPTORS: Descriptor[] = [
   {
     server: 'gradio', label: 'Gradio launch()', host: { kw: 'server_name' }, port: { kw: 'server_port' }, defaults: ['127.0.0.1', '7860'],
     envDefaults: ['GRADIO_SERVER_NAME', 'GRADIO_SERVER_PORT'],
-    matches: (c, f) => c.callee.endsWith('.launch') && imports(f, 'gradio'),
+    matches: (c, f) => c.callee.endsWith('.launch') && imports(f, 'gradio') && !localMethodCall(c, f, 'launch'),
   },
   {
     // wsgiref.simple_server.make_server(host, port, app): both are required.
@@ -143,6 +143,29 @@ const DESCRIPTORS: Descriptor[] = [
       || (c.callee === 'make_server' && m.importsFrom(f, 'wsgiref.simple_server', 'make_server')),
   },
 ];
+
+/**
+ * `x.launch()` where x is an instance of a class of the same file that defines `launch` itself (`runner = App()`;
+ * `App().launch()`; `self.launch()` in it): Python finds that method, not the library's (study h6: Whisper-WebUI).
+ */
+function localMethodCall(c: PyCall, f: ServerFile, method: string): boolean {
+  const receiver = c.callee.slice(0, -(method.length + 1));
+  const defines = (cls: string) => f.info.functions.some((fn) => fn.name === `${cls}.${method}`);
+  const ctor = /^([A-Za-z_]\w*)\(.*\)$/s.exec(receiver);
+  if (ctor) return defines(ctor[1]);
+  if (receiver === 'self' && c.fn?.includes('.')) return defines(c.fn.slice(0, c.fn.lastIndexOf('.')));
+  const cls = localInstanceClass(f, receiver, c.fn, c.range.start);
+  return cls !== undefined && defines(cls);
+}
+
+/** The class of this file a plain name was last bound to an instance of (`runner = App(...)`) before `at`, in function `fn` or at module level. */
+function localInstanceClass(f: ServerFile, name: string, fn: string | undefined, at: Range['start']): string | undefined {
+  if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  const before = (p: Range['start']) => p.line < at.line || (p.line === at.line && p.character < at.character);
+  const bound = f.info.assignments.filter((a) => a.target === name && (a.fn === fn || a.fn === undefined) && !a.cls && before(a.range.start));
+  const cls = bound.length ? /^([A-Za-z_]\w*)\(/.exec(bound[bound.length - 1].text)?.[1] : undefined;
+  return cls && f.info.classes?.some((k) => k.name === cls) ? cls : undefined;
+}
 
 /** The standard library's socket servers, which take `server_address = (host, port)`: http.server's and socketserver's. */
 const SOCKET_SERVERS: Record<string, string[]> = {
@@ -181,7 +204,7 @@ export function serverStarts(input: ServersInput): ServerStart[] {
     if (q.depth >= maxDepth) continue;
     for (const e of f.info.callGraph) {
       if (!inScope(e)) continue;
-      const t = resolver.target(q.file, f, e.callee, q.fn);
+      const t = resolver.target(q.file, f, e.callee, q.fn, e.at);
       if (t) queue.push({ ...t, depth: q.depth + 1, via });
     }
   }
@@ -253,7 +276,7 @@ class CallResolver implements MatchContext {
   }
 
   /** The function a call goes to, when it is defined in the closure. */
-  target(path: string, f: ServerFile, callee: string, fn?: string): { file: string; fn: string } | undefined {
+  target(path: string, f: ServerFile, callee: string, fn?: string, at?: Range['start']): { file: string; fn: string } | undefined {
     const has = (x: ServerFile | undefined, name: string) => x?.info.functions.some((d) => d.name === name) ?? false;
     const parts = callee.replace(/\([^()]*\)/g, '').split('.');
     if (parts.length === 1) {
@@ -269,6 +292,8 @@ class CallResolver implements MatchContext {
       return has(f, `${cls}.${name}`) ? { file: path, fn: `${cls}.${name}` } : undefined;
     }
     if (has(f, `${obj}.${name}`)) return { file: path, fn: `${obj}.${name}` };
+    const cls = at && localInstanceClass(f, obj, fn, at);
+    if (cls && has(f, `${cls}.${name}`)) return { file: path, fn: `${cls}.${name}` };
     const from = this.importedFile(f, obj, path);
     const g = from ? this.files.get(from) : undefined;
     if (from && g && has(g, name) && (g.module?.split('.').pop() === obj || g.module === obj)) return { file: from, fn: name };
