@@ -54,6 +54,7 @@ describe('secrets/detectors', () => {
       },
       { title: 'AWS access key id', value: K.awsKeyId, expected: [hit('aws-access-key-id', 'AWS access key ID', 0, 20, 'high')] },
       { title: 'AWS temporary key id', value: K.awsTempKeyId, expected: [hit('aws-access-key-id', 'AWS access key ID', 0, 20, 'high')] },
+      { title: 'AWS key id followed by a path that is no credential scope', value: K.awsKeyId + '/2022/x', expected: [hit('aws-access-key-id', 'AWS access key ID', 0, 20, 'high')] },
       { title: 'Google API key', value: K.googleApiKey, expected: [hit('google-api-key', 'Google API key', 0, 39, 'high')] },
       { title: 'GitHub PAT, valid checksum', value: K.githubPat, expected: [hit('github', 'GitHub personal access token', 0, 40, 'high')] },
       {
@@ -115,6 +116,9 @@ describe('secrets/detectors', () => {
       { title: 'Anthropic prefix with a short body', value: 'sk-ant-' + 'api03-' + rnd(ALPHA.urlsafe, 30, 62), expected: [] },
       { title: 'AWS key id glued to a word', value: 'MY' + K.awsKeyId, expected: [] },
       { title: 'AWS key id one too long', value: K.awsKeyId + 'Q', expected: [] },
+      // A SigV4 credential (a presigned POST's x-amz-credential, a presigned URL's X-Amz-Credential): the ID is public by design.
+      { title: 'AWS key id as a SigV4 credential', value: "{'x-amz-credential': '" + K.awsKeyId + "/20220405/eu-central-1/s3/aws4_request'}", expected: [] },
+      { title: 'AWS key id as a presigned URL credential', value: 'https://b.s3.amazonaws.com/k?X-Amz-Credential=' + K.awsKeyId + '%2F20220405%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=x', expected: [] },
       { title: 'AWS key id too short', value: 'AKIA' + rnd(ALPHA.base32, 15, 63), expected: [] },
       { title: 'AWS key id with digits outside base32', value: 'AKIA' + rnd(ALPHA.base32, 15, 64) + '0', expected: [] },
       { title: 'Google key too short', value: 'AIza' + rnd(ALPHA.urlsafe, 34, 65), expected: [] },

@@ -116,11 +116,17 @@ const anthropic: Detector = {
 
 const AWS_KEY_ID = /(?<![A-Za-z0-9_])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9_])/g;
 
+/** What follows the key ID in a SigV4 credential: `/<yyyymmdd>/<region>/<service>/aws4_request`. */
+const SIGV4_SCOPE = /^(?:\/|%2F)\d{8}(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)aws4_request/i;
+
 const awsAccessKeyId: Detector = {
   id: 'aws-access-key-id',
   scan(value, _ctx, push) {
     each(AWS_KEY_ID, value, (m) => {
       if (fakeBody(m[0].slice(4), m[0])) return;
+      // The Credential of a SigV4-signed request (`AKIA…/20220405/eu-central-1/s3/aws4_request`, `%2F`-encoded in a
+      // presigned URL): the key ID is sent in the clear by design and signs nothing without its secret (study h5).
+      if (SIGV4_SCOPE.test(value.slice(m.index + m[0].length))) return;
       push(match('AWS access key ID', 'aws-access-key-id', m.index, m.index + m[0].length, 'high'));
     });
   },
