@@ -836,3 +836,36 @@ describe('builds: a CI step that stages files into the context before docker bui
     assert.deepEqual(brief((await lintRepo(memRepo(files('')))).findings), ["web/Dockerfile:3:6 missing-copy-source COPY source 'libs' is not in the build context, 'web' (as cloudbuild.yaml builds it)"]);
   });
 });
+
+describe('runtime: development tools and stubs the table does not know (study h5 R1: HackSoftware Django-Styleguide-Example)', () => {
+  const DF = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY app.py .\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n';
+  const APP = 'import markdown\nfrom flask import Flask\napp = Flask(__name__)\n';
+  it('stubs install no module and a test plugin serves tests: an import nothing provides is still reported, naming the plugin', async () => {
+    const reqs = 'flask==3.0.3\ngunicorn==23.0.0\nruff==0.14.0\ndjango-stubs==5.1.0\ntypes-markdown-extras==1.0\npytest-imaginary-plugin==0.3\n';
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: DF, 'requirements.txt': reqs, 'app.py': APP }))).findings), [
+      "app.py:1:8 missing-dependency requirements.txt (Dockerfile:4) installs 6 distributions; none provides 'markdown' (markdown) (going by the dependency data of the distribution table), unless pytest-imaginary-plugin pulls it in (what it installs is not known to deploylint)",
+    ]);
+  });
+  it('another distribution whose dependencies are not known may install it: quiet, and --explain says why', async () => {
+    const reqs = 'flask==3.0.3\ngunicorn==23.0.0\nimaginary-article-extractor==0.2.8\n';
+    const files = { Dockerfile: DF, 'requirements.txt': reqs, 'app.py': APP };
+    assert.deepEqual(brief((await lintRepo(memRepo(files))).findings), []);
+    const quiet = explain(analyse(memRepo(files), ROOT, defaultConfig()), `${ROOT}/Dockerfile`)[0].quiet;
+    assert.ok(quiet.includes('missing-dependency: the installed set is unknown (the dependencies of imaginary-article-extractor are not in the distribution table, and it may install the module), so third-party imports are not judged'), quiet.join('\n'));
+  });
+});
+
+describe('runtime: apt python3-X on an official python image (study h6 R4: IntelOwl)', () => {
+  const DF = (apt: string) => `FROM python:3.11-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ${apt}\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY app.py .\nCMD ["uvicorn", "app:app", "--host", "0.0.0.0"]\n`;
+  const files = (apt: string, app: string) => ({ Dockerfile: DF(apt), 'requirements.txt': 'fastapi==0.115.8\nuvicorn==0.34.0\n', 'app.py': `${app}\nfrom fastapi import FastAPI\napp = FastAPI()\n` });
+  it('installs for the Debian python3 only: the image\'s Python still lacks what pip did not install', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('python3-psycopg2', 'import tomlkit')))).findings), [
+      "app.py:1:8 missing-dependency requirements.txt (Dockerfile:4) installs 2 distributions; none provides 'tomlkit' (tomlkit) (going by the dependency data of the distribution table)",
+    ]);
+  });
+  it('and the module the apt package holds is not importable by it either', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('python3-psycopg2', 'import psycopg2')))).findings), [
+      "app.py:1:8 missing-dependency requirements.txt (Dockerfile:4) installs 2 distributions; none provides 'psycopg2' (psycopg2) (going by the dependency data of the distribution table)",
+    ]);
+  });
+});

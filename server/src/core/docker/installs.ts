@@ -674,6 +674,10 @@ export function interpretSystemPackages(argv: string[], c: Pick<InstallContext, 
   const apt = /^(apt-get|apt)$/.test(exe);
   // python3-X on the system python3 of a Debian/Ubuntu image: distributions Python finds (python3 comes as their dependency).
   const systemPython = apt && !imagePython && aptVersion !== undefined && others.every((p) => /^python3-/.test(p));
+  // On the official python images Debian's python3-X land in /usr/lib/python3/dist-packages, for the Debian python3
+  // they pull in, which /usr/local/bin/python (first on PATH as python and python3) never reads: nothing for the
+  // image's Python (docker-library/python#43, #482).
+  if (others.length && apt && imagePython && others.every((p) => /^python3-/.test(p))) return undefined;
   if (others.length && !systemPython) return { unknown: `${exe} installs ${others[0]}` };
   let env: PythonEnv | undefined;
   // python3-pip, python3-venv, python3-dev ... depend on python3: they install the system interpreter too.

@@ -42,7 +42,22 @@ export interface InstallSet {
   unknownDists: string[];
   /** Import names that only distributions installed under a condition provide, with such a distribution (counted as installed: --explain says so). */
   conditionalNames: Map<string, InstalledDist>;
+  /**
+   * Declared development tools (not locked) whose dependencies are not known (`pytest-django`, `flake8-bugbear`): what
+   * they pull in serves tests and linters, so missing-dependency still judges the image, warning and naming them. Any
+   * other declared distribution or extra the table does not know makes the set unknown: a module imported without
+   * being declared often arrives through one (newspaper3k installs nltk, python-fasthtml starlette; measured in study
+   * session 13: five of five such warnings on working repositories were wrong).
+   */
+  opaque: string[];
 }
+
+/** Development tools by name: test runners and their plugins, linters, type checkers, formatters, debuggers, doc builders. */
+const DEV_TOOL = /^(?:pytest|flake8|pylint|mypy|ruff|black|isort|coverage|pre-commit|tox|nox|bandit|pyright|sphinx|sphinxcontrib|debugpy|ipdb|pdbpp|pyupgrade|autopep8|yapf|pydocstyle|pycodestyle|pyflakes)(?:-|$)/;
+export const isDevTool = (d: string): boolean => DEV_TOOL.test(normalizeDist(d));
+
+/** A typing-stubs distribution (`types-requests`, `django-stubs`, `boto3-stubs[s3]`): it installs stub files only (PEP 561), no module code imports at run time. */
+export const isStubsDist = (d: string): boolean => /^types-|-stubs$/.test(normalizeDist(d));
 
 const memo = new WeakMap<StageModel, InstallSet>();
 
@@ -100,6 +115,7 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
   if (stage.installsUnknown) degrade('unknown', stage.installsUnknown.reason);
 
   const open: string[] = [];
+  const opaque: string[] = [];
   for (const r of records) {
     if (r.unknown) degrade('unknown', r.unknown);
     for (const s of r.sources) {
@@ -112,8 +128,11 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
           if (q.extras.length && s.kind !== 'pyproject') {
             // Extras the extras table knows add their distributions (closed over below); another extra may add anything.
             const added = extrasRequire(q.name, q.extras);
-            if (added === undefined) degrade('unknown', `${q.text} asks for extras whose dependencies the table does not know`);
-            else for (const d of added) {
+            if (added === undefined) {
+              const key = `${normalizeDist(q.name)}[${q.extras.map(normalizeDist).join(',')}]`;
+              if (isDevTool(q.name)) opaque.push(key);
+              else if (!isStubsDist(q.name)) degrade('unknown', `${q.text} asks for extras whose dependencies the table does not know`);
+            } else for (const d of added) {
               if (!distributions.has(d)) distributions.set(d, { name: d, via: `${q.name}[${q.extras.join(',')}]`, ...(r.conditional ? { conditional: r.conditional } : {}) });
               open.push(d);
             }
@@ -136,7 +155,9 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
     // dependency is listed: there only the import names are guessed (unknownDists; the rules hedge).
     if (importNamesFor(d) === undefined) {
       // Declared by the project (not a dependency the table lists for a distribution it knows, such as celery's tzdata).
-      if (declared.has(d)) degrade('unknown', `the dependencies of ${d} are not in the distribution table, and it may install the module`);
+      if (declared.has(d) && isDevTool(d)) {
+        if (!opaque.includes(d)) opaque.push(d);
+      } else if (declared.has(d) && !isStubsDist(d)) degrade('unknown', `the dependencies of ${d} are not in the distribution table, and it may install the module`);
       continue;
     }
     const parent = distributions.get(d);
@@ -155,8 +176,9 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
   }
   for (const [d, dist] of distributions) if (!dist.conditional) for (const n of importNamesOrGuess(d)) conditionalNames.delete(n);
   // What the base-image table preinstalls is listed with its import names in mind (awslambdaric imports as awslambdaric).
-  const unknownDists = [...distributions].filter(([d, dist]) => !dist.base && importNamesFor(d) === undefined).map(([d]) => d);
-  return { status, reason, distributions, importNames, records, unknownDists, conditionalNames };
+  // Stubs install no importable module (their `<name>-stubs` folders are read by type checkers only).
+  const unknownDists = [...distributions].filter(([d, dist]) => !dist.base && importNamesFor(d) === undefined && !isStubsDist(d)).map(([d]) => d);
+  return { status, reason, distributions, importNames, records, unknownDists, conditionalNames, opaque };
 }
 
 /**

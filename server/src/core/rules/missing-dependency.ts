@@ -324,7 +324,7 @@ function draft(a: Analysis, ia: ImportAnalysis, set: InstallSet, m: Missing): Dr
     if (s) related.push({ file: s, range: i.imp.range, message: `${a.rel(s)} also imports ${i.imp.module}` });
   }
   return {
-    severity: onCall || envOnly || set.status !== 'complete' || set.unknownDists.length ? 'warning' : undefined,
+    severity: onCall || envOnly || set.status !== 'complete' || set.unknownDists.length || set.opaque.length ? 'warning' : undefined,
     message,
     file: src ?? ia.target.dockerfile,
     range: src ? first.imp.range : firstLineRange(ia.entry.instr, ia.target.parsed.lines),
@@ -333,13 +333,18 @@ function draft(a: Analysis, ia: ImportAnalysis, set: InstallSet, m: Missing): Dr
   };
 }
 
-/** `, unless one of firebase-admin, pg8000 provides it (...)`: installed distributions whose import names the table does not know. */
+/**
+ * `, unless one of firebase-admin, pg8000 provides it (...)`: installed distributions whose import names the table does
+ * not know; `, unless newspaper3k pulls it in (...)`: declared ones whose dependencies it does not know (set.opaque).
+ */
 function unlessUnknown(set: InstallSet): string {
-  const u = set.unknownDists;
-  if (!u.length) return '';
-  if (u.length === 1) return `, unless ${u[0]} provides it (its import names are not known to deploylint)`;
-  const names = u.length > 4 ? `${u.slice(0, 3).join(', ')} and ${u.length - 3} more` : u.join(', ');
-  return `, unless one of ${names} provides it (their import names are not known to deploylint)`;
+  const list = (u: string[]) => (u.length > 4 ? `${u.slice(0, 3).join(', ')} and ${u.length - 3} more` : u.join(', '));
+  const pulls = set.opaque;
+  const provides = set.unknownDists.filter((d) => !pulls.includes(d));
+  const parts: string[] = [];
+  if (pulls.length) parts.push(`${pulls.length === 1 ? pulls[0] : `one of ${list(pulls)}`} pulls it in (what ${pulls.length === 1 ? 'it installs' : 'they install'} is not known to deploylint)`);
+  if (provides.length) parts.push(`${provides.length === 1 ? provides[0] : `one of ${list(provides)}`} provides it (${provides.length === 1 ? 'its' : 'their'} import names are not known to deploylint)`);
+  return parts.length ? `, unless ${parts.join(', or ')}` : '';
 }
 
 /** The distributions that provide an import name, the container-friendly one first (opencv-python-headless before opencv-python). */
