@@ -2,6 +2,7 @@
 import { strict as assert } from 'assert';
 import { analyse } from '../../server/src/core/analysis';
 import { defaultConfig } from '../../server/src/core/config';
+import { installSet } from '../../server/src/core/packages/installs';
 import type { CommandSource } from '../../server/src/core/container';
 import { initPython } from '../../server/src/core/python/parser';
 import { containerPython, containers, explain, gcloudList, hasOwnCommand, running } from '../../server/src/core/runtime';
@@ -263,7 +264,7 @@ describe('runtime: --explain says why a missing module is not reported', () => {
   it('a dockerignored folder that a later RUN may generate', () => {
     assert.deepEqual(missing({
       Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN python tools/gen.py\nCMD ["python", "main.py"]\n',
-      '.dockerignore': 'generated/\n', 'main.py': 'import generated.api\n', 'generated/__init__.py': '', 'generated/api.py': '', 'tools/gen.py': '',
+      '.dockerignore': 'generated/\n', 'main.py': 'import generated.api\n', 'generated/__init__.py': '', 'generated/api.py': '', 'tools/gen.py': 'import pathlib\npathlib.Path("generated/api.py").write_text("")\n',
     }), [["'generated.api' imported at main.py:1: not found on sys.path (.dockerignore line 1 ('generated/') drops generated from the context, but Dockerfile:4 (RUN python tools/gen.py) may generate it in the image: not reported)"]]);
   });
 
@@ -512,7 +513,7 @@ describe('runtime: an install the model cannot read', () => {
     'svc/__init__.py': '',
     'svc/wsgi.py': 'application = None\n',
   });
-  for (const install of ['"svc==${VERSION}"', 'git+https://github.com/acme/svc@${VERSION}', '$EXTRA_PKGS']) {
+  for (const install of ['git+https://github.com/acme/svc@${VERSION}', '$EXTRA_PKGS']) {
     it(`${install}: the release image's own package may be installed, so its module is uncertain, not missing`, async () => {
       const fs = memRepo(files(install));
       const r = await lintRepo(fs);
@@ -521,6 +522,12 @@ describe('runtime: an install the model cannot read', () => {
       assert.ok(running(a)[0].quiet.includes("where 'svc.wsgi' comes from is uncertain in the image model"), running(a)[0].quiet.join('\n'));
     });
   }
+  it('"svc==${VERSION}": the distribution svc is installed (its version unknown; its dependencies unknown), and may provide the module', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('"svc==${VERSION}"')))).findings), []);
+    const a = analyse(memRepo(files('"svc==${VERSION}"')), ROOT, defaultConfig());
+    const set = installSet(running(a)[0].stage);
+    assert.deepEqual([set.status, set.distributions.has('svc'), set.importNames.has('svc')], ['unknown', true, true]);
+  });
 });
 
 describe('runtime: unreadable installs add up', () => {
@@ -867,5 +874,44 @@ describe('runtime: apt python3-X on an official python image (study h6 R4: Intel
     assert.deepEqual(brief((await lintRepo(memRepo(files('python3-psycopg2', 'import psycopg2')))).findings), [
       "app.py:1:8 missing-dependency requirements.txt (Dockerfile:4) installs 2 distributions; none provides 'psycopg2' (psycopg2) (going by the dependency data of the distribution table)",
     ]);
+  });
+});
+
+describe('runtime: poetry install without the dev group (study h5 R2: fastapi-realworld-example-app)', () => {
+  const DF = (flags: string) => `FROM python:3.9-slim\nWORKDIR /app\nCOPY poetry.lock pyproject.toml ./\nRUN pip install poetry==1.8.3 && poetry config virtualenvs.create false && poetry install ${flags}\nCOPY app.py .\nCMD ["uvicorn", "--host", "0.0.0.0", "app:app"]\n`;
+  const PY = '[tool.poetry]\nname = "svc"\nversion = "1"\npackages = []\n\n[tool.poetry.dependencies]\npython = "^3.9"\nfastapi = "*"\nuvicorn = "*"\n\n[tool.poetry.group.dev.dependencies]\npyyaml = "*"\n';
+  const pkg = (name: string, where: string) => `[[package]]\nname = "${name}"\nversion = "1.0"\ndescription = ""\noptional = false\npython-versions = "*"\n${where}\n`;
+  const lock = (where: (g: string) => string) => [pkg('fastapi', where('main')), pkg('starlette', where('main')), pkg('uvicorn', where('main')), pkg('click', where('main')), pkg('h11', where('main')), pkg('pydantic', where('main')), pkg('pyyaml', where('dev'))].join('\n');
+  const files = (flags: string, where: (g: string) => string) => ({ Dockerfile: DF(flags), 'pyproject.toml': PY, 'poetry.lock': lock(where), 'app.py': 'import yaml\nfrom fastapi import FastAPI\napp = FastAPI()\n' });
+  const MISSING = "app.py:1:8 missing-dependency pip install (Dockerfile:4), /app/poetry.lock (Dockerfile:4) install 7 distributions; none provides 'yaml' (pyyaml) (going by the dependency data of the distribution table)";
+  for (const [flags, where, label] of [
+    ['--no-dev', (g: string) => `category = "${g}"`, 'Poetry 1.1: --no-dev, category = "dev"'],
+    ['--without dev', (g: string) => `groups = ["${g}"]`, 'Poetry 2: --without dev, groups = ["dev"]'],
+    ['--only main', (g: string) => `groups = ["${g}"]`, '--only main'],
+  ] as const) {
+    it(`${label}: the dev group's packages are not installed`, async () => {
+      assert.deepEqual(brief((await lintRepo(memRepo(files(flags, where)))).findings), [MISSING]);
+    });
+  }
+  it('a plain poetry install installs the dev group too: quiet', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('', (g) => `groups = ["${g}"]`)))).findings), []);
+  });
+  it('a package both groups need stays', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('--without dev', (g) => (g === 'dev' ? 'groups = ["main", "dev"]' : `groups = ["${g}"]`))))).findings), []);
+  });
+});
+
+describe('runtime: a RUN python script that writes no module (study h6 R5: Skyvern)', () => {
+  const DF = 'FROM python:3.11-slim\nRUN pip install fastapi uvicorn tiktoken\nWORKDIR /app\nCOPY . .\nRUN python scripts/warm_cache.py\nCMD ["python", "-m", "svc.servr"]\n';
+  const files = (warm: string) => ({ Dockerfile: DF, 'scripts/warm_cache.py': warm, 'svc/__init__.py': '', 'svc/server.py': 'import uvicorn\n' });
+  it('a cache warm-up leaves the target judged: the typo is reported', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('import tiktoken\ntiktoken.get_encoding("cl100k_base")\n')))).findings), [
+      "Dockerfile:6:22 entrypoint-target python -m svc.servr: module 'svc.servr' is not in the image (the package 'svc' (/app/svc) has no module 'servr'; Python looks in /app); did you mean 'svc.server'?",
+    ]);
+  });
+  it('a script that writes files or spawns programs may make it: quiet', async () => {
+    for (const warm of ['import subprocess\nsubprocess.run(["make"])\n', 'with open("svc/servr.py", "w") as f:\n    f.write("")\n', 'import shutil\nshutil.copy("a", "b")\n']) {
+      assert.deepEqual(brief((await lintRepo(memRepo(files(warm)))).findings), [], warm);
+    }
   });
 });

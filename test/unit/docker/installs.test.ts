@@ -214,8 +214,8 @@ describe('install effects: tools and flags', () => {
   }
 
   it('an install the model cannot read leaves site-packages uncertain, never empty', () => {
-    const st = model({ Dockerfile: 'FROM python:3.12-slim\nARG VERSION\nRUN pip install "svc==${VERSION}"\n' }).final!;
-    assert.deepEqual([st.sitePackagesUncertain?.reason, st.tree.isUncertain('/usr/local/lib/python3.12/site-packages/svc')], ['pip install svc==${VERSION} uses a variable the model cannot expand', true]);
+    const st = model({ Dockerfile: 'FROM python:3.12-slim\nARG PKG\nRUN pip install "${PKG}"\n' }).final!;
+    assert.deepEqual([st.sitePackagesUncertain?.reason, st.tree.isUncertain('/usr/local/lib/python3.12/site-packages/svc')], ['pip install ${PKG} uses a variable the model cannot expand', true]);
   });
   it('apt python3-pip brings the system python3: a venv made from it has its version', () => {
     const st = model({ Dockerfile: 'FROM ubuntu:24.04\nRUN apt-get install -y python3-pip python3-venv\nRUN python3 -m venv /opt/venv\n' }).final!;
@@ -230,6 +230,11 @@ describe('install effects: tools and flags', () => {
   });
   it('a variable the model cannot expand marks the stage unknown', () => {
     assert.equal(model({ Dockerfile: 'FROM python:3.11\nRUN pip install $EXTRA_PACKAGES\n' }).final!.installsUnknown?.reason, 'pip install $EXTRA_PACKAGES uses a variable the model cannot expand');
+    assert.equal(model({ Dockerfile: 'FROM python:3.11\nRUN pip install flask $EXTRA==1.0\n' }).final!.installsUnknown?.reason, 'pip install flask $EXTRA==1.0 uses a variable the model cannot expand');
+  });
+  it('a variable only in a version installs the named distribution, its version unknown (study h6: IntelOwl)', () => {
+    const m = model({ Dockerfile: 'FROM python:3.11\nARG PYCTI_VERSION\nRUN pip install --no-cache-dir pycti==${PYCTI_VERSION} "torch[cpu]>=$TORCH"\n' }).final!;
+    assert.deepEqual([m.installsUnknown, records(m)], [undefined, ['pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages argv[pycti torch[cpu]]']]);
   });
 
   it('a script or an OS-packaged Python library marks the stage unknown; system tools do not', () => {
@@ -242,6 +247,10 @@ describe('install effects: tools and flags', () => {
     // presidio's image redactor checks its OCR engine; bakerydemo makes man folders with seq | xargs mkdir.
     assert.equal(unknown('RUN apt-get update && apt-get install -y tesseract-ocr && tesseract -v && ffmpeg -version'), undefined);
     assert.equal(unknown('RUN seq 1 8 | xargs -I{} mkdir -p /usr/share/man/man{}'), undefined);
+    // sh -c's script is what runs (the apt.postgresql.org snippet; study h5 R5): its commands are judged one by one.
+    assert.equal(unknown(`RUN apt-get update && apt-get install -y curl gnupg lsb-release && sh -c 'echo "deb http://apt.postgresql.org/pub/repos/apt $(lsb_release -cs)-pgdg main" > /etc/apt/sources.list.d/pgdg.list' && apt-get update && apt-get install -y postgresql-client-14`), undefined);
+    assert.equal(unknown(`RUN bash -ec 'cd /tmp && ./install.sh'`), 'RUN ./install.sh may install distributions');
+    assert.equal(unknown(`RUN sh -c "$SETUP"`), 'RUN sh -c $SETUP may install distributions');
     assert.equal(unknown('RUN ./install.sh --version'), 'RUN ./install.sh --version may install distributions');
     assert.equal(unknown('RUN tesseract -l eng in.png out'), 'RUN tesseract -l eng may install distributions');
     // Installers of tools piped to a shell (uv, Node's apt repository) and an apt key install no distribution; another script may.
@@ -410,6 +419,9 @@ describe('base-image facts', () => {
   const cases: [string, string][] = [
     ['python:3.11', '3.11 /usr/local/lib/python3.11/site-packages pip,setuptools,wheel complete'],
     ['python:3.12-alpine3.19', '3.12 /usr/local/lib/python3.12/site-packages pip complete'],
+    // Versionless variants (study h5 R8: shynet's python:alpine3.14): the Python is not known, what it preinstalls is.
+    ['python:alpine3.14', '? ? pip,setuptools,wheel complete'],
+    ['python:slim-bookworm', '? ? pip,setuptools,wheel complete'],
     ['docker.io/library/python:3.9.18-slim-bullseye', '3.9 /usr/local/lib/python3.9/site-packages pip,setuptools,wheel complete'],
     ['python:3-slim', '? ? pip,setuptools,wheel complete'],
     ['python', '? ? pip,setuptools,wheel complete'],

@@ -92,7 +92,7 @@ export interface InstallContext {
 type Effect =
   | 'requirement' | 'constraint' | 'editable' | 'target' | 'prefix' | 'user' | 'no-deps' | 'system' | 'no-editable'
   | 'no-project' | 'dev' | 'env-name' | 'env-prefix' | 'file' | 'wheel-dir' | 'project-dir' | 'python' | 'ignored-value' | 'find-links'
-  | 'extra' | 'all-extras' | 'group' | 'no-dev' | 'all-groups' | 'no-default-groups' | 'only-group';
+  | 'extra' | 'all-extras' | 'group' | 'no-dev' | 'all-groups' | 'no-default-groups' | 'only-group' | 'without' | 'only';
 
 interface ToolSpec {
   /** The words after the executable that select this tool (`['install']`, `['pip', 'install']`). */
@@ -127,7 +127,7 @@ const SYNC_FLAGS: Record<string, Effect> = {
   '--project': 'project-dir', '--directory': 'project-dir', '--python': 'python', '-p': 'python', '--extra': 'extra', '--group': 'group',
   '--no-group': 'ignored-value', '--only-group': 'only-group', '--no-dev': 'no-dev', '--all-groups': 'all-groups', '--no-default-groups': 'no-default-groups', '--package': 'ignored-value', '--index': 'ignored-value', '--link-mode': 'ignored-value',
   '--no-install-package': 'ignored-value', '--python-platform': 'ignored-value', '--index-url': 'ignored-value', '--extra-index-url': 'ignored-value',
-  '--only': 'ignored-value', '--with': 'ignored-value', '--without': 'ignored-value', '--extras': 'extra', '-E': 'extra', '--all-extras': 'all-extras',
+  '--only': 'only', '--with': 'ignored-value', '--without': 'without', '--extras': 'extra', '-E': 'extra', '--all-extras': 'all-extras',
   '--no-root': 'no-project', '--only-root': 'ignored-value', '--dev': 'dev', '-d': 'dev', '--system': 'system', '--deploy': 'ignored-value',
   '--categories': 'ignored-value', '--pypi-mirror': 'ignored-value', '--no-self': 'no-project', '-G': 'ignored-value',
 };
@@ -255,9 +255,14 @@ export function interpretInstall(argv0: string[], unknownWord: boolean[], instr:
   while (words.length && words[0].startsWith('-')) flagsBefore.push(words.shift()!);
   const spec = TOOLS.find((t) => t.exe.test(exe) && t.sub.every((s, i) => words[i] === s));
   if (!spec) return undefined;
-  const args = words.slice(spec.sub.length);
+  let args = words.slice(spec.sub.length);
   const unknownArgs = unknownWord.slice(argv0.length - args.length);
-  if (unknownArgs.some(Boolean)) {
+  // A variable only in a requirement's version (`pycti==${PYCTI_VERSION}`, `torch>=$TORCH`): the distribution is known,
+  // its version is not (study h6: IntelOwl).
+  const versionOnly = /^([A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]+\])?)\s*(?:===?|~=|!=|<=?|>=?)[^$]*\$/;
+  if (spec.positionals === 'specs' && unknownArgs.some(Boolean) && args.every((a, i) => !unknownArgs[i] || versionOnly.test(a))) {
+    args = args.map((a, i) => (unknownArgs[i] ? versionOnly.exec(a)![1] : a));
+  } else if (unknownArgs.some(Boolean)) {
     const shown = args.join(' ');
     return { unknown: `${spec.tool} ${shown.length > 80 ? shown.slice(0, 77) + '...' : shown} uses a variable the model cannot expand` };
   }
@@ -326,7 +331,7 @@ function parseArgs(args: string[], flags: Record<string, Effect>): { opts: Map<E
   return { opts, pos };
 }
 
-const TAKES_VALUE = new Set<Effect>(['requirement', 'constraint', 'editable', 'target', 'prefix', 'env-name', 'env-prefix', 'file', 'wheel-dir', 'project-dir', 'python', 'ignored-value', 'find-links', 'extra', 'group', 'only-group']);
+const TAKES_VALUE = new Set<Effect>(['requirement', 'constraint', 'editable', 'target', 'prefix', 'env-name', 'env-prefix', 'file', 'wheel-dir', 'project-dir', 'python', 'ignored-value', 'find-links', 'extra', 'group', 'only-group', 'without', 'only']);
 
 function positionals(args: string[], flags: Record<string, Effect>): string[] {
   return parseArgs(args, flags).pos;
@@ -488,7 +493,7 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
         // One workspace member (`--package`) or all of them: which package the walk starts from is not read here.
         const member = args.some((a) => a === '--all-packages' || a === '--package' || a.startsWith('--package='));
         const uvSel = k === 'uv.lock' && spec.mode === 'uv-sync' && !member && text !== undefined ? uvSelection(opts, c.text(join(dir, 'pyproject.toml')), c.env) : undefined;
-        const pins = text !== undefined ? (uvSel && uvLockedSelection(text, uvSel)) || lockedPins(k, text) : undefined;
+        const pins = text !== undefined ? (uvSel && uvLockedSelection(text, uvSel)) || lockedPins(k, text, false, k === 'poetry.lock' ? poetryGroups(opts) : undefined) : undefined;
         if (pins) {
           rec.sources.push({ kind: 'lock', file: join(dir, k), requirements: pins.map((p) => req(p.name, p.version)), complete: true });
           locked = true;
@@ -514,6 +519,19 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
   }
   if (rec.project && rec.project.packages.length === 0 && !rec.project.editable) unknown(`${spec.tool}: the model cannot tell which packages the project at ${rec.project.dir} installs`);
   return { record: rec, env: made };
+}
+
+/**
+ * Which of a poetry.lock package's groups `poetry install` keeps: `--without dev,test` / `--no-dev` (Poetry 1.x) leave
+ * those groups out, `--only main` keeps just those; a package another kept group needs stays (Poetry's install docs).
+ */
+function poetryGroups(opts: Map<Effect, string[]>): ((groups: string[]) => boolean) | undefined {
+  const list = (e: Effect) => (opts.get(e) ?? []).flatMap((v) => v.split(',')).map((g) => g.trim()).filter(Boolean);
+  const only = list('only');
+  const without = [...list('without'), ...(opts.has('no-dev') ? ['dev'] : [])];
+  if (only.length) return (gs) => gs.some((g) => only.includes(g));
+  if (without.length) return (gs) => gs.some((g) => !without.includes(g));
+  return undefined;
 }
 
 /**

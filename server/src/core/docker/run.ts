@@ -77,6 +77,20 @@ function djangoWritesNoModules(cmd: string, rest: string[]): boolean {
 }
 
 /**
+ * Python code that may write Python modules: spawns other programs, generates code (protoc, templates), copies or
+ * writes files named `.py`, or unpacks archives. A warm-up script (`tiktoken.get_encoding(...)`, a model download
+ * into a cache) has none of these (study h6 R5: Skyvern's load_tiktoken.py silenced every missing target in /app).
+ */
+const PY_MAY_WRITE_MODULES = /\b(?:subprocess|os\.system|os\.popen|os\.exec\w*|os\.spawn\w*|grpc_tools|protoc|jinja2|cookiecutter|shutil|copytree|extractall|unpack_archive|write_text|write_bytes|compile\(|exec\(|setup\(|runpy)\b|\.py['"]|\.write\(|\bopen\([^\n]*['"](?:[wax]|r\+)[bt]?\+?['"]|mode\s*=\s*['"][wax]/;
+
+/** `python script.py` whose source the image holds and that cannot write a Python module (PY_MAY_WRITE_MODULES). */
+function pythonScriptWritesNoModules(cmd: string, rest: string[], read: (p: string) => string | undefined): boolean {
+  if (!isPython(cmd) || !rest[0] || rest[0].startsWith('-') || !rest[0].endsWith('.py') || basename(rest[0]) === 'manage.py' || basename(rest[0]) === 'setup.py') return false;
+  const text = read(rest[0]);
+  return text !== undefined && text.length < 200_000 && !PY_MAY_WRITE_MODULES.test(text);
+}
+
+/**
  * The file names `curl -O URL` / `wget URL` give their downloads: each literal URL's last path segment
  * (curl: `--remote-name` "uses the file name part of the URL"; wget: the URL's file name, so no query string).
  * Undefined when the server may choose the name (`-J`, `--content-disposition`, `--trust-server-names`) or a URL has none.
@@ -265,7 +279,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         }
         // `python -c "import x"` (a check) writes nothing; code that opens, writes, downloads or spawns may.
         const check = isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3 && !(rest[0] === '-c' && PY_C_WRITES.test(rest[1] ?? ''));
-        const noModules = djangoWritesNoModules(cmd, rest);
+        const noModules = djangoWritesNoModules(cmd, rest) || pythonScriptWritesNoModules(cmd, rest, (p) => reading.text(abs(p), fx.context.fs));
         if (!NO_APP_FILES.has(cmd) && !check && !versionQuery(cmd, rest)) result.unmodelled.push({ command: argv.join(' '), cwd, ...(noModules ? { noModules: true as const } : {}) });
         // `go install` writes its binaries to $GOBIN, else the first $GOPATH's bin (the golang images set GOPATH=/go), else $HOME/go/bin.
         if (cmd === 'go' && rest[0] === 'install') {
@@ -281,12 +295,22 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
   else {
     let text = ins.commandText;
     for (const h of ins.heredocs) text += '\n' + h.content;
-    walkShell(parseScript(text, false), text, {
+    const walker: ShellWalk = {
       env,
       simple: (words, cond) => {
         const ex = words.map((w) => (w.hasExpansion ? expandShellWord(w, env) : undefined));
         const argv = words.map((w, j) => ex[j]?.value ?? w.text);
-        runSimple(argv, words.map((w, j) => !!ex[j] && (ex[j]!.unknown || unsetVariable(w.raw, env))), cond);
+        const unknown = words.map((w, j) => !!ex[j] && (ex[j]!.unknown || unsetVariable(w.raw, env)));
+        // `sh -c 'script'` (`bash -ec`, ...): the script's commands are what runs (the apt.postgresql.org snippet
+        // wraps its `echo ... > sources.list` so; study h5 R5). Its own `cd` and variables stay inside it.
+        if (/^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|dash|ash)$/.test(argv[0]) && /^-[a-z]*c$/.test(argv[1] ?? '') && argv.length >= 3 && !unknown[2]) {
+          const saved = cwd;
+          walkShell(parseScript(argv[2], false), argv[2], { ...walker, env: { ...env }, simple: (w, c) => walker.simple(w, c ?? cond) });
+          cwd = saved;
+          prev = argv;
+          return;
+        }
+        runSimple(argv, unknown, cond);
         prev = argv;
       },
       // `sh -c` has no arguments, but RUNs set them (`set -- /opt/wheels/torch-*.whl && test "$#" -eq 1`): not known.
@@ -295,7 +319,8 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
       setCwd: (c) => {
         cwd = c;
       },
-    });
+    };
+    walkShell(parseScript(text, false), text, walker);
   }
   // Output redirections create files (applied last: the splitter drops them, so their order is unknown): `echo "" > pkg/__init__.py` (the splitter drops redirections).
   if (!ins.json) {

@@ -127,9 +127,10 @@ const TABLE: Row[] = [
   // AWS Lambda: public.ecr.aws/lambda/python:3.12, 3.12-arm64, 3.12.2024.05.20.23, latest; Docker Hub's amazon/aws-lambda-python.
   { match: /^(?:public\.ecr\.aws\/lambda\/python|(?:docker\.io\/)?amazon\/aws-lambda-python):(\d+)\.(\d+)(?:[.\-@]|$)/, facts: (m) => LAMBDA_IMAGE(`${m[1]}.${m[2]}`) },
   { match: /^(?:public\.ecr\.aws\/lambda\/python|(?:docker\.io\/)?amazon\/aws-lambda-python)(?::(?:3|latest)(?:-[a-z0-9_]+)?)?(?:@|$)/, facts: () => LAMBDA_IMAGE(undefined) },
-  // Official python images: python:3.11, 3.11.4-slim, 3.11-alpine3.19, 3.12-bookworm, 3-slim, latest, slim.
+  // Official python images: python:3.11, 3.11.4-slim, 3.11-alpine3.19, 3.12-bookworm, 3-slim, latest, slim; a
+  // versionless variant (alpine3.14, slim-bookworm) is the newest CPython of its day on that OS.
   { match: new RegExp(`^${LIBRARY}python:(\\d+)\\.(\\d+)(?:[.\\-@]|$)`), facts: (m) => PYTHON_IMAGE(`${m[1]}.${m[2]}`, m.input) },
-  { match: new RegExp(`^${LIBRARY}python(?::(?:3|latest|slim|alpine|bookworm|bullseye|trixie)(?:-[a-z0-9.]+)?)?(?:@|$)`), facts: (m) => PYTHON_IMAGE(undefined, m.input) },
+  { match: new RegExp(`^${LIBRARY}python(?::(?:3|latest|slim|alpine(?:\\d+\\.\\d+)?|bookworm|bullseye|buster|trixie)(?:-[a-z0-9.]+)?)?(?:@|$)`), facts: (m) => PYTHON_IMAGE(undefined, m.input) },
   // python:2, 2-stretch, 2-slim: 2.7, the last Python 2 release.
   { match: new RegExp(`^${LIBRARY}python:2(?:-[a-z0-9.]+)?(?:@|$)`), facts: (m) => PYTHON_IMAGE('2.7', m.input) },
   // uv's images derived from the official python ones: ghcr.io/astral-sh/uv:python3.12-bookworm-slim, uv:0.5-python3.12-alpine.

@@ -207,7 +207,7 @@ export function lockedDistributions(kind: LockKind, text: string, dev = false): 
 }
 
 /** The distributions a lock file pins with their versions, when it records one. */
-export function lockedPins(kind: LockKind, text: string, dev = false): { name: string; version?: string }[] | undefined {
+export function lockedPins(kind: LockKind, text: string, dev = false, keepGroups?: (groups: string[]) => boolean): { name: string; version?: string }[] | undefined {
   if (kind === 'Pipfile.lock') {
     try {
       const j = JSON.parse(text) as Record<string, Record<string, { version?: unknown } | undefined> | undefined>;
@@ -228,12 +228,15 @@ export function lockedPins(kind: LockKind, text: string, dev = false): { name: s
   let elsewhere = false;
   // A local package other than the project itself (`source = { editable = "../../libs/common" }`, a workspace
   // member) is installed with the lock's set: its name stays (the project's own `.` does not).
+  // poetry.lock says which dependency groups need a package: `category = "dev"` (Poetry < 1.5), `groups = ["main"]` (Poetry 2).
+  let groups: string[] | undefined;
   const flush = () => {
-    if (name && (!local || elsewhere)) out.push({ name: normalizeDist(name), version });
+    if (name && (!local || elsewhere) && (!keepGroups || !groups || keepGroups(groups))) out.push({ name: normalizeDist(name), version });
     name = undefined;
     version = undefined;
     local = false;
     elsewhere = false;
+    groups = undefined;
   };
   let inPackage = false;
   for (const raw of text.split(/\r?\n/)) {
@@ -254,6 +257,12 @@ export function lockedPins(kind: LockKind, text: string, dev = false): { name: s
     if (m && name === undefined) name = m[1];
     const v = /^version\s*=\s*"([^"]+)"/.exec(line);
     if (v && version === undefined) version = v[1];
+    if (kind === 'poetry.lock') {
+      const cat = /^category\s*=\s*"([^"]+)"/.exec(line);
+      if (cat) groups = [cat[1]];
+      const gs = /^groups\s*=\s*\[([^\]]*)\]/.exec(line);
+      if (gs) groups = [...gs[1].matchAll(/"([^"]+)"/g)].map((g) => g[1]);
+    }
     const src = /^source\s*=\s*\{[^}]*\b(editable|virtual|directory|path)\s*=\s*"([^"]*)"/.exec(line);
     if (src || /^type\s*=\s*"(directory|file)"/.test(line)) local = true;
     if (src && src[1] !== 'virtual' && !/^\.\/?$/.test(src[2])) elsewhere = true;
