@@ -741,6 +741,18 @@ describe('runtime: an exec-form program the image does not have (study h2 r1)', 
     ]);
     assert.deepEqual(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n').slice(4, 6), ['COPY docker/entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]']);
   });
+  it('under a folder this Dockerfile makes, behind tini (study h5 R3, U2: umap): reported at the script word, with the fix', async () => {
+    for (const [run, col] of [['CMD ["/srv/docker/start.sh"]', 6], ['ENTRYPOINT ["/usr/bin/tini", "--"]\nCMD ["/srv/docker/start.sh"]', 6], ['CMD ["/usr/bin/tini", "--", "/srv/docker/start.sh"]', 29]] as const) {
+      const df = `FROM python:3.12-slim\nWORKDIR /srv\nCOPY app.py .\n${run}\n`;
+      const fs = memRepo({ Dockerfile: df, 'docker/start.sh': '#!/bin/sh\nexec gunicorn app:app\n', 'app.py': 'app = None\n' });
+      const r = await lintRepo(fs);
+      const line = df.split('\n').findIndex((l) => l.includes('start.sh')) + 1;
+      assert.deepEqual(brief(r.findings), [
+        `Dockerfile:${line}:${col} entrypoint-target /srv/docker/start.sh is not in the image, so the container cannot start ("exec /srv/docker/start.sh: no such file or directory"); the build context has docker/start.sh, which no COPY puts there`,
+      ], run);
+      assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n')[line - 1], 'COPY docker/start.sh /srv/docker/start.sh', run);
+    }
+  });
   it('silent for a system path, a bin folder, a file a RUN may write, or a root file the build context does not have', async () => {
     for (const [ep, extra] of [['/usr/local/bin/docker-entrypoint.sh', ''], ['/app/.venv/bin/serve', ''], ['/entrypoint.sh', 'RUN ./gen.sh /entrypoint.sh\n'], ['/start-app', '']]) {
       const df = `FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n${extra}ENTRYPOINT ["${ep}"]\n`;

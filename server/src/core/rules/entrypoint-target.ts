@@ -1,6 +1,7 @@
 // entrypoint-target: the server's `module:callable`, `python -m mod` or `python script.py` does not resolve in the image, or the callable is not defined there.
 import type { Analysis } from '../analysis';
-import { dirname, join, normalize, relativeInside } from '../fs';
+import { basename, dirname, join, normalize, relativeInside } from '../fs';
+import { skipWrapper, wrapperFor } from '../entrypoint/wrappers';
 import { ImportAnalysis, isNeverLocal, locateInContext, locateSource, packagePath, parseImageFile } from '../imports';
 import { containers, containersOf, entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, running, RunningContainer } from '../runtime';
 import { firstLineRange } from '../docker/image';
@@ -107,7 +108,15 @@ function shellFault(a: Analysis, c: Container): Draft[] {
  */
 function absentProgram(c: Container): Draft[] {
   const entry = c.entry!;
-  const prog = entry.argv[0];
+  // Through init and user-switch wrappers (`/usr/bin/tini -- /srv/docker/entrypoint.sh`; study h5 U2: umap).
+  let argv = entry.argv;
+  for (let k = 0; k < 4 && argv.length > 1; k++) {
+    const w = wrapperFor(basename(argv[0]));
+    const at = w && skipWrapper(w, argv);
+    if (!at || !('at' in at)) break;
+    argv = argv.slice(at.at);
+  }
+  const prog = argv[0];
   // System folders hold what the base image and installs put there (console scripts in /usr/local/bin), which the model does not list.
   if (!prog || !prog.includes('/') || /[$`*?[]/.test(prog) || /^\/(?:usr|bin|sbin|lib|lib64|etc|opt|var|proc|dev|sys|run|command|package)\//.test(prog)) return [];
   const file = normalize(prog.startsWith('/') ? prog : join(entry.cwd, prog));
@@ -119,17 +128,28 @@ function absentProgram(c: Container): Draft[] {
   const base = file.slice(file.lastIndexOf('/') + 1);
   const made = tree.lookup(dir);
   const inContext = contextFilesNamed(c, base);
-  const ours = (made?.kind === 'dir' && !!made.origin.instr) || (dir === '/' && inContext.length > 0);
+  // The folder is this Dockerfile's (WORKDIR, COPY); or, for a file the build context has, its nearest folder the image
+  // has is (`CMD ["/srv/docker/start.sh"]` under `WORKDIR /srv`, docker/ never copied; study h5 R3).
+  let up = dir;
+  while (up !== '/' && !tree.lookup(up)) up = dirname(up);
+  const nearest = tree.lookup(up);
+  const ours = (made?.kind === 'dir' && !!made.origin.instr) || (dir === '/' && inContext.length > 0)
+    || (inContext.length > 0 && up !== dir && up !== '/' && nearest?.kind === 'dir' && !!nearest.origin.instr && !tree.isUncertain(up));
   if (!ours) return [];
   const elsewhere = tree.walk('/', 20000).filter((p) => p.endsWith('/' + base) && p !== file);
   const hint = elsewhere.length === 1 ? `; the image has it at ${elsewhere[0]}` : inContext.length ? `; the build context has ${inContext.slice(0, 3).join(', ')}, which no COPY puts there` : '';
   const from = inContext.length === 1 && !elsewhere.length && !entry.overridden && !/\s/.test(inContext[0]) ? inContext[0] : undefined;
-  const src = entry.sources.entrypoint?.argRanges[0] !== undefined && entry.sources.entrypoint.instr ? entry.sources.entrypoint : entry.sources.cmd?.argRanges[0] !== undefined ? entry.sources.cmd : undefined;
+  // The word that names it: in the ENTRYPOINT's arguments, else the CMD's after them.
+  const skipped = entry.argv.length - argv.length;
+  const ep = entry.sources.entrypoint?.instr ? entry.sources.entrypoint : undefined;
+  const epLen = ep?.argRanges.length ?? 0;
+  const src = ep && ep.argRanges[skipped] !== undefined ? ep : entry.sources.cmd?.argRanges[skipped - epLen] !== undefined ? entry.sources.cmd : undefined;
+  const range = src === ep ? ep?.argRanges[skipped] : src?.argRanges[skipped - epLen];
   const at = { line: (src?.instr ?? entry.instr).line, character: 0 };
   return [{
     message: `${prog} is not in the image, so the container cannot start ("exec ${prog}: no such file or directory")${hint}`,
     file: src?.file ?? entry.at.file,
-    range: src?.argRanges[0] ?? entry.at.range,
+    range: range ?? entry.at.range,
     related: [],
     fixes: from ? [{ title: `Copy ${from} to ${file}`, edits: [{ file: c.target.dockerfile, range: { start: at, end: at }, newText: `COPY ${from} ${file}\n` }], isPreferred: true }] : [],
   }];
