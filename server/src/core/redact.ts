@@ -13,6 +13,9 @@ const KEY_VALUE = /(?:^|[\s,{(;[-])["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*(?:"([^
 /** `module:callable` or `module:factory(args)`, as gunicorn/uvicorn targets are written. */
 const TARGET = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(.*\))?$/;
 
+/** A file name or path ending in a short extension (`docker/start.sh`, `GeoLite2-City.tar.gz`); a JWT's last part is longer. */
+const FILE_PATH = /^(?:\.{1,2}\/|\/)?(?:[\w@-][\w.@-]*\/)*[\w@-][\w@-]*(?:\.[A-Za-z][A-Za-z0-9]{0,5})+$/;
+
 /** One literal and nothing else: a quoted string (with an optional prefix) or a bare token. */
 const LITERAL = /^(?:[rRbBuUfF]{0,2}"([^"\n]*)"|[rRbBuUfF]{0,2}'([^'\n]*)'|([^\s"'=,;()[\]{}]+))$/;
 
@@ -41,8 +44,9 @@ export class Redactor {
     const literal = LITERAL.exec(text.trim());
     if (literal) {
       const value = literal[1] ?? literal[2] ?? literal[3];
-      // A server target (`web:create_app()`, `pkg.mod:app`) is code, not a credential.
-      if (TARGET.test(value)) return;
+      // A server target (`web:create_app()`, `pkg.mod:app`) is code, not a credential; nor is a file path with an
+      // extension (a COPY source `assets/GeoLite2-City_20191224.tar.gz`; study h5: shynet).
+      if (TARGET.test(value) || FILE_PATH.test(value)) return;
       for (const m of scanValue(value, { name: 'secret' })) add(value.slice(m.start, m.end));
     }
   }
