@@ -387,13 +387,13 @@ describe('runtime: --explain says why entrypoint-target stays quiet', () => {
       ["entrypoint-target: module 'vendor.web' is not in the image, but it is not known to be missing: no source for it in the build context, and an install, a RUN or an uncertain folder may provide it"]);
     assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('"gunicorn", "web:application"', '"python", "/opt/tools/serve.py"'), 'web.py': 'application = 1\n' }),
       ["entrypoint-target: /opt/tools/serve.py is not in the image, but no file named serve.py is in the build context or the image, and /opt/tools is not a folder this Dockerfile makes, so it is not known to be the project's"]);
-    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('COPY . .\n', 'COPY . .\nRUN ./render-templates\n').replace('"gunicorn", "web:application"', '"python", "serve.py"'), 'web.py': 'application = 1\n', 'render-templates': '#!/bin/sh\n' }),
-      ["entrypoint-target: /app/serve.py is not in the image and no file named serve.py is in the build context, but Dockerfile:4 (RUN ./render-templates) runs a program the model does not follow in /app, which may write it"]);
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('COPY . .\n', 'COPY . .\nRUN ./render-templates\n').replace('"gunicorn", "web:application"', '"python", "serve.py"'), 'web.py': 'application = 1\n', 'render-templates': '#!/bin/sh\nexec jinja-render templates/ "$@"\n' }),
+      ["entrypoint-target: /app/serve.py is not in the image and no file named serve.py is in the build context, but Dockerfile:4 (RUN ./render-templates: jinja-render templates/ $@) runs a program the model does not follow in /app, which may write it"]);
   });
 
   it('a submodule of a local package that a RUN the model does not follow may write', async () => {
-    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('COPY . .\n', 'COPY . .\nRUN ./render-templates\n').replace('web:application', 'shop.wsgl:application'), 'shop/__init__.py': '', 'shop/wsgi.py': 'application = 1\n', 'render-templates': '#!/bin/sh\n' }),
-      ["entrypoint-target: module 'shop.wsgl' is not in the image, but it is not known to be missing: the package 'shop' (/app/shop) has no such file, but Dockerfile:4 (RUN ./render-templates) runs a program the model does not follow in /app, which may write it"]);
+    assert.deepEqual(await quietOf({ Dockerfile: DF_WEB.replace('COPY . .\n', 'COPY . .\nRUN ./render-templates\n').replace('web:application', 'shop.wsgl:application'), 'shop/__init__.py': '', 'shop/wsgi.py': 'application = 1\n', 'render-templates': '#!/bin/sh\nexec jinja-render templates/ "$@"\n' }),
+      ["entrypoint-target: module 'shop.wsgl' is not in the image, but it is not known to be missing: the package 'shop' (/app/shop) has no such file, but Dockerfile:4 (RUN ./render-templates: jinja-render templates/ $@) runs a program the model does not follow in /app, which may write it"]);
   });
 });
 
@@ -756,7 +756,7 @@ describe('runtime: an exec-form program the image does not have (study h2 r1)', 
   it('silent for a system path, a bin folder, a file a RUN may write, or a root file the build context does not have', async () => {
     for (const [ep, extra] of [['/usr/local/bin/docker-entrypoint.sh', ''], ['/app/.venv/bin/serve', ''], ['/entrypoint.sh', 'RUN ./gen.sh /entrypoint.sh\n'], ['/start-app', '']]) {
       const df = `FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n${extra}ENTRYPOINT ["${ep}"]\n`;
-      assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'gen.sh': '#!/bin/sh\n', 'entrypoint.sh': '#!/bin/sh\nexec "$@"\n' }))).findings), [], ep);
+      assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'gen.sh': '#!/bin/sh\nexec render-file "$1"\n', 'entrypoint.sh': '#!/bin/sh\nexec "$@"\n' }))).findings), [], ep);
     }
   });
 });

@@ -232,6 +232,18 @@ describe('install effects: tools and flags', () => {
     assert.equal(model({ Dockerfile: 'FROM python:3.11\nRUN pip install $EXTRA_PACKAGES\n' }).final!.installsUnknown?.reason, 'pip install $EXTRA_PACKAGES uses a variable the model cannot expand');
     assert.equal(model({ Dockerfile: 'FROM python:3.11\nRUN pip install flask $EXTRA==1.0\n' }).final!.installsUnknown?.reason, 'pip install flask $EXTRA==1.0 uses a variable the model cannot expand');
   });
+  it('a shell script of the project run by RUN is followed: its commands are judged one by one (study h6: IntelOwl)', () => {
+    const st = (script: string, run = 'RUN ./scripts/setup.sh') => model({ Dockerfile: `FROM python:3.11\nWORKDIR /app\nCOPY scripts/ scripts/\n${run}\n`, 'scripts/setup.sh': script, 'scripts/other.sh': '#!/bin/sh\nmkdir -p /data\n' }).final!;
+    const known = st('#!/bin/bash\nset -e\napt-get update && apt-get install -y --no-install-recommends curl\npip install flask==3.0.3\n');
+    assert.deepEqual([known.installsUnknown, records(known)], [undefined, ['pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages argv[flask]']]);
+    // Through sh X and a nested script; a script that runs itself stops.
+    assert.equal(st('#!/bin/sh\n./scripts/other.sh\n', 'RUN sh scripts/setup.sh').installsUnknown, undefined);
+    assert.equal(st('#!/bin/sh\n./scripts/setup.sh\n').installsUnknown?.reason, 'RUN ./scripts/setup.sh may install distributions');
+    // What the script runs that the model does not know is reported as before.
+    assert.equal(st('#!/bin/sh\n/opt/vendor/setup-deps\n').installsUnknown?.reason, 'RUN /opt/vendor/setup-deps may install distributions');
+    // Not a shell script: as before.
+    assert.equal(st('#!/usr/bin/env perl\nprint 1;\n').installsUnknown?.reason, 'RUN ./scripts/setup.sh may install distributions');
+  });
   it('a variable only in a version installs the named distribution, its version unknown (study h6: IntelOwl)', () => {
     const m = model({ Dockerfile: 'FROM python:3.11\nARG PYCTI_VERSION\nRUN pip install --no-cache-dir pycti==${PYCTI_VERSION} "torch[cpu]>=$TORCH"\n' }).final!;
     assert.deepEqual([m.installsUnknown, records(m)], [undefined, ['pip install home=/usr/local/lib/python3.11/site-packages sp=/usr/local/lib/python3.11/site-packages argv[pycti torch[cpu]]']]);
@@ -319,8 +331,11 @@ describe('install effects: compound shell commands in RUN', () => {
     const st = stage('RUN ./manage.py collectstatic --noinput && ./tool.py');
     assert.equal(st.installsUnknown, undefined);
     assert.deepEqual(st.unmodelledRuns.map((u) => [u.command, !!u.noModules]), [['python ./manage.py collectstatic --noinput', true], ['/usr/bin/python3 -u ./tool.py', false]]);
-    assert.equal(stage('RUN if [ "$TEST_ENV" = "true" ]; then ./install.sh; fi').installsUnknown?.reason, 'RUN ./install.sh may install distributions');
-    assert.equal(stage('RUN for group in a b; do ./install.sh $group; done').installsUnknown?.reason, 'RUN ./install.sh a may install distributions');
+    // install.sh (pip install x) is the project's shell script: followed, under the condition of the RUN's branch.
+    const cond = stage('RUN if [ "$TEST_ENV" = "true" ]; then ./install.sh; fi');
+    assert.deepEqual([cond.installsUnknown, records(cond).map((r) => /argv\[x\]/.test(r) && /conditional=/.test(r))], [undefined, [true]]);
+    const loop = stage('RUN for group in a b; do ./install.sh $group; done');
+    assert.deepEqual([loop.installsUnknown, records(loop).filter((r) => /argv\[x\]/.test(r)).length], [undefined, 2]);
     assert.equal(stage('RUN ./missing.py').installsUnknown?.reason, 'RUN ./missing.py may install distributions');
   });
 });

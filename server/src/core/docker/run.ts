@@ -122,6 +122,20 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
    * `cond` says why it may not run (a branch of a condition the model cannot decide): what it installs then
    * counts as possibly installed, and what it deletes as uncertain.
    */
+  /** Scripts being walked (a script that runs itself stops there); set once the walker exists. */
+  // `via`: the script invocations a command runs under (`./gen.sh /entrypoint.sh: `), so what it may write names them.
+  const nested = { depth: 0, seen: new Set<string>(), via: '' };
+  let walkNested: ((text: string, cond: string | undefined) => void) | undefined;
+  /** The image path of the shell script `argv` runs (`./x.sh`, `/opt/x`, `sh x.sh`, `bash -e x.sh`), if its words are known. */
+  const shellScriptIn = (argv: string[], unknownWord: boolean[]): { path: string } | undefined => {
+    if (unknownWord.slice(0, 2).some(Boolean)) return undefined;
+    if (SHELLS.test(basename(argv[0])) && argv.length >= 2) {
+      const k = argv.findIndex((a, i) => i > 0 && !a.startsWith('-'));
+      if (k < 0 || argv.slice(1, k).some((o) => /c/.test(o))) return undefined;
+      return { path: abs(argv[k]) };
+    }
+    return argv[0].includes('/') ? { path: abs(argv[0]) } : undefined;
+  };
   const runSimple = (full: string[], unknownFull: boolean[], cond: string | undefined): void => {
     let argv = stripWrappers(full);
     let unknownWord = unknownFull.slice(full.length - argv.length);
@@ -131,6 +145,23 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
     if (interp) {
       argv = [...interp, ...argv];
       unknownWord = [...interp.map(() => false), ...unknownWord];
+    }
+    // A shell script of the project (`./scripts/install.sh`, `bash /opt/setup.sh`): its commands are what runs, judged
+    // one by one (study h6: IntelOwl's in-repo install scripts made the install set unknown).
+    const script = shellScriptIn(argv, unknownWord);
+    if (script && walkNested && nested.depth < 4 && !nested.seen.has(script.path)) {
+      const text = reading.text(script.path, fx.context.fs);
+      if (text !== undefined && text.length < 200_000 && !text.includes('\0') && isShellScript(text, script.path)) {
+        const via = nested.via;
+        nested.depth++;
+        nested.seen.add(script.path);
+        nested.via = `${via}${argv.join(' ')}: `;
+        walkNested(text, cond);
+        nested.via = via;
+        nested.seen.delete(script.path);
+        nested.depth--;
+        return;
+      }
     }
     const [cmd0, ...rest] = argv;
     const cmd = basename(cmd0);
@@ -256,7 +287,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         if (step) {
           applyInstallStep(step, fx, ins, origin, result, cond);
           // pip wheel and installs into a prefix or the user folder write files beyond what the model follows.
-          if (step.record && (step.record.wheelhouse || argv.some((a) => /^--(prefix|root|user)\b/.test(a)))) result.unmodelled.push({ command: argv.join(' '), cwd });
+          if (step.record && (step.record.wheelhouse || argv.some((a) => /^--(prefix|root|user)\b/.test(a)))) result.unmodelled.push({ command: nested.via + argv.join(' '), cwd });
           break;
         }
         const py = pythonModule(argv);
@@ -280,7 +311,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         // `python -c "import x"` (a check) writes nothing; code that opens, writes, downloads or spawns may.
         const check = isPython(cmd) && /^(-c|--version|-V)$/.test(rest[0] ?? '') && argv.length <= 3 && !(rest[0] === '-c' && PY_C_WRITES.test(rest[1] ?? ''));
         const noModules = djangoWritesNoModules(cmd, rest) || pythonScriptWritesNoModules(cmd, rest, (p) => reading.text(abs(p), fx.context.fs));
-        if (!NO_APP_FILES.has(cmd) && !check && !versionQuery(cmd, rest)) result.unmodelled.push({ command: argv.join(' '), cwd, ...(noModules ? { noModules: true as const } : {}) });
+        if (!NO_APP_FILES.has(cmd) && !check && !versionQuery(cmd, rest)) result.unmodelled.push({ command: nested.via + argv.join(' '), cwd, ...(noModules ? { noModules: true as const } : {}) });
         // `go install` writes its binaries to $GOBIN, else the first $GOPATH's bin (the golang images set GOPATH=/go), else $HOME/go/bin.
         if (cmd === 'go' && rest[0] === 'install') {
           const gobin = env.GOBIN || (env.GOPATH ? `${env.GOPATH.split(':')[0]}/bin` : undefined);
@@ -319,6 +350,12 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
       setCwd: (c) => {
         cwd = c;
       },
+    };
+    walkNested = (script, cond) => {
+      // The script runs in a shell of its own: its cd and variables stay there; $1.. are unknown.
+      const saved = cwd;
+      walkShell(parseScript(script, false), script, { ...walker, env: { ...env }, simple: (w, c) => walker.simple(w, c ?? cond) });
+      cwd = saved;
     };
     walkShell(parseScript(text, false), text, walker);
   }
@@ -603,6 +640,13 @@ function pythonModule(argv: string[]): { module: string; rest: string[] } | unde
 const PY_C_WRITES = /\bopen\(|\.write|write_text|write_bytes|copy|move|rename|mkdir|makedirs|urlretrieve|download|snapshot_download|save|subprocess|os\.system|run_path|exec\(/;
 
 const SHELLS = /^(sh|bash|dash|zsh|ash)$/;
+
+/** A shell script by its `#!` line (sh, bash, dash, ash, `env bash`), or by a `.sh` name without one. */
+function isShellScript(text: string, path: string): boolean {
+  const first = text.slice(0, 200).split('\n')[0];
+  if (first.startsWith('#!')) return /^#!\s*(?:\/usr)?\/bin\/(?:env\s+(?:-S\s+)?)?(?:sh|bash|dash|ash)\b/.test(first);
+  return path.endsWith('.sh');
+}
 
 /**
  * Installer scripts, fetched and piped to a shell, that install a tool and no Python distribution into the
