@@ -927,3 +927,20 @@ describe('runtime: a RUN python script that writes no module (study h6 R5: Skyve
     }
   });
 });
+
+describe('runtime: uvicorn.Config + uvicorn.Server started from a console script (study h5 R6: lnbits)', () => {
+  const PY = '[project]\nname = "svc"\nversion = "1"\ndependencies = ["click", "uvicorn", "fastapi"]\n\n[project.scripts]\nsvc = "svc.server:main"\n\n[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n';
+  const SERVER = 'import click\nimport uvicorn\n\n@click.command()\n@click.option("--port", default=8000)\ndef main(port):\n    config = uvicorn.Config("svc.app:app", host="0.0.0.0", port=port)\n    uvicorn.Server(config=config).run()\n';
+  it('the import string Config names is followed: a module the image lacks is reported there', async () => {
+    const df = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY pyproject.toml .\nCOPY svc/server.py svc/__init__.py svc/\nRUN pip install .\nCMD ["svc", "--port", "8000"]\n';
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: df, 'pyproject.toml': PY, 'svc/__init__.py': '', 'svc/server.py': SERVER, 'svc/app.py': 'app = None\n' }))).findings), [
+      "svc/server.py:7:29 entrypoint-target svc (console script svc.server:main) runs uvicorn.Config(\"svc.app:app\"), but module 'svc.app' is not in the image (the package 'svc' (/usr/local/lib/python3.12/site-packages/svc) has no module 'app'; Python looks in /usr/local/lib/python3.12/site-packages, /app)",
+    ]);
+  });
+  it('and its bind is compared with the published port', async () => {
+    const df = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install .\nCMD ["svc", "--port", "8000"]\n';
+    const compose = 'services:\n  web:\n    build: .\n    ports: ["8080:8080"]\n';
+    const r = brief((await lintRepo(memRepo({ Dockerfile: df, 'compose.yaml': compose, 'pyproject.toml': PY, 'svc/__init__.py': '', 'svc/server.py': SERVER, 'svc/app.py': 'app = None\n' }))).findings);
+    assert.deepEqual(r, ["svc/server.py:7:14 port-mismatch uvicorn.Config() listens on port 8000 (given on svc's command line), but the service publishes container port 8080 (compose.yaml: service web; compose.yaml builds it)"]);
+  });
+});

@@ -85,6 +85,10 @@ describe('python/servers', () => {
       ['import asyncio\nfrom hypercorn.asyncio import serve\nfrom hypercorn.config import Config\nconfig = Config()\nasyncio.run(serve(app, config))\n', {}, ['hypercorn', '127.0.0.1', '8000']],
       ['import asyncio\nfrom hypercorn.asyncio import serve\nfrom hypercorn.config import Config\nconfig = Config.from_toml("h.toml")\nasyncio.run(serve(app, config))\n', {}, ['hypercorn', undefined, undefined]],
       ['import subprocess, asyncio\nsubprocess.run(["ls"])\nasyncio.run(main())\n', {}, ['', undefined, undefined]],
+      // uvicorn's programmatic API (study h5 R6: lnbits): Config's host/port once a Server runs it; a Config alone starts nothing.
+      ['import uvicorn\nconfig = uvicorn.Config("svc.app:app", host="0.0.0.0", port=5000)\nuvicorn.Server(config=config).run()\n', {}, ['uvicorn', '0.0.0.0', '5000']],
+      ['from uvicorn import Config, Server\nserver = Server(Config("svc.app:app"))\nserver.run()\n', {}, ['uvicorn', '127.0.0.1', '8000']],
+      ['import uvicorn\nconfig = uvicorn.Config("svc.app:app", host="0.0.0.0")\n', {}, ['', undefined, undefined]],
       // A local class's own launch() (study h6: Whisper-WebUI): not Gradio's; the Gradio call inside it is the server.
       ['import gradio as gr\nclass App:\n    def __init__(self): self.ui = gr.Blocks()\n    def launch(self): print("up")\nrunner = App()\nrunner.launch()\n', {}, ['', undefined, undefined]],
       ['import gradio as gr\nclass App:\n    def launch(self): print("up")\nApp().launch()\n', {}, ['', undefined, undefined]],

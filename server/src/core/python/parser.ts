@@ -215,7 +215,7 @@ export const INTERESTING_CALLS: ReadonlySet<string> = new Set([
   'ArgumentParser', 'add_subparsers', 'add_parser', 'add_argument', 'set_defaults', 'parse_args', 'parse_known_args', 'Group', 'Command',
   // apps and servers
   'run', 'create_app', 'Flask', 'FastAPI', 'Quart', 'Sanic', 'Starlette', 'Litestar', 'Celery', 'Bottle',
-  'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'ThreadingHTTPServer', 'TCPServer', 'ThreadingTCPServer', 'ForkingTCPServer', 'WSGIServer', 'launch', 'add_insecure_port', 'add_secure_port',
+  'serve', 'run_app', 'run_simple', 'listen', 'start_http_server', 'make_server', 'HTTPServer', 'ThreadingHTTPServer', 'TCPServer', 'ThreadingTCPServer', 'ForkingTCPServer', 'WSGIServer', 'launch', 'Config', 'Server', 'add_insecure_port', 'add_secure_port',
   // environment and configuration
   'getenv', 'get', 'environ', 'setdefault', 'config',
   // modules named by strings (Django URLconfs, Celery task modules)
@@ -300,7 +300,7 @@ export function setParseStore(s: ParseStore | undefined): void {
 }
 
 /** Bumped whenever `PyFileInfo` or what the extractor puts in it changes: part of every stored parse's key. */
-export const PARSE_FORMAT = 10;
+export const PARSE_FORMAT = 11;
 
 /** Parses Python source (after `initPython()`). Never throws on any input; throws only when not initialised. */
 export function parsePython(text: string): PyFileInfo {

@@ -108,6 +108,13 @@ const DESCRIPTORS: Descriptor[] = [
     matches: (c, f, m) => c.callee === 'uvicorn.run' || (c.callee === 'run' && m.importsFrom(f, 'uvicorn', 'run')),
   },
   {
+    // uvicorn's programmatic API: `uvicorn.Server(uvicorn.Config(app, host=..., port=...)).run()` (or `await serve()`);
+    // Config takes uvicorn.run's keywords and defaults. Only where the file also makes a uvicorn Server (study h5 R6: lnbits).
+    server: 'uvicorn', label: 'uvicorn.Config()', host: { kw: 'host' }, port: { kw: 'port' }, defaults: ['127.0.0.1', '8000'],
+    matches: (c, f, m) => (c.callee === 'uvicorn.Config' || (c.callee === 'Config' && m.importsFrom(f, 'uvicorn', 'Config')))
+      && f.info.calls.some((x) => x.callee === 'uvicorn.Server' || (x.callee === 'Server' && m.importsFrom(f, 'uvicorn', 'Server'))),
+  },
+  {
     server: 'socketio', label: 'socketio.run()', host: { kw: 'host', pos: 1 }, port: { kw: 'port', pos: 2 }, defaults: ['127.0.0.1', '5000'],
     matches: (c, f) => RUN_ON_NAME.test(c.callee) && imports(f, 'flask_socketio') && /socketio|sio/i.test(c.callee),
   },
