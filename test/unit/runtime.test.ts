@@ -944,3 +944,22 @@ describe('runtime: uvicorn.Config + uvicorn.Server started from a console script
     assert.deepEqual(r, ["svc/server.py:7:14 port-mismatch uvicorn.Config() listens on port 8000 (given on svc's command line), but the service publishes container port 8080 (compose.yaml: service web; compose.yaml builds it)"]);
   });
 });
+
+describe('runtime: celery flower listens (study h6 R11: mher/flower)', () => {
+  const DF = (cmd: string) => `FROM python:3.12-alpine\nRUN pip install flower==2.0.1 redis==5.0.8\nWORKDIR /data\nCOPY tasks.py .\nCMD ${cmd}\n`;
+  const files = (cmd: string, ports = '5555:5555') => ({ Dockerfile: DF(cmd), 'compose.yaml': `services:\n  flower:\n    build: .\n    ports: ["${ports}"]\n`, 'tasks.py': 'from celery import Celery\napp = Celery("tasks")\n' });
+  it('--address=127.0.0.1 behind a published port: port-mismatch', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('["celery", "-A", "tasks", "flower", "--address=127.0.0.1", "--port=5555"]')))).findings), [
+      'Dockerfile:5:52 port-mismatch celery -A tasks flower listens on 127.0.0.1:5555 inside the container, so nothing outside it can connect; the service publishes container port 5555 (compose.yaml: service flower; compose.yaml builds it)',
+    ]);
+  });
+  it('its defaults (all interfaces, 5555), and a worker, which listens on nothing: quiet', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('["celery", "-A", "tasks", "flower"]')))).findings), []);
+    assert.deepEqual(brief((await lintRepo(memRepo(files('["celery", "-A", "tasks", "worker", "--loglevel=info"]')))).findings), []);
+  });
+  it('another published port than 5555: port-mismatch', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('["celery", "-A", "tasks", "flower"]', '8080:8080')))).findings), [
+      "Dockerfile:5:1 port-mismatch celery -A tasks flower listens on port 5555 (celery's default), but the service publishes container port 8080 (compose.yaml: service flower; compose.yaml builds it)",
+    ]);
+  });
+});

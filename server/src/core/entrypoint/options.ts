@@ -269,6 +269,8 @@ export const CELERY: OptionTable = {
     '--logfile', '--pidfile', '--uid', '--gid', '--umask', '--executable', '-s', '--schedule', '-S', '--scheduler',
     '--autoscale', '--max-tasks-per-child', '--max-memory-per-child', '--prefetch-multiplier', '--time-limit',
     '--soft-time-limit', '-I', '--include', '--statedb', '--max-interval',
+    // flower's (after `flower`)
+    '--address', '--port', '--url_prefix', '--url-prefix', '--basic_auth', '--broker_api', '--conf', '--unix_socket',
   ],
   flags: [
     '-C', '--no-color', '-q', '--quiet', '--version', '--skip-checks', '--help', '-B', '--beat', '-E', '--task-events',

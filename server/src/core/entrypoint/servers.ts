@@ -51,6 +51,8 @@ export interface HostPortBind {
   unix?: SettingSpec;
   /** An inherited file descriptor: the address is unknown (uvicorn `--fd`). */
   fd?: SettingSpec;
+  /** Only these subcommands listen (celery's `flower`; a worker or beat serves nothing). */
+  subcommands?: readonly string[];
 }
 
 export interface ServerSpec {
@@ -203,6 +205,8 @@ export const SERVERS: readonly ServerSpec[] = [
     subcommand: { at: 'positional' },
     target: { sources: [{ from: 'option', flags: ['-A', '--app'], form: 'module:callable' }] },
     chdir: ['--workdir'],
+    // `celery flower` (mher/flower docs, config.rst): --address (all interfaces by default), --port 5555; FLOWER_<OPTION> variables.
+    bind: { form: 'host-port', host: { flags: ['--address'], env: ['FLOWER_ADDRESS'], default: '0.0.0.0' }, port: { flags: ['--port'], env: ['FLOWER_PORT'], default: '5555' }, subcommands: ['flower'] },
   },
   {
     kind: 'flask', programs: ['flask'], pythonModule: 'flask', options: FLASK,
@@ -374,8 +378,9 @@ export function interpretServer(spec: ServerSpec, args: Arg[], ctx: Ctx): Entryp
   readTarget(ep, spec, group, r, sources);
   for (const u of spec.unsupported ?? []) if (r.flag(u.flags) || r.values(u.flags).args.length) note(ep, u.note);
   if (spec.factory && (hasFlag(p, ...spec.factory.flags) || (spec.factory.env && truthy(ctx.env[spec.factory.env])))) ep.factory = true;
-  if (spec.bind && serves) ep.bind = readBind(spec.bind, r, sources);
-  if (spec.bind && serves && !envKnown && sources?.bind === 'default') ep.bind!.uncertain = `${spec.argsEnv} has no known value`;
+  const listens = serves && !!spec.bind && (spec.bind.form !== 'host-port' || !spec.bind.subcommands || spec.bind.subcommands.includes(ep.subcommand ?? ''));
+  if (spec.bind && listens) ep.bind = readBind(spec.bind, r, sources);
+  if (spec.bind && listens && !envKnown && sources?.bind === 'default') ep.bind!.uncertain = `${spec.argsEnv} has no known value`;
   spec.bindRule?.(ep, r);
 
   if (spec.timeout) {

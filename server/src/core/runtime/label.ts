@@ -16,6 +16,8 @@ export function entryLabel(ia: ImportAnalysis): string {
 
 function serverLabel(ep: Entrypoint): string {
   if (ep.kind === 'lambda') return ep.module && ep.callable ? `the Lambda runtime (handler ${ep.module}.${ep.callable})` : `the Lambda runtime (${ep.argv.join(' ')})`;
+  // `celery -A tasks flower`: the monitor's web server, not a worker.
+  if (ep.kind === 'celery' && ep.subcommand === 'flower') return `celery${ep.module ? ` -A ${ep.module}` : ''} flower`;
   const server = ep.kind === 'python-module' ? 'python -m' : ep.kind === 'python-script' ? 'python' : ep.kind;
   if (ep.module && ep.kind !== 'python-module') return `${server} ${ep.module}${ep.callable ? ':' + ep.callable + (ep.factory ? '()' : '') : ''}`;
   return `${server} ${ep.module ?? ep.script ?? ''}`.trim();
