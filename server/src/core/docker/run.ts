@@ -335,9 +335,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
         // `sh -c 'script'` (`bash -ec`, ...): the script's commands are what runs (the apt.postgresql.org snippet
         // wraps its `echo ... > sources.list` so; study h5 R5). Its own `cd` and variables stay inside it.
         if (/^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|dash|ash)$/.test(argv[0]) && /^-[a-z]*c$/.test(argv[1] ?? '') && argv.length >= 3 && !unknown[2]) {
-          const saved = cwd;
-          walkShell(parseScript(argv[2], false), argv[2], { ...walker, env: { ...env }, simple: (w, c) => walker.simple(w, c ?? cond) });
-          cwd = saved;
+          walkNested!(argv[2], cond);
           prev = argv;
           return;
         }

@@ -1,7 +1,7 @@
 // entrypoint-target: the server's `module:callable`, `python -m mod` or `python script.py` does not resolve in the image, or the callable is not defined there.
 import type { Analysis } from '../analysis';
-import { basename, dirname, join, normalize, relativeInside } from '../fs';
-import { skipWrapper, wrapperFor } from '../entrypoint/wrappers';
+import { dirname, join, normalize, relativeInside } from '../fs';
+import { unwrapWrappers } from '../entrypoint/parse';
 import { ImportAnalysis, isNeverLocal, locateInContext, locateSource, packagePath, parseImageFile } from '../imports';
 import { containers, containersOf, entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, running, RunningContainer } from '../runtime';
 import { firstLineRange } from '../docker/image';
@@ -108,14 +108,9 @@ function shellFault(a: Analysis, c: Container): Draft[] {
  */
 function absentProgram(c: Container): Draft[] {
   const entry = c.entry!;
-  // Through init and user-switch wrappers (`/usr/bin/tini -- /srv/docker/entrypoint.sh`; study h5 U2: umap).
-  let argv = entry.argv;
-  for (let k = 0; k < 4 && argv.length > 1; k++) {
-    const w = wrapperFor(basename(argv[0]));
-    const at = w && skipWrapper(w, argv);
-    if (!at || !('at' in at)) break;
-    argv = argv.slice(at.at);
-  }
+  // Through the wrappers the entrypoint parser sees through (`/usr/bin/tini -- /srv/docker/entrypoint.sh`; study h5 U2: umap).
+  const unwrapped = unwrapWrappers(entry.argv, entry.env).argv;
+  const argv = unwrapped.length && unwrapped.every((v, i) => entry.argv[entry.argv.length - unwrapped.length + i] === v) ? unwrapped : entry.argv;
   const prog = argv[0];
   // System folders hold what the base image and installs put there (console scripts in /usr/local/bin), which the model does not list.
   if (!prog || !prog.includes('/') || /[$`*?[]/.test(prog) || /^\/(?:usr|bin|sbin|lib|lib64|etc|opt|var|proc|dev|sys|run|command|package)\//.test(prog)) return [];
