@@ -963,3 +963,35 @@ describe('runtime: celery flower listens (study h6 R11: mher/flower)', () => {
     ]);
   });
 });
+
+describe('runtime: a versioned interpreter the image does not have (python3.9 on python:3.12-slim)', () => {
+  const files = (df: string, extra: Record<string, string> = {}) => ({ Dockerfile: df, 'main.py': 'print("up")\n', ...extra });
+  const DF = (cmd: string, base = 'python:3.12-slim', run = '') => `FROM ${base}\nWORKDIR /app\n${run}COPY . .\nCMD ${cmd}\n`;
+  const MSG = (name: string, shown = name) => `entrypoint-target the container runs ${name}, but the image has no ${name}: python:3.12-slim has Python 3.12 (python, python3 and python3.12 in /usr/local/bin) and no other, so Docker cannot start it (${shown.includes('/') ? `"exec ${shown}: no such file or directory"` : `"${shown}": executable file not found in $PATH`})`;
+  it('exec form, shell form, an absolute path and a compose override: reported at the word, the fix runs python3', async () => {
+    let fs = memRepo(files(DF('["python3.11", "main.py"]')));
+    let r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), [`Dockerfile:4:7 ${MSG('python3.11')}`]);
+    assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n')[3], 'CMD ["python3", "main.py"]');
+    fs = memRepo(files(DF('exec python3.9 main.py')));
+    r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), [`Dockerfile:4:10 ${MSG('python3.9')}`]);
+    assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n')[3], 'CMD exec python3 main.py');
+    assert.deepEqual(brief((await lintRepo(memRepo(files(DF('["/usr/local/bin/python3.10", "main.py"]'))))).findings), [`Dockerfile:4:7 ${MSG('python3.10', '/usr/local/bin/python3.10')}`]);
+    fs = memRepo(files(DF('["python3", "main.py"]'), { 'compose.yaml': 'services:\n  app:\n    build: .\n    command: python3.8 main.py\n' }));
+    r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings), [`compose.yaml:4:14 ${MSG('python3.8')}`]);
+    assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/compose.yaml`)?.split('\n')[3], '    command: python3 main.py');
+  });
+  it('quiet: the tag\'s own version, a full (non-slim) image, a RUN that installs or links that Python, a base deploylint does not know', async () => {
+    const quiet = [
+      DF('["python3.12", "main.py"]'),
+      DF('["python3.11", "main.py"]', 'python:3.12'),
+      DF('["python3.11", "main.py"]', 'python:3.12-slim', 'RUN uv python install 3.11\n'),
+      DF('["python3.11", "main.py"]', 'python:3.12-slim', 'RUN apt-get update && apt-get install -y python3.11\n'),
+      DF('["python3.11", "main.py"]', 'python:3.12-slim', 'RUN ln -s /usr/local/bin/python3 /usr/local/bin/python3.11\n'),
+      DF('["python3.11", "main.py"]', 'ghcr.io/acme/python:3.12-slim'),
+    ];
+    for (const df of quiet) assert.deepEqual(brief((await lintRepo(memRepo(files(df)))).findings), [], df);
+  });
+});

@@ -44,7 +44,12 @@ export const rule: Rule = {
     const faulted = containers(a).filter((c) => !!c.entry?.fault && !c.onlyWithHostCode);
     // An exec-form program path the image does not have (`ENTRYPOINT ["/entrypoint.sh"]`, never copied).
     const programs = containers(a).filter((c) => !!c.entry && c.entry.chain.length === 0 && c.entry.ep.kind === 'unknown' && !c.entry.fault && !c.onlyWithHostCode);
-    return [...drafts, ...perContainer(unread, (c) => absentConfigFile(a, c)), ...perContainer(faulted, (c) => shellFault(a, c)), ...perContainer(programs, absentProgram)];
+    // A versioned interpreter the image does not have (`python3.9` on python:3.12-slim).
+    const interpreters = containers(a).filter((c) => !!c.entry?.ep.interpreter && c.entry.chain.length === 0 && !c.entry.fault && !c.onlyWithHostCode);
+    return [
+      ...drafts, ...perContainer(unread, (c) => absentConfigFile(a, c)), ...perContainer(faulted, (c) => shellFault(a, c)), ...perContainer(programs, absentProgram),
+      ...perContainer(interpreters, absentInterpreter),
+    ];
   },
 };
 
@@ -134,12 +139,7 @@ function absentProgram(c: Container): Draft[] {
   const elsewhere = tree.walk('/', 20000).filter((p) => p.endsWith('/' + base) && p !== file);
   const hint = elsewhere.length === 1 ? `; the image has it at ${elsewhere[0]}` : inContext.length ? `; the build context has ${inContext.slice(0, 3).join(', ')}, which no COPY puts there` : '';
   const from = inContext.length === 1 && !elsewhere.length && !entry.overridden && !/\s/.test(inContext[0]) ? inContext[0] : undefined;
-  // The word that names it: in the ENTRYPOINT's arguments, else the CMD's after them.
-  const skipped = entry.argv.length - argv.length;
-  const ep = entry.sources.entrypoint?.instr ? entry.sources.entrypoint : undefined;
-  const epLen = ep?.argRanges.length ?? 0;
-  const src = ep && ep.argRanges[skipped] !== undefined ? ep : entry.sources.cmd?.argRanges[skipped - epLen] !== undefined ? entry.sources.cmd : undefined;
-  const range = src === ep ? ep?.argRanges[skipped] : src?.argRanges[skipped - epLen];
+  const { src, range } = wordOf(entry, entry.argv.length - argv.length);
   const at = { line: (src?.instr ?? entry.instr).line, character: 0 };
   return [{
     message: `${prog} is not in the image, so the container cannot start ("exec ${prog}: no such file or directory")${hint}`,
@@ -147,6 +147,71 @@ function absentProgram(c: Container): Draft[] {
     range: range ?? entry.at.range,
     related: [],
     fixes: from ? [{ title: `Copy ${from} to ${file}`, edits: [{ file: c.target.dockerfile, range: { start: at, end: at }, newText: `COPY ${from} ${file}\n` }], isPreferred: true }] : [],
+  }];
+}
+
+/** The Dockerfile word of the command's argument `i` (after wrappers): in the ENTRYPOINT's arguments, else the CMD's after them. */
+function wordOf(entry: NonNullable<Container['entry']>, i: number): { src?: NonNullable<Container['entry']>['sources']['cmd']; range?: Range } {
+  const ep = entry.sources.entrypoint?.instr ? entry.sources.entrypoint : undefined;
+  const epLen = ep?.argRanges.length ?? 0;
+  const src = ep && ep.argRanges[i] !== undefined ? ep : entry.sources.cmd?.argRanges[i - epLen] !== undefined ? entry.sources.cmd : undefined;
+  return { src, range: src === ep ? ep?.argRanges[i] : src?.argRanges[i - epLen] };
+}
+
+/** Where the command's sources (ENTRYPOINT, then CMD, or their overrides) first write `word`: an exec-form element, or a word of a shell string. */
+function firstWordNamed(entry: NonNullable<Container['entry']>, word: string): { src?: NonNullable<Container['entry']>['sources']['cmd']; range?: Range } {
+  const re = new RegExp(`(?:^|[\\s;&|(])(${word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')})(?=$|[\\s;&|)])`);
+  for (const src of [entry.sources.entrypoint, entry.sources.cmd]) {
+    for (const r of src?.contentRanges ?? []) {
+      if (!r || r.start.line !== r.end.line) continue;
+      const text = (src!.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+      const hit = re.exec(text);
+      if (!hit) continue;
+      const start = r.start.character + hit.index + hit[0].length - hit[1].length;
+      return { src, range: { start: { line: r.start.line, character: start }, end: { line: r.start.line, character: start + word.length } } };
+    }
+  }
+  return {};
+}
+
+/**
+ * The container starts a versioned interpreter (`python3.9 app.py`) that the image does not have: the official python
+ * images' slim and alpine variants have one Python, in /usr/local/bin as python, python3 and pythonX.Y of their tag, and
+ * no Debian or Alpine python3 beside it, so Docker cannot start it ("python3.9": executable file not found in $PATH).
+ * Only on such a base (the full variants ship Debian's python3 too, through buildpack-deps), with nothing of that name
+ * on PATH in the image model and nothing uncertain there, and no RUN that names that Python (apt python3.9, deadsnakes,
+ * `uv python install 3.9`, pyenv, conda, a symlink) or a tool that installs Pythons. The fix runs python3 instead.
+ */
+function absentInterpreter(c: Container): Draft[] {
+  const entry = c.entry!;
+  const prog = entry.ep.argv[0] ?? '';
+  const m = /^(?:\/usr\/local\/bin\/|\/usr\/bin\/)?python(\d)\.(\d+)$/.exec(prog);
+  const py = c.stage.python;
+  const base = c.stage.rootBase ?? '';
+  const official = /^(?:docker\.io\/)?(?:library\/)?python:(\d+\.\d+)(?:\.\d+)?-(?:slim|alpine)/.exec(base.toLowerCase());
+  if (!m || !py?.version || !official || !c.stage.baseKnown) return [];
+  const wanted = `${m[1]}.${m[2]}`;
+  if (wanted === py.version) return [];
+  const name = `python${wanted}`;
+  const dirs = prog.includes('/') ? [dirname(prog)] : (entry.env.PATH ?? '').split(':').filter((d) => d.startsWith('/'));
+  const tree = c.stage.tree;
+  if (!dirs.length || dirs.some((d) => tree.stat(join(d, name)) !== undefined || tree.isUncertain(join(d, name)))) return [];
+  const names = new RegExp(`python-?${m[1]}\\.${m[2]}\\b|(?:^|[\\s=])${m[1]}\\.${m[2]}(?![\\d])|\\b(?:uv\\s+python|pyenv|conda|mamba|micromamba|asdf|mise|deadsnakes|rye|pdm\\s+python|ln\\s)`);
+  const runs = c.stage.runs.map((r) => r.commandText);
+  if (runs.some((t) => names.test(t))) {
+    const why = `entrypoint-target: ${name} is not reported missing: a RUN step may install or link it`;
+    if (!c.quiet.includes(why)) c.quiet.push(why);
+    return [];
+  }
+  const { src, range } = firstWordNamed(entry, prog);
+  const file = src?.file ?? entry.at.file;
+  const replacement = prog.includes('/') ? `${dirname(prog)}/python3` : 'python3';
+  return [{
+    message: `the container runs ${name}, but the image has no ${name}: ${base} has Python ${py.version} (python, python3 and python${py.version} in /usr/local/bin) and no other, so Docker cannot start it (${prog.includes('/') ? `"exec ${prog}: no such file or directory"` : `"${prog}": executable file not found in $PATH`})`,
+    file,
+    range: range ?? entry.at.range,
+    related: py.instr && c.target.dockerfile ? [{ file: c.target.dockerfile, range: firstLineRange(py.instr, c.target.parsed.lines), message: `the base image ${base} has Python ${py.version}` }] : [],
+    fixes: range ? [{ title: `Run ${replacement} (Python ${py.version})`, edits: [{ file, range, newText: replacement }], isPreferred: true }] : [],
   }];
 }
 
