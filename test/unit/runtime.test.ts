@@ -995,3 +995,21 @@ describe('runtime: a versioned interpreter the image does not have (python3.9 on
     for (const df of quiet) assert.deepEqual(brief((await lintRepo(memRepo(files(df)))).findings), [], df);
   });
 });
+
+describe('runtime: variables assigned in front of the command reach the program (study h8 F2: generative-ai prism, rosetta)', () => {
+  const serve = 'import os, uvicorn\nfrom fastapi import FastAPI\napi = FastAPI()\nif __name__ == "__main__":\n    uvicorn.run(api, host=os.environ.get("APP_HOST", "127.0.0.1"), port=8080)\n';
+  const files = (cmd: string) => ({ Dockerfile: `FROM python:3.12-slim\nWORKDIR /code\nRUN pip install uvicorn fastapi\nCOPY serve.py .\nCMD ${cmd}\n`, 'serve.py': serve });
+  it('sh -c "APP_HOST=0.0.0.0 python serve.py", the shell form and env APP_HOST=0.0.0.0: the default is overridden, quiet', async () => {
+    for (const cmd of ['["sh", "-c", "APP_HOST=0.0.0.0 python serve.py"]', 'APP_HOST=0.0.0.0 python serve.py', '["env", "APP_HOST=0.0.0.0", "python", "serve.py"]', 'APP_HOST=0.0.0.0 exec python serve.py']) {
+      assert.deepEqual(brief((await lintRepo(memRepo(files(cmd)))).findings), [], cmd);
+    }
+  });
+  it('another variable, or APP_HOST=127.0.0.1: port-mismatch as before', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('["sh", "-c", "OTHER=1 python serve.py"]')))).findings), [
+      'serve.py:5:54 port-mismatch uvicorn.run() listens on 127.0.0.1:8080 (the default of os.getenv("APP_HOST"), which is not set in the container) inside the container, so nothing outside it can connect',
+    ]);
+    assert.deepEqual(brief((await lintRepo(memRepo(files('["sh", "-c", "APP_HOST=127.0.0.1 python serve.py"]')))).findings), [
+      'serve.py:5:5 port-mismatch uvicorn.run() listens on 127.0.0.1:8080 (APP_HOST set in the container) inside the container, so nothing outside it can connect',
+    ]);
+  });
+});

@@ -248,7 +248,7 @@ function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Rang
   const { stage, fs, scripts, readFile } = run;
   const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p), uncertain: (p: string) => stage.tree.isUncertain(p) };
   let ep = parseEntrypoint(argv, env, { ...ranges, consoleScripts: scripts, readFile: readFile(workdir) });
-  const out: RunResult = { ep, chain: [], passedThrough: false, env, cwd: workdir, notes: [] };
+  const out: RunResult = { ep, chain: [], passedThrough: false, env: ep.env ?? env, cwd: workdir, notes: [] };
   // A `sh -c` string the parse read directly (`source venv/bin/activate && exec gunicorn ...`) is also run in the model's
   // shell when /bin/sh is dash, which has no `source`: the command then fails before the server.
   const shellText = (re: RegExp) => argv.some((a, k) => k > 1 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(argv[k - 1]) && re.test(a));

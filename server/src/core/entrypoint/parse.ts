@@ -62,6 +62,11 @@ export interface Timeout {
 
 export interface Entrypoint {
   kind: ServerKind;
+  /**
+   * The environment the program runs with, when the command changes the container's: assignments before it (POSIX
+   * Shell Command Language 2.9.1: they are exported to that command), `env X=1`, a shell string's exports.
+   */
+  env?: ShellEnv;
   /** What was analysed: the server's argv after unwrapping `sh -c`, `exec`, `env`, init wrappers, `python -m gunicorn` ... */
   argv: string[];
   /**
@@ -178,7 +183,11 @@ export function parseEntrypoint(argv: string[], env: ShellEnv, opts: ParseOption
     const shell = opts.expanded !== undefined;
     return { value, ref, literal: !shell, unknown: opts.expanded?.unknown[index] ?? false, verbatim: !shell, source: content ? { text: value, range: content } : undefined };
   });
-  return classify(unwrap(args, ctx), ctx);
+  const ep = classify(unwrap(args, ctx), ctx);
+  // `sh -c "HOST=0.0.0.0 python serve.py"`, `env HOST=0.0.0.0 python serve.py`: the program's environment has them.
+  const keys = new Set([...Object.keys(env), ...Object.keys(ctx.env)]);
+  if ([...keys].some((k) => env[k] !== ctx.env[k] || (k in env) !== (k in ctx.env))) ep.env = ctx.env;
+  return ep;
 }
 
 /**
