@@ -1013,3 +1013,14 @@ describe('runtime: variables assigned in front of the command reach the program 
     ]);
   });
 });
+
+describe('runtime: a relative program path runs from WORKDIR (study h8 F1: generative-ai langgraph-demo)', () => {
+  it('ENTRYPOINT [".venv/bin/uvicorn", ...] under WORKDIR /app with the venv at /app/.venv: quiet; the same venv, never put on PATH, with a bare uvicorn: reported', async () => {
+    const df = (ep: string) => `FROM python:3.12-slim\nWORKDIR /app\nRUN python -m venv /app/.venv && /app/.venv/bin/pip install uvicorn==0.30.6 fastapi==0.115.0\nCOPY pkg ./pkg/\nENTRYPOINT ${ep}\n`;
+    const files = (ep: string) => ({ Dockerfile: df(ep), 'pkg/__init__.py': '', 'pkg/server.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
+    assert.deepEqual(brief((await lintRepo(memRepo(files('[".venv/bin/uvicorn", "pkg.server:app", "--host", "0.0.0.0"]')))).findings), []);
+    assert.deepEqual(brief((await lintRepo(memRepo(files('["uvicorn", "pkg.server:app", "--host", "0.0.0.0"]')))).findings), [
+      'Dockerfile:5:13 missing-dependency the container runs uvicorn, but it is installed only into the virtualenv /app/.venv, whose bin folder is not on PATH: Docker cannot start it ("uvicorn": executable file not found in $PATH); put /app/.venv/bin first on PATH',
+    ]);
+  });
+});

@@ -33,7 +33,7 @@ export function containerPython(c: Pick<Container, 'stage' | 'entry' | 'argv'>):
   const system = st.python?.interpreter ? dirname(st.python.interpreter) : undefined;
   const envIn = (dir: string): PythonEnv | undefined => venvs.find((v) => join(v.venv!, 'bin') === dir) ?? (system === dir ? st.python : undefined);
   if (prog.includes('/')) {
-    const env = envIn(dirname(normalize(prog)));
+    const env = envIn(dirname(atCwd(c, prog)));
     return env ? { env, why: `the command names ${prog}` } : undefined;
   }
   for (const d of searchedDirs(c, prog) ?? []) {
@@ -49,9 +49,14 @@ export function installerPython(stage: StageModel, rec: InstallRecord): PythonEn
   return stage.venvs.find((v) => v.venv && within(v.venv, at)) ?? stage.python;
 }
 
+/** A program path as the container's working folder resolves it: a name with a slash is a path, relative to WORKDIR (no PATH search). */
+function atCwd(c: Pick<Container, 'entry'>, prog: string): string {
+  return normalize(prog.startsWith('/') || !c.entry?.cwd ? prog : join(c.entry.cwd, prog));
+}
+
 /** The folders Docker (or the shell) searches for a program of the container: its own folder for a path, else PATH's; undefined when PATH is not known. */
 export function searchedDirs(c: Pick<Container, 'entry'>, prog: string): string[] | undefined {
-  if (prog.includes('/')) return [dirname(normalize(prog))];
+  if (prog.includes('/')) return [dirname(atCwd(c, prog))];
   const path = c.entry?.env.PATH;
   return path === undefined ? undefined : path.split(':').filter((d) => d.startsWith('/')).map(normalize);
 }
