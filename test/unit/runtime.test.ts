@@ -1024,3 +1024,27 @@ describe('runtime: a relative program path runs from WORKDIR (study h8 F1: gener
     ]);
   });
 });
+
+describe('runtime: RUN steps that install what the model does not read (study h8 F3, F4: opengpts, pyciemss-service)', () => {
+  const py = '[tool.poetry]\nname = "svc"\nversion = "0"\ndescription = ""\nauthors = ["a"]\n\n[tool.poetry.dependencies]\npython = "^3.11"\nrequests = "*"\n';
+  const files = (run: string, poe = '') => ({
+    Dockerfile: `FROM python:3.11\nWORKDIR /backend\nRUN pip install poetry\nCOPY pyproject.toml .\nRUN poetry config virtualenvs.create false && poetry install --no-root\n${run}COPY job.py .\nCMD ["python", "job.py"]\n`,
+    'pyproject.toml': py + poe,
+    'job.py': 'import redis\nimport requests\nprint(redis.Redis, requests.get)\n',
+  });
+  const MISSING = "job.py:1:8 missing-dependency pip install (Dockerfile:3), pyproject.toml (Dockerfile:5) install 2 distributions; none provides 'redis' (redis) (going by the dependency data of the distribution table)";
+  it('poetry add redis, a poe task (also under poetry run) whose tasks pip install: the installed set is unknown, quiet', async () => {
+    for (const [run, poe] of [
+      ['RUN poetry add redis==5.0.1\n', ''],
+      ['RUN poetry run poe deps\n', '\n[tool.poe.tasks]\ndeps = "pip install redis"\n'],
+      ['RUN poe deps\n', '\n[tool.poe.tasks.deps]\ncmd = "uv pip install --system redis"\n'],
+    ]) assert.deepEqual(brief((await lintRepo(memRepo(files(run, poe)))).findings), [], run);
+  });
+  it('no such step, poetry add --lock, or a poe task that installs nothing: reported as before', async () => {
+    for (const [run, poe] of [
+      ['', ''],
+      ['RUN poetry add --lock redis==5.0.1\n', ''],
+      ['RUN poetry run poe check\n', '\n[tool.poe.tasks]\ncheck = "python -m compileall ."\n'],
+    ]) assert.deepEqual(brief((await lintRepo(memRepo(files(run, poe)))).findings), [MISSING], run);
+  });
+});

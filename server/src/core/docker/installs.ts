@@ -243,6 +243,22 @@ export function interpretInstall(argv0: string[], unknownWord: boolean[], instr:
     return exportLock(argv, c);
   }
   if (exe === 'pip' && argv[1] === 'download') return undefined;
+  // `poetry add redis==5.0.1` / `uv add x` / `pdm add x`: added to the project and installed (Poetry docs, `add`), into an
+  // environment this model does not follow for them (study h8 F4: opengpts tools/redis_to_postgres).
+  if ((exe === 'poetry' || exe === 'uv' || exe === 'pdm') && argv[1] === 'add' && !argv.includes('--lock') && !argv.includes('--frozen')) {
+    return { unknown: `${argv.slice(0, 5).join(' ')}${argv.length > 5 ? ' ...' : ''} adds packages to the project and installs them` };
+  }
+  // A poethepoet task (`poe install-torch`, also under `poetry run`) runs the command pyproject.toml gives it, which may
+  // install packages (study h8 F3: pyciemss-service `pip install git+...pyciemss`).
+  const runner = ['poetry', 'uv', 'pdm', 'pipenv', 'hatch'].includes(exe) && argv[1] === 'run' ? argv.slice(2) : argv;
+  if (basename(runner[0] ?? '') === 'poe' && runner.length > 1) {
+    const py = c.text(join(c.cwd, 'pyproject.toml'));
+    const tasks = py === undefined ? undefined : poeTasksText(py);
+    const installs = tasks === undefined ? undefined : /\b(?:pip3?\s+install|uv\s+(?:pip\s+install|add|sync)|poetry\s+(?:add|install)|pdm\s+(?:add|install)|conda\s+install|mamba\s+install|pipx\s+install)\b[^"'\n]*/.exec(tasks);
+    if (tasks === undefined) return { unknown: `${runner.slice(0, 2).join(' ')} runs a poethepoet task of a pyproject.toml the model cannot read` };
+    if (installs) return { unknown: `${runner.slice(0, 2).join(' ')} runs a poethepoet task, and the project's tasks install packages (${installs[0].trim().slice(0, 60)})` };
+    return undefined;
+  }
   // The project's own wheel, built to be installed later (often in another stage): a wheel folder like `pip wheel --no-deps`'s.
   const built = projectBuild(argv, argv0);
   if (built) {
@@ -270,6 +286,18 @@ export function interpretInstall(argv0: string[], unknownWord: boolean[], instr:
 }
 
 const PIP_WHEEL = TOOLS.find((t) => t.mode === 'pip-wheel')!;
+
+/** The `[tool.poe...]` tables of a pyproject.toml, as text; undefined when it has none. */
+function poeTasksText(py: string): string | undefined {
+  const out: string[] = [];
+  let inPoe = false;
+  for (const line of py.split('\n')) {
+    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/.exec(line);
+    if (header) inPoe = /^tool\.poe(?:\.|$)/.test(header[1]);
+    else if (inPoe) out.push(line);
+  }
+  return out.length ? out.join('\n') : undefined;
+}
 
 /**
  * `python -m build [-w] [-o OUT] [SRC]` (pypa/build: the wheel goes to SRC/dist unless -o), `pyproject-build`,
