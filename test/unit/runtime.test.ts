@@ -1048,3 +1048,27 @@ describe('runtime: RUN steps that install what the model does not read (study h8
     ]) assert.deepEqual(brief((await lintRepo(memRepo(files(run, poe)))).findings), [MISSING], run);
   });
 });
+
+describe('runtime: a tests/<pkg>/ mirror beside the package (study h8 M3: langchain-ai/opengpts backend/tests/unit_tests/app)', () => {
+  it('the package never copied: entrypoint-target, as without the mirror', async () => {
+    const files = (mirror: boolean) => ({
+      Dockerfile: 'FROM python:3.11\nRUN pip install poetry\nWORKDIR /backend\nCOPY ./backend/pyproject.toml ./\nRUN poetry config virtualenvs.create false && poetry install --only main\nCMD ["uvicorn", "app.server:app", "--host", "0.0.0.0"]\n',
+      'backend/pyproject.toml': '[tool.poetry]\nname = "app"\nversion = "0"\ndescription = ""\nauthors = ["a"]\npackages = [{include = "app"}]\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfastapi = "*"\nuvicorn = "*"\n',
+      'backend/app/__init__.py': '',
+      'backend/app/server.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      ...(mirror ? { 'backend/tests/app/__init__.py': '', 'backend/tests/app/test_server.py': 'def test_x():\n    pass\n' } : {}),
+    });
+    const expected = ["Dockerfile:6:17 entrypoint-target uvicorn app.server:app: module 'app.server' is not in the image (Python looks in /backend)"];
+    assert.deepEqual(brief((await lintRepo(memRepo(files(false)))).findings), expected);
+    assert.deepEqual(brief((await lintRepo(memRepo(files(true)))).findings), expected);
+  });
+});
+
+describe('runtime: pip install uv leaves the installed set known (study h7 Me1, h8 M1: tubearchivist, prefect proxy-test)', () => {
+  it('uv installs no Python dependencies: an import nothing installs is reported', async () => {
+    const files = { Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nRUN pip install uv\nCOPY requirements.txt main.py ./\nRUN pip install -r requirements.txt\nCMD ["python", "main.py"]\n', 'requirements.txt': 'requests==2.32.3\n', 'main.py': 'import requests\nimport yaml\n' };
+    assert.deepEqual(brief((await lintRepo(memRepo(files))).findings), [
+      "main.py:2:8 missing-dependency pip install (Dockerfile:3), requirements.txt (Dockerfile:5) install 2 distributions; none provides 'yaml' (pyyaml) (going by the dependency data of the distribution table)",
+    ]);
+  });
+});

@@ -225,8 +225,13 @@ export function locateInContext(ctx: BuildContext, dotted: string, importerSourc
     }
   }
   // Last resort: a source root elsewhere in the context (libs/common/, packages/core/...), if there is exactly one.
-  const roots = sourceRoots(ctx).get(parts[0]) ?? [];
-  if (roots.length === 1 && !insidePackage(ctx, roots[0])) return at(roots[0]);
+  const roots = (sourceRoots(ctx).get(parts[0]) ?? []).filter((r) => !insidePackage(ctx, r));
+  if (roots.length === 1) return at(roots[0]);
+  // A tests/<pkg>/ mirror beside the package (`backend/tests/app/` for `backend/app/`): the root outside the test folders,
+  // when it has the whole dotted path. Two projects that each ship a package of that name (pip merges them in
+  // site-packages) stay ambiguous.
+  const outsideTests = roots.filter((r) => !/(?:^|\/)tests?(?:\/|$)/.test(r));
+  if (parts.length > 1 && outsideTests.length === 1 && roots.length > 1) return at(outsideTests[0]);
   return undefined;
 }
 

@@ -17,6 +17,14 @@ for (const [d, [imports, requires]] of Object.entries(WHEELS_TABLE)) {
   NAMES_TABLE[d] = [[...new Set([...imports, ...debian])].sort(), requires];
 }
 
+/**
+ * Distributions neither generated table has (not in the local mirror, not packaged by Debian), read from their wheel on
+ * PyPI by hand: `uv`'s wheels declare no Requires-Dist and install the uv binary plus a small `uv` package (its
+ * `find_uv_bin`). `pip install uv` is in many Dockerfiles, and an unknown distribution makes the installed set unknown.
+ */
+const BY_HAND: Record<string, [string[], string[]]> = { uv: [['uv'], []] };
+for (const [d, row] of Object.entries(BY_HAND)) NAMES_TABLE[d] ??= row;
+
 /** PEP 503 normalised distribution name: lower case, runs of `-`, `_`, `.` become `-`. */
 export function normalizeDist(name: string): string {
   return name.trim().toLowerCase().replace(/[-_.]+/g, '-');

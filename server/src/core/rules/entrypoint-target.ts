@@ -667,7 +667,7 @@ function certainlyMissing(a: Analysis, ia: ImportAnalysis, dotted: string, r: Ex
     return `the package '${r.resolvedPrefix}' (${dir}) has no module '${name}'`;
   }
   if (isNeverLocal(ia, dotted)) return undefined;
-  const hit = locateSource(a, ia.target.model.context, r.failedAt, undefined, false);
+  const hit = locateSource(a, ia.target.model.context, r.failedAt, undefined, false) ?? (dotted !== r.failedAt ? locateSource(a, ia.target.model.context, dotted, undefined, false) : undefined);
   // A bare name that the image has inside a package (`api` for /app/app/api.py) is that module, mis-addressed.
   return hit || (!dotted.includes('.') && importableNames(ia, dotted).length) ? '' : undefined;
 }
