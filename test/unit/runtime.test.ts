@@ -1072,3 +1072,30 @@ describe('runtime: pip install uv leaves the installed set known (study h7 Me1, 
     ]);
   });
 });
+
+describe('runtime: start scripts with steps around the server (study h7 Ma, Mh: tubearchivist run.sh, mathesar bin/mathesar_dev)', () => {
+  const ma = (step: string) => ({
+    Dockerfile: 'FROM python:3.12-slim\nRUN pip install uvicorn fastapi\nWORKDIR /app\nCOPY . .\nCMD ["./run.sh"]\n',
+    'run.sh': `#!/bin/bash\nset -e\nif [[ "\${AUTO_UPDATE,,}" =~ ^(release|nightly)$ ]]; then\n  ${step}\nfi\npython start.py\n`,
+    'start.py': 'import uvicorn\nuvicorn.run("api:app", host="0.0.0.0", port=8000)\n',
+    'api.py': 'from fastapi import FastAPI\napplication = FastAPI()\n',
+  });
+  it('python -m pip install under a condition the model cannot decide installs and returns: the server after it is followed', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(ma('python -m pip install --upgrade yt-dlp')))).findings), [
+      "start.py:2:13 entrypoint-target python start.py runs uvicorn.run(\"api:app\"), but 'app' is not defined in /app/api.py; it defines 'application'",
+    ]);
+  });
+  it('a server under that condition may be the one that runs: quiet, as before', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(ma('python other.py')))).findings), []);
+  });
+  const mh = (script: string) => ({ Dockerfile: 'FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\nCMD ["bash", "./bin/dev"]\n', 'manage.py': 'import sys\n', 'bin/dev': `#!/usr/bin/env bash\n${script}` });
+  it('pushd ... / the server / popd: the server is what runs, from the folder pushd entered', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(mh('pushd "$(dirname "$0")/.." > /dev/null || exit\n  python manag.py runserver 0.0.0.0:8000\npopd > /dev/null || exit\n')))).findings), [
+      'bin/dev:3:10 entrypoint-target python manag.py: /code/manag.py is not in the image; did you mean /code/manage.py?',
+    ]);
+    assert.deepEqual(brief((await lintRepo(memRepo(mh('pushd /tmp > /dev/null\npython manage.py runserver 0.0.0.0:8000\n')))).findings), [
+      'bin/dev:3:8 entrypoint-target django-manage manage.py: /tmp/manage.py is not in the image; the file is at /code/manage.py',
+    ]);
+    assert.deepEqual(brief((await lintRepo(memRepo(mh('pushd /tmp > /dev/null\npopd\npython manage.py runserver 0.0.0.0:8000\n')))).findings), []);
+  });
+});

@@ -581,6 +581,8 @@ interface State {
   exported: Set<string>;
   positional: string[] | undefined;
   cwd: string;
+  /** pushd's directory stack. */
+  dirs?: string[];
   opaque: boolean;
   funcs: Map<string, Node[]>;
   uncertain?: string;
@@ -702,7 +704,7 @@ class Evaluator {
         if (n.subshell) {
           // `( ... )` runs in a child shell: its variables, cd and exit stay there, its commands run in the container
           // in turn (an exec replaces only the subshell, which the script then waits for).
-          const t: State = { ...st, vars: { ...st.vars }, exported: new Set(st.exported), positional: st.positional && [...st.positional], funcs: new Map(st.funcs), ran: [], result: undefined };
+          const t: State = { ...st, vars: { ...st.vars }, dirs: st.dirs && [...st.dirs], exported: new Set(st.exported), positional: st.positional && [...st.positional], funcs: new Map(st.funcs), ran: [], result: undefined };
           this.list(n.body, t);
           st.ran.push(...t.ran, ...(t.result ? [t.result] : []));
           if (t.uncertain) st.uncertain ??= t.uncertain;
@@ -941,7 +943,7 @@ class Evaluator {
   private sameExec(bodies: Node[][], complete: boolean, st: State): Flow | undefined {
     if (!complete || bodies.length < 2) return undefined;
     const runs = bodies.map((body) => {
-      const t: State = { ...st, vars: { ...st.vars }, exported: new Set(st.exported), positional: st.positional && [...st.positional], funcs: new Map(st.funcs), ran: [...st.ran], result: undefined };
+      const t: State = { ...st, vars: { ...st.vars }, dirs: st.dirs && [...st.dirs], exported: new Set(st.exported), positional: st.positional && [...st.positional], funcs: new Map(st.funcs), ran: [...st.ran], result: undefined };
       const flow = this.list(body, t);
       return { t, flow };
     });
@@ -1022,7 +1024,7 @@ class Evaluator {
     // `server &` (then `wait` or a watch loop) and `server | tee log` run it beside the script: kept as a
     // candidate when it starts a server, for a script that runs no server in the foreground.
     if (n.bg || n.pipe) {
-      if (st.funcs.has(first) || ['exec', 'cd', 'export', 'source', '.', 'set', 'shift', 'exit', 'return'].includes(first)) return 'next';
+      if (st.funcs.has(first) || ['exec', 'cd', 'pushd', 'popd', 'export', 'source', '.', 'set', 'shift', 'exit', 'return'].includes(first)) return 'next';
       const args = expandCommand(words, st.vars, st.positional, this.xopts(st));
       if (!args.some((a) => a.scriptArgs) && startsServer(args.map((a) => a.value))) st.ran.push({ args, env: this.exportedEnv(st), cwd: st.cwd, words, beside: n.bg ? 'background' : 'pipe', ...(this.o.file !== this.top ? { sourced: true } : {}) });
       return 'next';
@@ -1041,10 +1043,22 @@ class Evaluator {
       case 'unset':
         for (const w of words.slice(1)) if (!w.text.startsWith('-')) delete st.vars[w.text];
         return 'next';
-      case 'cd': {
-        const t = words[1] ? this.expand(words[1], st) : { value: st.vars.HOME ?? '/root', unknown: st.vars.HOME === undefined && 'HOME' in st.vars };
-        if (t.unknown || t.value.includes('$')) this.uncertain(st, `cd to ${words[1]?.raw ?? '$HOME'}, whose value is not known`);
-        else if (t.value !== '-') st.cwd = abs(st.cwd, t.value);
+      case 'cd':
+      case 'pushd': {
+        // `pushd DIR` is `cd DIR` that remembers where it was, for `popd` (bash builtins).
+        const dirArg = words.slice(1).find((w) => !/^[-+]/.test(w.text));
+        if (first === 'pushd' && !dirArg) return 'next';
+        const t = dirArg ? this.expand(dirArg, st) : { value: st.vars.HOME ?? '/root', unknown: st.vars.HOME === undefined && 'HOME' in st.vars };
+        if (t.unknown || t.value.includes('$')) this.uncertain(st, `${first} to ${dirArg?.raw ?? '$HOME'}, whose value is not known`);
+        else if (t.value !== '-') {
+          if (first === 'pushd') (st.dirs ??= []).push(st.cwd);
+          st.cwd = abs(st.cwd, t.value);
+        }
+        return 'next';
+      }
+      case 'popd': {
+        const back = st.dirs?.pop();
+        if (back !== undefined) st.cwd = back;
         return 'next';
       }
       case 'set':

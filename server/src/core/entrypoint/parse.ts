@@ -164,6 +164,9 @@ export interface ParseOptions {
   readFile?: Ctx['readFile'];
 }
 
+/** `python -m X` tools that do their job and exit: installers, byte-compilers, test runners, migrations, downloaders. */
+const TOOL_MODULES = new Set(['pip', 'ensurepip', 'venv', 'virtualenv', 'compileall', 'py_compile', 'piptools', 'uv', 'alembic', 'pytest', 'unittest', 'nltk', 'spacy', 'playwright']);
+
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
 const ASSIGNMENT = /^[A-Za-z_]\w*=/;
 const PYTHON = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
@@ -234,6 +237,8 @@ export function startsServer(argv: string[]): boolean {
   const ep = parseEntrypoint(argv, {});
   if (ep.kind === 'django-manage') return ep.subcommand === 'runserver';
   if (ep.kind === 'flask') return ep.subcommand === 'run';
+  // `python -m pip install --upgrade yt-dlp` in a start script installs and returns (study h7 Ma: tubearchivist run.sh).
+  if (ep.kind === 'python-module' && ep.module && TOOL_MODULES.has(ep.module.split('.')[0])) return false;
   return ep.kind !== 'unknown';
 }
 

@@ -39,7 +39,7 @@ export const SETUP = new Set([
   'echo', 'printf', 'set', 'export', 'cd', 'true', 'false', ':', 'exit', 'wait', 'sleep', 'trap', 'umask', 'ulimit',
   'mkdir', 'chmod', 'chown', 'rm', 'cp', 'mv', 'ln', 'touch', 'test', '[', '[[', 'source', '.', 'unset', 'shift',
   'return', 'local', 'readonly', 'cat', 'tee', 'envsubst', 'sed', 'grep', 'read', 'wait-for-it',
-  'wait-for-it.sh', 'dockerize', 'nc', 'curl', 'wget', 'ls', 'pip', 'whoami', 'id', 'date', 'eval', 'tail', 'head',
+  'wait-for-it.sh', 'dockerize', 'nc', 'curl', 'wget', 'ls', 'pip', 'whoami', 'id', 'date', 'eval', 'tail', 'head', 'pushd', 'popd', 'dirs',
 ]);
 const OPENERS = new Set(['if', 'while', 'until', 'for', 'case', 'select']);
 const CLOSERS = new Set(['fi', 'done', 'esac']);
