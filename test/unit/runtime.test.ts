@@ -1099,3 +1099,24 @@ describe('runtime: start scripts with steps around the server (study h7 Ma, Mh: 
     assert.deepEqual(brief((await lintRepo(memRepo(mh('pushd /tmp > /dev/null\npopd\npython manage.py runserver 0.0.0.0:8000\n')))).findings), []);
   });
 });
+
+describe('runtime: a proxy the start script runs in front of the server (study h7 R5: tubearchivist nginx on 8000, uvicorn on 8080)', () => {
+  const files = (pre: string) => ({
+    Dockerfile: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends nginx && pip install uvicorn==0.30.6 fastapi==0.115.0\nWORKDIR /app\nCOPY . .\nEXPOSE 8000\nCMD ["bash", "./run.sh"]\n',
+    'compose.yaml': 'services:\n  web:\n    build: .\n    ports: ["8000:8000"]\n',
+    'run.sh': `#!/bin/bash\n${pre}uvicorn main:app --host 127.0.0.1 --port 8080\n`,
+    'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+  });
+  it('nginx &, nginx (it daemonizes) or service nginx start before the server: its ports are not compared', async () => {
+    for (const pre of ['nginx &\n', 'nginx\n', 'service nginx start\n', '/usr/sbin/nginx -g "daemon on;"\n']) {
+      assert.deepEqual(brief((await lintRepo(memRepo(files(pre)))).findings), [], pre);
+    }
+  });
+  it('no proxy (a comment naming nginx is none): port-mismatch', async () => {
+    for (const pre of ['', '# nginx runs elsewhere\n']) {
+      assert.deepEqual(brief((await lintRepo(memRepo(files(pre)))).findings), [
+        `run.sh:${pre ? 3 : 2}:25 port-mismatch uvicorn main:app listens on 127.0.0.1:8080 inside the container, so nothing outside it can connect; the service publishes container port 8000 (compose.yaml: service web; compose.yaml builds it)`,
+      ], pre);
+    }
+  });
+});
