@@ -466,3 +466,15 @@ describe('secrets never appear whole in CLI output', () => {
     });
   }
 });
+
+describe('rule hardcoded-secret: CI workflows (study h7 R3: mathesar test-and-lint-code.yml)', () => {
+  const wf = (host: string) => ({ '.github/workflows/ci.yml': `on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./install.sh -c "postgres://testuser:Zq8rT2vLp9@${host}:5432/appdb"\n` });
+  it('a database URL on localhost in a step is the job\'s own database: quiet', async () => {
+    for (const host of ['localhost', '127.0.0.1']) assert.deepEqual(brief((await lintRepo(memRepo(wf(host)))).findings), [], host);
+  });
+  it('on another host it is reported, with no fix that would replace the step\'s run script', async () => {
+    const r = await lintRepo(memRepo(wf('db.prod.example.com')));
+    assert.deepEqual(brief(r.findings), ['.github/workflows/ci.yml:6:51 hardcoded-secret PostgreSQL URL password Zq… (10 chars) is hardcoded in the workflow; use ${{ secrets.NAME }}']);
+    assert.deepEqual(r.findings[0].fixes, []);
+  });
+});

@@ -265,7 +265,10 @@ class Scanner {
     const compose = (this.a.manifests(file)?.workloads ?? []).some((w) => w.platform === 'compose');
     const rel = this.a.rel(file);
     const workflow = /(^|\/)\.github\/workflows\//.test(rel);
-    const hits = scanYaml(ix, this.context(file, compose), { localServices: compose || workflow });
+    // A CI workflow starts the services its jobs use (service containers, a database on the runner): a database URL on
+    // localhost there is the job's set-up.
+    const base = this.context(file, compose);
+    const hits = scanYaml(ix, workflow ? { ...base, ciWorkflow: true } : base, { localServices: compose || workflow });
     if (!hits.length) return;
     const envs = envVarsByValue(this.a, file);
     for (const h of hits) {
@@ -293,7 +296,8 @@ class Scanner {
         continue;
       }
       if (workflow) {
-        const secret = h.name !== undefined && h.keyRange ? upperSnake(h.name) : undefined;
+        // A step's `run:` script is no secret's name, and replacing the script with a reference would drop the step.
+        const secret = h.name !== undefined && h.keyRange && !(h.path[h.path.length - 1] === 'run' && h.path.includes('steps')) ? upperSnake(h.name) : undefined;
         const fix: Fix[] = secret
           ? [{ title: `Use \${{ secrets.${secret} }} (add the repository secret ${secret})`, edits: [{ file, range: h.scalarRange, newText: h.inFlow ? `"\${{ secrets.${secret} }}"` : `\${{ secrets.${secret} }}` }], isPreferred: true }]
           : [];

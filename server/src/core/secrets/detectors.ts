@@ -31,6 +31,8 @@ export interface ScanContext {
    * (`POSTGRES_PASSWORD`, `REDIS_PASSWORD`...) are set-up values, not leaked secrets.
    */
   localDev?: boolean;
+  /** The value is in a CI workflow, whose jobs start the services they use: a database URL on loopback is the job's own. */
+  ciWorkflow?: boolean;
   /**
    * The value is test data (test code, fixtures, mocked responses): values under credential names
    * (passwords, UUID tokens, hashes) are not scanned by name, local database URLs are set-up
@@ -392,6 +394,7 @@ const databaseUrl: Detector = {
       // and test suites are full of them (celery's t/unit/backends: redis://:bosco@vandelay.com//1).
       if (ctx.testData) return;
       if (ctx.localDev && isLocalSetupHost(m[4]!)) return;
+      if (ctx.ciWorkflow && LOCAL_HOSTS.test(m[4]!)) return;
       if (LOCAL_HOSTS.test(m[4]!) && testDatabase(value, m.index, user, m[0].length, ctx.name)) return;
       const start = m.index + m[0].indexOf('://') + 3 + user.length + 1;
       const provider = `${DB_SCHEMES[m[1]!.toLowerCase()]} URL password`;
