@@ -1120,3 +1120,21 @@ describe('runtime: a proxy the start script runs in front of the server (study h
     }
   });
 });
+
+describe('runtime: uv pip install -r pyproject.toml (study h7 Me2: jumpserver)', () => {
+  const files = (run: string) => ({
+    Dockerfile: `FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.9.15 /uv /usr/local/bin/uv\nWORKDIR /app\nCOPY . .\nRUN ${run}\nCMD ["python", "main.py"]\n`,
+    'pyproject.toml': '[project]\nname = "svc"\nversion = "0"\ndependencies = ["requests==2.32.3"]\n\n[project.optional-dependencies]\nyml = ["pyyaml==6.0.2"]\n',
+    'main.py': 'import requests\nimport yaml\n',
+  });
+  it('installs [project].dependencies: an import they do not provide is reported', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('uv pip install --system -r pyproject.toml')))).findings), [
+      "main.py:2:8 missing-dependency pyproject.toml (Dockerfile:5) installs 1 distribution; none provides 'yaml' (pyyaml) (going by the dependency data of the distribution table)",
+    ]);
+  });
+  it('--extra yml and --all-extras add the optional dependencies: quiet', async () => {
+    for (const run of ['uv pip install --system -r pyproject.toml --extra yml', 'uv pip install --system -r pyproject.toml --all-extras']) {
+      assert.deepEqual(brief((await lintRepo(memRepo(files(run)))).findings), [], run);
+    }
+  });
+});

@@ -118,7 +118,7 @@ const PIP_FLAGS: Record<string, Effect> = {
   '--timeout': 'ignored-value', '--trusted-host': 'ignored-value', '--cert': 'ignored-value', '--client-cert': 'ignored-value',
   '--config-settings': 'ignored-value', '-C': 'ignored-value', '--global-option': 'ignored-value', '--install-option': 'ignored-value',
   '--report': 'ignored-value', '--python': 'python', '-p': 'python', '--index': 'ignored-value', '--default-index': 'ignored-value',
-  '--index-strategy': 'ignored-value', '--python-preference': 'ignored-value', '--resolution': 'ignored-value', '--extra': 'ignored-value', '--group': 'group',
+  '--index-strategy': 'ignored-value', '--python-preference': 'ignored-value', '--resolution': 'ignored-value', '--extra': 'extra', '--all-extras': 'all-extras', '--group': 'group',
   '-w': 'wheel-dir', '--wheel-dir': 'wheel-dir', '--exists-action': 'ignored-value', '--keyring-provider': 'ignored-value', '--link-mode': 'ignored-value',
 };
 
@@ -452,6 +452,14 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
         return;
       }
       if (kind === 'constraint') return;
+      // `uv pip install -r pyproject.toml` installs the project's [project] dependencies (and the --extra ones), not the
+      // project (uv docs, "Installing from a pyproject.toml"; setup.cfg/setup.py too, which the model does not read).
+      if (spec.tool.startsWith('uv pip') && basename(file) === 'pyproject.toml') {
+        const py = parsePyproject(text);
+        if (py.dependenciesElsewhere) unknown(`${spec.tool} -r ${file}: its dependencies are not written in pyproject.toml (dynamic)`);
+        else rec.sources.push({ kind: 'pyproject', file, contextFile: c.contextSource(file), requirements: [...py.dependencies, ...selectedExtras(py.optional, opts)], complete: noDeps });
+        return;
+      }
       const r = parseRequirementsFile(text);
       if (r.unreadable) unknown(`${file}:${r.unreadable.line + 1} installs ${r.unreadable.text}, which the model cannot read`);
       rec.sources.push({ kind: 'requirements', file, contextFile: c.contextSource(file), requirements: r.requirements, complete: r.complete || noDeps, generated: r.complete });
