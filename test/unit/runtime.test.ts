@@ -1138,3 +1138,18 @@ describe('runtime: uv pip install -r pyproject.toml (study h7 Me2: jumpserver)',
     }
   });
 });
+
+describe('runtime: one python-version-mismatch for containers of one image failing on one line (study h8: maria-quiteria web and worker)', () => {
+  it('a worker and an api service that load the same file: one finding naming both', async () => {
+    const files = {
+      Dockerfile: 'FROM python:3.8-slim\nWORKDIR /code\nRUN pip install celery==5.3.6 redis==5.0.8\nCOPY . .\nCMD ["celery", "-A", "web", "worker"]\n',
+      'compose.yaml': 'services:\n  worker:\n    build: .\n  api:\n    build: .\n    command: python run.py\n',
+      'run.py': 'import web\n',
+      'web/__init__.py': 'from .tasks import app\n',
+      'web/tasks.py': 'from celery import Celery\napp = Celery("web")\ndef f(x):\n    match x:\n        case 1:\n            return 1\n',
+    };
+    const r = await lintRepo(memRepo(files));
+    assert.deepEqual(brief(r.findings), ['web/tasks.py:4:5 python-version-mismatch Python 3.8 cannot run `match` statements (PEP 634, new in Python 3.10): celery web and python run.py fail when they load /code/web/tasks.py']);
+    assert.equal('across' in r.findings[0], false);
+  });
+});

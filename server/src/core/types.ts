@@ -53,7 +53,14 @@ export interface Finding {
 }
 
 /** A finding before severity is applied; the engine sets `severity` from metadata and config. */
-export type Draft = Omit<Finding, 'ruleId' | 'severity'> & { severity?: Severity };
+export type Draft = Omit<Finding, 'ruleId' | 'severity'> & {
+  severity?: Severity;
+  /**
+   * The same problem in several containers whose messages differ only in the container's command: drafts with the same
+   * file, range and `key` are one finding, its message rendered with every container's `who` (see perContainer).
+   */
+  across?: { key: string; who: string; render: (who: string[]) => string };
+};
 
 export function pos(line: number, character: number): Position {
   return { line, character };

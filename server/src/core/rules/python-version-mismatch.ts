@@ -135,13 +135,17 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
       const more = n.more ? ` (${n.more} more use${n.more === 1 ? '' : 's'} in this file)` : '';
       const how = chosen && chosen.env === py ? `${py.how}; ${chosen.why}` : py!.how;
       const related = from && fromFile && !n.version ? [{ file: fromFile, range: from.range, message: `the container runs Python ${version} (${how})` }, ...chain] : chain;
+      const head = `Python ${n.version ?? version} ${n.what}: `;
       const failure = n.install ? `${n.install} refuses to install the project` : `${entryLabel(c)} fails when it loads ${file}`;
+      // Two containers of one image failing on the same line (a web service and its worker): one finding naming both.
+      const render = (who: string[]): string => `${head}${who.length === 1 ? `${who[0]} fails` : `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]} fail`} when they load ${file}${more}`;
       out.push({
-        message: `Python ${n.version ?? version} ${n.what}: ${failure}${more}`,
+        message: `${head}${failure}${more}`,
         file: src,
         range: n.range,
         related,
         fixes: fix ? [fix] : [],
+        ...(n.install ? {} : { across: { key: head + file + more, who: entryLabel(c), render } }),
       });
     }
   }

@@ -16,18 +16,22 @@ export function hasOwnCommand(c: Container): boolean {
  * a command of its own ("also in compose.yaml: service worker").
  */
 export function perContainer<C extends Container>(list: readonly C[], check: (c: C) => Draft[]): Draft[] {
-  const byKey = new Map<string, { draft: Draft; from: C[] }>();
+  const byKey = new Map<string, { draft: Draft; from: C[]; who: string[] }>();
   for (const c of list) {
     for (const d of check(c)) {
       const r = d.range;
-      const key = `${d.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${d.message}`;
+      const key = `${d.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${d.across ? '\0' + d.across.key : d.message}`;
       const hit = byKey.get(key);
       if (!hit) {
-        byKey.set(key, { draft: d, from: [c] });
+        byKey.set(key, { draft: d, from: [c], who: d.across ? [d.across.who] : [] });
         continue;
       }
       if (hit.from.includes(c)) continue;
       hit.from.push(c);
+      if (d.across && hit.draft.across && !hit.who.includes(d.across.who)) {
+        hit.who.push(d.across.who);
+        hit.draft.message = hit.draft.across.render(hit.who);
+      }
       const seen = (l: Location) => hit.draft.related.some((p) => p.file === l.file && p.range.start.line === l.range.start.line && p.message === l.message);
       for (const l of d.related) if (!seen(l)) hit.draft.related.push(l);
       if (hasOwnCommand(c) && c.runner.kind !== 'image') {
@@ -36,7 +40,10 @@ export function perContainer<C extends Container>(list: readonly C[], check: (c:
       }
     }
   }
-  return [...byKey.values()].map((v) => withBase(relocate(v.draft, v.from), v.from[0]));
+  return [...byKey.values()].map((v) => {
+    const { across: _a, ...draft } = v.draft;
+    return withBase(relocate(draft, v.from), v.from[0]);
+  });
 }
 
 /**
