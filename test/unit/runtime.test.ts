@@ -1153,3 +1153,19 @@ describe('runtime: one python-version-mismatch for containers of one image faili
     assert.equal('across' in r.findings[0], false);
   });
 });
+
+describe('runtime: a RUN the model does not follow, before the COPY of the package, in a base stage (study h7 Mc: tracecat)', () => {
+  const files = (run: string, after = '') => ({
+    Dockerfile: `FROM python:3.12-slim AS base\n${run}WORKDIR /app\nFROM base AS app\nCOPY ./svc /app/svc\n${after}FROM app AS production\nCMD ["python", "-m", "svc.workers"]\n`,
+    'svc/__init__.py': '', 'svc/worker.py': 'print(1)\n', 'gen.py': 'open("svc/workers.py", "w").write("")\n',
+  });
+  const MSG = (line: number) => `Dockerfile:${line}:22 entrypoint-target python -m svc.workers: module 'svc.workers' is not in the image (the package 'svc' (/app/svc) has no module 'workers'; Python looks in /app); did you mean 'svc.worker'?`;
+  it('setcap or install of another file before the COPY cannot write into the copied package: reported', async () => {
+    for (const run of ['RUN setcap cap_net_bind_service+ep /usr/local/bin/python3.12\n', 'RUN install -m 0644 /dev/null /etc/x.conf\n']) {
+      assert.deepEqual(brief((await lintRepo(memRepo(files(run)))).findings), [MSG(7)], run);
+    }
+  });
+  it('a RUN after the COPY, in the folder above the package, may write it: quiet', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('', 'COPY gen.py .\nRUN python gen.py\n')))).findings), []);
+  });
+});

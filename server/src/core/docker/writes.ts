@@ -22,8 +22,17 @@ export function isSystemPath(path: string): boolean {
  */
 export function unmodelledWriter(stage: StageModel, path: string, after = -1, opts: { beside?: boolean; module?: boolean } = {}): StageModel['unmodelledRuns'][number] | undefined {
   const leaf = basename(path);
-  const made = stage.tree.lookup(path)?.origin;
-  const copiedAt = made?.instr && (made.stage === undefined || made.stage === stage.index) ? made.instr.line : undefined;
+  // What made the path, else its nearest folder a COPY or ADD made (`COPY svc /app/svc` for a missing /app/svc/workers.py):
+  // a RUN before that instruction, which ran elsewhere and does not name the path, did not write into it. Stages of one
+  // Dockerfile run in order, so a base stage's RUN is before the COPY of a stage built on it (study h7 Mc: tracecat).
+  let made = stage.tree.lookup(path)?.origin;
+  for (let up = dirname(path); !made && up !== '/' && up !== '.'; up = dirname(up)) {
+    const node = stage.tree.lookup(up);
+    // Only a folder a COPY or ADD brought (not the parent a WORKDIR or mkdir implied, which an installer may fill too).
+    if (node) made = node.kind === 'dir' && !isSystemPath(up) && /^(?:COPY|ADD)$/i.test(node.origin.instr?.keyword ?? '') ? node.origin : undefined;
+    if (node) break;
+  }
+  const copiedAt = made?.instr && (made.stage === undefined || made.stage <= stage.index) ? made.instr.line : undefined;
   return stage.unmodelledRuns.find((r) => {
     if (r.instr.line <= after || (opts.module && r.noModules)) return false;
     const beforeCopy = copiedAt !== undefined && r.instr.line < copiedAt;
