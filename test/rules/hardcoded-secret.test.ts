@@ -478,3 +478,11 @@ describe('rule hardcoded-secret: CI workflows (study h7 R3: mathesar test-and-li
     assert.deepEqual(r.findings[0].fixes, []);
   });
 });
+
+describe('rule hardcoded-secret: where a test finds the password field (study h7 R1: jumpserver test_data_example.json)', () => {
+  const json = (k: string) => ({ 'app/data.json': `{"asset": {"category": {"value": "web"}, "specific": {"${k}": "Qm7v-name=pw9Z"}}}\n` });
+  it('password_selector and passwordXpath name a selector, not a password: quiet; db_password: reported', async () => {
+    for (const k of ['password_selector', 'passwordXpath']) assert.deepEqual(brief((await lintRepo(memRepo(json(k)))).findings), [], k);
+    assert.deepEqual(brief((await lintRepo(memRepo(json('db_password')))).findings), ['app/data.json:1:71 hardcoded-secret Password Qm7… (14 chars) is hardcoded in data.json at asset.specific.db_password; read it from the environment or a secret store']);
+  });
+});

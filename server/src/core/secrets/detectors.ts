@@ -489,6 +489,8 @@ const META_WORDS = new Set([
   'retries', 'attempts', 'reset', 'input', 'form', 'widget', 'class', 'enabled', 'required', 'template', 'version',
   'source', 'store', 'provider', 'backend', 'manager', 'prefix', 'suffix', 'separator', 'delimiter', 'char', 'chars',
   'scope', 'scopes', 'audience', 'issuer', 'index', 'pos', 'position', 'list', 'map', 'dict', 'set', 'callback',
+  // Where a UI test or a scraper finds the field (jumpserver's applet test data: `"password_selector": "name=password"`).
+  'selector', 'selectors', 'xpath', 'css', 'locator',
 ]);
 
 /** Words before `KEY`/`TOKEN` that make it a document's id (a Google Sheets key, a Lark/Feishu doc token), not a credential. */
