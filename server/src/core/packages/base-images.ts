@@ -16,6 +16,12 @@ export interface BaseImageFacts {
   preinstalledComplete: boolean;
   /** `apt`: the image has no Python until `apt-get install python3` (ubuntu, debian); `image`: Python is in the image. */
   python: 'image' | 'apt';
+  /**
+   * The image's Python is its only one: the official slim and alpine variants (from debian:*-slim / alpine, which have
+   * none) install one into /usr/local with `python`, `python3` and `pythonX.Y`; the full variants carry Debian's
+   * python3 too (buildpack-deps installs mercurial). Undefined: not known.
+   */
+  soleInterpreter?: boolean;
   /** The image has no pip (distroless): installs happen in a builder stage. */
   noPip?: boolean;
   /** ENV the image's config sets that a Dockerfile's `$VAR` and the container see (PATH). */
@@ -60,6 +66,7 @@ const PYTHON_IMAGE = (version: string | undefined, ref = ''): BaseImageFacts => 
   // The official images are Debian (bookworm, slim ...) unless the tag says alpine.
   binSh: /alpine/.test(ref) ? 'ash' : /windowsservercore|nanoserver/.test(ref) ? undefined : 'dash',
   interpreter: '/usr/local/bin/python',
+  ...(/-(?:slim|alpine)/.test(ref) ? { soleInterpreter: true } : {}),
   sitePackages: version ? `/usr/local/lib/python${version}/site-packages` : undefined,
   // Official images stopped installing setuptools and wheel from 3.12 (docker-library/python#954).
   preinstalled: !version || minor(version) < 12 ? ['pip', 'setuptools', 'wheel'] : ['pip'],

@@ -3,7 +3,8 @@ import type { Analysis } from '../analysis';
 import { dirname, join, normalize, relativeInside } from '../fs';
 import { unwrapWrappers } from '../entrypoint/parse';
 import { ImportAnalysis, isNeverLocal, locateInContext, locateSource, packagePath, parseImageFile } from '../imports';
-import { containers, containersOf, entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, running, RunningContainer } from '../runtime';
+import { containers, containersOf, entryLabel, hiddenByMount, HiddenByMount, hiddenPath, perContainer, running, RunningContainer, searchedDirs } from '../runtime';
+import { baseImageFacts } from '../packages/base-images';
 import { firstLineRange } from '../docker/image';
 import type { PyFileInfo } from '../python/parser';
 import { Resolution, resolveModule } from '../python/resolver';
@@ -188,12 +189,12 @@ function absentInterpreter(c: Container): Draft[] {
   const m = /^(?:\/usr\/local\/bin\/|\/usr\/bin\/)?python(\d)\.(\d+)$/.exec(prog);
   const py = c.stage.python;
   const base = c.stage.rootBase ?? '';
-  const official = /^(?:docker\.io\/)?(?:library\/)?python:(\d+\.\d+)(?:\.\d+)?-(?:slim|alpine)/.exec(base.toLowerCase());
-  if (!m || !py?.version || !official || !c.stage.baseKnown) return [];
+  // The base image's own Python, and the table says it is the image's only one.
+  if (!m || !py?.version || !py.how.startsWith('base image') || !c.stage.baseKnown || !baseImageFacts(base)?.soleInterpreter) return [];
   const wanted = `${m[1]}.${m[2]}`;
   if (wanted === py.version) return [];
   const name = `python${wanted}`;
-  const dirs = prog.includes('/') ? [dirname(prog)] : (entry.env.PATH ?? '').split(':').filter((d) => d.startsWith('/'));
+  const dirs = searchedDirs(c, prog) ?? [];
   const tree = c.stage.tree;
   if (!dirs.length || dirs.some((d) => tree.stat(join(d, name)) !== undefined || tree.isUncertain(join(d, name)))) return [];
   const names = new RegExp(`python-?${m[1]}\\.${m[2]}\\b|(?:^|[\\s=])${m[1]}\\.${m[2]}(?![\\d])|\\b(?:uv\\s+python|pyenv|conda|mamba|micromamba|asdf|mise|deadsnakes|rye|pdm\\s+python|ln\\s)`);
