@@ -1112,10 +1112,10 @@ describe('runtime: a proxy the start script runs in front of the server (study h
       assert.deepEqual(brief((await lintRepo(memRepo(files(pre)))).findings), [], pre);
     }
   });
-  it('no proxy (a comment naming nginx is none): port-mismatch', async () => {
-    for (const pre of ['', '# nginx runs elsewhere\n']) {
+  it('no proxy (a comment naming nginx is none, nor a function that starts it but is never called): port-mismatch', async () => {
+    for (const pre of ['', '# nginx runs elsewhere\n', 'start_proxy() {\n  nginx\n}\n']) {
       assert.deepEqual(brief((await lintRepo(memRepo(files(pre)))).findings), [
-        `run.sh:${pre ? 3 : 2}:25 port-mismatch uvicorn main:app listens on 127.0.0.1:8080 inside the container, so nothing outside it can connect; the service publishes container port 8000 (compose.yaml: service web; compose.yaml builds it)`,
+        `run.sh:${pre.split('\n').length + 1}:25 port-mismatch uvicorn main:app listens on 127.0.0.1:8080 inside the container, so nothing outside it can connect; the service publishes container port 8000 (compose.yaml: service web; compose.yaml builds it)`,
       ], pre);
     }
   });

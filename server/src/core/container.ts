@@ -1,6 +1,6 @@
 // What the container runs: ENTRYPOINT + CMD of a stage (through an entrypoint script if there is one) -> a parsed Entrypoint with the working directory and sys.path.
 import { applyOverrides, combineCommand, CommandInstruction, CommandOverrides, DEFAULT_SHELL } from './entrypoint/combine';
-import { FollowStep, followCommand, ShellFault } from './entrypoint/follow';
+import { FollowStep, followCommand, ShellFault, type StartedProxy } from './entrypoint/follow';
 import { processStarter, StartedProcess, Starter, UnitApp } from './entrypoint/starters';
 import { Entrypoint, mergeGunicornConfig, parseAddress, parseEntrypoint, parseGunicornConfig } from './entrypoint/parse';
 import { consoleScripts } from './python/console-scripts';
@@ -58,6 +58,8 @@ export interface ContainerEntry {
   script?: string;
   /** The scripts followed to the command that runs (script -> script -> server), outermost first. */
   chain: FollowStep[];
+  /** Reverse proxies those scripts start beside the server (`nginx &`): they, not the server, may hold the published port. */
+  proxies?: StartedProxy[];
   /** Where Python looks for modules, in order (absolute image folders). */
   sysPath: string[];
   /** Why parts of the command could not be followed (an unreadable script, a script whose command is conditional). */
@@ -204,6 +206,7 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   const entry: ContainerEntry = {
     ep: r.ep, instr, cmd: stage.cmd, entrypoint: stage.entrypoint, sources, at: r.scriptSource ?? atPart.source, overridden: !atPart.source.instr,
     argv: combined.argv, cwd: r.cwd, env: r.env, script: r.script, chain: r.chain, sysPath: sysPathOf(r.ep, r.cwd, r.env, stage, fs), notes: r.notes,
+    ...(r.proxies ? { proxies: r.proxies } : {}),
   };
   if (r.fault) {
     entry.fault = r.fault;
@@ -241,6 +244,7 @@ interface RunResult {
   env: ShellEnv;
   cwd: string;
   notes: string[];
+  proxies?: StartedProxy[];
 }
 
 /** Parses an argv, follows it through shell scripts to the command that runs, and reads the gunicorn config it uses. */
@@ -280,6 +284,7 @@ function runCommand(run: CommandRunner, argv: string[], ranges: { ranges?: (Rang
       out.script = f.chain[0].file;
       out.env = f.env;
       out.cwd = f.cwd;
+      if (f.proxies) out.proxies = f.proxies;
     }
   }
   const runEnv = out.env;

@@ -115,6 +115,32 @@ export interface FollowedCommand {
   uncertain?: string;
   /** The command fails in its shell before a server starts (see ShellFault). */
   fault?: ShellFault;
+  /** Reverse proxies and web servers the scripts start beside the server (see `proxyStarted`): where, and which. */
+  proxies?: StartedProxy[];
+}
+
+/** A proxy a script starts: the script's image path, the 0-based line, the program. */
+export interface StartedProxy {
+  file: string;
+  line: number;
+  prog: string;
+}
+
+/** Reverse proxies and web servers a start script may run in front of the app server (nginx on 8000 -> uvicorn on 8080). */
+const PROXIES = new Set(['nginx', 'openresty', 'caddy', 'haproxy', 'traefik', 'envoy', 'httpd', 'apache2ctl', 'lighttpd']);
+const PROXY_SERVICES = new Set(['nginx', 'apache2', 'haproxy', 'lighttpd']);
+
+/**
+ * The proxy a command starts, if it starts one: `nginx &`, `nginx` (it daemonizes: `daemon on` is nginx's default),
+ * `sudo nginx`, `service nginx start`. What listens on the published port is then the proxy, whose config is not read.
+ */
+function proxyStarted(args: string[]): string | undefined {
+  let i = 0;
+  while (args[i] === 'exec' || args[i] === 'sudo') i++;
+  const prog = (args[i] ?? '').split('/').pop()!;
+  if (PROXIES.has(prog)) return prog;
+  if (prog === 'service' && PROXY_SERVICES.has(args[i + 1] ?? '') && /^(?:re)?start$/.test(args[i + 2] ?? '')) return args[i + 1];
+  return undefined;
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -184,9 +210,10 @@ export function followCommand(argv: string[], opts: FollowOptions): FollowedComm
       return { ...out, fault, uncertain: `${file}: ${r.fault.word} is not a command in ${r.fault.shell}, so the command stops there` };
     }
     out.chain = [...out.chain, { file, line: r.line ?? 0, what: r.what ?? '' }];
+    if (r.proxies?.length && script.path) out.proxies = [...(out.proxies ?? []), ...r.proxies.map((x) => ({ file: script!.path!, ...x }))];
     if (r.uncertain || !r.args) return { ...out, uncertain: r.uncertain ?? `no command found in ${file}` };
     const passedFrom = passedOn(out, u.argv, script.positional, r.args);
-    out = { argv: r.args.map((a) => a.value), unknown: r.args.map((a) => a.unknown), shell: true, env: r.env, cwd: r.cwd, chain: out.chain, passedFrom };
+    out = { argv: r.args.map((a) => a.value), unknown: r.args.map((a) => a.unknown), shell: true, env: r.env, cwd: r.cwd, chain: out.chain, passedFrom, ...(out.proxies ? { proxies: out.proxies } : {}) };
     if (script.path && r.inFile !== false) out.words = r.args.map((a) => a.word);
   }
   return { ...out, uncertain: `more than ${MAX_SCRIPTS} scripts` };
@@ -562,6 +589,8 @@ export interface ScriptRun {
   uncertain?: string;
   /** The script fails (see ShellFault) and no server starts after it: where, in this script's text (0-based line). */
   fault?: Omit<ShellFault, 'file'> & { line: number };
+  /** Proxies the script starts (0-based lines of this script's text). */
+  proxies?: { line: number; prog: string }[];
 }
 
 /** A command the script ran: expanded arguments, its environment and folder, and its words as written. */
@@ -583,6 +612,8 @@ interface State {
   cwd: string;
   /** pushd's directory stack. */
   dirs?: string[];
+  /** Proxies started so far (proxyStarted), written in this script. */
+  proxies?: { line: number; prog: string }[];
   opaque: boolean;
   funcs: Map<string, Node[]>;
   uncertain?: string;
@@ -625,7 +656,7 @@ export function evaluateScript(text: string, o: EvalOptions): ScriptRun {
     // the container's process is that last command (feast: `python materialize.py`, then `feast serve ...`).
     chosen = (server && last && fg.indexOf(last) < fg.indexOf(server) ? last : server ?? last) ?? [...st.ran].reverse().find((r) => r.beside);
   }
-  const out: ScriptRun = { env: chosen?.env ?? ev.exportedEnv(st), cwd: chosen?.cwd ?? st.cwd };
+  const out: ScriptRun = { env: chosen?.env ?? ev.exportedEnv(st), cwd: chosen?.cwd ?? st.cwd, ...(st.proxies ? { proxies: st.proxies } : {}) };
   // A failed `source` reported only when no server starts after it (one that does runs, with or without what it set),
   // and only where it is written in this script (a sourced file's offsets are another file's).
   if (st.fault && !st.fault.sourced && o.dialect && !(chosen && startsServer(chosen.args.map((a) => a.value)))) {
@@ -1016,6 +1047,8 @@ class Evaluator {
   private command(n: Extract<Node, { t: 'cmd' }>, st: State): Flow {
     let words = n.words;
     const first = words[0].text;
+    const proxy = this.o.file === this.top ? proxyStarted(words.map((w) => w.text)) : undefined;
+    if (proxy) (st.proxies ??= []).push({ line: this.lineOf(n.start), prog: proxy });
     // Assignments alone: shell variables (exported when already exported).
     if (words.every((w) => ASSIGNMENT.test(w.raw))) {
       for (const w of words) this.assign(st, w, false);

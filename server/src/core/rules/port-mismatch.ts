@@ -36,28 +36,6 @@ export const rule: Rule = {
   },
 };
 
-/** Reverse proxies and web servers a start script may run beside the app server (nginx in front of uvicorn on 8080). */
-const PROXY_LINE = /^\s*(?:exec\s+)?(?:sudo\s+)?(?:(?:\/usr)?\/s?bin\/|\/usr\/local\/s?bin\/)?(nginx|openresty|caddy|haproxy|traefik|envoy|httpd|apache2ctl|lighttpd)(?=[\s;&|]|$)|^\s*(?:sudo\s+)?service\s+(nginx|apache2|haproxy|lighttpd)\s+(?:re)?start\b/;
-
-/**
- * A script the container's command runs through (before the server) that also starts a proxy: `nginx &`, or `nginx`,
- * which daemonizes by default (nginx docs: `daemon on` is the default). What listens on the published port is then the
- * proxy, whose config the model does not read.
- */
-function frontProxy(a: Analysis, ia: RunningContainer): { file: string; line: number; prog: string } | undefined {
-  for (const step of ia.entry.chain) {
-    const text = ia.stage.tree.text(step.file, a.fs);
-    if (text === undefined) continue;
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      if (i === step.line) continue;
-      const m = PROXY_LINE.exec(lines[i].replace(/#.*$/, ''));
-      if (m) return { file: a.rel(sourceOf(ia.stage, step.file) ?? step.file), line: i, prog: m[1] ?? m[2] };
-    }
-  }
-  return undefined;
-}
-
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\]|ip6-localhost)$/i;
 
 /** Where and how the server listens, with the handles a fix needs. */
@@ -198,9 +176,10 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   }
   const listen = listenOf(ia, ep);
   if (!listen) return out;
-  const proxy = frontProxy(a, ia);
+  // A proxy the start script runs in front of the server (the runtime model records it) may hold the published port.
+  const proxy = ia.entry.proxies?.[0];
   if (proxy) {
-    const why = `port-mismatch: ${proxy.file}:${proxy.line + 1} also starts ${proxy.prog}, which may listen on the published and probed ports and pass requests on to ${label}; their ports are not compared`;
+    const why = `port-mismatch: ${a.rel(sourceOf(ia.stage, proxy.file) ?? proxy.file)}:${proxy.line + 1} also starts ${proxy.prog}, which may listen on the published and probed ports and pass requests on to ${label}; their ports are not compared`;
     if (!ia.quiet.includes(why)) ia.quiet.push(why);
     return out;
   }
