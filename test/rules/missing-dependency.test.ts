@@ -97,6 +97,17 @@ describe('rule missing-dependency', () => {
     assert.deepEqual(fn.findings.map((f) => `${f.severity} ${f.message}`), ["warning requirements.txt (Dockerfile:4) installs 1 distribution; none provides 'jwt' (pyjwt) (imported inside a function: fails when it is called)"]);
   });
 
+  it('a wheel URL installs the distribution its file name names (PEP 427), in a requirements file and on the RUN line', async () => {
+    const url = 'https://files.example.com/r/0.2/PyYAML-6.0.1-cp311-cp311-manylinux_2_17_x86_64.whl';
+    const inFile = await md({ 'app.py': 'import yaml\nimport jwt\n', 'requirements.txt': `flask\n${url}\n`, Dockerfile: DF(PIP) });
+    assert.deepEqual(brief(inFile.findings), ["app.py:2:8 missing-dependency requirements.txt (Dockerfile:4) installs 2 distributions; none provides 'jwt' (pyjwt) (going by the dependency data of the distribution table)"]);
+    const onRun = await md({ 'app.py': 'import yaml\nimport jwt\n', 'requirements.txt': 'flask\n', Dockerfile: DF(`${PIP} ${url}`) });
+    assert.deepEqual(brief(onRun.findings), ["app.py:2:8 missing-dependency requirements.txt (Dockerfile:4), pip install (Dockerfile:4) install 2 distributions; none provides 'jwt' (pyjwt) (going by the dependency data of the distribution table)"]);
+    // Near miss: a VCS URL names no distribution the model can read, so the set stays unknown and nothing is judged.
+    const vcs = await md({ 'app.py': 'import yaml\nimport jwt\n', 'requirements.txt': 'flask\ngit+https://git.example.com/acme/units.git\n', Dockerfile: DF(PIP) });
+    assert.deepEqual(brief(vcs.findings), []);
+  });
+
   it('follows installs through a builder stage and lists every source', async () => {
     const { findings } = await md({
       'app.py': 'import dotenv\nimport yaml\n',

@@ -320,7 +320,7 @@ describe('rule missing-module: a namespace folder inside a package is not a sour
 
 describe('rule missing-module: an unreadable install blurs site-packages for third-party names only', () => {
   const files = (run: string, extra: Record<string, string> = {}) => ({
-    'requirements.txt': 'flask\nhttps://files.example.com/wheels/units-0.3-py3-none-any.whl\n',
+    'requirements.txt': 'flask\ngit+https://git.example.com/acme/units.git\n',
     'app.py': 'from flask import Flask\n\nfrom larder.shelves import stock\n\napp = Flask(__name__)\n',
     'larder/__init__.py': '', 'larder/shelves.py': 'stock = []\n', 'pyproject.toml': '[project]\nname = "larder"\nversion = "1"\n',
     Dockerfile: DF(`COPY requirements.txt pyproject.toml ./\n${run}\nCOPY app.py .`),
@@ -328,7 +328,7 @@ describe('rule missing-module: an unreadable install blurs site-packages for thi
   });
   const MISSING = ["Dockerfile:5:1 missing-module package 'larder' (larder.shelves) is imported by /app/app.py but is not in the image: larder/ is never copied"];
   const cases: [string, string, string[]][] = [
-    ['a wheel URL cannot provide the project package', 'RUN pip install -r requirements.txt', MISSING],
+    ['a VCS URL cannot provide the project package', 'RUN pip install -r requirements.txt', MISSING],
     ['poetry install --no-root installs no project', 'RUN pip install -r requirements.txt && poetry install --no-root', MISSING],
     ['uv sync --no-install-project installs no project', 'RUN pip install -r requirements.txt && uv sync --no-install-project', MISSING],
     ['pip install . may install it', 'RUN pip install -r requirements.txt .', []],
@@ -367,6 +367,21 @@ describe('missing-module: a same-named local folder is evidence only when it can
       "'web' imported at channels/web/site.py:1: not found on sys.path (web-py, which the image installs and whose import names the distribution table does not know, may provide 'web': not reported)",
       "'azure.cognitiveservices.speech' imported at voices/azure/speech.py:1: not found on sys.path (the local 'azure' at voices/azure has no 'cognitiveservices': another module of that name, not the one imported, so not reported)",
     ]);
+  });
+
+  it('a declared distribution whose dependencies the table does not know may pull in pyyaml: a never-copied local yaml/ is no proof that import yaml fails', async () => {
+    const layout = (req: string) => memRepo({
+      Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY app/ app/\nCMD ["gunicorn", "app.main:app"]\n',
+      'requirements.txt': req, 'yaml/__init__.py': 'X = 1\n', 'app/__init__.py': '', 'app/main.py': 'import yaml\nfrom flask import Flask\napp = Flask(__name__)\n',
+    });
+    const open = await lintRepo(layout('flask\ngunicorn\nunits-acme-tool\n'));
+    assert.deepEqual(brief(open.findings), []);
+    assert.deepEqual(explain(open.analysis, '/repo/Dockerfile').flatMap((x) => x.missing), [
+      "'yaml' imported at app/main.py:1: not found on sys.path (units-acme-tool, which the image installs and whose dependencies the distribution table does not know, may pull in pyyaml, which provides 'yaml': not reported)",
+    ]);
+    // Near miss: every declared distribution is known, so nothing installs yaml and the local package is the one meant.
+    const closed = await lintRepo(layout('flask\ngunicorn\n'));
+    assert.deepEqual(brief(closed.findings), ["Dockerfile:5:1 missing-module package 'yaml' is imported by /srv/app/main.py but is not in the image: yaml/ is never copied"]);
   });
 
   it('near miss: with nothing that may provide web, the folder beside sys.path is reported; the SDK named like the plugin folder is a missing dependency', async () => {

@@ -321,6 +321,19 @@ export function unknownProviderOf(ia: ImportAnalysis, failedAt: string): string 
 }
 
 /**
+ * For a top-level name a distribution the table knows provides (`yaml`: pyyaml), an installed distribution whose
+ * dependencies the table does not know (and so may pull that one in), or undefined. A same-named local folder the
+ * build never copied is then no proof that the import fails: site-packages may hold the name.
+ */
+export function dependencyProviderOf(ia: ImportAnalysis, failedAt: string): { dist: string; provides: string } | undefined {
+  if (failedAt.includes('.')) return undefined;
+  const set = installSet(ia.stage);
+  if (set.status !== 'unknown' || !set.unknownDeps.length) return undefined;
+  const provides = distributionsFor(failedAt)[0];
+  return provides ? { dist: set.unknownDeps[0], provides } : undefined;
+}
+
+/**
  * The image view a closure walks, with the blur of an install the model cannot read narrowed: an
  * unknown install may put any third-party distribution into site-packages, but not the project's own
  * packages, unless the install installs the project itself (`pip install .`/`-e`, `poetry install`

@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { InstallSet, possibleProvider } from '../../../server/src/core/packages/installs';
-import { uvLockedSelection } from '../../../server/src/core/packages/manifests';
+import { parseRequirementsFile, uvLockedSelection } from '../../../server/src/core/packages/manifests';
 import { NAMES_HEADER, NAMES_TABLE } from '../../../server/src/core/packages/names-data';
 import { WHEELS_EXTRAS, WHEELS_HEADER, WHEELS_TABLE } from '../../../server/src/core/packages/names-wheels-data';
 import { dependenciesOf, distributionsFor, importNamesFor, importNamesOrGuess, normalizeDist, withDependencies } from '../../../server/src/core/packages/names';
@@ -102,6 +102,23 @@ describe('packages/manifests: uv.lock selection', () => {
   it('--no-dev --extra ml', () => assert.deepEqual(names(['ml'], []), ['idna', 'numpy', 'pysocks', 'requests']));
   it('--all-groups --all-extras: everything', () => assert.deepEqual(names('all', 'all'), ['idna', 'numpy', 'pysocks', 'pytest', 'requests', 'ruff']));
   it('a lock without dependency edges is not walked', () => assert.equal(uvLockedSelection('[[package]]\nname = "app"\nsource = { virtual = "." }\n', { extras: [], groups: [] }), undefined));
+});
+
+describe('packages/manifests: a wheel URL names its distribution (PEP 427 file name)', () => {
+  it('reads the name from the file name, with a build tag, a hash fragment or an escaped +; other URLs and paths stay unreadable', () => {
+    const read = (line: string) => {
+      const r = parseRequirementsFile(line + '\n');
+      return { names: r.requirements.map((q) => q.name), unreadable: r.unreadable?.text };
+    };
+    assert.deepEqual(read('https://github.com/o/r/releases/download/0.2.0/documentos_tcmba-0.2.0-py3-none-any.whl'), { names: ['documentos-tcmba'], unreadable: undefined });
+    assert.deepEqual(read('https://download.example.org/whl/cpu/torch-2.3.0%2Bcpu-1-cp311-cp311-linux_x86_64.whl#sha256=00ff'), { names: ['torch'], unreadable: undefined });
+    assert.deepEqual(read('https://files.example.com/Units.Kit-1.0-py3-none-any.whl?raw=true'), { names: ['units-kit'], unreadable: undefined });
+    // Near misses: an sdist, a VCS URL, a local wheel path and a URL that is no wheel name the model can trust.
+    assert.deepEqual(read('https://files.example.com/units-1.0.tar.gz'), { names: [], unreadable: 'https://files.example.com/units-1.0.tar.gz' });
+    assert.deepEqual(read('git+https://git.example.com/acme/units.git'), { names: [], unreadable: 'git+https://git.example.com/acme/units.git' });
+    assert.deepEqual(read('./wheels/units-1.0-py3-none-any.whl'), { names: [], unreadable: './wheels/units-1.0-py3-none-any.whl' });
+    assert.deepEqual(read('https://files.example.com/latest.whl'), { names: [], unreadable: 'https://files.example.com/latest.whl' });
+  });
 });
 
 describe('packages/installs: a distribution the table does not know may provide', () => {

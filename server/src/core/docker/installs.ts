@@ -1,6 +1,6 @@
 // What install commands in RUN put into an image, as data: a table of tools and their flags, read by one interpreter into install records on the stage.
 import { basename, dirname, join, normalize } from '../fs';
-import { lockedDistributions, lockedPins, LockKind, parsePyproject, parseRequirementsFile, Requirement, UvSelection, uvLockedSelection } from '../packages/manifests';
+import { lockedDistributions, lockedPins, LockKind, parsePyproject, parseRequirementsFile, Requirement, UvSelection, uvLockedSelection, wheelUrlRequirement } from '../packages/manifests';
 import { distributionsForAnyCase, importNamesFor, normalizeDist } from '../packages/names';
 import type { Instruction } from './parse';
 import { ImageTree, within } from './tree';
@@ -469,6 +469,8 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
     const addSpec = (raw: string, editable: boolean, base: string) => {
       const s = raw.replace(/\[([^\]]*)\]$/, '');
       const extras = (/\[([^\]]*)\]$/.exec(raw)?.[1] ?? '').split(',').map((e) => normalizeDist(e)).filter(Boolean);
+      const wheel = wheelUrlRequirement(s);
+      if (wheel) return void argvReqs.push(wheel);
       if (/\.whl$|\.tar\.gz$|\.zip$/.test(s) || /[*?]/.test(s)) {
         const house = c.installs.find((r) => r.wheelhouse && within(r.home, abs(dirname(s), base)));
         if (house) {

@@ -50,6 +50,12 @@ export interface InstallSet {
    * session 13: five of five such warnings on working repositories were wrong).
    */
   opaque: string[];
+  /**
+   * Declared distributions the table does not know whose own dependencies are therefore unknown (what made the set
+   * `unknown`, in order): any distribution may arrive through them, so a name a known distribution provides (`yaml`
+   * from pyyaml) may be in site-packages although nothing names that distribution.
+   */
+  unknownDeps: string[];
 }
 
 /** Development tools by name: test runners and their plugins, linters, type checkers, formatters, debuggers, doc builders. */
@@ -116,6 +122,7 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
 
   const open: string[] = [];
   const opaque: string[] = [];
+  const unknownDeps: string[] = [];
   for (const r of records) {
     if (r.unknown) degrade('unknown', r.unknown);
     for (const s of r.sources) {
@@ -157,7 +164,10 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
       // Declared by the project (not a dependency the table lists for a distribution it knows, such as celery's tzdata).
       if (declared.has(d) && isDevTool(d)) {
         if (!opaque.includes(d)) opaque.push(d);
-      } else if (declared.has(d) && !isStubsDist(d)) degrade('unknown', `the dependencies of ${d} are not in the distribution table, and it may install the module`);
+      } else if (declared.has(d) && !isStubsDist(d)) {
+        degrade('unknown', `the dependencies of ${d} are not in the distribution table, and it may install the module`);
+        unknownDeps.push(d);
+      }
       continue;
     }
     const parent = distributions.get(d);
@@ -178,7 +188,7 @@ function compute(stage: StageModel, from: InstallRecord[] = stage.installs): Ins
   // What the base-image table preinstalls is listed with its import names in mind (awslambdaric imports as awslambdaric).
   // Stubs install no importable module (their `<name>-stubs` folders are read by type checkers only).
   const unknownDists = [...distributions].filter(([d, dist]) => !dist.base && importNamesFor(d) === undefined && !isStubsDist(d)).map(([d]) => d);
-  return { status, reason, distributions, importNames, records, unknownDists, conditionalNames, opaque };
+  return { status, reason, distributions, importNames, records, unknownDists, conditionalNames, opaque, unknownDeps };
 }
 
 /**

@@ -27,9 +27,23 @@ export interface RequirementsFile {
 
 const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
 
-/** Parses a PEP 508 requirement's name and extras; undefined for URLs, paths and garbage. */
+/**
+ * The distribution a wheel's URL installs, read from its file name (PEP 427: `{distribution}-{version}(-{build})?-
+ * {python}-{abi}-{platform}.whl`, the name with `_` for `-`): `https://host/r/documentos_tcmba-0.2.0-py3-none-any.whl`
+ * installs documentos-tcmba. Undefined for anything else (a VCS URL, an sdist, a local path).
+ */
+export function wheelUrlRequirement(text: string, line = 0): Requirement | undefined {
+  const t = text.trim();
+  const m = /^(?:https?|file):\/\/\S*\/([^/?#\s]+)(?:[?#]\S*)?$/i.exec(t);
+  const w = m && /^([A-Za-z0-9](?:[A-Za-z0-9_.]*[A-Za-z0-9])?)-\d[^-]*(?:-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/i.exec(m[1].replace(/%2B/gi, '+'));
+  return w ? { name: normalizeDist(w[1]), extras: [], line, text: t } : undefined;
+}
+
+/** Parses a PEP 508 requirement's name and extras (a wheel URL's from its file name); undefined for other URLs, paths and garbage. */
 export function parseRequirement(text: string, line = 0): Requirement | undefined {
   const t = text.trim();
+  const wheel = wheelUrlRequirement(t, line);
+  if (wheel) return wheel;
   if (!t || /^(?:[a-z+]+:\/\/|git\+|\.|\/|~|\$)/i.test(t) || /^[A-Za-z]:\\/.test(t)) return undefined;
   const m = NAME.exec(t);
   if (!m) return undefined;

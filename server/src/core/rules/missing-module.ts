@@ -3,7 +3,7 @@ import type { Analysis } from '../analysis';
 import type { Instruction } from '../docker/parse';
 import { firstLineRange } from '../docker/image';
 import { basename, dirname, join, relativeInside } from '../fs';
-import { ImportAnalysis, isNeverLocal, localSourceFor, SourceHit, unknownProviderOf, unsetEnvCondition } from '../imports';
+import { dependencyProviderOf, ImportAnalysis, isNeverLocal, localSourceFor, SourceHit, unknownProviderOf, unsetEnvCondition } from '../imports';
 import { installMayWriteSources, unmodelledWriter } from '../docker/writes';
 import { entryLabel, hiddenByMount, HiddenByMount, mountHiddenEdit, perContainer, running } from '../runtime';
 import { installedImportNames } from '../packages/installs';
@@ -116,7 +116,7 @@ function groupMissing(a: Analysis, ia: ImportAnalysis): Group[] {
       g.imports.push(u);
       continue;
     }
-    if (isNeverLocal(ia, u.failedAt) || (u.reason === 'not-found' && unknownProviderOf(ia, u.failedAt))) continue;
+    if (isNeverLocal(ia, u.failedAt) || (u.reason === 'not-found' && (unknownProviderOf(ia, u.failedAt) || dependencyProviderOf(ia, u.failedAt)))) continue;
     const importerSource = sourceOf(stage, u.importer);
     // A local source of that name is evidence only when it holds the module the import names.
     const hit = localSourceFor(a, ctx, u.failedAt, u.dotted, importerSource, explicitContext);

@@ -3,7 +3,7 @@ import { absentSubmodule } from '../absent-submodule';
 import type { Analysis } from '../analysis';
 import { explainMemory, importMemory } from '../memory';
 import type { CommandSource } from '../container';
-import { holdsImported, isNeverLocal, locateSource, unknownProviderOf } from '../imports';
+import { dependencyProviderOf, holdsImported, isNeverLocal, locateSource, unknownProviderOf } from '../imports';
 import { installMayWriteSources, unmodelledWriter } from '../docker/writes';
 import { join } from '../fs';
 import type { UnresolvedImport } from '../python/closure';
@@ -253,6 +253,8 @@ function notFoundQuiet(a: Analysis, c: RunningContainer, u: UnresolvedImport, sr
       ? ' (no source for it in the repository, and its package may get it (an uncertain or generated folder, a __path__ extension, a compiled or git-ignored module): not reported)'
       : ' (no source for it in the repository: not known to be local, so not reported)';
   }
+  const via = u.reason === 'not-found' ? dependencyProviderOf(c, u.failedAt) : undefined;
+  if (via) return ` (${via.dist}, which the image installs and whose dependencies the distribution table does not know, may pull in ${via.provides}, which provides '${u.failedAt}': not reported)`;
   const how = c.target.context.how;
   if (hit.visibility === 'outside' && how !== 'compose' && how !== 'config' && how !== 'script') {
     return ` (its source ${hit.path} is outside the build context '${a.rel(c.target.context.root) || '.'}', which deploylint inferred (no compose file, build script or config names it): not reported)`;
