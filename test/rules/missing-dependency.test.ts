@@ -108,6 +108,20 @@ describe('rule missing-dependency', () => {
     assert.deepEqual(brief(vcs.findings), []);
   });
 
+  it('a try whose first ImportError handler raises or exits guards nothing: the import is judged; a handler that carries on still guards it', async () => {
+    const app = (handler: string) => `import sys\ntry:\n    import redis\nexcept ImportError as e:\n${handler}\n`;
+    const judged = ["app.py:3:12 missing-dependency requirements.txt (Dockerfile:4) installs 1 distribution; none provides 'redis' (redis)"];
+    for (const h of ['    raise RuntimeError("pip install redis") from e', '    raise', '    print("no redis")\n    sys.exit(1)']) {
+      assert.deepEqual(brief((await md({ 'app.py': app(h), 'requirements.txt': compiled('flask'), Dockerfile: DF(PIP) })).findings), judged, h);
+    }
+    // Near misses: a fallback value, a raise that only a condition reaches, and an earlier handler (Exception) that swallows it.
+    for (const h of ['    redis = None', '    if sys.argv[1:]:\n        raise']) {
+      assert.deepEqual(brief((await md({ 'app.py': app(h), 'requirements.txt': compiled('flask'), Dockerfile: DF(PIP) })).findings), [], h);
+    }
+    const swallowed = 'try:\n    import redis\nexcept Exception:\n    redis = None\nexcept ImportError:\n    raise\n';
+    assert.deepEqual(brief((await md({ 'app.py': swallowed, 'requirements.txt': compiled('flask'), Dockerfile: DF(PIP) })).findings), []);
+  });
+
   it('follows installs through a builder stage and lists every source', async () => {
     const { findings } = await md({
       'app.py': 'import dotenv\nimport yaml\n',

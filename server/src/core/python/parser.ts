@@ -760,7 +760,9 @@ class Extractor {
         const kids = node.children.filter((c): c is TSNode => c !== null);
         const handlers = kids.filter((k) => k.type === 'except_clause' || k.type === 'except_group_clause');
         if (!handlers.length && !kids.some((k) => k.type === 'finally_clause')) this.tryWithoutHandler(node);
-        const catches = handlers.some((h) => catchesImportError(h));
+        // The first handler that catches ImportError decides; one that always raises or exits guards nothing (the container still dies at start).
+        const first = handlers.find((h) => catchesImportError(h));
+        const catches = first !== undefined && !handlerExits(first);
         const body = node.childForFieldName('body');
         if (catches && body) this.importTries.push({ body: [body.startIndex, body.endIndex], handlers: handlers.filter((h) => catchesImportError(h)).map((h) => [h.startIndex, h.endIndex]) });
         const bodyCtx: Ctx = catches && ctx.guard === 'none' ? { ...ctx, guard: 'import-error' } : ctx;
@@ -1322,6 +1324,25 @@ function call2args(call: TSNode): TSNode[] {
 }
 
 /** An except clause that catches ImportError: bare, ImportError/ModuleNotFoundError, Exception/BaseException, or a tuple with one. */
+/** `sys.exit(...)`, `exit()`, `quit()`, `os._exit(...)`: a call that ends the program. */
+const EXIT_CALL = /^(?:sys\.exit|exit|quit|os\._exit)$/;
+
+/**
+ * An except clause whose block, at its own level, raises (`raise`, `raise RuntimeError("pip install x") from e`) or
+ * ends the program (`sys.exit(1)`): the failed import still stops the program, so the try guards nothing.
+ */
+function handlerExits(clause: TSNode): boolean {
+  const block = clause.namedChildren.find((c) => c !== null && c.type === 'block');
+  if (!block) return false;
+  return block.namedChildren.some((st) => {
+    if (!st) return false;
+    if (st.type === 'raise_statement') return true;
+    if (st.type !== 'expression_statement') return false;
+    const call = st.namedChildren[0];
+    return call?.type === 'call' && EXIT_CALL.test(call.childForFieldName('function')?.text ?? '');
+  });
+}
+
 function catchesImportError(clause: TSNode): boolean {
   let value = clause.childForFieldName('value');
   if (!value) {
