@@ -164,6 +164,18 @@ describe('rule missing-copy-source: COPY --from=<stage>', () => {
     assert.deepEqual(brief(findings), ["Dockerfile:7:21 missing-copy-source COPY --from=builder /app/build/lib: stage 'builder' never produces /app/build/lib"]);
   });
 
+  it('git clone URL from a compose build arg Compose interpolates: the clone folder is unknown (opencve web); a literal arg names it', async () => {
+    const files = (arg: string) => ({
+      Dockerfile: 'FROM python:3.12-slim AS builder\nARG REPO="https://github.com/acme/svc.git"\nARG VER="main"\nWORKDIR /app\nRUN git clone --depth 1 -b "${VER}" --single-branch "${REPO}"\nFROM python:3.12-slim\nCOPY --from=builder /app/svc/web /app/svc/web\nCMD ["python", "-c", "print(1)"]\n',
+      'docker/compose.yaml': `services:\n  web:\n    build:\n      context: ..\n      args:\n        - REPO=${arg}\n`,
+    });
+    assert.deepEqual(brief((await only(files('${REPO}'))).findings), []);
+    // Near miss: Compose passes a literal URL whose clone folder is 'other', so /app/svc/web is never made.
+    assert.deepEqual(brief((await only(files('https://github.com/acme/other.git'))).findings), ["Dockerfile:7:21 missing-copy-source COPY --from=builder /app/svc/web: stage 'builder' never produces /app/svc/web"]);
+    // ... and `$$` is Compose's literal dollar, no interpolation.
+    assert.deepEqual(brief((await only(files('https://github.com/acme/other.git#$$x'))).findings), ["Dockerfile:7:21 missing-copy-source COPY --from=builder /app/svc/web: stage 'builder' never produces /app/svc/web"]);
+  });
+
   it('reports a --from that misspells a stage name, with the stage as the fix', async () => {
     const { fs, findings } = await only({ ...APP, Dockerfile: B('RUN mkdir /app/out', 'COPY --from=buidler /app/out ./out') });
     assert.deepEqual(brief(findings), ["Dockerfile:7:13 missing-copy-source COPY --from=buidler: no stage is named 'buidler', so Docker pulls an image of that name; did you mean the stage 'builder'?"]);

@@ -52,6 +52,9 @@ export interface RunResult {
 /** Commands that change nothing the application imports or copies: system packages, permissions, users, output. */
 
 /** Release archives whose layout is known: where extracting them puts files (s6-overlay's Makefile builds its tarballs from layout/rootfs-overlay, symlinks into usr/bin). */
+/** `git clone` options that take the next word as their value (git-clone(1)). */
+const GIT_CLONE_VALUE_OPTS = new Set(['-b', '--branch', '-o', '--origin', '-c', '--config', '-u', '--upload-pack', '-j', '--jobs', '--depth', '--reference', '--reference-if-able', '--separate-git-dir', '--template', '--shallow-since', '--shallow-exclude', '--filter', '--bundle-uri', '--server-option', '--ref-format']);
+
 const KNOWN_ARCHIVES: { name: RegExp; what: string; paths: string[] }[] = [
   { name: /^s6-overlay-symlinks-(?:noarch|arch)\.tar\.xz$/, what: "s6-overlay's symlinks", paths: ['usr/bin'] },
   { name: /^(?:s6|syslogd)-overlay-[\w.-]+\.tar\.xz$/, what: 's6-overlay', paths: ['command', 'init', 'etc/s6-overlay', 'package'] },
@@ -243,14 +246,27 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
       }
       case 'git':
         if (rest[0] === 'clone') {
-          const pos = rest.slice(1).filter((a) => !a.startsWith('-'));
+          // Positionals are the URL and the folder; options that take a value (`-b main`, `--depth 1`) are skipped with it.
+          const pos: string[] = [];
+          let unknownName = false;
+          for (let k = 1; k < rest.length; k++) {
+            const a = rest[k];
+            if (GIT_CLONE_VALUE_OPTS.has(a)) k++;
+            else if (!a.startsWith('-')) {
+              if (pos.length < 2 && unknownWord[k + 1]) unknownName = true;
+              pos.push(a);
+            }
+          }
           const url = pos[0];
-          const dir = pos[1] ?? (url ? basename(url).replace(/\.git$/, '') : '');
+          // A URL or folder from a variable the model cannot know: the clone may be any folder here.
+          const dir = unknownName && (pos.length < 2 || unknownWord[rest.indexOf(pos[1]) + 1]) ? '.' : pos[1] ?? (url ? basename(url).replace(/\.git$/, '') : '');
           if (dir) uncertain(abs(dir), `git clone ${url ?? ''}`.trim());
         }
         break;
       case 'curl':
       case 'wget': {
+        // `wget --version`, `curl -h`: prints and exits, writing nothing.
+        if (rest.some((a) => a === '--version' || a === '-V' || a === '--help' || a === '-h')) break;
         const o = optionValue(rest, cmd === 'curl' ? ['-o', '--output'] : ['-O', '--output-document']);
         const dir = optionValue(rest, ['-P', '--directory-prefix', '--output-dir']);
         if (o && o !== '-') uncertain(abs(o), `${cmd} downloads it`);

@@ -176,13 +176,21 @@ function composeBuild(src: YamlSource, service: YAMLMap | undefined): BuildSpec 
     if (Array.isArray(js)) {
       for (const a of js) {
         const eq = String(a).indexOf('=');
-        if (eq > 0) build.args[String(a).slice(0, eq)] = String(a).slice(eq + 1);
+        if (eq > 0) build.args[String(a).slice(0, eq)] = composeLiteral(String(a).slice(eq + 1));
       }
     } else {
-      for (const [k, v] of Object.entries(js as Record<string, unknown>)) if (v !== null && v !== undefined) build.args[k] = String(v);
+      for (const [k, v] of Object.entries(js as Record<string, unknown>)) if (v !== null && v !== undefined) build.args[k] = composeLiteral(String(v));
     }
   }
   return build;
+}
+
+/**
+ * A build arg's value as Compose passes it: `$$` is a literal `$`; a value with `${NAME}` or `$NAME` is interpolated
+ * from the shell or the project's .env when Compose runs, so it is passed but unknown here (undefined).
+ */
+function composeLiteral(v: string): string | undefined {
+  return /\$(?!\$)/.test(v.replace(/\$\$/g, '')) ? undefined : v.replace(/\$\$/g, '$');
 }
 
 function composeCommand(src: YamlSource, service: YAMLMap | undefined, key: string): CommandSpec | undefined {

@@ -161,8 +161,8 @@ export interface BuildSpec {
   context: Located<string>;
   dockerfile?: Located<string>;
   target?: string;
-  /** `build.args` (list or map form), values as written. */
-  args?: Record<string, string>;
+  /** `build.args` (list or map form) by name; undefined: passed, but from an interpolation (`${VERSION}`) whose value is not known here. */
+  args?: Record<string, string | undefined>;
 }
 
 export type Platform = 'kubernetes' | 'cloudrun' | 'compose';
