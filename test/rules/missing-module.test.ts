@@ -136,6 +136,14 @@ describe('rule missing-module: locality from the workspace', () => {
     assert.deepEqual(brief((await lintRepo(fs)).findings), []);
   });
 
+  it('a whitelist of top-level files (** then !*.py): a bare import of a package folder is no namespace package, its folder is not sent at all (study h10 label-studio-ml-backend)', async () => {
+    const { fs, findings } = await mm({ '_wsgi.py': APP('import utils'), 'utils/__init__.py': '', 'utils/conv.py': 'def f():\n    pass\n', '.dockerignore': '**\n!*.py\n', Dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nRUN pip install gunicorn flask\nCOPY . ./\nCMD ["gunicorn", "--bind", ":9090", "_wsgi:app"]\n' });
+    assert.deepEqual(brief(findings), ["Dockerfile:4:1 missing-module package 'utils' is imported by /app/_wsgi.py but is not in the image: .dockerignore line 1 ('**') drops utils/ from the build context"]);
+    applyAllFixes(fs, findings);
+    assert.deepEqual(fs.read('/repo/.dockerignore'), { text: '**\n!utils/\n!*.py\n' });
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+  });
+
   it('a whitelist .dockerignore (* then !app.py): re-includes the module and copies it when no COPY covers it', async () => {
     const { fs, findings } = await mm({ 'app.py': APP('import helpers'), 'helpers.py': '', '.dockerignore': '*\n!app.py', Dockerfile: DF('COPY app.py .') });
     assert.deepEqual(brief(findings), ["Dockerfile:3:1 missing-module 'helpers' is imported by /app/app.py but is not in the image: .dockerignore line 1 ('*') drops helpers.py from the build context"]);

@@ -91,3 +91,21 @@ describe('symlinks in the build context', () => {
     }
   });
 });
+
+describe('an excluded folder a `!` pattern cannot or does not re-include anything from', () => {
+  const ctx = (ignore: string) => new BuildContext(memRepo({ 'utils/__init__.py': '', 'utils/conv.py': '', 'utils/deep/x.py': '', 'app.py': '' }), ROOT, ROOT + '/.dockerignore', ignore.split('\n').map((pattern, line) => ({ pattern, line })));
+  const seen = (c: BuildContext) => ['app.py', 'utils', 'utils/__init__.py', 'utils/conv.py', 'utils/deep', 'utils/deep/x.py'].map((p) => `${p}:${c.stat(p) ?? '-'}`);
+
+  it('is not in the context, not even empty (BuildKit sends an excluded folder only with something re-included below it)', () => {
+    // `*` does not cross '/': `!*.py` re-includes top-level names only.
+    assert.deepEqual(seen(ctx('**\n!*.py')), ['app.py:file', 'utils:-', 'utils/__init__.py:-', 'utils/conv.py:-', 'utils/deep:-', 'utils/deep/x.py:-']);
+    // A `!` pattern that could reach into utils/ but matches nothing there.
+    assert.deepEqual(seen(ctx('**\n!*.py\n!utils/*.txt')), ['app.py:file', 'utils:-', 'utils/__init__.py:-', 'utils/conv.py:-', 'utils/deep:-', 'utils/deep/x.py:-']);
+  });
+
+  it('is there, holding just what is re-included, when a `!` pattern matches a path below it', () => {
+    assert.deepEqual(seen(ctx('**\n!*.py\n!utils/conv.py')), ['app.py:file', 'utils:dir', 'utils/__init__.py:-', 'utils/conv.py:file', 'utils/deep:-', 'utils/deep/x.py:-']);
+    assert.deepEqual(seen(ctx('**\n!**/x.py')), ['app.py:-', 'utils:dir', 'utils/__init__.py:-', 'utils/conv.py:-', 'utils/deep:dir', 'utils/deep/x.py:file']);
+    assert.deepEqual(seen(ctx('*\n!utils')), ['app.py:-', 'utils:dir', 'utils/__init__.py:file', 'utils/conv.py:file', 'utils/deep:dir', 'utils/deep/x.py:file']);
+  });
+});

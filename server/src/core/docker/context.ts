@@ -28,6 +28,7 @@ export class BuildContext {
   /** Ignore-file lines Docker rejects (the build fails on them); they exclude nothing here. */
   readonly problems: { line: number; message: string }[] = [];
   private readonly cache = new Map<string, boolean>();
+  private readonly pruned = new Map<string, boolean>();
   private listing: ContextEntry[] | undefined;
 
   constructor(
@@ -82,7 +83,35 @@ export class BuildContext {
    * Docker still walks into excluded folders, so such a folder may contribute files.
    */
   isFolderPruned(rel: string): boolean {
-    return this.isIgnored(rel) && !this.hasNegation;
+    if (!this.isIgnored(rel)) return false;
+    if (!this.hasNegation || !this.matcher!.mayReincludeBelow(rel)) return true;
+    // BuildKit walks an excluded folder that a `!` pattern may reach, but sends it only when something below it is
+    // included (fsutil sends the parent folders of an included path lazily): an excluded folder with nothing
+    // re-included is not in the context, not even empty.
+    let v = this.pruned.get(rel);
+    if (v === undefined) {
+      v = !this.includesBelow(rel, { budget: 20_000 });
+      this.pruned.set(rel, v);
+    }
+    return v;
+  }
+
+  /** Some file below the excluded folder `rel` is re-included (true, too, when the walk runs out of budget). */
+  private includesBelow(rel: string, walk: { budget: number }): boolean {
+    for (const n of this.fs.readDir(this.abs(rel)) ?? []) {
+      if (--walk.budget < 0) return true;
+      const p = rel + '/' + n;
+      if (this.fs.isSymlink?.(this.abs(p))) {
+        if (!this.isIgnored(p)) return true;
+        continue;
+      }
+      const s = this.fs.stat(this.abs(p));
+      if (!s) continue;
+      if (s.kind === 'file') {
+        if (!this.isIgnored(p)) return true;
+      } else if (!this.isIgnored(p) || (this.matcher!.mayReincludeBelow(p) && this.includesBelow(p, walk))) return true;
+    }
+    return false;
   }
 
   /** The ignore-file line that excludes `rel` (the last matching exclusion), for messages. */

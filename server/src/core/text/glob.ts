@@ -311,6 +311,16 @@ export class DockerIgnore {
     return this.patterns.some((p) => p.exclusion);
   }
 
+  /**
+   * True when some `!` pattern may match a path below the folder `dir` (or the folder or a parent of it): only then can an
+   * excluded folder contribute anything. `!*.py` matches top-level names only (`*` does not cross '/'), so it cannot
+   * re-include `utils/__init__.py`; a pattern with `**` may match at any depth.
+   */
+  mayReincludeBelow(dir: string): boolean {
+    const parts = normalize(dir).split('/');
+    return this.patterns.some((p) => p.exclusion && prefixMayMatch(p.cleaned.split('/'), 0, parts, 0));
+  }
+
   /** True when `rel` (a context-relative '/'-separated path) is excluded from the context. */
   ignores(rel: string): boolean {
     return this.lastMatch(rel) !== undefined;
@@ -328,4 +338,11 @@ export class DockerIgnore {
     }
     return decided;
   }
+}
+
+/** Whether pattern segments `pat[i..]` may match the folder segments `dir[j..]` and then something below (or stop at the folder or above it). */
+function prefixMayMatch(pat: string[], i: number, dir: string[], j: number): boolean {
+  if (j === dir.length || i === pat.length) return true;
+  if (pat[i].includes('**')) return true;
+  return goMatch(pat[i], dir[j]) && prefixMayMatch(pat, i + 1, dir, j + 1);
 }
