@@ -142,3 +142,26 @@ describe('rule python-version-mismatch: Python 3.14 standard library', () => {
     assert.deepEqual(brief((await lintRepo(memRepo(files('python:3.14-slim')))).findings), []);
   });
 });
+
+describe('python-version-mismatch: the Python uv sync makes the venv with', () => {
+  const UV = (env: string, mount = '') => `FROM python:3.10-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.7 /uv /bin/\n${env}WORKDIR /build\nRUN --mount=type=bind,source=uv.lock,target=uv.lock ${mount}\\\n    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \\\n    uv sync --frozen --no-dev\nENV PATH="/build/.venv/bin:$PATH"\nWORKDIR /app\nCOPY pkg/ pkg/\nCMD ["python", "-m", "pkg"]\n`;
+  const files = (env: string, extra: Record<string, string> = {}, mount = '') => ({
+    Dockerfile: UV(env, mount), 'uv.lock': 'version = 1\n', 'pkg/__init__.py': '', 'pkg/__main__.py': 'print("up")\n',
+    'pyproject.toml': '[project]\nname = "pkg"\nversion = "1"\nrequires-python = "==3.13.*"\ndependencies = []\n', ...extra,
+  });
+
+  it('with downloads off, uv sync refuses a project whose requires-python (read through the bind mount) excludes the image Python', async () => {
+    assert.deepEqual(brief(await pvm(files('ENV UV_PYTHON_DOWNLOADS=0\n'))), ["pyproject.toml:4:20 python-version-mismatch Python 3.10 is outside the project's declared Python '==3.13.*' (pyproject.toml): uv sync refuses to install the project"]);
+  });
+
+  it('by default uv downloads a Python that satisfies requires-python, so the build goes on (its version is not known: nothing is judged against 3.10)', async () => {
+    assert.deepEqual(brief(await pvm(files('', { 'pkg/__main__.py': 'type Point = tuple[int, int]\nprint("up")\n' }))), []);
+  });
+
+  it('a mounted .python-version asks for 3.12: the venv runs 3.12, so 3.12 syntax is fine', async () => {
+    const pinned = { 'pyproject.toml': '[project]\nname = "pkg"\nversion = "1"\ndependencies = []\n', '.python-version': '3.12\n', 'pkg/__main__.py': 'type Point = tuple[int, int]\nprint("up")\n' };
+    assert.deepEqual(brief(await pvm(files('', pinned, '--mount=type=bind,source=.python-version,target=.python-version '))), []);
+    // Near miss: not mounted, uv never sees the pin in /build, and the venv has the image's 3.10.
+    assert.deepEqual(brief(await pvm(files('', pinned))), ['pkg/__main__.py:1:1 python-version-mismatch Python 3.10 cannot run `type` alias statements (PEP 695, new in Python 3.12): python -m pkg fails when it loads /app/pkg/__main__.py']);
+  });
+});

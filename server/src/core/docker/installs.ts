@@ -1,6 +1,7 @@
 // What install commands in RUN put into an image, as data: a table of tools and their flags, read by one interpreter into install records on the stage.
 import { basename, dirname, join, normalize } from '../fs';
-import { lockedDistributions, lockedPins, LockKind, parsePyproject, parseRequirementsFile, Requirement, UvSelection, uvLockedSelection, wheelUrlRequirement } from '../packages/manifests';
+import { lockedDistributions, lockedPins, LockKind, parsePyproject, parseRequirementsFile, Requirement, requiresPython, UvSelection, uvLockedSelection, wheelUrlRequirement } from '../packages/manifests';
+import { compareVersions } from '../python/features';
 import { distributionsForAnyCase, importNamesFor, normalizeDist } from '../packages/names';
 import type { Instruction } from './parse';
 import { ImageTree, within } from './tree';
@@ -51,6 +52,12 @@ export interface InstallRecord {
     dir: string; editable: boolean; packages: string[]; root?: string;
     /** A wheel of the project built in another stage (`python -m build` there, `pip install /dist/*.whl` here): that stage's files when it was built, where `dir` and `packages` are. */
     builtIn?: ImageTree;
+    /**
+     * Workspace files the step read the project's metadata from (`pyproject.toml`, `setup.cfg` by name), also when a
+     * `RUN --mount=type=bind` put them there only while it ran (uv's Docker guide: `uv sync` with the lock and
+     * pyproject bind-mounted): the installer checked them although the image does not keep them.
+     */
+    metadata?: Record<string, string>;
   };
   /** Why what it installed cannot be read (the install set is then unknown). */
   unknown?: string;
@@ -194,6 +201,28 @@ function venvOf(binDir: string | undefined, c: InstallContext): PythonEnv | unde
 function makeVenv(root: string, base: PythonEnv | undefined, how: string, instr?: Instruction): PythonEnv {
   const v = base?.version;
   return { version: v, interpreter: join(root, 'bin/python'), sitePackages: v ? join(root, `lib/python${v}/site-packages`) : undefined, how, instr, venv: root };
+}
+
+/**
+ * The Python `uv sync` makes the project's venv with when it is not the stage's own: `--python X.Y` or the project's
+ * `.python-version` asking for another version, or a `requires-python` the stage's Python is outside of. uv then
+ * downloads a managed Python (automatic downloads are its default; `UV_PYTHON_DOWNLOADS=never|0|false|manual`,
+ * `--no-python-downloads` or `UV_PYTHON_PREFERENCE=only-system` turn that off, and uv fails instead). Undefined when
+ * the stage's Python is used. A download for `requires-python` alone has a version the model does not know.
+ */
+function uvManagedPython(c: InstallContext, dir: string, pyOpt: string | undefined, argv: string[]): PythonEnv | undefined {
+  const base = c.python?.version;
+  const noDownloads = argv.includes('--no-python-downloads') || /^(never|0|false|no|off|manual)$/i.test(c.env.UV_PYTHON_DOWNLOADS ?? '') || /^only-system$/i.test(c.env.UV_PYTHON_PREFERENCE ?? '') || argv.includes('--python-preference=only-system');
+  if (noDownloads) return undefined;
+  const pin = pyOpt ?? c.env.UV_PYTHON ?? c.text(join(dir, '.python-version'))?.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+  const asked = pin ? /^(?:cpython-|python)?(3\.\d+)(?:\.\d+)?$/.exec(pin)?.[1] : undefined;
+  if (pin && !asked) return pin.startsWith('/') ? undefined : { how: `uv's Python for '${pin}'` };
+  if (asked) return asked === base ? undefined : { version: asked, how: `uv downloads Python ${asked}${pyOpt ? '' : c.env.UV_PYTHON ? ' (UV_PYTHON)' : ' (.python-version)'}` };
+  const text = c.text(join(dir, 'pyproject.toml'));
+  const range = text === undefined ? undefined : requiresPython(text);
+  if (!range || !base) return undefined;
+  const outside = (range.min && compareVersions(range.min, base) > 0) || (range.below && compareVersions(range.below, base) <= 0);
+  return outside ? { how: `uv downloads a Python for requires-python '${range.spec}', which ${base} is outside of` } : undefined;
 }
 
 /** The environment `pip`/`python` resolves to: VIRTUAL_ENV, else the first venv whose bin is on PATH, else the stage's Python. */
@@ -402,8 +431,15 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
     const dir = abs(v('project-dir')?.[0] ?? '.', c.cwd);
     const venv = c.env.UV_PROJECT_ENVIRONMENT ? abs(c.env.UV_PROJECT_ENVIRONMENT, dir) : join(dir, '.venv');
     rec.home = venv;
-    rec.sitePackages = venv === '/usr/local' || venv === '/usr' ? c.python?.sitePackages : lib(venv);
-    if (rec.sitePackages !== c.python?.sitePackages && !c.venvs.some((x) => x.venv === venv)) made = makeVenv(venv, c.python, spec.tool, instr);
+    const fresh = !(venv === '/usr/local' || venv === '/usr') && !c.venvs.some((x) => x.venv === venv);
+    const managed = fresh ? uvManagedPython(c, dir, v('python')?.[0], args) : undefined;
+    if (managed) {
+      made = { ...makeVenv(venv, managed, `${spec.tool} (${managed.how})`, instr), ...(managed.version ? {} : { sitePackages: undefined }) };
+      rec.sitePackages = made.sitePackages;
+    } else {
+      rec.sitePackages = venv === '/usr/local' || venv === '/usr' ? c.python?.sitePackages : lib(venv);
+      if (rec.sitePackages !== c.python?.sitePackages && fresh) made = makeVenv(venv, c.python, spec.tool, instr);
+    }
   } else if (spec.mode === 'poetry' || spec.mode === 'pipenv') {
     const noVenv = spec.mode === 'poetry'
       ? c.poetryNoVenv || /^(false|0)$/i.test(c.env.POETRY_VIRTUALENVS_CREATE ?? '') || !!c.env.VIRTUAL_ENV
@@ -430,6 +466,10 @@ function interpretTool(spec: ToolSpec, args: string[], binDir: string | undefine
   // What it installs.
   const project = (dir: string, editable: boolean, needDeps = true) => {
     rec.project ??= { dir, editable, packages: [] };
+    for (const name of ['pyproject.toml', 'setup.cfg']) {
+      const src = c.contextSource(join(dir, name));
+      if (src) (rec.project.metadata ??= {})[name] = src;
+    }
     const py = c.text(join(dir, 'pyproject.toml'));
     if (py === undefined) {
       if (!needDeps) return undefined;

@@ -217,7 +217,7 @@ function declaredPythons(a: Analysis, c: RunningContainer, version: string): { f
     if (!r.project || r.conditional) continue;
     for (const name of ['pyproject.toml', 'setup.cfg']) {
       const file = `${r.project.dir.replace(/\/$/, '')}/${name}`;
-      const src = sourceOf(c.stage, file);
+      const src = sourceOf(c.stage, file) ?? r.project.metadata?.[name];
       const text = src && !seen.has(src) ? a.text(src) : undefined;
       if (!src || text === undefined) continue;
       seen.add(src);
@@ -240,37 +240,8 @@ function declaredPythons(a: Analysis, c: RunningContainer, version: string): { f
   return out;
 }
 
-/** The declared Python specifier and its bounds as 3.X versions (`>=3.11,<3.13` -> min 3.11, below 3.13); undefined when absent or unreadable. */
-export function requiresPython(text: string): { spec: string; offset: number; min?: string; below?: string } | undefined {
-  const m = /^[ \t]*(?:requires-python|python_requires|python)[ \t]*=[ \t]*["']?([^"'\r\n#]+?)["']?[ \t]*(?:#.*)?$/m.exec(text);
-  if (!m) return undefined;
-  const spec = m[1].trim();
-  const offset = m.index + m[0].indexOf(m[1]);
-  let min: string | undefined;
-  let below: string | undefined;
-  for (const part of spec.split(/\s*,\s*|\s*\|\|\s*/)) {
-    const p = /^(>=|>|~=|\^|==|<=|<|~)?\s*(\d+)(?:\.(\d+))?(?:\.(\d+|\*))?$/.exec(part.trim());
-    if (!p) return undefined;
-    const v = `${p[2]}.${p[3] ?? '0'}`;
-    const op = p[1] ?? '==';
-    // `>3.8` admits 3.8.1, `<=3.11` admits only 3.11.0: both read leniently (the image's patch release is not known).
-    if (op === '>=' || op === '>' || op === '~=' || op === '^' || op === '~' || (op === '==' && p[3] !== undefined)) min = max(min, v);
-    else if (op === '<') below = lowest(below, v);
-    else if (op === '<=') below = lowest(below, `${p[2]}.${Number(p[3] ?? 0) + 1}`);
-    if ((op === '^' || op === '~=' && p[4] === undefined) && p[2] === '3') continue;
-    if (op === '~' || (op === '~=' && p[4] !== undefined) || (op === '==' && p[3] !== undefined)) below = lowest(below, `${p[2]}.${Number(p[3] ?? 0) + 1}`);
-  }
-  if (spec.includes('||')) return undefined;
-  return min || below ? { spec, offset, min, below } : undefined;
-}
-
-function max(a: string | undefined, b: string): string {
-  return a && compareVersions(a, b) >= 0 ? a : b;
-}
-
-function lowest(a: string | undefined, b: string): string {
-  return a && compareVersions(a, b) <= 0 ? a : b;
-}
+import { requiresPython } from '../packages/manifests';
+export { requiresPython };
 
 /** `f-strings (PEP 498)` -> `f-strings (PEP 498, new in Python 3.6)`. */
 function newIn(description: string, min: string): string {
