@@ -1169,3 +1169,18 @@ describe('runtime: a RUN the model does not follow, before the COPY of the packa
     assert.deepEqual(brief((await lintRepo(memRepo(files('', 'COPY gen.py .\nRUN python gen.py\n')))).findings), []);
   });
 });
+
+describe('runtime: console scripts of a project whose pyproject.toml uv sync read through a bind mount (study h10 R3: docling-serve)', () => {
+  const files = (fn: string, mount = true) => ({
+    Dockerfile: `FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.8 /uv /bin/uv\nENV UV_PROJECT_ENVIRONMENT=/opt/venv PATH=/opt/venv/bin:$PATH\nWORKDIR /app\nCOPY pkg ./pkg\n${mount ? 'RUN --mount=type=bind,source=uv.lock,target=uv.lock --mount=type=bind,source=pyproject.toml,target=pyproject.toml uv sync --frozen' : 'RUN uv sync --frozen'}\nCMD ["svc", "run"]\n`,
+    'pyproject.toml': '[project]\nname = "pkg"\nversion = "1"\ndependencies = []\n[project.scripts]\nsvc = "pkg.cli:main"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    'uv.lock': 'version = 1\n', 'pkg/__init__.py': '', 'pkg/cli.py': `def ${fn}():\n    print("up")\n`,
+  });
+  it('the script is the project\'s, though the image never keeps pyproject.toml: a function the module lacks is reported; the right one is clean', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('mian')))).findings), ["Dockerfile:7:1 entrypoint-target svc (console script pkg.cli:main): 'main' is not defined in /app/pkg/cli.py"]);
+    assert.deepEqual(brief((await lintRepo(memRepo(files('main')))).findings), []);
+  });
+  it('near miss: without the mount uv sync sees no pyproject.toml in /app, so nothing is known about svc', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo(files('mian', false)))).findings), []);
+  });
+});

@@ -8,7 +8,7 @@ import type { ShellEnv, ShellWord } from './entrypoint/shell';
 import { LineIndex } from './python/lexical';
 import type { Instruction } from './docker/parse';
 import { firstLineRange, StageModel, uncertainSitePackages } from './docker/image';
-import { dirname, join, normalize, FileSystem } from './fs';
+import { dirname, join, normalize, FileSystem, readText } from './fs';
 import type { Range } from './types';
 
 /** Where one part of the command (ENTRYPOINT or CMD) was written: a Dockerfile instruction or a manifest key. */
@@ -175,7 +175,10 @@ export function containerEntry(fs: FileSystem, stage: StageModel, dockerfile: { 
   const pick = (k: 'argRanges' | 'contentRanges') => (combined.fromEntrypoint ? [...(e?.source[k] ?? []), ...(combined.cmdIgnored || !c ? [] : c.source[k])] : c?.source[k] ?? []);
   const ranges = { ranges: pick('argRanges'), contentRanges: pick('contentRanges') };
   if (!combined.argv.length) return undefined;
-  const reader = { text: (p: string) => stage.tree.text(p, fs), stat: (p: string) => stage.tree.stat(p) };
+  // Project metadata a RUN read through a bind mount (`uv sync` with pyproject.toml mounted) declared the scripts it installed.
+  const mounted = new Map<string, string>();
+  for (const r of stage.installs) for (const [name, src] of Object.entries(r.project?.metadata ?? {})) mounted.set(join(r.project!.dir, name), src);
+  const reader = { text: (p: string) => stage.tree.text(p, fs) ?? (mounted.has(p) ? readText(fs, mounted.get(p)!) : undefined), stat: (p: string) => stage.tree.stat(p) };
   const scripts = consoleScripts(reader, stage.installed.filter((i) => !i.tree).map((i) => i.dir));
   // A wheel built in another stage declares its scripts in the metadata it was built from there.
   for (const i of stage.installed) {
