@@ -159,3 +159,23 @@ describe('rule missing-dependency', () => {
     }
   });
 });
+
+describe('missing-dependency: a venv made and filled by relative paths (study h9/h10: LibreTranslate)', () => {
+  const files = (mk: string, copy: string) => ({
+    Dockerfile: `FROM python:3.12-slim AS builder\nWORKDIR /app\nRUN ${mk}\nCOPY . .\nRUN ./venv/bin/pip install gunicorn==23.0.0 flask\nFROM python:3.12-slim\n${copy}\nWORKDIR /app\nCMD ["./venv/bin/gunicorn", "-b", "0.0.0.0:5000", "pkg.web:app"]\n`,
+    'pkg/__init__.py': '', 'pkg/web.py': 'import yaml\nfrom flask import Flask\napp = Flask(__name__)\n',
+  });
+  const MSG = "pkg/web.py:1:8 missing-dependency pip install (Dockerfile:5) installs 2 distributions; none provides 'yaml' (pyyaml) (going by the dependency data of the distribution table)";
+  it('./venv/bin/pip installs into WORKDIR/venv, and python -mvenv (the module glued to -m) makes it; COPY --from of the folder holding it carries it', async () => {
+    for (const mk of ['python -m venv venv', 'python -mvenv venv']) {
+      for (const copy of ['COPY --from=builder /app /app', 'COPY --from=builder /app/venv /app/venv\nCOPY --from=builder /app/pkg /app/pkg']) {
+        assert.deepEqual(brief((await md(files(mk, copy))).findings), [MSG], `${mk} / ${copy}`);
+      }
+    }
+  });
+  it('near miss: pyyaml installed too, nothing is missing', async () => {
+    const f = files('python -mvenv venv', 'COPY --from=builder /app /app');
+    f.Dockerfile = f.Dockerfile.replace('gunicorn==23.0.0 flask', 'gunicorn==23.0.0 flask pyyaml');
+    assert.deepEqual(brief((await md(f)).findings), []);
+  });
+});

@@ -170,6 +170,8 @@ describe('entrypoint/follow', () => {
       assert.deepEqual(cwdOf(['bash', 'start.sh'], 'cd "$(dirname "$0")"\n' + exec), ['uvicorn', '/app/backend', undefined]);
       assert.deepEqual(cwdOf(['/app/backend/start.sh'], 'cd "$(dirname "$0")/.."\n' + exec), ['uvicorn', '/app', undefined]);
       assert.deepEqual(cwdOf(['/app/backend/start.sh'], 'SCRIPT_DIR=$( cd -- "$( dirname -- "${BASH_SOURCE[0]}" )" &> /dev/null && pwd )\ncd "$SCRIPT_DIR" || exit\n' + exec), ['uvicorn', '/app/backend', undefined]);
+      // `cd DIR; pwd -P` (study h9/h10: LibreTranslate's entrypoint), run by a relative path from WORKDIR.
+      assert.deepEqual(cwdOf(['./start.sh'], '__dirname=$(cd "$(dirname "$0")"; pwd -P)\ncd "${__dirname}/.."\n' + exec), ['uvicorn', '/app', undefined]);
       assert.deepEqual(cwdOf(['/app/backend/start.sh'], 'cd "$(git rev-parse --show-toplevel)"\n' + exec), ['/app/backend/start.sh', '/app/backend', 'cd to "$(git rev-parse --show-toplevel)", whose value is not known']);
     });
 

@@ -191,7 +191,8 @@ function normalizeArgv(argv: string[]): { argv: string[]; binDir?: string } {
 /** The venv root that a `.../bin` folder belongs to, when it is a known venv or looks like one. */
 function venvOf(binDir: string | undefined, c: InstallContext): PythonEnv | undefined {
   if (!binDir || !binDir.endsWith('/bin')) return undefined;
-  const root = dirname(binDir);
+  // `./venv/bin/pip` runs from the RUN's working folder.
+  const root = dirname(abs(binDir, c.cwd));
   const known = c.venvs.find((v) => v.venv === root);
   if (known) return known;
   if (root === '/usr' || root === '/usr/local' || root === '/') return undefined;
@@ -242,7 +243,11 @@ function firstOnPath(c: Pick<InstallContext, 'env' | 'venvs' | 'python'>, has: (
 }
 
 /** Interprets one simple command (wrappers stripped). `unknownWord[i]` marks an argument whose variable the model could not expand. */
-export function interpretInstall(argv0: string[], unknownWord: boolean[], instr: Instruction, stage: number, c: InstallContext): InstallStep | undefined {
+export function interpretInstall(argvIn: string[], unknownWord: boolean[], instr: Instruction, stage: number, c: InstallContext): InstallStep | undefined {
+  // `python -mvenv venv`, `python3 -mpip install`: Python takes the module glued to -m as well.
+  const glued = PY.test(basename(argvIn[0] ?? '')) ? argvIn.findIndex((a, i) => i > 0 && /^-m[A-Za-z_][\w.]*$/.test(a) && argvIn.slice(1, i).every((b) => b.startsWith('-'))) : -1;
+  const argv0 = glued > 0 ? [...argvIn.slice(0, glued), '-m', argvIn[glued].slice(2), ...argvIn.slice(glued + 1)] : argvIn;
+  if (glued > 0) unknownWord = [...unknownWord.slice(0, glued + 1), false, ...unknownWord.slice(glued + 1)];
   const { argv, binDir } = normalizeArgv(argv0);
   const exe = argv[0];
   // Environments first: venvs, uv python install, poetry config.

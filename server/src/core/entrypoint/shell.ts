@@ -451,8 +451,8 @@ function expandRaw(raw: string, env: ShellEnv, state: ExpandState, inDouble: boo
 
 /**
  * What a command substitution that only computes a path prints: `dirname P`, `basename P [SUFFIX]`, `pwd`,
- * `realpath P` / `readlink -f P` (symlinks not resolved), and `cd DIR && pwd` (the folder-of-this-script idiom
- * `$(cd "$(dirname "$0")" && pwd)`); undefined for anything else or an argument without a known value.
+ * `realpath P` / `readlink -f P` (symlinks not resolved), and `cd DIR && pwd` or `cd DIR; pwd -P` (the
+ * folder-of-this-script idiom `$(cd "$(dirname "$0")" && pwd)`); undefined for anything else or an argument without a known value.
  */
 function pathOutput(inner: string, env: ShellEnv, state: ExpandState): string | undefined {
   const cmds = splitShellOps(inner).filter((c) => c.words.length);
@@ -473,10 +473,12 @@ function pathOutput(inner: string, env: ShellEnv, state: ExpandState): string | 
   };
   const cwd = state.opts.cwd;
   const absolute = (p: string) => (cwd === undefined && !p.startsWith('/') ? undefined : posixNormalize(p.startsWith('/') ? p : `${cwd}/${p}`));
-  if (cmds.length === 2 && cmds[0].op === '&&') {
+  // `cd DIR && pwd`, `cd DIR; pwd -P` (symlinks are not modelled, so -P and -L print the same folder).
+  if (cmds.length === 2 && (cmds[0].op === '&&' || cmds[0].op === ';')) {
     const [cd, pwd] = [argv(cmds[0]), argv(cmds[1])];
-    if (cd?.[0] !== 'cd' || cd.length !== 2 || pwd?.[0] !== 'pwd') return undefined;
-    return absolute(cd[1]);
+    if (cd?.[0] !== 'cd' || pwd?.[0] !== 'pwd' || !pwd.slice(1).every((x) => x === '-P' || x === '-L')) return undefined;
+    const dir = cd.slice(1).filter((x) => x !== '-P' && x !== '-L' && x !== '--');
+    return dir.length === 1 ? absolute(dir[0]) : undefined;
   }
   if (cmds.length !== 1) return undefined;
   const a = argv(cmds[0]);
