@@ -307,6 +307,16 @@ describe('runtime: an image only ever run with host code over it', () => {
     });
     assert.deepEqual([r.running, r.image.onlyWithHostCode], [['image', 'compose', 'k8s'], undefined]);
   });
+
+  it('a workflow builds and pushes the image too (study h9: python-discord): the bare image runs its own files there, so it is judged', () => {
+    const ci = '.github/workflows/deploy.yml';
+    const push = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: .\n          push: true\n          tags: ghcr.io/acme/site:latest\n';
+    const r = ids({ 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes: [".:/app"]\n', [ci]: push });
+    assert.deepEqual([r.running, r.image.onlyWithHostCode], [['image', 'compose'], undefined]);
+    // Near miss: the workflow builds another Dockerfile, so every run of this one still has host code over /app.
+    const other = ids({ 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes: [".:/app"]\n', 'docs/Dockerfile': 'FROM nginx:1\n', [ci]: push.replace('context: .', 'context: docs') });
+    assert.deepEqual(other.running.filter((k) => k === 'image').length, 0);
+  });
 });
 
 describe('runtime: process starters', () => {

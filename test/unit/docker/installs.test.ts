@@ -338,6 +338,14 @@ describe('install effects: compound shell commands in RUN', () => {
     assert.deepEqual([loop.installsUnknown, records(loop).filter((r) => /argv\[x\]/.test(r)).length], [undefined, 2]);
     assert.equal(stage('RUN ./missing.py').installsUnknown?.reason, 'RUN ./missing.py may install distributions');
   });
+
+  it('uv run / poetry run put the command in the environment: `uv run python manage.py collectstatic` writes no module (study h9: python-discord); an option that moves the folder keeps it as written', () => {
+    const runs = (cmd: string) => stage(`RUN ${cmd}`).unmodelledRuns.map((u) => [u.command, !!u.noModules]);
+    assert.deepEqual(runs('SECRET_KEY=x uv run --frozen python manage.py collectstatic --noinput'), [['python manage.py collectstatic --noinput', true]]);
+    assert.deepEqual(runs('poetry run python manage.py compilemessages'), [['python manage.py compilemessages', true]]);
+    assert.deepEqual(runs('uv run --with httpx python manage.py migrate'), [['python manage.py migrate', true]]);
+    assert.deepEqual(runs('uv run --directory web python manage.py collectstatic'), [['uv run --directory web python manage.py collectstatic', false]]);
+  });
 });
 
 describe('install effects: Debian/Ubuntu python3-X packages', () => {

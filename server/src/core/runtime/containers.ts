@@ -54,7 +54,9 @@ function* containerSteps(a: Analysis, out: Container[]): Generator<void> {
       yield;
     }
     if (image) {
-      const why = onlyRunWithHostCode(image, deployed);
+      const last = target.model.stages[target.model.stages.length - 1];
+      const elsewhere = a.builds.find((b) => b.dockerfile === target.dockerfile && b.how !== 'compose' && (!b.target || b.target.toLowerCase() === last?.name));
+      const why = onlyRunWithHostCode(image, deployed, elsewhere?.evidence);
       if (why) {
         for (const c of [image, ...(image.processes ?? [])]) {
           c.onlyWithHostCode = why;

@@ -119,10 +119,12 @@ export function coveredCode(c: Container, target: string): string | undefined {
 /**
  * For the bare image: every deployment of it bind-mounts a workspace folder over its working folder (a
  * development compose whose Dockerfile copies little or no code), so `docker run` of the image alone is
- * not how it runs and its own files are not judged. The reason, or undefined.
+ * not how it runs and its own files are not judged. The reason, or undefined. Not when a workflow or
+ * script builds the final stage too (`builtElsewhere`, the file that does): that image runs its own files.
  */
-export function onlyRunWithHostCode(image: Container, deployed: Container[]): string | undefined {
-  if (image.runner.kind !== 'image' || !deployed.length) return undefined;
+export function onlyRunWithHostCode(image: Container, deployed: Container[], builtElsewhere?: string): string | undefined {
+  // A CI workflow or script builds the image as well (to push it, or to run its tests): there its own files run.
+  if (image.runner.kind !== 'image' || !deployed.length || builtElsewhere) return undefined;
   const over = deployed.map((c) => c.mounts?.find((m) => m.host !== undefined && within(m.target, image.cwd)));
   if (over.some((m) => !m)) return undefined;
   const each = deployed.map((c, i) => `${c.runner.describe()} mounts ${over[i]!.describe} at ${over[i]!.target}`).join('; ');
