@@ -165,3 +165,25 @@ describe('python-version-mismatch: the Python uv sync makes the venv with', () =
     assert.deepEqual(brief(await pvm(files('', pinned))), ['pkg/__main__.py:1:1 python-version-mismatch Python 3.10 cannot run `type` alias statements (PEP 695, new in Python 3.12): python -m pkg fails when it loads /app/pkg/__main__.py']);
   });
 });
+
+describe('python-version-mismatch: a virtualenv copied from a stage with another Python (study h10 R5: Kokoro-FastAPI)', () => {
+  const files = (builder: string, runtime: string, mk = 'python -m venv /app/.venv') => ({
+    Dockerfile: `FROM ${builder} AS builder\nWORKDIR /app\nRUN ${mk} && /app/.venv/bin/pip install fastapi uvicorn\nFROM ${runtime}\nWORKDIR /app\nCOPY --from=builder /app/.venv /app/.venv\nCOPY api ./api\nENV PATH="/app/.venv/bin:$PATH"\nCMD ["uvicorn", "api.main:app", "--host", "0.0.0.0"]\n`,
+    'api/__init__.py': '', 'api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+  });
+  const MSG = "Dockerfile:6:1 python-version-mismatch Python 3.11 cannot use the virtualenv /app/.venv (/app/.venv/bin comes first on PATH): stage 'builder' made it with Python 3.12, so its packages are in /app/.venv/lib/python3.12/site-packages, where Python 3.11 does not look: uvicorn api.main:app fails at its first import of an installed package";
+
+  it('reports the COPY --from of the venv, and the fix puts the runtime on the venv\'s Python', async () => {
+    const fs = memRepo(files('python:3.12', 'python:3.11-slim'));
+    const r = await lintRepo(fs);
+    assert.deepEqual(brief(r.findings.filter((f) => f.ruleId === 'python-version-mismatch')), [MSG]);
+    applyAllFixes(fs, r.findings);
+    assert.match((fs.read('/repo/Dockerfile') as { text: string }).text, /\nFROM python:3\.12-slim\n/);
+    assert.deepEqual(brief((await lintRepo(fs)).findings), []);
+  });
+
+  it('near misses: the same Python in both stages, and a venv whose Python uv downloads (its interpreter is not the image\'s)', async () => {
+    assert.deepEqual(await pvm(files('python:3.12', 'python:3.12-slim')), []);
+    assert.deepEqual(await pvm(files('python:3.12', 'python:3.11-slim', 'uv venv --python 3.13 /app/.venv')), []);
+  });
+});

@@ -669,7 +669,7 @@ function carryRecords(st: StageModel, src: StageModel, path: string, dest: strin
   for (const v of src.venvs) {
     if (v.venv && within(path, v.venv) && !st.venvs.some((x) => x.venv === rebase(v.venv!, path, dest))) {
       const root = rebase(v.venv, path, dest);
-      st.venvs.push({ ...v, venv: root, interpreter: join(root, 'bin/python'), sitePackages: v.sitePackages ? rebase(v.sitePackages, path, dest) : undefined });
+      st.venvs.push({ ...v, venv: root, interpreter: join(root, 'bin/python'), sitePackages: v.sitePackages ? rebase(v.sitePackages, path, dest) : undefined, carriedBy: ins, madeIn: v.madeIn ?? src.index });
     }
   }
   if (src.installsUnknown && st.installs.some((r) => r.carriedBy === ins)) st.installsUnknown ??= src.installsUnknown;

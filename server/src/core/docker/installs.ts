@@ -19,6 +19,11 @@ export interface PythonEnv {
   venv?: string;
   /** A venv made without pip (`uv venv` without `--seed`): a `pip` command is found further along PATH. */
   noPip?: boolean;
+  /** A venv made from the stage's own interpreter: the folder that interpreter is in (pyvenv.cfg `home`; bin/python links there). */
+  home?: string;
+  /** A venv another stage made, brought by this COPY --from; `madeIn` is that stage's index. */
+  carriedBy?: Instruction;
+  madeIn?: number;
 }
 
 /** Where the distributions of an install step came from. */
@@ -201,7 +206,8 @@ function venvOf(binDir: string | undefined, c: InstallContext): PythonEnv | unde
 
 function makeVenv(root: string, base: PythonEnv | undefined, how: string, instr?: Instruction): PythonEnv {
   const v = base?.version;
-  return { version: v, interpreter: join(root, 'bin/python'), sitePackages: v ? join(root, `lib/python${v}/site-packages`) : undefined, how, instr, venv: root };
+  const home = base?.interpreter && !base.venv ? dirname(base.interpreter) : undefined;
+  return { version: v, interpreter: join(root, 'bin/python'), sitePackages: v ? join(root, `lib/python${v}/site-packages`) : undefined, how, instr, venv: root, ...(home ? { home } : {}) };
 }
 
 /**
@@ -254,14 +260,16 @@ export function interpretInstall(argvIn: string[], unknownWord: boolean[], instr
   if ((exe === 'venv' || exe === 'virtualenv') && argv0.length > 1) {
     const dir = argv.slice(1).find((a) => !a.startsWith('-'));
     if (!dir) return undefined;
-    const base = PY.test(basename(argv0[0])) && /\d\.\d+$/.test(argv0[0]) ? { ...c.python, version: /(\d\.\d+)$/.exec(argv0[0])![1], how: argv0[0] } : c.python;
+    const asked = PY.test(basename(argv0[0])) ? /(\d\.\d+)$/.exec(argv0[0])?.[1] : undefined;
+    const base = asked && asked !== c.python?.version ? { ...c.python, interpreter: undefined, version: asked, how: argv0[0] } : c.python;
     return { env: makeVenv(abs(dir, c.cwd), base, `${argv0.slice(0, argv0.indexOf(dir) + 1).join(' ')}`, instr) };
   }
   if (exe === 'uv' && argv[1] === 'venv') {
     const rest = argv.slice(2);
     const pyOpt = optionValue(rest, ['--python', '-p']);
     const dir = positionals(rest, { '--python': 'python', '-p': 'python', '--prompt': 'ignored-value' })[0] ?? (c.env.UV_PROJECT_ENVIRONMENT ?? '.venv');
-    const base = pyOpt && /^\d\.\d+/.test(pyOpt) ? { ...c.python, version: /^(\d\.\d+)/.exec(pyOpt)![1], how: `uv venv --python ${pyOpt}` } : c.python;
+    const asked = pyOpt ? /^(\d\.\d+)/.exec(pyOpt)?.[1] : undefined;
+    const base = asked && asked !== c.python?.version ? { ...c.python, interpreter: undefined, version: asked, how: `uv venv --python ${pyOpt}` } : c.python;
     // uv venv seeds no pip unless --seed (or UV_VENV_SEED) asks for it.
     const seed = rest.includes('--seed') || /^(1|true)$/i.test(c.env.UV_VENV_SEED ?? '');
     return { env: { ...makeVenv(abs(dir, c.cwd), base, `uv venv ${dir}`, instr), ...(seed ? {} : { noPip: true }) } };

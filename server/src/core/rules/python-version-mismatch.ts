@@ -10,6 +10,7 @@ import { STDLIB_ADDED, STDLIB_REMOVED } from '../python/stdlib-versions';
 import type { PythonEnv } from '../docker/installs';
 import { containerPython, entryLabel, installerPython, perContainer, running, type RunningContainer } from '../runtime';
 import type { Fix, Location, Range } from '../types';
+import { dirname } from '../fs';
 import { chainLocations, fallbackNotRun, sourceOf } from './python-common';
 import type { Draft, Rule } from './rule';
 
@@ -62,6 +63,8 @@ const closureNeeds = new WeakMap<object, { key: string; tree: unknown; perFile: 
 function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   // The interpreter the container runs: a virtualenv first on PATH (or named by the command) has its own Python.
   const chosen = containerPython(c);
+  const foreign = chosen && foreignVenv(c, chosen.env, chosen.why);
+  if (foreign) return [foreign];
   if (chosen?.env.venv && !chosen.env.version) {
     c.quiet.push(`python-version-mismatch: the container runs the virtualenv ${chosen.env.venv} (${chosen.why}), whose Python version is not known`);
     return [];
@@ -150,6 +153,31 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     }
   }
   return out;
+}
+
+/**
+ * A virtualenv made in another stage with that stage's Python X.Y, copied into a stage whose own interpreter, in the
+ * same folder the venv points at (pyvenv.cfg `home`), is another version: that Python reads the venv's pyvenv.cfg but
+ * looks for packages in lib/pythonA.B/site-packages, not lib/pythonX.Y (or bin/python dangles), so every installed
+ * package is missing (a builder on python:3.12, the runtime on python:3.11-slim).
+ */
+function foreignVenv(c: RunningContainer, env: PythonEnv, why: string): Draft | undefined {
+  const here = c.stage.python;
+  if (!env.venv || !env.carriedBy || !env.home || !env.version || env.madeIn === undefined) return undefined;
+  if (!here?.version || !here.interpreter || !here.how.startsWith('base image') || here.version === env.version || dirname(here.interpreter) !== env.home) return undefined;
+  const made = c.target.model.stages[env.madeIn];
+  const stage = made ? (made.name ? `stage '${made.name}'` : `stage ${made.index}`) : 'another stage';
+  const related: Location[] = [];
+  if (env.instr) related.push({ file: c.target.dockerfile, range: env.instr.range, message: `${env.how}: the virtualenv is made here, with Python ${env.version}` });
+  if (here.instr) related.push({ file: c.target.dockerfile, range: here.instr.range, message: `this image's Python is ${here.version} (${here.how})` });
+  const fix = here.instr ? tagFix(c.target.dockerfile, here.instr, env.version) : undefined;
+  return {
+    message: `Python ${here.version} cannot use the virtualenv ${env.venv} (${why}): ${stage} made it with Python ${env.version}, so its packages are in ${env.venv}/lib/python${env.version}/site-packages, where Python ${here.version} does not look: ${entryLabel(c)} fails at its first import of an installed package`,
+    file: c.target.dockerfile,
+    range: env.carriedBy.range,
+    related,
+    fixes: fix ? [fix] : [],
+  };
 }
 
 /**
