@@ -111,3 +111,18 @@ describe('rule port-mismatch', () => {
     assert.deepEqual(findings.map((f) => f.severity), ['warning']);
   });
 });
+
+describe('port-mismatch: one finding for an image that several compose files publish (study h10: Kokoro-FastAPI cpu/gpu/rocm)', () => {
+  const compose = (svc: string, port: string) => `services:\n  ${svc}:\n    build:\n      context: ..\n    ports: ["${port}:${port}"]\n`;
+  it('a loopback bind, published by two compose files: reported once, naming both deployments', async () => {
+    const { findings } = await only({ Dockerfile: df('CMD ["gunicorn", "-b", "127.0.0.1:8000", "worker:app"]'), 'cpu/compose.yaml': compose('api', '8000'), 'gpu/compose.yaml': compose('api-gpu', '8000') });
+    assert.deepEqual(brief(findings), ['Dockerfile:4:24 port-mismatch gunicorn worker:app listens on 127.0.0.1:8000 inside the container, so nothing outside it can connect; the service publishes container port 8000 in each of 2 deployments: (cpu/compose.yaml: service api; cpu/compose.yaml builds it), (gpu/compose.yaml: service api-gpu; gpu/compose.yaml builds it)']);
+  });
+  it('another port, published differently: one finding per published port', async () => {
+    const { findings } = await only({ Dockerfile: df('CMD ["gunicorn", "-b", "0.0.0.0:8000", "worker:app"]'), 'cpu/compose.yaml': compose('api', '9000'), 'gpu/compose.yaml': compose('api-gpu', '9100') });
+    assert.deepEqual(brief(findings), [
+      'Dockerfile:4:24 port-mismatch gunicorn worker:app listens on port 8000, but the service publishes container port 9000 (cpu/compose.yaml: service api; cpu/compose.yaml builds it)',
+      'Dockerfile:4:24 port-mismatch gunicorn worker:app listens on port 8000, but the service publishes container port 9100 (gpu/compose.yaml: service api-gpu; gpu/compose.yaml builds it)',
+    ]);
+  });
+});

@@ -200,8 +200,11 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
     const after = d ? `; ${exps[0]?.why ?? where}` : '';
     const port = expectedPort !== undefined && String(expectedPort) !== listen.port ? String(expectedPort) : undefined;
     const fix = listenFix(ia, ep, listen, '0.0.0.0', port, cloudRun);
+    const head = `${listen.server === ep.kind ? label : listen.server} listens on ${listen.host}:${listen.port ?? '?'}${why} inside the container, so nothing outside it can connect`;
     out.push({
-      message: `${listen.server === ep.kind ? label : listen.server} listens on ${listen.host}:${listen.port ?? '?'}${why} inside the container, so nothing outside it can connect${after}`,
+      message: `${head}${after}`,
+      // Several deployments of one image publishing it (a compose file per variant): one finding naming each.
+      ...(d && after ? { across: { key: `${head}\0${port ?? ''}`, who: after.slice(2), render: (who: string[]) => `${head}; ${joinWhys(who)}` } } : {}),
       ...(listen.call ? { file: listen.call.source, range: listen.call.start.host?.range ?? listen.call.start.call.range } : place(listen.hostDefault ? undefined : rangeOfBind(ep))),
       related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exps[0]?.at ? [exps[0].at] : [])],
       fixes: fix ? [fix] : [],
@@ -232,9 +235,11 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   // Several binds: which one should move is the user's call, so no fix.
   const fix = target !== undefined && !listen.all ? listenFix(ia, ep, listen, undefined, String(target), cloudRun) : undefined;
   const dflt = listen.call?.portWhy && listen.call.start.port?.kind !== 'env' ? ` (${listen.call.portWhy})` : listen.portDefault ? ` (${listen.server}'s default)` : ep.bind?.env ? ` (set by ${ep.bind.env.join(' and ')})` : '';
+  const head = `${listen.server === ep.kind ? label : listen.server} listens on ${ports.length > 1 ? `ports ${[...new Set(ports)].join(' and ')}` : `port ${port}`}${dflt}`;
   out.push({
     severity: exp.severity,
-    message: `${listen.server === ep.kind ? label : listen.server} listens on ${ports.length > 1 ? `ports ${[...new Set(ports)].join(' and ')}` : `port ${port}`}${dflt}, but ${exp.why}`,
+    message: `${head}, but ${exp.why}`,
+    ...(d ? { across: { key: `${head}\0${exp.ports.join(',')}\0${exp.severity ?? ''}`, who: exp.why, render: (who: string[]) => `${head}, but ${joinWhys(who)}` } } : {}),
     ...(listen.call ? { file: listen.call.source, range: listen.call.start.port?.range ?? listen.call.start.call.range } : place(rangeOfBind(ep, true))),
     related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exp.at ? [exp.at] : [])],
     fixes: fix ? [fix] : [],
@@ -274,6 +279,17 @@ function adapterDraft(ia: RunningContainer, listen: Listen, adapter: NonNullable
     related: [{ file: ia.target.dockerfile, range: firstLineRange(adapter.instr, ia.target.parsed.lines), message: 'the Lambda Web Adapter extension' }],
     fixes: fix ? [fix] : [],
   }];
+}
+
+/**
+ * Several deployments' reasons as one: `the service publishes container port 8000 (a.yml: service web)` twice becomes
+ * `the service publishes container port 8000 in each of 2 deployments: (a.yml: service web), (b.yml: service web)`.
+ */
+function joinWhys(who: string[]): string {
+  const parts = who.map((w) => /^(.*?) \((.*)\)$/.exec(w));
+  const head = parts[0]?.[1];
+  if (head && parts.every((p) => p?.[1] === head)) return `${head} in each of ${who.length} deployments: ${parts.map((p) => `(${p![2]})`).join(', ')}`;
+  return who.join('; ');
 }
 
 const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?|ip6-localhost)$/i;
