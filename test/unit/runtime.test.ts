@@ -763,6 +763,23 @@ describe('runtime: an exec-form program the image does not have (study h2 r1)', 
       assert.equal(applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)?.split('\n')[line - 1], 'COPY docker/start.sh /srv/docker/start.sh', run);
     }
   });
+  it('a close name the Dockerfile copied into the same folder (COPY entrypoint / run as /entrypoint.sh; study h9 Le3: lemur): a typo, with the fix', async () => {
+    for (const [copy, cmd, want, fixed] of [
+      ['COPY entrypoint /', 'ENTRYPOINT ["/entrypoint.sh"]', 'Dockerfile:3:13 entrypoint-target /entrypoint.sh is not in the image, so the container cannot start ("exec /entrypoint.sh: no such file or directory"); did you mean /entrypoint?', 'ENTRYPOINT ["/entrypoint"]'],
+      ['WORKDIR /app\nCOPY entrypoint start', 'CMD ["./strat"]', 'Dockerfile:4:6 entrypoint-target ./strat is not in the image, so the container cannot start ("exec ./strat: no such file or directory"); did you mean ./start?', 'CMD ["./start"]'],
+    ] as const) {
+      const fs = memRepo({ Dockerfile: `FROM python:3.12-alpine\n${copy}\n${cmd}\n`, entrypoint: '#!/bin/sh\nexec python -c "print(1)"\n' });
+      const r = await lintRepo(fs);
+      assert.deepEqual(brief(r.findings), [want], cmd);
+      const text = applyAllFixes(fs, r.findings).get(`${ROOT}/Dockerfile`)!;
+      assert.equal(text.split('\n').find((l) => /^(?:ENTRYPOINT|CMD)/.test(l)), fixed);
+      assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: text, entrypoint: '#!/bin/sh\nexec python -c "print(1)"\n' }))).findings), []);
+    }
+  });
+  it('near miss: a root file with a close name on a base whose root folder is not known to be empty (an NGC image), or two close names: not judged', async () => {
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: 'FROM nvcr.io/nvidia/pytorch:24.01-py3\nCOPY entrypoint /\nENTRYPOINT ["/entrypoint.sh"]\n', entrypoint: '#!/bin/sh\n' }))).findings), []);
+    assert.deepEqual(brief((await lintRepo(memRepo({ Dockerfile: 'FROM python:3.12-alpine\nCOPY entrypoint entrypoint.py /\nENTRYPOINT ["/entrypoint.sh"]\n', entrypoint: '#!/bin/sh\n', 'entrypoint.py': '' }))).findings), []);
+  });
   it('silent for a system path, a bin folder, a file a RUN may write, or a root file the build context does not have', async () => {
     for (const [ep, extra] of [['/usr/local/bin/docker-entrypoint.sh', ''], ['/app/.venv/bin/serve', ''], ['/entrypoint.sh', 'RUN ./gen.sh /entrypoint.sh\n'], ['/start-app', '']]) {
       const df = `FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n${extra}ENTRYPOINT ["${ep}"]\n`;

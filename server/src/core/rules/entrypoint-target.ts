@@ -134,21 +134,37 @@ function absentProgram(c: Container): Draft[] {
   let up = dir;
   while (up !== '/' && !tree.lookup(up)) up = dirname(up);
   const nearest = tree.lookup(up);
-  const ours = (made?.kind === 'dir' && !!made.origin.instr) || (dir === '/' && inContext.length > 0)
+  // A file a COPY of this Dockerfile put in that folder under a close name (`COPY entrypoint /` run as /entrypoint.sh;
+  // study h9 Le3: lemur): on a distribution or python base, whose root folder holds no files of its own, the name is a typo.
+  const plainRoot = dir === '/' && /^(?:docker\.io\/)?(?:library\/)?(?:python|debian|ubuntu|alpine)(?::|@|$)/.test(c.stage.rootBase ?? '');
+  const stem = (n: string) => n.replace(/\.(?:sh|bash|py)$/, '');
+  const close = (tree.readDir(dir) ?? []).filter((n) => n !== base && tree.stat(join(dir, n)) === 'file' && !!tree.lookup(join(dir, n))?.origin.instr && (stem(n) === stem(base) || editDistance(n, base, 2) <= 2));
+  const ours = (made?.kind === 'dir' && !!made.origin.instr) || (dir === '/' && inContext.length > 0) || (plainRoot && close.length === 1)
     || (inContext.length > 0 && up !== dir && up !== '/' && nearest?.kind === 'dir' && !!nearest.origin.instr && !tree.isUncertain(up));
   if (!ours) return [];
   const elsewhere = tree.walk('/', 20000).filter((p) => p.endsWith('/' + base) && p !== file);
-  const hint = elsewhere.length === 1 ? `; the image has it at ${elsewhere[0]}` : inContext.length ? `; the build context has ${inContext.slice(0, 3).join(', ')}, which no COPY puts there` : '';
-  const from = inContext.length === 1 && !elsewhere.length && !entry.overridden && !/\s/.test(inContext[0]) ? inContext[0] : undefined;
+  const typoPath = close.length === 1 && !elsewhere.length ? join(dir, close[0]) : undefined;
+  const typo = typoPath && (prog.startsWith('/') ? typoPath : relativeTo(entry.cwd, typoPath, prog));
+  const hint = elsewhere.length === 1 ? `; the image has it at ${elsewhere[0]}` : typo ? `; did you mean ${typo}?` : inContext.length ? `; the build context has ${inContext.slice(0, 3).join(', ')}, which no COPY puts there` : '';
+  const from = inContext.length === 1 && !elsewhere.length && !typo && !entry.overridden && !/\s/.test(inContext[0]) ? inContext[0] : undefined;
   const { src, range } = wordOf(entry, entry.argv.length - argv.length);
   const at = { line: (src?.instr ?? entry.instr).line, character: 0 };
+  const fixes: Fix[] = [];
+  if (typo && range && src) fixes.push({ title: `Run ${typo}`, edits: [{ file: src.file, range, newText: src.instr?.json === false ? typo : JSON.stringify(typo) }], isPreferred: true });
+  else if (from) fixes.push({ title: `Copy ${from} to ${file}`, edits: [{ file: c.target.dockerfile, range: { start: at, end: at }, newText: `COPY ${from} ${file}\n` }], isPreferred: true });
   return [{
     message: `${prog} is not in the image, so the container cannot start ("exec ${prog}: no such file or directory")${hint}`,
     file: src?.file ?? entry.at.file,
     range: range ?? entry.at.range,
     related: [],
-    fixes: from ? [{ title: `Copy ${from} to ${file}`, edits: [{ file: c.target.dockerfile, range: { start: at, end: at }, newText: `COPY ${from} ${file}\n` }], isPreferred: true }] : [],
+    fixes,
   }];
+}
+
+/** `typo` (an image path) written the way `prog` was: relative to the working folder when prog was (`./start` -> `./start.sh`). */
+function relativeTo(cwd: string, typo: string, prog: string): string {
+  const rel = typo.startsWith(cwd === '/' ? '/' : cwd + '/') ? typo.slice(cwd === '/' ? 1 : cwd.length + 1) : typo;
+  return prog.startsWith('./') && rel !== typo ? `./${rel}` : rel;
 }
 
 /** The Dockerfile word of the command's argument `i` (after wrappers): in the ENTRYPOINT's arguments, else the CMD's after them. */
