@@ -187,3 +187,16 @@ describe('python-version-mismatch: a virtualenv copied from a stage with another
     assert.deepEqual(await pvm(files('python:3.12', 'python:3.11-slim', 'uv venv --python 3.13 /app/.venv')), []);
   });
 });
+
+describe('python-version-mismatch: the build refuses the project even when the command is not followed (study h9: ihatemoney, LibreTranslate)', () => {
+  const files = (py: string) => ({
+    Dockerfile: `FROM ${py}\nADD . /src\nRUN pip install -e /src\nENTRYPOINT ["/src/conf/entrypoint.sh"]\n`,
+    'conf/entrypoint.sh': '#!/bin/sh\ncmd="exec gunicorn pkg.wsgi:application -b 0.0.0.0:$PORT $@"\neval "$cmd"\n',
+    'pyproject.toml': '[project]\nname = "pkg"\nversion = "1"\nrequires-python = ">=3.12"\ndependencies = ["gunicorn"]\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    'pkg/__init__.py': '', 'pkg/wsgi.py': 'application = None\n',
+  });
+  it('pip install -e refuses Python 3.11 at build time, whatever the entrypoint script then runs', async () => {
+    assert.deepEqual(brief(await pvm(files('python:3.11-alpine'))), ["pyproject.toml:4:20 python-version-mismatch Python 3.11 is outside the project's declared Python '>=3.12' (pyproject.toml): pip install refuses to install the project"]);
+    assert.deepEqual(await pvm(files('python:3.12-alpine')), []);
+  });
+});

@@ -80,7 +80,8 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
       : `python-version-mismatch: the Python version the container runs is not known (${py?.how ?? `base image ${c.stage.base}`})`);
     return [];
   }
-  if (!c.closure) return [];
+  // Without a closure (a command the model cannot follow) the build still runs its installs: their Python checks hold.
+  const closure = c.closure;
   const backports = installedNames(c);
   // pydantic evaluates new annotation syntax on old Pythons with eval_type_backport when it is installed (pydantic#8209).
   const evaluable = (n: Need) => !(n.key.startsWith('library-') && backports.has('eval-type-backport'));
@@ -88,7 +89,7 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   // is installed: kept per closure object (the closure cache hands the same one back while its inputs hold),
   // so a Dockerfile edit that changes none of them does not walk the closure's files again.
   const memoKey = `${version}\0${c.sysPath.join(':')}\0${c.stage.installsUnknown ? 1 : 0}\0${[...backports].sort().join(',')}`;
-  const kept = c.mounts?.length ? undefined : closureNeeds.get(c.closure);
+  const kept = c.mounts?.length || !closure ? undefined : closureNeeds.get(closure);
   let perFile: PerFileNeeds[];
   let all: Need[];
   if (kept && kept.key === memoKey && kept.tree === c.stage.tree) {
@@ -99,8 +100,9 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
     perFile = [];
     // Every requirement of the closure, met or not: the fix's tag must keep meeting those that are met.
     all = [];
-    const underVersionCheck = versionCheckedChains(c.closure.files);
-    for (const [file, cf] of c.closure.files) {
+    const files = closure?.files ?? new Map<string, ClosureFile>();
+    const underVersionCheck = versionCheckedChains(files);
+    for (const [file, cf] of files) {
       const src = sourceOf(c.stage, file);
       // A file that does not parse is python-syntax-error's: its tree says nothing reliable.
       if (!src || cf.info.syntaxErrors.length) continue;
@@ -110,7 +112,7 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
       if (needs.length) perFile.push({ file, src, needs });
       all.push(...syntaxNeeds(cf.info, ANY_OLD).filter(evaluable), ...moduleNeeds(c, cf.info, ANY_OLD, backports), ...moduleNeeds(c, cf.info, ANY_NEW, backports));
     }
-    if (!c.mounts?.length) closureNeeds.set(c.closure, { key: memoKey, tree: c.stage.tree, perFile: [...perFile], all: [...all] });
+    if (!c.mounts?.length && closure) closureNeeds.set(closure, { key: memoKey, tree: c.stage.tree, perFile: [...perFile], all: [...all] });
   }
   const declared = declaredPythons(a, c, version);
   for (const d of declared) {
@@ -133,7 +135,7 @@ function checkContainer(a: Analysis, c: RunningContainer): Draft[] {
   const fix = fixable && py?.how.startsWith('base image') && from && fromFile ? tagFix(fromFile, from, want) : undefined;
   const out: Draft[] = [];
   for (const { file, src, needs, at } of perFile) {
-    const chain = at ?? chainLocations(a, c, { chain: chainTo(c.closure.files, file) });
+    const chain = at ?? (closure ? chainLocations(a, c, { chain: chainTo(closure.files, file) }) : []);
     for (const n of needs) {
       const more = n.more ? ` (${n.more} more use${n.more === 1 ? '' : 's'} in this file)` : '';
       const how = chosen && chosen.env === py ? `${py.how}; ${chosen.why}` : py!.how;
