@@ -361,6 +361,11 @@ describe('secrets/detectors', () => {
       ['apiKey', 'secret'],
       ['APIKey', 'secret'],
       ['apikey', 'secret'],
+      // Glued names ending in a key compound (study h10 R12: a ConfigMap's `ltapikey`); `monkey` and `hotkey` are no key compound.
+      ['ltapikey', 'secret'],
+      ['stripesecretkey', 'secret'],
+      ['monkey', undefined],
+      ['hotkey', undefined],
       ['secret', 'secret'],
       ['SECRET_KEY', 'secret'],
       ['client_secret', 'secret'],

@@ -538,7 +538,8 @@ export function classifyCredentialName(name: string): 'password' | 'secret' | un
     return 'password';
   }
   if (last === 'key') return before !== undefined && !KEY_SETTING_WORDS.has(before) ? 'secret' : undefined;
-  if (KEY_COMPOUNDS.has(last)) return 'secret';
+  // A glued name ending in one (`ltapikey`, `stripesecretkey`; study h10 R12: LibreTranslate's ConfigMap).
+  if (KEY_COMPOUNDS.has(last) || [...KEY_COMPOUNDS].some((k) => last.endsWith(k))) return 'secret';
   if (TOKEN_COMPOUNDS.has(last) || (last.endsWith('token') && last.length > 5)) {
     return before !== undefined && TOKEN_SETTING_WORDS.has(before) ? undefined : 'secret';
   }
