@@ -313,7 +313,11 @@ describe('runtime: an image only ever run with host code over it', () => {
     const push = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: .\n          push: true\n          tags: ghcr.io/acme/site:latest\n';
     const r = ids({ 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes: [".:/app"]\n', [ci]: push });
     assert.deepEqual([r.running, r.image.onlyWithHostCode], [['image', 'compose'], undefined]);
-    // Near miss: the workflow builds another Dockerfile, so every run of this one still has host code over /app.
+    // Near misses: a local `docker build -t app .` (a Makefile's) is the development image again; and the workflow builds another Dockerfile.
+    const local = ids({ 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes: [".:/app"]\n', Makefile: 'image:\n\tdocker build -t app .\n' });
+    assert.equal(local.running.filter((k) => k === 'image').length, 0);
+    const pushed = ids({ 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes: [".:/app"]\n', Makefile: 'image:\n\tdocker build -t ghcr.io/acme/app .\n' });
+    assert.deepEqual(pushed.running, ['image', 'compose']);
     const other = ids({ 'compose.yaml': 'services:\n  web:\n    build: .\n    volumes: [".:/app"]\n', 'docs/Dockerfile': 'FROM nginx:1\n', [ci]: push.replace('context: .', 'context: docs') });
     assert.deepEqual(other.running.filter((k) => k === 'image').length, 0);
   });

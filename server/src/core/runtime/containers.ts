@@ -55,7 +55,11 @@ function* containerSteps(a: Analysis, out: Container[]): Generator<void> {
     }
     if (image) {
       const last = target.model.stages[target.model.stages.length - 1];
-      const elsewhere = a.builds.find((b) => b.dockerfile === target.dockerfile && b.how !== 'compose' && (!b.target || b.target.toLowerCase() === last?.name));
+      // A CI build (which pushes or tests the image) or one tagged for a registry (`ghcr.io/o/app`, `o/app`); a local
+      // `docker build -t app .` in a Makefile is the same development image the compose mounts code over.
+      const ci = /(?:^|\/)(?:\.github\/workflows\/|\.gitlab-ci|\.circleci\/|cloudbuild|Jenkinsfile|azure-pipelines|bitbucket-pipelines|\.buildkite\/|\.drone)/;
+      const elsewhere = a.builds.find((b) => b.dockerfile === target.dockerfile && b.how !== 'compose' && (!b.target || b.target.toLowerCase() === last?.name)
+        && (ci.test(a.rel(b.evidence)) || (b.tags ?? (b.tag ? [b.tag] : [])).some((t) => t.split(':')[0].includes('/'))));
       const why = onlyRunWithHostCode(image, deployed, elsewhere?.evidence);
       if (why) {
         for (const c of [image, ...(image.processes ?? [])]) {
