@@ -2,6 +2,7 @@
 import { basename, dirname, join, normalize } from '../fs';
 import { expandWord as expandShellWord, ShellWord } from '../entrypoint/shell';
 import { decideCondition, escapeGlob, globMatch, ImageReader, parseScript, ShellNode } from '../entrypoint/follow';
+import { runnerCommandStart } from '../entrypoint/parse';
 import type { BuildContext } from './context';
 import { InstallContext, InstallRecord, interpretInstall, interpretSystemPackages, PythonEnv } from './installs';
 import type { Instruction, Vars } from './parse';
@@ -52,9 +53,6 @@ export interface RunResult {
 /** Commands that change nothing the application imports or copies: system packages, permissions, users, output. */
 
 /** Release archives whose layout is known: where extracting them puts files (s6-overlay's Makefile builds its tarballs from layout/rootfs-overlay, symlinks into usr/bin). */
-/** `uv run` / `poetry run` options that take the next word (`--with httpx`, `--extra gpu`). */
-const RUNNER_VALUE_OPTS = new Set(['--with', '--with-requirements', '--with-editable', '--python', '-p', '--package', '--extra', '--group', '--only-group', '--no-group', '--env-file', '--index', '--index-url', '--extra-index-url', '-C', '--config-setting']);
-
 /** `git clone` options that take the next word as their value (git-clone(1)). */
 const GIT_CLONE_VALUE_OPTS = new Set(['-b', '--branch', '-o', '--origin', '-c', '--config', '-u', '--upload-pack', '-j', '--jobs', '--depth', '--reference', '--reference-if-able', '--separate-git-dir', '--template', '--shallow-since', '--shallow-exclude', '--filter', '--bundle-uri', '--server-option', '--ref-format']);
 
@@ -172,7 +170,7 @@ export function applyRun(ins: Instruction, fx: RunEffects): RunResult {
     const [cmd0, ...rest] = argv;
     const cmd = basename(cmd0);
     // Run by `uv run` / `poetry run` (stripped above): judged as the runner itself was before, not as a bare program that may install.
-    const viaRunner = full.some((w, k) => /^(?:uv|poetry|pipenv|pdm)$/.test(w) && full[k + 1] === 'run');
+    const viaRunner = full.some((_, k) => full[k + 1] === 'run' && runnerCommandStart(full.slice(k)) !== undefined);
     if (cmd === 'exit' || cmd === 'return') return;
     // `install -d DIR...` only makes folders (install(1)); its file-copying forms are read as unknown programs (below).
     if (cmd === 'install' && rest.some((a) => a === '--directory' || /^-[a-zA-Z]*d[a-zA-Z]*$/.test(a))) {
@@ -623,17 +621,10 @@ function stripWrappers(argv: string[]): string[] {
     } else if (h === 'gosu' || h === 'su-exec' || h === 's6-setuidgid' || h === 'setuidgid') {
       // `s6-setuidgid paperless python3 manage.py compilemessages`: the user, then the command it runs as that user.
       a = a.slice(2);
-    } else if ((h === 'uv' || h === 'poetry' || h === 'pipenv' || h === 'pdm') && a[1] === 'run') {
+    } else if (a[1] === 'run' && runnerCommandStart(a) !== undefined) {
       // `uv run python manage.py collectstatic`: the environment's command, in the same folder (uv may sync site-packages
-      // first, which writes no project source). An option that moves the folder or takes a value the model cannot place: as written.
-      let k = 2;
-      while (k < a.length && a[k].startsWith('-')) {
-        if (RUNNER_VALUE_OPTS.has(a[k])) k += 2;
-        else if (/^--(?:directory|project)\b/.test(a[k]) || a[k] === '--') break;
-        else k++;
-      }
-      if (k >= a.length || a[k].startsWith('-')) return a;
-      a = a.slice(k);
+      // first, which writes no project source).
+      a = a.slice(runnerCommandStart(a));
     } else return a;
   }
 }

@@ -406,6 +406,27 @@ const UV_VALUES = new Set([
   '-P', '--refresh-package', '--exclude-newer', '--python-platform',
 ]);
 
+/**
+ * Where the command `uv run` / `poetry run` / `pipenv run` / `pdm run` / `hatch run` / `rye run` runs starts in `argv`
+ * (`uv run --frozen --with httpx python x.py` -> 4), or undefined when it is no runner, names no command, or runs it
+ * elsewhere (`--directory`, `--project`) or as a module (`-m`): the same option reading as the entrypoint parser's.
+ */
+export function runnerCommandStart(argv: readonly string[]): number | undefined {
+  if (argv[1] !== 'run') return undefined;
+  if (['poetry', 'pipenv', 'pdm', 'hatch', 'rye'].includes(argv[0])) return argv.length > 2 ? 2 : undefined;
+  if (argv[0] !== 'uv') return undefined;
+  let i = 2;
+  while (i < argv.length && argv[i].startsWith('-')) {
+    const v = argv[i];
+    if (v === '--') return i + 1 < argv.length ? i + 1 : undefined;
+    const eq = v.indexOf('=');
+    const name = eq >= 0 ? v.slice(0, eq) : v;
+    if (name === '--directory' || name === '--project' || v === '-m' || v === '--module') return undefined;
+    i += UV_VALUES.has(name) && eq < 0 ? 2 : 1;
+  }
+  return i < argv.length ? i : undefined;
+}
+
 function unwrapUvRun(args: Arg[], ctx: Ctx): Arg[] | undefined {
   let i = 2;
   while (i < args.length && args[i].value.startsWith('-')) {

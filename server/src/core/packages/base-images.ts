@@ -22,6 +22,12 @@ export interface BaseImageFacts {
    * python3 too (buildpack-deps installs mercurial). Undefined: not known.
    */
   soleInterpreter?: boolean;
+  /**
+   * The root folder holds only the standard folders (bin, etc, usr ...), no files of its own: the official python images
+   * and Debian/Ubuntu (NGC images, by contrast, put an entrypoint and licence files there). A file a command names
+   * at `/` is then the Dockerfile's or nothing.
+   */
+  emptyRoot?: boolean;
   /** The image has no pip (distroless): installs happen in a builder stage. */
   noPip?: boolean;
   /** ENV the image's config sets that a Dockerfile's `$VAR` and the container see (PATH). */
@@ -67,6 +73,7 @@ const PYTHON_IMAGE = (version: string | undefined, ref = ''): BaseImageFacts => 
   binSh: /alpine/.test(ref) ? 'ash' : /windowsservercore|nanoserver/.test(ref) ? undefined : 'dash',
   interpreter: '/usr/local/bin/python',
   ...(/-(?:slim|alpine)/.test(ref) ? { soleInterpreter: true } : {}),
+  emptyRoot: true,
   sitePackages: version ? `/usr/local/lib/python${version}/site-packages` : undefined,
   // Official images stopped installing setuptools and wheel from 3.12 (docker-library/python#954).
   preinstalled: !version || minor(version) < 12 ? ['pip', 'setuptools', 'wheel'] : ['pip'],
@@ -158,7 +165,7 @@ const TABLE: Row[] = [
     match: new RegExp(`^${LIBRARY}(debian|ubuntu):([a-z]+|\\d+(?:\\.\\d+)?)(?:[-.@]|$)`),
     facts: (m) => {
       const v = APT_PYTHON[m[2]];
-      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: v ? `/usr/local/lib/python${v}/dist-packages` : undefined, preinstalled: [], preinstalledComplete: true, python: 'apt', env: { PATH: DEFAULT_PATH }, binSh: 'dash' };
+      return { pythonVersion: v, interpreter: '/usr/bin/python3', sitePackages: v ? `/usr/local/lib/python${v}/dist-packages` : undefined, preinstalled: [], preinstalledComplete: true, python: 'apt', env: { PATH: DEFAULT_PATH }, binSh: 'dash', emptyRoot: true };
     },
   },
   // ML images: Python and many distributions preinstalled; the exact list and version depend on the tag.

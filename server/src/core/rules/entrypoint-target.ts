@@ -135,8 +135,8 @@ function absentProgram(c: Container): Draft[] {
   while (up !== '/' && !tree.lookup(up)) up = dirname(up);
   const nearest = tree.lookup(up);
   // A file a COPY of this Dockerfile put in that folder under a close name (`COPY entrypoint /` run as /entrypoint.sh;
-  // study h9 Le3: lemur): on a distribution or python base, whose root folder holds no files of its own, the name is a typo.
-  const plainRoot = dir === '/' && /^(?:docker\.io\/)?(?:library\/)?(?:python|debian|ubuntu|alpine)(?::|@|$)/.test(c.stage.rootBase ?? '');
+  // study h9 Le3: lemur): on a base whose root folder holds no files of its own (the base-image table), the name is a typo.
+  const plainRoot = dir === '/' && !!baseImageFacts(c.stage.rootBase ?? '')?.emptyRoot;
   const stem = (n: string) => n.replace(/\.(?:sh|bash|py)$/, '');
   const close = (tree.readDir(dir) ?? []).filter((n) => n !== base && tree.stat(join(dir, n)) === 'file' && !!tree.lookup(join(dir, n))?.origin.instr && (stem(n) === stem(base) || editDistance(n, base, 2) <= 2));
   const ours = (made?.kind === 'dir' && !!made.origin.instr) || (dir === '/' && inContext.length > 0) || (plainRoot && close.length === 1)

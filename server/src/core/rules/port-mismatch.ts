@@ -56,6 +56,9 @@ interface Listen {
 interface Expect {
   ports: number[];
   why: string;
+  /** A deployment's expectation as its parts: `why` is `${what} (${where})`, so several deployments expecting the same read as one. */
+  what?: string;
+  where?: string;
   severity?: Severity;
   at?: Location;
 }
@@ -96,7 +99,8 @@ function expectations(a: Analysis, d: Deployment): Expect[] {
   const where = `${describeDeployment(a, d)}; ${d.evidence}`;
   if (d.platform === 'cloudrun' && d.platformPort) {
     const p = d.platformPort;
-    return [{ ports: [p.port], why: `Cloud Run sends requests and its startup probe to $PORT = ${p.port} (${p.why}; ${where})`, at: p.range ? { file: d.file, range: p.range, message: 'the port Cloud Run uses' } : undefined }];
+    const what = `Cloud Run sends requests and its startup probe to $PORT = ${p.port}`;
+    return [{ ports: [p.port], why: `${what} (${p.why}; ${where})`, what, where: `${p.why}; ${where}`, at: p.range ? { file: d.file, range: p.range, message: 'the port Cloud Run uses' } : undefined }];
   }
   const c = d.container;
   if (!c) return [];
@@ -116,7 +120,8 @@ function expectations(a: Analysis, d: Deployment): Expect[] {
     at ??= { file: p.containerPort.file ?? d.file, range: p.containerPort.range, message: 'the declared port' };
   }
   if (!ports.size) return [];
-  return [{ ports: [...ports], why: `${[...new Set(why)].join(', ')} (${where})`, at }];
+  const what = [...new Set(why)].join(', ');
+  return [{ ports: [...ports], why: `${what} (${where})`, what, where, at }];
 }
 
 /**
@@ -204,7 +209,7 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
     out.push({
       message: `${head}${after}`,
       // Several deployments of one image publishing it (a compose file per variant): one finding naming each.
-      ...(d && after ? { across: { key: `${head}\0${port ?? ''}`, who: after.slice(2), render: (who: string[]) => `${head}; ${joinWhys(who)}` } } : {}),
+      ...(d && exps[0]?.what ? across(head, '; ', exps[0]) : {}),
       ...(listen.call ? { file: listen.call.source, range: listen.call.start.host?.range ?? listen.call.start.call.range } : place(listen.hostDefault ? undefined : rangeOfBind(ep))),
       related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exps[0]?.at ? [exps[0].at] : [])],
       fixes: fix ? [fix] : [],
@@ -239,7 +244,7 @@ function checkContext(a: Analysis, ia: RunningContainer, d: Deployment | undefin
   out.push({
     severity: exp.severity,
     message: `${head}, but ${exp.why}`,
-    ...(d ? { across: { key: `${head}\0${exp.ports.join(',')}\0${exp.severity ?? ''}`, who: exp.why, render: (who: string[]) => `${head}, but ${joinWhys(who)}` } } : {}),
+    ...(d && exp.what ? across(head, ', but ', exp) : {}),
     ...(listen.call ? { file: listen.call.source, range: listen.call.start.port?.range ?? listen.call.start.call.range } : place(rangeOfBind(ep, true))),
     related: [...(listen.call ? [{ file: df, range: instrRange, message: `the container runs ${label}` }] : []), ...rel, ...(exp.at ? [exp.at] : [])],
     fixes: fix ? [fix] : [],
@@ -282,14 +287,11 @@ function adapterDraft(ia: RunningContainer, listen: Listen, adapter: NonNullable
 }
 
 /**
- * Several deployments' reasons as one: `the service publishes container port 8000 (a.yml: service web)` twice becomes
- * `the service publishes container port 8000 in each of 2 deployments: (a.yml: service web), (b.yml: service web)`.
+ * The same finding for several deployments that expect the same of the image (a compose file per cpu/gpu variant):
+ * one, `${head}${sep}${what} in each of N deployments: (where1), (where2)`.
  */
-function joinWhys(who: string[]): string {
-  const parts = who.map((w) => /^(.*?) \((.*)\)$/.exec(w));
-  const head = parts[0]?.[1];
-  if (head && parts.every((p) => p?.[1] === head)) return `${head} in each of ${who.length} deployments: ${parts.map((p) => `(${p![2]})`).join(', ')}`;
-  return who.join('; ');
+function across(head: string, sep: string, exp: Expect): Pick<Draft, 'across'> {
+  return { across: { key: `${head}\0${exp.what}\0${exp.severity ?? ''}`, who: exp.where!, render: (who: string[]) => `${head}${sep}${exp.what} in each of ${who.length} deployments: ${who.map((w) => `(${w})`).join(', ')}` } };
 }
 
 const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?|ip6-localhost)$/i;
